@@ -1,0 +1,48 @@
+//! Server functions of the accounts domain: thin wrappers over `service`.
+
+use super::model::{PartnerListItem, SessionUser};
+use crate::domain::Page;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// Signs in and renews the session id (so a session fixed before sign-in is worthless).
+#[server(prefix = "/api", endpoint = "login")]
+pub async fn login(account: String, password: String, next: Option<String>) -> Result<(), AppError> {
+    use crate::server::{ctx, session::USER_ID_KEY};
+    let state = ctx::state()?;
+    let ip = ctx::client_ip().await;
+    let user = super::service::login(&state.db, &account, &password, &ip).await?;
+    let session = ctx::session().await?;
+    session.cycle_id().await?;
+    session.insert(USER_ID_KEY, user.id).await?;
+    leptos_axum::redirect(&super::model::safe_next(next.as_deref(), user.role));
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "logout")]
+pub async fn logout() -> Result<(), AppError> {
+    use crate::server::ctx;
+    let state = ctx::state()?;
+    if let Some(user) = ctx::current_user().await? {
+        let ip = ctx::client_ip().await;
+        super::service::record_logout(&state.db, &user, &ip).await?;
+    }
+    ctx::session().await?.flush().await?;
+    leptos_axum::redirect("/");
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "me")]
+pub async fn current_user() -> Result<Option<SessionUser>, AppError> {
+    crate::server::ctx::current_user().await
+}
+
+/// The operator's list of partners.
+#[server(prefix = "/api", endpoint = "operator/partners")]
+pub async fn list_partners(page: Option<u32>) -> Result<Page<PartnerListItem>, AppError> {
+    use crate::domain::{PageRequest, Role};
+    use crate::server::ctx;
+    ctx::require(Role::Operator).await?;
+    let state = ctx::state()?;
+    super::service::list_partners(&state.db, PageRequest::new(page, None)).await
+}

@@ -1,0 +1,89 @@
+//! Wire types of the accounts domain and the pure rules around them.
+
+use crate::domain::{CustomerMode, HcpnState, PartnerKind, Role};
+use serde::{Deserialize, Serialize};
+
+/// The signed-in user as the pages see it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SessionUser {
+    pub id: i64,
+    pub login: String,
+    pub role: Role,
+    pub partner: Option<PartnerSummary>,
+    pub customer: Option<CustomerSummary>,
+}
+
+impl SessionUser {
+    /// The name shown in the header: the organisation for partners and customers.
+    pub fn display_name(&self) -> &str {
+        if let Some(p) = &self.partner {
+            return &p.name;
+        }
+        if let Some(c) = &self.customer {
+            return &c.name;
+        }
+        &self.login
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PartnerSummary {
+    pub id: i64,
+    pub name: String,
+    pub kind: PartnerKind,
+    pub hcpn: HcpnState,
+    pub parent_name: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CustomerSummary {
+    pub id: i64,
+    pub name: String,
+    pub mode: CustomerMode,
+    pub partner_id: i64,
+    pub partner_name: String,
+}
+
+/// One row of the operator's partner list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PartnerListItem {
+    pub id: i64,
+    pub name: String,
+    pub kind: PartnerKind,
+    pub hcpn: HcpnState,
+    pub parent_name: Option<String>,
+    pub customers: i64,
+    pub created_at: i64,
+}
+
+/// Where to go after signing in: the requested local path, or the role's home.
+/// Only same-site absolute paths are followed, so a crafted link cannot send the user away.
+pub fn safe_next(next: Option<&str>, role: Role) -> String {
+    match next {
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.contains('\\')
+                && n.len() <= 512
+                && n.bytes().all(|b| b.is_ascii_graphic()) =>
+        {
+            n.to_string()
+        }
+        _ => role.home().to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_local_paths_are_followed_after_sign_in() {
+        assert_eq!(safe_next(Some("/center/sales"), Role::Partner), "/center/sales");
+        assert_eq!(safe_next(Some("//evil.test/x"), Role::Partner), "/center");
+        assert_eq!(safe_next(Some("https://evil.test"), Role::Customer), "/customer");
+        assert_eq!(safe_next(Some("/\\evil.test"), Role::Partner), "/center");
+        assert_eq!(safe_next(Some("/a b"), Role::Operator), "/operator");
+        assert_eq!(safe_next(None, Role::Operator), "/operator");
+    }
+}

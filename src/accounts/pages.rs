@@ -1,0 +1,137 @@
+//! Pages of the accounts domain: the landing page, sign-in, the customer's and the operator's
+//! homes.
+
+use super::api::list_partners;
+use crate::domain::{Role, format_time};
+use crate::i18n::{t, use_lang};
+use crate::ui::{Auth, EmptyState, ErrorNotice, FormError, Pagination, RequireRole};
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn Landing() -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <section class="hero">
+            <h1>{t(lang, "landing.title")}</h1>
+            <p class="lead">{t(lang, "landing.lead")}</p>
+            <ul class="features">
+                <li>{t(lang, "landing.feature.paths")}</li>
+                <li>{t(lang, "landing.feature.sales")}</li>
+                <li>{t(lang, "landing.feature.api")}</li>
+            </ul>
+        </section>
+    }
+}
+
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let lang = use_lang();
+    let auth = expect_context::<Auth>();
+    let query = use_query_map();
+    let next = move || query.read().get("next").unwrap_or_default();
+    let error = Signal::derive(move || auth.login.value().get().and_then(|r| r.err()));
+    view! {
+        <section class="login-card">
+            <h1>{t(lang, "login.title")}</h1>
+            <ActionForm action=auth.login attr:class="form" attr:novalidate=true>
+                <input type="hidden" name="next" prop:value=next />
+                <label for="login-account">{t(lang, "login.account")}</label>
+                <input id="login-account" name="account" type="text" autocomplete="username" maxlength="64" />
+                <label for="login-password">{t(lang, "login.password")}</label>
+                <input id="login-password" name="password" type="password" autocomplete="current-password" />
+                <FormError error />
+                <button type="submit" class="btn btn-primary" disabled=move || auth.login.pending().get()>
+                    {t(lang, "login.submit")}
+                </button>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+pub fn CustomerHome() -> impl IntoView {
+    let lang = use_lang();
+    let auth = expect_context::<Auth>();
+    view! {
+        <RequireRole role=Role::Customer>
+            <section class="panel">
+                <h1>{t(lang, "customer.my_partner")}</h1>
+                <Suspense>
+                    {move || Suspend::new(async move {
+                        let customer = auth.user.await.ok().flatten().and_then(|u| u.customer);
+                        customer.map(|c| view! {
+                            <dl class="facts" data-testid="linked-partner">
+                                <dt>{t(lang, "customer.name")}</dt><dd>{c.name.clone()}</dd>
+                                <dt>{t(lang, "customer.partner")}</dt><dd>{c.partner_name.clone()}</dd>
+                                <dt>{t(lang, "customer.mode")}</dt><dd>{t(lang, c.mode.label_key())}</dd>
+                            </dl>
+                        })
+                    })}
+                </Suspense>
+            </section>
+        </RequireRole>
+    }
+}
+
+#[component]
+pub fn OperatorHome() -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <RequireRole role=Role::Operator>
+            <section class="panel">
+                <h1>{t(lang, "operator.title")}</h1>
+                <h2>{t(lang, "operator.partners")}</h2>
+                <PartnerTable />
+            </section>
+        </RequireRole>
+    }
+}
+
+#[component]
+fn PartnerTable() -> impl IntoView {
+    let lang = use_lang();
+    let query = use_query_map();
+    let page = move || query.read().get("page").and_then(|p| p.parse::<u32>().ok());
+    let partners = Resource::new(page, list_partners);
+    view! {
+        <Suspense fallback=move || view! { <p class="loading">{t(lang, "common.loading")}</p> }>
+            {move || Suspend::new(async move {
+                match partners.await {
+                    Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
+                    Ok(p) if p.items.is_empty() => view! { <EmptyState title=t(lang, "operator.no_partners") /> }.into_any(),
+                    Ok(p) => {
+                        let pages = p.pages();
+                        view! {
+                            <table class="table">
+                                <thead><tr>
+                                    <th>"ID"</th>
+                                    <th>{t(lang, "partner.name")}</th>
+                                    <th>{t(lang, "partner.kind")}</th>
+                                    <th>{t(lang, "partner.hcpn")}</th>
+                                    <th>{t(lang, "partner.parent")}</th>
+                                    <th>{t(lang, "partner.customers")}</th>
+                                    <th>{t(lang, "common.created_at")}</th>
+                                </tr></thead>
+                                <tbody>
+                                    {p.items.into_iter().map(|row| view! {
+                                        <tr>
+                                            <td>{row.id}</td>
+                                            <td>{row.name}</td>
+                                            <td>{t(lang, row.kind.label_key())}</td>
+                                            <td>{t(lang, row.hcpn.label_key())}</td>
+                                            <td>{row.parent_name.unwrap_or_else(|| "-".into())}</td>
+                                            <td>{row.customers}</td>
+                                            <td>{format_time(row.created_at)}</td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                            <Pagination number=p.number pages total=p.total />
+                        }.into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}

@@ -1,0 +1,261 @@
+//! SQL of the accounts domain. Nothing else in the crate touches these tables.
+
+use super::model::{CustomerSummary, PartnerListItem, PartnerSummary, SessionUser};
+use crate::domain::{CustomerMode, HcpnState, PartnerKind, Role};
+use sqlx::{Any, AnyPool, Executor, FromRow};
+
+/// An argon2id hash in PHC format. Deliberately neither `Serialize` nor printable.
+pub struct PasswordHash(pub String);
+
+impl std::fmt::Debug for PasswordHash {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PasswordHash(***)")
+    }
+}
+
+pub struct Credentials {
+    pub user_id: i64,
+    pub hash: PasswordHash,
+}
+
+pub async fn credentials(pool: &AnyPool, login: &str) -> Result<Option<Credentials>, sqlx::Error> {
+    let row: Option<(i64, String)> = sqlx::query_as("SELECT id, password_hash FROM users WHERE login = $1")
+        .bind(login)
+        .fetch_optional(pool)
+        .await?;
+    Ok(row.map(|(user_id, hash)| Credentials { user_id, hash: PasswordHash(hash) }))
+}
+
+#[derive(FromRow)]
+struct SessionUserRow {
+    id: i64,
+    login: String,
+    role: String,
+    p_id: Option<i64>,
+    p_name: Option<String>,
+    p_kind: Option<String>,
+    p_hcpn: Option<String>,
+    p_parent: Option<String>,
+    c_id: Option<i64>,
+    c_name: Option<String>,
+    c_mode: Option<String>,
+    c_partner_id: Option<i64>,
+    c_partner_name: Option<String>,
+}
+
+pub async fn session_user(pool: &AnyPool, user_id: i64) -> Result<Option<SessionUser>, sqlx::Error> {
+    let row: Option<SessionUserRow> = sqlx::query_as(
+        "SELECT u.id, u.login, u.role, \
+                p.id AS p_id, p.name AS p_name, p.kind AS p_kind, p.hcpn_state AS p_hcpn, \
+                pp.name AS p_parent, \
+                c.id AS c_id, c.name AS c_name, c.mode AS c_mode, \
+                cp.id AS c_partner_id, cp.name AS c_partner_name \
+         FROM users u \
+         LEFT JOIN partners p ON p.id = u.partner_id \
+         LEFT JOIN partners pp ON pp.id = p.parent_id \
+         LEFT JOIN customers c ON c.id = u.customer_id \
+         LEFT JOIN partners cp ON cp.id = c.partner_id \
+         WHERE u.id = $1",
+    )
+    .bind(user_id)
+    .fetch_optional(pool)
+    .await?;
+    let Some(r) = row else { return Ok(None) };
+    let Some(role) = Role::parse(&r.role) else { return Ok(None) };
+    let partner = match (r.p_id, r.p_name, r.p_kind.as_deref().and_then(PartnerKind::parse), r.p_hcpn.as_deref().and_then(HcpnState::parse)) {
+        (Some(id), Some(name), Some(kind), Some(hcpn)) => Some(PartnerSummary { id, name, kind, hcpn, parent_name: r.p_parent }),
+        _ => None,
+    };
+    let customer = match (r.c_id, r.c_name, r.c_mode.as_deref().and_then(CustomerMode::parse), r.c_partner_id, r.c_partner_name) {
+        (Some(id), Some(name), Some(mode), Some(partner_id), Some(partner_name)) => {
+            Some(CustomerSummary { id, name, mode, partner_id, partner_name })
+        }
+        _ => None,
+    };
+    Ok(Some(SessionUser { id: r.id, login: r.login, role, partner, customer }))
+}
+
+pub async fn partner_kind<'e>(ex: impl Executor<'e, Database = Any>, partner_id: i64) -> Result<Option<PartnerKind>, sqlx::Error> {
+    let kind: Option<String> = sqlx::query_scalar("SELECT kind FROM partners WHERE id = $1")
+        .bind(partner_id)
+        .fetch_optional(ex)
+        .await?;
+    Ok(kind.as_deref().and_then(PartnerKind::parse))
+}
+
+pub struct NewPartnerRow<'a> {
+    pub name: &'a str,
+    pub kind: PartnerKind,
+    pub parent_id: Option<i64>,
+    pub hcpn: HcpnState,
+    pub email: Option<&'a str>,
+    pub now: i64,
+}
+
+pub async fn insert_partner<'e>(ex: impl Executor<'e, Database = Any>, p: NewPartnerRow<'_>) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO partners (name, kind, parent_id, hcpn_state, email, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(p.name)
+    .bind(p.kind.as_str())
+    .bind(p.parent_id)
+    .bind(p.hcpn.as_str())
+    .bind(p.email)
+    .bind(p.now)
+    .fetch_one(ex)
+    .await
+}
+
+pub async fn insert_customer<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    partner_id: i64,
+    name: &str,
+    mode: CustomerMode,
+    now: i64,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("INSERT INTO customers (partner_id, name, mode, created_at) VALUES ($1, $2, $3, $4) RETURNING id")
+        .bind(partner_id)
+        .bind(name)
+        .bind(mode.as_str())
+        .bind(now)
+        .fetch_one(ex)
+        .await
+}
+
+pub struct NewUserRow<'a> {
+    pub login: &'a str,
+    pub hash: &'a PasswordHash,
+    pub role: Role,
+    pub partner_id: Option<i64>,
+    pub customer_id: Option<i64>,
+    pub now: i64,
+}
+
+pub async fn insert_user<'e>(ex: impl Executor<'e, Database = Any>, u: NewUserRow<'_>) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO users (login, password_hash, role, partner_id, customer_id, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(u.login)
+    .bind(&u.hash.0)
+    .bind(u.role.as_str())
+    .bind(u.partner_id)
+    .bind(u.customer_id)
+    .bind(u.now)
+    .fetch_one(ex)
+    .await
+}
+
+pub async fn user_count(pool: &AnyPool) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(pool).await
+}
+
+/// Failed sign-ins since `since` for the account and from the address.
+pub async fn recent_failures(pool: &AnyPool, account: &str, ip: &str, since: i64) -> Result<(i64, i64), sqlx::Error> {
+    sqlx::query_as(
+        "SELECT \
+           (SELECT COUNT(*) FROM login_failures WHERE account = $1 AND at >= $3), \
+           (SELECT COUNT(*) FROM login_failures WHERE ip = $2 AND at >= $3)",
+    )
+    .bind(account)
+    .bind(ip)
+    .bind(since)
+    .fetch_one(pool)
+    .await
+}
+
+pub async fn record_failure(pool: &AnyPool, account: &str, ip: &str, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO login_failures (account, ip, at) VALUES ($1, $2, $3)")
+        .bind(account)
+        .bind(ip)
+        .bind(now)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+pub async fn clear_failures(pool: &AnyPool, account: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM login_failures WHERE account = $1").bind(account).execute(pool).await?;
+    Ok(())
+}
+
+pub async fn delete_failures_before(pool: &AnyPool, before: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM login_failures WHERE at < $1").bind(before).execute(pool).await?;
+    Ok(())
+}
+
+/// One line of the audit trail: who did what to what, from where.
+pub struct AuditEntry<'a> {
+    pub actor_user_id: Option<i64>,
+    pub actor: &'a str,
+    pub action: &'a str,
+    pub target: &'a str,
+    pub ip: &'a str,
+    pub detail: &'a str,
+}
+
+pub async fn audit<'e>(ex: impl Executor<'e, Database = Any>, e: AuditEntry<'_>, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO audit_log (at, actor_user_id, actor, action, target, ip, detail) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(now)
+    .bind(e.actor_user_id)
+    .bind(e.actor)
+    .bind(e.action)
+    .bind(e.target)
+    .bind(e.ip)
+    .bind(e.detail)
+    .execute(ex)
+    .await?;
+    Ok(())
+}
+
+#[derive(FromRow)]
+struct PartnerListRow {
+    id: i64,
+    name: String,
+    kind: String,
+    hcpn_state: String,
+    parent_name: Option<String>,
+    customers: i64,
+    created_at: i64,
+}
+
+pub async fn list_partners(pool: &AnyPool, offset: i64, limit: i64) -> Result<(Vec<PartnerListItem>, i64), sqlx::Error> {
+    let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM partners").fetch_one(pool).await?;
+    let rows: Vec<PartnerListRow> = sqlx::query_as(
+        "SELECT p.id, p.name, p.kind, p.hcpn_state, pp.name AS parent_name, \
+                (SELECT COUNT(*) FROM customers c WHERE c.partner_id = p.id) AS customers, p.created_at \
+         FROM partners p LEFT JOIN partners pp ON pp.id = p.parent_id \
+         ORDER BY p.id LIMIT $1 OFFSET $2",
+    )
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(pool)
+    .await?;
+    let items = rows
+        .into_iter()
+        .filter_map(|r| {
+            Some(PartnerListItem {
+                id: r.id,
+                name: r.name,
+                kind: PartnerKind::parse(&r.kind)?,
+                hcpn: HcpnState::parse(&r.hcpn_state)?,
+                parent_name: r.parent_name,
+                customers: r.customers,
+                created_at: r.created_at,
+            })
+        })
+        .collect();
+    Ok((items, total))
+}
+
+/// Audit entries whose action starts with the prefix, newest first (for tests and the operator).
+pub async fn audit_actions(pool: &AnyPool, limit: i64) -> Result<Vec<(String, String, String)>, sqlx::Error> {
+    sqlx::query_as("SELECT actor, action, target FROM audit_log ORDER BY id DESC LIMIT $1")
+        .bind(limit)
+        .fetch_all(pool)
+        .await
+}

@@ -1,0 +1,220 @@
+//! Business operations on accounts. Each write runs in one transaction.
+
+use super::model::{PartnerListItem, SessionUser};
+use super::repo::{self, AuditEntry, NewPartnerRow, NewUserRow, PasswordHash};
+use crate::domain::{AccountName, CustomerMode, DisplayName, HcpnState, NewPassword, Page, PageRequest, PartnerKind, PasswordAttempt, Role};
+use crate::error::AppError;
+use crate::server::db::{Db, is_unique_violation, now_ms};
+use std::sync::LazyLock;
+
+/// Failures allowed per account within [`WINDOW_MS`]; the next attempt is refused.
+pub const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
+/// Failures allowed per client address within [`WINDOW_MS`], across accounts.
+pub const MAX_FAILURES_PER_IP: i64 = 20;
+pub const WINDOW_MS: i64 = 60_000;
+
+/// A real hash of a random password, verified against when the account does not exist so that
+/// unknown accounts take as long as wrong passwords.
+static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| {
+    let random: [u8; 16] = rand::random();
+    password_auth::generate_hash(format!("{random:?}"))
+});
+
+/// Hashing is CPU-bound (tens of milliseconds); it runs off the async threads.
+pub async fn hash_password(password: &NewPassword) -> Result<PasswordHash, AppError> {
+    let plain = password.expose().to_string();
+    tokio::task::spawn_blocking(move || PasswordHash(password_auth::generate_hash(plain)))
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "hashing task failed");
+            AppError::Internal
+        })
+}
+
+async fn verify_password(password: &PasswordAttempt, hash: Option<PasswordHash>) -> Result<bool, AppError> {
+    let plain = password.expose().to_string();
+    tokio::task::spawn_blocking(move || {
+        let known = hash.is_some();
+        let hash = hash.map(|h| h.0).unwrap_or_else(|| DUMMY_HASH.clone());
+        password_auth::verify_password(plain, &hash).is_ok() && known
+    })
+    .await
+    .map_err(|e| {
+        tracing::error!(error = %e, "verification task failed");
+        AppError::Internal
+    })
+}
+
+/// Computes the dummy hash ahead of the first sign-in so the first unknown account is not
+/// faster (or slower) than the rest.
+pub fn warm_up() {
+    LazyLock::force(&DUMMY_HASH);
+}
+
+/// Checks a sign-in attempt. Returns the user on success; failures are counted and audited.
+#[tracing::instrument(skip(db, password_raw), fields(account = %account_raw.chars().take(64).collect::<String>()))]
+pub async fn login(db: &Db, account_raw: &str, password_raw: &str, ip: &str) -> Result<SessionUser, AppError> {
+    let account = AccountName::parse(account_raw).map_err(|k| match k {
+        "error.account_name.required" | "error.account_name.too_long" => AppError::invalid(k),
+        // A malformed name cannot exist; answer as for any unknown account.
+        _ => AppError::BadCredentials,
+    });
+    let password = PasswordAttempt::parse(password_raw).map_err(AppError::invalid)?;
+    let account = match account {
+        Ok(a) => a,
+        Err(AppError::BadCredentials) => {
+            verify_password(&password, None).await?;
+            return Err(AppError::BadCredentials);
+        }
+        Err(e) => return Err(e),
+    };
+    let now = now_ms();
+    let (by_account, by_ip) = repo::recent_failures(&db.pool, account.as_str(), ip, now - WINDOW_MS).await?;
+    if by_account >= MAX_FAILURES_PER_ACCOUNT || by_ip >= MAX_FAILURES_PER_IP {
+        audit(db, None, account.as_str(), "login.throttled", account.as_str(), ip).await?;
+        return Err(AppError::TooManyAttempts);
+    }
+    let creds = repo::credentials(&db.pool, account.as_str()).await?;
+    let user_id = creds.as_ref().map(|c| c.user_id);
+    let ok = verify_password(&password, creds.map(|c| c.hash)).await?;
+    match (ok, user_id) {
+        (true, Some(id)) => {
+            repo::clear_failures(&db.pool, account.as_str()).await?;
+            audit(db, Some(id), account.as_str(), "login.success", account.as_str(), ip).await?;
+            repo::session_user(&db.pool, id).await?.ok_or(AppError::Internal)
+        }
+        _ => {
+            repo::record_failure(&db.pool, account.as_str(), ip, now).await?;
+            audit(db, None, account.as_str(), "login.failure", account.as_str(), ip).await?;
+            Err(AppError::BadCredentials)
+        }
+    }
+}
+
+async fn audit(db: &Db, user: Option<i64>, actor: &str, action: &str, target: &str, ip: &str) -> Result<(), AppError> {
+    let entry = AuditEntry { actor_user_id: user, actor, action, target, ip, detail: "" };
+    repo::audit(&db.pool, entry, now_ms()).await?;
+    Ok(())
+}
+
+pub async fn record_logout(db: &Db, user: &SessionUser, ip: &str) -> Result<(), AppError> {
+    audit(db, Some(user.id), &user.login, "logout", &user.login, ip).await
+}
+
+pub async fn session_user(db: &Db, user_id: i64) -> Result<Option<SessionUser>, AppError> {
+    Ok(repo::session_user(&db.pool, user_id).await?)
+}
+
+/// Who is creating an account, for the audit trail.
+pub struct Actor<'a> {
+    pub user_id: Option<i64>,
+    pub name: &'a str,
+    pub ip: &'a str,
+}
+
+impl Actor<'static> {
+    pub const CLI: Actor<'static> = Actor { user_id: None, name: "cli", ip: "local" };
+}
+
+pub struct NewPartner {
+    pub name: DisplayName,
+    pub kind: PartnerKind,
+    pub parent_id: Option<i64>,
+    pub hcpn: HcpnState,
+    pub email: Option<String>,
+    pub login: AccountName,
+    pub password: NewPassword,
+}
+
+/// Creates a partner and its first user. A reseller needs a distributor parent; other kinds
+/// must not have one.
+pub async fn create_partner(db: &Db, p: NewPartner, actor: &Actor<'_>) -> Result<(i64, i64), AppError> {
+    match (p.kind, p.parent_id) {
+        (PartnerKind::Reseller, None) => return Err(AppError::invalid("error.partner.parent_required")),
+        (PartnerKind::Reseller, Some(_)) => {}
+        (_, Some(_)) => return Err(AppError::invalid("error.partner.parent_only_reseller")),
+        (_, None) => {}
+    }
+    let hash = hash_password(&p.password).await?;
+    let now = now_ms();
+    let mut tx = db.begin_write().await?;
+    if let Some(parent) = p.parent_id {
+        match repo::partner_kind(&mut *tx, parent).await? {
+            Some(PartnerKind::Distributor) => {}
+            Some(_) => return Err(AppError::invalid("error.partner.parent_not_distributor")),
+            None => return Err(AppError::invalid("error.partner.parent_not_found")),
+        }
+    }
+    let row = NewPartnerRow { name: p.name.as_str(), kind: p.kind, parent_id: p.parent_id, hcpn: p.hcpn, email: p.email.as_deref(), now };
+    let partner_id = repo::insert_partner(&mut *tx, row).await?;
+    let user = NewUserRow { login: p.login.as_str(), hash: &hash, role: Role::Partner, partner_id: Some(partner_id), customer_id: None, now };
+    let user_id = insert_user_mapped(&mut tx, user).await?;
+    let target = format!("partner:{partner_id}");
+    let entry = AuditEntry { actor_user_id: actor.user_id, actor: actor.name, action: "partner.create", target: &target, ip: actor.ip, detail: p.kind.as_str() };
+    repo::audit(&mut *tx, entry, now).await?;
+    tx.commit().await?;
+    Ok((partner_id, user_id))
+}
+
+pub struct NewCustomer {
+    pub partner_id: i64,
+    pub mode: CustomerMode,
+    pub name: DisplayName,
+    pub login: AccountName,
+    pub password: NewPassword,
+}
+
+pub async fn create_customer(db: &Db, c: NewCustomer, actor: &Actor<'_>) -> Result<(i64, i64), AppError> {
+    let hash = hash_password(&c.password).await?;
+    let now = now_ms();
+    let mut tx = db.begin_write().await?;
+    if repo::partner_kind(&mut *tx, c.partner_id).await?.is_none() {
+        return Err(AppError::invalid("error.partner.not_found"));
+    }
+    let customer_id = repo::insert_customer(&mut *tx, c.partner_id, c.name.as_str(), c.mode, now).await?;
+    let user = NewUserRow { login: c.login.as_str(), hash: &hash, role: Role::Customer, partner_id: None, customer_id: Some(customer_id), now };
+    let user_id = insert_user_mapped(&mut tx, user).await?;
+    let target = format!("customer:{customer_id}");
+    let entry = AuditEntry { actor_user_id: actor.user_id, actor: actor.name, action: "customer.create", target: &target, ip: actor.ip, detail: c.mode.as_str() };
+    repo::audit(&mut *tx, entry, now).await?;
+    tx.commit().await?;
+    Ok((customer_id, user_id))
+}
+
+pub async fn create_operator(db: &Db, login: AccountName, password: NewPassword, actor: &Actor<'_>) -> Result<i64, AppError> {
+    let hash = hash_password(&password).await?;
+    let now = now_ms();
+    let mut tx = db.begin_write().await?;
+    let user = NewUserRow { login: login.as_str(), hash: &hash, role: Role::Operator, partner_id: None, customer_id: None, now };
+    let user_id = insert_user_mapped(&mut tx, user).await?;
+    let target = format!("user:{user_id}");
+    let entry = AuditEntry { actor_user_id: actor.user_id, actor: actor.name, action: "operator.create", target: &target, ip: actor.ip, detail: "" };
+    repo::audit(&mut *tx, entry, now).await?;
+    tx.commit().await?;
+    Ok(user_id)
+}
+
+async fn insert_user_mapped(tx: &mut crate::server::db::Tx, user: NewUserRow<'_>) -> Result<i64, AppError> {
+    repo::insert_user(&mut **tx, user).await.map_err(|e| {
+        if is_unique_violation(&e) {
+            AppError::conflict("error.account_name.taken")
+        } else {
+            AppError::from(e)
+        }
+    })
+}
+
+pub async fn is_empty(db: &Db) -> Result<bool, AppError> {
+    Ok(repo::user_count(&db.pool).await? == 0)
+}
+
+pub async fn list_partners(db: &Db, page: PageRequest) -> Result<Page<PartnerListItem>, AppError> {
+    let (items, total) = repo::list_partners(&db.pool, page.offset(), page.limit()).await?;
+    Ok(Page { items, number: page.number, size: page.size, total })
+}
+
+/// Forgets failures older than the throttling window (run periodically).
+pub async fn prune_failures(db: &Db) -> Result<(), AppError> {
+    repo::delete_failures_before(&db.pool, now_ms() - 10 * WINDOW_MS).await?;
+    Ok(())
+}

@@ -1,0 +1,94 @@
+//! The HTML shell and the route table.
+
+use crate::accounts::pages::{CustomerHome, Landing, LoginPage, OperatorHome};
+use crate::center::pages::{CapabilityPage, CenterHome, CenterShell, MessagesPage, OrgPage, PlansPage, SalesPage};
+use crate::i18n::{Lang, t};
+use crate::ui::{Auth, Header, NotFound};
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
+use leptos_router::{SsrMode, path};
+
+/// The document around the app, rendered on the server only. It also fixes the page's
+/// Content-Security-Policy with a fresh nonce for the hydration script.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let lang = request_lang();
+    #[cfg(feature = "ssr")]
+    {
+        leptos::nonce::provide_nonce();
+        if let (Some(nonce), Some(res)) = (leptos::nonce::use_nonce(), use_context::<leptos_axum::ResponseOptions>()) {
+            if let Ok(v) = axum::http::HeaderValue::from_str(&crate::server::security::page_csp(&nonce)) {
+                res.insert_header(axum::http::header::CONTENT_SECURITY_POLICY, v);
+            }
+        }
+    }
+    view! {
+        <!DOCTYPE html>
+        <html lang=lang.tag()>
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <link rel="icon" type="image/svg+xml" href="/favicon.svg" />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The page language: from the `pc_lang` cookie on the server, from `<html lang>` in the browser.
+fn request_lang() -> Lang {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<axum::http::request::Parts>()
+            .and_then(|p| {
+                p.headers
+                    .get(axum::http::header::COOKIE)
+                    .and_then(|v| v.to_str().ok())
+                    .map(Lang::from_cookie_header)
+            })
+            .unwrap_or_default()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        document()
+            .document_element()
+            .and_then(|e| e.get_attribute("lang"))
+            .and_then(|l| Lang::from_code(&l))
+            .unwrap_or_default()
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let lang = request_lang();
+    provide_context(lang);
+    Auth::provide();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/partner-center.css" />
+        <Title text=t(lang, "brand") />
+        <Router>
+            <Header />
+            <main class="page">
+                <Routes fallback=NotFound>
+                    <Route path=path!("/") view=Landing ssr=SsrMode::Async />
+                    <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
+                    <ParentRoute path=path!("/center") view=CenterShell ssr=SsrMode::Async>
+                        <Route path=path!("") view=CenterHome />
+                        <Route path=path!("sales") view=SalesPage />
+                        <Route path=path!("plans") view=PlansPage />
+                        <Route path=path!("capability") view=CapabilityPage />
+                        <Route path=path!("org") view=OrgPage />
+                    </ParentRoute>
+                    <Route path=path!("/messages") view=MessagesPage ssr=SsrMode::Async />
+                    <Route path=path!("/customer") view=CustomerHome ssr=SsrMode::Async />
+                    <Route path=path!("/operator") view=OperatorHome ssr=SsrMode::Async />
+                </Routes>
+            </main>
+        </Router>
+    }
+}

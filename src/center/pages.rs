@@ -1,0 +1,108 @@
+//! Partner center pages.
+
+use crate::domain::Role;
+use crate::i18n::{t, use_lang};
+use crate::ui::{Auth, EmptyState, RequireLogin, RequireRole};
+use leptos::prelude::*;
+use leptos_router::components::{A, Outlet};
+
+#[component]
+pub fn CenterShell() -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <RequireRole role=Role::Partner>
+            <div class="center">
+                <nav class="center-nav" aria-label=t(lang, "center.title")>
+                    <span class="center-title">{t(lang, "center.title")}</span>
+                    <A href="/center" exact=true>{t(lang, "nav.home")}</A>
+                    <A href="/center/sales">{t(lang, "nav.sales")}</A>
+                    <A href="/center/plans">{t(lang, "nav.plans")}</A>
+                    <A href="/center/capability">{t(lang, "nav.capability")}</A>
+                    <A href="/center/org">{t(lang, "nav.org")}</A>
+                </nav>
+                <div class="center-body">
+                    <Outlet />
+                </div>
+            </div>
+        </RequireRole>
+    }
+}
+
+#[component]
+pub fn CenterHome() -> impl IntoView {
+    let lang = use_lang();
+    let auth = expect_context::<Auth>();
+    view! {
+        <h1>{t(lang, "nav.home")}</h1>
+        <Suspense>
+            {move || Suspend::new(async move {
+                let partner = auth.user.await.ok().flatten().and_then(|u| u.partner);
+                partner.map(|p| view! {
+                    <section class="panel" data-testid="partner-profile">
+                        <h2>{p.name.clone()}</h2>
+                        <dl class="facts">
+                            <dt>{t(lang, "partner.kind")}</dt><dd>{t(lang, p.kind.label_key())}</dd>
+                            <dt>{t(lang, "partner.hcpn")}</dt><dd>{t(lang, p.hcpn.label_key())}</dd>
+                            {p.parent_name.clone().map(|parent| view! {
+                                <dt>{t(lang, "partner.parent")}</dt><dd>{parent}</dd>
+                            })}
+                        </dl>
+                    </section>
+                })
+            })}
+        </Suspense>
+        <section class="panel" data-testid="path-module">
+            <h2>{t(lang, "home.paths")}</h2>
+            <EmptyState title=t(lang, "home.paths.empty") hint=t(lang, "home.paths.hint") />
+        </section>
+    }
+}
+
+#[component]
+pub fn SalesPage() -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <h1>{t(lang, "nav.sales")}</h1>
+        <EmptyState title=t(lang, "sales.empty") hint=t(lang, "sales.hint") />
+    }
+}
+
+#[component]
+pub fn PlansPage() -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <h1>{t(lang, "nav.plans")}</h1>
+        <EmptyState title=t(lang, "plans.empty") hint=t(lang, "plans.hint") />
+    }
+}
+
+#[component]
+pub fn CapabilityPage() -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <h1>{t(lang, "nav.capability")}</h1>
+        <EmptyState title=t(lang, "capability.empty") hint=t(lang, "capability.hint") />
+    }
+}
+
+#[component]
+pub fn OrgPage() -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <h1>{t(lang, "nav.org")}</h1>
+        <EmptyState title=t(lang, "org.empty") hint=t(lang, "org.hint") />
+    }
+}
+
+#[component]
+pub fn MessagesPage() -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <RequireLogin>
+            <section class="panel">
+                <h1>{t(lang, "messages.title")}</h1>
+                <EmptyState title=t(lang, "messages.empty") />
+            </section>
+        </RequireLogin>
+    }
+}

@@ -1,0 +1,182 @@
+//! Account names, display names and passwords, parsed once at the edge.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// A sign-in name: 3–64 characters of ASCII letters, digits and `_ - . @`, starting with a letter
+/// or digit. Stored and compared in lower case, so `Alice` and `alice` are one account.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct AccountName(String);
+
+impl AccountName {
+    pub const MAX: usize = 64;
+
+    pub fn parse(raw: &str) -> Result<Self, &'static str> {
+        let s = raw.trim();
+        if s.is_empty() {
+            return Err("error.account_name.required");
+        }
+        if s.chars().count() > Self::MAX {
+            return Err("error.account_name.too_long");
+        }
+        if s.len() < 3 {
+            return Err("error.account_name.too_short");
+        }
+        let first_ok = s.chars().next().is_some_and(|c| c.is_ascii_alphanumeric());
+        let all_ok = s
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '@'));
+        if !first_ok || !all_ok {
+            return Err("error.account_name.chars");
+        }
+        Ok(AccountName(s.to_ascii_lowercase()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for AccountName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A human-readable name of a partner or customer: 1–100 characters after trimming, no control
+/// characters. Any script is allowed (partners have Chinese names).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DisplayName(String);
+
+impl DisplayName {
+    pub const MAX: usize = 100;
+
+    pub fn parse(raw: &str) -> Result<Self, &'static str> {
+        let s = raw.trim();
+        if s.is_empty() {
+            return Err("error.name.required");
+        }
+        if s.chars().count() > Self::MAX {
+            return Err("error.name.too_long");
+        }
+        if s.chars().any(char::is_control) {
+            return Err("error.name.chars");
+        }
+        Ok(DisplayName(s.to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A password chosen for a new account: 8–128 characters with at least two of letters,
+/// digits and symbols. It is never serialized, printed or logged.
+pub struct NewPassword(String);
+
+impl NewPassword {
+    pub fn parse(raw: &str) -> Result<Self, &'static str> {
+        let n = raw.chars().count();
+        if n < 8 {
+            return Err("error.password.too_short");
+        }
+        if n > 128 {
+            return Err("error.password.too_long");
+        }
+        let letters = raw.chars().any(char::is_alphabetic);
+        let digits = raw.chars().any(|c| c.is_ascii_digit());
+        let symbols = raw.chars().any(|c| !c.is_alphanumeric());
+        if [letters, digits, symbols].iter().filter(|b| **b).count() < 2 {
+            return Err("error.password.weak");
+        }
+        Ok(NewPassword(raw.to_string()))
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for NewPassword {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("NewPassword(***)")
+    }
+}
+
+/// A password typed at sign-in. Only emptiness and a generous length cap are checked, so the
+/// policy for new passwords is not revealed and hashing cost stays bounded.
+pub struct PasswordAttempt(String);
+
+impl PasswordAttempt {
+    pub fn parse(raw: &str) -> Result<Self, &'static str> {
+        if raw.is_empty() {
+            return Err("error.password.required");
+        }
+        if raw.len() > 1024 {
+            return Err("error.password.too_long");
+        }
+        Ok(PasswordAttempt(raw.to_string()))
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for PasswordAttempt {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("PasswordAttempt(***)")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn account_names_are_trimmed_and_lowercased() {
+        assert_eq!(AccountName::parse("  Alice.W@corp ").unwrap().as_str(), "alice.w@corp");
+    }
+
+    #[test]
+    fn empty_short_long_and_odd_account_names_are_refused() {
+        assert_eq!(AccountName::parse("   "), Err("error.account_name.required"));
+        assert_eq!(AccountName::parse("ab"), Err("error.account_name.too_short"));
+        assert_eq!(AccountName::parse(&"a".repeat(10_000)), Err("error.account_name.too_long"));
+        assert_eq!(AccountName::parse("a' OR 1=1 --"), Err("error.account_name.chars"));
+        assert_eq!(AccountName::parse("<script>"), Err("error.account_name.chars"));
+        assert_eq!(AccountName::parse("_lead"), Err("error.account_name.chars"));
+        assert_eq!(AccountName::parse("张三三"), Err("error.account_name.chars"));
+    }
+
+    #[test]
+    fn display_names_allow_chinese_and_refuse_control_characters() {
+        assert_eq!(DisplayName::parse(" 华为云伙伴 ").unwrap().as_str(), "华为云伙伴");
+        assert_eq!(DisplayName::parse("a\u{0}b"), Err("error.name.chars"));
+        assert_eq!(DisplayName::parse(&"名".repeat(101)), Err("error.name.too_long"));
+        assert!(DisplayName::parse(&"名".repeat(100)).is_ok());
+    }
+
+    #[test]
+    fn new_passwords_need_length_and_variety() {
+        assert_eq!(NewPassword::parse("short1").err(), Some("error.password.too_short"));
+        assert_eq!(NewPassword::parse("onlyletters").err(), Some("error.password.weak"));
+        assert!(NewPassword::parse("letters123").is_ok());
+        assert_eq!(NewPassword::parse(&"a1".repeat(65)).err(), Some("error.password.too_long"));
+    }
+
+    #[test]
+    fn passwords_never_show_in_debug_output() {
+        let p = NewPassword::parse("Secret#2026").unwrap();
+        assert!(!format!("{p:?}").contains("Secret"));
+        let a = PasswordAttempt::parse("Secret#2026").unwrap();
+        assert!(!format!("{a:?}").contains("Secret"));
+    }
+
+    #[test]
+    fn sign_in_attempts_only_check_presence_and_size() {
+        assert_eq!(PasswordAttempt::parse("").err(), Some("error.password.required"));
+        assert!(PasswordAttempt::parse("x").is_ok());
+        assert_eq!(PasswordAttempt::parse(&"x".repeat(2000)).err(), Some("error.password.too_long"));
+    }
+}

@@ -1,0 +1,199 @@
+//! Value types shared by every domain.
+//!
+//! Invariants:
+//! - A value of these types is valid by construction: the only way to get one from user input is
+//!   its `parse` function, which refuses anything out of range with an i18n error key.
+//! - Money is exact: `Money` wraps `rust_decimal::Decimal`, is stored as integer fen (1/100 yuan),
+//!   and is never converted to or from a float.
+
+mod account;
+mod money;
+mod page;
+
+pub use account::{AccountName, DisplayName, NewPassword, PasswordAttempt};
+pub use money::{Amount, Money};
+pub use page::{Page, PageRequest};
+
+use serde::{Deserialize, Serialize};
+
+/// What a signed-in user is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Partner,
+    Customer,
+    Operator,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Partner => "partner",
+            Role::Customer => "customer",
+            Role::Operator => "operator",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "partner" => Some(Role::Partner),
+            "customer" => Some(Role::Customer),
+            "operator" => Some(Role::Operator),
+            _ => None,
+        }
+    }
+
+    /// Where this role lands after signing in.
+    pub fn home(self) -> &'static str {
+        match self {
+            Role::Partner => "/center",
+            Role::Customer => "/customer",
+            Role::Operator => "/operator",
+        }
+    }
+}
+
+/// The kind of a partner: solution provider, tier-1 distributor or tier-2 cloud reseller.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PartnerKind {
+    SolutionProvider,
+    Distributor,
+    Reseller,
+}
+
+impl PartnerKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PartnerKind::SolutionProvider => "solution_provider",
+            PartnerKind::Distributor => "distributor",
+            PartnerKind::Reseller => "reseller",
+        }
+    }
+
+    /// Accepts the database spelling (`solution_provider`) and the command-line one
+    /// (`solution-provider`).
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.replace('-', "_").as_str() {
+            "solution_provider" => Some(PartnerKind::SolutionProvider),
+            "distributor" => Some(PartnerKind::Distributor),
+            "reseller" => Some(PartnerKind::Reseller),
+            _ => None,
+        }
+    }
+
+    pub fn label_key(self) -> &'static str {
+        match self {
+            PartnerKind::SolutionProvider => "partner_kind.solution_provider",
+            PartnerKind::Distributor => "partner_kind.distributor",
+            PartnerKind::Reseller => "partner_kind.reseller",
+        }
+    }
+}
+
+/// Whether a partner completed HCPN onboarding (完成HCPN入驻).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HcpnState {
+    Onboarded,
+    Pending,
+}
+
+impl HcpnState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HcpnState::Onboarded => "onboarded",
+            HcpnState::Pending => "pending",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "onboarded" => Some(HcpnState::Onboarded),
+            "pending" => Some(HcpnState::Pending),
+            _ => None,
+        }
+    }
+
+    pub fn label_key(self) -> &'static str {
+        match self {
+            HcpnState::Onboarded => "hcpn.onboarded",
+            HcpnState::Pending => "hcpn.pending",
+        }
+    }
+}
+
+/// How a customer is associated with its partner: resale (代售, `association_type` 2)
+/// or consulting sales (顾问销售, `association_type` 1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CustomerMode {
+    Resale,
+    Consulting,
+}
+
+impl CustomerMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CustomerMode::Resale => "resale",
+            CustomerMode::Consulting => "consulting",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "resale" => Some(CustomerMode::Resale),
+            "consulting" => Some(CustomerMode::Consulting),
+            _ => None,
+        }
+    }
+
+    /// The `association_type` of the Huawei BSS API.
+    pub fn association_type(self) -> i32 {
+        match self {
+            CustomerMode::Resale => 2,
+            CustomerMode::Consulting => 1,
+        }
+    }
+
+    pub fn label_key(self) -> &'static str {
+        match self {
+            CustomerMode::Resale => "customer_mode.resale",
+            CustomerMode::Consulting => "customer_mode.consulting",
+        }
+    }
+}
+
+/// Formats a unix timestamp in milliseconds as China Standard Time, the console's time zone.
+pub fn format_time(ms: i64) -> String {
+    use chrono::{FixedOffset, TimeZone};
+    let cst = FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset");
+    match cst.timestamp_millis_opt(ms).single() {
+        Some(t) => t.format("%Y-%m-%d %H:%M:%S").to_string(),
+        None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn partner_kind_accepts_cli_and_db_spellings() {
+        assert_eq!(PartnerKind::parse("solution-provider"), Some(PartnerKind::SolutionProvider));
+        assert_eq!(PartnerKind::parse("solution_provider"), Some(PartnerKind::SolutionProvider));
+        assert_eq!(PartnerKind::parse("reseller"), Some(PartnerKind::Reseller));
+        assert_eq!(PartnerKind::parse("Reseller"), None);
+    }
+
+    #[test]
+    fn times_are_shown_in_china_standard_time() {
+        assert_eq!(format_time(0), "1970-01-01 08:00:00");
+    }
+
+    #[test]
+    fn customer_modes_map_to_bss_association_types() {
+        assert_eq!(CustomerMode::Resale.association_type(), 2);
+        assert_eq!(CustomerMode::Consulting.association_type(), 1);
+    }
+}

@@ -1,0 +1,189 @@
+//! Exact money in yuan.
+//!
+//! Decisions written down here because the product documents only "greater than 0, at most two
+//! decimal places":
+//! - Only plain decimal notation is accepted (`12`, `12.3`, `12.34`, `0.5`). Exponent notation
+//!   such as `1e2` is refused with `error.amount.format`: a caller that sends it has almost
+//!   certainly passed the number through a float.
+//! - Trailing zeros do not count as decimal places: `12.340` is 12.34 yuan, `12.345` is refused.
+//! - A single amount is at most 1 000 000 000 000 yuan, so every sum of a bounded number of
+//!   amounts fits in an `i64` of fen with room to spare; larger input is refused, never wrapped.
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+/// A non-negative amount of money, e.g. a balance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Money(Decimal);
+
+/// A strictly positive amount to move: what a transfer, an allocation or a payment carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Amount(Money);
+
+const MAX_YUAN: i64 = 1_000_000_000_000;
+
+impl Money {
+    pub const ZERO: Money = Money(Decimal::ZERO);
+
+    /// Fen (1/100 yuan) as stored in SQL. Negative fen is refused.
+    pub fn from_fen(fen: i64) -> Option<Self> {
+        (fen >= 0).then(|| Money(Decimal::new(fen, 2)))
+    }
+
+    /// The amount in fen; exact because every `Money` has at most two decimal places.
+    pub fn fen(self) -> i64 {
+        let scaled = self.0 * Decimal::ONE_HUNDRED;
+        i64::try_from(scaled.trunc()).unwrap_or(i64::MAX)
+    }
+
+    pub fn decimal(self) -> Decimal {
+        self.0
+    }
+
+    pub fn checked_add(self, other: Money) -> Option<Money> {
+        let fen = self.fen().checked_add(other.fen())?;
+        Money::from_fen(fen)
+    }
+
+    /// `None` when the result would be negative.
+    pub fn checked_sub(self, other: Money) -> Option<Money> {
+        let fen = self.fen().checked_sub(other.fen())?;
+        Money::from_fen(fen)
+    }
+
+    /// Parses a non-negative amount in yuan (zero allowed).
+    pub fn parse(raw: &str) -> Result<Self, &'static str> {
+        let s = raw.trim();
+        if s.is_empty() {
+            return Err("error.amount.required");
+        }
+        if s.starts_with('-') {
+            return Err("error.amount.positive");
+        }
+        let digits = s.strip_prefix('+').unwrap_or(s);
+        if digits.len() > 32 {
+            return Err("error.amount.too_large");
+        }
+        let mut parts = digits.splitn(2, '.');
+        let int = parts.next().unwrap_or_default();
+        let frac = parts.next();
+        let plain = !int.is_empty()
+            && int.bytes().all(|b| b.is_ascii_digit())
+            && frac.is_none_or(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()));
+        if !plain {
+            return Err("error.amount.format");
+        }
+        let value = Decimal::from_str(digits).map_err(|_| "error.amount.too_large")?;
+        let value = value.normalize();
+        if value.scale() > 2 {
+            return Err("error.amount.scale");
+        }
+        if value > Decimal::from(MAX_YUAN) {
+            return Err("error.amount.too_large");
+        }
+        Ok(Money(value))
+    }
+}
+
+impl Amount {
+    /// Parses an amount to move: like [`Money::parse`], and zero is refused.
+    pub fn parse(raw: &str) -> Result<Self, &'static str> {
+        let m = Money::parse(raw)?;
+        if m.0.is_zero() {
+            return Err("error.amount.positive");
+        }
+        Ok(Amount(m))
+    }
+
+    pub fn from_fen(fen: i64) -> Option<Self> {
+        Money::from_fen(fen).filter(|m| !m.0.is_zero()).map(Amount)
+    }
+
+    pub fn money(self) -> Money {
+        self.0
+    }
+
+    pub fn fen(self) -> i64 {
+        self.0.fen()
+    }
+}
+
+impl fmt::Display for Money {
+    /// Always two decimal places: `12.30`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut d = self.0;
+        d.rescale(2);
+        write!(f, "{d}")
+    }
+}
+
+impl fmt::Display for Amount {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn m(s: &str) -> Money {
+        Money::parse(s).unwrap()
+    }
+
+    #[test]
+    fn point_one_plus_point_two_is_exactly_point_three() {
+        let sum = m("0.1").checked_add(m("0.2")).unwrap();
+        assert_eq!(sum, m("0.3"));
+        assert_eq!(sum.to_string(), "0.30");
+        assert_eq!(sum.fen(), 30);
+    }
+
+    #[test]
+    fn more_than_two_decimal_places_are_refused() {
+        assert_eq!(Amount::parse("12.345"), Err("error.amount.scale"));
+        assert_eq!(Amount::parse("12.340").unwrap().to_string(), "12.34");
+        assert_eq!(Amount::parse("0.001"), Err("error.amount.scale"));
+    }
+
+    #[test]
+    fn zero_and_negative_amounts_are_refused() {
+        assert_eq!(Amount::parse("0"), Err("error.amount.positive"));
+        assert_eq!(Amount::parse("0.00"), Err("error.amount.positive"));
+        assert_eq!(Amount::parse("-1"), Err("error.amount.positive"));
+        assert_eq!(Money::parse("0").unwrap(), Money::ZERO);
+    }
+
+    #[test]
+    fn exponent_and_other_notations_are_refused() {
+        for s in ["1e2", "1E2", "1.", ".5", "1,000", "0x10", "NaN", "inf", "1 000", "１２"] {
+            assert_eq!(Amount::parse(s), Err("error.amount.format"), "{s}");
+        }
+        assert_eq!(Amount::parse(""), Err("error.amount.required"));
+    }
+
+    #[test]
+    fn absurd_amounts_are_refused_without_overflow() {
+        assert_eq!(Amount::parse("1000000000000.01"), Err("error.amount.too_large"));
+        assert_eq!(Amount::parse(&"9".repeat(30)), Err("error.amount.too_large"));
+        assert_eq!(Amount::parse(&"9".repeat(40)), Err("error.amount.too_large"));
+        assert!(Amount::parse("1000000000000").is_ok());
+    }
+
+    #[test]
+    fn fen_round_trips() {
+        for fen in [1_i64, 10, 99, 100, 12_345, 100_000_000_000_000] {
+            assert_eq!(Money::from_fen(fen).unwrap().fen(), fen);
+        }
+        assert_eq!(Money::from_fen(-1), None);
+        assert_eq!(Amount::from_fen(0), None);
+    }
+
+    #[test]
+    fn subtraction_below_zero_is_none() {
+        assert_eq!(m("1.00").checked_sub(m("1.01")), None);
+        assert_eq!(m("1.00").checked_sub(m("0.99")).unwrap().to_string(), "0.01");
+    }
+}

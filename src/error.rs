@@ -1,0 +1,167 @@
+//! The one error type of the application.
+//!
+//! An `AppError` crosses the wire to the browser, so it carries only what the user may see:
+//! a kind and, where the kind needs it, an i18n message key. Internal causes (SQL errors,
+//! I/O) are logged with `tracing` where they are converted and never reach the client.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(tag = "kind", content = "key", rename_all = "snake_case")]
+pub enum AppError {
+    /// The input was understood but refused; the key names the message (e.g. `error.amount.scale`).
+    #[error("invalid input: {0}")]
+    Invalid(String),
+    /// The request itself was malformed (missing or undecodable fields).
+    #[error("malformed request")]
+    BadRequest,
+    #[error("not signed in")]
+    Unauthenticated,
+    #[error("forbidden")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    /// The request conflicts with the current state; the key names the message.
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("wrong account name or password")]
+    BadCredentials,
+    #[error("too many attempts")]
+    TooManyAttempts,
+    #[error("cross-origin request refused")]
+    CrossOrigin,
+    /// The database was too busy to finish in time; nothing was changed.
+    #[error("busy, try again")]
+    Busy,
+    /// The browser could not reach the server.
+    #[error("network error")]
+    Network,
+    #[error("internal error")]
+    Internal,
+}
+
+impl AppError {
+    pub fn invalid(key: &str) -> Self {
+        AppError::Invalid(key.to_string())
+    }
+
+    pub fn conflict(key: &str) -> Self {
+        AppError::Conflict(key.to_string())
+    }
+
+    /// The i18n key of the message shown to the user.
+    pub fn key(&self) -> &str {
+        match self {
+            AppError::Invalid(k) | AppError::Conflict(k) => k,
+            AppError::BadRequest => "error.bad_request",
+            AppError::Unauthenticated => "error.unauthenticated",
+            AppError::Forbidden => "error.forbidden",
+            AppError::NotFound => "error.not_found",
+            AppError::BadCredentials => "error.bad_credentials",
+            AppError::TooManyAttempts => "error.too_many_attempts",
+            AppError::CrossOrigin => "error.cross_origin",
+            AppError::Busy => "error.busy",
+            AppError::Network => "error.network",
+            AppError::Internal => "error.internal",
+        }
+    }
+
+    /// The HTTP status the server answers with.
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::Invalid(_) | AppError::BadRequest => 400,
+            AppError::Unauthenticated | AppError::BadCredentials => 401,
+            AppError::Forbidden | AppError::CrossOrigin => 403,
+            AppError::NotFound => 404,
+            AppError::Conflict(_) => 409,
+            AppError::TooManyAttempts => 429,
+            AppError::Busy | AppError::Network => 503,
+            AppError::Internal => 500,
+        }
+    }
+
+    /// The user-facing message in the given language.
+    pub fn message(&self, lang: crate::i18n::Lang) -> &'static str {
+        crate::i18n::t(lang, self.key())
+    }
+}
+
+impl server_fn_error::FromServerFnError for AppError {
+    type Encoder = leptos::server_fn::codec::JsonEncoding;
+
+    fn from_server_fn_error(value: server_fn_error::ServerFnErrorErr) -> Self {
+        use server_fn_error::ServerFnErrorErr as E;
+        match value {
+            E::Args(_) | E::MissingArg(_) | E::Deserialization(_) => AppError::BadRequest,
+            E::Request(_) | E::Response(_) => AppError::Network,
+            E::Registration(_)
+            | E::UnsupportedRequestMethod(_)
+            | E::Serialization(_)
+            | E::ServerError(_)
+            | E::MiddlewareError(_) => AppError::Internal,
+        }
+    }
+}
+
+mod server_fn_error {
+    pub use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+}
+
+#[cfg(feature = "ssr")]
+impl From<sqlx::Error> for AppError {
+    fn from(e: sqlx::Error) -> Self {
+        if crate::server::db::is_busy(&e) {
+            tracing::warn!(error = %e, "database busy");
+            return AppError::Busy;
+        }
+        tracing::error!(error = %e, "database error");
+        AppError::Internal
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<tower_sessions::session::Error> for AppError {
+    fn from(e: tower_sessions::session::Error) -> Self {
+        tracing::error!(error = %e, "session error");
+        AppError::Internal
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl axum::response::IntoResponse for AppError {
+    fn into_response(self) -> axum::response::Response {
+        let status = axum::http::StatusCode::from_u16(self.status())
+            .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR);
+        let body = serde_json::json!({
+            "error": self.key(),
+            "message": self.message(crate::i18n::Lang::Zh),
+            "message_en": self.message(crate::i18n::Lang::En),
+        });
+        (status, axum::Json(body)).into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_round_trip_through_json() {
+        for e in [
+            AppError::invalid("error.account_name.required"),
+            AppError::Forbidden,
+            AppError::conflict("error.account_name.taken"),
+        ] {
+            let s = serde_json::to_string(&e).expect("serialize");
+            let back: AppError = serde_json::from_str(&s).expect("deserialize");
+            assert_eq!(back, e);
+        }
+    }
+
+    #[test]
+    fn client_mistakes_are_4xx_and_only_internal_is_500() {
+        assert_eq!(AppError::BadRequest.status(), 400);
+        assert_eq!(AppError::TooManyAttempts.status(), 429);
+        assert_eq!(AppError::Internal.status(), 500);
+    }
+}

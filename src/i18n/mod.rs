@@ -1,0 +1,178 @@
+//! The two languages of the UI: Simplified Chinese (default, the real product's labels) and
+//! English. Every key exists in both tables; a unit test fails otherwise, and another fails
+//! when the code uses a key that is in neither.
+//!
+//! The language is chosen per browser by the `pc_lang` cookie, set by `/lang`. The server
+//! renders `<html lang>` from it; the browser reads it back from there when hydrating, so both
+//! sides render the same text.
+
+mod en;
+mod zh;
+
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+pub const COOKIE: &str = "pc_lang";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum Lang {
+    #[default]
+    Zh,
+    En,
+}
+
+impl Lang {
+    /// The BCP 47 tag used in `<html lang>`.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh-CN",
+            Lang::En => "en",
+        }
+    }
+
+    /// The value of the `pc_lang` cookie and the `/lang?to=` parameter.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh",
+            Lang::En => "en",
+        }
+    }
+
+    pub fn from_code(s: &str) -> Option<Lang> {
+        match s {
+            "zh" | "zh-CN" => Some(Lang::Zh),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    /// Reads the language from a `Cookie` header value.
+    pub fn from_cookie_header(header: &str) -> Lang {
+        header
+            .split(';')
+            .filter_map(|kv| kv.trim().split_once('='))
+            .find(|(k, _)| *k == COOKIE)
+            .and_then(|(_, v)| Lang::from_code(v))
+            .unwrap_or_default()
+    }
+}
+
+type Table = HashMap<&'static str, &'static str>;
+
+static ZH: LazyLock<Table> = LazyLock::new(|| zh::ENTRIES.iter().copied().collect());
+static EN: LazyLock<Table> = LazyLock::new(|| en::ENTRIES.iter().copied().collect());
+
+/// The text of a key in a language. An unknown key shows as itself (and fails the tests).
+pub fn t(lang: Lang, key: &str) -> &'static str {
+    let table = match lang {
+        Lang::Zh => &*ZH,
+        Lang::En => &*EN,
+    };
+    table.get(key).copied().unwrap_or("�")
+}
+
+/// Whether a key exists (used to show only known error keys that arrive in a URL).
+pub fn has(key: &str) -> bool {
+    ZH.contains_key(key)
+}
+
+/// The language of the current page, from context.
+pub fn use_lang() -> Lang {
+    leptos::prelude::use_context::<Lang>().unwrap_or_default()
+}
+
+/// The text of a key in the current page's language.
+pub fn tr(key: &str) -> &'static str {
+    t(use_lang(), key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    fn keys(entries: &[(&'static str, &'static str)]) -> BTreeSet<&'static str> {
+        entries.iter().map(|(k, _)| *k).collect()
+    }
+
+    #[test]
+    fn both_languages_have_exactly_the_same_keys() {
+        let zh = keys(zh::ENTRIES);
+        let en = keys(en::ENTRIES);
+        let only_zh: Vec<_> = zh.difference(&en).collect();
+        let only_en: Vec<_> = en.difference(&zh).collect();
+        assert!(only_zh.is_empty(), "missing in English: {only_zh:?}");
+        assert!(only_en.is_empty(), "missing in Chinese: {only_en:?}");
+    }
+
+    #[test]
+    fn no_key_is_defined_twice_or_left_empty() {
+        for entries in [zh::ENTRIES, en::ENTRIES] {
+            assert_eq!(keys(entries).len(), entries.len(), "duplicate key");
+            for (k, v) in entries {
+                assert!(!v.trim().is_empty(), "empty text for {k}");
+            }
+        }
+    }
+
+    /// Scans the source for `tr("…")`, `t(lang, "…")` and `"error.…"`/`invalid("…")` keys and
+    /// checks each exists, so a typo in a key fails here instead of showing a placeholder.
+    #[test]
+    fn every_key_used_in_the_code_exists() {
+        let mut missing = Vec::new();
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut stack = vec![root];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    stack.push(path);
+                    continue;
+                }
+                // The tables and this scanner's own examples are not uses.
+                if path.extension().is_none_or(|e| e != "rs") || path.parent().is_some_and(|p| p.ends_with("i18n")) {
+                    continue;
+                }
+                let text = std::fs::read_to_string(&path).unwrap();
+                for key in used_keys(&text) {
+                    if !ZH.contains_key(key.as_str()) {
+                        missing.push(format!("{}: {key}", path.display()));
+                    }
+                }
+            }
+        }
+        assert!(missing.is_empty(), "keys used but not defined:\n{}", missing.join("\n"));
+    }
+
+    fn used_keys(text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        for marker in ["tr(\"", "t(lang, \"", "invalid(\"", "conflict(\"", "Err(\"", "label_key: \"", "=> \""] {
+            let mut rest = text;
+            while let Some(i) = rest.find(marker) {
+                rest = &rest[i + marker.len()..];
+                let Some(end) = rest.find('"') else { break };
+                let key = &rest[..end];
+                let looks_like_key = key.contains('.')
+                    && key.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '_');
+                if looks_like_key && (marker != "=> \"" || key.starts_with("error.") || key.contains("_kind.") || key.starts_with("hcpn.") || key.starts_with("customer_mode.")) {
+                    out.push(key.to_string());
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn the_scanner_finds_keys() {
+        let keys = used_keys(r#"tr("nav.home") t(lang, "x.y") AppError::invalid("error.a") "plain text""#);
+        assert_eq!(keys, vec!["nav.home", "x.y", "error.a"]);
+    }
+
+    #[test]
+    fn language_comes_from_the_cookie() {
+        assert_eq!(Lang::from_cookie_header("a=1; pc_lang=en; b=2"), Lang::En);
+        assert_eq!(Lang::from_cookie_header("pc_lang=xx"), Lang::Zh);
+        assert_eq!(Lang::from_cookie_header(""), Lang::Zh);
+    }
+}

@@ -1,0 +1,30 @@
+//! Partner Center: a server-rendered console for Huawei Cloud partners, their customers and operators.
+//!
+//! One crate, two builds: `ssr` (the axum server, database and command line) and `hydrate`
+//! (the WebAssembly that takes over the server-rendered pages in the browser).
+
+pub mod accounts;
+pub mod app;
+pub mod center;
+pub mod domain;
+pub mod error;
+pub mod i18n;
+pub mod ui;
+
+#[cfg(feature = "ssr")]
+pub mod server;
+
+/// Browser entry point: attach to the server-rendered HTML, then mark the page as interactive
+/// so end-to-end tests can wait for it.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(app::App);
+    if let Some(body) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.body())
+    {
+        let _ = body.set_attribute("data-hydrated", "true");
+    }
+}

@@ -1,0 +1,272 @@
+//! The command line of the `partner-center` binary: the server and the operator's tools.
+//!
+//! Conventions (as `gitea admin user create`): results are one JSON object on stdout; errors are
+//! a clear message on stderr and a non-zero exit code. The database comes from `DATABASE_URL`
+//! (default: a SQLite file under `./data/`), and every command migrates it first.
+
+use super::config::Config;
+use super::db::Db;
+use crate::accounts::service::{self as accounts, Actor, NewCustomer, NewPartner};
+use crate::domain::{AccountName, CustomerMode, DisplayName, HcpnState, NewPassword, PartnerKind};
+use crate::error::AppError;
+use crate::i18n::{Lang, t};
+use clap::{Parser, Subcommand};
+use serde_json::{Value, json};
+use std::io::Write;
+use std::net::SocketAddr;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "partner-center", version, about = "Huawei Cloud partner center: web server and operator tools")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the web application (the default). Never loads demo data by itself.
+    Serve(ServeArgs),
+    /// Create or upgrade the database schema.
+    Migrate,
+    /// Load the demo partners, customers and operator, if the database has no users yet.
+    SeedDemo,
+    /// Operator tools.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+}
+
+#[derive(clap::Args, Default)]
+struct ServeArgs {
+    /// Address to listen on; port 0 picks a free port (printed on stdout).
+    #[arg(long, default_value = "127.0.0.1:3000")]
+    addr: Option<SocketAddr>,
+    /// Mark cookies Secure (set when users reach the site over https).
+    #[arg(long, env = "PC_SECURE_COOKIES")]
+    secure_cookies: bool,
+    /// Enable the in-memory comparison route used by scripts/bench.
+    #[arg(long)]
+    bench_routes: bool,
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create a partner and its first user.
+    CreatePartner {
+        #[arg(long)]
+        name: String,
+        /// solution-provider | distributor | reseller
+        #[arg(long)]
+        kind: String,
+        /// The distributor of a reseller.
+        #[arg(long)]
+        parent: Option<i64>,
+        #[arg(long)]
+        login: String,
+        #[arg(long)]
+        password: String,
+        /// onboarded | pending (default: onboarded)
+        #[arg(long, default_value = "onboarded")]
+        hcpn: String,
+        /// Contact email (for invitations).
+        #[arg(long)]
+        email: Option<String>,
+    },
+    /// Create a customer linked to a partner, and its user.
+    CreateCustomer {
+        #[arg(long)]
+        partner: i64,
+        /// resale | consulting
+        #[arg(long)]
+        mode: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        login: String,
+        #[arg(long)]
+        password: String,
+    },
+    /// Create an operator (华为云运营) user.
+    CreateOperator {
+        #[arg(long)]
+        login: String,
+        #[arg(long)]
+        password: String,
+    },
+}
+
+/// A command-line failure: the message printed on stderr.
+struct CliError(String);
+
+impl From<AppError> for CliError {
+    fn from(e: AppError) -> Self {
+        CliError(format!("{} ({})", t(Lang::En, e.key()), e.key()))
+    }
+}
+
+impl From<String> for CliError {
+    fn from(s: String) -> Self {
+        CliError(s)
+    }
+}
+
+fn parse<T>(r: Result<T, &'static str>, flag: &str) -> Result<T, CliError> {
+    r.map_err(|k| CliError(format!("{flag}: {} ({k})", t(Lang::En, k))))
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli.command.unwrap_or(Command::Serve(ServeArgs::default())))) {
+        Ok(Some(v)) => {
+            let mut out = std::io::stdout().lock();
+            let _ = writeln!(out, "{v}");
+            ExitCode::SUCCESS
+        }
+        Ok(None) => ExitCode::SUCCESS,
+        Err(CliError(msg)) => {
+            eprintln!("error: {msg}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_tracing() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_env("RUST_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_sessions=warn"));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+}
+
+async fn open_db() -> Result<Db, CliError> {
+    let db = Db::connect(&Config::database_url_from_env()).await?;
+    db.migrate().await?;
+    Ok(db)
+}
+
+async fn run(command: Command) -> Result<Option<Value>, CliError> {
+    match command {
+        Command::Serve(args) => serve(args).await.map(|()| None),
+        Command::Migrate => {
+            open_db().await?;
+            Ok(Some(json!({"migrated": true})))
+        }
+        Command::SeedDemo => {
+            let db = open_db().await?;
+            Ok(Some(super::seed::seed_demo(&db).await?))
+        }
+        Command::Admin { command } => admin(command).await.map(Some),
+    }
+}
+
+async fn admin(command: AdminCommand) -> Result<Value, CliError> {
+    match command {
+        AdminCommand::CreatePartner { name, kind, parent, login, password, hcpn, email } => {
+            let kind = PartnerKind::parse(&kind)
+                .ok_or_else(|| CliError("--kind must be solution-provider, distributor or reseller".into()))?;
+            let hcpn = HcpnState::parse(&hcpn).ok_or_else(|| CliError("--hcpn must be onboarded or pending".into()))?;
+            let p = NewPartner {
+                name: parse(DisplayName::parse(&name), "--name")?,
+                kind,
+                parent_id: parent,
+                hcpn,
+                email,
+                login: parse(AccountName::parse(&login), "--login")?,
+                password: parse(NewPassword::parse(&password), "--password")?,
+            };
+            let db = open_db().await?;
+            let (partner_id, user_id) = accounts::create_partner(&db, p, &Actor::CLI).await?;
+            Ok(json!({"partner_id": partner_id, "user_id": user_id}))
+        }
+        AdminCommand::CreateCustomer { partner, mode, name, login, password } => {
+            let mode = CustomerMode::parse(&mode).ok_or_else(|| CliError("--mode must be resale or consulting".into()))?;
+            let c = NewCustomer {
+                partner_id: partner,
+                mode,
+                name: parse(DisplayName::parse(&name), "--name")?,
+                login: parse(AccountName::parse(&login), "--login")?,
+                password: parse(NewPassword::parse(&password), "--password")?,
+            };
+            let db = open_db().await?;
+            let (customer_id, user_id) = accounts::create_customer(&db, c, &Actor::CLI).await?;
+            Ok(json!({"customer_id": customer_id, "user_id": user_id}))
+        }
+        AdminCommand::CreateOperator { login, password } => {
+            let login = parse(AccountName::parse(&login), "--login")?;
+            let password = parse(NewPassword::parse(&password), "--password")?;
+            let db = open_db().await?;
+            let user_id = accounts::create_operator(&db, login, password, &Actor::CLI).await?;
+            Ok(json!({"user_id": user_id}))
+        }
+    }
+}
+
+async fn serve(args: ServeArgs) -> Result<(), CliError> {
+    let addr = args.addr.unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 3000)));
+    let config = Config {
+        database_url: Config::database_url_from_env(),
+        addr,
+        secure_cookies: args.secure_cookies,
+        bench_routes: args.bench_routes,
+        site_root: Config::site_root_from_env(),
+    };
+    let (app, state) = super::router::build(config).await?;
+    accounts::warm_up();
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| CliError(format!("cannot listen on {addr}: {e}")))?;
+    let local = listener.local_addr().map_err(|e| CliError(e.to_string()))?;
+    {
+        // The address goes to stdout so scripts (and the tests) can find a port-0 server.
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "{}", json!({"listening": format!("http://{local}")}));
+        let _ = out.flush();
+    }
+    tracing::info!(%local, "serving");
+    tokio::spawn(housekeeping(state.db.clone()));
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|e| CliError(format!("server error: {e}")))
+}
+
+/// Removes expired sessions and old sign-in failures every few minutes.
+async fn housekeeping(db: Db) {
+    let store = super::session::DbSessionStore::new(db.clone());
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(300));
+    loop {
+        tick.tick().await;
+        if let Err(e) = store.delete_expired().await {
+            tracing::warn!(error = %e, "could not delete expired sessions");
+        }
+        if let Err(e) = accounts::prune_failures(&db).await {
+            tracing::warn!(error = ?e, "could not prune sign-in failures");
+        }
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}

@@ -1,0 +1,31 @@
+//! Runtime configuration, from the command line and the environment.
+
+use std::net::SocketAddr;
+
+/// The default database: a SQLite file under `./data/`, created on first start.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/partner-center.db";
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub database_url: String,
+    pub addr: SocketAddr,
+    /// Set when the site is served over https (e.g. behind a proxy): cookies get `Secure`.
+    pub secure_cookies: bool,
+    /// Enables the in-memory comparison route used by `scripts/bench`. Never on in production.
+    pub bench_routes: bool,
+    /// Where the built site (`pkg/`, `public/` files) lives.
+    pub site_root: String,
+}
+
+impl Config {
+    pub fn database_url_from_env() -> String {
+        std::env::var("DATABASE_URL")
+            .ok()
+            .filter(|s| !s.trim().is_empty())
+            .unwrap_or_else(|| DEFAULT_DATABASE_URL.to_string())
+    }
+
+    pub fn site_root_from_env() -> String {
+        std::env::var("LEPTOS_SITE_ROOT").unwrap_or_else(|_| "target/site".to_string())
+    }
+}

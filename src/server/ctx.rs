@@ -1,0 +1,53 @@
+//! What a server function needs from the request it runs in: the state, the session, the
+//! caller and where the call came from.
+
+use super::session::USER_ID_KEY;
+use super::state::AppState;
+use crate::accounts::model::SessionUser;
+use crate::domain::Role;
+use crate::error::AppError;
+use leptos::prelude::*;
+use tower_sessions::Session;
+
+pub fn state() -> Result<AppState, AppError> {
+    use_context::<AppState>().ok_or_else(|| {
+        tracing::error!("AppState missing from server function context");
+        AppError::Internal
+    })
+}
+
+pub async fn session() -> Result<Session, AppError> {
+    leptos_axum::extract::<Session>().await.map_err(|e| {
+        tracing::error!(error = %e, "session layer missing");
+        AppError::Internal
+    })
+}
+
+/// The client's address as seen by this server (used for rate limits and the audit trail).
+pub async fn client_ip() -> String {
+    use axum::extract::ConnectInfo;
+    use std::net::SocketAddr;
+    match leptos_axum::extract::<ConnectInfo<SocketAddr>>().await {
+        Ok(ConnectInfo(addr)) => addr.ip().to_string(),
+        Err(_) => "unknown".to_string(),
+    }
+}
+
+/// The signed-in user, if any.
+pub async fn current_user() -> Result<Option<SessionUser>, AppError> {
+    let session = session().await?;
+    let Some(id) = session.get::<i64>(USER_ID_KEY).await? else {
+        return Ok(None);
+    };
+    let state = state()?;
+    crate::accounts::service::session_user(&state.db, id).await
+}
+
+/// The signed-in user, who must have the given role.
+pub async fn require(role: Role) -> Result<SessionUser, AppError> {
+    let user = current_user().await?.ok_or(AppError::Unauthenticated)?;
+    if user.role != role {
+        return Err(AppError::Forbidden);
+    }
+    Ok(user)
+}

@@ -1,0 +1,12 @@
+//! Server-only infrastructure: configuration, database, sessions, security, routing and the
+//! command line. Nothing here is compiled into the WebAssembly build.
+
+pub mod cli;
+pub mod config;
+pub mod ctx;
+pub mod db;
+pub mod router;
+pub mod seed;
+pub mod security;
+pub mod session;
+pub mod state;

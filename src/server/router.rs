@@ -1,0 +1,145 @@
+//! Builds the axum application: pages, server functions, static files, health, middleware.
+
+use super::config::Config;
+use super::db::Db;
+use super::security::{same_origin, security_headers, server_fn_status};
+use super::session::{COOKIE_NAME, DbSessionStore};
+use super::state::AppState;
+use crate::app::{App, shell};
+use crate::i18n::{self, Lang};
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use leptos::config::{Env, LeptosOptions};
+use leptos::prelude::provide_context;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use serde::Deserialize;
+use std::sync::Arc;
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::cookie::time::Duration;
+use tower_sessions::{Expiry, SessionManagerLayer};
+
+/// Connects and migrates the database, then builds the router.
+pub async fn build(config: Config) -> Result<(Router, AppState), String> {
+    let db = Db::connect(&config.database_url).await?;
+    db.migrate().await?;
+    let leptos_options = LeptosOptions::builder()
+        .output_name("partner-center")
+        .site_root(config.site_root.as_str())
+        .site_pkg_dir("pkg")
+        .env(Env::PROD)
+        .site_addr(config.addr)
+        .build();
+    let state = AppState {
+        db: db.clone(),
+        leptos_options: leptos_options.clone(),
+        config: Arc::new(config),
+        bench_body: Arc::default(),
+    };
+    Ok((router(state.clone()), state))
+}
+
+fn router(state: AppState) -> Router {
+    let config = state.config.clone();
+    let routes = generate_route_list(App);
+    let sessions = SessionManagerLayer::new(DbSessionStore::new(state.db.clone()))
+        .with_name(COOKIE_NAME)
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(config.secure_cookies)
+        .with_expiry(Expiry::OnInactivity(Duration::hours(8)));
+
+    // Static files: served directly (not through the app's fallback), revalidated on every use
+    // because their names carry no content hash.
+    let revalidate = SetResponseHeaderLayer::if_not_present(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=0, must-revalidate"),
+    );
+    let pkg = ServeDir::new(format!("{}/pkg", config.site_root))
+        .precompressed_br()
+        .precompressed_gzip();
+    let public = ServeDir::new(&config.site_root).fallback(get(not_found).with_state(state.clone()));
+
+    let mut app = Router::new()
+        .route("/healthz", get(healthz))
+        .route("/lang", get(set_lang));
+    if config.bench_routes {
+        app = app.route("/__bench/static", get(bench_get).put(bench_put));
+    }
+    let opts = state.leptos_options.clone();
+    app.leptos_routes_with_context(&state, routes, || (), move || shell(opts.clone()))
+        .nest_service("/pkg", tower::ServiceBuilder::new().layer(revalidate.clone()).service(pkg))
+        .fallback_service(tower::ServiceBuilder::new().layer(revalidate).service(public))
+        .layer(axum::middleware::from_fn(server_fn_status))
+        .layer(sessions)
+        .layer(axum::middleware::from_fn(same_origin))
+        .layer(axum::middleware::from_fn(security_headers))
+        .with_state(state)
+}
+
+/// Renders the app's 404 page for any path that is neither a page nor a file.
+async fn not_found(State(state): State<AppState>, req: axum::extract::Request) -> Response {
+    let opts = state.leptos_options.clone();
+    let st = state.clone();
+    let handler = leptos_axum::render_app_to_stream_with_context(
+        move || provide_context(st.clone()),
+        move || shell(opts.clone()),
+    );
+    let mut res = handler(req).await.into_response();
+    *res.status_mut() = StatusCode::NOT_FOUND;
+    res
+}
+
+async fn healthz(State(state): State<AppState>) -> Response {
+    match state.db.ping().await {
+        Ok(()) => (StatusCode::OK, axum::Json(serde_json::json!({"status": "ok", "database": "ok"}))).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "health check: database unreachable");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                axum::Json(serde_json::json!({"status": "error", "database": "unreachable"})),
+            )
+                .into_response()
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct LangQuery {
+    to: Option<String>,
+    next: Option<String>,
+}
+
+/// Switches the UI language (a preference cookie) and goes back to the page.
+async fn set_lang(Query(q): Query<LangQuery>) -> Response {
+    let lang = q.to.as_deref().and_then(Lang::from_code).unwrap_or_default();
+    let next = crate::accounts::model::safe_next(q.next.as_deref(), crate::domain::Role::Partner);
+    let next = if q.next.is_none() { "/".to_string() } else { next };
+    let cookie = format!("{}={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly", i18n::COOKIE, lang.code());
+    let mut res = StatusCode::SEE_OTHER.into_response();
+    if let (Ok(c), Ok(l)) = (HeaderValue::from_str(&cookie), HeaderValue::from_str(&next)) {
+        res.headers_mut().insert(header::SET_COOKIE, c);
+        res.headers_mut().insert(header::LOCATION, l);
+    }
+    res
+}
+
+async fn bench_get(State(state): State<AppState>) -> Response {
+    let body = state.bench_body.read().map(|b| b.clone()).unwrap_or_default();
+    ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response()
+}
+
+async fn bench_put(State(state): State<AppState>, body: Bytes) -> StatusCode {
+    match state.bench_body.write() {
+        Ok(mut b) => {
+            *b = body;
+            StatusCode::NO_CONTENT
+        }
+        Err(_) => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}

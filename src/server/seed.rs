@@ -1,0 +1,58 @@
+//! Demo data for a fresh installation: one account of each kind, listed in the README.
+
+use super::db::Db;
+use crate::accounts::service::{self as accounts, Actor, NewCustomer, NewPartner};
+use crate::domain::{AccountName, CustomerMode, DisplayName, HcpnState, NewPassword, PartnerKind};
+use crate::error::AppError;
+use serde_json::{Value, json};
+
+/// The password of every demo account.
+pub const DEMO_PASSWORD: &str = "Demo#2026";
+
+fn name(s: &str) -> Result<DisplayName, AppError> {
+    DisplayName::parse(s).map_err(AppError::invalid)
+}
+
+fn login(s: &str) -> Result<AccountName, AppError> {
+    AccountName::parse(s).map_err(AppError::invalid)
+}
+
+fn password() -> Result<NewPassword, AppError> {
+    NewPassword::parse(DEMO_PASSWORD).map_err(AppError::invalid)
+}
+
+/// Loads the demo accounts if the database has no users; otherwise changes nothing.
+pub async fn seed_demo(db: &Db) -> Result<Value, AppError> {
+    if !accounts::is_empty(db).await? {
+        return Ok(json!({"seeded": false, "reason": "the database already has users"}));
+    }
+    let actor = Actor { user_id: None, name: "seed-demo", ip: "local" };
+    let partner = |n: &str, kind, parent, hcpn, l: &str| -> Result<NewPartner, AppError> {
+        Ok(NewPartner {
+            name: name(n)?,
+            kind,
+            parent_id: parent,
+            hcpn,
+            email: Some(format!("{l}@partners.example.com")),
+            login: login(l)?,
+            password: password()?,
+        })
+    };
+    let (distributor, _) = accounts::create_partner(db, partner("华南云总经销有限公司", PartnerKind::Distributor, None, HcpnState::Onboarded, "distributor")?, &actor).await?;
+    let (reseller, _) = accounts::create_partner(db, partner("深圳云享经销有限公司", PartnerKind::Reseller, Some(distributor), HcpnState::Onboarded, "reseller")?, &actor).await?;
+    let (provider, _) = accounts::create_partner(db, partner("杭州数智解决方案有限公司", PartnerKind::SolutionProvider, None, HcpnState::Onboarded, "provider")?, &actor).await?;
+    let (newcomer, _) = accounts::create_partner(db, partner("成都初创科技有限公司", PartnerKind::SolutionProvider, None, HcpnState::Pending, "newcomer")?, &actor).await?;
+    let customer = |partner_id, mode, n: &str, l: &str| -> Result<NewCustomer, AppError> {
+        Ok(NewCustomer { partner_id, mode, name: name(n)?, login: login(l)?, password: password()? })
+    };
+    accounts::create_customer(db, customer(provider, CustomerMode::Resale, "宁波港航物流有限公司", "customer-resale")?, &actor).await?;
+    accounts::create_customer(db, customer(provider, CustomerMode::Consulting, "苏州精密制造股份有限公司", "customer-consult")?, &actor).await?;
+    accounts::create_customer(db, customer(reseller, CustomerMode::Resale, "东莞智慧零售有限公司", "customer-reseller")?, &actor).await?;
+    accounts::create_operator(db, login("operator")?, password()?, &actor).await?;
+    Ok(json!({
+        "seeded": true,
+        "password": DEMO_PASSWORD,
+        "partners": {"distributor": distributor, "reseller": reseller, "provider": provider, "newcomer": newcomer},
+        "logins": ["distributor", "reseller", "provider", "newcomer", "customer-resale", "customer-consult", "customer-reseller", "operator"],
+    }))
+}

@@ -1,0 +1,105 @@
+//! Sessions stored in the application's own database, so several server processes sharing one
+//! PostgreSQL see the same sign-ins. Only the user id is kept in a session; the user row is read
+//! on each request, so a deleted account is signed out at once.
+
+use super::db::{Db, now_ms};
+use async_trait::async_trait;
+use tower_sessions::session::{Id, Record};
+use tower_sessions::session_store::{self, SessionStore};
+
+pub const USER_ID_KEY: &str = "uid";
+pub const COOKIE_NAME: &str = "pc_session";
+
+#[derive(Clone, Debug)]
+pub struct DbSessionStore {
+    db: Db,
+}
+
+impl DbSessionStore {
+    pub fn new(db: Db) -> Self {
+        DbSessionStore { db }
+    }
+
+    /// Removes expired sessions; run periodically by the server.
+    pub async fn delete_expired(&self) -> Result<u64, sqlx::Error> {
+        let r = sqlx::query("DELETE FROM sessions WHERE expires_at < $1")
+            .bind(now_ms())
+            .execute(&self.db.pool)
+            .await?;
+        Ok(r.rows_affected())
+    }
+}
+
+fn backend(e: impl std::fmt::Display) -> session_store::Error {
+    session_store::Error::Backend(e.to_string())
+}
+
+fn encode(record: &Record) -> session_store::Result<(String, i64)> {
+    let data = serde_json::to_string(&record.data).map_err(|e| session_store::Error::Encode(e.to_string()))?;
+    let expires = record.expiry_date.unix_timestamp().saturating_mul(1000);
+    Ok((data, expires))
+}
+
+#[async_trait]
+impl SessionStore for DbSessionStore {
+    async fn create(&self, record: &mut Record) -> session_store::Result<()> {
+        let (data, expires) = encode(record)?;
+        // A fresh random id collides with probability ~2^-128; loop anyway rather than overwrite.
+        loop {
+            let r = sqlx::query(
+                "INSERT INTO sessions (id, data, expires_at) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING",
+            )
+            .bind(record.id.to_string())
+            .bind(&data)
+            .bind(expires)
+            .execute(&self.db.pool)
+            .await
+            .map_err(backend)?;
+            if r.rows_affected() == 1 {
+                return Ok(());
+            }
+            record.id = Id::default();
+        }
+    }
+
+    async fn save(&self, record: &Record) -> session_store::Result<()> {
+        let (data, expires) = encode(record)?;
+        sqlx::query(
+            "INSERT INTO sessions (id, data, expires_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at",
+        )
+        .bind(record.id.to_string())
+        .bind(data)
+        .bind(expires)
+        .execute(&self.db.pool)
+        .await
+        .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
+        let row: Option<(String, i64)> =
+            sqlx::query_as("SELECT data, expires_at FROM sessions WHERE id = $1 AND expires_at > $2")
+                .bind(id.to_string())
+                .bind(now_ms())
+                .fetch_optional(&self.db.pool)
+                .await
+                .map_err(backend)?;
+        let Some((data, expires)) = row else {
+            return Ok(None);
+        };
+        let data = serde_json::from_str(&data).map_err(|e| session_store::Error::Decode(e.to_string()))?;
+        let expiry_date = tower_sessions::cookie::time::OffsetDateTime::from_unix_timestamp(expires / 1000)
+            .map_err(|e| session_store::Error::Decode(e.to_string()))?;
+        Ok(Some(Record { id: *id, data, expiry_date }))
+    }
+
+    async fn delete(&self, id: &Id) -> session_store::Result<()> {
+        sqlx::query("DELETE FROM sessions WHERE id = $1")
+            .bind(id.to_string())
+            .execute(&self.db.pool)
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+}

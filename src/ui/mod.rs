@@ -1,0 +1,252 @@
+//! Shared UI: the header with the account drop-down, the role guard, empty states, errors and
+//! pagination.
+
+use crate::accounts::api::{Login, Logout, current_user};
+use crate::accounts::model::SessionUser;
+use crate::domain::Role;
+use crate::error::AppError;
+use crate::i18n::{Lang, has, t, use_lang};
+use leptos::prelude::*;
+use leptos_router::components::Redirect;
+use leptos_router::hooks::{use_location, use_query_map};
+
+/// The signed-in user and the actions that change who it is.
+#[derive(Clone, Copy)]
+pub struct Auth {
+    pub user: Resource<Result<Option<SessionUser>, AppError>>,
+    pub login: ServerAction<Login>,
+    pub logout: ServerAction<Logout>,
+}
+
+impl Auth {
+    pub fn provide() -> Auth {
+        let login = ServerAction::<Login>::new();
+        let logout = ServerAction::<Logout>::new();
+        let user = Resource::new(
+            move || (login.version().get(), logout.version().get()),
+            |_| current_user(),
+        );
+        let auth = Auth { user, login, logout };
+        provide_context(auth);
+        auth
+    }
+}
+
+/// Percent-encodes a value for a query string.
+pub fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[component]
+pub fn Header() -> impl IntoView {
+    let auth = expect_context::<Auth>();
+    let lang = use_lang();
+    view! {
+        <header class="topbar">
+            <a class="brand" href="/">
+                <span class="brand-mark" aria-hidden="true"></span>
+                {t(lang, "brand")}
+            </a>
+            <div class="topbar-right">
+                <Transition fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        match auth.user.await {
+                            Ok(Some(user)) => view! { <AccountMenu user /> }.into_any(),
+                            _ => view! {
+                                <a class="btn btn-primary" href="/login">{t(lang, "header.login")}</a>
+                            }.into_any(),
+                        }
+                    })}
+                </Transition>
+            </div>
+        </header>
+    }
+}
+
+#[component]
+fn AccountMenu(user: SessionUser) -> impl IntoView {
+    let auth = expect_context::<Auth>();
+    let lang = use_lang();
+    let pathname = use_location().pathname;
+    let switch = move |to: Lang| format!("/lang?to={}&next={}", to.code(), urlencode(&pathname.get()));
+    let current = move |l: Lang| (l == lang).then_some("true");
+    let role = user.role;
+    view! {
+        <details class="account-menu">
+            <summary data-testid="account-menu">{user.display_name().to_string()}</summary>
+            <ul class="menu">
+                {(role == Role::Partner).then(|| view! {
+                    <li><a href="/center">{t(lang, "menu.partner_center")}</a></li>
+                })}
+                {(role == Role::Customer).then(|| view! {
+                    <li><a href="/customer">{t(lang, "menu.my_partner")}</a></li>
+                })}
+                {(role == Role::Operator).then(|| view! {
+                    <li><a href="/operator">{t(lang, "menu.operator")}</a></li>
+                })}
+                <li><a href="/messages">{t(lang, "menu.messages")}</a></li>
+                <li class="lang-switch">
+                    <a href=move || switch(Lang::Zh) rel="external" aria-current=move || current(Lang::Zh)>"中文"</a>
+                    " / "
+                    <a href=move || switch(Lang::En) rel="external" aria-current=move || current(Lang::En)>"English"</a>
+                </li>
+                <li>
+                    <ActionForm action=auth.logout>
+                        <button type="submit" class="menu-button">{t(lang, "menu.logout")}</button>
+                    </ActionForm>
+                </li>
+            </ul>
+        </details>
+    }
+}
+
+/// Shows its children only to a signed-in user of the given role. A visitor who is not signed in
+/// is sent to the login page (and back here afterwards); anyone else gets a 403 page. The data of
+/// such pages is also refused by their server functions: this guard is for the user, not the
+/// security boundary.
+#[component]
+pub fn RequireRole(role: Role, children: ChildrenFn) -> impl IntoView {
+    let auth = expect_context::<Auth>();
+    let lang = use_lang();
+    let pathname = use_location().pathname;
+    view! {
+        <Suspense fallback=move || view! { <p class="loading">{t(lang, "common.loading")}</p> }>
+            {move || {
+                let children = children.clone();
+                Suspend::new(async move {
+                    match auth.user.await {
+                        Ok(Some(u)) if u.role == role => children().into_any(),
+                        Ok(Some(_)) => view! { <Forbidden /> }.into_any(),
+                        Ok(None) => {
+                            let next = pathname.get_untracked();
+                            view! { <Redirect path=format!("/login?next={}", urlencode(&next)) /> }.into_any()
+                        }
+                        Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+/// Like [`RequireRole`] but any signed-in user passes.
+#[component]
+pub fn RequireLogin(children: ChildrenFn) -> impl IntoView {
+    let auth = expect_context::<Auth>();
+    let lang = use_lang();
+    let pathname = use_location().pathname;
+    view! {
+        <Suspense fallback=move || view! { <p class="loading">{t(lang, "common.loading")}</p> }>
+            {move || {
+                let children = children.clone();
+                Suspend::new(async move {
+                    match auth.user.await {
+                        Ok(Some(_)) => children().into_any(),
+                        Ok(None) => {
+                            let next = pathname.get_untracked();
+                            view! { <Redirect path=format!("/login?next={}", urlencode(&next)) /> }.into_any()
+                        }
+                        Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+/// Sets the HTTP status of the page being rendered on the server (no-op in the browser).
+pub fn set_status(code: u16) {
+    #[cfg(feature = "ssr")]
+    if let (Some(res), Ok(status)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        axum::http::StatusCode::from_u16(code),
+    ) {
+        res.set_status(status);
+    }
+    #[cfg(not(feature = "ssr"))]
+    let _ = code;
+}
+
+#[component]
+pub fn Forbidden() -> impl IntoView {
+    set_status(403);
+    let lang = use_lang();
+    view! {
+        <section class="notice-page" data-testid="forbidden">
+            <h1>"403"</h1>
+            <p>{t(lang, "error.forbidden")}</p>
+            <a class="btn" href="/">{t(lang, "common.back_home")}</a>
+        </section>
+    }
+}
+
+#[component]
+pub fn NotFound() -> impl IntoView {
+    set_status(404);
+    let lang = use_lang();
+    view! {
+        <section class="notice-page" data-testid="not-found">
+            <h1>"404"</h1>
+            <p>{t(lang, "error.page_not_found")}</p>
+            <a class="btn" href="/">{t(lang, "common.back_home")}</a>
+        </section>
+    }
+}
+
+#[component]
+pub fn ErrorNotice(error: AppError) -> impl IntoView {
+    let lang = use_lang();
+    view! { <p class="form-error" role="alert">{error.message(lang)}</p> }
+}
+
+/// A friendly "nothing here yet" block.
+#[component]
+pub fn EmptyState(title: &'static str, #[prop(optional)] hint: Option<&'static str>) -> impl IntoView {
+    view! {
+        <div class="empty-state" data-testid="empty-state">
+            <div class="empty-illustration" aria-hidden="true"></div>
+            <p class="empty-title">{title}</p>
+            {hint.map(|h| view! { <p class="empty-hint">{h}</p> })}
+        </div>
+    }
+}
+
+/// The error of the last submission: from the action (after the WebAssembly loaded) or from the
+/// `error` query parameter (a plain form post redirected back with its error key).
+#[component]
+pub fn FormError(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
+    let lang = use_lang();
+    let query = use_query_map();
+    let message = move || {
+        error
+            .get()
+            .map(|e| e.message(lang))
+            .or_else(|| query.read().get("error").filter(|k| has(k)).map(|k| t(lang, &k)))
+    };
+    view! {
+        <Show when=move || message().is_some()>
+            <p class="form-error" role="alert">{message}</p>
+        </Show>
+    }
+}
+
+/// Previous / next links and "page N of M" for a list.
+#[component]
+pub fn Pagination(number: u32, pages: u32, total: i64) -> impl IntoView {
+    let lang = use_lang();
+    let pathname = use_location().pathname;
+    let href = move |n: u32| format!("{}?page={n}", pathname.get());
+    view! {
+        <nav class="pagination" aria-label=t(lang, "common.pagination")>
+            <span class="total">{t(lang, "common.total")}" "{total}</span>
+            {(number > 1).then(|| view! { <a href=move || href(number - 1) rel="prev">{t(lang, "common.prev")}</a> })}
+            <span class="page-of">{number}" / "{pages}</span>
+            {(number < pages).then(|| view! { <a href=move || href(number + 1) rel="next">{t(lang, "common.next")}</a> })}
+        </nav>
+    }
+}
