@@ -6,8 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
-#[serde(tag = "kind", content = "key", rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AppError {
     /// The input was understood but refused; the key names the message (e.g. `error.amount.scale`).
     #[error("invalid input: {0}")]
@@ -40,7 +39,58 @@ pub enum AppError {
     Internal,
 }
 
+/// On the wire an error is `{"kind": "...", "key": "error...."}`: the kind for programs, the key
+/// for the message.
+#[derive(Serialize, Deserialize)]
+struct Wire {
+    kind: String,
+    key: String,
+}
+
+impl Serialize for AppError {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        Wire { kind: self.kind().to_string(), key: self.key().to_string() }.serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for AppError {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let w = Wire::deserialize(d)?;
+        Ok(match w.kind.as_str() {
+            "invalid" => AppError::Invalid(w.key),
+            "conflict" => AppError::Conflict(w.key),
+            "bad_request" => AppError::BadRequest,
+            "unauthenticated" => AppError::Unauthenticated,
+            "forbidden" => AppError::Forbidden,
+            "not_found" => AppError::NotFound,
+            "bad_credentials" => AppError::BadCredentials,
+            "too_many_attempts" => AppError::TooManyAttempts,
+            "cross_origin" => AppError::CrossOrigin,
+            "busy" => AppError::Busy,
+            "network" => AppError::Network,
+            _ => AppError::Internal,
+        })
+    }
+}
+
 impl AppError {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            AppError::Invalid(_) => "invalid",
+            AppError::Conflict(_) => "conflict",
+            AppError::BadRequest => "bad_request",
+            AppError::Unauthenticated => "unauthenticated",
+            AppError::Forbidden => "forbidden",
+            AppError::NotFound => "not_found",
+            AppError::BadCredentials => "bad_credentials",
+            AppError::TooManyAttempts => "too_many_attempts",
+            AppError::CrossOrigin => "cross_origin",
+            AppError::Busy => "busy",
+            AppError::Network => "network",
+            AppError::Internal => "internal",
+        }
+    }
+
     pub fn invalid(key: &str) -> Self {
         AppError::Invalid(key.to_string())
     }
@@ -133,7 +183,8 @@ impl axum::response::IntoResponse for AppError {
         let status = axum::http::StatusCode::from_u16(self.status())
             .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR);
         let body = serde_json::json!({
-            "error": self.key(),
+            "kind": self.kind(),
+            "key": self.key(),
             "message": self.message(crate::i18n::Lang::Zh),
             "message_en": self.message(crate::i18n::Lang::En),
         });
@@ -150,6 +201,7 @@ mod tests {
         for e in [
             AppError::invalid("error.account_name.required"),
             AppError::Forbidden,
+            AppError::TooManyAttempts,
             AppError::conflict("error.account_name.taken"),
         ] {
             let s = serde_json::to_string(&e).expect("serialize");

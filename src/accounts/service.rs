@@ -59,6 +59,9 @@ pub async fn login(db: &Db, account_raw: &str, password_raw: &str, ip: &str) -> 
         // A malformed name cannot exist; answer as for any unknown account.
         _ => AppError::BadCredentials,
     });
+    if let Err(e @ AppError::Invalid(_)) = &account {
+        return Err(e.clone());
+    }
     let password = PasswordAttempt::parse(password_raw).map_err(AppError::invalid)?;
     let account = match account {
         Ok(a) => a,

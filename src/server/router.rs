@@ -118,8 +118,11 @@ struct LangQuery {
 /// Switches the UI language (a preference cookie) and goes back to the page.
 async fn set_lang(Query(q): Query<LangQuery>) -> Response {
     let lang = q.to.as_deref().and_then(Lang::from_code).unwrap_or_default();
-    let next = crate::accounts::model::safe_next(q.next.as_deref(), crate::domain::Role::Partner);
-    let next = if q.next.is_none() { "/".to_string() } else { next };
+    // Only a local path is followed (the same rule as after sign-in); anything else goes home.
+    let next = q
+        .next
+        .filter(|n| crate::accounts::model::safe_next(Some(n), crate::domain::Role::Partner) == *n)
+        .unwrap_or_else(|| "/".to_string());
     let cookie = format!("{}={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly", i18n::COOKIE, lang.code());
     let mut res = StatusCode::SEE_OTHER.into_response();
     if let (Ok(c), Ok(l)) = (HeaderValue::from_str(&cookie), HeaderValue::from_str(&next)) {

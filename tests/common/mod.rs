@@ -1,0 +1,280 @@
+//! Test harness: starts the real `partner-center` binary on port 0 with a fresh database
+//! (a SQLite file in a temporary directory, or a new PostgreSQL database when
+//! `TEST_POSTGRES_URL` is set) and talks to it over HTTP like a browser would.
+#![allow(dead_code)]
+
+use reqwest::header::{HeaderMap, HeaderValue};
+use serde_json::Value;
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::time::Duration;
+use tokio::io::{AsyncBufReadExt, BufReader};
+
+pub const PASSWORD: &str = "Test#2026pw";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub db_url: String,
+    pub backend: Backend,
+    child: Option<tokio::process::Child>,
+    dir: tempfile::TempDir,
+    pg: Option<(String, String)>,
+}
+
+pub fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_partner-center")
+}
+
+fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The admin URL of the PostgreSQL server to test against, if any.
+pub fn postgres_url() -> Option<String> {
+    std::env::var("TEST_POSTGRES_URL").ok().filter(|s| !s.is_empty())
+}
+
+/// Replaces the database name of a PostgreSQL URL.
+fn with_database(url: &str, db: &str) -> String {
+    let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));
+    let scheme_end = base.find("://").map_or(0, |i| i + 3);
+    let path_start = base[scheme_end..].find('/').map_or(base.len(), |i| scheme_end + i);
+    let mut out = format!("{}/{db}", &base[..path_start]);
+    if let Some(q) = query {
+        out.push('?');
+        out.push_str(q);
+    }
+    out
+}
+
+impl TestApp {
+    /// A fresh database for `backend` without a server (for CLI tests). `None` when the backend
+    /// is not available (PostgreSQL without `TEST_POSTGRES_URL`).
+    pub async fn database(backend: Backend) -> Option<TestApp> {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let (db_url, pg) = match backend {
+            Backend::Sqlite => (format!("sqlite://{}/pc.db", dir.path().display()), None),
+            Backend::Postgres => {
+                let Some(admin) = postgres_url() else {
+                    eprintln!("skipped: TEST_POSTGRES_URL is not set");
+                    return None;
+                };
+                let name = format!("pc_test_{}_{}", std::process::id(), rand_suffix());
+                let mut conn = sqlx_pg_connect(&admin).await;
+                sqlx::Executor::execute(&mut conn, format!("CREATE DATABASE \"{name}\"").as_str())
+                    .await
+                    .expect("create test database");
+                (with_database(&admin, &name), Some((admin, name)))
+            }
+        };
+        Some(TestApp { base: String::new(), db_url, backend, child: None, dir, pg })
+    }
+
+    /// A running server on a fresh database.
+    pub async fn spawn(backend: Backend) -> Option<TestApp> {
+        let mut app = Self::database(backend).await?;
+        app.start(&[]).await;
+        Some(app)
+    }
+
+    pub async fn start(&mut self, extra_args: &[&str]) {
+        let log = std::fs::File::create(self.dir.path().join("server.log")).expect("log file");
+        let mut child = tokio::process::Command::new(bin())
+            .args(["serve", "--addr", "127.0.0.1:0"])
+            .args(extra_args)
+            .env("DATABASE_URL", &self.db_url)
+            .env("LEPTOS_SITE_ROOT", repo_root().join("target/site"))
+            .env("RUST_LOG", "info,sqlx=warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::from(log))
+            .kill_on_drop(true)
+            .spawn()
+            .expect("start server");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut lines = BufReader::new(stdout).lines();
+        let line = tokio::time::timeout(Duration::from_secs(60), lines.next_line())
+            .await
+            .expect("server did not start within 60 s")
+            .expect("read stdout")
+            .unwrap_or_else(|| panic!("server exited: {}", self.server_log()));
+        let v: Value = serde_json::from_str(&line).expect("startup line is JSON");
+        self.base = v["listening"].as_str().expect("listening address").to_string();
+        self.child = Some(child);
+    }
+
+    pub fn server_log(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("server.log")).unwrap_or_default()
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// A browser-like client: keeps cookies, does not follow redirects, sends this site's Origin.
+    pub fn client(&self) -> reqwest::Client {
+        let mut headers = HeaderMap::new();
+        headers.insert("origin", HeaderValue::from_str(&self.base).expect("origin"));
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .default_headers(headers)
+            .build()
+            .expect("client")
+    }
+
+    /// Opens a page as a browser navigation does (`Accept: text/html`).
+    pub async fn page(&self, client: &reqwest::Client, path: &str) -> reqwest::Response {
+        client.get(self.url(path)).header("accept", "text/html,application/xhtml+xml").send().await.expect("request")
+    }
+
+    /// Calls a server function with form fields.
+    pub async fn call(&self, client: &reqwest::Client, endpoint: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        client.post(self.url(&format!("/api/{endpoint}"))).form(form).send().await.expect("request")
+    }
+
+    pub async fn login(&self, client: &reqwest::Client, account: &str, password: &str) -> reqwest::Response {
+        self.call(client, "login", &[("account", account), ("password", password)]).await
+    }
+
+    /// The signed-in user as `/api/me` reports it (JSON `null` when signed out).
+    pub async fn me(&self, client: &reqwest::Client) -> Value {
+        let res = self.call(client, "me", &[]).await;
+        assert_eq!(res.status(), 200);
+        res.json().await.expect("json")
+    }
+
+    /// Runs the command line against this app's database. Returns (exit code, stdout, stderr).
+    pub fn cli(&self, args: &[&str]) -> (i32, String, String) {
+        let out = std::process::Command::new(bin())
+            .args(args)
+            .env("DATABASE_URL", &self.db_url)
+            .env("RUST_LOG", "warn")
+            .output()
+            .expect("run cli");
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    }
+
+    /// Runs the command line and parses its JSON output; panics with stderr on failure.
+    pub fn cli_ok(&self, args: &[&str]) -> Value {
+        let (code, out, err) = self.cli(args);
+        assert_eq!(code, 0, "cli {args:?} failed: {err}");
+        serde_json::from_str(out.trim()).unwrap_or_else(|e| panic!("cli output {out:?} is not JSON: {e}"))
+    }
+
+    /// Creates a partner with a user `login` and returns the partner id.
+    pub fn partner(&self, login: &str, kind: &str, parent: Option<i64>) -> i64 {
+        let parent = parent.map(|p| p.to_string());
+        let mut args = vec!["admin", "create-partner", "--name", login, "--kind", kind, "--login", login, "--password", PASSWORD];
+        if let Some(p) = &parent {
+            args.extend(["--parent", p.as_str()]);
+        }
+        self.cli_ok(&args)["partner_id"].as_i64().expect("partner_id")
+    }
+
+    pub fn customer(&self, partner: i64, login: &str, mode: &str) -> i64 {
+        let p = partner.to_string();
+        self.cli_ok(&["admin", "create-customer", "--partner", &p, "--mode", mode, "--name", login, "--login", login, "--password", PASSWORD])
+            ["customer_id"]
+            .as_i64()
+            .expect("customer_id")
+    }
+
+    pub fn operator(&self, login: &str) {
+        self.cli_ok(&["admin", "create-operator", "--login", login, "--password", PASSWORD]);
+    }
+
+    /// A direct connection to the app's database, for checking what changed.
+    pub async fn db(&self) -> sqlx::AnyPool {
+        sqlx::any::install_default_drivers();
+        sqlx::AnyPool::connect(&self.db_url).await.expect("connect to test database")
+    }
+
+    pub async fn count(&self, sql: &str) -> i64 {
+        let pool = self.db().await;
+        let n: i64 = sqlx::query_scalar(sql).fetch_one(&pool).await.expect("count query");
+        pool.close().await;
+        n
+    }
+
+    /// Stops the server with SIGKILL (no graceful shutdown).
+    pub async fn kill(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill().await;
+        }
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(c) = self.child.as_mut() {
+            let _ = c.start_kill();
+        }
+        if std::thread::panicking() && !self.base.is_empty() {
+            eprintln!("--- server log ---\n{}", self.server_log());
+        }
+        if let Some((admin, name)) = self.pg.take() {
+            // Drop runs inside the test's runtime; the database is dropped from a fresh one.
+            let _ = std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+                rt.block_on(async {
+                    let mut conn = sqlx_pg_connect(&admin).await;
+                    let _ = sqlx::Executor::execute(&mut conn, format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)").as_str()).await;
+                });
+            })
+            .join();
+        }
+    }
+}
+
+async fn sqlx_pg_connect(url: &str) -> sqlx::PgConnection {
+    use sqlx::Connection;
+    sqlx::PgConnection::connect(url).await.expect("connect to TEST_POSTGRES_URL")
+}
+
+fn rand_suffix() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static N: AtomicU64 = AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+    format!("{nanos}_{}", N.fetch_add(1, Ordering::Relaxed))
+}
+
+/// Runs each listed async test function once per backend: `name::sqlite` and `name::postgres`.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    if let Some(app) = $crate::common::TestApp::spawn($crate::common::Backend::Sqlite).await {
+                        super::$name(app).await;
+                    }
+                }
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    if let Some(app) = $crate::common::TestApp::spawn($crate::common::Backend::Postgres).await {
+                        super::$name(app).await;
+                    }
+                }
+            }
+        )*
+    };
+}
+
+#[test]
+fn postgres_urls_get_the_test_database() {
+    assert_eq!(with_database("postgres://postgres@127.0.0.1:5432/postgres", "t1"), "postgres://postgres@127.0.0.1:5432/t1");
+    assert_eq!(with_database("postgres://postgres@127.0.0.1:5432", "t1"), "postgres://postgres@127.0.0.1:5432/t1");
+    assert_eq!(with_database("postgres://u@h/db?sslmode=disable", "t1"), "postgres://u@h/t1?sslmode=disable");
+}
