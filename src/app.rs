@@ -1,7 +1,9 @@
 //! The HTML shell and the route table.
 
 use crate::accounts::pages::{CustomerHome, Landing, LoginPage, OperatorHome};
-use crate::center::pages::{CapabilityPage, CenterHome, CenterShell, MessagesPage, OrgPage, PlansPage, SalesPage};
+use crate::center::pages::{
+    CapabilityPage, CenterHome, CenterShell, MessagesPage, OrgPage, PlansPage, SalesPage,
+};
 use crate::i18n::{Lang, t};
 use crate::ui::{Auth, Header, NotFound};
 use leptos::prelude::*;
@@ -16,10 +18,13 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     {
         leptos::nonce::provide_nonce();
-        if let (Some(nonce), Some(res)) = (leptos::nonce::use_nonce(), use_context::<leptos_axum::ResponseOptions>()) {
-            if let Ok(v) = axum::http::HeaderValue::from_str(&crate::server::security::page_csp(&nonce)) {
-                res.insert_header(axum::http::header::CONTENT_SECURITY_POLICY, v);
-            }
+        if let (Some(nonce), Some(res)) = (
+            leptos::nonce::use_nonce(),
+            use_context::<leptos_axum::ResponseOptions>(),
+        ) && let Ok(v) =
+            axum::http::HeaderValue::from_str(&crate::server::security::page_csp(&nonce))
+        {
+            res.insert_header(axum::http::header::CONTENT_SECURITY_POLICY, v);
         }
     }
     view! {

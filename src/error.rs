@@ -49,7 +49,11 @@ struct Wire {
 
 impl Serialize for AppError {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        Wire { kind: self.kind().to_string(), key: self.key().to_string() }.serialize(s)
+        Wire {
+            kind: self.kind().to_string(),
+            key: self.key().to_string(),
+        }
+        .serialize(s)
     }
 }
 

@@ -38,7 +38,10 @@ async fn signing_in_with_the_right_password_works_and_renews_the_session_id(app:
 
     let res = app.login(&client, "Alice", PASSWORD).await;
     assert_eq!(res.status(), 200);
-    assert_eq!(res.headers().get("location").and_then(|v| v.to_str().ok()), Some("/center"));
+    assert_eq!(
+        res.headers().get("location").and_then(|v| v.to_str().ok()),
+        Some("/center")
+    );
     let first = session_cookie(&res).expect("a session cookie");
     assert!(first.contains("HttpOnly"), "{first}");
     assert!(first.contains("SameSite=Lax"), "{first}");
@@ -63,7 +66,11 @@ async fn signing_in_with_the_right_password_works_and_renews_the_session_id(app:
         .send()
         .await
         .unwrap();
-    assert_eq!(res.json::<Value>().await.unwrap(), Value::Null, "the pre-login session id must be dead");
+    assert_eq!(
+        res.json::<Value>().await.unwrap(),
+        Value::Null,
+        "the pre-login session id must be dead"
+    );
 }
 
 async fn a_wrong_password_and_an_unknown_account_get_the_same_answer(app: TestApp) {
@@ -99,7 +106,13 @@ async fn each_role_sees_only_its_own_pages(app: TestApp) {
 
     // Not signed in: partner, customer and operator pages send to the login page.
     let anon = app.client();
-    for path in ["/center", "/center/sales", "/customer", "/operator", "/messages"] {
+    for path in [
+        "/center",
+        "/center/sales",
+        "/customer",
+        "/operator",
+        "/messages",
+    ] {
         let res = app.page(&anon, path).await;
         assert_eq!(res.status(), 302, "{path}");
         let loc = res.headers()["location"].to_str().unwrap().to_string();
@@ -109,12 +122,21 @@ async fn each_role_sees_only_its_own_pages(app: TestApp) {
     // A partner sees the partner center with its five sections.
     let partner = app.client();
     app.login(&partner, "erin", PASSWORD).await;
-    for (path, label) in [("/center", "主页"), ("/center/sales", "销售"), ("/center/plans", "计划"), ("/center/capability", "能力"), ("/center/org", "组织")] {
+    for (path, label) in [
+        ("/center", "主页"),
+        ("/center/sales", "销售"),
+        ("/center/plans", "计划"),
+        ("/center/capability", "能力"),
+        ("/center/org", "组织"),
+    ] {
         let res = app.page(&partner, path).await;
         assert_eq!(res.status(), 200, "{path}");
         let html = res.text().await.unwrap();
         assert!(html.contains(label), "{path}");
-        assert!(html.contains("data-testid=\"empty-state\""), "{path} shows an empty state");
+        assert!(
+            html.contains("data-testid=\"empty-state\""),
+            "{path} shows an empty state"
+        );
     }
     let res = app.page(&partner, "/operator").await;
     assert_eq!(res.status(), 403);
@@ -131,7 +153,10 @@ async fn each_role_sees_only_its_own_pages(app: TestApp) {
     let res = app.page(&customer, "/customer").await;
     assert_eq!(res.status(), 200);
     let html = res.text().await.unwrap();
-    assert!(html.contains("erin") && html.contains("顾问销售"), "the customer sees its partner and mode");
+    assert!(
+        html.contains("erin") && html.contains("顾问销售"),
+        "the customer sees its partner and mode"
+    );
 
     // The operator sees the partner list.
     let op = app.client();
@@ -145,22 +170,46 @@ async fn each_role_sees_only_its_own_pages(app: TestApp) {
 
 async fn cross_origin_posts_are_refused_and_change_nothing(app: TestApp) {
     app.partner("heidi", "solution-provider", None);
-    let plain = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let plain = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
     let form = [("account", "heidi"), ("password", PASSWORD)];
-    let res = plain.post(app.url("/api/login")).header("origin", "http://evil.example").form(&form).send().await.unwrap();
+    let res = plain
+        .post(app.url("/api/login"))
+        .header("origin", "http://evil.example")
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 403);
     assert!(session_cookie(&res).is_none());
-    let res = plain.post(app.url("/api/login")).header("sec-fetch-site", "cross-site").form(&form).send().await.unwrap();
+    let res = plain
+        .post(app.url("/api/login"))
+        .header("sec-fetch-site", "cross-site")
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 403);
     assert_eq!(app.count("SELECT COUNT(*) FROM sessions").await, 0);
-    assert_eq!(app.count("SELECT COUNT(*) FROM audit_log WHERE action LIKE 'login.%'").await, 0);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM audit_log WHERE action LIKE 'login.%'")
+            .await,
+        0
+    );
 
     // A signed-in browser tricked into posting from elsewhere is refused too.
     let client = app.client();
     app.login(&client, "heidi", PASSWORD).await;
     let cookie = app.me(&client).await;
     assert_eq!(cookie["login"], "heidi");
-    let res = client.post(app.url("/api/logout")).header("origin", "http://evil.example").send().await.unwrap();
+    let res = client
+        .post(app.url("/api/logout"))
+        .header("origin", "http://evil.example")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 403);
     assert_eq!(app.me(&client).await["login"], "heidi", "still signed in");
 }
@@ -191,15 +240,26 @@ async fn bad_input_gets_a_clear_4xx_and_changes_nothing(app: TestApp) {
 
     let res = app.login(&client, "", "").await;
     assert_eq!(res.status(), 400);
-    assert_eq!(res.json::<Value>().await.unwrap()["key"], "error.account_name.required");
+    assert_eq!(
+        res.json::<Value>().await.unwrap()["key"],
+        "error.account_name.required"
+    );
 
     let long = "a".repeat(10_000);
     let res = app.login(&client, &long, PASSWORD).await;
     assert_eq!(res.status(), 400);
-    assert_eq!(res.json::<Value>().await.unwrap()["key"], "error.account_name.too_long");
+    assert_eq!(
+        res.json::<Value>().await.unwrap()["key"],
+        "error.account_name.too_long"
+    );
 
     // Missing fields and undecodable bytes are a malformed request, not a server error.
-    let res = client.post(app.url("/api/login")).form(&[("account", "kate")]).send().await.unwrap();
+    let res = client
+        .post(app.url("/api/login"))
+        .form(&[("account", "kate")])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 400);
     let res = client
         .post(app.url("/api/login"))
@@ -208,9 +268,17 @@ async fn bad_input_gets_a_clear_4xx_and_changes_nothing(app: TestApp) {
         .send()
         .await
         .unwrap();
-    assert!(res.status().is_client_error(), "invalid UTF-8 gave {}", res.status());
+    assert!(
+        res.status().is_client_error(),
+        "invalid UTF-8 gave {}",
+        res.status()
+    );
 
-    for evil in ["kate' OR '1'='1", "kate'; DROP TABLE users; --", "<script>alert(1)</script>"] {
+    for evil in [
+        "kate' OR '1'='1",
+        "kate'; DROP TABLE users; --",
+        "<script>alert(1)</script>",
+    ] {
         let res = app.login(&client, evil, "x' OR '1'='1").await;
         assert_eq!(res.status(), 401, "{evil}");
         assert!(!res.text().await.unwrap().contains("<script>"));
@@ -219,7 +287,14 @@ async fn bad_input_gets_a_clear_4xx_and_changes_nothing(app: TestApp) {
     assert_eq!(app.me(&client).await, Value::Null);
 
     // The login page never reflects an unknown error key from the URL.
-    let html = client.get(app.url("/login?error=%3Cscript%3Ealert(1)%3C/script%3E")).send().await.unwrap().text().await.unwrap();
+    let html = client
+        .get(app.url("/login?error=%3Cscript%3Ealert(1)%3C/script%3E"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(!html.contains("<script>alert(1)"));
 }
 
@@ -233,17 +308,32 @@ async fn pages_carry_security_headers_and_nonced_scripts(app: TestApp) {
     assert!(csp.contains("'nonce-"), "{csp}");
     assert_eq!(h["x-content-type-options"], "nosniff");
     assert_eq!(h["referrer-policy"], "same-origin");
-    let nonce = csp.split("'nonce-").nth(1).unwrap().split('\'').next().unwrap().to_string();
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .unwrap()
+        .split('\'')
+        .next()
+        .unwrap()
+        .to_string();
     let html = res.text().await.unwrap();
     assert!(html.contains("<label for=\"login-account\">账号名</label>"));
     assert!(html.contains("<label for=\"login-password\">密码</label>"));
     for script in html.split("<script").skip(1) {
         let tag = script.split('>').next().unwrap();
-        assert!(tag.contains(&format!("nonce=\"{nonce}\"")), "script without the page nonce: <script{tag}>");
+        assert!(
+            tag.contains(&format!("nonce=\"{nonce}\"")),
+            "script without the page nonce: <script{tag}>"
+        );
     }
     // Static files and API answers get the strict default policy.
     let res = app.page(&client, "/favicon.svg").await;
-    assert!(res.headers()["content-security-policy"].to_str().unwrap().contains("default-src 'self'"));
+    assert!(
+        res.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("default-src 'self'")
+    );
 }
 
 async fn health_reports_the_database(app: TestApp) {
@@ -261,7 +351,10 @@ async fn the_language_switch_changes_the_page_language(app: TestApp) {
     assert_eq!(res.status(), 303);
     assert_eq!(res.headers()["location"], "/login");
     let html = app.page(&client, "/login").await.text().await.unwrap();
-    assert!(html.contains("lang=\"en\"") && html.contains("Account name"), "English after the switch");
+    assert!(
+        html.contains("lang=\"en\"") && html.contains("Account name"),
+        "English after the switch"
+    );
     // The switch never redirects off-site.
     let res = app.page(&client, "/lang?to=zh&next=//evil.example").await;
     assert_eq!(res.headers()["location"], "/");
@@ -270,7 +363,12 @@ async fn the_language_switch_changes_the_page_language(app: TestApp) {
 async fn unknown_paths_get_a_404_page(app: TestApp) {
     let res = reqwest::get(app.url("/no/such/page")).await.unwrap();
     assert_eq!(res.status(), 404);
-    assert!(res.text().await.unwrap().contains("data-testid=\"not-found\""));
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("data-testid=\"not-found\"")
+    );
 }
 
 async fn sign_ins_and_failures_are_audited(app: TestApp) {
@@ -280,9 +378,25 @@ async fn sign_ins_and_failures_are_audited(app: TestApp) {
     app.login(&client, "liam", PASSWORD).await;
     app.call(&client, "logout", &[]).await;
     assert_eq!(app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'login.failure' AND target = 'liam' AND ip = '127.0.0.1'").await, 1);
-    assert_eq!(app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'login.success' AND target = 'liam'").await, 1);
-    assert_eq!(app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'logout'").await, 1);
-    assert_eq!(app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'partner.create' AND actor = 'cli'").await, 1);
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'login.success' AND target = 'liam'"
+        )
+        .await,
+        1
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'logout'")
+            .await,
+        1
+    );
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'partner.create' AND actor = 'cli'"
+        )
+        .await,
+        1
+    );
 }
 
 async fn the_login_form_works_before_the_webassembly_loads(app: TestApp) {
@@ -293,17 +407,27 @@ async fn the_login_form_works_before_the_webassembly_loads(app: TestApp) {
             .post(app.url("/api/login"))
             .header("accept", "text/html")
             .header("referer", app.url("/login?next=%2Fcenter%2Fsales"))
-            .form(&[("account", account), ("password", password), ("next", "/center/sales")])
+            .form(&[
+                ("account", account),
+                ("password", password),
+                ("next", "/center/sales"),
+            ])
             .send()
     };
     // A failed plain form post comes back to the form with the error's key, which the page shows.
     let res = post("mia", "wrong-password1").await.unwrap();
     assert_eq!(res.status(), 302);
     let loc = res.headers()["location"].to_str().unwrap().to_string();
-    assert!(loc.contains("error=error.bad_credentials") && loc.contains("next=%2Fcenter%2Fsales"), "{loc}");
+    assert!(
+        loc.contains("error=error.bad_credentials") && loc.contains("next=%2Fcenter%2Fsales"),
+        "{loc}"
+    );
     let path = loc.trim_start_matches(&app.base).to_string();
     let html = app.page(&client, &path).await.text().await.unwrap();
-    assert!(html.contains("账号名或密码错误"), "the form shows the error");
+    assert!(
+        html.contains("账号名或密码错误"),
+        "the form shows the error"
+    );
 
     let res = post("mia", PASSWORD).await.unwrap();
     assert_eq!(res.status(), 302);

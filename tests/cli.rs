@@ -15,24 +15,87 @@ async fn each_backend(f: impl Fn(TestApp)) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn create_partner_prints_the_new_ids_and_resellers_need_a_distributor() {
     each_backend(|app| {
-        let d = app.cli_ok(&["admin", "create-partner", "--name", "华北总经销", "--kind", "distributor", "--login", "dist1", "--password", PASSWORD]);
+        let d = app.cli_ok(&[
+            "admin",
+            "create-partner",
+            "--name",
+            "华北总经销",
+            "--kind",
+            "distributor",
+            "--login",
+            "dist1",
+            "--password",
+            PASSWORD,
+        ]);
         let dist = d["partner_id"].as_i64().expect("partner_id");
         assert!(d["user_id"].as_i64().is_some());
 
-        let (code, _, err) = app.cli(&["admin", "create-partner", "--name", "R", "--kind", "reseller", "--login", "res1", "--password", PASSWORD]);
+        let (code, _, err) = app.cli(&[
+            "admin",
+            "create-partner",
+            "--name",
+            "R",
+            "--kind",
+            "reseller",
+            "--login",
+            "res1",
+            "--password",
+            PASSWORD,
+        ]);
         assert_ne!(code, 0);
         assert!(err.contains("needs its distributor"), "{err}");
 
         let sp = app.partner("sp1", "solution-provider", None);
-        let (code, _, err) = app.cli(&["admin", "create-partner", "--name", "R", "--kind", "reseller", "--parent", &sp.to_string(), "--login", "res1", "--password", PASSWORD]);
+        let (code, _, err) = app.cli(&[
+            "admin",
+            "create-partner",
+            "--name",
+            "R",
+            "--kind",
+            "reseller",
+            "--parent",
+            &sp.to_string(),
+            "--login",
+            "res1",
+            "--password",
+            PASSWORD,
+        ]);
         assert_ne!(code, 0);
         assert!(err.contains("not a distributor"), "{err}");
 
-        let (code, _, err) = app.cli(&["admin", "create-partner", "--name", "R", "--kind", "reseller", "--parent", "99999", "--login", "res1", "--password", PASSWORD]);
+        let (code, _, err) = app.cli(&[
+            "admin",
+            "create-partner",
+            "--name",
+            "R",
+            "--kind",
+            "reseller",
+            "--parent",
+            "99999",
+            "--login",
+            "res1",
+            "--password",
+            PASSWORD,
+        ]);
         assert_ne!(code, 0);
         assert!(err.contains("does not exist"), "{err}");
 
-        let r = app.cli_ok(&["admin", "create-partner", "--name", "华北云经销", "--kind", "reseller", "--parent", &dist.to_string(), "--login", "res1", "--password", PASSWORD, "--hcpn", "pending"]);
+        let r = app.cli_ok(&[
+            "admin",
+            "create-partner",
+            "--name",
+            "华北云经销",
+            "--kind",
+            "reseller",
+            "--parent",
+            &dist.to_string(),
+            "--login",
+            "res1",
+            "--password",
+            PASSWORD,
+            "--hcpn",
+            "pending",
+        ]);
         assert!(r["partner_id"].as_i64().unwrap() > dist);
     })
     .await;
@@ -42,29 +105,102 @@ async fn create_partner_prints_the_new_ids_and_resellers_need_a_distributor() {
 async fn cli_errors_are_clear_and_change_nothing() {
     each_backend(|app| {
         app.partner("taken", "solution-provider", None);
-        let (code, out, err) = app.cli(&["admin", "create-partner", "--name", "X", "--kind", "distributor", "--login", "TAKEN", "--password", PASSWORD]);
+        let (code, out, err) = app.cli(&[
+            "admin",
+            "create-partner",
+            "--name",
+            "X",
+            "--kind",
+            "distributor",
+            "--login",
+            "TAKEN",
+            "--password",
+            PASSWORD,
+        ]);
         assert_eq!(code, 1);
         assert!(out.is_empty());
         assert!(err.contains("already taken"), "{err}");
 
-        let (code, _, err) = app.cli(&["admin", "create-partner", "--name", "X", "--kind", "wholesaler", "--login", "x1x", "--password", PASSWORD]);
+        let (code, _, err) = app.cli(&[
+            "admin",
+            "create-partner",
+            "--name",
+            "X",
+            "--kind",
+            "wholesaler",
+            "--login",
+            "x1x",
+            "--password",
+            PASSWORD,
+        ]);
         assert_ne!(code, 0);
         assert!(err.contains("--kind"), "{err}");
 
-        let (code, _, err) = app.cli(&["admin", "create-partner", "--name", "X", "--kind", "distributor", "--login", "x1x", "--password", "short"]);
+        let (code, _, err) = app.cli(&[
+            "admin",
+            "create-partner",
+            "--name",
+            "X",
+            "--kind",
+            "distributor",
+            "--login",
+            "x1x",
+            "--password",
+            "short",
+        ]);
         assert_ne!(code, 0);
-        assert!(err.contains("--password") && err.contains("at least 8"), "{err}");
+        assert!(
+            err.contains("--password") && err.contains("at least 8"),
+            "{err}"
+        );
 
         let long = "名".repeat(10_000);
-        let (code, _, err) = app.cli(&["admin", "create-partner", "--name", &long, "--kind", "distributor", "--login", "x1x", "--password", PASSWORD]);
+        let (code, _, err) = app.cli(&[
+            "admin",
+            "create-partner",
+            "--name",
+            &long,
+            "--kind",
+            "distributor",
+            "--login",
+            "x1x",
+            "--password",
+            PASSWORD,
+        ]);
         assert_ne!(code, 0);
         assert!(err.contains("--name"), "{err}");
 
-        let (code, _, err) = app.cli(&["admin", "create-customer", "--partner", "424242", "--mode", "resale", "--name", "C", "--login", "c1c", "--password", PASSWORD]);
+        let (code, _, err) = app.cli(&[
+            "admin",
+            "create-customer",
+            "--partner",
+            "424242",
+            "--mode",
+            "resale",
+            "--name",
+            "C",
+            "--login",
+            "c1c",
+            "--password",
+            PASSWORD,
+        ]);
         assert_ne!(code, 0);
         assert!(err.contains("partner does not exist"), "{err}");
 
-        let (code, _, err) = app.cli(&["admin", "create-customer", "--partner", "1", "--mode", "barter", "--name", "C", "--login", "c1c", "--password", PASSWORD]);
+        let (code, _, err) = app.cli(&[
+            "admin",
+            "create-customer",
+            "--partner",
+            "1",
+            "--mode",
+            "barter",
+            "--name",
+            "C",
+            "--login",
+            "c1c",
+            "--password",
+            PASSWORD,
+        ]);
         assert_ne!(code, 0);
         assert!(err.contains("--mode"), "{err}");
 
@@ -78,23 +214,79 @@ async fn cli_errors_are_clear_and_change_nothing() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn refused_commands_leave_no_rows() {
     for backend in [Backend::Sqlite, Backend::Postgres] {
-        let Some(app) = TestApp::database(backend).await else { continue };
+        let Some(app) = TestApp::database(backend).await else {
+            continue;
+        };
         app.partner("only", "distributor", None);
-        let _ = app.cli(&["admin", "create-partner", "--name", "X", "--kind", "reseller", "--parent", "777", "--login", "nope", "--password", PASSWORD]);
-        let _ = app.cli(&["admin", "create-partner", "--name", "X", "--kind", "distributor", "--login", "only", "--password", PASSWORD]);
-        assert_eq!(app.count("SELECT COUNT(*) FROM partners").await, 1, "{backend:?}");
-        assert_eq!(app.count("SELECT COUNT(*) FROM users").await, 1, "{backend:?}");
+        let _ = app.cli(&[
+            "admin",
+            "create-partner",
+            "--name",
+            "X",
+            "--kind",
+            "reseller",
+            "--parent",
+            "777",
+            "--login",
+            "nope",
+            "--password",
+            PASSWORD,
+        ]);
+        let _ = app.cli(&[
+            "admin",
+            "create-partner",
+            "--name",
+            "X",
+            "--kind",
+            "distributor",
+            "--login",
+            "only",
+            "--password",
+            PASSWORD,
+        ]);
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM partners").await,
+            1,
+            "{backend:?}"
+        );
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM users").await,
+            1,
+            "{backend:?}"
+        );
     }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn customers_and_operators_are_created_and_can_sign_in() {
     for backend in [Backend::Sqlite, Backend::Postgres] {
-        let Some(mut app) = TestApp::database(backend).await else { continue };
+        let Some(mut app) = TestApp::database(backend).await else {
+            continue;
+        };
         let p = app.partner("owner1", "solution-provider", None);
-        let c = app.cli_ok(&["admin", "create-customer", "--partner", &p.to_string(), "--mode", "resale", "--name", "宁波客户", "--login", "cust1", "--password", PASSWORD]);
+        let c = app.cli_ok(&[
+            "admin",
+            "create-customer",
+            "--partner",
+            &p.to_string(),
+            "--mode",
+            "resale",
+            "--name",
+            "宁波客户",
+            "--login",
+            "cust1",
+            "--password",
+            PASSWORD,
+        ]);
         assert!(c["customer_id"].as_i64().is_some());
-        let o = app.cli_ok(&["admin", "create-operator", "--login", "ops1", "--password", PASSWORD]);
+        let o = app.cli_ok(&[
+            "admin",
+            "create-operator",
+            "--login",
+            "ops1",
+            "--password",
+            PASSWORD,
+        ]);
         assert!(o["user_id"].as_i64().is_some());
         app.start(&[]).await;
         let client = app.client();
@@ -112,9 +304,15 @@ async fn customers_and_operators_are_created_and_can_sign_in() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn seed_demo_loads_once_and_serve_never_seeds() {
     for backend in [Backend::Sqlite, Backend::Postgres] {
-        let Some(mut app) = TestApp::database(backend).await else { continue };
+        let Some(mut app) = TestApp::database(backend).await else {
+            continue;
+        };
         app.start(&[]).await;
-        assert_eq!(app.count("SELECT COUNT(*) FROM users").await, 0, "serve must not load demo data");
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM users").await,
+            0,
+            "serve must not load demo data"
+        );
         let first = app.cli_ok(&["seed-demo"]);
         assert_eq!(first["seeded"], true);
         let users = app.count("SELECT COUNT(*) FROM users").await;
@@ -123,7 +321,10 @@ async fn seed_demo_loads_once_and_serve_never_seeds() {
         assert_eq!(second["seeded"], false);
         assert_eq!(app.count("SELECT COUNT(*) FROM users").await, users);
         let client = app.client();
-        assert_eq!(app.login(&client, "reseller", "Demo#2026").await.status(), 200);
+        assert_eq!(
+            app.login(&client, "reseller", "Demo#2026").await.status(),
+            200
+        );
         let me = app.me(&client).await;
         assert_eq!(me["partner"]["kind"], "reseller");
         assert_eq!(me["partner"]["parent_name"], "华南云总经销有限公司");
@@ -144,10 +345,11 @@ fn a_bad_database_url_is_a_clear_error() {
 #[test]
 fn sqlite_and_postgres_migrations_stay_in_step() {
     let names = |dir: &str| {
-        let mut v: Vec<String> = std::fs::read_dir(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir))
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
+        let mut v: Vec<String> =
+            std::fs::read_dir(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir))
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect();
         v.sort();
         v
     };

@@ -7,7 +7,11 @@ use leptos::prelude::*;
 
 /// Signs in and renews the session id (so a session fixed before sign-in is worthless).
 #[server(prefix = "/api", endpoint = "login")]
-pub async fn login(account: String, password: String, next: Option<String>) -> Result<(), AppError> {
+pub async fn login(
+    account: String,
+    password: String,
+    next: Option<String>,
+) -> Result<(), AppError> {
     use crate::server::{ctx, session::USER_ID_KEY};
     let state = ctx::state()?;
     let ip = ctx::client_ip().await;

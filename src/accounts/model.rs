@@ -79,9 +79,15 @@ mod tests {
 
     #[test]
     fn only_local_paths_are_followed_after_sign_in() {
-        assert_eq!(safe_next(Some("/center/sales"), Role::Partner), "/center/sales");
+        assert_eq!(
+            safe_next(Some("/center/sales"), Role::Partner),
+            "/center/sales"
+        );
         assert_eq!(safe_next(Some("//evil.test/x"), Role::Partner), "/center");
-        assert_eq!(safe_next(Some("https://evil.test"), Role::Customer), "/customer");
+        assert_eq!(
+            safe_next(Some("https://evil.test"), Role::Customer),
+            "/customer"
+        );
         assert_eq!(safe_next(Some("/\\evil.test"), Role::Partner), "/center");
         assert_eq!(safe_next(Some("/a b"), Role::Operator), "/operator");
         assert_eq!(safe_next(None, Role::Operator), "/operator");

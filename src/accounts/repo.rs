@@ -19,11 +19,15 @@ pub struct Credentials {
 }
 
 pub async fn credentials(pool: &AnyPool, login: &str) -> Result<Option<Credentials>, sqlx::Error> {
-    let row: Option<(i64, String)> = sqlx::query_as("SELECT id, password_hash FROM users WHERE login = $1")
-        .bind(login)
-        .fetch_optional(pool)
-        .await?;
-    Ok(row.map(|(user_id, hash)| Credentials { user_id, hash: PasswordHash(hash) }))
+    let row: Option<(i64, String)> =
+        sqlx::query_as("SELECT id, password_hash FROM users WHERE login = $1")
+            .bind(login)
+            .fetch_optional(pool)
+            .await?;
+    Ok(row.map(|(user_id, hash)| Credentials {
+        user_id,
+        hash: PasswordHash(hash),
+    }))
 }
 
 #[derive(FromRow)]
@@ -43,7 +47,10 @@ struct SessionUserRow {
     c_partner_name: Option<String>,
 }
 
-pub async fn session_user(pool: &AnyPool, user_id: i64) -> Result<Option<SessionUser>, sqlx::Error> {
+pub async fn session_user(
+    pool: &AnyPool,
+    user_id: i64,
+) -> Result<Option<SessionUser>, sqlx::Error> {
     let row: Option<SessionUserRow> = sqlx::query_as(
         "SELECT u.id, u.login, u.role, \
                 p.id AS p_id, p.name AS p_name, p.kind AS p_kind, p.hcpn_state AS p_hcpn, \
@@ -61,21 +68,55 @@ pub async fn session_user(pool: &AnyPool, user_id: i64) -> Result<Option<Session
     .fetch_optional(pool)
     .await?;
     let Some(r) = row else { return Ok(None) };
-    let Some(role) = Role::parse(&r.role) else { return Ok(None) };
-    let partner = match (r.p_id, r.p_name, r.p_kind.as_deref().and_then(PartnerKind::parse), r.p_hcpn.as_deref().and_then(HcpnState::parse)) {
-        (Some(id), Some(name), Some(kind), Some(hcpn)) => Some(PartnerSummary { id, name, kind, hcpn, parent_name: r.p_parent }),
+    let Some(role) = Role::parse(&r.role) else {
+        return Ok(None);
+    };
+    let partner = match (
+        r.p_id,
+        r.p_name,
+        r.p_kind.as_deref().and_then(PartnerKind::parse),
+        r.p_hcpn.as_deref().and_then(HcpnState::parse),
+    ) {
+        (Some(id), Some(name), Some(kind), Some(hcpn)) => Some(PartnerSummary {
+            id,
+            name,
+            kind,
+            hcpn,
+            parent_name: r.p_parent,
+        }),
         _ => None,
     };
-    let customer = match (r.c_id, r.c_name, r.c_mode.as_deref().and_then(CustomerMode::parse), r.c_partner_id, r.c_partner_name) {
+    let customer = match (
+        r.c_id,
+        r.c_name,
+        r.c_mode.as_deref().and_then(CustomerMode::parse),
+        r.c_partner_id,
+        r.c_partner_name,
+    ) {
         (Some(id), Some(name), Some(mode), Some(partner_id), Some(partner_name)) => {
-            Some(CustomerSummary { id, name, mode, partner_id, partner_name })
+            Some(CustomerSummary {
+                id,
+                name,
+                mode,
+                partner_id,
+                partner_name,
+            })
         }
         _ => None,
     };
-    Ok(Some(SessionUser { id: r.id, login: r.login, role, partner, customer }))
+    Ok(Some(SessionUser {
+        id: r.id,
+        login: r.login,
+        role,
+        partner,
+        customer,
+    }))
 }
 
-pub async fn partner_kind<'e>(ex: impl Executor<'e, Database = Any>, partner_id: i64) -> Result<Option<PartnerKind>, sqlx::Error> {
+pub async fn partner_kind<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    partner_id: i64,
+) -> Result<Option<PartnerKind>, sqlx::Error> {
     let kind: Option<String> = sqlx::query_scalar("SELECT kind FROM partners WHERE id = $1")
         .bind(partner_id)
         .fetch_optional(ex)
@@ -92,7 +133,10 @@ pub struct NewPartnerRow<'a> {
     pub now: i64,
 }
 
-pub async fn insert_partner<'e>(ex: impl Executor<'e, Database = Any>, p: NewPartnerRow<'_>) -> Result<i64, sqlx::Error> {
+pub async fn insert_partner<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    p: NewPartnerRow<'_>,
+) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
         "INSERT INTO partners (name, kind, parent_id, hcpn_state, email, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
@@ -132,7 +176,10 @@ pub struct NewUserRow<'a> {
     pub now: i64,
 }
 
-pub async fn insert_user<'e>(ex: impl Executor<'e, Database = Any>, u: NewUserRow<'_>) -> Result<i64, sqlx::Error> {
+pub async fn insert_user<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    u: NewUserRow<'_>,
+) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
         "INSERT INTO users (login, password_hash, role, partner_id, customer_id, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
@@ -148,11 +195,18 @@ pub async fn insert_user<'e>(ex: impl Executor<'e, Database = Any>, u: NewUserRo
 }
 
 pub async fn user_count(pool: &AnyPool) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(pool).await
+    sqlx::query_scalar("SELECT COUNT(*) FROM users")
+        .fetch_one(pool)
+        .await
 }
 
 /// Failed sign-ins since `since` for the account and from the address.
-pub async fn recent_failures(pool: &AnyPool, account: &str, ip: &str, since: i64) -> Result<(i64, i64), sqlx::Error> {
+pub async fn recent_failures(
+    pool: &AnyPool,
+    account: &str,
+    ip: &str,
+    since: i64,
+) -> Result<(i64, i64), sqlx::Error> {
     sqlx::query_as(
         "SELECT \
            (SELECT COUNT(*) FROM login_failures WHERE account = $1 AND at >= $3), \
@@ -165,7 +219,12 @@ pub async fn recent_failures(pool: &AnyPool, account: &str, ip: &str, since: i64
     .await
 }
 
-pub async fn record_failure(pool: &AnyPool, account: &str, ip: &str, now: i64) -> Result<(), sqlx::Error> {
+pub async fn record_failure(
+    pool: &AnyPool,
+    account: &str,
+    ip: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
     sqlx::query("INSERT INTO login_failures (account, ip, at) VALUES ($1, $2, $3)")
         .bind(account)
         .bind(ip)
@@ -176,12 +235,18 @@ pub async fn record_failure(pool: &AnyPool, account: &str, ip: &str, now: i64) -
 }
 
 pub async fn clear_failures(pool: &AnyPool, account: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM login_failures WHERE account = $1").bind(account).execute(pool).await?;
+    sqlx::query("DELETE FROM login_failures WHERE account = $1")
+        .bind(account)
+        .execute(pool)
+        .await?;
     Ok(())
 }
 
 pub async fn delete_failures_before(pool: &AnyPool, before: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM login_failures WHERE at < $1").bind(before).execute(pool).await?;
+    sqlx::query("DELETE FROM login_failures WHERE at < $1")
+        .bind(before)
+        .execute(pool)
+        .await?;
     Ok(())
 }
 
@@ -195,7 +260,11 @@ pub struct AuditEntry<'a> {
     pub detail: &'a str,
 }
 
-pub async fn audit<'e>(ex: impl Executor<'e, Database = Any>, e: AuditEntry<'_>, now: i64) -> Result<(), sqlx::Error> {
+pub async fn audit<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    e: AuditEntry<'_>,
+    now: i64,
+) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO audit_log (at, actor_user_id, actor, action, target, ip, detail) \
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -223,8 +292,14 @@ struct PartnerListRow {
     created_at: i64,
 }
 
-pub async fn list_partners(pool: &AnyPool, offset: i64, limit: i64) -> Result<(Vec<PartnerListItem>, i64), sqlx::Error> {
-    let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM partners").fetch_one(pool).await?;
+pub async fn list_partners(
+    pool: &AnyPool,
+    offset: i64,
+    limit: i64,
+) -> Result<(Vec<PartnerListItem>, i64), sqlx::Error> {
+    let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM partners")
+        .fetch_one(pool)
+        .await?;
     let rows: Vec<PartnerListRow> = sqlx::query_as(
         "SELECT p.id, p.name, p.kind, p.hcpn_state, pp.name AS parent_name, \
                 (SELECT COUNT(*) FROM customers c WHERE c.partner_id = p.id) AS customers, p.created_at \
@@ -253,7 +328,10 @@ pub async fn list_partners(pool: &AnyPool, offset: i64, limit: i64) -> Result<(V
 }
 
 /// Audit entries whose action starts with the prefix, newest first (for tests and the operator).
-pub async fn audit_actions(pool: &AnyPool, limit: i64) -> Result<Vec<(String, String, String)>, sqlx::Error> {
+pub async fn audit_actions(
+    pool: &AnyPool,
+    limit: i64,
+) -> Result<Vec<(String, String, String)>, sqlx::Error> {
     sqlx::query_as("SELECT actor, action, target FROM audit_log ORDER BY id DESC LIMIT $1")
         .bind(limit)
         .fetch_all(pool)

@@ -2,7 +2,10 @@
 
 use super::model::{PartnerListItem, SessionUser};
 use super::repo::{self, AuditEntry, NewPartnerRow, NewUserRow, PasswordHash};
-use crate::domain::{AccountName, CustomerMode, DisplayName, HcpnState, NewPassword, Page, PageRequest, PartnerKind, PasswordAttempt, Role};
+use crate::domain::{
+    AccountName, CustomerMode, DisplayName, HcpnState, NewPassword, Page, PageRequest, PartnerKind,
+    PasswordAttempt, Role,
+};
 use crate::error::AppError;
 use crate::server::db::{Db, is_unique_violation, now_ms};
 use std::sync::LazyLock;
@@ -31,7 +34,10 @@ pub async fn hash_password(password: &NewPassword) -> Result<PasswordHash, AppEr
         })
 }
 
-async fn verify_password(password: &PasswordAttempt, hash: Option<PasswordHash>) -> Result<bool, AppError> {
+async fn verify_password(
+    password: &PasswordAttempt,
+    hash: Option<PasswordHash>,
+) -> Result<bool, AppError> {
     let plain = password.expose().to_string();
     tokio::task::spawn_blocking(move || {
         let known = hash.is_some();
@@ -53,7 +59,12 @@ pub fn warm_up() {
 
 /// Checks a sign-in attempt. Returns the user on success; failures are counted and audited.
 #[tracing::instrument(skip(db, password_raw), fields(account = %account_raw.chars().take(64).collect::<String>()))]
-pub async fn login(db: &Db, account_raw: &str, password_raw: &str, ip: &str) -> Result<SessionUser, AppError> {
+pub async fn login(
+    db: &Db,
+    account_raw: &str,
+    password_raw: &str,
+    ip: &str,
+) -> Result<SessionUser, AppError> {
     let account = AccountName::parse(account_raw).map_err(|k| match k {
         "error.account_name.required" | "error.account_name.too_long" => AppError::invalid(k),
         // A malformed name cannot exist; answer as for any unknown account.
@@ -72,9 +83,18 @@ pub async fn login(db: &Db, account_raw: &str, password_raw: &str, ip: &str) -> 
         Err(e) => return Err(e),
     };
     let now = now_ms();
-    let (by_account, by_ip) = repo::recent_failures(&db.pool, account.as_str(), ip, now - WINDOW_MS).await?;
+    let (by_account, by_ip) =
+        repo::recent_failures(&db.pool, account.as_str(), ip, now - WINDOW_MS).await?;
     if by_account >= MAX_FAILURES_PER_ACCOUNT || by_ip >= MAX_FAILURES_PER_IP {
-        audit(db, None, account.as_str(), "login.throttled", account.as_str(), ip).await?;
+        audit(
+            db,
+            None,
+            account.as_str(),
+            "login.throttled",
+            account.as_str(),
+            ip,
+        )
+        .await?;
         return Err(AppError::TooManyAttempts);
     }
     let creds = repo::credentials(&db.pool, account.as_str()).await?;
@@ -83,19 +103,51 @@ pub async fn login(db: &Db, account_raw: &str, password_raw: &str, ip: &str) -> 
     match (ok, user_id) {
         (true, Some(id)) => {
             repo::clear_failures(&db.pool, account.as_str()).await?;
-            audit(db, Some(id), account.as_str(), "login.success", account.as_str(), ip).await?;
-            repo::session_user(&db.pool, id).await?.ok_or(AppError::Internal)
+            audit(
+                db,
+                Some(id),
+                account.as_str(),
+                "login.success",
+                account.as_str(),
+                ip,
+            )
+            .await?;
+            repo::session_user(&db.pool, id)
+                .await?
+                .ok_or(AppError::Internal)
         }
         _ => {
             repo::record_failure(&db.pool, account.as_str(), ip, now).await?;
-            audit(db, None, account.as_str(), "login.failure", account.as_str(), ip).await?;
+            audit(
+                db,
+                None,
+                account.as_str(),
+                "login.failure",
+                account.as_str(),
+                ip,
+            )
+            .await?;
             Err(AppError::BadCredentials)
         }
     }
 }
 
-async fn audit(db: &Db, user: Option<i64>, actor: &str, action: &str, target: &str, ip: &str) -> Result<(), AppError> {
-    let entry = AuditEntry { actor_user_id: user, actor, action, target, ip, detail: "" };
+async fn audit(
+    db: &Db,
+    user: Option<i64>,
+    actor: &str,
+    action: &str,
+    target: &str,
+    ip: &str,
+) -> Result<(), AppError> {
+    let entry = AuditEntry {
+        actor_user_id: user,
+        actor,
+        action,
+        target,
+        ip,
+        detail: "",
+    };
     repo::audit(&db.pool, entry, now_ms()).await?;
     Ok(())
 }
@@ -116,7 +168,11 @@ pub struct Actor<'a> {
 }
 
 impl Actor<'static> {
-    pub const CLI: Actor<'static> = Actor { user_id: None, name: "cli", ip: "local" };
+    pub const CLI: Actor<'static> = Actor {
+        user_id: None,
+        name: "cli",
+        ip: "local",
+    };
 }
 
 pub struct NewPartner {
@@ -131,9 +187,15 @@ pub struct NewPartner {
 
 /// Creates a partner and its first user. A reseller needs a distributor parent; other kinds
 /// must not have one.
-pub async fn create_partner(db: &Db, p: NewPartner, actor: &Actor<'_>) -> Result<(i64, i64), AppError> {
+pub async fn create_partner(
+    db: &Db,
+    p: NewPartner,
+    actor: &Actor<'_>,
+) -> Result<(i64, i64), AppError> {
     match (p.kind, p.parent_id) {
-        (PartnerKind::Reseller, None) => return Err(AppError::invalid("error.partner.parent_required")),
+        (PartnerKind::Reseller, None) => {
+            return Err(AppError::invalid("error.partner.parent_required"));
+        }
         (PartnerKind::Reseller, Some(_)) => {}
         (_, Some(_)) => return Err(AppError::invalid("error.partner.parent_only_reseller")),
         (_, None) => {}
@@ -148,12 +210,33 @@ pub async fn create_partner(db: &Db, p: NewPartner, actor: &Actor<'_>) -> Result
             None => return Err(AppError::invalid("error.partner.parent_not_found")),
         }
     }
-    let row = NewPartnerRow { name: p.name.as_str(), kind: p.kind, parent_id: p.parent_id, hcpn: p.hcpn, email: p.email.as_deref(), now };
+    let row = NewPartnerRow {
+        name: p.name.as_str(),
+        kind: p.kind,
+        parent_id: p.parent_id,
+        hcpn: p.hcpn,
+        email: p.email.as_deref(),
+        now,
+    };
     let partner_id = repo::insert_partner(&mut *tx, row).await?;
-    let user = NewUserRow { login: p.login.as_str(), hash: &hash, role: Role::Partner, partner_id: Some(partner_id), customer_id: None, now };
+    let user = NewUserRow {
+        login: p.login.as_str(),
+        hash: &hash,
+        role: Role::Partner,
+        partner_id: Some(partner_id),
+        customer_id: None,
+        now,
+    };
     let user_id = insert_user_mapped(&mut tx, user).await?;
     let target = format!("partner:{partner_id}");
-    let entry = AuditEntry { actor_user_id: actor.user_id, actor: actor.name, action: "partner.create", target: &target, ip: actor.ip, detail: p.kind.as_str() };
+    let entry = AuditEntry {
+        actor_user_id: actor.user_id,
+        actor: actor.name,
+        action: "partner.create",
+        target: &target,
+        ip: actor.ip,
+        detail: p.kind.as_str(),
+    };
     repo::audit(&mut *tx, entry, now).await?;
     tx.commit().await?;
     Ok((partner_id, user_id))
@@ -167,37 +250,78 @@ pub struct NewCustomer {
     pub password: NewPassword,
 }
 
-pub async fn create_customer(db: &Db, c: NewCustomer, actor: &Actor<'_>) -> Result<(i64, i64), AppError> {
+pub async fn create_customer(
+    db: &Db,
+    c: NewCustomer,
+    actor: &Actor<'_>,
+) -> Result<(i64, i64), AppError> {
     let hash = hash_password(&c.password).await?;
     let now = now_ms();
     let mut tx = db.begin_write().await?;
     if repo::partner_kind(&mut *tx, c.partner_id).await?.is_none() {
         return Err(AppError::invalid("error.partner.not_found"));
     }
-    let customer_id = repo::insert_customer(&mut *tx, c.partner_id, c.name.as_str(), c.mode, now).await?;
-    let user = NewUserRow { login: c.login.as_str(), hash: &hash, role: Role::Customer, partner_id: None, customer_id: Some(customer_id), now };
+    let customer_id =
+        repo::insert_customer(&mut *tx, c.partner_id, c.name.as_str(), c.mode, now).await?;
+    let user = NewUserRow {
+        login: c.login.as_str(),
+        hash: &hash,
+        role: Role::Customer,
+        partner_id: None,
+        customer_id: Some(customer_id),
+        now,
+    };
     let user_id = insert_user_mapped(&mut tx, user).await?;
     let target = format!("customer:{customer_id}");
-    let entry = AuditEntry { actor_user_id: actor.user_id, actor: actor.name, action: "customer.create", target: &target, ip: actor.ip, detail: c.mode.as_str() };
+    let entry = AuditEntry {
+        actor_user_id: actor.user_id,
+        actor: actor.name,
+        action: "customer.create",
+        target: &target,
+        ip: actor.ip,
+        detail: c.mode.as_str(),
+    };
     repo::audit(&mut *tx, entry, now).await?;
     tx.commit().await?;
     Ok((customer_id, user_id))
 }
 
-pub async fn create_operator(db: &Db, login: AccountName, password: NewPassword, actor: &Actor<'_>) -> Result<i64, AppError> {
+pub async fn create_operator(
+    db: &Db,
+    login: AccountName,
+    password: NewPassword,
+    actor: &Actor<'_>,
+) -> Result<i64, AppError> {
     let hash = hash_password(&password).await?;
     let now = now_ms();
     let mut tx = db.begin_write().await?;
-    let user = NewUserRow { login: login.as_str(), hash: &hash, role: Role::Operator, partner_id: None, customer_id: None, now };
+    let user = NewUserRow {
+        login: login.as_str(),
+        hash: &hash,
+        role: Role::Operator,
+        partner_id: None,
+        customer_id: None,
+        now,
+    };
     let user_id = insert_user_mapped(&mut tx, user).await?;
     let target = format!("user:{user_id}");
-    let entry = AuditEntry { actor_user_id: actor.user_id, actor: actor.name, action: "operator.create", target: &target, ip: actor.ip, detail: "" };
+    let entry = AuditEntry {
+        actor_user_id: actor.user_id,
+        actor: actor.name,
+        action: "operator.create",
+        target: &target,
+        ip: actor.ip,
+        detail: "",
+    };
     repo::audit(&mut *tx, entry, now).await?;
     tx.commit().await?;
     Ok(user_id)
 }
 
-async fn insert_user_mapped(tx: &mut crate::server::db::Tx, user: NewUserRow<'_>) -> Result<i64, AppError> {
+async fn insert_user_mapped(
+    tx: &mut crate::server::db::Tx,
+    user: NewUserRow<'_>,
+) -> Result<i64, AppError> {
     repo::insert_user(&mut **tx, user).await.map_err(|e| {
         if is_unique_violation(&e) {
             AppError::conflict("error.account_name.taken")
@@ -213,7 +337,12 @@ pub async fn is_empty(db: &Db) -> Result<bool, AppError> {
 
 pub async fn list_partners(db: &Db, page: PageRequest) -> Result<Page<PartnerListItem>, AppError> {
     let (items, total) = repo::list_partners(&db.pool, page.offset(), page.limit()).await?;
-    Ok(Page { items, number: page.number, size: page.size, total })
+    Ok(Page {
+        items,
+        number: page.number,
+        size: page.size,
+        total,
+    })
 }
 
 /// Forgets failures older than the throttling window (run periodically).

@@ -135,34 +135,70 @@ mod tests {
 
     #[test]
     fn account_names_are_trimmed_and_lowercased() {
-        assert_eq!(AccountName::parse("  Alice.W@corp ").unwrap().as_str(), "alice.w@corp");
+        assert_eq!(
+            AccountName::parse("  Alice.W@corp ").unwrap().as_str(),
+            "alice.w@corp"
+        );
     }
 
     #[test]
     fn empty_short_long_and_odd_account_names_are_refused() {
-        assert_eq!(AccountName::parse("   "), Err("error.account_name.required"));
-        assert_eq!(AccountName::parse("ab"), Err("error.account_name.too_short"));
-        assert_eq!(AccountName::parse(&"a".repeat(10_000)), Err("error.account_name.too_long"));
-        assert_eq!(AccountName::parse("a' OR 1=1 --"), Err("error.account_name.chars"));
-        assert_eq!(AccountName::parse("<script>"), Err("error.account_name.chars"));
+        assert_eq!(
+            AccountName::parse("   "),
+            Err("error.account_name.required")
+        );
+        assert_eq!(
+            AccountName::parse("ab"),
+            Err("error.account_name.too_short")
+        );
+        assert_eq!(
+            AccountName::parse(&"a".repeat(10_000)),
+            Err("error.account_name.too_long")
+        );
+        assert_eq!(
+            AccountName::parse("a' OR 1=1 --"),
+            Err("error.account_name.chars")
+        );
+        assert_eq!(
+            AccountName::parse("<script>"),
+            Err("error.account_name.chars")
+        );
         assert_eq!(AccountName::parse("_lead"), Err("error.account_name.chars"));
-        assert_eq!(AccountName::parse("张三三"), Err("error.account_name.chars"));
+        assert_eq!(
+            AccountName::parse("张三三"),
+            Err("error.account_name.chars")
+        );
     }
 
     #[test]
     fn display_names_allow_chinese_and_refuse_control_characters() {
-        assert_eq!(DisplayName::parse(" 华为云伙伴 ").unwrap().as_str(), "华为云伙伴");
+        assert_eq!(
+            DisplayName::parse(" 华为云伙伴 ").unwrap().as_str(),
+            "华为云伙伴"
+        );
         assert_eq!(DisplayName::parse("a\u{0}b"), Err("error.name.chars"));
-        assert_eq!(DisplayName::parse(&"名".repeat(101)), Err("error.name.too_long"));
+        assert_eq!(
+            DisplayName::parse(&"名".repeat(101)),
+            Err("error.name.too_long")
+        );
         assert!(DisplayName::parse(&"名".repeat(100)).is_ok());
     }
 
     #[test]
     fn new_passwords_need_length_and_variety() {
-        assert_eq!(NewPassword::parse("short1").err(), Some("error.password.too_short"));
-        assert_eq!(NewPassword::parse("onlyletters").err(), Some("error.password.weak"));
+        assert_eq!(
+            NewPassword::parse("short1").err(),
+            Some("error.password.too_short")
+        );
+        assert_eq!(
+            NewPassword::parse("onlyletters").err(),
+            Some("error.password.weak")
+        );
         assert!(NewPassword::parse("letters123").is_ok());
-        assert_eq!(NewPassword::parse(&"a1".repeat(65)).err(), Some("error.password.too_long"));
+        assert_eq!(
+            NewPassword::parse(&"a1".repeat(65)).err(),
+            Some("error.password.too_long")
+        );
     }
 
     #[test]
@@ -175,8 +211,14 @@ mod tests {
 
     #[test]
     fn sign_in_attempts_only_check_presence_and_size() {
-        assert_eq!(PasswordAttempt::parse("").err(), Some("error.password.required"));
+        assert_eq!(
+            PasswordAttempt::parse("").err(),
+            Some("error.password.required")
+        );
         assert!(PasswordAttempt::parse("x").is_ok());
-        assert_eq!(PasswordAttempt::parse(&"x".repeat(2000)).err(), Some("error.password.too_long"));
+        assert_eq!(
+            PasswordAttempt::parse(&"x".repeat(2000)).err(),
+            Some("error.password.too_long")
+        );
     }
 }

@@ -180,8 +180,14 @@ mod tests {
 
     #[test]
     fn partner_kind_accepts_cli_and_db_spellings() {
-        assert_eq!(PartnerKind::parse("solution-provider"), Some(PartnerKind::SolutionProvider));
-        assert_eq!(PartnerKind::parse("solution_provider"), Some(PartnerKind::SolutionProvider));
+        assert_eq!(
+            PartnerKind::parse("solution-provider"),
+            Some(PartnerKind::SolutionProvider)
+        );
+        assert_eq!(
+            PartnerKind::parse("solution_provider"),
+            Some(PartnerKind::SolutionProvider)
+        );
         assert_eq!(PartnerKind::parse("reseller"), Some(PartnerKind::Reseller));
         assert_eq!(PartnerKind::parse("Reseller"), None);
     }

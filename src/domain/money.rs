@@ -158,7 +158,9 @@ mod tests {
 
     #[test]
     fn exponent_and_other_notations_are_refused() {
-        for s in ["1e2", "1E2", "1.", ".5", "1,000", "0x10", "NaN", "inf", "1 000", "１２"] {
+        for s in [
+            "1e2", "1E2", "1.", ".5", "1,000", "0x10", "NaN", "inf", "1 000", "１２",
+        ] {
             assert_eq!(Amount::parse(s), Err("error.amount.format"), "{s}");
         }
         assert_eq!(Amount::parse(""), Err("error.amount.required"));
@@ -166,9 +168,18 @@ mod tests {
 
     #[test]
     fn absurd_amounts_are_refused_without_overflow() {
-        assert_eq!(Amount::parse("1000000000000.01"), Err("error.amount.too_large"));
-        assert_eq!(Amount::parse(&"9".repeat(30)), Err("error.amount.too_large"));
-        assert_eq!(Amount::parse(&"9".repeat(40)), Err("error.amount.too_large"));
+        assert_eq!(
+            Amount::parse("1000000000000.01"),
+            Err("error.amount.too_large")
+        );
+        assert_eq!(
+            Amount::parse(&"9".repeat(30)),
+            Err("error.amount.too_large")
+        );
+        assert_eq!(
+            Amount::parse(&"9".repeat(40)),
+            Err("error.amount.too_large")
+        );
         assert!(Amount::parse("1000000000000").is_ok());
     }
 
@@ -184,6 +195,9 @@ mod tests {
     #[test]
     fn subtraction_below_zero_is_none() {
         assert_eq!(m("1.00").checked_sub(m("1.01")), None);
-        assert_eq!(m("1.00").checked_sub(m("0.99")).unwrap().to_string(), "0.01");
+        assert_eq!(
+            m("1.00").checked_sub(m("0.99")).unwrap().to_string(),
+            "0.01"
+        );
     }
 }

@@ -43,7 +43,9 @@ pub struct Page<T> {
 impl<T> Page<T> {
     pub fn pages(&self) -> u32 {
         let size = i64::from(self.size.max(1));
-        u32::try_from((self.total + size - 1) / size).unwrap_or(u32::MAX).max(1)
+        u32::try_from((self.total + size - 1) / size)
+            .unwrap_or(u32::MAX)
+            .max(1)
     }
 }
 
@@ -60,7 +62,12 @@ mod tests {
 
     #[test]
     fn page_count_rounds_up_and_is_at_least_one() {
-        let page = |total| Page::<()> { items: vec![], number: 1, size: 10, total };
+        let page = |total| Page::<()> {
+            items: vec![],
+            number: 1,
+            size: 10,
+            total,
+        };
         assert_eq!(page(0).pages(), 1);
         assert_eq!(page(10).pages(), 1);
         assert_eq!(page(11).pages(), 2);

@@ -131,7 +131,9 @@ mod tests {
                     continue;
                 }
                 // The tables and this scanner's own examples are not uses.
-                if path.extension().is_none_or(|e| e != "rs") || path.parent().is_some_and(|p| p.ends_with("i18n")) {
+                if path.extension().is_none_or(|e| e != "rs")
+                    || path.parent().is_some_and(|p| p.ends_with("i18n"))
+                {
                     continue;
                 }
                 let text = std::fs::read_to_string(&path).unwrap();
@@ -142,20 +144,40 @@ mod tests {
                 }
             }
         }
-        assert!(missing.is_empty(), "keys used but not defined:\n{}", missing.join("\n"));
+        assert!(
+            missing.is_empty(),
+            "keys used but not defined:\n{}",
+            missing.join("\n")
+        );
     }
 
     fn used_keys(text: &str) -> Vec<String> {
         let mut out = Vec::new();
-        for marker in ["tr(\"", "t(lang, \"", "invalid(\"", "conflict(\"", "Err(\"", "label_key: \"", "=> \""] {
+        for marker in [
+            "tr(\"",
+            "t(lang, \"",
+            "invalid(\"",
+            "conflict(\"",
+            "Err(\"",
+            "label_key: \"",
+            "=> \"",
+        ] {
             let mut rest = text;
             while let Some(i) = rest.find(marker) {
                 rest = &rest[i + marker.len()..];
                 let Some(end) = rest.find('"') else { break };
                 let key = &rest[..end];
                 let looks_like_key = key.contains('.')
-                    && key.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '_');
-                if looks_like_key && (marker != "=> \"" || key.starts_with("error.") || key.contains("_kind.") || key.starts_with("hcpn.") || key.starts_with("customer_mode.")) {
+                    && key.chars().all(|c| {
+                        c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '_'
+                    });
+                if looks_like_key
+                    && (marker != "=> \""
+                        || key.starts_with("error.")
+                        || key.contains("_kind.")
+                        || key.starts_with("hcpn.")
+                        || key.starts_with("customer_mode."))
+                {
                     out.push(key.to_string());
                 }
             }
@@ -165,7 +187,8 @@ mod tests {
 
     #[test]
     fn the_scanner_finds_keys() {
-        let keys = used_keys(r#"tr("nav.home") t(lang, "x.y") AppError::invalid("error.a") "plain text""#);
+        let keys =
+            used_keys(r#"tr("nav.home") t(lang, "x.y") AppError::invalid("error.a") "plain text""#);
         assert_eq!(keys, vec!["nav.home", "x.y", "error.a"]);
     }
 

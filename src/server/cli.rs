@@ -17,7 +17,11 @@ use std::net::SocketAddr;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "partner-center", version, about = "Huawei Cloud partner center: web server and operator tools")]
+#[command(
+    name = "partner-center",
+    version,
+    about = "Huawei Cloud partner center: web server and operator tools"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -52,6 +56,7 @@ struct ServeArgs {
 }
 
 #[derive(Subcommand)]
+#[allow(clippy::enum_variant_names)] // the names are the sub-commands users type
 enum AdminCommand {
     /// Create a partner and its first user.
     CreatePartner {
@@ -119,14 +124,20 @@ fn parse<T>(r: Result<T, &'static str>, flag: &str) -> Result<T, CliError> {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     init_tracing();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: cannot start the async runtime: {e}");
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(run(cli.command.unwrap_or(Command::Serve(ServeArgs::default())))) {
+    match runtime.block_on(run(cli
+        .command
+        .unwrap_or(Command::Serve(ServeArgs::default()))))
+    {
         Ok(Some(v)) => {
             let mut out = std::io::stdout().lock();
             let _ = writeln!(out, "{v}");
@@ -142,8 +153,12 @@ pub fn main() -> ExitCode {
 
 fn init_tracing() {
     use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_env("RUST_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_sessions=warn"));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+    let filter = EnvFilter::try_from_env("RUST_LOG")
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_sessions=warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
 }
 
 async fn open_db() -> Result<Db, CliError> {
@@ -169,10 +184,20 @@ async fn run(command: Command) -> Result<Option<Value>, CliError> {
 
 async fn admin(command: AdminCommand) -> Result<Value, CliError> {
     match command {
-        AdminCommand::CreatePartner { name, kind, parent, login, password, hcpn, email } => {
-            let kind = PartnerKind::parse(&kind)
-                .ok_or_else(|| CliError("--kind must be solution-provider, distributor or reseller".into()))?;
-            let hcpn = HcpnState::parse(&hcpn).ok_or_else(|| CliError("--hcpn must be onboarded or pending".into()))?;
+        AdminCommand::CreatePartner {
+            name,
+            kind,
+            parent,
+            login,
+            password,
+            hcpn,
+            email,
+        } => {
+            let kind = PartnerKind::parse(&kind).ok_or_else(|| {
+                CliError("--kind must be solution-provider, distributor or reseller".into())
+            })?;
+            let hcpn = HcpnState::parse(&hcpn)
+                .ok_or_else(|| CliError("--hcpn must be onboarded or pending".into()))?;
             let p = NewPartner {
                 name: parse(DisplayName::parse(&name), "--name")?,
                 kind,
@@ -186,8 +211,15 @@ async fn admin(command: AdminCommand) -> Result<Value, CliError> {
             let (partner_id, user_id) = accounts::create_partner(&db, p, &Actor::CLI).await?;
             Ok(json!({"partner_id": partner_id, "user_id": user_id}))
         }
-        AdminCommand::CreateCustomer { partner, mode, name, login, password } => {
-            let mode = CustomerMode::parse(&mode).ok_or_else(|| CliError("--mode must be resale or consulting".into()))?;
+        AdminCommand::CreateCustomer {
+            partner,
+            mode,
+            name,
+            login,
+            password,
+        } => {
+            let mode = CustomerMode::parse(&mode)
+                .ok_or_else(|| CliError("--mode must be resale or consulting".into()))?;
             let c = NewCustomer {
                 partner_id: partner,
                 mode,
@@ -210,7 +242,9 @@ async fn admin(command: AdminCommand) -> Result<Value, CliError> {
 }
 
 async fn serve(args: ServeArgs) -> Result<(), CliError> {
-    let addr = args.addr.unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 3000)));
+    let addr = args
+        .addr
+        .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 3000)));
     let config = Config {
         database_url: Config::database_url_from_env(),
         addr,
@@ -232,10 +266,13 @@ async fn serve(args: ServeArgs) -> Result<(), CliError> {
     }
     tracing::info!(%local, "serving");
     tokio::spawn(housekeeping(state.db.clone()));
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(|e| CliError(format!("server error: {e}")))
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .map_err(|e| CliError(format!("server error: {e}")))
 }
 
 /// Removes expired sessions and old sign-in failures every few minutes.
@@ -259,7 +296,8 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let terminate = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             s.recv().await;
         }
     };

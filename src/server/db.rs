@@ -6,7 +6,7 @@
 //! `CAST(SUM(..) AS BIGINT)` for sums (PostgreSQL's SUM of BIGINT is NUMERIC), `RETURNING id`.
 
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
-use sqlx::{AnyPool, Any, Transaction};
+use sqlx::{Any, AnyPool, Transaction};
 use std::time::Duration;
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
@@ -76,7 +76,10 @@ impl Db {
     }
 
     pub async fn ping(&self) -> Result<(), sqlx::Error> {
-        sqlx::query("SELECT 1").execute(&self.pool).await.map(|_| ())
+        sqlx::query("SELECT 1")
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
     }
 }
 
@@ -100,11 +103,11 @@ fn sqlite_url_with_create(url: &str) -> Result<String, String> {
     if path.is_empty() || path == ":memory:" {
         return Err("an in-memory SQLite database cannot be shared; give a file path".into());
     }
-    if let Some(dir) = std::path::Path::new(path).parent() {
-        if !dir.as_os_str().is_empty() {
-            std::fs::create_dir_all(dir)
-                .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-        }
+    if let Some(dir) = std::path::Path::new(path).parent()
+        && !dir.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     }
     Ok(if url.contains('?') {
         format!("{url}&mode=rwc")
@@ -147,7 +150,11 @@ mod tests {
     fn sqlite_urls_get_create_mode() {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}/x/y.db", dir.path().display());
-        assert!(sqlite_url_with_create(&url).unwrap().ends_with("y.db?mode=rwc"));
+        assert!(
+            sqlite_url_with_create(&url)
+                .unwrap()
+                .ends_with("y.db?mode=rwc")
+        );
         assert!(dir.path().join("x").is_dir());
         assert!(sqlite_url_with_create("sqlite::memory:").is_err());
     }

@@ -6,7 +6,7 @@ pub mod config;
 pub mod ctx;
 pub mod db;
 pub mod router;
-pub mod seed;
 pub mod security;
+pub mod seed;
 pub mod session;
 pub mod state;

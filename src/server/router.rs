@@ -63,7 +63,8 @@ fn router(state: AppState) -> Router {
     let pkg = ServeDir::new(format!("{}/pkg", config.site_root))
         .precompressed_br()
         .precompressed_gzip();
-    let public = ServeDir::new(&config.site_root).fallback(get(not_found).with_state(state.clone()));
+    let public =
+        ServeDir::new(&config.site_root).fallback(get(not_found).with_state(state.clone()));
 
     let mut app = Router::new()
         .route("/healthz", get(healthz))
@@ -73,8 +74,17 @@ fn router(state: AppState) -> Router {
     }
     let opts = state.leptos_options.clone();
     app.leptos_routes_with_context(&state, routes, || (), move || shell(opts.clone()))
-        .nest_service("/pkg", tower::ServiceBuilder::new().layer(revalidate.clone()).service(pkg))
-        .fallback_service(tower::ServiceBuilder::new().layer(revalidate).service(public))
+        .nest_service(
+            "/pkg",
+            tower::ServiceBuilder::new()
+                .layer(revalidate.clone())
+                .service(pkg),
+        )
+        .fallback_service(
+            tower::ServiceBuilder::new()
+                .layer(revalidate)
+                .service(public),
+        )
         .layer(axum::middleware::from_fn(server_fn_status))
         .layer(sessions)
         .layer(axum::middleware::from_fn(same_origin))
@@ -97,7 +107,11 @@ async fn not_found(State(state): State<AppState>, req: axum::extract::Request) -
 
 async fn healthz(State(state): State<AppState>) -> Response {
     match state.db.ping().await {
-        Ok(()) => (StatusCode::OK, axum::Json(serde_json::json!({"status": "ok", "database": "ok"}))).into_response(),
+        Ok(()) => (
+            StatusCode::OK,
+            axum::Json(serde_json::json!({"status": "ok", "database": "ok"})),
+        )
+            .into_response(),
         Err(e) => {
             tracing::error!(error = %e, "health check: database unreachable");
             (
@@ -117,13 +131,20 @@ struct LangQuery {
 
 /// Switches the UI language (a preference cookie) and goes back to the page.
 async fn set_lang(Query(q): Query<LangQuery>) -> Response {
-    let lang = q.to.as_deref().and_then(Lang::from_code).unwrap_or_default();
+    let lang =
+        q.to.as_deref()
+            .and_then(Lang::from_code)
+            .unwrap_or_default();
     // Only a local path is followed (the same rule as after sign-in); anything else goes home.
     let next = q
         .next
         .filter(|n| crate::accounts::model::safe_next(Some(n), crate::domain::Role::Partner) == *n)
         .unwrap_or_else(|| "/".to_string());
-    let cookie = format!("{}={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly", i18n::COOKIE, lang.code());
+    let cookie = format!(
+        "{}={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly",
+        i18n::COOKIE,
+        lang.code()
+    );
     let mut res = StatusCode::SEE_OTHER.into_response();
     if let (Ok(c), Ok(l)) = (HeaderValue::from_str(&cookie), HeaderValue::from_str(&next)) {
         res.headers_mut().insert(header::SET_COOKIE, c);
@@ -133,7 +154,11 @@ async fn set_lang(Query(q): Query<LangQuery>) -> Response {
 }
 
 async fn bench_get(State(state): State<AppState>) -> Response {
-    let body = state.bench_body.read().map(|b| b.clone()).unwrap_or_default();
+    let body = state
+        .bench_body
+        .read()
+        .map(|b| b.clone())
+        .unwrap_or_default();
     ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response()
 }
 

@@ -26,10 +26,8 @@ pub async fn same_origin(req: Request, next: Next) -> Response {
 
 fn is_same_origin(headers: &HeaderMap) -> bool {
     let site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
-    if let Some(site) = site {
-        if site != "same-origin" {
-            return false;
-        }
+    if site.is_some_and(|s| s != "same-origin") {
+        return false;
     }
     let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
     match headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
@@ -69,11 +67,20 @@ pub fn page_csp(nonce: &str) -> String {
 pub async fn security_headers(req: Request, next: Next) -> Response {
     let mut res = next.run(req).await;
     let h = res.headers_mut();
-    h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    h.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
     h.insert("x-frame-options", HeaderValue::from_static("DENY"));
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
     if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
-        h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(DEFAULT_CSP));
+        h.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(DEFAULT_CSP),
+        );
     }
     res
 }
@@ -94,14 +101,19 @@ pub async fn server_fn_status(req: Request, next: Next) -> Response {
     };
     let err: AppError = serde_json::from_slice(&bytes).unwrap_or(AppError::Internal);
     if parts.status == StatusCode::FOUND {
-        if let Some(loc) = parts.headers.get(header::LOCATION).and_then(|v| v.to_str().ok()) {
+        if let Some(loc) = parts
+            .headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+        {
             let with_error = add_query(loc, "error", err.key());
             if let Ok(v) = HeaderValue::from_str(&with_error) {
                 parts.headers.insert(header::LOCATION, v);
             }
         }
     } else {
-        parts.status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        parts.status =
+            StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     }
     Response::from_parts(parts, Body::from(bytes))
 }
@@ -121,7 +133,9 @@ pub fn add_query(url: &str, key: &str, value: &str) -> String {
 fn urlencode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()
@@ -141,22 +155,46 @@ mod tests {
 
     #[test]
     fn same_origin_posts_pass_and_cross_site_posts_do_not() {
-        assert!(is_same_origin(&headers(&[("host", "a.test:3000"), ("origin", "http://a.test:3000")])));
-        assert!(!is_same_origin(&headers(&[("host", "a.test:3000"), ("origin", "http://evil.test")])));
-        assert!(!is_same_origin(&headers(&[("host", "a.test"), ("origin", "null")])));
-        assert!(!is_same_origin(&headers(&[("host", "a.test"), ("sec-fetch-site", "cross-site")])));
-        assert!(is_same_origin(&headers(&[("host", "a.test"), ("sec-fetch-site", "same-origin")])));
+        assert!(is_same_origin(&headers(&[
+            ("host", "a.test:3000"),
+            ("origin", "http://a.test:3000")
+        ])));
+        assert!(!is_same_origin(&headers(&[
+            ("host", "a.test:3000"),
+            ("origin", "http://evil.test")
+        ])));
+        assert!(!is_same_origin(&headers(&[
+            ("host", "a.test"),
+            ("origin", "null")
+        ])));
+        assert!(!is_same_origin(&headers(&[
+            ("host", "a.test"),
+            ("sec-fetch-site", "cross-site")
+        ])));
+        assert!(is_same_origin(&headers(&[
+            ("host", "a.test"),
+            ("sec-fetch-site", "same-origin")
+        ])));
     }
 
     #[test]
     fn headerless_requests_pass_only_without_a_session_cookie() {
         assert!(is_same_origin(&headers(&[("host", "a.test")])));
-        assert!(!is_same_origin(&headers(&[("host", "a.test"), ("cookie", "pc_session=x")])));
+        assert!(!is_same_origin(&headers(&[
+            ("host", "a.test"),
+            ("cookie", "pc_session=x")
+        ])));
     }
 
     #[test]
     fn error_keys_are_added_to_redirects() {
-        assert_eq!(add_query("/login?next=%2Fcenter", "error", "error.bad_credentials"), "/login?next=%2Fcenter&error=error.bad_credentials");
-        assert_eq!(add_query("/login?error=old", "error", "x y"), "/login?error=x%20y");
+        assert_eq!(
+            add_query("/login?next=%2Fcenter", "error", "error.bad_credentials"),
+            "/login?next=%2Fcenter&error=error.bad_credentials"
+        );
+        assert_eq!(
+            add_query("/login?error=old", "error", "x y"),
+            "/login?error=x%20y"
+        );
     }
 }

@@ -26,7 +26,11 @@ pub async fn seed_demo(db: &Db) -> Result<Value, AppError> {
     if !accounts::is_empty(db).await? {
         return Ok(json!({"seeded": false, "reason": "the database already has users"}));
     }
-    let actor = Actor { user_id: None, name: "seed-demo", ip: "local" };
+    let actor = Actor {
+        user_id: None,
+        name: "seed-demo",
+        ip: "local",
+    };
     let partner = |n: &str, kind, parent, hcpn, l: &str| -> Result<NewPartner, AppError> {
         Ok(NewPartner {
             name: name(n)?,
@@ -38,16 +42,96 @@ pub async fn seed_demo(db: &Db) -> Result<Value, AppError> {
             password: password()?,
         })
     };
-    let (distributor, _) = accounts::create_partner(db, partner("华南云总经销有限公司", PartnerKind::Distributor, None, HcpnState::Onboarded, "distributor")?, &actor).await?;
-    let (reseller, _) = accounts::create_partner(db, partner("深圳云享经销有限公司", PartnerKind::Reseller, Some(distributor), HcpnState::Onboarded, "reseller")?, &actor).await?;
-    let (provider, _) = accounts::create_partner(db, partner("杭州数智解决方案有限公司", PartnerKind::SolutionProvider, None, HcpnState::Onboarded, "provider")?, &actor).await?;
-    let (newcomer, _) = accounts::create_partner(db, partner("成都初创科技有限公司", PartnerKind::SolutionProvider, None, HcpnState::Pending, "newcomer")?, &actor).await?;
+    let (distributor, _) = accounts::create_partner(
+        db,
+        partner(
+            "华南云总经销有限公司",
+            PartnerKind::Distributor,
+            None,
+            HcpnState::Onboarded,
+            "distributor",
+        )?,
+        &actor,
+    )
+    .await?;
+    let (reseller, _) = accounts::create_partner(
+        db,
+        partner(
+            "深圳云享经销有限公司",
+            PartnerKind::Reseller,
+            Some(distributor),
+            HcpnState::Onboarded,
+            "reseller",
+        )?,
+        &actor,
+    )
+    .await?;
+    let (provider, _) = accounts::create_partner(
+        db,
+        partner(
+            "杭州数智解决方案有限公司",
+            PartnerKind::SolutionProvider,
+            None,
+            HcpnState::Onboarded,
+            "provider",
+        )?,
+        &actor,
+    )
+    .await?;
+    let (newcomer, _) = accounts::create_partner(
+        db,
+        partner(
+            "成都初创科技有限公司",
+            PartnerKind::SolutionProvider,
+            None,
+            HcpnState::Pending,
+            "newcomer",
+        )?,
+        &actor,
+    )
+    .await?;
     let customer = |partner_id, mode, n: &str, l: &str| -> Result<NewCustomer, AppError> {
-        Ok(NewCustomer { partner_id, mode, name: name(n)?, login: login(l)?, password: password()? })
+        Ok(NewCustomer {
+            partner_id,
+            mode,
+            name: name(n)?,
+            login: login(l)?,
+            password: password()?,
+        })
     };
-    accounts::create_customer(db, customer(provider, CustomerMode::Resale, "宁波港航物流有限公司", "customer-resale")?, &actor).await?;
-    accounts::create_customer(db, customer(provider, CustomerMode::Consulting, "苏州精密制造股份有限公司", "customer-consult")?, &actor).await?;
-    accounts::create_customer(db, customer(reseller, CustomerMode::Resale, "东莞智慧零售有限公司", "customer-reseller")?, &actor).await?;
+    accounts::create_customer(
+        db,
+        customer(
+            provider,
+            CustomerMode::Resale,
+            "宁波港航物流有限公司",
+            "customer-resale",
+        )?,
+        &actor,
+    )
+    .await?;
+    accounts::create_customer(
+        db,
+        customer(
+            provider,
+            CustomerMode::Consulting,
+            "苏州精密制造股份有限公司",
+            "customer-consult",
+        )?,
+        &actor,
+    )
+    .await?;
+    accounts::create_customer(
+        db,
+        customer(
+            reseller,
+            CustomerMode::Resale,
+            "东莞智慧零售有限公司",
+            "customer-reseller",
+        )?,
+        &actor,
+    )
+    .await?;
     accounts::create_operator(db, login("operator")?, password()?, &actor).await?;
     Ok(json!({
         "seeded": true,

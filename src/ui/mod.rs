@@ -26,7 +26,11 @@ impl Auth {
             move || (login.version().get(), logout.version().get()),
             |_| current_user(),
         );
-        let auth = Auth { user, login, logout };
+        let auth = Auth {
+            user,
+            login,
+            logout,
+        };
         provide_context(auth);
         auth
     }
@@ -36,7 +40,9 @@ impl Auth {
 pub fn urlencode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()
@@ -73,7 +79,8 @@ fn AccountMenu(user: SessionUser) -> impl IntoView {
     let auth = expect_context::<Auth>();
     let lang = use_lang();
     let pathname = use_location().pathname;
-    let switch = move |to: Lang| format!("/lang?to={}&next={}", to.code(), urlencode(&pathname.get()));
+    let switch =
+        move |to: Lang| format!("/lang?to={}&next={}", to.code(), urlencode(&pathname.get()));
     let current = move |l: Lang| (l == lang).then_some("true");
     let role = user.role;
     view! {
@@ -206,7 +213,10 @@ pub fn ErrorNotice(error: AppError) -> impl IntoView {
 
 /// A friendly "nothing here yet" block.
 #[component]
-pub fn EmptyState(title: &'static str, #[prop(optional)] hint: Option<&'static str>) -> impl IntoView {
+pub fn EmptyState(
+    title: &'static str,
+    #[prop(optional)] hint: Option<&'static str>,
+) -> impl IntoView {
     view! {
         <div class="empty-state" data-testid="empty-state">
             <div class="empty-illustration" aria-hidden="true"></div>
@@ -223,10 +233,13 @@ pub fn FormError(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView
     let lang = use_lang();
     let query = use_query_map();
     let message = move || {
-        error
-            .get()
-            .map(|e| e.message(lang))
-            .or_else(|| query.read().get("error").filter(|k| has(k)).map(|k| t(lang, &k)))
+        error.get().map(|e| e.message(lang)).or_else(|| {
+            query
+                .read()
+                .get("error")
+                .filter(|k| has(k))
+                .map(|k| t(lang, &k))
+        })
     };
     view! {
         <Show when=move || message().is_some()>

@@ -37,14 +37,20 @@ fn repo_root() -> PathBuf {
 
 /// The admin URL of the PostgreSQL server to test against, if any.
 pub fn postgres_url() -> Option<String> {
-    std::env::var("TEST_POSTGRES_URL").ok().filter(|s| !s.is_empty())
+    std::env::var("TEST_POSTGRES_URL")
+        .ok()
+        .filter(|s| !s.is_empty())
 }
 
 /// Replaces the database name of a PostgreSQL URL.
 fn with_database(url: &str, db: &str) -> String {
-    let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));
+    let (base, query) = url
+        .split_once('?')
+        .map_or((url, None), |(b, q)| (b, Some(q)));
     let scheme_end = base.find("://").map_or(0, |i| i + 3);
-    let path_start = base[scheme_end..].find('/').map_or(base.len(), |i| scheme_end + i);
+    let path_start = base[scheme_end..]
+        .find('/')
+        .map_or(base.len(), |i| scheme_end + i);
     let mut out = format!("{}/{db}", &base[..path_start]);
     if let Some(q) = query {
         out.push('?');
@@ -73,7 +79,14 @@ impl TestApp {
                 (with_database(&admin, &name), Some((admin, name)))
             }
         };
-        Some(TestApp { base: String::new(), db_url, backend, child: None, dir, pg })
+        Some(TestApp {
+            base: String::new(),
+            db_url,
+            backend,
+            child: None,
+            dir,
+            pg,
+        })
     }
 
     /// A running server on a fresh database.
@@ -104,7 +117,10 @@ impl TestApp {
             .expect("read stdout")
             .unwrap_or_else(|| panic!("server exited: {}", self.server_log()));
         let v: Value = serde_json::from_str(&line).expect("startup line is JSON");
-        self.base = v["listening"].as_str().expect("listening address").to_string();
+        self.base = v["listening"]
+            .as_str()
+            .expect("listening address")
+            .to_string();
         self.child = Some(child);
     }
 
@@ -130,16 +146,41 @@ impl TestApp {
 
     /// Opens a page as a browser navigation does (`Accept: text/html`).
     pub async fn page(&self, client: &reqwest::Client, path: &str) -> reqwest::Response {
-        client.get(self.url(path)).header("accept", "text/html,application/xhtml+xml").send().await.expect("request")
+        client
+            .get(self.url(path))
+            .header("accept", "text/html,application/xhtml+xml")
+            .send()
+            .await
+            .expect("request")
     }
 
     /// Calls a server function with form fields.
-    pub async fn call(&self, client: &reqwest::Client, endpoint: &str, form: &[(&str, &str)]) -> reqwest::Response {
-        client.post(self.url(&format!("/api/{endpoint}"))).form(form).send().await.expect("request")
+    pub async fn call(
+        &self,
+        client: &reqwest::Client,
+        endpoint: &str,
+        form: &[(&str, &str)],
+    ) -> reqwest::Response {
+        client
+            .post(self.url(&format!("/api/{endpoint}")))
+            .form(form)
+            .send()
+            .await
+            .expect("request")
     }
 
-    pub async fn login(&self, client: &reqwest::Client, account: &str, password: &str) -> reqwest::Response {
-        self.call(client, "login", &[("account", account), ("password", password)]).await
+    pub async fn login(
+        &self,
+        client: &reqwest::Client,
+        account: &str,
+        password: &str,
+    ) -> reqwest::Response {
+        self.call(
+            client,
+            "login",
+            &[("account", account), ("password", password)],
+        )
+        .await
     }
 
     /// The signed-in user as `/api/me` reports it (JSON `null` when signed out).
@@ -168,40 +209,78 @@ impl TestApp {
     pub fn cli_ok(&self, args: &[&str]) -> Value {
         let (code, out, err) = self.cli(args);
         assert_eq!(code, 0, "cli {args:?} failed: {err}");
-        serde_json::from_str(out.trim()).unwrap_or_else(|e| panic!("cli output {out:?} is not JSON: {e}"))
+        serde_json::from_str(out.trim())
+            .unwrap_or_else(|e| panic!("cli output {out:?} is not JSON: {e}"))
     }
 
     /// Creates a partner with a user `login` and returns the partner id.
     pub fn partner(&self, login: &str, kind: &str, parent: Option<i64>) -> i64 {
         let parent = parent.map(|p| p.to_string());
-        let mut args = vec!["admin", "create-partner", "--name", login, "--kind", kind, "--login", login, "--password", PASSWORD];
+        let mut args = vec![
+            "admin",
+            "create-partner",
+            "--name",
+            login,
+            "--kind",
+            kind,
+            "--login",
+            login,
+            "--password",
+            PASSWORD,
+        ];
         if let Some(p) = &parent {
             args.extend(["--parent", p.as_str()]);
         }
-        self.cli_ok(&args)["partner_id"].as_i64().expect("partner_id")
+        self.cli_ok(&args)["partner_id"]
+            .as_i64()
+            .expect("partner_id")
     }
 
     pub fn customer(&self, partner: i64, login: &str, mode: &str) -> i64 {
         let p = partner.to_string();
-        self.cli_ok(&["admin", "create-customer", "--partner", &p, "--mode", mode, "--name", login, "--login", login, "--password", PASSWORD])
-            ["customer_id"]
+        self.cli_ok(&[
+            "admin",
+            "create-customer",
+            "--partner",
+            &p,
+            "--mode",
+            mode,
+            "--name",
+            login,
+            "--login",
+            login,
+            "--password",
+            PASSWORD,
+        ])["customer_id"]
             .as_i64()
             .expect("customer_id")
     }
 
     pub fn operator(&self, login: &str) {
-        self.cli_ok(&["admin", "create-operator", "--login", login, "--password", PASSWORD]);
+        self.cli_ok(&[
+            "admin",
+            "create-operator",
+            "--login",
+            login,
+            "--password",
+            PASSWORD,
+        ]);
     }
 
     /// A direct connection to the app's database, for checking what changed.
     pub async fn db(&self) -> sqlx::AnyPool {
         sqlx::any::install_default_drivers();
-        sqlx::AnyPool::connect(&self.db_url).await.expect("connect to test database")
+        sqlx::AnyPool::connect(&self.db_url)
+            .await
+            .expect("connect to test database")
     }
 
     pub async fn count(&self, sql: &str) -> i64 {
         let pool = self.db().await;
-        let n: i64 = sqlx::query_scalar(sql).fetch_one(&pool).await.expect("count query");
+        let n: i64 = sqlx::query_scalar(sql)
+            .fetch_one(&pool)
+            .await
+            .expect("count query");
         pool.close().await;
         n
     }
@@ -225,10 +304,17 @@ impl Drop for TestApp {
         if let Some((admin, name)) = self.pg.take() {
             // Drop runs inside the test's runtime; the database is dropped from a fresh one.
             let _ = std::thread::spawn(move || {
-                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .expect("runtime");
                 rt.block_on(async {
                     let mut conn = sqlx_pg_connect(&admin).await;
-                    let _ = sqlx::Executor::execute(&mut conn, format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)").as_str()).await;
+                    let _ = sqlx::Executor::execute(
+                        &mut conn,
+                        format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)").as_str(),
+                    )
+                    .await;
                 });
             })
             .join();
@@ -238,13 +324,18 @@ impl Drop for TestApp {
 
 async fn sqlx_pg_connect(url: &str) -> sqlx::PgConnection {
     use sqlx::Connection;
-    sqlx::PgConnection::connect(url).await.expect("connect to TEST_POSTGRES_URL")
+    sqlx::PgConnection::connect(url)
+        .await
+        .expect("connect to TEST_POSTGRES_URL")
 }
 
 fn rand_suffix() -> String {
     use std::sync::atomic::{AtomicU64, Ordering};
     static N: AtomicU64 = AtomicU64::new(0);
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
     format!("{nanos}_{}", N.fetch_add(1, Ordering::Relaxed))
 }
 
@@ -274,7 +365,16 @@ macro_rules! on_both_backends {
 
 #[test]
 fn postgres_urls_get_the_test_database() {
-    assert_eq!(with_database("postgres://postgres@127.0.0.1:5432/postgres", "t1"), "postgres://postgres@127.0.0.1:5432/t1");
-    assert_eq!(with_database("postgres://postgres@127.0.0.1:5432", "t1"), "postgres://postgres@127.0.0.1:5432/t1");
-    assert_eq!(with_database("postgres://u@h/db?sslmode=disable", "t1"), "postgres://u@h/t1?sslmode=disable");
+    assert_eq!(
+        with_database("postgres://postgres@127.0.0.1:5432/postgres", "t1"),
+        "postgres://postgres@127.0.0.1:5432/t1"
+    );
+    assert_eq!(
+        with_database("postgres://postgres@127.0.0.1:5432", "t1"),
+        "postgres://postgres@127.0.0.1:5432/t1"
+    );
+    assert_eq!(
+        with_database("postgres://u@h/db?sslmode=disable", "t1"),
+        "postgres://u@h/t1?sslmode=disable"
+    );
 }
