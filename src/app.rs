@@ -2,7 +2,10 @@
 
 use crate::accounts::pages::{CustomerHome, Landing, LoginPage, OperatorHome};
 use crate::center::pages::{
-    CapabilityPage, CenterHome, CenterShell, MessagesPage, OrgPage, PlansPage, SalesPage,
+    CapabilityPage, CenterHome, CenterShell, MessagesPage, OrgPage, PlansPage,
+};
+use crate::funds::pages::{
+    AdjustPage, CustomerBilling, CustomersPage, FundsPage, ResellersPage, SalesOverview, SalesShell,
 };
 use crate::i18n::{Lang, t};
 use crate::ui::{Auth, Header, NotFound};
@@ -84,13 +87,20 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                     <ParentRoute path=path!("/center") view=CenterShell ssr=SsrMode::Async>
                         <Route path=path!("") view=CenterHome />
-                        <Route path=path!("sales") view=SalesPage />
+                        <ParentRoute path=path!("sales") view=SalesShell>
+                            <Route path=path!("") view=SalesOverview />
+                            <Route path=path!("customers") view=CustomersPage />
+                            <Route path=path!("resellers") view=ResellersPage />
+                            <Route path=path!("funds") view=FundsPage />
+                            <Route path=path!(":target/:id/:direction") view=AdjustPage />
+                        </ParentRoute>
                         <Route path=path!("plans") view=PlansPage />
                         <Route path=path!("capability") view=CapabilityPage />
                         <Route path=path!("org") view=OrgPage />
                     </ParentRoute>
                     <Route path=path!("/messages") view=MessagesPage ssr=SsrMode::Async />
                     <Route path=path!("/customer") view=CustomerHome ssr=SsrMode::Async />
+                    <Route path=path!("/customer/billing") view=CustomerBilling ssr=SsrMode::Async />
                     <Route path=path!("/operator") view=OperatorHome ssr=SsrMode::Async />
                 </Routes>
             </main>

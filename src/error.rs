@@ -45,6 +45,8 @@ pub enum AppError {
 struct Wire {
     kind: String,
     key: String,
+    #[serde(default)]
+    code: String,
 }
 
 impl Serialize for AppError {
@@ -52,6 +54,7 @@ impl Serialize for AppError {
         Wire {
             kind: self.kind().to_string(),
             key: self.key().to_string(),
+            code: self.code().to_string(),
         }
         .serialize(s)
     }
@@ -117,6 +120,31 @@ impl AppError {
             AppError::Busy => "error.busy",
             AppError::Network => "error.network",
             AppError::Internal => "error.internal",
+        }
+    }
+
+    /// The Huawei-style error code (`CBC.xxxx`). CBC.5021 and CBC.99007461 are the product's own;
+    /// the others are this service's, documented in `funds/mod.rs` and the OpenAPI document.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::Busy => "CBC.99007461",
+            AppError::Invalid(_) | AppError::BadRequest => "CBC.0100",
+            AppError::Unauthenticated | AppError::BadCredentials => "CBC.0150",
+            AppError::Forbidden | AppError::CrossOrigin => "CBC.0151",
+            AppError::NotFound => "CBC.0152",
+            AppError::TooManyAttempts => "CBC.0155",
+            AppError::Conflict(k) => match k.as_str() {
+                "error.funds.consulting_customer" => "CBC.5021",
+                "error.funds.trans_id_reused" => "CBC.0153",
+                "error.funds.insufficient"
+                | "error.funds.reclaim_exceeds"
+                | "error.funds.designated_exceeds" => "CBC.0154",
+                "error.funds.not_your_reseller"
+                | "error.funds.not_your_customer"
+                | "error.funds.distributor_only" => "CBC.0151",
+                _ => "CBC.0153",
+            },
+            AppError::Network | AppError::Internal => "CBC.0999",
         }
     }
 
@@ -189,6 +217,7 @@ impl axum::response::IntoResponse for AppError {
         let body = serde_json::json!({
             "kind": self.kind(),
             "key": self.key(),
+            "error_code": self.code(),
             "message": self.message(crate::i18n::Lang::Zh),
             "message_en": self.message(crate::i18n::Lang::En),
         });
@@ -212,6 +241,15 @@ mod tests {
             let back: AppError = serde_json::from_str(&s).expect("deserialize");
             assert_eq!(back, e);
         }
+    }
+
+    #[test]
+    fn consulting_customers_and_conflicts_carry_the_products_codes() {
+        assert_eq!(
+            AppError::conflict("error.funds.consulting_customer").code(),
+            "CBC.5021"
+        );
+        assert_eq!(AppError::Busy.code(), "CBC.99007461");
     }
 
     #[test]

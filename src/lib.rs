@@ -8,6 +8,7 @@ pub mod app;
 pub mod center;
 pub mod domain;
 pub mod error;
+pub mod funds;
 pub mod i18n;
 pub mod ui;
 

@@ -66,6 +66,7 @@ pub fn CustomerHome() -> impl IntoView {
                                 <dt>{t(lang, "customer.partner")}</dt><dd>{c.partner_name.clone()}</dd>
                                 <dt>{t(lang, "customer.mode")}</dt><dd>{t(lang, c.mode.label_key())}</dd>
                             </dl>
+                            <p><a class="btn" href="/customer/billing">{t(lang, "billing.title")}</a></p>
                         })
                     })}
                 </Suspense>
@@ -84,6 +85,7 @@ pub fn OperatorHome() -> impl IntoView {
                 <h2>{t(lang, "operator.partners")}</h2>
                 <PartnerTable />
             </section>
+            <crate::funds::pages::OperatorFunding />
         </RequireRole>
     }
 }

@@ -59,15 +59,6 @@ pub fn CenterHome() -> impl IntoView {
 }
 
 #[component]
-pub fn SalesPage() -> impl IntoView {
-    let lang = use_lang();
-    view! {
-        <h1>{t(lang, "nav.sales")}</h1>
-        <EmptyState title=t(lang, "sales.empty") hint=t(lang, "sales.hint") />
-    }
-}
-
-#[component]
 pub fn PlansPage() -> impl IntoView {
     let lang = use_lang();
     view! {

@@ -93,6 +93,17 @@ enum AdminCommand {
         #[arg(long)]
         password: String,
     },
+    /// Fund a partner: money entering its account from outside (operator funding).
+    Fund {
+        #[arg(long)]
+        partner: i64,
+        /// Yuan, > 0, at most 2 decimal places (e.g. 123.45).
+        #[arg(long)]
+        amount: String,
+        /// Idempotency key: repeating a command with the same id moves the money once.
+        #[arg(long)]
+        trans_id: Option<String>,
+    },
     /// Create an operator (华为云运营) user.
     CreateOperator {
         #[arg(long)]
@@ -230,6 +241,25 @@ async fn admin(command: AdminCommand) -> Result<Value, CliError> {
             let db = open_db().await?;
             let (customer_id, user_id) = accounts::create_customer(&db, c, &Actor::CLI).await?;
             Ok(json!({"customer_id": customer_id, "user_id": user_id}))
+        }
+        AdminCommand::Fund {
+            partner,
+            amount,
+            trans_id,
+        } => {
+            let amount = parse(crate::domain::Amount::parse(&amount), "--amount")?;
+            let db = open_db().await?;
+            let r = crate::funds::service::fund_partner(
+                &db,
+                &crate::funds::service::Actor::cli(),
+                partner,
+                amount,
+                trans_id,
+            )
+            .await?;
+            Ok(
+                json!({"trans_id": r.trans_id, "amount": r.amount.to_string(), "balance": r.to_balance_after.to_string(), "replayed": r.replayed}),
+            )
         }
         AdminCommand::CreateOperator { login, password } => {
             let login = parse(AccountName::parse(&login), "--login")?;

@@ -68,7 +68,11 @@ fn router(state: AppState) -> Router {
 
     let mut app = Router::new()
         .route("/healthz", get(healthz))
-        .route("/lang", get(set_lang));
+        .route("/lang", get(set_lang))
+        .route(
+            "/center/sales/funds/records.csv",
+            get(crate::funds::api::records_csv),
+        );
     if config.bench_routes {
         app = app.route("/__bench/static", get(bench_get).put(bench_put));
     }

@@ -133,6 +133,23 @@ pub async fn seed_demo(db: &Db) -> Result<Value, AppError> {
     )
     .await?;
     accounts::create_operator(db, login("operator")?, password()?, &actor).await?;
+    // Opening balances, funded by the operator like any other money entering the system.
+    let funder = crate::funds::service::Actor {
+        user_id: None,
+        name: "seed-demo".into(),
+        ip: "local".into(),
+    };
+    for (partner, yuan) in [(distributor, "100000"), (provider, "50000")] {
+        let amount = crate::domain::Amount::parse(yuan).map_err(AppError::invalid)?;
+        crate::funds::service::fund_partner(
+            db,
+            &funder,
+            partner,
+            amount,
+            Some(format!("seed-{partner}")),
+        )
+        .await?;
+    }
     Ok(json!({
         "seeded": true,
         "password": DEMO_PASSWORD,

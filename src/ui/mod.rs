@@ -205,10 +205,20 @@ pub fn NotFound() -> impl IntoView {
     }
 }
 
+/// The message of an error, with its code where the code tells the user more (CBC.5021…).
+pub fn error_text(error: &AppError, lang: Lang) -> String {
+    match error {
+        AppError::Conflict(_) | AppError::Busy => {
+            format!("{} ({})", error.message(lang), error.code())
+        }
+        _ => error.message(lang).to_string(),
+    }
+}
+
 #[component]
 pub fn ErrorNotice(error: AppError) -> impl IntoView {
     let lang = use_lang();
-    view! { <p class="form-error" role="alert">{error.message(lang)}</p> }
+    view! { <p class="form-error" role="alert">{error_text(&error, lang)}</p> }
 }
 
 /// A friendly "nothing here yet" block.

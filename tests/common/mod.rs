@@ -97,31 +97,26 @@ impl TestApp {
     }
 
     pub async fn start(&mut self, extra_args: &[&str]) {
-        let log = std::fs::File::create(self.dir.path().join("server.log")).expect("log file");
-        let mut child = tokio::process::Command::new(bin())
-            .args(["serve", "--addr", "127.0.0.1:0"])
-            .args(extra_args)
-            .env("DATABASE_URL", &self.db_url)
-            .env("LEPTOS_SITE_ROOT", repo_root().join("target/site"))
-            .env("RUST_LOG", "info,sqlx=warn")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::from(log))
-            .kill_on_drop(true)
-            .spawn()
-            .expect("start server");
-        let stdout = child.stdout.take().expect("stdout");
-        let mut lines = BufReader::new(stdout).lines();
-        let line = tokio::time::timeout(Duration::from_secs(60), lines.next_line())
-            .await
-            .expect("server did not start within 60 s")
-            .expect("read stdout")
-            .unwrap_or_else(|| panic!("server exited: {}", self.server_log()));
-        let v: Value = serde_json::from_str(&line).expect("startup line is JSON");
-        self.base = v["listening"]
-            .as_str()
-            .expect("listening address")
-            .to_string();
+        let (base, child) = launch(
+            &self.db_url,
+            &self.dir.path().join("server.log"),
+            extra_args,
+        )
+        .await;
+        self.base = base;
         self.child = Some(child);
+    }
+
+    /// Another server process on the same database (the scale-out setup). It stops when the
+    /// returned child is dropped.
+    pub async fn another_server(&self) -> (String, tokio::process::Child) {
+        let n = rand_suffix();
+        launch(
+            &self.db_url,
+            &self.dir.path().join(format!("server-{n}.log")),
+            &[],
+        )
+        .await
     }
 
     pub fn server_log(&self) -> String {
@@ -322,6 +317,45 @@ impl Drop for TestApp {
     }
 }
 
+async fn launch(
+    db_url: &str,
+    log: &std::path::Path,
+    extra_args: &[&str],
+) -> (String, tokio::process::Child) {
+    let log_file = std::fs::File::create(log).expect("log file");
+    let mut child = tokio::process::Command::new(bin())
+        .args(["serve", "--addr", "127.0.0.1:0"])
+        .args(extra_args)
+        .env("DATABASE_URL", db_url)
+        .env("LEPTOS_SITE_ROOT", repo_root().join("target/site"))
+        .env("RUST_LOG", "info,sqlx=warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::from(log_file))
+        .kill_on_drop(true)
+        .spawn()
+        .expect("start server");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut lines = BufReader::new(stdout).lines();
+    let line = tokio::time::timeout(Duration::from_secs(60), lines.next_line())
+        .await
+        .expect("server did not start within 60 s")
+        .expect("read stdout")
+        .unwrap_or_else(|| {
+            panic!(
+                "server exited: {}",
+                std::fs::read_to_string(log).unwrap_or_default()
+            )
+        });
+    let v: Value = serde_json::from_str(&line).expect("startup line is JSON");
+    (
+        v["listening"]
+            .as_str()
+            .expect("listening address")
+            .to_string(),
+        child,
+    )
+}
+
 async fn sqlx_pg_connect(url: &str) -> sqlx::PgConnection {
     use sqlx::Connection;
     sqlx::PgConnection::connect(url)
@@ -377,4 +411,112 @@ fn postgres_urls_get_the_test_database() {
         with_database("postgres://u@h/db?sslmode=disable", "t1"),
         "postgres://u@h/t1?sslmode=disable"
     );
+}
+
+impl TestApp {
+    /// Operator funding through the command line; returns the transaction id.
+    pub fn fund(&self, partner: i64, amount: &str) -> String {
+        let p = partner.to_string();
+        self.cli_ok(&["admin", "fund", "--partner", &p, "--amount", amount])["trans_id"]
+            .as_str()
+            .expect("trans_id")
+            .to_string()
+    }
+
+    /// A signed-in client for `login`.
+    pub async fn signed_in(&self, login: &str) -> reqwest::Client {
+        let c = self.client();
+        let res = self.login(&c, login, PASSWORD).await;
+        assert_eq!(res.status(), 200, "login {login}");
+        c
+    }
+
+    /// 拨款/回收 through the confirmation server function.
+    pub async fn adjust(
+        &self,
+        c: &reqwest::Client,
+        target: &str,
+        id: i64,
+        direction: &str,
+        amount: &str,
+        trans_id: &str,
+    ) -> reqwest::Response {
+        self.adjust_at(&self.base, c, target, id, direction, amount, trans_id)
+            .await
+            .expect("request")
+    }
+
+    /// The same against a given server process (which must share this app's database).
+    #[allow(clippy::too_many_arguments)]
+    pub async fn adjust_at(
+        &self,
+        base: &str,
+        c: &reqwest::Client,
+        target: &str,
+        id: i64,
+        direction: &str,
+        amount: &str,
+        trans_id: &str,
+    ) -> reqwest::Result<reqwest::Response> {
+        let id = id.to_string();
+        c.post(format!("{base}/api/funds/adjust"))
+            .header("origin", base)
+            .form(&[
+                ("target", target),
+                ("id", &id),
+                ("direction", direction),
+                ("amount", amount),
+                ("trans_id", trans_id),
+            ])
+            .send()
+            .await
+    }
+
+    /// The balance (fen) of a partner or customer account, 0 when it has none.
+    pub async fn balance_fen(&self, column: &str, id: i64) -> i64 {
+        let pool = self.db().await;
+        let v: Option<i64> = sqlx::query_scalar(&format!(
+            "SELECT balance_fen FROM fund_accounts WHERE {column} = $1"
+        ))
+        .bind(id)
+        .fetch_optional(&pool)
+        .await
+        .expect("balance query");
+        pool.close().await;
+        v.unwrap_or(0)
+    }
+
+    /// The ledger invariants: Σ balances = Σ funding, no negative balance, entries replay to
+    /// balances, every transfer has exactly two entries that cancel out.
+    pub async fn assert_ledger_sound(&self) {
+        let pool = self.db().await;
+        let (held, funded, mismatched, negative, bad_transfers): (i64, i64, i64, i64, i64) = sqlx::query_as(
+            "SELECT \
+               CAST(COALESCE((SELECT SUM(balance_fen) FROM fund_accounts WHERE owner <> 'external'), 0) AS BIGINT), \
+               CAST(COALESCE((SELECT SUM(amount_fen) FROM fund_transfers WHERE operation = 'FUND'), 0) AS BIGINT), \
+               (SELECT COUNT(*) FROM fund_accounts a WHERE a.balance_fen <> \
+                   CAST(COALESCE((SELECT SUM(e.amount_fen) FROM fund_entries e WHERE e.account_id = a.id), 0) AS BIGINT)), \
+               (SELECT COUNT(*) FROM fund_accounts WHERE owner <> 'external' AND (balance_fen < 0 OR designated_fen > balance_fen)), \
+               (SELECT COUNT(*) FROM fund_transfers t WHERE \
+                   (SELECT COUNT(*) FROM fund_entries e WHERE e.transfer_id = t.id) <> 2 OR \
+                   CAST((SELECT SUM(e.amount_fen) FROM fund_entries e WHERE e.transfer_id = t.id) AS BIGINT) <> 0)",
+        )
+        .fetch_one(&pool)
+        .await
+        .expect("ledger invariants query");
+        pool.close().await;
+        assert_eq!(held, funded, "Σ balances must equal Σ operator funding");
+        assert_eq!(
+            mismatched, 0,
+            "replaying entries must give the stored balances"
+        );
+        assert_eq!(
+            negative, 0,
+            "no balance below zero or below designated funds"
+        );
+        assert_eq!(
+            bad_transfers, 0,
+            "every transfer has two entries that cancel out"
+        );
+    }
 }

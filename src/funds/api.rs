@@ -1,0 +1,388 @@
+//! Server functions of the funds domain: who is calling → parse → one service call.
+
+use super::model::{AdjustRecord, Balances, Direction, FundedParty, Preview, Receipt};
+use crate::domain::Page;
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// Which kind of counterparty a 拨款/回收 page acts on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Target {
+    Reseller,
+    Customer,
+}
+
+impl Target {
+    pub fn parse(s: &str) -> Option<Target> {
+        match s {
+            "resellers" => Some(Target::Reseller),
+            "customers" => Some(Target::Customer),
+            _ => None,
+        }
+    }
+
+    pub fn segment(self) -> &'static str {
+        match self {
+            Target::Reseller => "resellers",
+            Target::Customer => "customers",
+        }
+    }
+}
+
+impl Direction {
+    pub fn parse(s: &str) -> Option<Direction> {
+        match s {
+            "allocate" => Some(Direction::Allocate),
+            "reclaim" => Some(Direction::Reclaim),
+            _ => None,
+        }
+    }
+
+    pub fn segment(self) -> &'static str {
+        match self {
+            Direction::Allocate => "allocate",
+            Direction::Reclaim => "reclaim",
+        }
+    }
+}
+
+/// A date field (YYYY-MM-DD, China time) as unix ms; `end` gives the end of that day.
+pub fn parse_day(raw: &str, end: bool) -> Result<Option<i64>, AppError> {
+    let s = raw.trim();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    let day = chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| AppError::invalid("error.date.format"))?;
+    let day = if end {
+        day.succ_opt()
+            .ok_or_else(|| AppError::invalid("error.date.format"))?
+    } else {
+        day
+    };
+    let midnight = day
+        .and_hms_opt(0, 0, 0)
+        .ok_or_else(|| AppError::invalid("error.date.format"))?;
+    Ok(Some(
+        (midnight - chrono::Duration::hours(8))
+            .and_utc()
+            .timestamp_millis(),
+    ))
+}
+
+#[cfg(feature = "ssr")]
+fn counterparty(target: Target, id: i64) -> super::service::Counterparty {
+    match target {
+        Target::Reseller => super::service::Counterparty::Reseller(id),
+        Target::Customer => super::service::Counterparty::Customer(id),
+    }
+}
+
+/// Step 1 of 拨款/回收: what would change. Moves nothing.
+#[server(prefix = "/api", endpoint = "funds/preview")]
+pub async fn preview_adjust(
+    target: Target,
+    id: i64,
+    direction: Direction,
+    amount: String,
+) -> Result<Preview, AppError> {
+    use crate::domain::{Amount, Role};
+    use crate::server::ctx;
+    let user = ctx::require(Role::Partner).await?;
+    let amount = Amount::parse(&amount).map_err(AppError::invalid)?;
+    super::service::preview(
+        &ctx::state()?.db,
+        &user,
+        counterparty(target, id),
+        direction,
+        amount,
+    )
+    .await
+}
+
+/// Step 2 of 拨款/回收, after 是否确定调整: moves the money (idempotent per `trans_id`).
+#[server(prefix = "/api", endpoint = "funds/adjust")]
+pub async fn confirm_adjust(
+    target: Target,
+    id: i64,
+    direction: Direction,
+    amount: String,
+    trans_id: String,
+) -> Result<Receipt, AppError> {
+    use crate::domain::{Amount, Role};
+    use crate::server::ctx;
+    let user = ctx::require(Role::Partner).await?;
+    let amount = Amount::parse(&amount).map_err(AppError::invalid)?;
+    let ip = ctx::client_ip().await;
+    let receipt = super::service::adjust(
+        &ctx::state()?.db,
+        &user,
+        &ip,
+        counterparty(target, id),
+        direction,
+        amount,
+        Some(trans_id),
+    )
+    .await?;
+    leptos_axum::redirect(&format!(
+        "/center/sales/{}?done={}",
+        target.segment(),
+        receipt.trans_id
+    ));
+    Ok(receipt)
+}
+
+#[server(prefix = "/api", endpoint = "funds/resellers")]
+pub async fn list_resellers(
+    login: String,
+    from: String,
+    to: String,
+    page: Option<u32>,
+) -> Result<Page<FundedParty>, AppError> {
+    use crate::domain::{PageRequest, Role};
+    use crate::server::ctx;
+    let user = ctx::require(Role::Partner).await?;
+    let search = super::service::Search {
+        login,
+        from_ms: parse_day(&from, false)?,
+        to_ms: parse_day(&to, true)?,
+    };
+    super::service::resellers(
+        &ctx::state()?.db,
+        &user,
+        &search,
+        PageRequest::new(page, None),
+    )
+    .await
+}
+
+#[server(prefix = "/api", endpoint = "funds/customers")]
+pub async fn list_customers(
+    login: String,
+    from: String,
+    to: String,
+    page: Option<u32>,
+) -> Result<Page<FundedParty>, AppError> {
+    use crate::domain::{PageRequest, Role};
+    use crate::server::ctx;
+    let user = ctx::require(Role::Partner).await?;
+    let search = super::service::Search {
+        login,
+        from_ms: parse_day(&from, false)?,
+        to_ms: parse_day(&to, true)?,
+    };
+    super::service::customers(
+        &ctx::state()?.db,
+        &user,
+        &search,
+        PageRequest::new(page, None),
+    )
+    .await
+}
+
+#[server(prefix = "/api", endpoint = "funds/balances")]
+pub async fn my_balances() -> Result<Balances, AppError> {
+    use crate::domain::Role;
+    use crate::server::ctx;
+    let user = ctx::require(Role::Partner).await?;
+    let partner = user.partner.as_ref().ok_or(AppError::Forbidden)?.id;
+    super::service::partner_balances(&ctx::state()?.db, partner).await
+}
+
+#[server(prefix = "/api", endpoint = "funds/records")]
+pub async fn adjust_records(
+    operation: String,
+    trans_id: String,
+    from: String,
+    to: String,
+    page: Option<u32>,
+) -> Result<Page<AdjustRecord>, AppError> {
+    use crate::domain::{PageRequest, Role};
+    use crate::server::ctx;
+    let user = ctx::require(Role::Partner).await?;
+    let search = record_search(&operation, &trans_id, &from, &to)?;
+    super::service::records(
+        &ctx::state()?.db,
+        &user,
+        &search,
+        PageRequest::new(page, None),
+    )
+    .await
+}
+
+#[cfg(feature = "ssr")]
+pub fn record_search(
+    operation: &str,
+    trans_id: &str,
+    from: &str,
+    to: &str,
+) -> Result<super::service::RecordSearch, AppError> {
+    let operation = match operation.trim() {
+        "" => None,
+        op => Some(
+            super::model::Operation::parse(op)
+                .ok_or_else(|| AppError::invalid("error.funds.operation"))?,
+        ),
+    };
+    Ok(super::service::RecordSearch {
+        operation,
+        trans_id: trans_id.to_string(),
+        from_ms: parse_day(from, false)?,
+        to_ms: parse_day(to, true)?,
+    })
+}
+
+/// A customer's balance and the partner it must contact to top up.
+#[server(prefix = "/api", endpoint = "funds/my-balance")]
+pub async fn customer_balance() -> Result<Balances, AppError> {
+    use crate::domain::Role;
+    use crate::server::ctx;
+    let user = ctx::require(Role::Customer).await?;
+    let customer = user.customer.as_ref().ok_or(AppError::Forbidden)?.id;
+    super::service::customer_balances(&ctx::state()?.db, customer).await
+}
+
+/// Operator: fund a partner (money entering from outside).
+#[server(prefix = "/api", endpoint = "operator/fund")]
+pub async fn fund_partner(
+    partner: i64,
+    amount: String,
+    trans_id: String,
+) -> Result<Receipt, AppError> {
+    use crate::domain::{Amount, Role};
+    use crate::server::ctx;
+    let user = ctx::require(Role::Operator).await?;
+    let amount = Amount::parse(&amount).map_err(AppError::invalid)?;
+    let actor = super::service::Actor::user(&user, &ctx::client_ip().await);
+    let trans_id = Some(trans_id).filter(|t| !t.trim().is_empty());
+    let r =
+        super::service::fund_partner(&ctx::state()?.db, &actor, partner, amount, trans_id).await?;
+    leptos_axum::redirect(&format!("/operator?funded={}", r.trans_id));
+    Ok(r)
+}
+
+/// Operator: set a partner's designated funds (专款专用).
+#[server(prefix = "/api", endpoint = "operator/designate")]
+pub async fn set_designated(partner: i64, amount: String) -> Result<(), AppError> {
+    use crate::domain::{Money, Role};
+    use crate::server::ctx;
+    let user = ctx::require(Role::Operator).await?;
+    let amount = Money::parse(&amount).map_err(AppError::invalid)?;
+    let actor = super::service::Actor::user(&user, &ctx::client_ip().await);
+    super::service::set_designated(&ctx::state()?.db, &actor, partner, amount).await
+}
+
+/// Operator: what funding a partner would do (confirmation step). Moves nothing.
+#[server(prefix = "/api", endpoint = "operator/fund-preview")]
+pub async fn fund_preview(partner: i64, amount: String) -> Result<Preview, AppError> {
+    use crate::domain::{Amount, Role};
+    use crate::server::ctx;
+    ctx::require(Role::Operator).await?;
+    let amount = Amount::parse(&amount).map_err(AppError::invalid)?;
+    super::service::fund_preview(&ctx::state()?.db, partner, amount).await
+}
+
+/// 调账记录 as CSV (UTF-8 with BOM so spreadsheet programs read the Chinese correctly), with the
+/// same filters as the page, at most 10 000 rows.
+#[cfg(feature = "ssr")]
+pub async fn records_csv(
+    axum::extract::State(state): axum::extract::State<crate::server::state::AppState>,
+    session: tower_sessions::Session,
+    axum::extract::Query(q): axum::extract::Query<std::collections::HashMap<String, String>>,
+) -> Result<axum::response::Response, AppError> {
+    use crate::domain::{PageRequest, Role, format_time};
+    use axum::response::IntoResponse;
+    let uid = session
+        .get::<i64>(crate::server::session::USER_ID_KEY)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    let user = crate::accounts::service::session_user(&state.db, uid)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    if user.role != Role::Partner {
+        return Err(AppError::Forbidden);
+    }
+    let get = |k: &str| q.get(k).map(String::as_str).unwrap_or("");
+    let search = record_search(get("operation"), get("trans_id"), get("from"), get("to"))?;
+    let page = PageRequest {
+        number: 1,
+        size: 10_000,
+    };
+    let records = super::service::records(&state.db, &user, &search, page).await?;
+    let mut out =
+        String::from("\u{feff}operation_type,amount,counterparty,operator,time,trans_id\n");
+    for r in records.items {
+        let sign = if r.signed_fen < 0 { "-" } else { "" };
+        let row = [
+            r.operation.code().to_string(),
+            format!("{sign}{}", r.amount()),
+            r.counterparty,
+            r.operator,
+            format_time(r.created_at),
+            r.trans_id,
+        ];
+        out.push_str(
+            &row.iter()
+                .map(|f| csv_field(f))
+                .collect::<Vec<_>>()
+                .join(","),
+        );
+        out.push('\n');
+    }
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                "attachment; filename=\"adjust-records.csv\"",
+            ),
+        ],
+        out,
+    )
+        .into_response())
+}
+
+/// Quotes a CSV field, and defuses text a spreadsheet would run as a formula.
+#[cfg(feature = "ssr")]
+fn csv_field(s: &str) -> String {
+    let s = if s.starts_with(['=', '+', '@'])
+        || (s.starts_with('-') && crate::domain::Money::parse(&s[1..]).is_err())
+    {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    };
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn csv_fields_are_quoted_and_formulas_defused() {
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_field("=HYPERLINK(1)"), "'=HYPERLINK(1)");
+        assert_eq!(csv_field("-12.50"), "-12.50");
+        assert_eq!(csv_field("-cmd"), "'-cmd");
+    }
+
+    #[test]
+    fn days_are_read_in_china_time() {
+        assert_eq!(
+            parse_day("1970-01-01", false).unwrap(),
+            Some(-8 * 3_600_000)
+        );
+        assert_eq!(parse_day("1970-01-01", true).unwrap(), Some(16 * 3_600_000));
+        assert_eq!(parse_day("", false).unwrap(), None);
+        assert!(parse_day("2024-02-30", false).is_err());
+        assert!(parse_day("'; DROP", false).is_err());
+    }
+}

@@ -1,0 +1,332 @@
+//! Wire types of the funds domain and the pure ledger rules, with a reference model for tests.
+
+use crate::domain::Money;
+use serde::{Deserialize, Serialize};
+
+/// What a transfer does, as the adjust records (调账记录) name it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Operation {
+    /// Operator funding: money entering from outside.
+    Fund,
+    /// 拨款: a distributor to its reseller, or a partner to its resale customer.
+    Adjust,
+    /// 回收: back from a reseller to its distributor, or from a resale customer to its partner.
+    Retrieve,
+    /// 解绑回收: a customer's remaining balance returning to the partner on disassociation.
+    Unbind,
+}
+
+impl Operation {
+    pub fn code(self) -> &'static str {
+        match self {
+            Operation::Fund => "FUND",
+            Operation::Adjust => "BEADJUST",
+            Operation::Retrieve => "BERETRIEVE",
+            Operation::Unbind => "BEUNBIND",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "FUND" => Some(Operation::Fund),
+            "BEADJUST" => Some(Operation::Adjust),
+            "BERETRIEVE" => Some(Operation::Retrieve),
+            "BEUNBIND" => Some(Operation::Unbind),
+            _ => None,
+        }
+    }
+
+    pub fn label_key(self) -> &'static str {
+        match self {
+            Operation::Fund => "funds.op.fund",
+            Operation::Adjust => "funds.op.adjust",
+            Operation::Retrieve => "funds.op.retrieve",
+            Operation::Unbind => "funds.op.unbind",
+        }
+    }
+}
+
+/// The balances of one account, as shown in 资金管理.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Balances {
+    pub balance: Money,
+    pub designated: Money,
+    pub credit: Money,
+}
+
+impl Balances {
+    pub const ZERO: Balances = Balances {
+        balance: Money::ZERO,
+        designated: Money::ZERO,
+        credit: Money::ZERO,
+    };
+
+    /// What may be allocated or reclaimed: balance − designated funds.
+    pub fn available(&self) -> Money {
+        self.balance
+            .checked_sub(self.designated)
+            .unwrap_or(Money::ZERO)
+    }
+}
+
+/// The result of a transfer, returned again for a retried transaction id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Receipt {
+    pub trans_id: String,
+    pub operation: Operation,
+    pub amount: Money,
+    /// The payer's balance after the transfer.
+    pub from_balance_after: Money,
+    /// The payee's balance after the transfer.
+    pub to_balance_after: Money,
+    pub created_at: i64,
+    /// True when this answer repeats an earlier transfer with the same transaction id.
+    pub replayed: bool,
+}
+
+/// One line of 调账记录, from the viewing partner's side.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdjustRecord {
+    pub trans_id: String,
+    pub operation: Operation,
+    /// Positive when money came in, negative when it went out, in fen.
+    pub signed_fen: i64,
+    pub counterparty: String,
+    pub operator: String,
+    pub created_at: i64,
+}
+
+impl AdjustRecord {
+    pub fn amount(&self) -> Money {
+        Money::from_fen(self.signed_fen.abs()).unwrap_or(Money::ZERO)
+    }
+}
+
+/// A reseller (or customer) row with its balance, for the management lists.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FundedParty {
+    pub id: i64,
+    pub name: String,
+    pub login: String,
+    /// Association date (unix ms).
+    pub since: i64,
+    pub balance: Money,
+    /// For customers: whether it may be funded (resale) — consulting customers may not.
+    pub fundable: bool,
+    /// i18n key of the association mode (customers) or kind (resellers).
+    pub mode_key: String,
+}
+
+/// Which side a 拨款/回收 dialog acts on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Direction {
+    Allocate,
+    Reclaim,
+}
+
+/// What the confirmation step shows before money moves.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Preview {
+    pub direction: Direction,
+    pub counterparty: String,
+    pub amount: Money,
+    pub my_before: Money,
+    pub my_after: Money,
+    pub their_before: Money,
+    pub their_after: Money,
+    /// A fresh transaction id for the confirmation, so a double submit moves money once.
+    pub trans_id: String,
+}
+
+/// Refusal reasons of the ledger rules, as i18n keys.
+pub const INSUFFICIENT: &str = "error.funds.insufficient";
+pub const RECLAIM_EXCEEDS: &str = "error.funds.reclaim_exceeds";
+
+/// Checks that `amount` can leave an account with these balances. The same rule guards the SQL
+/// update (`balance - designated >= amount`); this gives the user the reason.
+pub fn check_debit(payer: &Balances, amount: Money, reclaim: bool) -> Result<(), &'static str> {
+    if payer.available() < amount {
+        return Err(if reclaim {
+            RECLAIM_EXCEEDS
+        } else {
+            INSUFFICIENT
+        });
+    }
+    Ok(())
+}
+
+/// A transaction id: 1–64 characters of letters, digits, `-` and `_`.
+pub fn parse_trans_id(raw: &str) -> Result<String, &'static str> {
+    let s = raw.trim();
+    if s.is_empty()
+        || s.len() > 64
+        || !s
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
+        return Err("error.funds.trans_id");
+    }
+    Ok(s.to_string())
+}
+
+/// A reference model of the ledger, for property tests: accounts, designated funds and entries,
+/// with the same rules as the database.
+#[cfg(test)]
+pub mod reference {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    pub const EXTERNAL: usize = 0;
+
+    #[derive(Default, Debug)]
+    pub struct Ledger {
+        pub balances: BTreeMap<usize, i64>,
+        pub designated: BTreeMap<usize, i64>,
+        /// (account, signed amount) in order.
+        pub entries: Vec<(usize, i64)>,
+        pub funded: i64,
+    }
+
+    impl Ledger {
+        fn balances_of(&self, a: usize) -> Balances {
+            let m = |v: i64| Money::from_fen(v.max(0)).unwrap_or(Money::ZERO);
+            Balances {
+                balance: m(*self.balances.get(&a).unwrap_or(&0)),
+                designated: m(*self.designated.get(&a).unwrap_or(&0)),
+                credit: Money::ZERO,
+            }
+        }
+
+        pub fn fund(&mut self, to: usize, fen: i64) {
+            self.post(EXTERNAL, to, fen);
+            self.funded += fen;
+        }
+
+        /// Moves `fen` if the payer's available balance allows; returns whether it moved.
+        pub fn transfer(&mut self, from: usize, to: usize, fen: i64, reclaim: bool) -> bool {
+            let Some(amount) = Money::from_fen(fen) else {
+                return false;
+            };
+            if from == to
+                || fen <= 0
+                || check_debit(&self.balances_of(from), amount, reclaim).is_err()
+            {
+                return false;
+            }
+            self.post(from, to, fen);
+            true
+        }
+
+        pub fn designate(&mut self, a: usize, fen: i64) -> bool {
+            if fen < 0 || fen > *self.balances.get(&a).unwrap_or(&0) {
+                return false;
+            }
+            self.designated.insert(a, fen);
+            true
+        }
+
+        fn post(&mut self, from: usize, to: usize, fen: i64) {
+            *self.balances.entry(from).or_default() -= fen;
+            *self.balances.entry(to).or_default() += fen;
+            self.entries.push((from, -fen));
+            self.entries.push((to, fen));
+        }
+
+        pub fn replay(&self) -> BTreeMap<usize, i64> {
+            let mut out = BTreeMap::new();
+            for (a, v) in &self.entries {
+                *out.entry(*a).or_default() += v;
+            }
+            out
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::reference::{EXTERNAL, Ledger};
+    use super::*;
+    use proptest::prelude::*;
+
+    #[derive(Debug, Clone)]
+    enum Op {
+        Fund(usize, i64),
+        Move(usize, usize, i64, bool),
+        Designate(usize, i64),
+    }
+
+    fn op() -> impl Strategy<Value = Op> {
+        prop_oneof![
+            (1usize..6, 1i64..100_000).prop_map(|(a, f)| Op::Fund(a, f)),
+            (1usize..6, 1usize..6, 1i64..150_000, any::<bool>())
+                .prop_map(|(a, b, f, r)| Op::Move(a, b, f, r)),
+            (1usize..6, 0i64..50_000).prop_map(|(a, f)| Op::Designate(a, f)),
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn any_sequence_keeps_the_ledger_balanced_and_non_negative(ops in proptest::collection::vec(op(), 1..200)) {
+            let mut l = Ledger::default();
+            for op in ops {
+                match op {
+                    Op::Fund(a, f) => l.fund(a, f),
+                    Op::Move(a, b, f, r) => { l.transfer(a, b, f, r); }
+                    Op::Designate(a, f) => { l.designate(a, f); }
+                }
+                let partners: i64 = l.balances.iter().filter(|(a, _)| **a != EXTERNAL).map(|(_, v)| v).sum();
+                prop_assert_eq!(partners, l.funded);
+                prop_assert_eq!(l.balances.values().sum::<i64>(), 0);
+                for (a, v) in &l.balances {
+                    if *a != EXTERNAL {
+                        prop_assert!(*v >= 0);
+                        prop_assert!(*l.designated.get(a).unwrap_or(&0) <= *v);
+                    }
+                }
+            }
+            let replayed = l.replay();
+            for (a, v) in &l.balances {
+                prop_assert_eq!(replayed.get(a).copied().unwrap_or(0), *v);
+            }
+        }
+    }
+
+    #[test]
+    fn designated_funds_cannot_be_allocated() {
+        let b = Balances {
+            balance: Money::parse("100").unwrap(),
+            designated: Money::parse("30").unwrap(),
+            credit: Money::ZERO,
+        };
+        assert_eq!(b.available().to_string(), "70.00");
+        assert!(check_debit(&b, Money::parse("70").unwrap(), false).is_ok());
+        assert_eq!(
+            check_debit(&b, Money::parse("70.01").unwrap(), false),
+            Err(INSUFFICIENT)
+        );
+        assert_eq!(
+            check_debit(&b, Money::parse("70.01").unwrap(), true),
+            Err(RECLAIM_EXCEEDS)
+        );
+    }
+
+    #[test]
+    fn transaction_ids_are_short_and_plain() {
+        assert_eq!(parse_trans_id(" abc-123_X ").unwrap(), "abc-123_X");
+        for bad in ["", "a b", "x;DROP", &"a".repeat(65), "中文"] {
+            assert!(parse_trans_id(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn operations_round_trip_their_codes() {
+        for op in [
+            Operation::Fund,
+            Operation::Adjust,
+            Operation::Retrieve,
+            Operation::Unbind,
+        ] {
+            assert_eq!(Operation::parse(op.code()), Some(op));
+        }
+    }
+}

@@ -1,0 +1,498 @@
+//! Pages of the funds domain: 云经销商管理, 客户管理 (拨款/回收), 资金管理 with 调账记录, the
+//! customer's balance page and the operator's funding form.
+
+use super::api::{
+    ConfirmAdjust, FundPartner, SetDesignated, Target, adjust_records, customer_balance,
+    fund_preview, list_customers, list_resellers, my_balances, preview_adjust,
+};
+use super::model::{Direction, FundedParty, Preview};
+use crate::domain::{PartnerKind, Role, format_time};
+use crate::error::AppError;
+use crate::i18n::{t, use_lang};
+use crate::ui::{Auth, EmptyState, ErrorNotice, FormError, Pagination, RequireRole, urlencode};
+use leptos::prelude::*;
+use leptos_router::components::{A, Outlet};
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+/// The value of a query parameter, or "".
+fn q(query: Memo<leptos_router::params::ParamsMap>, key: &str) -> String {
+    query.read().get(key).unwrap_or_default()
+}
+
+/// The sales section: a side menu (客户 / 云经销商 / 账务) beside the page.
+#[component]
+pub fn SalesShell() -> impl IntoView {
+    let lang = use_lang();
+    let auth = expect_context::<Auth>();
+    view! {
+        <div class="with-side">
+            <nav class="side-menu" aria-label=t(lang, "nav.sales")>
+                <p class="side-group">{t(lang, "sales.group.customers")}</p>
+                <A href="/center/sales/customers">{t(lang, "sales.customers")}</A>
+                <Suspense>
+                    {move || Suspend::new(async move {
+                        let distributor = auth.user.await.ok().flatten().and_then(|u| u.partner).is_some_and(|p| p.kind == PartnerKind::Distributor);
+                        distributor.then(|| view! {
+                            <p class="side-group">{t(lang, "sales.group.resellers")}</p>
+                            <A href="/center/sales/resellers">{t(lang, "sales.resellers")}</A>
+                        })
+                    })}
+                </Suspense>
+                <p class="side-group">{t(lang, "sales.group.billing")}</p>
+                <A href="/center/sales/funds">{t(lang, "sales.funds")}</A>
+            </nav>
+            <div class="side-body">
+                <Outlet />
+            </div>
+        </div>
+    }
+}
+
+#[component]
+pub fn SalesOverview() -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <h1>{t(lang, "nav.sales")}</h1>
+        <EmptyState title=t(lang, "sales.pick") hint=t(lang, "sales.hint") />
+    }
+}
+
+/// A banner after a successful 拨款/回收 (`?done=<trans_id>`).
+#[component]
+fn DoneBanner() -> impl IntoView {
+    let lang = use_lang();
+    let query = use_query_map();
+    move || {
+        let done = q(query, "done");
+        (!done.is_empty()).then(
+            || view! { <p class="notice-ok" role="status">{t(lang, "funds.done")}" "{done}</p> },
+        )
+    }
+}
+
+/// The search form of the management lists (account name, association dates).
+#[component]
+fn PartySearch() -> impl IntoView {
+    let lang = use_lang();
+    let query = use_query_map();
+    view! {
+        <form method="get" class="search-bar">
+            <label for="search-login">{t(lang, "funds.search.login")}</label>
+            <input id="search-login" name="login" value=move || q(query, "login") maxlength="64" />
+            <label for="search-from">{t(lang, "funds.search.from")}</label>
+            <input id="search-from" name="from" type="date" value=move || q(query, "from") />
+            <label for="search-to">{t(lang, "funds.search.to")}</label>
+            <input id="search-to" name="to" type="date" value=move || q(query, "to") />
+            <button type="submit" class="btn">{t(lang, "common.search")}</button>
+        </form>
+    }
+}
+
+#[component]
+fn PartyTable(target: Target, rows: Vec<FundedParty>) -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <table class="table">
+            <thead><tr>
+                <th>{t(lang, "funds.col.login")}</th>
+                <th>{t(lang, "funds.col.name")}</th>
+                <th>{t(lang, if target == Target::Customer { "funds.col.mode" } else { "partner.kind" })}</th>
+                <th>{t(lang, "funds.col.since")}</th>
+                <th class="num">{t(lang, "funds.col.balance")}</th>
+                <th>{t(lang, "funds.col.actions")}</th>
+            </tr></thead>
+            <tbody>
+                {rows.into_iter().map(|r| {
+                    let base = format!("/center/sales/{}/{}", target.segment(), r.id);
+                    view! {
+                        <tr data-testid=format!("party-{}", r.login)>
+                            <td>{r.login.clone()}</td>
+                            <td>{r.name.clone()}</td>
+                            <td>{t(lang, &r.mode_key)}</td>
+                            <td>{format_time(r.since)}</td>
+                            <td class="num">{r.balance.to_string()}</td>
+                            <td class="actions">
+                                {if r.fundable {
+                                    view! {
+                                        <a href=format!("{base}/allocate")>{t(lang, "funds.allocate")}</a>
+                                        <a href=format!("{base}/reclaim")>{t(lang, "funds.reclaim")}</a>
+                                    }.into_any()
+                                } else {
+                                    view! { <span class="muted" title=t(lang, "error.funds.consulting_customer")>{t(lang, "funds.not_fundable")}</span> }.into_any()
+                                }}
+                            </td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
+#[component]
+pub fn ResellersPage() -> impl IntoView {
+    let lang = use_lang();
+    let query = use_query_map();
+    let args = move || {
+        (
+            q(query, "login"),
+            q(query, "from"),
+            q(query, "to"),
+            q(query, "page").parse::<u32>().ok(),
+        )
+    };
+    let list = Resource::new(args, |(l, f, to, p)| list_resellers(l, f, to, p));
+    view! {
+        <h1>{t(lang, "sales.resellers")}</h1>
+        <div class="tabs" role="tablist"><span role="tab" aria-selected="true" class="tab active">{t(lang, "sales.resellers.mine")}</span></div>
+        <DoneBanner />
+        <PartySearch />
+        <Suspense fallback=move || view! { <p class="loading">{t(lang, "common.loading")}</p> }>
+            {move || Suspend::new(async move {
+                match list.await {
+                    Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
+                    Ok(p) if p.items.is_empty() => view! { <EmptyState title=t(lang, "funds.no_resellers") /> }.into_any(),
+                    Ok(p) => {
+                        let pages = p.pages();
+                        view! { <PartyTable target=Target::Reseller rows=p.items /> <Pagination number=p.number pages total=p.total /> }.into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn CustomersPage() -> impl IntoView {
+    let lang = use_lang();
+    let query = use_query_map();
+    let args = move || {
+        (
+            q(query, "login"),
+            q(query, "from"),
+            q(query, "to"),
+            q(query, "page").parse::<u32>().ok(),
+        )
+    };
+    let list = Resource::new(args, |(l, f, to, p)| list_customers(l, f, to, p));
+    view! {
+        <h1>{t(lang, "sales.customers")}</h1>
+        <DoneBanner />
+        <PartySearch />
+        <Suspense fallback=move || view! { <p class="loading">{t(lang, "common.loading")}</p> }>
+            {move || Suspend::new(async move {
+                match list.await {
+                    Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
+                    Ok(p) if p.items.is_empty() => view! { <EmptyState title=t(lang, "funds.no_customers") /> }.into_any(),
+                    Ok(p) => {
+                        let pages = p.pages();
+                        view! { <PartyTable target=Target::Customer rows=p.items /> <Pagination number=p.number pages total=p.total /> }.into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// 拨款 / 回收: enter the amount, see the balances before and after, confirm (是否确定调整).
+/// The amount step is a plain GET form and the confirmation an `ActionForm`, so both work before
+/// the WebAssembly loads; the confirmation carries a transaction id so a double submit moves
+/// the money once.
+#[component]
+pub fn AdjustPage() -> impl IntoView {
+    let lang = use_lang();
+    let params = use_params_map();
+    let query = use_query_map();
+    let target = move || params.read().get("target").and_then(|s| Target::parse(&s));
+    let id = move || params.read().get("id").and_then(|s| s.parse::<i64>().ok());
+    let direction = move || {
+        params
+            .read()
+            .get("direction")
+            .and_then(|s| Direction::parse(&s))
+    };
+    let amount = move || q(query, "amount");
+    let preview = Resource::new(
+        move || (target(), id(), direction(), amount()),
+        |(t, i, d, a)| async move {
+            match (t, i, d) {
+                (Some(t), Some(i), Some(d)) if !a.trim().is_empty() => {
+                    Some(preview_adjust(t, i, d, a).await)
+                }
+                (Some(_), Some(_), Some(_)) => None,
+                _ => Some(Err(AppError::NotFound)),
+            }
+        },
+    );
+    let confirm = ServerAction::<ConfirmAdjust>::new();
+    let title = move || match direction() {
+        Some(Direction::Reclaim) => t(lang, "funds.reclaim"),
+        _ => t(lang, "funds.allocate"),
+    };
+    let back = move || {
+        format!(
+            "/center/sales/{}",
+            target().map(Target::segment).unwrap_or("customers")
+        )
+    };
+    view! {
+        <h1>{title}</h1>
+        <form method="get" class="form amount-form">
+            <label for="adjust-amount">{t(lang, "funds.amount")}</label>
+            <input id="adjust-amount" name="amount" inputmode="decimal" autocomplete="off" value=amount />
+            <button type="submit" class="btn btn-primary">{t(lang, "funds.next")}</button>
+        </form>
+        <Suspense>
+            {move || Suspend::new(async move {
+                match preview.await {
+                    None => ().into_any(),
+                    Some(Err(e)) => view! { <ErrorNotice error=e /> }.into_any(),
+                    Some(Ok(p)) => view! { <ConfirmBox p confirm back=back() /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ConfirmBox(p: Preview, confirm: ServerAction<ConfirmAdjust>, back: String) -> impl IntoView {
+    let lang = use_lang();
+    let params = use_params_map();
+    let target = params
+        .read_untracked()
+        .get("target")
+        .and_then(|s| Target::parse(&s))
+        .unwrap_or(Target::Customer);
+    let id = params.read_untracked().get("id").unwrap_or_default();
+    let error = Signal::derive(move || confirm.value().get().and_then(|r| r.err()));
+    view! {
+        <section class="panel confirm-box" data-testid="adjust-preview">
+            <h2>{t(lang, "funds.confirm")}</h2>
+            <dl class="facts">
+                <dt>{t(lang, "funds.counterparty")}</dt><dd>{p.counterparty.clone()}</dd>
+                <dt>{t(lang, "funds.amount")}</dt><dd data-testid="preview-amount">{p.amount.to_string()}</dd>
+                <dt>{t(lang, "funds.my_balance")}</dt><dd data-testid="preview-mine">{format!("{} → {}", p.my_before, p.my_after)}</dd>
+                <dt>{t(lang, "funds.their_balance")}</dt><dd data-testid="preview-theirs">{format!("{} → {}", p.their_before, p.their_after)}</dd>
+            </dl>
+            <ActionForm action=confirm>
+                <input type="hidden" name="target" value=format!("{target:?}") />
+                <input type="hidden" name="id" value=id />
+                <input type="hidden" name="direction" value=format!("{:?}", p.direction) />
+                <input type="hidden" name="amount" value=p.amount.to_string() />
+                <input type="hidden" name="trans_id" value=p.trans_id.clone() />
+                <FormError error />
+                <div class="button-row">
+                    <button type="submit" class="btn btn-primary" disabled=move || confirm.pending().get()>{t(lang, "common.confirm")}</button>
+                    <a class="btn" href=back>{t(lang, "common.cancel")}</a>
+                </div>
+            </ActionForm>
+        </section>
+    }
+}
+
+/// 资金管理: balances by account type and 调账记录 with filters and CSV export.
+#[component]
+pub fn FundsPage() -> impl IntoView {
+    let lang = use_lang();
+    let query = use_query_map();
+    let balances = Resource::new(|| (), |_| my_balances());
+    let args = move || {
+        (
+            q(query, "operation"),
+            q(query, "trans_id"),
+            q(query, "from"),
+            q(query, "to"),
+            q(query, "page").parse::<u32>().ok(),
+        )
+    };
+    let records = Resource::new(args, |(op, id, from, to, page)| {
+        adjust_records(op, id, from, to, page)
+    });
+    let csv = move || {
+        format!(
+            "/center/sales/funds/records.csv?operation={}&trans_id={}&from={}&to={}",
+            urlencode(&q(query, "operation")),
+            urlencode(&q(query, "trans_id")),
+            urlencode(&q(query, "from")),
+            urlencode(&q(query, "to"))
+        )
+    };
+    let selected = move |op: &str| q(query, "operation") == op;
+    view! {
+        <h1>{t(lang, "sales.funds")}</h1>
+        <Suspense>
+            {move || Suspend::new(async move {
+                match balances.await {
+                    Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
+                    Ok(b) => view! {
+                        <div class="cards" data-testid="balances">
+                            <div class="card"><p class="card-label">{t(lang, "funds.balance")}</p><p class="card-value" data-testid="balance">{b.balance.to_string()}</p></div>
+                            <div class="card"><p class="card-label">{t(lang, "funds.available")}</p><p class="card-value" data-testid="available">{b.available().to_string()}</p></div>
+                            <div class="card"><p class="card-label">{t(lang, "funds.designated")}</p><p class="card-value">{b.designated.to_string()}</p></div>
+                            <div class="card"><p class="card-label">{t(lang, "funds.credit")}</p><p class="card-value">{b.credit.to_string()}</p></div>
+                        </div>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+        <h2>{t(lang, "funds.records")}</h2>
+        <form method="get" class="search-bar">
+            <label for="rec-op">{t(lang, "funds.col.operation")}</label>
+            <select id="rec-op" name="operation">
+                <option value="" selected=move || selected("")>{t(lang, "common.all")}</option>
+                {["FUND", "BEADJUST", "BERETRIEVE", "BEUNBIND"].map(|op| view! { <option value=op selected=move || selected(op)>{op}</option> })}
+            </select>
+            <label for="rec-from">{t(lang, "funds.search.from")}</label>
+            <input id="rec-from" name="from" type="date" value=move || q(query, "from") />
+            <label for="rec-to">{t(lang, "funds.search.to")}</label>
+            <input id="rec-to" name="to" type="date" value=move || q(query, "to") />
+            <label for="rec-id">{t(lang, "funds.col.trans_id")}</label>
+            <input id="rec-id" name="trans_id" value=move || q(query, "trans_id") maxlength="64" />
+            <button type="submit" class="btn">{t(lang, "common.search")}</button>
+            <a class="btn" href=csv rel="external" download="adjust-records.csv">{t(lang, "common.export_csv")}</a>
+        </form>
+        <Suspense fallback=move || view! { <p class="loading">{t(lang, "common.loading")}</p> }>
+            {move || Suspend::new(async move {
+                match records.await {
+                    Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
+                    Ok(p) if p.items.is_empty() => view! { <EmptyState title=t(lang, "funds.no_records") /> }.into_any(),
+                    Ok(p) => {
+                        let pages = p.pages();
+                        view! {
+                            <table class="table" data-testid="records">
+                                <thead><tr>
+                                    <th>{t(lang, "funds.col.operation")}</th>
+                                    <th class="num">{t(lang, "funds.amount")}</th>
+                                    <th>{t(lang, "funds.counterparty")}</th>
+                                    <th>{t(lang, "funds.col.operator")}</th>
+                                    <th>{t(lang, "funds.col.time")}</th>
+                                    <th>{t(lang, "funds.col.trans_id")}</th>
+                                </tr></thead>
+                                <tbody>
+                                    {p.items.into_iter().map(|r| view! {
+                                        <tr>
+                                            <td title=t(lang, r.operation.label_key())>{r.operation.code()}" "<span class="muted">{t(lang, r.operation.label_key())}</span></td>
+                                            <td class="num">{if r.signed_fen < 0 { "-" } else { "+" }}{r.amount().to_string()}</td>
+                                            <td>{r.counterparty.clone()}</td>
+                                            <td>{r.operator.clone()}</td>
+                                            <td>{format_time(r.created_at)}</td>
+                                            <td class="mono">{r.trans_id.clone()}</td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                            <Pagination number=p.number pages total=p.total />
+                        }.into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// The customer's balance: resale customers cannot top up themselves.
+#[component]
+pub fn CustomerBilling() -> impl IntoView {
+    let lang = use_lang();
+    let auth = expect_context::<Auth>();
+    let balance = Resource::new(|| (), |_| customer_balance());
+    view! {
+        <RequireRole role=Role::Customer>
+            <section class="panel">
+                <h1>{t(lang, "billing.title")}</h1>
+                <Suspense>
+                    {move || Suspend::new(async move {
+                        let customer = auth.user.await.ok().flatten().and_then(|u| u.customer);
+                        let b = balance.await;
+                        view! {
+                            {match b {
+                                Ok(b) => view! { <p class="big-balance">{t(lang, "funds.balance")}": "<strong data-testid="customer-balance">{b.balance.to_string()}</strong>" "{t(lang, "common.yuan")}</p> }.into_any(),
+                                Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
+                            }}
+                            {customer.map(|c| view! {
+                                <div class="notice-info" data-testid="no-top-up">
+                                    <p>{t(lang, "billing.no_top_up")}</p>
+                                    <p>{t(lang, "billing.withdraw")}</p>
+                                    <p>{t(lang, "billing.partner")}" "<a href="/customer">{c.partner_name.clone()}</a></p>
+                                </div>
+                            })}
+                        }
+                    })}
+                </Suspense>
+            </section>
+        </RequireRole>
+    }
+}
+
+/// The operator's funding form: partner and amount → preview → confirm.
+#[component]
+pub fn OperatorFunding() -> impl IntoView {
+    let lang = use_lang();
+    let query = use_query_map();
+    let partner = move || q(query, "fund_partner");
+    let amount = move || q(query, "fund_amount");
+    let preview = Resource::new(
+        move || (partner(), amount()),
+        |(p, a)| async move {
+            if p.trim().is_empty() || a.trim().is_empty() {
+                return None;
+            }
+            let Ok(p) = p.trim().parse::<i64>() else {
+                return Some(Err(AppError::invalid("error.partner.not_found")));
+            };
+            Some(fund_preview(p, a).await)
+        },
+    );
+    let fund = ServerAction::<FundPartner>::new();
+    let designate = ServerAction::<SetDesignated>::new();
+    let fund_error = Signal::derive(move || fund.value().get().and_then(|r| r.err()));
+    let designate_error = Signal::derive(move || designate.value().get().and_then(|r| r.err()));
+    let designated_ok = move || designate.value().get().is_some_and(|r| r.is_ok());
+    view! {
+        <section class="panel" data-testid="operator-funding">
+            <h2>{t(lang, "operator.fund")}</h2>
+            {move || {
+                let done = q(query, "funded");
+                (!done.is_empty()).then(|| view! { <p class="notice-ok" role="status">{t(lang, "funds.done")}" "{done}</p> })
+            }}
+            <form method="get" class="search-bar">
+                <label for="fund-partner">{t(lang, "operator.partner_id")}</label>
+                <input id="fund-partner" name="fund_partner" inputmode="numeric" value=partner />
+                <label for="fund-amount">{t(lang, "funds.amount")}</label>
+                <input id="fund-amount" name="fund_amount" inputmode="decimal" value=amount />
+                <button type="submit" class="btn btn-primary">{t(lang, "funds.next")}</button>
+            </form>
+            <Suspense>
+                {move || Suspend::new(async move {
+                    match preview.await {
+                        None => ().into_any(),
+                        Some(Err(e)) => view! { <ErrorNotice error=e /> }.into_any(),
+                        Some(Ok(p)) => view! {
+                            <div class="confirm-box" data-testid="fund-preview">
+                                <p><strong>{t(lang, "funds.confirm")}</strong></p>
+                                <p>{p.counterparty.clone()}": "{format!("{} → {}", p.their_before, p.their_after)}</p>
+                                <ActionForm action=fund>
+                                    <input type="hidden" name="partner" value=partner() />
+                                    <input type="hidden" name="amount" value=p.amount.to_string() />
+                                    <input type="hidden" name="trans_id" value=p.trans_id.clone() />
+                                    <FormError error=fund_error />
+                                    <button type="submit" class="btn btn-primary">{t(lang, "common.confirm")}</button>
+                                </ActionForm>
+                            </div>
+                        }.into_any(),
+                    }
+                })}
+            </Suspense>
+            <h2>{t(lang, "funds.designated")}</h2>
+            <ActionForm action=designate attr:class="search-bar">
+                <label for="des-partner">{t(lang, "operator.partner_id")}</label>
+                <input id="des-partner" name="partner" inputmode="numeric" />
+                <label for="des-amount">{t(lang, "funds.amount")}</label>
+                <input id="des-amount" name="amount" inputmode="decimal" />
+                <button type="submit" class="btn">{t(lang, "common.save")}</button>
+            </ActionForm>
+            <FormError error=designate_error />
+            <Show when=designated_ok><p class="notice-ok" role="status">{t(lang, "common.saved")}</p></Show>
+        </section>
+    }
+}

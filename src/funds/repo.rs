@@ -1,0 +1,455 @@
+//! SQL of the funds domain. Balances change only through `debit`/`credit`, always inside a
+//! transaction that also writes the transfer and its entries.
+
+use super::model::{AdjustRecord, Balances, FundedParty, Operation};
+use crate::domain::Money;
+use sqlx::{Any, AnyConnection, AnyPool, Executor, FromRow};
+
+/// Whose fund account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Owner {
+    External,
+    Partner(i64),
+    Customer(i64),
+}
+
+impl Owner {
+    /// A stable text form, part of the idempotency request key.
+    pub fn key(self) -> String {
+        match self {
+            Owner::External => "external".into(),
+            Owner::Partner(id) => format!("partner:{id}"),
+            Owner::Customer(id) => format!("customer:{id}"),
+        }
+    }
+}
+
+/// The account id of an owner, creating the account (balance 0) on first use.
+pub async fn account_id(conn: &mut AnyConnection, owner: Owner) -> Result<i64, sqlx::Error> {
+    match owner {
+        Owner::External => {
+            sqlx::query_scalar("SELECT id FROM fund_accounts WHERE owner = 'external'")
+                .fetch_one(&mut *conn)
+                .await
+        }
+        Owner::Partner(id) => {
+            sqlx::query("INSERT INTO fund_accounts (owner, partner_id) VALUES ('partner', $1) ON CONFLICT (partner_id) DO NOTHING")
+                .bind(id)
+                .execute(&mut *conn)
+                .await?;
+            sqlx::query_scalar("SELECT id FROM fund_accounts WHERE partner_id = $1")
+                .bind(id)
+                .fetch_one(&mut *conn)
+                .await
+        }
+        Owner::Customer(id) => {
+            sqlx::query("INSERT INTO fund_accounts (owner, customer_id) VALUES ('customer', $1) ON CONFLICT (customer_id) DO NOTHING")
+                .bind(id)
+                .execute(&mut *conn)
+                .await?;
+            sqlx::query_scalar("SELECT id FROM fund_accounts WHERE customer_id = $1")
+                .bind(id)
+                .fetch_one(&mut *conn)
+                .await
+        }
+    }
+}
+
+fn money(fen: i64) -> Money {
+    Money::from_fen(fen).unwrap_or(Money::ZERO)
+}
+
+/// The balances of an owner (zero when it has no account yet).
+pub async fn balances<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    owner: Owner,
+) -> Result<Balances, sqlx::Error> {
+    let (column, id) = match owner {
+        Owner::External => return Ok(Balances::ZERO),
+        Owner::Partner(id) => ("partner_id", id),
+        Owner::Customer(id) => ("customer_id", id),
+    };
+    let row: Option<(i64, i64, i64)> = sqlx::query_as(&format!(
+        "SELECT balance_fen, designated_fen, credit_fen FROM fund_accounts WHERE {column} = $1"
+    ))
+    .bind(id)
+    .fetch_optional(ex)
+    .await?;
+    let (b, d, c) = row.unwrap_or((0, 0, 0));
+    Ok(Balances {
+        balance: money(b),
+        designated: money(d),
+        credit: money(c),
+    })
+}
+
+/// Takes `fen` from an account if its available balance (balance − designated) allows.
+/// Returns the new balance, or `None` when refused. The external account has no floor.
+pub async fn debit(
+    conn: &mut AnyConnection,
+    account: i64,
+    fen: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "UPDATE fund_accounts SET balance_fen = balance_fen - $1 \
+         WHERE id = $2 AND (owner = 'external' OR balance_fen - designated_fen >= $1) RETURNING balance_fen",
+    )
+    .bind(fen)
+    .bind(account)
+    .fetch_optional(conn)
+    .await
+}
+
+pub async fn credit(conn: &mut AnyConnection, account: i64, fen: i64) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("UPDATE fund_accounts SET balance_fen = balance_fen + $1 WHERE id = $2 RETURNING balance_fen")
+        .bind(fen)
+        .bind(account)
+        .fetch_one(conn)
+        .await
+}
+
+pub struct NewTransfer<'a> {
+    pub scope: &'a str,
+    pub trans_id: &'a str,
+    pub request_hash: &'a str,
+    pub operation: Operation,
+    pub from: i64,
+    pub to: i64,
+    pub fen: i64,
+    pub actor_user_id: Option<i64>,
+    pub actor: &'a str,
+    pub ip: &'a str,
+    pub now: i64,
+}
+
+pub async fn insert_transfer(
+    conn: &mut AnyConnection,
+    t: &NewTransfer<'_>,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO fund_transfers (scope, trans_id, request_hash, operation, from_account, to_account, amount_fen, actor_user_id, actor, ip, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+    )
+    .bind(t.scope)
+    .bind(t.trans_id)
+    .bind(t.request_hash)
+    .bind(t.operation.code())
+    .bind(t.from)
+    .bind(t.to)
+    .bind(t.fen)
+    .bind(t.actor_user_id)
+    .bind(t.actor)
+    .bind(t.ip)
+    .bind(t.now)
+    .fetch_one(conn)
+    .await
+}
+
+pub async fn insert_entry(
+    conn: &mut AnyConnection,
+    transfer: i64,
+    account: i64,
+    signed_fen: i64,
+    balance_after: i64,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO fund_entries (transfer_id, account_id, amount_fen, balance_after_fen, created_at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(transfer)
+        .bind(account)
+        .bind(signed_fen)
+        .bind(balance_after)
+        .bind(now)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// An earlier transfer with this idempotency key, with the balances it left.
+#[derive(FromRow)]
+pub struct StoredTransfer {
+    pub request_hash: String,
+    pub operation: String,
+    pub amount_fen: i64,
+    pub created_at: i64,
+    pub from_after: i64,
+    pub to_after: i64,
+}
+
+pub async fn find_transfer(
+    conn: &mut AnyConnection,
+    scope: &str,
+    trans_id: &str,
+) -> Result<Option<StoredTransfer>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT t.request_hash, t.operation, t.amount_fen, t.created_at, \
+                (SELECT e.balance_after_fen FROM fund_entries e WHERE e.transfer_id = t.id AND e.account_id = t.from_account) AS from_after, \
+                (SELECT e.balance_after_fen FROM fund_entries e WHERE e.transfer_id = t.id AND e.account_id = t.to_account) AS to_after \
+         FROM fund_transfers t WHERE t.scope = $1 AND t.trans_id = $2",
+    )
+    .bind(scope)
+    .bind(trans_id)
+    .fetch_optional(conn)
+    .await
+}
+
+/// Sets a partner's designated funds if they fit in its balance; `false` when they do not.
+pub async fn set_designated(
+    conn: &mut AnyConnection,
+    account: i64,
+    fen: i64,
+) -> Result<bool, sqlx::Error> {
+    let r = sqlx::query(
+        "UPDATE fund_accounts SET designated_fen = $1 WHERE id = $2 AND balance_fen >= $1",
+    )
+    .bind(fen)
+    .bind(account)
+    .execute(conn)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// A reseller of this distributor: its name, or `None` when it is not one.
+pub async fn reseller_name<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    distributor: i64,
+    reseller: i64,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT name FROM partners WHERE id = $1 AND parent_id = $2 AND kind = 'reseller'",
+    )
+    .bind(reseller)
+    .bind(distributor)
+    .fetch_optional(ex)
+    .await
+}
+
+/// A customer of this partner: (name, mode), or `None` when it is not one.
+pub async fn customer_of<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    partner: i64,
+    customer: i64,
+) -> Result<Option<(String, String)>, sqlx::Error> {
+    sqlx::query_as("SELECT name, mode FROM customers WHERE id = $1 AND partner_id = $2")
+        .bind(customer)
+        .bind(partner)
+        .fetch_optional(ex)
+        .await
+}
+
+pub async fn partner_name<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    partner: i64,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT name FROM partners WHERE id = $1")
+        .bind(partner)
+        .fetch_optional(ex)
+        .await
+}
+
+/// Filters of the management lists.
+pub struct ListFilter<'a> {
+    /// Account name contains (already LIKE-escaped and wrapped in %…%), or empty.
+    pub login_like: &'a str,
+    pub from_ms: i64,
+    pub to_ms: i64,
+    pub offset: i64,
+    pub limit: i64,
+}
+
+#[derive(FromRow)]
+struct PartyRow {
+    id: i64,
+    name: String,
+    login: Option<String>,
+    since: i64,
+    balance_fen: i64,
+    mode: String,
+}
+
+fn party(r: PartyRow) -> FundedParty {
+    let resale = r.mode == "resale" || r.mode == "reseller";
+    FundedParty {
+        id: r.id,
+        name: r.name,
+        login: r.login.unwrap_or_default(),
+        since: r.since,
+        balance: money(r.balance_fen),
+        fundable: resale,
+        mode_key: match r.mode.as_str() {
+            "resale" => "customer_mode.resale",
+            "consulting" => "customer_mode.consulting",
+            _ => "partner_kind.reseller",
+        }
+        .to_string(),
+    }
+}
+
+pub async fn list_resellers(
+    pool: &AnyPool,
+    distributor: i64,
+    f: &ListFilter<'_>,
+) -> Result<(Vec<FundedParty>, i64), sqlx::Error> {
+    let filter = "FROM partners p LEFT JOIN fund_accounts a ON a.partner_id = p.id \
+         WHERE p.parent_id = $1 AND p.kind = 'reseller' AND p.created_at >= $3 AND p.created_at < $4 \
+           AND ($2 = '' OR EXISTS (SELECT 1 FROM users u WHERE u.partner_id = p.id AND u.login LIKE $2 ESCAPE '\\'))";
+    let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) {filter}"))
+        .bind(distributor)
+        .bind(f.login_like)
+        .bind(f.from_ms)
+        .bind(f.to_ms)
+        .fetch_one(pool)
+        .await?;
+    let rows: Vec<PartyRow> = sqlx::query_as(&format!(
+        "SELECT p.id, p.name, (SELECT MIN(u.login) FROM users u WHERE u.partner_id = p.id) AS login, \
+                p.created_at AS since, COALESCE(a.balance_fen, 0) AS balance_fen, p.kind AS mode \
+         {filter} ORDER BY p.id LIMIT $5 OFFSET $6"
+    ))
+    .bind(distributor)
+    .bind(f.login_like)
+    .bind(f.from_ms)
+    .bind(f.to_ms)
+    .bind(f.limit)
+    .bind(f.offset)
+    .fetch_all(pool)
+    .await?;
+    Ok((rows.into_iter().map(party).collect(), total))
+}
+
+pub async fn list_customers(
+    pool: &AnyPool,
+    partner: i64,
+    f: &ListFilter<'_>,
+) -> Result<(Vec<FundedParty>, i64), sqlx::Error> {
+    let filter = "FROM customers c LEFT JOIN fund_accounts a ON a.customer_id = c.id \
+         WHERE c.partner_id = $1 AND c.created_at >= $3 AND c.created_at < $4 \
+           AND ($2 = '' OR EXISTS (SELECT 1 FROM users u WHERE u.customer_id = c.id AND u.login LIKE $2 ESCAPE '\\'))";
+    let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) {filter}"))
+        .bind(partner)
+        .bind(f.login_like)
+        .bind(f.from_ms)
+        .bind(f.to_ms)
+        .fetch_one(pool)
+        .await?;
+    let rows: Vec<PartyRow> = sqlx::query_as(&format!(
+        "SELECT c.id, c.name, (SELECT MIN(u.login) FROM users u WHERE u.customer_id = c.id) AS login, \
+                c.created_at AS since, COALESCE(a.balance_fen, 0) AS balance_fen, c.mode \
+         {filter} ORDER BY c.id LIMIT $5 OFFSET $6"
+    ))
+    .bind(partner)
+    .bind(f.login_like)
+    .bind(f.from_ms)
+    .bind(f.to_ms)
+    .bind(f.limit)
+    .bind(f.offset)
+    .fetch_all(pool)
+    .await?;
+    Ok((rows.into_iter().map(party).collect(), total))
+}
+
+/// Filters of 调账记录.
+pub struct RecordFilter<'a> {
+    pub operation: &'a str,
+    pub trans_id: &'a str,
+    pub from_ms: i64,
+    pub to_ms: i64,
+    pub offset: i64,
+    pub limit: i64,
+}
+
+#[derive(FromRow)]
+struct RecordRow {
+    trans_id: String,
+    operation: String,
+    amount_fen: i64,
+    outgoing: i64,
+    counterparty: Option<String>,
+    actor: String,
+    created_at: i64,
+}
+
+pub async fn adjust_records(
+    pool: &AnyPool,
+    owner: Owner,
+    f: &RecordFilter<'_>,
+) -> Result<(Vec<AdjustRecord>, i64), sqlx::Error> {
+    let mut conn = pool.acquire().await?;
+    let account = match owner {
+        Owner::External => return Ok((vec![], 0)),
+        Owner::Partner(id) => {
+            sqlx::query_scalar::<_, i64>("SELECT id FROM fund_accounts WHERE partner_id = $1")
+                .bind(id)
+                .fetch_optional(&mut *conn)
+                .await?
+        }
+        Owner::Customer(id) => {
+            sqlx::query_scalar::<_, i64>("SELECT id FROM fund_accounts WHERE customer_id = $1")
+                .bind(id)
+                .fetch_optional(&mut *conn)
+                .await?
+        }
+    };
+    let Some(account) = account else {
+        return Ok((vec![], 0));
+    };
+    let filter = "FROM fund_transfers t \
+         WHERE (t.from_account = $1 OR t.to_account = $1) AND ($2 = '' OR t.operation = $2) \
+           AND ($3 = '' OR t.trans_id = $3) AND t.created_at >= $4 AND t.created_at < $5";
+    let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) {filter}"))
+        .bind(account)
+        .bind(f.operation)
+        .bind(f.trans_id)
+        .bind(f.from_ms)
+        .bind(f.to_ms)
+        .fetch_one(&mut *conn)
+        .await?;
+    let rows: Vec<RecordRow> = sqlx::query_as(&format!(
+        "SELECT t.trans_id, t.operation, t.amount_fen, \
+                CASE WHEN t.from_account = $1 THEN 1 ELSE 0 END AS outgoing, \
+                (SELECT COALESCE(p.name, c.name) FROM fund_accounts o \
+                   LEFT JOIN partners p ON p.id = o.partner_id LEFT JOIN customers c ON c.id = o.customer_id \
+                  WHERE o.id = CASE WHEN t.from_account = $1 THEN t.to_account ELSE t.from_account END) AS counterparty, \
+                t.actor, t.created_at \
+         {filter} ORDER BY t.id DESC LIMIT $6 OFFSET $7"
+    ))
+    .bind(account)
+    .bind(f.operation)
+    .bind(f.trans_id)
+    .bind(f.from_ms)
+    .bind(f.to_ms)
+    .bind(f.limit)
+    .bind(f.offset)
+    .fetch_all(&mut *conn)
+    .await?;
+    let items = rows
+        .into_iter()
+        .filter_map(|r| {
+            Some(AdjustRecord {
+                trans_id: r.trans_id,
+                operation: Operation::parse(&r.operation)?,
+                signed_fen: if r.outgoing == 1 {
+                    -r.amount_fen
+                } else {
+                    r.amount_fen
+                },
+                counterparty: r.counterparty.unwrap_or_else(|| "华为云".to_string()),
+                operator: r.actor,
+                created_at: r.created_at,
+            })
+        })
+        .collect();
+    Ok((items, total))
+}
+
+/// The ledger's own totals, for invariant checks: (Σ non-external balances, −external balance,
+/// Σ of all entries per account that disagree with the stored balance).
+pub async fn audit_totals(pool: &AnyPool) -> Result<(i64, i64, i64), sqlx::Error> {
+    sqlx::query_as(
+        "SELECT \
+           CAST(COALESCE((SELECT SUM(balance_fen) FROM fund_accounts WHERE owner <> 'external'), 0) AS BIGINT), \
+           CAST(COALESCE((SELECT -SUM(balance_fen) FROM fund_accounts WHERE owner = 'external'), 0) AS BIGINT), \
+           (SELECT COUNT(*) FROM fund_accounts a WHERE a.balance_fen <> \
+               CAST(COALESCE((SELECT SUM(e.amount_fen) FROM fund_entries e WHERE e.account_id = a.id), 0) AS BIGINT))",
+    )
+    .fetch_one(pool)
+    .await
+}

@@ -1,0 +1,518 @@
+//! Money movements: every one goes through [`move_money`], which writes the transfer, both
+//! entries and both balances in one transaction, is idempotent per transaction id, and retries
+//! conflicting writes a bounded number of times.
+
+use super::model::{
+    self, AdjustRecord, Balances, Direction, FundedParty, Operation, Preview, Receipt,
+};
+use super::repo::{self, ListFilter, NewTransfer, Owner, RecordFilter};
+use crate::accounts::model::SessionUser;
+use crate::domain::{Amount, Money, Page, PageRequest, PartnerKind};
+use crate::error::AppError;
+use crate::server::db::{Db, is_busy, is_unique_violation, now_ms};
+use std::time::Duration;
+
+/// Attempts before a conflicting write is refused with CBC.99007461.
+pub const MAX_ATTEMPTS: u32 = 8;
+
+/// Who moves money, for the ledger and the audit trail.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub user_id: Option<i64>,
+    pub name: String,
+    pub ip: String,
+}
+
+impl Actor {
+    pub fn user(user: &SessionUser, ip: &str) -> Actor {
+        Actor {
+            user_id: Some(user.id),
+            name: user.login.clone(),
+            ip: ip.to_string(),
+        }
+    }
+
+    pub fn cli() -> Actor {
+        Actor {
+            user_id: None,
+            name: "cli".into(),
+            ip: "local".into(),
+        }
+    }
+}
+
+/// One movement to make.
+struct Movement<'a> {
+    /// Who owns the idempotency key.
+    scope: String,
+    trans_id: Option<String>,
+    operation: Operation,
+    from: Owner,
+    to: Owner,
+    amount: Amount,
+    actor: &'a Actor,
+}
+
+enum Attempt {
+    Done(Receipt),
+    Retry,
+}
+
+fn new_trans_id() -> String {
+    let bytes: [u8; 12] = rand::random();
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+async fn move_money(db: &Db, m: Movement<'_>) -> Result<Receipt, AppError> {
+    let trans_id = match &m.trans_id {
+        Some(t) => model::parse_trans_id(t).map_err(AppError::invalid)?,
+        None => new_trans_id(),
+    };
+    let request_hash = format!(
+        "{}|{}|{}|{}",
+        m.operation.code(),
+        m.from.key(),
+        m.to.key(),
+        m.amount.fen()
+    );
+    for attempt in 0..MAX_ATTEMPTS {
+        match try_move(db, &m, &trans_id, &request_hash).await {
+            Ok(Attempt::Done(r)) => return Ok(r),
+            Ok(Attempt::Retry) => {}
+            Err(AppError::Busy) => {}
+            Err(e) => return Err(e),
+        }
+        // Back off a little, with jitter, so colliding writers spread out.
+        let jitter: u64 = rand::random::<u64>() % 20;
+        tokio::time::sleep(Duration::from_millis(5 * u64::from(attempt + 1) + jitter)).await;
+    }
+    tracing::warn!(
+        trans_id,
+        "transfer refused after {MAX_ATTEMPTS} conflicting attempts"
+    );
+    Err(AppError::Busy)
+}
+
+fn db_err(e: sqlx::Error) -> Result<Attempt, AppError> {
+    if is_busy(&e) || is_unique_violation(&e) {
+        Ok(Attempt::Retry)
+    } else {
+        Err(AppError::from(e))
+    }
+}
+
+macro_rules! tryq {
+    ($e:expr) => {
+        match $e {
+            Ok(v) => v,
+            Err(e) => return db_err(e),
+        }
+    };
+}
+
+async fn try_move(
+    db: &Db,
+    m: &Movement<'_>,
+    trans_id: &str,
+    request_hash: &str,
+) -> Result<Attempt, AppError> {
+    let mut tx = tryq!(db.begin_write().await);
+    if let Some(prev) = tryq!(repo::find_transfer(&mut tx, &m.scope, trans_id).await) {
+        if prev.request_hash != request_hash {
+            return Err(AppError::conflict("error.funds.trans_id_reused"));
+        }
+        return Ok(Attempt::Done(Receipt {
+            trans_id: trans_id.to_string(),
+            operation: Operation::parse(&prev.operation).unwrap_or(m.operation),
+            amount: Money::from_fen(prev.amount_fen).unwrap_or(Money::ZERO),
+            from_balance_after: Money::from_fen(prev.from_after).unwrap_or(Money::ZERO),
+            to_balance_after: Money::from_fen(prev.to_after).unwrap_or(Money::ZERO),
+            created_at: prev.created_at,
+            replayed: true,
+        }));
+    }
+    let reclaim = matches!(m.operation, Operation::Retrieve | Operation::Unbind);
+    if m.from != Owner::External {
+        let payer = tryq!(repo::balances(&mut *tx, m.from).await);
+        model::check_debit(&payer, m.amount.money(), reclaim).map_err(AppError::conflict)?;
+    }
+    let from = tryq!(repo::account_id(&mut tx, m.from).await);
+    let to = tryq!(repo::account_id(&mut tx, m.to).await);
+    let fen = m.amount.fen();
+    // Rows are locked in id order so two opposite transfers cannot deadlock.
+    let (from_after, to_after) = if from < to {
+        let Some(f) = tryq!(repo::debit(&mut tx, from, fen).await) else {
+            return Err(AppError::conflict(if reclaim {
+                model::RECLAIM_EXCEEDS
+            } else {
+                model::INSUFFICIENT
+            }));
+        };
+        (f, tryq!(repo::credit(&mut tx, to, fen).await))
+    } else {
+        let t = tryq!(repo::credit(&mut tx, to, fen).await);
+        let Some(f) = tryq!(repo::debit(&mut tx, from, fen).await) else {
+            return Err(AppError::conflict(if reclaim {
+                model::RECLAIM_EXCEEDS
+            } else {
+                model::INSUFFICIENT
+            }));
+        };
+        (f, t)
+    };
+    let now = now_ms();
+    let t = NewTransfer {
+        scope: &m.scope,
+        trans_id,
+        request_hash,
+        operation: m.operation,
+        from,
+        to,
+        fen,
+        actor_user_id: m.actor.user_id,
+        actor: &m.actor.name,
+        ip: &m.actor.ip,
+        now,
+    };
+    let transfer = tryq!(repo::insert_transfer(&mut tx, &t).await);
+    tryq!(repo::insert_entry(&mut tx, transfer, from, -fen, from_after, now).await);
+    tryq!(repo::insert_entry(&mut tx, transfer, to, fen, to_after, now).await);
+    tryq!(tx.commit().await);
+    Ok(Attempt::Done(Receipt {
+        trans_id: trans_id.to_string(),
+        operation: m.operation,
+        amount: m.amount.money(),
+        from_balance_after: Money::from_fen(from_after).unwrap_or(Money::ZERO),
+        to_balance_after: Money::from_fen(to_after).unwrap_or(Money::ZERO),
+        created_at: now,
+        replayed: false,
+    }))
+}
+
+/// The partner a signed-in partner user acts for, and its kind.
+fn partner_of(user: &SessionUser) -> Result<(i64, PartnerKind), AppError> {
+    user.partner
+        .as_ref()
+        .map(|p| (p.id, p.kind))
+        .ok_or(AppError::Forbidden)
+}
+
+fn scope(partner: i64) -> String {
+    format!("partner:{partner}")
+}
+
+/// Who is on the other side of a 拨款/回收, checked to belong to the caller.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Counterparty {
+    Reseller(i64),
+    Customer(i64),
+}
+
+/// Resolves the counterparty for this partner: its name and owner, or why not.
+async fn counterparty(
+    db: &Db,
+    partner: i64,
+    kind: PartnerKind,
+    cp: Counterparty,
+) -> Result<(String, Owner), AppError> {
+    match cp {
+        Counterparty::Reseller(id) => {
+            if kind != PartnerKind::Distributor {
+                return Err(AppError::conflict("error.funds.distributor_only"));
+            }
+            let name = repo::reseller_name(&db.pool, partner, id)
+                .await?
+                .ok_or_else(|| AppError::conflict("error.funds.not_your_reseller"))?;
+            Ok((name, Owner::Partner(id)))
+        }
+        Counterparty::Customer(id) => {
+            let (name, mode) = repo::customer_of(&db.pool, partner, id)
+                .await?
+                .ok_or_else(|| AppError::conflict("error.funds.not_your_customer"))?;
+            if mode != "resale" {
+                return Err(AppError::conflict("error.funds.consulting_customer"));
+            }
+            Ok((name, Owner::Customer(id)))
+        }
+    }
+}
+
+/// 拨款 or 回收 between the signed-in partner and one of its resellers or resale customers.
+pub async fn adjust(
+    db: &Db,
+    user: &SessionUser,
+    ip: &str,
+    cp: Counterparty,
+    direction: Direction,
+    amount: Amount,
+    trans_id: Option<String>,
+) -> Result<Receipt, AppError> {
+    let (partner, kind) = partner_of(user)?;
+    let (_, other) = counterparty(db, partner, kind, cp).await?;
+    let me = Owner::Partner(partner);
+    let (from, to, operation) = match direction {
+        Direction::Allocate => (me, other, Operation::Adjust),
+        Direction::Reclaim => (other, me, Operation::Retrieve),
+    };
+    let actor = Actor::user(user, ip);
+    let receipt = move_money(
+        db,
+        Movement {
+            scope: scope(partner),
+            trans_id,
+            operation,
+            from,
+            to,
+            amount,
+            actor: &actor,
+        },
+    )
+    .await?;
+    Ok(receipt)
+}
+
+/// What a 拨款/回收 would do, for the confirmation step (是否确定调整). Moves nothing.
+pub async fn preview(
+    db: &Db,
+    user: &SessionUser,
+    cp: Counterparty,
+    direction: Direction,
+    amount: Amount,
+) -> Result<Preview, AppError> {
+    let (partner, kind) = partner_of(user)?;
+    let (name, other) = counterparty(db, partner, kind, cp).await?;
+    let mine = repo::balances(&db.pool, Owner::Partner(partner)).await?;
+    let theirs = repo::balances(&db.pool, other).await?;
+    let (payer, reclaim) = match direction {
+        Direction::Allocate => (&mine, false),
+        Direction::Reclaim => (&theirs, true),
+    };
+    model::check_debit(payer, amount.money(), reclaim).map_err(AppError::conflict)?;
+    let a = amount.money();
+    let overflow = || AppError::invalid("error.amount.too_large");
+    let (my_after, their_after) = match direction {
+        Direction::Allocate => (
+            mine.balance.checked_sub(a).ok_or_else(overflow)?,
+            theirs.balance.checked_add(a).ok_or_else(overflow)?,
+        ),
+        Direction::Reclaim => (
+            mine.balance.checked_add(a).ok_or_else(overflow)?,
+            theirs.balance.checked_sub(a).ok_or_else(overflow)?,
+        ),
+    };
+    Ok(Preview {
+        direction,
+        counterparty: name,
+        amount: a,
+        my_before: mine.balance,
+        my_after,
+        their_before: theirs.balance,
+        their_after,
+        trans_id: new_trans_id(),
+    })
+}
+
+/// Operator funding: money entering a partner's account from outside.
+pub async fn fund_partner(
+    db: &Db,
+    actor: &Actor,
+    partner: i64,
+    amount: Amount,
+    trans_id: Option<String>,
+) -> Result<Receipt, AppError> {
+    if repo::partner_name(&db.pool, partner).await?.is_none() {
+        return Err(AppError::invalid("error.partner.not_found"));
+    }
+    move_money(
+        db,
+        Movement {
+            scope: "operator".into(),
+            trans_id,
+            operation: Operation::Fund,
+            from: Owner::External,
+            to: Owner::Partner(partner),
+            amount,
+            actor,
+        },
+    )
+    .await
+}
+
+/// What operator funding would do, for the confirmation step. Moves nothing.
+pub async fn fund_preview(db: &Db, partner: i64, amount: Amount) -> Result<Preview, AppError> {
+    let name = repo::partner_name(&db.pool, partner)
+        .await?
+        .ok_or_else(|| AppError::invalid("error.partner.not_found"))?;
+    let theirs = repo::balances(&db.pool, Owner::Partner(partner)).await?;
+    let after = theirs
+        .balance
+        .checked_add(amount.money())
+        .ok_or_else(|| AppError::invalid("error.amount.too_large"))?;
+    Ok(Preview {
+        direction: Direction::Allocate,
+        counterparty: name,
+        amount: amount.money(),
+        my_before: Money::ZERO,
+        my_after: Money::ZERO,
+        their_before: theirs.balance,
+        their_after: after,
+        trans_id: new_trans_id(),
+    })
+}
+
+/// Sets a partner's designated funds (专款专用); they must fit in its balance.
+pub async fn set_designated(
+    db: &Db,
+    actor: &Actor,
+    partner: i64,
+    amount: Money,
+) -> Result<(), AppError> {
+    if repo::partner_name(&db.pool, partner).await?.is_none() {
+        return Err(AppError::invalid("error.partner.not_found"));
+    }
+    let mut tx = db.begin_write().await?;
+    let account = repo::account_id(&mut tx, Owner::Partner(partner)).await?;
+    if !repo::set_designated(&mut tx, account, amount.fen()).await? {
+        return Err(AppError::conflict("error.funds.designated_exceeds"));
+    }
+    let target = format!("partner:{partner}");
+    let detail = format!("designated={amount}");
+    let entry = crate::accounts::repo::AuditEntry {
+        actor_user_id: actor.user_id,
+        actor: &actor.name,
+        action: "funds.designate",
+        target: &target,
+        ip: &actor.ip,
+        detail: &detail,
+    };
+    crate::accounts::repo::audit(&mut *tx, entry, now_ms()).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn partner_balances(db: &Db, partner: i64) -> Result<Balances, AppError> {
+    Ok(repo::balances(&db.pool, Owner::Partner(partner)).await?)
+}
+
+pub async fn customer_balances(db: &Db, customer: i64) -> Result<Balances, AppError> {
+    Ok(repo::balances(&db.pool, Owner::Customer(customer)).await?)
+}
+
+/// List filters as the pages send them.
+#[derive(Debug, Clone, Default)]
+pub struct Search {
+    pub login: String,
+    /// Inclusive date bounds (unix ms); missing means open.
+    pub from_ms: Option<i64>,
+    pub to_ms: Option<i64>,
+}
+
+fn like_pattern(s: &str) -> String {
+    let s = s.trim().to_ascii_lowercase();
+    if s.is_empty() {
+        return String::new();
+    }
+    let escaped: String = s
+        .chars()
+        .flat_map(|c| {
+            if matches!(c, '%' | '_' | '\\') {
+                vec!['\\', c]
+            } else {
+                vec![c]
+            }
+        })
+        .collect();
+    format!("%{escaped}%")
+}
+
+pub async fn resellers(
+    db: &Db,
+    user: &SessionUser,
+    search: &Search,
+    page: PageRequest,
+) -> Result<Page<FundedParty>, AppError> {
+    let (partner, kind) = partner_of(user)?;
+    if kind != PartnerKind::Distributor {
+        return Err(AppError::conflict("error.funds.distributor_only"));
+    }
+    let like = like_pattern(&search.login);
+    let f = ListFilter {
+        login_like: &like,
+        from_ms: search.from_ms.unwrap_or(0),
+        to_ms: search.to_ms.unwrap_or(i64::MAX),
+        offset: page.offset(),
+        limit: page.limit(),
+    };
+    let (items, total) = repo::list_resellers(&db.pool, partner, &f).await?;
+    Ok(Page {
+        items,
+        number: page.number,
+        size: page.size,
+        total,
+    })
+}
+
+pub async fn customers(
+    db: &Db,
+    user: &SessionUser,
+    search: &Search,
+    page: PageRequest,
+) -> Result<Page<FundedParty>, AppError> {
+    let (partner, _) = partner_of(user)?;
+    let like = like_pattern(&search.login);
+    let f = ListFilter {
+        login_like: &like,
+        from_ms: search.from_ms.unwrap_or(0),
+        to_ms: search.to_ms.unwrap_or(i64::MAX),
+        offset: page.offset(),
+        limit: page.limit(),
+    };
+    let (items, total) = repo::list_customers(&db.pool, partner, &f).await?;
+    Ok(Page {
+        items,
+        number: page.number,
+        size: page.size,
+        total,
+    })
+}
+
+/// Filters of 调账记录.
+#[derive(Debug, Clone, Default)]
+pub struct RecordSearch {
+    pub operation: Option<Operation>,
+    pub trans_id: String,
+    pub from_ms: Option<i64>,
+    pub to_ms: Option<i64>,
+}
+
+pub async fn records(
+    db: &Db,
+    user: &SessionUser,
+    search: &RecordSearch,
+    page: PageRequest,
+) -> Result<Page<AdjustRecord>, AppError> {
+    let (partner, _) = partner_of(user)?;
+    let op = search.operation.map(Operation::code).unwrap_or("");
+    let f = RecordFilter {
+        operation: op,
+        trans_id: search.trans_id.trim(),
+        from_ms: search.from_ms.unwrap_or(0),
+        to_ms: search.to_ms.unwrap_or(i64::MAX),
+        offset: page.offset(),
+        limit: page.limit(),
+    };
+    let (items, total) = repo::adjust_records(&db.pool, Owner::Partner(partner), &f).await?;
+    Ok(Page {
+        items,
+        number: page.number,
+        size: page.size,
+        total,
+    })
+}
+
+/// Σ partner and customer balances, Σ operator funding, and the number of accounts whose entries
+/// do not replay to their balance. The ledger is sound when the first two agree and the third
+/// is zero.
+pub async fn audit_totals(db: &Db) -> Result<(i64, i64, i64), AppError> {
+    Ok(repo::audit_totals(&db.pool).await?)
+}

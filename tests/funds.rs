@@ -1,0 +1,676 @@
+//! The funds ledger: operator funding, 拨款/回收 between distributors, resellers, partners and
+//! customers, idempotency, the rules and their error codes — on both databases.
+
+mod common;
+
+use common::TestApp;
+use serde_json::Value;
+
+on_both_backends!(
+    operator_funding_is_exact_idempotent_and_refuses_bad_amounts,
+    a_distributor_allocates_to_and_reclaims_from_its_reseller,
+    allocation_is_capped_by_the_available_balance,
+    reclaim_is_capped_by_the_resellers_balance,
+    nobody_moves_money_for_someone_elses_reseller_or_customer,
+    consulting_customers_are_refused_with_cbc_5021,
+    a_retried_transaction_id_moves_money_once,
+    adjust_records_filter_and_export_as_csv,
+    a_resale_customer_sees_its_balance_and_the_no_top_up_notice,
+    the_ledger_is_append_only,
+    pages_show_balances_and_the_confirmation_step,
+);
+
+struct World {
+    dist: i64,
+    reseller: i64,
+    other_reseller: i64,
+    provider: i64,
+    resale: i64,
+    consulting: i64,
+}
+
+fn world(app: &TestApp) -> World {
+    let dist = app.partner("dist-a", "distributor", None);
+    let reseller = app.partner("res-a", "reseller", Some(dist));
+    let dist_b = app.partner("dist-b", "distributor", None);
+    let other_reseller = app.partner("res-b", "reseller", Some(dist_b));
+    let provider = app.partner("prov-a", "solution-provider", None);
+    let resale = app.customer(provider, "cust-resale", "resale");
+    let consulting = app.customer(provider, "cust-consult", "consulting");
+    World {
+        dist,
+        reseller,
+        other_reseller,
+        provider,
+        resale,
+        consulting,
+    }
+}
+
+async fn key(res: reqwest::Response) -> (u16, Value) {
+    let status = res.status().as_u16();
+    (status, res.json().await.unwrap_or(Value::Null))
+}
+
+async fn operator_funding_is_exact_idempotent_and_refuses_bad_amounts(app: TestApp) {
+    let w = world(&app);
+    let p = w.dist.to_string();
+    app.fund(w.dist, "0.1");
+    app.fund(w.dist, "0.2");
+    assert_eq!(
+        app.balance_fen("partner_id", w.dist).await,
+        30,
+        "0.1 + 0.2 is exactly 0.30"
+    );
+
+    let first = app.cli_ok(&[
+        "admin",
+        "fund",
+        "--partner",
+        &p,
+        "--amount",
+        "100.50",
+        "--trans-id",
+        "wire-001",
+    ]);
+    let again = app.cli_ok(&[
+        "admin",
+        "fund",
+        "--partner",
+        &p,
+        "--amount",
+        "100.50",
+        "--trans-id",
+        "wire-001",
+    ]);
+    assert_eq!(first["replayed"], false);
+    assert_eq!(again["replayed"], true);
+    assert_eq!(again["trans_id"], "wire-001");
+    assert_eq!(app.balance_fen("partner_id", w.dist).await, 10_080);
+    let (code, _, err) = app.cli(&[
+        "admin",
+        "fund",
+        "--partner",
+        &p,
+        "--amount",
+        "99",
+        "--trans-id",
+        "wire-001",
+    ]);
+    assert_eq!(code, 1);
+    assert!(err.contains("different"), "{err}");
+
+    for (bad, why) in [
+        ("12.345", "2 decimal"),
+        ("1e2", "plain number"),
+        ("-5", "greater than 0"),
+        ("0", "greater than 0"),
+        ("99999999999999999999", "out of range"),
+        ("abc", "plain number"),
+    ] {
+        let (code, _, err) =
+            app.cli(&["admin", "fund", "--partner", &p, &format!("--amount={bad}")]);
+        assert_eq!(code, 1, "{bad}");
+        assert!(err.contains(why), "{bad}: {err}");
+    }
+    let (code, _, err) = app.cli(&["admin", "fund", "--partner", "987654", "--amount", "1"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("partner does not exist"), "{err}");
+    assert_eq!(
+        app.balance_fen("partner_id", w.dist).await,
+        10_080,
+        "refused commands moved nothing"
+    );
+    app.assert_ledger_sound().await;
+}
+
+async fn a_distributor_allocates_to_and_reclaims_from_its_reseller(app: TestApp) {
+    let w = world(&app);
+    app.fund(w.dist, "1000");
+    let c = app.signed_in("dist-a").await;
+
+    let res = app
+        .call(
+            &c,
+            "funds/preview",
+            &[
+                ("target", "Reseller"),
+                ("id", &w.reseller.to_string()),
+                ("direction", "Allocate"),
+                ("amount", "250.25"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let p: Value = res.json().await.unwrap();
+    assert_eq!(p["my_before"], "1000.00");
+    assert_eq!(p["my_after"], "749.75");
+    assert_eq!(p["their_after"], "250.25");
+    assert_eq!(
+        app.balance_fen("partner_id", w.dist).await,
+        100_000,
+        "a preview moves nothing"
+    );
+
+    let res = app
+        .adjust(
+            &c,
+            "Reseller",
+            w.reseller,
+            "Allocate",
+            "250.25",
+            p["trans_id"].as_str().unwrap(),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(
+        res.headers()["location"].to_str().unwrap(),
+        format!(
+            "/center/sales/resellers?done={}",
+            p["trans_id"].as_str().unwrap()
+        )
+    );
+    assert_eq!(app.balance_fen("partner_id", w.dist).await, 74_975);
+    assert_eq!(app.balance_fen("partner_id", w.reseller).await, 25_025);
+
+    let res = app
+        .adjust(&c, "Reseller", w.reseller, "Reclaim", "100", "reclaim-1")
+        .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(app.balance_fen("partner_id", w.reseller).await, 15_025);
+    assert_eq!(app.balance_fen("partner_id", w.dist).await, 84_975);
+
+    let res = app
+        .call(
+            &c,
+            "funds/records",
+            &[
+                ("operation", ""),
+                ("trans_id", ""),
+                ("from", ""),
+                ("to", ""),
+            ],
+        )
+        .await;
+    let page: Value = res.json().await.unwrap();
+    let ops: Vec<&str> = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["operation"].as_str().unwrap())
+        .collect();
+    assert_eq!(ops, ["Retrieve", "Adjust", "Fund"]);
+    assert_eq!(page["items"][0]["signed_fen"], 10_000);
+    assert_eq!(page["items"][1]["signed_fen"], -25_025);
+    assert_eq!(page["items"][1]["counterparty"], "res-a");
+    assert_eq!(page["items"][1]["operator"], "dist-a");
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'login.success'")
+            .await,
+        1
+    );
+    app.assert_ledger_sound().await;
+}
+
+async fn allocation_is_capped_by_the_available_balance(app: TestApp) {
+    let w = world(&app);
+    app.fund(w.dist, "100");
+    app.operator("ops");
+    let op = app.signed_in("ops").await;
+    let res = app
+        .call(
+            &op,
+            "operator/designate",
+            &[("partner", &w.dist.to_string()), ("amount", "30")],
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let res = app
+        .call(
+            &op,
+            "operator/designate",
+            &[("partner", &w.dist.to_string()), ("amount", "100.01")],
+        )
+        .await;
+    assert_eq!(key(res).await.1["key"], "error.funds.designated_exceeds");
+
+    let c = app.signed_in("dist-a").await;
+    let (status, body) = key(app
+        .adjust(&c, "Reseller", w.reseller, "Allocate", "70.01", "t-over")
+        .await)
+    .await;
+    assert_eq!(status, 409);
+    assert_eq!(body["key"], "error.funds.insufficient");
+    assert_eq!(body["code"], "CBC.0154");
+    assert_eq!(app.balance_fen("partner_id", w.dist).await, 10_000);
+    let (status, _) = key(app
+        .adjust(&c, "Reseller", w.reseller, "Allocate", "70", "t-ok")
+        .await)
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        app.balance_fen("partner_id", w.dist).await,
+        3_000,
+        "the designated 30.00 stays"
+    );
+    app.assert_ledger_sound().await;
+}
+
+async fn reclaim_is_capped_by_the_resellers_balance(app: TestApp) {
+    let w = world(&app);
+    app.fund(w.dist, "50");
+    let c = app.signed_in("dist-a").await;
+    assert_eq!(
+        app.adjust(&c, "Reseller", w.reseller, "Allocate", "20", "a1")
+            .await
+            .status(),
+        200
+    );
+    let (status, body) = key(app
+        .adjust(&c, "Reseller", w.reseller, "Reclaim", "20.01", "r1")
+        .await)
+    .await;
+    assert_eq!(status, 409);
+    assert_eq!(body["key"], "error.funds.reclaim_exceeds");
+    assert_eq!(
+        app.adjust(&c, "Reseller", w.reseller, "Reclaim", "20", "r2")
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(app.balance_fen("partner_id", w.reseller).await, 0);
+    let (status, _) = key(app
+        .adjust(&c, "Reseller", w.reseller, "Reclaim", "0.01", "r3")
+        .await)
+    .await;
+    assert_eq!(status, 409);
+    for bad in ["0", "-1", "1.234", "1e2", ""] {
+        let (status, body) = key(app
+            .adjust(&c, "Reseller", w.reseller, "Allocate", bad, "bad")
+            .await)
+        .await;
+        assert_eq!(status, 400, "{bad}");
+        assert!(
+            body["key"].as_str().unwrap().starts_with("error.amount."),
+            "{bad}: {body}"
+        );
+    }
+    app.assert_ledger_sound().await;
+}
+
+async fn nobody_moves_money_for_someone_elses_reseller_or_customer(app: TestApp) {
+    let w = world(&app);
+    app.fund(w.dist, "100");
+    app.fund(w.provider, "100");
+    let dist = app.signed_in("dist-a").await;
+    let (status, body) = key(app
+        .adjust(&dist, "Reseller", w.other_reseller, "Allocate", "1", "x1")
+        .await)
+    .await;
+    assert_eq!(
+        (status, body["key"].as_str().unwrap()),
+        (409, "error.funds.not_your_reseller")
+    );
+    let (status, body) = key(app
+        .adjust(&dist, "Customer", w.resale, "Allocate", "1", "x2")
+        .await)
+    .await;
+    assert_eq!(
+        (status, body["key"].as_str().unwrap()),
+        (409, "error.funds.not_your_customer")
+    );
+    let provider = app.signed_in("prov-a").await;
+    let (status, body) = key(app
+        .adjust(&provider, "Reseller", w.reseller, "Allocate", "1", "x3")
+        .await)
+    .await;
+    assert_eq!(
+        (status, body["key"].as_str().unwrap()),
+        (409, "error.funds.distributor_only")
+    );
+    let res = app
+        .call(
+            &provider,
+            "funds/resellers",
+            &[("login", ""), ("from", ""), ("to", "")],
+        )
+        .await;
+    assert_eq!(res.status(), 409);
+    // Customers and signed-out visitors reach none of it.
+    let customer = app.signed_in("cust-resale").await;
+    assert_eq!(
+        app.adjust(&customer, "Customer", w.resale, "Reclaim", "1", "x4")
+            .await
+            .status(),
+        403
+    );
+    let anon = app.client();
+    assert_eq!(
+        app.adjust(&anon, "Reseller", w.reseller, "Allocate", "1", "x5")
+            .await
+            .status(),
+        401
+    );
+    assert_eq!(
+        app.call(
+            &provider,
+            "operator/fund",
+            &[
+                ("partner", &w.provider.to_string()),
+                ("amount", "5"),
+                ("trans_id", "")
+            ]
+        )
+        .await
+        .status(),
+        403
+    );
+    assert_eq!(app.balance_fen("partner_id", w.dist).await, 10_000);
+    assert_eq!(app.balance_fen("partner_id", w.provider).await, 10_000);
+    assert_eq!(app.count("SELECT COUNT(*) FROM fund_transfers").await, 2);
+}
+
+async fn consulting_customers_are_refused_with_cbc_5021(app: TestApp) {
+    let w = world(&app);
+    app.fund(w.provider, "100");
+    let c = app.signed_in("prov-a").await;
+    for direction in ["Allocate", "Reclaim"] {
+        let (status, body) = key(app
+            .adjust(
+                &c,
+                "Customer",
+                w.consulting,
+                direction,
+                "1",
+                &format!("c-{direction}"),
+            )
+            .await)
+        .await;
+        assert_eq!(status, 409);
+        assert_eq!(body["code"], "CBC.5021");
+    }
+    assert_eq!(
+        app.adjust(&c, "Customer", w.resale, "Allocate", "40", "ok-1")
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(app.balance_fen("customer_id", w.resale).await, 4_000);
+    assert_eq!(app.balance_fen("customer_id", w.consulting).await, 0);
+    let html = app
+        .page(
+            &c,
+            &format!("/center/sales/customers/{}/allocate?amount=1", w.consulting),
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("顾问销售模式的客户不支持拨款和回收") && html.contains("CBC.5021"));
+    app.assert_ledger_sound().await;
+}
+
+async fn a_retried_transaction_id_moves_money_once(app: TestApp) {
+    let w = world(&app);
+    app.fund(w.provider, "100");
+    let c = app.signed_in("prov-a").await;
+    for _ in 0..3 {
+        assert_eq!(
+            app.adjust(&c, "Customer", w.resale, "Allocate", "10", "same-key")
+                .await
+                .status(),
+            200
+        );
+    }
+    assert_eq!(app.balance_fen("customer_id", w.resale).await, 1_000);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM fund_transfers WHERE trans_id = 'same-key'")
+            .await,
+        1
+    );
+    let (status, body) = key(app
+        .adjust(&c, "Customer", w.resale, "Allocate", "11", "same-key")
+        .await)
+    .await;
+    assert_eq!(status, 409);
+    assert_eq!(body["code"], "CBC.0153");
+    let (status, body) = key(app
+        .adjust(&c, "Customer", w.resale, "Allocate", "1", "bad key!")
+        .await)
+    .await;
+    assert_eq!(
+        (status, body["key"].as_str().unwrap()),
+        (400, "error.funds.trans_id")
+    );
+    assert_eq!(app.balance_fen("customer_id", w.resale).await, 1_000);
+    app.assert_ledger_sound().await;
+}
+
+async fn adjust_records_filter_and_export_as_csv(app: TestApp) {
+    let w = world(&app);
+    app.fund(w.provider, "100");
+    let c = app.signed_in("prov-a").await;
+    app.adjust(&c, "Customer", w.resale, "Allocate", "30", "rec-a")
+        .await;
+    app.adjust(&c, "Customer", w.resale, "Reclaim", "5.5", "rec-b")
+        .await;
+    let res = app
+        .call(
+            &c,
+            "funds/records",
+            &[
+                ("operation", "BERETRIEVE"),
+                ("trans_id", ""),
+                ("from", ""),
+                ("to", ""),
+            ],
+        )
+        .await;
+    let page: Value = res.json().await.unwrap();
+    assert_eq!(page["total"], 1);
+    assert_eq!(page["items"][0]["trans_id"], "rec-b");
+    let res = app
+        .call(
+            &c,
+            "funds/records",
+            &[
+                ("operation", ""),
+                ("trans_id", "rec-a"),
+                ("from", ""),
+                ("to", ""),
+            ],
+        )
+        .await;
+    assert_eq!(res.json::<Value>().await.unwrap()["total"], 1);
+    let res = app
+        .call(
+            &c,
+            "funds/records",
+            &[
+                ("operation", ""),
+                ("trans_id", ""),
+                ("from", "2000-01-01"),
+                ("to", "2000-12-31"),
+            ],
+        )
+        .await;
+    assert_eq!(res.json::<Value>().await.unwrap()["total"], 0);
+    let res = app
+        .call(
+            &c,
+            "funds/records",
+            &[
+                ("operation", "STEAL"),
+                ("trans_id", ""),
+                ("from", ""),
+                ("to", ""),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 400);
+
+    let res = app
+        .page(
+            &c,
+            "/center/sales/funds/records.csv?operation=&trans_id=&from=&to=",
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    assert!(
+        res.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    let csv = res.text().await.unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        lines[0],
+        "\u{feff}operation_type,amount,counterparty,operator,time,trans_id"
+    );
+    assert_eq!(lines.len(), 4);
+    assert!(
+        lines[1].starts_with("BERETRIEVE,5.50,cust-resale,prov-a,"),
+        "{}",
+        lines[1]
+    );
+    assert!(
+        lines[2].starts_with("BEADJUST,-30.00,cust-resale,prov-a,"),
+        "{}",
+        lines[2]
+    );
+    assert!(lines[3].starts_with("FUND,100.00,"), "{}", lines[3]);
+    let anon = app.client();
+    assert_eq!(
+        app.page(&anon, "/center/sales/funds/records.csv")
+            .await
+            .status(),
+        401
+    );
+}
+
+async fn a_resale_customer_sees_its_balance_and_the_no_top_up_notice(app: TestApp) {
+    let w = world(&app);
+    app.fund(w.provider, "100");
+    let p = app.signed_in("prov-a").await;
+    app.adjust(&p, "Customer", w.resale, "Allocate", "12.34", "to-cust")
+        .await;
+    let c = app.signed_in("cust-resale").await;
+    let res = app.page(&c, "/customer/billing").await;
+    assert_eq!(res.status(), 200);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("12.34"));
+    assert!(html.contains("不支持自行充值"));
+    assert!(html.contains("prov-a"));
+    let res = app.call(&c, "funds/my-balance", &[]).await;
+    assert_eq!(res.json::<Value>().await.unwrap()["balance"], "12.34");
+    // A partner page is still refused to the customer.
+    assert_eq!(app.page(&c, "/center/sales/funds").await.status(), 403);
+}
+
+async fn the_ledger_is_append_only(app: TestApp) {
+    let w = world(&app);
+    app.fund(w.dist, "10");
+    let pool = app.db().await;
+    assert!(
+        sqlx::query("UPDATE fund_entries SET amount_fen = 1")
+            .execute(&pool)
+            .await
+            .is_err()
+    );
+    assert!(
+        sqlx::query("DELETE FROM fund_entries")
+            .execute(&pool)
+            .await
+            .is_err()
+    );
+    assert!(
+        sqlx::query("UPDATE fund_transfers SET amount_fen = 1")
+            .execute(&pool)
+            .await
+            .is_err()
+    );
+    assert!(
+        sqlx::query("DELETE FROM fund_transfers")
+            .execute(&pool)
+            .await
+            .is_err()
+    );
+    assert!(
+        sqlx::query("UPDATE fund_accounts SET balance_fen = -1 WHERE partner_id = $1")
+            .bind(w.dist)
+            .execute(&pool)
+            .await
+            .is_err(),
+        "CHECK keeps balances >= 0"
+    );
+    pool.close().await;
+    app.assert_ledger_sound().await;
+}
+
+async fn pages_show_balances_and_the_confirmation_step(app: TestApp) {
+    let w = world(&app);
+    app.fund(w.dist, "500");
+    let c = app.signed_in("dist-a").await;
+    let html = app
+        .page(&c, "/center/sales/funds")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let card = html
+        .split("data-testid=\"balance\"")
+        .nth(1)
+        .expect("balance card");
+    assert!(
+        card[..60.min(card.len())].contains(">500.00<"),
+        "balance card shows 500.00"
+    );
+    assert!(html.contains("可拨款") && html.contains("专款专用") && html.contains("信用"));
+    let html = app
+        .page(&c, "/center/sales/resellers")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("我的云经销商") && html.contains("res-a") && !html.contains("res-b"));
+    let html = app
+        .page(&c, "/center/sales/resellers?login=nomatch")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("暂无关联的云经销商"));
+    let html = app
+        .page(
+            &c,
+            &format!("/center/sales/resellers/{}/allocate?amount=120", w.reseller),
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("是否确定调整"));
+    assert!(
+        html.contains("500.00 → 380.00") && html.contains("0.00 → 120.00"),
+        "balances before and after"
+    );
+    assert_eq!(
+        app.balance_fen("partner_id", w.reseller).await,
+        0,
+        "showing the confirmation moves nothing"
+    );
+    let html = app
+        .page(
+            &c,
+            &format!(
+                "/center/sales/resellers/{}/allocate?amount=9999",
+                w.reseller
+            ),
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("可拨款余额不足"));
+}
