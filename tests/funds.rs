@@ -209,6 +209,11 @@ async fn a_distributor_allocates_to_and_reclaims_from_its_reseller(app: TestApp)
             .await,
         1
     );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'funds.BERETRIEVE' AND actor = 'dist-a' AND ip = '127.0.0.1' AND detail LIKE 'amount=100.00 trans_id=reclaim-1'").await,
+        1,
+        "the audit log says who moved what, from where"
+    );
     app.assert_ledger_sound().await;
 }
 

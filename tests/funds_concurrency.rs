@@ -114,7 +114,7 @@ async fn hammer(app: &TestApp, bases: &[String]) {
                         res.text().await.unwrap_or_default()
                     );
                 }
-                if n % 4 == 0 {
+                if n.is_multiple_of(4) {
                     let again = send().await.expect("request");
                     let st = again.status().as_u16();
                     // A retry repeats an acknowledged transfer's answer (or is refused as busy) and never

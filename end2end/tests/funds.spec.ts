@@ -41,6 +41,7 @@ test("a distributor allocates to its reseller, reclaims part, and sees both in �
 test("a partner funds a resale customer, who then sees the new balance and the no-top-up notice", async ({ page }) => {
   await new LoginPage(page).goto();
   await new LoginPage(page).login("provider");
+  await expect(page).toHaveURL(/\/center$/);
   await page.goto("/center/sales/customers");
   await expect(page.getByTestId("party-customer-consult")).toContainText("不支持拨款/回收");
   await adjust(page, "customer-resale", "拨款", "88.88");

@@ -177,6 +177,18 @@ async fn try_move(
     let transfer = tryq!(repo::insert_transfer(&mut tx, &t).await);
     tryq!(repo::insert_entry(&mut tx, transfer, from, -fen, from_after, now).await);
     tryq!(repo::insert_entry(&mut tx, transfer, to, fen, to_after, now).await);
+    let action = format!("funds.{}", m.operation.code());
+    let target = format!("{}->{}", m.from.key(), m.to.key());
+    let detail = format!("amount={} trans_id={trans_id}", m.amount);
+    let entry = crate::accounts::repo::AuditEntry {
+        actor_user_id: m.actor.user_id,
+        actor: &m.actor.name,
+        action: &action,
+        target: &target,
+        ip: &m.actor.ip,
+        detail: &detail,
+    };
+    tryq!(crate::accounts::repo::audit(&mut *tx, entry, now).await);
     tryq!(tx.commit().await);
     Ok(Attempt::Done(Receipt {
         trans_id: trans_id.to_string(),
