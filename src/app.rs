@@ -5,7 +5,8 @@ use crate::center::pages::{
     CapabilityPage, CenterHome, CenterShell, MessagesPage, OrgPage, PlansPage,
 };
 use crate::funds::pages::{
-    AdjustPage, CustomerBilling, CustomersPage, FundsPage, ResellersPage, SalesOverview, SalesShell,
+    AdjustPage, BulkAllocatePage, CustomerBilling, CustomersPage, FundsPage, ResellersPage,
+    SalesOverview, SalesShell,
 };
 use crate::i18n::{Lang, t};
 use crate::ui::{Auth, Header, NotFound};
@@ -18,6 +19,11 @@ use leptos_router::{SsrMode, path};
 /// Content-Security-Policy with a fresh nonce for the hydration script.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let lang = request_lang();
+    // The signed-in user, for the browser to read before hydrating (see `ui::Auth`). `<` is
+    // escaped so the JSON cannot close the script element.
+    let user_json = serde_json::to_string(&request_user())
+        .unwrap_or_else(|_| "null".into())
+        .replace('<', "\\u003c");
     #[cfg(feature = "ssr")]
     {
         leptos::nonce::provide_nonce();
@@ -37,6 +43,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <link rel="icon" type="image/svg+xml" href="/favicon.svg" />
+                <script id="pc-user" type="application/json" nonce=leptos::nonce::use_nonce() inner_html=user_json></script>
                 <HydrationScripts options />
                 <MetaTags />
             </head>
@@ -70,12 +77,35 @@ fn request_lang() -> Lang {
     }
 }
 
+/// The signed-in user: loaded by the server's `load_user` middleware into the request, or read
+/// back in the browser from the JSON the shell embedded.
+fn request_user() -> Option<crate::accounts::model::SessionUser> {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<axum::http::request::Parts>()
+            .and_then(|p| {
+                p.extensions
+                    .get::<crate::accounts::model::CurrentUser>()
+                    .cloned()
+            })
+            .and_then(|c| c.0)
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        document()
+            .get_element_by_id("pc-user")
+            .and_then(|e| e.text_content())
+            .and_then(|json| serde_json::from_str(&json).ok())
+            .flatten()
+    }
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
     let lang = request_lang();
     provide_context(lang);
-    Auth::provide();
+    Auth::provide(request_user());
     view! {
         <Stylesheet id="leptos" href="/pkg/partner-center.css" />
         <Title text=t(lang, "brand") />
@@ -90,6 +120,7 @@ pub fn App() -> impl IntoView {
                         <ParentRoute path=path!("sales") view=SalesShell>
                             <Route path=path!("") view=SalesOverview />
                             <Route path=path!("customers") view=CustomersPage />
+                            <Route path=path!("customers/bulk") view=BulkAllocatePage />
                             <Route path=path!("resellers") view=ResellersPage />
                             <Route path=path!("funds") view=FundsPage />
                             <Route path=path!(":target/:id/:direction") view=AdjustPage />

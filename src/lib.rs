@@ -21,6 +21,14 @@ pub mod server;
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
+    // A server function that redirects (sign-in, sign-out, a confirmed payment) ends in a full
+    // page load, so the next page is rendered by the server with the session as it now is. The
+    // first hook set wins; the router would otherwise install a client-side one.
+    let _ = leptos::server_fn::redirect::set_redirect_hook(|location: &str| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.location().set_href(location);
+        }
+    });
     leptos::mount::hydrate_body(app::App);
     if let Some(body) = web_sys::window()
         .and_then(|w| w.document())

@@ -19,6 +19,7 @@ on_both_backends!(
     unknown_paths_get_a_404_page,
     sign_ins_and_failures_are_audited,
     the_login_form_works_before_the_webassembly_loads,
+    a_hostile_partner_name_cannot_break_out_of_the_page,
 );
 
 fn session_cookie(res: &reqwest::Response) -> Option<String> {
@@ -433,4 +434,38 @@ async fn the_login_form_works_before_the_webassembly_loads(app: TestApp) {
     assert_eq!(res.status(), 302);
     assert_eq!(res.headers()["location"], "/center/sales");
     assert_eq!(app.page(&client, "/center/sales").await.status(), 200);
+}
+
+async fn a_hostile_partner_name_cannot_break_out_of_the_page(app: TestApp) {
+    let name = "</script><script>alert(1)</script>";
+    app.cli_ok(&[
+        "admin",
+        "create-partner",
+        "--name",
+        name,
+        "--kind",
+        "distributor",
+        "--login",
+        "nora",
+        "--password",
+        PASSWORD,
+    ]);
+    let client = app.signed_in("nora").await;
+    let html = app.page(&client, "/center").await.text().await.unwrap();
+    assert!(
+        !html.contains("<script>alert(1)"),
+        "the name must never appear as markup"
+    );
+    // The embedded user JSON still carries the exact name for the browser.
+    let json = html
+        .split("id=\"pc-user\"")
+        .nth(1)
+        .unwrap()
+        .split('>')
+        .skip(1)
+        .collect::<Vec<_>>()
+        .join(">");
+    let json = json.split("</script>").next().unwrap();
+    let user: Value = serde_json::from_str(json).expect("embedded user is JSON");
+    assert_eq!(user["partner"]["name"], name);
 }

@@ -679,3 +679,88 @@ async fn pages_show_balances_and_the_confirmation_step(app: TestApp) {
         .unwrap();
     assert!(html.contains("可拨款余额不足"));
 }
+
+mod bulk {
+    use super::*;
+
+    on_both_backends!(bulk_allocation_pays_each_selected_resale_customer_once);
+
+    async fn bulk_allocation_pays_each_selected_resale_customer_once(app: TestApp) {
+        let w = world(&app);
+        let second = app.customer(w.provider, "cust-resale-2", "resale");
+        app.fund(w.provider, "100");
+        let c = app.signed_in("prov-a").await;
+        let ids = format!("{},{}", w.resale, second);
+        let res = app
+            .call(&c, "funds/bulk-preview", &[("ids", &ids), ("amount", "30")])
+            .await;
+        assert_eq!(res.status(), 200);
+        let p: Value = res.json().await.unwrap();
+        assert_eq!(p["total"], "60.00");
+        assert_eq!(p["my_after"], "40.00");
+        // Too much in total, or a consulting customer among them: refused before anything moves.
+        let (status, body) = key(app
+            .call(
+                &c,
+                "funds/bulk-allocate",
+                &[("ids", &ids), ("amount", "50.01"), ("trans_id", "bulk-x")],
+            )
+            .await)
+        .await;
+        assert_eq!(
+            (status, body["key"].as_str().unwrap()),
+            (409, "error.funds.insufficient")
+        );
+        let with_consulting = format!("{ids},{}", w.consulting);
+        let (status, body) = key(app
+            .call(
+                &c,
+                "funds/bulk-allocate",
+                &[
+                    ("ids", &with_consulting),
+                    ("amount", "1"),
+                    ("trans_id", "bulk-y"),
+                ],
+            )
+            .await)
+        .await;
+        assert_eq!((status, body["code"].as_str().unwrap()), (409, "CBC.5021"));
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM fund_transfers WHERE operation = 'BEADJUST'")
+                .await,
+            0
+        );
+
+        for _ in 0..2 {
+            let res = app
+                .call(
+                    &c,
+                    "funds/bulk-allocate",
+                    &[("ids", &ids), ("amount", "30"), ("trans_id", "bulk-1")],
+                )
+                .await;
+            assert_eq!(res.status(), 200);
+        }
+        assert_eq!(app.balance_fen("customer_id", w.resale).await, 3_000);
+        assert_eq!(app.balance_fen("customer_id", second).await, 3_000);
+        assert_eq!(
+            app.balance_fen("partner_id", w.provider).await,
+            4_000,
+            "the repeated submission paid nobody twice"
+        );
+        let html = app
+            .page(
+                &c,
+                &format!(
+                    "/center/sales/customers/bulk?c={}&c={second}&amount=5",
+                    w.resale
+                ),
+            )
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(html.contains("是否确定调整") && html.contains("data-testid=\"bulk-total\""));
+        app.assert_ledger_sound().await;
+    }
+}

@@ -26,6 +26,10 @@ impl SessionUser {
     }
 }
 
+/// The signed-in user of a page request, put in the request's extensions by the server.
+#[derive(Debug, Clone)]
+pub struct CurrentUser(pub Option<SessionUser>);
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PartnerSummary {
     pub id: i64,

@@ -52,24 +52,19 @@ pub fn LoginPage() -> impl IntoView {
 #[component]
 pub fn CustomerHome() -> impl IntoView {
     let lang = use_lang();
-    let auth = expect_context::<Auth>();
+    let customer = expect_context::<Auth>().user.and_then(|u| u.customer);
     view! {
         <RequireRole role=Role::Customer>
             <section class="panel">
                 <h1>{t(lang, "customer.my_partner")}</h1>
-                <Suspense>
-                    {move || Suspend::new(async move {
-                        let customer = auth.user.await.ok().flatten().and_then(|u| u.customer);
-                        customer.map(|c| view! {
+                {customer.map(|c| view! {
                             <dl class="facts" data-testid="linked-partner">
                                 <dt>{t(lang, "customer.name")}</dt><dd>{c.name.clone()}</dd>
                                 <dt>{t(lang, "customer.partner")}</dt><dd>{c.partner_name.clone()}</dd>
                                 <dt>{t(lang, "customer.mode")}</dt><dd>{t(lang, c.mode.label_key())}</dd>
                             </dl>
                             <p><a class="btn" href="/customer/billing">{t(lang, "billing.title")}</a></p>
-                        })
-                    })}
-                </Suspense>
+                        })}
             </section>
         </RequireRole>
     }

@@ -31,13 +31,10 @@ pub fn CenterShell() -> impl IntoView {
 #[component]
 pub fn CenterHome() -> impl IntoView {
     let lang = use_lang();
-    let auth = expect_context::<Auth>();
+    let partner = expect_context::<Auth>().user.and_then(|u| u.partner);
     view! {
         <h1>{t(lang, "nav.home")}</h1>
-        <Suspense>
-            {move || Suspend::new(async move {
-                let partner = auth.user.await.ok().flatten().and_then(|u| u.partner);
-                partner.map(|p| view! {
+        {partner.map(|p| view! {
                     <section class="panel" data-testid="partner-profile">
                         <h2>{p.name.clone()}</h2>
                         <dl class="facts">
@@ -48,9 +45,7 @@ pub fn CenterHome() -> impl IntoView {
                             })}
                         </dl>
                     </section>
-                })
-            })}
-        </Suspense>
+                })}
         <section class="panel" data-testid="path-module">
             <h2>{t(lang, "home.paths")}</h2>
             <EmptyState title=t(lang, "home.paths.empty") hint=t(lang, "home.paths.hint") />

@@ -133,6 +133,40 @@ pub async fn confirm_adjust(
     Ok(receipt)
 }
 
+/// 批量拨款, step 1: what would change. Moves nothing.
+#[server(prefix = "/api", endpoint = "funds/bulk-preview")]
+pub async fn bulk_preview(
+    ids: String,
+    amount: String,
+) -> Result<super::model::BulkPreview, AppError> {
+    use crate::domain::{Amount, Role};
+    use crate::server::ctx;
+    let user = ctx::require(Role::Partner).await?;
+    let ids = super::model::parse_bulk_ids(&ids).map_err(AppError::invalid)?;
+    let amount = Amount::parse(&amount).map_err(AppError::invalid)?;
+    super::service::bulk_preview(&ctx::state()?.db, &user, &ids, amount).await
+}
+
+/// 批量拨款, step 2 after 是否确定调整.
+#[server(prefix = "/api", endpoint = "funds/bulk-allocate")]
+pub async fn bulk_allocate(
+    ids: String,
+    amount: String,
+    trans_id: String,
+) -> Result<usize, AppError> {
+    use crate::domain::{Amount, Role};
+    use crate::server::ctx;
+    let user = ctx::require(Role::Partner).await?;
+    let ids = super::model::parse_bulk_ids(&ids).map_err(AppError::invalid)?;
+    let amount = Amount::parse(&amount).map_err(AppError::invalid)?;
+    let ip = ctx::client_ip().await;
+    let receipts =
+        super::service::bulk_allocate(&ctx::state()?.db, &user, &ip, &ids, amount, &trans_id)
+            .await?;
+    leptos_axum::redirect(&format!("/center/sales/customers?done={trans_id}"));
+    Ok(receipts.len())
+}
+
 #[server(prefix = "/api", endpoint = "funds/resellers")]
 pub async fn list_resellers(
     login: String,

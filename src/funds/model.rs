@@ -138,6 +138,41 @@ pub struct Preview {
     pub trans_id: String,
 }
 
+/// What a 批量拨款 would do: the same amount to each selected resale customer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BulkPreview {
+    pub customers: Vec<(i64, String)>,
+    pub amount: Money,
+    pub total: Money,
+    pub my_before: Money,
+    pub my_after: Money,
+    pub trans_id: String,
+}
+
+/// At most this many customers in one 批量拨款.
+pub const MAX_BULK: usize = 10;
+
+/// Parses the selected customer ids of a 批量拨款: 1–10 distinct positive ids.
+pub fn parse_bulk_ids(raw: &str) -> Result<Vec<i64>, &'static str> {
+    let mut ids = Vec::new();
+    for part in raw.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let id: i64 = part.parse().map_err(|_| "error.funds.bulk_ids")?;
+        if id <= 0 {
+            return Err("error.funds.bulk_ids");
+        }
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
+    if ids.is_empty() {
+        return Err("error.funds.bulk_none");
+    }
+    if ids.len() > MAX_BULK {
+        return Err("error.funds.bulk_too_many");
+    }
+    Ok(ids)
+}
+
 /// Refusal reasons of the ledger rules, as i18n keys.
 pub const INSUFFICIENT: &str = "error.funds.insufficient";
 pub const RECLAIM_EXCEEDS: &str = "error.funds.reclaim_exceeds";
@@ -307,6 +342,19 @@ mod tests {
         assert_eq!(
             check_debit(&b, Money::parse("70.01").unwrap(), true),
             Err(RECLAIM_EXCEEDS)
+        );
+    }
+
+    #[test]
+    fn bulk_selections_are_distinct_and_bounded() {
+        assert_eq!(parse_bulk_ids("3, 1,3").unwrap(), vec![3, 1]);
+        assert_eq!(parse_bulk_ids(""), Err("error.funds.bulk_none"));
+        assert_eq!(parse_bulk_ids("1,x"), Err("error.funds.bulk_ids"));
+        assert_eq!(parse_bulk_ids("-1"), Err("error.funds.bulk_ids"));
+        let eleven: Vec<String> = (1..=11).map(|i| i.to_string()).collect();
+        assert_eq!(
+            parse_bulk_ids(&eleven.join(",")),
+            Err("error.funds.bulk_too_many")
         );
     }
 

@@ -2,8 +2,8 @@
 //! customer's balance page and the operator's funding form.
 
 use super::api::{
-    ConfirmAdjust, FundPartner, SetDesignated, Target, adjust_records, customer_balance,
-    fund_preview, list_customers, list_resellers, my_balances, preview_adjust,
+    BulkAllocate, ConfirmAdjust, FundPartner, SetDesignated, Target, adjust_records, bulk_preview,
+    customer_balance, fund_preview, list_customers, list_resellers, my_balances, preview_adjust,
 };
 use super::model::{Direction, FundedParty, Preview};
 use crate::domain::{PartnerKind, Role, format_time};
@@ -23,21 +23,19 @@ fn q(query: Memo<leptos_router::params::ParamsMap>, key: &str) -> String {
 #[component]
 pub fn SalesShell() -> impl IntoView {
     let lang = use_lang();
-    let auth = expect_context::<Auth>();
+    let distributor = expect_context::<Auth>()
+        .user
+        .and_then(|u| u.partner)
+        .is_some_and(|p| p.kind == PartnerKind::Distributor);
     view! {
         <div class="with-side">
             <nav class="side-menu" aria-label=t(lang, "nav.sales")>
                 <p class="side-group">{t(lang, "sales.group.customers")}</p>
                 <A href="/center/sales/customers">{t(lang, "sales.customers")}</A>
-                <Suspense>
-                    {move || Suspend::new(async move {
-                        let distributor = auth.user.await.ok().flatten().and_then(|u| u.partner).is_some_and(|p| p.kind == PartnerKind::Distributor);
-                        distributor.then(|| view! {
+                {distributor.then(|| view! {
                             <p class="side-group">{t(lang, "sales.group.resellers")}</p>
                             <A href="/center/sales/resellers">{t(lang, "sales.resellers")}</A>
-                        })
-                    })}
-                </Suspense>
+                        })}
                 <p class="side-group">{t(lang, "sales.group.billing")}</p>
                 <A href="/center/sales/funds">{t(lang, "sales.funds")}</A>
             </nav>
@@ -177,6 +175,7 @@ pub fn CustomersPage() -> impl IntoView {
     let list = Resource::new(args, |(l, f, to, p)| list_customers(l, f, to, p));
     view! {
         <h1>{t(lang, "sales.customers")}</h1>
+        <p><a class="btn" href="/center/sales/customers/bulk">{t(lang, "funds.bulk")}</a></p>
         <DoneBanner />
         <PartySearch />
         <Suspense fallback=move || view! { <p class="loading">{t(lang, "common.loading")}</p> }>
@@ -394,15 +393,16 @@ pub fn FundsPage() -> impl IntoView {
 #[component]
 pub fn CustomerBilling() -> impl IntoView {
     let lang = use_lang();
-    let auth = expect_context::<Auth>();
+    let customer = expect_context::<Auth>().user.and_then(|u| u.customer);
     let balance = Resource::new(|| (), |_| customer_balance());
     view! {
         <RequireRole role=Role::Customer>
             <section class="panel">
                 <h1>{t(lang, "billing.title")}</h1>
                 <Suspense>
-                    {move || Suspend::new(async move {
-                        let customer = auth.user.await.ok().flatten().and_then(|u| u.customer);
+                    {move || {
+                        let customer = customer.clone();
+                        Suspend::new(async move {
                         let b = balance.await;
                         view! {
                             {match b {
@@ -417,7 +417,7 @@ pub fn CustomerBilling() -> impl IntoView {
                                 </div>
                             })}
                         }
-                    })}
+                    })}}
                 </Suspense>
             </section>
         </RequireRole>
@@ -494,5 +494,88 @@ pub fn OperatorFunding() -> impl IntoView {
             <FormError error=designate_error />
             <Show when=designated_ok><p class="notice-ok" role="status">{t(lang, "common.saved")}</p></Show>
         </section>
+    }
+}
+
+/// 批量拨款: tick resale customers and an amount each → see the total and the balance after →
+/// confirm. Plain GET form then an `ActionForm`, so it works before the WebAssembly loads.
+#[component]
+pub fn BulkAllocatePage() -> impl IntoView {
+    let lang = use_lang();
+    let query = use_query_map();
+    let selected = move || query.read().get_all("c").unwrap_or_default();
+    let amount = move || q(query, "amount");
+    let customers = Resource::new(
+        || (),
+        |_| list_customers(String::new(), String::new(), String::new(), Some(1)),
+    );
+    let preview = Resource::new(
+        move || (selected().join(","), amount()),
+        |(ids, a)| async move {
+            if ids.is_empty() || a.trim().is_empty() {
+                None
+            } else {
+                Some(bulk_preview(ids, a).await)
+            }
+        },
+    );
+    let confirm = ServerAction::<BulkAllocate>::new();
+    let error = Signal::derive(move || confirm.value().get().and_then(|r| r.err()));
+    view! {
+        <h1>{t(lang, "funds.bulk")}</h1>
+        <form method="get" class="form">
+            <Suspense>
+                {move || Suspend::new(async move {
+                    let chosen = selected();
+                    match customers.await {
+                        Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
+                        Ok(p) => view! {
+                            <fieldset class="checks" data-testid="bulk-customers">
+                                <legend>{t(lang, "funds.bulk.pick")}</legend>
+                                {p.items.into_iter().filter(|c| c.fundable).map(|c| {
+                                    let id = c.id.to_string();
+                                    let checked = chosen.contains(&id);
+                                    view! { <label><input type="checkbox" name="c" value=id checked=checked />" "{c.name}" ("{c.login}")"</label> }
+                                }).collect_view()}
+                            </fieldset>
+                        }.into_any(),
+                    }
+                })}
+            </Suspense>
+            <label for="bulk-amount">{t(lang, "funds.bulk.each")}</label>
+            <input id="bulk-amount" name="amount" inputmode="decimal" autocomplete="off" value=amount />
+            <button type="submit" class="btn btn-primary">{t(lang, "funds.next")}</button>
+        </form>
+        <Suspense>
+            {move || Suspend::new(async move {
+                match preview.await {
+                    None => ().into_any(),
+                    Some(Err(e)) => view! { <ErrorNotice error=e /> }.into_any(),
+                    Some(Ok(p)) => {
+                        let ids = p.customers.iter().map(|(id, _)| id.to_string()).collect::<Vec<_>>().join(",");
+                        view! {
+                            <section class="panel confirm-box" data-testid="bulk-preview">
+                                <h2>{t(lang, "funds.confirm")}</h2>
+                                <ul>{p.customers.iter().map(|(_, n)| view! { <li>{n.clone()}": "{p.amount.to_string()}</li> }).collect_view()}</ul>
+                                <dl class="facts">
+                                    <dt>{t(lang, "funds.bulk.total")}</dt><dd data-testid="bulk-total">{p.total.to_string()}</dd>
+                                    <dt>{t(lang, "funds.my_balance")}</dt><dd>{format!("{} → {}", p.my_before, p.my_after)}</dd>
+                                </dl>
+                                <ActionForm action=confirm>
+                                    <input type="hidden" name="ids" value=ids />
+                                    <input type="hidden" name="amount" value=p.amount.to_string() />
+                                    <input type="hidden" name="trans_id" value=p.trans_id.clone() />
+                                    <FormError error />
+                                    <div class="button-row">
+                                        <button type="submit" class="btn btn-primary">{t(lang, "common.confirm")}</button>
+                                        <a class="btn" href="/center/sales/customers">{t(lang, "common.cancel")}</a>
+                                    </div>
+                                </ActionForm>
+                            </section>
+                        }.into_any()
+                    }
+                }
+            })}
+        </Suspense>
     }
 }

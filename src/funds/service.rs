@@ -324,6 +324,96 @@ pub async fn preview(
     })
 }
 
+/// Checks a 批量拨款 before anything moves: every customer is the caller's own resale customer
+/// and the total fits in the available balance. Returns the customers' names and the total.
+async fn check_bulk(
+    db: &Db,
+    user: &SessionUser,
+    customers: &[i64],
+    charged: usize,
+    amount: Amount,
+) -> Result<(Vec<(i64, String)>, Money, Balances), AppError> {
+    let (partner, kind) = partner_of(user)?;
+    let mut names = Vec::new();
+    for id in customers {
+        let (name, _) = counterparty(db, partner, kind, Counterparty::Customer(*id)).await?;
+        names.push((*id, name));
+    }
+    let total_fen = i64::try_from(charged)
+        .ok()
+        .and_then(|n| amount.fen().checked_mul(n))
+        .ok_or_else(|| AppError::invalid("error.amount.too_large"))?;
+    let total =
+        Money::from_fen(total_fen).ok_or_else(|| AppError::invalid("error.amount.too_large"))?;
+    let mine = repo::balances(&db.pool, Owner::Partner(partner)).await?;
+    model::check_debit(&mine, total, false).map_err(AppError::conflict)?;
+    Ok((names, total, mine))
+}
+
+pub async fn bulk_preview(
+    db: &Db,
+    user: &SessionUser,
+    customers: &[i64],
+    amount: Amount,
+) -> Result<model::BulkPreview, AppError> {
+    let (customers, total, mine) = check_bulk(db, user, customers, customers.len(), amount).await?;
+    Ok(model::BulkPreview {
+        customers,
+        amount: amount.money(),
+        total,
+        my_before: mine.balance,
+        my_after: mine.balance.checked_sub(total).unwrap_or(Money::ZERO),
+        trans_id: new_trans_id(),
+    })
+}
+
+/// 批量拨款: the same amount to each selected resale customer. Everything is checked before the
+/// first transfer; each transfer then has the id `<trans_id>-<customer>`, so if one is refused
+/// (a concurrent payment used the balance) submitting the same confirmation again completes the
+/// rest without paying anyone twice.
+pub async fn bulk_allocate(
+    db: &Db,
+    user: &SessionUser,
+    ip: &str,
+    customers: &[i64],
+    amount: Amount,
+    trans_id: &str,
+) -> Result<Vec<Receipt>, AppError> {
+    let base = model::parse_trans_id(trans_id).map_err(AppError::invalid)?;
+    if base.len() > 40 {
+        return Err(AppError::invalid("error.funds.trans_id"));
+    }
+    let (partner, _) = partner_of(user)?;
+    // Transfers of this batch already made by an earlier submission are not charged again.
+    let mut pending = 0;
+    {
+        let mut conn = db.pool.acquire().await?;
+        for id in customers {
+            let done =
+                repo::find_transfer(&mut conn, &scope(partner), &format!("{base}-{id}")).await?;
+            if done.is_none() {
+                pending += 1;
+            }
+        }
+    }
+    check_bulk(db, user, customers, pending, amount).await?;
+    let mut receipts = Vec::new();
+    for id in customers {
+        let r = adjust(
+            db,
+            user,
+            ip,
+            Counterparty::Customer(*id),
+            Direction::Allocate,
+            amount,
+            Some(format!("{base}-{id}")),
+        )
+        .await?;
+        receipts.push(r);
+    }
+    Ok(receipts)
+}
+
 /// Operator funding: money entering a partner's account from outside.
 pub async fn fund_partner(
     db: &Db,

@@ -286,4 +286,11 @@ pub const ENTRIES: &[(&str, &str)] = &[
     ),
     ("error.funds.operation", "Unknown operation type."),
     ("error.date.format", "Invalid date; use YYYY-MM-DD."),
+    ("funds.bulk", "Bulk Allocation"),
+    ("funds.bulk.pick", "Choose resale customers"),
+    ("funds.bulk.each", "Amount per customer (CNY)"),
+    ("funds.bulk.total", "Total"),
+    ("error.funds.bulk_ids", "Invalid customer selection."),
+    ("error.funds.bulk_none", "Choose at least one customer."),
+    ("error.funds.bulk_too_many", "At most 10 customers at once."),
 ];

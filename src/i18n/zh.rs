@@ -232,4 +232,11 @@ pub const ENTRIES: &[(&str, &str)] = &[
     ),
     ("error.funds.operation", "操作类型不正确。"),
     ("error.date.format", "日期格式不正确，请使用 YYYY-MM-DD。"),
+    ("funds.bulk", "批量拨款"),
+    ("funds.bulk.pick", "选择代售客户"),
+    ("funds.bulk.each", "每位客户拨款金额(元)"),
+    ("funds.bulk.total", "合计"),
+    ("error.funds.bulk_ids", "所选客户不正确。"),
+    ("error.funds.bulk_none", "请至少选择一位客户。"),
+    ("error.funds.bulk_too_many", "一次最多为10位客户拨款。"),
 ];

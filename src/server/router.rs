@@ -90,6 +90,10 @@ fn router(state: AppState) -> Router {
                 .service(public),
         )
         .layer(axum::middleware::from_fn(server_fn_status))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            super::session::load_user,
+        ))
         .layer(sessions)
         .layer(axum::middleware::from_fn(same_origin))
         .layer(axum::middleware::from_fn(security_headers))

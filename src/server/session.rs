@@ -111,3 +111,30 @@ impl SessionStore for DbSessionStore {
         Ok(())
     }
 }
+
+/// Loads the signed-in user of a page request into its extensions, where the app reads it
+/// while rendering (`ui::Auth`). Server functions and static files skip it.
+pub async fn load_user(
+    axum::extract::State(state): axum::extract::State<super::state::AppState>,
+    session: tower_sessions::Session,
+    mut req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let path = req.uri().path();
+    let page = req.method() == axum::http::Method::GET
+        && !path.starts_with("/api/")
+        && !path.starts_with("/pkg/")
+        && path != "/healthz";
+    if page {
+        let user = match session.get::<i64>(USER_ID_KEY).await {
+            Ok(Some(id)) => crate::accounts::service::session_user(&state.db, id)
+                .await
+                .ok()
+                .flatten(),
+            _ => None,
+        };
+        req.extensions_mut()
+            .insert(crate::accounts::model::CurrentUser(user));
+    }
+    next.run(req).await
+}

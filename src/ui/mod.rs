@@ -1,7 +1,7 @@
 //! Shared UI: the header with the account drop-down, the role guard, empty states, errors and
 //! pagination.
 
-use crate::accounts::api::{Login, Logout, current_user};
+use crate::accounts::api::{Login, Logout};
 use crate::accounts::model::SessionUser;
 use crate::domain::Role;
 use crate::error::AppError;
@@ -11,27 +11,26 @@ use leptos_router::components::Redirect;
 use leptos_router::hooks::{use_location, use_query_map};
 
 /// The signed-in user and the actions that change who it is.
-#[derive(Clone, Copy)]
+///
+/// The user is known before the page renders: on the server a middleware loads it from the
+/// session into the request, and the shell embeds it as JSON (`#pc-user`) for the browser. So
+/// guards and the header are plain branches, with nothing to wait for and nothing rendered
+/// twice. Signing in or out ends in a full page load (see `hydrate`), which keeps it current.
+#[derive(Clone)]
 pub struct Auth {
-    pub user: Resource<Result<Option<SessionUser>, AppError>>,
+    pub user: Option<SessionUser>,
     pub login: ServerAction<Login>,
     pub logout: ServerAction<Logout>,
 }
 
 impl Auth {
-    pub fn provide() -> Auth {
-        let login = ServerAction::<Login>::new();
-        let logout = ServerAction::<Logout>::new();
-        let user = Resource::new(
-            move || (login.version().get(), logout.version().get()),
-            |_| current_user(),
-        );
+    pub fn provide(user: Option<SessionUser>) -> Auth {
         let auth = Auth {
             user,
-            login,
-            logout,
+            login: ServerAction::<Login>::new(),
+            logout: ServerAction::<Logout>::new(),
         };
-        provide_context(auth);
+        provide_context(auth.clone());
         auth
     }
 }
@@ -52,24 +51,18 @@ pub fn urlencode(s: &str) -> String {
 pub fn Header() -> impl IntoView {
     let auth = expect_context::<Auth>();
     let lang = use_lang();
+    let right = match auth.user {
+        Some(user) => view! { <AccountMenu user /> }.into_any(),
+        None => view! { <a class="btn btn-primary" href="/login">{t(lang, "header.login")}</a> }
+            .into_any(),
+    };
     view! {
         <header class="topbar">
             <a class="brand" href="/">
                 <span class="brand-mark" aria-hidden="true"></span>
                 {t(lang, "brand")}
             </a>
-            <div class="topbar-right">
-                <Transition fallback=|| ()>
-                    {move || Suspend::new(async move {
-                        match auth.user.await {
-                            Ok(Some(user)) => view! { <AccountMenu user /> }.into_any(),
-                            _ => view! {
-                                <a class="btn btn-primary" href="/login">{t(lang, "header.login")}</a>
-                            }.into_any(),
-                        }
-                    })}
-                </Transition>
-            </div>
+            <div class="topbar-right">{right}</div>
         </header>
     }
 }
@@ -112,58 +105,33 @@ fn AccountMenu(user: SessionUser) -> impl IntoView {
     }
 }
 
+/// Renders `children` when the signed-in user passes `allowed`; otherwise a 403 page, or the
+/// login page for a visitor who is not signed in (coming back here afterwards).
+fn guarded(allowed: impl Fn(&SessionUser) -> bool, children: Children) -> AnyView {
+    let auth = expect_context::<Auth>();
+    match auth.user {
+        Some(u) if allowed(&u) => children().into_any(),
+        Some(_) => view! { <Forbidden /> }.into_any(),
+        None => {
+            let next = use_location().pathname.get_untracked();
+            view! { <Redirect path=format!("/login?next={}", urlencode(&next)) /> }.into_any()
+        }
+    }
+}
+
 /// Shows its children only to a signed-in user of the given role. A visitor who is not signed in
 /// is sent to the login page (and back here afterwards); anyone else gets a 403 page. The data of
 /// such pages is also refused by their server functions: this guard is for the user, not the
 /// security boundary.
 #[component]
-pub fn RequireRole(role: Role, children: ChildrenFn) -> impl IntoView {
-    let auth = expect_context::<Auth>();
-    let lang = use_lang();
-    let pathname = use_location().pathname;
-    view! {
-        <Suspense fallback=move || view! { <p class="loading">{t(lang, "common.loading")}</p> }>
-            {move || {
-                let children = children.clone();
-                Suspend::new(async move {
-                    match auth.user.await {
-                        Ok(Some(u)) if u.role == role => children().into_any(),
-                        Ok(Some(_)) => view! { <Forbidden /> }.into_any(),
-                        Ok(None) => {
-                            let next = pathname.get_untracked();
-                            view! { <Redirect path=format!("/login?next={}", urlencode(&next)) /> }.into_any()
-                        }
-                        Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
-                    }
-                })
-            }}
-        </Suspense>
-    }
+pub fn RequireRole(role: Role, children: Children) -> impl IntoView {
+    guarded(move |u| u.role == role, children)
 }
 
 /// Like [`RequireRole`] but any signed-in user passes.
 #[component]
-pub fn RequireLogin(children: ChildrenFn) -> impl IntoView {
-    let auth = expect_context::<Auth>();
-    let lang = use_lang();
-    let pathname = use_location().pathname;
-    view! {
-        <Suspense fallback=move || view! { <p class="loading">{t(lang, "common.loading")}</p> }>
-            {move || {
-                let children = children.clone();
-                Suspend::new(async move {
-                    match auth.user.await {
-                        Ok(Some(_)) => children().into_any(),
-                        Ok(None) => {
-                            let next = pathname.get_untracked();
-                            view! { <Redirect path=format!("/login?next={}", urlencode(&next)) /> }.into_any()
-                        }
-                        Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
-                    }
-                })
-            }}
-        </Suspense>
-    }
+pub fn RequireLogin(children: Children) -> impl IntoView {
+    guarded(|_| true, children)
 }
 
 /// Sets the HTTP status of the page being rendered on the server (no-op in the browser).
