@@ -127,8 +127,10 @@ fn PartyTable(target: Target, rows: Vec<FundedParty>) -> impl IntoView {
     }
 }
 
+/// 我的云经销商 (a distributor's resellers) and 客户管理 (a partner's customers): search, balances,
+/// 拨款/回收 per row.
 #[component]
-pub fn ResellersPage() -> impl IntoView {
+fn PartyListPage(target: Target) -> impl IntoView {
     let lang = use_lang();
     let query = use_query_map();
     let args = move || {
@@ -139,20 +141,36 @@ pub fn ResellersPage() -> impl IntoView {
             q(query, "page").parse::<u32>().ok(),
         )
     };
-    let list = Resource::new(args, |(l, f, to, p)| list_resellers(l, f, to, p));
+    let list = Resource::new(args, move |(login, from, to, page)| async move {
+        match target {
+            Target::Reseller => list_resellers(login, from, to, page).await,
+            Target::Customer => list_customers(login, from, to, page).await,
+        }
+    });
+    let (title, empty) = match target {
+        Target::Reseller => ("sales.resellers", "funds.no_resellers"),
+        Target::Customer => ("sales.customers", "funds.no_customers"),
+    };
     view! {
-        <h1>{t(lang, "sales.resellers")}</h1>
-        <div class="tabs" role="tablist"><span role="tab" aria-selected="true" class="tab active">{t(lang, "sales.resellers.mine")}</span></div>
+        <h1>{t(lang, title)}</h1>
+        {match target {
+            Target::Reseller => view! {
+                <div class="tabs" role="tablist"><span role="tab" aria-selected="true" class="tab active">{t(lang, "sales.resellers.mine")}</span></div>
+            }.into_any(),
+            Target::Customer => view! {
+                <p><a class="btn" href="/center/sales/customers/bulk">{t(lang, "funds.bulk")}</a></p>
+            }.into_any(),
+        }}
         <DoneBanner />
         <PartySearch />
         <Suspense fallback=move || view! { <p class="loading">{t(lang, "common.loading")}</p> }>
             {move || Suspend::new(async move {
                 match list.await {
                     Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
-                    Ok(p) if p.items.is_empty() => view! { <EmptyState title=t(lang, "funds.no_resellers") /> }.into_any(),
+                    Ok(p) if p.items.is_empty() => view! { <EmptyState title=t(lang, empty) /> }.into_any(),
                     Ok(p) => {
                         let pages = p.pages();
-                        view! { <PartyTable target=Target::Reseller rows=p.items /> <Pagination number=p.number pages total=p.total /> }.into_any()
+                        view! { <PartyTable target rows=p.items /> <Pagination number=p.number pages total=p.total /> }.into_any()
                     }
                 }
             })}
@@ -161,36 +179,13 @@ pub fn ResellersPage() -> impl IntoView {
 }
 
 #[component]
+pub fn ResellersPage() -> impl IntoView {
+    view! { <PartyListPage target=Target::Reseller /> }
+}
+
+#[component]
 pub fn CustomersPage() -> impl IntoView {
-    let lang = use_lang();
-    let query = use_query_map();
-    let args = move || {
-        (
-            q(query, "login"),
-            q(query, "from"),
-            q(query, "to"),
-            q(query, "page").parse::<u32>().ok(),
-        )
-    };
-    let list = Resource::new(args, |(l, f, to, p)| list_customers(l, f, to, p));
-    view! {
-        <h1>{t(lang, "sales.customers")}</h1>
-        <p><a class="btn" href="/center/sales/customers/bulk">{t(lang, "funds.bulk")}</a></p>
-        <DoneBanner />
-        <PartySearch />
-        <Suspense fallback=move || view! { <p class="loading">{t(lang, "common.loading")}</p> }>
-            {move || Suspend::new(async move {
-                match list.await {
-                    Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
-                    Ok(p) if p.items.is_empty() => view! { <EmptyState title=t(lang, "funds.no_customers") /> }.into_any(),
-                    Ok(p) => {
-                        let pages = p.pages();
-                        view! { <PartyTable target=Target::Customer rows=p.items /> <Pagination number=p.number pages total=p.total /> }.into_any()
-                    }
-                }
-            })}
-        </Suspense>
-    }
+    view! { <PartyListPage target=Target::Customer /> }
 }
 
 /// 拨款 / 回收: enter the amount, see the balances before and after, confirm (是否确定调整).
