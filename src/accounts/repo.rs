@@ -326,14 +326,3 @@ pub async fn list_partners(
         .collect();
     Ok((items, total))
 }
-
-/// Audit entries whose action starts with the prefix, newest first (for tests and the operator).
-pub async fn audit_actions(
-    pool: &AnyPool,
-    limit: i64,
-) -> Result<Vec<(String, String, String)>, sqlx::Error> {
-    sqlx::query_as("SELECT actor, action, target FROM audit_log ORDER BY id DESC LIMIT $1")
-        .bind(limit)
-        .fetch_all(pool)
-        .await
-}

@@ -24,35 +24,31 @@ impl Owner {
     }
 }
 
+/// For a partner or customer: its `owner` value, the column naming it in `fund_accounts`, and its
+/// id. `None` for the external account. (Both strings are constants, safe to format into SQL.)
+fn owned(owner: Owner) -> Option<(&'static str, &'static str, i64)> {
+    match owner {
+        Owner::External => None,
+        Owner::Partner(id) => Some(("partner", "partner_id", id)),
+        Owner::Customer(id) => Some(("customer", "customer_id", id)),
+    }
+}
+
 /// The account id of an owner, creating the account (balance 0) on first use.
 pub async fn account_id(conn: &mut AnyConnection, owner: Owner) -> Result<i64, sqlx::Error> {
-    match owner {
-        Owner::External => {
-            sqlx::query_scalar("SELECT id FROM fund_accounts WHERE owner = 'external'")
-                .fetch_one(&mut *conn)
-                .await
-        }
-        Owner::Partner(id) => {
-            sqlx::query("INSERT INTO fund_accounts (owner, partner_id) VALUES ('partner', $1) ON CONFLICT (partner_id) DO NOTHING")
-                .bind(id)
-                .execute(&mut *conn)
-                .await?;
-            sqlx::query_scalar("SELECT id FROM fund_accounts WHERE partner_id = $1")
-                .bind(id)
-                .fetch_one(&mut *conn)
-                .await
-        }
-        Owner::Customer(id) => {
-            sqlx::query("INSERT INTO fund_accounts (owner, customer_id) VALUES ('customer', $1) ON CONFLICT (customer_id) DO NOTHING")
-                .bind(id)
-                .execute(&mut *conn)
-                .await?;
-            sqlx::query_scalar("SELECT id FROM fund_accounts WHERE customer_id = $1")
-                .bind(id)
-                .fetch_one(&mut *conn)
-                .await
-        }
-    }
+    let Some((kind, column, id)) = owned(owner) else {
+        return sqlx::query_scalar("SELECT id FROM fund_accounts WHERE owner = 'external'")
+            .fetch_one(&mut *conn)
+            .await;
+    };
+    sqlx::query(&format!("INSERT INTO fund_accounts (owner, {column}) VALUES ('{kind}', $1) ON CONFLICT ({column}) DO NOTHING"))
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query_scalar(&format!("SELECT id FROM fund_accounts WHERE {column} = $1"))
+        .bind(id)
+        .fetch_one(&mut *conn)
+        .await
 }
 
 fn money(fen: i64) -> Money {
@@ -64,10 +60,8 @@ pub async fn balances<'e>(
     ex: impl Executor<'e, Database = Any>,
     owner: Owner,
 ) -> Result<Balances, sqlx::Error> {
-    let (column, id) = match owner {
-        Owner::External => return Ok(Balances::ZERO),
-        Owner::Partner(id) => ("partner_id", id),
-        Owner::Customer(id) => ("customer_id", id),
+    let Some((_, column, id)) = owned(owner) else {
+        return Ok(Balances::ZERO);
     };
     let row: Option<(i64, i64, i64)> = sqlx::query_as(&format!(
         "SELECT balance_fen, designated_fen, credit_fen FROM fund_accounts WHERE {column} = $1"
@@ -373,21 +367,14 @@ pub async fn adjust_records(
     f: &RecordFilter<'_>,
 ) -> Result<(Vec<AdjustRecord>, i64), sqlx::Error> {
     let mut conn = pool.acquire().await?;
-    let account = match owner {
-        Owner::External => return Ok((vec![], 0)),
-        Owner::Partner(id) => {
-            sqlx::query_scalar::<_, i64>("SELECT id FROM fund_accounts WHERE partner_id = $1")
-                .bind(id)
-                .fetch_optional(&mut *conn)
-                .await?
-        }
-        Owner::Customer(id) => {
-            sqlx::query_scalar::<_, i64>("SELECT id FROM fund_accounts WHERE customer_id = $1")
-                .bind(id)
-                .fetch_optional(&mut *conn)
-                .await?
-        }
+    let Some((_, column, id)) = owned(owner) else {
+        return Ok((vec![], 0));
     };
+    let account: Option<i64> =
+        sqlx::query_scalar(&format!("SELECT id FROM fund_accounts WHERE {column} = $1"))
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?;
     let Some(account) = account else {
         return Ok((vec![], 0));
     };
@@ -438,18 +425,4 @@ pub async fn adjust_records(
         })
         .collect();
     Ok((items, total))
-}
-
-/// The ledger's own totals, for invariant checks: (Σ non-external balances, −external balance,
-/// Σ of all entries per account that disagree with the stored balance).
-pub async fn audit_totals(pool: &AnyPool) -> Result<(i64, i64, i64), sqlx::Error> {
-    sqlx::query_as(
-        "SELECT \
-           CAST(COALESCE((SELECT SUM(balance_fen) FROM fund_accounts WHERE owner <> 'external'), 0) AS BIGINT), \
-           CAST(COALESCE((SELECT -SUM(balance_fen) FROM fund_accounts WHERE owner = 'external'), 0) AS BIGINT), \
-           (SELECT COUNT(*) FROM fund_accounts a WHERE a.balance_fen <> \
-               CAST(COALESCE((SELECT SUM(e.amount_fen) FROM fund_entries e WHERE e.account_id = a.id), 0) AS BIGINT))",
-    )
-    .fetch_one(pool)
-    .await
 }

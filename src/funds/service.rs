@@ -611,10 +611,3 @@ pub async fn records(
         total,
     })
 }
-
-/// Σ partner and customer balances, Σ operator funding, and the number of accounts whose entries
-/// do not replay to their balance. The ledger is sound when the first two agree and the third
-/// is zero.
-pub async fn audit_totals(db: &Db) -> Result<(i64, i64, i64), AppError> {
-    Ok(repo::audit_totals(&db.pool).await?)
-}

@@ -33,8 +33,16 @@ pub async fn client_ip() -> String {
     }
 }
 
-/// The signed-in user, if any.
+/// The signed-in user, if any. During server rendering the `load_user` middleware has already
+/// read it for this request; only server-function calls over HTTP read it here.
 pub async fn current_user() -> Result<Option<SessionUser>, AppError> {
+    if let Some(loaded) = use_context::<axum::http::request::Parts>().and_then(|p| {
+        p.extensions
+            .get::<crate::accounts::model::CurrentUser>()
+            .cloned()
+    }) {
+        return Ok(loaded.0);
+    }
     let session = session().await?;
     let Some(id) = session.get::<i64>(USER_ID_KEY).await? else {
         return Ok(None);
