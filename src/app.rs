@@ -1,14 +1,15 @@
 //! The HTML shell and the route table.
 
 use crate::accounts::pages::{CustomerHome, Landing, LoginPage, OperatorHome};
-use crate::center::pages::{
-    CapabilityPage, CenterHome, CenterShell, MessagesPage, OrgPage, PlansPage,
-};
+use crate::center::pages::{CapabilityPage, CenterHome, CenterShell, MessagesPage, OrgPage};
 use crate::funds::pages::{
     AdjustPage, BulkAllocatePage, CustomerBilling, CustomersPage, FundsPage, ResellersPage,
     SalesOverview, SalesShell,
 };
 use crate::i18n::{Lang, t};
+use crate::plans::pages::{
+    ApplicationsPage, ApplyPage, JoinedPage, OperatorPlans, PlanCatalogue, PlansShell, VerifyPage,
+};
 use crate::ui::{Auth, Header, NotFound};
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
@@ -125,7 +126,12 @@ pub fn App() -> impl IntoView {
                             <Route path=path!("funds") view=FundsPage />
                             <Route path=path!(":target/:id/:direction") view=AdjustPage />
                         </ParentRoute>
-                        <Route path=path!("plans") view=PlansPage />
+                        <ParentRoute path=path!("plans") view=PlansShell>
+                            <Route path=path!("") view=PlanCatalogue />
+                            <Route path=path!("apply/:plan") view=ApplyPage />
+                            <Route path=path!("joined") view=JoinedPage />
+                            <Route path=path!("applications") view=ApplicationsPage />
+                        </ParentRoute>
                         <Route path=path!("capability") view=CapabilityPage />
                         <Route path=path!("org") view=OrgPage />
                     </ParentRoute>
@@ -133,6 +139,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/customer") view=CustomerHome ssr=SsrMode::Async />
                     <Route path=path!("/customer/billing") view=CustomerBilling ssr=SsrMode::Async />
                     <Route path=path!("/operator") view=OperatorHome ssr=SsrMode::Async />
+                    <Route path=path!("/operator/plans") view=OperatorPlans ssr=SsrMode::Async />
+                    <Route path=path!("/verify") view=VerifyPage ssr=SsrMode::Async />
+                    <Route path=path!("/verify/:number") view=VerifyPage ssr=SsrMode::Async />
                 </Routes>
             </main>
         </Router>

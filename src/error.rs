@@ -32,6 +32,10 @@ pub enum AppError {
     /// The database was too busy to finish in time; nothing was changed.
     #[error("busy, try again")]
     Busy,
+    /// A part of the service is not set up on this server (e.g. no certificate font); the key
+    /// names the message.
+    #[error("unavailable: {0}")]
+    Unavailable(String),
     /// The browser could not reach the server.
     #[error("network error")]
     Network,
@@ -74,6 +78,7 @@ impl<'de> Deserialize<'de> for AppError {
             "too_many_attempts" => AppError::TooManyAttempts,
             "cross_origin" => AppError::CrossOrigin,
             "busy" => AppError::Busy,
+            "unavailable" => AppError::Unavailable(w.key),
             "network" => AppError::Network,
             _ => AppError::Internal,
         })
@@ -93,6 +98,7 @@ impl AppError {
             AppError::TooManyAttempts => "too_many_attempts",
             AppError::CrossOrigin => "cross_origin",
             AppError::Busy => "busy",
+            AppError::Unavailable(_) => "unavailable",
             AppError::Network => "network",
             AppError::Internal => "internal",
         }
@@ -109,7 +115,7 @@ impl AppError {
     /// The i18n key of the message shown to the user.
     pub fn key(&self) -> &str {
         match self {
-            AppError::Invalid(k) | AppError::Conflict(k) => k,
+            AppError::Invalid(k) | AppError::Conflict(k) | AppError::Unavailable(k) => k,
             AppError::BadRequest => "error.bad_request",
             AppError::Unauthenticated => "error.unauthenticated",
             AppError::Forbidden => "error.forbidden",
@@ -144,6 +150,7 @@ impl AppError {
                 | "error.funds.distributor_only" => "CBC.0151",
                 _ => "CBC.0153",
             },
+            AppError::Unavailable(_) => "CBC.0998",
             AppError::Network | AppError::Internal => "CBC.0999",
         }
     }
@@ -157,7 +164,7 @@ impl AppError {
             AppError::NotFound => 404,
             AppError::Conflict(_) => 409,
             AppError::TooManyAttempts => 429,
-            AppError::Busy | AppError::Network => 503,
+            AppError::Busy | AppError::Unavailable(_) | AppError::Network => 503,
             AppError::Internal => 500,
         }
     }

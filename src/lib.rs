@@ -10,6 +10,7 @@ pub mod domain;
 pub mod error;
 pub mod funds;
 pub mod i18n;
+pub mod plans;
 pub mod ui;
 
 #[cfg(feature = "ssr")]

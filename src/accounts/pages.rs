@@ -77,6 +77,7 @@ pub fn OperatorHome() -> impl IntoView {
         <RequireRole role=Role::Operator>
             <section class="panel">
                 <h1>{t(lang, "operator.title")}</h1>
+                <p><a class="btn" href="/operator/plans">{t(lang, "operator.plans")}</a></p>
                 <h2>{t(lang, "operator.partners")}</h2>
                 <PartnerTable />
             </section>

@@ -54,15 +54,6 @@ pub fn CenterHome() -> impl IntoView {
 }
 
 #[component]
-pub fn PlansPage() -> impl IntoView {
-    let lang = use_lang();
-    view! {
-        <h1>{t(lang, "nav.plans")}</h1>
-        <EmptyState title=t(lang, "plans.empty") hint=t(lang, "plans.hint") />
-    }
-}
-
-#[component]
 pub fn CapabilityPage() -> impl IntoView {
     let lang = use_lang();
     view! {

@@ -327,16 +327,7 @@ pub async fn records_csv(
 ) -> Result<axum::response::Response, AppError> {
     use crate::domain::{PageRequest, Role, format_time};
     use axum::response::IntoResponse;
-    let uid = session
-        .get::<i64>(crate::server::session::USER_ID_KEY)
-        .await?
-        .ok_or(AppError::Unauthenticated)?;
-    let user = crate::accounts::service::session_user(&state.db, uid)
-        .await?
-        .ok_or(AppError::Unauthenticated)?;
-    if user.role != Role::Partner {
-        return Err(AppError::Forbidden);
-    }
+    let user = crate::server::session::require_user(&state.db, &session, Role::Partner).await?;
     let get = |k: &str| q.get(k).map(String::as_str).unwrap_or("");
     let search = record_search(get("operation"), get("trans_id"), get("from"), get("to"))?;
     let page = PageRequest {

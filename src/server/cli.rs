@@ -53,6 +53,10 @@ struct ServeArgs {
     /// Enable the in-memory comparison route used by scripts/bench.
     #[arg(long)]
     bench_routes: bool,
+    /// The address users reach the site at, e.g. https://partners.example.com (default: the
+    /// listening address). Used in certificates' verification links and in emails.
+    #[arg(long, env = "PC_PUBLIC_URL")]
+    public_url: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -275,19 +279,25 @@ async fn serve(args: ServeArgs) -> Result<(), CliError> {
     let addr = args
         .addr
         .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 3000)));
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| CliError(format!("cannot listen on {addr}: {e}")))?;
+    let local = listener.local_addr().map_err(|e| CliError(e.to_string()))?;
+    let public_url = args
+        .public_url
+        .filter(|u| !u.trim().is_empty())
+        .map(|u| u.trim().trim_end_matches('/').to_string())
+        .unwrap_or_else(|| format!("http://{local}"));
     let config = Config {
         database_url: Config::database_url_from_env(),
         addr,
         secure_cookies: args.secure_cookies,
         bench_routes: args.bench_routes,
         site_root: Config::site_root_from_env(),
+        public_url,
     };
     let (app, state) = super::router::build(config).await?;
     accounts::warm_up();
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await
-        .map_err(|e| CliError(format!("cannot listen on {addr}: {e}")))?;
-    let local = listener.local_addr().map_err(|e| CliError(e.to_string()))?;
     {
         // The address goes to stdout so scripts (and the tests) can find a port-0 server.
         let mut out = std::io::stdout().lock();

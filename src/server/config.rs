@@ -15,6 +15,9 @@ pub struct Config {
     pub bench_routes: bool,
     /// Where the built site (`pkg/`, `public/` files) lives.
     pub site_root: String,
+    /// The address users reach the site at (no trailing slash), for links that leave the
+    /// browser: the verification URL printed on certificates, links in emails.
+    pub public_url: String,
 }
 
 impl Config {

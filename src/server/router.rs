@@ -40,6 +40,7 @@ pub async fn build(config: Config) -> Result<(Router, AppState), String> {
         leptos_options: leptos_options.clone(),
         config: Arc::new(config),
         bench_body: Arc::default(),
+        cert_font: crate::plans::pdf::CertFont::load(),
     };
     Ok((router(state.clone()), state))
 }
@@ -72,6 +73,10 @@ fn router(state: AppState) -> Router {
         .route(
             "/center/sales/funds/records.csv",
             get(crate::funds::api::records_csv),
+        )
+        .route(
+            "/center/certificates/{number}/pdf",
+            get(crate::plans::api::download),
         );
     if config.bench_routes {
         app = app.route("/__bench/static", get(bench_get).put(bench_put));

@@ -150,8 +150,17 @@ pub async fn seed_demo(db: &Db) -> Result<Value, AppError> {
         )
         .await?;
     }
+    // The distributor has joined its distribution plan, so the demo shows a certificate.
+    let certificate = crate::plans::service::grant(
+        db,
+        distributor,
+        crate::plans::model::Plan::DistributionTier1,
+        "seed-demo",
+    )
+    .await?;
     Ok(json!({
         "seeded": true,
+        "certificate": certificate,
         "password": DEMO_PASSWORD,
         "partners": {"distributor": distributor, "reseller": reseller, "provider": provider, "newcomer": newcomer},
         "logins": ["distributor", "reseller", "provider", "newcomer", "customer-resale", "customer-consult", "customer-reseller", "operator"],

@@ -138,3 +138,23 @@ pub async fn load_user(
     }
     next.run(req).await
 }
+
+/// For plain handlers (downloads): the signed-in user, who must have the given role.
+pub async fn require_user(
+    db: &super::db::Db,
+    session: &tower_sessions::Session,
+    role: crate::domain::Role,
+) -> Result<crate::accounts::model::SessionUser, crate::error::AppError> {
+    use crate::error::AppError;
+    let id = session
+        .get::<i64>(USER_ID_KEY)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    let user = crate::accounts::service::session_user(db, id)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    if user.role != role {
+        return Err(AppError::Forbidden);
+    }
+    Ok(user)
+}

@@ -13,6 +13,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// Bytes served by the benchmark comparison route (only with `--bench-routes`).
     pub bench_body: Arc<std::sync::RwLock<axum::body::Bytes>>,
+    /// The CJK font certificates are drawn with; `None` when the server has none.
+    pub cert_font: Option<crate::plans::pdf::CertFont>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

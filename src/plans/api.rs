@@ -1,0 +1,176 @@
+//! Server functions of the plans domain, and the certificate download.
+
+use super::model::{ApplicationView, Certificate, PlanCard, ReviewItem};
+use crate::domain::Page;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+fn parse_plan(code: &str) -> Result<super::model::Plan, AppError> {
+    super::model::Plan::parse(code).ok_or(AppError::NotFound)
+}
+
+/// The catalogue with this partner's standing in each plan.
+#[server(prefix = "/api", endpoint = "plans/catalogue")]
+pub async fn catalogue() -> Result<Vec<PlanCard>, AppError> {
+    use crate::domain::Role;
+    use crate::server::ctx;
+    let user = ctx::require(Role::Partner).await?;
+    super::service::catalogue(&ctx::state()?.db, &user).await
+}
+
+/// 申请加入: submits an application to join a plan.
+#[server(prefix = "/api", endpoint = "plans/apply")]
+pub async fn apply(
+    plan: String,
+    contact_name: String,
+    contact_phone: String,
+    statement: String,
+) -> Result<i64, AppError> {
+    use crate::domain::Role;
+    use crate::server::ctx;
+    let user = ctx::require(Role::Partner).await?;
+    let plan = parse_plan(&plan)?;
+    let form = super::model::ApplicationForm::parse(&contact_name, &contact_phone, &statement)
+        .map_err(AppError::invalid)?;
+    let ip = ctx::client_ip().await;
+    let actor = super::service::Actor {
+        user: &user,
+        ip: &ip,
+    };
+    let id = super::service::apply(&ctx::state()?.db, &actor, plan, &form).await?;
+    leptos_axum::redirect(&format!(
+        "/center/plans/applications?applied={}",
+        plan.code()
+    ));
+    Ok(id)
+}
+
+#[server(prefix = "/api", endpoint = "plans/applications")]
+pub async fn my_applications() -> Result<Vec<ApplicationView>, AppError> {
+    use crate::domain::Role;
+    use crate::server::ctx;
+    let user = ctx::require(Role::Partner).await?;
+    super::service::my_applications(&ctx::state()?.db, &user).await
+}
+
+/// 已加入伙伴计划.
+#[server(prefix = "/api", endpoint = "plans/joined")]
+pub async fn joined() -> Result<Vec<Certificate>, AppError> {
+    use crate::domain::Role;
+    use crate::server::ctx;
+    let user = ctx::require(Role::Partner).await?;
+    super::service::joined(&ctx::state()?.db, &user).await
+}
+
+/// The public verification of a certificate number (no sign-in). `None`: no such certificate.
+#[server(prefix = "/api", endpoint = "certificates/verify")]
+pub async fn verify(number: String) -> Result<Option<Certificate>, AppError> {
+    use crate::server::ctx;
+    super::service::verify(&ctx::state()?.db, &number).await
+}
+
+/// Operator: applications to review, by state (`pending`, `approved`, `rejected`, or all).
+#[server(prefix = "/api", endpoint = "operator/plan-applications")]
+pub async fn review_list(state: String, page: Option<u32>) -> Result<Page<ReviewItem>, AppError> {
+    use crate::domain::{PageRequest, Role};
+    use crate::server::ctx;
+    ctx::require(Role::Operator).await?;
+    let state = match state.as_str() {
+        "" | "all" => None,
+        s => Some(
+            super::model::ApplicationState::parse(s)
+                .ok_or_else(|| AppError::invalid("error.plans.state"))?,
+        ),
+    };
+    super::service::review_list(&ctx::state()?.db, state, PageRequest::new(page, None)).await
+}
+
+/// Operator: approve an application; the partner joins and gets its certificate.
+#[server(prefix = "/api", endpoint = "operator/plan-approve")]
+pub async fn approve(id: i64) -> Result<String, AppError> {
+    use crate::domain::Role;
+    use crate::server::ctx;
+    let user = ctx::require(Role::Operator).await?;
+    let ip = ctx::client_ip().await;
+    let actor = super::service::Actor {
+        user: &user,
+        ip: &ip,
+    };
+    let number = super::service::approve(&ctx::state()?.db, &actor, id).await?;
+    leptos_axum::redirect(&format!("/operator/plans?approved={number}"));
+    Ok(number)
+}
+
+/// Operator: reject an application with a reason.
+#[server(prefix = "/api", endpoint = "operator/plan-reject")]
+pub async fn reject(id: i64, reason: String) -> Result<(), AppError> {
+    use crate::domain::Role;
+    use crate::server::ctx;
+    let user = ctx::require(Role::Operator).await?;
+    let reason = super::model::Reason::parse(&reason).map_err(AppError::invalid)?;
+    let ip = ctx::client_ip().await;
+    let actor = super::service::Actor {
+        user: &user,
+        ip: &ip,
+    };
+    super::service::reject(&ctx::state()?.db, &actor, id, &reason).await?;
+    leptos_axum::redirect(&format!("/operator/plans?rejected={id}"));
+    Ok(())
+}
+
+/// Operator: revoke a certificate with a reason.
+#[server(prefix = "/api", endpoint = "operator/certificate-revoke")]
+pub async fn revoke(number: String, reason: String) -> Result<(), AppError> {
+    use crate::domain::Role;
+    use crate::server::ctx;
+    let user = ctx::require(Role::Operator).await?;
+    let number = super::model::CertificateNumber::parse(&number).ok_or(AppError::NotFound)?;
+    let reason = super::model::Reason::parse(&reason).map_err(AppError::invalid)?;
+    let ip = ctx::client_ip().await;
+    let actor = super::service::Actor {
+        user: &user,
+        ip: &ip,
+    };
+    super::service::revoke(&ctx::state()?.db, &actor, &number, &reason).await?;
+    leptos_axum::redirect(&format!("/operator/plans?revoked={}", number.as_str()));
+    Ok(())
+}
+
+/// `GET /center/certificates/{number}/pdf`: the signed-in partner's own certificate as a PDF.
+/// Another partner's number answers 404 like an unknown one.
+#[cfg(feature = "ssr")]
+pub async fn download(
+    axum::extract::State(state): axum::extract::State<crate::server::state::AppState>,
+    session: tower_sessions::Session,
+    axum::extract::Path(number): axum::extract::Path<String>,
+) -> Result<axum::response::Response, AppError> {
+    use crate::domain::Role;
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    let user = crate::server::session::require_user(&state.db, &session, Role::Partner).await?;
+    let cert = super::service::own_certificate(&state.db, &user, &number).await?;
+    let font = state
+        .cert_font
+        .clone()
+        .ok_or_else(|| AppError::Unavailable("error.cert.font".into()))?;
+    let url = format!("{}/verify/{}", state.config.public_url, cert.number);
+    let number = cert.number.clone();
+    // Rendering and font subsetting are CPU work: keep them off the async workers.
+    let pdf = tokio::task::spawn_blocking(move || super::pdf::render(&font, &cert, &url))
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "certificate task");
+            AppError::Internal
+        })??;
+    let disposition = format!("attachment; filename=\"certificate-{number}.pdf\"");
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_string()),
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::CACHE_CONTROL, "private, no-store".to_string()),
+        ],
+        pdf,
+    )
+        .into_response())
+}

@@ -1,0 +1,251 @@
+//! SQL of the plans domain: applications and certificates.
+
+use super::model::ApplicationForm;
+use sqlx::{Any, AnyConnection, Executor, FromRow};
+
+#[derive(FromRow)]
+pub struct ApplicationRow {
+    pub id: i64,
+    pub partner_id: i64,
+    pub partner_name: String,
+    pub plan: String,
+    pub state: String,
+    pub contact_name: String,
+    pub contact_phone: String,
+    pub statement: String,
+    pub reason: Option<String>,
+    pub submitted_at: i64,
+    pub decided_at: Option<i64>,
+}
+
+const APPLICATION_COLUMNS: &str = "a.id, a.partner_id, p.name AS partner_name, a.plan, a.state, \
+     a.contact_name, a.contact_phone, a.statement, a.reason, a.submitted_at, a.decided_at";
+
+#[derive(FromRow)]
+pub struct CertificateRow {
+    pub id: i64,
+    pub number: String,
+    pub partner_id: i64,
+    pub partner_name: String,
+    pub subject_kind: String,
+    pub subject: String,
+    pub issued_at: i64,
+    pub expires_at: i64,
+    pub revoked_at: Option<i64>,
+    pub revoke_reason: Option<String>,
+}
+
+const CERTIFICATE_COLUMNS: &str = "id, number, partner_id, partner_name, subject_kind, subject, \
+     issued_at, expires_at, revoked_at, revoke_reason";
+
+pub async fn insert_application(
+    conn: &mut AnyConnection,
+    partner: i64,
+    plan: &str,
+    form: &ApplicationForm,
+    now: i64,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO plan_applications \
+             (partner_id, plan, state, contact_name, contact_phone, statement, submitted_at) \
+         VALUES ($1, $2, 'pending', $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(partner)
+    .bind(plan)
+    .bind(&form.contact_name)
+    .bind(&form.contact_phone)
+    .bind(&form.statement)
+    .bind(now)
+    .fetch_one(conn)
+    .await
+}
+
+/// The partner's applications, newest first.
+pub async fn applications_of<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    partner: i64,
+) -> Result<Vec<ApplicationRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {APPLICATION_COLUMNS} FROM plan_applications a JOIN partners p ON p.id = a.partner_id \
+         WHERE a.partner_id = $1 ORDER BY a.submitted_at DESC, a.id DESC"
+    ))
+    .bind(partner)
+    .fetch_all(ex)
+    .await
+}
+
+pub async fn application<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    id: i64,
+) -> Result<Option<ApplicationRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {APPLICATION_COLUMNS} FROM plan_applications a JOIN partners p ON p.id = a.partner_id \
+         WHERE a.id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(ex)
+    .await
+}
+
+/// Applications in a state (all states when `None`), oldest first, for the operator.
+pub async fn applications_in<'e, E>(
+    ex: E,
+    state: Option<&str>,
+    offset: i64,
+    limit: i64,
+) -> Result<(Vec<ApplicationRow>, i64), sqlx::Error>
+where
+    E: Executor<'e, Database = Any> + Copy,
+{
+    let state = state.unwrap_or("");
+    let total: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM plan_applications WHERE ($1 = '' OR state = $1)")
+            .bind(state)
+            .fetch_one(ex)
+            .await?;
+    let rows = sqlx::query_as(&format!(
+        "SELECT {APPLICATION_COLUMNS} FROM plan_applications a JOIN partners p ON p.id = a.partner_id \
+         WHERE ($1 = '' OR a.state = $1) ORDER BY a.submitted_at, a.id LIMIT $2 OFFSET $3"
+    ))
+    .bind(state)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(ex)
+    .await?;
+    Ok((rows, total))
+}
+
+/// Moves a pending application to its decision. `false` when it was no longer pending (another
+/// operator decided first): the conditional update is the guard against deciding twice.
+pub async fn decide(
+    conn: &mut AnyConnection,
+    id: i64,
+    state: &str,
+    reason: Option<&str>,
+    operator: i64,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE plan_applications SET state = $1, reason = $2, decided_at = $3, decided_by = $4 \
+         WHERE id = $5 AND state = 'pending'",
+    )
+    .bind(state)
+    .bind(reason)
+    .bind(now)
+    .bind(operator)
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub struct NewCertificate<'a> {
+    pub number: &'a str,
+    pub partner: i64,
+    pub partner_name: &'a str,
+    pub subject_kind: &'a str,
+    pub subject: &'a str,
+    pub application: Option<i64>,
+    pub issued_at: i64,
+    pub expires_at: i64,
+}
+
+pub async fn insert_certificate(
+    conn: &mut AnyConnection,
+    c: &NewCertificate<'_>,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO certificates (number, partner_id, partner_name, subject_kind, subject, \
+             application_id, issued_at, expires_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+    )
+    .bind(c.number)
+    .bind(c.partner)
+    .bind(c.partner_name)
+    .bind(c.subject_kind)
+    .bind(c.subject)
+    .bind(c.application)
+    .bind(c.issued_at)
+    .bind(c.expires_at)
+    .fetch_one(conn)
+    .await
+}
+
+/// The partner's certificates for a subject kind, newest first.
+pub async fn certificates_of<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    partner: i64,
+    subject_kind: &str,
+) -> Result<Vec<CertificateRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {CERTIFICATE_COLUMNS} FROM certificates WHERE partner_id = $1 AND subject_kind = $2 \
+         ORDER BY issued_at DESC, id DESC"
+    ))
+    .bind(partner)
+    .bind(subject_kind)
+    .fetch_all(ex)
+    .await
+}
+
+/// Whether the partner holds a certificate for the subject that is in force at `now`.
+pub async fn holds_valid<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    partner: i64,
+    subject_kind: &str,
+    subject: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM certificates WHERE partner_id = $1 AND subject_kind = $2 \
+         AND subject = $3 AND revoked_at IS NULL AND expires_at > $4",
+    )
+    .bind(partner)
+    .bind(subject_kind)
+    .bind(subject)
+    .bind(now)
+    .fetch_one(ex)
+    .await?;
+    Ok(n > 0)
+}
+
+pub async fn certificate<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    number: &str,
+) -> Result<Option<CertificateRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {CERTIFICATE_COLUMNS} FROM certificates WHERE number = $1"
+    ))
+    .bind(number)
+    .fetch_optional(ex)
+    .await
+}
+
+/// Revokes a certificate that is not revoked yet; `false` if there was none to revoke.
+pub async fn revoke(
+    conn: &mut AnyConnection,
+    number: &str,
+    reason: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE certificates SET revoked_at = $1, revoke_reason = $2 \
+         WHERE number = $3 AND revoked_at IS NULL",
+    )
+    .bind(now)
+    .bind(reason)
+    .bind(number)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The partner's name (for the certificate) and kind and onboarding state (for eligibility).
+pub async fn partner_profile<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    partner: i64,
+) -> Result<Option<(String, String, String)>, sqlx::Error> {
+    sqlx::query_as("SELECT name, kind, hcpn_state FROM partners WHERE id = $1")
+        .bind(partner)
+        .fetch_optional(ex)
+        .await
+}

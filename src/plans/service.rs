@@ -1,0 +1,377 @@
+//! Plan applications, their review, and certificates: each write in one transaction with its
+//! audit entry.
+
+use super::model::{
+    ApplicationForm, ApplicationState, ApplicationView, Certificate, CertificateNumber,
+    CertificateState, Plan, PlanCard, Reason, ReviewItem, Standing, VALIDITY_DAYS,
+};
+use super::repo::{self, ApplicationRow, CertificateRow, NewCertificate};
+use crate::accounts::model::SessionUser;
+use crate::accounts::repo::{AuditEntry, audit};
+use crate::domain::{HcpnState, Page, PageRequest, PartnerKind};
+use crate::error::AppError;
+use crate::server::db::{Db, is_unique_violation, now_ms};
+use sqlx::AnyConnection;
+
+const DAY_MS: i64 = 86_400_000;
+
+/// Who acts, for the audit trail.
+pub struct Actor<'a> {
+    pub user: &'a SessionUser,
+    pub ip: &'a str,
+}
+
+impl Actor<'_> {
+    async fn audit(
+        &self,
+        conn: &mut AnyConnection,
+        action: &str,
+        target: &str,
+        detail: &str,
+        now: i64,
+    ) -> Result<(), sqlx::Error> {
+        let entry = AuditEntry {
+            actor_user_id: Some(self.user.id),
+            actor: &self.user.login,
+            action,
+            target,
+            ip: self.ip,
+            detail,
+        };
+        audit(conn, entry, now).await
+    }
+}
+
+fn partner_of(user: &SessionUser) -> Result<&crate::accounts::model::PartnerSummary, AppError> {
+    user.partner.as_ref().ok_or(AppError::Forbidden)
+}
+
+fn certificate(row: CertificateRow, now: i64) -> Certificate {
+    Certificate {
+        state: CertificateState::at(now, row.expires_at, row.revoked_at.is_some()),
+        number: row.number,
+        partner_name: row.partner_name,
+        subject_kind: row.subject_kind,
+        subject: row.subject,
+        issued_at: row.issued_at,
+        expires_at: row.expires_at,
+        revoked_at: row.revoked_at,
+        revoke_reason: row.revoke_reason,
+    }
+}
+
+fn view(row: ApplicationRow) -> Option<ApplicationView> {
+    Some(ApplicationView {
+        id: row.id,
+        plan: Plan::parse(&row.plan)?,
+        state: ApplicationState::parse(&row.state)?,
+        reason: row.reason,
+        submitted_at: row.submitted_at,
+        decided_at: row.decided_at,
+    })
+}
+
+/// The catalogue as one partner sees it: for each plan whether it may apply, waits, was
+/// rejected (and why) or has joined.
+pub async fn catalogue(db: &Db, user: &SessionUser) -> Result<Vec<PlanCard>, AppError> {
+    let partner = partner_of(user)?;
+    let now = now_ms();
+    let apps = repo::applications_of(&db.pool, partner.id).await?;
+    let certs = repo::certificates_of(&db.pool, partner.id, "plan").await?;
+    Ok(Plan::ALL
+        .into_iter()
+        .map(|plan| {
+            let joined = certs
+                .iter()
+                .filter(|c| c.subject == plan.code())
+                .filter(|c| {
+                    CertificateState::at(now, c.expires_at, c.revoked_at.is_some())
+                        == CertificateState::Valid
+                })
+                .map(|c| c.expires_at)
+                .max();
+            // Newest first, so the first one is the latest decision.
+            let last = apps.iter().find(|a| a.plan == plan.code());
+            let standing = if let Some(until) = joined {
+                Standing::Joined { until }
+            } else if last.is_some_and(|a| a.state == "pending") {
+                Standing::Pending
+            } else if let Err(key) = plan.eligibility(partner.kind, partner.hcpn) {
+                Standing::NotEligible(key.to_string())
+            } else if let Some(a) = last.filter(|a| a.state == "rejected") {
+                Standing::Rejected {
+                    reason: a.reason.clone().unwrap_or_default(),
+                }
+            } else {
+                Standing::Open
+            };
+            PlanCard { plan, standing }
+        })
+        .collect())
+}
+
+/// Submits an application. Refused when the partner may not join the plan, already waits for a
+/// decision on it, or has joined it.
+#[tracing::instrument(skip(db, actor, form), fields(user = actor.user.id))]
+pub async fn apply(
+    db: &Db,
+    actor: &Actor<'_>,
+    plan: Plan,
+    form: &ApplicationForm,
+) -> Result<i64, AppError> {
+    let partner = partner_of(actor.user)?;
+    let mut tx = db.begin_write().await?;
+    // Kind and onboarding state are read again inside the transaction, not from the session.
+    let (_, kind, hcpn) = repo::partner_profile(&mut *tx, partner.id)
+        .await?
+        .ok_or(AppError::Forbidden)?;
+    let kind = PartnerKind::parse(&kind).ok_or(AppError::Internal)?;
+    let hcpn = HcpnState::parse(&hcpn).ok_or(AppError::Internal)?;
+    plan.eligibility(kind, hcpn).map_err(AppError::conflict)?;
+    let now = now_ms();
+    if repo::holds_valid(&mut *tx, partner.id, "plan", plan.code(), now).await? {
+        return Err(AppError::conflict("error.plans.joined"));
+    }
+    let id = match repo::insert_application(&mut tx, partner.id, plan.code(), form, now).await {
+        Ok(id) => id,
+        Err(e) if is_unique_violation(&e) => return Err(AppError::conflict("error.plans.pending")),
+        Err(e) => return Err(e.into()),
+    };
+    actor
+        .audit(
+            &mut tx,
+            "plans.apply",
+            &format!("partner:{}", partner.id),
+            &format!("plan={} application={id}", plan.code()),
+            now,
+        )
+        .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+pub async fn my_applications(
+    db: &Db,
+    user: &SessionUser,
+) -> Result<Vec<ApplicationView>, AppError> {
+    let partner = partner_of(user)?;
+    Ok(repo::applications_of(&db.pool, partner.id)
+        .await?
+        .into_iter()
+        .filter_map(view)
+        .collect())
+}
+
+/// 已加入伙伴计划: the partner's plan certificates, newest first, in every state.
+pub async fn joined(db: &Db, user: &SessionUser) -> Result<Vec<Certificate>, AppError> {
+    let partner = partner_of(user)?;
+    let now = now_ms();
+    Ok(repo::certificates_of(&db.pool, partner.id, "plan")
+        .await?
+        .into_iter()
+        .map(|r| certificate(r, now))
+        .collect())
+}
+
+/// The operator's review list, filtered by state.
+pub async fn review_list(
+    db: &Db,
+    state: Option<ApplicationState>,
+    page: PageRequest,
+) -> Result<Page<ReviewItem>, AppError> {
+    let (rows, total) = repo::applications_in(
+        &db.pool,
+        state.map(ApplicationState::as_str),
+        page.offset(),
+        page.limit(),
+    )
+    .await?;
+    let items = rows
+        .into_iter()
+        .filter_map(|r| {
+            Some(ReviewItem {
+                plan: Plan::parse(&r.plan)?,
+                state: ApplicationState::parse(&r.state)?,
+                id: r.id,
+                partner_id: r.partner_id,
+                partner_name: r.partner_name,
+                contact_name: r.contact_name,
+                contact_phone: r.contact_phone,
+                statement: r.statement,
+                reason: r.reason,
+                submitted_at: r.submitted_at,
+            })
+        })
+        .collect();
+    Ok(Page {
+        items,
+        number: page.number,
+        size: page.size,
+        total,
+    })
+}
+
+/// Issues a certificate, valid from `now` for [`VALIDITY_DAYS`]. Used for joined plans and, with
+/// `subject_kind` `path`, for development-path certifications.
+pub async fn issue_certificate(
+    conn: &mut AnyConnection,
+    partner: i64,
+    subject_kind: &str,
+    subject: &str,
+    application: Option<i64>,
+    now: i64,
+) -> Result<String, AppError> {
+    let (name, _, _) = repo::partner_profile(&mut *conn, partner)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let year = chrono::DateTime::from_timestamp_millis(now + 8 * 3_600_000)
+        .map(|t| chrono::Datelike::year(&t))
+        .unwrap_or(2026);
+    let number = CertificateNumber::generate(year, rand::random());
+    let c = NewCertificate {
+        number: number.as_str(),
+        partner,
+        partner_name: &name,
+        subject_kind,
+        subject,
+        application,
+        issued_at: now,
+        expires_at: now + VALIDITY_DAYS * DAY_MS,
+    };
+    repo::insert_certificate(conn, &c).await?;
+    Ok(number.as_str().to_string())
+}
+
+/// Approves a pending application: the partner joins the plan and gets its certificate.
+#[tracing::instrument(skip(db, actor), fields(user = actor.user.id))]
+pub async fn approve(db: &Db, actor: &Actor<'_>, id: i64) -> Result<String, AppError> {
+    let mut tx = db.begin_write().await?;
+    let app = repo::application(&mut *tx, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let now = now_ms();
+    if !repo::decide(&mut tx, id, "approved", None, actor.user.id, now).await? {
+        return Err(AppError::conflict("error.plans.already_decided"));
+    }
+    if repo::holds_valid(&mut *tx, app.partner_id, "plan", &app.plan, now).await? {
+        return Err(AppError::conflict("error.plans.joined"));
+    }
+    let number =
+        issue_certificate(&mut tx, app.partner_id, "plan", &app.plan, Some(id), now).await?;
+    actor
+        .audit(
+            &mut tx,
+            "plans.approve",
+            &format!("partner:{}", app.partner_id),
+            &format!("plan={} application={id} certificate={number}", app.plan),
+            now,
+        )
+        .await?;
+    tx.commit().await?;
+    Ok(number)
+}
+
+/// Rejects a pending application with a reason the partner will see.
+#[tracing::instrument(skip(db, actor, reason), fields(user = actor.user.id))]
+pub async fn reject(db: &Db, actor: &Actor<'_>, id: i64, reason: &Reason) -> Result<(), AppError> {
+    let mut tx = db.begin_write().await?;
+    let app = repo::application(&mut *tx, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let now = now_ms();
+    if !repo::decide(
+        &mut tx,
+        id,
+        "rejected",
+        Some(reason.as_str()),
+        actor.user.id,
+        now,
+    )
+    .await?
+    {
+        return Err(AppError::conflict("error.plans.already_decided"));
+    }
+    actor
+        .audit(
+            &mut tx,
+            "plans.reject",
+            &format!("partner:{}", app.partner_id),
+            &format!("plan={} application={id}", app.plan),
+            now,
+        )
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Revokes a certificate (and so the membership it records).
+#[tracing::instrument(skip(db, actor, reason), fields(user = actor.user.id))]
+pub async fn revoke(
+    db: &Db,
+    actor: &Actor<'_>,
+    number: &CertificateNumber,
+    reason: &Reason,
+) -> Result<(), AppError> {
+    let mut tx = db.begin_write().await?;
+    let cert = repo::certificate(&mut *tx, number.as_str())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let now = now_ms();
+    if !repo::revoke(&mut tx, number.as_str(), reason.as_str(), now).await? {
+        return Err(AppError::conflict("error.cert.already_revoked"));
+    }
+    actor
+        .audit(
+            &mut tx,
+            "certificates.revoke",
+            &format!("partner:{}", cert.partner_id),
+            &format!("certificate={}", number.as_str()),
+            now,
+        )
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The public view of a certificate, for /verify. `None` when no such number was issued.
+pub async fn verify(db: &Db, number: &str) -> Result<Option<Certificate>, AppError> {
+    let Some(number) = CertificateNumber::parse(number) else {
+        return Ok(None);
+    };
+    Ok(repo::certificate(&db.pool, number.as_str())
+        .await?
+        .map(|r| certificate(r, now_ms())))
+}
+
+/// A certificate of the signed-in partner. Anyone else's number is "not found", so the answer
+/// does not reveal that it exists.
+pub async fn own_certificate(
+    db: &Db,
+    user: &SessionUser,
+    number: &str,
+) -> Result<Certificate, AppError> {
+    let partner = partner_of(user)?;
+    let number = CertificateNumber::parse(number).ok_or(AppError::NotFound)?;
+    match repo::certificate(&db.pool, number.as_str()).await? {
+        Some(row) if row.partner_id == partner.id => Ok(certificate(row, now_ms())),
+        _ => Err(AppError::NotFound),
+    }
+}
+
+/// Makes a partner a member of a plan without an application (demo data, operator tooling).
+pub async fn grant(db: &Db, partner: i64, plan: Plan, actor: &str) -> Result<String, AppError> {
+    let mut tx = db.begin_write().await?;
+    let now = now_ms();
+    let number = issue_certificate(&mut tx, partner, "plan", plan.code(), None, now).await?;
+    let entry = AuditEntry {
+        actor_user_id: None,
+        actor,
+        action: "plans.grant",
+        target: &format!("partner:{partner}"),
+        ip: "local",
+        detail: &format!("plan={} certificate={number}", plan.code()),
+    };
+    audit(&mut *tx, entry, now).await?;
+    tx.commit().await?;
+    Ok(number)
+}
