@@ -1,12 +1,16 @@
 //! The HTML shell and the route table.
 
 use crate::accounts::pages::{CustomerHome, Landing, LoginPage, OperatorHome};
-use crate::center::pages::{CapabilityPage, CenterHome, CenterShell, MessagesPage, OrgPage};
+use crate::center::pages::{CapabilityPage, CenterHome, CenterShell};
+use crate::employees::pages::{EmployeesPage, PersonalHome};
 use crate::funds::pages::{
     AdjustPage, BulkAllocatePage, CustomerBilling, CustomersPage, FundsPage, ResellersPage,
     SalesOverview, SalesShell,
 };
+use crate::help::pages::HelpPage;
 use crate::i18n::{Lang, t};
+use crate::messages::pages::MessagesPage;
+use crate::pce::pages::OpportunitiesPage;
 use crate::plans::pages::{
     ApplicationsPage, ApplyPage, JoinedPage, OperatorPlans, PlanCatalogue, PlansShell, VerifyPage,
 };
@@ -124,6 +128,7 @@ pub fn App() -> impl IntoView {
                             <Route path=path!("customers/bulk") view=BulkAllocatePage />
                             <Route path=path!("resellers") view=ResellersPage />
                             <Route path=path!("funds") view=FundsPage />
+                            <Route path=path!("opportunities") view=OpportunitiesPage />
                             <Route path=path!(":target/:id/:direction") view=AdjustPage />
                         </ParentRoute>
                         <ParentRoute path=path!("plans") view=PlansShell>
@@ -133,10 +138,12 @@ pub fn App() -> impl IntoView {
                             <Route path=path!("applications") view=ApplicationsPage />
                         </ParentRoute>
                         <Route path=path!("capability") view=CapabilityPage />
-                        <Route path=path!("org") view=OrgPage />
+                        <Route path=path!("org") view=EmployeesPage />
                     </ParentRoute>
                     <Route path=path!("/messages") view=MessagesPage ssr=SsrMode::Async />
                     <Route path=path!("/customer") view=CustomerHome ssr=SsrMode::Async />
+                    <Route path=path!("/personal") view=PersonalHome ssr=SsrMode::Async />
+                    <Route path=path!("/help") view=HelpPage ssr=SsrMode::Async />
                     <Route path=path!("/customer/billing") view=CustomerBilling ssr=SsrMode::Async />
                     <Route path=path!("/operator") view=OperatorHome ssr=SsrMode::Async />
                     <Route path=path!("/operator/plans") view=OperatorPlans ssr=SsrMode::Async />

@@ -7,9 +7,13 @@ pub mod accounts;
 pub mod app;
 pub mod center;
 pub mod domain;
+pub mod employees;
 pub mod error;
 pub mod funds;
+pub mod help;
 pub mod i18n;
+pub mod messages;
+pub mod pce;
 pub mod plans;
 pub mod ui;
 

@@ -11,6 +11,9 @@ pub struct SessionUser {
     pub role: Role,
     pub partner: Option<PartnerSummary>,
     pub customer: Option<CustomerSummary>,
+    /// Unread messages in the message center, shown in the header (`未读消息`).
+    #[serde(default)]
+    pub unread: i64,
 }
 
 impl SessionUser {

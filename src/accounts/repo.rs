@@ -45,6 +45,7 @@ struct SessionUserRow {
     c_mode: Option<String>,
     c_partner_id: Option<i64>,
     c_partner_name: Option<String>,
+    unread: i64,
 }
 
 pub async fn session_user(
@@ -56,7 +57,8 @@ pub async fn session_user(
                 p.id AS p_id, p.name AS p_name, p.kind AS p_kind, p.hcpn_state AS p_hcpn, \
                 pp.name AS p_parent, \
                 c.id AS c_id, c.name AS c_name, c.mode AS c_mode, \
-                cp.id AS c_partner_id, cp.name AS c_partner_name \
+                cp.id AS c_partner_id, cp.name AS c_partner_name, \
+                (SELECT COUNT(*) FROM messages m WHERE m.user_id = u.id AND m.read_at IS NULL) AS unread \
          FROM users u \
          LEFT JOIN partners p ON p.id = u.partner_id \
          LEFT JOIN partners pp ON pp.id = p.parent_id \
@@ -110,6 +112,7 @@ pub async fn session_user(
         role,
         partner,
         customer,
+        unread: r.unread,
     }))
 }
 
@@ -191,6 +194,37 @@ pub async fn insert_user<'e>(
     .bind(u.customer_id)
     .bind(u.now)
     .fetch_one(ex)
+    .await
+}
+
+pub async fn set_personal_profile<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    user: i64,
+    verified: bool,
+    site: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET real_name_verified = $1, site = $2 WHERE id = $3")
+        .bind(i64::from(verified))
+        .bind(site)
+        .bind(user)
+        .execute(ex)
+        .await?;
+    Ok(())
+}
+
+/// Sets a personal account's verification flag; its id, or `None` if there is no such
+/// personal account.
+pub async fn set_real_name<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    login: &str,
+    verified: bool,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "UPDATE users SET real_name_verified = $1 WHERE login = $2 AND role = 'personal' RETURNING id",
+    )
+    .bind(i64::from(verified))
+    .bind(login)
+    .fetch_optional(ex)
     .await
 }
 

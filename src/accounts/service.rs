@@ -292,23 +292,108 @@ pub async fn create_operator(
     password: NewPassword,
     actor: &Actor<'_>,
 ) -> Result<i64, AppError> {
+    create_plain_user(db, login, password, Role::Operator, None, actor).await
+}
+
+/// Where a personal account was registered; only China-site accounts can be real-name verified
+/// for association with a partner.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Site {
+    China,
+    International,
+}
+
+impl Site {
+    pub fn parse(s: &str) -> Option<Site> {
+        match s {
+            "cn" => Some(Site::China),
+            "intl" => Some(Site::International),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Site::China => "cn",
+            Site::International => "intl",
+        }
+    }
+}
+
+/// Creates a personal account (个人华为账号), which partners may invite as employees.
+pub async fn create_personal(
+    db: &Db,
+    login: AccountName,
+    password: NewPassword,
+    verified: bool,
+    site: Site,
+    actor: &Actor<'_>,
+) -> Result<i64, AppError> {
+    create_plain_user(
+        db,
+        login,
+        password,
+        Role::Personal,
+        Some((verified, site)),
+        actor,
+    )
+    .await
+}
+
+/// Operator: records (or withdraws) a personal account's real-name verification.
+pub async fn set_real_name(
+    db: &Db,
+    login: &AccountName,
+    verified: bool,
+    actor: &Actor<'_>,
+) -> Result<i64, AppError> {
+    let mut tx = db.begin_write().await?;
+    let id = repo::set_real_name(&mut *tx, login.as_str(), verified)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let target = format!("user:{id}");
+    let entry = AuditEntry {
+        actor_user_id: actor.user_id,
+        actor: actor.name,
+        action: "personal.real_name",
+        target: &target,
+        ip: actor.ip,
+        detail: if verified { "verified" } else { "unverified" },
+    };
+    repo::audit(&mut *tx, entry, now_ms()).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+async fn create_plain_user(
+    db: &Db,
+    login: AccountName,
+    password: NewPassword,
+    role: Role,
+    personal: Option<(bool, Site)>,
+    actor: &Actor<'_>,
+) -> Result<i64, AppError> {
     let hash = hash_password(&password).await?;
     let now = now_ms();
     let mut tx = db.begin_write().await?;
     let user = NewUserRow {
         login: login.as_str(),
         hash: &hash,
-        role: Role::Operator,
+        role,
         partner_id: None,
         customer_id: None,
         now,
     };
     let user_id = insert_user_mapped(&mut tx, user).await?;
+    if let Some((verified, site)) = personal {
+        repo::set_personal_profile(&mut *tx, user_id, verified, site.as_str()).await?;
+    }
     let target = format!("user:{user_id}");
+    let action = format!("{}.create", role.as_str());
     let entry = AuditEntry {
         actor_user_id: actor.user_id,
         actor: actor.name,
-        action: "operator.create",
+        action: &action,
         target: &target,
         ip: actor.ip,
         detail: "",

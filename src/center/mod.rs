@@ -1,5 +1,5 @@
 //! The partner center shell (伙伴中心): its top navigation and the section pages that later
-//! domains fill, plus the message center.
+//! domains fill.
 //!
 //! Invariants:
 //! - Every page under `/center` is shown only to partner users; others get the login page or 403.

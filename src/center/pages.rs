@@ -2,7 +2,7 @@
 
 use crate::domain::Role;
 use crate::i18n::{t, use_lang};
-use crate::ui::{Auth, EmptyState, RequireLogin, RequireRole};
+use crate::ui::{Auth, EmptyState, RequireRole};
 use leptos::prelude::*;
 use leptos_router::components::{A, Outlet};
 
@@ -59,27 +59,5 @@ pub fn CapabilityPage() -> impl IntoView {
     view! {
         <h1>{t(lang, "nav.capability")}</h1>
         <EmptyState title=t(lang, "capability.empty") hint=t(lang, "capability.hint") />
-    }
-}
-
-#[component]
-pub fn OrgPage() -> impl IntoView {
-    let lang = use_lang();
-    view! {
-        <h1>{t(lang, "nav.org")}</h1>
-        <EmptyState title=t(lang, "org.empty") hint=t(lang, "org.hint") />
-    }
-}
-
-#[component]
-pub fn MessagesPage() -> impl IntoView {
-    let lang = use_lang();
-    view! {
-        <RequireLogin>
-            <section class="panel">
-                <h1>{t(lang, "messages.title")}</h1>
-                <EmptyState title=t(lang, "messages.empty") />
-            </section>
-        </RequireLogin>
     }
 }

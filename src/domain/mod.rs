@@ -23,6 +23,8 @@ pub enum Role {
     Partner,
     Customer,
     Operator,
+    /// A person's own account (个人华为账号), which a partner may associate as an employee.
+    Personal,
 }
 
 impl Role {
@@ -31,6 +33,7 @@ impl Role {
             Role::Partner => "partner",
             Role::Customer => "customer",
             Role::Operator => "operator",
+            Role::Personal => "personal",
         }
     }
 
@@ -39,6 +42,7 @@ impl Role {
             "partner" => Some(Role::Partner),
             "customer" => Some(Role::Customer),
             "operator" => Some(Role::Operator),
+            "personal" => Some(Role::Personal),
             _ => None,
         }
     }
@@ -49,6 +53,7 @@ impl Role {
             Role::Partner => "/center",
             Role::Customer => "/customer",
             Role::Operator => "/operator",
+            Role::Personal => "/personal",
         }
     }
 }

@@ -38,6 +38,8 @@ pub fn SalesShell() -> impl IntoView {
                         })}
                 <p class="side-group">{t(lang, "sales.group.billing")}</p>
                 <A href="/center/sales/funds">{t(lang, "sales.funds")}</A>
+                <p class="side-group">{t(lang, "sales.group.opportunities")}</p>
+                <A href="/center/sales/opportunities">{t(lang, "sales.opportunities")}</A>
             </nav>
             <div class="side-body">
                 <Outlet />

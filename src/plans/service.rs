@@ -375,3 +375,13 @@ pub async fn grant(db: &Db, partner: i64, plan: Plan, actor: &str) -> Result<Str
     tx.commit().await?;
     Ok(number)
 }
+
+/// Whether the partner is a member of the plan at `now` (a valid certificate).
+pub async fn is_member<'e>(
+    ex: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    partner: i64,
+    plan: Plan,
+    now: i64,
+) -> Result<bool, AppError> {
+    Ok(repo::holds_valid(ex, partner, "plan", plan.code(), now).await?)
+}

@@ -115,6 +115,42 @@ enum AdminCommand {
         #[arg(long)]
         password: String,
     },
+    /// Create a personal account (个人华为账号) that partners may invite as an employee.
+    CreatePersonal {
+        #[arg(long)]
+        login: String,
+        #[arg(long)]
+        password: String,
+        /// Real-name verified (实名认证).
+        #[arg(long)]
+        verified: bool,
+        /// cn | intl (default: cn)
+        #[arg(long, default_value = "cn")]
+        site: String,
+    },
+    /// Record or withdraw a personal account's real-name verification.
+    SetRealName {
+        #[arg(long)]
+        login: String,
+        /// true | false
+        #[arg(long, action = clap::ArgAction::Set)]
+        verified: bool,
+    },
+    /// Share an opportunity (HO) from Huawei Cloud with a partner of the PCE plan.
+    ShareHo {
+        #[arg(long)]
+        partner: i64,
+        #[arg(long)]
+        customer: String,
+        #[arg(long)]
+        product: String,
+        /// Expected amount in yuan.
+        #[arg(long)]
+        amount: String,
+        /// When it was shared (RFC 3339; default: now). The 3-business-day deadline counts from it.
+        #[arg(long)]
+        shared_at: Option<String>,
+    },
 }
 
 /// A command-line failure: the message printed on stderr.
@@ -271,6 +307,62 @@ async fn admin(command: AdminCommand) -> Result<Value, CliError> {
             let db = open_db().await?;
             let user_id = accounts::create_operator(&db, login, password, &Actor::CLI).await?;
             Ok(json!({"user_id": user_id}))
+        }
+        AdminCommand::CreatePersonal {
+            login,
+            password,
+            verified,
+            site,
+        } => {
+            let login = parse(AccountName::parse(&login), "--login")?;
+            let password = parse(NewPassword::parse(&password), "--password")?;
+            let site = accounts::Site::parse(&site)
+                .ok_or_else(|| CliError("--site must be cn or intl".into()))?;
+            let db = open_db().await?;
+            let user_id =
+                accounts::create_personal(&db, login, password, verified, site, &Actor::CLI)
+                    .await?;
+            Ok(json!({"user_id": user_id}))
+        }
+        AdminCommand::SetRealName { login, verified } => {
+            let login = parse(AccountName::parse(&login), "--login")?;
+            let db = open_db().await?;
+            let user_id = accounts::set_real_name(&db, &login, verified, &Actor::CLI).await?;
+            Ok(json!({"user_id": user_id, "verified": verified}))
+        }
+        AdminCommand::ShareHo {
+            partner,
+            customer,
+            product,
+            amount,
+            shared_at,
+        } => {
+            let shared_at = match shared_at {
+                None => None,
+                Some(s) => Some(
+                    chrono::DateTime::parse_from_rfc3339(&s)
+                        .map_err(|_| {
+                            CliError(
+                                "--shared-at must be RFC 3339, e.g. 2026-11-20T10:00:00+08:00"
+                                    .into(),
+                            )
+                        })?
+                        .timestamp_millis(),
+                ),
+            };
+            let input = parse(
+                crate::pce::model::NewOpportunity::parse(
+                    &customer,
+                    &product,
+                    &amount,
+                    "discovery",
+                    true,
+                ),
+                "--customer/--product/--amount",
+            )?;
+            let db = open_db().await?;
+            let id = crate::pce::service::share_ho(&db, partner, &input, shared_at).await?;
+            Ok(json!({"opportunity_id": id}))
         }
     }
 }

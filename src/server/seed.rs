@@ -158,11 +158,53 @@ pub async fn seed_demo(db: &Db) -> Result<Value, AppError> {
         "seed-demo",
     )
     .await?;
+    // The provider takes part in PCE: one opportunity it registered, one Huawei Cloud shared.
+    crate::plans::service::grant(
+        db,
+        provider,
+        crate::plans::model::Plan::CoExpansion,
+        "seed-demo",
+    )
+    .await?;
+    let opportunity = |c: &str, p: &str, a: &str, stage: &str| {
+        crate::pce::model::NewOpportunity::parse(c, p, a, stage, true).map_err(AppError::invalid)
+    };
+    crate::pce::service::share_ho(
+        db,
+        provider,
+        &opportunity(
+            "温州智造集团有限公司",
+            "云数据库 GaussDB",
+            "380000",
+            "qualified",
+        )?,
+        None,
+    )
+    .await?;
+    // Personal accounts (个人华为账号) a partner can invite as project specialists.
+    accounts::create_personal(
+        db,
+        login("employee")?,
+        password()?,
+        true,
+        accounts::Site::China,
+        &actor,
+    )
+    .await?;
+    accounts::create_personal(
+        db,
+        login("employee-unverified")?,
+        password()?,
+        false,
+        accounts::Site::China,
+        &actor,
+    )
+    .await?;
     Ok(json!({
         "seeded": true,
         "certificate": certificate,
         "password": DEMO_PASSWORD,
         "partners": {"distributor": distributor, "reseller": reseller, "provider": provider, "newcomer": newcomer},
-        "logins": ["distributor", "reseller", "provider", "newcomer", "customer-resale", "customer-consult", "customer-reseller", "operator"],
+        "logins": ["distributor", "reseller", "provider", "newcomer", "customer-resale", "customer-consult", "customer-reseller", "operator", "employee", "employee-unverified"],
     }))
 }

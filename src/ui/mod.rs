@@ -52,17 +52,28 @@ pub fn Header() -> impl IntoView {
     let auth = expect_context::<Auth>();
     let lang = use_lang();
     let right = match auth.user {
-        Some(user) => view! { <AccountMenu user /> }.into_any(),
+        Some(user) => {
+            let unread = user.unread;
+            view! {
+                <a class="unread-link" href="/messages" data-testid="unread-messages">
+                    {t(lang, "header.unread")}
+                    {(unread > 0).then(|| view! { " "<span class="badge">{unread}</span> })}
+                </a>
+                <AccountMenu user />
+            }
+            .into_any()
+        }
         None => view! { <a class="btn btn-primary" href="/login">{t(lang, "header.login")}</a> }
             .into_any(),
     };
+    let help = view! { <a class="help-link" href="/help">{t(lang, "help.title")}</a> };
     view! {
         <header class="topbar">
             <a class="brand" href="/">
                 <span class="brand-mark" aria-hidden="true"></span>
                 {t(lang, "brand")}
             </a>
-            <div class="topbar-right">{right}</div>
+            <div class="topbar-right">{help}{right}</div>
         </header>
     }
 }
@@ -88,6 +99,9 @@ fn AccountMenu(user: SessionUser) -> impl IntoView {
                 })}
                 {(role == Role::Operator).then(|| view! {
                     <li><a href="/operator">{t(lang, "menu.operator")}</a></li>
+                })}
+                {(role == Role::Personal).then(|| view! {
+                    <li><a href="/personal">{t(lang, "menu.personal")}</a></li>
                 })}
                 <li><a href="/messages">{t(lang, "menu.messages")}</a></li>
                 <li class="lang-switch">

@@ -1,0 +1,206 @@
+//! Employee links, their states, and the association rules as a pure function.
+
+use serde::{Deserialize, Serialize};
+
+/// How many other partners a person may have been associated with in the window.
+pub const MAX_RECENT_PARTNERS: i64 = 3;
+/// The window of that rule.
+pub const WINDOW_MS: i64 = 365 * 86_400_000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum LinkState {
+    Pending,
+    Cancelled,
+    Declined,
+    Active,
+    Unbound,
+}
+
+impl LinkState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LinkState::Pending => "pending",
+            LinkState::Cancelled => "cancelled",
+            LinkState::Declined => "declined",
+            LinkState::Active => "active",
+            LinkState::Unbound => "unbound",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<LinkState> {
+        [
+            LinkState::Pending,
+            LinkState::Cancelled,
+            LinkState::Declined,
+            LinkState::Active,
+            LinkState::Unbound,
+        ]
+        .into_iter()
+        .find(|l| l.as_str() == s)
+    }
+
+    pub fn label_key(self) -> &'static str {
+        match self {
+            LinkState::Pending => "employees.state.pending",
+            LinkState::Cancelled => "employees.state.cancelled",
+            LinkState::Declined => "employees.state.declined",
+            LinkState::Active => "employees.state.active",
+            LinkState::Unbound => "employees.state.unbound",
+        }
+    }
+}
+
+/// What is known about the invited account when the rules are applied.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Candidate {
+    pub personal: bool,
+    pub verified: bool,
+    pub china_site: bool,
+    /// The partner the person is an active member of, if any.
+    pub active_partner: Option<i64>,
+    /// Whether this partner already has a pending invitation for the person.
+    pub invited_here: bool,
+    /// Distinct partners other than the inviting one that count in the 365-day window.
+    pub recent_other_partners: i64,
+}
+
+/// Whether `partner` may invite (or the person may now join) — the error is the i18n key of the
+/// reason. `accepting` skips the pending-invitation check (the invitation being accepted is it).
+pub fn check(c: &Candidate, partner: i64, accepting: bool) -> Result<(), &'static str> {
+    if !c.personal {
+        return Err("error.employees.not_personal");
+    }
+    if !c.verified || !c.china_site {
+        return Err("error.employees.not_verified");
+    }
+    match c.active_partner {
+        Some(p) if p == partner => return Err("error.employees.already_member"),
+        Some(_) => return Err("error.employees.other_partner"),
+        None => {}
+    }
+    if !accepting && c.invited_here {
+        return Err("error.employees.already_invited");
+    }
+    if c.recent_other_partners >= MAX_RECENT_PARTNERS {
+        return Err("error.employees.too_many_partners");
+    }
+    Ok(())
+}
+
+/// One row of the partner's 项目专员 list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Member {
+    pub id: i64,
+    pub login: String,
+    pub state: LinkState,
+    pub invited_at: i64,
+    pub joined_at: Option<i64>,
+    pub ended_at: Option<i64>,
+}
+
+/// One of a person's invitations or associations.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Invitation {
+    pub id: i64,
+    pub partner_name: String,
+    pub state: LinkState,
+    pub invited_at: i64,
+    pub joined_at: Option<i64>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ok() -> Candidate {
+        Candidate {
+            personal: true,
+            verified: true,
+            china_site: true,
+            active_partner: None,
+            invited_here: false,
+            recent_other_partners: 0,
+        }
+    }
+
+    #[test]
+    fn each_rule_has_its_reason() {
+        assert_eq!(check(&ok(), 1, false), Ok(()));
+        let cases = [
+            (
+                Candidate {
+                    personal: false,
+                    ..ok()
+                },
+                "error.employees.not_personal",
+            ),
+            (
+                Candidate {
+                    verified: false,
+                    ..ok()
+                },
+                "error.employees.not_verified",
+            ),
+            (
+                Candidate {
+                    china_site: false,
+                    ..ok()
+                },
+                "error.employees.not_verified",
+            ),
+            (
+                Candidate {
+                    active_partner: Some(1),
+                    ..ok()
+                },
+                "error.employees.already_member",
+            ),
+            (
+                Candidate {
+                    active_partner: Some(2),
+                    ..ok()
+                },
+                "error.employees.other_partner",
+            ),
+            (
+                Candidate {
+                    invited_here: true,
+                    ..ok()
+                },
+                "error.employees.already_invited",
+            ),
+            (
+                Candidate {
+                    recent_other_partners: 3,
+                    ..ok()
+                },
+                "error.employees.too_many_partners",
+            ),
+        ];
+        for (c, key) in cases {
+            assert_eq!(check(&c, 1, false), Err(key), "{c:?}");
+        }
+        assert_eq!(
+            check(
+                &Candidate {
+                    recent_other_partners: 2,
+                    ..ok()
+                },
+                1,
+                false
+            ),
+            Ok(())
+        );
+        assert_eq!(
+            check(
+                &Candidate {
+                    invited_here: true,
+                    ..ok()
+                },
+                1,
+                true
+            ),
+            Ok(())
+        );
+    }
+}

@@ -1,0 +1,159 @@
+//! 组织 > 项目专员 (the partner's members and invitations) and the person's own page.
+
+use super::api::{Accept, Cancel, Decline, Invite, Unbind, members, my_invitations};
+use super::model::LinkState;
+use crate::domain::{Role, format_time};
+use crate::i18n::{t, use_lang};
+use crate::ui::{EmptyState, ErrorNotice, FormError, Pagination, RequireRole};
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn EmployeesPage() -> impl IntoView {
+    let lang = use_lang();
+    let query = use_query_map();
+    let page = move || query.read().get("page").and_then(|p| p.parse::<u32>().ok());
+    let list = Resource::new(page, members);
+    let invite = ServerAction::<Invite>::new();
+    let cancel = ServerAction::<Cancel>::new();
+    let unbind = ServerAction::<Unbind>::new();
+    let invite_error = Signal::derive(move || invite.value().get().and_then(|r| r.err()));
+    let row_error = Signal::derive(move || {
+        cancel
+            .value()
+            .get()
+            .and_then(|r| r.err())
+            .or_else(|| unbind.value().get().and_then(|r| r.err()))
+    });
+    view! {
+        <h1>{t(lang, "employees.title")}</h1>
+        <section class="panel">
+            <h2>{t(lang, "employees.invite")}</h2>
+            <p class="muted">{t(lang, "employees.rules")}</p>
+            {move || query.read().get("invited").map(|_| view! { <p class="notice-ok" role="status">{t(lang, "employees.invited")}</p> })}
+            <ActionForm action=invite attr:class="search-bar">
+                <label for="invite-login">{t(lang, "employees.account")}</label>
+                <input id="invite-login" name="login" maxlength="64" autocomplete="off" />
+                <button type="submit" class="btn btn-primary">{t(lang, "employees.invite.submit")}</button>
+            </ActionForm>
+            <FormError error=invite_error />
+        </section>
+        <section class="panel">
+            <h2>{t(lang, "employees.list")}</h2>
+            <FormError error=row_error />
+            <Suspense fallback=move || view! { <p class="loading">{t(lang, "common.loading")}</p> }>
+                {move || Suspend::new(async move {
+                    match list.await {
+                        Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
+                        Ok(p) if p.items.is_empty() => view! { <EmptyState title=t(lang, "employees.empty") hint=t(lang, "employees.empty.hint") /> }.into_any(),
+                        Ok(p) => {
+                            let pages = p.pages();
+                            view! {
+                                <table class="table" data-testid="members">
+                                    <thead><tr>
+                                        <th>{t(lang, "employees.account")}</th>
+                                        <th>{t(lang, "employees.state")}</th>
+                                        <th>{t(lang, "employees.invited_at")}</th>
+                                        <th>{t(lang, "employees.joined_at")}</th>
+                                        <th>{t(lang, "common.actions")}</th>
+                                    </tr></thead>
+                                    <tbody>
+                                        {p.items.into_iter().map(|m| {
+                                            let id = m.id.to_string();
+                                            let action = match m.state {
+                                                LinkState::Pending => view! {
+                                                    <ActionForm action=cancel>
+                                                        <input type="hidden" name="id" value=id />
+                                                        <button type="submit" class="btn">{t(lang, "employees.cancel")}</button>
+                                                    </ActionForm>
+                                                }.into_any(),
+                                                LinkState::Active => view! {
+                                                    <ActionForm action=unbind>
+                                                        <input type="hidden" name="id" value=id />
+                                                        <button type="submit" class="btn">{t(lang, "employees.unbind")}</button>
+                                                    </ActionForm>
+                                                }.into_any(),
+                                                _ => ().into_any(),
+                                            };
+                                            view! {
+                                                <tr data-testid=format!("member-{}", m.login)>
+                                                    <td>{m.login.clone()}</td>
+                                                    <td>{t(lang, m.state.label_key())}</td>
+                                                    <td>{format_time(m.invited_at)}</td>
+                                                    <td>{m.joined_at.map(format_time).unwrap_or_else(|| "-".into())}</td>
+                                                    <td class="actions">{action}</td>
+                                                </tr>
+                                            }
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                                <Pagination number=p.number pages total=p.total />
+                            }.into_any()
+                        }
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+/// A personal account's page: its partner and its invitations, to accept or decline.
+#[component]
+pub fn PersonalHome() -> impl IntoView {
+    let lang = use_lang();
+    let query = use_query_map();
+    let list = Resource::new(|| (), |_| my_invitations());
+    let accept = ServerAction::<Accept>::new();
+    let decline = ServerAction::<Decline>::new();
+    let error = Signal::derive(move || {
+        accept
+            .value()
+            .get()
+            .and_then(|r| r.err())
+            .or_else(|| decline.value().get().and_then(|r| r.err()))
+    });
+    view! {
+        <RequireRole role=Role::Personal>
+            <section class="panel">
+                <h1>{t(lang, "personal.title")}</h1>
+                {move || query.read().get("accepted").map(|_| view! { <p class="notice-ok" role="status">{t(lang, "personal.accepted")}</p> })}
+                <FormError error />
+                <Suspense fallback=move || view! { <p class="loading">{t(lang, "common.loading")}</p> }>
+                    {move || Suspend::new(async move {
+                        match list.await {
+                            Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
+                            Ok(items) if items.is_empty() => view! { <EmptyState title=t(lang, "personal.empty") /> }.into_any(),
+                            Ok(items) => view! {
+                                <ul class="messages" data-testid="invitations">
+                                    {items.into_iter().map(|i| {
+                                        let accept_id = i.id.to_string();
+                                        let decline_id = i.id.to_string();
+                                        let pending = i.state == LinkState::Pending;
+                                        view! {
+                                            <li class="message" id=format!("invitation-{}", i.id) data-testid=format!("invitation-{}", i.id)>
+                                                <p><strong>{i.partner_name.clone()}</strong>" · "{t(lang, i.state.label_key())}</p>
+                                                <p class="muted">{t(lang, "employees.invited_at")}" "{format_time(i.invited_at)}</p>
+                                                {pending.then(move || view! {
+                                                    <div class="button-row">
+                                                        <ActionForm action=accept>
+                                                            <input type="hidden" name="id" value=accept_id />
+                                                            <button type="submit" class="btn btn-primary">{t(lang, "personal.accept")}</button>
+                                                        </ActionForm>
+                                                        <ActionForm action=decline>
+                                                            <input type="hidden" name="id" value=decline_id />
+                                                            <button type="submit" class="btn">{t(lang, "personal.decline")}</button>
+                                                        </ActionForm>
+                                                    </div>
+                                                })}
+                                            </li>
+                                        }
+                                    }).collect_view()}
+                                </ul>
+                            }.into_any(),
+                        }
+                    })}
+                </Suspense>
+            </section>
+        </RequireRole>
+    }
+}

@@ -1,0 +1,176 @@
+//! SQL of employee links.
+
+use sqlx::{Any, AnyConnection, AnyPool, Executor, FromRow};
+
+#[derive(FromRow)]
+pub struct Account {
+    pub id: i64,
+    pub login: String,
+    pub role: String,
+    pub real_name_verified: i64,
+    pub site: String,
+}
+
+pub async fn account_by_login<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    login: &str,
+) -> Result<Option<Account>, sqlx::Error> {
+    sqlx::query_as("SELECT id, login, role, real_name_verified, site FROM users WHERE login = $1")
+        .bind(login)
+        .fetch_optional(ex)
+        .await
+}
+
+pub async fn account_by_id<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    id: i64,
+) -> Result<Option<Account>, sqlx::Error> {
+    sqlx::query_as("SELECT id, login, role, real_name_verified, site FROM users WHERE id = $1")
+        .bind(id)
+        .fetch_optional(ex)
+        .await
+}
+
+/// The partner the person is an active member of.
+pub async fn active_partner(
+    conn: &mut AnyConnection,
+    user: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT partner_id FROM employee_links WHERE user_id = $1 AND state = 'active'",
+    )
+    .bind(user)
+    .fetch_optional(conn)
+    .await
+}
+
+pub async fn pending_exists(
+    conn: &mut AnyConnection,
+    partner: i64,
+    user: i64,
+) -> Result<bool, sqlx::Error> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM employee_links WHERE partner_id = $1 AND user_id = $2 AND state = 'pending'",
+    )
+    .bind(partner)
+    .bind(user)
+    .fetch_one(conn)
+    .await?;
+    Ok(n > 0)
+}
+
+/// Distinct partners other than `partner` the person was associated with after `since`.
+pub async fn recent_other_partners(
+    conn: &mut AnyConnection,
+    user: i64,
+    partner: i64,
+    since: i64,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT COUNT(DISTINCT partner_id) FROM employee_links WHERE user_id = $1 AND partner_id <> $2 \
+         AND joined_at IS NOT NULL AND (ended_at IS NULL OR ended_at > $3)",
+    )
+    .bind(user)
+    .bind(partner)
+    .bind(since)
+    .fetch_one(conn)
+    .await
+}
+
+pub async fn insert_pending(
+    conn: &mut AnyConnection,
+    partner: i64,
+    user: i64,
+    now: i64,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO employee_links (partner_id, user_id, state, invited_at) VALUES ($1, $2, 'pending', $3) RETURNING id",
+    )
+    .bind(partner)
+    .bind(user)
+    .bind(now)
+    .fetch_one(conn)
+    .await
+}
+
+#[derive(FromRow)]
+pub struct LinkRow {
+    pub id: i64,
+    pub partner_id: i64,
+    pub partner_name: String,
+    pub user_id: i64,
+    pub login: String,
+    pub state: String,
+    pub invited_at: i64,
+    pub joined_at: Option<i64>,
+    pub ended_at: Option<i64>,
+}
+
+const LINK_SELECT: &str = "SELECT l.id, l.partner_id, p.name AS partner_name, l.user_id, u.login, l.state, \
+     l.invited_at, l.joined_at, l.ended_at FROM employee_links l \
+     JOIN partners p ON p.id = l.partner_id JOIN users u ON u.id = l.user_id";
+
+pub async fn link<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    id: i64,
+) -> Result<Option<LinkRow>, sqlx::Error> {
+    sqlx::query_as(&format!("{LINK_SELECT} WHERE l.id = $1"))
+        .bind(id)
+        .fetch_optional(ex)
+        .await
+}
+
+pub async fn links_of_partner(
+    pool: &AnyPool,
+    partner: i64,
+    offset: i64,
+    limit: i64,
+) -> Result<(Vec<LinkRow>, i64), sqlx::Error> {
+    let total: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM employee_links WHERE partner_id = $1")
+            .bind(partner)
+            .fetch_one(pool)
+            .await?;
+    let rows = sqlx::query_as(&format!(
+        "{LINK_SELECT} WHERE l.partner_id = $1 ORDER BY l.invited_at DESC, l.id DESC LIMIT $2 OFFSET $3"
+    ))
+    .bind(partner)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(pool)
+    .await?;
+    Ok((rows, total))
+}
+
+pub async fn links_of_user(pool: &AnyPool, user: i64) -> Result<Vec<LinkRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "{LINK_SELECT} WHERE l.user_id = $1 ORDER BY l.invited_at DESC, l.id DESC LIMIT 100"
+    ))
+    .bind(user)
+    .fetch_all(pool)
+    .await
+}
+
+/// Moves a link from one state to another; `false` when it was not in `from` any more.
+/// `joined` / `ended` set those times when given.
+pub async fn transition(
+    conn: &mut AnyConnection,
+    id: i64,
+    from: &str,
+    to: &str,
+    joined: Option<i64>,
+    ended: Option<i64>,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE employee_links SET state = $1, joined_at = COALESCE($2, joined_at), \
+         ended_at = COALESCE($3, ended_at) WHERE id = $4 AND state = $5",
+    )
+    .bind(to)
+    .bind(joined)
+    .bind(ended)
+    .bind(id)
+    .bind(from)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}

@@ -1,0 +1,251 @@
+//! Inviting, accepting, declining, cancelling and unbinding — each in one transaction with its
+//! notice and audit entry.
+
+use super::model::{self, Candidate, Invitation, LinkState, Member};
+use super::repo::{self, LinkRow};
+use crate::accounts::model::SessionUser;
+use crate::accounts::repo::{AuditEntry, audit};
+use crate::domain::{AccountName, Page, PageRequest};
+use crate::error::AppError;
+use crate::messages::service::{params, send, send_to_partner};
+use crate::server::db::{Db, Tx, is_unique_violation, now_ms};
+
+fn partner_id(user: &SessionUser) -> Result<i64, AppError> {
+    user.partner
+        .as_ref()
+        .map(|p| p.id)
+        .ok_or(AppError::Forbidden)
+}
+
+async fn log(
+    tx: &mut Tx,
+    user: &SessionUser,
+    ip: &str,
+    action: &str,
+    link: i64,
+    now: i64,
+) -> Result<(), AppError> {
+    let target = format!("employee_link:{link}");
+    let entry = AuditEntry {
+        actor_user_id: Some(user.id),
+        actor: &user.login,
+        action,
+        target: &target,
+        ip,
+        detail: "",
+    };
+    audit(&mut **tx, entry, now).await?;
+    Ok(())
+}
+
+async fn candidate(
+    tx: &mut Tx,
+    account: &repo::Account,
+    partner: i64,
+    now: i64,
+) -> Result<Candidate, AppError> {
+    Ok(Candidate {
+        personal: account.role == "personal",
+        verified: account.real_name_verified == 1,
+        china_site: account.site == "cn",
+        active_partner: repo::active_partner(tx, account.id).await?,
+        invited_here: repo::pending_exists(tx, partner, account.id).await?,
+        recent_other_partners: repo::recent_other_partners(
+            tx,
+            account.id,
+            partner,
+            now - model::WINDOW_MS,
+        )
+        .await?,
+    })
+}
+
+fn unique_to_conflict(e: sqlx::Error, key: &str) -> AppError {
+    if is_unique_violation(&e) {
+        AppError::conflict(key)
+    } else {
+        e.into()
+    }
+}
+
+/// 邀请成员: invites a personal account by its account name.
+#[tracing::instrument(skip(db, user, ip), fields(user = user.id))]
+pub async fn invite(
+    db: &Db,
+    user: &SessionUser,
+    ip: &str,
+    login: &AccountName,
+) -> Result<i64, AppError> {
+    let partner = partner_id(user)?;
+    let partner_name = user
+        .partner
+        .as_ref()
+        .map(|p| p.name.clone())
+        .unwrap_or_default();
+    let mut tx = db.begin_write().await?;
+    let account = repo::account_by_login(&mut *tx, login.as_str())
+        .await?
+        .ok_or_else(|| AppError::invalid("error.employees.no_account"))?;
+    let now = now_ms();
+    let c = candidate(&mut tx, &account, partner, now).await?;
+    model::check(&c, partner, false).map_err(AppError::conflict)?;
+    let id = repo::insert_pending(&mut tx, partner, account.id, now)
+        .await
+        .map_err(|e| unique_to_conflict(e, "error.employees.already_invited"))?;
+    send(
+        &mut tx,
+        account.id,
+        "employee.invited",
+        &params([("partner", partner_name.as_str())]),
+        Some(&format!("/personal#invitation-{id}")),
+        now,
+    )
+    .await?;
+    log(&mut tx, user, ip, "employees.invite", id, now).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+fn member(r: LinkRow) -> Option<Member> {
+    Some(Member {
+        id: r.id,
+        login: r.login,
+        state: LinkState::parse(&r.state)?,
+        invited_at: r.invited_at,
+        joined_at: r.joined_at,
+        ended_at: r.ended_at,
+    })
+}
+
+pub async fn members(
+    db: &Db,
+    user: &SessionUser,
+    page: PageRequest,
+) -> Result<Page<Member>, AppError> {
+    let partner = partner_id(user)?;
+    let (rows, total) =
+        repo::links_of_partner(&db.pool, partner, page.offset(), page.limit()).await?;
+    Ok(Page {
+        items: rows.into_iter().filter_map(member).collect(),
+        number: page.number,
+        size: page.size,
+        total,
+    })
+}
+
+pub async fn my_invitations(db: &Db, user: &SessionUser) -> Result<Vec<Invitation>, AppError> {
+    Ok(repo::links_of_user(&db.pool, user.id)
+        .await?
+        .into_iter()
+        .filter_map(|r| {
+            Some(Invitation {
+                id: r.id,
+                partner_name: r.partner_name,
+                state: LinkState::parse(&r.state)?,
+                invited_at: r.invited_at,
+                joined_at: r.joined_at,
+            })
+        })
+        .collect())
+}
+
+/// The person's answer to an invitation addressed to it.
+#[tracing::instrument(skip(db, user, ip), fields(user = user.id))]
+pub async fn respond(
+    db: &Db,
+    user: &SessionUser,
+    ip: &str,
+    id: i64,
+    accept: bool,
+) -> Result<(), AppError> {
+    let mut tx = db.begin_write().await?;
+    let link = repo::link(&mut *tx, id)
+        .await?
+        .filter(|l| l.user_id == user.id)
+        .ok_or(AppError::NotFound)?;
+    if link.state != "pending" {
+        return Err(AppError::conflict("error.employees.invitation_closed"));
+    }
+    let now = now_ms();
+    let (to, kind, action) = if accept {
+        let account = repo::account_by_id(&mut *tx, user.id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let c = candidate(&mut tx, &account, link.partner_id, now).await?;
+        model::check(&c, link.partner_id, true).map_err(AppError::conflict)?;
+        ("active", "employee.accepted", "employees.accept")
+    } else {
+        ("declined", "employee.declined", "employees.decline")
+    };
+    let joined = accept.then_some(now);
+    let moved = repo::transition(&mut tx, id, "pending", to, joined, None)
+        .await
+        .map_err(|e| unique_to_conflict(e, "error.employees.other_partner"))?;
+    if !moved {
+        return Err(AppError::conflict("error.employees.invitation_closed"));
+    }
+    send_to_partner(
+        &mut tx,
+        link.partner_id,
+        kind,
+        &params([("person", link.login.as_str())]),
+        Some("/center/org"),
+        now,
+    )
+    .await?;
+    log(&mut tx, user, ip, action, id, now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The partner withdraws a pending invitation (`unbind` false) or ends an active membership
+/// (取消绑定, `unbind` true).
+#[tracing::instrument(skip(db, user, ip), fields(user = user.id))]
+pub async fn end(
+    db: &Db,
+    user: &SessionUser,
+    ip: &str,
+    id: i64,
+    unbind: bool,
+) -> Result<(), AppError> {
+    let partner = partner_id(user)?;
+    let mut tx = db.begin_write().await?;
+    let link = repo::link(&mut *tx, id)
+        .await?
+        .filter(|l| l.partner_id == partner)
+        .ok_or(AppError::NotFound)?;
+    let now = now_ms();
+    let (from, to, kind, action, closed) = if unbind {
+        (
+            "active",
+            "unbound",
+            "employee.unbound",
+            "employees.unbind",
+            "error.employees.not_active",
+        )
+    } else {
+        (
+            "pending",
+            "cancelled",
+            "employee.cancelled",
+            "employees.cancel",
+            "error.employees.invitation_closed",
+        )
+    };
+    let ended = unbind.then_some(now);
+    if !repo::transition(&mut tx, id, from, to, None, ended).await? {
+        return Err(AppError::conflict(closed));
+    }
+    send(
+        &mut tx,
+        link.user_id,
+        kind,
+        &params([("partner", link.partner_name.as_str())]),
+        Some("/personal"),
+        now,
+    )
+    .await?;
+    log(&mut tx, user, ip, action, id, now).await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,103 @@
+//! Messages as the reader sees them, and how their text is made.
+
+use crate::i18n::{Lang, has, t};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The kinds of notice, each with `msg.<kind>.title` and `msg.<kind>.body` texts.
+pub const KINDS: [&str; 6] = [
+    "employee.invited",
+    "employee.accepted",
+    "employee.declined",
+    "employee.unbound",
+    "employee.cancelled",
+    "pce.ho_shared",
+];
+
+/// One message in the reader's list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Message {
+    pub id: i64,
+    pub kind: String,
+    pub params: BTreeMap<String, String>,
+    pub link: Option<String>,
+    pub created_at: i64,
+    pub read: bool,
+}
+
+fn fill(template: &str, params: &BTreeMap<String, String>) -> String {
+    params.iter().fold(template.to_string(), |s, (k, v)| {
+        s.replace(&format!("{{{k}}}"), v)
+    })
+}
+
+impl Message {
+    pub fn title(&self, lang: Lang) -> String {
+        let key = format!("msg.{}.title", self.kind);
+        if has(&key) {
+            fill(t(lang, &key), &self.params)
+        } else {
+            self.kind.clone()
+        }
+    }
+
+    pub fn body(&self, lang: Lang) -> String {
+        let key = format!("msg.{}.body", self.kind);
+        if has(&key) {
+            fill(t(lang, &key), &self.params)
+        } else {
+            String::new()
+        }
+    }
+
+    /// The filter group a message belongs to (`employee`, `pce`).
+    pub fn group(&self) -> &str {
+        self.kind.split('.').next().unwrap_or("")
+    }
+}
+
+/// Which messages to list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Filter {
+    All,
+    Unread,
+}
+
+impl Filter {
+    pub fn parse(s: &str) -> Filter {
+        if s == "unread" {
+            Filter::Unread
+        } else {
+            Filter::All
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_has_both_texts_in_both_languages() {
+        for kind in KINDS {
+            for part in ["title", "body"] {
+                assert!(has(&format!("msg.{kind}.{part}")), "{kind}.{part}");
+            }
+        }
+    }
+
+    #[test]
+    fn parameters_fill_the_text_and_nothing_else() {
+        let m = Message {
+            id: 1,
+            kind: "employee.invited".into(),
+            params: [("partner".to_string(), "<b>华南云</b>".to_string())].into(),
+            link: None,
+            created_at: 0,
+            read: false,
+        };
+        assert!(m.title(Lang::Zh).contains("<b>华南云</b>"));
+        assert!(!m.title(Lang::Zh).contains("{partner}"));
+        assert_eq!(m.group(), "employee");
+    }
+}

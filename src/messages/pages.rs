@@ -1,0 +1,95 @@
+//! 消息中心: the signed-in user's messages, filters, mark read.
+
+use super::api::{MarkAllRead, MarkRead, list_messages};
+use crate::domain::format_time;
+use crate::i18n::{t, use_lang};
+use crate::ui::{EmptyState, ErrorNotice, FormError, Pagination, RequireLogin};
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn MessagesPage() -> impl IntoView {
+    let lang = use_lang();
+    let query = use_query_map();
+    let filter = move || query.read().get("filter").unwrap_or_default();
+    let group = move || query.read().get("group").unwrap_or_default();
+    let page = move || query.read().get("page").and_then(|p| p.parse::<u32>().ok());
+    let list = Resource::new(
+        move || (filter(), group(), page()),
+        |(f, g, p)| list_messages(f, g, p),
+    );
+    let read = ServerAction::<MarkRead>::new();
+    let read_all = ServerAction::<MarkAllRead>::new();
+    let error = Signal::derive(move || {
+        read.value()
+            .get()
+            .and_then(|r| r.err())
+            .or_else(|| read_all.value().get().and_then(|r| r.err()))
+    });
+    view! {
+        <RequireLogin>
+            <section class="panel">
+                <h1>{t(lang, "messages.title")}</h1>
+                <div class="search-bar">
+                    <form method="get" class="search-bar">
+                        <label for="msg-filter">{t(lang, "messages.filter")}</label>
+                        <select id="msg-filter" name="filter">
+                            <option value="" selected=move || filter() != "unread">{t(lang, "common.all")}</option>
+                            <option value="unread" selected=move || filter() == "unread">{t(lang, "messages.unread")}</option>
+                        </select>
+                        <label for="msg-group">{t(lang, "messages.group")}</label>
+                        <select id="msg-group" name="group">
+                            <option value="" selected=move || group().is_empty()>{t(lang, "common.all")}</option>
+                            <option value="employee" selected=move || group() == "employee">{t(lang, "messages.group.employee")}</option>
+                            <option value="pce" selected=move || group() == "pce">{t(lang, "messages.group.pce")}</option>
+                        </select>
+                        <button type="submit" class="btn">{t(lang, "common.search")}</button>
+                    </form>
+                    <ActionForm action=read_all>
+                        <button type="submit" class="btn">{t(lang, "messages.read_all")}</button>
+                    </ActionForm>
+                </div>
+                <FormError error />
+                <Suspense fallback=move || view! { <p class="loading">{t(lang, "common.loading")}</p> }>
+                    {move || Suspend::new(async move {
+                        match list.await {
+                            Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
+                            Ok(p) if p.items.is_empty() => view! { <EmptyState title=t(lang, "messages.empty") /> }.into_any(),
+                            Ok(p) => {
+                                let pages = p.pages();
+                                view! {
+                                    <ul class="messages" data-testid="messages">
+                                        {p.items.into_iter().map(|m| {
+                                            let id = m.id.to_string();
+                                            let unread = !m.read;
+                                            view! {
+                                                <li class="message" class:unread=unread data-testid=format!("message-{}", m.id)>
+                                                    <p class="message-title">
+                                                        {unread.then(|| view! { <span class="tag tag-bad">{t(lang, "messages.new")}</span>" " })}
+                                                        <strong>{m.title(lang)}</strong>
+                                                    </p>
+                                                    <p>{m.body(lang)}</p>
+                                                    <p class="muted">{format_time(m.created_at)}</p>
+                                                    <div class="button-row">
+                                                        {m.link.clone().map(|href| view! { <a class="btn btn-primary" href=href>{t(lang, "messages.open")}</a> })}
+                                                        {unread.then(|| view! {
+                                                            <ActionForm action=read>
+                                                                <input type="hidden" name="id" value=id />
+                                                                <button type="submit" class="btn">{t(lang, "messages.mark_read")}</button>
+                                                            </ActionForm>
+                                                        })}
+                                                    </div>
+                                                </li>
+                                            }
+                                        }).collect_view()}
+                                    </ul>
+                                    <Pagination number=p.number pages total=p.total />
+                                }.into_any()
+                            }
+                        }
+                    })}
+                </Suspense>
+            </section>
+        </RequireLogin>
+    }
+}

@@ -1,0 +1,112 @@
+//! SQL of the message center.
+
+use sqlx::{Any, AnyPool, Executor, FromRow};
+
+#[derive(FromRow)]
+pub struct MessageRow {
+    pub id: i64,
+    pub kind: String,
+    pub params: String,
+    pub link: Option<String>,
+    pub created_at: i64,
+    pub read_at: Option<i64>,
+}
+
+pub async fn insert<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    user: i64,
+    kind: &str,
+    params: &str,
+    link: Option<&str>,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO messages (user_id, kind, params, link, created_at) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(user)
+    .bind(kind)
+    .bind(params)
+    .bind(link)
+    .bind(now)
+    .execute(ex)
+    .await?;
+    Ok(())
+}
+
+/// The user ids of a partner's own accounts (its partner-role users).
+pub async fn partner_users<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    partner: i64,
+) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT id FROM users WHERE partner_id = $1 AND role = 'partner' ORDER BY id",
+    )
+    .bind(partner)
+    .fetch_all(ex)
+    .await
+}
+
+pub async fn list(
+    pool: &AnyPool,
+    user: i64,
+    unread_only: bool,
+    group: &str,
+    offset: i64,
+    limit: i64,
+) -> Result<(Vec<MessageRow>, i64), sqlx::Error> {
+    let unread = i64::from(unread_only);
+    let prefix = format!("{group}.%");
+    let total: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM messages WHERE user_id = $1 AND ($2 = 0 OR read_at IS NULL) \
+         AND ($3 = '' OR kind LIKE $4)",
+    )
+    .bind(user)
+    .bind(unread)
+    .bind(group)
+    .bind(&prefix)
+    .fetch_one(pool)
+    .await?;
+    let rows = sqlx::query_as(
+        "SELECT id, kind, params, link, created_at, read_at FROM messages \
+         WHERE user_id = $1 AND ($2 = 0 OR read_at IS NULL) AND ($3 = '' OR kind LIKE $4) \
+         ORDER BY created_at DESC, id DESC LIMIT $5 OFFSET $6",
+    )
+    .bind(user)
+    .bind(unread)
+    .bind(group)
+    .bind(&prefix)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(pool)
+    .await?;
+    Ok((rows, total))
+}
+
+pub async fn unread(pool: &AnyPool, user: i64) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM messages WHERE user_id = $1 AND read_at IS NULL")
+        .bind(user)
+        .fetch_one(pool)
+        .await
+}
+
+/// Marks one of the user's messages read; `false` when the user has no such message.
+pub async fn mark_read(pool: &AnyPool, user: i64, id: i64, now: i64) -> Result<bool, sqlx::Error> {
+    sqlx::query(
+        "UPDATE messages SET read_at = COALESCE(read_at, $1) WHERE id = $2 AND user_id = $3",
+    )
+    .bind(now)
+    .bind(id)
+    .bind(user)
+    .execute(pool)
+    .await
+    .map(|r| r.rows_affected() == 1)
+}
+
+pub async fn mark_all_read(pool: &AnyPool, user: i64, now: i64) -> Result<u64, sqlx::Error> {
+    sqlx::query("UPDATE messages SET read_at = $1 WHERE user_id = $2 AND read_at IS NULL")
+        .bind(now)
+        .bind(user)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected())
+}

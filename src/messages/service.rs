@@ -1,0 +1,108 @@
+//! Sending and reading messages.
+
+use super::model::{Filter, Message};
+use super::repo;
+use crate::domain::{Page, PageRequest};
+use crate::error::AppError;
+use crate::server::db::{Db, now_ms};
+use sqlx::AnyConnection;
+use std::collections::BTreeMap;
+
+/// Sends a message to a user, inside the caller's transaction.
+pub async fn send(
+    conn: &mut AnyConnection,
+    user: i64,
+    kind: &str,
+    params: &BTreeMap<String, String>,
+    link: Option<&str>,
+    now: i64,
+) -> Result<(), AppError> {
+    debug_assert!(
+        super::model::KINDS.contains(&kind),
+        "unknown message kind {kind}"
+    );
+    let params = serde_json::to_string(params).map_err(|e| {
+        tracing::error!(error = %e, "message params");
+        AppError::Internal
+    })?;
+    repo::insert(conn, user, kind, &params, link, now).await?;
+    Ok(())
+}
+
+/// Sends a message to every account of a partner.
+pub async fn send_to_partner(
+    conn: &mut AnyConnection,
+    partner: i64,
+    kind: &str,
+    params: &BTreeMap<String, String>,
+    link: Option<&str>,
+    now: i64,
+) -> Result<(), AppError> {
+    for user in repo::partner_users(&mut *conn, partner).await? {
+        send(conn, user, kind, params, link, now).await?;
+    }
+    Ok(())
+}
+
+/// Builds message parameters from pairs.
+pub fn params<const N: usize>(pairs: [(&str, &str); N]) -> BTreeMap<String, String> {
+    pairs
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+pub async fn list(
+    db: &Db,
+    user: i64,
+    filter: Filter,
+    group: &str,
+    page: PageRequest,
+) -> Result<Page<Message>, AppError> {
+    let group = match group {
+        "employee" | "pce" => group,
+        _ => "",
+    };
+    let (rows, total) = repo::list(
+        &db.pool,
+        user,
+        filter == Filter::Unread,
+        group,
+        page.offset(),
+        page.limit(),
+    )
+    .await?;
+    let items = rows
+        .into_iter()
+        .map(|r| Message {
+            id: r.id,
+            params: serde_json::from_str(&r.params).unwrap_or_default(),
+            kind: r.kind,
+            link: r.link,
+            created_at: r.created_at,
+            read: r.read_at.is_some(),
+        })
+        .collect();
+    Ok(Page {
+        items,
+        number: page.number,
+        size: page.size,
+        total,
+    })
+}
+
+pub async fn unread(db: &Db, user: i64) -> Result<i64, AppError> {
+    Ok(repo::unread(&db.pool, user).await?)
+}
+
+pub async fn mark_read(db: &Db, user: i64, id: i64) -> Result<(), AppError> {
+    if repo::mark_read(&db.pool, user, id, now_ms()).await? {
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+pub async fn mark_all_read(db: &Db, user: i64) -> Result<u64, AppError> {
+    Ok(repo::mark_all_read(&db.pool, user, now_ms()).await?)
+}

@@ -1,0 +1,92 @@
+//! Server functions of 机会点共享.
+
+use super::model::Opportunity;
+use crate::domain::Page;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[server(prefix = "/api", endpoint = "pce/list")]
+pub async fn list(direction: String, page: Option<u32>) -> Result<Page<Opportunity>, AppError> {
+    use crate::domain::{PageRequest, Role};
+    use crate::server::ctx;
+    let user = ctx::require(Role::Partner).await?;
+    super::service::list(
+        &ctx::state()?.db,
+        &user,
+        &direction,
+        PageRequest::new(page, None),
+    )
+    .await
+}
+
+/// Registers a PO. `consent` is the checkbox "客户已同意共享" (present = "on").
+#[server(prefix = "/api", endpoint = "pce/register")]
+pub async fn register(
+    customer: String,
+    product: String,
+    amount: String,
+    stage: String,
+    #[server(default)] consent: Option<String>,
+) -> Result<i64, AppError> {
+    use crate::domain::Role;
+    use crate::server::ctx;
+    let user = ctx::require(Role::Partner).await?;
+    let consent = consent.is_some_and(|c| matches!(c.as_str(), "on" | "true" | "1"));
+    let input = super::model::NewOpportunity::parse(&customer, &product, &amount, &stage, consent)
+        .map_err(AppError::invalid)?;
+    let ip = ctx::client_ip().await;
+    let id = super::service::register_po(&ctx::state()?.db, &user, &ip, &input).await?;
+    leptos_axum::redirect("/center/sales/opportunities?registered=1");
+    Ok(id)
+}
+
+/// Accepts (`accept` = "true") or rejects an HO; rejecting needs a reason.
+#[server(prefix = "/api", endpoint = "pce/answer")]
+pub async fn answer(
+    id: i64,
+    accept: String,
+    #[server(default)] reason: String,
+) -> Result<(), AppError> {
+    use crate::domain::Role;
+    use crate::server::ctx;
+    let user = ctx::require(Role::Partner).await?;
+    let accept = match accept.as_str() {
+        "true" => true,
+        "false" => false,
+        _ => return Err(AppError::BadRequest),
+    };
+    let reason = if accept {
+        None
+    } else {
+        Some(crate::plans::model::Reason::parse(&reason).map_err(AppError::invalid)?)
+    };
+    let ip = ctx::client_ip().await;
+    super::service::answer_ho(&ctx::state()?.db, &user, &ip, id, accept, reason.as_ref()).await?;
+    leptos_axum::redirect("/center/sales/opportunities?tab=ho");
+    Ok(())
+}
+
+/// Moves an opportunity to another stage (丢单 with its reason).
+#[server(prefix = "/api", endpoint = "pce/stage")]
+pub async fn set_stage(
+    id: i64,
+    stage: String,
+    #[server(default)] lost_reason: String,
+) -> Result<(), AppError> {
+    use crate::domain::Role;
+    use crate::server::ctx;
+    let user = ctx::require(Role::Partner).await?;
+    let stage =
+        super::model::Stage::parse(&stage).ok_or_else(|| AppError::invalid("error.pce.stage"))?;
+    let lost = match lost_reason.as_str() {
+        "" => None,
+        s => Some(
+            super::model::LostReason::parse(s)
+                .ok_or_else(|| AppError::invalid("error.pce.lost_reason"))?,
+        ),
+    };
+    let ip = ctx::client_ip().await;
+    super::service::set_stage(&ctx::state()?.db, &user, &ip, id, stage, lost).await?;
+    leptos_axum::redirect("/center/sales/opportunities");
+    Ok(())
+}

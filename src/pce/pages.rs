@@ -1,0 +1,169 @@
+//! 销售 > 机会点管理 > 机会点共享: POs the partner registered and HOs Huawei Cloud shared.
+
+use super::api::{Answer, Register, SetStage, list};
+use super::model::{HoState, LostReason, Opportunity, Stage};
+use crate::domain::format_time;
+use crate::i18n::{Lang, t, use_lang};
+use crate::ui::{EmptyState, ErrorNotice, FormError, Pagination};
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+fn stage_cell(lang: Lang, o: &Opportunity) -> String {
+    match o.lost_reason {
+        Some(r) => format!(
+            "{} ({})",
+            t(lang, o.stage.label_key()),
+            t(lang, r.label_key())
+        ),
+        None => t(lang, o.stage.label_key()).to_string(),
+    }
+}
+
+#[component]
+pub fn OpportunitiesPage() -> impl IntoView {
+    let lang = use_lang();
+    let query = use_query_map();
+    let tab = move || {
+        if query.read().get("tab").as_deref() == Some("ho") {
+            "ho"
+        } else {
+            "po"
+        }
+    };
+    let page = move || query.read().get("page").and_then(|p| p.parse::<u32>().ok());
+    let items = Resource::new(move || (tab(), page()), |(d, p)| list(d.to_string(), p));
+    let register = ServerAction::<Register>::new();
+    let answer = ServerAction::<Answer>::new();
+    let stage = ServerAction::<SetStage>::new();
+    let register_error = Signal::derive(move || register.value().get().and_then(|r| r.err()));
+    let row_error = Signal::derive(move || {
+        answer
+            .value()
+            .get()
+            .and_then(|r| r.err())
+            .or_else(|| stage.value().get().and_then(|r| r.err()))
+    });
+    let tab_class = move |name: &str| if tab() == name { "tab active" } else { "tab" };
+    view! {
+        <h1>{t(lang, "pce.title")}</h1>
+        <nav class="tabs" role="tablist">
+            <a role="tab" href="/center/sales/opportunities" class=move || tab_class("po") aria-selected=move || (tab() == "po").to_string()>{t(lang, "pce.po")}</a>
+            <a role="tab" href="/center/sales/opportunities?tab=ho" class=move || tab_class("ho") aria-selected=move || (tab() == "ho").to_string()>{t(lang, "pce.ho")}</a>
+        </nav>
+        {move || query.read().get("registered").map(|_| view! { <p class="notice-ok" role="status">{t(lang, "pce.registered")}</p> })}
+        <Show when=move || tab() == "po">
+            <section class="panel">
+                <h2>{t(lang, "pce.register")}</h2>
+                <ActionForm action=register attr:class="form" attr:novalidate=true>
+                    <label for="po-customer">{t(lang, "pce.customer")}</label>
+                    <input id="po-customer" name="customer" maxlength="100" />
+                    <label for="po-product">{t(lang, "pce.product")}</label>
+                    <input id="po-product" name="product" maxlength="100" />
+                    <label for="po-amount">{t(lang, "pce.amount")}</label>
+                    <input id="po-amount" name="amount" inputmode="decimal" />
+                    <label for="po-stage">{t(lang, "pce.stage")}</label>
+                    <select id="po-stage" name="stage">
+                        {Stage::ALL.into_iter().filter(|s| !s.closed()).map(|s| view! { <option value=s.as_str()>{t(lang, s.label_key())}</option> }).collect_view()}
+                    </select>
+                    <label class="check"><input type="checkbox" name="consent" value="on" />" "{t(lang, "pce.consent")}</label>
+                    <FormError error=register_error />
+                    <button type="submit" class="btn btn-primary">{t(lang, "pce.register.submit")}</button>
+                </ActionForm>
+            </section>
+        </Show>
+        <FormError error=row_error />
+        <Suspense fallback=move || view! { <p class="loading">{t(lang, "common.loading")}</p> }>
+            {move || Suspend::new(async move {
+                match items.await {
+                    Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
+                    Ok(p) if p.items.is_empty() => view! { <EmptyState title=t(lang, "pce.empty") hint=t(lang, "pce.empty.hint") /> }.into_any(),
+                    Ok(p) => {
+                        let pages = p.pages();
+                        view! {
+                            <table class="table" data-testid="opportunities">
+                                <thead><tr>
+                                    <th>{t(lang, "pce.customer")}</th>
+                                    <th>{t(lang, "pce.product")}</th>
+                                    <th class="num">{t(lang, "pce.amount")}</th>
+                                    <th>{t(lang, "pce.stage")}</th>
+                                    <th>{t(lang, "pce.ho.state")}</th>
+                                    <th>{t(lang, "common.created_at")}</th>
+                                    <th>{t(lang, "common.actions")}</th>
+                                </tr></thead>
+                                <tbody>
+                                    {p.items.into_iter().map(|o| view! { <OpportunityRow o answer stage /> }).collect_view()}
+                                </tbody>
+                            </table>
+                            <Pagination number=p.number pages total=p.total />
+                        }.into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn OpportunityRow(
+    o: Opportunity,
+    answer: ServerAction<Answer>,
+    stage: ServerAction<SetStage>,
+) -> impl IntoView {
+    let lang = use_lang();
+    let id = o.id.to_string();
+    let state_cell = match (o.ho_state, &o.reject_reason, o.respond_by) {
+        (Some(HoState::Pending), _, Some(by)) => format!(
+            "{} · {} {}",
+            t(lang, HoState::Pending.label_key()),
+            t(lang, "pce.respond_by"),
+            format_time(by)
+        ),
+        (Some(HoState::Rejected), Some(r), _) => {
+            format!("{} ({r})", t(lang, HoState::Rejected.label_key()))
+        }
+        (Some(s), _, _) => t(lang, s.label_key()).to_string(),
+        (None, _, _) => "-".to_string(),
+    };
+    let pending = o.ho_state == Some(HoState::Pending);
+    let movable =
+        !o.stage.closed() && (o.ho_state.is_none() || o.ho_state == Some(HoState::Accepted));
+    let (a1, a2, a3) = (id.clone(), id.clone(), id);
+    view! {
+        <tr data-testid=format!("opportunity-{}", o.customer)>
+            <td>{o.customer.clone()}</td>
+            <td>{o.product.clone()}</td>
+            <td class="num">{o.expected.to_string()}</td>
+            <td>{stage_cell(lang, &o)}</td>
+            <td>{state_cell}</td>
+            <td>{format_time(o.created_at)}</td>
+            <td class="actions">
+                {pending.then(move || view! {
+                    <ActionForm action=answer>
+                        <input type="hidden" name="id" value=a1 />
+                        <input type="hidden" name="accept" value="true" />
+                        <button type="submit" class="btn btn-primary">{t(lang, "pce.accept")}</button>
+                    </ActionForm>
+                    <ActionForm action=answer attr:class="inline-form">
+                        <input type="hidden" name="id" value=a2 />
+                        <input type="hidden" name="accept" value="false" />
+                        <input name="reason" aria-label=t(lang, "pce.reject_reason") placeholder=t(lang, "pce.reject_reason") maxlength="200" />
+                        <button type="submit" class="btn">{t(lang, "pce.reject")}</button>
+                    </ActionForm>
+                })}
+                {movable.then(move || view! {
+                    <ActionForm action=stage attr:class="inline-form">
+                        <input type="hidden" name="id" value=a3 />
+                        <select name="stage" aria-label=t(lang, "pce.stage")>
+                            {Stage::ALL.into_iter().map(|s| view! { <option value=s.as_str()>{t(lang, s.label_key())}</option> }).collect_view()}
+                        </select>
+                        <select name="lost_reason" aria-label=t(lang, "pce.lost_reason")>
+                            <option value="">{t(lang, "pce.lost_reason.none")}</option>
+                            {LostReason::ALL.into_iter().map(|r| view! { <option value=r.as_str()>{t(lang, r.label_key())}</option> }).collect_view()}
+                        </select>
+                        <button type="submit" class="btn">{t(lang, "pce.update_stage")}</button>
+                    </ActionForm>
+                })}
+            </td>
+        </tr>
+    }
+}

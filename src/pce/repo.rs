@@ -1,0 +1,156 @@
+//! SQL of PCE opportunities.
+
+use sqlx::{Any, AnyConnection, AnyPool, Executor, FromRow};
+
+#[derive(FromRow)]
+pub struct OpportunityRow {
+    pub id: i64,
+    pub partner_id: i64,
+    pub direction: String,
+    pub customer_name: String,
+    pub product: String,
+    pub expected_fen: i64,
+    pub stage: String,
+    pub lost_reason: Option<String>,
+    pub ho_state: Option<String>,
+    pub reject_reason: Option<String>,
+    pub respond_by: Option<i64>,
+    pub created_at: i64,
+}
+
+const COLUMNS: &str = "id, partner_id, direction, customer_name, product, expected_fen, stage, lost_reason, \
+     ho_state, reject_reason, respond_by, created_at";
+
+pub struct NewRow<'a> {
+    pub partner: i64,
+    pub direction: &'a str,
+    pub customer: &'a str,
+    pub product: &'a str,
+    pub expected_fen: i64,
+    pub stage: &'a str,
+    pub ho_state: Option<&'a str>,
+    pub respond_by: Option<i64>,
+    pub now: i64,
+}
+
+pub async fn insert(conn: &mut AnyConnection, r: &NewRow<'_>) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO opportunities (partner_id, direction, customer_name, product, expected_fen, stage, \
+             customer_consent, ho_state, respond_by, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8, $9, $9) RETURNING id",
+    )
+    .bind(r.partner)
+    .bind(r.direction)
+    .bind(r.customer)
+    .bind(r.product)
+    .bind(r.expected_fen)
+    .bind(r.stage)
+    .bind(r.ho_state)
+    .bind(r.respond_by)
+    .bind(r.now)
+    .fetch_one(conn)
+    .await
+}
+
+/// HOs past their deadline are taken back: they count as rejected from then on.
+pub async fn expire_overdue<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    partner: i64,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE opportunities SET ho_state = 'expired', updated_at = $1 \
+         WHERE partner_id = $2 AND ho_state = 'pending' AND respond_by <= $1",
+    )
+    .bind(now)
+    .bind(partner)
+    .execute(ex)
+    .await?;
+    Ok(())
+}
+
+pub async fn list(
+    pool: &AnyPool,
+    partner: i64,
+    direction: &str,
+    offset: i64,
+    limit: i64,
+) -> Result<(Vec<OpportunityRow>, i64), sqlx::Error> {
+    let total: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM opportunities WHERE partner_id = $1 AND direction = $2",
+    )
+    .bind(partner)
+    .bind(direction)
+    .fetch_one(pool)
+    .await?;
+    let rows = sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM opportunities WHERE partner_id = $1 AND direction = $2 \
+         ORDER BY created_at DESC, id DESC LIMIT $3 OFFSET $4"
+    ))
+    .bind(partner)
+    .bind(direction)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(pool)
+    .await?;
+    Ok((rows, total))
+}
+
+pub async fn get<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    id: i64,
+) -> Result<Option<OpportunityRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM opportunities WHERE id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(ex)
+    .await
+}
+
+/// Answers a pending HO before its deadline; `false` if it was not pending or the deadline passed.
+pub async fn answer_ho(
+    conn: &mut AnyConnection,
+    id: i64,
+    partner: i64,
+    state: &str,
+    reason: Option<&str>,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE opportunities SET ho_state = $1, reject_reason = $2, responded_at = $3, updated_at = $3 \
+         WHERE id = $4 AND partner_id = $5 AND direction = 'ho' AND ho_state = 'pending' AND respond_by > $3",
+    )
+    .bind(state)
+    .bind(reason)
+    .bind(now)
+    .bind(id)
+    .bind(partner)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Moves an open opportunity to a stage; `false` if it is closed (won or lost) already.
+pub async fn set_stage(
+    conn: &mut AnyConnection,
+    id: i64,
+    partner: i64,
+    stage: &str,
+    lost_reason: Option<&str>,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE opportunities SET stage = $1, lost_reason = $2, updated_at = $3 \
+         WHERE id = $4 AND partner_id = $5 AND stage NOT IN ('won', 'lost') \
+         AND (direction = 'po' OR ho_state = 'accepted')",
+    )
+    .bind(stage)
+    .bind(lost_reason)
+    .bind(now)
+    .bind(id)
+    .bind(partner)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}

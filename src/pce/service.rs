@@ -1,0 +1,244 @@
+//! Registering POs, sharing and answering HOs, moving stages.
+
+use super::model::{
+    HO_BUSINESS_DAYS, HoState, LostReason, NewOpportunity, Opportunity, Stage, add_business_days,
+};
+use super::repo::{self, NewRow, OpportunityRow};
+use crate::accounts::model::SessionUser;
+use crate::accounts::repo::{AuditEntry, audit};
+use crate::domain::{Money, Page, PageRequest};
+use crate::error::AppError;
+use crate::plans::model::Plan;
+use crate::server::db::{Db, Tx, now_ms};
+
+fn partner_id(user: &SessionUser) -> Result<i64, AppError> {
+    user.partner
+        .as_ref()
+        .map(|p| p.id)
+        .ok_or(AppError::Forbidden)
+}
+
+async fn require_member(tx: &mut Tx, partner: i64, now: i64) -> Result<(), AppError> {
+    if crate::plans::service::is_member(&mut **tx, partner, Plan::CoExpansion, now).await? {
+        Ok(())
+    } else {
+        Err(AppError::conflict("error.pce.not_member"))
+    }
+}
+
+async fn log(
+    tx: &mut Tx,
+    user: Option<&SessionUser>,
+    ip: &str,
+    action: &str,
+    id: i64,
+    now: i64,
+) -> Result<(), AppError> {
+    let target = format!("opportunity:{id}");
+    let entry = AuditEntry {
+        actor_user_id: user.map(|u| u.id),
+        actor: user.map_or("cli", |u| u.login.as_str()),
+        action,
+        target: &target,
+        ip,
+        detail: "",
+    };
+    audit(&mut **tx, entry, now).await?;
+    Ok(())
+}
+
+fn view(r: OpportunityRow) -> Option<Opportunity> {
+    Some(Opportunity {
+        id: r.id,
+        direction: r.direction,
+        customer: r.customer_name,
+        product: r.product,
+        expected: Money::from_fen(r.expected_fen)?,
+        stage: Stage::parse(&r.stage)?,
+        lost_reason: r.lost_reason.as_deref().and_then(LostReason::parse),
+        ho_state: r.ho_state.as_deref().and_then(HoState::parse),
+        reject_reason: r.reject_reason,
+        respond_by: r.respond_by,
+        created_at: r.created_at,
+    })
+}
+
+/// Registers a PO (shared with Huawei Cloud).
+#[tracing::instrument(skip(db, user, ip, input), fields(user = user.id))]
+pub async fn register_po(
+    db: &Db,
+    user: &SessionUser,
+    ip: &str,
+    input: &NewOpportunity,
+) -> Result<i64, AppError> {
+    let partner = partner_id(user)?;
+    let mut tx = db.begin_write().await?;
+    let now = now_ms();
+    require_member(&mut tx, partner, now).await?;
+    let row = NewRow {
+        partner,
+        direction: "po",
+        customer: &input.customer,
+        product: &input.product,
+        expected_fen: input.expected.fen(),
+        stage: input.stage.as_str(),
+        ho_state: None,
+        respond_by: None,
+        now,
+    };
+    let id = repo::insert(&mut tx, &row).await?;
+    log(&mut tx, Some(user), ip, "pce.po", id, now).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Huawei Cloud shares an HO with a partner (operator tooling). `shared_at` defaults to now;
+/// the deadline is 3 business days after it.
+pub async fn share_ho(
+    db: &Db,
+    partner: i64,
+    input: &NewOpportunity,
+    shared_at: Option<i64>,
+) -> Result<i64, AppError> {
+    let mut tx = db.begin_write().await?;
+    let now = now_ms();
+    require_member(&mut tx, partner, now).await?;
+    let shared = shared_at.unwrap_or(now);
+    let row = NewRow {
+        partner,
+        direction: "ho",
+        customer: &input.customer,
+        product: &input.product,
+        expected_fen: input.expected.fen(),
+        stage: input.stage.as_str(),
+        ho_state: Some("pending"),
+        respond_by: Some(add_business_days(shared, HO_BUSINESS_DAYS)),
+        now: shared,
+    };
+    let id = repo::insert(&mut tx, &row).await?;
+    crate::messages::service::send_to_partner(
+        &mut tx,
+        partner,
+        "pce.ho_shared",
+        &crate::messages::service::params([("customer", input.customer.as_str())]),
+        Some("/center/sales/opportunities?tab=ho"),
+        now,
+    )
+    .await?;
+    log(&mut tx, None, "local", "pce.ho_share", id, now).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// The partner's POs or HOs (`po` / `ho`), newest first. Overdue HOs are taken back first.
+pub async fn list(
+    db: &Db,
+    user: &SessionUser,
+    direction: &str,
+    page: PageRequest,
+) -> Result<Page<Opportunity>, AppError> {
+    let partner = partner_id(user)?;
+    let direction = if direction == "ho" { "ho" } else { "po" };
+    if direction == "ho" {
+        repo::expire_overdue(&db.pool, partner, now_ms()).await?;
+    }
+    let (rows, total) =
+        repo::list(&db.pool, partner, direction, page.offset(), page.limit()).await?;
+    Ok(Page {
+        items: rows.into_iter().filter_map(view).collect(),
+        number: page.number,
+        size: page.size,
+        total,
+    })
+}
+
+/// Accepts an HO, or rejects it with a reason, before its deadline.
+#[tracing::instrument(skip(db, user, ip, reason), fields(user = user.id))]
+pub async fn answer_ho(
+    db: &Db,
+    user: &SessionUser,
+    ip: &str,
+    id: i64,
+    accept: bool,
+    reason: Option<&crate::plans::model::Reason>,
+) -> Result<(), AppError> {
+    let partner = partner_id(user)?;
+    let mut tx = db.begin_write().await?;
+    let row = repo::get(&mut *tx, id)
+        .await?
+        .filter(|r| r.partner_id == partner && r.direction == "ho")
+        .ok_or(AppError::NotFound)?;
+    let now = now_ms();
+    let (state, reason) = if accept {
+        ("accepted", None)
+    } else {
+        let reason = reason.ok_or_else(|| AppError::invalid("error.plans.reason_required"))?;
+        ("rejected", Some(reason.as_str()))
+    };
+    if !repo::answer_ho(&mut tx, id, partner, state, reason, now).await? {
+        let overdue = row.ho_state.as_deref() == Some("expired")
+            || (row.ho_state.as_deref() == Some("pending")
+                && row.respond_by.is_some_and(|d| d <= now));
+        return Err(AppError::conflict(if overdue {
+            "error.pce.ho_expired"
+        } else {
+            "error.pce.ho_answered"
+        }));
+    }
+    log(
+        &mut tx,
+        Some(user),
+        ip,
+        if accept {
+            "pce.ho_accept"
+        } else {
+            "pce.ho_reject"
+        },
+        id,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Moves a PO (or an accepted HO) to another stage; 丢单 needs a reason.
+#[tracing::instrument(skip(db, user, ip), fields(user = user.id))]
+pub async fn set_stage(
+    db: &Db,
+    user: &SessionUser,
+    ip: &str,
+    id: i64,
+    stage: Stage,
+    lost: Option<LostReason>,
+) -> Result<(), AppError> {
+    let partner = partner_id(user)?;
+    if (stage == Stage::Lost) != lost.is_some() {
+        return Err(AppError::invalid(if stage == Stage::Lost {
+            "error.pce.lost_reason"
+        } else {
+            "error.pce.lost_reason_only_lost"
+        }));
+    }
+    let mut tx = db.begin_write().await?;
+    repo::get(&mut *tx, id)
+        .await?
+        .filter(|r| r.partner_id == partner)
+        .ok_or(AppError::NotFound)?;
+    let now = now_ms();
+    if !repo::set_stage(
+        &mut tx,
+        id,
+        partner,
+        stage.as_str(),
+        lost.map(LostReason::as_str),
+        now,
+    )
+    .await?
+    {
+        return Err(AppError::conflict("error.pce.closed"));
+    }
+    log(&mut tx, Some(user), ip, "pce.stage", id, now).await?;
+    tx.commit().await?;
+    Ok(())
+}
