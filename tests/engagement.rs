@@ -595,6 +595,22 @@ async fn pce_needs_the_plan_and_hos_must_be_answered_within_three_business_days(
         "3 business days: {due}"
     );
 
+    // Shared on a Friday at 10:00 China time: due the next Wednesday at 10:00.
+    let (code, _, err) = share_ho(&app, prov, "周五客户", Some("2026-11-20T10:00:00+08:00"));
+    assert_eq!(code, 0, "{err}");
+    let (_, hos) = json(app.call(&c, "pce/list", &[("direction", "ho")]).await).await;
+    let friday = hos["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["customer"] == "周五客户")
+        .unwrap();
+    let wednesday_10 = chrono::DateTime::parse_from_rfc3339("2026-11-25T10:00:00+08:00").unwrap();
+    assert_eq!(
+        friday["respond_by"].as_i64(),
+        Some(wednesday_10.timestamp_millis())
+    );
+
     let eid = expired["id"].as_i64().unwrap().to_string();
     let (s, body) = json(
         app.call(&c, "pce/answer", &[("id", &eid), ("accept", "true")])
