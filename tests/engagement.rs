@@ -14,6 +14,7 @@ on_both_backends!(
     messages_are_private_and_their_read_state_sticks,
     pce_needs_the_plan_and_hos_must_be_answered_within_three_business_days,
     opportunity_stages_are_explicit_and_lost_needs_a_reason,
+    operators_record_verification_and_share_hos_from_their_pages,
 );
 
 async fn json(res: reqwest::Response) -> (u16, Value) {
@@ -777,4 +778,57 @@ async fn opportunity_stages_are_explicit_and_lost_needs_a_reason(app: TestApp) {
         .await
         .unwrap();
     assert!(html.contains("代售模式客户如何充值"), "{html}");
+}
+
+async fn operators_record_verification_and_share_hos_from_their_pages(app: TestApp) {
+    let prov = app.partner("prov", "solution-provider", None);
+    app.operator("ops");
+    personal(&app, "hana", false, "cn");
+    let op = app.signed_in("ops").await;
+    let partner = app.signed_in("prov").await;
+    let form = [("login", "hana"), ("verified", "true")];
+    assert_eq!(
+        app.call(&partner, "operator/real-name", &form)
+            .await
+            .status(),
+        403
+    );
+    let (s, body) = json(
+        app.call(
+            &op,
+            "operator/real-name",
+            &[("login", "nobody-x"), ("verified", "true")],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(s, 404, "{body}");
+    assert_eq!(
+        app.call(&op, "operator/real-name", &form).await.status(),
+        200
+    );
+    assert_eq!(invite(&app, &partner, "hana").await.0, 200);
+
+    let p = prov.to_string();
+    let ho = [
+        ("partner", p.as_str()),
+        ("customer", "丙公司"),
+        ("product", "CDN"),
+        ("amount", "5000"),
+    ];
+    let (s, body) = json(app.call(&op, "operator/share-ho", &ho).await).await;
+    assert_eq!(
+        (s, body["key"].as_str()),
+        (409, Some("error.pce.not_member"))
+    );
+    join_pce(&app, "prov", "prov").await;
+    assert_eq!(
+        app.call(&partner, "operator/share-ho", &ho).await.status(),
+        403
+    );
+    assert_eq!(app.call(&op, "operator/share-ho", &ho).await.status(), 200);
+    let (_, hos) = json(app.call(&partner, "pce/list", &[("direction", "ho")]).await).await;
+    assert_eq!(hos["items"][0]["customer"], "丙公司");
+    let html = app.page(&op, "/operator").await.text().await.unwrap();
+    assert!(html.contains("个人账号实名认证") && html.contains("分享机会点(HO)"));
 }

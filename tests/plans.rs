@@ -12,6 +12,7 @@ on_both_backends!(
     only_the_owner_downloads_its_certificate_as_a_pdf,
     verification_tells_valid_expired_revoked_and_unknown_apart,
     review_and_revocation_are_for_operators_only_and_audited,
+    without_a_font_the_download_is_unavailable_and_the_public_url_is_printed,
 );
 
 async fn json(res: reqwest::Response) -> (u16, Value) {
@@ -606,4 +607,55 @@ async fn review_and_revocation_are_for_operators_only_and_audited(app: TestApp) 
         html.contains("合作伙伴共拓计划") && html.contains("prov"),
         "{html}"
     );
+}
+
+async fn without_a_font_the_download_is_unavailable_and_the_public_url_is_printed(
+    mut app: TestApp,
+) {
+    app.partner("prov", "solution-provider", None);
+    app.operator("ops");
+    let prov = app.signed_in("prov").await;
+    let op = app.signed_in("ops").await;
+    let number = join(&app, &prov, &op, "prov", "pce").await;
+    let path = format!("/center/certificates/{number}/pdf");
+
+    // Restart with another public address: the certificate links there.
+    app.kill().await;
+    app.start(&["--public-url", "https://partners.example.com/"])
+        .await;
+    let prov = app.signed_in("prov").await;
+    let pdf = prov
+        .get(app.url(&path))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("c.pdf");
+    std::fs::write(&file, &pdf).expect("write pdf");
+    let out = std::process::Command::new("pdftotext")
+        .arg(&file)
+        .arg("-")
+        .output()
+        .expect("pdftotext");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains(&format!("https://partners.example.com/verify/{number}")),
+        "{text}"
+    );
+
+    // Restart without a usable font: the app serves, the download says why it cannot.
+    app.kill().await;
+    app.start(&["--cert-font", "/nonexistent/font.ttc"]).await;
+    let prov = app.signed_in("prov").await;
+    let (s, body) = json(prov.get(app.url(&path)).send().await.unwrap()).await;
+    assert_eq!(
+        (s, body["key"].as_str()),
+        (503, Some("error.cert.font")),
+        "{body}"
+    );
+    let (s, _) = json(app.call(&prov, "plans/joined", &[]).await).await;
+    assert_eq!(s, 200);
 }

@@ -50,3 +50,27 @@ pub async fn list_partners(page: Option<u32>) -> Result<Page<PartnerListItem>, A
     let state = ctx::state()?;
     super::service::list_partners(&state.db, PageRequest::new(page, None)).await
 }
+
+/// Operator: records (`verified` = "true") or withdraws a personal account's real-name
+/// verification.
+#[server(prefix = "/api", endpoint = "operator/real-name")]
+pub async fn set_real_name(login: String, verified: String) -> Result<(), AppError> {
+    use crate::domain::{AccountName, Role};
+    use crate::server::ctx;
+    let user = ctx::require(Role::Operator).await?;
+    let login = AccountName::parse(&login).map_err(AppError::invalid)?;
+    let verified = match verified.as_str() {
+        "true" => true,
+        "false" => false,
+        _ => return Err(AppError::BadRequest),
+    };
+    let ip = ctx::client_ip().await;
+    let actor = super::service::Actor {
+        user_id: Some(user.id),
+        name: &user.login,
+        ip: &ip,
+    };
+    super::service::set_real_name(&ctx::state()?.db, &login, verified, &actor).await?;
+    leptos_axum::redirect("/operator?real_name=1");
+    Ok(())
+}

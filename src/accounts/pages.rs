@@ -82,6 +82,8 @@ pub fn OperatorHome() -> impl IntoView {
                 <PartnerTable />
             </section>
             <crate::funds::pages::OperatorFunding />
+            <RealNameForm />
+            <crate::pce::pages::ShareHoForm />
         </RequireRole>
     }
 }
@@ -131,5 +133,31 @@ fn PartnerTable() -> impl IntoView {
                 }
             })}
         </Suspense>
+    }
+}
+
+/// Operator: record a personal account's real-name verification (实名认证).
+#[component]
+fn RealNameForm() -> impl IntoView {
+    let lang = use_lang();
+    let query = use_query_map();
+    let set = ServerAction::<super::api::SetRealName>::new();
+    let error = Signal::derive(move || set.value().get().and_then(|r| r.err()));
+    view! {
+        <section class="panel" data-testid="real-name">
+            <h2>{t(lang, "operator.real_name")}</h2>
+            {move || query.read().get("real_name").map(|_| view! { <p class="notice-ok" role="status">{t(lang, "common.saved")}</p> })}
+            <ActionForm action=set attr:class="search-bar">
+                <label for="rn-login">{t(lang, "employees.account")}</label>
+                <input id="rn-login" name="login" maxlength="64" />
+                <label for="rn-verified">{t(lang, "operator.real_name.state")}</label>
+                <select id="rn-verified" name="verified">
+                    <option value="true">{t(lang, "operator.real_name.verified")}</option>
+                    <option value="false">{t(lang, "operator.real_name.unverified")}</option>
+                </select>
+                <button type="submit" class="btn">{t(lang, "common.save")}</button>
+            </ActionForm>
+            <FormError error />
+        </section>
     }
 }

@@ -706,4 +706,17 @@ pub const ENTRIES: &[(&str, &str)] = &[
     ("personal.empty", "No association invitations"),
     ("sales.group.opportunities", "Opportunities"),
     ("sales.opportunities", "Opportunity sharing"),
+    ("operator.share_ho", "Share an opportunity (HO)"),
+    (
+        "operator.share_ho.done",
+        "Opportunity shared; the partner has 3 business days to answer.",
+    ),
+    ("operator.share_ho.submit", "Share"),
+    (
+        "operator.real_name",
+        "Personal account real-name verification",
+    ),
+    ("operator.real_name.state", "Verification"),
+    ("operator.real_name.verified", "Verified"),
+    ("operator.real_name.unverified", "Not verified"),
 ];

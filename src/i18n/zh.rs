@@ -559,4 +559,14 @@ pub const ENTRIES: &[(&str, &str)] = &[
     ("personal.empty", "暂无关联邀请"),
     ("sales.group.opportunities", "机会点管理"),
     ("sales.opportunities", "机会点共享"),
+    ("operator.share_ho", "分享机会点(HO)"),
+    (
+        "operator.share_ho.done",
+        "机会点已分享，伙伴需在3个工作日内处理。",
+    ),
+    ("operator.share_ho.submit", "分享"),
+    ("operator.real_name", "个人账号实名认证"),
+    ("operator.real_name.state", "认证状态"),
+    ("operator.real_name.verified", "已实名认证"),
+    ("operator.real_name.unverified", "未实名认证"),
 ];

@@ -90,3 +90,22 @@ pub async fn set_stage(
     leptos_axum::redirect("/center/sales/opportunities");
     Ok(())
 }
+
+/// Operator: Huawei Cloud shares an HO with a PCE partner.
+#[server(prefix = "/api", endpoint = "operator/share-ho")]
+pub async fn share_ho(
+    partner: i64,
+    customer: String,
+    product: String,
+    amount: String,
+) -> Result<i64, AppError> {
+    use crate::domain::Role;
+    use crate::server::ctx;
+    ctx::require(Role::Operator).await?;
+    let input =
+        super::model::NewOpportunity::parse(&customer, &product, &amount, "discovery", true)
+            .map_err(AppError::invalid)?;
+    let id = super::service::share_ho(&ctx::state()?.db, partner, &input, None).await?;
+    leptos_axum::redirect("/operator?shared=1");
+    Ok(id)
+}

@@ -167,3 +167,30 @@ fn OpportunityRow(
         </tr>
     }
 }
+
+/// Operator: share an HO with a partner.
+#[component]
+pub fn ShareHoForm() -> impl IntoView {
+    let lang = use_lang();
+    let query = use_query_map();
+    let share = ServerAction::<super::api::ShareHo>::new();
+    let error = Signal::derive(move || share.value().get().and_then(|r| r.err()));
+    view! {
+        <section class="panel" data-testid="share-ho">
+            <h2>{t(lang, "operator.share_ho")}</h2>
+            {move || query.read().get("shared").map(|_| view! { <p class="notice-ok" role="status">{t(lang, "operator.share_ho.done")}</p> })}
+            <ActionForm action=share attr:class="search-bar">
+                <label for="ho-partner">{t(lang, "operator.partner_id")}</label>
+                <input id="ho-partner" name="partner" inputmode="numeric" />
+                <label for="ho-customer">{t(lang, "pce.customer")}</label>
+                <input id="ho-customer" name="customer" maxlength="100" />
+                <label for="ho-product">{t(lang, "pce.product")}</label>
+                <input id="ho-product" name="product" maxlength="100" />
+                <label for="ho-amount">{t(lang, "pce.amount")}</label>
+                <input id="ho-amount" name="amount" inputmode="decimal" />
+                <button type="submit" class="btn btn-primary">{t(lang, "operator.share_ho.submit")}</button>
+            </ActionForm>
+            <FormError error />
+        </section>
+    }
+}

@@ -32,14 +32,12 @@ pub const FONT_CANDIDATES: [&str; 3] = [
 pub struct CertFont(Arc<Vec<u8>>);
 
 impl CertFont {
-    /// Loads the font named by `PC_CERT_FONT`, or the first candidate that exists. `None` (with a
-    /// warning) when there is none: the app runs, but certificates cannot be downloaded.
-    pub fn load() -> Option<CertFont> {
-        let configured = std::env::var("PC_CERT_FONT")
-            .ok()
-            .filter(|p| !p.trim().is_empty());
+    /// Loads the configured font (`--cert-font` / `PC_CERT_FONT`), or the first candidate that
+    /// exists. `None` (with a warning) when there is none: the app runs, but certificates cannot
+    /// be downloaded.
+    pub fn load(configured: Option<&str>) -> Option<CertFont> {
         let paths: Vec<String> = match configured {
-            Some(p) => vec![p],
+            Some(p) => vec![p.to_string()],
             None => FONT_CANDIDATES.iter().map(|p| p.to_string()).collect(),
         };
         for path in &paths {

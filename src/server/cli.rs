@@ -57,6 +57,9 @@ struct ServeArgs {
     /// listening address). Used in certificates' verification links and in emails.
     #[arg(long, env = "PC_PUBLIC_URL")]
     public_url: Option<String>,
+    /// The CJK font certificates are drawn with (default: Debian's fonts-wqy-microhei).
+    #[arg(long, env = "PC_CERT_FONT")]
+    cert_font: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -387,6 +390,7 @@ async fn serve(args: ServeArgs) -> Result<(), CliError> {
         bench_routes: args.bench_routes,
         site_root: Config::site_root_from_env(),
         public_url,
+        cert_font: args.cert_font.filter(|p| !p.trim().is_empty()),
     };
     let (app, state) = super::router::build(config).await?;
     accounts::warm_up();

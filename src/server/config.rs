@@ -18,6 +18,8 @@ pub struct Config {
     /// The address users reach the site at (no trailing slash), for links that leave the
     /// browser: the verification URL printed on certificates, links in emails.
     pub public_url: String,
+    /// The certificates' font file; `None` looks in the usual Debian places.
+    pub cert_font: Option<String>,
 }
 
 impl Config {

@@ -27,6 +27,7 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 /// Connects and migrates the database, then builds the router.
 pub async fn build(config: Config) -> Result<(Router, AppState), String> {
     let db = Db::connect(&config.database_url).await?;
+    let cert_font = crate::plans::pdf::CertFont::load(config.cert_font.as_deref());
     db.migrate().await?;
     let leptos_options = LeptosOptions::builder()
         .output_name("partner-center")
@@ -40,7 +41,7 @@ pub async fn build(config: Config) -> Result<(Router, AppState), String> {
         leptos_options: leptos_options.clone(),
         config: Arc::new(config),
         bench_body: Arc::default(),
-        cert_font: crate::plans::pdf::CertFont::load(),
+        cert_font,
     };
     Ok((router(state.clone()), state))
 }
