@@ -316,7 +316,12 @@ async fn seed_demo_loads_once_and_serve_never_seeds() {
         let first = app.cli_ok(&["seed-demo"]);
         assert_eq!(first["seeded"], true);
         let users = app.count("SELECT COUNT(*) FROM users").await;
-        assert_eq!(users, 8);
+        assert_eq!(
+            users as usize,
+            first["logins"].as_array().map(Vec::len).unwrap_or(0),
+            "every listed demo login exists"
+        );
+        assert_eq!(users, 10);
         let second = app.cli_ok(&["seed-demo"]);
         assert_eq!(second["seeded"], false);
         assert_eq!(app.count("SELECT COUNT(*) FROM users").await, users);
