@@ -10,6 +10,9 @@ use crate::funds::pages::{
 use crate::help::pages::HelpPage;
 use crate::i18n::{Lang, t};
 use crate::messages::pages::MessagesPage;
+use crate::orders::pages::{
+    CustomerOrderAction, CustomerOrders, NewOrderPage, PartnerOrderAction, PartnerOrders,
+};
 use crate::pce::pages::OpportunitiesPage;
 use crate::plans::pages::{
     ApplicationsPage, ApplyPage, JoinedPage, OperatorPlans, PlanCatalogue, PlansShell, VerifyPage,
@@ -129,6 +132,8 @@ pub fn App() -> impl IntoView {
                             <Route path=path!("resellers") view=ResellersPage />
                             <Route path=path!("funds") view=FundsPage />
                             <Route path=path!("opportunities") view=OpportunitiesPage />
+                            <Route path=path!("orders") view=PartnerOrders />
+                            <Route path=path!("orders/:id") view=PartnerOrderAction />
                             <Route path=path!(":target/:id/:direction") view=AdjustPage />
                         </ParentRoute>
                         <ParentRoute path=path!("plans") view=PlansShell>
@@ -145,6 +150,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/personal") view=PersonalHome ssr=SsrMode::Async />
                     <Route path=path!("/help") view=HelpPage ssr=SsrMode::Async />
                     <Route path=path!("/customer/billing") view=CustomerBilling ssr=SsrMode::Async />
+                    <Route path=path!("/customer/orders") view=CustomerOrders ssr=SsrMode::Async />
+                    <Route path=path!("/customer/orders/new") view=NewOrderPage ssr=SsrMode::Async />
+                    <Route path=path!("/customer/orders/:id") view=CustomerOrderAction ssr=SsrMode::Async />
                     <Route path=path!("/operator") view=OperatorHome ssr=SsrMode::Async />
                     <Route path=path!("/operator/plans") view=OperatorPlans ssr=SsrMode::Async />
                     <Route path=path!("/verify") view=VerifyPage ssr=SsrMode::Async />

@@ -13,6 +13,8 @@ pub mod funds;
 pub mod help;
 pub mod i18n;
 pub mod messages;
+pub mod notify;
+pub mod orders;
 pub mod pce;
 pub mod plans;
 pub mod ui;

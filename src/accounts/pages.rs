@@ -63,7 +63,10 @@ pub fn CustomerHome() -> impl IntoView {
                                 <dt>{t(lang, "customer.partner")}</dt><dd>{c.partner_name.clone()}</dd>
                                 <dt>{t(lang, "customer.mode")}</dt><dd>{t(lang, c.mode.label_key())}</dd>
                             </dl>
-                            <p><a class="btn" href="/customer/billing">{t(lang, "billing.title")}</a></p>
+                            <p class="button-row">
+                                <a class="btn" href="/customer/billing">{t(lang, "billing.title")}</a>
+                                <a class="btn" href="/customer/orders">{t(lang, "orders.mine")}</a>
+                            </p>
                         })}
             </section>
         </RequireRole>

@@ -154,6 +154,24 @@ pub async fn insert_partner<'e>(
     .await
 }
 
+/// Sets the partner's contact email and phone (each only when given); `false` if no such partner.
+pub async fn set_partner_contact<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    partner: i64,
+    email: Option<&str>,
+    phone: Option<&str>,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE partners SET email = COALESCE($1, email), phone = COALESCE($2, phone) WHERE id = $3",
+    )
+    .bind(email)
+    .bind(phone)
+    .bind(partner)
+    .execute(ex)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 pub async fn insert_customer<'e>(
     ex: impl Executor<'e, Database = Any>,
     partner_id: i64,

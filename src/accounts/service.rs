@@ -365,6 +365,44 @@ pub async fn set_real_name(
     Ok(id)
 }
 
+/// Operator: a partner's contact email (notices by email) and mobile phone (notices by SMS).
+pub async fn set_partner_contact(
+    db: &Db,
+    partner: i64,
+    email: Option<&str>,
+    phone: Option<&str>,
+    actor: &Actor<'_>,
+) -> Result<(), AppError> {
+    if let Some(e) = email
+        && (e.len() > 254
+            || !e.contains('@')
+            || e.chars().any(|c| c.is_whitespace() || c.is_control()))
+    {
+        return Err(AppError::invalid("error.partner.email"));
+    }
+    if let Some(p) = phone
+        && (p.len() > 20 || p.len() < 5 || !p.chars().all(|c| c.is_ascii_digit() || c == '+'))
+    {
+        return Err(AppError::invalid("error.partner.phone"));
+    }
+    let mut tx = db.begin_write().await?;
+    if !repo::set_partner_contact(&mut *tx, partner, email, phone).await? {
+        return Err(AppError::NotFound);
+    }
+    let target = format!("partner:{partner}");
+    let entry = AuditEntry {
+        actor_user_id: actor.user_id,
+        actor: actor.name,
+        action: "partner.contact",
+        target: &target,
+        ip: actor.ip,
+        detail: "",
+    };
+    repo::audit(&mut *tx, entry, now_ms()).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 async fn create_plain_user(
     db: &Db,
     login: AccountName,

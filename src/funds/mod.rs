@@ -6,8 +6,9 @@
 //!   database transaction. Transfers and entries are never updated or deleted (triggers refuse
 //!   it); undoing a movement is a new transfer the other way.
 //! - Money enters the system only through operator funding, a transfer from the single
-//!   `external` account, whose balance is the negative of all money ever funded. Hence
-//!   Σ balances of all accounts = 0, i.e. Σ partner and customer balances = Σ operator funding.
+//!   `external` account, and leaves it only by paying orders (PAY, to `external`); a refund of an
+//!   unsubscribed order (REFUND) brings it back. Hence Σ balances of all accounts = 0, i.e.
+//!   Σ partner and customer balances = Σ funding − Σ payments + Σ refunds.
 //! - No partner or customer balance is ever negative, and designated funds (专款专用) never exceed
 //!   the balance: CHECK constraints are the last line behind the service's checks.
 //! - Only the available balance (balance − designated funds) can be allocated or reclaimed:

@@ -14,6 +14,10 @@ pub enum Operation {
     Retrieve,
     /// 解绑回收: a customer's remaining balance returning to the partner on disassociation.
     Unbind,
+    /// An order's payment: from the payer (customer or partner) to Huawei Cloud (external).
+    Pay,
+    /// An unsubscribed order's refund: from Huawei Cloud back to whoever paid.
+    Refund,
 }
 
 impl Operation {
@@ -23,6 +27,8 @@ impl Operation {
             Operation::Adjust => "BEADJUST",
             Operation::Retrieve => "BERETRIEVE",
             Operation::Unbind => "BEUNBIND",
+            Operation::Pay => "PAY",
+            Operation::Refund => "REFUND",
         }
     }
 
@@ -32,6 +38,8 @@ impl Operation {
             "BEADJUST" => Some(Operation::Adjust),
             "BERETRIEVE" => Some(Operation::Retrieve),
             "BEUNBIND" => Some(Operation::Unbind),
+            "PAY" => Some(Operation::Pay),
+            "REFUND" => Some(Operation::Refund),
             _ => None,
         }
     }
@@ -42,6 +50,8 @@ impl Operation {
             Operation::Adjust => "funds.op.adjust",
             Operation::Retrieve => "funds.op.retrieve",
             Operation::Unbind => "funds.op.unbind",
+            Operation::Pay => "funds.op.pay",
+            Operation::Refund => "funds.op.refund",
         }
     }
 }
@@ -373,6 +383,8 @@ mod tests {
             Operation::Adjust,
             Operation::Retrieve,
             Operation::Unbind,
+            Operation::Pay,
+            Operation::Refund,
         ] {
             assert_eq!(Operation::parse(op.code()), Some(op));
         }

@@ -32,6 +32,7 @@ pub fn SalesShell() -> impl IntoView {
             <nav class="side-menu" aria-label=t(lang, "nav.sales")>
                 <p class="side-group">{t(lang, "sales.group.customers")}</p>
                 <A href="/center/sales/customers">{t(lang, "sales.customers")}</A>
+                <A href="/center/sales/orders">{t(lang, "sales.orders")}</A>
                 {distributor.then(|| view! {
                             <p class="side-group">{t(lang, "sales.group.resellers")}</p>
                             <A href="/center/sales/resellers">{t(lang, "sales.resellers")}</A>

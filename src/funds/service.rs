@@ -9,7 +9,7 @@ use super::repo::{self, ListFilter, NewTransfer, Owner, RecordFilter};
 use crate::accounts::model::SessionUser;
 use crate::domain::{Amount, Money, Page, PageRequest, PartnerKind};
 use crate::error::AppError;
-use crate::server::db::{Db, is_busy, is_unique_violation, now_ms};
+use crate::server::db::{Db, Tx, is_busy, is_unique_violation, now_ms};
 use std::time::Duration;
 
 /// Attempts before a conflicting write is refused with CBC.99007461.
@@ -68,13 +68,7 @@ async fn move_money(db: &Db, m: Movement<'_>) -> Result<Receipt, AppError> {
         Some(t) => model::parse_trans_id(t).map_err(AppError::invalid)?,
         None => new_trans_id(),
     };
-    let request_hash = format!(
-        "{}|{}|{}|{}",
-        m.operation.code(),
-        m.from.key(),
-        m.to.key(),
-        m.amount.fen()
-    );
+    let request_hash = request_hash(&m);
     for attempt in 0..MAX_ATTEMPTS {
         match try_move(db, &m, &trans_id, &request_hash).await {
             Ok(Attempt::Done(r)) => return Ok(r),
@@ -110,6 +104,17 @@ macro_rules! tryq {
     };
 }
 
+/// What makes two requests with the same transaction id the same request.
+fn request_hash(m: &Movement<'_>) -> String {
+    format!(
+        "{}|{}|{}|{}",
+        m.operation.code(),
+        m.from.key(),
+        m.to.key(),
+        m.amount.fen()
+    )
+}
+
 async fn try_move(
     db: &Db,
     m: &Movement<'_>,
@@ -117,7 +122,50 @@ async fn try_move(
     request_hash: &str,
 ) -> Result<Attempt, AppError> {
     let mut tx = tryq!(db.begin_write().await);
-    if let Some(prev) = tryq!(repo::find_transfer(&mut tx, &m.scope, trans_id).await) {
+    let attempt = apply(&mut tx, m, trans_id, request_hash).await?;
+    if matches!(attempt, Attempt::Done(_)) {
+        tryq!(tx.commit().await);
+    }
+    Ok(attempt)
+}
+
+/// Moves money inside the caller's transaction, so that another change (an order's state) commits
+/// or rolls back with it. Idempotent per (`scope`, `trans_id`) like every transfer. A conflicting
+/// write comes back as `AppError::Busy`: the caller rolls back and tries again.
+#[allow(clippy::too_many_arguments)]
+pub async fn transfer_in(
+    tx: &mut Tx,
+    operation: Operation,
+    from: Owner,
+    to: Owner,
+    amount: Amount,
+    scope: &str,
+    trans_id: &str,
+    actor: &Actor,
+) -> Result<Receipt, AppError> {
+    let m = Movement {
+        scope: scope.to_string(),
+        trans_id: Some(trans_id.to_string()),
+        operation,
+        from,
+        to,
+        amount,
+        actor,
+    };
+    let trans_id = model::parse_trans_id(trans_id).map_err(AppError::invalid)?;
+    match apply(tx, &m, &trans_id, &request_hash(&m)).await? {
+        Attempt::Done(r) => Ok(r),
+        Attempt::Retry => Err(AppError::Busy),
+    }
+}
+
+async fn apply(
+    tx: &mut Tx,
+    m: &Movement<'_>,
+    trans_id: &str,
+    request_hash: &str,
+) -> Result<Attempt, AppError> {
+    if let Some(prev) = tryq!(repo::find_transfer(tx, &m.scope, trans_id).await) {
         if prev.request_hash != request_hash {
             return Err(AppError::conflict("error.funds.trans_id_reused"));
         }
@@ -133,25 +181,25 @@ async fn try_move(
     }
     let reclaim = matches!(m.operation, Operation::Retrieve | Operation::Unbind);
     if m.from != Owner::External {
-        let payer = tryq!(repo::balances(&mut *tx, m.from).await);
+        let payer = tryq!(repo::balances(&mut **tx, m.from).await);
         model::check_debit(&payer, m.amount.money(), reclaim).map_err(AppError::conflict)?;
     }
-    let from = tryq!(repo::account_id(&mut tx, m.from).await);
-    let to = tryq!(repo::account_id(&mut tx, m.to).await);
+    let from = tryq!(repo::account_id(tx, m.from).await);
+    let to = tryq!(repo::account_id(tx, m.to).await);
     let fen = m.amount.fen();
     // Rows are locked in id order so two opposite transfers cannot deadlock.
     let (from_after, to_after) = if from < to {
-        let Some(f) = tryq!(repo::debit(&mut tx, from, fen).await) else {
+        let Some(f) = tryq!(repo::debit(tx, from, fen).await) else {
             return Err(AppError::conflict(if reclaim {
                 model::RECLAIM_EXCEEDS
             } else {
                 model::INSUFFICIENT
             }));
         };
-        (f, tryq!(repo::credit(&mut tx, to, fen).await))
+        (f, tryq!(repo::credit(tx, to, fen).await))
     } else {
-        let t = tryq!(repo::credit(&mut tx, to, fen).await);
-        let Some(f) = tryq!(repo::debit(&mut tx, from, fen).await) else {
+        let t = tryq!(repo::credit(tx, to, fen).await);
+        let Some(f) = tryq!(repo::debit(tx, from, fen).await) else {
             return Err(AppError::conflict(if reclaim {
                 model::RECLAIM_EXCEEDS
             } else {
@@ -174,9 +222,9 @@ async fn try_move(
         ip: &m.actor.ip,
         now,
     };
-    let transfer = tryq!(repo::insert_transfer(&mut tx, &t).await);
-    tryq!(repo::insert_entry(&mut tx, transfer, from, -fen, from_after, now).await);
-    tryq!(repo::insert_entry(&mut tx, transfer, to, fen, to_after, now).await);
+    let transfer = tryq!(repo::insert_transfer(tx, &t).await);
+    tryq!(repo::insert_entry(tx, transfer, from, -fen, from_after, now).await);
+    tryq!(repo::insert_entry(tx, transfer, to, fen, to_after, now).await);
     let action = format!("funds.{}", m.operation.code());
     let target = format!("{}->{}", m.from.key(), m.to.key());
     let detail = format!("amount={} trans_id={trans_id}", m.amount);
@@ -188,8 +236,7 @@ async fn try_move(
         ip: &m.actor.ip,
         detail: &detail,
     };
-    tryq!(crate::accounts::repo::audit(&mut *tx, entry, now).await);
-    tryq!(tx.commit().await);
+    tryq!(crate::accounts::repo::audit(&mut **tx, entry, now).await);
     Ok(Attempt::Done(Receipt {
         trans_id: trans_id.to_string(),
         operation: m.operation,

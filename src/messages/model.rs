@@ -5,13 +5,18 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// The kinds of notice, each with `msg.<kind>.title` and `msg.<kind>.body` texts.
-pub const KINDS: [&str; 6] = [
+pub const KINDS: [&str; 11] = [
     "employee.invited",
     "employee.accepted",
     "employee.declined",
     "employee.unbound",
     "employee.cancelled",
     "pce.ho_shared",
+    "order.requested",
+    "order.submitted",
+    "order.paid",
+    "order.rejected",
+    "order.refunded",
 ];
 
 /// One message in the reader's list.

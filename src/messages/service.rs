@@ -60,7 +60,7 @@ pub async fn list(
     page: PageRequest,
 ) -> Result<Page<Message>, AppError> {
     let group = match group {
-        "employee" | "pce" => group,
+        "employee" | "pce" | "order" => group,
         _ => "",
     };
     let (rows, total) = repo::list(

@@ -60,6 +60,13 @@ struct ServeArgs {
     /// The CJK font certificates are drawn with (default: Debian's fonts-wqy-microhei).
     #[arg(long, env = "PC_CERT_FONT")]
     cert_font: Option<String>,
+    /// SMTP server for email, e.g. smtp://127.0.0.1:25 (plain) or smtps://user:pass@host.
+    /// Without one, emails wait in the outbox.
+    #[arg(long, env = "PC_SMTP_URL")]
+    smtp_url: Option<String>,
+    /// Sender of emails.
+    #[arg(long, env = "PC_MAIL_FROM", default_value = super::config::DEFAULT_MAIL_FROM)]
+    mail_from: String,
 }
 
 #[derive(Subcommand)]
@@ -130,6 +137,15 @@ enum AdminCommand {
         /// cn | intl (default: cn)
         #[arg(long, default_value = "cn")]
         site: String,
+    },
+    /// Set a partner's contact email and mobile phone (where order notices go).
+    SetPartnerContact {
+        #[arg(long)]
+        partner: i64,
+        #[arg(long)]
+        email: Option<String>,
+        #[arg(long)]
+        phone: Option<String>,
     },
     /// Record or withdraw a personal account's real-name verification.
     SetRealName {
@@ -327,6 +343,22 @@ async fn admin(command: AdminCommand) -> Result<Value, CliError> {
                     .await?;
             Ok(json!({"user_id": user_id}))
         }
+        AdminCommand::SetPartnerContact {
+            partner,
+            email,
+            phone,
+        } => {
+            let db = open_db().await?;
+            accounts::set_partner_contact(
+                &db,
+                partner,
+                email.as_deref(),
+                phone.as_deref(),
+                &Actor::CLI,
+            )
+            .await?;
+            Ok(json!({"partner_id": partner}))
+        }
         AdminCommand::SetRealName { login, verified } => {
             let login = parse(AccountName::parse(&login), "--login")?;
             let db = open_db().await?;
@@ -391,6 +423,21 @@ async fn serve(args: ServeArgs) -> Result<(), CliError> {
         site_root: Config::site_root_from_env(),
         public_url,
         cert_font: args.cert_font.filter(|p| !p.trim().is_empty()),
+        smtp_url: args.smtp_url.filter(|u| !u.trim().is_empty()),
+        mail_from: Some(args.mail_from)
+            .filter(|f| !f.trim().is_empty())
+            .unwrap_or_else(|| super::config::DEFAULT_MAIL_FROM.to_string()),
+    };
+    let mailer = match &config.smtp_url {
+        Some(url) => {
+            Some(crate::notify::service::Mailer::new(url, &config.mail_from).map_err(CliError)?)
+        }
+        None => {
+            tracing::warn!(
+                "no SMTP server configured (--smtp-url / PC_SMTP_URL): emails stay in the outbox"
+            );
+            None
+        }
     };
     let (app, state) = super::router::build(config).await?;
     accounts::warm_up();
@@ -402,6 +449,11 @@ async fn serve(args: ServeArgs) -> Result<(), CliError> {
     }
     tracing::info!(%local, "serving");
     tokio::spawn(housekeeping(state.db.clone()));
+    tokio::spawn(crate::notify::service::dispatch_forever(
+        state.db.clone(),
+        mailer,
+        std::sync::Arc::new(crate::notify::service::OutboxOnly),
+    ));
     axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),

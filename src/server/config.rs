@@ -5,6 +5,9 @@ use std::net::SocketAddr;
 /// The default database: a SQLite file under `./data/`, created on first start.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/partner-center.db";
 
+/// The sender of emails unless `PC_MAIL_FROM` says otherwise.
+pub const DEFAULT_MAIL_FROM: &str = "华为云伙伴中心 <no-reply@partner-center.local>";
+
 #[derive(Debug, Clone)]
 pub struct Config {
     pub database_url: String,
@@ -20,6 +23,10 @@ pub struct Config {
     pub public_url: String,
     /// The certificates' font file; `None` looks in the usual Debian places.
     pub cert_font: Option<String>,
+    /// The SMTP server email goes to (`smtp://host:port`); `None` keeps emails in the outbox.
+    pub smtp_url: Option<String>,
+    /// The sender of emails.
+    pub mail_from: String,
 }
 
 impl Config {

@@ -181,6 +181,8 @@ pub async fn seed_demo(db: &Db) -> Result<Value, AppError> {
         None,
     )
     .await?;
+    // The provider gets order notices by SMS as well as email.
+    accounts::set_partner_contact(db, provider, None, Some("13800138000"), &actor).await?;
     // Personal accounts (个人华为账号) a partner can invite as project specialists.
     accounts::create_personal(
         db,

@@ -3,6 +3,8 @@
 //! `TEST_POSTGRES_URL` is set) and talks to it over HTTP like a browser would.
 #![allow(dead_code)]
 
+pub mod smtp;
+
 use reqwest::header::{HeaderMap, HeaderValue};
 use serde_json::Value;
 use std::path::PathBuf;
@@ -490,10 +492,12 @@ impl TestApp {
     /// balances, every transfer has exactly two entries that cancel out.
     pub async fn assert_ledger_sound(&self) {
         let pool = self.db().await;
-        let (held, funded, mismatched, negative, bad_transfers): (i64, i64, i64, i64, i64) = sqlx::query_as(
+        let (held, funded, external, mismatched, negative, bad_transfers): (i64, i64, i64, i64, i64, i64) = sqlx::query_as(
             "SELECT \
                CAST(COALESCE((SELECT SUM(balance_fen) FROM fund_accounts WHERE owner <> 'external'), 0) AS BIGINT), \
-               CAST(COALESCE((SELECT SUM(amount_fen) FROM fund_transfers WHERE operation = 'FUND'), 0) AS BIGINT), \
+               CAST(COALESCE((SELECT SUM(CASE operation WHEN 'FUND' THEN amount_fen WHEN 'PAY' THEN -amount_fen \
+                   WHEN 'REFUND' THEN amount_fen ELSE 0 END) FROM fund_transfers), 0) AS BIGINT), \
+               CAST((SELECT balance_fen FROM fund_accounts WHERE owner = 'external') AS BIGINT), \
                (SELECT COUNT(*) FROM fund_accounts a WHERE a.balance_fen <> \
                    CAST(COALESCE((SELECT SUM(e.amount_fen) FROM fund_entries e WHERE e.account_id = a.id), 0) AS BIGINT)), \
                (SELECT COUNT(*) FROM fund_accounts WHERE owner <> 'external' AND (balance_fen < 0 OR designated_fen > balance_fen)), \
@@ -505,7 +509,15 @@ impl TestApp {
         .await
         .expect("ledger invariants query");
         pool.close().await;
-        assert_eq!(held, funded, "Σ balances must equal Σ operator funding");
+        assert_eq!(
+            held + external,
+            0,
+            "all balances, the external account's included, sum to 0"
+        );
+        assert_eq!(
+            held, funded,
+            "Σ balances must equal Σ funding − Σ payments + Σ refunds"
+        );
         assert_eq!(
             mismatched, 0,
             "replaying entries must give the stored balances"

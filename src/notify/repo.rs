@@ -1,0 +1,91 @@
+//! SQL of the outbox.
+
+use sqlx::{AnyConnection, AnyPool, FromRow};
+
+pub async fn insert(
+    conn: &mut AnyConnection,
+    channel: &str,
+    recipient: &str,
+    subject: &str,
+    body: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO outbox (channel, recipient, subject, body, state, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, 'pending', $5, $5)",
+    )
+    .bind(channel)
+    .bind(recipient)
+    .bind(subject)
+    .bind(body)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+#[derive(FromRow, Debug)]
+pub struct Row {
+    pub id: i64,
+    pub channel: String,
+    pub recipient: String,
+    pub subject: String,
+    pub body: String,
+    pub attempts: i64,
+}
+
+/// Rows ready to deliver: pending ones of the given channels, and ones stuck `sending` since
+/// before `stale`.
+pub async fn due(
+    pool: &AnyPool,
+    channels: &[&str],
+    stale: i64,
+    limit: i64,
+) -> Result<Vec<Row>, sqlx::Error> {
+    let email = channels.contains(&"email");
+    let sms = channels.contains(&"sms");
+    sqlx::query_as(
+        "SELECT id, channel, recipient, subject, body, attempts FROM outbox \
+         WHERE ((channel = 'email' AND $1 = 1) OR (channel = 'sms' AND $2 = 1)) \
+         AND (state = 'pending' OR (state = 'sending' AND updated_at < $3)) ORDER BY id LIMIT $4",
+    )
+    .bind(i64::from(email))
+    .bind(i64::from(sms))
+    .bind(stale)
+    .bind(limit)
+    .fetch_all(pool)
+    .await
+}
+
+/// Claims a row for delivery; `false` when another process has it.
+pub async fn claim(pool: &AnyPool, id: i64, stale: i64, now: i64) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE outbox SET state = 'sending', updated_at = $1 \
+         WHERE id = $2 AND (state = 'pending' OR (state = 'sending' AND updated_at < $3))",
+    )
+    .bind(now)
+    .bind(id)
+    .bind(stale)
+    .execute(pool)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn finish(
+    pool: &AnyPool,
+    id: i64,
+    state: &str,
+    error: Option<&str>,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE outbox SET state = $1, last_error = $2, attempts = attempts + 1, updated_at = $3 WHERE id = $4",
+    )
+    .bind(state)
+    .bind(error)
+    .bind(now)
+    .bind(id)
+    .execute(pool)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,173 @@
+//! Queueing notifications (inside the caller's transaction) and delivering them.
+
+use super::repo;
+use crate::error::AppError;
+use crate::server::db::{Db, now_ms};
+use sqlx::AnyConnection;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Deliveries are attempted this many times before a row is left `failed`.
+pub const MAX_ATTEMPTS: i64 = 5;
+const STALE_MS: i64 = 60_000;
+
+/// Queues an email.
+pub async fn email(
+    conn: &mut AnyConnection,
+    to: &str,
+    subject: &str,
+    body: &str,
+    now: i64,
+) -> Result<(), AppError> {
+    repo::insert(conn, "email", to, subject, body, now).await?;
+    Ok(())
+}
+
+/// Queues an SMS.
+pub async fn sms(conn: &mut AnyConnection, to: &str, text: &str, now: i64) -> Result<(), AppError> {
+    repo::insert(conn, "sms", to, "", text, now).await?;
+    Ok(())
+}
+
+/// Where SMS go. A real gateway implements this; the default keeps them in the outbox.
+pub trait SmsGateway: Send + Sync {
+    fn send<'a>(
+        &'a self,
+        to: &'a str,
+        text: &'a str,
+    ) -> Pin<Box<dyn Future<Output = Result<(), String>> + Send + 'a>>;
+}
+
+/// The default SMS gateway: the outbox row is the record of the SMS; nothing leaves the system.
+pub struct OutboxOnly;
+
+impl SmsGateway for OutboxOnly {
+    fn send<'a>(
+        &'a self,
+        _to: &'a str,
+        _text: &'a str,
+    ) -> Pin<Box<dyn Future<Output = Result<(), String>> + Send + 'a>> {
+        Box::pin(async { Ok(()) })
+    }
+}
+
+/// How email leaves: SMTP to the configured server.
+#[derive(Clone)]
+pub struct Mailer {
+    transport: lettre::AsyncSmtpTransport<lettre::Tokio1Executor>,
+    from: lettre::message::Mailbox,
+}
+
+impl Mailer {
+    /// `url` is `smtp://[user:password@]host[:port]` (port 25 by default). The connection is
+    /// plain SMTP: use a relay on the same host or network for TLS to the outside.
+    pub fn new(url: &str, from: &str) -> Result<Mailer, String> {
+        let rest = url
+            .strip_prefix("smtp://")
+            .ok_or_else(|| "the SMTP URL must start with smtp://".to_string())?
+            .trim_end_matches('/');
+        let (credentials, host_port) = match rest.rsplit_once('@') {
+            Some((c, h)) => (Some(c), h),
+            None => (None, rest),
+        };
+        let (host, port) = match host_port.rsplit_once(':') {
+            Some((h, p)) => (
+                h,
+                p.parse::<u16>()
+                    .map_err(|_| format!("invalid SMTP port {p:?}"))?,
+            ),
+            None => (host_port, 25),
+        };
+        if host.is_empty() {
+            return Err("the SMTP URL has no host".into());
+        }
+        let mut builder =
+            lettre::AsyncSmtpTransport::<lettre::Tokio1Executor>::builder_dangerous(host)
+                .port(port)
+                .timeout(Some(Duration::from_secs(10)));
+        if let Some((user, password)) = credentials.and_then(|c| c.split_once(':')) {
+            builder =
+                builder.credentials(lettre::transport::smtp::authentication::Credentials::new(
+                    user.to_string(),
+                    password.to_string(),
+                ));
+        }
+        let from = from
+            .parse()
+            .map_err(|e| format!("invalid sender address {from:?}: {e}"))?;
+        Ok(Mailer {
+            transport: builder.build(),
+            from,
+        })
+    }
+
+    async fn send(&self, to: &str, subject: &str, body: &str) -> Result<(), String> {
+        use lettre::AsyncTransport;
+        use lettre::message::header::ContentType;
+        let to: lettre::message::Mailbox = to.parse().map_err(|e| format!("recipient: {e}"))?;
+        // lettre picks the transfer encoding (base64 for Chinese text), safe for any server.
+        let body = lettre::message::Body::new(body.to_string());
+        let message = lettre::Message::builder()
+            .from(self.from.clone())
+            .to(to)
+            .subject(subject)
+            .header(ContentType::TEXT_PLAIN)
+            .body(body)
+            .map_err(|e| format!("message: {e}"))?;
+        self.transport
+            .send(message)
+            .await
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    }
+}
+
+/// Delivers due notifications until the process ends. Email is handled only with a mailer.
+pub async fn dispatch_forever(db: Db, mailer: Option<Mailer>, sms: Arc<dyn SmsGateway>) {
+    let channels: Vec<&str> = if mailer.is_some() {
+        vec!["email", "sms"]
+    } else {
+        vec!["sms"]
+    };
+    loop {
+        if let Err(e) = dispatch_once(&db, mailer.as_ref(), sms.as_ref(), &channels).await {
+            tracing::warn!(error = %e, "outbox dispatch");
+        }
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+}
+
+async fn dispatch_once(
+    db: &Db,
+    mailer: Option<&Mailer>,
+    sms: &dyn SmsGateway,
+    channels: &[&str],
+) -> Result<(), sqlx::Error> {
+    let now = now_ms();
+    for row in repo::due(&db.pool, channels, now - STALE_MS, 20).await? {
+        if !repo::claim(&db.pool, row.id, now - STALE_MS, now_ms()).await? {
+            continue;
+        }
+        let result = match (row.channel.as_str(), mailer) {
+            ("email", Some(m)) => m.send(&row.recipient, &row.subject, &row.body).await,
+            ("sms", _) => sms.send(&row.recipient, &row.body).await,
+            _ => Err("no SMTP server configured".to_string()),
+        };
+        match result {
+            Ok(()) => repo::finish(&db.pool, row.id, "sent", None, now_ms()).await?,
+            Err(e) => {
+                // The recipient address is not logged: it is personal data.
+                tracing::warn!(id = row.id, channel = %row.channel, error = %e, "delivery failed");
+                let state = if row.attempts + 1 >= MAX_ATTEMPTS {
+                    "failed"
+                } else {
+                    "pending"
+                };
+                repo::finish(&db.pool, row.id, state, Some(&e), now_ms()).await?;
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,117 @@
+//! Server functions of orders: the customer's (我的订单) and the partner's (客户订单).
+
+use super::model::{Order, OrderDetail};
+use crate::domain::Page;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// Places an order; `payment` is `self` or `partner` (伙伴代付).
+#[server(prefix = "/api", endpoint = "orders/create")]
+pub async fn create_order(
+    product: String,
+    quantity: String,
+    payment: String,
+) -> Result<Order, AppError> {
+    use crate::domain::Role;
+    use crate::server::ctx;
+    let user = ctx::require(Role::Customer).await?;
+    let input =
+        super::model::NewOrder::parse(&product, &quantity, &payment).map_err(AppError::invalid)?;
+    let ip = ctx::client_ip().await;
+    let order = super::service::create(&ctx::state()?.db, &user, &ip, &input).await?;
+    leptos_axum::redirect("/customer/orders?tab=unpaid&created=1");
+    Ok(order)
+}
+
+/// The caller's orders (a customer's own, a partner's customers') for a tab: `unpaid`,
+/// `awaiting`, `paid`, `cancelled`, `refunded`, or all.
+#[server(prefix = "/api", endpoint = "orders/list")]
+pub async fn list_orders(tab: String, page: Option<u32>) -> Result<Page<Order>, AppError> {
+    use crate::domain::PageRequest;
+    use crate::server::ctx;
+    let user = ctx::current_user()
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    super::service::list(&ctx::state()?.db, &user, &tab, PageRequest::new(page, None)).await
+}
+
+#[server(prefix = "/api", endpoint = "orders/detail")]
+pub async fn get_order(id: i64) -> Result<OrderDetail, AppError> {
+    use crate::server::ctx;
+    let user = ctx::current_user()
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    super::service::detail(&ctx::state()?.db, &user, id).await
+}
+
+/// Something done to an order: `pay` (the customer itself), `cancel`, `refund` (退订) by the
+/// customer; `partner-pay`, `reject` (with a reason) by the partner.
+#[server(prefix = "/api", endpoint = "orders/act")]
+pub async fn act_on_order(
+    id: i64,
+    action: String,
+    #[server(default)] reason: String,
+) -> Result<Order, AppError> {
+    use super::model::Event;
+    use crate::server::ctx;
+    let user = ctx::current_user()
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    let event = match action.as_str() {
+        "pay" => Event::PayByCustomer,
+        "cancel" => Event::Cancel,
+        "refund" => Event::Refund,
+        "partner-pay" => Event::PayByPartner,
+        "reject" => Event::PartnerReject,
+        _ => return Err(AppError::BadRequest),
+    };
+    let reason = if event == Event::PartnerReject {
+        Some(crate::plans::model::Reason::parse(&reason).map_err(AppError::invalid)?)
+    } else {
+        None
+    };
+    let ip = ctx::client_ip().await;
+    let order =
+        super::service::act(&ctx::state()?.db, &user, &ip, id, event, reason.as_ref()).await?;
+    let back = if user.role == crate::domain::Role::Partner {
+        format!("/center/sales/orders?tab=all&done={}", order.number)
+    } else {
+        format!("/customer/orders?done={}", order.number)
+    };
+    leptos_axum::redirect(&back);
+    Ok(order)
+}
+
+/// For the order form: whether this customer may ask its partner to pay.
+#[server(prefix = "/api", endpoint = "orders/partner-pay-allowed")]
+pub async fn partner_pay_allowed() -> Result<bool, AppError> {
+    use crate::domain::Role;
+    use crate::server::ctx;
+    let user = ctx::require(Role::Customer).await?;
+    super::service::may_request_partner_pay(&ctx::state()?.db, &user).await
+}
+
+#[server(prefix = "/api", endpoint = "orders/consulting-pay")]
+pub async fn consulting_pay() -> Result<bool, AppError> {
+    use crate::domain::Role;
+    use crate::server::ctx;
+    let user = ctx::require(Role::Partner).await?;
+    super::service::allows_consulting_pay(&ctx::state()?.db, &user).await
+}
+
+/// The partner lets (`allow` = "true") or stops its consulting customers asking it to pay.
+#[server(prefix = "/api", endpoint = "orders/set-consulting-pay")]
+pub async fn set_consulting_pay(allow: String) -> Result<(), AppError> {
+    use crate::domain::Role;
+    use crate::server::ctx;
+    let user = ctx::require(Role::Partner).await?;
+    let allow = match allow.as_str() {
+        "true" => true,
+        "false" => false,
+        _ => return Err(AppError::BadRequest),
+    };
+    let ip = ctx::client_ip().await;
+    super::service::set_allow_consulting_pay(&ctx::state()?.db, &user, &ip, allow).await?;
+    leptos_axum::redirect("/center/sales/orders");
+    Ok(())
+}

@@ -1,0 +1,309 @@
+//! 我的订单 (customer), 客户订单 (partner), the order form and the confirmation step of every
+//! action on an order.
+
+use super::api::{
+    ActOnOrder, CreateOrder, SetConsultingPay, consulting_pay, get_order, list_orders,
+    partner_pay_allowed,
+};
+use super::model::{CATALOGUE, Order, OrderState, Payer};
+use crate::domain::{Money, Role, format_time};
+use crate::i18n::{Lang, t, use_lang};
+use crate::ui::{EmptyState, ErrorNotice, FormError, Pagination, RequireRole};
+use leptos::prelude::*;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+fn payment_label(lang: Lang, o: &Order) -> &'static str {
+    match (o.payer, o.partner_requested) {
+        (Some(Payer::Partner), _) => t(lang, "orders.paid_by_partner"),
+        (Some(Payer::Customer), _) => t(lang, "orders.paid_by_self"),
+        (None, true) if o.state == OrderState::AwaitingPartner => t(lang, "orders.partner_pay"),
+        _ => t(lang, "orders.self_pay"),
+    }
+}
+
+/// Tabs as links (`?tab=`), so they work before the WebAssembly loads.
+#[component]
+fn Tabs(base: &'static str, tabs: Vec<(&'static str, &'static str)>) -> impl IntoView {
+    let lang = use_lang();
+    let query = use_query_map();
+    let current = move || query.read().get("tab").unwrap_or_default();
+    view! {
+        <nav class="tabs" role="tablist">
+            {tabs.into_iter().map(|(tab, key)| {
+                let href = if tab.is_empty() { base.to_string() } else { format!("{base}?tab={tab}") };
+                let selected = move || current() == tab;
+                view! {
+                    <a role="tab" href=href class=move || if selected() { "tab active" } else { "tab" } aria-selected=move || selected().to_string()>{t(lang, key)}</a>
+                }
+            }).collect_view()}
+        </nav>
+    }
+}
+
+#[component]
+fn OrderTable(orders: Vec<Order>, partner: bool) -> impl IntoView {
+    let lang = use_lang();
+    let base = if partner {
+        "/center/sales/orders"
+    } else {
+        "/customer/orders"
+    };
+    view! {
+        <table class="table" data-testid="orders">
+            <thead><tr>
+                <th>{t(lang, "orders.number")}</th>
+                {partner.then(|| view! { <th>{t(lang, "customer.name")}</th> })}
+                <th>{t(lang, "orders.product")}</th>
+                <th class="num">{t(lang, "orders.quantity")}</th>
+                <th class="num">{t(lang, "orders.amount")}</th>
+                <th>{t(lang, "orders.payment")}</th>
+                <th>{t(lang, "orders.state")}</th>
+                <th>{t(lang, "common.created_at")}</th>
+                <th>{t(lang, "common.actions")}</th>
+            </tr></thead>
+            <tbody>
+                {orders.into_iter().map(|o| {
+                    let link = |action: &str| format!("{base}/{}?action={action}", o.id);
+                    let actions = if partner {
+                        (o.state == OrderState::AwaitingPartner).then(|| view! {
+                            <a href=link("partner-pay")>{t(lang, "orders.pay")}</a>
+                            <a href=link("reject")>{t(lang, "orders.reject")}</a>
+                        }.into_any())
+                    } else if o.state.unpaid() {
+                        Some(view! {
+                            <a href=link("pay")>{t(lang, "orders.continue_pay")}</a>
+                            <a href=link("cancel")>{t(lang, "orders.cancel")}</a>
+                        }.into_any())
+                    } else if o.state == OrderState::Paid {
+                        Some(view! { <a href=link("refund")>{t(lang, "orders.refund")}</a> }.into_any())
+                    } else {
+                        None
+                    };
+                    view! {
+                        <tr data-testid=format!("order-{}", o.number)>
+                            <td><code>{o.number.clone()}</code></td>
+                            {partner.then(|| view! { <td>{o.customer_name.clone()}</td> })}
+                            <td>{t(lang, o.product_key())}</td>
+                            <td class="num">{o.quantity}</td>
+                            <td class="num">{o.amount.to_string()}</td>
+                            <td>{payment_label(lang, &o)}</td>
+                            <td>
+                                {t(lang, o.state.label_key())}
+                                {o.reject_reason.clone().map(|r| view! { <br /><span class="muted">{t(lang, "orders.rejected_because")}" "{r}</span> })}
+                            </td>
+                            <td>{format_time(o.created_at)}</td>
+                            <td class="actions">{actions}</td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
+/// 我的订单, with the 待支付 tab.
+#[component]
+pub fn CustomerOrders() -> impl IntoView {
+    let lang = use_lang();
+    let query = use_query_map();
+    let tab = move || query.read().get("tab").unwrap_or_default();
+    let page = move || query.read().get("page").and_then(|p| p.parse::<u32>().ok());
+    let orders = Resource::new(move || (tab(), page()), |(t, p)| list_orders(t, p));
+    view! {
+        <RequireRole role=Role::Customer>
+            <section class="panel">
+                <h1>{t(lang, "orders.mine")}</h1>
+                <p><a class="btn btn-primary" href="/customer/orders/new">{t(lang, "orders.new")}</a></p>
+                {move || query.read().get("created").map(|_| view! { <p class="notice-ok" role="status">{t(lang, "orders.created")}</p> })}
+                {move || query.read().get("done").map(|n| view! { <p class="notice-ok" role="status">{t(lang, "orders.done")}" "{n}</p> })}
+                <Tabs base="/customer/orders" tabs=vec![("", "common.all"), ("unpaid", "orders.tab.unpaid"), ("paid", "orders.state.paid"), ("cancelled", "orders.state.cancelled"), ("refunded", "orders.state.refunded")] />
+                <Suspense fallback=move || view! { <p class="loading">{t(lang, "common.loading")}</p> }>
+                    {move || Suspend::new(async move {
+                        match orders.await {
+                            Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
+                            Ok(p) if p.items.is_empty() => view! { <EmptyState title=t(lang, "orders.empty") /> }.into_any(),
+                            Ok(p) => {
+                                let pages = p.pages();
+                                view! { <OrderTable orders=p.items partner=false /> <Pagination number=p.number pages total=p.total /> }.into_any()
+                            }
+                        }
+                    })}
+                </Suspense>
+            </section>
+        </RequireRole>
+    }
+}
+
+/// The order form: product, quantity, who pays.
+#[component]
+pub fn NewOrderPage() -> impl IntoView {
+    let lang = use_lang();
+    let allowed = Resource::new(|| (), |_| partner_pay_allowed());
+    let create = ServerAction::<CreateOrder>::new();
+    let error = Signal::derive(move || create.value().get().and_then(|r| r.err()));
+    view! {
+        <RequireRole role=Role::Customer>
+            <section class="panel">
+                <h1>{t(lang, "orders.new")}</h1>
+                <ActionForm action=create attr:class="form" attr:novalidate=true>
+                    <label for="order-product">{t(lang, "orders.product")}</label>
+                    <select id="order-product" name="product">
+                        {CATALOGUE.into_iter().map(|p| {
+                            let price = Money::from_fen(p.price_fen).map(|m| m.to_string()).unwrap_or_default();
+                            view! { <option value=p.code>{t(lang, p.name_key)}" · "{price}" "{t(lang, "orders.per_month")}</option> }
+                        }).collect_view()}
+                    </select>
+                    <label for="order-quantity">{t(lang, "orders.quantity")}</label>
+                    <input id="order-quantity" name="quantity" inputmode="numeric" value="1" />
+                    <fieldset class="checks">
+                        <legend>{t(lang, "orders.payment")}</legend>
+                        <label><input type="radio" name="payment" value="self" checked=true />" "{t(lang, "orders.self_pay")}</label>
+                        <Suspense>
+                            {move || Suspend::new(async move {
+                                match allowed.await {
+                                    Ok(true) => view! { <label><input type="radio" name="payment" value="partner" />" "{t(lang, "orders.partner_pay")}</label> }.into_any(),
+                                    _ => view! { <p class="muted" data-testid="partner-pay-unavailable">{t(lang, "orders.partner_pay_unavailable")}</p> }.into_any(),
+                                }
+                            })}
+                        </Suspense>
+                    </fieldset>
+                    <FormError error />
+                    <div class="button-row">
+                        <button type="submit" class="btn btn-primary">{t(lang, "orders.submit")}</button>
+                        <a class="btn" href="/customer/orders">{t(lang, "common.cancel")}</a>
+                    </div>
+                </ActionForm>
+            </section>
+        </RequireRole>
+    }
+}
+
+/// The confirmation step of an action on one order (`?action=`): what it is, what it moves.
+#[component]
+fn OrderAction(role: Role) -> impl IntoView {
+    let lang = use_lang();
+    let params = use_params_map();
+    let query = use_query_map();
+    let id = params
+        .read_untracked()
+        .get("id")
+        .and_then(|s| s.parse::<i64>().ok())
+        .unwrap_or(0);
+    let action = query.read_untracked().get("action").unwrap_or_default();
+    let detail = Resource::new(move || id, get_order);
+    let act = ServerAction::<ActOnOrder>::new();
+    let error = Signal::derive(move || act.value().get().and_then(|r| r.err()));
+    let back = if role == Role::Partner {
+        "/center/sales/orders"
+    } else {
+        "/customer/orders"
+    };
+    let (title, moves) = match action.as_str() {
+        "pay" => ("orders.confirm.pay", true),
+        "partner-pay" => ("orders.confirm.partner_pay", true),
+        "refund" => ("orders.confirm.refund", true),
+        "cancel" => ("orders.confirm.cancel", false),
+        "reject" => ("orders.confirm.reject", false),
+        _ => ("orders.confirm.unknown", false),
+    };
+    view! {
+        <section class="panel confirm-box" data-testid="order-confirm">
+            <h1>{t(lang, title)}</h1>
+            <Suspense fallback=move || view! { <p class="loading">{t(lang, "common.loading")}</p> }>
+                {move || {
+                    let action = action.clone();
+                    Suspend::new(async move {
+                    match detail.await {
+                        Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
+                        Ok(d) => {
+                            let o = d.order.clone();
+                            let refund = action == "refund";
+                            let after = if refund { d.balance.checked_add(o.amount) } else { d.balance.checked_sub(o.amount) };
+                            let short = moves && after.is_none();
+                            view! {
+                                <dl class="facts">
+                                    <dt>{t(lang, "orders.number")}</dt><dd>{o.number.clone()}</dd>
+                                    <dt>{t(lang, "orders.product")}</dt><dd>{t(lang, o.product_key())}" × "{o.quantity}</dd>
+                                    <dt>{t(lang, "orders.amount")}</dt><dd data-testid="confirm-amount">{o.amount.to_string()}</dd>
+                                    <dt>{t(lang, "orders.state")}</dt><dd>{t(lang, o.state.label_key())}</dd>
+                                    {(moves && !refund).then(|| view! {
+                                        <dt>{t(lang, "funds.my_balance")}</dt>
+                                        <dd>{d.balance.to_string()}" → "{after.map(|a| a.to_string()).unwrap_or_else(|| t(lang, "orders.insufficient").to_string())}</dd>
+                                    })}
+                                    {refund.then(|| view! { <dt>{t(lang, "orders.refund_to")}</dt><dd>{payment_label(lang, &o)}</dd> })}
+                                </dl>
+                                <ActionForm action=act>
+                                    <input type="hidden" name="id" value=o.id.to_string() />
+                                    <input type="hidden" name="action" value=action.clone() />
+                                    {(action == "reject").then(|| view! {
+                                        <label for="reject-reason">{t(lang, "orders.reject_reason")}</label>
+                                        <input id="reject-reason" name="reason" maxlength="200" />
+                                    })}
+                                    <FormError error />
+                                    <div class="button-row">
+                                        <button type="submit" class="btn btn-primary" disabled=short>{t(lang, "common.confirm")}</button>
+                                        <a class="btn" href=back>{t(lang, "common.cancel")}</a>
+                                    </div>
+                                </ActionForm>
+                            }.into_any()
+                        }
+                    }
+                })}}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+pub fn CustomerOrderAction() -> impl IntoView {
+    view! { <RequireRole role=Role::Customer><OrderAction role=Role::Customer /></RequireRole> }
+}
+
+#[component]
+pub fn PartnerOrderAction() -> impl IntoView {
+    view! { <OrderAction role=Role::Partner /> }
+}
+
+/// 客户订单 with 待付订单 (partner-paid requests) and the consulting-customer switch.
+#[component]
+pub fn PartnerOrders() -> impl IntoView {
+    let lang = use_lang();
+    let query = use_query_map();
+    let tab = move || query.read().get("tab").unwrap_or_else(|| "awaiting".into());
+    let page = move || query.read().get("page").and_then(|p| p.parse::<u32>().ok());
+    let orders = Resource::new(move || (tab(), page()), |(t, p)| list_orders(t, p));
+    let allow = Resource::new(|| (), |_| consulting_pay());
+    let set = ServerAction::<SetConsultingPay>::new();
+    view! {
+        <h1>{t(lang, "orders.partner_title")}</h1>
+        {move || query.read().get("done").map(|n| view! { <p class="notice-ok" role="status">{t(lang, "orders.done")}" "{n}</p> })}
+        <nav class="tabs" role="tablist">
+            <a role="tab" href="/center/sales/orders" class=move || if tab() == "awaiting" { "tab active" } else { "tab" }>{t(lang, "orders.tab.awaiting")}</a>
+            <a role="tab" href="/center/sales/orders?tab=all" class=move || if tab() == "all" { "tab active" } else { "tab" }>{t(lang, "common.all")}</a>
+        </nav>
+        <Suspense>
+            {move || Suspend::new(async move {
+                let on = allow.await.unwrap_or(false);
+                view! {
+                    <ActionForm action=set attr:class="search-bar">
+                        <input type="hidden" name="allow" value=(!on).to_string() />
+                        <span>{t(lang, if on { "orders.consulting_pay.on" } else { "orders.consulting_pay.off" })}</span>
+                        <button type="submit" class="btn">{t(lang, if on { "orders.consulting_pay.disable" } else { "orders.consulting_pay.enable" })}</button>
+                    </ActionForm>
+                }
+            })}
+        </Suspense>
+        <Suspense fallback=move || view! { <p class="loading">{t(lang, "common.loading")}</p> }>
+            {move || Suspend::new(async move {
+                match orders.await {
+                    Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
+                    Ok(p) if p.items.is_empty() => view! { <EmptyState title=t(lang, "orders.partner_empty") /> }.into_any(),
+                    Ok(p) => {
+                        let pages = p.pages();
+                        view! { <OrderTable orders=p.items partner=true /> <Pagination number=p.number pages total=p.total /> }.into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}

@@ -1,0 +1,210 @@
+//! SQL of orders.
+
+use sqlx::{Any, AnyConnection, AnyPool, Executor, FromRow};
+
+/// A customer's link to its partner, as ordering needs it.
+#[derive(FromRow)]
+pub struct CustomerLink {
+    pub customer_id: i64,
+    pub customer_name: String,
+    pub mode: String,
+    pub partner_id: i64,
+    pub partner_name: String,
+    pub allow_consulting_pay: i64,
+    pub partner_email: Option<String>,
+    pub partner_phone: Option<String>,
+}
+
+pub async fn customer_link<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    customer: i64,
+) -> Result<Option<CustomerLink>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT c.id AS customer_id, c.name AS customer_name, c.mode, p.id AS partner_id, \
+                p.name AS partner_name, p.allow_consulting_pay, p.email AS partner_email, \
+                p.phone AS partner_phone \
+         FROM customers c JOIN partners p ON p.id = c.partner_id WHERE c.id = $1",
+    )
+    .bind(customer)
+    .fetch_optional(ex)
+    .await
+}
+
+pub struct NewRow<'a> {
+    pub number: &'a str,
+    pub customer: i64,
+    pub partner: i64,
+    pub product: &'a str,
+    pub quantity: i64,
+    pub amount_fen: i64,
+    pub state: &'a str,
+    pub partner_requested: bool,
+    pub now: i64,
+}
+
+pub async fn insert(conn: &mut AnyConnection, r: &NewRow<'_>) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO orders (number, customer_id, partner_id, product, quantity, amount_fen, state, \
+             partner_requested, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
+    )
+    .bind(r.number)
+    .bind(r.customer)
+    .bind(r.partner)
+    .bind(r.product)
+    .bind(r.quantity)
+    .bind(r.amount_fen)
+    .bind(r.state)
+    .bind(i64::from(r.partner_requested))
+    .bind(r.now)
+    .fetch_one(conn)
+    .await
+}
+
+#[derive(FromRow)]
+pub struct OrderRow {
+    pub id: i64,
+    pub number: String,
+    pub customer_id: i64,
+    pub customer_name: String,
+    pub partner_id: i64,
+    pub product: String,
+    pub quantity: i64,
+    pub amount_fen: i64,
+    pub state: String,
+    pub payer: Option<String>,
+    pub partner_requested: i64,
+    pub reject_reason: Option<String>,
+    pub created_at: i64,
+}
+
+const SELECT: &str = "SELECT o.id, o.number, o.customer_id, c.name AS customer_name, o.partner_id, o.product, \
+     o.quantity, o.amount_fen, o.state, o.payer, o.partner_requested, o.reject_reason, o.created_at \
+     FROM orders o JOIN customers c ON c.id = o.customer_id";
+
+pub async fn get<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    id: i64,
+) -> Result<Option<OrderRow>, sqlx::Error> {
+    sqlx::query_as(&format!("{SELECT} WHERE o.id = $1"))
+        .bind(id)
+        .fetch_optional(ex)
+        .await
+}
+
+/// Orders of a customer or of a partner's customers, in the given states (all when empty).
+pub async fn list(
+    pool: &AnyPool,
+    column: OwnerColumn,
+    owner: i64,
+    states: &[&str],
+    offset: i64,
+    limit: i64,
+) -> Result<(Vec<OrderRow>, i64), sqlx::Error> {
+    // The states are constants from the model, never user input.
+    let filter = if states.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " AND o.state IN ({})",
+            states
+                .iter()
+                .map(|s| format!("'{s}'"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    };
+    let col = column.sql();
+    let total: i64 = sqlx::query_scalar(&format!(
+        "SELECT COUNT(*) FROM orders o WHERE o.{col} = $1{filter}"
+    ))
+    .bind(owner)
+    .fetch_one(pool)
+    .await?;
+    let rows = sqlx::query_as(&format!(
+        "{SELECT} WHERE o.{col} = $1{filter} ORDER BY o.created_at DESC, o.id DESC LIMIT $2 OFFSET $3"
+    ))
+    .bind(owner)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(pool)
+    .await?;
+    Ok((rows, total))
+}
+
+#[derive(Clone, Copy)]
+pub enum OwnerColumn {
+    Customer,
+    Partner,
+}
+
+impl OwnerColumn {
+    fn sql(self) -> &'static str {
+        match self {
+            OwnerColumn::Customer => "customer_id",
+            OwnerColumn::Partner => "partner_id",
+        }
+    }
+}
+
+/// Moves an order from the state it was read in; `false` when it is no longer in that state.
+pub async fn transition(
+    conn: &mut AnyConnection,
+    id: i64,
+    from: &str,
+    to: &str,
+    payer: Option<&str>,
+    reject_reason: Option<&str>,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE orders SET state = $1, payer = COALESCE($2, payer), reject_reason = COALESCE($3, reject_reason), \
+         updated_at = $4 WHERE id = $5 AND state = $6",
+    )
+    .bind(to)
+    .bind(payer)
+    .bind(reject_reason)
+    .bind(now)
+    .bind(id)
+    .bind(from)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn set_allow_consulting_pay<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    partner: i64,
+    allow: bool,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE partners SET allow_consulting_pay = $1 WHERE id = $2")
+        .bind(i64::from(allow))
+        .bind(partner)
+        .execute(ex)
+        .await?;
+    Ok(())
+}
+
+pub async fn allow_consulting_pay<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    partner: i64,
+) -> Result<bool, sqlx::Error> {
+    let v: i64 = sqlx::query_scalar("SELECT allow_consulting_pay FROM partners WHERE id = $1")
+        .bind(partner)
+        .fetch_one(ex)
+        .await?;
+    Ok(v == 1)
+}
+
+/// The user accounts of a customer.
+pub async fn customer_users<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    customer: i64,
+) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT id FROM users WHERE customer_id = $1 AND role = 'customer' ORDER BY id",
+    )
+    .bind(customer)
+    .fetch_all(ex)
+    .await
+}

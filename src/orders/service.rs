@@ -1,0 +1,433 @@
+//! Ordering, paying (by the customer or its partner), rejecting, cancelling and refunding: each
+//! a conditional state change and its money movement in one transaction, retried on conflicts.
+
+use super::model::{Event, NewOrder, Order, OrderDetail, OrderState, Payer, next};
+use super::repo::{self, NewRow, OrderRow, OwnerColumn};
+use crate::accounts::model::SessionUser;
+use crate::accounts::repo::{AuditEntry, audit};
+use crate::domain::{Amount, CustomerMode, Money, Page, PageRequest, Role};
+use crate::error::AppError;
+use crate::funds::model::Operation;
+use crate::funds::repo::Owner;
+use crate::funds::service::{Actor as FundsActor, transfer_in};
+use crate::i18n::{Lang, t};
+use crate::messages::service::{params, send, send_to_partner};
+use crate::server::db::{Db, Tx, now_ms};
+use std::time::Duration;
+
+/// Whose orders a caller sees: a customer its own, a partner its customers'.
+enum Viewer {
+    Customer(i64),
+    Partner(i64),
+}
+
+fn viewer(user: &SessionUser) -> Result<Viewer, AppError> {
+    match (user.role, &user.customer, &user.partner) {
+        (Role::Customer, Some(c), _) => Ok(Viewer::Customer(c.id)),
+        (Role::Partner, _, Some(p)) => Ok(Viewer::Partner(p.id)),
+        _ => Err(AppError::Forbidden),
+    }
+}
+
+fn view(r: OrderRow) -> Option<Order> {
+    Some(Order {
+        id: r.id,
+        number: r.number,
+        customer_name: r.customer_name,
+        product: r.product,
+        quantity: r.quantity,
+        amount: Money::from_fen(r.amount_fen)?,
+        state: OrderState::parse(&r.state)?,
+        payer: r.payer.as_deref().and_then(Payer::parse),
+        partner_requested: r.partner_requested == 1,
+        reject_reason: r.reject_reason,
+        created_at: r.created_at,
+    })
+}
+
+fn order_number(now: i64) -> String {
+    let stamp = chrono::DateTime::from_timestamp_millis(now + 8 * 3_600_000)
+        .map(|t| t.format("%y%m%d%H%M%S").to_string())
+        .unwrap_or_default();
+    format!("CS{stamp}{:06}", rand::random::<u32>() % 1_000_000)
+}
+
+async fn log(
+    tx: &mut Tx,
+    user: &SessionUser,
+    ip: &str,
+    action: &str,
+    order: i64,
+    now: i64,
+) -> Result<(), AppError> {
+    let target = format!("order:{order}");
+    let entry = AuditEntry {
+        actor_user_id: Some(user.id),
+        actor: &user.login,
+        action,
+        target: &target,
+        ip,
+        detail: "",
+    };
+    audit(&mut **tx, entry, now).await?;
+    Ok(())
+}
+
+/// Places an order. With `partner_pays` the partner is asked to pay: notified by email, SMS and
+/// in the message center, like the customer.
+#[tracing::instrument(skip(db, user, ip, input), fields(user = user.id))]
+pub async fn create(
+    db: &Db,
+    user: &SessionUser,
+    ip: &str,
+    input: &NewOrder,
+) -> Result<Order, AppError> {
+    let Viewer::Customer(customer) = viewer(user)? else {
+        return Err(AppError::Forbidden);
+    };
+    let amount_fen = input
+        .amount_fen()
+        .ok_or_else(|| AppError::invalid("error.orders.quantity"))?;
+    let mut tx = db.begin_write().await?;
+    let link = repo::customer_link(&mut *tx, customer)
+        .await?
+        .ok_or(AppError::Forbidden)?;
+    let mode = CustomerMode::parse(&link.mode).ok_or(AppError::Internal)?;
+    if input.partner_pays && mode == CustomerMode::Consulting && link.allow_consulting_pay != 1 {
+        return Err(AppError::conflict("error.orders.partner_pay_not_allowed"));
+    }
+    let now = now_ms();
+    let number = order_number(now);
+    let state = if input.partner_pays {
+        OrderState::AwaitingPartner
+    } else {
+        OrderState::PendingPayment
+    };
+    let row = NewRow {
+        number: &number,
+        customer,
+        partner: link.partner_id,
+        product: input.product.code,
+        quantity: input.quantity,
+        amount_fen,
+        state: state.as_str(),
+        partner_requested: input.partner_pays,
+        now,
+    };
+    let id = repo::insert(&mut tx, &row).await?;
+    if input.partner_pays {
+        let amount = Money::from_fen(amount_fen)
+            .ok_or(AppError::Internal)?
+            .to_string();
+        let product = t(Lang::Zh, input.product.name_key);
+        let p = params([
+            ("number", number.as_str()),
+            ("customer", link.customer_name.as_str()),
+            ("amount", amount.as_str()),
+        ]);
+        send_to_partner(
+            &mut tx,
+            link.partner_id,
+            "order.requested",
+            &p,
+            Some("/center/sales/orders"),
+            now,
+        )
+        .await?;
+        send(
+            &mut tx,
+            user.id,
+            "order.submitted",
+            &p,
+            Some("/customer/orders?tab=unpaid"),
+            now,
+        )
+        .await?;
+        if let Some(to) = link.partner_email.as_deref().filter(|e| !e.is_empty()) {
+            let subject = format!("【华为云伙伴中心】客户申请伙伴代付：订单 {number}");
+            let body = format!(
+                "{partner}，您好：\n\n您的客户 {customer} 申请由贵司代付以下订单：\n\n订单号：{number}\n产品：{product}\n数量：{qty}\n金额：{amount} 元\n\n请登录伙伴中心，在“销售 > 客户 > 客户订单 > 待付订单”中支付或拒绝。\n",
+                partner = link.partner_name,
+                customer = link.customer_name,
+                qty = input.quantity,
+            );
+            crate::notify::service::email(&mut tx, to, &subject, &body, now).await?;
+        }
+        if let Some(phone) = link.partner_phone.as_deref().filter(|p| !p.is_empty()) {
+            let text = format!(
+                "【华为云】客户{}申请伙伴代付订单{}，金额{}元，请登录伙伴中心处理。",
+                link.customer_name, number, amount
+            );
+            crate::notify::service::sms(&mut tx, phone, &text, now).await?;
+        }
+    }
+    log(
+        &mut tx,
+        user,
+        ip,
+        if input.partner_pays {
+            "orders.request_partner_pay"
+        } else {
+            "orders.create"
+        },
+        id,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    let row = repo::get(&db.pool, id).await?.ok_or(AppError::Internal)?;
+    view(row).ok_or(AppError::Internal)
+}
+
+pub async fn list(
+    db: &Db,
+    user: &SessionUser,
+    tab: &str,
+    page: PageRequest,
+) -> Result<Page<Order>, AppError> {
+    let (column, owner) = match viewer(user)? {
+        Viewer::Customer(c) => (OwnerColumn::Customer, c),
+        Viewer::Partner(p) => (OwnerColumn::Partner, p),
+    };
+    let states: &[&str] = match tab {
+        "unpaid" => &["pending_payment", "awaiting_partner"],
+        "awaiting" => &["awaiting_partner"],
+        "paid" => &["paid"],
+        "cancelled" => &["cancelled"],
+        "refunded" => &["refunded"],
+        _ => &[],
+    };
+    let (rows, total) =
+        repo::list(&db.pool, column, owner, states, page.offset(), page.limit()).await?;
+    Ok(Page {
+        items: rows.into_iter().filter_map(view).collect(),
+        number: page.number,
+        size: page.size,
+        total,
+    })
+}
+
+/// The caller's own order, or "not found".
+async fn own(ex: &mut Tx, user: &SessionUser, id: i64) -> Result<OrderRow, AppError> {
+    let row = repo::get(&mut **ex, id).await?.ok_or(AppError::NotFound)?;
+    match viewer(user)? {
+        Viewer::Customer(c) if row.customer_id == c => Ok(row),
+        Viewer::Partner(p) if row.partner_id == p => Ok(row),
+        _ => Err(AppError::NotFound),
+    }
+}
+
+/// An order with the balance of whoever the caller's next step would charge or credit.
+pub async fn detail(db: &Db, user: &SessionUser, id: i64) -> Result<OrderDetail, AppError> {
+    let mut tx = db.pool.begin().await?;
+    let row = own(&mut tx, user, id).await?;
+    let owner = match viewer(user)? {
+        Viewer::Customer(c) => Owner::Customer(c),
+        Viewer::Partner(p) => Owner::Partner(p),
+    };
+    let b = crate::funds::repo::balances(&mut *tx, owner).await?;
+    tx.commit().await?;
+    let balance = b.balance.checked_sub(b.designated).unwrap_or(Money::ZERO);
+    Ok(OrderDetail {
+        order: view(row).ok_or(AppError::Internal)?,
+        balance,
+    })
+}
+
+/// One attempt of a state change with its money movement; `Busy` asks for another attempt.
+async fn attempt(
+    db: &Db,
+    user: &SessionUser,
+    ip: &str,
+    id: i64,
+    event: Event,
+    reason: Option<&str>,
+) -> Result<Order, AppError> {
+    let mut tx = db.begin_write().await?;
+    let row = own(&mut tx, user, id).await?;
+    let viewer = viewer(user)?;
+    // Who may raise which event.
+    let allowed = matches!(
+        (&viewer, event),
+        (
+            Viewer::Customer(_),
+            Event::PayByCustomer | Event::Cancel | Event::Refund
+        ) | (
+            Viewer::Partner(_),
+            Event::PayByPartner | Event::PartnerReject
+        )
+    );
+    if !allowed {
+        return Err(AppError::Forbidden);
+    }
+    let state = OrderState::parse(&row.state).ok_or(AppError::Internal)?;
+    let to = next(state, event).map_err(AppError::conflict)?;
+    let now = now_ms();
+    let payer = match event {
+        Event::PayByCustomer => Some(Payer::Customer),
+        Event::PayByPartner => Some(Payer::Partner),
+        _ => None,
+    };
+    if !repo::transition(
+        &mut tx,
+        id,
+        state.as_str(),
+        to.as_str(),
+        payer.map(Payer::as_str),
+        reason,
+        now,
+    )
+    .await?
+    {
+        // Someone else changed it since we read it: read again and answer from the new state.
+        return Err(AppError::Busy);
+    }
+    let amount = Amount::from_fen(row.amount_fen).ok_or(AppError::Internal)?;
+    let actor = FundsActor::user(user, ip);
+    let customer = Owner::Customer(row.customer_id);
+    let partner = Owner::Partner(row.partner_id);
+    match event {
+        Event::PayByCustomer | Event::PayByPartner => {
+            let from = if event == Event::PayByCustomer {
+                customer
+            } else {
+                partner
+            };
+            transfer_in(
+                &mut tx,
+                Operation::Pay,
+                from,
+                Owner::External,
+                amount,
+                "orders",
+                &format!("order-{id}-pay"),
+                &actor,
+            )
+            .await?;
+        }
+        Event::Refund => {
+            let to = match row.payer.as_deref().and_then(Payer::parse) {
+                Some(Payer::Partner) => partner,
+                _ => customer,
+            };
+            transfer_in(
+                &mut tx,
+                Operation::Refund,
+                Owner::External,
+                to,
+                amount,
+                "orders",
+                &format!("order-{id}-refund"),
+                &actor,
+            )
+            .await?;
+        }
+        Event::PartnerReject | Event::Cancel => {}
+    }
+    let p = params([
+        ("number", row.number.as_str()),
+        ("customer", row.customer_name.as_str()),
+        ("reason", reason.unwrap_or("")),
+    ]);
+    let customer_users = crate::orders::repo::customer_users(&mut *tx, row.customer_id).await?;
+    let to_customer = match event {
+        Event::PayByPartner => Some("order.paid"),
+        Event::PartnerReject => Some("order.rejected"),
+        _ => None,
+    };
+    if let Some(kind) = to_customer {
+        for u in customer_users {
+            send(&mut tx, u, kind, &p, Some("/customer/orders"), now).await?;
+        }
+    }
+    if event == Event::Refund && row.payer.as_deref() == Some("partner") {
+        send_to_partner(
+            &mut tx,
+            row.partner_id,
+            "order.refunded",
+            &p,
+            Some("/center/sales/orders?tab=all"),
+            now,
+        )
+        .await?;
+    }
+    let action = match event {
+        Event::PayByCustomer => "orders.pay",
+        Event::PayByPartner => "orders.partner_pay",
+        Event::PartnerReject => "orders.partner_reject",
+        Event::Cancel => "orders.cancel",
+        Event::Refund => "orders.refund",
+    };
+    log(&mut tx, user, ip, action, id, now).await?;
+    tx.commit().await?;
+    let row = repo::get(&db.pool, id).await?.ok_or(AppError::Internal)?;
+    view(row).ok_or(AppError::Internal)
+}
+
+/// Applies an event to an order, retrying a bounded number of times on conflicting writes.
+pub async fn act(
+    db: &Db,
+    user: &SessionUser,
+    ip: &str,
+    id: i64,
+    event: Event,
+    reason: Option<&crate::plans::model::Reason>,
+) -> Result<Order, AppError> {
+    for n in 0..crate::funds::service::MAX_ATTEMPTS {
+        match attempt(db, user, ip, id, event, reason.map(|r| r.as_str())).await {
+            Err(AppError::Busy) => {
+                let jitter: u64 = rand::random::<u64>() % 20;
+                tokio::time::sleep(Duration::from_millis(5 * u64::from(n + 1) + jitter)).await;
+            }
+            other => return other,
+        }
+    }
+    Err(AppError::Busy)
+}
+
+/// Whether the partner lets its consulting customers ask it to pay.
+pub async fn allows_consulting_pay(db: &Db, user: &SessionUser) -> Result<bool, AppError> {
+    let Viewer::Partner(p) = viewer(user)? else {
+        return Err(AppError::Forbidden);
+    };
+    Ok(repo::allow_consulting_pay(&db.pool, p).await?)
+}
+
+pub async fn set_allow_consulting_pay(
+    db: &Db,
+    user: &SessionUser,
+    ip: &str,
+    allow: bool,
+) -> Result<(), AppError> {
+    let Viewer::Partner(p) = viewer(user)? else {
+        return Err(AppError::Forbidden);
+    };
+    let mut tx = db.begin_write().await?;
+    repo::set_allow_consulting_pay(&mut *tx, p, allow).await?;
+    log(
+        &mut tx,
+        user,
+        ip,
+        if allow {
+            "orders.allow_consulting_pay"
+        } else {
+            "orders.deny_consulting_pay"
+        },
+        0,
+        now_ms(),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// For the customer's order form: may it ask its partner to pay?
+pub async fn may_request_partner_pay(db: &Db, user: &SessionUser) -> Result<bool, AppError> {
+    let Viewer::Customer(c) = viewer(user)? else {
+        return Err(AppError::Forbidden);
+    };
+    let link = repo::customer_link(&db.pool, c)
+        .await?
+        .ok_or(AppError::Forbidden)?;
+    Ok(link.mode == "resale" || link.allow_consulting_pay == 1)
+}
