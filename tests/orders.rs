@@ -195,6 +195,25 @@ async fn every_transition_and_every_refusal(app: TestApp) {
     assert_eq!(unpaid["items"][0]["id"], big["id"]);
     let (s, _) = act(&app, &cust, &big["id"], "dance", "").await;
     assert_eq!(s, 400);
+
+    // Eleven unpaid orders: the second page keeps the tab.
+    for _ in 0..10 {
+        assert_eq!(
+            order(&app, &cust, "obs-standard-1tb", "1", "self").await.0,
+            200
+        );
+    }
+    let html = app
+        .page(&cust, "/customer/orders?tab=unpaid")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("/customer/orders?tab=unpaid&amp;page=2")
+            || html.contains("/customer/orders?tab=unpaid&page=2"),
+        "the next-page link keeps the tab: {html}"
+    );
     let _ = w.provider;
     app.assert_ledger_sound().await;
     assert_eq!(

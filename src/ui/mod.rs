@@ -245,7 +245,24 @@ pub fn FormError(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView
 pub fn Pagination(number: u32, pages: u32, total: i64) -> impl IntoView {
     let lang = use_lang();
     let pathname = use_location().pathname;
-    let href = move |n: u32| format!("{}?page={n}", pathname.get());
+    let query = use_query_map();
+    // Keeps the list's filters and tab; drops one-off banners of the last action.
+    let href = move |n: u32| {
+        let mut q = query.get();
+        for transient in [
+            "done",
+            "created",
+            "applied",
+            "invited",
+            "registered",
+            "error",
+            "shared",
+        ] {
+            q.remove(transient);
+        }
+        q.replace("page", n.to_string());
+        format!("{}{}", pathname.get(), q.to_query_string())
+    };
     view! {
         <nav class="pagination" aria-label=t(lang, "common.pagination")>
             <span class="total">{t(lang, "common.total")}" "{total}</span>
