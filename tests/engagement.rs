@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{PASSWORD, TestApp};
+use common::{PASSWORD, TestApp, json};
 use serde_json::Value;
 
 on_both_backends!(
@@ -16,11 +16,6 @@ on_both_backends!(
     opportunity_stages_are_explicit_and_lost_needs_a_reason,
     operators_record_verification_and_share_hos_from_their_pages,
 );
-
-async fn json(res: reqwest::Response) -> (u16, Value) {
-    let status = res.status().as_u16();
-    (status, res.json().await.unwrap_or(Value::Null))
-}
 
 fn personal(app: &TestApp, login: &str, verified: bool, site: &str) -> i64 {
     let mut args = vec![

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::TestApp;
+use common::{TestApp, json};
 use serde_json::Value;
 
 on_both_backends!(
@@ -45,11 +45,6 @@ fn world(app: &TestApp) -> World {
         resale,
         consulting,
     }
-}
-
-async fn key(res: reqwest::Response) -> (u16, Value) {
-    let status = res.status().as_u16();
-    (status, res.json().await.unwrap_or(Value::Null))
 }
 
 async fn operator_funding_is_exact_idempotent_and_refuses_bad_amounts(app: TestApp) {
@@ -237,20 +232,22 @@ async fn allocation_is_capped_by_the_available_balance(app: TestApp) {
             &[("partner", &w.dist.to_string()), ("amount", "100.01")],
         )
         .await;
-    assert_eq!(key(res).await.1["key"], "error.funds.designated_exceeds");
+    assert_eq!(json(res).await.1["key"], "error.funds.designated_exceeds");
 
     let c = app.signed_in("dist-a").await;
-    let (status, body) = key(app
-        .adjust(&c, "Reseller", w.reseller, "Allocate", "70.01", "t-over")
-        .await)
+    let (status, body) = json(
+        app.adjust(&c, "Reseller", w.reseller, "Allocate", "70.01", "t-over")
+            .await,
+    )
     .await;
     assert_eq!(status, 409);
     assert_eq!(body["key"], "error.funds.insufficient");
     assert_eq!(body["code"], "CBC.0154");
     assert_eq!(app.balance_fen("partner_id", w.dist).await, 10_000);
-    let (status, _) = key(app
-        .adjust(&c, "Reseller", w.reseller, "Allocate", "70", "t-ok")
-        .await)
+    let (status, _) = json(
+        app.adjust(&c, "Reseller", w.reseller, "Allocate", "70", "t-ok")
+            .await,
+    )
     .await;
     assert_eq!(status, 200);
     assert_eq!(
@@ -271,9 +268,10 @@ async fn reclaim_is_capped_by_the_resellers_balance(app: TestApp) {
             .status(),
         200
     );
-    let (status, body) = key(app
-        .adjust(&c, "Reseller", w.reseller, "Reclaim", "20.01", "r1")
-        .await)
+    let (status, body) = json(
+        app.adjust(&c, "Reseller", w.reseller, "Reclaim", "20.01", "r1")
+            .await,
+    )
     .await;
     assert_eq!(status, 409);
     assert_eq!(body["key"], "error.funds.reclaim_exceeds");
@@ -284,15 +282,17 @@ async fn reclaim_is_capped_by_the_resellers_balance(app: TestApp) {
         200
     );
     assert_eq!(app.balance_fen("partner_id", w.reseller).await, 0);
-    let (status, _) = key(app
-        .adjust(&c, "Reseller", w.reseller, "Reclaim", "0.01", "r3")
-        .await)
+    let (status, _) = json(
+        app.adjust(&c, "Reseller", w.reseller, "Reclaim", "0.01", "r3")
+            .await,
+    )
     .await;
     assert_eq!(status, 409);
     for bad in ["0", "-1", "1.234", "1e2", ""] {
-        let (status, body) = key(app
-            .adjust(&c, "Reseller", w.reseller, "Allocate", bad, "bad")
-            .await)
+        let (status, body) = json(
+            app.adjust(&c, "Reseller", w.reseller, "Allocate", bad, "bad")
+                .await,
+        )
         .await;
         assert_eq!(status, 400, "{bad}");
         assert!(
@@ -308,26 +308,29 @@ async fn nobody_moves_money_for_someone_elses_reseller_or_customer(app: TestApp)
     app.fund(w.dist, "100");
     app.fund(w.provider, "100");
     let dist = app.signed_in("dist-a").await;
-    let (status, body) = key(app
-        .adjust(&dist, "Reseller", w.other_reseller, "Allocate", "1", "x1")
-        .await)
+    let (status, body) = json(
+        app.adjust(&dist, "Reseller", w.other_reseller, "Allocate", "1", "x1")
+            .await,
+    )
     .await;
     assert_eq!(
         (status, body["key"].as_str().unwrap()),
         (409, "error.funds.not_your_reseller")
     );
-    let (status, body) = key(app
-        .adjust(&dist, "Customer", w.resale, "Allocate", "1", "x2")
-        .await)
+    let (status, body) = json(
+        app.adjust(&dist, "Customer", w.resale, "Allocate", "1", "x2")
+            .await,
+    )
     .await;
     assert_eq!(
         (status, body["key"].as_str().unwrap()),
         (409, "error.funds.not_your_customer")
     );
     let provider = app.signed_in("prov-a").await;
-    let (status, body) = key(app
-        .adjust(&provider, "Reseller", w.reseller, "Allocate", "1", "x3")
-        .await)
+    let (status, body) = json(
+        app.adjust(&provider, "Reseller", w.reseller, "Allocate", "1", "x3")
+            .await,
+    )
     .await;
     assert_eq!(
         (status, body["key"].as_str().unwrap()),
@@ -380,8 +383,8 @@ async fn consulting_customers_are_refused_with_cbc_5021(app: TestApp) {
     app.fund(w.provider, "100");
     let c = app.signed_in("prov-a").await;
     for direction in ["Allocate", "Reclaim"] {
-        let (status, body) = key(app
-            .adjust(
+        let (status, body) = json(
+            app.adjust(
                 &c,
                 "Customer",
                 w.consulting,
@@ -389,7 +392,8 @@ async fn consulting_customers_are_refused_with_cbc_5021(app: TestApp) {
                 "1",
                 &format!("c-{direction}"),
             )
-            .await)
+            .await,
+        )
         .await;
         assert_eq!(status, 409);
         assert_eq!(body["code"], "CBC.5021");
@@ -433,15 +437,17 @@ async fn a_retried_transaction_id_moves_money_once(app: TestApp) {
             .await,
         1
     );
-    let (status, body) = key(app
-        .adjust(&c, "Customer", w.resale, "Allocate", "11", "same-key")
-        .await)
+    let (status, body) = json(
+        app.adjust(&c, "Customer", w.resale, "Allocate", "11", "same-key")
+            .await,
+    )
     .await;
     assert_eq!(status, 409);
     assert_eq!(body["code"], "CBC.0153");
-    let (status, body) = key(app
-        .adjust(&c, "Customer", w.resale, "Allocate", "1", "bad key!")
-        .await)
+    let (status, body) = json(
+        app.adjust(&c, "Customer", w.resale, "Allocate", "1", "bad key!")
+            .await,
+    )
     .await;
     assert_eq!(
         (status, body["key"].as_str().unwrap()),
@@ -699,21 +705,22 @@ mod bulk {
         assert_eq!(p["total"], "60.00");
         assert_eq!(p["my_after"], "40.00");
         // Too much in total, or a consulting customer among them: refused before anything moves.
-        let (status, body) = key(app
-            .call(
+        let (status, body) = json(
+            app.call(
                 &c,
                 "funds/bulk-allocate",
                 &[("ids", &ids), ("amount", "50.01"), ("trans_id", "bulk-x")],
             )
-            .await)
+            .await,
+        )
         .await;
         assert_eq!(
             (status, body["key"].as_str().unwrap()),
             (409, "error.funds.insufficient")
         );
         let with_consulting = format!("{ids},{}", w.consulting);
-        let (status, body) = key(app
-            .call(
+        let (status, body) = json(
+            app.call(
                 &c,
                 "funds/bulk-allocate",
                 &[
@@ -722,7 +729,8 @@ mod bulk {
                     ("trans_id", "bulk-y"),
                 ],
             )
-            .await)
+            .await,
+        )
         .await;
         assert_eq!((status, body["code"].as_str().unwrap()), (409, "CBC.5021"));
         assert_eq!(

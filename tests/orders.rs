@@ -5,7 +5,7 @@
 mod common;
 
 use common::smtp::SmtpSink;
-use common::{Backend, PASSWORD, TestApp};
+use common::{Backend, PASSWORD, TestApp, json};
 use serde_json::Value;
 
 on_both_backends!(
@@ -13,11 +13,6 @@ on_both_backends!(
     a_partner_paid_order_refunds_to_the_partner_and_rejection_needs_a_reason,
     orders_are_scoped_and_consulting_customers_need_their_partners_consent,
 );
-
-async fn json(res: reqwest::Response) -> (u16, Value) {
-    let status = res.status().as_u16();
-    (status, res.json().await.unwrap_or(Value::Null))
-}
 
 struct World {
     provider: i64,

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::TestApp;
+use common::{TestApp, json};
 use serde_json::Value;
 
 on_both_backends!(
@@ -14,11 +14,6 @@ on_both_backends!(
     review_and_revocation_are_for_operators_only_and_audited,
     without_a_font_the_download_is_unavailable_and_the_public_url_is_printed,
 );
-
-async fn json(res: reqwest::Response) -> (u16, Value) {
-    let status = res.status().as_u16();
-    (status, res.json().await.unwrap_or(Value::Null))
-}
 
 fn standing<'a>(cards: &'a Value, plan: &str) -> &'a Value {
     let code = match plan {

@@ -1,17 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { AccountMenu, hydrated, LoginPage } from "../fixtures/pages";
-
-async function signInAs(page: Page, account: string) {
-  await new LoginPage(page).goto();
-  await new LoginPage(page).login(account);
-  await expect(page.getByTestId("account-menu")).toBeVisible();
-}
-
-async function signOut(page: Page) {
-  await new AccountMenu(page).open();
-  await page.getByRole("button", { name: "退出" }).click();
-  await expect(page.getByRole("link", { name: "登录" })).toBeVisible();
-}
+import { hydrated, signInAs, signOut } from "../fixtures/pages";
 
 async function placeOrder(page: Page, product: string, payment: "自行支付" | "伙伴代付"): Promise<string> {
   await page.goto("/customer/orders/new");

@@ -1,18 +1,6 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { readFile } from "node:fs/promises";
-import { AccountMenu, hydrated, LoginPage } from "../fixtures/pages";
-
-async function signInAs(page: Page, account: string) {
-  await new LoginPage(page).goto();
-  await new LoginPage(page).login(account);
-  await expect(page.getByTestId("account-menu")).toBeVisible();
-}
-
-async function signOut(page: Page) {
-  await new AccountMenu(page).open();
-  await page.getByRole("button", { name: "退出" }).click();
-  await expect(page.getByRole("link", { name: "登录" })).toBeVisible();
-}
+import { hydrated, signInAs, signOut } from "../fixtures/pages";
 
 test("a partner applies for a plan, the operator approves, the partner downloads and verifies the certificate", async ({ page }) => {
   await signInAs(page, "provider");

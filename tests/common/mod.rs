@@ -14,6 +14,12 @@ use tokio::io::{AsyncBufReadExt, BufReader};
 
 pub const PASSWORD: &str = "Test#2026pw";
 
+/// A response's status and JSON body (`null` when the body is not JSON).
+pub async fn json(res: reqwest::Response) -> (u16, Value) {
+    let status = res.status().as_u16();
+    (status, res.json().await.unwrap_or(Value::Null))
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
     Sqlite,
