@@ -2,6 +2,7 @@
 
 use crate::accounts::pages::{CustomerHome, Landing, LoginPage, OperatorHome};
 use crate::center::pages::{CapabilityPage, CenterHome, CenterShell};
+use crate::customers::pages::{InvitationPage, InvitePage};
 use crate::employees::pages::{EmployeesPage, PersonalHome};
 use crate::funds::pages::{
     AdjustPage, BulkAllocatePage, CustomerBilling, CustomersPage, FundsPage, ResellersPage,
@@ -18,6 +19,9 @@ use crate::plans::pages::{
     ApplicationsPage, ApplyPage, JoinedPage, OperatorPlans, PlanCatalogue, PlansShell, VerifyPage,
 };
 use crate::ui::{Auth, Header, NotFound};
+use crate::vouchers::pages::{
+    IssuePage, MyCouponsPage, QuotaIssuePage, QuotaReclaimPage, ReclaimPage, VouchersPage,
+};
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
@@ -129,6 +133,12 @@ pub fn App() -> impl IntoView {
                             <Route path=path!("") view=SalesOverview />
                             <Route path=path!("customers") view=CustomersPage />
                             <Route path=path!("customers/bulk") view=BulkAllocatePage />
+                            <Route path=path!("customers/invite") view=InvitePage />
+                            <Route path=path!("vouchers") view=VouchersPage />
+                            <Route path=path!("vouchers/issue") view=IssuePage />
+                            <Route path=path!("vouchers/reclaim") view=ReclaimPage />
+                            <Route path=path!("vouchers/quota-issue") view=QuotaIssuePage />
+                            <Route path=path!("vouchers/quota-reclaim") view=QuotaReclaimPage />
                             <Route path=path!("resellers") view=ResellersPage />
                             <Route path=path!("funds") view=FundsPage />
                             <Route path=path!("opportunities") view=OpportunitiesPage />
@@ -150,6 +160,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/personal") view=PersonalHome ssr=SsrMode::Async />
                     <Route path=path!("/help") view=HelpPage ssr=SsrMode::Async />
                     <Route path=path!("/customer/billing") view=CustomerBilling ssr=SsrMode::Async />
+                    <Route path=path!("/customer/coupons") view=MyCouponsPage ssr=SsrMode::Async />
+                    <Route path=path!("/invite/:token") view=InvitationPage ssr=SsrMode::Async />
                     <Route path=path!("/customer/orders") view=CustomerOrders ssr=SsrMode::Async />
                     <Route path=path!("/customer/orders/new") view=NewOrderPage ssr=SsrMode::Async />
                     <Route path=path!("/customer/orders/:id") view=CustomerOrderAction ssr=SsrMode::Async />

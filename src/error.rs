@@ -134,6 +134,8 @@ impl AppError {
     pub fn code(&self) -> &'static str {
         match self {
             AppError::Busy => "CBC.99007461",
+            AppError::Invalid(k) if k == "error.vouchers.too_many_customers" => "CBC.30000014",
+            AppError::Invalid(k) if k == "error.vouchers.face_value" => "CBC.30000013",
             AppError::Invalid(_) | AppError::BadRequest => "CBC.0100",
             AppError::Unauthenticated | AppError::BadCredentials => "CBC.0150",
             AppError::Forbidden | AppError::CrossOrigin => "CBC.0151",
@@ -148,6 +150,25 @@ impl AppError {
                 "error.funds.not_your_reseller"
                 | "error.funds.not_your_customer"
                 | "error.funds.distributor_only" => "CBC.0151",
+                // Vouchers: the reference names these failures without codes; the codes are
+                // this service's (see `vouchers/mod.rs`), except CBC.50000021 (a recipient that
+                // is not the partner's customer), which the real API uses.
+                "error.vouchers.quota_not_found" => "CBC.30000010",
+                "error.vouchers.quota_invalid"
+                | "error.vouchers.quota_adjusting"
+                | "error.vouchers.quota_frozen"
+                | "error.vouchers.quota_not_reclaimable" => "CBC.30000011",
+                "error.vouchers.quota_insufficient" => "CBC.30000012",
+                "error.vouchers.face_value" | "error.vouchers.validity" => "CBC.30000013",
+                "error.vouchers.not_resale" => "CBC.5021",
+                "error.vouchers.not_your_customer" => "CBC.50000021",
+                "error.vouchers.not_whitelisted" => "CBC.30000016",
+                "error.vouchers.coupon_not_found" => "CBC.30000017",
+                "error.vouchers.coupon_not_usable" => "CBC.30000015",
+                "error.vouchers.products_outside"
+                | "error.vouchers.service_types_outside"
+                | "error.vouchers.coupon_not_applicable"
+                | "error.vouchers.below_minimum" => "CBC.30000018",
                 _ => "CBC.0153",
             },
             AppError::Unavailable(_) => "CBC.0998",

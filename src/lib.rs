@@ -6,6 +6,7 @@
 pub mod accounts;
 pub mod app;
 pub mod center;
+pub mod customers;
 pub mod domain;
 pub mod employees;
 pub mod error;
@@ -18,6 +19,7 @@ pub mod orders;
 pub mod pce;
 pub mod plans;
 pub mod ui;
+pub mod vouchers;
 
 #[cfg(feature = "ssr")]
 pub mod server;

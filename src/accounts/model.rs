@@ -46,9 +46,10 @@ pub struct PartnerSummary {
 pub struct CustomerSummary {
     pub id: i64,
     pub name: String,
-    pub mode: CustomerMode,
-    pub partner_id: i64,
-    pub partner_name: String,
+    /// The current association: mode and partner, all `None` for a customer with no partner.
+    pub mode: Option<CustomerMode>,
+    pub partner_id: Option<i64>,
+    pub partner_name: Option<String>,
 }
 
 /// One row of the operator's partner list.

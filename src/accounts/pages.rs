@@ -52,22 +52,16 @@ pub fn LoginPage() -> impl IntoView {
 #[component]
 pub fn CustomerHome() -> impl IntoView {
     let lang = use_lang();
-    let customer = expect_context::<Auth>().user.and_then(|u| u.customer);
     view! {
         <RequireRole role=Role::Customer>
             <section class="panel">
                 <h1>{t(lang, "customer.my_partner")}</h1>
-                {customer.map(|c| view! {
-                            <dl class="facts" data-testid="linked-partner">
-                                <dt>{t(lang, "customer.name")}</dt><dd>{c.name.clone()}</dd>
-                                <dt>{t(lang, "customer.partner")}</dt><dd>{c.partner_name.clone()}</dd>
-                                <dt>{t(lang, "customer.mode")}</dt><dd>{t(lang, c.mode.label_key())}</dd>
-                            </dl>
-                            <p class="button-row">
-                                <a class="btn" href="/customer/billing">{t(lang, "billing.title")}</a>
-                                <a class="btn" href="/customer/orders">{t(lang, "orders.mine")}</a>
-                            </p>
-                        })}
+                <crate::customers::pages::MyPartnerPanel />
+                <p class="button-row">
+                    <a class="btn" href="/customer/billing">{t(lang, "billing.title")}</a>
+                    <a class="btn" href="/customer/orders">{t(lang, "orders.mine")}</a>
+                    <a class="btn" href="/customer/coupons" data-testid="my-coupons">{t(lang, "voucher.mine")}</a>
+                </p>
             </section>
         </RequireRole>
     }

@@ -95,15 +95,13 @@ pub async fn session_user(
         r.c_partner_id,
         r.c_partner_name,
     ) {
-        (Some(id), Some(name), Some(mode), Some(partner_id), Some(partner_name)) => {
-            Some(CustomerSummary {
-                id,
-                name,
-                mode,
-                partner_id,
-                partner_name,
-            })
-        }
+        (Some(id), Some(name), mode, partner_id, partner_name) => Some(CustomerSummary {
+            id,
+            name,
+            mode,
+            partner_id,
+            partner_name,
+        }),
         _ => None,
     };
     Ok(Some(SessionUser {
@@ -172,20 +170,35 @@ pub async fn set_partner_contact<'e>(
     Ok(done.rows_affected() == 1)
 }
 
-pub async fn insert_customer<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    partner_id: i64,
+/// A customer, associated with a partner in a mode from the start, or free (to be invited).
+pub async fn insert_customer(
+    conn: &mut sqlx::AnyConnection,
+    link: Option<(i64, CustomerMode)>,
     name: &str,
-    mode: CustomerMode,
     now: i64,
 ) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("INSERT INTO customers (partner_id, name, mode, created_at) VALUES ($1, $2, $3, $4) RETURNING id")
-        .bind(partner_id)
-        .bind(name)
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO customers (partner_id, name, mode, created_at, associated_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(link.map(|l| l.0))
+    .bind(name)
+    .bind(link.map(|l| l.1.as_str()))
+    .bind(now)
+    .bind(link.map(|_| now))
+    .fetch_one(&mut *conn)
+    .await?;
+    if let Some((partner, mode)) = link {
+        sqlx::query(
+            "INSERT INTO customer_associations (customer_id, partner_id, mode, started_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(id)
+        .bind(partner)
         .bind(mode.as_str())
         .bind(now)
-        .fetch_one(ex)
-        .await
+        .execute(conn)
+        .await?;
+    }
+    Ok(id)
 }
 
 pub struct NewUserRow<'a> {

@@ -243,8 +243,8 @@ pub async fn create_partner(
 }
 
 pub struct NewCustomer {
-    pub partner_id: i64,
-    pub mode: CustomerMode,
+    /// The partner and mode it starts associated with; `None` for a customer still to be invited.
+    pub link: Option<(i64, CustomerMode)>,
     pub name: DisplayName,
     pub login: AccountName,
     pub password: NewPassword,
@@ -258,11 +258,12 @@ pub async fn create_customer(
     let hash = hash_password(&c.password).await?;
     let now = now_ms();
     let mut tx = db.begin_write().await?;
-    if repo::partner_kind(&mut *tx, c.partner_id).await?.is_none() {
+    if let Some((partner, _)) = c.link
+        && repo::partner_kind(&mut *tx, partner).await?.is_none()
+    {
         return Err(AppError::invalid("error.partner.not_found"));
     }
-    let customer_id =
-        repo::insert_customer(&mut *tx, c.partner_id, c.name.as_str(), c.mode, now).await?;
+    let customer_id = repo::insert_customer(&mut tx, c.link, c.name.as_str(), now).await?;
     let user = NewUserRow {
         login: c.login.as_str(),
         hash: &hash,
@@ -279,7 +280,7 @@ pub async fn create_customer(
         action: "customer.create",
         target: &target,
         ip: actor.ip,
-        detail: c.mode.as_str(),
+        detail: c.link.map(|l| l.1.as_str()).unwrap_or("unlinked"),
     };
     repo::audit(&mut *tx, entry, now).await?;
     tx.commit().await?;

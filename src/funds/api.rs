@@ -370,7 +370,7 @@ pub async fn records_csv(
 
 /// Quotes a CSV field, and defuses text a spreadsheet would run as a formula.
 #[cfg(feature = "ssr")]
-fn csv_field(s: &str) -> String {
+pub fn csv_field(s: &str) -> String {
     let s = if s.starts_with(['=', '+', '@'])
         || (s.starts_with('-') && crate::domain::Money::parse(&s[1..]).is_err())
     {

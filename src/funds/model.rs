@@ -125,6 +125,9 @@ pub struct FundedParty {
     pub fundable: bool,
     /// i18n key of the association mode (customers) or kind (resellers).
     pub mode_key: String,
+    /// For customers: the partner asked to disassociate and waits for the customer.
+    #[serde(default)]
+    pub unbind_pending: bool,
 }
 
 /// Which side a 拨款/回收 dialog acts on.

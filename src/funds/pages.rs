@@ -33,6 +33,7 @@ pub fn SalesShell() -> impl IntoView {
                 <p class="side-group">{t(lang, "sales.group.customers")}</p>
                 <A href="/center/sales/customers">{t(lang, "sales.customers")}</A>
                 <A href="/center/sales/orders">{t(lang, "sales.orders")}</A>
+                <A href="/center/sales/vouchers">{t(lang, "sales.vouchers")}</A>
                 {distributor.then(|| view! {
                             <p class="side-group">{t(lang, "sales.group.resellers")}</p>
                             <A href="/center/sales/resellers">{t(lang, "sales.resellers")}</A>
@@ -99,6 +100,7 @@ fn PartyTable(target: Target, rows: Vec<FundedParty>) -> impl IntoView {
                 <th>{t(lang, "funds.col.name")}</th>
                 <th>{t(lang, if target == Target::Customer { "funds.col.mode" } else { "partner.kind" })}</th>
                 <th>{t(lang, "funds.col.since")}</th>
+                {(target == Target::Customer).then(|| view! { <th>{t(lang, "customer.status")}</th> })}
                 <th class="num">{t(lang, "funds.col.balance")}</th>
                 <th>{t(lang, "funds.col.actions")}</th>
             </tr></thead>
@@ -111,6 +113,9 @@ fn PartyTable(target: Target, rows: Vec<FundedParty>) -> impl IntoView {
                             <td>{r.name.clone()}</td>
                             <td>{t(lang, &r.mode_key)}</td>
                             <td>{format_time(r.since)}</td>
+                            {(target == Target::Customer).then(|| view! {
+                                <td data-testid="customer-status">{t(lang, if r.unbind_pending { "customer.status.unbinding" } else { "customer.status.normal" })}</td>
+                            })}
                             <td class="num">{r.balance.to_string()}</td>
                             <td class="actions">
                                 {if r.fundable {
@@ -121,6 +126,7 @@ fn PartyTable(target: Target, rows: Vec<FundedParty>) -> impl IntoView {
                                 } else {
                                     view! { <span class="muted" title=t(lang, "error.funds.consulting_customer")>{t(lang, "funds.not_fundable")}</span> }.into_any()
                                 }}
+                                {(target == Target::Customer).then(|| view! { <crate::customers::pages::UnbindButton customer=r.id pending=r.unbind_pending /> })}
                             </td>
                         </tr>
                     }
@@ -161,7 +167,10 @@ fn PartyListPage(target: Target) -> impl IntoView {
                 <div class="tabs" role="tablist"><span role="tab" aria-selected="true" class="tab active">{t(lang, "sales.resellers.mine")}</span></div>
             }.into_any(),
             Target::Customer => view! {
-                <p><a class="btn" href="/center/sales/customers/bulk">{t(lang, "funds.bulk")}</a></p>
+                <p class="button-row">
+                    <a class="btn btn-primary" href="/center/sales/customers/invite" data-testid="invite-customers">{t(lang, "invite.title")}</a>
+                    <a class="btn" href="/center/sales/customers/bulk">{t(lang, "funds.bulk")}</a>
+                </p>
             }.into_any(),
         }}
         <DoneBanner />
@@ -407,11 +416,11 @@ pub fn CustomerBilling() -> impl IntoView {
                                 Ok(b) => view! { <p class="big-balance">{t(lang, "funds.balance")}": "<strong data-testid="customer-balance">{b.balance.to_string()}</strong>" "{t(lang, "common.yuan")}</p> }.into_any(),
                                 Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
                             }}
-                            {customer.map(|c| view! {
+                            {customer.and_then(|c| c.partner_name).map(|partner_name| view! {
                                 <div class="notice-info" data-testid="no-top-up">
                                     <p>{t(lang, "billing.no_top_up")}</p>
                                     <p>{t(lang, "billing.withdraw")}</p>
-                                    <p>{t(lang, "billing.partner")}" "<a href="/customer">{c.partner_name.clone()}</a></p>
+                                    <p>{t(lang, "billing.partner")}" "<a href="/customer">{partner_name}</a></p>
                                 </div>
                             })}
                         }

@@ -258,6 +258,7 @@ struct PartyRow {
     since: i64,
     balance_fen: i64,
     mode: String,
+    unbind_pending: i64,
 }
 
 fn party(r: PartyRow) -> FundedParty {
@@ -275,6 +276,7 @@ fn party(r: PartyRow) -> FundedParty {
             _ => "partner_kind.reseller",
         }
         .to_string(),
+        unbind_pending: r.unbind_pending == 1,
     }
 }
 
@@ -295,7 +297,7 @@ pub async fn list_resellers(
         .await?;
     let rows: Vec<PartyRow> = sqlx::query_as(&format!(
         "SELECT p.id, p.name, (SELECT MIN(u.login) FROM users u WHERE u.partner_id = p.id) AS login, \
-                p.created_at AS since, COALESCE(a.balance_fen, 0) AS balance_fen, p.kind AS mode \
+                p.created_at AS since, COALESCE(a.balance_fen, 0) AS balance_fen, p.kind AS mode, CAST(0 AS BIGINT) AS unbind_pending \
          {filter} ORDER BY p.id LIMIT $5 OFFSET $6"
     ))
     .bind(distributor)
@@ -315,7 +317,7 @@ pub async fn list_customers(
     f: &ListFilter<'_>,
 ) -> Result<(Vec<FundedParty>, i64), sqlx::Error> {
     let filter = "FROM customers c LEFT JOIN fund_accounts a ON a.customer_id = c.id \
-         WHERE c.partner_id = $1 AND c.created_at >= $3 AND c.created_at < $4 \
+         WHERE c.partner_id = $1 AND c.associated_at >= $3 AND c.associated_at < $4 \
            AND ($2 = '' OR EXISTS (SELECT 1 FROM users u WHERE u.customer_id = c.id AND u.login LIKE $2 ESCAPE '\\'))";
     let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) {filter}"))
         .bind(partner)
@@ -326,7 +328,8 @@ pub async fn list_customers(
         .await?;
     let rows: Vec<PartyRow> = sqlx::query_as(&format!(
         "SELECT c.id, c.name, (SELECT MIN(u.login) FROM users u WHERE u.customer_id = c.id) AS login, \
-                c.created_at AS since, COALESCE(a.balance_fen, 0) AS balance_fen, c.mode \
+                c.associated_at AS since, COALESCE(a.balance_fen, 0) AS balance_fen, c.mode, \
+                CAST(CASE WHEN c.unbind_requested_at IS NULL THEN 0 ELSE 1 END AS BIGINT) AS unbind_pending \
          {filter} ORDER BY c.id LIMIT $5 OFFSET $6"
     ))
     .bind(partner)

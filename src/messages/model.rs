@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// The kinds of notice, each with `msg.<kind>.title` and `msg.<kind>.body` texts.
-pub const KINDS: [&str; 11] = [
+pub const KINDS: [&str; 15] = [
     "employee.invited",
     "employee.accepted",
     "employee.declined",
@@ -17,6 +17,10 @@ pub const KINDS: [&str; 11] = [
     "order.paid",
     "order.rejected",
     "order.refunded",
+    "customer.associated",
+    "customer.unbind_requested",
+    "customer.unbound",
+    "customer.unbind_declined",
 ];
 
 /// One message in the reader's list.

@@ -43,6 +43,7 @@ pub fn MessagesPage() -> impl IntoView {
                             <option value="employee" selected=move || group() == "employee">{t(lang, "messages.group.employee")}</option>
                             <option value="pce" selected=move || group() == "pce">{t(lang, "messages.group.pce")}</option>
                             <option value="order" selected=move || group() == "order">{t(lang, "messages.group.order")}</option>
+                            <option value="customer" selected=move || group() == "customer">{t(lang, "messages.group.customer")}</option>
                         </select>
                         <button type="submit" class="btn">{t(lang, "common.search")}</button>
                     </form>

@@ -7,6 +7,8 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Product {
     pub code: &'static str,
+    /// The cloud service type (云服务类型) it belongs to, which coupon limits name.
+    pub service_type: &'static str,
     /// The i18n key of its name.
     pub name_key: &'static str,
     /// Price of one unit (one month) in fen.
@@ -16,26 +18,31 @@ pub struct Product {
 pub const CATALOGUE: [Product; 5] = [
     Product {
         code: "ecs-c7-large",
+        service_type: "hws.service.type.ec2",
         name_key: "product.ecs",
         price_fen: 31_200,
     },
     Product {
         code: "rds-mysql-2c4g",
+        service_type: "hws.service.type.rds",
         name_key: "product.rds",
         price_fen: 58_000,
     },
     Product {
         code: "obs-standard-1tb",
+        service_type: "hws.service.type.obs",
         name_key: "product.obs",
         price_fen: 9_900,
     },
     Product {
         code: "cdn-traffic-1tb",
+        service_type: "hws.service.type.cdn",
         name_key: "product.cdn",
         price_fen: 12_600,
     },
     Product {
         code: "gaussdb-basic",
+        service_type: "hws.service.type.gaussdb",
         name_key: "product.gaussdb",
         price_fen: 120_000,
     },

@@ -208,3 +208,25 @@ pub async fn customer_users<'e>(
     .fetch_all(ex)
     .await
 }
+
+/// On disassociation: orders waiting for the partner to pay go back to the customer, with the
+/// reason kept like a rejection. Returns how many.
+pub async fn release_partner_requests(
+    conn: &mut sqlx::AnyConnection,
+    customer: i64,
+    partner: i64,
+    reason: &str,
+    now: i64,
+) -> Result<u64, sqlx::Error> {
+    let r = sqlx::query(
+        "UPDATE orders SET state = 'pending_payment', reject_reason = $1, updated_at = $2 \
+         WHERE customer_id = $3 AND partner_id = $4 AND state = 'awaiting_partner'",
+    )
+    .bind(reason)
+    .bind(now)
+    .bind(customer)
+    .bind(partner)
+    .execute(conn)
+    .await?;
+    Ok(r.rows_affected())
+}

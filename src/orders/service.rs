@@ -91,7 +91,7 @@ pub async fn create(
     let mut tx = db.begin_write().await?;
     let link = repo::customer_link(&mut *tx, customer)
         .await?
-        .ok_or(AppError::Forbidden)?;
+        .ok_or_else(|| AppError::conflict("error.orders.no_partner"))?;
     let mode = CustomerMode::parse(&link.mode).ok_or(AppError::Internal)?;
     if input.partner_pays && mode == CustomerMode::Consulting && link.allow_consulting_pay != 1 {
         return Err(AppError::conflict("error.orders.partner_pay_not_allowed"));

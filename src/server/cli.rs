@@ -94,12 +94,14 @@ enum AdminCommand {
         email: Option<String>,
     },
     /// Create a customer linked to a partner, and its user.
+    /// Create a customer: associated with `--partner` in `--mode`, or, without both, a customer
+    /// with no partner yet (to be invited).
     CreateCustomer {
         #[arg(long)]
-        partner: i64,
+        partner: Option<i64>,
         /// resale | consulting
         #[arg(long)]
-        mode: String,
+        mode: Option<String>,
         #[arg(long)]
         name: String,
         #[arg(long)]
@@ -169,6 +171,35 @@ enum AdminCommand {
         /// When it was shared (RFC 3339; default: now). The 3-business-day deadline counts from it.
         #[arg(long)]
         shared_at: Option<String>,
+    },
+    /// Grant a partner a voucher quota: 代金券额度 (`--kind coupon`) or 提货券额度 (`pickup`).
+    GrantQuota {
+        #[arg(long)]
+        partner: i64,
+        #[arg(long, default_value = "coupon")]
+        kind: String,
+        /// Yuan, > 0, at most 2 decimal places.
+        #[arg(long)]
+        amount: String,
+        /// Valid from now for this many days.
+        #[arg(long, default_value_t = 365)]
+        days: i64,
+        /// The largest face value of one coupon (单张面额上限), in yuan.
+        #[arg(long)]
+        max_face: Option<String>,
+        /// Allowed cloud service types, comma-separated (at most 10).
+        #[arg(long, default_value = "")]
+        service_types: String,
+        /// Allowed products, comma-separated (at most 10).
+        #[arg(long, default_value = "")]
+        products: String,
+    },
+    /// Set a quota's status: 0 正常, 3 失效, 4 额度调整中, 5 冻结.
+    SetQuotaStatus {
+        #[arg(long)]
+        quota: i64,
+        #[arg(long)]
+        status: i64,
     },
 }
 
@@ -288,11 +319,17 @@ async fn admin(command: AdminCommand) -> Result<Value, CliError> {
             login,
             password,
         } => {
-            let mode = CustomerMode::parse(&mode)
-                .ok_or_else(|| CliError("--mode must be resale or consulting".into()))?;
+            let link = match (partner, mode) {
+                (Some(p), Some(m)) => Some((
+                    p,
+                    CustomerMode::parse(&m)
+                        .ok_or_else(|| CliError("--mode must be resale or consulting".into()))?,
+                )),
+                (None, None) => None,
+                _ => return Err(CliError("--partner and --mode go together".into())),
+            };
             let c = NewCustomer {
-                partner_id: partner,
-                mode,
+                link,
                 name: parse(DisplayName::parse(&name), "--name")?,
                 login: parse(AccountName::parse(&login), "--login")?,
                 password: parse(NewPassword::parse(&password), "--password")?,
@@ -399,6 +436,57 @@ async fn admin(command: AdminCommand) -> Result<Value, CliError> {
             let id = crate::pce::service::share_ho(&db, partner, &input, shared_at).await?;
             Ok(json!({"opportunity_id": id}))
         }
+        AdminCommand::GrantQuota {
+            partner,
+            kind,
+            amount,
+            days,
+            max_face,
+            service_types,
+            products,
+        } => {
+            use crate::vouchers::model::{Kind, Limits};
+            let grant = crate::vouchers::service::Grant {
+                partner,
+                kind: Kind::parse(&kind)
+                    .ok_or_else(|| CliError("--kind must be coupon or pickup".into()))?,
+                value: parse(crate::domain::Amount::parse(&amount), "--amount")?,
+                days,
+                max_face: match max_face {
+                    Some(m) => Some(parse(crate::domain::Amount::parse(&m), "--max-face")?),
+                    None => None,
+                },
+                service_types: parse(
+                    Limits::parse(&service_types, "error.vouchers.too_many_service_types"),
+                    "--service-types",
+                )?,
+                products: parse(
+                    Limits::parse(&products, "error.vouchers.too_many_products"),
+                    "--products",
+                )?,
+            };
+            let db = open_db().await?;
+            let id = crate::vouchers::service::grant_quota(
+                &db,
+                &crate::funds::service::Actor::cli(),
+                &grant,
+            )
+            .await?;
+            Ok(json!({"quota_id": id}))
+        }
+        AdminCommand::SetQuotaStatus { quota, status } => {
+            let status = crate::vouchers::model::QuotaStatus::from_code(status)
+                .ok_or_else(|| CliError("--status must be 0, 3, 4 or 5".into()))?;
+            let db = open_db().await?;
+            crate::vouchers::service::set_quota_status(
+                &db,
+                &crate::funds::service::Actor::cli(),
+                quota,
+                status,
+            )
+            .await?;
+            Ok(json!({"quota_id": quota, "status": status.code()}))
+        }
     }
 }
 
@@ -449,6 +537,7 @@ async fn serve(args: ServeArgs) -> Result<(), CliError> {
     }
     tracing::info!(%local, "serving");
     tokio::spawn(housekeeping(state.db.clone()));
+    tokio::spawn(expire_vouchers(state.db.clone()));
     tokio::spawn(crate::notify::service::dispatch_forever(
         state.db.clone(),
         mailer,
@@ -474,6 +563,18 @@ async fn housekeeping(db: Db) {
         }
         if let Err(e) = accounts::prune_failures(&db).await {
             tracing::warn!(error = ?e, "could not prune sign-in failures");
+        }
+    }
+}
+
+/// Records coupon expiries (过期回收) every minute, so balances return to their quotas even
+/// while nobody looks at the vouchers.
+async fn expire_vouchers(db: Db) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+    loop {
+        tick.tick().await;
+        if let Err(e) = crate::vouchers::service::expire_due(&db).await {
+            tracing::warn!(error = ?e, "could not expire vouchers");
         }
     }
 }

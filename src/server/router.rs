@@ -76,6 +76,10 @@ fn router(state: AppState) -> Router {
             get(crate::funds::api::records_csv),
         )
         .route(
+            "/center/sales/vouchers/records.csv",
+            get(crate::vouchers::api::records_csv),
+        )
+        .route(
             "/center/certificates/{number}/pdf",
             get(crate::plans::api::download),
         );

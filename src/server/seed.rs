@@ -92,8 +92,7 @@ pub async fn seed_demo(db: &Db) -> Result<Value, AppError> {
     .await?;
     let customer = |partner_id, mode, n: &str, l: &str| -> Result<NewCustomer, AppError> {
         Ok(NewCustomer {
-            partner_id,
-            mode,
+            link: Some((partner_id, mode)),
             name: name(n)?,
             login: login(l)?,
             password: password()?,
@@ -129,6 +128,18 @@ pub async fn seed_demo(db: &Db) -> Result<Value, AppError> {
             "东莞智慧零售有限公司",
             "customer-reseller",
         )?,
+        &actor,
+    )
+    .await?;
+    // A customer with no partner yet, to try an invitation link with.
+    accounts::create_customer(
+        db,
+        NewCustomer {
+            link: None,
+            name: name("无锡新航科技有限公司")?,
+            login: login("customer-new")?,
+            password: password()?,
+        },
         &actor,
     )
     .await?;
@@ -181,6 +192,44 @@ pub async fn seed_demo(db: &Db) -> Result<Value, AppError> {
         None,
     )
     .await?;
+    // Voucher quotas from Huawei Cloud: coupons for the provider and the distributor, pickup
+    // vouchers for the provider.
+    let limits = |raw: &str| {
+        crate::vouchers::model::Limits::parse(raw, "error.vouchers.too_many_products")
+            .map_err(AppError::invalid)
+    };
+    let yuan = |raw: &str| crate::domain::Amount::parse(raw).map_err(AppError::invalid);
+    for (partner, kind, value, max_face) in [
+        (
+            provider,
+            crate::vouchers::model::Kind::Coupon,
+            "20000",
+            Some("5000"),
+        ),
+        (
+            provider,
+            crate::vouchers::model::Kind::Pickup,
+            "10000",
+            None,
+        ),
+        (
+            distributor,
+            crate::vouchers::model::Kind::Coupon,
+            "50000",
+            Some("10000"),
+        ),
+    ] {
+        let grant = crate::vouchers::service::Grant {
+            partner,
+            kind,
+            value: yuan(value)?,
+            days: 365,
+            max_face: max_face.map(yuan).transpose()?,
+            service_types: limits("")?,
+            products: limits("")?,
+        };
+        crate::vouchers::service::grant_quota(db, &funder, &grant).await?;
+    }
     // The provider gets order notices by SMS as well as email.
     accounts::set_partner_contact(db, provider, None, Some("13800138000"), &actor).await?;
     // Personal accounts (个人华为账号) a partner can invite as project specialists.
@@ -207,6 +256,6 @@ pub async fn seed_demo(db: &Db) -> Result<Value, AppError> {
         "certificate": certificate,
         "password": DEMO_PASSWORD,
         "partners": {"distributor": distributor, "reseller": reseller, "provider": provider, "newcomer": newcomer},
-        "logins": ["distributor", "reseller", "provider", "newcomer", "customer-resale", "customer-consult", "customer-reseller", "operator", "employee", "employee-unverified"],
+        "logins": ["distributor", "reseller", "provider", "newcomer", "customer-resale", "customer-consult", "customer-reseller", "customer-new", "operator", "employee", "employee-unverified"],
     }))
 }

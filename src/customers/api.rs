@@ -1,0 +1,135 @@
+//! Server functions of customer association: the partner's invitations and disassociation
+//! requests, the customer's acceptance, answer, partner page and contract application.
+
+use super::model::{Invitation, InvitationView, MyPartner};
+use crate::domain::Page;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// Invites a customer: `channel` is `email` (7 days, single use) or `offline` (no expiry).
+#[server(prefix = "/api", endpoint = "customers/invite")]
+pub async fn create_invitation(
+    channel: String,
+    #[server(default)] email: String,
+    #[server(default)] label: String,
+    mode: String,
+) -> Result<Invitation, AppError> {
+    use crate::domain::Role;
+    use crate::server::ctx;
+    let user = ctx::require(Role::Partner).await?;
+    let input = super::model::NewInvitation::parse(&channel, &email, &label, &mode)
+        .map_err(AppError::invalid)?;
+    let ip = ctx::client_ip().await;
+    let state = ctx::state()?;
+    let inv =
+        super::service::invite(&state.db, &user, &ip, &state.config.public_url, &input).await?;
+    leptos_axum::redirect(&format!(
+        "/center/sales/customers/invite?created={}",
+        inv.id
+    ));
+    Ok(inv)
+}
+
+#[server(prefix = "/api", endpoint = "customers/invitations")]
+pub async fn list_invitations(page: Option<u32>) -> Result<Page<Invitation>, AppError> {
+    use crate::domain::{PageRequest, Role};
+    use crate::server::ctx;
+    let user = ctx::require(Role::Partner).await?;
+    let state = ctx::state()?;
+    super::service::invitations(
+        &state.db,
+        &user,
+        &state.config.public_url,
+        PageRequest::new(page, None),
+    )
+    .await
+}
+
+#[server(prefix = "/api", endpoint = "customers/invitation-cancel")]
+pub async fn cancel_invitation(id: i64) -> Result<(), AppError> {
+    use crate::domain::Role;
+    use crate::server::ctx;
+    let user = ctx::require(Role::Partner).await?;
+    let ip = ctx::client_ip().await;
+    super::service::cancel_invitation(&ctx::state()?.db, &user, &ip, id).await?;
+    leptos_axum::redirect("/center/sales/customers/invite");
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "customers/invitation")]
+pub async fn open_invitation(token: String) -> Result<InvitationView, AppError> {
+    use crate::domain::Role;
+    use crate::server::ctx;
+    let user = ctx::require(Role::Customer).await?;
+    super::service::open_invitation(&ctx::state()?.db, &user, &token).await
+}
+
+#[server(prefix = "/api", endpoint = "customers/accept")]
+pub async fn accept_invitation(token: String) -> Result<(), AppError> {
+    use crate::domain::Role;
+    use crate::server::ctx;
+    let user = ctx::require(Role::Customer).await?;
+    let ip = ctx::client_ip().await;
+    super::service::accept(&ctx::state()?.db, &user, &ip, &token).await?;
+    leptos_axum::redirect("/customer?accepted=1");
+    Ok(())
+}
+
+/// The partner asks (`action` = `request`) or stops asking (`cancel`) to disassociate.
+#[server(prefix = "/api", endpoint = "customers/unbind")]
+pub async fn unbind_customer(customer: i64, action: String) -> Result<(), AppError> {
+    use crate::domain::Role;
+    use crate::server::ctx;
+    let user = ctx::require(Role::Partner).await?;
+    let ip = ctx::client_ip().await;
+    let db = &ctx::state()?.db;
+    match action.as_str() {
+        "request" => super::service::request_unbind(db, &user, &ip, customer).await?,
+        "cancel" => super::service::cancel_unbind(db, &user, &ip, customer).await?,
+        _ => return Err(AppError::BadRequest),
+    }
+    leptos_axum::redirect(&format!("/center/sales/customers?unbind={action}"));
+    Ok(())
+}
+
+/// The customer confirms (`answer` = `confirm`) or declines (`decline`) the disassociation.
+#[server(prefix = "/api", endpoint = "customers/unbind-answer")]
+pub async fn answer_unbind(answer: String) -> Result<(), AppError> {
+    use crate::domain::Role;
+    use crate::server::ctx;
+    let user = ctx::require(Role::Customer).await?;
+    let confirm = match answer.as_str() {
+        "confirm" => true,
+        "decline" => false,
+        _ => return Err(AppError::BadRequest),
+    };
+    let ip = ctx::client_ip().await;
+    let outcome = super::service::answer_unbind(&ctx::state()?.db, &user, &ip, confirm).await?;
+    match outcome {
+        Some(o) => leptos_axum::redirect(&format!(
+            "/customer?unbound=1&returned={}&coupons={}",
+            o.returned, o.coupons_reclaimed
+        )),
+        None => leptos_axum::redirect("/customer?declined=1"),
+    }
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "customers/my-partner")]
+pub async fn get_my_partner() -> Result<Option<MyPartner>, AppError> {
+    use crate::domain::Role;
+    use crate::server::ctx;
+    let user = ctx::require(Role::Customer).await?;
+    super::service::my_partner(&ctx::state()?.db, &user).await
+}
+
+#[server(prefix = "/api", endpoint = "customers/contract")]
+pub async fn apply_contract() -> Result<i64, AppError> {
+    use crate::domain::Role;
+    use crate::server::ctx;
+    let user = ctx::require(Role::Customer).await?;
+    let ip = ctx::client_ip().await;
+    let id = super::service::apply_contract(&ctx::state()?.db, &user, &ip).await?;
+    leptos_axum::redirect("/customer?contract=1");
+    Ok(id)
+}

@@ -1,0 +1,341 @@
+//! Wire types and pure rules of customer association.
+
+use crate::domain::{CustomerMode, Money};
+use serde::{Deserialize, Serialize};
+
+/// How long an email invitation is valid.
+pub const EMAIL_INVITATION_MS: i64 = 7 * 24 * 3_600_000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    Email,
+    Offline,
+}
+
+impl Channel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Email => "email",
+            Channel::Offline => "offline",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "email" => Some(Channel::Email),
+            "offline" => Some(Channel::Offline),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InvitationState {
+    Active,
+    Used,
+    Cancelled,
+    /// An active email invitation past its 7 days (computed, never stored).
+    Expired,
+}
+
+impl InvitationState {
+    pub fn parse(s: &str, expires_at: Option<i64>, now: i64) -> Option<Self> {
+        let state = match s {
+            "active" => InvitationState::Active,
+            "used" => InvitationState::Used,
+            "cancelled" => InvitationState::Cancelled,
+            _ => return None,
+        };
+        Some(match (state, expires_at) {
+            (InvitationState::Active, Some(e)) if now >= e => InvitationState::Expired,
+            (s, _) => s,
+        })
+    }
+
+    pub fn label_key(self) -> &'static str {
+        match self {
+            InvitationState::Active => "invite.state.active",
+            InvitationState::Used => "invite.state.used",
+            InvitationState::Cancelled => "invite.state.cancelled",
+            InvitationState::Expired => "invite.state.expired",
+        }
+    }
+
+    /// Why an invitation in this state cannot be accepted.
+    pub fn refusal(self) -> Option<&'static str> {
+        match self {
+            InvitationState::Active => None,
+            InvitationState::Used => Some("error.invite.used"),
+            InvitationState::Cancelled => Some("error.invite.cancelled"),
+            InvitationState::Expired => Some("error.invite.expired"),
+        }
+    }
+}
+
+/// An email address to send an invitation to: one `@`, something on both sides, no spaces or
+/// control characters, at most 254 characters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Email(String);
+
+impl Email {
+    pub fn parse(raw: &str) -> Result<Self, &'static str> {
+        let s = raw.trim();
+        if s.is_empty() {
+            return Err("error.invite.email_required");
+        }
+        let ok = s.len() <= 254
+            && !s.chars().any(|c| {
+                c.is_whitespace() || c.is_control() || c == '<' || c == '>' || c == ',' || c == ';'
+            })
+            && matches!(s.split_once('@'), Some((l, d)) if !l.is_empty() && d.contains('.') && !d.starts_with('.') && !d.ends_with('.') && !d.contains('@'));
+        if ok {
+            Ok(Email(s.to_string()))
+        } else {
+            Err("error.invite.email_format")
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// An optional label (标签) for an invitation, at most 32 characters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Label(String);
+
+impl Label {
+    pub fn parse(raw: &str) -> Result<Self, &'static str> {
+        let s = raw.trim();
+        if s.chars().count() > 32 || s.chars().any(char::is_control) {
+            return Err("error.invite.label");
+        }
+        Ok(Label(s.to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A new invitation, parsed from the form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewInvitation {
+    pub channel: Channel,
+    pub email: Option<Email>,
+    pub label: Label,
+    pub mode: CustomerMode,
+}
+
+impl NewInvitation {
+    pub fn parse(
+        channel: &str,
+        email: &str,
+        label: &str,
+        mode: &str,
+    ) -> Result<Self, &'static str> {
+        let channel = Channel::parse(channel).ok_or("error.invite.channel")?;
+        let mode = CustomerMode::parse(mode).ok_or("error.invite.mode")?;
+        let email = match channel {
+            Channel::Email => Some(Email::parse(email)?),
+            Channel::Offline => None,
+        };
+        Ok(NewInvitation {
+            channel,
+            email,
+            label: Label::parse(label)?,
+            mode,
+        })
+    }
+}
+
+/// An invitation in the partner's list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Invitation {
+    pub id: i64,
+    pub channel: Channel,
+    pub email: Option<String>,
+    pub label: String,
+    pub mode: CustomerMode,
+    pub state: InvitationState,
+    pub expires_at: Option<i64>,
+    pub accepted: i64,
+    pub created_at: i64,
+    /// The link, for offline invitations (meant to be shared) and right after creating one.
+    pub link: Option<String>,
+}
+
+/// What a customer sees when it opens an invitation link.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InvitationView {
+    pub partner_name: String,
+    pub mode: CustomerMode,
+    pub label: String,
+    pub state: InvitationState,
+    pub expires_at: Option<i64>,
+    /// Why this customer cannot accept it (already associated, …), if so.
+    pub refusal: Option<String>,
+}
+
+/// Whether a customer may accept an invitation: the invitation must be usable and the customer
+/// free. `current_partner` is the customer's partner now, if any.
+pub fn check_accept(
+    state: InvitationState,
+    inviting_partner: i64,
+    current_partner: Option<i64>,
+) -> Result<(), &'static str> {
+    if let Some(reason) = state.refusal() {
+        return Err(reason);
+    }
+    match current_partner {
+        Some(p) if p == inviting_partner => Err("error.invite.already_yours"),
+        Some(_) => Err("error.invite.already_linked"),
+        None => Ok(()),
+    }
+}
+
+/// The customer's side: its partner and contracts (我的合作伙伴).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MyPartner {
+    pub partner_name: String,
+    pub partner_email: Option<String>,
+    pub partner_phone: Option<String>,
+    pub mode: CustomerMode,
+    pub associated_at: i64,
+    /// The partner asked to disassociate; the customer may confirm or decline.
+    pub unbind_requested_at: Option<i64>,
+    pub contracts: Vec<Contract>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ContractState {
+    Submitted,
+    Approved,
+    Rejected,
+}
+
+impl ContractState {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "submitted" => Some(ContractState::Submitted),
+            "approved" => Some(ContractState::Approved),
+            "rejected" => Some(ContractState::Rejected),
+            _ => None,
+        }
+    }
+
+    pub fn label_key(self) -> &'static str {
+        match self {
+            ContractState::Submitted => "contract.state.submitted",
+            ContractState::Approved => "contract.state.approved",
+            ContractState::Rejected => "contract.state.rejected",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Contract {
+    pub id: i64,
+    pub state: ContractState,
+    pub reason: Option<String>,
+    pub created_at: i64,
+}
+
+/// What a confirmed disassociation did.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UnbindOutcome {
+    /// The balance that went back to the partner (BEUNBIND).
+    pub returned: Money,
+    /// Coupons and pickup vouchers reclaimed (解绑自动回收).
+    pub coupons_reclaimed: i64,
+    pub coupon_amount: Money,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails_are_checked() {
+        assert!(Email::parse("ops@example.com").is_ok());
+        assert!(Email::parse(" ops@example.com ").is_ok());
+        for bad in [
+            "",
+            "ops",
+            "ops@",
+            "@example.com",
+            "ops@example",
+            "a b@example.com",
+            "a@b@c.com",
+            "ops@example.com,x@y.z",
+        ] {
+            assert!(Email::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn email_invitations_need_an_address_and_offline_ones_do_not() {
+        assert_eq!(
+            NewInvitation::parse("email", "", "", "resale"),
+            Err("error.invite.email_required")
+        );
+        let offline = NewInvitation::parse("offline", "ignored", "华东", "consulting").unwrap();
+        assert_eq!(offline.email, None);
+        assert_eq!(offline.mode, CustomerMode::Consulting);
+        assert_eq!(
+            NewInvitation::parse("fax", "", "", "resale"),
+            Err("error.invite.channel")
+        );
+        assert_eq!(
+            NewInvitation::parse("offline", "", "", "direct"),
+            Err("error.invite.mode")
+        );
+        assert_eq!(
+            NewInvitation::parse("offline", "", &"长".repeat(33), "resale"),
+            Err("error.invite.label")
+        );
+    }
+
+    #[test]
+    fn an_active_email_invitation_expires_at_its_deadline() {
+        let s = |now| InvitationState::parse("active", Some(1_000), now).unwrap();
+        assert_eq!(s(999), InvitationState::Active);
+        assert_eq!(s(1_000), InvitationState::Expired);
+        assert_eq!(
+            InvitationState::parse("active", None, i64::MAX),
+            Some(InvitationState::Active)
+        );
+        assert_eq!(
+            InvitationState::parse("used", Some(1), 5),
+            Some(InvitationState::Used)
+        );
+    }
+
+    #[test]
+    fn only_a_free_customer_accepts_a_usable_invitation() {
+        assert_eq!(check_accept(InvitationState::Active, 1, None), Ok(()));
+        assert_eq!(
+            check_accept(InvitationState::Active, 1, Some(1)),
+            Err("error.invite.already_yours")
+        );
+        assert_eq!(
+            check_accept(InvitationState::Active, 1, Some(2)),
+            Err("error.invite.already_linked")
+        );
+        assert_eq!(
+            check_accept(InvitationState::Used, 1, None),
+            Err("error.invite.used")
+        );
+        assert_eq!(
+            check_accept(InvitationState::Expired, 1, None),
+            Err("error.invite.expired")
+        );
+        assert_eq!(
+            check_accept(InvitationState::Cancelled, 1, None),
+            Err("error.invite.cancelled")
+        );
+    }
+}

@@ -1,0 +1,267 @@
+//! Pages of customer association: the partner's 邀请客户 page and disassociation buttons, the
+//! customer's invitation page and 我的合作伙伴.
+
+use super::api::{
+    AcceptInvitation, AnswerUnbind, ApplyContract, CancelInvitation, CreateInvitation,
+    UnbindCustomer, get_my_partner, list_invitations, open_invitation,
+};
+use super::model::{Channel, InvitationState};
+use crate::domain::{CustomerMode, Role, format_time};
+use crate::i18n::{t, use_lang};
+use crate::ui::{EmptyState, ErrorNotice, FormError, Pagination, RequireRole};
+use leptos::prelude::*;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+fn q(query: Memo<leptos_router::params::ParamsMap>, key: &str) -> String {
+    query.read().get(key).unwrap_or_default()
+}
+
+/// 邀请客户: a form (email or offline link, mode, label) and the partner's invitations.
+#[component]
+pub fn InvitePage() -> impl IntoView {
+    let lang = use_lang();
+    let query = use_query_map();
+    let create = ServerAction::<CreateInvitation>::new();
+    let cancel = ServerAction::<CancelInvitation>::new();
+    let error = Signal::derive(move || create.value().get().and_then(|r| r.err()));
+    let cancel_error = Signal::derive(move || cancel.value().get().and_then(|r| r.err()));
+    let page = move || q(query, "page").parse::<u32>().ok();
+    let list = Resource::new(page, list_invitations);
+    view! {
+        <h1>{t(lang, "invite.title")}</h1>
+        <p><a href="/center/sales/customers">{t(lang, "invite.back")}</a></p>
+        {move || (!q(query, "created").is_empty()).then(|| view! {
+            <p class="notice-ok" role="status" data-testid="invite-created">{t(lang, "invite.created")}</p>
+        })}
+        <section class="panel">
+            <h2>{t(lang, "invite.new")}</h2>
+            <ActionForm action=create attr:class="form">
+                <fieldset>
+                    <legend>{t(lang, "invite.channel")}</legend>
+                    <label><input type="radio" name="channel" value="email" checked /> {t(lang, "invite.channel.email")}</label>
+                    <label><input type="radio" name="channel" value="offline" /> {t(lang, "invite.channel.offline")}</label>
+                </fieldset>
+                <label for="invite-email">{t(lang, "invite.email")}</label>
+                <input id="invite-email" name="email" type="email" maxlength="254" autocomplete="off" />
+                <label for="invite-mode">{t(lang, "customer.mode")}</label>
+                <select id="invite-mode" name="mode">
+                    <option value="resale">{t(lang, "customer_mode.resale")}</option>
+                    <option value="consulting">{t(lang, "customer_mode.consulting")}</option>
+                </select>
+                <label for="invite-label">{t(lang, "invite.label")}</label>
+                <input id="invite-label" name="label" maxlength="32" />
+                <p class="muted">{t(lang, "invite.hint")}</p>
+                <FormError error />
+                <button type="submit" class="btn btn-primary" disabled=move || create.pending().get()>{t(lang, "invite.send")}</button>
+            </ActionForm>
+        </section>
+        <h2>{t(lang, "invite.list")}</h2>
+        <FormError error=cancel_error />
+        <Suspense fallback=move || view! { <p class="loading">{t(lang, "common.loading")}</p> }>
+            {move || Suspend::new(async move {
+                match list.await {
+                    Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
+                    Ok(p) if p.items.is_empty() => view! { <EmptyState title=t(lang, "invite.none") /> }.into_any(),
+                    Ok(p) => {
+                        let pages = p.pages();
+                        view! {
+                            <table class="table" data-testid="invitations">
+                                <thead><tr>
+                                    <th>{t(lang, "invite.channel")}</th>
+                                    <th>{t(lang, "invite.email")}</th>
+                                    <th>{t(lang, "invite.label")}</th>
+                                    <th>{t(lang, "customer.mode")}</th>
+                                    <th>{t(lang, "invite.state")}</th>
+                                    <th>{t(lang, "invite.expires")}</th>
+                                    <th class="num">{t(lang, "invite.accepted")}</th>
+                                    <th>{t(lang, "common.actions")}</th>
+                                </tr></thead>
+                                <tbody>
+                                    {p.items.into_iter().map(|i| {
+                                        let id = i.id;
+                                        let active = i.state == InvitationState::Active;
+                                        view! {
+                                            <tr data-testid=format!("invitation-{id}")>
+                                                <td>{t(lang, if i.channel == Channel::Email { "invite.channel.email" } else { "invite.channel.offline" })}</td>
+                                                <td>{i.email.clone().unwrap_or_default()}</td>
+                                                <td>{i.label.clone()}</td>
+                                                <td>{t(lang, i.mode.label_key())}</td>
+                                                <td>{t(lang, i.state.label_key())}</td>
+                                                <td>{i.expires_at.map(format_time).unwrap_or_else(|| t(lang, "invite.never").to_string())}</td>
+                                                <td class="num">{i.accepted}</td>
+                                                <td class="actions">
+                                                    {i.link.clone().map(|l| view! { <input class="link-box" readonly value=l data-testid="invite-link" aria-label=t(lang, "invite.link") /> })}
+                                                    {active.then(|| view! {
+                                                        <ActionForm action=cancel attr:class="inline">
+                                                            <input type="hidden" name="id" value=id />
+                                                            <button type="submit" class="btn-link">{t(lang, "invite.cancel")}</button>
+                                                        </ActionForm>
+                                                    })}
+                                                </td>
+                                            </tr>
+                                        }
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                            <Pagination number=p.number pages total=p.total />
+                        }.into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// The partner's 解除关联 button (or 撤销解除关联 while the customer has not answered).
+#[component]
+pub fn UnbindButton(customer: i64, pending: bool) -> impl IntoView {
+    let lang = use_lang();
+    let act = ServerAction::<UnbindCustomer>::new();
+    let error = Signal::derive(move || act.value().get().and_then(|r| r.err()));
+    view! {
+        <ActionForm action=act attr:class="inline">
+            <input type="hidden" name="customer" value=customer />
+            <input type="hidden" name="action" value=if pending { "cancel" } else { "request" } />
+            <button type="submit" class="btn-link" data-testid=format!("unbind-{customer}")>
+                {t(lang, if pending { "unbind.cancel" } else { "unbind.request" })}
+            </button>
+            <FormError error />
+        </ActionForm>
+    }
+}
+
+/// An invitation link, opened by a signed-in customer: accept it, or see why not.
+#[component]
+pub fn InvitationPage() -> impl IntoView {
+    let lang = use_lang();
+    let params = use_params_map();
+    let token = move || params.read().get("token").unwrap_or_default();
+    let view_ = Resource::new(token, open_invitation);
+    let accept = ServerAction::<AcceptInvitation>::new();
+    let error = Signal::derive(move || accept.value().get().and_then(|r| r.err()));
+    view! {
+        <RequireRole role=Role::Customer>
+            <section class="panel" data-testid="invitation">
+                <h1>{t(lang, "invite.open.title")}</h1>
+                <Suspense fallback=move || view! { <p class="loading">{t(lang, "common.loading")}</p> }>
+                    {move || Suspend::new(async move {
+                        match view_.await {
+                            Err(crate::error::AppError::NotFound) => view! {
+                                <p class="notice-error" role="alert" data-testid="invite-unknown">{t(lang, "error.invite.unknown")}</p>
+                            }.into_any(),
+                            Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
+                            Ok(v) => view! {
+                                <dl class="facts">
+                                    <dt>{t(lang, "customer.partner")}</dt><dd data-testid="invite-partner">{v.partner_name.clone()}</dd>
+                                    <dt>{t(lang, "customer.mode")}</dt><dd>{t(lang, v.mode.label_key())}</dd>
+                                    <dt>{t(lang, "invite.state")}</dt><dd data-testid="invite-state">{t(lang, v.state.label_key())}</dd>
+                                    <dt>{t(lang, "invite.expires")}</dt><dd>{v.expires_at.map(format_time).unwrap_or_else(|| t(lang, "invite.never").to_string())}</dd>
+                                </dl>
+                                {match v.refusal.clone() {
+                                    Some(key) => view! { <p class="notice-error" role="alert" data-testid="invite-refusal">{t(lang, &key)}</p> }.into_any(),
+                                    None => view! {
+                                        <p>{t(lang, if v.mode == CustomerMode::Resale { "invite.open.resale" } else { "invite.open.consulting" })}</p>
+                                        <ActionForm action=accept>
+                                            <input type="hidden" name="token" value=token() />
+                                            <FormError error />
+                                            <button type="submit" class="btn btn-primary" data-testid="invite-accept">{t(lang, "invite.accept")}</button>
+                                        </ActionForm>
+                                    }.into_any(),
+                                }}
+                            }.into_any(),
+                        }
+                    })}
+                </Suspense>
+            </section>
+        </RequireRole>
+    }
+}
+
+/// 我的合作伙伴: the linked partner, the disassociation request if any, notices for resale
+/// customers, and contracts.
+#[component]
+pub fn MyPartnerPanel() -> impl IntoView {
+    let lang = use_lang();
+    let query = use_query_map();
+    let partner = Resource::new(|| (), |_| get_my_partner());
+    let answer = ServerAction::<AnswerUnbind>::new();
+    let contract = ServerAction::<ApplyContract>::new();
+    let answer_error = Signal::derive(move || answer.value().get().and_then(|r| r.err()));
+    let contract_error = Signal::derive(move || contract.value().get().and_then(|r| r.err()));
+    view! {
+        {move || (!q(query, "accepted").is_empty()).then(|| view! { <p class="notice-ok" role="status">{t(lang, "invite.accepted_ok")}</p> })}
+        {move || (!q(query, "unbound").is_empty()).then(|| view! {
+            <p class="notice-ok" role="status" data-testid="unbound">
+                {t(lang, "unbind.done")}" "{t(lang, "unbind.returned")}" "{q(query, "returned")}" "{t(lang, "common.yuan")}"; "
+                {t(lang, "unbind.coupons")}" "{q(query, "coupons")}
+            </p>
+        })}
+        {move || (!q(query, "contract").is_empty()).then(|| view! { <p class="notice-ok" role="status">{t(lang, "contract.applied")}</p> })}
+        <Suspense fallback=move || view! { <p class="loading">{t(lang, "common.loading")}</p> }>
+            {move || Suspend::new(async move {
+                match partner.await {
+                    Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
+                    Ok(None) => view! { <EmptyState title=t(lang, "customer.no_partner") hint=t(lang, "customer.no_partner_hint") /> }.into_any(),
+                    Ok(Some(p)) => {
+                        let resale = p.mode == CustomerMode::Resale;
+                        view! {
+                            <dl class="facts" data-testid="linked-partner">
+                                <dt>{t(lang, "customer.partner")}</dt><dd data-testid="partner-name">{p.partner_name.clone()}</dd>
+                                <dt>{t(lang, "customer.mode")}</dt><dd data-testid="partner-mode">{t(lang, p.mode.label_key())}</dd>
+                                <dt>{t(lang, "funds.col.since")}</dt><dd>{format_time(p.associated_at)}</dd>
+                                <dt>{t(lang, "customer.contact_email")}</dt><dd>{p.partner_email.clone().unwrap_or_else(|| "-".into())}</dd>
+                                <dt>{t(lang, "customer.contact_phone")}</dt><dd>{p.partner_phone.clone().unwrap_or_else(|| "-".into())}</dd>
+                            </dl>
+                            {p.unbind_requested_at.map(|at| view! {
+                                <section class="panel confirm-box" data-testid="unbind-request">
+                                    <h2>{t(lang, "unbind.asked")}</h2>
+                                    <p>{format_time(at)}" · "{t(lang, "unbind.explain")}</p>
+                                    <FormError error=answer_error />
+                                    <div class="button-row">
+                                        <ActionForm action=answer attr:class="inline">
+                                            <input type="hidden" name="answer" value="confirm" />
+                                            <button type="submit" class="btn btn-primary" data-testid="unbind-confirm">{t(lang, "unbind.confirm")}</button>
+                                        </ActionForm>
+                                        <ActionForm action=answer attr:class="inline">
+                                            <input type="hidden" name="answer" value="decline" />
+                                            <button type="submit" class="btn" data-testid="unbind-decline">{t(lang, "unbind.decline")}</button>
+                                        </ActionForm>
+                                    </div>
+                                </section>
+                            })}
+                            {resale.then(|| view! {
+                                <div class="notice-info" data-testid="resale-notice">
+                                    <p>{t(lang, "billing.no_top_up")}</p>
+                                    <p>{t(lang, "billing.withdraw")}</p>
+                                </div>
+                            })}
+                            <h2>{t(lang, "contract.title")}</h2>
+                            {if resale {
+                                view! { <p data-testid="contract-offline">{t(lang, "contract.resale")}</p> }.into_any()
+                            } else {
+                                let contracts = p.contracts.clone();
+                                view! {
+                                    <p>{t(lang, "contract.consulting")}</p>
+                                    <ActionForm action=contract>
+                                        <FormError error=contract_error />
+                                        <button type="submit" class="btn" data-testid="contract-apply">{t(lang, "contract.apply")}</button>
+                                    </ActionForm>
+                                    {(!contracts.is_empty()).then(|| view! {
+                                        <table class="table" data-testid="contracts">
+                                            <thead><tr><th>"ID"</th><th>{t(lang, "contract.state")}</th><th>{t(lang, "common.created_at")}</th></tr></thead>
+                                            <tbody>
+                                                {contracts.into_iter().map(|c| view! {
+                                                    <tr><td>{c.id}</td><td>{t(lang, c.state.label_key())}</td><td>{format_time(c.created_at)}</td></tr>
+                                                }).collect_view()}
+                                            </tbody>
+                                        </table>
+                                    })}
+                                }.into_any()
+                            }}
+                        }.into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}

@@ -1,0 +1,377 @@
+//! SQL of customer association.
+
+use sqlx::{Any, AnyConnection, AnyPool, Executor, FromRow};
+
+#[derive(FromRow)]
+pub struct InvitationRow {
+    pub id: i64,
+    pub channel: String,
+    pub email: Option<String>,
+    pub label: String,
+    pub mode: String,
+    pub state: String,
+    pub expires_at: Option<i64>,
+    pub accepted: i64,
+    pub created_at: i64,
+    pub token: Option<String>,
+}
+
+pub struct NewInvitationRow<'a> {
+    pub partner: i64,
+    pub token_hash: &'a str,
+    pub token: Option<&'a str>,
+    pub channel: &'a str,
+    pub email: Option<&'a str>,
+    pub label: &'a str,
+    pub mode: &'a str,
+    pub expires_at: Option<i64>,
+    pub now: i64,
+}
+
+pub async fn insert_invitation(
+    conn: &mut AnyConnection,
+    r: &NewInvitationRow<'_>,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO customer_invitations \
+           (partner_id, token_hash, token, channel, email, label, mode, state, expires_at, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'active', $8, $9) RETURNING id",
+    )
+    .bind(r.partner)
+    .bind(r.token_hash)
+    .bind(r.token)
+    .bind(r.channel)
+    .bind(r.email)
+    .bind(r.label)
+    .bind(r.mode)
+    .bind(r.expires_at)
+    .bind(r.now)
+    .fetch_one(conn)
+    .await
+}
+
+const INVITATION_COLUMNS: &str =
+    "id, channel, email, label, mode, state, expires_at, accepted, created_at, token";
+
+pub async fn list_invitations(
+    pool: &AnyPool,
+    partner: i64,
+    offset: i64,
+    limit: i64,
+) -> Result<(Vec<InvitationRow>, i64), sqlx::Error> {
+    let total: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM customer_invitations WHERE partner_id = $1")
+            .bind(partner)
+            .fetch_one(pool)
+            .await?;
+    let rows = sqlx::query_as(&format!(
+        "SELECT {INVITATION_COLUMNS} FROM customer_invitations WHERE partner_id = $1 \
+         ORDER BY id DESC LIMIT $2 OFFSET $3"
+    ))
+    .bind(partner)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(pool)
+    .await?;
+    Ok((rows, total))
+}
+
+pub async fn get_invitation<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    partner: i64,
+    id: i64,
+) -> Result<Option<InvitationRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {INVITATION_COLUMNS} FROM customer_invitations WHERE id = $1 AND partner_id = $2"
+    ))
+    .bind(id)
+    .bind(partner)
+    .fetch_optional(ex)
+    .await
+}
+
+/// Cancels an active invitation of this partner; `false` when there is none.
+pub async fn cancel_invitation(
+    conn: &mut AnyConnection,
+    partner: i64,
+    id: i64,
+) -> Result<bool, sqlx::Error> {
+    let r = sqlx::query(
+        "UPDATE customer_invitations SET state = 'cancelled' \
+         WHERE id = $1 AND partner_id = $2 AND state = 'active'",
+    )
+    .bind(id)
+    .bind(partner)
+    .execute(conn)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+#[derive(FromRow)]
+pub struct LinkRow {
+    pub id: i64,
+    pub partner_id: i64,
+    pub partner_name: String,
+    pub channel: String,
+    pub mode: String,
+    pub label: String,
+    pub state: String,
+    pub expires_at: Option<i64>,
+}
+
+/// The invitation behind a link's token (by its hash).
+pub async fn invitation_by_hash<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    token_hash: &str,
+) -> Result<Option<LinkRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT i.id, i.partner_id, p.name AS partner_name, i.channel, i.mode, i.label, i.state, i.expires_at \
+         FROM customer_invitations i JOIN partners p ON p.id = i.partner_id WHERE i.token_hash = $1",
+    )
+    .bind(token_hash)
+    .fetch_optional(ex)
+    .await
+}
+
+/// Counts an acceptance; an email invitation becomes used. `false` when it is no longer
+/// active (someone else used or the partner cancelled it meanwhile).
+pub async fn record_acceptance(
+    conn: &mut AnyConnection,
+    id: i64,
+    single_use: bool,
+) -> Result<bool, sqlx::Error> {
+    let state = if single_use { "used" } else { "active" };
+    let r = sqlx::query(
+        "UPDATE customer_invitations SET accepted = accepted + 1, state = $1 \
+         WHERE id = $2 AND state = 'active'",
+    )
+    .bind(state)
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// The customer's current partner, if any.
+pub async fn current_partner<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    customer: i64,
+) -> Result<Option<Option<i64>>, sqlx::Error> {
+    sqlx::query_scalar("SELECT partner_id FROM customers WHERE id = $1")
+        .bind(customer)
+        .fetch_optional(ex)
+        .await
+}
+
+/// Associates a free customer; `false` when it is no longer free.
+pub async fn associate(
+    conn: &mut AnyConnection,
+    customer: i64,
+    partner: i64,
+    mode: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let r = sqlx::query(
+        "UPDATE customers SET partner_id = $1, mode = $2, associated_at = $3, unbind_requested_at = NULL \
+         WHERE id = $4 AND partner_id IS NULL",
+    )
+    .bind(partner)
+    .bind(mode)
+    .bind(now)
+    .bind(customer)
+    .execute(&mut *conn)
+    .await?;
+    if r.rows_affected() != 1 {
+        return Ok(false);
+    }
+    sqlx::query(
+        "INSERT INTO customer_associations (customer_id, partner_id, mode, started_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(customer)
+    .bind(partner)
+    .bind(mode)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(true)
+}
+
+/// The partner asks to disassociate; `false` when the customer is not its own or already asked.
+pub async fn request_unbind(
+    conn: &mut AnyConnection,
+    partner: i64,
+    customer: i64,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let r = sqlx::query(
+        "UPDATE customers SET unbind_requested_at = $1 \
+         WHERE id = $2 AND partner_id = $3 AND unbind_requested_at IS NULL",
+    )
+    .bind(now)
+    .bind(customer)
+    .bind(partner)
+    .execute(conn)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// Withdraws a pending request (the partner cancels or the customer declines).
+pub async fn clear_unbind(
+    conn: &mut AnyConnection,
+    customer: i64,
+    partner: i64,
+) -> Result<bool, sqlx::Error> {
+    let r = sqlx::query(
+        "UPDATE customers SET unbind_requested_at = NULL \
+         WHERE id = $1 AND partner_id = $2 AND unbind_requested_at IS NOT NULL",
+    )
+    .bind(customer)
+    .bind(partner)
+    .execute(conn)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+#[derive(FromRow)]
+pub struct AssociationRow {
+    pub id: i64,
+    pub partner_id: i64,
+    pub unbind_requested_at: Option<i64>,
+}
+
+pub async fn current_association<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    customer: i64,
+) -> Result<Option<AssociationRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT a.id, c.partner_id, c.unbind_requested_at FROM customers c \
+         JOIN customer_associations a ON a.customer_id = c.id AND a.partner_id = c.partner_id AND a.ended_at IS NULL \
+         WHERE c.id = $1",
+    )
+    .bind(customer)
+    .fetch_optional(ex)
+    .await
+}
+
+/// Ends the association whose disassociation was requested; `false` when it changed meanwhile.
+pub async fn end_association(
+    conn: &mut AnyConnection,
+    customer: i64,
+    partner: i64,
+    association: i64,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let r = sqlx::query(
+        "UPDATE customers SET partner_id = NULL, mode = NULL, associated_at = NULL, unbind_requested_at = NULL \
+         WHERE id = $1 AND partner_id = $2 AND unbind_requested_at IS NOT NULL",
+    )
+    .bind(customer)
+    .bind(partner)
+    .execute(&mut *conn)
+    .await?;
+    if r.rows_affected() != 1 {
+        return Ok(false);
+    }
+    sqlx::query(
+        "UPDATE customer_associations SET ended_at = $1 WHERE id = $2 AND ended_at IS NULL",
+    )
+    .bind(now)
+    .bind(association)
+    .execute(conn)
+    .await?;
+    Ok(true)
+}
+
+pub async fn customer_users<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    customer: i64,
+) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT id FROM users WHERE customer_id = $1 ORDER BY id")
+        .bind(customer)
+        .fetch_all(ex)
+        .await
+}
+
+pub async fn customer_name<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    customer: i64,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT name FROM customers WHERE id = $1")
+        .bind(customer)
+        .fetch_optional(ex)
+        .await
+}
+
+#[derive(FromRow)]
+pub struct MyPartnerRow {
+    pub partner_name: String,
+    pub partner_email: Option<String>,
+    pub partner_phone: Option<String>,
+    pub mode: String,
+    pub associated_at: i64,
+    pub unbind_requested_at: Option<i64>,
+    pub partner_id: i64,
+}
+
+pub async fn my_partner<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    customer: i64,
+) -> Result<Option<MyPartnerRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT p.name AS partner_name, p.email AS partner_email, p.phone AS partner_phone, c.mode, \
+                c.associated_at, c.unbind_requested_at, p.id AS partner_id \
+         FROM customers c JOIN partners p ON p.id = c.partner_id WHERE c.id = $1",
+    )
+    .bind(customer)
+    .fetch_optional(ex)
+    .await
+}
+
+#[derive(FromRow)]
+pub struct ContractRow {
+    pub id: i64,
+    pub state: String,
+    pub reason: Option<String>,
+    pub created_at: i64,
+}
+
+pub async fn contracts<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    customer: i64,
+) -> Result<Vec<ContractRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, state, reason, created_at FROM contract_applications WHERE customer_id = $1 ORDER BY id DESC LIMIT 20",
+    )
+    .bind(customer)
+    .fetch_all(ex)
+    .await
+}
+
+pub async fn has_open_contract<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    customer: i64,
+) -> Result<bool, sqlx::Error> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM contract_applications WHERE customer_id = $1 AND state IN ('submitted', 'approved')",
+    )
+    .bind(customer)
+    .fetch_one(ex)
+    .await?;
+    Ok(n > 0)
+}
+
+pub async fn insert_contract(
+    conn: &mut AnyConnection,
+    customer: i64,
+    partner: i64,
+    now: i64,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO contract_applications (customer_id, partner_id, state, created_at) VALUES ($1, $2, 'submitted', $3) RETURNING id",
+    )
+    .bind(customer)
+    .bind(partner)
+    .bind(now)
+    .fetch_one(conn)
+    .await
+}

@@ -1,0 +1,541 @@
+//! Inviting customers, accepting, disassociating, and the customer's side.
+
+use super::model::{
+    Contract, ContractState, EMAIL_INVITATION_MS, Invitation, InvitationState, InvitationView,
+    MyPartner, NewInvitation, UnbindOutcome, check_accept,
+};
+use super::repo::{self, InvitationRow, NewInvitationRow};
+use crate::accounts::model::SessionUser;
+use crate::accounts::repo::{AuditEntry, audit};
+use crate::domain::{Amount, CustomerMode, Money, Page, PageRequest, Role};
+use crate::error::AppError;
+use crate::funds::model::Operation;
+use crate::funds::repo::Owner;
+use crate::funds::service::{Actor, transfer_in};
+use crate::messages::service::{params, send, send_to_partner};
+use crate::server::db::{Db, Tx, now_ms};
+use sha2::{Digest, Sha256};
+use std::time::Duration;
+
+fn partner_of(user: &SessionUser) -> Result<(i64, String), AppError> {
+    match (&user.role, &user.partner) {
+        (Role::Partner, Some(p)) => Ok((p.id, p.name.clone())),
+        _ => Err(AppError::Forbidden),
+    }
+}
+
+fn customer_of(user: &SessionUser) -> Result<i64, AppError> {
+    match (&user.role, &user.customer) {
+        (Role::Customer, Some(c)) => Ok(c.id),
+        _ => Err(AppError::Forbidden),
+    }
+}
+
+/// The SHA-256 of a link token, as stored.
+pub fn token_hash(token: &str) -> String {
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn new_token() -> String {
+    let bytes: [u8; 24] = rand::random();
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The path of an invitation link.
+pub fn invitation_path(token: &str) -> String {
+    format!("/invite/{token}")
+}
+
+async fn log(
+    tx: &mut Tx,
+    user: &SessionUser,
+    ip: &str,
+    action: &str,
+    target: &str,
+    detail: &str,
+    now: i64,
+) -> Result<(), AppError> {
+    let entry = AuditEntry {
+        actor_user_id: Some(user.id),
+        actor: &user.login,
+        action,
+        target,
+        ip,
+        detail,
+    };
+    audit(&mut **tx, entry, now).await?;
+    Ok(())
+}
+
+fn invitation_view(r: InvitationRow, base_url: &str, now: i64) -> Option<Invitation> {
+    Some(Invitation {
+        id: r.id,
+        channel: super::model::Channel::parse(&r.channel)?,
+        email: r.email,
+        label: r.label,
+        mode: CustomerMode::parse(&r.mode)?,
+        state: InvitationState::parse(&r.state, r.expires_at, now)?,
+        expires_at: r.expires_at,
+        accepted: r.accepted,
+        created_at: r.created_at,
+        link: r
+            .token
+            .map(|t| format!("{base_url}{}", invitation_path(&t))),
+    })
+}
+
+/// Creates an invitation. An email one is queued to the address (SMTP via the outbox) in the
+/// same transaction; the link is returned for offline ones (and for the partner's own record).
+pub async fn invite(
+    db: &Db,
+    user: &SessionUser,
+    ip: &str,
+    base_url: &str,
+    input: &NewInvitation,
+) -> Result<Invitation, AppError> {
+    let (partner, partner_name) = partner_of(user)?;
+    let token = new_token();
+    let hash = token_hash(&token);
+    let now = now_ms();
+    let offline = input.channel == super::model::Channel::Offline;
+    let expires_at = (!offline).then_some(now + EMAIL_INVITATION_MS);
+    let mut tx = db.begin_write().await?;
+    let row = NewInvitationRow {
+        partner,
+        token_hash: &hash,
+        token: offline.then_some(token.as_str()),
+        channel: input.channel.as_str(),
+        email: input.email.as_ref().map(|e| e.as_str()),
+        label: input.label.as_str(),
+        mode: input.mode.as_str(),
+        expires_at,
+        now,
+    };
+    let id = repo::insert_invitation(&mut tx, &row).await?;
+    let link = format!("{base_url}{}", invitation_path(&token));
+    if let Some(email) = &input.email {
+        let mode = crate::i18n::t(crate::i18n::Lang::Zh, input.mode.label_key());
+        let subject = format!("【华为云伙伴中心】{partner_name} 邀请您建立客户关联");
+        let body = format!(
+            "您好：\n\n华为云合作伙伴 {partner_name} 邀请您成为其{mode}客户。\n\n请点击这里登录并接受邀请：\n{link}\n\n链接 7 天内有效，仅可使用一次。如非本人操作，请忽略本邮件。\n"
+        );
+        crate::notify::service::email(&mut tx, email.as_str(), &subject, &body, now).await?;
+    }
+    let detail = format!(
+        "channel={} mode={}",
+        input.channel.as_str(),
+        input.mode.as_str()
+    );
+    log(
+        &mut tx,
+        user,
+        ip,
+        "customers.invite",
+        &format!("invitation:{id}"),
+        &detail,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Invitation {
+        id,
+        channel: input.channel,
+        email: input.email.as_ref().map(|e| e.as_str().to_string()),
+        label: input.label.as_str().to_string(),
+        mode: input.mode,
+        state: InvitationState::Active,
+        expires_at,
+        accepted: 0,
+        created_at: now,
+        link: Some(link),
+    })
+}
+
+pub async fn invitations(
+    db: &Db,
+    user: &SessionUser,
+    base_url: &str,
+    page: PageRequest,
+) -> Result<Page<Invitation>, AppError> {
+    let (partner, _) = partner_of(user)?;
+    let now = now_ms();
+    let (rows, total) =
+        repo::list_invitations(&db.pool, partner, page.offset(), page.limit()).await?;
+    Ok(Page {
+        items: rows
+            .into_iter()
+            .filter_map(|r| invitation_view(r, base_url, now))
+            .collect(),
+        number: page.number,
+        size: page.size,
+        total,
+    })
+}
+
+pub async fn cancel_invitation(
+    db: &Db,
+    user: &SessionUser,
+    ip: &str,
+    id: i64,
+) -> Result<(), AppError> {
+    let (partner, _) = partner_of(user)?;
+    let now = now_ms();
+    let mut tx = db.begin_write().await?;
+    if repo::get_invitation(&mut *tx, partner, id).await?.is_none() {
+        return Err(AppError::NotFound);
+    }
+    if !repo::cancel_invitation(&mut tx, partner, id).await? {
+        return Err(AppError::conflict("error.invite.not_active"));
+    }
+    log(
+        &mut tx,
+        user,
+        ip,
+        "customers.invite_cancel",
+        &format!("invitation:{id}"),
+        "",
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// What the signed-in customer sees on an invitation link. An unknown token is 404.
+pub async fn open_invitation(
+    db: &Db,
+    user: &SessionUser,
+    token: &str,
+) -> Result<InvitationView, AppError> {
+    let customer = customer_of(user)?;
+    let now = now_ms();
+    let inv = repo::invitation_by_hash(&db.pool, &token_hash(token))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let state =
+        InvitationState::parse(&inv.state, inv.expires_at, now).ok_or(AppError::Internal)?;
+    let current = repo::current_partner(&db.pool, customer).await?.flatten();
+    Ok(InvitationView {
+        partner_name: inv.partner_name,
+        mode: CustomerMode::parse(&inv.mode).ok_or(AppError::Internal)?,
+        label: inv.label,
+        state,
+        expires_at: inv.expires_at,
+        refusal: check_accept(state, inv.partner_id, current)
+            .err()
+            .map(str::to_string),
+    })
+}
+
+/// The signed-in customer accepts an invitation and becomes the partner's customer.
+pub async fn accept(db: &Db, user: &SessionUser, ip: &str, token: &str) -> Result<(), AppError> {
+    let customer = customer_of(user)?;
+    let hash = token_hash(token);
+    let mut tx = db.begin_write().await?;
+    let now = now_ms();
+    let inv = repo::invitation_by_hash(&mut *tx, &hash)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let state =
+        InvitationState::parse(&inv.state, inv.expires_at, now).ok_or(AppError::Internal)?;
+    let current = repo::current_partner(&mut *tx, customer).await?.flatten();
+    check_accept(state, inv.partner_id, current).map_err(AppError::conflict)?;
+    if !repo::record_acceptance(&mut tx, inv.id, inv.channel == "email").await? {
+        return Err(AppError::conflict("error.invite.used"));
+    }
+    if !repo::associate(&mut tx, customer, inv.partner_id, &inv.mode, now).await? {
+        return Err(AppError::conflict("error.invite.already_linked"));
+    }
+    let name = repo::customer_name(&mut *tx, customer)
+        .await?
+        .unwrap_or_default();
+    let mode = crate::i18n::t(
+        crate::i18n::Lang::Zh,
+        CustomerMode::parse(&inv.mode)
+            .ok_or(AppError::Internal)?
+            .label_key(),
+    );
+    let p = params([
+        ("customer", name.as_str()),
+        ("partner", inv.partner_name.as_str()),
+        ("mode", mode),
+    ]);
+    send_to_partner(
+        &mut tx,
+        inv.partner_id,
+        "customer.associated",
+        &p,
+        Some("/center/sales/customers"),
+        now,
+    )
+    .await?;
+    log(
+        &mut tx,
+        user,
+        ip,
+        "customers.accept",
+        &format!("customer:{customer}"),
+        &format!("partner={} invitation={}", inv.partner_id, inv.id),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The partner asks to disassociate one of its customers; the customer is told and confirms.
+pub async fn request_unbind(
+    db: &Db,
+    user: &SessionUser,
+    ip: &str,
+    customer: i64,
+) -> Result<(), AppError> {
+    let (partner, partner_name) = partner_of(user)?;
+    let now = now_ms();
+    let mut tx = db.begin_write().await?;
+    match repo::current_partner(&mut *tx, customer).await?.flatten() {
+        Some(p) if p == partner => {}
+        _ => return Err(AppError::conflict("error.funds.not_your_customer")),
+    }
+    if !repo::request_unbind(&mut tx, partner, customer, now).await? {
+        return Err(AppError::conflict("error.unbind.already_requested"));
+    }
+    let p = params([("partner", partner_name.as_str())]);
+    for u in repo::customer_users(&mut *tx, customer).await? {
+        send(
+            &mut tx,
+            u,
+            "customer.unbind_requested",
+            &p,
+            Some("/customer"),
+            now,
+        )
+        .await?;
+    }
+    log(
+        &mut tx,
+        user,
+        ip,
+        "customers.unbind_request",
+        &format!("customer:{customer}"),
+        "",
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The partner withdraws its request.
+pub async fn cancel_unbind(
+    db: &Db,
+    user: &SessionUser,
+    ip: &str,
+    customer: i64,
+) -> Result<(), AppError> {
+    let (partner, _) = partner_of(user)?;
+    let now = now_ms();
+    let mut tx = db.begin_write().await?;
+    if !repo::clear_unbind(&mut tx, customer, partner).await? {
+        return Err(AppError::conflict("error.unbind.not_requested"));
+    }
+    log(
+        &mut tx,
+        user,
+        ip,
+        "customers.unbind_cancel",
+        &format!("customer:{customer}"),
+        "",
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The customer answers the partner's request: `confirm` disassociates (balance back to the
+/// partner, coupons reclaimed, pending partner payments released), otherwise it is declined.
+pub async fn answer_unbind(
+    db: &Db,
+    user: &SessionUser,
+    ip: &str,
+    confirm: bool,
+) -> Result<Option<UnbindOutcome>, AppError> {
+    let customer = customer_of(user)?;
+    for n in 0..crate::funds::service::MAX_ATTEMPTS {
+        match try_answer(db, user, ip, customer, confirm).await {
+            Err(AppError::Busy) => {
+                let jitter: u64 = rand::random::<u64>() % 20;
+                tokio::time::sleep(Duration::from_millis(5 * u64::from(n + 1) + jitter)).await;
+            }
+            other => return other,
+        }
+    }
+    Err(AppError::Busy)
+}
+
+async fn try_answer(
+    db: &Db,
+    user: &SessionUser,
+    ip: &str,
+    customer: i64,
+    confirm: bool,
+) -> Result<Option<UnbindOutcome>, AppError> {
+    let now = now_ms();
+    let mut tx = db.begin_write().await?;
+    let a = repo::current_association(&mut *tx, customer)
+        .await?
+        .filter(|a| a.unbind_requested_at.is_some())
+        .ok_or_else(|| AppError::conflict("error.unbind.not_requested"))?;
+    let name = repo::customer_name(&mut *tx, customer)
+        .await?
+        .unwrap_or_default();
+    let p = params([("customer", name.as_str())]);
+    if !confirm {
+        repo::clear_unbind(&mut tx, customer, a.partner_id).await?;
+        send_to_partner(
+            &mut tx,
+            a.partner_id,
+            "customer.unbind_declined",
+            &p,
+            Some("/center/sales/customers"),
+            now,
+        )
+        .await?;
+        log(
+            &mut tx,
+            user,
+            ip,
+            "customers.unbind_decline",
+            &format!("customer:{customer}"),
+            "",
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        return Ok(None);
+    }
+    let actor = Actor::user(user, ip);
+    let balance = crate::funds::repo::balances(&mut *tx, Owner::Customer(customer)).await?;
+    let movable = balance
+        .balance
+        .checked_sub(balance.designated)
+        .unwrap_or(Money::ZERO);
+    if let Some(amount) = Amount::from_fen(movable.fen()) {
+        transfer_in(
+            &mut tx,
+            Operation::Unbind,
+            Owner::Customer(customer),
+            Owner::Partner(a.partner_id),
+            amount,
+            &format!("customer:{customer}"),
+            &format!("unbind-{}", a.id),
+            &actor,
+        )
+        .await?;
+    }
+    let (coupons, coupon_fen) =
+        crate::vouchers::service::reclaim_for_unbind(&mut tx, a.partner_id, customer, &actor, now)
+            .await?;
+    crate::orders::repo::release_partner_requests(
+        &mut tx,
+        customer,
+        a.partner_id,
+        "客户已与伙伴解除关联",
+        now,
+    )
+    .await?;
+    if !repo::end_association(&mut tx, customer, a.partner_id, a.id, now).await? {
+        return Err(AppError::Busy);
+    }
+    send_to_partner(
+        &mut tx,
+        a.partner_id,
+        "customer.unbound",
+        &p,
+        Some("/center/sales/customers"),
+        now,
+    )
+    .await?;
+    let detail = format!(
+        "partner={} returned={movable} coupons={coupons}",
+        a.partner_id
+    );
+    log(
+        &mut tx,
+        user,
+        ip,
+        "customers.unbind",
+        &format!("customer:{customer}"),
+        &detail,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Some(UnbindOutcome {
+        returned: movable,
+        coupons_reclaimed: coupons,
+        coupon_amount: Money::from_fen(coupon_fen).unwrap_or(Money::ZERO),
+    }))
+}
+
+/// 我的合作伙伴: `None` when the customer has no partner now.
+pub async fn my_partner(db: &Db, user: &SessionUser) -> Result<Option<MyPartner>, AppError> {
+    let customer = customer_of(user)?;
+    let Some(r) = repo::my_partner(&db.pool, customer).await? else {
+        return Ok(None);
+    };
+    let contracts = repo::contracts(&db.pool, customer)
+        .await?
+        .into_iter()
+        .filter_map(|c| {
+            Some(Contract {
+                id: c.id,
+                state: ContractState::parse(&c.state)?,
+                reason: c.reason,
+                created_at: c.created_at,
+            })
+        })
+        .collect();
+    Ok(Some(MyPartner {
+        partner_name: r.partner_name,
+        partner_email: r.partner_email,
+        partner_phone: r.partner_phone,
+        mode: CustomerMode::parse(&r.mode).ok_or(AppError::Internal)?,
+        associated_at: r.associated_at,
+        unbind_requested_at: r.unbind_requested_at,
+        contracts,
+    }))
+}
+
+/// 申请合同: a consulting customer applies for a contract with Huawei Cloud.
+pub async fn apply_contract(db: &Db, user: &SessionUser, ip: &str) -> Result<i64, AppError> {
+    let customer = customer_of(user)?;
+    let now = now_ms();
+    let mut tx = db.begin_write().await?;
+    let r = repo::my_partner(&mut *tx, customer)
+        .await?
+        .ok_or_else(|| AppError::conflict("error.orders.no_partner"))?;
+    if r.mode != CustomerMode::Consulting.as_str() {
+        return Err(AppError::conflict("error.contract.resale_offline"));
+    }
+    if repo::has_open_contract(&mut *tx, customer).await? {
+        return Err(AppError::conflict("error.contract.open"));
+    }
+    let id = repo::insert_contract(&mut tx, customer, r.partner_id, now).await?;
+    log(
+        &mut tx,
+        user,
+        ip,
+        "customers.contract_apply",
+        &format!("contract:{id}"),
+        "",
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}

@@ -1,0 +1,482 @@
+//! Server functions of 券管理 and 我的优惠券. Lists are read by the pages; every change goes
+//! through a preview (moves nothing) and a confirmation carrying a transaction id.
+
+#[cfg(feature = "ssr")]
+use super::model::Kind;
+use super::model::{
+    Coupon, CustomerCoupons, IssuePreview, Outcome, Quota, ReclaimPreview, Record, Use,
+    WhitelistEntry,
+};
+use crate::domain::Page;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+fn kind(raw: &str) -> Result<Kind, AppError> {
+    Kind::parse(raw).ok_or(AppError::BadRequest)
+}
+
+#[server(prefix = "/api", endpoint = "vouchers/quotas")]
+pub async fn list_quotas(kind: String, page: Option<u32>) -> Result<Page<Quota>, AppError> {
+    use crate::domain::{PageRequest, Role};
+    use crate::server::ctx;
+    let user = ctx::require(Role::Partner).await?;
+    super::service::quotas(
+        &ctx::state()?.db,
+        &user,
+        self::kind(&kind)?,
+        PageRequest::new(page, None),
+    )
+    .await
+}
+
+#[server(prefix = "/api", endpoint = "vouchers/issued-quotas")]
+pub async fn list_issued_quotas(page: Option<u32>) -> Result<Page<Quota>, AppError> {
+    use crate::domain::{PageRequest, Role};
+    use crate::server::ctx;
+    let user = ctx::require(Role::Partner).await?;
+    super::service::issued_quotas(&ctx::state()?.db, &user, PageRequest::new(page, None)).await
+}
+
+/// Issued coupons or pickup vouchers; `status` is a status code (2, 3, 4, 5) or empty.
+#[server(prefix = "/api", endpoint = "vouchers/coupons")]
+pub async fn list_coupons(
+    kind: String,
+    #[server(default)] status: String,
+    page: Option<u32>,
+) -> Result<Page<Coupon>, AppError> {
+    use super::model::CouponStatus;
+    use crate::domain::{PageRequest, Role};
+    use crate::server::ctx;
+    let user = ctx::require(Role::Partner).await?;
+    let status = match status.trim() {
+        "" => None,
+        s => Some(
+            s.parse::<i64>()
+                .ok()
+                .and_then(CouponStatus::from_code)
+                .ok_or_else(|| AppError::invalid("error.vouchers.status"))?,
+        ),
+    };
+    super::service::coupons(
+        &ctx::state()?.db,
+        &user,
+        self::kind(&kind)?,
+        status,
+        PageRequest::new(page, None),
+    )
+    .await
+}
+
+#[cfg(feature = "ssr")]
+pub fn record_search(
+    operation: &str,
+    from: &str,
+    to: &str,
+) -> Result<super::service::RecordSearch, AppError> {
+    use super::model::{Operation, parse_day};
+    let operation = match operation.trim() {
+        "" => None,
+        s => Some(
+            s.parse::<i64>()
+                .ok()
+                .and_then(Operation::from_code)
+                .ok_or_else(|| AppError::invalid("error.vouchers.operation"))?,
+        ),
+    };
+    Ok(super::service::RecordSearch {
+        operation,
+        from_ms: parse_day(from, false)
+            .map_err(AppError::invalid)?
+            .unwrap_or(0),
+        to_ms: parse_day(to, true)
+            .map_err(AppError::invalid)?
+            .unwrap_or(i64::MAX),
+    })
+}
+
+#[server(prefix = "/api", endpoint = "vouchers/records")]
+pub async fn list_records(
+    kind: String,
+    #[server(default)] operation: String,
+    #[server(default)] from: String,
+    #[server(default)] to: String,
+    page: Option<u32>,
+) -> Result<Page<Record>, AppError> {
+    use crate::domain::{PageRequest, Role};
+    use crate::server::ctx;
+    let user = ctx::require(Role::Partner).await?;
+    let search = record_search(&operation, &from, &to)?;
+    super::service::records(
+        &ctx::state()?.db,
+        &user,
+        self::kind(&kind)?,
+        &search,
+        PageRequest::new(page, None),
+    )
+    .await
+}
+
+#[server(prefix = "/api", endpoint = "vouchers/uses")]
+pub async fn list_uses(kind: String, page: Option<u32>) -> Result<Page<Use>, AppError> {
+    use crate::domain::{PageRequest, Role};
+    use crate::server::ctx;
+    let user = ctx::require(Role::Partner).await?;
+    super::service::uses(
+        &ctx::state()?.db,
+        &user,
+        self::kind(&kind)?,
+        PageRequest::new(page, None),
+    )
+    .await
+}
+
+#[server(prefix = "/api", endpoint = "vouchers/whitelist")]
+pub async fn list_whitelist() -> Result<Vec<WhitelistEntry>, AppError> {
+    use crate::domain::Role;
+    use crate::server::ctx;
+    let user = ctx::require(Role::Partner).await?;
+    super::service::whitelist(&ctx::state()?.db, &user).await
+}
+
+/// Adds (`action` = `add`) or removes (`remove`) a customer on the pickup whitelist.
+#[server(prefix = "/api", endpoint = "vouchers/whitelist-set")]
+pub async fn set_whitelisted(customer: String, action: String) -> Result<(), AppError> {
+    use crate::domain::Role;
+    use crate::server::ctx;
+    let user = ctx::require(Role::Partner).await?;
+    let customer = customer
+        .trim()
+        .parse::<i64>()
+        .map_err(|_| AppError::invalid("error.vouchers.customers_required"))?;
+    let add = match action.as_str() {
+        "add" => true,
+        "remove" => false,
+        _ => return Err(AppError::BadRequest),
+    };
+    let ip = ctx::client_ip().await;
+    super::service::set_whitelisted(&ctx::state()?.db, &user, &ip, customer, add).await?;
+    leptos_axum::redirect("/center/sales/vouchers?tab=pickup&view=whitelist");
+    Ok(())
+}
+
+/// Step 1 of issuing: what would be issued. Moves nothing.
+#[server(prefix = "/api", endpoint = "vouchers/issue-preview")]
+#[allow(clippy::too_many_arguments)]
+pub async fn preview_issue(
+    kind: String,
+    quota: String,
+    face: String,
+    #[server(default)] min_order: String,
+    #[server(default)] valid_from: String,
+    #[server(default)] expires: String,
+    #[server(default)] service_types: String,
+    #[server(default)] products: String,
+    #[server(default)] customers: String,
+    #[server(default)] remark: String,
+) -> Result<IssuePreview, AppError> {
+    use super::model::{IssueRequest, MAX_CUSTOMERS_PAGE};
+    use crate::domain::Role;
+    use crate::server::ctx;
+    let user = ctx::require(Role::Partner).await?;
+    let req = IssueRequest::parse(
+        &quota,
+        &face,
+        &min_order,
+        &valid_from,
+        &expires,
+        &service_types,
+        &products,
+        &customers,
+        &remark,
+        MAX_CUSTOMERS_PAGE,
+    )
+    .map_err(AppError::invalid)?;
+    super::service::preview_issue(&ctx::state()?.db, &user, self::kind(&kind)?, &req).await
+}
+
+/// Step 2 of issuing, after the confirmation (idempotent per `trans_id`).
+#[server(prefix = "/api", endpoint = "vouchers/issue")]
+#[allow(clippy::too_many_arguments)]
+pub async fn confirm_issue(
+    kind: String,
+    quota: String,
+    face: String,
+    #[server(default)] min_order: String,
+    #[server(default)] valid_from: String,
+    #[server(default)] expires: String,
+    #[server(default)] service_types: String,
+    #[server(default)] products: String,
+    #[server(default)] customers: String,
+    #[server(default)] remark: String,
+    trans_id: String,
+) -> Result<Outcome, AppError> {
+    use super::model::{IssueRequest, MAX_CUSTOMERS_PAGE};
+    use crate::domain::Role;
+    use crate::server::ctx;
+    let user = ctx::require(Role::Partner).await?;
+    let kind = self::kind(&kind)?;
+    let req = IssueRequest::parse(
+        &quota,
+        &face,
+        &min_order,
+        &valid_from,
+        &expires,
+        &service_types,
+        &products,
+        &customers,
+        &remark,
+        MAX_CUSTOMERS_PAGE,
+    )
+    .map_err(AppError::invalid)?;
+    let ip = ctx::client_ip().await;
+    let outcome =
+        super::service::issue(&ctx::state()?.db, &user, &ip, kind, &req, Some(&trans_id)).await?;
+    leptos_axum::redirect(&format!(
+        "/center/sales/vouchers?tab={}&view=issued&issued={}",
+        kind.as_str(),
+        outcome.items.len()
+    ));
+    Ok(outcome)
+}
+
+/// Step 1 of reclaiming: the coupons and what each still holds. Moves nothing.
+#[server(prefix = "/api", endpoint = "vouchers/reclaim-preview")]
+pub async fn preview_reclaim(kind: String, ids: String) -> Result<ReclaimPreview, AppError> {
+    use super::model::{MAX_RECLAIM, parse_ids};
+    use crate::domain::Role;
+    use crate::server::ctx;
+    let user = ctx::require(Role::Partner).await?;
+    let ids = parse_ids(&ids, MAX_RECLAIM, "error.vouchers.too_many").map_err(AppError::invalid)?;
+    let coupons =
+        super::service::preview_reclaim(&ctx::state()?.db, &user, self::kind(&kind)?, &ids).await?;
+    let total = coupons.iter().fold(crate::domain::Money::ZERO, |t, c| {
+        t.checked_add(c.balance).unwrap_or(t)
+    });
+    Ok(ReclaimPreview {
+        coupons,
+        quotas: vec![],
+        total,
+        trans_id: super::service::new_trans_id(),
+    })
+}
+
+/// Step 2 of reclaiming (all or nothing, idempotent per `trans_id`); the page then shows the
+/// amount actually reclaimed.
+#[server(prefix = "/api", endpoint = "vouchers/reclaim")]
+pub async fn confirm_reclaim(
+    kind: String,
+    ids: String,
+    trans_id: String,
+) -> Result<Outcome, AppError> {
+    use super::model::{MAX_RECLAIM, parse_ids};
+    use crate::domain::Role;
+    use crate::server::ctx;
+    let user = ctx::require(Role::Partner).await?;
+    let kind = self::kind(&kind)?;
+    let ids = parse_ids(&ids, MAX_RECLAIM, "error.vouchers.too_many").map_err(AppError::invalid)?;
+    let ip = ctx::client_ip().await;
+    let outcome =
+        super::service::reclaim(&ctx::state()?.db, &user, &ip, kind, &ids, Some(&trans_id)).await?;
+    leptos_axum::redirect(&format!(
+        "/center/sales/vouchers?tab={}&view=issued&reclaimed={}&count={}",
+        kind.as_str(),
+        outcome.total,
+        outcome.items.len()
+    ));
+    Ok(outcome)
+}
+
+/// Step 1 of giving resellers a quota: what would change. Moves nothing.
+#[server(prefix = "/api", endpoint = "vouchers/quota-issue-preview")]
+pub async fn preview_quota_issue(
+    quota: String,
+    resellers: String,
+    amount: String,
+) -> Result<IssuePreview, AppError> {
+    use super::model::{IssueRequest, Limits, parse_ids};
+    use crate::domain::{Amount, Money, Role};
+    use crate::server::ctx;
+    let user = ctx::require(Role::Partner).await?;
+    let quota = quota
+        .trim()
+        .parse::<i64>()
+        .map_err(|_| AppError::invalid("error.vouchers.quota_not_found"))?;
+    let resellers =
+        parse_ids(&resellers, 20, "error.vouchers.too_many").map_err(AppError::invalid)?;
+    let amount = Amount::parse(&amount).map_err(AppError::invalid)?;
+    let req = IssueRequest {
+        quota,
+        face: amount,
+        min_order: Money::ZERO,
+        valid_from: None,
+        expires_at: None,
+        service_types: Limits::default(),
+        products: Limits::default(),
+        customers: resellers,
+        remark: String::new(),
+    };
+    super::service::preview_quota_issue(&ctx::state()?.db, &user, &req).await
+}
+
+#[server(prefix = "/api", endpoint = "vouchers/quota-issue")]
+pub async fn confirm_quota_issue(
+    quota: String,
+    resellers: String,
+    amount: String,
+    trans_id: String,
+) -> Result<Outcome, AppError> {
+    use super::model::parse_ids;
+    use crate::domain::{Amount, Role};
+    use crate::server::ctx;
+    let user = ctx::require(Role::Partner).await?;
+    let quota = quota
+        .trim()
+        .parse::<i64>()
+        .map_err(|_| AppError::invalid("error.vouchers.quota_not_found"))?;
+    let resellers =
+        parse_ids(&resellers, 20, "error.vouchers.too_many").map_err(AppError::invalid)?;
+    let amount = Amount::parse(&amount).map_err(AppError::invalid)?;
+    let ip = ctx::client_ip().await;
+    let outcome = super::service::issue_quota(
+        &ctx::state()?.db,
+        &user,
+        &ip,
+        quota,
+        &resellers,
+        amount,
+        Some(&trans_id),
+    )
+    .await?;
+    leptos_axum::redirect(&format!(
+        "/center/sales/vouchers?tab=coupon&view=issued-quotas&given={}",
+        outcome.total
+    ));
+    Ok(outcome)
+}
+
+/// Step 1 of taking back resellers' quotas: the quotas and their balances. Moves nothing.
+#[server(prefix = "/api", endpoint = "vouchers/quota-reclaim-preview")]
+pub async fn preview_quota_reclaim(ids: String) -> Result<ReclaimPreview, AppError> {
+    use super::model::parse_ids;
+    use crate::domain::Role;
+    use crate::server::ctx;
+    let user = ctx::require(Role::Partner).await?;
+    let ids = parse_ids(&ids, 20, "error.vouchers.too_many").map_err(AppError::invalid)?;
+    let quotas = super::service::preview_quota_reclaim(&ctx::state()?.db, &user, &ids).await?;
+    let total = quotas.iter().fold(crate::domain::Money::ZERO, |t, q| {
+        t.checked_add(q.balance).unwrap_or(t)
+    });
+    Ok(ReclaimPreview {
+        coupons: vec![],
+        quotas,
+        total,
+        trans_id: super::service::new_trans_id(),
+    })
+}
+
+#[server(prefix = "/api", endpoint = "vouchers/quota-reclaim")]
+pub async fn confirm_quota_reclaim(
+    ids: String,
+    #[server(default)] remark: String,
+    trans_id: String,
+) -> Result<Outcome, AppError> {
+    use super::model::{parse_ids, parse_remark};
+    use crate::domain::Role;
+    use crate::server::ctx;
+    let user = ctx::require(Role::Partner).await?;
+    let ids = parse_ids(&ids, 20, "error.vouchers.too_many").map_err(AppError::invalid)?;
+    let remark = parse_remark(&remark).map_err(AppError::invalid)?;
+    let ip = ctx::client_ip().await;
+    let outcome = super::service::reclaim_quotas(
+        &ctx::state()?.db,
+        &user,
+        &ip,
+        &ids,
+        &remark,
+        Some(&trans_id),
+    )
+    .await?;
+    leptos_axum::redirect(&format!(
+        "/center/sales/vouchers?tab=coupon&view=issued-quotas&taken={}",
+        outcome.total
+    ));
+    Ok(outcome)
+}
+
+/// Customers a partner may give this kind of voucher: resale customers for coupons,
+/// whitelisted ones for pickup vouchers; or (`kind` = `whitelist`) resale customers not yet on
+/// the whitelist.
+#[server(prefix = "/api", endpoint = "vouchers/eligible")]
+pub async fn eligible_customers(kind: String) -> Result<Vec<(i64, String)>, AppError> {
+    use crate::domain::Role;
+    use crate::server::ctx;
+    let user = ctx::require(Role::Partner).await?;
+    super::service::eligible_customers(&ctx::state()?.db, &user, &kind).await
+}
+
+/// 我的优惠券.
+#[server(prefix = "/api", endpoint = "vouchers/mine")]
+pub async fn my_coupons() -> Result<CustomerCoupons, AppError> {
+    use crate::domain::Role;
+    use crate::server::ctx;
+    let user = ctx::require(Role::Customer).await?;
+    super::service::customer_coupons(&ctx::state()?.db, &user).await
+}
+
+/// 操作记录 as CSV, with the list's filters.
+#[cfg(feature = "ssr")]
+pub async fn records_csv(
+    axum::extract::State(state): axum::extract::State<crate::server::state::AppState>,
+    session: tower_sessions::Session,
+    axum::extract::Query(q): axum::extract::Query<std::collections::HashMap<String, String>>,
+) -> Result<axum::response::Response, AppError> {
+    use crate::domain::{PageRequest, Role, format_time};
+    use crate::funds::api::csv_field;
+    use crate::i18n::{Lang, t};
+    use axum::response::IntoResponse;
+    let user = crate::server::session::require_user(&state.db, &session, Role::Partner).await?;
+    let get = |k: &str| q.get(k).map(String::as_str).unwrap_or("");
+    let kind = kind(get("tab"))?;
+    let search = record_search(get("operation"), get("from"), get("to"))?;
+    let page = PageRequest {
+        number: 1,
+        size: 10_000,
+    };
+    let records = super::service::records(&state.db, &user, kind, &search, page).await?;
+    let mut out = String::from(
+        "\u{feff}operation_type,operation,quota_id,coupon_id,customer,reseller,amount,remark,operator,time\n",
+    );
+    for r in records.items {
+        let row = [
+            r.operation.code().to_string(),
+            t(Lang::Zh, r.operation.label_key()).to_string(),
+            r.quota_id.to_string(),
+            r.coupon_number.unwrap_or_default(),
+            r.customer_name.unwrap_or_default(),
+            r.reseller_name.unwrap_or_default(),
+            r.amount.to_string(),
+            r.remark,
+            r.actor,
+            format_time(r.created_at),
+        ];
+        out.push_str(
+            &row.iter()
+                .map(|f| csv_field(f))
+                .collect::<Vec<_>>()
+                .join(","),
+        );
+        out.push('\n');
+    }
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                "attachment; filename=\"voucher-records.csv\"",
+            ),
+        ],
+        out,
+    )
+        .into_response())
+}

@@ -1,0 +1,746 @@
+//! Wire types and pure rules of vouchers.
+
+use crate::domain::{Amount, Money};
+use serde::{Deserialize, Serialize};
+
+/// Customers per issue on the page (the API allows 100).
+pub const MAX_CUSTOMERS_PAGE: usize = 10;
+pub const MAX_CUSTOMERS_API: usize = 100;
+/// Service types and products a coupon may name.
+pub const MAX_LIMITS: usize = 10;
+/// Coupons reclaimed in one request.
+pub const MAX_RECLAIM: usize = 100;
+
+/// 代金券 (coupon) or 提货券 (pickup voucher); their quotas have the same kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    Coupon,
+    Pickup,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Coupon => "coupon",
+            Kind::Pickup => "pickup",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "coupon" => Some(Kind::Coupon),
+            "pickup" => Some(Kind::Pickup),
+            _ => None,
+        }
+    }
+}
+
+/// A quota's status (`quota_status`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum QuotaStatus {
+    /// 0 正常
+    Normal,
+    /// 3 失效 (expired or set invalid)
+    Invalid,
+    /// 4 额度调整中: visible, cannot issue
+    Adjusting,
+    /// 5 冻结
+    Frozen,
+}
+
+impl QuotaStatus {
+    pub fn code(self) -> i64 {
+        match self {
+            QuotaStatus::Normal => 0,
+            QuotaStatus::Invalid => 3,
+            QuotaStatus::Adjusting => 4,
+            QuotaStatus::Frozen => 5,
+        }
+    }
+
+    pub fn from_code(c: i64) -> Option<Self> {
+        match c {
+            0 => Some(QuotaStatus::Normal),
+            3 => Some(QuotaStatus::Invalid),
+            4 => Some(QuotaStatus::Adjusting),
+            5 => Some(QuotaStatus::Frozen),
+            _ => None,
+        }
+    }
+
+    /// The status as seen at `now`: a 正常 quota past its expiry is 失效.
+    pub fn at(self, expires_at: i64, now: i64) -> Self {
+        if self == QuotaStatus::Normal && now >= expires_at {
+            QuotaStatus::Invalid
+        } else {
+            self
+        }
+    }
+
+    pub fn label_key(self) -> &'static str {
+        match self {
+            QuotaStatus::Normal => "quota.status.normal",
+            QuotaStatus::Invalid => "quota.status.invalid",
+            QuotaStatus::Adjusting => "quota.status.adjusting",
+            QuotaStatus::Frozen => "quota.status.frozen",
+        }
+    }
+}
+
+/// A coupon's status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CouponStatus {
+    /// 2 可使用
+    Usable,
+    /// 3 已使用
+    Used,
+    /// 4 已过期
+    Expired,
+    /// 5 已回收
+    Reclaimed,
+}
+
+impl CouponStatus {
+    pub fn code(self) -> i64 {
+        match self {
+            CouponStatus::Usable => 2,
+            CouponStatus::Used => 3,
+            CouponStatus::Expired => 4,
+            CouponStatus::Reclaimed => 5,
+        }
+    }
+
+    pub fn from_code(c: i64) -> Option<Self> {
+        match c {
+            2 => Some(CouponStatus::Usable),
+            3 => Some(CouponStatus::Used),
+            4 => Some(CouponStatus::Expired),
+            5 => Some(CouponStatus::Reclaimed),
+            _ => None,
+        }
+    }
+
+    /// The status as seen at `now`: a usable coupon past its expiry is 已过期 even before the
+    /// sweep has recorded it.
+    pub fn at(self, expires_at: i64, now: i64) -> Self {
+        if self == CouponStatus::Usable && now >= expires_at {
+            CouponStatus::Expired
+        } else {
+            self
+        }
+    }
+
+    pub fn label_key(self) -> &'static str {
+        match self {
+            CouponStatus::Usable => "coupon.status.usable",
+            CouponStatus::Used => "coupon.status.used",
+            CouponStatus::Expired => "coupon.status.expired",
+            CouponStatus::Reclaimed => "coupon.status.reclaimed",
+        }
+    }
+}
+
+/// Operation types of the log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Operation {
+    /// 1 发放
+    Issue,
+    /// 2 手动回收
+    Reclaim,
+    /// 3 解绑自动回收
+    UnbindReclaim,
+    /// 4 过期回收
+    ExpiryReclaim,
+    /// 5 退订回收
+    RefundReclaim,
+    /// 10 发放额度 (to a reseller)
+    QuotaIssue,
+    /// 11 回收额度 (from a reseller)
+    QuotaReclaim,
+}
+
+impl Operation {
+    pub const ALL: [Operation; 7] = [
+        Operation::Issue,
+        Operation::Reclaim,
+        Operation::UnbindReclaim,
+        Operation::ExpiryReclaim,
+        Operation::RefundReclaim,
+        Operation::QuotaIssue,
+        Operation::QuotaReclaim,
+    ];
+
+    pub fn code(self) -> i64 {
+        match self {
+            Operation::Issue => 1,
+            Operation::Reclaim => 2,
+            Operation::UnbindReclaim => 3,
+            Operation::ExpiryReclaim => 4,
+            Operation::RefundReclaim => 5,
+            Operation::QuotaIssue => 10,
+            Operation::QuotaReclaim => 11,
+        }
+    }
+
+    pub fn from_code(c: i64) -> Option<Self> {
+        Operation::ALL.into_iter().find(|o| o.code() == c)
+    }
+
+    pub fn label_key(self) -> &'static str {
+        match self {
+            Operation::Issue => "voucher.op.1",
+            Operation::Reclaim => "voucher.op.2",
+            Operation::UnbindReclaim => "voucher.op.3",
+            Operation::ExpiryReclaim => "voucher.op.4",
+            Operation::RefundReclaim => "voucher.op.5",
+            Operation::QuotaIssue => "voucher.op.10",
+            Operation::QuotaReclaim => "voucher.op.11",
+        }
+    }
+}
+
+/// A list of service types or products: comma- or newline-separated codes, deduplicated, at most
+/// [`MAX_LIMITS`], each of letters, digits, `.`, `-` and `_` (≤ 64 characters).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Limits(Vec<String>);
+
+impl Limits {
+    pub fn parse(raw: &str, too_many: &'static str) -> Result<Self, &'static str> {
+        let mut items: Vec<String> = Vec::new();
+        for part in raw.split([',', '\n', '，']) {
+            let p = part.trim();
+            if p.is_empty() {
+                continue;
+            }
+            if p.len() > 64
+                || !p
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+            {
+                return Err("error.vouchers.limit_format");
+            }
+            if !items.iter().any(|i| i == p) {
+                items.push(p.to_string());
+            }
+        }
+        if items.len() > MAX_LIMITS {
+            return Err(too_many);
+        }
+        Ok(Limits(items))
+    }
+
+    /// From the stored form (comma-separated).
+    pub fn stored(s: &str) -> Self {
+        Limits(
+            s.split(',')
+                .filter(|p| !p.is_empty())
+                .map(str::to_string)
+                .collect(),
+        )
+    }
+
+    pub fn to_stored(&self) -> String {
+        self.0.join(",")
+    }
+
+    pub fn items(&self) -> &[String] {
+        &self.0
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// A coupon's limits within its quota's: an empty list inherits the quota's; a list must be
+    /// a subset of a non-empty quota list.
+    pub fn within(self, quota: &Limits) -> Option<Limits> {
+        if self.is_empty() {
+            return Some(quota.clone());
+        }
+        if quota.is_empty() || self.0.iter().all(|i| quota.0.contains(i)) {
+            Some(self)
+        } else {
+            None
+        }
+    }
+
+    /// Whether a code passes the limit (an empty limit lets everything pass).
+    pub fn allows(&self, code: &str) -> bool {
+        self.is_empty() || self.0.iter().any(|i| i == code)
+    }
+}
+
+/// A free-text remark, at most 200 characters, no control characters except newlines.
+pub fn parse_remark(raw: &str) -> Result<String, &'static str> {
+    let s = raw.trim();
+    if s.chars().count() > 200 || s.chars().any(|c| c.is_control() && c != '\n') {
+        return Err("error.vouchers.remark");
+    }
+    Ok(s.to_string())
+}
+
+/// A list of ids from a form (`1,2 3`) or the API: deduplicated, 1..=`max`.
+pub fn parse_ids(raw: &str, max: usize, too_many: &'static str) -> Result<Vec<i64>, &'static str> {
+    let mut ids = Vec::new();
+    for part in raw.split([',', ' ', '\n']) {
+        let p = part.trim();
+        if p.is_empty() {
+            continue;
+        }
+        let id: i64 = p.parse().map_err(|_| "error.vouchers.ids")?;
+        if id <= 0 {
+            return Err("error.vouchers.ids");
+        }
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
+    if ids.is_empty() {
+        return Err("error.vouchers.ids_required");
+    }
+    if ids.len() > max {
+        return Err(too_many);
+    }
+    Ok(ids)
+}
+
+/// A date from the form (`YYYY-MM-DD`, China time) as the start (00:00) or, for an expiry, the
+/// end (24:00) of that day in unix milliseconds.
+pub fn parse_day(raw: &str, end_of_day: bool) -> Result<Option<i64>, &'static str> {
+    let s = raw.trim();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    let d = chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| "error.vouchers.date")?;
+    let d = if end_of_day {
+        d.succ_opt().ok_or("error.vouchers.date")?
+    } else {
+        d
+    };
+    let t = d.and_hms_opt(0, 0, 0).ok_or("error.vouchers.date")?;
+    Ok(Some(t.and_utc().timestamp_millis() - 8 * 3_600_000))
+}
+
+/// What a quota is, as far as issuing from it is concerned.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QuotaFacts {
+    pub kind: Kind,
+    pub status: QuotaStatus,
+    pub balance_fen: i64,
+    pub max_face_fen: Option<i64>,
+    pub effective_at: i64,
+    pub expires_at: i64,
+    pub service_types: Limits,
+    pub products: Limits,
+}
+
+/// An issue request, parsed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IssueRequest {
+    pub quota: i64,
+    pub face: Amount,
+    pub min_order: Money,
+    pub valid_from: Option<i64>,
+    pub expires_at: Option<i64>,
+    pub service_types: Limits,
+    pub products: Limits,
+    pub customers: Vec<i64>,
+    pub remark: String,
+}
+
+impl IssueRequest {
+    /// Parses the issue form or API fields; `max_customers` is 10 on the page, 100 in the API.
+    #[allow(clippy::too_many_arguments)]
+    pub fn parse(
+        quota: &str,
+        face: &str,
+        min_order: &str,
+        valid_from: &str,
+        expires: &str,
+        service_types: &str,
+        products: &str,
+        customers: &str,
+        remark: &str,
+        max_customers: usize,
+    ) -> Result<Self, &'static str> {
+        let quota = quota
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .filter(|q| *q > 0)
+            .ok_or("error.vouchers.quota_not_found")?;
+        let face = Amount::parse(face).map_err(|_| "error.vouchers.face_value")?;
+        let min_order = if min_order.trim().is_empty() {
+            Money::ZERO
+        } else {
+            Money::parse(min_order).map_err(|_| "error.vouchers.min_order")?
+        };
+        Ok(IssueRequest {
+            quota,
+            face,
+            min_order,
+            valid_from: parse_day(valid_from, false)?,
+            expires_at: parse_day(expires, true)?,
+            service_types: Limits::parse(service_types, "error.vouchers.too_many_service_types")?,
+            products: Limits::parse(products, "error.vouchers.too_many_products")?,
+            customers: parse_ids(
+                customers,
+                max_customers,
+                "error.vouchers.too_many_customers",
+            )
+            .map_err(|e| {
+                if e == "error.vouchers.ids_required" {
+                    "error.vouchers.customers_required"
+                } else {
+                    e
+                }
+            })?,
+            remark: parse_remark(remark)?,
+        })
+    }
+}
+
+/// The coupon terms an issue request gets from a quota, or why not. Pure: the quota as read in
+/// the transaction, the request, and the time.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Terms {
+    pub total_fen: i64,
+    pub effective_at: i64,
+    pub expires_at: i64,
+    pub service_types: Limits,
+    pub products: Limits,
+}
+
+pub fn check_issue(q: &QuotaFacts, r: &IssueRequest, now: i64) -> Result<Terms, &'static str> {
+    if q.status.at(q.expires_at, now) != QuotaStatus::Normal || now < q.effective_at {
+        return Err(match q.status.at(q.expires_at, now) {
+            QuotaStatus::Adjusting => "error.vouchers.quota_adjusting",
+            QuotaStatus::Frozen => "error.vouchers.quota_frozen",
+            _ => "error.vouchers.quota_invalid",
+        });
+    }
+    let face = r.face.fen();
+    if q.max_face_fen.is_some_and(|m| face > m) {
+        return Err("error.vouchers.face_value");
+    }
+    let n = i64::try_from(r.customers.len()).map_err(|_| "error.vouchers.too_many_customers")?;
+    let total = face
+        .checked_mul(n)
+        .ok_or("error.vouchers.quota_insufficient")?;
+    if total > q.balance_fen {
+        return Err("error.vouchers.quota_insufficient");
+    }
+    let effective_at = r.valid_from.unwrap_or(q.effective_at);
+    let expires_at = r.expires_at.unwrap_or(q.expires_at);
+    if effective_at < q.effective_at
+        || expires_at > q.expires_at
+        || expires_at <= effective_at
+        || expires_at <= now
+    {
+        return Err("error.vouchers.validity");
+    }
+    let service_types = r
+        .service_types
+        .clone()
+        .within(&q.service_types)
+        .ok_or("error.vouchers.service_types_outside")?;
+    let products = r
+        .products
+        .clone()
+        .within(&q.products)
+        .ok_or("error.vouchers.products_outside")?;
+    Ok(Terms {
+        total_fen: total,
+        effective_at,
+        expires_at,
+        service_types,
+        products,
+    })
+}
+
+/// A quota as listed (代金券额度 / 提货券额度 / 已发放代金券额度).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Quota {
+    pub id: i64,
+    pub kind: Kind,
+    pub quota_type: i64,
+    pub status: QuotaStatus,
+    pub value: Money,
+    pub balance: Money,
+    /// value − balance: issued as coupons or given to resellers, net of what came back.
+    pub used: Money,
+    pub max_face: Option<Money>,
+    pub service_types: Vec<String>,
+    pub products: Vec<String>,
+    pub effective_at: i64,
+    pub expires_at: i64,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub parent_id: Option<i64>,
+    /// For a quota given to a reseller: the reseller.
+    pub reseller_id: Option<i64>,
+    pub reseller_name: Option<String>,
+}
+
+/// A coupon or pickup voucher as listed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Coupon {
+    pub id: i64,
+    pub number: String,
+    pub kind: Kind,
+    pub quota_id: i64,
+    pub partner_name: String,
+    pub customer_id: i64,
+    pub customer_name: String,
+    pub face: Money,
+    pub balance: Money,
+    pub min_order: Money,
+    pub service_types: Vec<String>,
+    pub products: Vec<String>,
+    pub effective_at: i64,
+    pub expires_at: i64,
+    pub status: CouponStatus,
+    pub remark: String,
+    pub created_at: i64,
+}
+
+/// A line of the operation log.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Record {
+    pub id: i64,
+    pub kind: Kind,
+    pub operation: Operation,
+    pub quota_id: i64,
+    pub parent_quota_id: Option<i64>,
+    pub coupon_number: Option<String>,
+    pub customer_name: Option<String>,
+    pub reseller_name: Option<String>,
+    pub amount: Money,
+    pub remark: String,
+    pub actor: String,
+    pub created_at: i64,
+}
+
+/// A use of a coupon or pickup voucher on an order (提货券使用记录).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Use {
+    pub coupon_number: String,
+    pub customer_name: String,
+    pub order_number: String,
+    pub amount: Money,
+    pub created_at: i64,
+}
+
+/// What an issue or reclaim did: each coupon touched and the amount it moved.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Outcome {
+    pub items: Vec<OutcomeItem>,
+    pub total: Money,
+    pub quota_balance_after: Option<Money>,
+    pub replayed: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OutcomeItem {
+    pub id: i64,
+    pub number: String,
+    pub customer_name: String,
+    pub amount: Money,
+}
+
+/// What an issue would do, for the confirmation step. Moves nothing.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IssuePreview {
+    pub quota_id: i64,
+    pub kind: Kind,
+    pub face: Money,
+    pub customers: Vec<(i64, String)>,
+    pub total: Money,
+    pub quota_before: Money,
+    pub quota_after: Money,
+    pub effective_at: i64,
+    pub expires_at: i64,
+    pub trans_id: String,
+}
+
+/// What a reclaim would take back, for the confirmation. Moves nothing.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReclaimPreview {
+    pub coupons: Vec<Coupon>,
+    pub quotas: Vec<Quota>,
+    pub total: Money,
+    pub trans_id: String,
+}
+
+/// A customer on the pickup whitelist.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WhitelistEntry {
+    pub customer_id: i64,
+    pub customer_name: String,
+    pub login: String,
+    pub created_at: i64,
+}
+
+/// The customer's side (我的优惠券).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CustomerCoupons {
+    pub coupons: Vec<Coupon>,
+    pub pickups: Vec<Coupon>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn quota() -> QuotaFacts {
+        QuotaFacts {
+            kind: Kind::Coupon,
+            status: QuotaStatus::Normal,
+            balance_fen: 100_00,
+            max_face_fen: Some(30_00),
+            effective_at: 1_000,
+            expires_at: 10_000,
+            service_types: Limits::default(),
+            products: Limits::stored("ecs-c7-large,rds-mysql-2c4g"),
+        }
+    }
+
+    fn request(face: &str, customers: usize) -> IssueRequest {
+        IssueRequest {
+            quota: 1,
+            face: Amount::parse(face).unwrap(),
+            min_order: Money::ZERO,
+            valid_from: None,
+            expires_at: None,
+            service_types: Limits::default(),
+            products: Limits::default(),
+            customers: (1..=customers as i64).collect(),
+            remark: String::new(),
+        }
+    }
+
+    #[test]
+    fn issuing_needs_a_normal_quota_inside_its_validity() {
+        let r = request("10", 1);
+        assert!(check_issue(&quota(), &r, 5_000).is_ok());
+        assert_eq!(
+            check_issue(&quota(), &r, 10_000),
+            Err("error.vouchers.quota_invalid")
+        );
+        assert_eq!(
+            check_issue(&quota(), &r, 999),
+            Err("error.vouchers.quota_invalid")
+        );
+        for (status, key) in [
+            (QuotaStatus::Adjusting, "error.vouchers.quota_adjusting"),
+            (QuotaStatus::Frozen, "error.vouchers.quota_frozen"),
+            (QuotaStatus::Invalid, "error.vouchers.quota_invalid"),
+        ] {
+            let q = QuotaFacts { status, ..quota() };
+            assert_eq!(check_issue(&q, &r, 5_000), Err(key));
+        }
+    }
+
+    #[test]
+    fn the_quota_must_cover_every_coupon_and_the_face_limit() {
+        assert_eq!(
+            check_issue(&quota(), &request("30", 3), 5_000)
+                .unwrap()
+                .total_fen,
+            90_00
+        );
+        assert_eq!(
+            check_issue(&quota(), &request("30.01", 1), 5_000),
+            Err("error.vouchers.face_value")
+        );
+        assert_eq!(
+            check_issue(&quota(), &request("25", 5), 5_000),
+            Err("error.vouchers.quota_insufficient")
+        );
+        let exact = QuotaFacts {
+            balance_fen: 75_00,
+            ..quota()
+        };
+        assert!(check_issue(&exact, &request("25", 3), 5_000).is_ok());
+        assert!(check_issue(&exact, &request("25.01", 3), 5_000).is_err());
+    }
+
+    #[test]
+    fn coupons_stay_inside_the_quota_validity_and_limits() {
+        let mut r = request("10", 1);
+        r.expires_at = Some(10_001);
+        assert_eq!(
+            check_issue(&quota(), &r, 5_000),
+            Err("error.vouchers.validity")
+        );
+        r.expires_at = Some(6_000);
+        let terms = check_issue(&quota(), &r, 5_000).unwrap();
+        assert_eq!((terms.effective_at, terms.expires_at), (1_000, 6_000));
+        assert_eq!(
+            terms.products,
+            Limits::stored("ecs-c7-large,rds-mysql-2c4g")
+        );
+        r.products = Limits::parse("obs-standard-1tb", "x").unwrap();
+        assert_eq!(
+            check_issue(&quota(), &r, 5_000),
+            Err("error.vouchers.products_outside")
+        );
+        r.products = Limits::parse("ecs-c7-large", "x").unwrap();
+        r.service_types = Limits::parse("hws.service.type.ec2", "x").unwrap();
+        let terms = check_issue(&quota(), &r, 5_000).unwrap();
+        assert_eq!(terms.products.items(), ["ecs-c7-large"]);
+        assert_eq!(terms.service_types.items(), ["hws.service.type.ec2"]);
+    }
+
+    #[test]
+    fn limits_are_codes_at_most_ten() {
+        let ten = (0..10)
+            .map(|i| format!("p{i}"))
+            .collect::<Vec<_>>()
+            .join(",");
+        assert_eq!(Limits::parse(&ten, "many").unwrap().items().len(), 10);
+        assert_eq!(Limits::parse(&format!("{ten},p10"), "many"), Err("many"));
+        assert_eq!(Limits::parse("a,a,b", "many").unwrap().items(), ["a", "b"]);
+        assert_eq!(
+            Limits::parse("a b", "many"),
+            Err("error.vouchers.limit_format")
+        );
+        assert!(Limits::default().allows("anything"));
+        assert!(!Limits::stored("a").allows("b"));
+    }
+
+    #[test]
+    fn ids_and_days_parse() {
+        assert_eq!(parse_ids("3, 1 3", 10, "many"), Ok(vec![3, 1]));
+        assert_eq!(
+            parse_ids("", 10, "many"),
+            Err("error.vouchers.ids_required")
+        );
+        assert_eq!(parse_ids("1,x", 10, "many"), Err("error.vouchers.ids"));
+        assert_eq!(parse_ids("1,2,3", 2, "many"), Err("many"));
+        // 2026-01-01 00:00 China time is 2025-12-31 16:00 UTC.
+        assert_eq!(parse_day("2026-01-01", false), Ok(Some(1_767_196_800_000)));
+        assert_eq!(
+            parse_day("2026-01-01", true),
+            Ok(Some(1_767_196_800_000 + 86_400_000))
+        );
+        assert_eq!(parse_day("", true), Ok(None));
+        assert_eq!(parse_day("2026-13-01", true), Err("error.vouchers.date"));
+    }
+
+    #[test]
+    fn statuses_follow_time() {
+        assert_eq!(CouponStatus::Usable.at(100, 99), CouponStatus::Usable);
+        assert_eq!(CouponStatus::Usable.at(100, 100), CouponStatus::Expired);
+        assert_eq!(
+            CouponStatus::Reclaimed.at(100, 200),
+            CouponStatus::Reclaimed
+        );
+        assert_eq!(QuotaStatus::Normal.at(100, 100), QuotaStatus::Invalid);
+        assert_eq!(QuotaStatus::Frozen.at(100, 100), QuotaStatus::Frozen);
+        for op in Operation::ALL {
+            assert_eq!(Operation::from_code(op.code()), Some(op));
+        }
+    }
+}
