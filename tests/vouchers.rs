@@ -1,0 +1,615 @@
+//! 券管理 on both databases: issuing coupons and pickup vouchers from quotas with every refusal
+//! and its error code, reclaim (single and batch), expiry by time, distributors' quotas for
+//! resellers, idempotent retries, and quota conservation under concurrent issuing.
+
+mod common;
+
+use common::{PASSWORD, TestApp, json};
+use serde_json::Value;
+
+on_both_backends!(
+    coupons_issue_and_reclaim_with_every_refusal,
+    expired_coupons_cannot_be_reclaimed_and_return_to_their_quota,
+    distributors_give_and_take_back_reseller_quotas,
+    pickup_vouchers_need_the_whitelist_and_reclaim_in_batches,
+    concurrent_issuing_never_overdraws_a_quota,
+);
+
+fn grant(app: &TestApp, partner: i64, kind: &str, amount: &str, max_face: Option<&str>) -> i64 {
+    let p = partner.to_string();
+    let mut args = vec![
+        "admin",
+        "grant-quota",
+        "--partner",
+        &p,
+        "--kind",
+        kind,
+        "--amount",
+        amount,
+    ];
+    if let Some(m) = max_face {
+        args.extend(["--max-face", m]);
+    }
+    app.cli_ok(&args)["quota_id"].as_i64().unwrap()
+}
+
+async fn issue(
+    app: &TestApp,
+    c: &reqwest::Client,
+    kind: &str,
+    quota: i64,
+    face: &str,
+    customers: &[i64],
+    trans_id: &str,
+) -> (u16, Value) {
+    let quota = quota.to_string();
+    let customers = customers
+        .iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(",");
+    json(
+        app.call(
+            c,
+            "vouchers/issue",
+            &[
+                ("kind", kind),
+                ("quota", &quota),
+                ("face", face),
+                ("min_order", "0"),
+                ("customers", &customers),
+                ("remark", "年终回馈"),
+                ("trans_id", trans_id),
+            ],
+        )
+        .await,
+    )
+    .await
+}
+
+async fn reclaim(
+    app: &TestApp,
+    c: &reqwest::Client,
+    kind: &str,
+    ids: &[i64],
+    trans_id: &str,
+) -> (u16, Value) {
+    let ids = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+    json(
+        app.call(
+            c,
+            "vouchers/reclaim",
+            &[("kind", kind), ("ids", &ids), ("trans_id", trans_id)],
+        )
+        .await,
+    )
+    .await
+}
+
+async fn quota_balance(app: &TestApp, quota: i64) -> i64 {
+    app.count(&format!(
+        "SELECT balance_fen FROM coupon_quotas WHERE id = {quota}"
+    ))
+    .await
+}
+
+/// The voucher invariants: per quota, balance = value − issued + returned − given + taken back;
+/// per coupon, balance = face − reclaimed; nothing negative.
+async fn assert_vouchers_sound(app: &TestApp) {
+    let bad_quotas = app
+        .count(
+            "SELECT COUNT(*) FROM coupon_quotas q WHERE q.balance_fen <> q.value_fen \
+               - CAST(COALESCE((SELECT SUM(r.amount_fen) FROM voucher_records r WHERE r.quota_id = q.id AND r.operation = 1), 0) AS BIGINT) \
+               + CAST(COALESCE((SELECT SUM(r.amount_fen) FROM voucher_records r WHERE r.quota_id = q.id AND r.operation IN (2, 3, 4, 5)), 0) AS BIGINT) \
+               - CAST(COALESCE((SELECT SUM(r.amount_fen) FROM voucher_records r WHERE r.parent_quota_id = q.id AND r.operation = 10), 0) AS BIGINT) \
+               + CAST(COALESCE((SELECT SUM(r.amount_fen) FROM voucher_records r WHERE r.parent_quota_id = q.id AND r.operation = 11), 0) AS BIGINT) \
+               - CAST(COALESCE((SELECT SUM(r.amount_fen) FROM voucher_records r WHERE r.quota_id = q.id AND r.operation = 11), 0) AS BIGINT)",
+        )
+        .await;
+    assert_eq!(
+        bad_quotas, 0,
+        "every quota balance replays from its records"
+    );
+    let bad_coupons = app
+        .count(
+            "SELECT COUNT(*) FROM coupons k WHERE k.balance_fen <> k.face_fen \
+               - CAST(COALESCE((SELECT SUM(r.amount_fen) FROM voucher_records r WHERE r.coupon_id = k.id AND r.operation IN (2, 3, 4)), 0) AS BIGINT) \
+               - CAST(COALESCE((SELECT SUM(u.amount_fen) FROM coupon_uses u WHERE u.coupon_id = k.id), 0) AS BIGINT)",
+        )
+        .await;
+    assert_eq!(
+        bad_coupons, 0,
+        "every coupon balance replays from its records"
+    );
+    let negative = app
+        .count(
+            "SELECT COUNT(*) FROM coupon_quotas WHERE balance_fen < 0 OR balance_fen > value_fen",
+        )
+        .await
+        + app
+            .count("SELECT COUNT(*) FROM coupons WHERE balance_fen < 0 OR balance_fen > face_fen")
+            .await;
+    assert_eq!(negative, 0);
+}
+
+fn code(v: &Value) -> &str {
+    v["code"].as_str().unwrap_or_default()
+}
+
+async fn coupons_issue_and_reclaim_with_every_refusal(app: TestApp) {
+    let prov = app.partner("prov", "solution-provider", None);
+    let other = app.partner("other", "solution-provider", None);
+    let r1 = app.customer(prov, "c-r1", "resale");
+    let r2 = app.customer(prov, "c-r2", "resale");
+    let consult = app.customer(prov, "c-cons", "consulting");
+    let foreign = app.customer(other, "c-foreign", "resale");
+    let quota = grant(&app, prov, "coupon", "1000", Some("300"));
+    let c = app.signed_in("prov").await;
+
+    // Preview moves nothing and shows the quota before and after.
+    let (s, p) = json(
+        app.call(
+            &c,
+            "vouchers/issue-preview",
+            &[
+                ("kind", "coupon"),
+                ("quota", &quota.to_string()),
+                ("face", "200"),
+                ("customers", &format!("{r1},{r2}")),
+            ],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(s, 200, "{p}");
+    assert_eq!(p["total"], "400.00");
+    assert_eq!(p["quota_after"], "600.00");
+    assert_eq!(quota_balance(&app, quota).await, 100_000);
+
+    let (s, o) = issue(&app, &c, "coupon", quota, "200", &[r1, r2], "t-1").await;
+    assert_eq!(s, 200, "{o}");
+    assert_eq!(o["items"].as_array().unwrap().len(), 2);
+    assert_eq!(o["quota_balance_after"], "600.00");
+    assert_eq!(quota_balance(&app, quota).await, 60_000);
+    // A retry with the same id replays; the same id for another request is refused.
+    let (s, again) = issue(&app, &c, "coupon", quota, "200", &[r1, r2], "t-1").await;
+    assert_eq!(s, 200);
+    assert_eq!(again["replayed"], true);
+    assert_eq!(again["items"], o["items"]);
+    assert_eq!(app.count("SELECT COUNT(*) FROM coupons").await, 2);
+    let (s, e) = issue(&app, &c, "coupon", quota, "100", &[r1], "t-1").await;
+    assert_eq!((s, code(&e)), (409, "CBC.0153"), "{e}");
+
+    // Every refusal has its code and changes nothing.
+    let cases: Vec<(&str, i64, Vec<i64>, u16, &str)> = vec![
+        ("50", quota, vec![consult], 409, "CBC.5021"),
+        ("50", quota, vec![foreign], 409, "CBC.50000021"),
+        ("300.01", quota, vec![r1], 409, "CBC.30000013"),
+        ("0", quota, vec![r1], 400, "CBC.30000013"),
+        ("12.345", quota, vec![r1], 400, "CBC.30000013"),
+        ("50", quota, vec![r1, r2, r1 + 1000], 409, "CBC.50000021"),
+        ("50", 999_999, vec![r1], 409, "CBC.30000010"),
+    ];
+    for (i, (face, q, cs, status, want)) in cases.into_iter().enumerate() {
+        let (s, e) = issue(&app, &c, "coupon", q, face, &cs, &format!("bad-{i}")).await;
+        assert_eq!((s, code(&e)), (status, want), "case {i}: {e}");
+    }
+    // 3 × 300 > 600 left.
+    let r3 = app.customer(prov, "c-r3", "resale");
+    let (s, e) = issue(&app, &c, "coupon", quota, "300", &[r1, r2, r3], "over").await;
+    assert_eq!((s, code(&e)), (409, "CBC.30000012"), "{e}");
+    let eleven: Vec<i64> = (1..=11).collect();
+    let (s, e) = issue(&app, &c, "coupon", quota, "1", &eleven, "eleven").await;
+    assert_eq!((s, code(&e)), (400, "CBC.30000014"), "{e}");
+    // Another partner cannot use this quota.
+    let oc = app.signed_in("other").await;
+    let (s, e) = issue(&app, &oc, "coupon", quota, "10", &[foreign], "theirs").await;
+    assert_eq!((s, code(&e)), (409, "CBC.30000010"), "{e}");
+    // 额度调整中 and 冻结 refuse issuing; 正常 again issues.
+    for status in ["4", "5", "3"] {
+        app.cli_ok(&[
+            "admin",
+            "set-quota-status",
+            "--quota",
+            &quota.to_string(),
+            "--status",
+            status,
+        ]);
+        let (s, e) = issue(
+            &app,
+            &c,
+            "coupon",
+            quota,
+            "10",
+            &[r1],
+            &format!("st-{status}"),
+        )
+        .await;
+        assert_eq!((s, code(&e)), (409, "CBC.30000011"), "status {status}: {e}");
+    }
+    app.cli_ok(&[
+        "admin",
+        "set-quota-status",
+        "--quota",
+        &quota.to_string(),
+        "--status",
+        "0",
+    ]);
+    assert_eq!(quota_balance(&app, quota).await, 60_000);
+    assert_eq!(app.count("SELECT COUNT(*) FROM coupons").await, 2);
+
+    // Listing shows them usable; the other partner sees none.
+    let (s, list) = json(
+        app.call(
+            &c,
+            "vouchers/coupons",
+            &[("kind", "coupon"), ("status", "2")],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(s, 200);
+    assert_eq!(list["total"], 2, "{list}");
+    let ids: Vec<i64> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["id"].as_i64().unwrap())
+        .collect();
+    let (_, theirs) = json(
+        app.call(&oc, "vouchers/coupons", &[("kind", "coupon")])
+            .await,
+    )
+    .await;
+    assert_eq!(theirs["total"], 0);
+    let (s, e) = reclaim(&app, &oc, "coupon", &ids[..1], "steal").await;
+    assert_eq!((s, code(&e)), (409, "CBC.30000017"), "{e}");
+
+    // Reclaim takes the whole balance back to the quota, once.
+    let (s, r) = reclaim(&app, &c, "coupon", &ids[..1], "rc-1").await;
+    assert_eq!(s, 200, "{r}");
+    assert_eq!(r["total"], "200.00");
+    assert_eq!(quota_balance(&app, quota).await, 80_000);
+    let (s, again) = reclaim(&app, &c, "coupon", &ids[..1], "rc-1").await;
+    assert_eq!((s, again["replayed"].as_bool()), (200, Some(true)));
+    let (s, e) = reclaim(&app, &c, "coupon", &ids[..1], "rc-2").await;
+    assert_eq!((s, code(&e)), (409, "CBC.30000015"), "{e}");
+    // A batch with a reclaimed coupon in it changes nothing.
+    let (s, e) = reclaim(&app, &c, "coupon", &ids, "rc-3").await;
+    assert_eq!((s, code(&e)), (409, "CBC.30000015"), "{e}");
+    assert_eq!(quota_balance(&app, quota).await, 80_000);
+
+    // The operation log and its CSV.
+    let (_, rec) = json(
+        app.call(&c, "vouchers/records", &[("kind", "coupon")])
+            .await,
+    )
+    .await;
+    let ops: Vec<&str> = rec["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["operation"].as_str().unwrap())
+        .collect();
+    assert_eq!(rec["total"], 3, "{rec}");
+    assert_eq!(ops, ["Reclaim", "Issue", "Issue"]);
+    let (_, only2) = json(
+        app.call(
+            &c,
+            "vouchers/records",
+            &[("kind", "coupon"), ("operation", "2")],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(only2["total"], 1, "{only2}");
+    let csv = c
+        .get(app.url("/center/sales/vouchers/records.csv?tab=coupon&operation=1"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(csv.status(), 200);
+    let text = csv.text().await.unwrap();
+    assert_eq!(text.lines().count(), 3, "{text}");
+    assert!(text.contains("发放") && text.contains("年终回馈"), "{text}");
+    assert_vouchers_sound(&app).await;
+}
+
+async fn expired_coupons_cannot_be_reclaimed_and_return_to_their_quota(app: TestApp) {
+    let prov = app.partner("prov", "solution-provider", None);
+    let r1 = app.customer(prov, "c-r1", "resale");
+    let quota = grant(&app, prov, "coupon", "500", None);
+    let c = app.signed_in("prov").await;
+    let (s, o) = issue(&app, &c, "coupon", quota, "120", &[r1], "t-1").await;
+    assert_eq!(s, 200, "{o}");
+    let id = o["items"][0]["id"].as_i64().unwrap();
+    // The clock passes the expiry: one millisecond ago.
+    let pool = app.db().await;
+    sqlx::query(&format!(
+        "UPDATE coupons SET expires_at = {} WHERE id = {id}",
+        chrono::Utc::now().timestamp_millis() - 1
+    ))
+    .execute(&pool)
+    .await
+    .unwrap();
+    pool.close().await;
+    let (s, e) = reclaim(&app, &c, "coupon", &[id], "late").await;
+    assert_eq!((s, code(&e)), (409, "CBC.30000015"), "{e}");
+    // The sweep (run before reads and writes) recorded 过期回收 and returned the balance.
+    let (_, list) = json(
+        app.call(
+            &c,
+            "vouchers/coupons",
+            &[("kind", "coupon"), ("status", "4")],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(list["total"], 1, "{list}");
+    assert_eq!(list["items"][0]["status"], "Expired");
+    assert_eq!(list["items"][0]["balance"], "0.00");
+    assert_eq!(quota_balance(&app, quota).await, 50_000);
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) FROM voucher_records WHERE operation = 4 AND amount_fen = 12000"
+        )
+        .await,
+        1
+    );
+    // The customer sees it expired too.
+    let cust = app.signed_in("c-r1").await;
+    let (s, mine) = json(app.call(&cust, "vouchers/mine", &[]).await).await;
+    assert_eq!(s, 200);
+    assert_eq!(mine["coupons"][0]["status"], "Expired");
+    assert_vouchers_sound(&app).await;
+}
+
+async fn distributors_give_and_take_back_reseller_quotas(app: TestApp) {
+    let dist = app.partner("dist", "distributor", None);
+    let res = app.partner("res", "reseller", Some(dist));
+    let other_dist = app.partner("dist2", "distributor", None);
+    let foreign_res = app.partner("res2", "reseller", Some(other_dist));
+    let prov = app.partner("prov", "solution-provider", None);
+    let rc = app.customer(res, "c-of-res", "resale");
+    let parent = grant(&app, dist, "coupon", "5000", Some("800"));
+    let prov_quota = grant(&app, prov, "coupon", "100", None);
+    let d = app.signed_in("dist").await;
+    let give = |quota: i64, resellers: String, trans: &'static str| {
+        let app = &app;
+        let d = d.clone();
+        async move {
+            json(
+                app.call(
+                    &d,
+                    "vouchers/quota-issue",
+                    &[
+                        ("quota", &quota.to_string()),
+                        ("resellers", &resellers),
+                        ("amount", "1000"),
+                        ("trans_id", trans),
+                    ],
+                )
+                .await,
+            )
+            .await
+        }
+    };
+    let (s, e) = give(parent, foreign_res.to_string(), "g-0").await;
+    assert_eq!((s, code(&e)), (409, "CBC.0151"), "{e}");
+    let (s, o) = give(parent, res.to_string(), "g-1").await;
+    assert_eq!(s, 200, "{o}");
+    assert_eq!(quota_balance(&app, parent).await, 400_000);
+    let child = o["items"][0]["id"].as_i64().unwrap();
+    // A solution provider is not a distributor.
+    let p = app.signed_in("prov").await;
+    let (s, e) = json(
+        app.call(
+            &p,
+            "vouchers/quota-issue",
+            &[
+                ("quota", &prov_quota.to_string()),
+                ("resellers", &res.to_string()),
+                ("amount", "1"),
+                ("trans_id", "x"),
+            ],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!((s, code(&e)), (409, "CBC.0151"), "{e}");
+    let (s, e) = json(app.call(&p, "vouchers/issued-quotas", &[]).await).await;
+    assert_eq!((s, code(&e)), (409, "CBC.0151"), "{e}");
+
+    // The reseller sees its quota and issues from it within the inherited face limit.
+    let r = app.signed_in("res").await;
+    let (_, quotas) = json(app.call(&r, "vouchers/quotas", &[("kind", "coupon")]).await).await;
+    assert_eq!(quotas["items"][0]["id"], child, "{quotas}");
+    assert_eq!(quotas["items"][0]["max_face"], "800.00");
+    let (s, e) = issue(&app, &r, "coupon", child, "900", &[rc], "r-0").await;
+    assert_eq!((s, code(&e)), (409, "CBC.30000013"), "{e}");
+    let (s, o) = issue(&app, &r, "coupon", child, "300", &[rc], "r-1").await;
+    assert_eq!(s, 200, "{o}");
+    // The distributor lists what it gave and takes back what is left (700).
+    let (_, given) = json(app.call(&d, "vouchers/issued-quotas", &[]).await).await;
+    assert_eq!(given["items"][0]["balance"], "700.00", "{given}");
+    assert_eq!(given["items"][0]["reseller_name"], "res");
+    let (s, t) = json(
+        app.call(
+            &d,
+            "vouchers/quota-reclaim",
+            &[
+                ("ids", &child.to_string()),
+                ("remark", "季度调整"),
+                ("trans_id", "tb-1"),
+            ],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(s, 200, "{t}");
+    assert_eq!(t["total"], "700.00");
+    assert_eq!(quota_balance(&app, parent).await, 470_000);
+    assert_eq!(
+        app.count(&format!(
+            "SELECT status FROM coupon_quotas WHERE id = {child}"
+        ))
+        .await,
+        3
+    );
+    // Taken back once; the reseller can no longer issue from it.
+    let (s, e) = json(
+        app.call(
+            &d,
+            "vouchers/quota-reclaim",
+            &[("ids", &child.to_string()), ("trans_id", "tb-2")],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!((s, code(&e)), (409, "CBC.30000011"), "{e}");
+    let (s, e) = issue(&app, &r, "coupon", child, "1", &[rc], "r-2").await;
+    assert_eq!((s, code(&e)), (409, "CBC.30000011"), "{e}");
+    // Another distributor cannot take it.
+    let d2 = app.signed_in("dist2").await;
+    let (s, e) = json(
+        app.call(
+            &d2,
+            "vouchers/quota-reclaim",
+            &[("ids", &child.to_string()), ("trans_id", "tb-3")],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!((s, code(&e)), (409, "CBC.30000010"), "{e}");
+    // Both logs show the movements.
+    let (_, rec) = json(
+        app.call(&r, "vouchers/records", &[("kind", "coupon")])
+            .await,
+    )
+    .await;
+    assert_eq!(rec["total"], 3, "reseller sees 10, 1, 11: {rec}");
+    assert_vouchers_sound(&app).await;
+}
+
+async fn pickup_vouchers_need_the_whitelist_and_reclaim_in_batches(app: TestApp) {
+    let prov = app.partner("prov", "solution-provider", None);
+    let r1 = app.customer(prov, "c-r1", "resale");
+    let r2 = app.customer(prov, "c-r2", "resale");
+    let consult = app.customer(prov, "c-cons", "consulting");
+    let quota = grant(&app, prov, "pickup", "1000", None);
+    let coupon_quota = grant(&app, prov, "coupon", "1000", None);
+    let c = app.signed_in("prov").await;
+    let (s, e) = issue(&app, &c, "pickup", quota, "100", &[r1], "p-0").await;
+    assert_eq!((s, code(&e)), (409, "CBC.30000016"), "{e}");
+    // Pickup vouchers come from pickup quotas only.
+    let (s, e) = issue(&app, &c, "pickup", coupon_quota, "100", &[r1], "p-x").await;
+    assert_eq!((s, code(&e)), (409, "CBC.30000010"), "{e}");
+    let wl = |customer: i64, action: &'static str| {
+        let app = &app;
+        let c = c.clone();
+        async move {
+            json(
+                app.call(
+                    &c,
+                    "vouchers/whitelist-set",
+                    &[("customer", &customer.to_string()), ("action", action)],
+                )
+                .await,
+            )
+            .await
+        }
+    };
+    let (s, e) = wl(consult, "add").await;
+    assert_eq!((s, code(&e)), (409, "CBC.5021"), "{e}");
+    assert_eq!(wl(r1, "add").await.0, 200);
+    assert_eq!(wl(r2, "add").await.0, 200);
+    let (_, list) = json(app.call(&c, "vouchers/whitelist", &[]).await).await;
+    assert_eq!(list.as_array().unwrap().len(), 2, "{list}");
+    let (s, o) = issue(&app, &c, "pickup", quota, "150", &[r1, r2], "p-1").await;
+    assert_eq!(s, 200, "{o}");
+    let ids: Vec<i64> = o["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["id"].as_i64().unwrap())
+        .collect();
+    // Pickup vouchers are not reclaimed as coupons.
+    let (s, e) = reclaim(&app, &c, "coupon", &ids, "wrong-kind").await;
+    assert_eq!((s, code(&e)), (409, "CBC.30000017"), "{e}");
+    let (s, p) = json(
+        app.call(
+            &c,
+            "vouchers/reclaim-preview",
+            &[
+                ("kind", "pickup"),
+                ("ids", &format!("{},{}", ids[0], ids[1])),
+            ],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(s, 200, "{p}");
+    assert_eq!(p["total"], "300.00");
+    let (s, r) = reclaim(&app, &c, "pickup", &ids, "p-rc").await;
+    assert_eq!(s, 200, "{r}");
+    assert_eq!(r["total"], "300.00");
+    assert_eq!(r["items"].as_array().unwrap().len(), 2);
+    assert_eq!(quota_balance(&app, quota).await, 100_000);
+    // Off the whitelist, no more pickup vouchers.
+    assert_eq!(wl(r1, "remove").await.0, 200);
+    let (s, e) = issue(&app, &c, "pickup", quota, "10", &[r1], "p-2").await;
+    assert_eq!((s, code(&e)), (409, "CBC.30000016"), "{e}");
+    // The customer sees its pickup vouchers, reclaimed.
+    let cust = app.signed_in("c-r2").await;
+    let (_, mine) = json(app.call(&cust, "vouchers/mine", &[]).await).await;
+    assert_eq!(mine["pickups"][0]["status"], "Reclaimed", "{mine}");
+    assert_eq!(mine["coupons"].as_array().unwrap().len(), 0);
+    let _ = PASSWORD;
+    assert_vouchers_sound(&app).await;
+}
+
+async fn concurrent_issuing_never_overdraws_a_quota(app: TestApp) {
+    let prov = app.partner("prov", "solution-provider", None);
+    let r1 = app.customer(prov, "c-r1", "resale");
+    let quota = grant(&app, prov, "coupon", "1000", None);
+    let c = app.signed_in("prov").await;
+    let mut tasks = Vec::new();
+    for i in 0..16 {
+        let app_url = app.url("/api/vouchers/issue");
+        let c = c.clone();
+        tasks.push(tokio::spawn(async move {
+            let res = c
+                .post(app_url)
+                .form(&[
+                    ("kind", "coupon"),
+                    ("quota", quota.to_string().as_str()),
+                    ("face", "100"),
+                    ("customers", r1.to_string().as_str()),
+                    ("trans_id", format!("burst-{i}").as_str()),
+                ])
+                .send()
+                .await
+                .unwrap();
+            let status = res.status().as_u16();
+            let body: Value = res.json().await.unwrap_or(Value::Null);
+            (status, body)
+        }));
+    }
+    let mut ok = 0;
+    for t in tasks {
+        let (s, body) = t.await.unwrap();
+        match s {
+            200 => ok += 1,
+            409 => assert_eq!(code(&body), "CBC.30000012", "{body}"),
+            503 => assert_eq!(code(&body), "CBC.99007461", "{body}"),
+            other => panic!("unexpected {other}: {body}"),
+        }
+    }
+    assert!(
+        (1..=10).contains(&ok),
+        "at most 10 coupons of 100 fit in 1000, got {ok}"
+    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM coupons").await, ok);
+    assert_eq!(quota_balance(&app, quota).await, 100_000 - ok * 10_000);
+    assert_vouchers_sound(&app).await;
+}
