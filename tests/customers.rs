@@ -115,7 +115,10 @@ async fn an_email_invitation_is_mailed_and_single_use() {
             .get("location")
             .map(|v| v.to_str().unwrap().to_string())
             .unwrap_or_default();
-        assert!(loc.starts_with("/login?next=") && loc.contains(&token), "{loc}");
+        assert!(
+            loc.starts_with("/login?next=") && loc.contains(&token),
+            "{loc}"
+        );
 
         let c = app.signed_in("newbie").await;
         let (s, v) = json(

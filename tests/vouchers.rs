@@ -13,6 +13,7 @@ on_both_backends!(
     distributors_give_and_take_back_reseller_quotas,
     pickup_vouchers_need_the_whitelist_and_reclaim_in_batches,
     concurrent_issuing_never_overdraws_a_quota,
+    coupons_pay_part_of_an_order_and_go_back_to_the_quota_on_refund,
 );
 
 fn grant(app: &TestApp, partner: i64, kind: &str, amount: &str, max_face: Option<&str>) -> i64 {
@@ -611,5 +612,182 @@ async fn concurrent_issuing_never_overdraws_a_quota(app: TestApp) {
     );
     assert_eq!(app.count("SELECT COUNT(*) FROM coupons").await, ok);
     assert_eq!(quota_balance(&app, quota).await, 100_000 - ok * 10_000);
+    assert_vouchers_sound(&app).await;
+}
+
+async fn order(app: &TestApp, c: &reqwest::Client, product: &str) -> i64 {
+    let (s, o) = json(
+        app.call(
+            c,
+            "orders/create",
+            &[("product", product), ("quantity", "1"), ("payment", "self")],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(s, 200, "{o}");
+    o["id"].as_i64().unwrap()
+}
+
+async fn pay(app: &TestApp, c: &reqwest::Client, order: i64, coupon: i64) -> (u16, Value) {
+    json(
+        app.call(
+            c,
+            "orders/act",
+            &[
+                ("id", &order.to_string()),
+                ("action", "pay"),
+                ("coupon", &coupon.to_string()),
+            ],
+        )
+        .await,
+    )
+    .await
+}
+
+async fn coupons_pay_part_of_an_order_and_go_back_to_the_quota_on_refund(app: TestApp) {
+    let prov = app.partner("prov", "solution-provider", None);
+    let cust = app.customer(prov, "c-r1", "resale");
+    let other = app.customer(prov, "c-r2", "resale");
+    app.fund(prov, "10000");
+    let p = app.signed_in("prov").await;
+    assert_eq!(
+        app.adjust(&p, "Customer", cust, "Allocate", "1000", "a-1")
+            .await
+            .status(),
+        200
+    );
+    let quota = app.cli_ok(&[
+        "admin",
+        "grant-quota",
+        "--partner",
+        &prov.to_string(),
+        "--amount",
+        "1000",
+        "--products",
+        "ecs-c7-large,rds-mysql-2c4g",
+    ])["quota_id"]
+        .as_i64()
+        .unwrap();
+    let (s, o) = issue(&app, &p, "coupon", quota, "100", &[cust, other], "i-1").await;
+    assert_eq!(s, 200, "{o}");
+    let mine = o["items"][0]["id"].as_i64().unwrap();
+    let theirs = o["items"][1]["id"].as_i64().unwrap();
+    let c = app.signed_in("c-r1").await;
+
+    // The pay page offers it for an ECS order, not for OBS (outside the quota's products).
+    let obs = order(&app, &c, "obs-standard-1tb").await;
+    let (_, offered) = json(
+        app.call(&c, "orders/coupons", &[("id", &obs.to_string())])
+            .await,
+    )
+    .await;
+    assert_eq!(offered.as_array().unwrap().len(), 0, "{offered}");
+    let (s, e) = pay(&app, &c, obs, mine).await;
+    assert_eq!((s, code(&e)), (409, "CBC.30000018"), "{e}");
+    let ecs = order(&app, &c, "ecs-c7-large").await;
+    let (_, offered) = json(
+        app.call(&c, "orders/coupons", &[("id", &ecs.to_string())])
+            .await,
+    )
+    .await;
+    assert_eq!(offered[0]["id"], mine, "{offered}");
+    // Someone else's coupon is not found.
+    let (s, e) = pay(&app, &c, ecs, theirs).await;
+    assert_eq!((s, code(&e)), (409, "CBC.30000017"), "{e}");
+    assert_eq!(app.balance_fen("customer_id", cust).await, 100_000);
+
+    // 312.00 = 100.00 from the coupon + 212.00 from the balance.
+    let (s, paid) = pay(&app, &c, ecs, mine).await;
+    assert_eq!(s, 200, "{paid}");
+    assert_eq!(paid["coupon_amount"], "100.00");
+    assert_eq!(app.balance_fen("customer_id", cust).await, 100_000 - 21_200);
+    assert_eq!(
+        app.count(&format!("SELECT status FROM coupons WHERE id = {mine}"))
+            .await,
+        3
+    );
+    let (_, uses) = json(app.call(&p, "vouchers/uses", &[("kind", "coupon")]).await).await;
+    assert_eq!(uses["total"], 1, "{uses}");
+    assert_eq!(uses["items"][0]["amount"], "100.00");
+    // Used up: it cannot pay again nor be reclaimed.
+    let rds = order(&app, &c, "rds-mysql-2c4g").await;
+    let (s, e) = pay(&app, &c, rds, mine).await;
+    assert_eq!((s, code(&e)), (409, "CBC.30000015"), "{e}");
+    let (s, e) = reclaim(&app, &p, "coupon", &[mine], "rc-used").await;
+    assert_eq!((s, code(&e)), (409, "CBC.30000015"), "{e}");
+
+    // A minimum order amount is enforced; an expired coupon is refused.
+    let q = quota.to_string();
+    let (s, o) = json(
+        app.call(
+            &p,
+            "vouchers/issue",
+            &[
+                ("kind", "coupon"),
+                ("quota", &q),
+                ("face", "50"),
+                ("min_order", "600"),
+                ("customers", &cust.to_string()),
+                ("trans_id", "i-2"),
+            ],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(s, 200, "{o}");
+    let (s, e) = pay(&app, &c, rds, o["items"][0]["id"].as_i64().unwrap()).await;
+    assert_eq!((s, code(&e)), (409, "CBC.30000018"), "{e}");
+    let (s, o) = issue(&app, &p, "coupon", quota, "30", &[cust], "i-3").await;
+    assert_eq!(s, 200, "{o}");
+    let late = o["items"][0]["id"].as_i64().unwrap();
+    let pool = app.db().await;
+    sqlx::query(&format!(
+        "UPDATE coupons SET expires_at = {} WHERE id = {late}",
+        chrono::Utc::now().timestamp_millis() - 1
+    ))
+    .execute(&pool)
+    .await
+    .unwrap();
+    pool.close().await;
+    let (s, e) = pay(&app, &c, rds, late).await;
+    assert_eq!((s, code(&e)), (409, "CBC.30000015"), "{e}");
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) FROM orders WHERE id = {rds} AND state = 'pending_payment'"
+        ))
+        .await,
+        1
+    );
+
+    // Unsubscribing refunds only what was paid; the coupon's part returns to the quota (退订回收).
+    let before_quota = quota_balance(&app, quota).await;
+    let (s, r) = json(
+        app.call(
+            &c,
+            "orders/act",
+            &[("id", &ecs.to_string()), ("action", "refund")],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(s, 200, "{r}");
+    assert_eq!(app.balance_fen("customer_id", cust).await, 100_000);
+    assert_eq!(quota_balance(&app, quota).await, before_quota + 10_000);
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) FROM voucher_records WHERE operation = 5 AND amount_fen = 10000"
+        )
+        .await,
+        1
+    );
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) FROM fund_transfers WHERE operation = 'REFUND' AND amount_fen = 21200"
+        )
+        .await,
+        1
+    );
+    app.assert_ledger_sound().await;
     assert_vouchers_sound(&app).await;
 }

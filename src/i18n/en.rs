@@ -1237,4 +1237,10 @@ pub const ENTRIES: &[(&str, &str)] = &[
         "msg.customer.unbind_declined.body",
         "{customer} declined your disassociation request; the association stays.",
     ),
+    ("orders.coupon_deduction", "Coupon deduction (yuan)"),
+    ("orders.pay_amount", "Paid from balance (yuan)"),
+    ("orders.refund_amount", "Refunded (yuan)"),
+    ("orders.use_coupon", "Use a coupon"),
+    ("orders.no_coupon", "None"),
+    ("orders.apply_coupon", "Apply"),
 ];

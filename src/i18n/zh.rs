@@ -973,4 +973,10 @@ pub const ENTRIES: &[(&str, &str)] = &[
         "msg.customer.unbind_declined.body",
         "客户 {customer} 拒绝了您的解除关联申请，关联关系保持不变。",
     ),
+    ("orders.coupon_deduction", "代金券抵扣(元)"),
+    ("orders.pay_amount", "余额支付(元)"),
+    ("orders.refund_amount", "退回金额(元)"),
+    ("orders.use_coupon", "使用代金券"),
+    ("orders.no_coupon", "不使用"),
+    ("orders.apply_coupon", "应用"),
 ];

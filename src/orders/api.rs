@@ -51,6 +51,7 @@ pub async fn act_on_order(
     id: i64,
     action: String,
     #[server(default)] reason: String,
+    #[server(default)] coupon: String,
 ) -> Result<Order, AppError> {
     use super::model::Event;
     use crate::server::ctx;
@@ -70,9 +71,21 @@ pub async fn act_on_order(
     } else {
         None
     };
+    let coupon = match coupon.trim() {
+        "" => None,
+        c => Some(c.parse::<i64>().map_err(|_| AppError::BadRequest)?),
+    };
     let ip = ctx::client_ip().await;
-    let order =
-        super::service::act(&ctx::state()?.db, &user, &ip, id, event, reason.as_ref()).await?;
+    let order = super::service::act(
+        &ctx::state()?.db,
+        &user,
+        &ip,
+        id,
+        event,
+        reason.as_ref(),
+        coupon,
+    )
+    .await?;
     let back = if user.role == crate::domain::Role::Partner {
         format!("/center/sales/orders?tab=all&done={}", order.number)
     } else {
@@ -114,4 +127,13 @@ pub async fn set_consulting_pay(allow: String) -> Result<(), AppError> {
     super::service::set_allow_consulting_pay(&ctx::state()?.db, &user, &ip, allow).await?;
     leptos_axum::redirect("/center/sales/orders");
     Ok(())
+}
+
+/// The customer's coupons usable on one of its orders (the pay page's choice).
+#[server(prefix = "/api", endpoint = "orders/coupons")]
+pub async fn order_coupons(id: i64) -> Result<Vec<crate::vouchers::model::Coupon>, AppError> {
+    use crate::domain::Role;
+    use crate::server::ctx;
+    let user = ctx::require(Role::Customer).await?;
+    super::service::coupons_for(&ctx::state()?.db, &user, id).await
 }

@@ -221,6 +221,13 @@ pub struct Order {
     pub partner_requested: bool,
     pub reject_reason: Option<String>,
     pub created_at: i64,
+    /// The part a coupon paid (代金券抵扣); the rest came from the payer's balance.
+    #[serde(default = "zero")]
+    pub coupon_amount: Money,
+}
+
+fn zero() -> Money {
+    Money::ZERO
 }
 
 impl Order {

@@ -191,6 +191,21 @@ fn OrderAction(role: Role) -> impl IntoView {
         .unwrap_or(0);
     let action = query.read_untracked().get("action").unwrap_or_default();
     let detail = Resource::new(move || id, get_order);
+    let customer_pays = role == Role::Customer && action == "pay";
+    let chosen = query
+        .read_untracked()
+        .get("coupon")
+        .and_then(|c| c.parse::<i64>().ok());
+    let coupons = Resource::new(
+        move || id,
+        move |id| async move {
+            if customer_pays {
+                super::api::order_coupons(id).await
+            } else {
+                Ok(vec![])
+            }
+        },
+    );
     let act = ServerAction::<ActOnOrder>::new();
     let error = Signal::derive(move || act.value().get().and_then(|r| r.err()));
     let back = if role == Role::Partner {
@@ -213,12 +228,17 @@ fn OrderAction(role: Role) -> impl IntoView {
                 {move || {
                     let action = action.clone();
                     Suspend::new(async move {
+                    let coupons = coupons.await.unwrap_or_default();
                     match detail.await {
                         Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
                         Ok(d) => {
                             let o = d.order.clone();
                             let refund = action == "refund";
-                            let after = if refund { d.balance.checked_add(o.amount) } else { d.balance.checked_sub(o.amount) };
+                            // A chosen coupon pays its part first; a refund returns only what was paid.
+                            let coupon = chosen.and_then(|c| coupons.iter().find(|k| k.id == c).cloned());
+                            let deduction = coupon.as_ref().map(|k| if k.balance < o.amount { k.balance } else { o.amount }).unwrap_or(crate::domain::Money::ZERO);
+                            let payable = if refund { o.amount.checked_sub(o.coupon_amount) } else { o.amount.checked_sub(deduction) }.unwrap_or(crate::domain::Money::ZERO);
+                            let after = if refund { d.balance.checked_add(payable) } else { d.balance.checked_sub(payable) };
                             let short = moves && after.is_none();
                             view! {
                                 <dl class="facts">
@@ -230,11 +250,32 @@ fn OrderAction(role: Role) -> impl IntoView {
                                         <dt>{t(lang, "funds.my_balance")}</dt>
                                         <dd>{d.balance.to_string()}" → "{after.map(|a| a.to_string()).unwrap_or_else(|| t(lang, "orders.insufficient").to_string())}</dd>
                                     })}
+                                    {(deduction > crate::domain::Money::ZERO || o.coupon_amount > crate::domain::Money::ZERO).then(|| view! {
+                                        <dt>{t(lang, "orders.coupon_deduction")}</dt>
+                                        <dd data-testid="confirm-deduction">{if refund { o.coupon_amount.to_string() } else { deduction.to_string() }}</dd>
+                                        <dt>{t(lang, if refund { "orders.refund_amount" } else { "orders.pay_amount" })}</dt>
+                                        <dd data-testid="confirm-payable">{payable.to_string()}</dd>
+                                    })}
                                     {refund.then(|| view! { <dt>{t(lang, "orders.refund_to")}</dt><dd>{payment_label(lang, &o)}</dd> })}
                                 </dl>
+                                {(customer_pays && !coupons.is_empty()).then(|| view! {
+                                    <form method="get" class="search-bar" data-testid="coupon-choice">
+                                        <input type="hidden" name="action" value="pay" />
+                                        <label for="order-coupon">{t(lang, "orders.use_coupon")}</label>
+                                        <select id="order-coupon" name="coupon">
+                                            <option value="">{t(lang, "orders.no_coupon")}</option>
+                                            {coupons.iter().map(|k| {
+                                                let selected = chosen == Some(k.id);
+                                                view! { <option value=k.id selected=selected>{format!("{} · {} {} · {}", k.number, k.balance, t(lang, "common.yuan"), k.partner_name)}</option> }
+                                            }).collect_view()}
+                                        </select>
+                                        <button type="submit" class="btn">{t(lang, "orders.apply_coupon")}</button>
+                                    </form>
+                                })}
                                 <ActionForm action=act>
                                     <input type="hidden" name="id" value=o.id.to_string() />
                                     <input type="hidden" name="action" value=action.clone() />
+                                    <input type="hidden" name="coupon" value=coupon.as_ref().map(|k| k.id.to_string()).unwrap_or_default() />
                                     {(action == "reject").then(|| view! {
                                         <label for="reject-reason">{t(lang, "orders.reject_reason")}</label>
                                         <input id="reject-reason" name="reason" maxlength="200" />

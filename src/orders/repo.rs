@@ -76,10 +76,11 @@ pub struct OrderRow {
     pub partner_requested: i64,
     pub reject_reason: Option<String>,
     pub created_at: i64,
+    pub coupon_fen: i64,
 }
 
 const SELECT: &str = "SELECT o.id, o.number, o.customer_id, c.name AS customer_name, o.partner_id, o.product, \
-     o.quantity, o.amount_fen, o.state, o.payer, o.partner_requested, o.reject_reason, o.created_at \
+     o.quantity, o.amount_fen, o.state, o.payer, o.partner_requested, o.reject_reason, o.created_at, o.coupon_fen \
      FROM orders o JOIN customers c ON c.id = o.customer_id";
 
 pub async fn get<'e>(
@@ -229,4 +230,18 @@ pub async fn release_partner_requests(
     .execute(conn)
     .await?;
     Ok(r.rows_affected())
+}
+
+/// Records the part of an order a coupon paid.
+pub async fn set_coupon_fen(
+    conn: &mut sqlx::AnyConnection,
+    order: i64,
+    fen: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE orders SET coupon_fen = $1 WHERE id = $2")
+        .bind(fen)
+        .bind(order)
+        .execute(conn)
+        .await?;
+    Ok(())
 }

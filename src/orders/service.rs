@@ -42,6 +42,7 @@ fn view(r: OrderRow) -> Option<Order> {
         partner_requested: r.partner_requested == 1,
         reject_reason: r.reject_reason,
         created_at: r.created_at,
+        coupon_amount: Money::from_fen(r.coupon_fen)?,
     })
 }
 
@@ -242,7 +243,11 @@ async fn attempt(
     id: i64,
     event: Event,
     reason: Option<&str>,
+    coupon: Option<i64>,
 ) -> Result<Order, AppError> {
+    if coupon.is_some() && event != Event::PayByCustomer {
+        return Err(AppError::BadRequest);
+    }
     let mut tx = db.begin_write().await?;
     let row = own(&mut tx, user, id).await?;
     let viewer = viewer(user)?;
@@ -282,7 +287,6 @@ async fn attempt(
         // Someone else changed it since we read it: read again and answer from the new state.
         return Err(AppError::Busy);
     }
-    let amount = Amount::from_fen(row.amount_fen).ok_or(AppError::Internal)?;
     let actor = FundsActor::user(user, ip);
     let customer = Owner::Customer(row.customer_id);
     let partner = Owner::Partner(row.partner_id);
@@ -293,34 +297,61 @@ async fn attempt(
             } else {
                 partner
             };
-            transfer_in(
-                &mut tx,
-                Operation::Pay,
-                from,
-                Owner::External,
-                amount,
-                "orders",
-                &format!("order-{id}-pay"),
-                &actor,
-            )
-            .await?;
+            // A coupon pays its part first (one per order); the balance pays the rest.
+            let coupon_fen = match coupon {
+                Some(c) => {
+                    let product = super::model::product(&row.product).ok_or_else(|| {
+                        AppError::conflict("error.vouchers.coupon_not_applicable")
+                    })?;
+                    let fen = crate::vouchers::service::spend_in(
+                        &mut tx,
+                        row.customer_id,
+                        c,
+                        id,
+                        &product,
+                        row.amount_fen,
+                        now,
+                    )
+                    .await?;
+                    repo::set_coupon_fen(&mut tx, id, fen).await?;
+                    fen
+                }
+                None => 0,
+            };
+            if let Some(amount) = Amount::from_fen(row.amount_fen - coupon_fen) {
+                transfer_in(
+                    &mut tx,
+                    Operation::Pay,
+                    from,
+                    Owner::External,
+                    amount,
+                    "orders",
+                    &format!("order-{id}-pay"),
+                    &actor,
+                )
+                .await?;
+            }
         }
         Event::Refund => {
             let to = match row.payer.as_deref().and_then(Payer::parse) {
                 Some(Payer::Partner) => partner,
                 _ => customer,
             };
-            transfer_in(
-                &mut tx,
-                Operation::Refund,
-                Owner::External,
-                to,
-                amount,
-                "orders",
-                &format!("order-{id}-refund"),
-                &actor,
-            )
-            .await?;
+            // Only what was paid comes back; a coupon's part returns to its quota (退订回收).
+            crate::vouchers::service::refund_in(&mut tx, id, &actor, now).await?;
+            if let Some(amount) = Amount::from_fen(row.amount_fen - row.coupon_fen) {
+                transfer_in(
+                    &mut tx,
+                    Operation::Refund,
+                    Owner::External,
+                    to,
+                    amount,
+                    "orders",
+                    &format!("order-{id}-refund"),
+                    &actor,
+                )
+                .await?;
+            }
         }
         Event::PartnerReject | Event::Cancel => {}
     }
@@ -372,9 +403,10 @@ pub async fn act(
     id: i64,
     event: Event,
     reason: Option<&crate::plans::model::Reason>,
+    coupon: Option<i64>,
 ) -> Result<Order, AppError> {
     for n in 0..crate::funds::service::MAX_ATTEMPTS {
-        match attempt(db, user, ip, id, event, reason.map(|r| r.as_str())).await {
+        match attempt(db, user, ip, id, event, reason.map(|r| r.as_str()), coupon).await {
             Err(AppError::Busy) => {
                 let jitter: u64 = rand::random::<u64>() % 20;
                 tokio::time::sleep(Duration::from_millis(5 * u64::from(n + 1) + jitter)).await;
@@ -430,4 +462,25 @@ pub async fn may_request_partner_pay(db: &Db, user: &SessionUser) -> Result<bool
         .await?
         .ok_or(AppError::Forbidden)?;
     Ok(link.mode == "resale" || link.allow_consulting_pay == 1)
+}
+
+/// The coupons the customer could spend on this order of its own (for the pay page).
+pub async fn coupons_for(
+    db: &Db,
+    user: &SessionUser,
+    id: i64,
+) -> Result<Vec<crate::vouchers::model::Coupon>, AppError> {
+    let Viewer::Customer(customer) = viewer(user)? else {
+        return Err(AppError::Forbidden);
+    };
+    let row = {
+        let mut tx = db.pool.begin().await?;
+        let row = own(&mut tx, user, id).await?;
+        tx.commit().await?;
+        row
+    };
+    let Some(product) = super::model::product(&row.product) else {
+        return Ok(vec![]);
+    };
+    crate::vouchers::service::usable_for_order(db, customer, &product, row.amount_fen).await
 }

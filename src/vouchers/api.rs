@@ -404,11 +404,11 @@ pub async fn confirm_quota_reclaim(
     Ok(outcome)
 }
 
-/// Customers a partner may give this kind of voucher: resale customers for coupons,
-/// whitelisted ones for pickup vouchers; or (`kind` = `whitelist`) resale customers not yet on
-/// the whitelist.
+/// Customers to choose from: all of the partner's for coupons (only resale ones are accepted,
+/// the others are refused with the reason), whitelisted ones for pickup vouchers, or
+/// (`kind` = `whitelist`) resale customers not yet on the whitelist. (id, name, mode)
 #[server(prefix = "/api", endpoint = "vouchers/eligible")]
-pub async fn eligible_customers(kind: String) -> Result<Vec<(i64, String)>, AppError> {
+pub async fn eligible_customers(kind: String) -> Result<Vec<(i64, String, String)>, AppError> {
     use crate::domain::Role;
     use crate::server::ctx;
     let user = ctx::require(Role::Partner).await?;

@@ -25,9 +25,11 @@
 //! - Each issuing or reclaiming request carries a transaction id, unique per partner: a retry with
 //!   the same id and request returns the first result and changes nothing; the same id with a
 //!   different request is refused.
-//! - Spending coupons on orders (and so 已使用, 退订回收 and 提货券使用记录 entries) is not built
-//!   yet: `coupon_uses` and `orders.coupon_fen` are the schema for it, and the conservation rule
-//!   above already counts uses.
+//! - A customer pays at most one coupon per order (its own, usable, inside its validity and
+//!   limits, the order at least its minimum): the deduction is min(balance, order) and the rest
+//!   is paid from the balance, in the payment's transaction. A coupon with nothing left is
+//!   已使用. When such an order is unsubscribed, only the paid part is refunded; the coupon's
+//!   part returns to its quota (5 退订回收).
 //! - Error codes (the reference names the failures, not their codes): CBC.30000010 quota not
 //!   found, CBC.30000011 quota not usable (失效/调整中/冻结), CBC.30000012 quota insufficient,
 //!   CBC.30000013 face value or validity out of range, CBC.30000014 too many customers,

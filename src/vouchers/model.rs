@@ -589,6 +589,11 @@ pub struct CustomerCoupons {
     pub pickups: Vec<Coupon>,
 }
 
+/// The deduction a coupon gives an order: its balance, never more than the order.
+pub fn deduction(balance_fen: i64, order_fen: i64) -> i64 {
+    balance_fen.min(order_fen).max(0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -742,5 +747,7 @@ mod tests {
         for op in Operation::ALL {
             assert_eq!(Operation::from_code(op.code()), Some(op));
         }
+        assert_eq!(deduction(50, 80), 50);
+        assert_eq!(deduction(90, 80), 80);
     }
 }

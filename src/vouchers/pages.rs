@@ -482,7 +482,7 @@ fn Whitelist() -> impl IntoView {
                                 <input type="hidden" name="action" value="add" />
                                 <label for="wl-customer">{t(lang, "voucher.col.customer")}</label>
                                 <select id="wl-customer" name="customer">
-                                    {c.into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
+                                    {c.into_iter().map(|(id, name, _)| view! { <option value=id>{name}</option> }).collect_view()}
                                 </select>
                                 <button type="submit" class="btn" data-testid="whitelist-add">{t(lang, "voucher.whitelist_add")}</button>
                             </ActionForm>
@@ -597,9 +597,10 @@ pub fn IssuePage() -> impl IntoView {
                         match customers.await {
                             Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
                             Ok(c) if c.is_empty() => view! { <p class="muted" data-testid="no-eligible">{t(lang, "voucher.no_eligible")}</p> }.into_any(),
-                            Ok(c) => c.into_iter().map(|(id, name)| {
+                            Ok(c) => c.into_iter().map(|(id, name, mode)| {
                                 let checked = chosen().split(',').any(|x| x == id.to_string());
-                                view! { <label class="check"><input type="checkbox" name="customers" value=id checked=checked data-testid=format!("customer-{id}") />" "{name}</label> }
+                                let mode = crate::domain::CustomerMode::parse(&mode).map(|m| t(lang, m.label_key())).unwrap_or_default();
+                                view! { <label class="check"><input type="checkbox" name="customers" value=id checked=checked data-testid=format!("customer-{id}") />" "{name}" ("{mode}")"</label> }
                             }).collect_view().into_any(),
                         }
                     })}

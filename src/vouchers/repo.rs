@@ -363,6 +363,62 @@ pub async fn empty_coupon(
     Ok(r.rows_affected() == 1)
 }
 
+/// Spends `fen` of a usable, valid coupon on an order; it becomes 已使用 when nothing is left.
+/// `false` when it is no longer usable (spent, reclaimed or expired meanwhile).
+pub async fn spend(
+    conn: &mut AnyConnection,
+    coupon: i64,
+    order: i64,
+    fen: i64,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let r = sqlx::query(
+        "UPDATE coupons SET balance_fen = balance_fen - $1, \
+            status = CASE WHEN balance_fen = $1 THEN 3 ELSE 2 END, updated_at = $2 \
+         WHERE id = $3 AND status = 2 AND balance_fen >= $1 AND effective_at <= $2 AND expires_at > $2",
+    )
+    .bind(fen)
+    .bind(now)
+    .bind(coupon)
+    .execute(&mut *conn)
+    .await?;
+    if r.rows_affected() != 1 {
+        return Ok(false);
+    }
+    sqlx::query("INSERT INTO coupon_uses (coupon_id, order_id, amount_fen, created_at) VALUES ($1, $2, $3, $4)")
+        .bind(coupon)
+        .bind(order)
+        .bind(fen)
+        .bind(now)
+        .execute(conn)
+        .await?;
+    Ok(true)
+}
+
+/// The coupon an order used and how much.
+#[derive(FromRow)]
+pub struct OrderUse {
+    pub coupon_id: i64,
+    pub quota_id: i64,
+    pub partner_id: i64,
+    pub customer_id: i64,
+    pub kind: String,
+    pub amount_fen: i64,
+}
+
+pub async fn use_of_order<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    order: i64,
+) -> Result<Option<OrderUse>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT u.coupon_id, k.quota_id, k.partner_id, k.customer_id, k.kind, u.amount_fen \
+         FROM coupon_uses u JOIN coupons k ON k.id = u.coupon_id WHERE u.order_id = $1",
+    )
+    .bind(order)
+    .fetch_optional(ex)
+    .await
+}
+
 /// Filters of coupon lists.
 pub struct CouponFilter {
     pub partner: Option<i64>,
@@ -668,13 +724,13 @@ pub async fn reseller_names<'e>(
     .await
 }
 
-/// The partner's customers of a kind of list: `coupon` (resale ones), `pickup` (whitelisted
-/// ones), `whitelist` (resale ones not yet whitelisted). Names include the login for clarity.
+/// The partner's customers for a form: `coupon` (all, so a refusal can be explained),
+/// `pickup` (whitelisted ones), `whitelist` (resale ones not yet whitelisted): id, name, mode.
 pub async fn customers_for(
     pool: &AnyPool,
     partner: i64,
     which: &str,
-) -> Result<Vec<(i64, String)>, sqlx::Error> {
+) -> Result<Vec<(i64, String, String)>, sqlx::Error> {
     let extra = match which {
         "pickup" => {
             "AND EXISTS (SELECT 1 FROM pickup_whitelist w WHERE w.partner_id = c.partner_id AND w.customer_id = c.id)"
@@ -682,10 +738,10 @@ pub async fn customers_for(
         "whitelist" => {
             "AND c.mode = 'resale' AND NOT EXISTS (SELECT 1 FROM pickup_whitelist w WHERE w.partner_id = c.partner_id AND w.customer_id = c.id)"
         }
-        _ => "AND c.mode = 'resale'",
+        _ => "",
     };
     sqlx::query_as(&format!(
-        "SELECT c.id, c.name FROM customers c WHERE c.partner_id = $1 {extra} ORDER BY c.id LIMIT 500"
+        "SELECT c.id, c.name, c.mode FROM customers c WHERE c.partner_id = $1 {extra} ORDER BY c.id LIMIT 500"
     ))
     .bind(partner)
     .fetch_all(pool)

@@ -1,4 +1,4 @@
-//! Issuing, reclaiming and expiring vouchers: each a set of conditional balance
+//! Issuing, reclaiming, expiring and spending vouchers: each a set of conditional balance
 //! changes and their operation records in one transaction, idempotent per transaction id and
 //! retried on conflicts.
 
@@ -560,6 +560,97 @@ pub async fn reclaim_for_unbind(
         }
     }
     Ok((count, fen))
+}
+
+/// Spends a customer's coupon on its order, inside the payment's transaction: the deduction in
+/// fen. The coupon must be its own, usable now, allow the product, and the order reach its
+/// minimum amount.
+pub async fn spend_in(
+    tx: &mut Tx,
+    customer: i64,
+    coupon: i64,
+    order: i64,
+    product: &crate::orders::model::Product,
+    order_fen: i64,
+    now: i64,
+) -> Result<i64, AppError> {
+    let c = repo::coupon_of_customer(&mut **tx, customer, coupon)
+        .await?
+        .ok_or_else(|| AppError::conflict("error.vouchers.coupon_not_found"))?;
+    let status = CouponStatus::from_code(c.status).ok_or(AppError::Internal)?;
+    if status.at(c.expires_at, now) != CouponStatus::Usable || now < c.effective_at {
+        return Err(AppError::conflict("error.vouchers.coupon_not_usable"));
+    }
+    if !Limits::stored(&c.products).allows(product.code)
+        || !Limits::stored(&c.service_types).allows(product.service_type)
+    {
+        return Err(AppError::conflict("error.vouchers.coupon_not_applicable"));
+    }
+    if order_fen < c.min_order_fen {
+        return Err(AppError::conflict("error.vouchers.below_minimum"));
+    }
+    let fen = model::deduction(c.balance_fen, order_fen);
+    if fen == 0 || !repo::spend(tx, c.id, order, fen, now).await? {
+        return Err(AppError::Busy);
+    }
+    Ok(fen)
+}
+
+/// On the refund of an order paid partly with a coupon, inside the refund's transaction: the
+/// coupon's part is refunded to nobody; it returns to the quota (退订回收). Its fen, or 0.
+pub async fn refund_in(tx: &mut Tx, order: i64, actor: &Actor, now: i64) -> Result<i64, AppError> {
+    let Some(u) = repo::use_of_order(&mut **tx, order).await? else {
+        return Ok(0);
+    };
+    repo::credit_quota(tx, u.quota_id, u.amount_fen, now).await?;
+    let record = NewRecord {
+        partner: u.partner_id,
+        kind: &u.kind,
+        operation: Operation::RefundReclaim.code(),
+        quota: u.quota_id,
+        parent_quota: None,
+        coupon: Some(u.coupon_id),
+        customer: Some(u.customer_id),
+        reseller: None,
+        amount_fen: u.amount_fen,
+        remark: "",
+        actor_user_id: actor.user_id,
+        actor: &actor.name,
+        now,
+    };
+    repo::insert_record(tx, &record).await?;
+    Ok(u.amount_fen)
+}
+
+/// The customer's coupons and pickup vouchers usable on an order of this product and amount.
+pub async fn usable_for_order(
+    db: &Db,
+    customer: i64,
+    product: &crate::orders::model::Product,
+    order_fen: i64,
+) -> Result<Vec<Coupon>, AppError> {
+    expire_due(db).await?;
+    let now = now_ms();
+    let filter = CouponFilter {
+        partner: None,
+        customer: Some(customer),
+        kind: None,
+        status: Some(CouponStatus::Usable.code()),
+        now,
+        offset: 0,
+        limit: 100,
+    };
+    let (rows, _) = repo::list_coupons(&db.pool, &filter).await?;
+    Ok(rows
+        .into_iter()
+        .filter(|c| {
+            c.effective_at <= now
+                && c.min_order_fen <= order_fen
+                && Limits::stored(&c.products).allows(product.code)
+                && Limits::stored(&c.service_types).allows(product.service_type)
+        })
+        .filter_map(|r| coupon_view(r, now))
+        .collect())
 }
 
 /// 向云经销商发放代金券额度: a distributor gives each reseller a quota of `amount` from one of
@@ -1166,7 +1257,7 @@ pub async fn eligible_customers(
     db: &Db,
     user: &SessionUser,
     which: &str,
-) -> Result<Vec<(i64, String)>, AppError> {
+) -> Result<Vec<(i64, String, String)>, AppError> {
     let (partner, _) = partner_of(user)?;
     if !matches!(which, "coupon" | "pickup" | "whitelist") {
         return Err(AppError::BadRequest);
