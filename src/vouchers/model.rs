@@ -602,8 +602,8 @@ mod tests {
         QuotaFacts {
             kind: Kind::Coupon,
             status: QuotaStatus::Normal,
-            balance_fen: 100_00,
-            max_face_fen: Some(30_00),
+            balance_fen: 10_000,
+            max_face_fen: Some(3_000),
             effective_at: 1_000,
             expires_at: 10_000,
             service_types: Limits::default(),
@@ -653,7 +653,7 @@ mod tests {
             check_issue(&quota(), &request("30", 3), 5_000)
                 .unwrap()
                 .total_fen,
-            90_00
+            9_000
         );
         assert_eq!(
             check_issue(&quota(), &request("30.01", 1), 5_000),
@@ -664,7 +664,7 @@ mod tests {
             Err("error.vouchers.quota_insufficient")
         );
         let exact = QuotaFacts {
-            balance_fen: 75_00,
+            balance_fen: 7_500,
             ..quota()
         };
         assert!(check_issue(&exact, &request("25", 3), 5_000).is_ok());

@@ -528,7 +528,7 @@ pub fn IssuePage() -> impl IntoView {
     let kind = move || Kind::parse(&q(query, "kind")).unwrap_or(Kind::Coupon);
     let field = move |k: &'static str| move || q(query, k);
     let customers = Resource::new(
-        move || kind(),
+        kind,
         |k| eligible_customers(k.as_str().to_string()),
     );
     let args = move || {
