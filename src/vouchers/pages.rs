@@ -527,10 +527,7 @@ pub fn IssuePage() -> impl IntoView {
     let query = use_query_map();
     let kind = move || Kind::parse(&q(query, "kind")).unwrap_or(Kind::Coupon);
     let field = move |k: &'static str| move || q(query, k);
-    let customers = Resource::new(
-        kind,
-        |k| eligible_customers(k.as_str().to_string()),
-    );
+    let customers = Resource::new(kind, |k| eligible_customers(k.as_str().to_string()));
     let args = move || {
         (
             kind(),
