@@ -154,6 +154,7 @@ pub fn App() -> impl IntoView {
                         </ParentRoute>
                         <Route path=path!("capability") view=CapabilityPage />
                         <Route path=path!("org") view=EmployeesPage />
+                        <Route path=path!("keys") view=crate::openapi::pages::AccessKeysPage />
                     </ParentRoute>
                     <Route path=path!("/messages") view=MessagesPage ssr=SsrMode::Async />
                     <Route path=path!("/customer") view=CustomerHome ssr=SsrMode::Async />

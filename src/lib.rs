@@ -15,6 +15,7 @@ pub mod help;
 pub mod i18n;
 pub mod messages;
 pub mod notify;
+pub mod openapi;
 pub mod orders;
 pub mod pce;
 pub mod plans;

@@ -1243,4 +1243,33 @@ pub const ENTRIES: &[(&str, &str)] = &[
     ("orders.use_coupon", "Use a coupon"),
     ("orders.no_coupon", "None"),
     ("orders.apply_coupon", "Apply"),
+    ("keys.title", "Access keys"),
+    (
+        "keys.hint",
+        "Access keys (AK/SK) sign open API calls with SDK-HMAC-SHA256; at most 2 per user. The SK is shown once, when created.",
+    ),
+    ("keys.created", "Access key created"),
+    ("keys.once", "Save the SK now: it cannot be shown again."),
+    ("keys.description", "Description"),
+    ("keys.create", "Create access key"),
+    ("keys.none", "No access keys"),
+    ("keys.last_used", "Last used"),
+    ("keys.active", "Enabled"),
+    ("keys.disabled", "Disabled"),
+    ("keys.enable", "Enable"),
+    ("keys.disable", "Disable"),
+    ("keys.delete", "Delete"),
+    ("menu.keys", "Access keys"),
+    (
+        "error.openapi.too_many_keys",
+        "At most 2 access keys per user; delete one first.",
+    ),
+    (
+        "error.openapi.description",
+        "A description has at most 64 characters.",
+    ),
+    (
+        "error.openapi.not_a_partner_user",
+        "This account is not a partner user.",
+    ),
 ];

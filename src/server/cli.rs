@@ -194,6 +194,11 @@ enum AdminCommand {
         #[arg(long, default_value = "")]
         products: String,
     },
+    /// Create an access key (AK/SK) for a partner user, for the open API.
+    CreateAccessKey {
+        #[arg(long)]
+        login: String,
+    },
     /// Set a quota's status: 0 正常, 3 失效, 4 额度调整中, 5 冻结.
     SetQuotaStatus {
         #[arg(long)]
@@ -473,6 +478,12 @@ async fn admin(command: AdminCommand) -> Result<Value, CliError> {
             )
             .await?;
             Ok(json!({"quota_id": id}))
+        }
+        AdminCommand::CreateAccessKey { login } => {
+            let login = parse(AccountName::parse(&login), "--login")?;
+            let db = open_db().await?;
+            let key = crate::openapi::service::create_for_login(&db, login.as_str()).await?;
+            Ok(json!({"ak": key.ak, "sk": key.sk, "domain_id": key.domain_id}))
         }
         AdminCommand::SetQuotaStatus { quota, status } => {
             let status = crate::vouchers::model::QuotaStatus::from_code(status)

@@ -69,6 +69,7 @@ fn router(state: AppState) -> Router {
         ServeDir::new(&config.site_root).fallback(get(not_found).with_state(state.clone()));
 
     let mut app = Router::new()
+        .merge(crate::openapi::handlers::routes())
         .route("/healthz", get(healthz))
         .route("/lang", get(set_lang))
         .route(

@@ -93,6 +93,7 @@ fn AccountMenu(user: SessionUser) -> impl IntoView {
             <ul class="menu">
                 {(role == Role::Partner).then(|| view! {
                     <li><a href="/center">{t(lang, "menu.partner_center")}</a></li>
+                    <li><a href="/center/keys">{t(lang, "menu.keys")}</a></li>
                 })}
                 {(role == Role::Customer).then(|| view! {
                     <li><a href="/customer">{t(lang, "menu.my_partner")}</a></li>

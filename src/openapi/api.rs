@@ -1,0 +1,42 @@
+//! Server functions of the 访问密钥 page.
+
+use super::model::{AccessKey, NewKey};
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[server(prefix = "/api", endpoint = "openapi/keys")]
+pub async fn list_keys() -> Result<Vec<AccessKey>, AppError> {
+    use crate::domain::Role;
+    use crate::server::ctx;
+    let user = ctx::require(Role::Partner).await?;
+    super::service::keys(&ctx::state()?.db, &user).await
+}
+
+/// Creates a key; the answer carries the secret key, shown this once.
+#[server(prefix = "/api", endpoint = "openapi/key-create")]
+pub async fn create_key(#[server(default)] description: String) -> Result<NewKey, AppError> {
+    use crate::domain::Role;
+    use crate::server::ctx;
+    let user = ctx::require(Role::Partner).await?;
+    let description = super::model::parse_description(&description).map_err(AppError::invalid)?;
+    let ip = ctx::client_ip().await;
+    super::service::create_for(&ctx::state()?.db, &user, &ip, &description).await
+}
+
+/// `action`: `enable`, `disable` or `delete`.
+#[server(prefix = "/api", endpoint = "openapi/key-change")]
+pub async fn change_key(ak: String, action: String) -> Result<(), AppError> {
+    use crate::domain::Role;
+    use crate::server::ctx;
+    let user = ctx::require(Role::Partner).await?;
+    let state = match action.as_str() {
+        "enable" => Some("active"),
+        "disable" => Some("disabled"),
+        "delete" => None,
+        _ => return Err(AppError::BadRequest),
+    };
+    let ip = ctx::client_ip().await;
+    super::service::change_key(&ctx::state()?.db, &user, &ip, &ak, state).await?;
+    leptos_axum::redirect("/center/keys");
+    Ok(())
+}

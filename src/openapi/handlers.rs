@@ -1,0 +1,426 @@
+//! The BSS v2 operations, at the SDK's methods and paths, over the console's services. Each
+//! handler authenticates the signature, parses the body strictly, and answers with the SDK
+//! model's field names (amounts as exact JSON numbers, never through a float).
+
+use super::service::{self, AuthError};
+use super::signer;
+use crate::accounts::model::SessionUser;
+use crate::domain::{Amount, Money, PageRequest};
+use crate::error::AppError;
+use crate::i18n::{Lang, t};
+use crate::server::state::AppState;
+use crate::vouchers::model::{IssueRequest, Kind, Limits, MAX_CUSTOMERS_API, Quota, parse_remark};
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::value::RawValue;
+
+/// Request bodies above this are refused (413) before they are read.
+pub const MAX_BODY: usize = 64 * 1024;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/v2/partners/coupon-quotas/query", post(list_quota_coupons))
+        .route(
+            "/v2/promotions/benefits/partner-coupons",
+            post(create_partner_coupons),
+        )
+        .route(
+            "/v2/promotions/benefits/partner-coupons/reclaim",
+            post(reclaim_partner_coupons),
+        )
+        .layer(DefaultBodyLimit::max(MAX_BODY))
+}
+
+/// Why an API request is refused; answered in the Huawei shape
+/// `{"error_code": "...", "error_msg": "..."}`.
+pub enum ApiError {
+    App(AppError),
+    Auth(AuthError),
+    /// A malformed request (CBC.0100) with what was wrong.
+    Bad(String),
+}
+
+impl From<AppError> for ApiError {
+    fn from(e: AppError) -> Self {
+        ApiError::App(e)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, code, msg) = match self {
+            ApiError::App(e) => (
+                StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+                e.code().to_string(),
+                t(Lang::En, e.key()).to_string(),
+            ),
+            ApiError::Auth(e) => (
+                StatusCode::UNAUTHORIZED,
+                e.code().to_string(),
+                e.message().to_string(),
+            ),
+            ApiError::Bad(msg) => (StatusCode::BAD_REQUEST, "CBC.0100".to_string(), msg),
+        };
+        (
+            status,
+            axum::Json(serde_json::json!({ "error_code": code, "error_msg": msg })),
+        )
+            .into_response()
+    }
+}
+
+/// Authenticates the request: the partner user it acts as, or the response refusing it.
+/// `changes`: the operation changes something, so a replayed signature is refused.
+async fn caller(
+    state: &AppState,
+    method: &Method,
+    uri: &Uri,
+    headers: &HeaderMap,
+    body: &[u8],
+    changes: bool,
+) -> Result<SessionUser, ApiError> {
+    let pairs: Vec<(String, String)> = headers
+        .iter()
+        .filter_map(|(k, v)| Some((k.as_str().to_string(), v.to_str().ok()?.to_string())))
+        .collect();
+    let request = signer::Request {
+        method: method.as_str(),
+        raw_path: uri.path(),
+        raw_query: uri.query().unwrap_or(""),
+        headers: &pairs,
+        body,
+    };
+    match service::authenticate(&state.db, &request, changes).await {
+        Ok(Ok(user)) => Ok(user),
+        Ok(Err(e)) => Err(ApiError::Auth(e)),
+        Err(e) => Err(ApiError::App(e)),
+    }
+}
+
+/// `indirect_partner_id` on issuing and reclaiming: a reseller names itself (as the SDK's docs
+/// ask); naming anyone else is refused, since a partner acts only for its own partner.
+fn own_reseller_id(user: &SessionUser, indirect: Option<&str>) -> Result<(), ApiError> {
+    match (indirect, &user.partner) {
+        (None, _) => Ok(()),
+        (Some(i), Some(p)) if id(i, "indirect_partner_id")? == p.id => Ok(()),
+        _ => Err(ApiError::App(AppError::conflict(
+            "error.funds.not_your_reseller",
+        ))),
+    }
+}
+
+fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    serde_json::from_slice(body).map_err(|e| {
+        let msg = format!(
+            "Invalid request body: {}.",
+            e.to_string()
+                .split(" at line")
+                .next()
+                .unwrap_or("malformed")
+        );
+        ApiError::Bad(msg.to_string())
+    })
+}
+
+/// An amount as the SDK sends it: a JSON number (or string) read as text, never as a float.
+fn amount<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    let raw = Box::<RawValue>::deserialize(d)?;
+    let text = raw.get();
+    let text = text
+        .strip_prefix('"')
+        .and_then(|s| s.strip_suffix('"'))
+        .unwrap_or(text);
+    Ok(text.to_string())
+}
+
+/// An exact amount as a JSON number.
+fn number(m: Money) -> Box<RawValue> {
+    RawValue::from_string(m.to_string())
+        .unwrap_or_else(|_| RawValue::from_string("0".into()).expect("0 is JSON"))
+}
+
+fn utc(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .map(|t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+        .unwrap_or_default()
+}
+
+fn parse_utc(s: &str) -> Result<i64, ApiError> {
+    chrono::DateTime::parse_from_rfc3339(s.trim())
+        .map(|t| t.timestamp_millis())
+        .map_err(|_| ApiError::Bad("Times are UTC like 2019-05-06T08:05:01Z.".to_string()))
+}
+
+fn id(s: &str, field: &str) -> Result<i64, ApiError> {
+    s.trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|i| *i > 0)
+        .ok_or_else(|| ApiError::Bad(format!("Invalid {field}.").to_string()))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct QueryCouponQuotasReqExt {
+    quota_ids: Option<Vec<String>>,
+    quota_status_list: Option<Vec<i64>>,
+    quota_type: Option<i64>,
+    create_time_begin: Option<String>,
+    create_time_end: Option<String>,
+    effective_time_begin: Option<String>,
+    effective_time_end: Option<String>,
+    expire_time_begin: Option<String>,
+    expire_time_end: Option<String>,
+    offset: Option<i64>,
+    limit: Option<i64>,
+    indirect_partner_id: Option<String>,
+}
+
+#[derive(Serialize)]
+struct CouponQuotaV2 {
+    quota_id: String,
+    quota_type: i64,
+    create_time: String,
+    last_update_time: String,
+    quota_value: Box<RawValue>,
+    quota_status: i64,
+    balance: Box<RawValue>,
+    measure_id: i64,
+    currency: &'static str,
+    effective_time: String,
+    expire_time: String,
+    limit_infos: Vec<QuotaLimitInfo>,
+}
+
+#[derive(Serialize)]
+struct QuotaLimitInfo {
+    limit_key: &'static str,
+    limit_values: Vec<String>,
+}
+
+fn quota_v2(q: Quota) -> CouponQuotaV2 {
+    let mut limit_infos = Vec::new();
+    if !q.service_types.is_empty() {
+        limit_infos.push(QuotaLimitInfo {
+            limit_key: "cloud_service_types",
+            limit_values: q.service_types.clone(),
+        });
+    }
+    if !q.products.is_empty() {
+        limit_infos.push(QuotaLimitInfo {
+            limit_key: "product_ids",
+            limit_values: q.products.clone(),
+        });
+    }
+    if let Some(m) = q.max_face {
+        limit_infos.push(QuotaLimitInfo {
+            limit_key: "max_face_value",
+            limit_values: vec![m.to_string()],
+        });
+    }
+    CouponQuotaV2 {
+        quota_id: q.id.to_string(),
+        quota_type: q.quota_type,
+        create_time: utc(q.created_at),
+        last_update_time: utc(q.updated_at),
+        quota_value: number(q.value),
+        quota_status: q.status.code(),
+        balance: number(q.balance),
+        measure_id: 1,
+        currency: "CNY",
+        effective_time: utc(q.effective_at),
+        expire_time: utc(q.expires_at),
+        limit_infos,
+    }
+}
+
+/// list_quota_coupons: 查询优惠券额度.
+async fn list_quota_coupons(
+    State(state): State<AppState>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let user = caller(&state, &method, &uri, &headers, &body, false).await?;
+    let req: QueryCouponQuotasReqExt = if body.is_empty() {
+        QueryCouponQuotasReqExt::default()
+    } else {
+        parse(&body)?
+    };
+    let offset = req.offset.unwrap_or(0);
+    let limit = req.limit.unwrap_or(10);
+    if offset < 0 || !(1..=100).contains(&limit) {
+        return Err(ApiError::Bad("offset ≥ 0 and 1 ≤ limit ≤ 100.".to_string()));
+    }
+    let mut times = Vec::new();
+    for t in [
+        &req.create_time_begin,
+        &req.create_time_end,
+        &req.effective_time_begin,
+        &req.effective_time_end,
+        &req.expire_time_begin,
+        &req.expire_time_end,
+    ] {
+        times.push(t.as_deref().map(parse_utc).transpose()?);
+    }
+    let all = PageRequest {
+        number: 1,
+        size: 1000,
+    };
+    let all = match &req.indirect_partner_id {
+        // A distributor asks about one of its resellers' quotas (the ones it gave).
+        Some(reseller) => {
+            let reseller = id(reseller, "indirect_partner_id")?;
+            crate::vouchers::service::issued_quotas(&state.db, &user, all)
+                .await?
+                .items
+                .into_iter()
+                .filter(|q| q.reseller_id == Some(reseller))
+                .collect::<Vec<_>>()
+        }
+        None => {
+            crate::vouchers::service::quotas(&state.db, &user, Kind::Coupon, all)
+                .await?
+                .items
+        }
+    };
+    let within = |v: i64, b: Option<i64>, e: Option<i64>| {
+        b.is_none_or(|b| v >= b) && e.is_none_or(|e| v <= e)
+    };
+    let matching: Vec<Quota> = all
+        .into_iter()
+        .filter(|q| {
+            req.quota_ids
+                .as_ref()
+                .is_none_or(|ids| ids.contains(&q.id.to_string()))
+        })
+        .filter(|q| {
+            req.quota_status_list
+                .as_ref()
+                .is_none_or(|s| s.contains(&q.status.code()))
+        })
+        .filter(|q| req.quota_type.is_none_or(|t| t == q.quota_type))
+        .filter(|q| within(q.created_at, times[0], times[1]))
+        .filter(|q| within(q.effective_at, times[2], times[3]))
+        .filter(|q| within(q.expires_at, times[4], times[5]))
+        .collect();
+    let total_count = matching.len();
+    let quotas: Vec<CouponQuotaV2> = matching
+        .into_iter()
+        .skip(usize::try_from(offset).unwrap_or(usize::MAX))
+        .take(usize::try_from(limit).unwrap_or(10))
+        .map(quota_v2)
+        .collect();
+    Ok(
+        axum::Json(serde_json::json!({ "total_count": total_count, "quotas": quotas }))
+            .into_response(),
+    )
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CreatePartnerCouponsReq {
+    quota_id: String,
+    customer_ids: Vec<String>,
+    #[serde(deserialize_with = "amount")]
+    face_value: String,
+    valid_time: Option<String>,
+    expire_time: Option<String>,
+    cloud_service_types: Option<Vec<String>>,
+    product_ids: Option<Vec<String>>,
+    memo: Option<String>,
+    indirect_partner_id: Option<String>,
+}
+
+/// create_partner_coupons: 发放优惠券.
+async fn create_partner_coupons(
+    State(state): State<AppState>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let user = caller(&state, &method, &uri, &headers, &body, true).await?;
+    let req: CreatePartnerCouponsReq = parse(&body)?;
+    own_reseller_id(&user, req.indirect_partner_id.as_deref())?;
+    let issue = issue_request(&req)?;
+    let outcome =
+        crate::vouchers::service::issue(&state.db, &user, "api", Kind::Coupon, &issue, None)
+            .await?;
+    let infos: Vec<serde_json::Value> = outcome
+        .items
+        .iter()
+        .zip(issue.customers.iter())
+        .map(|(item, customer)| serde_json::json!({ "id": customer.to_string(), "coupon_id": item.id.to_string() }))
+        .collect();
+    Ok(
+        axum::Json(serde_json::json!({ "error_details": [], "coupon_infos": infos }))
+            .into_response(),
+    )
+}
+
+fn issue_request(req: &CreatePartnerCouponsReq) -> Result<IssueRequest, ApiError> {
+    let invalid = |key: &str| ApiError::App(AppError::invalid(key));
+    let quota = id(&req.quota_id, "quota_id")?;
+    if req.customer_ids.is_empty() {
+        return Err(invalid("error.vouchers.customers_required"));
+    }
+    if req.customer_ids.len() > MAX_CUSTOMERS_API {
+        return Err(invalid("error.vouchers.too_many_customers"));
+    }
+    let mut customers = Vec::with_capacity(req.customer_ids.len());
+    for c in &req.customer_ids {
+        let c = id(c, "customer_ids")?;
+        if !customers.contains(&c) {
+            customers.push(c);
+        }
+    }
+    let face = Amount::parse(&req.face_value).map_err(|_| invalid("error.vouchers.face_value"))?;
+    let limits = |v: &Option<Vec<String>>, too_many: &'static str| {
+        Limits::parse(&v.clone().unwrap_or_default().join(","), too_many).map_err(invalid)
+    };
+    Ok(IssueRequest {
+        quota,
+        face,
+        min_order: Money::ZERO,
+        valid_from: req.valid_time.as_deref().map(parse_utc).transpose()?,
+        expires_at: req.expire_time.as_deref().map(parse_utc).transpose()?,
+        service_types: limits(
+            &req.cloud_service_types,
+            "error.vouchers.too_many_service_types",
+        )?,
+        products: limits(&req.product_ids, "error.vouchers.too_many_products")?,
+        customers,
+        remark: parse_remark(req.memo.as_deref().unwrap_or("")).map_err(invalid)?,
+    })
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReclaimPartnerCouponsReq {
+    coupon_id: String,
+    indirect_partner_id: Option<String>,
+}
+
+/// reclaim_partner_coupons: 回收优惠券 (its whole remaining balance).
+async fn reclaim_partner_coupons(
+    State(state): State<AppState>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let user = caller(&state, &method, &uri, &headers, &body, true).await?;
+    let req: ReclaimPartnerCouponsReq = parse(&body)?;
+    own_reseller_id(&user, req.indirect_partner_id.as_deref())?;
+    let coupon = id(&req.coupon_id, "coupon_id")?;
+    crate::vouchers::service::reclaim(&state.db, &user, "api", Kind::Coupon, &[coupon], None)
+        .await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}

@@ -1,0 +1,28 @@
+//! The open API: Huawei Cloud BSS v2 operations that partners' own systems call with the
+//! official SDK (`huaweicloudsdkbss`), authenticated by AK/SK signatures.
+//!
+//! Invariants:
+//! - A request is served only if its `SDK-HMAC-SHA256` signature verifies with the secret key of
+//!   an active access key ([`signer`]), its `X-Sdk-Date` is within 15 minutes of the server's
+//!   clock, and its signature has not been accepted before (a replay within the window is refused;
+//!   outside it the date is refused). Comparison is constant-time.
+//! - The caller acts as the partner user who owns the key, through the same services as the
+//!   console: every operation is scoped to that user's own partner, and distributor-only
+//!   operations refuse everyone else.
+//! - A user holds at most 2 access keys. The secret key is shown once, when created; it is stored
+//!   (verification needs it) but never returned, listed or logged again.
+//! - Errors have the Huawei shape `{"error_code": "CBC.xxxx", "error_msg": "..."}` with a 4xx
+//!   status for anything the caller can fix; a refused request changes nothing. Bodies are JSON of
+//!   at most 64 KiB; unknown fields, wrong types and malformed JSON are refused.
+
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod handlers;
+pub mod model;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod repo;
+#[cfg(feature = "ssr")]
+pub mod service;
+#[cfg(feature = "ssr")]
+pub mod signer;
