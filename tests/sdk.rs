@@ -202,3 +202,73 @@ async fn access_keys_are_limited_secret_and_can_be_disabled(app: TestApp) {
         "the secret key must never be logged"
     );
 }
+
+on_both_backends!(the_sdk_gives_lists_and_takes_back_reseller_quotas);
+
+fn key(app: &TestApp, login: &str) -> (String, String, String) {
+    let k = app.cli_ok(&["admin", "create-access-key", "--login", login]);
+    (
+        k["ak"].as_str().unwrap().to_string(),
+        k["sk"].as_str().unwrap().to_string(),
+        k["domain_id"].as_str().unwrap().to_string(),
+    )
+}
+
+async fn the_sdk_gives_lists_and_takes_back_reseller_quotas(app: TestApp) {
+    let Ok(python) = std::env::var("SDK_PYTHON") else {
+        eprintln!("SDK_PYTHON is not set: skipping the SDK test (scripts/test sets it)");
+        return;
+    };
+    let dist = app.partner("dist", "distributor", None);
+    let res = app.partner("res", "reseller", Some(dist));
+    let other = app.partner("dist2", "distributor", None);
+    let foreign = app.partner("res2", "reseller", Some(other));
+    let prov = app.partner("prov", "solution-provider", None);
+    let customer = app.customer(res, "c-of-res", "resale");
+    app.cli_ok(&[
+        "admin",
+        "grant-quota",
+        "--partner",
+        &dist.to_string(),
+        "--amount",
+        "5000",
+    ]);
+    app.cli_ok(&[
+        "admin",
+        "grant-quota",
+        "--partner",
+        &prov.to_string(),
+        "--amount",
+        "100",
+    ]);
+    let (d, r, p) = (key(&app, "dist"), key(&app, "res"), key(&app, "prov"));
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/sdk/bss_quotas.py");
+    let out = tokio::process::Command::new(&python)
+        .args([
+            script,
+            &app.url(""),
+            &d.0,
+            &d.1,
+            &d.2,
+            &r.0,
+            &r.1,
+            &r.2,
+            &p.0,
+            &p.1,
+            &p.2,
+            &foreign.to_string(),
+            &customer.to_string(),
+        ])
+        .output()
+        .await
+        .expect("run python");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success(),
+        "SDK script failed:\n{stdout}\n{stderr}\nserver log:\n{}",
+        app.server_log()
+    );
+    assert!(stdout.contains("sdk quotas ok"), "{stdout}");
+    assert_eq!(res.to_string(), r.2);
+}

@@ -15,7 +15,7 @@ use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
+use axum::routing::{get, post};
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::value::RawValue;
 
@@ -27,7 +27,23 @@ pub fn routes() -> Router<AppState> {
         .route("/v2/partners/coupon-quotas/query", post(list_quota_coupons))
         .route(
             "/v2/promotions/benefits/partner-coupons",
-            post(create_partner_coupons),
+            post(create_partner_coupons).get(list_issued_partner_coupons),
+        )
+        .route(
+            "/v2/partners/coupon-quotas/indirect-partner-adjust",
+            post(update_coupon_quotas),
+        )
+        .route(
+            "/v2/partners/coupon-quotas/indirect-partner-reclaim",
+            post(reclaim_coupon_quotas),
+        )
+        .route(
+            "/v2/partners/issued-coupon-quotas",
+            get(list_issued_coupon_quotas),
+        )
+        .route(
+            "/v2/partners/coupon-quotas/records",
+            get(list_coupon_quotas_records),
         )
         .route(
             "/v2/promotions/benefits/partner-coupons/reclaim",
@@ -423,4 +439,389 @@ async fn reclaim_partner_coupons(
     crate::vouchers::service::reclaim(&state.db, &user, "api", Kind::Coupon, &[coupon], None)
         .await?;
     Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// The query of a GET operation: only the operation's parameters, each at most once.
+fn query(
+    uri: &Uri,
+    allowed: &[&str],
+) -> Result<std::collections::HashMap<String, String>, ApiError> {
+    let mut out = std::collections::HashMap::new();
+    for part in uri
+        .query()
+        .unwrap_or("")
+        .split('&')
+        .filter(|p| !p.is_empty())
+    {
+        let (k, v) = part.split_once('=').unwrap_or((part, ""));
+        let decode = |s: &str| signer::percent_decode(&s.replace('+', " "));
+        let (Some(k), Some(v)) = (decode(k), decode(v)) else {
+            return Err(ApiError::Bad("The query does not decode.".into()));
+        };
+        if !allowed.contains(&k.as_str()) {
+            return Err(ApiError::Bad(format!("Unknown parameter {k}.")));
+        }
+        if out.insert(k.clone(), v).is_some() {
+            return Err(ApiError::Bad(format!("Parameter {k} given twice.")));
+        }
+    }
+    Ok(out)
+}
+
+/// offset (≥ 0, default 0) and limit (1..=100, default 10) of a query.
+fn window(q: &std::collections::HashMap<String, String>) -> Result<(usize, usize), ApiError> {
+    let bad = || ApiError::Bad("offset ≥ 0 and 1 ≤ limit ≤ 100.".into());
+    let offset = q
+        .get("offset")
+        .map_or(Ok(0), |v| v.parse::<usize>().map_err(|_| bad()))?;
+    let limit = q
+        .get("limit")
+        .map_or(Ok(10), |v| v.parse::<usize>().map_err(|_| bad()))?;
+    if !(1..=100).contains(&limit) {
+        return Err(bad());
+    }
+    Ok((offset, limit))
+}
+
+fn time_filter(
+    q: &std::collections::HashMap<String, String>,
+    begin: &str,
+    end: &str,
+    v: i64,
+) -> Result<bool, ApiError> {
+    let b = q.get(begin).map(|s| parse_utc(s)).transpose()?;
+    let e = q.get(end).map(|s| parse_utc(s)).transpose()?;
+    Ok(b.is_none_or(|b| v >= b) && e.is_none_or(|e| v <= e))
+}
+
+const ALL: PageRequest = PageRequest {
+    number: 1,
+    size: 1000,
+};
+
+/// list_issued_partner_coupons: 查询已发放的优惠券.
+async fn list_issued_partner_coupons(
+    State(state): State<AppState>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let user = caller(&state, &method, &uri, &headers, &body, false).await?;
+    let q = query(
+        &uri,
+        &[
+            "coupon_id",
+            "customer_id",
+            "order_id",
+            "coupon_type",
+            "status",
+            "create_time_begin",
+            "create_time_end",
+            "effective_time_begin",
+            "effective_time_end",
+            "expire_time_begin",
+            "expire_time_end",
+            "offset",
+            "limit",
+            "indirect_partner_id",
+        ],
+    )?;
+    let (offset, limit) = window(&q)?;
+    own_reseller_id(&user, q.get("indirect_partner_id").map(String::as_str))?;
+    let status = match q.get("status") {
+        None => None,
+        Some(s) => Some(
+            s.parse::<i64>()
+                .ok()
+                .and_then(crate::vouchers::model::CouponStatus::from_code)
+                .ok_or_else(|| ApiError::Bad("Invalid status.".into()))?,
+        ),
+    };
+    // Only 代金券 (coupon_type 1) are issued here; order ids are not coupons' (one use each).
+    let wrong_type = q.get("coupon_type").is_some_and(|t| t != "1");
+    let all = crate::vouchers::service::coupons(&state.db, &user, Kind::Coupon, status, ALL)
+        .await?
+        .items;
+    let mut matching = Vec::new();
+    for c in all {
+        let keep = !wrong_type
+            && q.get("coupon_id").is_none_or(|v| *v == c.id.to_string())
+            && q.get("customer_id")
+                .is_none_or(|v| *v == c.customer_id.to_string())
+            && !q.contains_key("order_id")
+            && time_filter(&q, "create_time_begin", "create_time_end", c.created_at)?
+            && time_filter(
+                &q,
+                "effective_time_begin",
+                "effective_time_end",
+                c.effective_at,
+            )?
+            && time_filter(&q, "expire_time_begin", "expire_time_end", c.expires_at)?;
+        if keep {
+            matching.push(c);
+        }
+    }
+    let total_count = matching.len();
+    let user_coupons: Vec<serde_json::Value> = matching
+        .into_iter()
+        .skip(offset)
+        .take(limit)
+        .map(|c| {
+            serde_json::json!({
+                "coupon_id": c.id.to_string(),
+                "status": c.status.code(),
+                "customer_id": c.customer_id.to_string(),
+                "coupon_type": 1,
+                "measure_id": 1,
+                "face_value": number(c.face),
+                "effective_time": utc(c.effective_at),
+                "expire_time": utc(c.expires_at),
+                "create_time": utc(c.created_at),
+                "balance": number(c.balance),
+                "use_limits": [],
+            })
+        })
+        .collect();
+    Ok(
+        axum::Json(serde_json::json!({ "total_count": total_count, "user_coupons": user_coupons }))
+            .into_response(),
+    )
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AdjustCouponQuotasReq {
+    quota_id: String,
+    indirect_partner_ids: Vec<String>,
+    #[serde(deserialize_with = "amount")]
+    quota_amount: String,
+}
+
+/// update_coupon_quotas: 向云经销商发放代金券额度 (distributors only).
+async fn update_coupon_quotas(
+    State(state): State<AppState>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let user = caller(&state, &method, &uri, &headers, &body, true).await?;
+    let req: AdjustCouponQuotasReq = parse(&body)?;
+    let quota = id(&req.quota_id, "quota_id")?;
+    if req.indirect_partner_ids.is_empty() || req.indirect_partner_ids.len() > 20 {
+        return Err(ApiError::Bad(
+            "indirect_partner_ids: 1 to 20 resellers.".into(),
+        ));
+    }
+    let mut resellers = Vec::new();
+    for r in &req.indirect_partner_ids {
+        let r = id(r, "indirect_partner_ids")?;
+        if !resellers.contains(&r) {
+            resellers.push(r);
+        }
+    }
+    let amount =
+        Amount::parse(&req.quota_amount).map_err(|k| ApiError::App(AppError::invalid(k)))?;
+    let outcome = crate::vouchers::service::issue_quota(
+        &state.db, &user, "api", quota, &resellers, amount, None,
+    )
+    .await?;
+    let infos: Vec<serde_json::Value> = outcome
+        .items
+        .iter()
+        .map(|i| serde_json::json!({ "id": i.number, "quota_id": i.id.to_string() }))
+        .collect();
+    Ok(
+        axum::Json(serde_json::json!({ "error_details": [], "simple_quota_infos": infos }))
+            .into_response(),
+    )
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReclaimCouponQuotasReq {
+    quota_ids: Vec<String>,
+    remark: Option<String>,
+}
+
+/// reclaim_coupon_quotas: 回收云经销商的代金券额度 (the whole remaining balance of each).
+async fn reclaim_coupon_quotas(
+    State(state): State<AppState>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let user = caller(&state, &method, &uri, &headers, &body, true).await?;
+    let req: ReclaimCouponQuotasReq = parse(&body)?;
+    if req.quota_ids.is_empty() || req.quota_ids.len() > 20 {
+        return Err(ApiError::Bad("quota_ids: 1 to 20 quotas.".into()));
+    }
+    let mut ids = Vec::new();
+    for q in &req.quota_ids {
+        let q = id(q, "quota_ids")?;
+        if !ids.contains(&q) {
+            ids.push(q);
+        }
+    }
+    let remark = parse_remark(req.remark.as_deref().unwrap_or(""))
+        .map_err(|k| ApiError::App(AppError::invalid(k)))?;
+    let outcome =
+        crate::vouchers::service::reclaim_quotas(&state.db, &user, "api", &ids, &remark, None)
+            .await?;
+    let infos: Vec<serde_json::Value> = outcome
+        .items
+        .iter()
+        .map(|i| serde_json::json!({ "quota_id": i.id.to_string(), "quota_balance": number(Money::ZERO) }))
+        .collect();
+    Ok(
+        axum::Json(serde_json::json!({ "error_details": [], "simple_quota_infos": infos }))
+            .into_response(),
+    )
+}
+
+/// list_issued_coupon_quotas: 查询已发放的代金券额度 (distributors only).
+async fn list_issued_coupon_quotas(
+    State(state): State<AppState>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let user = caller(&state, &method, &uri, &headers, &body, false).await?;
+    let q = query(
+        &uri,
+        &[
+            "quota_id",
+            "indirect_partner_id",
+            "parent_quota_id",
+            "offset",
+            "limit",
+        ],
+    )?;
+    let (offset, limit) = window(&q)?;
+    let matching: Vec<Quota> = crate::vouchers::service::issued_quotas(&state.db, &user, ALL)
+        .await?
+        .items
+        .into_iter()
+        .filter(|x| q.get("quota_id").is_none_or(|v| *v == x.id.to_string()))
+        .filter(|x| {
+            q.get("indirect_partner_id")
+                .is_none_or(|v| Some(v.clone()) == x.reseller_id.map(|r| r.to_string()))
+        })
+        .filter(|x| {
+            q.get("parent_quota_id")
+                .is_none_or(|v| Some(v.clone()) == x.parent_id.map(|p| p.to_string()))
+        })
+        .collect();
+    let total_count = matching.len();
+    let quotas: Vec<serde_json::Value> = matching
+        .into_iter()
+        .skip(offset)
+        .take(limit)
+        .map(|x| {
+            let reseller = x.reseller_id.map(|r| r.to_string()).unwrap_or_default();
+            let name = x.reseller_name.clone().unwrap_or_default();
+            let parent = x.parent_id.map(|p| p.to_string()).unwrap_or_default();
+            let mut v = serde_json::to_value(quota_v2(x)).unwrap_or_default();
+            if let Some(o) = v.as_object_mut() {
+                o.insert("indirect_partner_id".into(), reseller.into());
+                o.insert("indirect_partner_name".into(), name.clone().into());
+                o.insert("indirect_partner_account_name".into(), name.into());
+                o.insert("parent_quota_id".into(), parent.into());
+            }
+            v
+        })
+        .collect();
+    Ok(
+        axum::Json(serde_json::json!({ "total_count": total_count, "quotas": quotas }))
+            .into_response(),
+    )
+}
+
+/// list_coupon_quotas_records: 查询代金券额度的发放回收记录 (10 发放额度, 11 回收额度).
+async fn list_coupon_quotas_records(
+    State(state): State<AppState>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    use crate::vouchers::model::Operation;
+    let user = caller(&state, &method, &uri, &headers, &body, false).await?;
+    let q = query(
+        &uri,
+        &[
+            "indirect_partner_id",
+            "quota_id",
+            "operation_time_begin",
+            "operation_time_end",
+            "parent_quota_id",
+            "operation_type",
+            "offset",
+            "limit",
+        ],
+    )?;
+    let (offset, limit) = window(&q)?;
+    // A value that is not 10 or 11 is not a filter (as the SDK documents).
+    let op = match q.get("operation_type").map(String::as_str) {
+        Some("10") => Some(Operation::QuotaIssue),
+        Some("11") => Some(Operation::QuotaReclaim),
+        _ => None,
+    };
+    let search = crate::vouchers::service::RecordSearch {
+        operation: op,
+        from_ms: 0,
+        to_ms: i64::MAX,
+    };
+    let all = crate::vouchers::service::records(&state.db, &user, Kind::Coupon, &search, ALL)
+        .await?
+        .items;
+    let mut matching = Vec::new();
+    for r in all {
+        let keep = matches!(r.operation, Operation::QuotaIssue | Operation::QuotaReclaim)
+            && q.get("indirect_partner_id")
+                .is_none_or(|v| Some(v.clone()) == r.reseller_id.map(|x| x.to_string()))
+            && q.get("quota_id")
+                .is_none_or(|v| *v == r.quota_id.to_string())
+            && q.get("parent_quota_id")
+                .is_none_or(|v| Some(v.clone()) == r.parent_quota_id.map(|x| x.to_string()))
+            && time_filter(
+                &q,
+                "operation_time_begin",
+                "operation_time_end",
+                r.created_at,
+            )?;
+        if keep {
+            matching.push(r);
+        }
+    }
+    let total_count = matching.len();
+    let records: Vec<serde_json::Value> = matching
+        .into_iter()
+        .skip(offset)
+        .take(limit)
+        .map(|r| {
+            let name = r.reseller_name.clone().unwrap_or_default();
+            serde_json::json!({
+                "id": r.id.to_string(),
+                "operator": r.actor,
+                "operation_type": r.operation.code().to_string(),
+                "quota_id": r.quota_id.to_string(),
+                "parent_quota_id": r.parent_quota_id.map(|p| p.to_string()).unwrap_or_default(),
+                "amount": number(r.amount),
+                "operation_time": utc(r.created_at),
+                "result": "0",
+                "indirect_partner_account_name": name,
+                "indirect_partner_id": r.reseller_id.map(|x| x.to_string()).unwrap_or_default(),
+                "indirect_partner_name": r.reseller_name.unwrap_or_default(),
+                "remark": r.remark,
+            })
+        })
+        .collect();
+    Ok(
+        axum::Json(serde_json::json!({ "total_count": total_count, "records": records }))
+            .into_response(),
+    )
 }

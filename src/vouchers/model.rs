@@ -516,6 +516,8 @@ pub struct Record {
     pub coupon_number: Option<String>,
     pub customer_name: Option<String>,
     pub reseller_name: Option<String>,
+    #[serde(default)]
+    pub reseller_id: Option<i64>,
     pub amount: Money,
     pub remark: String,
     pub actor: String,

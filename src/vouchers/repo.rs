@@ -515,6 +515,7 @@ pub struct RecordRow {
     pub coupon_number: Option<String>,
     pub customer_name: Option<String>,
     pub reseller_name: Option<String>,
+    pub reseller_id: Option<i64>,
     pub amount_fen: i64,
     pub remark: String,
     pub actor: String,
@@ -549,7 +550,7 @@ pub async fn list_records(
             .await?;
     let rows = sqlx::query_as(&format!(
         "SELECT r.id, r.kind, r.operation, r.quota_id, r.parent_quota_id, k.number AS coupon_number, \
-                c.name AS customer_name, rp.name AS reseller_name, r.amount_fen, r.remark, r.actor, r.created_at \
+                c.name AS customer_name, rp.name AS reseller_name, r.reseller_id, r.amount_fen, r.remark, r.actor, r.created_at \
          FROM voucher_records r LEFT JOIN coupons k ON k.id = r.coupon_id \
            LEFT JOIN customers c ON c.id = r.customer_id LEFT JOIN partners rp ON rp.id = r.reseller_id \
          {filter} ORDER BY r.id DESC LIMIT $6 OFFSET $7"

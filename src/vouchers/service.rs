@@ -740,9 +740,10 @@ pub async fn issue_quota(
                 now,
             };
             repo::insert_record(&mut tx, &record).await?;
+            // For a reseller quota: its id, and the reseller's id as its "number".
             items.push(OutcomeItem {
                 id,
-                number: format!("{id}"),
+                number: reseller.to_string(),
                 customer_name: name,
                 amount: amount.money(),
             });
@@ -1056,6 +1057,7 @@ pub async fn records(
                 coupon_number: r.coupon_number,
                 customer_name: r.customer_name,
                 reseller_name: r.reseller_name,
+                reseller_id: r.reseller_id,
                 amount: m(r.amount_fen),
                 remark: r.remark,
                 actor: r.actor,
