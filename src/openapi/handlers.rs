@@ -12,7 +12,7 @@ use crate::server::state::AppState;
 use crate::vouchers::model::{IssueRequest, Kind, Limits, MAX_CUSTOMERS_API, Quota, parse_remark};
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, State};
+use axum::extract::{DefaultBodyLimit, FromRequest, Request};
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -127,6 +127,42 @@ fn own_reseller_id(user: &SessionUser, indirect: Option<&str>) -> Result<(), Api
         _ => Err(ApiError::App(AppError::conflict(
             "error.funds.not_your_reseller",
         ))),
+    }
+}
+
+/// A request whose signature verified: the state, the partner user it acts as, its URI and body.
+/// `CHANGES`: the operation changes something, so a replayed signature is refused.
+pub struct Signed<const CHANGES: bool> {
+    state: AppState,
+    user: SessionUser,
+    uri: Uri,
+    body: Bytes,
+}
+
+impl<const CHANGES: bool> FromRequest<AppState> for Signed<CHANGES> {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Response> {
+        let (parts, body) = req.into_parts();
+        let body = Bytes::from_request(Request::from_parts(parts.clone(), body), state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let user = caller(
+            state,
+            &parts.method,
+            &parts.uri,
+            &parts.headers,
+            &body,
+            CHANGES,
+        )
+        .await
+        .map_err(IntoResponse::into_response)?;
+        Ok(Signed {
+            state: state.clone(),
+            user,
+            uri: parts.uri,
+            body,
+        })
     }
 }
 
@@ -257,13 +293,13 @@ fn quota_v2(q: Quota) -> CouponQuotaV2 {
 
 /// list_quota_coupons: 查询优惠券额度.
 async fn list_quota_coupons(
-    State(state): State<AppState>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
+    Signed {
+        state,
+        user,
+        uri: _,
+        body,
+    }: Signed<false>,
 ) -> Result<Response, ApiError> {
-    let user = caller(&state, &method, &uri, &headers, &body, false).await?;
     let req: QueryCouponQuotasReqExt = if body.is_empty() {
         QueryCouponQuotasReqExt::default()
     } else {
@@ -356,13 +392,13 @@ struct CreatePartnerCouponsReq {
 
 /// create_partner_coupons: 发放优惠券.
 async fn create_partner_coupons(
-    State(state): State<AppState>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
+    Signed {
+        state,
+        user,
+        uri: _,
+        body,
+    }: Signed<true>,
 ) -> Result<Response, ApiError> {
-    let user = caller(&state, &method, &uri, &headers, &body, true).await?;
     let req: CreatePartnerCouponsReq = parse(&body)?;
     own_reseller_id(&user, req.indirect_partner_id.as_deref())?;
     let issue = issue_request(&req)?;
@@ -426,13 +462,13 @@ struct ReclaimPartnerCouponsReq {
 
 /// reclaim_partner_coupons: 回收优惠券 (its whole remaining balance).
 async fn reclaim_partner_coupons(
-    State(state): State<AppState>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
+    Signed {
+        state,
+        user,
+        uri: _,
+        body,
+    }: Signed<true>,
 ) -> Result<Response, ApiError> {
-    let user = caller(&state, &method, &uri, &headers, &body, true).await?;
     let req: ReclaimPartnerCouponsReq = parse(&body)?;
     own_reseller_id(&user, req.indirect_partner_id.as_deref())?;
     let coupon = id(&req.coupon_id, "coupon_id")?;
@@ -501,13 +537,13 @@ const ALL: PageRequest = PageRequest {
 
 /// list_issued_partner_coupons: 查询已发放的优惠券.
 async fn list_issued_partner_coupons(
-    State(state): State<AppState>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
+    Signed {
+        state,
+        user,
+        uri,
+        body: _,
+    }: Signed<false>,
 ) -> Result<Response, ApiError> {
-    let user = caller(&state, &method, &uri, &headers, &body, false).await?;
     let q = query(
         &uri,
         &[
@@ -600,13 +636,13 @@ struct AdjustCouponQuotasReq {
 
 /// update_coupon_quotas: 向云经销商发放代金券额度 (distributors only).
 async fn update_coupon_quotas(
-    State(state): State<AppState>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
+    Signed {
+        state,
+        user,
+        uri: _,
+        body,
+    }: Signed<true>,
 ) -> Result<Response, ApiError> {
-    let user = caller(&state, &method, &uri, &headers, &body, true).await?;
     let req: AdjustCouponQuotasReq = parse(&body)?;
     let quota = id(&req.quota_id, "quota_id")?;
     if req.indirect_partner_ids.is_empty() || req.indirect_partner_ids.len() > 20 {
@@ -647,13 +683,13 @@ struct ReclaimCouponQuotasReq {
 
 /// reclaim_coupon_quotas: 回收云经销商的代金券额度 (the whole remaining balance of each).
 async fn reclaim_coupon_quotas(
-    State(state): State<AppState>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
+    Signed {
+        state,
+        user,
+        uri: _,
+        body,
+    }: Signed<true>,
 ) -> Result<Response, ApiError> {
-    let user = caller(&state, &method, &uri, &headers, &body, true).await?;
     let req: ReclaimCouponQuotasReq = parse(&body)?;
     if req.quota_ids.is_empty() || req.quota_ids.len() > 20 {
         return Err(ApiError::Bad("quota_ids: 1 to 20 quotas.".into()));
@@ -683,13 +719,13 @@ async fn reclaim_coupon_quotas(
 
 /// list_issued_coupon_quotas: 查询已发放的代金券额度 (distributors only).
 async fn list_issued_coupon_quotas(
-    State(state): State<AppState>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
+    Signed {
+        state,
+        user,
+        uri,
+        body: _,
+    }: Signed<false>,
 ) -> Result<Response, ApiError> {
-    let user = caller(&state, &method, &uri, &headers, &body, false).await?;
     let q = query(
         &uri,
         &[
@@ -742,14 +778,11 @@ async fn list_issued_coupon_quotas(
 
 /// list_coupon_quotas_records: 查询代金券额度的发放回收记录 (10 发放额度, 11 回收额度).
 async fn list_coupon_quotas_records(
-    State(state): State<AppState>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
+    Signed {
+        state, user, uri, ..
+    }: Signed<false>,
 ) -> Result<Response, ApiError> {
     use crate::vouchers::model::Operation;
-    let user = caller(&state, &method, &uri, &headers, &body, false).await?;
     let q = query(
         &uri,
         &[
