@@ -155,6 +155,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("capability") view=CapabilityPage />
                         <Route path=path!("org") view=EmployeesPage />
                         <Route path=path!("keys") view=crate::openapi::pages::AccessKeysPage />
+                        <Route path=path!("api-explorer") view=crate::openapi::pages::ApiExplorerPage />
                     </ParentRoute>
                     <Route path=path!("/messages") view=MessagesPage ssr=SsrMode::Async />
                     <Route path=path!("/customer") view=CustomerHome ssr=SsrMode::Async />

@@ -272,3 +272,205 @@ async fn the_sdk_gives_lists_and_takes_back_reseller_quotas(app: TestApp) {
     assert!(stdout.contains("sdk quotas ok"), "{stdout}");
     assert_eq!(res.to_string(), r.2);
 }
+
+on_both_backends!(the_sdk_moves_and_lists_funds);
+
+async fn the_sdk_moves_and_lists_funds(app: TestApp) {
+    let Ok(python) = std::env::var("SDK_PYTHON") else {
+        eprintln!("SDK_PYTHON is not set: skipping the SDK test (scripts/test sets it)");
+        return;
+    };
+    let dist = app.partner("dist", "distributor", None);
+    let res = app.partner("res", "reseller", Some(dist));
+    let other = app.partner("dist2", "distributor", None);
+    let foreign = app.partner("res2", "reseller", Some(other));
+    let prov = app.partner("prov", "solution-provider", None);
+    let resale = app.customer(res, "c-resale", "resale");
+    let consulting = app.customer(res, "c-consult", "consulting");
+    let prov_customer = app.customer(prov, "c-prov", "resale");
+    app.fund(dist, "1000");
+    let (d, r, p) = (key(&app, "dist"), key(&app, "res"), key(&app, "prov"));
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/sdk/bss_funds.py");
+    let out = tokio::process::Command::new(&python)
+        .args([
+            script,
+            &app.url(""),
+            &d.0,
+            &d.1,
+            &d.2,
+            &r.0,
+            &r.1,
+            &r.2,
+            &p.0,
+            &p.1,
+            &p.2,
+            &foreign.to_string(),
+            &resale.to_string(),
+            &consulting.to_string(),
+            &prov_customer.to_string(),
+        ])
+        .output()
+        .await
+        .expect("run python");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success(),
+        "SDK script failed:\n{stdout}\n{stderr}\nserver log:\n{}",
+        app.server_log()
+    );
+    assert!(stdout.contains("sdk funds ok"), "{stdout}");
+    // What the SDK saw is what the ledger holds: the distributor kept 700.00 and the reseller and
+    // its customer hold the rest.
+    assert_eq!(app.balance_fen("partner_id", dist).await, 70_000);
+    assert_eq!(
+        app.balance_fen("partner_id", res).await + app.balance_fen("customer_id", resale).await,
+        30_000
+    );
+    app.assert_ledger_sound().await;
+}
+
+on_both_backends!(tokens_authenticate_and_expire);
+
+async fn token(app: &TestApp, login: &str, password: &str) -> reqwest::Response {
+    reqwest::Client::new()
+        .post(app.url("/v3/auth/tokens"))
+        .json(&serde_json::json!({ "auth": {
+            "identity": { "methods": ["password"], "password": { "user": {
+                "name": login, "password": password, "domain": { "name": login } } } },
+            "scope": { "project": { "name": "cn-north-4" } } } }))
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn balances_with(app: &TestApp, token: &str) -> (u16, serde_json::Value) {
+    common::json(
+        reqwest::Client::new()
+            .get(app.url("/v2/accounts/partner-accounts/balances"))
+            .header("x-auth-token", token)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await
+}
+
+async fn tokens_authenticate_and_expire(app: TestApp) {
+    let dist = app.partner("dist", "distributor", None);
+    let res = app.partner("res", "reseller", Some(dist));
+    app.customer(dist, "cust", "resale");
+    app.fund(dist, "12.34");
+    // Wrong password, a customer, a malformed request: refused, no token.
+    assert_eq!(token(&app, "dist", "wrong-password").await.status(), 401);
+    assert_eq!(token(&app, "cust", PASSWORD).await.status(), 403);
+    let bad = reqwest::Client::new()
+        .post(app.url("/v3/auth/tokens"))
+        .json(
+            &serde_json::json!({ "auth": { "identity": { "methods": ["password"] }, "extra": 1 } }),
+        )
+        .send()
+        .await
+        .unwrap();
+    let (s, e) = common::json(bad).await;
+    assert_eq!(
+        (s, e["error_code"].as_str()),
+        (400, Some("CBC.0100")),
+        "{e}"
+    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM api_tokens").await, 0);
+
+    let ok = token(&app, "dist", PASSWORD).await;
+    assert_eq!(ok.status(), 201);
+    let tok = ok.headers()["x-subject-token"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    let (_, body) = common::json(ok).await;
+    assert_eq!(body["token"]["user"]["name"], "dist", "{body}");
+    assert_eq!(body["token"]["user"]["domain"]["id"], dist.to_string());
+    // The token answers as its user, exactly, and only its hash is stored.
+    let (s, b) = balances_with(&app, &tok).await;
+    assert_eq!(s, 200, "{b}");
+    assert_eq!(b["account_balances"][0]["amount"].to_string(), "12.34");
+    let stored = app
+        .count(&format!(
+            "SELECT COUNT(*) FROM api_tokens WHERE token_hash = '{tok}'"
+        ))
+        .await;
+    assert_eq!(stored, 0, "the token itself is never stored");
+    assert!(!app.server_log().contains(&tok), "tokens are never logged");
+    // A changing operation with a token moves money (no signature, so no replay check).
+    let moved = reqwest::Client::new()
+        .post(app.url("/v2/accounts/partner-accounts/indirect-partner-adjust"))
+        .header("x-auth-token", &tok)
+        .body(format!(
+            r#"{{"indirect_partner_id": "{res}", "amount": 2.34}}"#
+        ))
+        .send()
+        .await
+        .unwrap();
+    let (s, m) = common::json(moved).await;
+    assert_eq!(s, 200, "{m}");
+    assert!(m["transfer_id"].is_string(), "{m}");
+    assert_eq!(app.balance_fen("partner_id", res).await, 234);
+    // Unknown and expired tokens.
+    let (s, e) = balances_with(&app, "not-a-token").await;
+    assert_eq!((s, e["error_code"].as_str()), (401, Some("APIGW.0301")));
+    let pool = app.db().await;
+    sqlx::query("UPDATE api_tokens SET expires_at = 0")
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    let (s, e) = balances_with(&app, &tok).await;
+    assert_eq!(
+        (s, e["error_code"].as_str()),
+        (401, Some("APIGW.0307")),
+        "{e}"
+    );
+    app.assert_ledger_sound().await;
+}
+
+on_both_backends!(the_openapi_document_lists_every_answered_operation);
+
+/// The document names every operation of the catalogue, and every path and method in it is
+/// answered by the server (an unauthenticated call gets 401 in the Huawei shape, not 404/405).
+async fn the_openapi_document_lists_every_answered_operation(app: TestApp) {
+    use partner_center::openapi::catalog::OPERATIONS;
+    let res = reqwest::get(app.url("/openapi.json")).await.unwrap();
+    assert_eq!(res.status(), 200);
+    let doc: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(doc["openapi"], "3.0.3");
+    let paths = doc["paths"].as_object().unwrap();
+    let mut operations = 0;
+    for (path, item) in paths {
+        for (method, op) in item.as_object().unwrap() {
+            operations += 1;
+            assert!(op["operationId"].is_string(), "{path} {method}");
+            if path == "/v3/auth/tokens" {
+                continue;
+            }
+            let req = reqwest::Client::new()
+                .request(method.to_uppercase().parse().unwrap(), app.url(path));
+            let res = req.body("{}").send().await.unwrap();
+            let status = res.status().as_u16();
+            let body: serde_json::Value = res.json().await.unwrap_or_default();
+            assert_eq!(
+                (status, body["error_code"].as_str()),
+                (401, Some("APIGW.0301")),
+                "{method} {path}"
+            );
+        }
+    }
+    assert_eq!(operations, OPERATIONS.len() + 1);
+    for op in OPERATIONS {
+        let entry = &doc["paths"][op.path][op.method.to_lowercase()];
+        assert_eq!(entry["operationId"], op.name);
+        assert!(
+            entry["responses"][op.status.to_string()].is_object(),
+            "{}",
+            op.name
+        );
+    }
+}

@@ -14,7 +14,6 @@ use crate::funds::repo::Owner;
 use crate::funds::service::{Actor, transfer_in};
 use crate::messages::service::{params, send, send_to_partner};
 use crate::server::db::{Db, Tx, now_ms};
-use sha2::{Digest, Sha256};
 use std::time::Duration;
 
 fn partner_of(user: &SessionUser) -> Result<(i64, String), AppError> {
@@ -31,13 +30,7 @@ fn customer_of(user: &SessionUser) -> Result<i64, AppError> {
     }
 }
 
-/// The SHA-256 of a link token, as stored.
-pub fn token_hash(token: &str) -> String {
-    Sha256::digest(token.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
+pub use crate::server::security::token_hash;
 
 fn new_token() -> String {
     let bytes: [u8; 24] = rand::random();

@@ -102,6 +102,9 @@ pub struct AdjustRecord {
     /// Positive when money came in, negative when it went out, in fen.
     pub signed_fen: i64,
     pub counterparty: String,
+    /// The counterparty's customer id when it is a customer.
+    #[serde(default)]
+    pub counterparty_customer: Option<i64>,
     pub operator: String,
     pub created_at: i64,
 }

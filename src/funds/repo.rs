@@ -360,6 +360,7 @@ struct RecordRow {
     amount_fen: i64,
     outgoing: i64,
     counterparty: Option<String>,
+    counterparty_customer: Option<i64>,
     actor: String,
     created_at: i64,
 }
@@ -398,6 +399,8 @@ pub async fn adjust_records(
                 (SELECT COALESCE(p.name, c.name) FROM fund_accounts o \
                    LEFT JOIN partners p ON p.id = o.partner_id LEFT JOIN customers c ON c.id = o.customer_id \
                   WHERE o.id = CASE WHEN t.from_account = $1 THEN t.to_account ELSE t.from_account END) AS counterparty, \
+                (SELECT o.customer_id FROM fund_accounts o \
+                  WHERE o.id = CASE WHEN t.from_account = $1 THEN t.to_account ELSE t.from_account END) AS counterparty_customer, \
                 t.actor, t.created_at \
          {filter} ORDER BY t.id DESC LIMIT $6 OFFSET $7"
     ))
@@ -422,6 +425,7 @@ pub async fn adjust_records(
                     r.amount_fen
                 },
                 counterparty: r.counterparty.unwrap_or_else(|| "华为云".to_string()),
+                counterparty_customer: r.counterparty_customer,
                 operator: r.actor,
                 created_at: r.created_at,
             })

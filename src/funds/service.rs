@@ -607,7 +607,50 @@ pub async fn customers(
     search: &Search,
     page: PageRequest,
 ) -> Result<Page<FundedParty>, AppError> {
-    let (partner, _) = partner_of(user)?;
+    let partner = acting_partner(db, user, None).await?;
+    customers_of(db, partner, search, page).await
+}
+
+/// Whose funds the caller looks at: its own partner, or (`reseller`) one of a distributor's
+/// resellers. A partner naming itself is itself; naming anyone else needs to be its distributor.
+pub async fn acting_partner(
+    db: &Db,
+    user: &SessionUser,
+    reseller: Option<i64>,
+) -> Result<i64, AppError> {
+    let (partner, kind) = partner_of(user)?;
+    match reseller {
+        None => Ok(partner),
+        Some(r) if r == partner => Ok(partner),
+        Some(r) => {
+            if kind != PartnerKind::Distributor {
+                return Err(AppError::conflict("error.funds.distributor_only"));
+            }
+            repo::reseller_name(&db.pool, partner, r)
+                .await?
+                .ok_or_else(|| AppError::conflict("error.funds.not_your_reseller"))?;
+            Ok(r)
+        }
+    }
+}
+
+/// The balances of the partner [`acting_partner`] resolves to.
+pub async fn balances_of(
+    db: &Db,
+    user: &SessionUser,
+    reseller: Option<i64>,
+) -> Result<(i64, Balances), AppError> {
+    let partner = acting_partner(db, user, reseller).await?;
+    Ok((partner, partner_balances(db, partner).await?))
+}
+
+/// The customers of a partner already resolved by [`acting_partner`].
+pub async fn customers_of(
+    db: &Db,
+    partner: i64,
+    search: &Search,
+    page: PageRequest,
+) -> Result<Page<FundedParty>, AppError> {
     let like = like_pattern(&search.login);
     let f = ListFilter {
         login_like: &like,
@@ -640,7 +683,17 @@ pub async fn records(
     search: &RecordSearch,
     page: PageRequest,
 ) -> Result<Page<AdjustRecord>, AppError> {
-    let (partner, _) = partner_of(user)?;
+    let partner = acting_partner(db, user, None).await?;
+    records_of(db, partner, search, page).await
+}
+
+/// The 调账记录 of a partner already resolved by [`acting_partner`].
+pub async fn records_of(
+    db: &Db,
+    partner: i64,
+    search: &RecordSearch,
+    page: PageRequest,
+) -> Result<Page<AdjustRecord>, AppError> {
     let op = search.operation.map(Operation::code).unwrap_or("");
     let f = RecordFilter {
         operation: op,

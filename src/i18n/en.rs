@@ -1272,4 +1272,28 @@ pub const ENTRIES: &[(&str, &str)] = &[
         "error.openapi.not_a_partner_user",
         "This account is not a partner user.",
     ),
+    (
+        "explorer.hint",
+        "Call each operation of the open API as the signed-in user (nothing is signed in the browser) and see the request and the response. Document:",
+    ),
+    ("explorer.operation", "Operation"),
+    ("explorer.distributor_only", "Distributors only"),
+    ("explorer.changes", "Moves funds or vouchers"),
+    ("explorer.param", "Parameter"),
+    ("explorer.type", "Type"),
+    ("explorer.required", "Required"),
+    ("explorer.body", "Body (JSON)"),
+    ("explorer.query", "Query"),
+    ("explorer.send", "Send"),
+    (
+        "explorer.confirm",
+        "This operation moves funds or vouchers. Send it as your account?",
+    ),
+    ("explorer.request", "Request"),
+    ("explorer.response", "Response"),
+    (
+        "error.openapi.explorer_query",
+        "The query is not well formed.",
+    ),
+    ("menu.explorer", "API Explorer"),
 ];

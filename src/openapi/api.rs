@@ -40,3 +40,18 @@ pub async fn change_key(ak: String, action: String) -> Result<(), AppError> {
     leptos_axum::redirect("/center/keys");
     Ok(())
 }
+
+/// API Explorer: runs one operation of the open API as the signed-in partner user, through the
+/// same handlers as signed calls (no key or signature in the browser), and shows both sides.
+#[server(prefix = "/api", endpoint = "openapi/explore")]
+pub async fn explore(
+    operation: String,
+    #[server(default)] query: String,
+    #[server(default)] body: String,
+) -> Result<super::model::Exchange, AppError> {
+    use crate::domain::Role;
+    use crate::server::ctx;
+    let user = ctx::require(Role::Partner).await?;
+    let op = super::catalog::find(&operation).ok_or(AppError::BadRequest)?;
+    super::handlers::explore(ctx::state()?, user, op, &query, body).await
+}

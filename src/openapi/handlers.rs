@@ -2,6 +2,7 @@
 //! handler authenticates the signature, parses the body strictly, and answers with the SDK
 //! model's field names (amounts as exact JSON numbers, never through a float).
 
+use super::funds_handlers as f;
 use super::service::{self, AuthError};
 use super::signer;
 use crate::accounts::model::SessionUser;
@@ -49,6 +50,40 @@ pub fn routes() -> Router<AppState> {
             "/v2/promotions/benefits/partner-coupons/reclaim",
             post(reclaim_partner_coupons),
         )
+        .route(
+            "/v2/accounts/partner-accounts/indirect-partner-adjust",
+            post(f::update_indirect_partner_account),
+        )
+        .route(
+            "/v2/accounts/partner-accounts/indirect-partner-reclaim",
+            post(f::reclaim_indirect_partner_account),
+        )
+        .route(
+            "/v2/partners/indirect-partners/query",
+            post(f::list_indirect_partners),
+        )
+        .route(
+            "/v2/accounts/partner-accounts/balances",
+            get(f::list_partner_balances),
+        )
+        .route(
+            "/v3/accounts/partner-accounts/adjust-records",
+            get(f::list_partner_adjust_records),
+        )
+        .route(
+            "/v2/accounts/partner-accounts/adjust-amount",
+            post(f::update_customer_account_amount),
+        )
+        .route(
+            "/v2/accounts/partner-accounts/reclaim",
+            post(f::reclaim_to_partner_account),
+        )
+        .route(
+            "/v2/partners/sub-customers/query",
+            post(f::list_sub_customers),
+        )
+        .route("/v3/auth/tokens", post(issue_token))
+        .route("/openapi.json", get(openapi_document))
         .layer(DefaultBodyLimit::max(MAX_BODY))
 }
 
@@ -90,7 +125,13 @@ impl IntoResponse for ApiError {
     }
 }
 
-/// Authenticates the request: the partner user it acts as, or the response refusing it.
+/// The signed-in console user on whose behalf the API Explorer runs an operation. Only this
+/// process can attach it to a request (as an extension); it is never read from the wire.
+#[derive(Clone)]
+pub struct ExplorerCaller(pub SessionUser);
+
+/// Authenticates the request: the partner user it acts as, or the response refusing it. An
+/// `X-Auth-Token` is checked as a token; anything else must carry an SDK-HMAC-SHA256 signature.
 /// `changes`: the operation changes something, so a replayed signature is refused.
 async fn caller(
     state: &AppState,
@@ -100,6 +141,14 @@ async fn caller(
     body: &[u8],
     changes: bool,
 ) -> Result<SessionUser, ApiError> {
+    if let Some(token) = headers.get("x-auth-token") {
+        let token = token.to_str().unwrap_or("");
+        return match service::authenticate_token(&state.db, token).await {
+            Ok(Ok(user)) => Ok(user),
+            Ok(Err(e)) => Err(ApiError::Auth(e)),
+            Err(e) => Err(ApiError::App(e)),
+        };
+    }
     let pairs: Vec<(String, String)> = headers
         .iter()
         .filter_map(|(k, v)| Some((k.as_str().to_string(), v.to_str().ok()?.to_string())))
@@ -120,7 +169,7 @@ async fn caller(
 
 /// `indirect_partner_id` on issuing and reclaiming: a reseller names itself (as the SDK's docs
 /// ask); naming anyone else is refused, since a partner acts only for its own partner.
-fn own_reseller_id(user: &SessionUser, indirect: Option<&str>) -> Result<(), ApiError> {
+pub(super) fn own_reseller_id(user: &SessionUser, indirect: Option<&str>) -> Result<(), ApiError> {
     match (indirect, &user.partner) {
         (None, _) => Ok(()),
         (Some(i), Some(p)) if id(i, "indirect_partner_id")? == p.id => Ok(()),
@@ -133,10 +182,10 @@ fn own_reseller_id(user: &SessionUser, indirect: Option<&str>) -> Result<(), Api
 /// A request whose signature verified: the state, the partner user it acts as, its URI and body.
 /// `CHANGES`: the operation changes something, so a replayed signature is refused.
 pub struct Signed<const CHANGES: bool> {
-    state: AppState,
-    user: SessionUser,
-    uri: Uri,
-    body: Bytes,
+    pub(super) state: AppState,
+    pub(super) user: SessionUser,
+    pub(super) uri: Uri,
+    pub(super) body: Bytes,
 }
 
 impl<const CHANGES: bool> FromRequest<AppState> for Signed<CHANGES> {
@@ -147,6 +196,14 @@ impl<const CHANGES: bool> FromRequest<AppState> for Signed<CHANGES> {
         let body = Bytes::from_request(Request::from_parts(parts.clone(), body), state)
             .await
             .map_err(IntoResponse::into_response)?;
+        if let Some(ExplorerCaller(user)) = parts.extensions.get::<ExplorerCaller>().cloned() {
+            return Ok(Signed {
+                state: state.clone(),
+                user,
+                uri: parts.uri,
+                body,
+            });
+        }
         let user = caller(
             state,
             &parts.method,
@@ -166,7 +223,7 @@ impl<const CHANGES: bool> FromRequest<AppState> for Signed<CHANGES> {
     }
 }
 
-fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+pub(super) fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
     serde_json::from_slice(body).map_err(|e| {
         let msg = format!(
             "Invalid request body: {}.",
@@ -180,7 +237,7 @@ fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
 }
 
 /// An amount as the SDK sends it: a JSON number (or string) read as text, never as a float.
-fn amount<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+pub(super) fn amount<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
     let raw = Box::<RawValue>::deserialize(d)?;
     let text = raw.get();
     let text = text
@@ -191,24 +248,24 @@ fn amount<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
 }
 
 /// An exact amount as a JSON number.
-fn number(m: Money) -> Box<RawValue> {
+pub(super) fn number(m: Money) -> Box<RawValue> {
     RawValue::from_string(m.to_string())
         .unwrap_or_else(|_| RawValue::from_string("0".into()).expect("0 is JSON"))
 }
 
-fn utc(ms: i64) -> String {
+pub(super) fn utc(ms: i64) -> String {
     chrono::DateTime::from_timestamp_millis(ms)
         .map(|t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string())
         .unwrap_or_default()
 }
 
-fn parse_utc(s: &str) -> Result<i64, ApiError> {
+pub(super) fn parse_utc(s: &str) -> Result<i64, ApiError> {
     chrono::DateTime::parse_from_rfc3339(s.trim())
         .map(|t| t.timestamp_millis())
         .map_err(|_| ApiError::Bad("Times are UTC like 2019-05-06T08:05:01Z.".to_string()))
 }
 
-fn id(s: &str, field: &str) -> Result<i64, ApiError> {
+pub(super) fn id(s: &str, field: &str) -> Result<i64, ApiError> {
     s.trim()
         .parse::<i64>()
         .ok()
@@ -478,7 +535,7 @@ async fn reclaim_partner_coupons(
 }
 
 /// The query of a GET operation: only the operation's parameters, each at most once.
-fn query(
+pub(super) fn query(
     uri: &Uri,
     allowed: &[&str],
 ) -> Result<std::collections::HashMap<String, String>, ApiError> {
@@ -505,7 +562,9 @@ fn query(
 }
 
 /// offset (≥ 0, default 0) and limit (1..=100, default 10) of a query.
-fn window(q: &std::collections::HashMap<String, String>) -> Result<(usize, usize), ApiError> {
+pub(super) fn window(
+    q: &std::collections::HashMap<String, String>,
+) -> Result<(usize, usize), ApiError> {
     let bad = || ApiError::Bad("offset ≥ 0 and 1 ≤ limit ≤ 100.".into());
     let offset = q
         .get("offset")
@@ -519,7 +578,7 @@ fn window(q: &std::collections::HashMap<String, String>) -> Result<(usize, usize
     Ok((offset, limit))
 }
 
-fn time_filter(
+pub(super) fn time_filter(
     q: &std::collections::HashMap<String, String>,
     begin: &str,
     end: &str,
@@ -530,7 +589,7 @@ fn time_filter(
     Ok(b.is_none_or(|b| v >= b) && e.is_none_or(|e| v <= e))
 }
 
-const ALL: PageRequest = PageRequest {
+pub(super) const ALL: PageRequest = PageRequest {
     number: 1,
     size: 1000,
 };
@@ -857,4 +916,146 @@ async fn list_coupon_quotas_records(
         axum::Json(serde_json::json!({ "total_count": total_count, "records": records }))
             .into_response(),
     )
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TokenReq {
+    auth: TokenAuth,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TokenAuth {
+    identity: TokenIdentity,
+    /// Accepted for compatibility with IAM's request; a token acts for the user's own partner.
+    #[allow(dead_code)]
+    scope: Option<serde_json::Value>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TokenIdentity {
+    methods: Vec<String>,
+    password: Option<TokenPassword>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TokenPassword {
+    user: TokenUser,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TokenUser {
+    name: String,
+    password: String,
+    /// IAM's account (domain) of the user; logins here are unique, so it is not needed.
+    #[allow(dead_code)]
+    domain: Option<serde_json::Value>,
+}
+
+/// `POST /v3/auth/tokens`: a token for a partner user's login and password, in IAM's shape (the
+/// token in the `X-Subject-Token` header, 201). Failures are throttled like console sign-ins.
+async fn issue_token(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: Request,
+) -> Result<Response, ApiError> {
+    use axum::extract::ConnectInfo;
+    let ip = request
+        .extensions()
+        .get::<ConnectInfo<std::net::SocketAddr>>()
+        .map_or_else(|| "unknown".to_string(), |c| c.0.ip().to_string());
+    let body = axum::body::to_bytes(request.into_body(), MAX_BODY)
+        .await
+        .map_err(|_| ApiError::Bad("The body is over 64 KiB.".into()))?;
+    let req: TokenReq = parse(&body)?;
+    let identity = req.auth.identity;
+    let Some(password) = identity
+        .password
+        .filter(|_| identity.methods.iter().any(|m| m == "password"))
+    else {
+        return Err(ApiError::Bad(
+            "Only the password method is supported.".into(),
+        ));
+    };
+    let issued =
+        service::issue_token(&state.db, &password.user.name, &password.user.password, &ip).await?;
+    let partner = issued
+        .user
+        .partner
+        .as_ref()
+        .map(|p| (p.id.to_string(), p.name.clone()))
+        .unwrap_or_default();
+    let body = serde_json::json!({
+        "token": {
+            "methods": ["password"],
+            "issued_at": utc(issued.issued_at),
+            "expires_at": utc(issued.expires_at),
+            "user": {
+                "id": issued.user.id.to_string(),
+                "name": issued.user.login,
+                "domain": { "id": partner.0, "name": partner.1 },
+            },
+        }
+    });
+    let mut res = (StatusCode::CREATED, axum::Json(body)).into_response();
+    if let Ok(v) = axum::http::HeaderValue::from_str(&issued.token) {
+        res.headers_mut().insert("x-subject-token", v);
+    }
+    Ok(res)
+}
+
+/// `GET /openapi.json`: the OpenAPI 3 document of the whole API.
+async fn openapi_document() -> Response {
+    axum::Json(super::document::document()).into_response()
+}
+
+/// Runs `op` for a signed-in console user (the API Explorer): the request goes through this
+/// router with the user attached as [`ExplorerCaller`], so it meets exactly the checks, limits and
+/// answers of a signed call.
+pub async fn explore(
+    state: AppState,
+    user: SessionUser,
+    op: &super::catalog::Operation,
+    query: &str,
+    body: String,
+) -> Result<super::model::Exchange, AppError> {
+    use tower::ServiceExt;
+    let query = query.trim().trim_start_matches('?');
+    let url = if query.is_empty() || op.in_body() {
+        op.path.to_string()
+    } else {
+        format!("{}?{query}", op.path)
+    };
+    let body = if op.in_body() { body } else { String::new() };
+    let request = axum::http::Request::builder()
+        .method(op.method)
+        .uri(&url)
+        .header("content-type", "application/json")
+        .extension(ExplorerCaller(user))
+        .body(axum::body::Body::from(body.clone()))
+        .map_err(|_| AppError::invalid("error.openapi.explorer_query"))?;
+    let response = routes()
+        .with_state(state)
+        .oneshot(request)
+        .await
+        .map_err(|_| AppError::Internal)?;
+    let status = response.status().as_u16();
+    let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
+        .await
+        .map_err(|_| AppError::Internal)?;
+    let text = String::from_utf8_lossy(&bytes).to_string();
+    let response_body = serde_json::from_slice::<serde_json::Value>(&bytes)
+        .ok()
+        .and_then(|v| serde_json::to_string_pretty(&v).ok())
+        .unwrap_or(text);
+    Ok(super::model::Exchange {
+        method: op.method.to_string(),
+        url,
+        request_body: body,
+        status,
+        response_body,
+    })
 }

@@ -14,8 +14,17 @@
 //! - Errors have the Huawei shape `{"error_code": "CBC.xxxx", "error_msg": "..."}` with a 4xx
 //!   status for anything the caller can fix; a refused request changes nothing. Bodies are JSON of
 //!   at most 64 KiB; unknown fields, wrong types and malformed JSON are refused.
+//! - A token (`X-Auth-Token`, from `POST /v3/auth/tokens` for a login and password) is valid for
+//!   24 hours; only its SHA-256 is stored. Token requests are throttled like console sign-ins.
+//! - The operations are listed once, in [`catalog`]; the OpenAPI document and the API Explorer are
+//!   generated from that list. The explorer calls the same handlers with the signed-in user.
 
 pub mod api;
+pub mod catalog;
+#[cfg(feature = "ssr")]
+pub mod document;
+#[cfg(feature = "ssr")]
+pub mod funds_handlers;
 #[cfg(feature = "ssr")]
 pub mod handlers;
 pub mod model;

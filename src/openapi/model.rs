@@ -31,3 +31,14 @@ pub fn parse_description(raw: &str) -> Result<String, &'static str> {
     }
     Ok(s.to_string())
 }
+
+/// One API Explorer call: the request as sent and the answer as received.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Exchange {
+    pub method: String,
+    pub url: String,
+    pub request_body: String,
+    pub status: u16,
+    /// The answer, pretty-printed when it is JSON.
+    pub response_body: String,
+}

@@ -11,12 +11,16 @@ pub fn AccessKeysPage() -> impl IntoView {
     let lang = use_lang();
     let create = ServerAction::<CreateKey>::new();
     let change = ServerAction::<ChangeKey>::new();
-    let keys = Resource::new(move || create.version().get(), |_| list_keys());
+    let keys = Resource::new(
+        move || (create.version().get(), change.version().get()),
+        |_| list_keys(),
+    );
     let create_error = Signal::derive(move || create.value().get().and_then(|r| r.err()));
     let change_error = Signal::derive(move || change.value().get().and_then(|r| r.err()));
     view! {
         <h1>{t(lang, "keys.title")}</h1>
         <p class="muted">{t(lang, "keys.hint")}</p>
+        <p><a href="/center/api-explorer">"API Explorer"</a>" · "<a href="/openapi.json">"OpenAPI 3 (openapi.json)"</a></p>
         {move || create.value().get().and_then(|r| r.ok()).map(|k| view! {
             <section class="panel confirm-box" data-testid="new-key">
                 <h2>{t(lang, "keys.created")}</h2>
@@ -78,5 +82,120 @@ pub fn AccessKeysPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+    }
+}
+
+/// API Explorer: try each operation of the open API with the signed-in session.
+#[component]
+pub fn ApiExplorerPage() -> impl IntoView {
+    use super::api::Explore;
+    use super::catalog::{OPERATIONS, Ty};
+    use crate::i18n::Lang;
+    let lang = use_lang();
+    let selected = RwSignal::new(OPERATIONS[0].name);
+    let body = RwSignal::new(OPERATIONS[0].example.to_string());
+    let query = RwSignal::new(String::new());
+    let confirming = RwSignal::new(false);
+    let explore = ServerAction::<Explore>::new();
+    let op = move || super::catalog::find(&selected.get()).unwrap_or(&OPERATIONS[0]);
+    let choose = move |name: String| {
+        if let Some(o) = super::catalog::find(&name) {
+            selected.set(o.name);
+            if o.in_body() {
+                body.set(o.example.to_string());
+                query.set(String::new());
+            } else {
+                query.set(o.example.to_string());
+                body.set(String::new());
+            }
+            confirming.set(false);
+        }
+    };
+    let send = move || {
+        confirming.set(false);
+        explore.dispatch(Explore {
+            operation: selected.get_untracked().to_string(),
+            query: query.get_untracked(),
+            body: body.get_untracked(),
+        });
+    };
+    let error = Signal::derive(move || explore.value().get().and_then(|r| r.err()));
+    let ty = |t: Ty| match t {
+        Ty::Str => "string",
+        Ty::Int => "integer",
+        Ty::Number => "number",
+        Ty::StrList => "string[]",
+        Ty::IntList => "integer[]",
+    };
+    view! {
+        <h1>"API Explorer"</h1>
+        <p class="muted">{t(lang, "explorer.hint")} " " <a href="/openapi.json" data-testid="openapi-link">"OpenAPI 3 (openapi.json)"</a></p>
+        <div class="form-row">
+            <label for="explorer-op">{t(lang, "explorer.operation")}</label>
+            <select id="explorer-op" data-testid="explorer-op" on:change=move |ev| choose(event_target_value(&ev))>
+                {OPERATIONS.iter().map(|o| {
+                    let title = if lang == Lang::En { o.title_en } else { o.title_zh };
+                    view! { <option value=o.name selected=move || selected.get() == o.name>{format!("{title} · {}", o.name)}</option> }
+                }).collect_view()}
+            </select>
+        </div>
+        <section class="panel">
+            <p><code data-testid="explorer-endpoint">{move || format!("{} {}", op().method, op().path)}</code>
+                {move || op().distributor_only.then(|| view! { " " <span class="badge">{t(lang, "explorer.distributor_only")}</span> })}
+                {move || op().changes.then(|| view! { " " <span class="badge badge-warn">{t(lang, "explorer.changes")}</span> })}
+            </p>
+            <table class="table compact">
+                <thead><tr><th>{t(lang, "explorer.param")}</th><th>{t(lang, "explorer.type")}</th><th>{t(lang, "explorer.required")}</th></tr></thead>
+                <tbody>
+                    {move || op().params.iter().map(|p| view! {
+                        <tr><td><code>{p.name}</code></td><td>{ty(p.ty)}</td><td>{if p.required { "✓" } else { "" }}</td></tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+            {move || if op().in_body() {
+                view! {
+                    <label for="explorer-body">{t(lang, "explorer.body")}</label>
+                    <textarea id="explorer-body" data-testid="explorer-body" rows="6" class="code"
+                        prop:value=move || body.get()
+                        on:input=move |ev| body.set(event_target_value(&ev))></textarea>
+                }.into_any()
+            } else {
+                view! {
+                    <label for="explorer-query">{t(lang, "explorer.query")}</label>
+                    <input id="explorer-query" data-testid="explorer-query" class="code"
+                        prop:value=move || query.get()
+                        on:input=move |ev| query.set(event_target_value(&ev)) />
+                }.into_any()
+            }}
+            <div class="actions">
+                {move || if confirming.get() {
+                    view! {
+                        <div class="confirm-box" data-testid="explorer-confirm">
+                            <p>{t(lang, "explorer.confirm")}</p>
+                            <button type="button" class="btn btn-primary" data-testid="explorer-confirm-send" on:click=move |_| send()>{t(lang, "common.confirm")}</button>
+                            " "
+                            <button type="button" class="btn" on:click=move |_| confirming.set(false)>{t(lang, "common.cancel")}</button>
+                        </div>
+                    }.into_any()
+                } else {
+                    view! {
+                        <button type="button" class="btn btn-primary" data-testid="explorer-send"
+                            disabled=move || explore.pending().get()
+                            on:click=move |_| if op().changes { confirming.set(true) } else { send() }>
+                            {t(lang, "explorer.send")}
+                        </button>
+                    }.into_any()
+                }}
+            </div>
+        </section>
+        <FormError error=error />
+        {move || explore.value().get().and_then(|r| r.ok()).map(|x| view! {
+            <section class="panel" data-testid="explorer-exchange" data-call=move || explore.version().get()>
+                <h2>{t(lang, "explorer.request")}</h2>
+                <pre class="code" data-testid="explorer-request">{format!("{} {}\n\n{}", x.method, x.url, x.request_body)}</pre>
+                <h2>{t(lang, "explorer.response")} " " <span data-testid="explorer-status">{x.status}</span></h2>
+                <pre class="code" data-testid="explorer-response">{x.response_body}</pre>
+            </section>
+        })}
     }
 }

@@ -126,3 +126,35 @@ pub async fn user_by_login(
         .fetch_optional(pool)
         .await
 }
+
+/// Stores a token's hash; expired tokens are dropped on the way.
+pub async fn insert_token(
+    pool: &AnyPool,
+    hash: &str,
+    user: i64,
+    now: i64,
+    expires_at: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM api_tokens WHERE expires_at < $1")
+        .bind(now)
+        .execute(pool)
+        .await?;
+    sqlx::query(
+        "INSERT INTO api_tokens (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(hash)
+    .bind(user)
+    .bind(now)
+    .bind(expires_at)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// (user, expires_at) of a token, expired or not.
+pub async fn token(pool: &AnyPool, hash: &str) -> Result<Option<(i64, i64)>, sqlx::Error> {
+    sqlx::query_as("SELECT user_id, expires_at FROM api_tokens WHERE token_hash = $1")
+        .bind(hash)
+        .fetch_optional(pool)
+        .await
+}

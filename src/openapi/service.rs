@@ -149,6 +149,10 @@ pub enum AuthError {
     BadSignature,
     Expired,
     Replayed,
+    /// An `X-Auth-Token` that was never issued.
+    UnknownToken,
+    /// An `X-Auth-Token` past its 24 hours.
+    TokenExpired,
 }
 
 impl AuthError {
@@ -159,6 +163,8 @@ impl AuthError {
             AuthError::BadSignature => "APIGW.0301",
             AuthError::Expired => "APIGW.0303",
             AuthError::Replayed => "APIGW.0304",
+            AuthError::UnknownToken => "APIGW.0301",
+            AuthError::TokenExpired => "APIGW.0307",
         }
     }
 
@@ -171,6 +177,8 @@ impl AuthError {
             AuthError::BadSignature => "Incorrect signature.",
             AuthError::Expired => "X-Sdk-Date is more than 15 minutes from the server time.",
             AuthError::Replayed => "This signed request was already received.",
+            AuthError::UnknownToken => "Incorrect X-Auth-Token.",
+            AuthError::TokenExpired => "The X-Auth-Token has expired; request a new one.",
         }
     }
 }
@@ -216,5 +224,69 @@ pub async fn authenticate(
     match crate::accounts::service::session_user(db, user).await? {
         Some(u) if u.role == Role::Partner && u.partner.is_some() => Ok(Ok(u)),
         _ => Ok(Err(AuthError::UnknownKey)),
+    }
+}
+
+/// How long a token of `POST /v3/auth/tokens` is valid.
+pub const TOKEN_TTL_MS: i64 = 24 * 60 * 60 * 1000;
+
+/// A token just issued: the only time it is seen; the database keeps its SHA-256.
+pub struct IssuedToken {
+    pub token: String,
+    pub user: SessionUser,
+    pub issued_at: i64,
+    pub expires_at: i64,
+}
+
+use crate::server::security::token_hash;
+
+/// Issues a token for a partner user's login and password. The sign-in goes through the console's
+/// login, so failures are counted, throttled and audited the same way.
+pub async fn issue_token(
+    db: &Db,
+    login: &str,
+    password: &str,
+    ip: &str,
+) -> Result<IssuedToken, AppError> {
+    let user = crate::accounts::service::login(db, login, password, ip).await?;
+    partner_user(&user)?;
+    let token = random(
+        64,
+        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789",
+    );
+    let now = now_ms();
+    let expires_at = now + TOKEN_TTL_MS;
+    repo::insert_token(&db.pool, &token_hash(&token), user.id, now, expires_at).await?;
+    let entry = AuditEntry {
+        actor_user_id: Some(user.id),
+        actor: &user.login,
+        action: "openapi.token_issue",
+        target: &user.login,
+        ip,
+        detail: "",
+    };
+    audit(&db.pool, entry, now).await?;
+    Ok(IssuedToken {
+        token,
+        user,
+        issued_at: now,
+        expires_at,
+    })
+}
+
+/// Authenticates an `X-Auth-Token`: the partner user it was issued to.
+pub async fn authenticate_token(
+    db: &Db,
+    token: &str,
+) -> Result<Result<SessionUser, AuthError>, AppError> {
+    let Some((user, expires_at)) = repo::token(&db.pool, &token_hash(token.trim())).await? else {
+        return Ok(Err(AuthError::UnknownToken));
+    };
+    if now_ms() >= expires_at {
+        return Ok(Err(AuthError::TokenExpired));
+    }
+    match crate::accounts::service::session_user(db, user).await? {
+        Some(u) if u.role == Role::Partner && u.partner.is_some() => Ok(Ok(u)),
+        _ => Ok(Err(AuthError::UnknownToken)),
     }
 }

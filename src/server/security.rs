@@ -198,3 +198,12 @@ mod tests {
         );
     }
 }
+
+/// The SHA-256 (hex) of a secret token, as stored: invitation links and API tokens keep only this.
+pub fn token_hash(token: &str) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}

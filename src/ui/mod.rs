@@ -94,6 +94,7 @@ fn AccountMenu(user: SessionUser) -> impl IntoView {
                 {(role == Role::Partner).then(|| view! {
                     <li><a href="/center">{t(lang, "menu.partner_center")}</a></li>
                     <li><a href="/center/keys">{t(lang, "menu.keys")}</a></li>
+                    <li><a href="/center/api-explorer">{t(lang, "menu.explorer")}</a></li>
                 })}
                 {(role == Role::Customer).then(|| view! {
                     <li><a href="/customer">{t(lang, "menu.my_partner")}</a></li>

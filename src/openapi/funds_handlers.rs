@@ -1,0 +1,421 @@
+//! The BSS funds and customer operations (拨款, 回收, balances, adjustment records, resellers and
+//! customers) over the console's funds service, with the SDK models' field names.
+
+use super::handlers::{
+    ALL, ApiError, Signed, id, number, own_reseller_id, parse, query, time_filter, utc, window,
+};
+use crate::domain::{Amount, Money};
+use crate::error::AppError;
+use crate::funds::model::{Direction, Operation};
+use crate::funds::service::{self as funds, Counterparty, RecordSearch, Search};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use serde_json::json;
+
+fn amount(raw: &str) -> Result<Amount, ApiError> {
+    Amount::parse(raw).map_err(|k| ApiError::App(AppError::invalid(k)))
+}
+
+/// offset (≥ 0, default 0) and limit (1..=100, default 10) of a JSON body.
+fn body_window(offset: Option<i64>, limit: Option<i64>) -> Result<(usize, usize), ApiError> {
+    let offset = offset.unwrap_or(0);
+    let limit = limit.unwrap_or(10);
+    if offset < 0 || !(1..=100).contains(&limit) {
+        return Err(ApiError::Bad("offset ≥ 0 and 1 ≤ limit ≤ 100.".to_string()));
+    }
+    Ok((
+        usize::try_from(offset).unwrap_or(usize::MAX),
+        usize::try_from(limit).unwrap_or(10),
+    ))
+}
+
+/// A begin/end pair of UTC times as list bounds (unix ms, the end inclusive).
+fn bounds(begin: Option<&str>, end: Option<&str>) -> Result<(Option<i64>, Option<i64>), ApiError> {
+    let begin = begin.map(super::handlers::parse_utc).transpose()?;
+    let end = end
+        .map(super::handlers::parse_utc)
+        .transpose()?
+        .map(|e| e.saturating_add(1));
+    Ok((begin, end))
+}
+
+fn json(v: serde_json::Value) -> Response {
+    axum::Json(v).into_response()
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PartnerAmountReq {
+    indirect_partner_id: String,
+    #[serde(deserialize_with = "super::handlers::amount")]
+    amount: String,
+}
+
+/// update_indirect_partner_account: 向云经销商账户拨款 (distributors only).
+pub async fn update_indirect_partner_account(
+    Signed {
+        state, user, body, ..
+    }: Signed<true>,
+) -> Result<Response, ApiError> {
+    let req: PartnerAmountReq = parse(&body)?;
+    let reseller = id(&req.indirect_partner_id, "indirect_partner_id")?;
+    let receipt = funds::adjust(
+        &state.db,
+        &user,
+        "api",
+        Counterparty::Reseller(reseller),
+        Direction::Allocate,
+        amount(&req.amount)?,
+        None,
+    )
+    .await?;
+    Ok(json(json!({ "transfer_id": receipt.trans_id })))
+}
+
+/// reclaim_indirect_partner_account: 回收云经销商账户拨款 (distributors only).
+pub async fn reclaim_indirect_partner_account(
+    Signed {
+        state, user, body, ..
+    }: Signed<true>,
+) -> Result<Response, ApiError> {
+    let req: PartnerAmountReq = parse(&body)?;
+    let reseller = id(&req.indirect_partner_id, "indirect_partner_id")?;
+    let receipt = funds::adjust(
+        &state.db,
+        &user,
+        "api",
+        Counterparty::Reseller(reseller),
+        Direction::Reclaim,
+        amount(&req.amount)?,
+        None,
+    )
+    .await?;
+    Ok(json(json!({ "trans_id": receipt.trans_id })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CustomerAmountReq {
+    customer_id: String,
+    #[serde(deserialize_with = "super::handlers::amount")]
+    amount: String,
+    indirect_partner_id: Option<String>,
+}
+
+async fn customer_transfer(
+    Signed {
+        state, user, body, ..
+    }: Signed<true>,
+    direction: Direction,
+) -> Result<String, ApiError> {
+    let req: CustomerAmountReq = parse(&body)?;
+    own_reseller_id(&user, req.indirect_partner_id.as_deref())?;
+    let customer = id(&req.customer_id, "customer_id")?;
+    let receipt = funds::adjust(
+        &state.db,
+        &user,
+        "api",
+        Counterparty::Customer(customer),
+        direction,
+        amount(&req.amount)?,
+        None,
+    )
+    .await?;
+    Ok(receipt.trans_id)
+}
+
+/// update_customer_account_amount: 向客户账户拨款 (resale customers only).
+pub async fn update_customer_account_amount(signed: Signed<true>) -> Result<Response, ApiError> {
+    let id = customer_transfer(signed, Direction::Allocate).await?;
+    Ok(json(json!({ "transfer_id": id })))
+}
+
+/// reclaim_to_partner_account: 回收客户账户余额.
+pub async fn reclaim_to_partner_account(signed: Signed<true>) -> Result<Response, ApiError> {
+    let id = customer_transfer(signed, Direction::Reclaim).await?;
+    Ok(json(json!({ "trans_id": id })))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct QueryIndirectPartnersReq {
+    account_name: Option<String>,
+    associated_on_begin: Option<String>,
+    associated_on_end: Option<String>,
+    offset: Option<i64>,
+    limit: Option<i64>,
+    indirect_partner_id: Option<String>,
+}
+
+/// list_indirect_partners: 查询云经销商列表 (distributors only).
+pub async fn list_indirect_partners(
+    Signed {
+        state, user, body, ..
+    }: Signed<false>,
+) -> Result<Response, ApiError> {
+    let req: QueryIndirectPartnersReq = if body.is_empty() {
+        QueryIndirectPartnersReq::default()
+    } else {
+        parse(&body)?
+    };
+    let (offset, limit) = body_window(req.offset, req.limit)?;
+    let (from_ms, to_ms) = bounds(
+        req.associated_on_begin.as_deref(),
+        req.associated_on_end.as_deref(),
+    )?;
+    let only = req
+        .indirect_partner_id
+        .as_deref()
+        .filter(|s| !s.is_empty())
+        .map(|s| id(s, "indirect_partner_id"))
+        .transpose()?;
+    let search = Search {
+        login: req.account_name.unwrap_or_default(),
+        from_ms,
+        to_ms,
+    };
+    let matching: Vec<_> = funds::resellers(&state.db, &user, &search, ALL)
+        .await?
+        .items
+        .into_iter()
+        .filter(|r| only.is_none_or(|o| o == r.id))
+        .collect();
+    let count = matching.len();
+    let partners: Vec<serde_json::Value> = matching
+        .into_iter()
+        .skip(offset)
+        .take(limit)
+        .map(|r| {
+            json!({
+                "indirect_partner_id": r.id.to_string(),
+                "account_name": r.login,
+                "name": r.name,
+                "associated_on": utc(r.since),
+            })
+        })
+        .collect();
+    Ok(json(
+        json!({ "count": count, "indirect_partners": partners }),
+    ))
+}
+
+/// list_partner_balances: 查询(云经销商)账户余额. A distributor names one of its resellers.
+pub async fn list_partner_balances(
+    Signed {
+        state, user, uri, ..
+    }: Signed<false>,
+) -> Result<Response, ApiError> {
+    let q = query(&uri, &["indirect_partner_id"])?;
+    let reseller = q
+        .get("indirect_partner_id")
+        .filter(|s| !s.is_empty())
+        .map(|s| id(s, "indirect_partner_id"))
+        .transpose()?;
+    let (partner, b) = funds::balances_of(&state.db, &user, reseller).await?;
+    let mut balances = vec![json!({
+        "account_id": format!("{partner}-1"),
+        "account_type": 1,
+        "amount": number(b.balance),
+        "currency": "CNY",
+        "designated_amount": number(b.designated),
+        "credit_amount": number(Money::ZERO),
+        "measure_id": 1,
+        "memo": "",
+    })];
+    if b.credit != Money::ZERO {
+        balances.push(json!({
+            "account_id": format!("{partner}-2"),
+            "account_type": 2,
+            "amount": number(b.credit),
+            "currency": "CNY",
+            "designated_amount": number(Money::ZERO),
+            "credit_amount": number(b.credit),
+            "measure_id": 1,
+            "memo": "",
+        }));
+    }
+    Ok(json(json!({ "account_balances": balances })))
+}
+
+/// list_partner_adjust_records: 查询调账记录 with customers (拨款, 回收, 解绑回收). A distributor may
+/// name one of its resellers to see that reseller's records.
+pub async fn list_partner_adjust_records(
+    Signed {
+        state, user, uri, ..
+    }: Signed<false>,
+) -> Result<Response, ApiError> {
+    let q = query(
+        &uri,
+        &[
+            "customer_id",
+            "operation_type",
+            "operation_time_begin",
+            "operation_time_end",
+            "trans_id",
+            "offset",
+            "limit",
+            "indirect_partner_id",
+        ],
+    )?;
+    let (offset, limit) = window(&q)?;
+    let reseller = q
+        .get("indirect_partner_id")
+        .filter(|s| !s.is_empty())
+        .map(|s| id(s, "indirect_partner_id"))
+        .transpose()?;
+    let operation = match q.get("operation_type").map(String::as_str) {
+        None | Some("") => None,
+        Some("SOURCE_OPERATION_BEADJUST") => Some(Operation::Adjust),
+        Some("SOURCE_OPERATION_BERETRIEVE") => Some(Operation::Retrieve),
+        Some("SOURCE_OPERATION_BEUNBIND") => Some(Operation::Unbind),
+        Some(_) => return Err(ApiError::Bad("Invalid operation_type.".into())),
+    };
+    let partner = funds::acting_partner(&state.db, &user, reseller).await?;
+    let search = RecordSearch {
+        operation,
+        trans_id: q.get("trans_id").cloned().unwrap_or_default(),
+        from_ms: None,
+        to_ms: None,
+    };
+    let all = funds::records_of(&state.db, partner, &search, ALL)
+        .await?
+        .items;
+    let mut matching = Vec::new();
+    for r in all {
+        let Some(customer) = r.counterparty_customer else {
+            continue;
+        };
+        let keep = matches!(
+            r.operation,
+            Operation::Adjust | Operation::Retrieve | Operation::Unbind
+        ) && q
+            .get("customer_id")
+            .is_none_or(|v| v.is_empty() || *v == customer.to_string())
+            && time_filter(
+                &q,
+                "operation_time_begin",
+                "operation_time_end",
+                r.created_at,
+            )?;
+        if keep {
+            matching.push((customer, r));
+        }
+    }
+    let total_count = matching.len();
+    let records: Vec<serde_json::Value> = matching
+        .into_iter()
+        .skip(offset)
+        .take(limit)
+        .map(|(customer, r)| {
+            json!({
+                "customer_id": customer.to_string(),
+                "customer_name": r.counterparty,
+                "operation_type": format!("SOURCE_OPERATION_{}", r.operation.code()),
+                "amount": r.amount().to_string(),
+                "currency": "CNY",
+                "apply_scene": "",
+                "operation_time": utc(r.created_at),
+                "measure_id": 1,
+                "trans_id": r.trans_id,
+                "memo": "",
+            })
+        })
+        .collect();
+    Ok(json(
+        json!({ "total_count": total_count, "records": records }),
+    ))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct QuerySubCustomerListReq {
+    account_name: Option<String>,
+    customer: Option<String>,
+    offset: Option<i64>,
+    limit: Option<i64>,
+    label: Option<String>,
+    association_type: Option<String>,
+    associated_on_begin: Option<String>,
+    associated_on_end: Option<String>,
+    customer_id: Option<String>,
+    indirect_partner_id: Option<String>,
+}
+
+/// list_sub_customers: 查询客户列表 (association_type 1 顾问销售, 2 代售). A distributor may name
+/// one of its resellers to list that reseller's customers.
+pub async fn list_sub_customers(
+    Signed {
+        state, user, body, ..
+    }: Signed<false>,
+) -> Result<Response, ApiError> {
+    let req: QuerySubCustomerListReq = if body.is_empty() {
+        QuerySubCustomerListReq::default()
+    } else {
+        parse(&body)?
+    };
+    let (offset, limit) = body_window(req.offset, req.limit)?;
+    let (from_ms, to_ms) = bounds(
+        req.associated_on_begin.as_deref(),
+        req.associated_on_end.as_deref(),
+    )?;
+    let mode = match req.association_type.as_deref() {
+        None | Some("") => None,
+        Some("1") => Some("customer_mode.consulting"),
+        Some("2") => Some("customer_mode.resale"),
+        Some(_) => return Err(ApiError::Bad("association_type is 1 or 2.".into())),
+    };
+    let reseller = req
+        .indirect_partner_id
+        .as_deref()
+        .filter(|s| !s.is_empty())
+        .map(|s| id(s, "indirect_partner_id"))
+        .transpose()?;
+    let only = req
+        .customer_id
+        .as_deref()
+        .filter(|s| !s.is_empty())
+        .map(|s| id(s, "customer_id"))
+        .transpose()?;
+    let name = req.customer.unwrap_or_default().to_lowercase();
+    // Customers carry no labels here: a label filter matches none of them.
+    let label = req.label.unwrap_or_default();
+    let partner = funds::acting_partner(&state.db, &user, reseller).await?;
+    let search = Search {
+        login: req.account_name.unwrap_or_default(),
+        from_ms,
+        to_ms,
+    };
+    let matching: Vec<_> = funds::customers_of(&state.db, partner, &search, ALL)
+        .await?
+        .items
+        .into_iter()
+        .filter(|c| only.is_none_or(|o| o == c.id))
+        .filter(|c| mode.is_none_or(|m| m == c.mode_key))
+        .filter(|c| name.is_empty() || c.name.to_lowercase().contains(&name))
+        .filter(|_| label.is_empty())
+        .collect();
+    let count = matching.len();
+    let infos: Vec<serde_json::Value> = matching
+        .into_iter()
+        .skip(offset)
+        .take(limit)
+        .map(|c| {
+            let kind = if c.mode_key == "customer_mode.resale" {
+                "2"
+            } else {
+                "1"
+            };
+            json!({
+                "customer": c.name,
+                "account_name": c.login,
+                "customer_id": c.id.to_string(),
+                "associated_on": utc(c.since),
+                "association_type": kind,
+                "label": "",
+                "customer_type": -1,
+                "is_frozen": 0,
+            })
+        })
+        .collect();
+    Ok(json(json!({ "count": count, "customer_infos": infos })))
+}
