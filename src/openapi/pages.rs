@@ -97,7 +97,7 @@ pub fn ApiExplorerPage() -> impl IntoView {
     let query = RwSignal::new(String::new());
     let confirming = RwSignal::new(false);
     let explore = ServerAction::<Explore>::new();
-    let op = move || super::catalog::find(&selected.get()).unwrap_or(&OPERATIONS[0]);
+    let op = move || super::catalog::find(selected.get()).unwrap_or(&OPERATIONS[0]);
     let choose = move |name: String| {
         if let Some(o) = super::catalog::find(&name) {
             selected.set(o.name);

@@ -141,6 +141,15 @@ fn urlencode(s: &str) -> String {
         .collect()
 }
 
+/// The SHA-256 (hex) of a secret token, as stored: invitation links and API tokens keep only this.
+pub fn token_hash(token: &str) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -197,13 +206,4 @@ mod tests {
             "/login?error=x%20y"
         );
     }
-}
-
-/// The SHA-256 (hex) of a secret token, as stored: invitation links and API tokens keep only this.
-pub fn token_hash(token: &str) -> String {
-    use sha2::{Digest, Sha256};
-    Sha256::digest(token.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
