@@ -156,6 +156,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("org") view=EmployeesPage />
                         <Route path=path!("keys") view=crate::openapi::pages::AccessKeysPage />
                         <Route path=path!("api-explorer") view=crate::openapi::pages::ApiExplorerPage />
+                        <Route path=path!("paths/explore") view=crate::paths::pages::ExplorePaths />
+                        <Route path=path!("paths/:code") view=crate::paths::pages::PathPage />
                     </ParentRoute>
                     <Route path=path!("/messages") view=MessagesPage ssr=SsrMode::Async />
                     <Route path=path!("/customer") view=CustomerHome ssr=SsrMode::Async />
@@ -164,6 +166,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/customer/billing") view=CustomerBilling ssr=SsrMode::Async />
                     <Route path=path!("/customer/coupons") view=MyCouponsPage ssr=SsrMode::Async />
                     <Route path=path!("/invite/:token") view=InvitationPage ssr=SsrMode::Async />
+                    <Route path=path!("/paths/invitation/:token") view=crate::paths::pages::PathInvitationPage ssr=SsrMode::Async />
+                    <Route path=path!("/leave") view=crate::paths::pages::LeavePage ssr=SsrMode::Async />
+                    <Route path=path!("/operator/paths") view=crate::paths::pages::OperatorPaths ssr=SsrMode::Async />
                     <Route path=path!("/customer/orders") view=CustomerOrders ssr=SsrMode::Async />
                     <Route path=path!("/customer/orders/new") view=NewOrderPage ssr=SsrMode::Async />
                     <Route path=path!("/customer/orders/:id") view=CustomerOrderAction ssr=SsrMode::Async />

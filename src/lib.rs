@@ -17,6 +17,7 @@ pub mod messages;
 pub mod notify;
 pub mod openapi;
 pub mod orders;
+pub mod paths;
 pub mod pce;
 pub mod plans;
 pub mod ui;

@@ -46,10 +46,7 @@ pub fn CenterHome() -> impl IntoView {
                         </dl>
                     </section>
                 })}
-        <section class="panel" data-testid="path-module">
-            <h2>{t(lang, "home.paths")}</h2>
-            <EmptyState title=t(lang, "home.paths.empty") hint=t(lang, "home.paths.hint") />
-        </section>
+        <crate::paths::pages::PathModule />
     }
 }
 

@@ -74,33 +74,7 @@ impl InvitationState {
     }
 }
 
-/// An email address to send an invitation to: one `@`, something on both sides, no spaces or
-/// control characters, at most 254 characters.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Email(String);
-
-impl Email {
-    pub fn parse(raw: &str) -> Result<Self, &'static str> {
-        let s = raw.trim();
-        if s.is_empty() {
-            return Err("error.invite.email_required");
-        }
-        let ok = s.len() <= 254
-            && !s.chars().any(|c| {
-                c.is_whitespace() || c.is_control() || c == '<' || c == '>' || c == ',' || c == ';'
-            })
-            && matches!(s.split_once('@'), Some((l, d)) if !l.is_empty() && d.contains('.') && !d.starts_with('.') && !d.ends_with('.') && !d.contains('@'));
-        if ok {
-            Ok(Email(s.to_string()))
-        } else {
-            Err("error.invite.email_format")
-        }
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
+pub use crate::domain::Email;
 
 /// An optional label (标签) for an invitation, at most 32 characters.
 #[derive(Debug, Clone, PartialEq, Eq)]

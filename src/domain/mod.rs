@@ -10,7 +10,7 @@ mod account;
 mod money;
 mod page;
 
-pub use account::{AccountName, DisplayName, NewPassword, PasswordAttempt};
+pub use account::{AccountName, DisplayName, Email, NewPassword, PasswordAttempt};
 pub use money::{Amount, Money};
 pub use page::{Page, PageRequest};
 

@@ -1,0 +1,241 @@
+//! Server functions of development paths.
+
+use super::model::{
+    Application, Evidence, ExploreItem, InvitationView, JoinedPath, PathDetail, ReviewWindow,
+};
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+fn path(code: &str) -> Result<super::model::PathKind, AppError> {
+    super::model::PathKind::parse(code).ok_or(AppError::NotFound)
+}
+
+#[cfg(feature = "ssr")]
+fn stage(code: &str) -> Result<super::model::Stage, AppError> {
+    super::model::Stage::parse(code).ok_or(AppError::BadRequest)
+}
+
+#[cfg(feature = "ssr")]
+async fn partner() -> Result<crate::accounts::model::SessionUser, AppError> {
+    crate::server::ctx::require(crate::domain::Role::Partner).await
+}
+
+#[server(prefix = "/api", endpoint = "paths/explore")]
+pub async fn explore() -> Result<Vec<ExploreItem>, AppError> {
+    let user = partner().await?;
+    super::service::explore(&crate::server::ctx::state()?.db, &user).await
+}
+
+/// `选择该路径`: `true` when the partner joined now, `false` when it was on the path already.
+#[server(prefix = "/api", endpoint = "paths/select")]
+pub async fn select_path(code: String) -> Result<bool, AppError> {
+    use crate::server::ctx;
+    let user = partner().await?;
+    let ip = ctx::client_ip().await;
+    super::service::select(&ctx::state()?.db, &user, &ip, path(&code)?).await
+}
+
+#[server(prefix = "/api", endpoint = "paths/joined")]
+pub async fn joined_paths() -> Result<Vec<JoinedPath>, AppError> {
+    let user = partner().await?;
+    super::service::joined(&crate::server::ctx::state()?.db, &user).await
+}
+
+#[server(prefix = "/api", endpoint = "paths/detail")]
+pub async fn detail_of_path(code: String) -> Result<PathDetail, AppError> {
+    let user = partner().await?;
+    super::service::detail(&crate::server::ctx::state()?.db, &user, path(&code)?).await
+}
+
+/// Records evidence. `holder`: an employee's user id (certificates); `occurred_on`: a case's
+/// delivery date, `YYYY-MM-DD`.
+#[server(prefix = "/api", endpoint = "paths/evidence")]
+pub async fn record_evidence(
+    code: String,
+    kind: String,
+    title: String,
+    #[server(default)] holder: String,
+    #[server(default)] occurred_on: String,
+) -> Result<i64, AppError> {
+    use super::model::{EvidenceKind, parse_title};
+    use crate::server::ctx;
+    let user = partner().await?;
+    let kind = EvidenceKind::parse(&kind).ok_or(AppError::BadRequest)?;
+    let holder = match holder.trim() {
+        "" => None,
+        h => Some(
+            h.parse::<i64>()
+                .map_err(|_| AppError::invalid("error.paths.holder"))?,
+        ),
+    };
+    let occurred_at = match occurred_on.trim() {
+        "" => None,
+        d => Some(
+            chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
+                .map(super::model::day_start)
+                .map_err(|_| AppError::invalid("error.paths.case_date"))?,
+        ),
+    };
+    let input = super::service::NewEvidenceInput {
+        path: path(&code)?,
+        kind,
+        title: parse_title(&title).map_err(AppError::invalid)?,
+        holder,
+        occurred_at,
+    };
+    let ip = ctx::client_ip().await;
+    super::service::record_evidence(&ctx::state()?.db, &user, &ip, &input).await
+}
+
+/// `申请角色认证` / `申请能力差异化认证`.
+#[server(prefix = "/api", endpoint = "paths/apply")]
+pub async fn apply_stage(code: String, stage_code: String) -> Result<i64, AppError> {
+    use crate::server::ctx;
+    let user = partner().await?;
+    let ip = ctx::client_ip().await;
+    super::service::apply(
+        &ctx::state()?.db,
+        &user,
+        &ip,
+        path(&code)?,
+        stage(&stage_code)?,
+    )
+    .await
+}
+
+/// `提交复核申请`.
+#[server(prefix = "/api", endpoint = "paths/review")]
+pub async fn submit_review(code: String, stage_code: String) -> Result<i64, AppError> {
+    use crate::server::ctx;
+    let user = partner().await?;
+    let ip = ctx::client_ip().await;
+    super::service::submit_review(
+        &ctx::state()?.db,
+        &user,
+        &ip,
+        path(&code)?,
+        stage(&stage_code)?,
+    )
+    .await
+}
+
+#[server(prefix = "/api", endpoint = "paths/invitation")]
+pub async fn open_invitation(token: String) -> Result<InvitationView, AppError> {
+    let user = partner().await?;
+    super::service::open_invitation(&crate::server::ctx::state()?.db, &user, &token).await
+}
+
+#[server(prefix = "/api", endpoint = "paths/invitation-accept")]
+pub async fn accept_invitation(token: String) -> Result<(), AppError> {
+    use crate::server::ctx;
+    let user = partner().await?;
+    let ip = ctx::client_ip().await;
+    super::service::accept_invitation(&ctx::state()?.db, &user, &ip, &token).await?;
+    leptos_axum::redirect("/center/paths/distributor?joined=1");
+    Ok(())
+}
+
+/// The operator's queue: pending evidence, pending applications and the review windows.
+#[server(prefix = "/api", endpoint = "paths/op-queue")]
+pub async fn operator_queue()
+-> Result<(Vec<Evidence>, Vec<Application>, Vec<ReviewWindow>), AppError> {
+    use crate::domain::Role;
+    use crate::server::ctx;
+    ctx::require(Role::Operator).await?;
+    let db = &ctx::state()?.db;
+    Ok((
+        super::service::pending_evidence(db).await?,
+        super::service::pending_applications(db).await?,
+        super::service::windows(db).await?,
+    ))
+}
+
+/// Approves or rejects (`decision`) evidence or an application (`what`), with a reason.
+#[server(prefix = "/api", endpoint = "paths/op-decide")]
+pub async fn operator_decide(
+    what: String,
+    id: i64,
+    decision: String,
+    #[server(default)] reason: String,
+) -> Result<(), AppError> {
+    use crate::domain::Role;
+    use crate::server::ctx;
+    let user = ctx::require(Role::Operator).await?;
+    let approve = match decision.as_str() {
+        "approve" => true,
+        "reject" => false,
+        _ => return Err(AppError::BadRequest),
+    };
+    let ip = ctx::client_ip().await;
+    let op = super::service::Operator {
+        user_id: Some(user.id),
+        name: &user.login,
+        ip: &ip,
+    };
+    let db = &ctx::state()?.db;
+    match what.as_str() {
+        "evidence" => super::service::decide_evidence(db, &op, id, approve, &reason).await,
+        "application" => super::service::decide_application(db, &op, id, approve, &reason).await,
+        _ => Err(AppError::BadRequest),
+    }
+}
+
+/// Opens an annual review window: year, first and last day (`YYYY-MM-DD`), and the
+/// path:stage pairs it covers (`service:role,si:differentiation`).
+#[server(prefix = "/api", endpoint = "paths/op-window")]
+pub async fn open_window(
+    year: i64,
+    first: String,
+    last: String,
+    covers: String,
+) -> Result<ReviewWindow, AppError> {
+    use crate::domain::Role;
+    use crate::server::ctx;
+    let user = ctx::require(Role::Operator).await?;
+    let date = |s: &str| {
+        chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+            .map_err(|_| AppError::invalid("error.paths.window"))
+    };
+    let covers = super::model::parse_covers(&covers).map_err(AppError::invalid)?;
+    let ip = ctx::client_ip().await;
+    let op = super::service::Operator {
+        user_id: Some(user.id),
+        name: &user.login,
+        ip: &ip,
+    };
+    super::service::open_window(
+        &ctx::state()?.db,
+        &op,
+        year,
+        date(&first)?,
+        date(&last)?,
+        &covers,
+    )
+    .await
+}
+
+/// Mails a partner the distributor-path invitation.
+#[server(prefix = "/api", endpoint = "paths/op-invite")]
+pub async fn invite_distributor(partner_id: i64, email: String) -> Result<(), AppError> {
+    use crate::domain::{Email, Role};
+    use crate::server::ctx;
+    let user = ctx::require(Role::Operator).await?;
+    let email = Email::parse(&email).map_err(AppError::invalid)?;
+    let ip = ctx::client_ip().await;
+    let op = super::service::Operator {
+        user_id: Some(user.id),
+        name: &user.login,
+        ip: &ip,
+    };
+    let state = ctx::state()?;
+    super::service::invite_distributor(
+        &state.db,
+        &op,
+        partner_id,
+        &email,
+        &state.config.public_url,
+    )
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,596 @@
+//! Pages of development paths: the home module, 探索发展路径, a path's certification page, the
+//! distributor invitation, the operator's queue, and the interstitial before leaving the site.
+
+use super::api::{
+    AcceptInvitation, ApplyStage, InviteDistributor, OpenWindow, OperatorDecide, RecordEvidence,
+    SelectPath, SubmitReview, detail_of_path, explore, joined_paths, open_invitation,
+    operator_queue,
+};
+use super::model::{
+    Application, Decision, EvidenceKind, JoinedPath, PathDetail, PathKind, Stage, StageView,
+};
+use crate::domain::{Role, format_time};
+use crate::i18n::{Lang, t, use_lang};
+use crate::ui::{EmptyState, ErrorNotice, FormError, RequireRole, urlencode};
+use leptos::prelude::*;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+fn day(ms: i64) -> String {
+    format_time(ms).chars().take(10).collect()
+}
+
+/// The page that warns before a link leaves the site.
+pub fn leave_link(url: &str) -> String {
+    format!("/leave?to={}", urlencode(url))
+}
+
+/// The service-partner certification exam (an external site).
+pub const EXAM_URL: &str =
+    "https://www.huaweicloud.com/partners/roles/service_partner/certification/index.html";
+
+fn stage_state(lang: Lang, s: &StageView) -> String {
+    match &s.certification {
+        Some(c) if c.active => format!(
+            "{} · {} {} · {} {}",
+            t(lang, "path.certified"),
+            t(lang, "path.certified_at"),
+            day(c.certified_at),
+            t(lang, "path.valid_until"),
+            day(c.valid_until)
+        ),
+        Some(c) => format!("{}：{}", t(lang, "path.revoked"), c.revoked_reason),
+        None => t(lang, "path.not_certified").to_string(),
+    }
+}
+
+/// The 发展路径模块 of 主页.
+#[component]
+pub fn PathModule() -> impl IntoView {
+    let lang = use_lang();
+    let paths = Resource::new(|| (), |_| joined_paths());
+    view! {
+        <section class="panel" data-testid="path-module">
+            <div class="panel-head">
+                <h2>{t(lang, "home.paths")}</h2>
+                <a href="/center/paths/explore" class="btn btn-primary" data-testid="explore-paths">{t(lang, "path.explore")}</a>
+            </div>
+            <Suspense fallback=move || view! { <p class="loading">{t(lang, "common.loading")}</p> }>
+                {move || Suspend::new(async move {
+                    match paths.await {
+                        Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
+                        Ok(p) if p.is_empty() => view! {
+                            <EmptyState title=t(lang, "home.paths.empty") hint=t(lang, "home.paths.hint") />
+                        }.into_any(),
+                        Ok(p) => view! {
+                            <ul class="path-list">
+                                {p.into_iter().map(|j| path_summary(lang, j)).collect_view()}
+                            </ul>
+                        }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+fn path_summary(lang: Lang, j: JoinedPath) -> impl IntoView {
+    let code = j.path.code();
+    let stage = j
+        .current()
+        .map(|s| t(lang, s.label_key()).to_string())
+        .unwrap_or_else(|| t(lang, "path.not_certified").to_string());
+    let next = j
+        .stages
+        .iter()
+        .find(|s| !s.certification.as_ref().is_some_and(|c| c.active))
+        .map(|s| {
+            let met = s.requirements.iter().filter(|r| r.met()).count();
+            format!(
+                "{}：{}/{}",
+                t(lang, s.stage.label_key()),
+                met,
+                s.requirements.len()
+            )
+        });
+    let review = j.stages.iter().find_map(|s| s.review.clone());
+    view! {
+        <li data-testid=format!("joined-{code}")>
+            <a href=format!("/center/paths/{code}")><strong>{t(lang, j.path.label_key())}</strong></a>
+            " · " <span data-testid="path-stage">{stage}</span>
+            {next.map(|n| view! { " · " <span class="muted">{t(lang, "path.progress")} " " {n}</span> })}
+            {review.map(|r| view! {
+                <p class="notice-warn" data-testid="review-banner">
+                    {format!("{} {} · {} {}", r.year, t(lang, "path.review.open"), t(lang, "path.review.days_left"), r.days_left)}
+                </p>
+            })}
+        </li>
+    }
+}
+
+/// 探索发展路径.
+#[component]
+pub fn ExplorePaths() -> impl IntoView {
+    let lang = use_lang();
+    let select = ServerAction::<SelectPath>::new();
+    let items = Resource::new(move || select.version().get(), |_| explore());
+    let error = Signal::derive(move || select.value().get().and_then(|r| r.err()));
+    view! {
+        <h1>{t(lang, "path.explore")}</h1>
+        {move || select.value().get().and_then(|r| r.ok()).map(|new| view! {
+            <p class="notice-ok" role="status" data-testid="select-result">
+                {t(lang, if new { "path.selected" } else { "path.already_selected" })}
+            </p>
+        })}
+        <FormError error />
+        <Suspense fallback=move || view! { <p class="loading">{t(lang, "common.loading")}</p> }>
+            {move || Suspend::new(async move {
+                match items.await {
+                    Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
+                    Ok(items) => {
+                        let hcpn = items.iter().any(|i| i.blocked.as_deref() == Some("error.paths.hcpn_required"));
+                        view! {
+                            {hcpn.then(|| view! {
+                                <div class="notice-warn" role="note" data-testid="hcpn-required">
+                                    <p>{t(lang, "error.paths.hcpn_required")}</p>
+                                    <p>{t(lang, "path.hcpn.todo")}</p>
+                                </div>
+                            })}
+                            <div class="card-grid">
+                                {items.into_iter().map(|i| {
+                                    let code = i.path.code();
+                                    view! {
+                                        <article class="card" data-testid=format!("path-{code}")>
+                                            <h2>{t(lang, i.path.label_key())}</h2>
+                                            <p>{t(lang, i.path.brings_key())}</p>
+                                            {if i.joined {
+                                                view! {
+                                                    <p><span class="badge">{t(lang, "path.blocked.joined")}</span> " "
+                                                    <a href=format!("/center/paths/{code}")>{t(lang, "path.open")}</a></p>
+                                                }.into_any()
+                                            } else if let Some(why) = i.blocked.clone() {
+                                                view! { <p class="muted" data-testid="path-blocked">{t(lang, &why)}</p> }.into_any()
+                                            } else {
+                                                view! {
+                                                    <ActionForm action=select>
+                                                        <input type="hidden" name="code" value=code />
+                                                        <button type="submit" class="btn btn-primary">{t(lang, "path.select")}</button>
+                                                    </ActionForm>
+                                                }.into_any()
+                                            }}
+                                        </article>
+                                    }
+                                }).collect_view()}
+                            </div>
+                        }.into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}
+
+fn application_line(lang: Lang, a: Application) -> impl IntoView {
+    let reason =
+        (!a.reason.is_empty()).then(|| format!("（{}：{}）", t(lang, "path.reason"), a.reason));
+    view! {
+        <p data-testid="latest-application">
+            {t(lang, "path.application")} " " {day(a.created_at)} " · "
+            <span data-testid="application-state">{t(lang, a.state.label_key())}</span>
+            {reason}
+        </p>
+    }
+}
+
+/// A joined path: its stages' checklists, applications, reviews and evidence.
+#[component]
+pub fn PathPage() -> impl IntoView {
+    let lang = use_lang();
+    let params = use_params_map();
+    let query = use_query_map();
+    let code = move || params.read().get("code").unwrap_or_default();
+    let apply = ServerAction::<ApplyStage>::new();
+    let review = ServerAction::<SubmitReview>::new();
+    let record = ServerAction::<RecordEvidence>::new();
+    let detail = Resource::new(
+        move || {
+            (
+                code(),
+                apply.version().get(),
+                review.version().get(),
+                record.version().get(),
+            )
+        },
+        |(c, ..)| detail_of_path(c),
+    );
+    let apply_error = Signal::derive(move || apply.value().get().and_then(|r| r.err()));
+    let review_error = Signal::derive(move || review.value().get().and_then(|r| r.err()));
+    let record_error = Signal::derive(move || record.value().get().and_then(|r| r.err()));
+    view! {
+        {move || query.read().get("joined").map(|_| view! {
+            <p class="notice-ok" role="status">{t(lang, "path.selected")}</p>
+        })}
+        <FormError error=apply_error />
+        <FormError error=review_error />
+        <Suspense fallback=move || view! { <p class="loading">{t(lang, "common.loading")}</p> }>
+            {move || Suspend::new(async move {
+                match detail.await {
+                    Err(crate::error::AppError::NotFound) => view! {
+                        <EmptyState title=t(lang, "path.not_joined") hint=t(lang, "home.paths.hint") />
+                        <p><a href="/center/paths/explore">{t(lang, "path.explore")}</a></p>
+                    }.into_any(),
+                    Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
+                    Ok(d) => path_body(lang, d, apply, review, record, record_error).into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+fn path_body(
+    lang: Lang,
+    d: PathDetail,
+    apply: ServerAction<ApplyStage>,
+    review: ServerAction<SubmitReview>,
+    record: ServerAction<RecordEvidence>,
+    record_error: Signal<Option<crate::error::AppError>>,
+) -> impl IntoView {
+    let path = d.joined.path;
+    let code = path.code();
+    view! {
+        <h1>{t(lang, path.label_key())}</h1>
+        <p class="muted">{t(lang, "path.joined_at")} " " {day(d.joined.joined_at)}</p>
+        {d.joined.stages.clone().into_iter().map(|s| stage_section(lang, path, s, apply, review)).collect_view()}
+        {(path == PathKind::Service).then(|| view! {
+            <section class="panel" data-testid="exam">
+                <h2>{t(lang, "path.exam")}</h2>
+                <p>{t(lang, "path.exam.hint")}</p>
+                {(!d.exam_ready).then(|| view! {
+                    <p class="notice-warn" role="note" data-testid="exam-real-name">{t(lang, "path.exam.real_name")}</p>
+                })}
+                <a href=leave_link(EXAM_URL) data-testid="exam-link">{t(lang, "path.exam.link")}</a>
+            </section>
+        })}
+        {(!path.evidence_kinds().is_empty()).then(move || evidence_section(lang, d, code, record, record_error))}
+    }
+}
+
+fn stage_section(
+    lang: Lang,
+    path: PathKind,
+    s: StageView,
+    apply: ServerAction<ApplyStage>,
+    review: ServerAction<SubmitReview>,
+) -> impl IntoView {
+    let code = path.code();
+    let stage = s.stage.code();
+    let apply_label = if s.stage == Stage::Role {
+        "path.apply.role"
+    } else {
+        "path.apply.differentiation"
+    };
+    view! {
+        <section class="panel" data-testid=format!("stage-{stage}")>
+            <h2>{t(lang, s.stage.label_key())}</h2>
+            <p data-testid="stage-state">{stage_state(lang, &s)}</p>
+            <ul class="checklist" data-testid="requirements">
+                {s.requirements.iter().map(|r| {
+                    let text = format!("{}：{}/{}", t(lang, &r.key), r.have, r.needed);
+                    let missing = (!r.met()).then(|| format!("（{} {}）", t(lang, "path.missing"), r.missing()));
+                    view! {
+                        <li class=if r.met() { "met" } else { "unmet" } data-met=r.met().to_string()>
+                            {if r.met() { "✓ " } else { "✗ " }} {text} {missing}
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            {s.latest.clone().map(|a| application_line(lang, a))}
+            {match s.blocked.clone() {
+                None => view! {
+                    <ActionForm action=apply>
+                        <input type="hidden" name="code" value=code />
+                        <input type="hidden" name="stage_code" value=stage />
+                        <button type="submit" class="btn btn-primary" data-testid=format!("apply-{stage}")>{t(lang, apply_label)}</button>
+                    </ActionForm>
+                }.into_any(),
+                Some(why) => view! { <p class="muted" data-testid="stage-blocked">{t(lang, &why)}</p> }.into_any(),
+            }}
+            {s.review.clone().map(|r| view! {
+                <div class="notice-warn" data-testid="review-banner">
+                    <p>{format!("{} {} · {} {}", r.year, t(lang, "path.review.open"), t(lang, "path.review.days_left"), r.days_left)}</p>
+                    {match r.submitted {
+                        Some(Decision::Pending) | Some(Decision::Approved) => view! {
+                            <p data-testid="review-state">{t(lang, "path.review.submitted")} " · " {t(lang, r.submitted.map(|d| d.label_key()).unwrap_or_default())}</p>
+                        }.into_any(),
+                        _ => view! {
+                            <ActionForm action=review>
+                                <input type="hidden" name="code" value=code />
+                                <input type="hidden" name="stage_code" value=stage />
+                                <button type="submit" class="btn btn-primary" data-testid=format!("review-{stage}")>{t(lang, "path.review.submit")}</button>
+                            </ActionForm>
+                        }.into_any(),
+                    }}
+                </div>
+            })}
+        </section>
+    }
+}
+
+fn evidence_section(
+    lang: Lang,
+    d: PathDetail,
+    code: &'static str,
+    record: ServerAction<RecordEvidence>,
+    record_error: Signal<Option<crate::error::AppError>>,
+) -> impl IntoView {
+    let kinds = d.joined.path.evidence_kinds();
+    let needs_holder = kinds.contains(&EvidenceKind::EmployeeCert);
+    let needs_date = kinds.contains(&EvidenceKind::Case);
+    let employees = d.employees;
+    let rows = d.evidence;
+    view! {
+        <section class="panel" data-testid="evidence">
+            <h2>{t(lang, "path.evidence")}</h2>
+            <p class="muted">{t(lang, "path.evidence.hint")}</p>
+            <ActionForm action=record attr:class="form-grid">
+                <input type="hidden" name="code" value=code />
+                <label for="evidence-kind">{t(lang, "path.evidence.kind")}</label>
+                <select id="evidence-kind" name="kind">
+                    {kinds.iter().map(|k| view! { <option value=k.code()>{t(lang, k.label_key())}</option> }).collect_view()}
+                </select>
+                <label for="evidence-title">{t(lang, "path.evidence.title")}</label>
+                <input id="evidence-title" name="title" maxlength="100" required />
+                {needs_holder.then(|| view! {
+                    <label for="evidence-holder">{t(lang, "path.evidence.holder")}</label>
+                    <select id="evidence-holder" name="holder">
+                        <option value="">"-"</option>
+                        {employees.into_iter().map(|(id, login, verified)| {
+                            let text = if verified { login } else { format!("{login}（{}）", t(lang, "path.unverified")) };
+                            view! { <option value=id.to_string()>{text}</option> }
+                        }).collect_view()}
+                    </select>
+                })}
+                {needs_date.then(|| view! {
+                    <label for="evidence-date">{t(lang, "path.evidence.date")}</label>
+                    <input id="evidence-date" name="occurred_on" type="date" />
+                })}
+                <button type="submit" class="btn btn-primary" data-testid="evidence-submit">{t(lang, "path.evidence.record")}</button>
+            </ActionForm>
+            <FormError error=record_error />
+            {if rows.is_empty() {
+                view! { <EmptyState title=t(lang, "path.evidence.none") /> }.into_any()
+            } else {
+                view! {
+                    <table class="table" data-testid="evidence-table">
+                        <thead><tr>
+                            <th>{t(lang, "path.evidence.kind")}</th><th>{t(lang, "path.evidence.title")}</th>
+                            <th>{t(lang, "path.evidence.holder")}</th><th>{t(lang, "path.evidence.date")}</th>
+                            <th>{t(lang, "invite.state")}</th><th>{t(lang, "path.reason")}</th>
+                        </tr></thead>
+                        <tbody>
+                            {rows.into_iter().map(|e| view! {
+                                <tr>
+                                    <td>{t(lang, e.kind.label_key())}</td>
+                                    <td>{e.title}</td>
+                                    <td>{e.holder.unwrap_or_default()}</td>
+                                    <td>{e.occurred_at.map(day).unwrap_or_default()}</td>
+                                    <td data-testid="evidence-state">{t(lang, e.state.label_key())}</td>
+                                    <td>{e.reason}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any()
+            }}
+        </section>
+    }
+}
+
+/// The distributor-path invitation link (`这里` in the mail).
+#[component]
+pub fn PathInvitationPage() -> impl IntoView {
+    let lang = use_lang();
+    let params = use_params_map();
+    let token = move || params.read().get("token").unwrap_or_default();
+    let invitation = Resource::new(token, open_invitation);
+    let accept = ServerAction::<AcceptInvitation>::new();
+    let error = Signal::derive(move || accept.value().get().and_then(|r| r.err()));
+    view! {
+        <RequireRole role=Role::Partner>
+            <section class="panel" data-testid="path-invitation">
+                <h1>{t(lang, "path.invitation.title")}</h1>
+                <Suspense fallback=move || view! { <p class="loading">{t(lang, "common.loading")}</p> }>
+                    {move || Suspend::new(async move {
+                        match invitation.await {
+                            Err(crate::error::AppError::NotFound) => view! {
+                                <p class="notice-error" role="alert" data-testid="invitation-refusal">{t(lang, "error.paths.invitation_unknown")}</p>
+                            }.into_any(),
+                            Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
+                            Ok(v) => view! {
+                                <dl class="facts">
+                                    <dt>{t(lang, "path.invitation.partner")}</dt><dd>{v.partner_name.clone()}</dd>
+                                    <dt>{t(lang, "invite.expires")}</dt><dd>{format_time(v.expires_at)}</dd>
+                                </dl>
+                                {match v.refusal.clone() {
+                                    Some(key) => view! { <p class="notice-error" role="alert" data-testid="invitation-refusal">{t(lang, &key)}</p> }.into_any(),
+                                    None => view! {
+                                        <p>{t(lang, "path.distributor.brings")}</p>
+                                        <ActionForm action=accept>
+                                            <input type="hidden" name="token" value=token() />
+                                            <FormError error />
+                                            <button type="submit" class="btn btn-primary" data-testid="invitation-apply">{t(lang, "path.invitation.apply")}</button>
+                                        </ActionForm>
+                                    }.into_any(),
+                                }}
+                            }.into_any(),
+                        }
+                    })}
+                </Suspense>
+            </section>
+        </RequireRole>
+    }
+}
+
+/// `您即将访问非华为云网站，请注意账号财产安全`: every link leaving the site comes here first.
+#[component]
+pub fn LeavePage() -> impl IntoView {
+    let lang = use_lang();
+    let query = use_query_map();
+    let target = move || {
+        query.read().get("to").filter(|u| {
+            (u.starts_with("https://") || u.starts_with("http://"))
+                && !u.chars().any(|c| c.is_whitespace() || c.is_control())
+        })
+    };
+    view! {
+        <section class="panel leave" data-testid="leave">
+            <h1>{t(lang, "leave.title")}</h1>
+            {move || match target() {
+                Some(url) => view! {
+                    <p class="muted">{t(lang, "leave.target")}</p>
+                    <p><code data-testid="leave-target">{url.clone()}</code></p>
+                    <p class="actions">
+                        <a class="btn btn-primary" href=url rel="noopener noreferrer external" data-testid="leave-continue">{t(lang, "leave.continue")}</a>
+                        " "
+                        <a class="btn" href="/center" data-testid="leave-back">{t(lang, "leave.back")}</a>
+                    </p>
+                }.into_any(),
+                None => view! {
+                    <p class="notice-error" role="alert">{t(lang, "leave.invalid")}</p>
+                    <a class="btn" href="/">{t(lang, "common.back_home")}</a>
+                }.into_any(),
+            }}
+        </section>
+    }
+}
+
+/// The operator's 发展路径 queue: evidence, applications, review windows and invitations.
+#[component]
+pub fn OperatorPaths() -> impl IntoView {
+    let lang = use_lang();
+    let decide = ServerAction::<OperatorDecide>::new();
+    let window = ServerAction::<OpenWindow>::new();
+    let invite = ServerAction::<InviteDistributor>::new();
+    let queue = Resource::new(
+        move || (decide.version().get(), window.version().get()),
+        |_| operator_queue(),
+    );
+    let decide_error = Signal::derive(move || decide.value().get().and_then(|r| r.err()));
+    let window_error = Signal::derive(move || window.value().get().and_then(|r| r.err()));
+    let invite_error = Signal::derive(move || invite.value().get().and_then(|r| r.err()));
+    let decision_form = move |what: &'static str, id: i64| {
+        view! {
+            <ActionForm action=decide attr:class="inline">
+                <input type="hidden" name="what" value=what />
+                <input type="hidden" name="id" value=id.to_string() />
+                <input type="hidden" name="decision" value="approve" />
+                <button type="submit" class="btn btn-primary">{t(lang, "path.approve")}</button>
+            </ActionForm>
+            <ActionForm action=decide attr:class="inline">
+                <input type="hidden" name="what" value=what />
+                <input type="hidden" name="id" value=id.to_string() />
+                <input type="hidden" name="decision" value="reject" />
+                <input name="reason" aria-label=t(lang, "path.reason") placeholder=t(lang, "path.reason") maxlength="200" />
+                <button type="submit" class="btn">{t(lang, "path.reject")}</button>
+            </ActionForm>
+        }
+    };
+    view! {
+        <RequireRole role=Role::Operator>
+            <h1>{t(lang, "operator.paths")}</h1>
+            <p><a href="/operator">{t(lang, "operator.title")}</a></p>
+            <FormError error=decide_error />
+            <Suspense fallback=move || view! { <p class="loading">{t(lang, "common.loading")}</p> }>
+                {move || Suspend::new(async move {
+                    match queue.await {
+                        Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
+                        Ok((evidence, applications, windows)) => view! {
+                            <section class="panel" data-testid="op-evidence">
+                                <h2>{t(lang, "operator.paths.evidence")}</h2>
+                                {if evidence.is_empty() {
+                                    view! { <EmptyState title=t(lang, "operator.paths.nothing") /> }.into_any()
+                                } else {
+                                    view! {
+                                        <table class="table"><tbody>
+                                            {evidence.into_iter().map(|e| view! {
+                                                <tr data-testid=format!("op-evidence-{}", e.id)>
+                                                    <td>{e.partner_name}</td>
+                                                    <td>{t(lang, e.path.label_key())}</td>
+                                                    <td>{t(lang, e.kind.label_key())}</td>
+                                                    <td>{e.title}</td>
+                                                    <td>{e.holder.unwrap_or_default()}</td>
+                                                    <td>{e.occurred_at.map(day).unwrap_or_default()}</td>
+                                                    <td>{decision_form("evidence", e.id)}</td>
+                                                </tr>
+                                            }).collect_view()}
+                                        </tbody></table>
+                                    }.into_any()
+                                }}
+                            </section>
+                            <section class="panel" data-testid="op-applications">
+                                <h2>{t(lang, "operator.paths.applications")}</h2>
+                                {if applications.is_empty() {
+                                    view! { <EmptyState title=t(lang, "operator.paths.nothing") /> }.into_any()
+                                } else {
+                                    view! {
+                                        <table class="table"><tbody>
+                                            {applications.into_iter().map(|a| view! {
+                                                <tr data-testid=format!("op-application-{}", a.id)>
+                                                    <td>{a.partner_name}</td>
+                                                    <td>{t(lang, a.path.label_key())}</td>
+                                                    <td>{t(lang, a.stage.label_key())}</td>
+                                                    <td>{a.review_year.map(|y| format!("{} {y}", t(lang, "path.review"))).unwrap_or_default()}</td>
+                                                    <td>{day(a.created_at)}</td>
+                                                    <td>{decision_form("application", a.id)}</td>
+                                                </tr>
+                                            }).collect_view()}
+                                        </tbody></table>
+                                    }.into_any()
+                                }}
+                            </section>
+                            <section class="panel" data-testid="op-windows">
+                                <h2>{t(lang, "operator.paths.windows")}</h2>
+                                <ul>
+                                    {windows.into_iter().map(|w| view! {
+                                        <li>
+                                            {format!("{} · {} – {} · {}", w.year, day(w.starts_at), day(w.ends_at), super::model::format_covers(&w.covers))}
+                                            {w.open.then(|| view! { " " <span class="badge">{t(lang, "path.review.open")}</span> })}
+                                        </li>
+                                    }).collect_view()}
+                                </ul>
+                            </section>
+                        }.into_any(),
+                    }
+                })}
+            </Suspense>
+            <section class="panel">
+                <h2>{t(lang, "operator.paths.open_window")}</h2>
+                <ActionForm action=window attr:class="form-grid">
+                    <label for="window-year">{t(lang, "operator.paths.year")}</label>
+                    <input id="window-year" name="year" type="number" min="2000" max="2100" required />
+                    <label for="window-first">{t(lang, "operator.paths.first")}</label>
+                    <input id="window-first" name="first" type="date" required />
+                    <label for="window-last">{t(lang, "operator.paths.last")}</label>
+                    <input id="window-last" name="last" type="date" required />
+                    <label for="window-covers">{t(lang, "operator.paths.covers")}</label>
+                    <input id="window-covers" name="covers" value="service:role,service:differentiation,learning:role,si:role,si:differentiation" />
+                    <button type="submit" class="btn btn-primary">{t(lang, "operator.paths.open_window")}</button>
+                </ActionForm>
+                <FormError error=window_error />
+            </section>
+            <section class="panel">
+                <h2>{t(lang, "operator.paths.invite")}</h2>
+                {move || invite.value().get().and_then(|r| r.ok()).map(|_| view! {
+                    <p class="notice-ok" role="status">{t(lang, "operator.paths.invited")}</p>
+                })}
+                <ActionForm action=invite attr:class="form-grid">
+                    <label for="invite-partner">{t(lang, "operator.paths.partner_id")}</label>
+                    <input id="invite-partner" name="partner_id" type="number" min="1" required />
+                    <label for="invite-email">{t(lang, "invite.email")}</label>
+                    <input id="invite-email" name="email" type="email" required />
+                    <button type="submit" class="btn btn-primary">{t(lang, "operator.paths.invite")}</button>
+                </ActionForm>
+                <FormError error=invite_error />
+            </section>
+        </RequireRole>
+    }
+}

@@ -1,0 +1,537 @@
+//! SQL of development paths.
+
+use super::model::Facts;
+use sqlx::{Any, AnyPool, Executor, FromRow};
+
+pub async fn memberships(pool: &AnyPool, partner: i64) -> Result<Vec<(String, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT path, joined_at FROM path_memberships WHERE partner_id = $1 ORDER BY joined_at, id",
+    )
+    .bind(partner)
+    .fetch_all(pool)
+    .await
+}
+
+/// Joins a path; `false` when the partner is on it already.
+pub async fn insert_membership<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    partner: i64,
+    path: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let r = sqlx::query(
+        "INSERT INTO path_memberships (partner_id, path, joined_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (partner_id, path) DO NOTHING",
+    )
+    .bind(partner)
+    .bind(path)
+    .bind(now)
+    .execute(ex)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// The facts a path's requirements are computed from. Only approved evidence counts; employee
+/// certificates count while their holder is an associated, real-name-verified employee; cases
+/// count when delivered at or after `cases_since`.
+pub async fn facts(
+    pool: &AnyPool,
+    partner: i64,
+    path: &str,
+    cases_since: i64,
+) -> Result<Facts, sqlx::Error> {
+    let (people, certificates): (i64, i64) = sqlx::query_as(
+        "SELECT COUNT(DISTINCT e.holder_user_id), COUNT(*) FROM path_evidence e \
+           JOIN employee_links l ON l.user_id = e.holder_user_id AND l.partner_id = e.partner_id AND l.state = 'active' \
+           JOIN users u ON u.id = e.holder_user_id AND u.real_name_verified = 1 \
+         WHERE e.partner_id = $1 AND e.path = $2 AND e.kind = 'employee_cert' AND e.state = 'approved'",
+    )
+    .bind(partner)
+    .bind(path)
+    .fetch_one(pool)
+    .await?;
+    let kinds: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT kind, COUNT(*) FROM path_evidence \
+         WHERE partner_id = $1 AND path = $2 AND state = 'approved' AND kind <> 'employee_cert' \
+           AND (kind <> 'case' OR occurred_at >= $3) \
+         GROUP BY kind",
+    )
+    .bind(partner)
+    .bind(path)
+    .bind(cases_since)
+    .fetch_all(pool)
+    .await?;
+    let resellers: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM partners WHERE parent_id = $1 AND kind = 'reseller'",
+    )
+    .bind(partner)
+    .fetch_one(pool)
+    .await?;
+    let count = |k: &str| {
+        kinds
+            .iter()
+            .find(|(kind, _)| kind == k)
+            .map_or(0, |(_, n)| *n)
+    };
+    Ok(Facts {
+        certified_people: people,
+        certificates,
+        recent_cases: count("case"),
+        offerings: count("offering"),
+        labels: count("label"),
+        solutions: count("solution"),
+        courses: count("course"),
+        resellers,
+    })
+}
+
+#[derive(FromRow)]
+pub struct CertRow {
+    pub stage: String,
+    pub state: String,
+    pub certified_at: i64,
+    pub valid_until: i64,
+    pub revoked_reason: String,
+}
+
+pub async fn certifications(
+    pool: &AnyPool,
+    partner: i64,
+    path: &str,
+) -> Result<Vec<CertRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT stage, state, certified_at, valid_until, revoked_reason FROM path_certifications \
+         WHERE partner_id = $1 AND path = $2",
+    )
+    .bind(partner)
+    .bind(path)
+    .fetch_all(pool)
+    .await
+}
+
+/// The active certification's validity end, if the partner holds the stage.
+pub async fn active_certification<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    partner: i64,
+    path: &str,
+    stage: &str,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT valid_until FROM path_certifications \
+         WHERE partner_id = $1 AND path = $2 AND stage = $3 AND state = 'active'",
+    )
+    .bind(partner)
+    .bind(path)
+    .bind(stage)
+    .fetch_optional(ex)
+    .await
+}
+
+/// Grants (or grants again) a stage.
+pub async fn certify<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    partner: i64,
+    path: &str,
+    stage: &str,
+    now: i64,
+    valid_until: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO path_certifications (partner_id, path, stage, state, certified_at, valid_until) \
+         VALUES ($1, $2, $3, 'active', $4, $5) \
+         ON CONFLICT (partner_id, path, stage) DO UPDATE SET state = 'active', certified_at = $4, \
+           valid_until = $5, revoked_reason = '', revoked_at = NULL",
+    )
+    .bind(partner)
+    .bind(path)
+    .bind(stage)
+    .bind(now)
+    .bind(valid_until)
+    .execute(ex)
+    .await?;
+    Ok(())
+}
+
+pub async fn extend_certification<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    partner: i64,
+    path: &str,
+    stage: &str,
+    valid_until: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE path_certifications SET valid_until = $4 \
+         WHERE partner_id = $1 AND path = $2 AND stage = $3 AND state = 'active'",
+    )
+    .bind(partner)
+    .bind(path)
+    .bind(stage)
+    .bind(valid_until)
+    .execute(ex)
+    .await?;
+    Ok(())
+}
+
+pub async fn revoke_certification<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    partner: i64,
+    path: &str,
+    stage: &str,
+    reason: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE path_certifications SET state = 'revoked', revoked_reason = $4, revoked_at = $5 \
+         WHERE partner_id = $1 AND path = $2 AND stage = $3",
+    )
+    .bind(partner)
+    .bind(path)
+    .bind(stage)
+    .bind(reason)
+    .bind(now)
+    .execute(ex)
+    .await?;
+    Ok(())
+}
+
+#[derive(FromRow)]
+pub struct ApplicationRow {
+    pub id: i64,
+    pub partner_id: i64,
+    pub partner_name: String,
+    pub path: String,
+    pub stage: String,
+    pub review_year: Option<i64>,
+    pub state: String,
+    pub reason: String,
+    pub created_at: i64,
+    pub decided_at: Option<i64>,
+}
+
+const APPLICATION: &str = "SELECT a.id, a.partner_id, p.name AS partner_name, a.path, a.stage, a.review_year, \
+       a.state, a.reason, a.created_at, a.decided_at \
+     FROM path_applications a JOIN partners p ON p.id = a.partner_id";
+
+/// A partner's applications on a path, newest first.
+pub async fn applications(
+    pool: &AnyPool,
+    partner: i64,
+    path: &str,
+) -> Result<Vec<ApplicationRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "{APPLICATION} WHERE a.partner_id = $1 AND a.path = $2 ORDER BY a.id DESC LIMIT 50"
+    ))
+    .bind(partner)
+    .bind(path)
+    .fetch_all(pool)
+    .await
+}
+
+pub async fn pending_applications(pool: &AnyPool) -> Result<Vec<ApplicationRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "{APPLICATION} WHERE a.state = 'pending' ORDER BY a.id LIMIT 100"
+    ))
+    .fetch_all(pool)
+    .await
+}
+
+pub async fn application<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    id: i64,
+) -> Result<Option<ApplicationRow>, sqlx::Error> {
+    sqlx::query_as(&format!("{APPLICATION} WHERE a.id = $1"))
+        .bind(id)
+        .fetch_optional(ex)
+        .await
+}
+
+pub struct NewApplication<'a> {
+    pub partner: i64,
+    pub path: &'a str,
+    pub stage: &'a str,
+    pub review_year: Option<i64>,
+    pub now: i64,
+}
+
+/// Files an application; a unique violation means one is pending already.
+pub async fn insert_application<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    a: &NewApplication<'_>,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO path_applications (partner_id, path, stage, kind, review_year, state, created_at) \
+         VALUES ($1, $2, $3, $4, $5, 'pending', $6) RETURNING id",
+    )
+    .bind(a.partner)
+    .bind(a.path)
+    .bind(a.stage)
+    .bind(if a.review_year.is_some() {
+        "review"
+    } else {
+        "certification"
+    })
+    .bind(a.review_year)
+    .bind(a.now)
+    .fetch_one(ex)
+    .await
+}
+
+/// The state of a partner's review application for a stage in a year, if any (the latest).
+pub async fn review_state<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    partner: i64,
+    path: &str,
+    stage: &str,
+    year: i64,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT state FROM path_applications WHERE partner_id = $1 AND path = $2 AND stage = $3 \
+           AND kind = 'review' AND review_year = $4 ORDER BY id DESC LIMIT 1",
+    )
+    .bind(partner)
+    .bind(path)
+    .bind(stage)
+    .bind(year)
+    .fetch_optional(ex)
+    .await
+}
+
+/// Decides a pending application or evidence (`table`); `false` when it is not pending.
+pub async fn decide<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    table: Decided,
+    id: i64,
+    state: &str,
+    reason: &str,
+    now: i64,
+    by: &str,
+) -> Result<bool, sqlx::Error> {
+    let table = match table {
+        Decided::Application => "path_applications",
+        Decided::Evidence => "path_evidence",
+    };
+    let r = sqlx::query(&format!(
+        "UPDATE {table} SET state = $2, reason = $3, decided_at = $4, decided_by = $5 \
+         WHERE id = $1 AND state = 'pending'"
+    ))
+    .bind(id)
+    .bind(state)
+    .bind(reason)
+    .bind(now)
+    .bind(by)
+    .execute(ex)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+#[derive(Debug, Clone, Copy)]
+pub enum Decided {
+    Application,
+    Evidence,
+}
+
+#[derive(FromRow)]
+pub struct EvidenceRow {
+    pub id: i64,
+    pub partner_id: i64,
+    pub partner_name: String,
+    pub path: String,
+    pub kind: String,
+    pub title: String,
+    pub holder: Option<String>,
+    pub occurred_at: Option<i64>,
+    pub state: String,
+    pub reason: String,
+    pub created_at: i64,
+}
+
+const EVIDENCE: &str = "SELECT e.id, e.partner_id, p.name AS partner_name, e.path, e.kind, e.title, \
+       u.login AS holder, e.occurred_at, e.state, e.reason, e.created_at \
+     FROM path_evidence e JOIN partners p ON p.id = e.partner_id LEFT JOIN users u ON u.id = e.holder_user_id";
+
+pub async fn evidence(
+    pool: &AnyPool,
+    partner: i64,
+    path: &str,
+) -> Result<Vec<EvidenceRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "{EVIDENCE} WHERE e.partner_id = $1 AND e.path = $2 ORDER BY e.id DESC LIMIT 200"
+    ))
+    .bind(partner)
+    .bind(path)
+    .fetch_all(pool)
+    .await
+}
+
+pub async fn pending_evidence(pool: &AnyPool) -> Result<Vec<EvidenceRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "{EVIDENCE} WHERE e.state = 'pending' ORDER BY e.id LIMIT 100"
+    ))
+    .fetch_all(pool)
+    .await
+}
+
+pub struct NewEvidence<'a> {
+    pub partner: i64,
+    pub path: &'a str,
+    pub kind: &'a str,
+    pub title: &'a str,
+    pub holder: Option<i64>,
+    pub occurred_at: Option<i64>,
+    pub now: i64,
+}
+
+pub async fn insert_evidence<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    e: &NewEvidence<'_>,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO path_evidence (partner_id, path, kind, title, holder_user_id, occurred_at, state, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7) RETURNING id",
+    )
+    .bind(e.partner)
+    .bind(e.path)
+    .bind(e.kind)
+    .bind(e.title)
+    .bind(e.holder)
+    .bind(e.occurred_at)
+    .bind(e.now)
+    .fetch_one(ex)
+    .await
+}
+
+/// The partner's currently associated employees: (user id, login, real-name verified).
+pub async fn employees(
+    pool: &AnyPool,
+    partner: i64,
+) -> Result<Vec<(i64, String, bool)>, sqlx::Error> {
+    let rows: Vec<(i64, String, i64)> = sqlx::query_as(
+        "SELECT u.id, u.login, u.real_name_verified FROM employee_links l JOIN users u ON u.id = l.user_id \
+         WHERE l.partner_id = $1 AND l.state = 'active' ORDER BY u.login",
+    )
+    .bind(partner)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(|(i, l, v)| (i, l, v == 1)).collect())
+}
+
+/// Whether a user's account is a personal, real-name-verified one.
+pub async fn personal_verified(pool: &AnyPool, user: i64) -> Result<bool, sqlx::Error> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM users WHERE id = $1 AND role = 'personal' AND real_name_verified = 1",
+    )
+    .bind(user)
+    .fetch_one(pool)
+    .await?;
+    Ok(n == 1)
+}
+
+#[derive(FromRow)]
+pub struct WindowRow {
+    pub id: i64,
+    pub year: i64,
+    pub starts_at: i64,
+    pub ends_at: i64,
+    pub covers: String,
+}
+
+pub async fn insert_window<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    w: &WindowRow,
+    now: i64,
+    by: &str,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO review_windows (year, starts_at, ends_at, covers, created_at, created_by) \
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(w.year)
+    .bind(w.starts_at)
+    .bind(w.ends_at)
+    .bind(&w.covers)
+    .bind(now)
+    .bind(by)
+    .fetch_one(ex)
+    .await
+}
+
+pub async fn windows(pool: &AnyPool) -> Result<Vec<WindowRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, year, starts_at, ends_at, covers FROM review_windows ORDER BY starts_at DESC, id DESC LIMIT 50",
+    )
+    .fetch_all(pool)
+    .await
+}
+
+/// Windows open at `now`.
+pub async fn open_windows(pool: &AnyPool, now: i64) -> Result<Vec<WindowRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, year, starts_at, ends_at, covers FROM review_windows \
+         WHERE starts_at <= $1 AND ends_at >= $1 ORDER BY id",
+    )
+    .bind(now)
+    .fetch_all(pool)
+    .await
+}
+
+pub async fn insert_invitation<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    partner: i64,
+    email: &str,
+    token_hash: &str,
+    expires_at: i64,
+    now: i64,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO path_invitations (partner_id, email, token_hash, state, expires_at, created_at) \
+         VALUES ($1, $2, $3, 'sent', $4, $5) RETURNING id",
+    )
+    .bind(partner)
+    .bind(email)
+    .bind(token_hash)
+    .bind(expires_at)
+    .bind(now)
+    .fetch_one(ex)
+    .await
+}
+
+/// (id, partner, partner name, state, expires_at) of an invitation by its token's hash.
+pub async fn invitation<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    token_hash: &str,
+) -> Result<Option<(i64, i64, String, String, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT i.id, i.partner_id, p.name, i.state, i.expires_at FROM path_invitations i \
+           JOIN partners p ON p.id = i.partner_id WHERE i.token_hash = $1",
+    )
+    .bind(token_hash)
+    .fetch_optional(ex)
+    .await
+}
+
+/// Uses an invitation; `false` when it was used (or cancelled) meanwhile.
+pub async fn use_invitation<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    id: i64,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let r = sqlx::query(
+        "UPDATE path_invitations SET state = 'used', used_at = $2 WHERE id = $1 AND state = 'sent'",
+    )
+    .bind(id)
+    .bind(now)
+    .execute(ex)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// (name, hcpn state) of a partner.
+pub async fn partner<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    id: i64,
+) -> Result<Option<(String, String)>, sqlx::Error> {
+    sqlx::query_as("SELECT name, hcpn_state FROM partners WHERE id = $1")
+        .bind(id)
+        .fetch_optional(ex)
+        .await
+}

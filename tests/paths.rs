@@ -1,0 +1,652 @@
+//! Development paths on both databases: the HCPN gate, the distributor invitation link's states
+//! (mailed over SMTP to a local sink), requirements computed from real data, the application
+//! state machine, and annual review windows.
+
+mod common;
+
+use common::smtp::SmtpSink;
+use common::{Backend, PASSWORD, TestApp, json};
+use serde_json::Value;
+
+async fn select(app: &TestApp, c: &reqwest::Client, code: &str) -> (u16, Value) {
+    json(app.call(c, "paths/select", &[("code", code)]).await).await
+}
+
+async fn detail(app: &TestApp, c: &reqwest::Client, code: &str) -> Value {
+    let (s, d) = json(app.call(c, "paths/detail", &[("code", code)]).await).await;
+    assert_eq!(s, 200, "{d}");
+    d
+}
+
+fn stage<'a>(d: &'a Value, stage: &str) -> &'a Value {
+    d["joined"]["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["stage"] == stage)
+        .unwrap()
+}
+
+fn requirement(d: &Value, st: &str, key: &str) -> (i64, i64) {
+    let r = stage(d, st)["requirements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["key"] == key)
+        .unwrap_or_else(|| panic!("{key} in {d}"));
+    (r["have"].as_i64().unwrap(), r["needed"].as_i64().unwrap())
+}
+
+fn personal(app: &TestApp, login: &str) {
+    app.cli_ok(&[
+        "admin",
+        "create-personal",
+        "--login",
+        login,
+        "--password",
+        PASSWORD,
+        "--verified",
+    ]);
+}
+
+/// Associates a verified personal account with the partner signed in as `p`; returns its id.
+async fn employee(app: &TestApp, p: &reqwest::Client, login: &str) -> String {
+    personal(app, login);
+    let (s, e) = json(app.call(p, "employees/invite", &[("login", login)]).await).await;
+    assert_eq!(s, 200, "{e}");
+    let me = app.signed_in(login).await;
+    let (_, mine) = json(app.call(&me, "employees/mine", &[]).await).await;
+    let id = mine[0]["id"].as_i64().unwrap().to_string();
+    let res = app.call(&me, "employees/accept", &[("id", &id)]).await;
+    assert!(res.status().is_success() || res.status().is_redirection());
+    app.count(&format!("SELECT id FROM users WHERE login = '{login}'"))
+        .await
+        .to_string()
+}
+
+async fn evidence(
+    app: &TestApp,
+    c: &reqwest::Client,
+    code: &str,
+    kind: &str,
+    title: &str,
+    extra: &[(&str, &str)],
+) -> (u16, Value) {
+    let mut form = vec![("code", code), ("kind", kind), ("title", title)];
+    form.extend_from_slice(extra);
+    json(app.call(c, "paths/evidence", &form).await).await
+}
+
+/// The operator decides everything pending of one kind (`evidence` or `application`).
+async fn decide_all(
+    app: &TestApp,
+    ops: &reqwest::Client,
+    what: &str,
+    decision: &str,
+    reason: &str,
+) {
+    let (_, q) = json(app.call(ops, "paths/op-queue", &[]).await).await;
+    let list = if what == "evidence" { &q[0] } else { &q[1] };
+    for item in list.as_array().unwrap() {
+        let id = item["id"].as_i64().unwrap().to_string();
+        let (s, e) = json(
+            app.call(
+                ops,
+                "paths/op-decide",
+                &[
+                    ("what", what),
+                    ("id", &id),
+                    ("decision", decision),
+                    ("reason", reason),
+                ],
+            )
+            .await,
+        )
+        .await;
+        assert_eq!(s, 200, "{e}");
+    }
+}
+
+fn china_day(offset_days: i64) -> String {
+    (chrono::Utc::now() + chrono::Duration::hours(8) + chrono::Duration::days(offset_days))
+        .format("%Y-%m-%d")
+        .to_string()
+}
+
+on_both_backends!(selecting_a_path_needs_hcpn_onboarding_and_twice_changes_nothing);
+
+async fn selecting_a_path_needs_hcpn_onboarding_and_twice_changes_nothing(app: TestApp) {
+    app.cli_ok(&[
+        "admin",
+        "create-partner",
+        "--name",
+        "pending-co",
+        "--kind",
+        "solution-provider",
+        "--login",
+        "pending",
+        "--password",
+        PASSWORD,
+        "--hcpn",
+        "pending",
+    ]);
+    app.partner("prov", "solution-provider", None);
+    let pending = app.signed_in("pending").await;
+    let (_, items) = json(app.call(&pending, "paths/explore", &[]).await).await;
+    assert_eq!(items.as_array().unwrap().len(), 5);
+    assert!(
+        items
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|i| i["blocked"] == "error.paths.hcpn_required"),
+        "{items}"
+    );
+    let (s, e) = select(&app, &pending, "software").await;
+    assert_eq!(
+        (s, e["key"].as_str()),
+        (409, Some("error.paths.hcpn_required"))
+    );
+
+    let p = app.signed_in("prov").await;
+    assert_eq!(select(&app, &p, "software").await, (200, Value::Bool(true)));
+    assert_eq!(
+        select(&app, &p, "software").await,
+        (200, Value::Bool(false))
+    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM path_memberships").await, 1);
+    let (s, e) = select(&app, &p, "distributor").await;
+    assert_eq!(
+        (s, e["key"].as_str()),
+        (409, Some("error.paths.invitation_only"))
+    );
+    assert_eq!(select(&app, &p, "gold").await.0, 404);
+    let (_, joined) = json(app.call(&p, "paths/joined", &[]).await).await;
+    assert_eq!(joined[0]["path"], "Software", "{joined}");
+    // The home page's module shows it.
+    let home = app.page(&p, "/center").await.text().await.unwrap();
+    assert!(home.contains("软件伙伴发展路径") && home.contains("探索发展路径"));
+    // Not on a path: no detail.
+    let (s, _) = json(app.call(&p, "paths/detail", &[("code", "service")]).await).await;
+    assert_eq!(s, 404);
+}
+
+/// The distributor invitation is mailed, opens after signing in, works once, for its partner
+/// only, and not after 7 days.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_distributor_invitation_is_mailed_single_use_and_expires() {
+    for backend in [Backend::Sqlite, Backend::Postgres] {
+        let Some(mut app) = TestApp::database(backend).await else {
+            continue;
+        };
+        let sink = SmtpSink::start().await;
+        app.start(&["--smtp-url", &sink.url()]).await;
+        let dist = app.partner("dist", "distributor", None);
+        app.partner("other", "solution-provider", None);
+        app.operator("ops");
+        let ops = app.signed_in("ops").await;
+        let invite = |email: &'static str| {
+            let (app, ops) = (&app, &ops);
+            async move {
+                let id = dist.to_string();
+                json(
+                    app.call(
+                        ops,
+                        "paths/op-invite",
+                        &[("partner_id", &id), ("email", email)],
+                    )
+                    .await,
+                )
+                .await
+            }
+        };
+        let (s, e) = invite("not-an-email").await;
+        assert_eq!(s, 400, "{e}");
+        assert_eq!(invite("boss@dist.example.com").await.0, 200);
+        let mail = sink
+            .wait_for(|m| m.to.contains(&"boss@dist.example.com".to_string()))
+            .await;
+        let text = mail.text();
+        assert!(text.contains("这里") && text.contains("总经销商"), "{text}");
+        let link = text
+            .lines()
+            .find(|l| l.contains("/paths/invitation/"))
+            .expect("link")
+            .trim()
+            .to_string();
+        let token = link.rsplit('/').next().unwrap().to_string();
+        assert_eq!(
+            app.count(&format!(
+                "SELECT COUNT(*) FROM path_invitations WHERE token_hash = '{token}'"
+            ))
+            .await,
+            0
+        );
+        // Signed out: through the login and back.
+        let page = app
+            .page(&app.client(), &format!("/paths/invitation/{token}"))
+            .await;
+        let loc = page.headers()["location"].to_str().unwrap().to_string();
+        assert!(
+            loc.starts_with("/login?next=") && loc.contains(&token),
+            "{loc}"
+        );
+        // Another partner, a wrong link.
+        let other = app.signed_in("other").await;
+        let (_, v) = json(
+            app.call(&other, "paths/invitation", &[("token", &token)])
+                .await,
+        )
+        .await;
+        assert_eq!(v["refusal"], "error.paths.invitation_other", "{v}");
+        let (s, e) = json(
+            app.call(&other, "paths/invitation-accept", &[("token", &token)])
+                .await,
+        )
+        .await;
+        assert_eq!(
+            (s, e["key"].as_str()),
+            (409, Some("error.paths.invitation_other"))
+        );
+        let d = app.signed_in("dist").await;
+        let (s, _) = json(
+            app.call(&d, "paths/invitation", &[("token", "wrong")])
+                .await,
+        )
+        .await;
+        assert_eq!(s, 404);
+        // The partner applies once.
+        let (_, v) = json(app.call(&d, "paths/invitation", &[("token", &token)]).await).await;
+        assert_eq!(v["refusal"], Value::Null, "{v}");
+        let res = app
+            .call(&d, "paths/invitation-accept", &[("token", &token)])
+            .await;
+        assert!(res.status().is_success() || res.status().is_redirection());
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM path_memberships WHERE path = 'distributor'")
+                .await,
+            1
+        );
+        let (s, e) = json(
+            app.call(&d, "paths/invitation-accept", &[("token", &token)])
+                .await,
+        )
+        .await;
+        assert_eq!(
+            (s, e["key"].as_str()),
+            (409, Some("error.paths.invitation_used"))
+        );
+        // A second link, 7 days later.
+        invite("boss@dist.example.com").await;
+        let second = sink
+            .wait_for(|m| m.text().contains("/paths/invitation/") && !m.text().contains(&token))
+            .await
+            .text();
+        let token2 = second
+            .lines()
+            .find(|l| l.contains("/paths/invitation/"))
+            .unwrap()
+            .trim()
+            .rsplit('/')
+            .next()
+            .unwrap()
+            .to_string();
+        let pool = app.db().await;
+        sqlx::query("UPDATE path_invitations SET expires_at = 0 WHERE state = 'sent'")
+            .execute(&pool)
+            .await
+            .unwrap();
+        pool.close().await;
+        let (s, e) = json(
+            app.call(&d, "paths/invitation-accept", &[("token", &token2)])
+                .await,
+        )
+        .await;
+        assert_eq!(
+            (s, e["key"].as_str()),
+            (409, Some("error.paths.invitation_expired"))
+        );
+        // Its detail page: the role needs a reseller, counted from real partners.
+        let dd = detail(&app, &d, "distributor").await;
+        assert_eq!(requirement(&dd, "Role", "req.resellers"), (0, 1));
+        app.partner("res", "reseller", Some(dist));
+        let dd = detail(&app, &d, "distributor").await;
+        assert_eq!(requirement(&dd, "Role", "req.resellers"), (1, 1));
+        assert_eq!(stage(&dd, "Role")["blocked"], Value::Null, "{dd}");
+    }
+}
+
+on_both_backends!(service_role_certification_follows_real_data_and_the_operator);
+
+async fn service_role_certification_follows_real_data_and_the_operator(app: TestApp) {
+    app.partner("svc", "solution-provider", None);
+    app.operator("ops");
+    let p = app.signed_in("svc").await;
+    let ops = app.signed_in("ops").await;
+    assert_eq!(select(&app, &p, "service").await.0, 200);
+    let alice = employee(&app, &p, "alice").await;
+    let bob = employee(&app, &p, "bob").await;
+    personal(&app, "stranger");
+
+    // Evidence: the holder must be an associated employee; a case needs a past date.
+    let stranger = app
+        .count("SELECT id FROM users WHERE login = 'stranger'")
+        .await
+        .to_string();
+    let (s, e) = evidence(
+        &app,
+        &p,
+        "service",
+        "employee_cert",
+        "HCIP",
+        &[("holder", &stranger)],
+    )
+    .await;
+    assert_eq!((s, e["key"].as_str()), (400, Some("error.paths.holder")));
+    let (s, e) = evidence(&app, &p, "service", "case", "迁移项目", &[]).await;
+    assert_eq!((s, e["key"].as_str()), (400, Some("error.paths.case_date")));
+    let (s, _) = evidence(&app, &p, "service", "offering", "x", &[]).await;
+    assert_eq!(s, 400);
+    for (holder, cert) in [
+        (&alice, "HCIA"),
+        (&alice, "HCIP"),
+        (&alice, "HCIE"),
+        (&bob, "HCIA"),
+    ] {
+        let (s, e) = evidence(
+            &app,
+            &p,
+            "service",
+            "employee_cert",
+            cert,
+            &[("holder", holder)],
+        )
+        .await;
+        assert_eq!(s, 200, "{e}");
+    }
+    let recent = china_day(-30);
+    let old = china_day(-400);
+    evidence(
+        &app,
+        &p,
+        "service",
+        "case",
+        "上云迁移",
+        &[("occurred_on", &recent)],
+    )
+    .await;
+    evidence(
+        &app,
+        &p,
+        "service",
+        "case",
+        "旧案例",
+        &[("occurred_on", &old)],
+    )
+    .await;
+
+    // Nothing counts before the operator approves it.
+    let d = detail(&app, &p, "service").await;
+    assert_eq!(requirement(&d, "Role", "req.people"), (0, 2));
+    assert_eq!(stage(&d, "Role")["blocked"], "path.blocked.requirements");
+    let (s, e) = json(
+        app.call(
+            &p,
+            "paths/apply",
+            &[("code", "service"), ("stage_code", "role")],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(
+        (s, e["key"].as_str()),
+        (409, Some("error.paths.requirements"))
+    );
+    decide_all(&app, &ops, "evidence", "approve", "").await;
+    let d = detail(&app, &p, "service").await;
+    assert_eq!(requirement(&d, "Role", "req.people"), (2, 2));
+    assert_eq!(requirement(&d, "Role", "req.certificates"), (4, 4));
+    assert_eq!(
+        requirement(&d, "Role", "req.recent_cases"),
+        (1, 1),
+        "the old case does not count"
+    );
+    assert_eq!(stage(&d, "Role")["blocked"], Value::Null);
+
+    // Apply; once pending, not again; differentiation waits for the role.
+    let apply = |st: &'static str| {
+        let (app, p) = (&app, &p);
+        async move {
+            json(
+                app.call(p, "paths/apply", &[("code", "service"), ("stage_code", st)])
+                    .await,
+            )
+            .await
+        }
+    };
+    assert_eq!(apply("role").await.0, 200);
+    assert_eq!(apply("role").await.1["key"], "error.paths.pending");
+    assert_eq!(
+        apply("differentiation").await.1["key"],
+        "error.paths.role_first"
+    );
+    // Rejection needs a reason; the partner sees it and files again.
+    let (_, q) = json(app.call(&ops, "paths/op-queue", &[]).await).await;
+    let id = q[1][0]["id"].as_i64().unwrap().to_string();
+    let (s, e) = json(
+        app.call(
+            &ops,
+            "paths/op-decide",
+            &[("what", "application"), ("id", &id), ("decision", "reject")],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(
+        (s, e["key"].as_str()),
+        (400, Some("error.paths.reason_required"))
+    );
+    decide_all(&app, &ops, "application", "reject", "案例材料不完整").await;
+    let d = detail(&app, &p, "service").await;
+    assert_eq!(stage(&d, "Role")["latest"]["state"], "Rejected");
+    assert_eq!(stage(&d, "Role")["latest"]["reason"], "案例材料不完整");
+    let (s, e) = json(
+        app.call(
+            &ops,
+            "paths/op-decide",
+            &[
+                ("what", "application"),
+                ("id", &id),
+                ("decision", "approve"),
+            ],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!((s, e["key"].as_str()), (409, Some("error.paths.decided")));
+    assert_eq!(apply("role").await.0, 200);
+    decide_all(&app, &ops, "application", "approve", "").await;
+    let d = detail(&app, &p, "service").await;
+    let cert = &stage(&d, "Role")["certification"];
+    assert_eq!(cert["active"], true, "{d}");
+    let year = cert["valid_until"].as_i64().unwrap() - cert["certified_at"].as_i64().unwrap();
+    assert_eq!(year, 365 * 86_400_000);
+    assert_eq!(apply("role").await.1["key"], "error.paths.certified");
+    assert_eq!(
+        stage(&d, "Differentiation")["blocked"],
+        "path.blocked.requirements"
+    );
+    // A holder who loses real-name verification no longer counts.
+    app.cli_ok(&[
+        "admin",
+        "set-real-name",
+        "--login",
+        "bob",
+        "--verified",
+        "false",
+    ]);
+    let d = detail(&app, &p, "service").await;
+    assert_eq!(requirement(&d, "Role", "req.people"), (1, 2));
+    assert_eq!(requirement(&d, "Role", "req.certificates"), (3, 4));
+    // The exam needs a personal real-name account, which a partner account is not.
+    assert_eq!(d["exam_ready"], false);
+    let page = app
+        .page(&p, "/center/paths/service")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("/leave?to=https%3A//www.huaweicloud.com/partners/"),
+        "exam link goes through the warning"
+    );
+    assert!(page.contains("个人实名认证"));
+}
+
+/// Gets the SI path's role certification for a partner (1 label, approved).
+async fn si_certified(app: &TestApp, p: &reqwest::Client, ops: &reqwest::Client) {
+    assert_eq!(select(app, p, "si").await.0, 200);
+    assert_eq!(
+        evidence(app, p, "si", "label", "数据库迁移标签", &[])
+            .await
+            .0,
+        200
+    );
+    decide_all(app, ops, "evidence", "approve", "").await;
+    let (s, e) = json(
+        app.call(p, "paths/apply", &[("code", "si"), ("stage_code", "role")])
+            .await,
+    )
+    .await;
+    assert_eq!(s, 200, "{e}");
+    decide_all(app, ops, "application", "approve", "").await;
+}
+
+async fn window(app: &TestApp, ops: &reqwest::Client, year: &str, first: i64, last: i64) -> u16 {
+    let (first, last) = (china_day(first), china_day(last));
+    app.call(
+        ops,
+        "paths/op-window",
+        &[
+            ("year", year),
+            ("first", &first),
+            ("last", &last),
+            ("covers", "si:role"),
+        ],
+    )
+    .await
+    .status()
+    .as_u16()
+}
+
+async fn review(app: &TestApp, p: &reqwest::Client) -> (u16, Value) {
+    json(
+        app.call(p, "paths/review", &[("code", "si"), ("stage_code", "role")])
+            .await,
+    )
+    .await
+}
+
+on_both_backends!(annual_review_is_accepted_only_inside_its_window);
+
+async fn annual_review_is_accepted_only_inside_its_window(app: TestApp) {
+    app.partner("si-a", "solution-provider", None);
+    app.partner("si-b", "solution-provider", None);
+    app.operator("ops");
+    let ops = app.signed_in("ops").await;
+    let a = app.signed_in("si-a").await;
+    let b = app.signed_in("si-b").await;
+    si_certified(&app, &a, &ops).await;
+    si_certified(&app, &b, &ops).await;
+
+    assert_eq!(
+        review(&app, &a).await.1["key"],
+        "error.paths.no_review_window"
+    );
+    // A window starting tomorrow, and one that ended yesterday: outside both.
+    assert_eq!(window(&app, &ops, "2030", 1, 10).await, 200);
+    assert_eq!(window(&app, &ops, "2031", -10, -1).await, 200);
+    assert_eq!(
+        window(&app, &ops, "2032", 0, -1).await,
+        400,
+        "last day before first"
+    );
+    assert_eq!(
+        review(&app, &a).await.1["key"],
+        "error.paths.no_review_window"
+    );
+    let d = detail(&app, &a, "si").await;
+    assert_eq!(stage(&d, "Role")["review"], Value::Null);
+    // Today is both the first and the last day of this one: inside.
+    assert_eq!(window(&app, &ops, "2024", 0, 0).await, 200);
+    let d = detail(&app, &a, "si").await;
+    let banner = &stage(&d, "Role")["review"];
+    assert_eq!(
+        (banner["year"].as_i64(), banner["days_left"].as_i64()),
+        (Some(2024), Some(1)),
+        "{d}"
+    );
+    let home = app.page(&a, "/center").await.text().await.unwrap();
+    assert!(
+        home.contains("年度复核进行中"),
+        "the home module shows the banner"
+    );
+    assert_eq!(review(&app, &a).await.0, 200);
+    assert_eq!(
+        review(&app, &a).await.1["key"],
+        "error.paths.review_submitted"
+    );
+    assert_eq!(review(&app, &b).await.0, 200);
+    // Differentiation is not covered; a partner without the stage has nothing to review.
+    let (_, e) = json(
+        app.call(
+            &a,
+            "paths/review",
+            &[("code", "si"), ("stage_code", "differentiation")],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(e["key"], "error.paths.no_review_window");
+
+    // The operator passes b and fails a: a's certification is revoked with the reason.
+    let (_, q) = json(app.call(&ops, "paths/op-queue", &[]).await).await;
+    for item in q[1].as_array().unwrap() {
+        let id = item["id"].as_i64().unwrap().to_string();
+        let pass = item["partner_name"] == "si-b";
+        let decision = if pass { "approve" } else { "reject" };
+        let (s, e) = json(
+            app.call(
+                &ops,
+                "paths/op-decide",
+                &[
+                    ("what", "application"),
+                    ("id", &id),
+                    ("decision", decision),
+                    ("reason", "复核材料未更新"),
+                ],
+            )
+            .await,
+        )
+        .await;
+        assert_eq!(s, 200, "{e}");
+    }
+    let da = detail(&app, &a, "si").await;
+    let ca = &stage(&da, "Role")["certification"];
+    assert_eq!(
+        (ca["active"].as_bool(), ca["revoked_reason"].as_str()),
+        (Some(false), Some("复核材料未更新"))
+    );
+    assert_eq!(stage(&da, "Role")["review"], Value::Null);
+    let page = app.page(&a, "/center/paths/si").await.text().await.unwrap();
+    assert!(page.contains("认证已撤销") && page.contains("复核材料未更新"));
+    let db = detail(&app, &b, "si").await;
+    let cb = &stage(&db, "Role")["certification"];
+    assert_eq!(cb["active"], true);
+    let extended = cb["valid_until"].as_i64().unwrap() - cb["certified_at"].as_i64().unwrap();
+    assert!(
+        extended >= 2 * 365 * 86_400_000 - 60_000,
+        "a passed review adds a year: {cb}"
+    );
+    assert_eq!(stage(&db, "Role")["review"]["submitted"], "Approved");
+}
