@@ -130,7 +130,7 @@ pub fn ApiExplorerPage() -> impl IntoView {
     view! {
         <h1>"API Explorer"</h1>
         <p class="muted">{t(lang, "explorer.hint")} " " <a href="/openapi.json" data-testid="openapi-link">"OpenAPI 3 (openapi.json)"</a></p>
-        <div class="form-row">
+        <div class="form-grid">
             <label for="explorer-op">{t(lang, "explorer.operation")}</label>
             <select id="explorer-op" data-testid="explorer-op" on:change=move |ev| choose(event_target_value(&ev))>
                 {OPERATIONS.iter().map(|o| {

@@ -168,7 +168,7 @@ pub async fn operator_decide(
         _ => return Err(AppError::BadRequest),
     };
     let ip = ctx::client_ip().await;
-    let op = super::service::Operator {
+    let op = super::service::Actor {
         user_id: Some(user.id),
         name: &user.login,
         ip: &ip,
@@ -199,7 +199,7 @@ pub async fn open_window(
     };
     let covers = super::model::parse_covers(&covers).map_err(AppError::invalid)?;
     let ip = ctx::client_ip().await;
-    let op = super::service::Operator {
+    let op = super::service::Actor {
         user_id: Some(user.id),
         name: &user.login,
         ip: &ip,
@@ -223,7 +223,7 @@ pub async fn invite_distributor(partner_id: i64, email: String) -> Result<(), Ap
     let user = ctx::require(Role::Operator).await?;
     let email = Email::parse(&email).map_err(AppError::invalid)?;
     let ip = ctx::client_ip().await;
-    let op = super::service::Operator {
+    let op = super::service::Actor {
         user_id: Some(user.id),
         name: &user.login,
         ip: &ip,

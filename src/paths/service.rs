@@ -30,20 +30,18 @@ fn partner_of(user: &SessionUser) -> Result<(i64, HcpnState), AppError> {
 
 async fn log(
     ex: &mut crate::server::db::Tx,
-    user: Option<i64>,
-    actor: &str,
-    ip: &str,
+    who: &Actor<'_>,
     action: &str,
     target: &str,
     detail: &str,
     now: i64,
 ) -> Result<(), AppError> {
     let entry = AuditEntry {
-        actor_user_id: user,
-        actor,
+        actor_user_id: who.user_id,
+        actor: who.name,
         action,
         target,
-        ip,
+        ip: who.ip,
         detail,
     };
     audit(&mut **ex, entry, now).await?;
@@ -112,9 +110,7 @@ async fn join(
         let target = format!("partner:{partner}");
         log(
             &mut tx,
-            Some(user.id),
-            &user.login,
-            ip,
+            &Actor::user(user, ip),
             action,
             &target,
             path.code(),
@@ -362,9 +358,7 @@ pub async fn record_evidence(
     .await?;
     log(
         &mut tx,
-        Some(user.id),
-        &user.login,
-        ip,
+        &Actor::user(user, ip),
         "paths.evidence",
         &format!("evidence:{id}"),
         input.kind.code(),
@@ -452,9 +446,7 @@ async fn file(
     let detail = format!("{}:{}", path.code(), stage.code());
     log(
         &mut tx,
-        Some(user.id),
-        &user.login,
-        ip,
+        &Actor::user(user, ip),
         action,
         &format!("path_application:{id}"),
         &detail,
@@ -496,11 +488,21 @@ pub async fn submit_review(
     file(db, user, ip, partner, path, stage, Some(window.year), now).await
 }
 
-/// Someone acting as an operator (console or CLI).
-pub struct Operator<'a> {
+/// Who acts, for the audit trail: a partner user, or an operator (console or CLI).
+pub struct Actor<'a> {
     pub user_id: Option<i64>,
     pub name: &'a str,
     pub ip: &'a str,
+}
+
+impl<'a> Actor<'a> {
+    pub fn user(user: &'a SessionUser, ip: &'a str) -> Actor<'a> {
+        Actor {
+            user_id: Some(user.id),
+            name: &user.login,
+            ip,
+        }
+    }
 }
 
 pub async fn pending_applications(db: &Db) -> Result<Vec<Application>, AppError> {
@@ -523,7 +525,7 @@ pub async fn pending_evidence(db: &Db) -> Result<Vec<Evidence>, AppError> {
 /// the stage for a year; approving a review extends it by a year; rejecting a review revokes it.
 pub async fn decide_application(
     db: &Db,
-    op: &Operator<'_>,
+    op: &Actor<'_>,
     id: i64,
     approve: bool,
     reason: &str,
@@ -578,9 +580,7 @@ pub async fn decide_application(
     }
     log(
         &mut tx,
-        op.user_id,
-        op.name,
-        op.ip,
+        op,
         if approve {
             "paths.application_approve"
         } else {
@@ -597,7 +597,7 @@ pub async fn decide_application(
 
 pub async fn decide_evidence(
     db: &Db,
-    op: &Operator<'_>,
+    op: &Actor<'_>,
     id: i64,
     approve: bool,
     reason: &str,
@@ -621,9 +621,7 @@ pub async fn decide_evidence(
     }
     log(
         &mut tx,
-        op.user_id,
-        op.name,
-        op.ip,
+        op,
         if approve {
             "paths.evidence_approve"
         } else {
@@ -641,7 +639,7 @@ pub async fn decide_evidence(
 /// Opens an annual review window from the first day to the last (inclusive, China time).
 pub async fn open_window(
     db: &Db,
-    op: &Operator<'_>,
+    op: &Actor<'_>,
     year: i64,
     first: chrono::NaiveDate,
     last: chrono::NaiveDate,
@@ -664,9 +662,7 @@ pub async fn open_window(
     row.id = repo::insert_window(&mut *tx, &row, now, op.name).await?;
     log(
         &mut tx,
-        op.user_id,
-        op.name,
-        op.ip,
+        op,
         "paths.window_open",
         &format!("review_window:{}", row.id),
         &row.covers,
@@ -700,7 +696,7 @@ pub fn invitation_path(token: &str) -> String {
 /// transaction). Returns the link, which only the mail carries otherwise.
 pub async fn invite_distributor(
     db: &Db,
-    op: &Operator<'_>,
+    op: &Actor<'_>,
     partner: i64,
     email: &crate::domain::Email,
     base_url: &str,
@@ -731,9 +727,7 @@ pub async fn invite_distributor(
     crate::notify::service::email(&mut tx, email.as_str(), subject, &body, now).await?;
     log(
         &mut tx,
-        op.user_id,
-        op.name,
-        op.ip,
+        op,
         "paths.invite_distributor",
         &format!("path_invitation:{id}"),
         &format!("partner:{partner}"),
@@ -803,9 +797,7 @@ pub async fn accept_invitation(
     repo::insert_membership(&mut *tx, partner, PathKind::Distributor.code(), now).await?;
     log(
         &mut tx,
-        Some(user.id),
-        &user.login,
-        ip,
+        &Actor::user(user, ip),
         "paths.join_distributor",
         &format!("path_invitation:{id}"),
         "",
