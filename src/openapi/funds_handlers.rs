@@ -39,6 +39,13 @@ fn bounds(begin: Option<&str>, end: Option<&str>) -> Result<(Option<i64>, Option
     Ok((begin, end))
 }
 
+/// An optional id parameter: absent or empty means none.
+fn optional_id(v: Option<&str>, field: &str) -> Result<Option<i64>, ApiError> {
+    v.filter(|s| !s.is_empty())
+        .map(|s| id(s, field))
+        .transpose()
+}
+
 fn json(v: serde_json::Value) -> Response {
     axum::Json(v).into_response()
 }
@@ -163,12 +170,7 @@ pub async fn list_indirect_partners(
         req.associated_on_begin.as_deref(),
         req.associated_on_end.as_deref(),
     )?;
-    let only = req
-        .indirect_partner_id
-        .as_deref()
-        .filter(|s| !s.is_empty())
-        .map(|s| id(s, "indirect_partner_id"))
-        .transpose()?;
+    let only = optional_id(req.indirect_partner_id.as_deref(), "indirect_partner_id")?;
     let search = Search {
         login: req.account_name.unwrap_or_default(),
         from_ms,
@@ -206,11 +208,10 @@ pub async fn list_partner_balances(
     }: Signed<false>,
 ) -> Result<Response, ApiError> {
     let q = query(&uri, &["indirect_partner_id"])?;
-    let reseller = q
-        .get("indirect_partner_id")
-        .filter(|s| !s.is_empty())
-        .map(|s| id(s, "indirect_partner_id"))
-        .transpose()?;
+    let reseller = optional_id(
+        q.get("indirect_partner_id").map(String::as_str),
+        "indirect_partner_id",
+    )?;
     let (partner, b) = funds::balances_of(&state.db, &user, reseller).await?;
     let mut balances = vec![json!({
         "account_id": format!("{partner}-1"),
@@ -258,11 +259,10 @@ pub async fn list_partner_adjust_records(
         ],
     )?;
     let (offset, limit) = window(&q)?;
-    let reseller = q
-        .get("indirect_partner_id")
-        .filter(|s| !s.is_empty())
-        .map(|s| id(s, "indirect_partner_id"))
-        .transpose()?;
+    let reseller = optional_id(
+        q.get("indirect_partner_id").map(String::as_str),
+        "indirect_partner_id",
+    )?;
     let operation = match q.get("operation_type").map(String::as_str) {
         None | Some("") => None,
         Some("SOURCE_OPERATION_BEADJUST") => Some(Operation::Adjust),
@@ -364,18 +364,8 @@ pub async fn list_sub_customers(
         Some("2") => Some("customer_mode.resale"),
         Some(_) => return Err(ApiError::Bad("association_type is 1 or 2.".into())),
     };
-    let reseller = req
-        .indirect_partner_id
-        .as_deref()
-        .filter(|s| !s.is_empty())
-        .map(|s| id(s, "indirect_partner_id"))
-        .transpose()?;
-    let only = req
-        .customer_id
-        .as_deref()
-        .filter(|s| !s.is_empty())
-        .map(|s| id(s, "customer_id"))
-        .transpose()?;
+    let reseller = optional_id(req.indirect_partner_id.as_deref(), "indirect_partner_id")?;
+    let only = optional_id(req.customer_id.as_deref(), "customer_id")?;
     let name = req.customer.unwrap_or_default().to_lowercase();
     // Customers carry no labels here: a label filter matches none of them.
     let label = req.label.unwrap_or_default();
