@@ -449,6 +449,17 @@ async fn service_role_certification_follows_real_data_and_the_operator(app: Test
     decide_all(&app, &ops, "application", "reject", "案例材料不完整").await;
     let d = detail(&app, &p, "service").await;
     assert_eq!(stage(&d, "Role")["latest"]["state"], "Rejected");
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM messages WHERE kind = 'path.application_rejected' AND params LIKE '%案例材料不完整%'")
+            .await,
+        1
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM messages WHERE kind = 'path.evidence_approved'")
+            .await,
+        6,
+        "one message per approved piece of evidence"
+    );
     assert_eq!(stage(&d, "Role")["latest"]["reason"], "案例材料不完整");
     let (s, e) = json(
         app.call(
@@ -640,6 +651,20 @@ async fn annual_review_is_accepted_only_inside_its_window(app: TestApp) {
     assert_eq!(stage(&da, "Role")["review"], Value::Null);
     let page = app.page(&a, "/center/paths/si").await.text().await.unwrap();
     assert!(page.contains("认证已撤销") && page.contains("复核材料未更新"));
+    // Each partner is told in its message center, with the reason.
+    let told = |kind: &'static str, login: &'static str| {
+        let app = &app;
+        async move {
+            app.count(&format!(
+                "SELECT COUNT(*) FROM messages m JOIN users u ON u.id = m.user_id \
+                 WHERE m.kind = '{kind}' AND u.login = '{login}' AND m.params LIKE '%复核材料未更新%'"
+            ))
+            .await
+        }
+    };
+    assert_eq!(told("path.review_failed", "si-a").await, 1);
+    assert_eq!(told("path.review_passed", "si-b").await, 1);
+    assert_eq!(told("path.review_failed", "si-b").await, 0);
     let db = detail(&app, &b, "si").await;
     let cb = &stage(&db, "Role")["certification"];
     assert_eq!(cb["active"], true);

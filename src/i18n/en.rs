@@ -1553,4 +1553,52 @@ pub const ENTRIES: &[(&str, &str)] = &[
         "req.trainers",
         "Certified trainers (real-name-verified employees)",
     ),
+    (
+        "msg.path.evidence_approved.title",
+        "Evidence approved: {item}",
+    ),
+    (
+        "msg.path.evidence_approved.body",
+        "Your evidence \"{item}\" was approved and now counts toward the path's requirements.",
+    ),
+    (
+        "msg.path.evidence_rejected.title",
+        "Evidence rejected: {item}",
+    ),
+    (
+        "msg.path.evidence_rejected.body",
+        "Your evidence \"{item}\" was rejected. Reason: {reason}",
+    ),
+    (
+        "msg.path.application_approved.title",
+        "Certification approved: {item}",
+    ),
+    (
+        "msg.path.application_approved.body",
+        "Your application for {item} was approved; the certification is valid for a year.",
+    ),
+    (
+        "msg.path.application_rejected.title",
+        "Certification rejected: {item}",
+    ),
+    (
+        "msg.path.application_rejected.body",
+        "Your application for {item} was rejected. Reason: {reason}. You may fix it and apply again.",
+    ),
+    (
+        "msg.path.review_passed.title",
+        "Annual review passed: {item}",
+    ),
+    (
+        "msg.path.review_passed.body",
+        "Your annual review of {item} passed; the certification is extended by a year.",
+    ),
+    (
+        "msg.path.review_failed.title",
+        "Annual review failed, certification revoked: {item}",
+    ),
+    (
+        "msg.path.review_failed.body",
+        "Your annual review of {item} failed and the certification was revoked. Reason: {reason}",
+    ),
 ];

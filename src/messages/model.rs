@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// The kinds of notice, each with `msg.<kind>.title` and `msg.<kind>.body` texts.
-pub const KINDS: [&str; 15] = [
+pub const KINDS: [&str; 21] = [
     "employee.invited",
     "employee.accepted",
     "employee.declined",
@@ -21,6 +21,12 @@ pub const KINDS: [&str; 15] = [
     "customer.unbind_requested",
     "customer.unbound",
     "customer.unbind_declined",
+    "path.evidence_approved",
+    "path.evidence_rejected",
+    "path.application_approved",
+    "path.application_rejected",
+    "path.review_passed",
+    "path.review_failed",
 ];
 
 /// One message in the reader's list.

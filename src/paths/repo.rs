@@ -535,3 +535,14 @@ pub async fn partner<'e>(
         .fetch_optional(ex)
         .await
 }
+
+/// (partner, title) of evidence.
+pub async fn evidence_owner<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    id: i64,
+) -> Result<Option<(i64, String)>, sqlx::Error> {
+    sqlx::query_as("SELECT partner_id, title FROM path_evidence WHERE id = $1")
+        .bind(id)
+        .fetch_optional(ex)
+        .await
+}

@@ -11,6 +11,7 @@ use crate::accounts::model::SessionUser;
 use crate::accounts::repo::{AuditEntry, audit};
 use crate::domain::{HcpnState, Role};
 use crate::error::AppError;
+use crate::messages::service::{params, send_to_partner};
 use crate::server::db::{Db, is_unique_violation, now_ms};
 use crate::server::security::token_hash;
 
@@ -578,6 +579,26 @@ pub async fn decide_application(
             }
         }
     }
+    let kind = match (app.review_year.is_some(), approve) {
+        (false, true) => "path.application_approved",
+        (false, false) => "path.application_rejected",
+        (true, true) => "path.review_passed",
+        (true, false) => "path.review_failed",
+    };
+    let item = format!(
+        "{} · {}",
+        crate::i18n::t(crate::i18n::Lang::Zh, app.path.label_key()),
+        crate::i18n::t(crate::i18n::Lang::Zh, app.stage.label_key())
+    );
+    send_to_partner(
+        &mut tx,
+        p,
+        kind,
+        &params([("item", item.as_str()), ("reason", reason.as_str())]),
+        Some(&format!("/center/paths/{path}")),
+        now,
+    )
+    .await?;
     log(
         &mut tx,
         op,
@@ -606,6 +627,9 @@ pub async fn decide_evidence(
     let now = now_ms();
     let mut tx = db.begin_write().await?;
     let state = if approve { "approved" } else { "rejected" };
+    let (partner, title) = repo::evidence_owner(&mut *tx, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     if !repo::decide(
         &mut *tx,
         Decided::Evidence,
@@ -619,6 +643,19 @@ pub async fn decide_evidence(
     {
         return Err(AppError::conflict("error.paths.decided"));
     }
+    send_to_partner(
+        &mut tx,
+        partner,
+        if approve {
+            "path.evidence_approved"
+        } else {
+            "path.evidence_rejected"
+        },
+        &params([("item", title.as_str()), ("reason", reason.as_str())]),
+        None,
+        now,
+    )
+    .await?;
     log(
         &mut tx,
         op,
