@@ -2,7 +2,8 @@
 //! customers) over the console's funds service, with the SDK models' field names.
 
 use super::handlers::{
-    ALL, ApiError, Signed, id, number, own_reseller_id, parse, query, time_filter, utc, window,
+    ALL, ApiError, Signed, id, number, own_reseller_id, paged, parse, query, time_filter, utc,
+    window,
 };
 use crate::domain::{Amount, Money};
 use crate::error::AppError;
@@ -182,20 +183,14 @@ pub async fn list_indirect_partners(
         .into_iter()
         .filter(|r| only.is_none_or(|o| o == r.id))
         .collect();
-    let count = matching.len();
-    let partners: Vec<serde_json::Value> = matching
-        .into_iter()
-        .skip(offset)
-        .take(limit)
-        .map(|r| {
-            json!({
-                "indirect_partner_id": r.id.to_string(),
-                "account_name": r.login,
-                "name": r.name,
-                "associated_on": utc(r.since),
-            })
+    let (count, partners): (usize, Vec<serde_json::Value>) = paged(matching, offset, limit, |r| {
+        json!({
+            "indirect_partner_id": r.id.to_string(),
+            "account_name": r.login,
+            "name": r.name,
+            "associated_on": utc(r.since),
         })
-        .collect();
+    });
     Ok(json(
         json!({ "count": count, "indirect_partners": partners }),
     ))
@@ -301,12 +296,8 @@ pub async fn list_partner_adjust_records(
             matching.push((customer, r));
         }
     }
-    let total_count = matching.len();
-    let records: Vec<serde_json::Value> = matching
-        .into_iter()
-        .skip(offset)
-        .take(limit)
-        .map(|(customer, r)| {
+    let (total_count, records): (usize, Vec<serde_json::Value>) =
+        paged(matching, offset, limit, |(customer, r)| {
             json!({
                 "customer_id": customer.to_string(),
                 "customer_name": r.counterparty,
@@ -319,8 +310,7 @@ pub async fn list_partner_adjust_records(
                 "trans_id": r.trans_id,
                 "memo": "",
             })
-        })
-        .collect();
+        });
     Ok(json(
         json!({ "total_count": total_count, "records": records }),
     ))
@@ -384,28 +374,22 @@ pub async fn list_sub_customers(
         .filter(|c| name.is_empty() || c.name.to_lowercase().contains(&name))
         .filter(|_| label.is_empty())
         .collect();
-    let count = matching.len();
-    let infos: Vec<serde_json::Value> = matching
-        .into_iter()
-        .skip(offset)
-        .take(limit)
-        .map(|c| {
-            let kind = if c.mode_key == "customer_mode.resale" {
-                "2"
-            } else {
-                "1"
-            };
-            json!({
-                "customer": c.name,
-                "account_name": c.login,
-                "customer_id": c.id.to_string(),
-                "associated_on": utc(c.since),
-                "association_type": kind,
-                "label": "",
-                "customer_type": -1,
-                "is_frozen": 0,
-            })
+    let (count, infos): (usize, Vec<serde_json::Value>) = paged(matching, offset, limit, |c| {
+        let kind = if c.mode_key == "customer_mode.resale" {
+            "2"
+        } else {
+            "1"
+        };
+        json!({
+            "customer": c.name,
+            "account_name": c.login,
+            "customer_id": c.id.to_string(),
+            "associated_on": utc(c.since),
+            "association_type": kind,
+            "label": "",
+            "customer_type": -1,
+            "is_frozen": 0,
         })
-        .collect();
+    });
     Ok(json(json!({ "count": count, "customer_infos": infos })))
 }

@@ -589,6 +589,20 @@ pub(super) fn time_filter(
     Ok(b.is_none_or(|b| v >= b) && e.is_none_or(|e| v <= e))
 }
 
+/// The total and the `offset`/`limit` window of a filtered list, each item mapped to its answer.
+pub(super) fn paged<T, U>(
+    items: Vec<T>,
+    offset: usize,
+    limit: usize,
+    f: impl FnMut(T) -> U,
+) -> (usize, Vec<U>) {
+    let total = items.len();
+    (
+        total,
+        items.into_iter().skip(offset).take(limit).map(f).collect(),
+    )
+}
+
 pub(super) const ALL: PageRequest = PageRequest {
     number: 1,
     size: 1000,
@@ -657,12 +671,8 @@ async fn list_issued_partner_coupons(
             matching.push(c);
         }
     }
-    let total_count = matching.len();
-    let user_coupons: Vec<serde_json::Value> = matching
-        .into_iter()
-        .skip(offset)
-        .take(limit)
-        .map(|c| {
+    let (total_count, user_coupons): (usize, Vec<serde_json::Value>) =
+        paged(matching, offset, limit, |c| {
             serde_json::json!({
                 "coupon_id": c.id.to_string(),
                 "status": c.status.code(),
@@ -676,8 +686,7 @@ async fn list_issued_partner_coupons(
                 "balance": number(c.balance),
                 "use_limits": [],
             })
-        })
-        .collect();
+        });
     Ok(
         axum::Json(serde_json::json!({ "total_count": total_count, "user_coupons": user_coupons }))
             .into_response(),
@@ -810,12 +819,8 @@ async fn list_issued_coupon_quotas(
                 .is_none_or(|v| Some(v.clone()) == x.parent_id.map(|p| p.to_string()))
         })
         .collect();
-    let total_count = matching.len();
-    let quotas: Vec<serde_json::Value> = matching
-        .into_iter()
-        .skip(offset)
-        .take(limit)
-        .map(|x| {
+    let (total_count, quotas): (usize, Vec<serde_json::Value>) =
+        paged(matching, offset, limit, |x| {
             let reseller = x.reseller_id.map(|r| r.to_string()).unwrap_or_default();
             let name = x.reseller_name.clone().unwrap_or_default();
             let parent = x.parent_id.map(|p| p.to_string()).unwrap_or_default();
@@ -827,8 +832,7 @@ async fn list_issued_coupon_quotas(
                 o.insert("parent_quota_id".into(), parent.into());
             }
             v
-        })
-        .collect();
+        });
     Ok(
         axum::Json(serde_json::json!({ "total_count": total_count, "quotas": quotas }))
             .into_response(),
@@ -889,12 +893,8 @@ async fn list_coupon_quotas_records(
             matching.push(r);
         }
     }
-    let total_count = matching.len();
-    let records: Vec<serde_json::Value> = matching
-        .into_iter()
-        .skip(offset)
-        .take(limit)
-        .map(|r| {
+    let (total_count, records): (usize, Vec<serde_json::Value>) =
+        paged(matching, offset, limit, |r| {
             let name = r.reseller_name.clone().unwrap_or_default();
             serde_json::json!({
                 "id": r.id.to_string(),
@@ -910,8 +910,7 @@ async fn list_coupon_quotas_records(
                 "indirect_partner_name": r.reseller_name.unwrap_or_default(),
                 "remark": r.remark,
             })
-        })
-        .collect();
+        });
     Ok(
         axum::Json(serde_json::json!({ "total_count": total_count, "records": records }))
             .into_response(),

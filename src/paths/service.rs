@@ -538,20 +538,7 @@ pub async fn decide_application(
         .await?
         .and_then(application)
         .ok_or(AppError::NotFound)?;
-    let state = if approve { "approved" } else { "rejected" };
-    if !repo::decide(
-        &mut *tx,
-        Decided::Application,
-        id,
-        state,
-        &reason,
-        now,
-        op.name,
-    )
-    .await?
-    {
-        return Err(AppError::conflict("error.paths.decided"));
-    }
+    settle(&mut tx, Decided::Application, id, approve, &reason, now, op).await?;
     let (p, path, stage) = (app.partner_id, app.path.code(), app.stage.code());
     match (app.review_year.is_some(), approve) {
         (false, true) => repo::certify(&mut *tx, p, path, stage, now, now + VALIDITY_MS).await?,
@@ -616,6 +603,25 @@ pub async fn decide_application(
     Ok(())
 }
 
+/// Records an operator's decision on a pending application or evidence; one decided already is
+/// refused.
+async fn settle(
+    tx: &mut crate::server::db::Tx,
+    table: Decided,
+    id: i64,
+    approve: bool,
+    reason: &str,
+    now: i64,
+    op: &Actor<'_>,
+) -> Result<(), AppError> {
+    let state = if approve { "approved" } else { "rejected" };
+    if repo::decide(&mut **tx, table, id, state, reason, now, op.name).await? {
+        Ok(())
+    } else {
+        Err(AppError::conflict("error.paths.decided"))
+    }
+}
+
 pub async fn decide_evidence(
     db: &Db,
     op: &Actor<'_>,
@@ -626,23 +632,10 @@ pub async fn decide_evidence(
     let reason = model::parse_reason(reason, approve).map_err(AppError::invalid)?;
     let now = now_ms();
     let mut tx = db.begin_write().await?;
-    let state = if approve { "approved" } else { "rejected" };
     let (partner, title) = repo::evidence_owner(&mut *tx, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    if !repo::decide(
-        &mut *tx,
-        Decided::Evidence,
-        id,
-        state,
-        &reason,
-        now,
-        op.name,
-    )
-    .await?
-    {
-        return Err(AppError::conflict("error.paths.decided"));
-    }
+    settle(&mut tx, Decided::Evidence, id, approve, &reason, now, op).await?;
     send_to_partner(
         &mut tx,
         partner,
