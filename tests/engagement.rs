@@ -53,13 +53,15 @@ async fn every_association_rule_refuses_with_its_reason(app: TestApp) {
     let pa = app.signed_in("part-a").await;
     let pb = app.signed_in("part-b").await;
 
+    // An account that is not personal and one that does not exist get the same answer (#15:
+    // an invitation must not tell whether a login exists).
     for (login, key) in [
-        ("part-b", "error.employees.not_personal"),
-        ("cust-a", "error.employees.not_personal"),
-        ("ops", "error.employees.not_personal"),
+        ("part-b", "error.employees.no_personal_account"),
+        ("cust-a", "error.employees.no_personal_account"),
+        ("ops", "error.employees.no_personal_account"),
         ("bob", "error.employees.not_verified"),
         ("intl-carol", "error.employees.not_verified"),
-        ("nobody-here", "error.employees.no_account"),
+        ("nobody-here", "error.employees.no_personal_account"),
     ] {
         let (s, body) = invite(&app, &pa, login).await;
         assert_eq!(body["key"].as_str(), Some(key), "{login}: {body}");

@@ -265,14 +265,38 @@ pub async fn user_count(pool: &AnyPool) -> Result<i64, sqlx::Error> {
         .await
 }
 
-/// Failed sign-ins since `since` for the account and from the address.
-pub async fn recent_failures(
-    pool: &AnyPool,
+/// On PostgreSQL, serializes sign-in reservations of one account and of one address across
+/// every process until the transaction ends (SQLite's `BEGIN IMMEDIATE` already does).
+pub async fn lock_attempts(
+    conn: &mut sqlx::AnyConnection,
+    account: &str,
+    ip: &str,
+) -> Result<(), sqlx::Error> {
+    // Always the account first, then the address (two lock spaces): no two transactions can
+    // wait on each other in a cycle.
+    sqlx::query("SELECT pg_advisory_xact_lock(1, hashtext($1))")
+        .bind(account)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("SELECT pg_advisory_xact_lock(2, hashtext($1))")
+        .bind(ip)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Counts the attempts (failed or in progress) of the account and of the address since
+/// `since`, and inserts this one if both are under their limits. Returns the new row, or `None`
+/// when a limit is reached. Runs inside the caller's write transaction, after [`lock_attempts`].
+pub async fn reserve_attempt(
+    conn: &mut sqlx::AnyConnection,
     account: &str,
     ip: &str,
     since: i64,
-) -> Result<(i64, i64), sqlx::Error> {
-    sqlx::query_as(
+    now: i64,
+    limits: (i64, i64),
+) -> Result<Option<i64>, sqlx::Error> {
+    let (by_account, by_ip): (i64, i64) = sqlx::query_as(
         "SELECT \
            (SELECT COUNT(*) FROM login_failures WHERE account = $1 AND at >= $3), \
            (SELECT COUNT(*) FROM login_failures WHERE ip = $2 AND at >= $3)",
@@ -280,23 +304,20 @@ pub async fn recent_failures(
     .bind(account)
     .bind(ip)
     .bind(since)
-    .fetch_one(pool)
-    .await
-}
-
-pub async fn record_failure(
-    pool: &AnyPool,
-    account: &str,
-    ip: &str,
-    now: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO login_failures (account, ip, at) VALUES ($1, $2, $3)")
-        .bind(account)
-        .bind(ip)
-        .bind(now)
-        .execute(pool)
-        .await?;
-    Ok(())
+    .fetch_one(&mut *conn)
+    .await?;
+    if by_account >= limits.0 || by_ip >= limits.1 {
+        return Ok(None);
+    }
+    let id = sqlx::query_scalar(
+        "INSERT INTO login_failures (account, ip, at) VALUES ($1, $2, $3) RETURNING id",
+    )
+    .bind(account)
+    .bind(ip)
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(Some(id))
 }
 
 pub async fn clear_failures(pool: &AnyPool, account: &str) -> Result<(), sqlx::Error> {

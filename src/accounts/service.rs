@@ -23,15 +23,15 @@ static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| {
     password_auth::generate_hash(format!("{random:?}"))
 });
 
+/// Runs a CPU-bound password hash under the hashing limit (`server::cpu`).
+async fn hashing<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T, AppError> {
+    crate::server::cpu::run(&crate::server::cpu::HASHING, f).await
+}
+
 /// Hashing is CPU-bound (tens of milliseconds); it runs off the async threads.
 pub async fn hash_password(password: &NewPassword) -> Result<PasswordHash, AppError> {
     let plain = password.expose().to_string();
-    tokio::task::spawn_blocking(move || PasswordHash(password_auth::generate_hash(plain)))
-        .await
-        .map_err(|e| {
-            tracing::error!(error = %e, "hashing task failed");
-            AppError::Internal
-        })
+    hashing(move || PasswordHash(password_auth::generate_hash(plain))).await
 }
 
 async fn verify_password(
@@ -39,16 +39,12 @@ async fn verify_password(
     hash: Option<PasswordHash>,
 ) -> Result<bool, AppError> {
     let plain = password.expose().to_string();
-    tokio::task::spawn_blocking(move || {
+    hashing(move || {
         let known = hash.is_some();
         let hash = hash.map(|h| h.0).unwrap_or_else(|| DUMMY_HASH.clone());
         password_auth::verify_password(plain, &hash).is_ok() && known
     })
     .await
-    .map_err(|e| {
-        tracing::error!(error = %e, "verification task failed");
-        AppError::Internal
-    })
 }
 
 /// Computes the dummy hash ahead of the first sign-in so the first unknown account is not
@@ -83,9 +79,27 @@ pub async fn login(
         Err(e) => return Err(e),
     };
     let now = now_ms();
-    let (by_account, by_ip) =
-        repo::recent_failures(&db.pool, account.as_str(), ip, now - WINDOW_MS).await?;
-    if by_account >= MAX_FAILURES_PER_ACCOUNT || by_ip >= MAX_FAILURES_PER_IP {
+    // The attempt is reserved (counted as a failure) before the password is checked, atomically
+    // in the database, so concurrent attempts from any number of processes cannot all pass the
+    // count together. A success removes the account's rows.
+    let reserved = {
+        let mut tx = db.begin_write().await?;
+        if db.backend == crate::server::db::Backend::Postgres {
+            repo::lock_attempts(&mut tx, account.as_str(), ip).await?;
+        }
+        let r = repo::reserve_attempt(
+            &mut tx,
+            account.as_str(),
+            ip,
+            now - WINDOW_MS,
+            now,
+            (MAX_FAILURES_PER_ACCOUNT, MAX_FAILURES_PER_IP),
+        )
+        .await?;
+        tx.commit().await?;
+        r
+    };
+    if reserved.is_none() {
         audit(
             db,
             None,
@@ -117,7 +131,7 @@ pub async fn login(
                 .ok_or(AppError::Internal)
         }
         _ => {
-            repo::record_failure(&db.pool, account.as_str(), ip, now).await?;
+            // The reservation stays: it is this failure.
             audit(
                 db,
                 None,
@@ -463,8 +477,8 @@ pub async fn list_partners(db: &Db, page: PageRequest) -> Result<Page<PartnerLis
     let (items, total) = repo::list_partners(&db.pool, page.offset(), page.limit()).await?;
     Ok(Page {
         items,
-        number: page.number,
-        size: page.size,
+        number: page.number(),
+        size: page.size(),
         total,
     })
 }

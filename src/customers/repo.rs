@@ -13,7 +13,9 @@ pub struct InvitationRow {
     pub expires_at: Option<i64>,
     pub accepted: i64,
     pub created_at: i64,
+    /// An offline link's token, sealed under the master key (`server::secrets`).
     pub token: Option<String>,
+    pub token_hash: String,
 }
 
 pub struct NewInvitationRow<'a> {
@@ -51,7 +53,7 @@ pub async fn insert_invitation(
 }
 
 const INVITATION_COLUMNS: &str =
-    "id, channel, email, label, mode, state, expires_at, accepted, created_at, token";
+    "id, channel, email, label, mode, state, expires_at, accepted, created_at, token, token_hash";
 
 pub async fn list_invitations(
     pool: &AnyPool,
@@ -372,6 +374,45 @@ pub async fn insert_contract(
     .bind(customer)
     .bind(partner)
     .bind(now)
+    .fetch_one(conn)
+    .await
+}
+
+/// Offline invitations whose token is still stored in plaintext (an older version): (id, token).
+pub async fn plaintext_offline_tokens(pool: &AnyPool) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, token FROM customer_invitations WHERE token IS NOT NULL AND token NOT LIKE 'v1:%'",
+    )
+    .fetch_all(pool)
+    .await
+}
+
+pub async fn set_sealed_token(
+    pool: &AnyPool,
+    id: i64,
+    old: &str,
+    sealed: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE customer_invitations SET token = $1 WHERE id = $2 AND token = $3")
+        .bind(sealed)
+        .bind(id)
+        .bind(old)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+/// Email invitations the partner created since `since`.
+pub async fn email_invitations_since(
+    conn: &mut AnyConnection,
+    partner: i64,
+    since: i64,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT COUNT(*) FROM customer_invitations WHERE partner_id = $1 AND channel = 'email' AND created_at >= $2",
+    )
+    .bind(partner)
+    .bind(since)
     .fetch_one(conn)
     .await
 }

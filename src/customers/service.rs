@@ -32,6 +32,11 @@ fn customer_of(user: &SessionUser) -> Result<i64, AppError> {
 
 pub use crate::server::security::token_hash;
 
+/// Email invitations one partner may send in any 24 hours: the product's mail must not become
+/// a way to send mail to anyone.
+pub const MAX_EMAIL_INVITATIONS_PER_DAY: i64 = 50;
+const DAY_MS: i64 = 24 * 60 * 60 * 1000;
+
 fn new_token() -> String {
     let bytes: [u8; 24] = rand::random();
     bytes.iter().map(|b| format!("{b:02x}")).collect()
@@ -63,7 +68,12 @@ async fn log(
     Ok(())
 }
 
-fn invitation_view(r: InvitationRow, base_url: &str, now: i64) -> Option<Invitation> {
+fn invitation_view(
+    keys: &crate::server::secrets::Keyring,
+    r: InvitationRow,
+    base_url: &str,
+    now: i64,
+) -> Option<Invitation> {
     Some(Invitation {
         id: r.id,
         channel: super::model::Channel::parse(&r.channel)?,
@@ -74,8 +84,11 @@ fn invitation_view(r: InvitationRow, base_url: &str, now: i64) -> Option<Invitat
         expires_at: r.expires_at,
         accepted: r.accepted,
         created_at: r.created_at,
+        // The offline token is kept sealed (not usable from the database alone) so the partner
+        // can copy the link again; it is bound to its row by the token's hash.
         link: r
             .token
+            .and_then(|sealed| keys.open(&r.token_hash, &sealed).ok())
             .map(|t| format!("{base_url}{}", invitation_path(&t))),
     })
 }
@@ -95,11 +108,19 @@ pub async fn invite(
     let now = now_ms();
     let offline = input.channel == super::model::Channel::Offline;
     let expires_at = (!offline).then_some(now + EMAIL_INVITATION_MS);
+    let sealed = offline.then(|| db.keys.seal(&hash, &token)).transpose()?;
     let mut tx = db.begin_write().await?;
+    // Counted inside the write transaction, so concurrent requests cannot all pass.
+    if input.channel == super::model::Channel::Email
+        && repo::email_invitations_since(&mut tx, partner, now - DAY_MS).await?
+            >= MAX_EMAIL_INVITATIONS_PER_DAY
+    {
+        return Err(AppError::conflict("error.invite.daily_limit"));
+    }
     let row = NewInvitationRow {
         partner,
         token_hash: &hash,
-        token: offline.then_some(token.as_str()),
+        token: sealed.as_deref(),
         channel: input.channel.as_str(),
         email: input.email.as_ref().map(|e| e.as_str()),
         label: input.label.as_str(),
@@ -160,10 +181,10 @@ pub async fn invitations(
     Ok(Page {
         items: rows
             .into_iter()
-            .filter_map(|r| invitation_view(r, base_url, now))
+            .filter_map(|r| invitation_view(&db.keys, r, base_url, now))
             .collect(),
-        number: page.number,
-        size: page.size,
+        number: page.number(),
+        size: page.size(),
         total,
     })
 }
@@ -531,4 +552,14 @@ pub async fn apply_contract(db: &Db, user: &SessionUser, ip: &str) -> Result<i64
     .await?;
     tx.commit().await?;
     Ok(id)
+}
+
+/// Seals offline invitation tokens that an older version stored in plaintext (run on start).
+pub async fn seal_offline_tokens(db: &Db) -> Result<usize, AppError> {
+    let rows = repo::plaintext_offline_tokens(&db.pool).await?;
+    for (id, token) in &rows {
+        let sealed = db.keys.seal(&token_hash(token), token)?;
+        repo::set_sealed_token(&db.pool, *id, token, &sealed).await?;
+    }
+    Ok(rows.len())
 }

@@ -179,8 +179,65 @@ pub fn format_time(ms: i64) -> String {
     }
 }
 
+/// Why a list of ids does not parse.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IdListError {
+    /// A part is not a positive integer.
+    Malformed,
+    /// No id at all.
+    Empty,
+    /// More than the allowed number of distinct ids.
+    TooMany,
+}
+
+/// Parses a list of positive ids separated by any of `separators`, in order and without
+/// duplicates, refusing more than `max` distinct ids. Linear in the input and stops at the
+/// first id over `max`, so a huge list costs no more than reading it.
+pub fn parse_id_list(raw: &str, separators: &[char], max: usize) -> Result<Vec<i64>, IdListError> {
+    let mut seen = std::collections::HashSet::with_capacity(max.min(64));
+    let mut ids = Vec::with_capacity(max.min(64));
+    for part in raw
+        .split(separators)
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
+        let id: i64 = part.parse().map_err(|_| IdListError::Malformed)?;
+        if id <= 0 {
+            return Err(IdListError::Malformed);
+        }
+        if seen.insert(id) {
+            if ids.len() == max {
+                return Err(IdListError::TooMany);
+            }
+            ids.push(id);
+        }
+    }
+    if ids.is_empty() {
+        return Err(IdListError::Empty);
+    }
+    Ok(ids)
+}
+
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn id_lists_dedupe_in_order_and_stop_at_the_limit() {
+        assert_eq!(parse_id_list("3, 1 3", &[',', ' '], 10), Ok(vec![3, 1]));
+        assert_eq!(parse_id_list(" , ", &[','], 10), Err(IdListError::Empty));
+        assert_eq!(
+            parse_id_list("1,-2", &[','], 10),
+            Err(IdListError::Malformed)
+        );
+        assert_eq!(parse_id_list("1,1,1,2", &[','], 2), Ok(vec![1, 2]));
+        assert_eq!(parse_id_list("1,2,3", &[','], 2), Err(IdListError::TooMany));
+        // A million ids are refused after the limit is passed, without quadratic work.
+        let huge: String = (1..=1_000_000).map(|i| format!("{i},")).collect();
+        let t = std::time::Instant::now();
+        assert_eq!(parse_id_list(&huge, &[','], 10), Err(IdListError::TooMany));
+        assert!(t.elapsed() < std::time::Duration::from_millis(100));
+    }
+
     use super::*;
 
     #[test]

@@ -2,16 +2,37 @@
 
 use serde::{Deserialize, Serialize};
 
-/// A requested page: 1-based number and a size capped at 100.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// A requested page: 1-based number and a size capped at 100. The fields are private and the
+/// type cannot be deserialized: the only ways to make one are [`PageRequest::new`] (which
+/// clamps whatever a caller asks for) and the two bounded internal windows below, so no caller
+/// can ask a list for more rows than the product allows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct PageRequest {
-    pub number: u32,
-    pub size: u32,
+    number: u32,
+    size: u32,
 }
 
 impl PageRequest {
     pub const DEFAULT_SIZE: u32 = 10;
     pub const MAX_SIZE: u32 = 100;
+    /// The rows of a CSV export (the newest 10 000 that match).
+    pub const EXPORT: PageRequest = PageRequest {
+        number: 1,
+        size: 10_000,
+    };
+    /// The rows an open API list operation filters in memory (the newest 1 000).
+    pub const API_SCAN: PageRequest = PageRequest {
+        number: 1,
+        size: 1000,
+    };
+
+    pub fn number(self) -> u32 {
+        self.number
+    }
+
+    pub fn size(self) -> u32 {
+        self.size
+    }
 
     /// Out-of-range numbers become the nearest valid page rather than an error, so a stale
     /// link still shows something sensible.

@@ -68,7 +68,9 @@ pub struct Candidate {
 /// reason. `accepting` skips the pending-invitation check (the invitation being accepted is it).
 pub fn check(c: &Candidate, partner: i64, accepting: bool) -> Result<(), &'static str> {
     if !c.personal {
-        return Err("error.employees.not_personal");
+        // The same answer as for an account that does not exist: an invitation must not tell
+        // whether a login exists.
+        return Err("error.employees.no_personal_account");
     }
     if !c.verified || !c.china_site {
         return Err("error.employees.not_verified");
@@ -132,7 +134,7 @@ mod tests {
                     personal: false,
                     ..ok()
                 },
-                "error.employees.not_personal",
+                "error.employees.no_personal_account",
             ),
             (
                 Candidate {

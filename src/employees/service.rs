@@ -85,7 +85,7 @@ pub async fn invite(
     let mut tx = db.begin_write().await?;
     let account = repo::account_by_login(&mut *tx, login.as_str())
         .await?
-        .ok_or_else(|| AppError::invalid("error.employees.no_account"))?;
+        .ok_or_else(|| AppError::conflict("error.employees.no_personal_account"))?;
     let now = now_ms();
     let c = candidate(&mut tx, &account, partner, now).await?;
     model::check(&c, partner, false).map_err(AppError::conflict)?;
@@ -127,8 +127,8 @@ pub async fn members(
         repo::links_of_partner(&db.pool, partner, page.offset(), page.limit()).await?;
     Ok(Page {
         items: rows.into_iter().filter_map(member).collect(),
-        number: page.number,
-        size: page.size,
+        number: page.number(),
+        size: page.size(),
         total,
     })
 }

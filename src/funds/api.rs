@@ -330,10 +330,7 @@ pub async fn records_csv(
     let user = crate::server::session::require_user(&state.db, &session, Role::Partner).await?;
     let get = |k: &str| q.get(k).map(String::as_str).unwrap_or("");
     let search = record_search(get("operation"), get("trans_id"), get("from"), get("to"))?;
-    let page = PageRequest {
-        number: 1,
-        size: 10_000,
-    };
+    let page = PageRequest::EXPORT;
     let records = super::service::records(&state.db, &user, &search, page).await?;
     let mut out =
         String::from("\u{feff}operation_type,amount,counterparty,operator,time,trans_id\n");

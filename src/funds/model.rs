@@ -170,23 +170,12 @@ pub const MAX_BULK: usize = 10;
 
 /// Parses the selected customer ids of a 批量拨款: 1–10 distinct positive ids.
 pub fn parse_bulk_ids(raw: &str) -> Result<Vec<i64>, &'static str> {
-    let mut ids = Vec::new();
-    for part in raw.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-        let id: i64 = part.parse().map_err(|_| "error.funds.bulk_ids")?;
-        if id <= 0 {
-            return Err("error.funds.bulk_ids");
-        }
-        if !ids.contains(&id) {
-            ids.push(id);
-        }
-    }
-    if ids.is_empty() {
-        return Err("error.funds.bulk_none");
-    }
-    if ids.len() > MAX_BULK {
-        return Err("error.funds.bulk_too_many");
-    }
-    Ok(ids)
+    use crate::domain::{IdListError, parse_id_list};
+    parse_id_list(raw, &[','], MAX_BULK).map_err(|e| match e {
+        IdListError::Malformed => "error.funds.bulk_ids",
+        IdListError::Empty => "error.funds.bulk_none",
+        IdListError::TooMany => "error.funds.bulk_too_many",
+    })
 }
 
 /// Refusal reasons of the ledger rules, as i18n keys.

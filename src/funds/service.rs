@@ -51,6 +51,9 @@ struct Movement<'a> {
     to: Owner,
     amount: Amount,
     actor: &'a Actor,
+    /// The counterparty must (still) belong to this partner: checked inside the transaction
+    /// that moves the money, so a concurrent disassociation cannot slip between check and move.
+    belongs_to: Option<(i64, PartnerKind, Counterparty)>,
 }
 
 enum Attempt {
@@ -151,6 +154,7 @@ pub async fn transfer_in(
         to,
         amount,
         actor,
+        belongs_to: None,
     };
     let trans_id = model::parse_trans_id(trans_id).map_err(AppError::invalid)?;
     match apply(tx, &m, &trans_id, &request_hash(&m)).await? {
@@ -178,6 +182,9 @@ async fn apply(
             created_at: prev.created_at,
             replayed: true,
         }));
+    }
+    if let Some((partner, kind, cp)) = m.belongs_to {
+        counterparty(&mut **tx, partner, kind, cp).await?;
     }
     let reclaim = matches!(m.operation, Operation::Retrieve | Operation::Unbind);
     if m.from != Owner::External {
@@ -268,8 +275,8 @@ pub enum Counterparty {
 }
 
 /// Resolves the counterparty for this partner: its name and owner, or why not.
-async fn counterparty(
-    db: &Db,
+async fn counterparty<'e>(
+    ex: impl sqlx::Executor<'e, Database = sqlx::Any>,
     partner: i64,
     kind: PartnerKind,
     cp: Counterparty,
@@ -279,13 +286,13 @@ async fn counterparty(
             if kind != PartnerKind::Distributor {
                 return Err(AppError::conflict("error.funds.distributor_only"));
             }
-            let name = repo::reseller_name(&db.pool, partner, id)
+            let name = repo::reseller_name(ex, partner, id)
                 .await?
                 .ok_or_else(|| AppError::conflict("error.funds.not_your_reseller"))?;
             Ok((name, Owner::Partner(id)))
         }
         Counterparty::Customer(id) => {
-            let (name, mode) = repo::customer_of(&db.pool, partner, id)
+            let (name, mode) = repo::customer_of(ex, partner, id)
                 .await?
                 .ok_or_else(|| AppError::conflict("error.funds.not_your_customer"))?;
             if mode != "resale" {
@@ -307,7 +314,7 @@ pub async fn adjust(
     trans_id: Option<String>,
 ) -> Result<Receipt, AppError> {
     let (partner, kind) = partner_of(user)?;
-    let (_, other) = counterparty(db, partner, kind, cp).await?;
+    let (_, other) = counterparty(&db.pool, partner, kind, cp).await?;
     let me = Owner::Partner(partner);
     let (from, to, operation) = match direction {
         Direction::Allocate => (me, other, Operation::Adjust),
@@ -324,6 +331,7 @@ pub async fn adjust(
             to,
             amount,
             actor: &actor,
+            belongs_to: Some((partner, kind, cp)),
         },
     )
     .await?;
@@ -339,7 +347,7 @@ pub async fn preview(
     amount: Amount,
 ) -> Result<Preview, AppError> {
     let (partner, kind) = partner_of(user)?;
-    let (name, other) = counterparty(db, partner, kind, cp).await?;
+    let (name, other) = counterparty(&db.pool, partner, kind, cp).await?;
     let mine = repo::balances(&db.pool, Owner::Partner(partner)).await?;
     let theirs = repo::balances(&db.pool, other).await?;
     let (payer, reclaim) = match direction {
@@ -383,7 +391,7 @@ async fn check_bulk(
     let (partner, kind) = partner_of(user)?;
     let mut names = Vec::new();
     for id in customers {
-        let (name, _) = counterparty(db, partner, kind, Counterparty::Customer(*id)).await?;
+        let (name, _) = counterparty(&db.pool, partner, kind, Counterparty::Customer(*id)).await?;
         names.push((*id, name));
     }
     let total_fen = i64::try_from(charged)
@@ -475,13 +483,19 @@ pub async fn fund_partner(
     move_money(
         db,
         Movement {
-            scope: "operator".into(),
+            // Each operator (or the CLI) has its own idempotency space: one operator's
+            // transaction id can neither replay nor block another's.
+            scope: match actor.user_id {
+                Some(id) => format!("operator:{id}"),
+                None => format!("operator:{}", actor.name),
+            },
             trans_id,
             operation: Operation::Fund,
             from: Owner::External,
             to: Owner::Partner(partner),
             amount,
             actor,
+            belongs_to: None,
         },
     )
     .await
@@ -595,8 +609,8 @@ pub async fn resellers(
     let (items, total) = repo::list_resellers(&db.pool, partner, &f).await?;
     Ok(Page {
         items,
-        number: page.number,
-        size: page.size,
+        number: page.number(),
+        size: page.size(),
         total,
     })
 }
@@ -662,8 +676,8 @@ pub async fn customers_of(
     let (items, total) = repo::list_customers(&db.pool, partner, &f).await?;
     Ok(Page {
         items,
-        number: page.number,
-        size: page.size,
+        number: page.number(),
+        size: page.size(),
         total,
     })
 }
@@ -706,8 +720,8 @@ pub async fn records_of(
     let (items, total) = repo::adjust_records(&db.pool, Owner::Partner(partner), &f).await?;
     Ok(Page {
         items,
-        number: page.number,
-        size: page.size,
+        number: page.number(),
+        size: page.size(),
         total,
     })
 }

@@ -510,12 +510,8 @@ pub const ENTRIES: &[(&str, &str)] = &[
     ("employees.state.active", "Associated"),
     ("employees.state.unbound", "Unbound"),
     (
-        "error.employees.no_account",
-        "No account has this name. Please check it.",
-    ),
-    (
-        "error.employees.not_personal",
-        "This is not a personal Huawei account (partner, customer and operator accounts cannot be associated).",
+        "error.employees.no_personal_account",
+        "No personal Huawei account has this name. Please check it (partner, customer and operator accounts cannot be associated).",
     ),
     (
         "error.employees.not_verified",
@@ -1061,6 +1057,10 @@ pub const ENTRIES: &[(&str, &str)] = &[
     ("invite.channel", "Channel"),
     ("invite.channel.email", "Email (valid 7 days)"),
     ("invite.channel.offline", "Offline link (no expiry)"),
+    (
+        "error.invite.daily_limit",
+        "You have sent 50 email invitations in the last 24 hours; please try again later or use an offline link.",
+    ),
     ("invite.created", "Invitation created."),
     ("invite.email", "Customer email"),
     ("invite.expires", "Valid until"),
@@ -1278,6 +1278,10 @@ pub const ENTRIES: &[(&str, &str)] = &[
     ),
     ("explorer.operation", "Operation"),
     ("explorer.distributor_only", "Distributors only"),
+    (
+        "explorer.client_token",
+        "optional idempotency key: a retry with the same key and request moves nothing twice; the same key with another request is refused",
+    ),
     ("explorer.changes", "Moves funds or vouchers"),
     ("explorer.param", "Parameter"),
     ("explorer.type", "Type"),

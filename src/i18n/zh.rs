@@ -407,10 +407,9 @@ pub const ENTRIES: &[(&str, &str)] = &[
     ("employees.state.declined", "已拒绝"),
     ("employees.state.active", "已关联"),
     ("employees.state.unbound", "已解绑"),
-    ("error.employees.no_account", "该账号不存在，请核对账号名。"),
     (
-        "error.employees.not_personal",
-        "该账号不是个人华为账号（伙伴、客户或运营账号不能关联为项目专员）。",
+        "error.employees.no_personal_account",
+        "没有此账号名的个人华为账号，请核对账号名（伙伴、客户或运营账号不能关联为项目专员）。",
     ),
     (
         "error.employees.not_verified",
@@ -806,6 +805,10 @@ pub const ENTRIES: &[(&str, &str)] = &[
     ("invite.channel", "邀请方式"),
     ("invite.channel.email", "邮件邀请（7天有效）"),
     ("invite.channel.offline", "线下链接（长期有效）"),
+    (
+        "error.invite.daily_limit",
+        "过去 24 小时内已发送 50 封邀请邮件，请稍后再试，或使用线下链接。",
+    ),
     ("invite.created", "邀请已创建。"),
     ("invite.email", "客户邮箱"),
     ("invite.expires", "有效期至"),
@@ -1008,6 +1011,10 @@ pub const ENTRIES: &[(&str, &str)] = &[
     ),
     ("explorer.operation", "接口"),
     ("explorer.distributor_only", "仅总经销商"),
+    (
+        "explorer.client_token",
+        "可选的幂等键：相同键与相同请求的重试不会重复变更；相同键用于不同请求将被拒绝",
+    ),
     ("explorer.changes", "会变更资金或券"),
     ("explorer.param", "参数"),
     ("explorer.type", "类型"),

@@ -85,8 +85,8 @@ pub async fn list(
         .collect();
     Ok(Page {
         items,
-        number: page.number,
-        size: page.size,
+        number: page.number(),
+        size: page.size(),
         total,
     })
 }

@@ -89,3 +89,13 @@ pub async fn finish(
     .await?;
     Ok(())
 }
+
+/// Replaces a message's text (with its secrets removed once it is delivered).
+pub async fn set_body(pool: &AnyPool, id: i64, body: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE outbox SET body = $1 WHERE id = $2")
+        .bind(body)
+        .bind(id)
+        .execute(pool)
+        .await?;
+    Ok(())
+}

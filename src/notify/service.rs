@@ -156,7 +156,10 @@ async fn dispatch_once(
             _ => Err("no SMTP server configured".to_string()),
         };
         match result {
-            Ok(()) => repo::finish(&db.pool, row.id, "sent", None, now_ms()).await?,
+            Ok(()) => {
+                repo::finish(&db.pool, row.id, "sent", None, now_ms()).await?;
+                repo::set_body(&db.pool, row.id, &redact_tokens(&row.body)).await?;
+            }
             Err(e) => {
                 // The recipient address is not logged: it is personal data.
                 tracing::warn!(id = row.id, channel = %row.channel, error = %e, "delivery failed");
@@ -166,8 +169,53 @@ async fn dispatch_once(
                     "pending"
                 };
                 repo::finish(&db.pool, row.id, state, Some(&e), now_ms()).await?;
+                if state == "failed" {
+                    repo::set_body(&db.pool, row.id, &redact_tokens(&row.body)).await?;
+                }
             }
         }
     }
     Ok(())
+}
+
+/// A delivered (or abandoned) message's text without its secrets: every run of 32 or more
+/// letters, digits, `-` or `_` (the tokens of invitation links) becomes `[redacted]`, so the
+/// outbox keeps a record of what was sent but no usable link.
+pub fn redact_tokens(body: &str) -> String {
+    let mut out = String::with_capacity(body.len());
+    let mut run = String::new();
+    let flush = |run: &mut String, out: &mut String| {
+        if run.len() >= 32 {
+            out.push_str("[redacted]");
+        } else {
+            out.push_str(run);
+        }
+        run.clear();
+    };
+    for c in body.chars() {
+        if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+            run.push(c);
+        } else {
+            flush(&mut run, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut run, &mut out);
+    out
+}
+
+#[cfg(test)]
+mod redaction_tests {
+    use super::redact_tokens;
+
+    #[test]
+    fn links_lose_their_tokens_and_the_rest_stays() {
+        let token = "0123456789abcdef0123456789abcdef0123456789abcdef";
+        let body = format!("请点击这里：\nhttp://127.0.0.1:3000/invite/{token}\n验证码 123456");
+        let r = redact_tokens(&body);
+        assert!(!r.contains(token));
+        assert!(r.contains("/invite/[redacted]"));
+        assert!(r.contains("验证码 123456"));
+        assert_eq!(redact_tokens("short-words_only 42"), "short-words_only 42");
+    }
 }

@@ -48,10 +48,11 @@ pub async fn explore(
     operation: String,
     #[server(default)] query: String,
     #[server(default)] body: String,
+    #[server(default)] client_token: String,
 ) -> Result<super::model::Exchange, AppError> {
     use crate::domain::Role;
     use crate::server::ctx;
     let user = ctx::require(Role::Partner).await?;
     let op = super::catalog::find(&operation).ok_or(AppError::BadRequest)?;
-    super::handlers::explore(ctx::state()?, user, op, &query, body).await
+    super::handlers::explore(ctx::state()?, user, op, &query, body, client_token.trim()).await
 }

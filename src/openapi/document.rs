@@ -94,6 +94,19 @@ fn operation(op: &Operation) -> Value {
             .collect();
         o["parameters"] = json!(params);
     }
+    if op.changes {
+        let header = json!({
+            "name": "X-Client-Token",
+            "in": "header",
+            "required": false,
+            "description": "Optional idempotency key (1–64 of A-Z a-z 0-9 _ -), per partner. A retry with the same key and the same request answers the first result and moves nothing again; the same key with another request (another operation or body) is refused with 409 CBC.0153. Without it every call is a new operation.",
+            "schema": { "type": "string", "pattern": "^[A-Za-z0-9_-]{1,64}$" }
+        });
+        match o.get_mut("parameters").and_then(Value::as_array_mut) {
+            Some(list) => list.push(header),
+            None => o["parameters"] = json!([header]),
+        }
+    }
     let mut responses = Map::new();
     let ok = if op.response.is_empty() {
         json!({ "description": "Done." })

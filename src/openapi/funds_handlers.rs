@@ -62,7 +62,11 @@ struct PartnerAmountReq {
 /// update_indirect_partner_account: 向云经销商账户拨款 (distributors only).
 pub async fn update_indirect_partner_account(
     Signed {
-        state, user, body, ..
+        state,
+        user,
+        body,
+        client_token,
+        ..
     }: Signed<true>,
 ) -> Result<Response, ApiError> {
     let req: PartnerAmountReq = parse(&body)?;
@@ -74,7 +78,7 @@ pub async fn update_indirect_partner_account(
         Counterparty::Reseller(reseller),
         Direction::Allocate,
         amount(&req.amount)?,
-        None,
+        client_token,
     )
     .await?;
     Ok(json(json!({ "transfer_id": receipt.trans_id })))
@@ -83,7 +87,11 @@ pub async fn update_indirect_partner_account(
 /// reclaim_indirect_partner_account: 回收云经销商账户拨款 (distributors only).
 pub async fn reclaim_indirect_partner_account(
     Signed {
-        state, user, body, ..
+        state,
+        user,
+        body,
+        client_token,
+        ..
     }: Signed<true>,
 ) -> Result<Response, ApiError> {
     let req: PartnerAmountReq = parse(&body)?;
@@ -95,7 +103,7 @@ pub async fn reclaim_indirect_partner_account(
         Counterparty::Reseller(reseller),
         Direction::Reclaim,
         amount(&req.amount)?,
-        None,
+        client_token,
     )
     .await?;
     Ok(json(json!({ "trans_id": receipt.trans_id })))
@@ -112,7 +120,11 @@ struct CustomerAmountReq {
 
 async fn customer_transfer(
     Signed {
-        state, user, body, ..
+        state,
+        user,
+        body,
+        client_token,
+        ..
     }: Signed<true>,
     direction: Direction,
 ) -> Result<String, ApiError> {
@@ -126,7 +138,7 @@ async fn customer_transfer(
         Counterparty::Customer(customer),
         direction,
         amount(&req.amount)?,
-        None,
+        client_token,
     )
     .await?;
     Ok(receipt.trans_id)

@@ -186,6 +186,30 @@ pub struct Signed<const CHANGES: bool> {
     pub(super) user: SessionUser,
     pub(super) uri: Uri,
     pub(super) body: Bytes,
+    /// The client's idempotency key ([`CLIENT_TOKEN`]) of an operation that changes something:
+    /// a retry with the same key and the same request answers the first result and moves
+    /// nothing; the same key with another request is refused.
+    pub(super) client_token: Option<String>,
+}
+
+/// The optional idempotency header of the operations that move money or vouchers.
+pub const CLIENT_TOKEN: &str = "x-client-token";
+
+/// Reads [`CLIENT_TOKEN`]: absent, or once with 1–64 of `A-Za-z0-9_-` (the console's 交易流水号
+/// rule); anything else is a 400 before anything is read or moved.
+fn client_token(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
+    let mut values = headers.get_all(CLIENT_TOKEN).iter();
+    let Some(first) = values.next() else {
+        return Ok(None);
+    };
+    let bad = || ApiError::Bad(format!("{CLIENT_TOKEN}: once, 1 to 64 of A-Z a-z 0-9 _ -."));
+    if values.next().is_some() {
+        return Err(bad());
+    }
+    let text = first.to_str().map_err(|_| bad())?;
+    crate::funds::model::parse_trans_id(text)
+        .map(Some)
+        .map_err(|_| bad())
 }
 
 impl<const CHANGES: bool> FromRequest<AppState> for Signed<CHANGES> {
@@ -193,32 +217,45 @@ impl<const CHANGES: bool> FromRequest<AppState> for Signed<CHANGES> {
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, Response> {
         let (parts, body) = req.into_parts();
+        let client_token = if CHANGES {
+            client_token(&parts.headers).map_err(IntoResponse::into_response)?
+        } else {
+            None
+        };
         let body = Bytes::from_request(Request::from_parts(parts.clone(), body), state)
             .await
             .map_err(IntoResponse::into_response)?;
-        if let Some(ExplorerCaller(user)) = parts.extensions.get::<ExplorerCaller>().cloned() {
-            return Ok(Signed {
-                state: state.clone(),
-                user,
-                uri: parts.uri,
-                body,
-            });
+        let user = match parts.extensions.get::<ExplorerCaller>().cloned() {
+            Some(ExplorerCaller(user)) => user,
+            None => caller(
+                state,
+                &parts.method,
+                &parts.uri,
+                &parts.headers,
+                &body,
+                CHANGES,
+            )
+            .await
+            .map_err(IntoResponse::into_response)?,
+        };
+        if let Some(token) = &client_token {
+            service::claim_client_token(
+                &state.db,
+                &user,
+                token,
+                parts.method.as_str(),
+                parts.uri.path(),
+                &body,
+            )
+            .await
+            .map_err(|e| ApiError::App(e).into_response())?;
         }
-        let user = caller(
-            state,
-            &parts.method,
-            &parts.uri,
-            &parts.headers,
-            &body,
-            CHANGES,
-        )
-        .await
-        .map_err(IntoResponse::into_response)?;
         Ok(Signed {
             state: state.clone(),
             user,
             uri: parts.uri,
             body,
+            client_token,
         })
     }
 }
@@ -263,6 +300,20 @@ pub(super) fn parse_utc(s: &str) -> Result<i64, ApiError> {
     chrono::DateTime::parse_from_rfc3339(s.trim())
         .map(|t| t.timestamp_millis())
         .map_err(|_| ApiError::Bad("Times are UTC like 2019-05-06T08:05:01Z.".to_string()))
+}
+
+/// Parses a list of ids (already counted by the caller) in order, without duplicates, in linear
+/// time.
+pub(super) fn dedup_ids(raw: &[String], field: &str) -> Result<Vec<i64>, ApiError> {
+    let mut seen = std::collections::HashSet::with_capacity(raw.len());
+    let mut out = Vec::with_capacity(raw.len());
+    for r in raw {
+        let v = id(r, field)?;
+        if seen.insert(v) {
+            out.push(v);
+        }
+    }
+    Ok(out)
 }
 
 pub(super) fn id(s: &str, field: &str) -> Result<i64, ApiError> {
@@ -355,6 +406,7 @@ async fn list_quota_coupons(
         user,
         uri: _,
         body,
+        ..
     }: Signed<false>,
 ) -> Result<Response, ApiError> {
     let req: QueryCouponQuotasReqExt = if body.is_empty() {
@@ -378,10 +430,7 @@ async fn list_quota_coupons(
     ] {
         times.push(t.as_deref().map(parse_utc).transpose()?);
     }
-    let all = PageRequest {
-        number: 1,
-        size: 1000,
-    };
+    let all = PageRequest::API_SCAN;
     let all = match &req.indirect_partner_id {
         // A distributor asks about one of its resellers' quotas (the ones it gave).
         Some(reseller) => {
@@ -454,14 +503,21 @@ async fn create_partner_coupons(
         user,
         uri: _,
         body,
+        client_token,
     }: Signed<true>,
 ) -> Result<Response, ApiError> {
     let req: CreatePartnerCouponsReq = parse(&body)?;
     own_reseller_id(&user, req.indirect_partner_id.as_deref())?;
     let issue = issue_request(&req)?;
-    let outcome =
-        crate::vouchers::service::issue(&state.db, &user, "api", Kind::Coupon, &issue, None)
-            .await?;
+    let outcome = crate::vouchers::service::issue(
+        &state.db,
+        &user,
+        "api",
+        Kind::Coupon,
+        &issue,
+        client_token.as_deref(),
+    )
+    .await?;
     let infos: Vec<serde_json::Value> = outcome
         .items
         .iter()
@@ -483,13 +539,7 @@ fn issue_request(req: &CreatePartnerCouponsReq) -> Result<IssueRequest, ApiError
     if req.customer_ids.len() > MAX_CUSTOMERS_API {
         return Err(invalid("error.vouchers.too_many_customers"));
     }
-    let mut customers = Vec::with_capacity(req.customer_ids.len());
-    for c in &req.customer_ids {
-        let c = id(c, "customer_ids")?;
-        if !customers.contains(&c) {
-            customers.push(c);
-        }
-    }
+    let customers = dedup_ids(&req.customer_ids, "customer_ids")?;
     let face = Amount::parse(&req.face_value).map_err(|_| invalid("error.vouchers.face_value"))?;
     let limits = |v: &Option<Vec<String>>, too_many: &'static str| {
         Limits::parse(&v.clone().unwrap_or_default().join(","), too_many).map_err(invalid)
@@ -524,13 +574,21 @@ async fn reclaim_partner_coupons(
         user,
         uri: _,
         body,
+        client_token,
     }: Signed<true>,
 ) -> Result<Response, ApiError> {
     let req: ReclaimPartnerCouponsReq = parse(&body)?;
     own_reseller_id(&user, req.indirect_partner_id.as_deref())?;
     let coupon = id(&req.coupon_id, "coupon_id")?;
-    crate::vouchers::service::reclaim(&state.db, &user, "api", Kind::Coupon, &[coupon], None)
-        .await?;
+    crate::vouchers::service::reclaim(
+        &state.db,
+        &user,
+        "api",
+        Kind::Coupon,
+        &[coupon],
+        client_token.as_deref(),
+    )
+    .await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
@@ -603,18 +661,12 @@ pub(super) fn paged<T, U>(
     )
 }
 
-pub(super) const ALL: PageRequest = PageRequest {
-    number: 1,
-    size: 1000,
-};
+pub(super) const ALL: PageRequest = PageRequest::API_SCAN;
 
 /// list_issued_partner_coupons: 查询已发放的优惠券.
 async fn list_issued_partner_coupons(
     Signed {
-        state,
-        user,
-        uri,
-        body: _,
+        state, user, uri, ..
     }: Signed<false>,
 ) -> Result<Response, ApiError> {
     let q = query(
@@ -709,6 +761,7 @@ async fn update_coupon_quotas(
         user,
         uri: _,
         body,
+        client_token,
     }: Signed<true>,
 ) -> Result<Response, ApiError> {
     let req: AdjustCouponQuotasReq = parse(&body)?;
@@ -718,17 +771,17 @@ async fn update_coupon_quotas(
             "indirect_partner_ids: 1 to 20 resellers.".into(),
         ));
     }
-    let mut resellers = Vec::new();
-    for r in &req.indirect_partner_ids {
-        let r = id(r, "indirect_partner_ids")?;
-        if !resellers.contains(&r) {
-            resellers.push(r);
-        }
-    }
+    let resellers = dedup_ids(&req.indirect_partner_ids, "indirect_partner_ids")?;
     let amount =
         Amount::parse(&req.quota_amount).map_err(|k| ApiError::App(AppError::invalid(k)))?;
     let outcome = crate::vouchers::service::issue_quota(
-        &state.db, &user, "api", quota, &resellers, amount, None,
+        &state.db,
+        &user,
+        "api",
+        quota,
+        &resellers,
+        amount,
+        client_token.as_deref(),
     )
     .await?;
     let infos: Vec<serde_json::Value> = outcome
@@ -756,24 +809,25 @@ async fn reclaim_coupon_quotas(
         user,
         uri: _,
         body,
+        client_token,
     }: Signed<true>,
 ) -> Result<Response, ApiError> {
     let req: ReclaimCouponQuotasReq = parse(&body)?;
     if req.quota_ids.is_empty() || req.quota_ids.len() > 20 {
         return Err(ApiError::Bad("quota_ids: 1 to 20 quotas.".into()));
     }
-    let mut ids = Vec::new();
-    for q in &req.quota_ids {
-        let q = id(q, "quota_ids")?;
-        if !ids.contains(&q) {
-            ids.push(q);
-        }
-    }
+    let ids = dedup_ids(&req.quota_ids, "quota_ids")?;
     let remark = parse_remark(req.remark.as_deref().unwrap_or(""))
         .map_err(|k| ApiError::App(AppError::invalid(k)))?;
-    let outcome =
-        crate::vouchers::service::reclaim_quotas(&state.db, &user, "api", &ids, &remark, None)
-            .await?;
+    let outcome = crate::vouchers::service::reclaim_quotas(
+        &state.db,
+        &user,
+        "api",
+        &ids,
+        &remark,
+        client_token.as_deref(),
+    )
+    .await?;
     let infos: Vec<serde_json::Value> = outcome
         .items
         .iter()
@@ -788,10 +842,7 @@ async fn reclaim_coupon_quotas(
 /// list_issued_coupon_quotas: 查询已发放的代金券额度 (distributors only).
 async fn list_issued_coupon_quotas(
     Signed {
-        state,
-        user,
-        uri,
-        body: _,
+        state, user, uri, ..
     }: Signed<false>,
 ) -> Result<Response, ApiError> {
     let q = query(
@@ -961,11 +1012,10 @@ async fn issue_token(
     axum::extract::State(state): axum::extract::State<AppState>,
     request: Request,
 ) -> Result<Response, ApiError> {
-    use axum::extract::ConnectInfo;
     let ip = request
         .extensions()
-        .get::<ConnectInfo<std::net::SocketAddr>>()
-        .map_or_else(|| "unknown".to_string(), |c| c.0.ip().to_string());
+        .get::<crate::server::security::ClientContext>()
+        .map_or_else(|| "unknown".to_string(), |c| c.ip.to_string());
     let body = axum::body::to_bytes(request.into_body(), MAX_BODY)
         .await
         .map_err(|_| ApiError::Bad("The body is over 64 KiB.".into()))?;
@@ -1020,6 +1070,7 @@ pub async fn explore(
     op: &super::catalog::Operation,
     query: &str,
     body: String,
+    client_token: &str,
 ) -> Result<super::model::Exchange, AppError> {
     use tower::ServiceExt;
     let query = query.trim().trim_start_matches('?');
@@ -1029,10 +1080,14 @@ pub async fn explore(
         format!("{}?{query}", op.path)
     };
     let body = if op.in_body() { body } else { String::new() };
-    let request = axum::http::Request::builder()
+    let mut request = axum::http::Request::builder()
         .method(op.method)
         .uri(&url)
-        .header("content-type", "application/json")
+        .header("content-type", "application/json");
+    if op.changes && !client_token.is_empty() {
+        request = request.header(CLIENT_TOKEN, client_token);
+    }
+    let request = request
         .extension(ExplorerCaller(user))
         .body(axum::body::Body::from(body.clone()))
         .map_err(|_| AppError::invalid("error.openapi.explorer_query"))?;

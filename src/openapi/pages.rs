@@ -95,6 +95,7 @@ pub fn ApiExplorerPage() -> impl IntoView {
     let selected = RwSignal::new(OPERATIONS[0].name);
     let body = RwSignal::new(OPERATIONS[0].example.to_string());
     let query = RwSignal::new(String::new());
+    let client_token = RwSignal::new(String::new());
     let confirming = RwSignal::new(false);
     let explore = ServerAction::<Explore>::new();
     let op = move || super::catalog::find(selected.get()).unwrap_or(&OPERATIONS[0]);
@@ -117,6 +118,7 @@ pub fn ApiExplorerPage() -> impl IntoView {
             operation: selected.get_untracked().to_string(),
             query: query.get_untracked(),
             body: body.get_untracked(),
+            client_token: client_token.get_untracked(),
         });
     };
     let error = Signal::derive(move || explore.value().get().and_then(|r| r.err()));
@@ -167,6 +169,12 @@ pub fn ApiExplorerPage() -> impl IntoView {
                         on:input=move |ev| query.set(event_target_value(&ev)) />
                 }.into_any()
             }}
+            {move || op().changes.then(|| view! {
+                <label for="explorer-client-token">"X-Client-Token " <span class="muted">{t(lang, "explorer.client_token")}</span></label>
+                <input id="explorer-client-token" data-testid="explorer-client-token" class="code" maxlength="64"
+                    prop:value=move || client_token.get()
+                    on:input=move |ev| client_token.set(event_target_value(&ev)) />
+            })}
             <div class="actions">
                 {move || if confirming.get() {
                     view! {

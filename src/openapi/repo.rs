@@ -158,3 +158,55 @@ pub async fn token(pool: &AnyPool, hash: &str) -> Result<Option<(i64, i64)>, sql
         .fetch_optional(pool)
         .await
 }
+
+/// Every access key with its stored (sealed) secret, for re-sealing.
+pub async fn all_secrets(pool: &AnyPool) -> Result<Vec<(String, String)>, sqlx::Error> {
+    sqlx::query_as("SELECT ak, sk FROM access_keys ORDER BY id")
+        .fetch_all(pool)
+        .await
+}
+
+/// Replaces a stored secret if it is still `old` (another process may have re-sealed it).
+pub async fn replace_secret(
+    pool: &AnyPool,
+    ak: &str,
+    old: &str,
+    new: &str,
+) -> Result<bool, sqlx::Error> {
+    let r = sqlx::query("UPDATE access_keys SET sk = $1 WHERE ak = $2 AND sk = $3")
+        .bind(new)
+        .bind(ak)
+        .bind(old)
+        .execute(pool)
+        .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// Records that `token` (an `X-Client-Token`) of `scope` names the request `hash`. `true` when
+/// the key is new or was first used with this same request; `false` when it names another one.
+pub async fn claim_client_token(
+    pool: &AnyPool,
+    scope: &str,
+    token: &str,
+    hash: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO api_client_tokens (scope, token, request_hash, created_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (scope, token) DO NOTHING",
+    )
+    .bind(scope)
+    .bind(token)
+    .bind(hash)
+    .bind(now)
+    .execute(pool)
+    .await?;
+    let first: String = sqlx::query_scalar(
+        "SELECT request_hash FROM api_client_tokens WHERE scope = $1 AND token = $2",
+    )
+    .bind(scope)
+    .bind(token)
+    .fetch_one(pool)
+    .await?;
+    Ok(first == hash)
+}

@@ -37,7 +37,9 @@ pub async fn create_key(
     if repo::count_keys(&mut *tx, user).await? >= MAX_KEYS {
         return Err(AppError::conflict("error.openapi.too_many_keys"));
     }
-    repo::insert_key(&mut *tx, user, &ak, &sk, description, now).await?;
+    // Only the sealed form is stored (AES-256-GCM under the master key, bound to the AK).
+    let sealed = db.keys.seal(&ak, &sk)?;
+    repo::insert_key(&mut *tx, user, &ak, &sealed, description, now).await?;
     let target = format!("access_key:{ak}");
     let entry = AuditEntry {
         actor_user_id: Some(user),
@@ -173,8 +175,8 @@ impl AuthError {
             AuthError::Missing => {
                 "Missing or malformed SDK-HMAC-SHA256 Authorization or X-Sdk-Date header."
             }
-            AuthError::UnknownKey => "Unknown or disabled access key.",
-            AuthError::BadSignature => "Incorrect signature.",
+            // The same words for both: an answer must not tell whether an access key exists.
+            AuthError::UnknownKey | AuthError::BadSignature => "Incorrect access key or signature.",
             AuthError::Expired => "X-Sdk-Date is more than 15 minutes from the server time.",
             AuthError::Replayed => "This signed request was already received.",
             AuthError::UnknownToken => "Incorrect X-Auth-Token.",
@@ -191,32 +193,50 @@ pub async fn authenticate(
     r: &signer::Request<'_>,
     changes: bool,
 ) -> Result<Result<SessionUser, AuthError>, AppError> {
+    let count = |name: &str| {
+        r.headers
+            .iter()
+            .filter(|(k, _)| k.eq_ignore_ascii_case(name))
+            .count()
+    };
     let header = |name: &str| {
         r.headers
             .iter()
             .find(|(k, _)| k.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.as_str())
     };
+    // A header given twice is ambiguous (which one was signed?): refused before anything else.
+    if count("authorization") > 1 || count("x-sdk-date") > 1 {
+        return Ok(Err(AuthError::Missing));
+    }
     let Some(auth) = header("authorization").and_then(Authorization::parse) else {
         return Ok(Err(AuthError::Missing));
     };
+    if auth.signed_headers.iter().any(|h| count(h) > 1) {
+        return Ok(Err(AuthError::Missing));
+    }
     let Some(date) = header("x-sdk-date").and_then(signer::parse_sdk_date) else {
         return Ok(Err(AuthError::Missing));
     };
-    let now = now_ms();
+    // One clock for the window and the replay store: the database's, shared by every process.
+    let now = db.clock_ms().await?;
     if (now - date).abs() > WINDOW_MS {
         return Ok(Err(AuthError::Expired));
     }
     let Some((sk, user)) = repo::active_key(&db.pool, &auth.access).await? else {
         return Ok(Err(AuthError::UnknownKey));
     };
+    let sk = db.keys.open(&auth.access, &sk)?;
     match signer::verify(r, &auth, &sk) {
         Ok(()) => {}
         Err(Refusal::Malformed) => return Ok(Err(AuthError::Missing)),
         Err(Refusal::Mismatch) => return Ok(Err(AuthError::BadSignature)),
     }
+    // Keyed on the canonical signature: any rewrite the check ignores maps to the same row. A
+    // row may go once no request carrying its date can pass the window check (same clock).
     if changes
-        && !repo::remember_signature(&db.pool, &auth.signature, date + WINDOW_MS, now).await?
+        && !repo::remember_signature(&db.pool, &auth.canonical_signature(), date + WINDOW_MS, now)
+            .await?
     {
         return Ok(Err(AuthError::Replayed));
     }
@@ -288,5 +308,62 @@ pub async fn authenticate_token(
     match crate::accounts::service::session_user(db, user).await? {
         Some(u) if u.role == Role::Partner && u.partner.is_some() => Ok(Ok(u)),
         _ => Ok(Err(AuthError::UnknownToken)),
+    }
+}
+
+/// Seals every secret key not yet sealed under the current master key: plaintext rows of an
+/// older version (on start) and rows of a previous key (`admin rotate-master-key`). Each row is
+/// rewritten only if it still holds what was read. Returns how many rows changed.
+pub async fn reseal_keys(db: &Db) -> Result<u64, AppError> {
+    let mut changed = 0;
+    for (ak, stored) in repo::all_secrets(&db.pool).await? {
+        if db.keys.is_current(&stored) {
+            continue;
+        }
+        let plain = if crate::server::secrets::Keyring::is_sealed(&stored) {
+            // A row whose key is not configured stays as it is (and is counted by the caller).
+            match db.keys.open(&ak, &stored) {
+                Ok(p) => p,
+                Err(_) => continue,
+            }
+        } else {
+            stored.clone()
+        };
+        let sealed = db.keys.seal(&ak, &plain)?;
+        if repo::replace_secret(&db.pool, &ak, &stored, &sealed).await? {
+            changed += 1;
+        }
+    }
+    Ok(changed)
+}
+
+/// How many stored secrets are not sealed under the current master key.
+pub async fn stale_keys(db: &Db) -> Result<usize, AppError> {
+    Ok(repo::all_secrets(&db.pool)
+        .await?
+        .iter()
+        .filter(|(_, stored)| !db.keys.is_current(stored))
+        .count())
+}
+
+/// Checks an `X-Client-Token` against the request it comes with: the same key for another
+/// request (another operation or body) is refused, as a reused 交易流水号 is in the console.
+pub async fn claim_client_token(
+    db: &Db,
+    user: &SessionUser,
+    token: &str,
+    method: &str,
+    path: &str,
+    body: &[u8],
+) -> Result<(), AppError> {
+    let (_, partner) = partner_user(user)?;
+    let mut request = format!("{method} {path}\n").into_bytes();
+    request.extend_from_slice(body);
+    let hash = signer::hex_sha256(&request);
+    let scope = format!("partner:{partner}");
+    if repo::claim_client_token(&db.pool, &scope, token, &hash, now_ms()).await? {
+        Ok(())
+    } else {
+        Err(AppError::conflict("error.funds.trans_id_reused"))
     }
 }

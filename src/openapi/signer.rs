@@ -26,13 +26,17 @@ impl Authorization {
         let (mut access, mut signed, mut signature) = (None, None, None);
         for part in rest.split(',') {
             let (k, v) = part.trim().split_once('=')?;
-            match k {
-                "Access" => access = Some(v.to_string()),
-                "SignedHeaders" => {
-                    signed = Some(v.split(';').map(str::to_string).collect::<Vec<_>>())
-                }
-                "Signature" => signature = Some(v.to_string()),
+            // Each part at most once: a second `Signature=` must not pick what is checked.
+            let slot_taken = match k {
+                "Access" => access.replace(v.to_string()).is_some(),
+                "SignedHeaders" => signed
+                    .replace(v.split(';').map(str::to_string).collect::<Vec<_>>())
+                    .is_some(),
+                "Signature" => signature.replace(v.to_string()).is_some(),
                 _ => return None,
+            };
+            if slot_taken {
+                return None;
             }
         }
         let signed_headers = signed?;
@@ -48,6 +52,15 @@ impl Authorization {
             signature: signature
                 .filter(|s| s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit()))?,
         })
+    }
+}
+
+impl Authorization {
+    /// The signature in one canonical form (lowercase hex of its 32 bytes): what the replay store
+    /// keys on, so that re-casing the hex, reformatting or reordering the header cannot make a
+    /// captured request look new.
+    pub fn canonical_signature(&self) -> String {
+        self.signature.to_ascii_lowercase()
     }
 }
 
@@ -340,6 +353,60 @@ mod tests {
             "SDK-HMAC-SHA256 Access=a, SignedHeaders=host, Signature=zz",
         ] {
             assert_eq!(Authorization::parse(bad), None, "{bad}");
+        }
+    }
+
+    mod parser_properties {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        fn sig() -> impl Strategy<Value = String> {
+            proptest::collection::vec(any::<u8>(), 32)
+                .prop_map(|b| b.iter().map(|x| format!("{x:02x}")).collect())
+        }
+
+        proptest! {
+            /// Whatever arrives, parsing never panics.
+            #[test]
+            fn any_text_parses_or_is_refused(s in ".{0,300}") {
+                let _ = Authorization::parse(&s);
+                let _ = Authorization::parse(&format!("SDK-HMAC-SHA256 {s}"));
+            }
+
+            /// Every rewrite the signature check ignores (part order, spaces around parts, the
+            /// hex's letter case) parses to the same canonical signature: the replay store's key.
+            #[test]
+            fn rewrites_keep_the_canonical_signature(
+                sig in sig(),
+                order in Just([0usize, 1, 2]).prop_shuffle(),
+                spaces in proptest::collection::vec(0usize..4, 6),
+                upper in proptest::collection::vec(any::<bool>(), 64),
+            ) {
+                let cased: String = sig
+                    .chars()
+                    .zip(&upper)
+                    .map(|(c, u)| if *u { c.to_ascii_uppercase() } else { c })
+                    .collect();
+                let parts = [
+                    "Access=AKTEST".to_string(),
+                    "SignedHeaders=host;x-sdk-date".to_string(),
+                    format!("Signature={cased}"),
+                ];
+                let pad = |n: usize| " ".repeat(n);
+                let header = format!(
+                    "SDK-HMAC-SHA256 {}{}{},{}{}{},{}{}{}",
+                    pad(0), parts[order[0]], pad(spaces[1]),
+                    pad(spaces[2]), parts[order[1]], pad(spaces[3]),
+                    pad(spaces[4]), parts[order[2]], pad(spaces[5]),
+                );
+                let a = Authorization::parse(&header).expect("a valid rewrite parses");
+                prop_assert_eq!(a.canonical_signature(), sig.clone());
+                prop_assert_eq!(a.access, "AKTEST");
+                prop_assert_eq!(a.signed_headers, vec!["host".to_string(), "x-sdk-date".to_string()]);
+                // A part given twice is refused, never a choice between two values.
+                let twice = format!("{header}, Signature={sig}");
+                prop_assert!(Authorization::parse(&twice).is_none());
+            }
         }
     }
 

@@ -146,8 +146,8 @@ pub async fn list(
         repo::list(&db.pool, partner, direction, page.offset(), page.limit()).await?;
     Ok(Page {
         items: rows.into_iter().filter_map(view).collect(),
-        number: page.number,
-        size: page.size,
+        number: page.number(),
+        size: page.size(),
         total,
     })
 }

@@ -156,13 +156,11 @@ pub async fn download(
         .ok_or_else(|| AppError::Unavailable("error.cert.font".into()))?;
     let url = format!("{}/verify/{}", state.config.public_url, cert.number);
     let number = cert.number.clone();
-    // Rendering and font subsetting are CPU work: keep them off the async workers.
-    let pdf = tokio::task::spawn_blocking(move || super::pdf::render(&font, &cert, &url))
-        .await
-        .map_err(|e| {
-            tracing::error!(error = %e, "certificate task");
-            AppError::Internal
-        })??;
+    // Rendering and font subsetting are CPU work: off the async workers, a few at a time.
+    let pdf = crate::server::cpu::run(&crate::server::cpu::RENDERING, move || {
+        super::pdf::render(&font, &cert, &url)
+    })
+    .await??;
     let disposition = format!("attachment; filename=\"certificate-{number}.pdf\"");
     Ok((
         [

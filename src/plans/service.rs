@@ -205,8 +205,8 @@ pub async fn review_list(
         .collect();
     Ok(Page {
         items,
-        number: page.number,
-        size: page.size,
+        number: page.number(),
+        size: page.size(),
         total,
     })
 }

@@ -67,6 +67,10 @@ struct ServeArgs {
     /// Sender of emails.
     #[arg(long, env = "PC_MAIL_FROM", default_value = super::config::DEFAULT_MAIL_FROM)]
     mail_from: String,
+    /// Reverse proxies (comma-separated IP addresses) whose X-Forwarded-For and
+    /// X-Forwarded-Proto are believed. Off by default: the headers are ignored.
+    #[arg(long, env = "PC_TRUSTED_PROXIES", default_value = "")]
+    trusted_proxy: String,
 }
 
 #[derive(Subcommand)]
@@ -206,6 +210,10 @@ enum AdminCommand {
         #[arg(long)]
         status: i64,
     },
+    /// Rotate the master key that seals access-key secrets. With a key file (the default, or
+    /// PC_MASTER_KEY_FILE): a new key is generated and every secret re-sealed under it. With
+    /// PC_MASTER_KEY="new,old": every secret is re-sealed under the first key.
+    RotateMasterKey,
 }
 
 /// A command-line failure: the message printed on stderr.
@@ -485,6 +493,7 @@ async fn admin(command: AdminCommand) -> Result<Value, CliError> {
             let key = crate::openapi::service::create_for_login(&db, login.as_str()).await?;
             Ok(json!({"ak": key.ak, "sk": key.sk, "domain_id": key.domain_id}))
         }
+        AdminCommand::RotateMasterKey => rotate_master_key().await,
         AdminCommand::SetQuotaStatus { quota, status } => {
             let status = crate::vouchers::model::QuotaStatus::from_code(status)
                 .ok_or_else(|| CliError("--status must be 0, 3, 4 or 5".into()))?;
@@ -499,6 +508,39 @@ async fn admin(command: AdminCommand) -> Result<Value, CliError> {
             Ok(json!({"quota_id": quota, "status": status.code()}))
         }
     }
+}
+
+/// `admin rotate-master-key`: see [`AdminCommand::RotateMasterKey`].
+async fn rotate_master_key() -> Result<Value, CliError> {
+    use super::secrets::{self, KeySource};
+    let url = Config::database_url_from_env();
+    let db = open_db().await?;
+    let file = match secrets::key_source(db.backend, &url) {
+        KeySource::File(path) => Some(path),
+        KeySource::Env(_) => None,
+    };
+    let db = match &file {
+        Some(path) => Db {
+            keys: std::sync::Arc::new(secrets::begin_file_rotation(path)?),
+            ..db
+        },
+        None => db,
+    };
+    let resealed = crate::openapi::service::reseal_keys(&db).await?;
+    let stale = crate::openapi::service::stale_keys(&db).await?;
+    if stale > 0 {
+        return Err(CliError(format!(
+            "{stale} secret(s) could not be opened with the configured keys; the old keys are kept"
+        )));
+    }
+    if let Some(path) = &file {
+        secrets::finish_file_rotation(path)?;
+    }
+    Ok(json!({
+        "resealed": resealed,
+        "key_id": db.keys.current_id(),
+        "source": db.keys.source,
+    }))
 }
 
 async fn serve(args: ServeArgs) -> Result<(), CliError> {
@@ -526,6 +568,7 @@ async fn serve(args: ServeArgs) -> Result<(), CliError> {
         mail_from: Some(args.mail_from)
             .filter(|f| !f.trim().is_empty())
             .unwrap_or_else(|| super::config::DEFAULT_MAIL_FROM.to_string()),
+        trusted_proxies: super::config::parse_proxies(&args.trusted_proxy)?,
     };
     let mailer = match &config.smtp_url {
         Some(url) => {
@@ -554,6 +597,15 @@ async fn serve(args: ServeArgs) -> Result<(), CliError> {
         mailer,
         std::sync::Arc::new(crate::notify::service::OutboxOnly),
     ));
+    // Every accepted connection gets TCP_NODELAY. Without it, a response written in more than
+    // one piece (a file streamed by `ServeDir`, a streamed page, a CSV or PDF) meets Nagle's
+    // algorithm on the server and delayed ACKs on the client: each kept-alive request then
+    // stalls ~40 ms waiting for an ACK before its last segment leaves.
+    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::debug!(error = %e, "could not set TCP_NODELAY");
+        }
+    });
     axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),

@@ -27,6 +27,28 @@ pub struct Config {
     pub smtp_url: Option<String>,
     /// The sender of emails.
     pub mail_from: String,
+    /// Proxies whose `X-Forwarded-For` / `X-Forwarded-Proto` are believed (none by default:
+    /// the headers are then ignored, so a client cannot pick its own address).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+}
+
+impl Config {
+    /// Whether users reach the site over https: cookies get `Secure` and pages send HSTS.
+    pub fn https(&self) -> bool {
+        self.secure_cookies || self.public_url.starts_with("https://")
+    }
+}
+
+/// Parses `--trusted-proxy` (comma-separated addresses).
+pub fn parse_proxies(raw: &str) -> Result<Vec<std::net::IpAddr>, String> {
+    raw.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            s.parse()
+                .map_err(|_| format!("--trusted-proxy: {s} is not an IP address"))
+        })
+        .collect()
 }
 
 impl Config {

@@ -23,12 +23,12 @@ pub async fn session() -> Result<Session, AppError> {
     })
 }
 
-/// The client's address as seen by this server (used for rate limits and the audit trail).
+/// The client's address (used for rate limits and the audit trail): the connection's, or the
+/// one a trusted proxy forwarded (see `security::client_context`).
 pub async fn client_ip() -> String {
-    use axum::extract::ConnectInfo;
-    use std::net::SocketAddr;
-    match leptos_axum::extract::<ConnectInfo<SocketAddr>>().await {
-        Ok(ConnectInfo(addr)) => addr.ip().to_string(),
+    use super::security::ClientContext;
+    match leptos_axum::extract::<axum::Extension<ClientContext>>().await {
+        Ok(axum::Extension(c)) => c.ip.to_string(),
         Err(_) => "unknown".to_string(),
     }
 }

@@ -22,6 +22,9 @@ pub enum Backend {
 pub struct Db {
     pub pool: AnyPool,
     pub backend: Backend,
+    /// The master key(s) that seal secrets stored in this database (access keys' SKs). They
+    /// live outside the database: `PC_MASTER_KEY` or a key file (see `server::secrets`).
+    pub keys: std::sync::Arc<super::secrets::Keyring>,
 }
 
 pub type Tx = Transaction<'static, Any>;
@@ -48,11 +51,30 @@ impl Db {
                 .after_connect(|conn, _| Box::pin(sqlite_pragmas(conn))),
             Backend::Postgres => options.max_connections(16),
         };
+        let keys = super::secrets::Keyring::load(backend, &url)?;
         let pool = options
             .connect(&url)
             .await
             .map_err(|e| format!("cannot open database: {e}"))?;
-        Ok(Db { pool, backend })
+        Ok(Db {
+            pool,
+            backend,
+            keys: std::sync::Arc::new(keys),
+        })
+    }
+
+    /// The database's clock, in unix milliseconds: one clock for every process sharing the
+    /// database, for rules where skewed process clocks would open a hole (the replay window).
+    pub async fn clock_ms(&self) -> Result<i64, sqlx::Error> {
+        let sql = match self.backend {
+            Backend::Sqlite => {
+                "SELECT CAST(ROUND((julianday('now') - 2440587.5) * 86400000.0) AS BIGINT)"
+            }
+            Backend::Postgres => {
+                "SELECT CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)"
+            }
+        };
+        sqlx::query_scalar(sql).fetch_one(&self.pool).await
     }
 
     pub async fn migrate(&self) -> Result<(), String> {

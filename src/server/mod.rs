@@ -3,9 +3,11 @@
 
 pub mod cli;
 pub mod config;
+pub mod cpu;
 pub mod ctx;
 pub mod db;
 pub mod router;
+pub mod secrets;
 pub mod security;
 pub mod seed;
 pub mod session;

@@ -24,11 +24,23 @@ use tower_sessions::cookie::SameSite;
 use tower_sessions::cookie::time::Duration;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
+/// The largest request body any route accepts.
+pub const MAX_REQUEST_BODY: usize = 64 * 1024;
+
 /// Connects and migrates the database, then builds the router.
 pub async fn build(config: Config) -> Result<(Router, AppState), String> {
     let db = Db::connect(&config.database_url).await?;
     let cert_font = crate::plans::pdf::CertFont::load(config.cert_font.as_deref());
     db.migrate().await?;
+    // Secret keys of an older version (plaintext) or of a previous master key are sealed anew.
+    match crate::openapi::service::reseal_keys(&db).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(n, "sealed access-key secrets under the current master key"),
+        Err(e) => tracing::warn!(error = ?e, "could not re-seal access-key secrets"),
+    }
+    if let Err(e) = crate::customers::service::seal_offline_tokens(&db).await {
+        tracing::warn!(error = ?e, "could not seal offline invitation tokens");
+    }
     let leptos_options = LeptosOptions::builder()
         .output_name("partner-center")
         .site_root(config.site_root.as_str())
@@ -53,7 +65,7 @@ fn router(state: AppState) -> Router {
         .with_name(COOKIE_NAME)
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
-        .with_secure(config.secure_cookies)
+        .with_secure(config.https())
         .with_expiry(Expiry::OnInactivity(Duration::hours(8)));
 
     // Static files: served directly (not through the app's fallback), revalidated on every use
@@ -107,7 +119,16 @@ fn router(state: AppState) -> Router {
         ))
         .layer(sessions)
         .layer(axum::middleware::from_fn(same_origin))
+        // Every body is bounded before anything reads it: forms, server functions and the open
+        // API are tens of KiB at most; a larger one is a 413 (by its Content-Length, unread).
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(
+            MAX_REQUEST_BODY,
+        ))
         .layer(axum::middleware::from_fn(security_headers))
+        .layer(axum::middleware::from_fn_with_state(
+            config.clone(),
+            super::security::client_context,
+        ))
         .with_state(state)
 }
 

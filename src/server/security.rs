@@ -64,8 +64,87 @@ pub fn page_csp(nonce: &str) -> String {
     )
 }
 
+/// Who is on the other end of a request: the client's address and whether it came over https.
+/// Behind a trusted proxy (`--trusted-proxy`) these come from `X-Forwarded-For` (the nearest
+/// address that is not itself a trusted proxy) and `X-Forwarded-Proto`; otherwise from the
+/// connection, and the forwarded headers are ignored.
+#[derive(Debug, Clone, Copy)]
+pub struct ClientContext {
+    pub ip: std::net::IpAddr,
+    pub https: bool,
+}
+
+pub fn client_context_of(
+    peer: Option<std::net::IpAddr>,
+    headers: &HeaderMap,
+    trusted: &[std::net::IpAddr],
+    https_site: bool,
+) -> ClientContext {
+    let unknown = std::net::IpAddr::from([0, 0, 0, 0]);
+    let Some(peer) = peer else {
+        return ClientContext {
+            ip: unknown,
+            https: https_site,
+        };
+    };
+    if !trusted.contains(&peer) {
+        return ClientContext {
+            ip: peer,
+            https: https_site,
+        };
+    }
+    // Right to left: each proxy appends the address it received from.
+    let forwarded: Vec<std::net::IpAddr> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|s| s.trim().parse().ok())
+        .collect();
+    let ip = forwarded
+        .iter()
+        .rev()
+        .find(|a| !trusted.contains(a))
+        .copied()
+        .unwrap_or(peer);
+    let proto = headers
+        .get("x-forwarded-proto")
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.trim().eq_ignore_ascii_case("https"));
+    ClientContext {
+        ip,
+        https: proto.unwrap_or(https_site),
+    }
+}
+
+/// Puts the [`ClientContext`] of every request in its extensions.
+pub async fn client_context(
+    axum::extract::State(config): axum::extract::State<std::sync::Arc<super::config::Config>>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    let peer = req
+        .extensions()
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip());
+    let ctx = client_context_of(peer, req.headers(), &config.trusted_proxies, config.https());
+    req.extensions_mut().insert(ctx);
+    next.run(req).await
+}
+
 pub async fn security_headers(req: Request, next: Next) -> Response {
+    let https = req
+        .extensions()
+        .get::<ClientContext>()
+        .is_some_and(|c| c.https);
     let mut res = next.run(req).await;
+    if https {
+        res.headers_mut().insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        );
+    }
+    let status = res.status();
     let h = res.headers_mut();
     h.insert(
         "x-content-type-options",
@@ -76,6 +155,23 @@ pub async fn security_headers(req: Request, next: Next) -> Response {
         header::REFERRER_POLICY,
         HeaderValue::from_static("same-origin"),
     );
+    // A refusal for load or throttling says when to come back.
+    if !h.contains_key(header::RETRY_AFTER) {
+        match status {
+            StatusCode::TOO_MANY_REQUESTS => {
+                h.insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
+            }
+            StatusCode::SERVICE_UNAVAILABLE => {
+                h.insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+            }
+            _ => {}
+        }
+    }
+    // Dynamic answers (pages with balances, CSV exports, API results) are never stored by a
+    // browser or a proxy; static files set their own policy before this point.
+    if !h.contains_key(header::CACHE_CONTROL) {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
     if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
         h.insert(
             header::CONTENT_SECURITY_POLICY,
@@ -193,6 +289,25 @@ mod tests {
             ("host", "a.test"),
             ("cookie", "pc_session=x")
         ])));
+    }
+
+    #[test]
+    fn forwarded_headers_count_only_from_a_trusted_proxy() {
+        let proxy: std::net::IpAddr = "10.0.0.5".parse().unwrap();
+        let client: std::net::IpAddr = "203.0.113.7".parse().unwrap();
+        let h = headers(&[
+            ("x-forwarded-for", "198.51.100.1, 203.0.113.7"),
+            ("x-forwarded-proto", "https"),
+        ]);
+        // Not trusted: the connection's address, the header ignored.
+        let c = client_context_of(Some(client), &h, &[], false);
+        assert_eq!((c.ip, c.https), (client, false));
+        // Trusted: the nearest untrusted address (the first entry could be forged by the client).
+        let c = client_context_of(Some(proxy), &h, &[proxy], false);
+        assert_eq!((c.ip, c.https), (client, true));
+        // A trusted proxy without the header: its own address.
+        let c = client_context_of(Some(proxy), &HeaderMap::new(), &[proxy], true);
+        assert_eq!((c.ip, c.https), (proxy, true));
     }
 
     #[test]

@@ -10,6 +10,16 @@ use tower_sessions::session_store::{self, SessionStore};
 pub const USER_ID_KEY: &str = "uid";
 pub const COOKIE_NAME: &str = "pc_session";
 
+/// A session ends this long after it was created (at sign-in), however active it is; the idle
+/// limit (8 hours without a request) ends it sooner.
+pub const ABSOLUTE_LIFETIME_MS: i64 = 12 * 60 * 60 * 1000;
+
+/// What the table keys a session on: the SHA-256 of its id, so the database holds no cookie
+/// that could be replayed.
+fn key(id: &Id) -> String {
+    super::security::token_hash(&id.to_string())
+}
+
 #[derive(Clone, Debug)]
 pub struct DbSessionStore {
     db: Db,
@@ -22,8 +32,10 @@ impl DbSessionStore {
 
     /// Removes expired sessions; run periodically by the server.
     pub async fn delete_expired(&self) -> Result<u64, sqlx::Error> {
-        let r = sqlx::query("DELETE FROM sessions WHERE expires_at < $1")
-            .bind(now_ms())
+        let now = now_ms();
+        let r = sqlx::query("DELETE FROM sessions WHERE expires_at < $1 OR created_at < $2")
+            .bind(now)
+            .bind(now - ABSOLUTE_LIFETIME_MS)
             .execute(&self.db.pool)
             .await?;
         Ok(r.rows_affected())
@@ -48,11 +60,12 @@ impl SessionStore for DbSessionStore {
         // A fresh random id collides with probability ~2^-128; loop anyway rather than overwrite.
         loop {
             let r = sqlx::query(
-                "INSERT INTO sessions (id, data, expires_at) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING",
+                "INSERT INTO sessions (id, data, expires_at, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING",
             )
-            .bind(record.id.to_string())
+            .bind(key(&record.id))
             .bind(&data)
             .bind(expires)
+            .bind(now_ms())
             .execute(&self.db.pool)
             .await
             .map_err(backend)?;
@@ -66,12 +79,13 @@ impl SessionStore for DbSessionStore {
     async fn save(&self, record: &Record) -> session_store::Result<()> {
         let (data, expires) = encode(record)?;
         sqlx::query(
-            "INSERT INTO sessions (id, data, expires_at) VALUES ($1, $2, $3) \
+            "INSERT INTO sessions (id, data, expires_at, created_at) VALUES ($1, $2, $3, $4) \
              ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at",
         )
-        .bind(record.id.to_string())
+        .bind(key(&record.id))
         .bind(data)
         .bind(expires)
+        .bind(now_ms())
         .execute(&self.db.pool)
         .await
         .map_err(backend)?;
@@ -80,10 +94,11 @@ impl SessionStore for DbSessionStore {
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
         let row: Option<(String, i64)> = sqlx::query_as(
-            "SELECT data, expires_at FROM sessions WHERE id = $1 AND expires_at > $2",
+            "SELECT data, expires_at FROM sessions WHERE id = $1 AND expires_at > $2 AND created_at > $3",
         )
-        .bind(id.to_string())
+        .bind(key(id))
         .bind(now_ms())
+        .bind(now_ms() - ABSOLUTE_LIFETIME_MS)
         .fetch_optional(&self.db.pool)
         .await
         .map_err(backend)?;
@@ -104,7 +119,7 @@ impl SessionStore for DbSessionStore {
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
         sqlx::query("DELETE FROM sessions WHERE id = $1")
-            .bind(id.to_string())
+            .bind(key(id))
             .execute(&self.db.pool)
             .await
             .map_err(backend)?;

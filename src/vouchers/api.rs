@@ -439,10 +439,7 @@ pub async fn records_csv(
     let get = |k: &str| q.get(k).map(String::as_str).unwrap_or("");
     let kind = kind(get("tab"))?;
     let search = record_search(get("operation"), get("from"), get("to"))?;
-    let page = PageRequest {
-        number: 1,
-        size: 10_000,
-    };
+    let page = PageRequest::EXPORT;
     let records = super::service::records(&state.db, &user, kind, &search, page).await?;
     let mut out = String::from(
         "\u{feff}operation_type,operation,quota_id,coupon_id,customer,reseller,amount,remark,operator,time\n",

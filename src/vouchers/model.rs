@@ -282,27 +282,12 @@ pub fn parse_remark(raw: &str) -> Result<String, &'static str> {
 
 /// A list of ids from a form (`1,2 3`) or the API: deduplicated, 1..=`max`.
 pub fn parse_ids(raw: &str, max: usize, too_many: &'static str) -> Result<Vec<i64>, &'static str> {
-    let mut ids = Vec::new();
-    for part in raw.split([',', ' ', '\n']) {
-        let p = part.trim();
-        if p.is_empty() {
-            continue;
-        }
-        let id: i64 = p.parse().map_err(|_| "error.vouchers.ids")?;
-        if id <= 0 {
-            return Err("error.vouchers.ids");
-        }
-        if !ids.contains(&id) {
-            ids.push(id);
-        }
-    }
-    if ids.is_empty() {
-        return Err("error.vouchers.ids_required");
-    }
-    if ids.len() > max {
-        return Err(too_many);
-    }
-    Ok(ids)
+    use crate::domain::{IdListError, parse_id_list};
+    parse_id_list(raw, &[',', ' ', '\n'], max).map_err(|e| match e {
+        IdListError::Malformed => "error.vouchers.ids",
+        IdListError::Empty => "error.vouchers.ids_required",
+        IdListError::TooMany => too_many,
+    })
 }
 
 /// A date from the form (`YYYY-MM-DD`, China time) as the start (00:00) or, for an expiry, the

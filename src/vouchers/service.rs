@@ -958,8 +958,8 @@ pub async fn quotas(
             .into_iter()
             .filter_map(|r| quota_view(r, now))
             .collect(),
-        number: page.number,
-        size: page.size,
+        number: page.number(),
+        size: page.size(),
         total,
     })
 }
@@ -981,8 +981,8 @@ pub async fn issued_quotas(
             .into_iter()
             .filter_map(|r| quota_view(r, now))
             .collect(),
-        number: page.number,
-        size: page.size,
+        number: page.number(),
+        size: page.size(),
         total,
     })
 }
@@ -1013,8 +1013,8 @@ pub async fn coupons(
             .into_iter()
             .filter_map(|r| coupon_view(r, now))
             .collect(),
-        number: page.number,
-        size: page.size,
+        number: page.number(),
+        size: page.size(),
         total,
     })
 }
@@ -1067,8 +1067,8 @@ pub async fn records(
         .collect();
     Ok(Page {
         items,
-        number: page.number,
-        size: page.size,
+        number: page.number(),
+        size: page.size(),
         total,
     })
 }
@@ -1100,8 +1100,8 @@ pub async fn uses(
                 created_at: r.created_at,
             })
             .collect(),
-        number: page.number,
-        size: page.size,
+        number: page.number(),
+        size: page.size(),
         total,
     })
 }

@@ -1,0 +1,25 @@
+-- Security hardening (#15).
+
+-- Sessions are stored under the SHA-256 of their id (a stolen database holds no usable cookie)
+-- and carry their creation time, for the absolute lifetime. Sessions of the previous form cannot
+-- be found under a hash, so they are dropped: everyone signs in again once.
+DELETE FROM sessions;
+ALTER TABLE sessions ADD COLUMN created_at BIGINT NOT NULL DEFAULT 0;
+
+-- The audit trail is append-only, like the ledger.
+CREATE TRIGGER audit_log_immutable BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+CREATE TRIGGER audit_log_undeletable BEFORE DELETE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+
+-- Idempotency keys of the open API (X-Client-Token), per partner: the request each key was first
+-- used with. The operation itself is idempotent per key in its own domain (the ledger's
+-- trans_id, the voucher requests); this row refuses the same key for another request, whatever
+-- the operation.
+CREATE TABLE api_client_tokens (
+    scope         TEXT    NOT NULL,
+    token         TEXT    NOT NULL,
+    request_hash  TEXT    NOT NULL,
+    created_at    BIGINT  NOT NULL,
+    PRIMARY KEY (scope, token)
+);
