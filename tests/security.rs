@@ -1012,7 +1012,7 @@ async fn a_disassociation_cannot_slip_between_the_ownership_check_and_the_move(a
     app.fund(prov, "10000");
     let p = app.signed_in("prov").await;
     for round in 0..6 {
-        let login = format!("c{round}");
+        let login = format!("cust{round}");
         let cust = app.customer(prov, &login, "resale");
         let c = app.signed_in(&login).await;
         let (s, e) = json(

@@ -416,3 +416,13 @@ pub async fn email_invitations_since(
     .fetch_one(conn)
     .await
 }
+
+/// Locks a customer's row until the transaction ends (a no-op UPDATE: the row lock on
+/// PostgreSQL; SQLite serializes writers already).
+pub async fn hold_customer(conn: &mut AnyConnection, customer: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE customers SET partner_id = partner_id WHERE id = $1")
+        .bind(customer)
+        .execute(conn)
+        .await?;
+    Ok(())
+}

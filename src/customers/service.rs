@@ -400,6 +400,9 @@ async fn try_answer(
 ) -> Result<Option<UnbindOutcome>, AppError> {
     let now = now_ms();
     let mut tx = db.begin_write().await?;
+    // The customer's row is locked first: a 拨款 in flight finishes before the balance is read
+    // (and is returned with it), or waits and then finds the customer gone.
+    repo::hold_customer(&mut tx, customer).await?;
     let a = repo::current_association(&mut *tx, customer)
         .await?
         .filter(|a| a.unbind_requested_at.is_some())

@@ -217,6 +217,41 @@ pub async fn reseller_name<'e>(
     .await
 }
 
+/// Inside a money transaction: locks the reseller's row if it is (still) this distributor's,
+/// so a concurrent change of its parent waits for the move or the move sees the change (a
+/// no-op UPDATE takes the row lock on PostgreSQL and re-reads the row's latest version; SQLite
+/// writers are serialized already). `false` when it is not this distributor's reseller.
+pub async fn hold_reseller(
+    conn: &mut AnyConnection,
+    distributor: i64,
+    reseller: i64,
+) -> Result<bool, sqlx::Error> {
+    let r = sqlx::query(
+        "UPDATE partners SET parent_id = parent_id WHERE id = $1 AND parent_id = $2 AND kind = 'reseller'",
+    )
+    .bind(reseller)
+    .bind(distributor)
+    .execute(conn)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// Inside a money transaction: locks the customer's row if it is (still) this partner's, and
+/// returns its mode; `None` when it is not this partner's customer (see [`hold_reseller`]).
+pub async fn hold_customer(
+    conn: &mut AnyConnection,
+    partner: i64,
+    customer: i64,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "UPDATE customers SET partner_id = partner_id WHERE id = $1 AND partner_id = $2 RETURNING mode",
+    )
+    .bind(customer)
+    .bind(partner)
+    .fetch_optional(conn)
+    .await
+}
+
 /// A customer of this partner: (name, mode), or `None` when it is not one.
 pub async fn customer_of<'e>(
     ex: impl Executor<'e, Database = Any>,

@@ -184,7 +184,7 @@ async fn apply(
         }));
     }
     if let Some((partner, kind, cp)) = m.belongs_to {
-        counterparty(&mut **tx, partner, kind, cp).await?;
+        hold_counterparty(tx, partner, kind, cp).await?;
     }
     let reclaim = matches!(m.operation, Operation::Retrieve | Operation::Unbind);
     if m.from != Owner::External {
@@ -301,6 +301,35 @@ async fn counterparty<'e>(
             Ok((name, Owner::Customer(id)))
         }
     }
+}
+
+/// Inside the money's transaction: the counterparty still belongs to the partner, and its row
+/// is locked until the transaction ends, so a disassociation either happens before (and the
+/// move is refused) or waits for the move (and then takes the moved money back with the rest).
+async fn hold_counterparty(
+    tx: &mut Tx,
+    partner: i64,
+    kind: PartnerKind,
+    cp: Counterparty,
+) -> Result<(), AppError> {
+    match cp {
+        Counterparty::Reseller(id) => {
+            if kind != PartnerKind::Distributor {
+                return Err(AppError::conflict("error.funds.distributor_only"));
+            }
+            if !repo::hold_reseller(tx, partner, id).await? {
+                return Err(AppError::conflict("error.funds.not_your_reseller"));
+            }
+        }
+        Counterparty::Customer(id) => match repo::hold_customer(tx, partner, id).await? {
+            None => return Err(AppError::conflict("error.funds.not_your_customer")),
+            Some(mode) if mode != "resale" => {
+                return Err(AppError::conflict("error.funds.consulting_customer"));
+            }
+            Some(_) => {}
+        },
+    }
+    Ok(())
 }
 
 /// 拨款 or 回收 between the signed-in partner and one of its resellers or resale customers.

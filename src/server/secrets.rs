@@ -72,7 +72,7 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 fn unhex(s: &str) -> Option<Vec<u8>> {
-    if s.len() % 2 != 0 {
+    if !s.len().is_multiple_of(2) {
         return None;
     }
     (0..s.len() / 2)
@@ -248,8 +248,16 @@ impl Keyring {
             .map_err(|e| e.to_string())
             .and_then(|t| parse_keys(&t))
         {
-            Ok(keys) => {
-                *self.keys.write().unwrap_or_else(|e| e.into_inner()) = keys;
+            Ok(mut keys) => {
+                // The file's keys first (its first seals from now on); keys this process knew
+                // stay behind them until it restarts, so nothing it sealed becomes unreadable.
+                let mut held = self.keys.write().unwrap_or_else(|e| e.into_inner());
+                for old in held.drain(..) {
+                    if !keys.iter().any(|k| k.id == old.id) {
+                        keys.push(old);
+                    }
+                }
+                *held = keys;
                 *stamp = now;
             }
             Err(e) => {

@@ -198,6 +198,7 @@ impl TestApp {
         let out = std::process::Command::new(bin())
             .args(args)
             .env("DATABASE_URL", &self.db_url)
+            .env("PC_MASTER_KEY_FILE", self.dir.path().join("master.key"))
             .env("RUST_LOG", "warn")
             .output()
             .expect("run cli");
@@ -335,6 +336,7 @@ async fn launch(
         .args(["serve", "--addr", "127.0.0.1:0"])
         .args(extra_args)
         .env("DATABASE_URL", db_url)
+        .env("PC_MASTER_KEY_FILE", master_key_file(log))
         .env("LEPTOS_SITE_ROOT", repo_root().join("target/site"))
         .env("RUST_LOG", "info,sqlx=warn")
         .stdout(Stdio::piped())
@@ -362,6 +364,12 @@ async fn launch(
             .to_string(),
         child,
     )
+}
+
+/// Each test app has its own master key file, in its temporary directory (beside its log).
+fn master_key_file(log: &std::path::Path) -> PathBuf {
+    log.parent()
+        .map_or_else(|| PathBuf::from("master.key"), |d| d.join("master.key"))
 }
 
 async fn sqlx_pg_connect(url: &str) -> sqlx::PgConnection {
