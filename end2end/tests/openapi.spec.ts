@@ -97,3 +97,30 @@ test("the API Explorer runs operations with the session and asks before money mo
   const back = await run(page, "list_partner_balances", `indirect_partner_id=${reseller.indirect_partner_id}`);
   expect(back.json.account_balances[0].amount).toBeCloseTo(after.json.account_balances[0].amount - 1, 2);
 });
+
+test("the API Explorer sends an idempotency key: a retry with it moves the money once", async ({ page }) => {
+  await signInAs(page, "distributor");
+  await page.goto("/center/api-explorer");
+  await hydrated(page);
+  const resellers = await run(page, "list_indirect_partners", '{"offset": 0, "limit": 10}');
+  const reseller = resellers.json.indirect_partners.find((p: { account_name: string }) => p.account_name === "reseller");
+  const balance = async () =>
+    (await run(page, "list_partner_balances", `indirect_partner_id=${reseller.indirect_partner_id}`)).json.account_balances[0].amount;
+  const before = await balance();
+  // The key field appears only for operations that change something.
+  await expect(page.getByTestId("explorer-client-token")).toHaveCount(0);
+  await page.getByTestId("explorer-op").selectOption("update_indirect_partner_account");
+  const key = `e2e-${Date.now()}`;
+  await page.getByTestId("explorer-client-token").fill(key);
+  const body = `{"indirect_partner_id": "${reseller.indirect_partner_id}", "amount": 2.00}`;
+  const first = await run(page, "update_indirect_partner_account", body, true);
+  const again = await run(page, "update_indirect_partner_account", body, true);
+  expect(first.status).toBe(200);
+  expect(again.status).toBe(200);
+  expect(again.json.transfer_id).toBe(first.json.transfer_id);
+  // The same key for another amount is refused.
+  const other = await run(page, "update_indirect_partner_account", body.replace("2.00", "3.00"), true);
+  expect(other.status).toBe(409);
+  expect(other.json.error_code).toBe("CBC.0153");
+  expect(await balance()).toBeCloseTo(before + 2, 2);
+});
