@@ -109,23 +109,12 @@ pub fn generate_key() -> String {
 /// goes to a temporary file that is then hard-linked into place (which fails if another process
 /// got there first). Returns whether this call created the file.
 fn create_exclusive(path: &Path, text: &str) -> Result<bool, String> {
-    use std::io::Write;
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir)
             .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     }
     let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut f = options
-        .open(&tmp)
-        .map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;
-    f.write_all(text.as_bytes())
-        .and_then(|()| f.sync_all())
-        .map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;
-    drop(f);
+    write_private(&tmp, text)?;
     let linked = std::fs::hard_link(&tmp, path);
     let _ = std::fs::remove_file(&tmp);
     match linked {
@@ -137,19 +126,24 @@ fn create_exclusive(path: &Path, text: &str) -> Result<bool, String> {
 
 /// Replaces the key file (mode 0600) atomically.
 fn replace_file(path: &Path, text: &str) -> Result<(), String> {
-    use std::io::Write;
     let tmp = path.with_extension(format!("new{}", std::process::id()));
+    write_private(&tmp, text)?;
+    std::fs::rename(&tmp, path).map_err(|e| format!("cannot replace {}: {e}", path.display()))
+}
+
+/// Writes a new file readable by its owner only (mode 0600), synced to disk.
+fn write_private(path: &Path, text: &str) -> Result<(), String> {
+    use std::io::Write;
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create(true).truncate(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
     let mut f = options
-        .open(&tmp)
-        .map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;
+        .open(path)
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     f.write_all(text.as_bytes())
         .and_then(|()| f.sync_all())
-        .map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;
-    std::fs::rename(&tmp, path).map_err(|e| format!("cannot replace {}: {e}", path.display()))
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
 /// The key file used when neither `PC_MASTER_KEY` nor `PC_MASTER_KEY_FILE` is set.
