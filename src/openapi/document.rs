@@ -99,7 +99,7 @@ fn operation(op: &Operation) -> Value {
             "name": "X-Client-Token",
             "in": "header",
             "required": false,
-            "description": "Optional idempotency key (1–64 of A-Z a-z 0-9 _ -), per partner. A retry with the same key and the same request answers the first result and moves nothing again; the same key with another request (another operation or body) is refused with 409 CBC.0153. Without it every call is a new operation.",
+            "description": "Optional idempotency key (1–64 of A-Z a-z 0-9 _ -), per partner, bound to the first request that uses it (its operation and body). A retry with the same key and the same request answers the first result and moves nothing again; the same key with another request is refused with 409 CBC.0153. Without it every call is a new operation.",
             "schema": { "type": "string", "pattern": "^[A-Za-z0-9_-]{1,64}$" }
         });
         match o.get_mut("parameters").and_then(Value::as_array_mut) {
