@@ -148,15 +148,7 @@ async fn generated_requests_never_fail_the_server_or_move_anything_when_refused(
     let tokens = {
         let mut t = Vec::new();
         for login in ["dist", "res"] {
-            let r = reqwest::Client::new()
-                .post(app.url("/v3/auth/tokens"))
-                .json(
-                    &serde_json::json!({ "auth": { "identity": { "methods": ["password"],
-                    "password": { "user": { "name": login, "password": PASSWORD } } } } }),
-                )
-                .send()
-                .await
-                .unwrap();
+            let r = app.api_token(login, PASSWORD).await;
             assert_eq!(r.status(), 201);
             t.push(r.headers()["x-subject-token"].to_str().unwrap().to_string());
         }

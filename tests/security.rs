@@ -209,18 +209,6 @@ async fn a_captured_signed_request_is_accepted_once_whatever_is_rewritten(app: T
     app.assert_ledger_sound().await;
 }
 
-async fn api_token(app: &TestApp, login: &str, password: &str) -> reqwest::Response {
-    reqwest::Client::new()
-        .post(app.url("/v3/auth/tokens"))
-        .json(
-            &serde_json::json!({ "auth": { "identity": { "methods": ["password"],
-            "password": { "user": { "name": login, "password": password } } } } }),
-        )
-        .send()
-        .await
-        .unwrap()
-}
-
 async fn with_token(
     app: &TestApp,
     token: &str,
@@ -245,7 +233,7 @@ async fn api_retries_with_the_same_client_token_move_money_once(app: TestApp) {
     let dist = app.partner("dist", "distributor", None);
     let res = app.partner("res", "reseller", Some(dist));
     app.fund(dist, "1000");
-    let res_token = api_token(&app, "dist", PASSWORD).await;
+    let res_token = app.api_token("dist", PASSWORD).await;
     assert_eq!(res_token.status(), 201);
     let token = res_token
         .headers()
@@ -350,7 +338,7 @@ async fn api_retries_with_the_same_client_token_move_money_once(app: TestApp) {
         "--amount",
         "100",
     ]);
-    let t = api_token(&app, "prov", PASSWORD).await;
+    let t = app.api_token("prov", PASSWORD).await;
     let ptoken = t.headers()["x-subject-token"].to_str().unwrap().to_string();
     let quota: i64 = {
         let pool = app.db().await;

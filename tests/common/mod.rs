@@ -439,6 +439,19 @@ impl TestApp {
             .to_string()
     }
 
+    /// `POST /v3/auth/tokens` with IAM's password body, as the SDK's clients send it.
+    pub async fn api_token(&self, login: &str, password: &str) -> reqwest::Response {
+        reqwest::Client::new()
+            .post(self.url("/v3/auth/tokens"))
+            .json(
+                &serde_json::json!({ "auth": { "identity": { "methods": ["password"],
+                "password": { "user": { "name": login, "password": password } } } } }),
+            )
+            .send()
+            .await
+            .expect("token request")
+    }
+
     /// A signed-in client for `login`.
     pub async fn signed_in(&self, login: &str) -> reqwest::Client {
         let c = self.client();
