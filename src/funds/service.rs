@@ -77,6 +77,18 @@ async fn move_money(db: &Db, m: Movement<'_>) -> Result<Receipt, AppError> {
             Ok(Attempt::Done(r)) => return Ok(r),
             Ok(Attempt::Retry) => {}
             Err(AppError::Busy) => {}
+            // Refused (e.g. insufficient funds) perhaps because a concurrent copy of this very
+            // request committed after this attempt looked for it: then that copy's answer is
+            // this one's.
+            Err(AppError::Conflict(key)) if m.trans_id.is_some() => {
+                let mut conn = db.pool.acquire().await?;
+                return match repo::find_transfer(&mut conn, &m.scope, &trans_id).await? {
+                    Some(prev) if prev.request_hash == request_hash => {
+                        replayed(prev, &m, &trans_id, &request_hash)
+                    }
+                    _ => Err(AppError::Conflict(key)),
+                };
+            }
             Err(e) => return Err(e),
         }
         // Back off a little, with jitter, so colliding writers spread out.
@@ -163,6 +175,28 @@ pub async fn transfer_in(
     }
 }
 
+/// The answer to a request whose transaction id is already in the ledger: the same request is
+/// answered as it was; another one with that id is refused.
+fn replayed(
+    prev: repo::StoredTransfer,
+    m: &Movement<'_>,
+    trans_id: &str,
+    request_hash: &str,
+) -> Result<Receipt, AppError> {
+    if prev.request_hash != request_hash {
+        return Err(AppError::conflict("error.funds.trans_id_reused"));
+    }
+    Ok(Receipt {
+        trans_id: trans_id.to_string(),
+        operation: Operation::parse(&prev.operation).unwrap_or(m.operation),
+        amount: Money::from_fen(prev.amount_fen).unwrap_or(Money::ZERO),
+        from_balance_after: Money::from_fen(prev.from_after).unwrap_or(Money::ZERO),
+        to_balance_after: Money::from_fen(prev.to_after).unwrap_or(Money::ZERO),
+        created_at: prev.created_at,
+        replayed: true,
+    })
+}
+
 async fn apply(
     tx: &mut Tx,
     m: &Movement<'_>,
@@ -170,18 +204,7 @@ async fn apply(
     request_hash: &str,
 ) -> Result<Attempt, AppError> {
     if let Some(prev) = tryq!(repo::find_transfer(tx, &m.scope, trans_id).await) {
-        if prev.request_hash != request_hash {
-            return Err(AppError::conflict("error.funds.trans_id_reused"));
-        }
-        return Ok(Attempt::Done(Receipt {
-            trans_id: trans_id.to_string(),
-            operation: Operation::parse(&prev.operation).unwrap_or(m.operation),
-            amount: Money::from_fen(prev.amount_fen).unwrap_or(Money::ZERO),
-            from_balance_after: Money::from_fen(prev.from_after).unwrap_or(Money::ZERO),
-            to_balance_after: Money::from_fen(prev.to_after).unwrap_or(Money::ZERO),
-            created_at: prev.created_at,
-            replayed: true,
-        }));
+        return replayed(prev, m, trans_id, request_hash).map(Attempt::Done);
     }
     if let Some((partner, kind, cp)) = m.belongs_to {
         hold_counterparty(tx, partner, kind, cp).await?;

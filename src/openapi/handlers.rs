@@ -23,67 +23,95 @@ use serde_json::value::RawValue;
 /// Request bodies above this are refused (413) before they are read.
 pub const MAX_BODY: usize = 64 * 1024;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/v2/partners/coupon-quotas/query", post(list_quota_coupons))
-        .route(
+/// The open API's routes: path, methods (listed by `partner-center routes`) and handler.
+pub fn route_table() -> Vec<crate::server::router::HttpRoute> {
+    vec![
+        (
+            "/v2/partners/coupon-quotas/query",
+            "POST",
+            post(list_quota_coupons),
+        ),
+        (
             "/v2/promotions/benefits/partner-coupons",
+            "POST,GET",
             post(create_partner_coupons).get(list_issued_partner_coupons),
-        )
-        .route(
+        ),
+        (
             "/v2/partners/coupon-quotas/indirect-partner-adjust",
+            "POST",
             post(update_coupon_quotas),
-        )
-        .route(
+        ),
+        (
             "/v2/partners/coupon-quotas/indirect-partner-reclaim",
+            "POST",
             post(reclaim_coupon_quotas),
-        )
-        .route(
+        ),
+        (
             "/v2/partners/issued-coupon-quotas",
+            "GET",
             get(list_issued_coupon_quotas),
-        )
-        .route(
+        ),
+        (
             "/v2/partners/coupon-quotas/records",
+            "GET",
             get(list_coupon_quotas_records),
-        )
-        .route(
+        ),
+        (
             "/v2/promotions/benefits/partner-coupons/reclaim",
+            "POST",
             post(reclaim_partner_coupons),
-        )
-        .route(
+        ),
+        (
             "/v2/accounts/partner-accounts/indirect-partner-adjust",
+            "POST",
             post(f::update_indirect_partner_account),
-        )
-        .route(
+        ),
+        (
             "/v2/accounts/partner-accounts/indirect-partner-reclaim",
+            "POST",
             post(f::reclaim_indirect_partner_account),
-        )
-        .route(
+        ),
+        (
             "/v2/partners/indirect-partners/query",
+            "POST",
             post(f::list_indirect_partners),
-        )
-        .route(
+        ),
+        (
             "/v2/accounts/partner-accounts/balances",
+            "GET",
             get(f::list_partner_balances),
-        )
-        .route(
+        ),
+        (
             "/v3/accounts/partner-accounts/adjust-records",
+            "GET",
             get(f::list_partner_adjust_records),
-        )
-        .route(
+        ),
+        (
             "/v2/accounts/partner-accounts/adjust-amount",
+            "POST",
             post(f::update_customer_account_amount),
-        )
-        .route(
+        ),
+        (
             "/v2/accounts/partner-accounts/reclaim",
+            "POST",
             post(f::reclaim_to_partner_account),
-        )
-        .route(
+        ),
+        (
             "/v2/partners/sub-customers/query",
+            "POST",
             post(f::list_sub_customers),
-        )
-        .route("/v3/auth/tokens", post(issue_token))
-        .route("/openapi.json", get(openapi_document))
+        ),
+        ("/v3/auth/tokens", "POST", post(issue_token)),
+        ("/openapi.json", "GET", get(openapi_document)),
+    ]
+}
+
+pub fn routes() -> Router<AppState> {
+    route_table()
+        .into_iter()
+        .fold(Router::new(), |r, (path, _, handler)| {
+            r.route(path, handler)
+        })
         .layer(DefaultBodyLimit::max(MAX_BODY))
 }
 
@@ -149,9 +177,17 @@ async fn caller(
             Err(e) => Err(ApiError::App(e)),
         };
     }
+    // Every header is kept, even one that is not visible ASCII (as lossy text): a dropped copy
+    // would hide a duplicate from the "a header given twice is refused" rule, and such a value
+    // can never match what the client signed.
     let pairs: Vec<(String, String)> = headers
         .iter()
-        .filter_map(|(k, v)| Some((k.as_str().to_string(), v.to_str().ok()?.to_string())))
+        .map(|(k, v)| {
+            (
+                k.as_str().to_string(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
         .collect();
     let request = signer::Request {
         method: method.as_str(),

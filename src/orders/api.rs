@@ -27,20 +27,17 @@ pub async fn create_order(
 /// `awaiting`, `paid`, `cancelled`, `refunded`, or all.
 #[server(prefix = "/api", endpoint = "orders/list")]
 pub async fn list_orders(tab: String, page: Option<u32>) -> Result<Page<Order>, AppError> {
-    use crate::domain::PageRequest;
+    use crate::domain::{PageRequest, Role};
     use crate::server::ctx;
-    let user = ctx::current_user()
-        .await?
-        .ok_or(AppError::Unauthenticated)?;
+    let user = ctx::require_any(&[Role::Partner, Role::Customer]).await?;
     super::service::list(&ctx::state()?.db, &user, &tab, PageRequest::new(page, None)).await
 }
 
 #[server(prefix = "/api", endpoint = "orders/detail")]
 pub async fn get_order(id: i64) -> Result<OrderDetail, AppError> {
+    use crate::domain::Role;
     use crate::server::ctx;
-    let user = ctx::current_user()
-        .await?
-        .ok_or(AppError::Unauthenticated)?;
+    let user = ctx::require_any(&[Role::Partner, Role::Customer]).await?;
     super::service::detail(&ctx::state()?.db, &user, id).await
 }
 
@@ -54,10 +51,9 @@ pub async fn act_on_order(
     #[server(default)] coupon: String,
 ) -> Result<Order, AppError> {
     use super::model::Event;
+    use crate::domain::Role;
     use crate::server::ctx;
-    let user = ctx::current_user()
-        .await?
-        .ok_or(AppError::Unauthenticated)?;
+    let user = ctx::require_any(&[Role::Partner, Role::Customer]).await?;
     let event = match action.as_str() {
         "pay" => Event::PayByCustomer,
         "cancel" => Event::Cancel,

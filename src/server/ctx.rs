@@ -53,8 +53,14 @@ pub async fn current_user() -> Result<Option<SessionUser>, AppError> {
 
 /// The signed-in user, who must have the given role.
 pub async fn require(role: Role) -> Result<SessionUser, AppError> {
+    require_any(&[role]).await
+}
+
+/// The signed-in user, who must have one of the given roles (an order's parties: its customer
+/// and their partner).
+pub async fn require_any(roles: &[Role]) -> Result<SessionUser, AppError> {
     let user = current_user().await?.ok_or(AppError::Unauthenticated)?;
-    if user.role != role {
+    if !roles.contains(&user.role) {
         return Err(AppError::Forbidden);
     }
     Ok(user)

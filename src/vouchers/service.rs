@@ -70,7 +70,12 @@ async fn replay(
     trans_id: &str,
     hash: &str,
 ) -> Result<Option<Outcome>, AppError> {
-    let Some((prev_hash, result)) = repo::find_request(&mut **tx, scope, trans_id).await? else {
+    let found = repo::find_request(&mut **tx, scope, trans_id).await?;
+    stored(found, hash)
+}
+
+fn stored(found: Option<(String, String)>, hash: &str) -> Result<Option<Outcome>, AppError> {
+    let Some((prev_hash, result)) = found else {
         return Ok(None);
     };
     if prev_hash != hash {
@@ -82,6 +87,32 @@ async fn replay(
     })?;
     outcome.replayed = true;
     Ok(Some(outcome))
+}
+
+/// Runs an idempotent operation ([`retrying`] it while busy). A refusal may come from the work of
+/// a concurrent copy of this very request (same id) that committed after this one looked for
+/// it (PostgreSQL reads committed rows statement by statement): then the copy's result is the
+/// answer, as it would have been a moment later.
+async fn idempotent<F, Fut>(
+    db: &Db,
+    scope: &str,
+    trans_id: &str,
+    hash: &str,
+    attempt: F,
+) -> Result<Outcome, AppError>
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = Result<Outcome, AppError>>,
+{
+    match retrying(attempt).await {
+        Err(AppError::Conflict(key)) => {
+            match stored(repo::find_request(&db.pool, scope, trans_id).await?, hash) {
+                Ok(Some(prev)) => Ok(prev),
+                _ => Err(AppError::Conflict(key)),
+            }
+        }
+        other => other,
+    }
 }
 
 async fn remember(
@@ -359,7 +390,10 @@ pub async fn issue(
     let hash = issue_hash(kind, req);
     let actor = Actor::user(user, ip);
     expire_due(db).await?;
-    retrying(|| try_issue(db, &actor, partner, kind, req, &trans, &hash)).await
+    idempotent(db, &scope(partner), &trans, &hash, || {
+        try_issue(db, &actor, partner, kind, req, &trans, &hash)
+    })
+    .await
 }
 
 async fn try_issue(
@@ -485,8 +519,8 @@ pub async fn reclaim(
     let hash = format!("reclaim|{}|{ids:?}", kind.as_str());
     let actor = Actor::user(user, ip);
     expire_due(db).await?;
-    retrying(|| async {
-        let scope = scope(partner);
+    let scope = scope(partner);
+    idempotent(db, &scope, &trans, &hash, || async {
         let mut tx = db.begin_write().await?;
         if let Some(prev) = replay(&mut tx, &scope, &trans, &hash).await? {
             return Ok(prev);
@@ -671,8 +705,8 @@ pub async fn issue_quota(
     let trans = trans_id(trans)?;
     let hash = format!("quota-issue|{parent}|{resellers:?}|{}", amount.fen());
     let actor = Actor::user(user, ip);
-    retrying(|| async {
-        let scope = scope(partner);
+    let scope = scope(partner);
+    idempotent(db, &scope, &trans, &hash, || async {
         let mut tx = db.begin_write().await?;
         if let Some(prev) = replay(&mut tx, &scope, &trans, &hash).await? {
             return Ok(prev);
@@ -788,8 +822,8 @@ pub async fn reclaim_quotas(
     let trans = trans_id(trans)?;
     let hash = format!("quota-reclaim|{ids:?}|{remark}");
     let actor = Actor::user(user, ip);
-    retrying(|| async {
-        let scope = scope(partner);
+    let scope = scope(partner);
+    idempotent(db, &scope, &trans, &hash, || async {
         let mut tx = db.begin_write().await?;
         if let Some(prev) = replay(&mut tx, &scope, &trans, &hash).await? {
             return Ok(prev);
