@@ -35,6 +35,9 @@ enum Command {
     Migrate,
     /// Load the demo partners, customers and operator, if the database has no users yet.
     SeedDemo,
+    /// List every route the server answers: pages, server functions and the other HTTP
+    /// routes (the authorization test is generated from this list). Opens no database.
+    Routes,
     /// Operator tools.
     Admin {
         #[command(subcommand)]
@@ -293,6 +296,7 @@ async fn run(command: Command) -> Result<Option<Value>, CliError> {
             Ok(Some(super::seed::seed_demo(&db).await?))
         }
         Command::Admin { command } => admin(command).await.map(Some),
+        Command::Routes => Ok(Some(super::router::route_list())),
     }
 }
 

@@ -12,7 +12,7 @@ use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{MethodRouter, get};
 use leptos::config::{Env, LeptosOptions};
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, generate_route_list};
@@ -80,24 +80,9 @@ fn router(state: AppState) -> Router {
     let public =
         ServeDir::new(&config.site_root).fallback(get(not_found).with_state(state.clone()));
 
-    let mut app = Router::new()
-        .merge(crate::openapi::handlers::routes())
-        .route("/healthz", get(healthz))
-        .route("/lang", get(set_lang))
-        .route(
-            "/center/sales/funds/records.csv",
-            get(crate::funds::api::records_csv),
-        )
-        .route(
-            "/center/sales/vouchers/records.csv",
-            get(crate::vouchers::api::records_csv),
-        )
-        .route(
-            "/center/certificates/{number}/pdf",
-            get(crate::plans::api::download),
-        );
-    if config.bench_routes {
-        app = app.route("/__bench/static", get(bench_get).put(bench_put));
+    let mut app = Router::new().merge(crate::openapi::handlers::routes());
+    for (path, _, handler) in http_routes(config.bench_routes) {
+        app = app.route(path, handler);
     }
     let opts = state.leptos_options.clone();
     app.leptos_routes_with_context(&state, routes, || (), move || shell(opts.clone()))
@@ -130,6 +115,62 @@ fn router(state: AppState) -> Router {
             super::security::client_context,
         ))
         .with_state(state)
+}
+
+/// A route: its path, its methods (for [`route_list`]) and its handler.
+pub type HttpRoute = (&'static str, &'static str, MethodRouter<AppState>);
+
+/// The HTTP routes besides pages, server functions, the open API and files. The router is built
+/// from this table and `partner-center routes` lists it, so nothing is served unlisted.
+fn http_routes(bench_routes: bool) -> Vec<HttpRoute> {
+    let mut routes: Vec<HttpRoute> = vec![
+        ("/healthz", "GET", get(healthz)),
+        ("/lang", "GET", get(set_lang)),
+        (
+            "/center/sales/funds/records.csv",
+            "GET",
+            get(crate::funds::api::records_csv),
+        ),
+        (
+            "/center/sales/vouchers/records.csv",
+            "GET",
+            get(crate::vouchers::api::records_csv),
+        ),
+        (
+            "/center/certificates/{number}/pdf",
+            "GET",
+            get(crate::plans::api::download),
+        ),
+    ];
+    if bench_routes {
+        routes.push(("/__bench/static", "GET,PUT", get(bench_get).put(bench_put)));
+    }
+    routes
+}
+
+/// Every route the server answers, as JSON: `pages` (paths), `server_fns` and `http` (path and
+/// methods). The bench route is listed with `"only_with": "--bench-routes"`.
+pub fn route_list() -> serde_json::Value {
+    use serde_json::json;
+    let pages: Vec<String> = generate_route_list(App)
+        .iter()
+        .map(|r| r.path().to_string())
+        .collect();
+    let server_fns: Vec<serde_json::Value> = leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, method)| json!({ "path": path, "method": method.as_str() }))
+        .collect();
+    let mut http: Vec<serde_json::Value> = crate::openapi::handlers::route_table()
+        .into_iter()
+        .chain(http_routes(false))
+        .map(|(path, methods, _)| json!({ "path": path, "methods": methods }))
+        .collect();
+    let plain: Vec<&str> = http_routes(false).iter().map(|r| r.0).collect();
+    for (path, methods, _) in http_routes(true) {
+        if !plain.contains(&path) {
+            http.push(json!({ "path": path, "methods": methods, "only_with": "--bench-routes" }));
+        }
+    }
+    json!({ "pages": pages, "server_fns": server_fns, "http": http })
 }
 
 /// Renders the app's 404 page for any path that is neither a page nor a file.
