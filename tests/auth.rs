@@ -12,6 +12,7 @@ on_both_backends!(
     each_role_sees_only_its_own_pages,
     cross_origin_posts_are_refused_and_change_nothing,
     the_sixth_wrong_password_within_a_minute_is_throttled,
+    twenty_failures_from_one_address_throttle_that_address,
     bad_input_gets_a_clear_4xx_and_changes_nothing,
     pages_carry_security_headers_and_nonced_scripts,
     health_reports_the_database,
@@ -233,6 +234,43 @@ async fn the_sixth_wrong_password_within_a_minute_is_throttled(app: TestApp) {
     assert_eq!(app.me(&client).await, Value::Null);
     // Other accounts from the same address are not locked by ivan's failures.
     assert_eq!(app.login(&client, "judy", PASSWORD).await.status(), 200);
+}
+
+/// The per-address limit (20 failures a minute, whatever the accounts): 30 attempts on 30
+/// accounts released at once from one address are evaluated at most 20 times; then even the
+/// right password from that address waits out the minute.
+async fn twenty_failures_from_one_address_throttle_that_address(app: TestApp) {
+    app.partner("olga", "solution-provider", None);
+    let url = app.url("/api/login");
+    let attempts = (0..30)
+        .map(|i| {
+            let request = app.client().post(&url).form(&[
+                ("account", format!("nobody{i}")),
+                ("password", "Wrong#2026pw".to_string()),
+            ]);
+            async move { request.send().await.expect("request").status().as_u16() }
+        })
+        .collect();
+    let statuses = common::race_all(attempts).await;
+    let evaluated = statuses.iter().filter(|s| **s == 401).count();
+    let throttled = statuses.iter().filter(|s| **s == 429).count();
+    assert_eq!(evaluated + throttled, 30, "{statuses:?}");
+    assert_eq!(
+        evaluated, 20,
+        "exactly the limit is evaluated: {statuses:?}"
+    );
+    // No account of olga's failed, yet her right password from this address is throttled.
+    let client = app.client();
+    let res = app.login(&client, "olga", PASSWORD).await;
+    assert_eq!(res.status(), 429);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["key"], "error.too_many_attempts");
+    assert_eq!(app.me(&client).await, Value::Null);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'login.failure'")
+            .await,
+        20
+    );
 }
 
 async fn bad_input_gets_a_clear_4xx_and_changes_nothing(app: TestApp) {

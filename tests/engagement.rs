@@ -550,8 +550,10 @@ async fn pce_needs_the_plan_and_hos_must_be_answered_within_three_business_days(
         (s, body["key"].as_str()),
         (409, Some("error.pce.not_member"))
     );
+    let before = app.snapshot(&["sessions"]).await;
     let (code, _, err) = share_ho(&app, prov, "温州智造", None);
     assert_eq!(code, 1);
+    TestApp::assert_unchanged(&before, &app.snapshot(&["sessions"]).await, "a refused HO");
     assert!(err.contains("error.pce.not_member"), "{err}");
 
     join_pce(&app, "prov", "prov").await;

@@ -298,11 +298,13 @@ async fn applications_follow_pending_then_approved_or_rejected_once(app: TestApp
     let id = list["items"][0]["id"].as_i64().unwrap().to_string();
     let op2 = app.signed_in("ops").await;
     let form = [("id", id.as_str())];
-    let (a, b) = tokio::join!(
-        app.call(&op, "operator/plan-approve", &form),
-        app.call(&op2, "operator/plan-approve", &form),
-    );
-    let mut statuses = [a.status().as_u16(), b.status().as_u16()];
+    let url = app.url("/api/operator/plan-approve");
+    let (a, b) = common::race(
+        op.post(&url).form(&form).send(),
+        op2.post(&url).form(&form).send(),
+    )
+    .await;
+    let mut statuses = [a.unwrap().status().as_u16(), b.unwrap().status().as_u16()];
     statuses.sort();
     assert_eq!(statuses, [200, 409]);
     assert_eq!(

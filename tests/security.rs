@@ -93,21 +93,13 @@ async fn post(app: &TestApp, path: &str, headers: HeaderMap, body: Vec<u8>) -> (
     .await
 }
 
-fn access_key(app: &TestApp, login: &str) -> (String, String) {
-    let key = app.cli_ok(&["admin", "create-access-key", "--login", login]);
-    (
-        key["ak"].as_str().unwrap().to_string(),
-        key["sk"].as_str().unwrap().to_string(),
-    )
-}
-
 on_both_backends!(a_captured_signed_request_is_accepted_once_whatever_is_rewritten);
 
 async fn a_captured_signed_request_is_accepted_once_whatever_is_rewritten(app: TestApp) {
     let dist = app.partner("dist", "distributor", None);
     let res = app.partner("res", "reseller", Some(dist));
     app.fund(dist, "100");
-    let (ak, sk) = access_key(&app, "dist");
+    let (ak, sk) = app.access_key("dist");
     let body = format!(r#"{{"indirect_partner_id":"{res}","amount":1}}"#);
     let s = sign(&app, &ak, &sk, ADJUST, &body, &sdk_date(0));
     let (status, first) = post(
@@ -288,10 +280,10 @@ async fn api_retries_with_the_same_client_token_move_money_once(app: TestApp) {
     }
     assert_eq!(app.balance_fen("partner_id", res).await, 750);
     // A burst of the same retry at once: one transfer, every answer the same.
-    let mut tasks = Vec::new();
+    let mut burst = Vec::new();
     for _ in 0..8 {
         let (url, token, body) = (app.url(ADJUST), token.clone(), body.clone());
-        tasks.push(tokio::spawn(async move {
+        burst.push(async move {
             let r = reqwest::Client::new()
                 .post(url)
                 .header("x-auth-token", token)
@@ -301,18 +293,17 @@ async fn api_retries_with_the_same_client_token_move_money_once(app: TestApp) {
                 .await
                 .unwrap();
             json(r).await
-        }));
+        });
     }
     let mut ids = std::collections::HashSet::new();
-    for t in tasks {
-        let (s, v) = t.await.unwrap();
+    for (s, v) in common::race_all(burst).await {
         assert_eq!(s, 200, "{v}");
         ids.insert(v["transfer_id"].as_str().unwrap().to_string());
     }
     assert_eq!(ids.len(), 1, "{ids:?}");
     assert_eq!(app.balance_fen("partner_id", res).await, 1000);
     // With AK/SK: two signatures (two dates) of one retried request, one key: one transfer.
-    let (ak, sk) = access_key(&app, "dist");
+    let (ak, sk) = app.access_key("dist");
     let body = format!(r#"{{"indirect_partner_id":"{res}","amount":1}}"#);
     for offset in [-2, 0] {
         let s = sign(&app, &ak, &sk, ADJUST, &body, &sdk_date(offset));
@@ -360,12 +351,7 @@ async fn api_retries_with_the_same_client_token_move_money_once(app: TestApp) {
     assert_eq!(app.count("SELECT COUNT(*) FROM coupons").await, 1);
     app.assert_ledger_sound().await;
     // The document and the Explorer say so.
-    let doc: Value = reqwest::get(app.url("/openapi.json"))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let doc: Value = app.openapi_document().await;
     let params = doc["paths"][ADJUST]["post"]["parameters"].to_string();
     assert!(params.contains("X-Client-Token"), "{params}");
     let reads =
@@ -478,13 +464,31 @@ async fn oversize_bodies_and_id_lists_are_refused_while_others_are_served(app: T
     assert!(t.elapsed() < Duration::from_secs(1), "{:?}", t.elapsed());
     // While such requests keep arriving, other users are answered promptly.
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let answered = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let mut flood = Vec::new();
     for i in 0..6 {
-        let (c, url, ids, stop) = (
-            c.clone(),
+        // Oversized bodies are refused before the session is read, on connections the server
+        // then closes: they get clients of their own, so no signed-in request is sent on a
+        // connection a 413 closed.
+        let client = if i % 2 == 0 {
+            c.clone()
+        } else {
+            // Bounded: an upload the server stopped reading must not hang the test.
+            reqwest::Client::builder()
+                .timeout(Duration::from_secs(5))
+                .default_headers(HeaderMap::from_iter([(
+                    reqwest::header::ORIGIN,
+                    HeaderValue::from_str(&app.base).unwrap(),
+                )]))
+                .build()
+                .unwrap()
+        };
+        let (c, url, ids, stop, answered) = (
+            client,
             app.url("/api/vouchers/reclaim-preview"),
             ids.clone(),
             stop.clone(),
+            answered.clone(),
         );
         flood.push(tokio::spawn(async move {
             let mut n = 0;
@@ -494,27 +498,39 @@ async fn oversize_bodies_and_id_lists_are_refused_while_others_are_served(app: T
                 } else {
                     "9,".repeat(40_000)
                 };
-                let _ = c
+                let res = c
                     .post(&url)
                     .form(&[("kind", "coupon"), ("ids", body.as_str())])
                     .send()
                     .await;
+                // Every hostile request is refused with a clear answer, never a 5xx: too many
+                // ids is a 400; an oversized body a 413 (or a connection closed mid-upload
+                // after the 413 was sent).
+                match res {
+                    Ok(res) => {
+                        let expected = if i % 2 == 0 { 400 } else { 413 };
+                        assert_eq!(res.status(), expected, "{:?}", res.text().await);
+                    }
+                    Err(e) => assert!(i % 2 == 1, "flood request failed: {e}"),
+                }
+                answered.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 n += 1;
             }
             n
         }));
     }
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    // Measure only once the flood is on (every flooder has been answered at least once).
+    common::wait_for("the flood to start", Duration::from_secs(30), || {
+        let answered = answered.clone();
+        async move { answered.load(std::sync::atomic::Ordering::Relaxed) >= 12 }
+    })
+    .await;
     let other = app.signed_in("cust").await;
     let mut took = Vec::new();
     for _ in 0..30 {
         let t = Instant::now();
         let res = app.page(&other, "/customer").await;
-        assert!(
-            res.status().is_success() || res.status().is_redirection(),
-            "{}",
-            res.status()
-        );
+        assert_eq!(res.status(), 200);
         let _ = res.bytes().await;
         took.push(t.elapsed());
         tokio::time::sleep(Duration::from_millis(20)).await;
@@ -567,7 +583,7 @@ async fn secret_keys_are_sealed_at_rest_and_the_master_key_rotates(app: TestApp)
         k["ak"].as_str().unwrap().to_string(),
         k["sk"].as_str().unwrap().to_string(),
     );
-    let cli_key = access_key(&app, "prov");
+    let cli_key = app.access_key("prov");
     let stored: Vec<String> = {
         let pool = app.db().await;
         let v = sqlx::query_scalar("SELECT sk FROM access_keys ORDER BY id")
@@ -629,7 +645,7 @@ on_both_backends!(answers_do_not_tell_whether_an_account_or_key_exists);
 
 async fn answers_do_not_tell_whether_an_account_or_key_exists(app: TestApp) {
     app.partner("prov", "solution-provider", None);
-    let (ak, _) = access_key(&app, "prov");
+    let (ak, _) = app.access_key("prov");
     let query = "/v2/partners/coupon-quotas/query";
     let body = r#"{"offset":0,"limit":10}"#;
     let wrong_sig = sign(&app, &ak, "not-the-secret", query, body, &sdk_date(0));
@@ -820,20 +836,15 @@ async fn the_audit_trail_is_append_only_and_money_pages_are_not_cached(app: Test
     let c = app.signed_in("prov").await;
     let n = app.count("SELECT COUNT(*) FROM audit_log").await;
     assert!(n > 0);
-    let pool = app.db().await;
-    assert!(
-        sqlx::query("UPDATE audit_log SET action = 'x'")
-            .execute(&pool)
-            .await
-            .is_err()
-    );
-    assert!(
-        sqlx::query("DELETE FROM audit_log")
-            .execute(&pool)
-            .await
-            .is_err()
-    );
-    pool.close().await;
+    let append_only = "the audit trail is append-only";
+    app.assert_refused(
+        "UPDATE audit_log SET action = 'x'",
+        append_only,
+        append_only,
+    )
+    .await;
+    app.assert_refused("DELETE FROM audit_log", append_only, append_only)
+        .await;
     assert_eq!(app.count("SELECT COUNT(*) FROM audit_log").await, n);
     for path in ["/center/sales/funds", "/center/sales/funds/records.csv"] {
         let res = app.page(&c, path).await;
@@ -870,10 +881,10 @@ async fn each_operator_has_its_own_idempotency_scope(app: TestApp) {
     };
     let o1 = app.signed_in("ops1").await;
     let o2 = app.signed_in("ops2").await;
-    assert!(matches!(fund(o1.clone()).await, 200 | 302));
-    assert!(matches!(fund(o2.clone()).await, 200 | 302));
+    assert_eq!(fund(o1.clone()).await, 200);
+    assert_eq!(fund(o2.clone()).await, 200);
     // ops1's retry is a replay of its own: nothing moves.
-    assert!(matches!(fund(o1).await, 200 | 302));
+    assert_eq!(fund(o1).await, 200);
     assert_eq!(app.balance_fen("partner_id", prov).await, 1000);
 }
 
@@ -1027,7 +1038,7 @@ async fn a_disassociation_cannot_slip_between_the_ownership_check_and_the_move(a
         let confirm = app
             .call(&c, "customers/unbind-answer", &[("answer", "confirm")])
             .await;
-        assert!(confirm.status().is_success() || confirm.status().is_redirection());
+        assert_eq!(confirm.status(), 200);
         for m in moves {
             let s = m.await.unwrap();
             assert!(s == 200 || s == 409, "{s}");

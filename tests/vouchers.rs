@@ -87,13 +87,6 @@ async fn reclaim(
     .await
 }
 
-async fn quota_balance(app: &TestApp, quota: i64) -> i64 {
-    app.count(&format!(
-        "SELECT balance_fen FROM coupon_quotas WHERE id = {quota}"
-    ))
-    .await
-}
-
 /// The voucher invariants: per quota, balance = value − issued + returned − given + taken back;
 /// per coupon, balance = face − reclaimed; nothing negative.
 async fn assert_vouchers_sound(app: &TestApp) {
@@ -165,13 +158,13 @@ async fn coupons_issue_and_reclaim_with_every_refusal(app: TestApp) {
     assert_eq!(s, 200, "{p}");
     assert_eq!(p["total"], "400.00");
     assert_eq!(p["quota_after"], "600.00");
-    assert_eq!(quota_balance(&app, quota).await, 100_000);
+    assert_eq!(app.quota_balance(quota).await, 100_000);
 
     let (s, o) = issue(&app, &c, "coupon", quota, "200", &[r1, r2], "t-1").await;
     assert_eq!(s, 200, "{o}");
     assert_eq!(o["items"].as_array().unwrap().len(), 2);
     assert_eq!(o["quota_balance_after"], "600.00");
-    assert_eq!(quota_balance(&app, quota).await, 60_000);
+    assert_eq!(app.quota_balance(quota).await, 60_000);
     // A retry with the same id replays; the same id for another request is refused.
     let (s, again) = issue(&app, &c, "coupon", quota, "200", &[r1, r2], "t-1").await;
     assert_eq!(s, 200);
@@ -236,7 +229,7 @@ async fn coupons_issue_and_reclaim_with_every_refusal(app: TestApp) {
         "--status",
         "0",
     ]);
-    assert_eq!(quota_balance(&app, quota).await, 60_000);
+    assert_eq!(app.quota_balance(quota).await, 60_000);
     assert_eq!(app.count("SELECT COUNT(*) FROM coupons").await, 2);
 
     // Listing shows them usable; the other partner sees none.
@@ -270,7 +263,7 @@ async fn coupons_issue_and_reclaim_with_every_refusal(app: TestApp) {
     let (s, r) = reclaim(&app, &c, "coupon", &ids[..1], "rc-1").await;
     assert_eq!(s, 200, "{r}");
     assert_eq!(r["total"], "200.00");
-    assert_eq!(quota_balance(&app, quota).await, 80_000);
+    assert_eq!(app.quota_balance(quota).await, 80_000);
     let (s, again) = reclaim(&app, &c, "coupon", &ids[..1], "rc-1").await;
     assert_eq!((s, again["replayed"].as_bool()), (200, Some(true)));
     let (s, e) = reclaim(&app, &c, "coupon", &ids[..1], "rc-2").await;
@@ -278,7 +271,7 @@ async fn coupons_issue_and_reclaim_with_every_refusal(app: TestApp) {
     // A batch with a reclaimed coupon in it changes nothing.
     let (s, e) = reclaim(&app, &c, "coupon", &ids, "rc-3").await;
     assert_eq!((s, code(&e)), (409, "CBC.30000015"), "{e}");
-    assert_eq!(quota_balance(&app, quota).await, 80_000);
+    assert_eq!(app.quota_balance(quota).await, 80_000);
 
     // The operation log and its CSV.
     let (_, rec) = json(
@@ -349,7 +342,7 @@ async fn expired_coupons_cannot_be_reclaimed_and_return_to_their_quota(app: Test
     assert_eq!(list["total"], 1, "{list}");
     assert_eq!(list["items"][0]["status"], "Expired");
     assert_eq!(list["items"][0]["balance"], "0.00");
-    assert_eq!(quota_balance(&app, quota).await, 50_000);
+    assert_eq!(app.quota_balance(quota).await, 50_000);
     assert_eq!(
         app.count(
             "SELECT COUNT(*) FROM voucher_records WHERE operation = 4 AND amount_fen = 12000"
@@ -399,7 +392,7 @@ async fn distributors_give_and_take_back_reseller_quotas(app: TestApp) {
     assert_eq!((s, code(&e)), (409, "CBC.0151"), "{e}");
     let (s, o) = give(parent, res.to_string(), "g-1").await;
     assert_eq!(s, 200, "{o}");
-    assert_eq!(quota_balance(&app, parent).await, 400_000);
+    assert_eq!(app.quota_balance(parent).await, 400_000);
     let child = o["items"][0]["id"].as_i64().unwrap();
     // A solution provider is not a distributor.
     let p = app.signed_in("prov").await;
@@ -449,7 +442,7 @@ async fn distributors_give_and_take_back_reseller_quotas(app: TestApp) {
     .await;
     assert_eq!(s, 200, "{t}");
     assert_eq!(t["total"], "700.00");
-    assert_eq!(quota_balance(&app, parent).await, 470_000);
+    assert_eq!(app.quota_balance(parent).await, 470_000);
     assert_eq!(
         app.count(&format!(
             "SELECT status FROM coupon_quotas WHERE id = {child}"
@@ -555,7 +548,7 @@ async fn pickup_vouchers_need_the_whitelist_and_reclaim_in_batches(app: TestApp)
     assert_eq!(s, 200, "{r}");
     assert_eq!(r["total"], "300.00");
     assert_eq!(r["items"].as_array().unwrap().len(), 2);
-    assert_eq!(quota_balance(&app, quota).await, 100_000);
+    assert_eq!(app.quota_balance(quota).await, 100_000);
     // Off the whitelist, no more pickup vouchers.
     assert_eq!(wl(r1, "remove").await.0, 200);
     let (s, e) = issue(&app, &c, "pickup", quota, "10", &[r1], "p-2").await;
@@ -611,7 +604,7 @@ async fn concurrent_issuing_never_overdraws_a_quota(app: TestApp) {
         "at most 10 coupons of 100 fit in 1000, got {ok}"
     );
     assert_eq!(app.count("SELECT COUNT(*) FROM coupons").await, ok);
-    assert_eq!(quota_balance(&app, quota).await, 100_000 - ok * 10_000);
+    assert_eq!(app.quota_balance(quota).await, 100_000 - ok * 10_000);
     assert_vouchers_sound(&app).await;
 }
 
@@ -761,7 +754,7 @@ async fn coupons_pay_part_of_an_order_and_go_back_to_the_quota_on_refund(app: Te
     );
 
     // Unsubscribing refunds only what was paid; the coupon's part returns to the quota (退订回收).
-    let before_quota = quota_balance(&app, quota).await;
+    let before_quota = app.quota_balance(quota).await;
     let (s, r) = json(
         app.call(
             &c,
@@ -773,7 +766,7 @@ async fn coupons_pay_part_of_an_order_and_go_back_to_the_quota_on_refund(app: Te
     .await;
     assert_eq!(s, 200, "{r}");
     assert_eq!(app.balance_fen("customer_id", cust).await, 100_000);
-    assert_eq!(quota_balance(&app, quota).await, before_quota + 10_000);
+    assert_eq!(app.quota_balance(quota).await, before_quota + 10_000);
     assert_eq!(
         app.count(
             "SELECT COUNT(*) FROM voucher_records WHERE operation = 5 AND amount_fen = 10000"

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { hydrated, signInAs, signOut } from "../fixtures/pages";
+import { fen, hydrated, signInAs, signOut, yuan } from "../fixtures/pages";
 
 /** 券管理 of the signed-in partner, on a tab and sub-view. */
 async function vouchers(page: Page, tab: "coupon" | "pickup", view = "quotas") {
@@ -7,13 +7,47 @@ async function vouchers(page: Page, tab: "coupon" | "pickup", view = "quotas") {
   await hydrated(page);
 }
 
+/** The provider's coupon quota from Huawei Cloud (20000.00 in the demo data) in 券管理. */
+function couponQuota(page: Page) {
+  return page.getByTestId("quota-table").getByRole("row").filter({ hasText: "20000.00" });
+}
+
+/** As the provider: issues a coupon of `face` yuan ("100.00") to 宁波港航物流有限公司 and reclaims
+ * it, for a test that needs a reclaimed coupon or the records of one without counting on another
+ * test. */
+async function issueAndReclaimCoupon(page: Page, face: string) {
+  await vouchers(page, "coupon");
+  await couponQuota(page).getByRole("link", { name: "发放代金券" }).click();
+  await hydrated(page);
+  await page.getByLabel("面值(元)").fill(face);
+  await page.getByRole("checkbox", { name: /宁波港航物流有限公司/ }).check();
+  await page.getByRole("button", { name: "下一步" }).click();
+  const preview = page.getByTestId("issue-preview");
+  await expect(preview.getByTestId("preview-total")).toHaveText(face);
+  await hydrated(page);
+  await preview.getByRole("button", { name: "确定" }).click();
+  await expect(page.getByTestId("issued-banner")).toBeVisible();
+  // The newest coupon comes first.
+  const row = page.getByTestId("coupon-table").getByRole("row").filter({ hasText: "宁波港航物流有限公司" }).first();
+  await expect(row.getByTestId("coupon-status")).toHaveText("可使用");
+  await row.getByRole("checkbox").check();
+  await page.getByRole("button", { name: "回收所选" }).click();
+  const confirm = page.getByTestId("reclaim-preview");
+  await expect(confirm.getByTestId("reclaim-total")).toHaveText(face);
+  await hydrated(page);
+  await confirm.getByRole("button", { name: "确定" }).click();
+  await expect(page.getByTestId("reclaimed-amount")).toHaveText(face);
+}
+
 test("a provider issues a coupon to a resale customer, is refused for a consulting one, and reclaims it", async ({ page }) => {
   await signInAs(page, "provider");
   await page.getByRole("navigation", { name: "伙伴中心" }).getByRole("link", { name: "销售" }).click();
   await page.getByRole("link", { name: "券管理" }).click();
   await expect(page.getByRole("tab", { name: "代金券管理" })).toHaveAttribute("aria-selected", "true");
-  const quota = page.getByTestId("quota-table").getByRole("row").filter({ hasText: "20000.00" });
+  const quota = couponQuota(page);
   await expect(quota.getByTestId("quota-status")).toHaveText("正常");
+  // Other tests issue coupons from this quota too (a reclaimed coupon does not return to it).
+  const left = fen(await quota.getByTestId("quota-balance").textContent());
   await quota.getByRole("link", { name: "发放代金券" }).click();
   await hydrated(page);
 
@@ -28,7 +62,7 @@ test("a provider issues a coupon to a resale customer, is refused for a consulti
   await page.getByRole("button", { name: "下一步" }).click();
   const preview = page.getByTestId("issue-preview");
   await expect(preview.getByTestId("preview-total")).toHaveText("100.00");
-  await expect(preview.getByTestId("preview-quota")).toHaveText("20000.00 → 19900.00");
+  await expect(preview.getByTestId("preview-quota")).toHaveText(`${yuan(left)} → ${yuan(left - 10_000)}`);
   await hydrated(page);
   await preview.getByRole("button", { name: "确定" }).click();
   await expect(page.getByTestId("issued-banner")).toBeVisible();
@@ -50,6 +84,8 @@ test("a provider issues a coupon to a resale customer, is refused for a consulti
 
 test("every 券管理 tab opens, and pickup vouchers go to whitelisted customers and are reclaimed after confirmation", async ({ page }) => {
   await signInAs(page, "provider");
+  // The 操作记录 below show a coupon issued and reclaimed: this test makes its own.
+  await issueAndReclaimCoupon(page, "100.00");
   await vouchers(page, "coupon");
   for (const [view, label] of [
     ["view-quotas", "代金券额度"],
@@ -121,6 +157,11 @@ test("a distributor gives its reseller a coupon quota and takes it back", async 
 });
 
 test("a customer sees its linked partner and its coupons", async ({ page }) => {
+  // The provider gives the customer a coupon and takes it back, so the customer has one.
+  await signInAs(page, "provider");
+  await issueAndReclaimCoupon(page, "100.00");
+  await signOut(page);
+
   await signInAs(page, "customer-resale");
   await page.goto("/customer");
   await expect(page.getByTestId("partner-name")).toHaveText("杭州数智解决方案有限公司");

@@ -50,6 +50,113 @@ pub fn postgres_url() -> Option<String> {
         .filter(|s| !s.is_empty())
 }
 
+/// A test that cannot run for want of `what` (a backend or a tool) says so where the runner
+/// counts it: a line in `PC_TEST_SKIP_LOG` (which `scripts/test` sums up). When `what` is listed
+/// in `PC_TEST_REQUIRE` (comma-separated; CI requires `postgres,sdk`) the test fails instead.
+pub fn skip(what: &str, why: &str) {
+    let required = std::env::var("PC_TEST_REQUIRE").unwrap_or_default();
+    if required.split(',').any(|r| r.trim() == what) {
+        panic!("{what} is required (PC_TEST_REQUIRE={required}) but missing: {why}");
+    }
+    let test = std::thread::current()
+        .name()
+        .unwrap_or("unknown test")
+        .to_string();
+    eprintln!("skipped ({what}): {test}: {why}");
+    if let Ok(log) = std::env::var("PC_TEST_SKIP_LOG") {
+        use std::io::Write;
+        let line = format!("{}\t{what}\t{test}\t{why}\n", env!("CARGO_CRATE_NAME"));
+        if let Ok(mut f) = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(log)
+        {
+            let _ = f.write_all(line.as_bytes());
+        }
+    }
+}
+
+/// The official SDK's Python (`SDK_PYTHON`, set by `scripts/test`), or `None` after recording
+/// the skip.
+pub fn sdk_python() -> Option<String> {
+    match std::env::var("SDK_PYTHON") {
+        Ok(p) if !p.is_empty() => Some(p),
+        _ => {
+            skip(
+                "sdk",
+                "SDK_PYTHON is not set (scripts/test installs the SDK and sets it)",
+            );
+            None
+        }
+    }
+}
+
+/// Runs `a` and `b` at the same moment: both are spawned and wait at a barrier before their
+/// request leaves, so the two really overlap (clients should already be connected: sign in or
+/// call once before, so that no connection set-up staggers them).
+pub async fn race<A, B, RA, RB>(a: A, b: B) -> (RA, RB)
+where
+    A: std::future::Future<Output = RA> + Send + 'static,
+    B: std::future::Future<Output = RB> + Send + 'static,
+    RA: Send + 'static,
+    RB: Send + 'static,
+{
+    let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(2));
+    let (ba, bb) = (barrier.clone(), barrier);
+    let ta = tokio::spawn(async move {
+        ba.wait().await;
+        a.await
+    });
+    let tb = tokio::spawn(async move {
+        bb.wait().await;
+        b.await
+    });
+    (
+        ta.await.expect("first racer"),
+        tb.await.expect("second racer"),
+    )
+}
+
+/// Runs every future at the same moment (see [`race`]); answers in the given order.
+pub async fn race_all<F, R>(futures: Vec<F>) -> Vec<R>
+where
+    F: std::future::Future<Output = R> + Send + 'static,
+    R: Send + 'static,
+{
+    let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(futures.len()));
+    let tasks: Vec<_> = futures
+        .into_iter()
+        .map(|f| {
+            let b = barrier.clone();
+            tokio::spawn(async move {
+                b.wait().await;
+                f.await
+            })
+        })
+        .collect();
+    let mut out = Vec::new();
+    for t in tasks {
+        out.push(t.await.expect("racer"));
+    }
+    out
+}
+
+/// Waits until `check` holds (polling every 20 ms), failing with `what` after `limit`.
+pub async fn wait_for<F, Fut>(what: &str, limit: Duration, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let until = std::time::Instant::now() + limit;
+    while !check().await {
+        assert!(
+            std::time::Instant::now() < until,
+            "timed out after {limit:?} waiting for {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
 /// Replaces the database name of a PostgreSQL URL.
 fn with_database(url: &str, db: &str) -> String {
     let (base, query) = url
@@ -76,7 +183,7 @@ impl TestApp {
             Backend::Sqlite => (format!("sqlite://{}/pc.db", dir.path().display()), None),
             Backend::Postgres => {
                 let Some(admin) = postgres_url() else {
-                    eprintln!("skipped: TEST_POSTGRES_URL is not set");
+                    skip("postgres", "TEST_POSTGRES_URL is not set");
                     return None;
                 };
                 let name = format!("pc_test_{}_{}", std::process::id(), rand_suffix());
@@ -289,6 +396,106 @@ impl TestApp {
         n
     }
 
+    /// Every table's content (each row as text, sorted), to check that a refused request or
+    /// command changed nothing. Tables in `except` are left out (e.g. `sessions`).
+    pub async fn snapshot(&self, except: &[&str]) -> std::collections::BTreeMap<String, String> {
+        let pool = self.db().await;
+        let (tables_sql, columns_sql) = match self.backend {
+            Backend::Sqlite => (
+                "SELECT name FROM sqlite_master WHERE type = 'table' \
+                 AND name NOT LIKE 'sqlite_%' AND name <> '_sqlx_migrations' ORDER BY name",
+                "SELECT name FROM pragma_table_info($1) ORDER BY cid",
+            ),
+            Backend::Postgres => (
+                "SELECT CAST(table_name AS TEXT) FROM information_schema.tables \
+                 WHERE table_schema = 'public' AND table_type = 'BASE TABLE' \
+                 AND table_name <> '_sqlx_migrations' ORDER BY 1",
+                "SELECT CAST(column_name AS TEXT) FROM information_schema.columns \
+                 WHERE table_schema = 'public' AND table_name = $1 ORDER BY ordinal_position",
+            ),
+        };
+        let tables: Vec<String> = sqlx::query_scalar(tables_sql)
+            .fetch_all(&pool)
+            .await
+            .expect("tables");
+        let mut out = std::collections::BTreeMap::new();
+        for t in tables.into_iter().filter(|t| !except.contains(&t.as_str())) {
+            let columns: Vec<String> = sqlx::query_scalar(columns_sql)
+                .bind(&t)
+                .fetch_all(&pool)
+                .await
+                .expect("columns");
+            let row = columns
+                .iter()
+                .map(|c| format!("COALESCE(CAST(\"{c}\" AS TEXT), '~')"))
+                .collect::<Vec<_>>()
+                .join(" || ',' || ");
+            let sql = match self.backend {
+                Backend::Sqlite => format!(
+                    "SELECT COALESCE(group_concat(r, '|'), '') FROM \
+                     (SELECT {row} AS r FROM \"{t}\" ORDER BY 1)"
+                ),
+                Backend::Postgres => format!(
+                    "SELECT COALESCE(string_agg(r, '|' ORDER BY r), '') FROM \
+                     (SELECT {row} AS r FROM \"{t}\") s"
+                ),
+            };
+            let content: String = sqlx::query_scalar(&sql)
+                .fetch_one(&pool)
+                .await
+                .unwrap_or_else(|e| panic!("snapshot of {t}: {e}"));
+            out.insert(t, content);
+        }
+        pool.close().await;
+        out
+    }
+
+    /// Asserts two snapshots are equal, naming the tables that differ.
+    pub fn assert_unchanged(
+        before: &std::collections::BTreeMap<String, String>,
+        after: &std::collections::BTreeMap<String, String>,
+        what: &str,
+    ) {
+        let changed: Vec<&String> = before
+            .keys()
+            .chain(after.keys())
+            .filter(|t| before.get(*t) != after.get(*t))
+            .collect();
+        assert!(changed.is_empty(), "{what} changed tables {changed:?}");
+    }
+
+    /// Runs a command that must be refused: exit code 1, nothing on stdout, and no change in
+    /// any table. Returns stderr (the message).
+    pub async fn cli_refused(&self, args: &[&str]) -> String {
+        let before = self.snapshot(&[]).await;
+        let (code, out, err) = self.cli(args);
+        assert_ne!(code, 0, "cli {args:?} was accepted: {out}");
+        assert!(out.is_empty(), "a refused command printed {out:?}");
+        let after = self.snapshot(&[]).await;
+        Self::assert_unchanged(&before, &after, &format!("refused cli {args:?}"));
+        err
+    }
+
+    /// Runs `sql` directly and asserts the database refuses it with the named rule: the error
+    /// message must contain `sqlite` or `postgres` (a trigger's message or a constraint's name),
+    /// so that a refusal for another reason (a typo, a missing table) does not pass.
+    pub async fn assert_refused(&self, sql: &str, sqlite: &str, postgres: &str) {
+        let pool = self.db().await;
+        let res = sqlx::query(sql).execute(&pool).await;
+        pool.close().await;
+        let needle = match self.backend {
+            Backend::Sqlite => sqlite,
+            Backend::Postgres => postgres,
+        };
+        match res {
+            Ok(r) => panic!("{sql:?} was accepted ({} rows)", r.rows_affected()),
+            Err(e) => assert!(
+                e.to_string().contains(needle),
+                "{sql:?} was refused for another reason than {needle:?}: {e}"
+            ),
+        }
+    }
+
     /// Stops the server with SIGKILL (no graceful shutdown).
     pub async fn kill(&mut self) {
         if let Some(mut c) = self.child.take() {
@@ -439,6 +646,25 @@ impl TestApp {
             .to_string()
     }
 
+    /// An access key (AK/SK) for `login`, made with the command line.
+    pub fn access_key(&self, login: &str) -> (String, String) {
+        let key = self.cli_ok(&["admin", "create-access-key", "--login", login]);
+        (
+            key["ak"].as_str().unwrap().to_string(),
+            key["sk"].as_str().unwrap().to_string(),
+        )
+    }
+
+    /// The OpenAPI document the server publishes (`/openapi.json`).
+    pub async fn openapi_document(&self) -> Value {
+        reqwest::get(self.url("/openapi.json"))
+            .await
+            .expect("openapi.json")
+            .json()
+            .await
+            .expect("openapi.json is JSON")
+    }
+
     /// `POST /v3/auth/tokens` with IAM's password body, as the SDK's clients send it.
     pub async fn api_token(&self, login: &str, password: &str) -> reqwest::Response {
         reqwest::Client::new()
@@ -501,6 +727,14 @@ impl TestApp {
             .await
     }
 
+    /// The balance (fen) of a voucher quota.
+    pub async fn quota_balance(&self, quota: i64) -> i64 {
+        self.count(&format!(
+            "SELECT balance_fen FROM coupon_quotas WHERE id = {quota}"
+        ))
+        .await
+    }
+
     /// The balance (fen) of a partner or customer account, 0 when it has none.
     pub async fn balance_fen(&self, column: &str, id: i64) -> i64 {
         let pool = self.db().await;
@@ -516,10 +750,12 @@ impl TestApp {
     }
 
     /// The ledger invariants: Σ balances = Σ funding, no negative balance, entries replay to
-    /// balances, every transfer has exactly two entries that cancel out.
+    /// every stored balance, every transfer has exactly two entries, −amount on its `from_account`
+    /// and +amount on its `to_account`, and each entry's `balance_after` is its account's running
+    /// balance.
     pub async fn assert_ledger_sound(&self) {
         let pool = self.db().await;
-        let (held, funded, external, mismatched, negative, bad_transfers): (i64, i64, i64, i64, i64, i64) = sqlx::query_as(
+        let (held, funded, external, mismatched, negative, bad_transfers, bad_running): (i64, i64, i64, i64, i64, i64, i64) = sqlx::query_as(
             "SELECT \
                CAST(COALESCE((SELECT SUM(balance_fen) FROM fund_accounts WHERE owner <> 'external'), 0) AS BIGINT), \
                CAST(COALESCE((SELECT SUM(CASE operation WHEN 'FUND' THEN amount_fen WHEN 'PAY' THEN -amount_fen \
@@ -530,7 +766,13 @@ impl TestApp {
                (SELECT COUNT(*) FROM fund_accounts WHERE owner <> 'external' AND (balance_fen < 0 OR designated_fen > balance_fen)), \
                (SELECT COUNT(*) FROM fund_transfers t WHERE \
                    (SELECT COUNT(*) FROM fund_entries e WHERE e.transfer_id = t.id) <> 2 OR \
-                   CAST((SELECT SUM(e.amount_fen) FROM fund_entries e WHERE e.transfer_id = t.id) AS BIGINT) <> 0)",
+                   (SELECT COUNT(*) FROM fund_entries e WHERE e.transfer_id = t.id \
+                       AND e.account_id = t.from_account AND e.amount_fen = -t.amount_fen) <> 1 OR \
+                   (SELECT COUNT(*) FROM fund_entries e WHERE e.transfer_id = t.id \
+                       AND e.account_id = t.to_account AND e.amount_fen = t.amount_fen) <> 1), \
+               (SELECT COUNT(*) FROM fund_entries e WHERE e.balance_after_fen <> \
+                   CAST((SELECT SUM(p.amount_fen) FROM fund_entries p \
+                       WHERE p.account_id = e.account_id AND p.id <= e.id) AS BIGINT))",
         )
         .fetch_one(&pool)
         .await
@@ -555,7 +797,11 @@ impl TestApp {
         );
         assert_eq!(
             bad_transfers, 0,
-            "every transfer has two entries that cancel out"
+            "every transfer has exactly two entries: −amount on its payer, +amount on its payee"
+        );
+        assert_eq!(
+            bad_running, 0,
+            "each entry's balance_after is the running sum of its account's entries"
         );
     }
 }

@@ -6,8 +6,8 @@ Usage: python bss_funds.py ENDPOINT DIST_AK DIST_SK DIST_ID RES_AK RES_SK RES_ID
        FOREIGN_RESELLER_ID RES_RESALE_CUSTOMER RES_CONSULTING_CUSTOMER PROV_CUSTOMER
 The distributor starts with 1000.00 and nobody else has money.
 """
+import os
 import sys
-import threading
 from decimal import Decimal
 
 from huaweicloudsdkbss.v2 import (
@@ -29,6 +29,9 @@ from huaweicloudsdkbss.v2 import (
 )
 from huaweicloudsdkcore.auth.credentials import GlobalCredentials
 from huaweicloudsdkcore.exceptions import exceptions
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from burst import run as run_burst  # noqa: E402
 
 (endpoint, d_ak, d_sk, dist, r_ak, r_sk, res, p_ak, p_sk, prov, foreign, resale, consulting, prov_customer) = sys.argv[
     1:15
@@ -147,33 +150,21 @@ refused(
 )
 refused(lambda: r.list_sub_customers(ListSubCustomersRequest(body=QuerySubCustomerListReq(limit=1000))), 400, "CBC.0100")
 
-# A burst of concurrent 拨款 of about 30.00 each from 200.00: at most 6 fit, the balance never goes
-# below 0, and every refusal is a clean 409 (insufficient) or 503 (busy; nothing moved). The amounts
-# differ, since identical requests signed in the same second are one request (a replay).
-results = []
-lock = threading.Lock()
-
-
-def burst(i):
-    c = client(r_ak, r_sk, res)
+# A burst of 10 concurrent 拨款 of 30.00 + i/100 from 200.00. Each is atomic, so while fewer than 6
+# have gone through at least 200.00 − 5 × 30.09 = 49.55 is left, and after 6 at most
+# 200.00 − 6 × 30.00 = 20.00: exactly 6 go through and exactly 4 are refused 409 CBC.0154
+# (insufficient balance). A 5xx (even 503 CBC.99007461, busy), any other exception or a thread
+# without an outcome fails the script (see burst.py). The amounts differ, since identical requests
+# signed in the same second are one request (a replay).
+def fund_one(i):
     amount = Decimal("30.00") + Decimal(i) / 100
-    try:
-        fund(c, resale, str(amount))
-        outcome = amount
-    except exceptions.ClientRequestException as e:
-        outcome = (e.status_code, e.error_code)
-    with lock:
-        results.append(outcome)
+    assert fund(client(r_ak, r_sk, res), resale, str(amount)).transfer_id
+    return amount
 
 
-threads = [threading.Thread(target=burst, args=(i,)) for i in range(10)]
-for th in threads:
-    th.start()
-for th in threads:
-    th.join()
-done = [x for x in results if isinstance(x, Decimal)]
-ok = len(done)
-assert all(isinstance(x, Decimal) or x in [(409, "CBC.0154"), (503, "CBC.99007461")] for x in results), results
-assert 1 <= ok <= 6, results
-assert balance(r) == Decimal("200.00") - sum(done), (balance(r), results)
-print(f"sdk funds ok: {ok} of 10 concurrent transfers fit")
+outcomes = run_burst(10, fund_one, exceptions.ClientRequestException)
+done = [o.value for o in outcomes if o.refusal is None]
+refusals = [o.refusal for o in outcomes if o.refusal is not None]
+assert len(done) == 6 and refusals == [(409, "CBC.0154")] * 4, outcomes
+assert balance(r) == Decimal("200.00") - sum(done), (balance(r), outcomes)
+print(f"sdk funds ok: {len(done)} of 10 concurrent transfers fit")

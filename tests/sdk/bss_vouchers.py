@@ -5,8 +5,8 @@ Usage: python bss_vouchers.py ENDPOINT AK SK DOMAIN_ID RESALE_ID CONSULTING_ID
 Exits non-zero (an assertion) on the first difference from what the API promises.
 """
 import json
+import os
 import sys
-import threading
 import time
 from decimal import Decimal
 
@@ -24,6 +24,9 @@ from huaweicloudsdkcore.exceptions import exceptions
 from huaweicloudsdkcore.sdk_request import SdkRequest
 from huaweicloudsdkcore.signer.signer import Signer
 import requests
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from burst import run as run_burst  # noqa: E402
 
 endpoint, ak, sk, domain_id, resale, consulting = sys.argv[1:7]
 
@@ -132,33 +135,28 @@ try:
 except exceptions.ClientRequestException as e:
     assert (e.status_code, e.error_code) == (401, "APIGW.0301"), (e.status_code, e.error_code)
 
-# A burst of concurrent issues: each one either issues or is refused; the quota never overdraws
-# and what was issued plus what is left is what the quota holds.
-results = []
-
-
-def burst(i):
-    c = client()
-    try:
-        c.create_partner_coupons(
-            CreatePartnerCouponsRequest(
-                body=CreatePartnerCouponsReq(
-                    quota_id=q.quota_id, customer_ids=[resale], face_value=Decimal("150.00"), memo=f"burst-{i}"
-                )
+# A burst of 10 concurrent issues of 150.00 from the 998.50 left. Each is atomic, so while fewer
+# than 6 have gone through at least 998.50 − 5 × 150.00 = 248.50 is left, and after 6 only 98.50:
+# exactly 6 issue one coupon each and exactly 4 are refused 409 CBC.30000012 (quota insufficient).
+# A 5xx (even 503 CBC.99007461, busy), any other exception or a thread without an outcome fails the
+# script (see burst.py). The memos differ, so no two requests are the same signed request.
+def issue_one(i):
+    created = client().create_partner_coupons(
+        CreatePartnerCouponsRequest(
+            body=CreatePartnerCouponsReq(
+                quota_id=q.quota_id, customer_ids=[resale], face_value=Decimal("150.00"), memo=f"burst-{i}"
             )
         )
-        results.append("ok")
-    except exceptions.ClientRequestException as e:
-        results.append(e.error_code)
+    )
+    assert len(created.coupon_infos) == 1 and created.coupon_infos[0].id == resale, created
+    assert created.error_details == [], created
+    return created.coupon_infos[0].coupon_id
 
 
-threads = [threading.Thread(target=burst, args=(i,)) for i in range(10)]
-for t in threads:
-    t.start()
-for t in threads:
-    t.join()
-ok = results.count("ok")
-assert 1 <= ok <= 6, results
-assert all(r in ("ok", "CBC.30000012", "CBC.99007461") for r in results), results
-assert quota().balance == Decimal("998.50") - ok * Decimal("150.00"), (ok, quota().balance)
-print(f"sdk ok: {ok} of 10 concurrent issues fit")
+outcomes = run_burst(10, issue_one, exceptions.ClientRequestException)
+issued = [o.value for o in outcomes if o.refusal is None]
+refusals = [o.refusal for o in outcomes if o.refusal is not None]
+assert len(issued) == 6 and len(set(issued)) == 6, outcomes
+assert refusals == [(409, "CBC.30000012")] * 4, outcomes
+assert quota().balance == Decimal("98.50"), (outcomes, quota().balance)
+print(f"sdk ok: {len(issued)} of 10 concurrent issues fit")
