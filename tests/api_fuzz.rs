@@ -136,14 +136,7 @@ async fn generated_requests_never_fail_the_server_or_move_anything_when_refused(
     let own = app.customer(dist, "cust-d", "resale");
     app.fund(dist, "500");
     for partner in [dist, res] {
-        app.cli_ok(&[
-            "admin",
-            "grant-quota",
-            "--partner",
-            &partner.to_string(),
-            "--amount",
-            "500",
-        ]);
+        app.grant_quota(partner, "500");
     }
     let ids: Vec<String> = [dist, res, customer, own, 1, 2, 999_999]
         .iter()
@@ -1118,14 +1111,7 @@ async fn signed_requests_changed_after_signing_are_refused_and_move_nothing(app:
     let dist = app.partner("dist", "distributor", None);
     let res = app.partner("res", "reseller", Some(dist));
     app.fund(dist, "500");
-    app.cli_ok(&[
-        "admin",
-        "grant-quota",
-        "--partner",
-        &dist.to_string(),
-        "--amount",
-        "500",
-    ]);
+    app.grant_quota(dist, "500");
     let (ak, sk) = app.access_key("dist");
     let (other_ak, _) = app.access_key("res");
     let doc: Value = app.openapi_document().await;

@@ -288,16 +288,7 @@ async fn disassociation_returns_the_balance_and_reclaims_coupons(app: TestApp) {
             .status(),
         200
     );
-    let quota = app.cli_ok(&[
-        "admin",
-        "grant-quota",
-        "--partner",
-        &prov.to_string(),
-        "--amount",
-        "500",
-    ])["quota_id"]
-        .as_i64()
-        .unwrap();
+    let quota = app.grant_quota(prov, "500");
     let (s, o) = json(
         app.call(
             &p,

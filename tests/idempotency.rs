@@ -141,18 +141,7 @@ async fn concurrent_operator_funding_with_one_key_moves_money_once(app: TestApp)
 async fn concurrent_quota_issue_and_reclaim_with_one_key_happen_once(app: TestApp) {
     let dist = app.partner("dist", "distributor", None);
     let res = app.partner("res", "reseller", Some(dist));
-    let parent = app.cli_ok(&[
-        "admin",
-        "grant-quota",
-        "--partner",
-        &dist.to_string(),
-        "--kind",
-        "coupon",
-        "--amount",
-        "5000",
-    ])["quota_id"]
-        .as_i64()
-        .unwrap();
+    let parent = app.grant_quota(dist, "5000");
     let clients = sessions(&app, "dist", 3).await;
     let (parent_s, res_s) = (parent.to_string(), res.to_string());
     let answers = burst(

@@ -16,14 +16,7 @@ async fn the_sdk_issues_lists_and_reclaims_coupons(app: TestApp) {
     let prov = app.partner("prov", "solution-provider", None);
     let resale = app.customer(prov, "c-resale", "resale");
     let consulting = app.customer(prov, "c-consult", "consulting");
-    app.cli_ok(&[
-        "admin",
-        "grant-quota",
-        "--partner",
-        &prov.to_string(),
-        "--amount",
-        "1000",
-    ]);
+    app.grant_quota(prov, "1000");
     let key = app.cli_ok(&["admin", "create-access-key", "--login", "prov"]);
     let (ak, sk, domain) = (
         key["ak"].as_str().unwrap().to_string(),
@@ -223,22 +216,8 @@ async fn the_sdk_gives_lists_and_takes_back_reseller_quotas(app: TestApp) {
     let foreign = app.partner("res2", "reseller", Some(other));
     let prov = app.partner("prov", "solution-provider", None);
     let customer = app.customer(res, "c-of-res", "resale");
-    app.cli_ok(&[
-        "admin",
-        "grant-quota",
-        "--partner",
-        &dist.to_string(),
-        "--amount",
-        "5000",
-    ]);
-    app.cli_ok(&[
-        "admin",
-        "grant-quota",
-        "--partner",
-        &prov.to_string(),
-        "--amount",
-        "100",
-    ]);
+    app.grant_quota(dist, "5000");
+    app.grant_quota(prov, "100");
     let (d, r, p) = (key(&app, "dist"), key(&app, "res"), key(&app, "prov"));
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/sdk/bss_quotas.py");
     let out = tokio::process::Command::new(&python)

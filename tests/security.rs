@@ -321,14 +321,7 @@ async fn api_retries_with_the_same_client_token_move_money_once(app: TestApp) {
     // Vouchers too: issuing a coupon twice with one key issues one coupon.
     let prov = app.partner("prov", "solution-provider", None);
     let cust = app.customer(prov, "cust", "resale");
-    app.cli_ok(&[
-        "admin",
-        "grant-quota",
-        "--partner",
-        &prov.to_string(),
-        "--amount",
-        "100",
-    ]);
+    app.grant_quota(prov, "100");
     let t = app.api_token("prov", PASSWORD).await;
     let ptoken = t.headers()["x-subject-token"].to_str().unwrap().to_string();
     let quota: i64 = {

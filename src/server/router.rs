@@ -149,7 +149,8 @@ fn http_routes(bench_routes: bool) -> Vec<HttpRoute> {
 }
 
 /// Every route the server answers, as JSON: `pages` (paths), `server_fns` and `http` (path and
-/// methods). The bench route is listed with `"only_with": "--bench-routes"`.
+/// methods). Routes served only with `--bench-routes` (appended last by [`http_routes`]) say so
+/// with `"only_with": "--bench-routes"`.
 pub fn route_list() -> serde_json::Value {
     use serde_json::json;
     let pages: Vec<String> = generate_route_list(App)
@@ -159,17 +160,17 @@ pub fn route_list() -> serde_json::Value {
     let server_fns: Vec<serde_json::Value> = leptos::server_fn::axum::server_fn_paths()
         .map(|(path, method)| json!({ "path": path, "method": method.as_str() }))
         .collect();
-    let mut http: Vec<serde_json::Value> = crate::openapi::handlers::route_table()
+    let plain = http_routes(false).len();
+    let http: Vec<serde_json::Value> = crate::openapi::handlers::route_table()
         .into_iter()
         .chain(http_routes(false))
         .map(|(path, methods, _)| json!({ "path": path, "methods": methods }))
+        .chain(
+            http_routes(true).into_iter().skip(plain).map(|(path, methods, _)| {
+                json!({ "path": path, "methods": methods, "only_with": "--bench-routes" })
+            }),
+        )
         .collect();
-    let plain: Vec<&str> = http_routes(false).iter().map(|r| r.0).collect();
-    for (path, methods, _) in http_routes(true) {
-        if !plain.contains(&path) {
-            http.push(json!({ "path": path, "methods": methods, "only_with": "--bench-routes" }));
-        }
-    }
     json!({ "pages": pages, "server_fns": server_fns, "http": http })
 }
 

@@ -646,6 +646,14 @@ impl TestApp {
             .to_string()
     }
 
+    /// A coupon quota (代金券额度) of `amount` yuan for a partner; returns its id.
+    pub fn grant_quota(&self, partner: i64, amount: &str) -> i64 {
+        let p = partner.to_string();
+        self.cli_ok(&["admin", "grant-quota", "--partner", &p, "--amount", amount])["quota_id"]
+            .as_i64()
+            .expect("quota_id")
+    }
+
     /// An access key (AK/SK) for `login`, made with the command line.
     pub fn access_key(&self, login: &str) -> (String, String) {
         let key = self.cli_ok(&["admin", "create-access-key", "--login", login]);
