@@ -174,6 +174,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/customer/orders/:id") view=CustomerOrderAction ssr=SsrMode::Async />
                     <Route path=path!("/operator") view=OperatorHome ssr=SsrMode::Async />
                     <Route path=path!("/operator/plans") view=OperatorPlans ssr=SsrMode::Async />
+                    <Route path=path!("/operator/whitelist") view=crate::vouchers::pages::OperatorWhitelist ssr=SsrMode::Async />
                     <Route path=path!("/verify") view=VerifyPage ssr=SsrMode::Async />
                     <Route path=path!("/verify/:number") view=VerifyPage ssr=SsrMode::Async />
                 </Routes>

@@ -226,6 +226,21 @@ async fn generated_requests_never_fail_the_server_or_move_anything_when_refused(
         "{answered} answered, {refused} refused"
     );
     app.assert_ledger_sound().await;
+    app.assert_audit_sound().await;
+    // What came through the open API is audited on its channel, from the caller's address.
+    assert!(
+        app.count(
+            "SELECT COUNT(*) FROM audit_log WHERE channel = 'api' AND ip = '127.0.0.1' \
+             AND action = 'openapi.token_issue'"
+        )
+        .await
+            > 0
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM audit_log WHERE channel = 'api' AND ip = 'api'")
+            .await,
+        0
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1281,4 +1296,5 @@ async fn signed_requests_changed_after_signing_are_refused_and_move_nothing(app:
     let log = app.server_log();
     assert!(!log.contains("panicked"), "the server panicked:\n{log}");
     app.assert_ledger_sound().await;
+    app.assert_audit_sound().await;
 }

@@ -66,6 +66,7 @@ const MATRIX: &[(&str, &str)] = &[
     ("PAGE /operator", "O"),
     ("PAGE /operator/plans", "O"),
     ("PAGE /operator/paths", "O"),
+    ("PAGE /operator/whitelist", "O"),
     // Server functions: accounts and messages.
     ("POST /api/login", "*"),
     ("POST /api/logout", "*"),
@@ -90,6 +91,7 @@ const MATRIX: &[(&str, &str)] = &[
     ("POST /api/employees/cancel", "P"),
     ("POST /api/employees/unbind", "P"),
     ("POST /api/employees/mine", "E"),
+    ("POST /api/employees/exam", "E"),
     ("POST /api/employees/accept", "E"),
     ("POST /api/employees/decline", "E"),
     // Funds (拨款/回收 and the operator's funding and designation).
@@ -156,7 +158,8 @@ const MATRIX: &[(&str, &str)] = &[
     ("POST /api/vouchers/records", "P"),
     ("POST /api/vouchers/uses", "P"),
     ("POST /api/vouchers/whitelist", "P"),
-    ("POST /api/vouchers/whitelist-set", "P"),
+    ("POST /api/operator/whitelist", "O"),
+    ("POST /api/operator/whitelist-set", "O"),
     ("POST /api/vouchers/issue-preview", "P"),
     ("POST /api/vouchers/issue", "P"),
     ("POST /api/vouchers/reclaim-preview", "P"),
@@ -532,6 +535,7 @@ async fn every_route_refuses_every_caller_the_matrix_does_not_allow(app: TestApp
     .await;
     assert_eq!((s, e["error_code"].is_string()), (401, true), "{e}");
     app.assert_ledger_sound().await;
+    app.assert_audit_sound().await;
 }
 
 on_both_backends!(the_bench_route_exists_only_with_its_flag);

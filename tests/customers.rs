@@ -399,6 +399,7 @@ async fn disassociation_returns_the_balance_and_reclaims_coupons(app: TestApp) {
     assert_eq!(app.count(&format!("SELECT COUNT(*) FROM customer_associations WHERE customer_id = {cust} AND ended_at IS NOT NULL")).await, 1);
     assert_eq!(app.count(&format!("SELECT COUNT(*) FROM messages m JOIN users u ON u.id = m.user_id WHERE u.partner_id = {prov} AND m.kind = 'customer.unbound'")).await, 1);
     app.assert_ledger_sound().await;
+    app.assert_audit_sound().await;
 }
 
 async fn contracts_are_for_consulting_customers(app: TestApp) {

@@ -5,6 +5,7 @@
 mod common;
 
 use common::{PASSWORD, TestApp, json};
+use partner_center::messages::model::{Group, KINDS};
 use serde_json::Value;
 
 on_both_backends!(
@@ -12,6 +13,7 @@ on_both_backends!(
     the_365_day_window_counts_only_recent_other_partners,
     an_invited_person_accepts_from_the_message_center_and_can_be_unbound,
     messages_are_private_and_their_read_state_sticks,
+    every_message_filter_returns_exactly_its_kinds,
     pce_needs_the_plan_and_hos_must_be_answered_within_three_business_days,
     opportunity_stages_are_explicit_and_lost_needs_a_reason,
     operators_record_verification_and_share_hos_from_their_pages,
@@ -830,4 +832,126 @@ async fn operators_record_verification_and_share_hos_from_their_pages(app: TestA
     assert_eq!(hos["items"][0]["customer"], "丙公司");
     let html = app.page(&op, "/operator").await.text().await.unwrap();
     assert!(html.contains("个人账号实名认证") && html.contains("分享机会点(HO)"));
+
+    // The HO shared from the console is audited as the operator, on the web channel, from its
+    // address; one shared from the command line as `cli`.
+    app.cli_ok(&[
+        "admin",
+        "share-ho",
+        "--partner",
+        &p,
+        "--customer",
+        "丁公司",
+        "--product",
+        "OBS",
+        "--amount",
+        "100",
+    ]);
+    let pool = app.db().await;
+    let shares: Vec<(Option<i64>, String, String, String)> = sqlx::query_as(
+        "SELECT actor_user_id, actor, ip, channel FROM audit_log WHERE action = 'pce.ho_share' ORDER BY id",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    let ops_id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE login = 'ops'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    assert_eq!(shares.len(), 2, "{shares:?}");
+    assert_eq!(
+        (shares[0].0, shares[0].1.as_str(), shares[0].3.as_str()),
+        (Some(ops_id), "ops", "web")
+    );
+    assert_eq!(shares[0].2, "127.0.0.1");
+    assert_eq!(
+        shares[1],
+        (
+            None,
+            "cli".to_string(),
+            "local".to_string(),
+            "cli".to_string()
+        )
+    );
+    app.assert_audit_sound().await;
+}
+
+/// One message of every kind for one reader; each type filter lists exactly its kinds, together
+/// they list every message once, and an unknown filter is refused.
+async fn every_message_filter_returns_exactly_its_kinds(app: TestApp) {
+    app.partner("part-m", "solution-provider", None);
+    let c = app.signed_in("part-m").await;
+    let pool = app.db().await;
+    let user: i64 = sqlx::query_scalar("SELECT id FROM users WHERE login = 'part-m'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    for (i, kind) in KINDS.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO messages (user_id, kind, params, created_at) VALUES ($1, $2, '{}', $3)",
+        )
+        .bind(user)
+        .bind(*kind)
+        .bind(1_000 + i as i64)
+        .execute(&pool)
+        .await
+        .unwrap();
+    }
+    pool.close().await;
+    let list = |group: &'static str| {
+        let (app, c) = (&app, &c);
+        async move {
+            let res = app
+                .call(
+                    c,
+                    "messages/list",
+                    &[("filter", ""), ("group", group), ("page", "1")],
+                )
+                .await;
+            json(res).await
+        }
+    };
+    let mut seen = 0;
+    for g in Group::ALL {
+        let (s, page) = list(g.code()).await;
+        assert_eq!(s, 200, "{page}");
+        let kinds: Vec<&str> = page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["kind"].as_str().unwrap())
+            .collect();
+        let mut expected: Vec<&str> = KINDS
+            .iter()
+            .copied()
+            .filter(|k| k.split('.').next() == Some(g.code()))
+            .collect();
+        assert!(!expected.is_empty(), "{g:?}");
+        assert_eq!(page["total"], expected.len(), "{g:?}: {page}");
+        let mut got = kinds.clone();
+        got.sort();
+        expected.sort();
+        assert_eq!(got, expected, "{g:?} lists exactly its kinds");
+        seen += kinds.len();
+    }
+    let (_, all) = list("").await;
+    assert_eq!(all["total"], KINDS.len());
+    assert_eq!(
+        seen,
+        KINDS.len(),
+        "the filters together list every message once"
+    );
+    let (s, e) = list("customers").await;
+    assert_eq!((s, e["key"].as_str()), (400, Some("error.messages.group")));
+    // The page offers every filter, the path messages' included.
+    let html = app
+        .page(&c, "/messages?group=path")
+        .await
+        .text()
+        .await
+        .unwrap();
+    for g in Group::ALL {
+        assert!(html.contains(&format!("value=\"{}\"", g.code())), "{g:?}");
+    }
 }

@@ -15,6 +15,7 @@ on_both_backends!(
     consulting_customers_are_refused_with_cbc_5021,
     a_retried_transaction_id_moves_money_once,
     adjust_records_filter_and_export_as_csv,
+    an_export_holds_every_row_or_is_refused,
     a_resale_customer_sees_its_balance_and_the_no_top_up_notice,
     the_ledger_is_append_only,
     pages_show_balances_and_the_confirmation_step,
@@ -562,6 +563,71 @@ async fn adjust_records_filter_and_export_as_csv(app: TestApp) {
     );
 }
 
+/// Copies the transfer `trans_id` `n` times (as `<prefix>-1`…`<prefix>-n`), so a partner has more records
+/// than a page or the old 10 000-row export window holds.
+async fn copy_transfer(app: &TestApp, trans_id: &str, prefix: &str, n: u32) {
+    let pool = app.db().await;
+    sqlx::query(&format!(
+        "INSERT INTO fund_transfers (scope, trans_id, request_hash, operation, from_account, to_account, \
+            amount_fen, actor_user_id, actor, ip, created_at) \
+         WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {n}) \
+         SELECT t.scope, '{prefix}-' || CAST(n.i AS TEXT), t.request_hash, t.operation, t.from_account, \
+            t.to_account, t.amount_fen, t.actor_user_id, t.actor, t.ip, t.created_at \
+         FROM fund_transfers t, n WHERE t.trans_id = $1"
+    ))
+    .bind(trans_id)
+    .execute(&pool)
+    .await
+    .expect("copy transfers");
+    pool.close().await;
+}
+
+async fn an_export_holds_every_row_or_is_refused(app: TestApp) {
+    let w = world(&app);
+    app.fund(w.provider, "100");
+    let c = app.signed_in("prov-a").await;
+    app.adjust(&c, "Customer", w.resale, "Allocate", "1", "seed")
+        .await;
+    // 12 000 more records than before: more than the old export window of 10 000.
+    copy_transfer(&app, "seed", "bulk", 12_000).await;
+    let csv_path = "/center/sales/funds/records.csv?operation=BEADJUST&trans_id=&from=&to=";
+    let res = app.page(&c, csv_path).await;
+    assert_eq!(res.status(), 200);
+    let csv = res.text().await.unwrap();
+    let rows = csv.lines().skip(1).collect::<Vec<_>>();
+    assert_eq!(rows.len(), 12_001, "every matching row is exported");
+    assert!(rows.iter().any(|l| l.ends_with(",seed")));
+    assert!(rows.iter().any(|l| l.ends_with(",bulk-12000")));
+
+    // Past the export limit, the file is refused with a message, never cut short.
+    copy_transfer(&app, "seed", "more", 50_000 - 12_000).await;
+    let res = app.page(&c, csv_path).await;
+    assert_eq!(res.status(), 400);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["key"], "error.export.too_many");
+    assert!(
+        body["message"].as_str().unwrap().contains("50000"),
+        "{body}"
+    );
+    // The records page says so before anyone clicks.
+    let html = app
+        .page(&c, "/center/sales/funds?operation=BEADJUST")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("data-testid=\"export-too-many\""), "{html}");
+    // A narrower filter exports again.
+    let res = app
+        .page(
+            &c,
+            "/center/sales/funds/records.csv?operation=FUND&trans_id=&from=&to=",
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.text().await.unwrap().lines().count(), 2);
+}
+
 async fn a_resale_customer_sees_its_balance_and_the_no_top_up_notice(app: TestApp) {
     let w = world(&app);
     app.fund(w.provider, "100");
@@ -574,11 +640,28 @@ async fn a_resale_customer_sees_its_balance_and_the_no_top_up_notice(app: TestAp
     let html = res.text().await.unwrap();
     assert!(html.contains("12.34"));
     assert!(html.contains("不支持自行充值"));
+    assert!(!html.contains("consulting-billing"));
     assert!(html.contains("prov-a"));
     let res = app.call(&c, "funds/my-balance", &[]).await;
     assert_eq!(res.json::<Value>().await.unwrap()["balance"], "12.34");
     // A partner page is still refused to the customer.
     assert_eq!(app.page(&c, "/center/sales/funds").await.status(), 403);
+
+    // A consulting customer pays Huawei Cloud directly: its own notice, not the resale one.
+    let consulting = app.signed_in("cust-consult").await;
+    let html = app
+        .page(&consulting, "/customer/billing")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("data-testid=\"consulting-billing\""),
+        "{html}"
+    );
+    assert!(html.contains("直接向华为云付款"), "{html}");
+    assert!(!html.contains("不支持自行充值") && !html.contains("no-top-up"));
+    assert!(html.contains("prov-a"));
 }
 
 async fn the_ledger_is_append_only(app: TestApp) {
@@ -638,7 +721,9 @@ async fn pages_show_balances_and_the_confirmation_step(app: TestApp) {
         card[..60.min(card.len())].contains(">500.00<"),
         "balance card shows 500.00"
     );
-    assert!(html.contains("可拨款") && html.contains("专款专用") && html.contains("信用"));
+    assert!(html.contains("可拨款") && html.contains("专款专用"));
+    // No credit card: the product grants no credit lines, so it could only ever show 0.00.
+    assert!(!html.contains("信用"), "no credit figure on the funds page");
     let html = app
         .page(&c, "/center/sales/resellers")
         .await

@@ -12,7 +12,7 @@ use common::{Backend, TestApp};
 use partner_center::accounts::model::SessionUser;
 use partner_center::domain::Amount;
 use partner_center::funds::model::Direction;
-use partner_center::funds::service::{self, Actor, Counterparty};
+use partner_center::funds::service::{self, Actor, Counterparty, Origin};
 use partner_center::server::db::Db;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
@@ -268,7 +268,7 @@ async fn adjust(
     service::adjust(
         &w.db,
         &w.users[actor],
-        "127.0.0.1",
+        &Origin::web("127.0.0.1"),
         cp,
         direction,
         Amount::from_fen(fen).unwrap(),

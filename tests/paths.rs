@@ -501,18 +501,22 @@ async fn service_role_certification_follows_real_data_and_the_operator(app: Test
     let d = detail(&app, &p, "service").await;
     assert_eq!(requirement(&d, "Role", "req.people"), (1, 2));
     assert_eq!(requirement(&d, "Role", "req.certificates"), (3, 4));
-    // The exam needs a personal real-name account, which a partner account is not.
-    assert_eq!(d["exam_ready"], false);
+    // The exam is for the employees themselves (#21): the partner's page lists who may sit it;
+    // Bob, no longer verified, may not.
+    let bob_exam = d["exam"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["login"] == "bob")
+        .expect("bob is listed");
+    assert_eq!(bob_exam["real_name_verified"], false);
     let page = app
         .page(&p, "/center/paths/service")
         .await
         .text()
         .await
         .unwrap();
-    assert!(
-        page.contains("/leave?to=https%3A//www.huaweicloud.com/partners/"),
-        "exam link goes through the warning"
-    );
+    assert!(page.contains("data-testid=\"exam-bob\" data-eligible=\"false\""));
     assert!(page.contains("个人实名认证"));
 }
 
@@ -676,4 +680,106 @@ async fn annual_review_is_accepted_only_inside_its_window(app: TestApp) {
         "a passed review adds a year: {cb}"
     );
     assert_eq!(stage(&db, "Role")["review"]["submitted"], "Approved");
+}
+
+on_both_backends!(the_exam_is_offered_to_eligible_employees_on_their_own_page);
+
+/// The service-partner exam is for people: each associated employee sees it on the personal
+/// page, with the link only when real-name verified on the China site; the partner's path page
+/// lists who is eligible.
+async fn the_exam_is_offered_to_eligible_employees_on_their_own_page(app: TestApp) {
+    app.partner("svc", "solution-provider", None);
+    app.operator("ops");
+    let p = app.signed_in("svc").await;
+    let ops = app.signed_in("ops").await;
+    assert_eq!(select(&app, &p, "service").await.0, 200);
+    // Before anyone is associated: an empty state, not a warning about the partner's account.
+    let html = app
+        .page(&p, "/center/paths/service")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("data-testid=\"exam\""), "{html}");
+    assert!(!html.contains("exam-employees") && !html.contains("exam-link"));
+    employee(&app, &p, "alice").await;
+    employee(&app, &p, "bob").await;
+    personal(&app, "loner");
+    // Bob's real-name verification is withdrawn after he joined.
+    let res = app
+        .call(
+            &ops,
+            "operator/real-name",
+            &[("login", "bob"), ("verified", "false")],
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+
+    let d = detail(&app, &p, "service").await;
+    let exam: Vec<(String, bool, bool)> = d["exam"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["login"].as_str().unwrap().to_string(),
+                e["real_name_verified"].as_bool().unwrap(),
+                e["china_site"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        exam,
+        [
+            ("alice".to_string(), true, true),
+            ("bob".to_string(), false, true)
+        ]
+    );
+    let html = app
+        .page(&p, "/center/paths/service")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("data-testid=\"exam-alice\" data-eligible=\"true\""),
+        "{html}"
+    );
+    assert!(
+        html.contains("data-testid=\"exam-bob\" data-eligible=\"false\""),
+        "{html}"
+    );
+    assert!(
+        !html.contains("exam-link"),
+        "the partner account does not sit the exam"
+    );
+
+    // Alice: eligible, sees the link on her own page.
+    let alice = app.signed_in("alice").await;
+    let (s, mine) = json(app.call(&alice, "employees/exam", &[]).await).await;
+    assert_eq!(s, 200);
+    assert_eq!(mine["partner_name"], "svc");
+    assert_eq!(mine["eligibility"]["real_name_verified"], true);
+    let html = app.page(&alice, "/personal").await.text().await.unwrap();
+    assert!(
+        html.contains("data-testid=\"my-exam\" data-eligible=\"true\""),
+        "{html}"
+    );
+    assert!(html.contains("data-testid=\"exam-link\""), "{html}");
+    // Bob: told why, no link.
+    let bob = app.signed_in("bob").await;
+    let html = app.page(&bob, "/personal").await.text().await.unwrap();
+    assert!(
+        html.contains("data-testid=\"my-exam\" data-eligible=\"false\""),
+        "{html}"
+    );
+    assert!(html.contains("exam-not-eligible") && !html.contains("exam-link"));
+    // Someone who works for no partner has no exam panel.
+    let loner = app.signed_in("loner").await;
+    let (s, none) = json(app.call(&loner, "employees/exam", &[]).await).await;
+    assert_eq!((s, none), (200, Value::Null));
+    let html = app.page(&loner, "/personal").await.text().await.unwrap();
+    assert!(!html.contains("my-exam"));
+    // Only a person's own account asks.
+    assert_eq!(app.call(&p, "employees/exam", &[]).await.status(), 403);
 }

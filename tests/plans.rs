@@ -356,17 +356,10 @@ async fn only_the_owner_downloads_its_certificate_as_a_pdf(app: TestApp) {
     assert!(pdf.starts_with(b"%PDF-"));
 
     // A real PDF reader finds the Chinese name, the plan, the number and the verification link.
+    let text = pdf_text(&pdf);
     let dir = tempfile::tempdir().expect("tempdir");
     let file = dir.path().join("c.pdf");
     std::fs::write(&file, &pdf).expect("write pdf");
-    let out = std::process::Command::new("pdftotext")
-        .args(["-enc", "UTF-8"])
-        .arg(&file)
-        .arg("-")
-        .output()
-        .expect("pdftotext (poppler-utils) must be installed");
-    assert!(out.status.success(), "pdftotext failed");
-    let text = String::from_utf8_lossy(&out.stdout);
     for needle in [
         "北京云智科技有限公司",
         "分销计划(总经销商)",
@@ -520,6 +513,64 @@ async fn verification_tells_valid_expired_revoked_and_unknown_apart(app: TestApp
     assert_eq!(s, 404);
     assert!(!html.contains("<script>alert"), "input is never echoed raw");
 
+    // The PDF says what `/verify` says: a revoked certificate is not printed (409 with when
+    // and why), an expired one is printed with a visible 已过期 / Expired mark.
+    let download = |number: String| {
+        let (app, prov) = (&app, prov.clone());
+        async move {
+            prov.get(app.url(&format!("/center/certificates/{number}/pdf")))
+                .send()
+                .await
+                .expect("download")
+        }
+    };
+    let res = download(valid.clone()).await;
+    assert_eq!(res.status(), 200);
+    let text = pdf_text(&res.bytes().await.unwrap());
+    assert!(
+        text.contains(valid.as_str()) && !text.contains("已过期"),
+        "{text}"
+    );
+    let res = download(expired.clone()).await;
+    assert_eq!(res.status(), 200);
+    let text = pdf_text(&res.bytes().await.unwrap());
+    assert!(text.contains(expired.as_str()), "{text}");
+    assert!(
+        text.contains("已过期") && text.contains("Expired"),
+        "{text}"
+    );
+    let res = download(revoked.clone()).await;
+    assert_eq!(res.status(), 409);
+    assert!(
+        res.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("application/json")
+    );
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["key"], "error.cert.revoked");
+    assert_eq!(body["reason"], "违反计划规则");
+    assert!(
+        body["message"].as_str().unwrap().contains("已撤销"),
+        "{body}"
+    );
+    let html = app
+        .page(&prov, "/center/plans/joined")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let row = html
+        .split("data-testid=\"revoked-solution-provider\"")
+        .nth(1)
+        .expect("the revoked plan shows why instead of a download link");
+    assert!(row[..400.min(row.len())].contains("违反计划规则"), "{row}");
+    assert_eq!(
+        html.matches("/pdf\"").count(),
+        2,
+        "download links for the valid and the expired certificate only"
+    );
+
     // The joined list no longer counts the expired and revoked plans as joined.
     let (_, cards) = json(app.call(&prov, "plans/catalogue", &[]).await).await;
     assert!(standing(&cards, "pce")["Joined"].is_object());
@@ -655,4 +706,20 @@ async fn without_a_font_the_download_is_unavailable_and_the_public_url_is_printe
     );
     let (s, _) = json(app.call(&prov, "plans/joined", &[]).await).await;
     assert_eq!(s, 200);
+}
+
+/// The text a real PDF reader (poppler's pdftotext) finds in a PDF.
+fn pdf_text(pdf: &[u8]) -> String {
+    assert!(pdf.starts_with(b"%PDF-"), "not a PDF");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("c.pdf");
+    std::fs::write(&file, pdf).expect("write pdf");
+    let out = std::process::Command::new("pdftotext")
+        .args(["-enc", "UTF-8"])
+        .arg(&file)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) must be installed");
+    assert!(out.status.success(), "pdftotext failed");
+    String::from_utf8_lossy(&out.stdout).into_owned()
 }

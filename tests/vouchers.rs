@@ -307,6 +307,38 @@ async fn coupons_issue_and_reclaim_with_every_refusal(app: TestApp) {
     assert_eq!(text.lines().count(), 3, "{text}");
     assert!(text.contains("发放") && text.contains("年终回馈"), "{text}");
     assert_vouchers_sound(&app).await;
+
+    // An export holds every matching row (more than the old 10 000-row window), and past the
+    // export limit it is refused with a message rather than cut short. (Copied records, so the
+    // quota arithmetic is not checked after this point.)
+    let copy = |n: u32| {
+        let app = &app;
+        async move {
+            let pool = app.db().await;
+            sqlx::query(&format!(
+                "INSERT INTO voucher_records (partner_id, kind, operation, quota_id, coupon_id, customer_id, \
+                    amount_fen, remark, actor_user_id, actor, created_at) \
+                 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {n}) \
+                 SELECT r.partner_id, r.kind, r.operation, r.quota_id, r.coupon_id, r.customer_id, r.amount_fen, \
+                    r.remark, r.actor_user_id, r.actor, r.created_at \
+                 FROM voucher_records r, n WHERE r.id = (SELECT MIN(id) FROM voucher_records WHERE operation = 1 AND kind = 'coupon')"
+            ))
+            .execute(&pool)
+            .await
+            .expect("copy records");
+            pool.close().await;
+        }
+    };
+    copy(12_000).await;
+    let path = "/center/sales/vouchers/records.csv?tab=coupon&operation=1";
+    let res = c.get(app.url(path)).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.text().await.unwrap().lines().count(), 1 + 2 + 12_000);
+    copy(50_000 - 12_000 - 1).await;
+    let res = c.get(app.url(path)).send().await.unwrap();
+    assert_eq!(res.status(), 400, "50 001 rows match");
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["key"], "error.export.too_many");
 }
 
 async fn expired_coupons_cannot_be_reclaimed_and_return_to_their_quota(app: TestApp) {
@@ -498,27 +530,122 @@ async fn pickup_vouchers_need_the_whitelist_and_reclaim_in_batches(app: TestApp)
     // Pickup vouchers come from pickup quotas only.
     let (s, e) = issue(&app, &c, "pickup", coupon_quota, "100", &[r1], "p-x").await;
     assert_eq!((s, code(&e)), (409, "CBC.30000010"), "{e}");
-    let wl = |customer: i64, action: &'static str| {
-        let app = &app;
-        let c = c.clone();
+    // The whitelist is granted by an operator, per partner; the partner only reads it.
+    app.operator("ops");
+    let ops = app.signed_in("ops").await;
+    let set = |who: &reqwest::Client, partner: i64, customer: i64, action: &'static str| {
+        let (app, who) = (&app, who.clone());
         async move {
             json(
                 app.call(
-                    &c,
-                    "vouchers/whitelist-set",
-                    &[("customer", &customer.to_string()), ("action", action)],
+                    &who,
+                    "operator/whitelist-set",
+                    &[
+                        ("partner", &partner.to_string()),
+                        ("customer", &customer.to_string()),
+                        ("action", action),
+                    ],
                 )
                 .await,
             )
             .await
         }
     };
+    let wl = |customer: i64, action: &'static str| set(&ops, prov, customer, action);
+    let before = app.snapshot(&["sessions"]).await;
+    assert_eq!(
+        set(&c, prov, r1, "add").await.0,
+        403,
+        "a partner cannot whitelist"
+    );
+    let gone = app
+        .call(
+            &c,
+            "vouchers/whitelist-set",
+            &[("customer", &r1.to_string()), ("action", "add")],
+        )
+        .await
+        .status()
+        .as_u16();
+    // No such server function any more: no route for a POST there.
+    assert!(
+        matches!(gone, 404 | 405),
+        "the partner's own whitelist endpoint is gone: {gone}"
+    );
+    TestApp::assert_unchanged(
+        &before,
+        &app.snapshot(&["sessions"]).await,
+        "a partner's whitelisting",
+    );
     let (s, e) = wl(consult, "add").await;
     assert_eq!((s, code(&e)), (409, "CBC.5021"), "{e}");
+    let other = app.partner("other", "solution-provider", None);
+    let (s, e) = set(&ops, other, r1, "add").await;
+    assert_eq!(
+        (s, code(&e)),
+        (409, "CBC.50000021"),
+        "another partner's customer: {e}"
+    );
+    // The console offers the partner and its resale customers not yet on the list.
+    let (s, console) = json(
+        app.call(
+            &ops,
+            "operator/whitelist",
+            &[("partner", &prov.to_string())],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(s, 200, "{console}");
+    let candidates: Vec<i64> = console["candidates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c[0].as_i64().unwrap())
+        .collect();
+    assert_eq!(candidates, [r1, r2], "resale customers only: {console}");
+    assert!(
+        console["partners"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p[0] == prov)
+    );
     assert_eq!(wl(r1, "add").await.0, 200);
     assert_eq!(wl(r2, "add").await.0, 200);
     let (_, list) = json(app.call(&c, "vouchers/whitelist", &[]).await).await;
     assert_eq!(list.as_array().unwrap().len(), 2, "{list}");
+    let ops_id = app.count("SELECT id FROM users WHERE login = 'ops'").await;
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'vouchers.whitelist_add' \
+             AND actor_user_id = {ops_id} AND channel = 'web' AND target = 'partner:{prov}'"
+        ))
+        .await,
+        2
+    );
+    // The partner's page shows it read-only.
+    let html = app
+        .page(&c, "/center/sales/vouchers?tab=pickup&view=whitelist")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("whitelist-granted") && html.contains("c-r1"),
+        "{html}"
+    );
+    assert!(!html.contains("whitelist-add") && !html.contains("移出白名单"));
+    let html = app
+        .page(&ops, &format!("/operator/whitelist?partner={prov}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("移出白名单") && html.contains("c-r2"),
+        "{html}"
+    );
     let (s, o) = issue(&app, &c, "pickup", quota, "150", &[r1, r2], "p-1").await;
     assert_eq!(s, 200, "{o}");
     let ids: Vec<i64> = o["items"]

@@ -25,6 +25,19 @@ test("a partner invites an employee, who accepts through the notice in the messa
   await invitation.getByRole("button", { name: "接受" }).click();
   await expect(page.getByRole("status")).toContainText("已接受邀请");
   await expect(page.getByRole("listitem").filter({ hasText: "华南云总经销有限公司" })).toContainText("已关联");
+  // Now an employee, real-name verified on the China site: the service-partner exam is on the
+  // person's own page, and its link goes through the warning before leaving the site.
+  await page.goto("/personal");
+  const exam = page.getByTestId("my-exam");
+  await expect(exam).toContainText("华南云总经销有限公司");
+  await exam.getByTestId("exam-link").click();
+  await expect(page.getByRole("heading", { name: "您即将访问非华为云网站，请注意账号财产安全" })).toBeVisible();
+  const target = "https://www.huaweicloud.com/partners/roles/service_partner/certification/index.html";
+  await expect(page.getByTestId("leave-target")).toHaveText(target);
+  await expect(page.getByTestId("leave-continue")).toHaveAttribute("href", target);
+  await expect(page.getByTestId("leave-continue")).toHaveAttribute("rel", /noopener/);
+  await page.getByTestId("leave-back").click();
+  await expect(page).toHaveURL(/\/personal$/);
   await signOut(page);
 
   await signInAs(page, "distributor");

@@ -112,18 +112,13 @@ test.describe.serial("the provider's development paths", () => {
   });
 });
 
-test("the service path's exam link goes through the warning before leaving the site", async ({ page }) => {
+test("the service path's exam is for employees: the partner sees who is eligible, not a link", async ({ page }) => {
   await signInAs(page, "distributor");
   await selectPath(page, "service");
   await page.goto("/center/paths/service");
   await hydrated(page);
-  await expect(page.getByTestId("exam-real-name")).toContainText("个人实名认证");
-  await page.getByTestId("exam-link").click();
-  await expect(page.getByRole("heading", { name: "您即将访问非华为云网站，请注意账号财产安全" })).toBeVisible();
-  const target = "https://www.huaweicloud.com/partners/roles/service_partner/certification/index.html";
-  await expect(page.getByTestId("leave-target")).toHaveText(target);
-  await expect(page.getByTestId("leave-continue")).toHaveAttribute("href", target);
-  await expect(page.getByTestId("leave-continue")).toHaveAttribute("rel", /noopener/);
-  await page.getByTestId("leave-back").click();
-  await expect(page).toHaveURL(/\/center$/);
+  const exam = page.getByTestId("exam");
+  await expect(exam).toContainText("服务伙伴认证考试");
+  await expect(exam).toContainText("个人实名认证");
+  await expect(exam.getByTestId("exam-link")).toHaveCount(0);
 });

@@ -83,6 +83,20 @@ test("a provider issues a coupon to a resale customer, is refused for a consulti
 });
 
 test("every 券管理 tab opens, and pickup vouchers go to whitelisted customers and are reclaimed after confirmation", async ({ page }) => {
+  // Huawei Cloud operations grant the pickup whitelist: the operator picks the partner, then
+  // one of its resale customers.
+  await signInAs(page, "operator");
+  await page.goto("/operator/whitelist");
+  await hydrated(page);
+  const console = page.getByTestId("operator-whitelist");
+  await console.getByLabel("伙伴名称").selectOption({ label: "杭州数智解决方案有限公司" });
+  await console.getByRole("button", { name: "查询" }).click();
+  await hydrated(page);
+  await console.getByLabel("客户", { exact: true }).selectOption({ label: "宁波港航物流有限公司" });
+  await console.getByTestId("whitelist-add").click();
+  await expect(console.getByTestId("wl-customer-resale")).toBeVisible();
+  await signOut(page);
+
   await signInAs(page, "provider");
   // The 操作记录 below show a coupon issued and reclaimed: this test makes its own.
   await issueAndReclaimCoupon(page, "100.00");
@@ -108,11 +122,11 @@ test("every 券管理 tab opens, and pickup vouchers go to whitelisted customers
   await page.getByTestId("view-records").click();
   await expect(page.getByText("暂无操作记录")).toBeVisible();
 
+  // The partner reads its whitelist; it cannot change it.
   await page.getByTestId("view-whitelist").click();
-  await hydrated(page);
-  await page.getByLabel("客户", { exact: true }).selectOption({ label: "宁波港航物流有限公司" });
-  await page.getByTestId("whitelist-add").click();
+  await expect(page.getByTestId("whitelist-granted")).toBeVisible();
   await expect(page.getByTestId("wl-customer-resale")).toBeVisible();
+  await expect(page.getByTestId("whitelist-add")).toHaveCount(0);
 
   await page.getByTestId("view-quotas").click();
   await page.getByTestId("quota-table").getByRole("link", { name: "为客户下发提货券" }).click();

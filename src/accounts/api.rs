@@ -14,8 +14,8 @@ pub async fn login(
 ) -> Result<(), AppError> {
     use crate::server::{ctx, session::USER_ID_KEY};
     let state = ctx::state()?;
-    let ip = ctx::client_ip().await;
-    let user = super::service::login(&state.db, &account, &password, &ip).await?;
+    let origin = ctx::origin().await;
+    let user = super::service::login(&state.db, &account, &password, &origin).await?;
     let session = ctx::session().await?;
     session.cycle_id().await?;
     session.insert(USER_ID_KEY, user.id).await?;
@@ -28,8 +28,8 @@ pub async fn logout() -> Result<(), AppError> {
     use crate::server::ctx;
     let state = ctx::state()?;
     if let Some(user) = ctx::current_user().await? {
-        let ip = ctx::client_ip().await;
-        super::service::record_logout(&state.db, &user, &ip).await?;
+        let origin = ctx::origin().await;
+        super::service::record_logout(&state.db, &user, &origin).await?;
     }
     ctx::session().await?.flush().await?;
     leptos_axum::redirect("/");
@@ -64,12 +64,8 @@ pub async fn set_real_name(login: String, verified: String) -> Result<(), AppErr
         "false" => false,
         _ => return Err(AppError::BadRequest),
     };
-    let ip = ctx::client_ip().await;
-    let actor = super::service::Actor {
-        user_id: Some(user.id),
-        name: &user.login,
-        ip: &ip,
-    };
+    let origin = ctx::origin().await;
+    let actor = super::service::Actor::user(&user, &origin);
     super::service::set_real_name(&ctx::state()?.db, &login, verified, &actor).await?;
     leptos_axum::redirect("/operator?real_name=1");
     Ok(())

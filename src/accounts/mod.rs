@@ -12,6 +12,8 @@
 //!   is written to the audit log.
 
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod audit;
 pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]

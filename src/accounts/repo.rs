@@ -336,32 +336,26 @@ pub async fn delete_failures_before(pool: &AnyPool, before: i64) -> Result<(), s
     Ok(())
 }
 
-/// One line of the audit trail: who did what to what, from where.
-pub struct AuditEntry<'a> {
-    pub actor_user_id: Option<i64>,
-    pub actor: &'a str,
-    pub action: &'a str,
-    pub target: &'a str,
-    pub ip: &'a str,
-    pub detail: &'a str,
-}
+pub use super::audit::AuditEntry;
 
+/// Writes one audit entry (in the caller's transaction).
 pub async fn audit<'e>(
     ex: impl Executor<'e, Database = Any>,
     e: AuditEntry<'_>,
     now: i64,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO audit_log (at, actor_user_id, actor, action, target, ip, detail) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO audit_log (at, actor_user_id, actor, action, target, ip, detail, channel) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(now)
-    .bind(e.actor_user_id)
-    .bind(e.actor)
+    .bind(e.actor.user_id)
+    .bind(&e.actor.name)
     .bind(e.action)
     .bind(e.target)
-    .bind(e.ip)
+    .bind(&e.actor.origin.ip)
     .bind(e.detail)
+    .bind(e.actor.origin.channel.as_str())
     .execute(ex)
     .await?;
     Ok(())

@@ -59,8 +59,9 @@ pub async fn login(
     db: &Db,
     account_raw: &str,
     password_raw: &str,
-    ip: &str,
+    origin: &Origin,
 ) -> Result<SessionUser, AppError> {
+    let ip = origin.ip.as_str();
     let account = AccountName::parse(account_raw).map_err(|k| match k {
         "error.account_name.required" | "error.account_name.too_long" => AppError::invalid(k),
         // A malformed name cannot exist; answer as for any unknown account.
@@ -106,7 +107,7 @@ pub async fn login(
             account.as_str(),
             "login.throttled",
             account.as_str(),
-            ip,
+            origin,
         )
         .await?;
         return Err(AppError::TooManyAttempts);
@@ -123,7 +124,7 @@ pub async fn login(
                 account.as_str(),
                 "login.success",
                 account.as_str(),
-                ip,
+                origin,
             )
             .await?;
             repo::session_user(&db.pool, id)
@@ -138,7 +139,7 @@ pub async fn login(
                 account.as_str(),
                 "login.failure",
                 account.as_str(),
-                ip,
+                origin,
             )
             .await?;
             Err(AppError::BadCredentials)
@@ -149,45 +150,43 @@ pub async fn login(
 async fn audit(
     db: &Db,
     user: Option<i64>,
-    actor: &str,
+    name: &str,
     action: &str,
     target: &str,
-    ip: &str,
+    origin: &Origin,
 ) -> Result<(), AppError> {
+    let actor = Actor {
+        user_id: user,
+        name: name.to_string(),
+        origin: origin.clone(),
+    };
     let entry = AuditEntry {
-        actor_user_id: user,
-        actor,
+        actor: &actor,
         action,
         target,
-        ip,
         detail: "",
     };
     repo::audit(&db.pool, entry, now_ms()).await?;
     Ok(())
 }
 
-pub async fn record_logout(db: &Db, user: &SessionUser, ip: &str) -> Result<(), AppError> {
-    audit(db, Some(user.id), &user.login, "logout", &user.login, ip).await
+pub async fn record_logout(db: &Db, user: &SessionUser, origin: &Origin) -> Result<(), AppError> {
+    audit(
+        db,
+        Some(user.id),
+        &user.login,
+        "logout",
+        &user.login,
+        origin,
+    )
+    .await
 }
 
 pub async fn session_user(db: &Db, user_id: i64) -> Result<Option<SessionUser>, AppError> {
     Ok(repo::session_user(&db.pool, user_id).await?)
 }
 
-/// Who is creating an account, for the audit trail.
-pub struct Actor<'a> {
-    pub user_id: Option<i64>,
-    pub name: &'a str,
-    pub ip: &'a str,
-}
-
-impl Actor<'static> {
-    pub const CLI: Actor<'static> = Actor {
-        user_id: None,
-        name: "cli",
-        ip: "local",
-    };
-}
+pub use super::audit::{Actor, Origin};
 
 pub struct NewPartner {
     pub name: DisplayName,
@@ -201,11 +200,7 @@ pub struct NewPartner {
 
 /// Creates a partner and its first user. A reseller needs a distributor parent; other kinds
 /// must not have one.
-pub async fn create_partner(
-    db: &Db,
-    p: NewPartner,
-    actor: &Actor<'_>,
-) -> Result<(i64, i64), AppError> {
+pub async fn create_partner(db: &Db, p: NewPartner, actor: &Actor) -> Result<(i64, i64), AppError> {
     match (p.kind, p.parent_id) {
         (PartnerKind::Reseller, None) => {
             return Err(AppError::invalid("error.partner.parent_required"));
@@ -244,11 +239,9 @@ pub async fn create_partner(
     let user_id = insert_user_mapped(&mut tx, user).await?;
     let target = format!("partner:{partner_id}");
     let entry = AuditEntry {
-        actor_user_id: actor.user_id,
-        actor: actor.name,
+        actor,
         action: "partner.create",
         target: &target,
-        ip: actor.ip,
         detail: p.kind.as_str(),
     };
     repo::audit(&mut *tx, entry, now).await?;
@@ -267,7 +260,7 @@ pub struct NewCustomer {
 pub async fn create_customer(
     db: &Db,
     c: NewCustomer,
-    actor: &Actor<'_>,
+    actor: &Actor,
 ) -> Result<(i64, i64), AppError> {
     let hash = hash_password(&c.password).await?;
     let now = now_ms();
@@ -289,11 +282,9 @@ pub async fn create_customer(
     let user_id = insert_user_mapped(&mut tx, user).await?;
     let target = format!("customer:{customer_id}");
     let entry = AuditEntry {
-        actor_user_id: actor.user_id,
-        actor: actor.name,
+        actor,
         action: "customer.create",
         target: &target,
-        ip: actor.ip,
         detail: c.link.map(|l| l.1.as_str()).unwrap_or("unlinked"),
     };
     repo::audit(&mut *tx, entry, now).await?;
@@ -305,7 +296,7 @@ pub async fn create_operator(
     db: &Db,
     login: AccountName,
     password: NewPassword,
-    actor: &Actor<'_>,
+    actor: &Actor,
 ) -> Result<i64, AppError> {
     create_plain_user(db, login, password, Role::Operator, None, actor).await
 }
@@ -342,7 +333,7 @@ pub async fn create_personal(
     password: NewPassword,
     verified: bool,
     site: Site,
-    actor: &Actor<'_>,
+    actor: &Actor,
 ) -> Result<i64, AppError> {
     create_plain_user(
         db,
@@ -360,7 +351,7 @@ pub async fn set_real_name(
     db: &Db,
     login: &AccountName,
     verified: bool,
-    actor: &Actor<'_>,
+    actor: &Actor,
 ) -> Result<i64, AppError> {
     let mut tx = db.begin_write().await?;
     let id = repo::set_real_name(&mut *tx, login.as_str(), verified)
@@ -368,11 +359,9 @@ pub async fn set_real_name(
         .ok_or(AppError::NotFound)?;
     let target = format!("user:{id}");
     let entry = AuditEntry {
-        actor_user_id: actor.user_id,
-        actor: actor.name,
+        actor,
         action: "personal.real_name",
         target: &target,
-        ip: actor.ip,
         detail: if verified { "verified" } else { "unverified" },
     };
     repo::audit(&mut *tx, entry, now_ms()).await?;
@@ -386,7 +375,7 @@ pub async fn set_partner_contact(
     partner: i64,
     email: Option<&str>,
     phone: Option<&str>,
-    actor: &Actor<'_>,
+    actor: &Actor,
 ) -> Result<(), AppError> {
     if let Some(e) = email
         && (e.len() > 254
@@ -406,11 +395,9 @@ pub async fn set_partner_contact(
     }
     let target = format!("partner:{partner}");
     let entry = AuditEntry {
-        actor_user_id: actor.user_id,
-        actor: actor.name,
+        actor,
         action: "partner.contact",
         target: &target,
-        ip: actor.ip,
         detail: "",
     };
     repo::audit(&mut *tx, entry, now_ms()).await?;
@@ -424,7 +411,7 @@ async fn create_plain_user(
     password: NewPassword,
     role: Role,
     personal: Option<(bool, Site)>,
-    actor: &Actor<'_>,
+    actor: &Actor,
 ) -> Result<i64, AppError> {
     let hash = hash_password(&password).await?;
     let now = now_ms();
@@ -444,11 +431,9 @@ async fn create_plain_user(
     let target = format!("user:{user_id}");
     let action = format!("{}.create", role.as_str());
     let entry = AuditEntry {
-        actor_user_id: actor.user_id,
-        actor: actor.name,
+        actor,
         action: &action,
         target: &target,
-        ip: actor.ip,
         detail: "",
     };
     repo::audit(&mut *tx, entry, now).await?;

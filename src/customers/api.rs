@@ -19,10 +19,10 @@ pub async fn create_invitation(
     let user = ctx::require(Role::Partner).await?;
     let input = super::model::NewInvitation::parse(&channel, &email, &label, &mode)
         .map_err(AppError::invalid)?;
-    let ip = ctx::client_ip().await;
+    let origin = ctx::origin().await;
     let state = ctx::state()?;
     let inv =
-        super::service::invite(&state.db, &user, &ip, &state.config.public_url, &input).await?;
+        super::service::invite(&state.db, &user, &origin, &state.config.public_url, &input).await?;
     leptos_axum::redirect(&format!(
         "/center/sales/customers/invite?created={}",
         inv.id
@@ -50,8 +50,8 @@ pub async fn cancel_invitation(id: i64) -> Result<(), AppError> {
     use crate::domain::Role;
     use crate::server::ctx;
     let user = ctx::require(Role::Partner).await?;
-    let ip = ctx::client_ip().await;
-    super::service::cancel_invitation(&ctx::state()?.db, &user, &ip, id).await?;
+    let origin = ctx::origin().await;
+    super::service::cancel_invitation(&ctx::state()?.db, &user, &origin, id).await?;
     leptos_axum::redirect("/center/sales/customers/invite");
     Ok(())
 }
@@ -69,8 +69,8 @@ pub async fn accept_invitation(token: String) -> Result<(), AppError> {
     use crate::domain::Role;
     use crate::server::ctx;
     let user = ctx::require(Role::Customer).await?;
-    let ip = ctx::client_ip().await;
-    super::service::accept(&ctx::state()?.db, &user, &ip, &token).await?;
+    let origin = ctx::origin().await;
+    super::service::accept(&ctx::state()?.db, &user, &origin, &token).await?;
     leptos_axum::redirect("/customer?accepted=1");
     Ok(())
 }
@@ -81,11 +81,11 @@ pub async fn unbind_customer(customer: i64, action: String) -> Result<(), AppErr
     use crate::domain::Role;
     use crate::server::ctx;
     let user = ctx::require(Role::Partner).await?;
-    let ip = ctx::client_ip().await;
+    let origin = ctx::origin().await;
     let db = &ctx::state()?.db;
     match action.as_str() {
-        "request" => super::service::request_unbind(db, &user, &ip, customer).await?,
-        "cancel" => super::service::cancel_unbind(db, &user, &ip, customer).await?,
+        "request" => super::service::request_unbind(db, &user, &origin, customer).await?,
+        "cancel" => super::service::cancel_unbind(db, &user, &origin, customer).await?,
         _ => return Err(AppError::BadRequest),
     }
     leptos_axum::redirect(&format!("/center/sales/customers?unbind={action}"));
@@ -103,8 +103,8 @@ pub async fn answer_unbind(answer: String) -> Result<(), AppError> {
         "decline" => false,
         _ => return Err(AppError::BadRequest),
     };
-    let ip = ctx::client_ip().await;
-    let outcome = super::service::answer_unbind(&ctx::state()?.db, &user, &ip, confirm).await?;
+    let origin = ctx::origin().await;
+    let outcome = super::service::answer_unbind(&ctx::state()?.db, &user, &origin, confirm).await?;
     match outcome {
         Some(o) => leptos_axum::redirect(&format!(
             "/customer?unbound=1&returned={}&coupons={}",
@@ -128,8 +128,8 @@ pub async fn apply_contract() -> Result<i64, AppError> {
     use crate::domain::Role;
     use crate::server::ctx;
     let user = ctx::require(Role::Customer).await?;
-    let ip = ctx::client_ip().await;
-    let id = super::service::apply_contract(&ctx::state()?.db, &user, &ip).await?;
+    let origin = ctx::origin().await;
+    let id = super::service::apply_contract(&ctx::state()?.db, &user, &origin).await?;
     leptos_axum::redirect("/customer?contract=1");
     Ok(id)
 }

@@ -5,6 +5,7 @@ use super::model::{
     MyPartner, NewInvitation, UnbindOutcome, check_accept,
 };
 use super::repo::{self, InvitationRow, NewInvitationRow};
+use crate::accounts::audit::Origin;
 use crate::accounts::model::SessionUser;
 use crate::accounts::repo::{AuditEntry, audit};
 use crate::domain::{Amount, CustomerMode, Money, Page, PageRequest, Role};
@@ -50,18 +51,17 @@ pub fn invitation_path(token: &str) -> String {
 async fn log(
     tx: &mut Tx,
     user: &SessionUser,
-    ip: &str,
+    origin: &Origin,
     action: &str,
     target: &str,
     detail: &str,
     now: i64,
 ) -> Result<(), AppError> {
+    let actor = Actor::user(user, origin);
     let entry = AuditEntry {
-        actor_user_id: Some(user.id),
-        actor: &user.login,
+        actor: &actor,
         action,
         target,
-        ip,
         detail,
     };
     audit(&mut **tx, entry, now).await?;
@@ -98,7 +98,7 @@ fn invitation_view(
 pub async fn invite(
     db: &Db,
     user: &SessionUser,
-    ip: &str,
+    origin: &Origin,
     base_url: &str,
     input: &NewInvitation,
 ) -> Result<Invitation, AppError> {
@@ -146,7 +146,7 @@ pub async fn invite(
     log(
         &mut tx,
         user,
-        ip,
+        origin,
         "customers.invite",
         &format!("invitation:{id}"),
         &detail,
@@ -192,7 +192,7 @@ pub async fn invitations(
 pub async fn cancel_invitation(
     db: &Db,
     user: &SessionUser,
-    ip: &str,
+    origin: &Origin,
     id: i64,
 ) -> Result<(), AppError> {
     let (partner, _) = partner_of(user)?;
@@ -207,7 +207,7 @@ pub async fn cancel_invitation(
     log(
         &mut tx,
         user,
-        ip,
+        origin,
         "customers.invite_cancel",
         &format!("invitation:{id}"),
         "",
@@ -245,7 +245,12 @@ pub async fn open_invitation(
 }
 
 /// The signed-in customer accepts an invitation and becomes the partner's customer.
-pub async fn accept(db: &Db, user: &SessionUser, ip: &str, token: &str) -> Result<(), AppError> {
+pub async fn accept(
+    db: &Db,
+    user: &SessionUser,
+    origin: &Origin,
+    token: &str,
+) -> Result<(), AppError> {
     let customer = customer_of(user)?;
     let hash = token_hash(token);
     let mut tx = db.begin_write().await?;
@@ -289,7 +294,7 @@ pub async fn accept(db: &Db, user: &SessionUser, ip: &str, token: &str) -> Resul
     log(
         &mut tx,
         user,
-        ip,
+        origin,
         "customers.accept",
         &format!("customer:{customer}"),
         &format!("partner={} invitation={}", inv.partner_id, inv.id),
@@ -304,7 +309,7 @@ pub async fn accept(db: &Db, user: &SessionUser, ip: &str, token: &str) -> Resul
 pub async fn request_unbind(
     db: &Db,
     user: &SessionUser,
-    ip: &str,
+    origin: &Origin,
     customer: i64,
 ) -> Result<(), AppError> {
     let (partner, partner_name) = partner_of(user)?;
@@ -332,7 +337,7 @@ pub async fn request_unbind(
     log(
         &mut tx,
         user,
-        ip,
+        origin,
         "customers.unbind_request",
         &format!("customer:{customer}"),
         "",
@@ -347,7 +352,7 @@ pub async fn request_unbind(
 pub async fn cancel_unbind(
     db: &Db,
     user: &SessionUser,
-    ip: &str,
+    origin: &Origin,
     customer: i64,
 ) -> Result<(), AppError> {
     let (partner, _) = partner_of(user)?;
@@ -359,7 +364,7 @@ pub async fn cancel_unbind(
     log(
         &mut tx,
         user,
-        ip,
+        origin,
         "customers.unbind_cancel",
         &format!("customer:{customer}"),
         "",
@@ -375,12 +380,12 @@ pub async fn cancel_unbind(
 pub async fn answer_unbind(
     db: &Db,
     user: &SessionUser,
-    ip: &str,
+    origin: &Origin,
     confirm: bool,
 ) -> Result<Option<UnbindOutcome>, AppError> {
     let customer = customer_of(user)?;
     for n in 0..crate::funds::service::MAX_ATTEMPTS {
-        match try_answer(db, user, ip, customer, confirm).await {
+        match try_answer(db, user, origin, customer, confirm).await {
             Err(AppError::Busy) => {
                 let jitter: u64 = rand::random::<u64>() % 20;
                 tokio::time::sleep(Duration::from_millis(5 * u64::from(n + 1) + jitter)).await;
@@ -394,7 +399,7 @@ pub async fn answer_unbind(
 async fn try_answer(
     db: &Db,
     user: &SessionUser,
-    ip: &str,
+    origin: &Origin,
     customer: i64,
     confirm: bool,
 ) -> Result<Option<UnbindOutcome>, AppError> {
@@ -425,7 +430,7 @@ async fn try_answer(
         log(
             &mut tx,
             user,
-            ip,
+            origin,
             "customers.unbind_decline",
             &format!("customer:{customer}"),
             "",
@@ -435,7 +440,7 @@ async fn try_answer(
         tx.commit().await?;
         return Ok(None);
     }
-    let actor = Actor::user(user, ip);
+    let actor = Actor::user(user, origin);
     let balance = crate::funds::repo::balances(&mut *tx, Owner::Customer(customer)).await?;
     let movable = balance
         .balance
@@ -484,7 +489,7 @@ async fn try_answer(
     log(
         &mut tx,
         user,
-        ip,
+        origin,
         "customers.unbind",
         &format!("customer:{customer}"),
         &detail,
@@ -529,7 +534,7 @@ pub async fn my_partner(db: &Db, user: &SessionUser) -> Result<Option<MyPartner>
 }
 
 /// 申请合同: a consulting customer applies for a contract with Huawei Cloud.
-pub async fn apply_contract(db: &Db, user: &SessionUser, ip: &str) -> Result<i64, AppError> {
+pub async fn apply_contract(db: &Db, user: &SessionUser, origin: &Origin) -> Result<i64, AppError> {
     let customer = customer_of(user)?;
     let now = now_ms();
     let mut tx = db.begin_write().await?;
@@ -546,7 +551,7 @@ pub async fn apply_contract(db: &Db, user: &SessionUser, ip: &str) -> Result<i64
     log(
         &mut tx,
         user,
-        ip,
+        origin,
         "customers.contract_apply",
         &format!("contract:{id}"),
         "",

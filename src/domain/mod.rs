@@ -7,6 +7,8 @@
 //!   and is never converted to or from a float.
 
 mod account;
+#[cfg(feature = "ssr")]
+pub mod csv;
 mod money;
 mod page;
 

@@ -15,10 +15,13 @@ pub struct PageRequest {
 impl PageRequest {
     pub const DEFAULT_SIZE: u32 = 10;
     pub const MAX_SIZE: u32 = 100;
-    /// The rows of a CSV export (the newest 10 000 that match).
+    /// The most rows a CSV export holds (see `domain::csv`).
+    pub const EXPORT_MAX_ROWS: u32 = 50_000;
+    /// The rows of a CSV export: one more than it may hold, so a match too large to export is
+    /// told apart from a complete one without a second count.
     pub const EXPORT: PageRequest = PageRequest {
         number: 1,
-        size: 10_000,
+        size: Self::EXPORT_MAX_ROWS + 1,
     };
     /// The rows an open API list operation filters in memory (the newest 1 000).
     pub const API_SCAN: PageRequest = PageRequest {

@@ -12,8 +12,8 @@ pub async fn invite(login: String) -> Result<i64, AppError> {
     use crate::server::ctx;
     let user = ctx::require(Role::Partner).await?;
     let login = AccountName::parse(&login).map_err(AppError::invalid)?;
-    let ip = ctx::client_ip().await;
-    let id = super::service::invite(&ctx::state()?.db, &user, &ip, &login).await?;
+    let origin = ctx::origin().await;
+    let id = super::service::invite(&ctx::state()?.db, &user, &origin, &login).await?;
     leptos_axum::redirect("/center/org?invited=1");
     Ok(id)
 }
@@ -32,8 +32,8 @@ pub async fn cancel(id: i64) -> Result<(), AppError> {
     use crate::domain::Role;
     use crate::server::ctx;
     let user = ctx::require(Role::Partner).await?;
-    let ip = ctx::client_ip().await;
-    super::service::end(&ctx::state()?.db, &user, &ip, id, false).await?;
+    let origin = ctx::origin().await;
+    super::service::end(&ctx::state()?.db, &user, &origin, id, false).await?;
     leptos_axum::redirect("/center/org");
     Ok(())
 }
@@ -44,8 +44,8 @@ pub async fn unbind(id: i64) -> Result<(), AppError> {
     use crate::domain::Role;
     use crate::server::ctx;
     let user = ctx::require(Role::Partner).await?;
-    let ip = ctx::client_ip().await;
-    super::service::end(&ctx::state()?.db, &user, &ip, id, true).await?;
+    let origin = ctx::origin().await;
+    super::service::end(&ctx::state()?.db, &user, &origin, id, true).await?;
     leptos_axum::redirect("/center/org");
     Ok(())
 }
@@ -59,13 +59,22 @@ pub async fn my_invitations() -> Result<Vec<Invitation>, AppError> {
     super::service::my_invitations(&ctx::state()?.db, &user).await
 }
 
+/// The signed-in person's service-partner exam panel (`None` when it works for no partner).
+#[server(prefix = "/api", endpoint = "employees/exam")]
+pub async fn my_exam() -> Result<Option<super::model::MyExam>, AppError> {
+    use crate::domain::Role;
+    use crate::server::ctx;
+    let user = ctx::require(Role::Personal).await?;
+    super::service::my_exam(&ctx::state()?.db, &user).await
+}
+
 #[server(prefix = "/api", endpoint = "employees/accept")]
 pub async fn accept(id: i64) -> Result<(), AppError> {
     use crate::domain::Role;
     use crate::server::ctx;
     let user = ctx::require(Role::Personal).await?;
-    let ip = ctx::client_ip().await;
-    super::service::respond(&ctx::state()?.db, &user, &ip, id, true).await?;
+    let origin = ctx::origin().await;
+    super::service::respond(&ctx::state()?.db, &user, &origin, id, true).await?;
     leptos_axum::redirect("/personal?accepted=1");
     Ok(())
 }
@@ -75,8 +84,8 @@ pub async fn decline(id: i64) -> Result<(), AppError> {
     use crate::domain::Role;
     use crate::server::ctx;
     let user = ctx::require(Role::Personal).await?;
-    let ip = ctx::client_ip().await;
-    super::service::respond(&ctx::state()?.db, &user, &ip, id, false).await?;
+    let origin = ctx::origin().await;
+    super::service::respond(&ctx::state()?.db, &user, &origin, id, false).await?;
     leptos_axum::redirect("/personal");
     Ok(())
 }

@@ -206,3 +206,30 @@ mod tests {
         );
     }
 }
+
+/// The service-partner certification exam: an external site where a person studies, sits the
+/// exam and gets a certificate.
+pub const EXAM_URL: &str =
+    "https://www.huaweicloud.com/partners/roles/service_partner/certification/index.html";
+
+/// Whether one person may sit the service-partner exam: with a personal account that completed
+/// real-name verification on the China site (the reference's 个人实名认证, 仅中国站).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExamEligibility {
+    pub login: String,
+    pub real_name_verified: bool,
+    pub china_site: bool,
+}
+
+impl ExamEligibility {
+    pub fn eligible(&self) -> bool {
+        self.real_name_verified && self.china_site
+    }
+}
+
+/// A person's own exam panel: the partner it works for and whether it may sit the exam.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MyExam {
+    pub partner_name: String,
+    pub eligibility: ExamEligibility,
+}

@@ -1,7 +1,7 @@
 //! 组织 > 项目专员 (the partner's members and invitations) and the person's own page.
 
-use super::api::{Accept, Cancel, Decline, Invite, Unbind, members, my_invitations};
-use super::model::LinkState;
+use super::api::{Accept, Cancel, Decline, Invite, Unbind, members, my_exam, my_invitations};
+use super::model::{EXAM_URL, ExamEligibility, LinkState};
 use crate::domain::{Role, format_time};
 use crate::i18n::{t, use_lang};
 use crate::ui::{EmptyState, ErrorNotice, FormError, Pagination, RequireRole};
@@ -154,6 +154,60 @@ pub fn PersonalHome() -> impl IntoView {
                     })}
                 </Suspense>
             </section>
+            <MyExamPanel />
         </RequireRole>
+    }
+}
+
+/// 服务伙伴认证考试 on the person's own page: shown once it works for a partner, with each
+/// condition and the link only when both are met.
+#[component]
+fn MyExamPanel() -> impl IntoView {
+    let lang = use_lang();
+    let exam = Resource::new(|| (), |_| my_exam());
+    view! {
+        <Suspense>
+            {move || Suspend::new(async move {
+                match exam.await {
+                    Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
+                    Ok(None) => ().into_any(),
+                    Ok(Some(x)) => {
+                        let eligible = x.eligibility.eligible();
+                        view! {
+                            <section class="panel" data-testid="my-exam" data-eligible=eligible.to_string()>
+                                <h2>{t(lang, "path.exam")}</h2>
+                                <p>{t(lang, "exam.for_partner")}" "<strong>{x.partner_name.clone()}</strong></p>
+                                <ExamChecks e=x.eligibility />
+                                {if eligible {
+                                    view! { <a class="btn btn-primary" href=crate::paths::pages::leave_link(EXAM_URL) data-testid="exam-link">{t(lang, "path.exam.link")}</a> }.into_any()
+                                } else {
+                                    view! { <p class="notice-warn" role="note" data-testid="exam-not-eligible">{t(lang, "exam.not_eligible")}</p> }.into_any()
+                                }}
+                            </section>
+                        }.into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// The two exam conditions, each met or not.
+#[component]
+pub fn ExamChecks(e: ExamEligibility) -> impl IntoView {
+    let lang = use_lang();
+    let check = move |ok: bool, key: &'static str| {
+        let (css, mark) = if ok {
+            ("tag tag-ok", "✓")
+        } else {
+            ("tag tag-bad", "✗")
+        };
+        view! { <li><span class=css>{mark}</span>" "{t(lang, key)}</li> }
+    };
+    view! {
+        <ul class="checks">
+            {check(e.real_name_verified, "exam.real_name")}
+            {check(e.china_site, "exam.china_site")}
+        </ul>
     }
 }

@@ -31,6 +31,21 @@ pub async fn account_by_id<'e>(
         .await
 }
 
+/// Whether the partner's currently associated employees may sit the exam: (login, real-name
+/// verified, site), by login.
+pub async fn exam_candidates(
+    pool: &AnyPool,
+    partner: i64,
+) -> Result<Vec<(String, i64, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT u.login, u.real_name_verified, u.site FROM employee_links l JOIN users u ON u.id = l.user_id \
+         WHERE l.partner_id = $1 AND l.state = 'active' ORDER BY u.login",
+    )
+    .bind(partner)
+    .fetch_all(pool)
+    .await
+}
+
 /// The partner the person is an active member of.
 pub async fn active_partner(
     conn: &mut AnyConnection,

@@ -1,8 +1,9 @@
 //! Inviting, accepting, declining, cancelling and unbinding — each in one transaction with its
 //! notice and audit entry.
 
-use super::model::{self, Candidate, Invitation, LinkState, Member};
+use super::model::{self, Candidate, ExamEligibility, Invitation, LinkState, Member, MyExam};
 use super::repo::{self, LinkRow};
+use crate::accounts::audit::{Actor, Origin};
 use crate::accounts::model::SessionUser;
 use crate::accounts::repo::{AuditEntry, audit};
 use crate::domain::{AccountName, Page, PageRequest};
@@ -20,18 +21,17 @@ fn partner_id(user: &SessionUser) -> Result<i64, AppError> {
 async fn log(
     tx: &mut Tx,
     user: &SessionUser,
-    ip: &str,
+    origin: &Origin,
     action: &str,
     link: i64,
     now: i64,
 ) -> Result<(), AppError> {
     let target = format!("employee_link:{link}");
+    let actor = Actor::user(user, origin);
     let entry = AuditEntry {
-        actor_user_id: Some(user.id),
-        actor: &user.login,
+        actor: &actor,
         action,
         target: &target,
-        ip,
         detail: "",
     };
     audit(&mut **tx, entry, now).await?;
@@ -69,11 +69,11 @@ fn unique_to_conflict(e: sqlx::Error, key: &str) -> AppError {
 }
 
 /// 邀请成员: invites a personal account by its account name.
-#[tracing::instrument(skip(db, user, ip), fields(user = user.id))]
+#[tracing::instrument(skip(db, user, origin), fields(user = user.id))]
 pub async fn invite(
     db: &Db,
     user: &SessionUser,
-    ip: &str,
+    origin: &Origin,
     login: &AccountName,
 ) -> Result<i64, AppError> {
     let partner = partner_id(user)?;
@@ -101,7 +101,7 @@ pub async fn invite(
         now,
     )
     .await?;
-    log(&mut tx, user, ip, "employees.invite", id, now).await?;
+    log(&mut tx, user, origin, "employees.invite", id, now).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -149,12 +149,48 @@ pub async fn my_invitations(db: &Db, user: &SessionUser) -> Result<Vec<Invitatio
         .collect())
 }
 
+/// The person's exam panel: only for someone associated with a partner (the exam is how a
+/// partner's employees earn the certificates its service path counts).
+pub async fn my_exam(db: &Db, user: &SessionUser) -> Result<Option<MyExam>, AppError> {
+    let links = repo::links_of_user(&db.pool, user.id).await?;
+    let Some(active) = links
+        .into_iter()
+        .find(|l| l.state == LinkState::Active.as_str())
+    else {
+        return Ok(None);
+    };
+    let account = repo::account_by_id(&db.pool, user.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(Some(MyExam {
+        partner_name: active.partner_name,
+        eligibility: eligibility(account.login, account.real_name_verified, &account.site),
+    }))
+}
+
+/// Which of the partner's associated employees may sit the exam.
+pub async fn exam_candidates(db: &Db, partner: i64) -> Result<Vec<ExamEligibility>, AppError> {
+    Ok(repo::exam_candidates(&db.pool, partner)
+        .await?
+        .into_iter()
+        .map(|(login, verified, site)| eligibility(login, verified, &site))
+        .collect())
+}
+
+fn eligibility(login: String, verified: i64, site: &str) -> ExamEligibility {
+    ExamEligibility {
+        login,
+        real_name_verified: verified == 1,
+        china_site: site == "cn",
+    }
+}
+
 /// The person's answer to an invitation addressed to it.
-#[tracing::instrument(skip(db, user, ip), fields(user = user.id))]
+#[tracing::instrument(skip(db, user, origin), fields(user = user.id))]
 pub async fn respond(
     db: &Db,
     user: &SessionUser,
-    ip: &str,
+    origin: &Origin,
     id: i64,
     accept: bool,
 ) -> Result<(), AppError> {
@@ -193,18 +229,18 @@ pub async fn respond(
         now,
     )
     .await?;
-    log(&mut tx, user, ip, action, id, now).await?;
+    log(&mut tx, user, origin, action, id, now).await?;
     tx.commit().await?;
     Ok(())
 }
 
 /// The partner withdraws a pending invitation (`unbind` false) or ends an active membership
 /// (取消绑定, `unbind` true).
-#[tracing::instrument(skip(db, user, ip), fields(user = user.id))]
+#[tracing::instrument(skip(db, user, origin), fields(user = user.id))]
 pub async fn end(
     db: &Db,
     user: &SessionUser,
-    ip: &str,
+    origin: &Origin,
     id: i64,
     unbind: bool,
 ) -> Result<(), AppError> {
@@ -245,7 +281,7 @@ pub async fn end(
         now,
     )
     .await?;
-    log(&mut tx, user, ip, action, id, now).await?;
+    log(&mut tx, user, origin, action, id, now).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -114,11 +114,11 @@ pub async fn confirm_adjust(
     use crate::server::ctx;
     let user = ctx::require(Role::Partner).await?;
     let amount = Amount::parse(&amount).map_err(AppError::invalid)?;
-    let ip = ctx::client_ip().await;
+    let origin = ctx::origin().await;
     let receipt = super::service::adjust(
         &ctx::state()?.db,
         &user,
-        &ip,
+        &origin,
         counterparty(target, id),
         direction,
         amount,
@@ -159,9 +159,9 @@ pub async fn bulk_allocate(
     let user = ctx::require(Role::Partner).await?;
     let ids = super::model::parse_bulk_ids(&ids).map_err(AppError::invalid)?;
     let amount = Amount::parse(&amount).map_err(AppError::invalid)?;
-    let ip = ctx::client_ip().await;
+    let origin = ctx::origin().await;
     let receipts =
-        super::service::bulk_allocate(&ctx::state()?.db, &user, &ip, &ids, amount, &trans_id)
+        super::service::bulk_allocate(&ctx::state()?.db, &user, &origin, &ids, amount, &trans_id)
             .await?;
     leptos_axum::redirect(&format!("/center/sales/customers?done={trans_id}"));
     Ok(receipts.len())
@@ -288,7 +288,7 @@ pub async fn fund_partner(
     use crate::server::ctx;
     let user = ctx::require(Role::Operator).await?;
     let amount = Amount::parse(&amount).map_err(AppError::invalid)?;
-    let actor = super::service::Actor::user(&user, &ctx::client_ip().await);
+    let actor = super::service::Actor::user(&user, &ctx::origin().await);
     let trans_id = Some(trans_id).filter(|t| !t.trim().is_empty());
     let r =
         super::service::fund_partner(&ctx::state()?.db, &actor, partner, amount, trans_id).await?;
@@ -303,7 +303,7 @@ pub async fn set_designated(partner: i64, amount: String) -> Result<(), AppError
     use crate::server::ctx;
     let user = ctx::require(Role::Operator).await?;
     let amount = Money::parse(&amount).map_err(AppError::invalid)?;
-    let actor = super::service::Actor::user(&user, &ctx::client_ip().await);
+    let actor = super::service::Actor::user(&user, &ctx::origin().await);
     super::service::set_designated(&ctx::state()?.db, &actor, partner, amount).await
 }
 
@@ -317,84 +317,45 @@ pub async fn fund_preview(partner: i64, amount: String) -> Result<Preview, AppEr
     super::service::fund_preview(&ctx::state()?.db, partner, amount).await
 }
 
-/// 调账记录 as CSV (UTF-8 with BOM so spreadsheet programs read the Chinese correctly), with the
-/// same filters as the page, at most 10 000 rows.
+/// 调账记录 as CSV, with the same filters as the page: every matching row, or a refusal when
+/// more than `domain::csv::MAX_ROWS` match (see `domain::csv`).
 #[cfg(feature = "ssr")]
 pub async fn records_csv(
     axum::extract::State(state): axum::extract::State<crate::server::state::AppState>,
     session: tower_sessions::Session,
     axum::extract::Query(q): axum::extract::Query<std::collections::HashMap<String, String>>,
 ) -> Result<axum::response::Response, AppError> {
+    use crate::domain::csv::{Csv, complete};
     use crate::domain::{PageRequest, Role, format_time};
-    use axum::response::IntoResponse;
     let user = crate::server::session::require_user(&state.db, &session, Role::Partner).await?;
     let get = |k: &str| q.get(k).map(String::as_str).unwrap_or("");
     let search = record_search(get("operation"), get("trans_id"), get("from"), get("to"))?;
-    let page = PageRequest::EXPORT;
-    let records = super::service::records(&state.db, &user, &search, page).await?;
-    let mut out =
-        String::from("\u{feff}operation_type,amount,counterparty,operator,time,trans_id\n");
-    for r in records.items {
+    let records = super::service::records(&state.db, &user, &search, PageRequest::EXPORT).await?;
+    let mut csv = Csv::new(&[
+        "operation_type",
+        "amount",
+        "counterparty",
+        "operator",
+        "time",
+        "trans_id",
+    ]);
+    for r in complete(records.items)? {
         let sign = if r.signed_fen < 0 { "-" } else { "" };
-        let row = [
+        csv.row([
             r.operation.code().to_string(),
             format!("{sign}{}", r.amount()),
             r.counterparty,
             r.operator,
             format_time(r.created_at),
             r.trans_id,
-        ];
-        out.push_str(
-            &row.iter()
-                .map(|f| csv_field(f))
-                .collect::<Vec<_>>()
-                .join(","),
-        );
-        out.push('\n');
+        ]);
     }
-    Ok((
-        [
-            (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (
-                axum::http::header::CONTENT_DISPOSITION,
-                "attachment; filename=\"adjust-records.csv\"",
-            ),
-        ],
-        out,
-    )
-        .into_response())
-}
-
-/// Quotes a CSV field, and defuses text a spreadsheet would run as a formula.
-#[cfg(feature = "ssr")]
-pub fn csv_field(s: &str) -> String {
-    let s = if s.starts_with(['=', '+', '@'])
-        || (s.starts_with('-') && crate::domain::Money::parse(&s[1..]).is_err())
-    {
-        format!("'{s}")
-    } else {
-        s.to_string()
-    };
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s
-    }
+    Ok(csv.into_response("adjust-records.csv"))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[cfg(feature = "ssr")]
-    #[test]
-    fn csv_fields_are_quoted_and_formulas_defused() {
-        assert_eq!(csv_field("a,b"), "\"a,b\"");
-        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(csv_field("=HYPERLINK(1)"), "'=HYPERLINK(1)");
-        assert_eq!(csv_field("-12.50"), "-12.50");
-        assert_eq!(csv_field("-cmd"), "'-cmd");
-    }
 
     #[test]
     fn days_are_read_in_china_time() {

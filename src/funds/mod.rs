@@ -23,6 +23,13 @@
 //!   different request is refused (CBC.0153).
 //! - Conflicting concurrent writes are retried a bounded number of times, then refused with
 //!   CBC.99007461; a refused request has moved nothing.
+//!
+//! Decision: no credit (信用). The product grants no credit lines, so a balance is cash only and
+//! nothing may be spent that was not funded. The 信用 card, which could only ever show 0.00, is
+//! gone; the open API's `credit_amount` is always 0 and there is no credit account
+//! (`account_type` 2). The `credit_fen` column stays, always 0, for a future credit line: granting
+//! one would be an operator action recorded in the ledger, with available = balance − designated +
+//! unused credit.
 
 pub mod api;
 pub mod model;

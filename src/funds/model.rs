@@ -61,14 +61,12 @@ impl Operation {
 pub struct Balances {
     pub balance: Money,
     pub designated: Money,
-    pub credit: Money,
 }
 
 impl Balances {
     pub const ZERO: Balances = Balances {
         balance: Money::ZERO,
         designated: Money::ZERO,
-        credit: Money::ZERO,
     };
 
     /// What may be allocated or reclaimed: balance − designated funds.
@@ -220,7 +218,6 @@ mod tests {
         let b = Balances {
             balance: Money::parse("100").unwrap(),
             designated: Money::parse("30").unwrap(),
-            credit: Money::ZERO,
         };
         assert_eq!(b.available().to_string(), "70.00");
         assert!(check_debit(&b, Money::parse("70").unwrap(), false).is_ok());

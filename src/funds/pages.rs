@@ -6,7 +6,7 @@ use super::api::{
     customer_balance, fund_preview, list_customers, list_resellers, my_balances, preview_adjust,
 };
 use super::model::{Direction, FundedParty, Preview};
-use crate::domain::{PartnerKind, Role, format_time};
+use crate::domain::{CustomerMode, PartnerKind, Role, format_time};
 use crate::error::AppError;
 use crate::i18n::{t, use_lang};
 use crate::ui::{Auth, EmptyState, ErrorNotice, FormError, Pagination, RequireRole, urlencode};
@@ -335,7 +335,6 @@ pub fn FundsPage() -> impl IntoView {
                             <div class="card"><p class="card-label">{t(lang, "funds.balance")}</p><p class="card-value" data-testid="balance">{b.balance.to_string()}</p></div>
                             <div class="card"><p class="card-label">{t(lang, "funds.available")}</p><p class="card-value" data-testid="available">{b.available().to_string()}</p></div>
                             <div class="card"><p class="card-label">{t(lang, "funds.designated")}</p><p class="card-value">{b.designated.to_string()}</p></div>
-                            <div class="card"><p class="card-label">{t(lang, "funds.credit")}</p><p class="card-value">{b.credit.to_string()}</p></div>
                         </div>
                     }.into_any(),
                 }
@@ -355,7 +354,7 @@ pub fn FundsPage() -> impl IntoView {
             <label for="rec-id">{t(lang, "funds.col.trans_id")}</label>
             <input id="rec-id" name="trans_id" value=move || q(query, "trans_id") maxlength="64" />
             <button type="submit" class="btn">{t(lang, "common.search")}</button>
-            <a class="btn" href=csv rel="external" download="adjust-records.csv">{t(lang, "common.export_csv")}</a>
+            <a class="btn" href=csv rel="external">{t(lang, "common.export_csv")}</a>
         </form>
         <Suspense fallback=move || view! { <p class="loading">{t(lang, "common.loading")}</p> }>
             {move || Suspend::new(async move {
@@ -388,6 +387,9 @@ pub fn FundsPage() -> impl IntoView {
                                 </tbody>
                             </table>
                             <Pagination number=p.number pages total=p.total />
+                            {(p.total > i64::from(crate::domain::PageRequest::EXPORT_MAX_ROWS)).then(|| view! {
+                                <p class="notice-warn" role="note" data-testid="export-too-many">{t(lang, "error.export.too_many")}</p>
+                            })}
                         }.into_any()
                     }
                 }
@@ -396,7 +398,8 @@ pub fn FundsPage() -> impl IntoView {
     }
 }
 
-/// The customer's balance: resale customers cannot top up themselves.
+/// The customer's balance, with what its mode means: resale (代售) customers cannot top up and
+/// are funded by their partner; consulting (顾问销售) customers pay Huawei Cloud directly.
 #[component]
 pub fn CustomerBilling() -> impl IntoView {
     let lang = use_lang();
@@ -416,12 +419,20 @@ pub fn CustomerBilling() -> impl IntoView {
                                 Ok(b) => view! { <p class="big-balance">{t(lang, "funds.balance")}": "<strong data-testid="customer-balance">{b.balance.to_string()}</strong>" "{t(lang, "common.yuan")}</p> }.into_any(),
                                 Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
                             }}
-                            {customer.and_then(|c| c.partner_name).map(|partner_name| view! {
-                                <div class="notice-info" data-testid="no-top-up">
-                                    <p>{t(lang, "billing.no_top_up")}</p>
-                                    <p>{t(lang, "billing.withdraw")}</p>
-                                    <p>{t(lang, "billing.partner")}" "<a href="/customer">{partner_name}</a></p>
-                                </div>
+                            {customer.and_then(|c| Some((c.mode?, c.partner_name?))).map(|(mode, partner_name)| match mode {
+                                CustomerMode::Resale => view! {
+                                    <div class="notice-info" data-testid="no-top-up">
+                                        <p>{t(lang, "billing.no_top_up")}</p>
+                                        <p>{t(lang, "billing.withdraw")}</p>
+                                        <p>{t(lang, "billing.partner")}" "<a href="/customer">{partner_name}</a></p>
+                                    </div>
+                                }.into_any(),
+                                CustomerMode::Consulting => view! {
+                                    <div class="notice-info" data-testid="consulting-billing">
+                                        <p>{t(lang, "billing.consulting")}</p>
+                                        <p>{t(lang, "billing.partner")}" "<a href="/customer">{partner_name}</a></p>
+                                    </div>
+                                }.into_any(),
                             })}
                         }
                     })}}

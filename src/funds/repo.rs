@@ -63,17 +63,16 @@ pub async fn balances<'e>(
     let Some((_, column, id)) = owned(owner) else {
         return Ok(Balances::ZERO);
     };
-    let row: Option<(i64, i64, i64)> = sqlx::query_as(&format!(
-        "SELECT balance_fen, designated_fen, credit_fen FROM fund_accounts WHERE {column} = $1"
+    let row: Option<(i64, i64)> = sqlx::query_as(&format!(
+        "SELECT balance_fen, designated_fen FROM fund_accounts WHERE {column} = $1"
     ))
     .bind(id)
     .fetch_optional(ex)
     .await?;
-    let (b, d, c) = row.unwrap_or((0, 0, 0));
+    let (b, d) = row.unwrap_or((0, 0));
     Ok(Balances {
         balance: money(b),
         designated: money(d),
-        credit: money(c),
     })
 }
 

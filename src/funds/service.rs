@@ -16,30 +16,7 @@ use std::time::Duration;
 pub const MAX_ATTEMPTS: u32 = 8;
 
 /// Who moves money, for the ledger and the audit trail.
-#[derive(Debug, Clone)]
-pub struct Actor {
-    pub user_id: Option<i64>,
-    pub name: String,
-    pub ip: String,
-}
-
-impl Actor {
-    pub fn user(user: &SessionUser, ip: &str) -> Actor {
-        Actor {
-            user_id: Some(user.id),
-            name: user.login.clone(),
-            ip: ip.to_string(),
-        }
-    }
-
-    pub fn cli() -> Actor {
-        Actor {
-            user_id: None,
-            name: "cli".into(),
-            ip: "local".into(),
-        }
-    }
-}
+pub use crate::accounts::audit::{Actor, Origin};
 
 /// One movement to make.
 struct Movement<'a> {
@@ -249,7 +226,7 @@ async fn apply(
         fen,
         actor_user_id: m.actor.user_id,
         actor: &m.actor.name,
-        ip: &m.actor.ip,
+        ip: m.actor.ip(),
         now,
     };
     let transfer = tryq!(repo::insert_transfer(tx, &t).await);
@@ -259,11 +236,9 @@ async fn apply(
     let target = format!("{}->{}", m.from.key(), m.to.key());
     let detail = format!("amount={} trans_id={trans_id}", m.amount);
     let entry = crate::accounts::repo::AuditEntry {
-        actor_user_id: m.actor.user_id,
-        actor: &m.actor.name,
+        actor: m.actor,
         action: &action,
         target: &target,
-        ip: &m.actor.ip,
         detail: &detail,
     };
     tryq!(crate::accounts::repo::audit(&mut **tx, entry, now).await);
@@ -359,7 +334,7 @@ async fn hold_counterparty(
 pub async fn adjust(
     db: &Db,
     user: &SessionUser,
-    ip: &str,
+    origin: &Origin,
     cp: Counterparty,
     direction: Direction,
     amount: Amount,
@@ -372,7 +347,7 @@ pub async fn adjust(
         Direction::Allocate => (me, other, Operation::Adjust),
         Direction::Reclaim => (other, me, Operation::Retrieve),
     };
-    let actor = Actor::user(user, ip);
+    let actor = Actor::user(user, origin);
     let receipt = move_money(
         db,
         Movement {
@@ -481,7 +456,7 @@ pub async fn bulk_preview(
 pub async fn bulk_allocate(
     db: &Db,
     user: &SessionUser,
-    ip: &str,
+    origin: &Origin,
     customers: &[i64],
     amount: Amount,
     trans_id: &str,
@@ -509,7 +484,7 @@ pub async fn bulk_allocate(
         let r = adjust(
             db,
             user,
-            ip,
+            origin,
             Counterparty::Customer(*id),
             Direction::Allocate,
             amount,
@@ -593,11 +568,9 @@ pub async fn set_designated(
     let target = format!("partner:{partner}");
     let detail = format!("designated={amount}");
     let entry = crate::accounts::repo::AuditEntry {
-        actor_user_id: actor.user_id,
-        actor: &actor.name,
+        actor,
         action: "funds.designate",
         target: &target,
-        ip: &actor.ip,
         detail: &detail,
     };
     crate::accounts::repo::audit(&mut *tx, entry, now_ms()).await?;

@@ -215,7 +215,6 @@ pub const ENTRIES: &[(&str, &str)] = &[
     ("funds.balance", "Balance"),
     ("funds.available", "Available"),
     ("funds.designated", "Designated funds"),
-    ("funds.credit", "Credit"),
     ("funds.records", "Adjustment Records"),
     ("funds.col.operation", "Operation type"),
     ("common.all", "All"),
@@ -1472,13 +1471,9 @@ pub const ENTRIES: &[(&str, &str)] = &[
     ("path.exam", "Service-partner certification exam"),
     (
         "path.exam.hint",
-        "Study and sit the exam with a Huawei Cloud account that has personal real-name verification, and get a certificate.",
+        "The exam is for people: each associated employee signs in with a personal Huawei account (China site, personal real-name verification) and finds the exam on the personal page. The table shows which employees are eligible.",
     ),
     ("path.exam.link", "Go to learning and exams"),
-    (
-        "path.exam.real_name",
-        "This account is not a personal account with real-name verification, so it cannot sit the exam: use a personal Huawei account with real-name verification.",
-    ),
     ("path.explore", "Explore development paths"),
     (
         "path.hcpn.todo",
@@ -1604,5 +1599,44 @@ pub const ENTRIES: &[(&str, &str)] = &[
     (
         "msg.path.review_failed.body",
         "Your annual review of {item} failed and the certification was revoked. Reason: {reason}",
+    ),
+    (
+        "error.export.too_many",
+        "More than 50 000 records match: too many for one complete file. Narrow the dates or filters and export again.",
+    ),
+    (
+        "billing.consulting",
+        "Consulting mode: you pay and top up with Huawei Cloud directly and Huawei Cloud bills you. Your partner advises you; it never handles your money or allocates funds to your account.",
+    ),
+    ("messages.group.path", "Development paths"),
+    ("error.messages.group", "Unknown message type."),
+    (
+        "error.cert.revoked",
+        "This certificate was revoked and cannot be downloaded.",
+    ),
+    ("common.yes", "Yes"),
+    ("common.no", "No"),
+    ("exam.for_partner", "You are associated as an employee of"),
+    (
+        "exam.not_eligible",
+        "You cannot sit the exam yet: it needs a personal Huawei account on the China site with personal real-name verification.",
+    ),
+    ("exam.real_name", "Personal real-name verification"),
+    ("exam.china_site", "China site account"),
+    ("exam.eligible", "May sit the exam"),
+    ("exam.no_employees", "No associated employees yet"),
+    (
+        "exam.no_employees.hint",
+        "Employees sit the exam themselves: invite them under Organisation > Members; once associated, eligible employees find the exam on their personal page.",
+    ),
+    ("operator.whitelist", "Pickup-voucher whitelists"),
+    ("operator.whitelist.choose", "Choose a partner"),
+    (
+        "operator.whitelist.no_partners",
+        "No partner has resale customers yet",
+    ),
+    (
+        "voucher.whitelist_granted",
+        "Huawei Cloud operations grant this whitelist; partners can only read it. Contact Huawei Cloud operations to change it.",
     ),
 ];

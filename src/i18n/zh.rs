@@ -170,7 +170,6 @@ pub const ENTRIES: &[(&str, &str)] = &[
     ("funds.balance", "余额"),
     ("funds.available", "可拨款"),
     ("funds.designated", "专款专用"),
-    ("funds.credit", "信用"),
     ("funds.records", "调账记录"),
     ("funds.col.operation", "操作类型"),
     ("common.all", "全部"),
@@ -1145,13 +1144,9 @@ pub const ENTRIES: &[(&str, &str)] = &[
     ("path.exam", "服务伙伴认证考试"),
     (
         "path.exam.hint",
-        "使用完成个人实名认证的华为云账号完成学习考试，获取证书。",
+        "考试面向个人：伙伴关联的员工使用本人已完成个人实名认证的中国站个人华为账号登录，在个人页面进入学习与考试并获取证书。下表列出已关联员工是否符合条件。",
     ),
     ("path.exam.link", "前往学习与考试"),
-    (
-        "path.exam.real_name",
-        "当前账号不是已完成个人实名认证的个人账号，无法参加考试：请使用完成个人实名认证的个人华为账号。",
-    ),
     ("path.explore", "探索发展路径"),
     (
         "path.hcpn.todo",
@@ -1253,5 +1248,38 @@ pub const ENTRIES: &[(&str, &str)] = &[
     (
         "msg.path.review_failed.body",
         "您的{item}年度复核未通过，认证已撤销。原因：{reason}",
+    ),
+    (
+        "error.export.too_many",
+        "符合条件的记录超过 50000 条，无法导出为一个完整的文件。请缩小时间范围或筛选条件后再导出。",
+    ),
+    (
+        "billing.consulting",
+        "顾问销售模式：您直接向华为云付款和充值，费用由华为云直接结算；您关联的合作伙伴为您提供咨询服务，不经手您的资金，也不会为您的账户拨款。",
+    ),
+    ("messages.group.path", "发展路径"),
+    ("error.messages.group", "未知的消息类型。"),
+    ("error.cert.revoked", "该证书已撤销，不能下载。"),
+    ("common.yes", "是"),
+    ("common.no", "否"),
+    ("exam.for_partner", "您以员工身份关联的伙伴："),
+    (
+        "exam.not_eligible",
+        "您暂不符合参加考试的条件：需使用已完成个人实名认证的中国站个人华为账号。",
+    ),
+    ("exam.real_name", "个人实名认证"),
+    ("exam.china_site", "中国站账号"),
+    ("exam.eligible", "可参加考试"),
+    ("exam.no_employees", "暂无已关联的员工"),
+    (
+        "exam.no_employees.hint",
+        "考试由员工本人参加：在 组织 > 项目专员 中邀请员工关联后，符合条件的员工可在个人页面进入考试。",
+    ),
+    ("operator.whitelist", "提货券白名单"),
+    ("operator.whitelist.choose", "请选择伙伴"),
+    ("operator.whitelist.no_partners", "暂无拥有代售类客户的伙伴"),
+    (
+        "voucher.whitelist_granted",
+        "白名单由华为云运营授予，伙伴只能查看；如需调整，请联系华为云运营。",
     ),
 ];

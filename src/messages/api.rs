@@ -16,11 +16,12 @@ pub async fn list_messages(
     let user = ctx::current_user()
         .await?
         .ok_or(AppError::Unauthenticated)?;
+    let group = super::model::Group::parse(&group).map_err(AppError::invalid)?;
     super::service::list(
         &ctx::state()?.db,
         user.id,
         super::model::Filter::parse(&filter),
-        &group,
+        group,
         PageRequest::new(page, None),
     )
     .await

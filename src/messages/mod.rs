@@ -8,6 +8,9 @@
 //! - Text is rendered at read time from the message kind in the reader's language; stored
 //!   parameters are data, never markup.
 //! - Reading only moves `read_at` from empty to a time; it never changes back.
+//! - Every kind belongs to exactly one type filter ([`model::Group`], named by the part of the
+//!   kind before the first dot); a filter lists exactly its kinds, and an unknown filter is
+//!   refused rather than ignored.
 
 pub mod api;
 pub mod model;

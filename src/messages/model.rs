@@ -65,9 +65,75 @@ impl Message {
         }
     }
 
-    /// The filter group a message belongs to (`employee`, `pce`).
-    pub fn group(&self) -> &str {
-        self.kind.split('.').next().unwrap_or("")
+    /// The filter group a message belongs to.
+    pub fn group(&self) -> Option<Group> {
+        Group::of(&self.kind)
+    }
+}
+
+/// The message center's type filter. Every kind in [`KINDS`] belongs to exactly one group: the
+/// part of the kind before the first dot names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Group {
+    Employee,
+    Pce,
+    Order,
+    Customer,
+    Path,
+}
+
+impl Group {
+    pub const ALL: [Group; 5] = [
+        Group::Employee,
+        Group::Pce,
+        Group::Order,
+        Group::Customer,
+        Group::Path,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Group::Employee => "employee",
+            Group::Pce => "pce",
+            Group::Order => "order",
+            Group::Customer => "customer",
+            Group::Path => "path",
+        }
+    }
+
+    pub fn label_key(self) -> &'static str {
+        match self {
+            Group::Employee => "messages.group.employee",
+            Group::Pce => "messages.group.pce",
+            Group::Order => "messages.group.order",
+            Group::Customer => "messages.group.customer",
+            Group::Path => "messages.group.path",
+        }
+    }
+
+    /// A filter as a link or form sends it: empty is every group, an unknown one is refused.
+    pub fn parse(s: &str) -> Result<Option<Group>, &'static str> {
+        match s.trim() {
+            "" => Ok(None),
+            s => Group::ALL
+                .into_iter()
+                .find(|g| g.code() == s)
+                .map(Some)
+                .ok_or("error.messages.group"),
+        }
+    }
+
+    /// The group of a message kind.
+    pub fn of(kind: &str) -> Option<Group> {
+        let prefix = kind.split('.').next()?;
+        Group::ALL.into_iter().find(|g| g.code() == prefix)
+    }
+
+    /// The kinds in this group.
+    pub fn kinds(self) -> impl Iterator<Item = &'static str> {
+        KINDS
+            .into_iter()
+            .filter(move |k| Group::of(k) == Some(self))
     }
 }
 
@@ -113,6 +179,26 @@ mod tests {
         };
         assert!(m.title(Lang::Zh).contains("<b>华南云</b>"));
         assert!(!m.title(Lang::Zh).contains("{partner}"));
-        assert_eq!(m.group(), "employee");
+        assert_eq!(m.group(), Some(Group::Employee));
+    }
+
+    #[test]
+    fn every_kind_belongs_to_exactly_one_group() {
+        for kind in KINDS {
+            let groups: Vec<Group> = Group::ALL
+                .into_iter()
+                .filter(|g| g.kinds().any(|k| k == kind))
+                .collect();
+            assert_eq!(groups.len(), 1, "{kind}: {groups:?}");
+        }
+        let all: usize = Group::ALL.into_iter().map(|g| g.kinds().count()).sum();
+        assert_eq!(all, KINDS.len());
+        for g in Group::ALL {
+            assert!(g.kinds().count() > 0, "{g:?} filters nothing");
+            assert_eq!(Group::parse(g.code()), Ok(Some(g)));
+            assert!(has(g.label_key()), "{g:?}");
+        }
+        assert_eq!(Group::parse(""), Ok(None));
+        assert_eq!(Group::parse("pcex"), Err("error.messages.group"));
     }
 }

@@ -1,6 +1,7 @@
 //! 消息中心: the signed-in user's messages, filters, mark read.
 
 use super::api::{MarkAllRead, MarkRead, list_messages};
+use super::model::Group;
 use crate::domain::format_time;
 use crate::i18n::{t, use_lang};
 use crate::ui::{EmptyState, ErrorNotice, FormError, Pagination, RequireLogin};
@@ -40,10 +41,9 @@ pub fn MessagesPage() -> impl IntoView {
                         <label for="msg-group">{t(lang, "messages.group")}</label>
                         <select id="msg-group" name="group">
                             <option value="" selected=move || group().is_empty()>{t(lang, "common.all")}</option>
-                            <option value="employee" selected=move || group() == "employee">{t(lang, "messages.group.employee")}</option>
-                            <option value="pce" selected=move || group() == "pce">{t(lang, "messages.group.pce")}</option>
-                            <option value="order" selected=move || group() == "order">{t(lang, "messages.group.order")}</option>
-                            <option value="customer" selected=move || group() == "customer">{t(lang, "messages.group.customer")}</option>
+                            {Group::ALL.map(|g| view! {
+                                <option value=g.code() selected=move || group() == g.code()>{t(lang, g.label_key())}</option>
+                            })}
                         </select>
                         <button type="submit" class="btn">{t(lang, "common.search")}</button>
                     </form>

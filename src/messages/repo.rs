@@ -46,39 +46,41 @@ pub async fn partner_users<'e>(
     .await
 }
 
+/// The user's messages, newest first; `kinds` empty is every kind.
 pub async fn list(
     pool: &AnyPool,
     user: i64,
     unread_only: bool,
-    group: &str,
+    kinds: &[&str],
     offset: i64,
     limit: i64,
 ) -> Result<(Vec<MessageRow>, i64), sqlx::Error> {
     let unread = i64::from(unread_only);
-    let prefix = format!("{group}.%");
-    let total: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM messages WHERE user_id = $1 AND ($2 = 0 OR read_at IS NULL) \
-         AND ($3 = '' OR kind LIKE $4)",
-    )
-    .bind(user)
-    .bind(unread)
-    .bind(group)
-    .bind(&prefix)
-    .fetch_one(pool)
-    .await?;
-    let rows = sqlx::query_as(
-        "SELECT id, kind, params, link, created_at, read_at FROM messages \
-         WHERE user_id = $1 AND ($2 = 0 OR read_at IS NULL) AND ($3 = '' OR kind LIKE $4) \
-         ORDER BY created_at DESC, id DESC LIMIT $5 OFFSET $6",
-    )
-    .bind(user)
-    .bind(unread)
-    .bind(group)
-    .bind(&prefix)
-    .bind(limit)
-    .bind(offset)
-    .fetch_all(pool)
-    .await?;
+    let kind_filter = if kinds.is_empty() {
+        String::new()
+    } else {
+        let marks: Vec<String> = (0..kinds.len()).map(|i| format!("${}", i + 3)).collect();
+        format!(" AND kind IN ({})", marks.join(", "))
+    };
+    let filter =
+        format!("FROM messages WHERE user_id = $1 AND ($2 = 0 OR read_at IS NULL){kind_filter}");
+    let count = format!("SELECT COUNT(*) {filter}");
+    let mut total = sqlx::query_scalar(&count).bind(user).bind(unread);
+    for k in kinds {
+        total = total.bind(*k);
+    }
+    let total: i64 = total.fetch_one(pool).await?;
+    let n = kinds.len() + 3;
+    let select = format!(
+        "SELECT id, kind, params, link, created_at, read_at {filter} \
+         ORDER BY created_at DESC, id DESC LIMIT ${n} OFFSET ${}",
+        n + 1
+    );
+    let mut rows = sqlx::query_as(&select).bind(user).bind(unread);
+    for k in kinds {
+        rows = rows.bind(*k);
+    }
+    let rows = rows.bind(limit).bind(offset).fetch_all(pool).await?;
     Ok((rows, total))
 }
 

@@ -1,6 +1,6 @@
 //! Sending and reading messages.
 
-use super::model::{Filter, Message};
+use super::model::{Filter, Group, Message};
 use super::repo;
 use crate::domain::{Page, PageRequest};
 use crate::error::AppError;
@@ -56,18 +56,18 @@ pub async fn list(
     db: &Db,
     user: i64,
     filter: Filter,
-    group: &str,
+    group: Option<Group>,
     page: PageRequest,
 ) -> Result<Page<Message>, AppError> {
-    let group = match group {
-        "employee" | "pce" | "order" => group,
-        _ => "",
+    let kinds: Vec<&str> = match group {
+        Some(g) => g.kinds().collect(),
+        None => vec![],
     };
     let (rows, total) = repo::list(
         &db.pool,
         user,
         filter == Filter::Unread,
-        group,
+        &kinds,
         page.offset(),
         page.limit(),
     )

@@ -19,8 +19,8 @@ pub async fn create_key(#[server(default)] description: String) -> Result<NewKey
     use crate::server::ctx;
     let user = ctx::require(Role::Partner).await?;
     let description = super::model::parse_description(&description).map_err(AppError::invalid)?;
-    let ip = ctx::client_ip().await;
-    super::service::create_for(&ctx::state()?.db, &user, &ip, &description).await
+    let origin = ctx::origin().await;
+    super::service::create_for(&ctx::state()?.db, &user, &origin, &description).await
 }
 
 /// `action`: `enable`, `disable` or `delete`.
@@ -35,8 +35,8 @@ pub async fn change_key(ak: String, action: String) -> Result<(), AppError> {
         "delete" => None,
         _ => return Err(AppError::BadRequest),
     };
-    let ip = ctx::client_ip().await;
-    super::service::change_key(&ctx::state()?.db, &user, &ip, &ak, state).await?;
+    let origin = ctx::origin().await;
+    super::service::change_key(&ctx::state()?.db, &user, &origin, &ak, state).await?;
     leptos_axum::redirect("/center/keys");
     Ok(())
 }

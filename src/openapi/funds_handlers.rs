@@ -62,6 +62,7 @@ struct PartnerAmountReq {
 /// update_indirect_partner_account: 向云经销商账户拨款 (distributors only).
 pub async fn update_indirect_partner_account(
     Signed {
+        origin,
         state,
         user,
         body,
@@ -74,7 +75,7 @@ pub async fn update_indirect_partner_account(
     let receipt = funds::adjust(
         &state.db,
         &user,
-        "api",
+        &origin,
         Counterparty::Reseller(reseller),
         Direction::Allocate,
         amount(&req.amount)?,
@@ -87,6 +88,7 @@ pub async fn update_indirect_partner_account(
 /// reclaim_indirect_partner_account: 回收云经销商账户拨款 (distributors only).
 pub async fn reclaim_indirect_partner_account(
     Signed {
+        origin,
         state,
         user,
         body,
@@ -99,7 +101,7 @@ pub async fn reclaim_indirect_partner_account(
     let receipt = funds::adjust(
         &state.db,
         &user,
-        "api",
+        &origin,
         Counterparty::Reseller(reseller),
         Direction::Reclaim,
         amount(&req.amount)?,
@@ -120,6 +122,7 @@ struct CustomerAmountReq {
 
 async fn customer_transfer(
     Signed {
+        origin,
         state,
         user,
         body,
@@ -134,7 +137,7 @@ async fn customer_transfer(
     let receipt = funds::adjust(
         &state.db,
         &user,
-        "api",
+        &origin,
         Counterparty::Customer(customer),
         direction,
         amount(&req.amount)?,
@@ -220,7 +223,9 @@ pub async fn list_partner_balances(
         "indirect_partner_id",
     )?;
     let (partner, b) = funds::balances_of(&state.db, &user, reseller).await?;
-    let mut balances = vec![json!({
+    // One cash account: this service grants no credit lines (see `funds/mod.rs`), so there is
+    // no credit account (account_type 2) and `credit_amount` is 0.
+    let balances = vec![json!({
         "account_id": format!("{partner}-1"),
         "account_type": 1,
         "amount": number(b.balance),
@@ -230,18 +235,6 @@ pub async fn list_partner_balances(
         "measure_id": 1,
         "memo": "",
     })];
-    if b.credit != Money::ZERO {
-        balances.push(json!({
-            "account_id": format!("{partner}-2"),
-            "account_type": 2,
-            "amount": number(b.credit),
-            "currency": "CNY",
-            "designated_amount": number(Money::ZERO),
-            "credit_amount": number(b.credit),
-            "measure_id": 1,
-            "memo": "",
-        }));
-    }
     Ok(json(json!({ "account_balances": balances })))
 }
 

@@ -5,6 +5,7 @@
 use super::funds_handlers as f;
 use super::service::{self, AuthError};
 use super::signer;
+use crate::accounts::audit::Origin;
 use crate::accounts::model::SessionUser;
 use crate::domain::{Amount, Money, PageRequest};
 use crate::error::AppError;
@@ -226,6 +227,17 @@ pub struct Signed<const CHANGES: bool> {
     /// a retry with the same key and the same request answers the first result and moves
     /// nothing; the same key with another request is refused.
     pub(super) client_token: Option<String>,
+    /// The caller's address, on the API channel, for the audit trail.
+    pub(super) origin: Origin,
+}
+
+/// The API channel at the client's address (as `security::client_context` found it).
+fn api_origin(extensions: &axum::http::Extensions) -> Origin {
+    Origin::api(
+        &extensions
+            .get::<crate::server::security::ClientContext>()
+            .map_or_else(|| "unknown".to_string(), |c| c.ip.to_string()),
+    )
 }
 
 /// The optional idempotency header of the operations that move money or vouchers.
@@ -288,6 +300,7 @@ impl<const CHANGES: bool> FromRequest<AppState> for Signed<CHANGES> {
         }
         Ok(Signed {
             state: state.clone(),
+            origin: api_origin(&parts.extensions),
             user,
             uri: parts.uri,
             body,
@@ -535,6 +548,7 @@ struct CreatePartnerCouponsReq {
 /// create_partner_coupons: 发放优惠券.
 async fn create_partner_coupons(
     Signed {
+        origin,
         state,
         user,
         uri: _,
@@ -548,7 +562,7 @@ async fn create_partner_coupons(
     let outcome = crate::vouchers::service::issue(
         &state.db,
         &user,
-        "api",
+        &origin,
         Kind::Coupon,
         &issue,
         client_token.as_deref(),
@@ -606,6 +620,7 @@ struct ReclaimPartnerCouponsReq {
 /// reclaim_partner_coupons: 回收优惠券 (its whole remaining balance).
 async fn reclaim_partner_coupons(
     Signed {
+        origin,
         state,
         user,
         uri: _,
@@ -619,7 +634,7 @@ async fn reclaim_partner_coupons(
     crate::vouchers::service::reclaim(
         &state.db,
         &user,
-        "api",
+        &origin,
         Kind::Coupon,
         &[coupon],
         client_token.as_deref(),
@@ -793,6 +808,7 @@ struct AdjustCouponQuotasReq {
 /// update_coupon_quotas: 向云经销商发放代金券额度 (distributors only).
 async fn update_coupon_quotas(
     Signed {
+        origin,
         state,
         user,
         uri: _,
@@ -813,7 +829,7 @@ async fn update_coupon_quotas(
     let outcome = crate::vouchers::service::issue_quota(
         &state.db,
         &user,
-        "api",
+        &origin,
         quota,
         &resellers,
         amount,
@@ -841,6 +857,7 @@ struct ReclaimCouponQuotasReq {
 /// reclaim_coupon_quotas: 回收云经销商的代金券额度 (the whole remaining balance of each).
 async fn reclaim_coupon_quotas(
     Signed {
+        origin,
         state,
         user,
         uri: _,
@@ -858,7 +875,7 @@ async fn reclaim_coupon_quotas(
     let outcome = crate::vouchers::service::reclaim_quotas(
         &state.db,
         &user,
-        "api",
+        &origin,
         &ids,
         &remark,
         client_token.as_deref(),
@@ -1048,10 +1065,7 @@ async fn issue_token(
     axum::extract::State(state): axum::extract::State<AppState>,
     request: Request,
 ) -> Result<Response, ApiError> {
-    let ip = request
-        .extensions()
-        .get::<crate::server::security::ClientContext>()
-        .map_or_else(|| "unknown".to_string(), |c| c.ip.to_string());
+    let origin = api_origin(request.extensions());
     let body = axum::body::to_bytes(request.into_body(), MAX_BODY)
         .await
         .map_err(|_| ApiError::Bad("The body is over 64 KiB.".into()))?;
@@ -1065,8 +1079,13 @@ async fn issue_token(
             "Only the password method is supported.".into(),
         ));
     };
-    let issued =
-        service::issue_token(&state.db, &password.user.name, &password.user.password, &ip).await?;
+    let issued = service::issue_token(
+        &state.db,
+        &password.user.name,
+        &password.user.password,
+        &origin,
+    )
+    .await?;
     let partner = issued
         .user
         .partner

@@ -3,6 +3,7 @@
 use super::model::{AccessKey, MAX_KEYS, NewKey};
 use super::repo;
 use super::signer::{self, Authorization, Refusal};
+use crate::accounts::audit::{Actor, Origin};
 use crate::accounts::model::SessionUser;
 use crate::accounts::repo::{AuditEntry, audit};
 use crate::domain::Role;
@@ -23,8 +24,7 @@ pub async fn create_key(
     db: &Db,
     user: i64,
     partner: i64,
-    actor: &str,
-    ip: &str,
+    actor: &Actor,
     description: &str,
 ) -> Result<NewKey, AppError> {
     let ak = random(20, b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789");
@@ -42,11 +42,9 @@ pub async fn create_key(
     repo::insert_key(&mut *tx, user, &ak, &sealed, description, now).await?;
     let target = format!("access_key:{ak}");
     let entry = AuditEntry {
-        actor_user_id: Some(user),
         actor,
         action: "openapi.key_create",
         target: &target,
-        ip,
         detail: "",
     };
     audit(&mut *tx, entry, now).await?;
@@ -68,11 +66,11 @@ fn partner_user(user: &SessionUser) -> Result<(i64, i64), AppError> {
 pub async fn create_for(
     db: &Db,
     user: &SessionUser,
-    ip: &str,
+    origin: &Origin,
     description: &str,
 ) -> Result<NewKey, AppError> {
     let (id, partner) = partner_user(user)?;
-    create_key(db, id, partner, &user.login, ip, description).await
+    create_key(db, id, partner, &Actor::user(user, origin), description).await
 }
 
 /// `admin create-access-key --login L`.
@@ -84,8 +82,7 @@ pub async fn create_for_login(db: &Db, login: &str) -> Result<NewKey, AppError> 
         db,
         user,
         partner.ok_or(AppError::Internal)?,
-        "cli",
-        "local",
+        &Actor::cli(),
         "",
     )
     .await
@@ -110,7 +107,7 @@ pub async fn keys(db: &Db, user: &SessionUser) -> Result<Vec<AccessKey>, AppErro
 pub async fn change_key(
     db: &Db,
     user: &SessionUser,
-    ip: &str,
+    origin: &Origin,
     ak: &str,
     state: Option<&str>,
 ) -> Result<(), AppError> {
@@ -130,12 +127,11 @@ pub async fn change_key(
         Some(_) => "openapi.key_disable",
         None => "openapi.key_delete",
     };
+    let actor = Actor::user(user, origin);
     let entry = AuditEntry {
-        actor_user_id: Some(id),
-        actor: &user.login,
+        actor: &actor,
         action,
         target: &target,
-        ip,
         detail: "",
     };
     audit(&mut *tx, entry, now).await?;
@@ -266,9 +262,9 @@ pub async fn issue_token(
     db: &Db,
     login: &str,
     password: &str,
-    ip: &str,
+    origin: &Origin,
 ) -> Result<IssuedToken, AppError> {
-    let user = crate::accounts::service::login(db, login, password, ip).await?;
+    let user = crate::accounts::service::login(db, login, password, origin).await?;
     partner_user(&user)?;
     let token = random(
         64,
@@ -277,12 +273,11 @@ pub async fn issue_token(
     let now = now_ms();
     let expires_at = now + TOKEN_TTL_MS;
     repo::insert_token(&db.pool, &token_hash(&token), user.id, now, expires_at).await?;
+    let actor = Actor::user(&user, origin);
     let entry = AuditEntry {
-        actor_user_id: Some(user.id),
-        actor: &user.login,
+        actor: &actor,
         action: "openapi.token_issue",
         target: &user.login,
-        ip,
         detail: "",
     };
     audit(&db.pool, entry, now).await?;

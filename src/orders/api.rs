@@ -17,8 +17,8 @@ pub async fn create_order(
     let user = ctx::require(Role::Customer).await?;
     let input =
         super::model::NewOrder::parse(&product, &quantity, &payment).map_err(AppError::invalid)?;
-    let ip = ctx::client_ip().await;
-    let order = super::service::create(&ctx::state()?.db, &user, &ip, &input).await?;
+    let origin = ctx::origin().await;
+    let order = super::service::create(&ctx::state()?.db, &user, &origin, &input).await?;
     leptos_axum::redirect("/customer/orders?tab=unpaid&created=1");
     Ok(order)
 }
@@ -71,11 +71,11 @@ pub async fn act_on_order(
         "" => None,
         c => Some(c.parse::<i64>().map_err(|_| AppError::BadRequest)?),
     };
-    let ip = ctx::client_ip().await;
+    let origin = ctx::origin().await;
     let order = super::service::act(
         &ctx::state()?.db,
         &user,
-        &ip,
+        &origin,
         id,
         event,
         reason.as_ref(),
@@ -119,8 +119,8 @@ pub async fn set_consulting_pay(allow: String) -> Result<(), AppError> {
         "false" => false,
         _ => return Err(AppError::BadRequest),
     };
-    let ip = ctx::client_ip().await;
-    super::service::set_allow_consulting_pay(&ctx::state()?.db, &user, &ip, allow).await?;
+    let origin = ctx::origin().await;
+    super::service::set_allow_consulting_pay(&ctx::state()?.db, &user, &origin, allow).await?;
     leptos_axum::redirect("/center/sales/orders");
     Ok(())
 }

@@ -3,13 +3,14 @@
 
 use super::model::{Event, NewOrder, Order, OrderDetail, OrderState, Payer, next};
 use super::repo::{self, NewRow, OrderRow, OwnerColumn};
+use crate::accounts::audit::{Actor, Origin};
 use crate::accounts::model::SessionUser;
 use crate::accounts::repo::{AuditEntry, audit};
 use crate::domain::{Amount, CustomerMode, Money, Page, PageRequest, Role};
 use crate::error::AppError;
 use crate::funds::model::Operation;
 use crate::funds::repo::Owner;
-use crate::funds::service::{Actor as FundsActor, transfer_in};
+use crate::funds::service::transfer_in;
 use crate::i18n::{Lang, t};
 use crate::messages::service::{params, send, send_to_partner};
 use crate::server::db::{Db, Tx, now_ms};
@@ -56,18 +57,17 @@ fn order_number(now: i64) -> String {
 async fn log(
     tx: &mut Tx,
     user: &SessionUser,
-    ip: &str,
+    origin: &Origin,
     action: &str,
     order: i64,
     now: i64,
 ) -> Result<(), AppError> {
     let target = format!("order:{order}");
+    let actor = Actor::user(user, origin);
     let entry = AuditEntry {
-        actor_user_id: Some(user.id),
-        actor: &user.login,
+        actor: &actor,
         action,
         target: &target,
-        ip,
         detail: "",
     };
     audit(&mut **tx, entry, now).await?;
@@ -76,11 +76,11 @@ async fn log(
 
 /// Places an order. With `partner_pays` the partner is asked to pay: notified by email, SMS and
 /// in the message center, like the customer.
-#[tracing::instrument(skip(db, user, ip, input), fields(user = user.id))]
+#[tracing::instrument(skip(db, user, origin, input), fields(user = user.id))]
 pub async fn create(
     db: &Db,
     user: &SessionUser,
-    ip: &str,
+    origin: &Origin,
     input: &NewOrder,
 ) -> Result<Order, AppError> {
     let Viewer::Customer(customer) = viewer(user)? else {
@@ -165,7 +165,7 @@ pub async fn create(
     log(
         &mut tx,
         user,
-        ip,
+        origin,
         if input.partner_pays {
             "orders.request_partner_pay"
         } else {
@@ -239,7 +239,7 @@ pub async fn detail(db: &Db, user: &SessionUser, id: i64) -> Result<OrderDetail,
 async fn attempt(
     db: &Db,
     user: &SessionUser,
-    ip: &str,
+    origin: &Origin,
     id: i64,
     event: Event,
     reason: Option<&str>,
@@ -287,7 +287,7 @@ async fn attempt(
         // Someone else changed it since we read it: read again and answer from the new state.
         return Err(AppError::Busy);
     }
-    let actor = FundsActor::user(user, ip);
+    let actor = Actor::user(user, origin);
     let customer = Owner::Customer(row.customer_id);
     let partner = Owner::Partner(row.partner_id);
     match event {
@@ -389,7 +389,7 @@ async fn attempt(
         Event::Cancel => "orders.cancel",
         Event::Refund => "orders.refund",
     };
-    log(&mut tx, user, ip, action, id, now).await?;
+    log(&mut tx, user, origin, action, id, now).await?;
     tx.commit().await?;
     let row = repo::get(&db.pool, id).await?.ok_or(AppError::Internal)?;
     view(row).ok_or(AppError::Internal)
@@ -399,14 +399,24 @@ async fn attempt(
 pub async fn act(
     db: &Db,
     user: &SessionUser,
-    ip: &str,
+    origin: &Origin,
     id: i64,
     event: Event,
     reason: Option<&crate::plans::model::Reason>,
     coupon: Option<i64>,
 ) -> Result<Order, AppError> {
     for n in 0..crate::funds::service::MAX_ATTEMPTS {
-        match attempt(db, user, ip, id, event, reason.map(|r| r.as_str()), coupon).await {
+        match attempt(
+            db,
+            user,
+            origin,
+            id,
+            event,
+            reason.map(|r| r.as_str()),
+            coupon,
+        )
+        .await
+        {
             Err(AppError::Busy) => {
                 let jitter: u64 = rand::random::<u64>() % 20;
                 tokio::time::sleep(Duration::from_millis(5 * u64::from(n + 1) + jitter)).await;
@@ -428,7 +438,7 @@ pub async fn allows_consulting_pay(db: &Db, user: &SessionUser) -> Result<bool, 
 pub async fn set_allow_consulting_pay(
     db: &Db,
     user: &SessionUser,
-    ip: &str,
+    origin: &Origin,
     allow: bool,
 ) -> Result<(), AppError> {
     let Viewer::Partner(p) = viewer(user)? else {
@@ -439,7 +449,7 @@ pub async fn set_allow_consulting_pay(
     log(
         &mut tx,
         user,
-        ip,
+        origin,
         if allow {
             "orders.allow_consulting_pay"
         } else {

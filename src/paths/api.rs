@@ -32,8 +32,8 @@ pub async fn explore() -> Result<Vec<ExploreItem>, AppError> {
 pub async fn select_path(code: String) -> Result<bool, AppError> {
     use crate::server::ctx;
     let user = partner().await?;
-    let ip = ctx::client_ip().await;
-    super::service::select(&ctx::state()?.db, &user, &ip, path(&code)?).await
+    let origin = ctx::origin().await;
+    super::service::select(&ctx::state()?.db, &user, &origin, path(&code)?).await
 }
 
 #[server(prefix = "/api", endpoint = "paths/joined")]
@@ -84,8 +84,8 @@ pub async fn record_evidence(
         holder,
         occurred_at,
     };
-    let ip = ctx::client_ip().await;
-    super::service::record_evidence(&ctx::state()?.db, &user, &ip, &input).await
+    let origin = ctx::origin().await;
+    super::service::record_evidence(&ctx::state()?.db, &user, &origin, &input).await
 }
 
 /// `申请角色认证` / `申请能力差异化认证`.
@@ -93,11 +93,11 @@ pub async fn record_evidence(
 pub async fn apply_stage(code: String, stage_code: String) -> Result<i64, AppError> {
     use crate::server::ctx;
     let user = partner().await?;
-    let ip = ctx::client_ip().await;
+    let origin = ctx::origin().await;
     super::service::apply(
         &ctx::state()?.db,
         &user,
-        &ip,
+        &origin,
         path(&code)?,
         stage(&stage_code)?,
     )
@@ -109,11 +109,11 @@ pub async fn apply_stage(code: String, stage_code: String) -> Result<i64, AppErr
 pub async fn submit_review(code: String, stage_code: String) -> Result<i64, AppError> {
     use crate::server::ctx;
     let user = partner().await?;
-    let ip = ctx::client_ip().await;
+    let origin = ctx::origin().await;
     super::service::submit_review(
         &ctx::state()?.db,
         &user,
-        &ip,
+        &origin,
         path(&code)?,
         stage(&stage_code)?,
     )
@@ -130,8 +130,8 @@ pub async fn open_invitation(token: String) -> Result<InvitationView, AppError> 
 pub async fn accept_invitation(token: String) -> Result<(), AppError> {
     use crate::server::ctx;
     let user = partner().await?;
-    let ip = ctx::client_ip().await;
-    super::service::accept_invitation(&ctx::state()?.db, &user, &ip, &token).await?;
+    let origin = ctx::origin().await;
+    super::service::accept_invitation(&ctx::state()?.db, &user, &origin, &token).await?;
     leptos_axum::redirect("/center/paths/distributor?joined=1");
     Ok(())
 }
@@ -167,12 +167,8 @@ pub async fn operator_decide(
         "reject" => false,
         _ => return Err(AppError::BadRequest),
     };
-    let ip = ctx::client_ip().await;
-    let op = super::service::Actor {
-        user_id: Some(user.id),
-        name: &user.login,
-        ip: &ip,
-    };
+    let origin = ctx::origin().await;
+    let op = super::service::Actor::user(&user, &origin);
     let db = &ctx::state()?.db;
     match what.as_str() {
         "evidence" => super::service::decide_evidence(db, &op, id, approve, &reason).await,
@@ -198,12 +194,8 @@ pub async fn open_window(
             .map_err(|_| AppError::invalid("error.paths.window"))
     };
     let covers = super::model::parse_covers(&covers).map_err(AppError::invalid)?;
-    let ip = ctx::client_ip().await;
-    let op = super::service::Actor {
-        user_id: Some(user.id),
-        name: &user.login,
-        ip: &ip,
-    };
+    let origin = ctx::origin().await;
+    let op = super::service::Actor::user(&user, &origin);
     super::service::open_window(
         &ctx::state()?.db,
         &op,
@@ -222,12 +214,8 @@ pub async fn invite_distributor(partner_id: i64, email: String) -> Result<(), Ap
     use crate::server::ctx;
     let user = ctx::require(Role::Operator).await?;
     let email = Email::parse(&email).map_err(AppError::invalid)?;
-    let ip = ctx::client_ip().await;
-    let op = super::service::Actor {
-        user_id: Some(user.id),
-        name: &user.login,
-        ip: &ip,
-    };
+    let origin = ctx::origin().await;
+    let op = super::service::Actor::user(&user, &origin);
     let state = ctx::state()?;
     super::service::invite_distributor(
         &state.db,

@@ -23,6 +23,11 @@
 //!   the reason is shown.
 //! - Every change is audited in the same transaction.
 //!
+//! The service-partner certification exam is for people, not partner accounts: an associated
+//! employee sees it on the personal page, with the link only while real-name verified on the
+//! China site (the reference's conditions); the partner's path page lists which associated
+//! employees are eligible and why not.
+//!
 //! Decisions where the reference is silent: learning & enablement role = 2 certified trainers and
 //! 1 course, differentiation = 4 and 3; service differentiation = 4 people, 8 certificates and 3
 //! recent cases; software differentiation = 2 certified solutions and 1 recent case; distributor

@@ -403,8 +403,9 @@ pub struct PathDetail {
     pub evidence: Vec<Evidence>,
     /// The partner's associated employees who may hold certificates: (user id, login, verified).
     pub employees: Vec<(i64, String, bool)>,
-    /// The signed-in user's own account is a personal, real-name-verified one (the exam needs it).
-    pub exam_ready: bool,
+    /// Whether each associated employee may sit the service-partner exam (the exam is for
+    /// people: each sits it with a personal account from the person's own page).
+    pub exam: Vec<crate::employees::model::ExamEligibility>,
 }
 
 /// The explore page: each path, and whether and why the partner may select it.

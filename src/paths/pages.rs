@@ -24,9 +24,40 @@ pub fn leave_link(url: &str) -> String {
     format!("/leave?to={}", urlencode(url))
 }
 
-/// The service-partner certification exam (an external site).
-pub const EXAM_URL: &str =
-    "https://www.huaweicloud.com/partners/roles/service_partner/certification/index.html";
+/// Which associated employees may sit the service-partner exam, and why not.
+fn exam_table(lang: Lang, people: Vec<crate::employees::model::ExamEligibility>) -> AnyView {
+    if people.is_empty() {
+        return view! { <EmptyState title=t(lang, "exam.no_employees") hint=t(lang, "exam.no_employees.hint") /> }.into_any();
+    }
+    let yes_no = move |ok: bool| {
+        let (css, key) = if ok {
+            ("tag tag-ok", "common.yes")
+        } else {
+            ("tag tag-bad", "common.no")
+        };
+        view! { <span class=css>{t(lang, key)}</span> }
+    };
+    view! {
+        <table class="table" data-testid="exam-employees">
+            <thead><tr>
+                <th>{t(lang, "funds.col.login")}</th>
+                <th>{t(lang, "exam.real_name")}</th>
+                <th>{t(lang, "exam.china_site")}</th>
+                <th>{t(lang, "exam.eligible")}</th>
+            </tr></thead>
+            <tbody>
+                {people.into_iter().map(|e| view! {
+                    <tr data-testid=format!("exam-{}", e.login) data-eligible=e.eligible().to_string()>
+                        <td>{e.login.clone()}</td>
+                        <td>{yes_no(e.real_name_verified)}</td>
+                        <td>{yes_no(e.china_site)}</td>
+                        <td>{yes_no(e.eligible())}</td>
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </table>
+    }.into_any()
+}
 
 fn stage_state(lang: Lang, s: &StageView) -> String {
     match &s.certification {
@@ -244,10 +275,7 @@ fn path_body(
             <section class="panel" data-testid="exam">
                 <h2>{t(lang, "path.exam")}</h2>
                 <p>{t(lang, "path.exam.hint")}</p>
-                {(!d.exam_ready).then(|| view! {
-                    <p class="notice-warn" role="note" data-testid="exam-real-name">{t(lang, "path.exam.real_name")}</p>
-                })}
-                <a href=leave_link(EXAM_URL) data-testid="exam-link">{t(lang, "path.exam.link")}</a>
+                {exam_table(lang, d.exam.clone())}
             </section>
         })}
         {(!path.evidence_kinds().is_empty()).then(move || evidence_section(lang, d, code, record, record_error))}
@@ -435,6 +463,10 @@ pub fn PathInvitationPage() -> impl IntoView {
 pub fn LeavePage() -> impl IntoView {
     let lang = use_lang();
     let query = use_query_map();
+    // "Back" is the signed-in user's own home (a person's page, the partner center...).
+    let home = use_context::<crate::ui::Auth>()
+        .and_then(|a| a.user)
+        .map_or("/", |u| u.role.home());
     let target = move || {
         query.read().get("to").filter(|u| {
             (u.starts_with("https://") || u.starts_with("http://"))
@@ -451,7 +483,7 @@ pub fn LeavePage() -> impl IntoView {
                     <p class="actions">
                         <a class="btn btn-primary" href=url rel="noopener noreferrer external" data-testid="leave-continue">{t(lang, "leave.continue")}</a>
                         " "
-                        <a class="btn" href="/center" data-testid="leave-back">{t(lang, "leave.back")}</a>
+                        <a class="btn" href=home data-testid="leave-back">{t(lang, "leave.back")}</a>
                     </p>
                 }.into_any(),
                 None => view! {

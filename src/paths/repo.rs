@@ -415,17 +415,6 @@ pub async fn employees(
     Ok(rows.into_iter().map(|(i, l, v)| (i, l, v == 1)).collect())
 }
 
-/// Whether a user's account is a personal, real-name-verified one.
-pub async fn personal_verified(pool: &AnyPool, user: i64) -> Result<bool, sqlx::Error> {
-    let n: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM users WHERE id = $1 AND role = 'personal' AND real_name_verified = 1",
-    )
-    .bind(user)
-    .fetch_one(pool)
-    .await?;
-    Ok(n == 1)
-}
-
 #[derive(FromRow)]
 pub struct WindowRow {
     pub id: i64,

@@ -31,18 +31,16 @@ fn partner_of(user: &SessionUser) -> Result<(i64, HcpnState), AppError> {
 
 async fn log(
     ex: &mut crate::server::db::Tx,
-    who: &Actor<'_>,
+    who: &Actor,
     action: &str,
     target: &str,
     detail: &str,
     now: i64,
 ) -> Result<(), AppError> {
     let entry = AuditEntry {
-        actor_user_id: who.user_id,
-        actor: who.name,
+        actor: who,
         action,
         target,
-        ip: who.ip,
         detail,
     };
     audit(&mut **ex, entry, now).await?;
@@ -83,7 +81,7 @@ pub async fn explore(db: &Db, user: &SessionUser) -> Result<Vec<ExploreItem>, Ap
 pub async fn select(
     db: &Db,
     user: &SessionUser,
-    ip: &str,
+    origin: &Origin,
     path: PathKind,
 ) -> Result<bool, AppError> {
     let (partner, hcpn) = partner_of(user)?;
@@ -93,13 +91,13 @@ pub async fn select(
     if path.by_invitation() {
         return Err(AppError::conflict("error.paths.invitation_only"));
     }
-    join(db, user, ip, partner, path, "paths.select").await
+    join(db, user, origin, partner, path, "paths.select").await
 }
 
 async fn join(
     db: &Db,
     user: &SessionUser,
-    ip: &str,
+    origin: &Origin,
     partner: i64,
     path: PathKind,
     action: &str,
@@ -111,7 +109,7 @@ async fn join(
         let target = format!("partner:{partner}");
         log(
             &mut tx,
-            &Actor::user(user, ip),
+            &Actor::user(user, origin),
             action,
             &target,
             path.code(),
@@ -296,7 +294,7 @@ pub async fn detail(db: &Db, user: &SessionUser, path: PathKind) -> Result<PathD
         joined,
         evidence,
         employees: repo::employees(&db.pool, partner).await?,
-        exam_ready: repo::personal_verified(&db.pool, user.id).await?,
+        exam: crate::employees::service::exam_candidates(db, partner).await?,
     })
 }
 
@@ -313,7 +311,7 @@ pub struct NewEvidenceInput {
 pub async fn record_evidence(
     db: &Db,
     user: &SessionUser,
-    ip: &str,
+    origin: &Origin,
     input: &NewEvidenceInput,
 ) -> Result<i64, AppError> {
     let (partner, _) = partner_of(user)?;
@@ -359,7 +357,7 @@ pub async fn record_evidence(
     .await?;
     log(
         &mut tx,
-        &Actor::user(user, ip),
+        &Actor::user(user, origin),
         "paths.evidence",
         &format!("evidence:{id}"),
         input.kind.code(),
@@ -387,7 +385,7 @@ async fn on_path(db: &Db, partner: i64, path: PathKind) -> Result<(), AppError> 
 pub async fn apply(
     db: &Db,
     user: &SessionUser,
-    ip: &str,
+    origin: &Origin,
     path: PathKind,
     stage: Stage,
 ) -> Result<i64, AppError> {
@@ -406,14 +404,14 @@ pub async fn apply(
             &key.replace("path.blocked.", "error.paths."),
         ));
     }
-    file(db, user, ip, partner, path, stage, None, now).await
+    file(db, user, origin, partner, path, stage, None, now).await
 }
 
 #[allow(clippy::too_many_arguments)]
 async fn file(
     db: &Db,
     user: &SessionUser,
-    ip: &str,
+    origin: &Origin,
     partner: i64,
     path: PathKind,
     stage: Stage,
@@ -447,7 +445,7 @@ async fn file(
     let detail = format!("{}:{}", path.code(), stage.code());
     log(
         &mut tx,
-        &Actor::user(user, ip),
+        &Actor::user(user, origin),
         action,
         &format!("path_application:{id}"),
         &detail,
@@ -463,7 +461,7 @@ async fn file(
 pub async fn submit_review(
     db: &Db,
     user: &SessionUser,
-    ip: &str,
+    origin: &Origin,
     path: PathKind,
     stage: Stage,
 ) -> Result<i64, AppError> {
@@ -486,25 +484,21 @@ pub async fn submit_review(
     {
         return Err(AppError::conflict("error.paths.review_submitted"));
     }
-    file(db, user, ip, partner, path, stage, Some(window.year), now).await
+    file(
+        db,
+        user,
+        origin,
+        partner,
+        path,
+        stage,
+        Some(window.year),
+        now,
+    )
+    .await
 }
 
 /// Who acts, for the audit trail: a partner user, or an operator (console or CLI).
-pub struct Actor<'a> {
-    pub user_id: Option<i64>,
-    pub name: &'a str,
-    pub ip: &'a str,
-}
-
-impl<'a> Actor<'a> {
-    pub fn user(user: &'a SessionUser, ip: &'a str) -> Actor<'a> {
-        Actor {
-            user_id: Some(user.id),
-            name: &user.login,
-            ip,
-        }
-    }
-}
+pub use crate::accounts::audit::{Actor, Origin};
 
 pub async fn pending_applications(db: &Db) -> Result<Vec<Application>, AppError> {
     Ok(repo::pending_applications(&db.pool)
@@ -526,7 +520,7 @@ pub async fn pending_evidence(db: &Db) -> Result<Vec<Evidence>, AppError> {
 /// the stage for a year; approving a review extends it by a year; rejecting a review revokes it.
 pub async fn decide_application(
     db: &Db,
-    op: &Actor<'_>,
+    op: &Actor,
     id: i64,
     approve: bool,
     reason: &str,
@@ -612,10 +606,10 @@ async fn settle(
     approve: bool,
     reason: &str,
     now: i64,
-    op: &Actor<'_>,
+    op: &Actor,
 ) -> Result<(), AppError> {
     let state = if approve { "approved" } else { "rejected" };
-    if repo::decide(&mut **tx, table, id, state, reason, now, op.name).await? {
+    if repo::decide(&mut **tx, table, id, state, reason, now, &op.name).await? {
         Ok(())
     } else {
         Err(AppError::conflict("error.paths.decided"))
@@ -624,7 +618,7 @@ async fn settle(
 
 pub async fn decide_evidence(
     db: &Db,
-    op: &Actor<'_>,
+    op: &Actor,
     id: i64,
     approve: bool,
     reason: &str,
@@ -669,7 +663,7 @@ pub async fn decide_evidence(
 /// Opens an annual review window from the first day to the last (inclusive, China time).
 pub async fn open_window(
     db: &Db,
-    op: &Actor<'_>,
+    op: &Actor,
     year: i64,
     first: chrono::NaiveDate,
     last: chrono::NaiveDate,
@@ -689,7 +683,7 @@ pub async fn open_window(
         covers: model::format_covers(covers),
     };
     let mut tx = db.begin_write().await?;
-    row.id = repo::insert_window(&mut *tx, &row, now, op.name).await?;
+    row.id = repo::insert_window(&mut *tx, &row, now, &op.name).await?;
     log(
         &mut tx,
         op,
@@ -726,7 +720,7 @@ pub fn invitation_path(token: &str) -> String {
 /// transaction). Returns the link, which only the mail carries otherwise.
 pub async fn invite_distributor(
     db: &Db,
-    op: &Actor<'_>,
+    op: &Actor,
     partner: i64,
     email: &crate::domain::Email,
     base_url: &str,
@@ -809,7 +803,7 @@ fn refusal(
 pub async fn accept_invitation(
     db: &Db,
     user: &SessionUser,
-    ip: &str,
+    origin: &Origin,
     token: &str,
 ) -> Result<(), AppError> {
     let (partner, _) = partner_of(user)?;
@@ -827,7 +821,7 @@ pub async fn accept_invitation(
     repo::insert_membership(&mut *tx, partner, PathKind::Distributor.code(), now).await?;
     log(
         &mut tx,
-        &Actor::user(user, ip),
+        &Actor::user(user, origin),
         "paths.join_distributor",
         &format!("path_invitation:{id}"),
         "",

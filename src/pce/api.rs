@@ -34,8 +34,8 @@ pub async fn register(
     let consent = consent.is_some_and(|c| matches!(c.as_str(), "on" | "true" | "1"));
     let input = super::model::NewOpportunity::parse(&customer, &product, &amount, &stage, consent)
         .map_err(AppError::invalid)?;
-    let ip = ctx::client_ip().await;
-    let id = super::service::register_po(&ctx::state()?.db, &user, &ip, &input).await?;
+    let origin = ctx::origin().await;
+    let id = super::service::register_po(&ctx::state()?.db, &user, &origin, &input).await?;
     leptos_axum::redirect("/center/sales/opportunities?registered=1");
     Ok(id)
 }
@@ -60,8 +60,16 @@ pub async fn answer(
     } else {
         Some(crate::plans::model::Reason::parse(&reason).map_err(AppError::invalid)?)
     };
-    let ip = ctx::client_ip().await;
-    super::service::answer_ho(&ctx::state()?.db, &user, &ip, id, accept, reason.as_ref()).await?;
+    let origin = ctx::origin().await;
+    super::service::answer_ho(
+        &ctx::state()?.db,
+        &user,
+        &origin,
+        id,
+        accept,
+        reason.as_ref(),
+    )
+    .await?;
     leptos_axum::redirect("/center/sales/opportunities?tab=ho");
     Ok(())
 }
@@ -85,8 +93,8 @@ pub async fn set_stage(
                 .ok_or_else(|| AppError::invalid("error.pce.lost_reason"))?,
         ),
     };
-    let ip = ctx::client_ip().await;
-    super::service::set_stage(&ctx::state()?.db, &user, &ip, id, stage, lost).await?;
+    let origin = ctx::origin().await;
+    super::service::set_stage(&ctx::state()?.db, &user, &origin, id, stage, lost).await?;
     leptos_axum::redirect("/center/sales/opportunities");
     Ok(())
 }
@@ -101,11 +109,12 @@ pub async fn share_ho(
 ) -> Result<i64, AppError> {
     use crate::domain::Role;
     use crate::server::ctx;
-    ctx::require(Role::Operator).await?;
+    let user = ctx::require(Role::Operator).await?;
     let input =
         super::model::NewOpportunity::parse(&customer, &product, &amount, "discovery", true)
             .map_err(AppError::invalid)?;
-    let id = super::service::share_ho(&ctx::state()?.db, partner, &input, None).await?;
+    let actor = crate::accounts::audit::Actor::user(&user, &ctx::origin().await);
+    let id = super::service::share_ho(&ctx::state()?.db, &actor, partner, &input, None).await?;
     leptos_axum::redirect("/operator?shared=1");
     Ok(id)
 }

@@ -4,6 +4,7 @@ use super::model::{
     HO_BUSINESS_DAYS, HoState, LostReason, NewOpportunity, Opportunity, Stage, add_business_days,
 };
 use super::repo::{self, NewRow, OpportunityRow};
+use crate::accounts::audit::{Actor, Origin};
 use crate::accounts::model::SessionUser;
 use crate::accounts::repo::{AuditEntry, audit};
 use crate::domain::{Money, Page, PageRequest};
@@ -26,21 +27,12 @@ async fn require_member(tx: &mut Tx, partner: i64, now: i64) -> Result<(), AppEr
     }
 }
 
-async fn log(
-    tx: &mut Tx,
-    user: Option<&SessionUser>,
-    ip: &str,
-    action: &str,
-    id: i64,
-    now: i64,
-) -> Result<(), AppError> {
+async fn log(tx: &mut Tx, actor: &Actor, action: &str, id: i64, now: i64) -> Result<(), AppError> {
     let target = format!("opportunity:{id}");
     let entry = AuditEntry {
-        actor_user_id: user.map(|u| u.id),
-        actor: user.map_or("cli", |u| u.login.as_str()),
+        actor,
         action,
         target: &target,
-        ip,
         detail: "",
     };
     audit(&mut **tx, entry, now).await?;
@@ -64,11 +56,11 @@ fn view(r: OpportunityRow) -> Option<Opportunity> {
 }
 
 /// Registers a PO (shared with Huawei Cloud).
-#[tracing::instrument(skip(db, user, ip, input), fields(user = user.id))]
+#[tracing::instrument(skip(db, user, origin, input), fields(user = user.id))]
 pub async fn register_po(
     db: &Db,
     user: &SessionUser,
-    ip: &str,
+    origin: &Origin,
     input: &NewOpportunity,
 ) -> Result<i64, AppError> {
     let partner = partner_id(user)?;
@@ -87,15 +79,16 @@ pub async fn register_po(
         now,
     };
     let id = repo::insert(&mut tx, &row).await?;
-    log(&mut tx, Some(user), ip, "pce.po", id, now).await?;
+    log(&mut tx, &Actor::user(user, origin), "pce.po", id, now).await?;
     tx.commit().await?;
     Ok(id)
 }
 
-/// Huawei Cloud shares an HO with a partner (operator tooling). `shared_at` defaults to now;
-/// the deadline is 3 business days after it.
+/// Huawei Cloud shares an HO with a partner: an operator in the console, or the command line.
+/// `shared_at` defaults to now; the deadline is 3 business days after it.
 pub async fn share_ho(
     db: &Db,
+    actor: &Actor,
     partner: i64,
     input: &NewOpportunity,
     shared_at: Option<i64>,
@@ -125,7 +118,7 @@ pub async fn share_ho(
         now,
     )
     .await?;
-    log(&mut tx, None, "local", "pce.ho_share", id, now).await?;
+    log(&mut tx, actor, "pce.ho_share", id, now).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -153,11 +146,11 @@ pub async fn list(
 }
 
 /// Accepts an HO, or rejects it with a reason, before its deadline.
-#[tracing::instrument(skip(db, user, ip, reason), fields(user = user.id))]
+#[tracing::instrument(skip(db, user, origin, reason), fields(user = user.id))]
 pub async fn answer_ho(
     db: &Db,
     user: &SessionUser,
-    ip: &str,
+    origin: &Origin,
     id: i64,
     accept: bool,
     reason: Option<&crate::plans::model::Reason>,
@@ -187,8 +180,7 @@ pub async fn answer_ho(
     }
     log(
         &mut tx,
-        Some(user),
-        ip,
+        &Actor::user(user, origin),
         if accept {
             "pce.ho_accept"
         } else {
@@ -203,11 +195,11 @@ pub async fn answer_ho(
 }
 
 /// Moves a PO (or an accepted HO) to another stage; 丢单 needs a reason.
-#[tracing::instrument(skip(db, user, ip), fields(user = user.id))]
+#[tracing::instrument(skip(db, user, origin), fields(user = user.id))]
 pub async fn set_stage(
     db: &Db,
     user: &SessionUser,
-    ip: &str,
+    origin: &Origin,
     id: i64,
     stage: Stage,
     lost: Option<LostReason>,
@@ -238,7 +230,7 @@ pub async fn set_stage(
     {
         return Err(AppError::conflict("error.pce.closed"));
     }
-    log(&mut tx, Some(user), ip, "pce.stage", id, now).await?;
+    log(&mut tx, &Actor::user(user, origin), "pce.stage", id, now).await?;
     tx.commit().await?;
     Ok(())
 }

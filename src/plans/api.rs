@@ -33,10 +33,10 @@ pub async fn apply(
     let plan = parse_plan(&plan)?;
     let form = super::model::ApplicationForm::parse(&contact_name, &contact_phone, &statement)
         .map_err(AppError::invalid)?;
-    let ip = ctx::client_ip().await;
+    let origin = ctx::origin().await;
     let actor = super::service::Actor {
         user: &user,
-        ip: &ip,
+        origin: &origin,
     };
     let id = super::service::apply(&ctx::state()?.db, &actor, plan, &form).await?;
     leptos_axum::redirect(&format!(
@@ -92,10 +92,10 @@ pub async fn approve(id: i64) -> Result<String, AppError> {
     use crate::domain::Role;
     use crate::server::ctx;
     let user = ctx::require(Role::Operator).await?;
-    let ip = ctx::client_ip().await;
+    let origin = ctx::origin().await;
     let actor = super::service::Actor {
         user: &user,
-        ip: &ip,
+        origin: &origin,
     };
     let number = super::service::approve(&ctx::state()?.db, &actor, id).await?;
     leptos_axum::redirect(&format!("/operator/plans?approved={number}"));
@@ -109,10 +109,10 @@ pub async fn reject(id: i64, reason: String) -> Result<(), AppError> {
     use crate::server::ctx;
     let user = ctx::require(Role::Operator).await?;
     let reason = super::model::Reason::parse(&reason).map_err(AppError::invalid)?;
-    let ip = ctx::client_ip().await;
+    let origin = ctx::origin().await;
     let actor = super::service::Actor {
         user: &user,
-        ip: &ip,
+        origin: &origin,
     };
     super::service::reject(&ctx::state()?.db, &actor, id, &reason).await?;
     leptos_axum::redirect(&format!("/operator/plans?rejected={id}"));
@@ -127,10 +127,10 @@ pub async fn revoke(number: String, reason: String) -> Result<(), AppError> {
     let user = ctx::require(Role::Operator).await?;
     let number = super::model::CertificateNumber::parse(&number).ok_or(AppError::NotFound)?;
     let reason = super::model::Reason::parse(&reason).map_err(AppError::invalid)?;
-    let ip = ctx::client_ip().await;
+    let origin = ctx::origin().await;
     let actor = super::service::Actor {
         user: &user,
-        ip: &ip,
+        origin: &origin,
     };
     super::service::revoke(&ctx::state()?.db, &actor, &number, &reason).await?;
     leptos_axum::redirect(&format!("/operator/plans?revoked={}", number.as_str()));
@@ -138,7 +138,9 @@ pub async fn revoke(number: String, reason: String) -> Result<(), AppError> {
 }
 
 /// `GET /center/certificates/{number}/pdf`: the signed-in partner's own certificate as a PDF.
-/// Another partner's number answers 404 like an unknown one.
+/// Another partner's number answers 404 like an unknown one. A revoked certificate is not
+/// printed: 409 with the revocation's date and reason, as `/verify` shows them. An expired one
+/// prints with a visible 已过期 / Expired mark.
 #[cfg(feature = "ssr")]
 pub async fn download(
     axum::extract::State(state): axum::extract::State<crate::server::state::AppState>,
@@ -150,6 +152,9 @@ pub async fn download(
     use axum::response::IntoResponse;
     let user = crate::server::session::require_user(&state.db, &session, Role::Partner).await?;
     let cert = super::service::own_certificate(&state.db, &user, &number).await?;
+    if cert.state == super::model::CertificateState::Revoked {
+        return Ok(revoked(&cert));
+    }
     let font = state
         .cert_font
         .clone()
@@ -171,4 +176,24 @@ pub async fn download(
         pdf,
     )
         .into_response())
+}
+
+/// The refusal to print a revoked certificate: the usual error body plus when and why.
+#[cfg(feature = "ssr")]
+fn revoked(cert: &super::model::Certificate) -> axum::response::Response {
+    use crate::i18n::{Lang, t};
+    use axum::response::IntoResponse;
+    let e = AppError::conflict("error.cert.revoked");
+    let body = serde_json::json!({
+        "kind": e.kind(),
+        "key": e.key(),
+        "error_code": e.code(),
+        "message": e.message(Lang::Zh),
+        "message_en": e.message(Lang::En),
+        "revoked_at": cert.revoked_at.map(crate::domain::format_time),
+        "reason": cert.revoke_reason,
+        "verify": format!("/verify/{}", cert.number),
+        "state": t(Lang::Zh, cert.state.label_key()),
+    });
+    (axum::http::StatusCode::CONFLICT, axum::Json(body)).into_response()
 }

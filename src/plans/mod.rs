@@ -15,6 +15,9 @@
 //! - Certificate numbers are random (50 bits), so the public `/verify/<number>` page cannot be
 //!   used to list partners. Only the owning partner can download the PDF; any other number,
 //!   someone else's included, answers 404.
+//! - The PDF says what `/verify` says: a revoked certificate is not printed at all (409, with
+//!   the date and reason of the revocation); an expired one prints with a large 已过期 / Expired
+//!   mark under the title.
 //! - Every application, decision and revocation writes an audit entry in its transaction.
 
 pub mod api;

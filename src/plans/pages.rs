@@ -4,7 +4,7 @@
 use super::api::{
     Apply, Approve, Reject, Revoke, catalogue, joined, my_applications, review_list, verify,
 };
-use super::model::{Certificate, Plan, PlanCard, Standing};
+use super::model::{Certificate, CertificateState, Plan, PlanCard, Standing};
 use crate::domain::{Role, format_time};
 use crate::i18n::{Lang, t, use_lang};
 use crate::ui::{EmptyState, ErrorNotice, FormError, Pagination, RequireRole, set_status};
@@ -229,7 +229,15 @@ pub fn JoinedPage() -> impl IntoView {
                                             <td><code>{c.number.clone()}</code></td>
                                             <td><span class=c.state.css()>{t(lang, c.state.label_key())}</span></td>
                                             <td class="actions">
-                                                <a href=pdf rel="external" download="">{t(lang, "plans.download")}</a>
+                                                {if c.state == CertificateState::Revoked {
+                                                    view! {
+                                                        <span class="muted" data-testid=format!("revoked-{}", c.subject)>
+                                                            {t(lang, "error.cert.revoked")}" "{t(lang, "plans.reason")}": "{c.revoke_reason.clone().unwrap_or_default()}
+                                                        </span>
+                                                    }.into_any()
+                                                } else {
+                                                    view! { <a href=pdf rel="external" download="">{t(lang, "plans.download")}</a> }.into_any()
+                                                }}
                                                 " "
                                                 <a href=check>{t(lang, "cert.verify")}</a>
                                             </td>

@@ -1,7 +1,7 @@
 //! The certificate as a PDF: A4, Chinese text in an embedded (subsetted) CJK font, the
 //! certificate number, its dates, and a QR code of the public verification URL.
 
-use super::model::Certificate;
+use super::model::{Certificate, CertificateState};
 use crate::domain::format_time;
 use crate::error::AppError;
 use crate::i18n::{Lang, t};
@@ -203,6 +203,15 @@ pub fn render(font: &CertFont, cert: &Certificate, verify_url: &str) -> Result<V
         c.frame(38.0, 0.8);
         c.centred(150.0, 34.0, RED, zh("cert.pdf.title"), 460.0);
         c.centred(180.0, 12.0, GREY, en("cert.pdf.title"), 460.0);
+        if cert.state == CertificateState::Expired {
+            // Printed after its end date: say so where nobody can miss it, as `/verify` does.
+            let mark = format!(
+                "{} / {}",
+                zh("cert.state.expired"),
+                en("cert.state.expired")
+            );
+            c.centred(222.0, 26.0, RED, &mark, 460.0);
+        }
         c.centred(260.0, 15.0, INK, zh("cert.pdf.certify"), 460.0);
         c.centred(310.0, 24.0, INK, &cert.partner_name, 470.0);
         c.centred(360.0, 15.0, INK, zh("cert.pdf.joined"), 460.0);

@@ -6,6 +6,7 @@ use super::model::{
     CertificateState, Plan, PlanCard, Reason, ReviewItem, Standing, VALIDITY_DAYS,
 };
 use super::repo::{self, ApplicationRow, CertificateRow, NewCertificate};
+use crate::accounts::audit::Origin;
 use crate::accounts::model::SessionUser;
 use crate::accounts::repo::{AuditEntry, audit};
 use crate::domain::{HcpnState, Page, PageRequest, PartnerKind};
@@ -15,10 +16,10 @@ use sqlx::AnyConnection;
 
 const DAY_MS: i64 = 86_400_000;
 
-/// Who acts, for the audit trail.
+/// Who acts: the signed-in user (partner or operator) and where the request came from.
 pub struct Actor<'a> {
     pub user: &'a SessionUser,
-    pub ip: &'a str,
+    pub origin: &'a Origin,
 }
 
 impl Actor<'_> {
@@ -30,12 +31,11 @@ impl Actor<'_> {
         detail: &str,
         now: i64,
     ) -> Result<(), sqlx::Error> {
+        let actor = crate::accounts::audit::Actor::user(self.user, self.origin);
         let entry = AuditEntry {
-            actor_user_id: Some(self.user.id),
-            actor: &self.user.login,
+            actor: &actor,
             action,
             target,
-            ip: self.ip,
             detail,
         };
         audit(conn, entry, now).await
@@ -359,16 +359,19 @@ pub async fn own_certificate(
 }
 
 /// Makes a partner a member of a plan without an application (demo data, operator tooling).
-pub async fn grant(db: &Db, partner: i64, plan: Plan, actor: &str) -> Result<String, AppError> {
+pub async fn grant(
+    db: &Db,
+    partner: i64,
+    plan: Plan,
+    actor: &crate::accounts::audit::Actor,
+) -> Result<String, AppError> {
     let mut tx = db.begin_write().await?;
     let now = now_ms();
     let number = issue_certificate(&mut tx, partner, "plan", plan.code(), None, now).await?;
     let entry = AuditEntry {
-        actor_user_id: None,
         actor,
         action: "plans.grant",
         target: &format!("partner:{partner}"),
-        ip: "local",
         detail: &format!("plan={} certificate={number}", plan.code()),
     };
     audit(&mut *tx, entry, now).await?;

@@ -326,7 +326,7 @@ async fn admin(command: AdminCommand) -> Result<Value, CliError> {
                 password: parse(NewPassword::parse(&password), "--password")?,
             };
             let db = open_db().await?;
-            let (partner_id, user_id) = accounts::create_partner(&db, p, &Actor::CLI).await?;
+            let (partner_id, user_id) = accounts::create_partner(&db, p, &Actor::cli()).await?;
             Ok(json!({"partner_id": partner_id, "user_id": user_id}))
         }
         AdminCommand::CreateCustomer {
@@ -352,7 +352,7 @@ async fn admin(command: AdminCommand) -> Result<Value, CliError> {
                 password: parse(NewPassword::parse(&password), "--password")?,
             };
             let db = open_db().await?;
-            let (customer_id, user_id) = accounts::create_customer(&db, c, &Actor::CLI).await?;
+            let (customer_id, user_id) = accounts::create_customer(&db, c, &Actor::cli()).await?;
             Ok(json!({"customer_id": customer_id, "user_id": user_id}))
         }
         AdminCommand::Fund {
@@ -362,14 +362,9 @@ async fn admin(command: AdminCommand) -> Result<Value, CliError> {
         } => {
             let amount = parse(crate::domain::Amount::parse(&amount), "--amount")?;
             let db = open_db().await?;
-            let r = crate::funds::service::fund_partner(
-                &db,
-                &crate::funds::service::Actor::cli(),
-                partner,
-                amount,
-                trans_id,
-            )
-            .await?;
+            let r =
+                crate::funds::service::fund_partner(&db, &Actor::cli(), partner, amount, trans_id)
+                    .await?;
             Ok(
                 json!({"trans_id": r.trans_id, "amount": r.amount.to_string(), "balance": r.to_balance_after.to_string(), "replayed": r.replayed}),
             )
@@ -378,7 +373,7 @@ async fn admin(command: AdminCommand) -> Result<Value, CliError> {
             let login = parse(AccountName::parse(&login), "--login")?;
             let password = parse(NewPassword::parse(&password), "--password")?;
             let db = open_db().await?;
-            let user_id = accounts::create_operator(&db, login, password, &Actor::CLI).await?;
+            let user_id = accounts::create_operator(&db, login, password, &Actor::cli()).await?;
             Ok(json!({"user_id": user_id}))
         }
         AdminCommand::CreatePersonal {
@@ -393,7 +388,7 @@ async fn admin(command: AdminCommand) -> Result<Value, CliError> {
                 .ok_or_else(|| CliError("--site must be cn or intl".into()))?;
             let db = open_db().await?;
             let user_id =
-                accounts::create_personal(&db, login, password, verified, site, &Actor::CLI)
+                accounts::create_personal(&db, login, password, verified, site, &Actor::cli())
                     .await?;
             Ok(json!({"user_id": user_id}))
         }
@@ -408,7 +403,7 @@ async fn admin(command: AdminCommand) -> Result<Value, CliError> {
                 partner,
                 email.as_deref(),
                 phone.as_deref(),
-                &Actor::CLI,
+                &Actor::cli(),
             )
             .await?;
             Ok(json!({"partner_id": partner}))
@@ -416,7 +411,7 @@ async fn admin(command: AdminCommand) -> Result<Value, CliError> {
         AdminCommand::SetRealName { login, verified } => {
             let login = parse(AccountName::parse(&login), "--login")?;
             let db = open_db().await?;
-            let user_id = accounts::set_real_name(&db, &login, verified, &Actor::CLI).await?;
+            let user_id = accounts::set_real_name(&db, &login, verified, &Actor::cli()).await?;
             Ok(json!({"user_id": user_id, "verified": verified}))
         }
         AdminCommand::ShareHo {
@@ -450,7 +445,8 @@ async fn admin(command: AdminCommand) -> Result<Value, CliError> {
                 "--customer/--product/--amount",
             )?;
             let db = open_db().await?;
-            let id = crate::pce::service::share_ho(&db, partner, &input, shared_at).await?;
+            let id = crate::pce::service::share_ho(&db, &Actor::cli(), partner, &input, shared_at)
+                .await?;
             Ok(json!({"opportunity_id": id}))
         }
         AdminCommand::GrantQuota {
@@ -483,12 +479,7 @@ async fn admin(command: AdminCommand) -> Result<Value, CliError> {
                 )?,
             };
             let db = open_db().await?;
-            let id = crate::vouchers::service::grant_quota(
-                &db,
-                &crate::funds::service::Actor::cli(),
-                &grant,
-            )
-            .await?;
+            let id = crate::vouchers::service::grant_quota(&db, &Actor::cli(), &grant).await?;
             Ok(json!({"quota_id": id}))
         }
         AdminCommand::CreateAccessKey { login } => {
@@ -502,13 +493,7 @@ async fn admin(command: AdminCommand) -> Result<Value, CliError> {
             let status = crate::vouchers::model::QuotaStatus::from_code(status)
                 .ok_or_else(|| CliError("--status must be 0, 3, 4 or 5".into()))?;
             let db = open_db().await?;
-            crate::vouchers::service::set_quota_status(
-                &db,
-                &crate::funds::service::Actor::cli(),
-                quota,
-                status,
-            )
-            .await?;
+            crate::vouchers::service::set_quota_status(&db, &Actor::cli(), quota, status).await?;
             Ok(json!({"quota_id": quota, "status": status.code()}))
         }
     }

@@ -33,6 +33,11 @@ pub async fn client_ip() -> String {
     }
 }
 
+/// Where this server-function call came from: the web console, at the client's address.
+pub async fn origin() -> crate::accounts::audit::Origin {
+    crate::accounts::audit::Origin::web(&client_ip().await)
+}
+
 /// The signed-in user, if any. During server rendering the `load_user` middleware has already
 /// read it for this request; only server-function calls over HTTP read it here.
 pub async fn current_user() -> Result<Option<SessionUser>, AppError> {

@@ -26,10 +26,10 @@ pub async fn seed_demo(db: &Db) -> Result<Value, AppError> {
     if !accounts::is_empty(db).await? {
         return Ok(json!({"seeded": false, "reason": "the database already has users"}));
     }
+    // The demo data is loaded from the command line (`partner-center seed-demo`).
     let actor = Actor {
-        user_id: None,
-        name: "seed-demo",
-        ip: "local",
+        name: "seed-demo".into(),
+        ..Actor::cli()
     };
     let partner = |n: &str, kind, parent, hcpn, l: &str| -> Result<NewPartner, AppError> {
         Ok(NewPartner {
@@ -145,16 +145,11 @@ pub async fn seed_demo(db: &Db) -> Result<Value, AppError> {
     .await?;
     accounts::create_operator(db, login("operator")?, password()?, &actor).await?;
     // Opening balances, funded by the operator like any other money entering the system.
-    let funder = crate::funds::service::Actor {
-        user_id: None,
-        name: "seed-demo".into(),
-        ip: "local".into(),
-    };
     for (partner, yuan) in [(distributor, "100000"), (provider, "50000")] {
         let amount = crate::domain::Amount::parse(yuan).map_err(AppError::invalid)?;
         crate::funds::service::fund_partner(
             db,
-            &funder,
+            &actor,
             partner,
             amount,
             Some(format!("seed-{partner}")),
@@ -166,22 +161,18 @@ pub async fn seed_demo(db: &Db) -> Result<Value, AppError> {
         db,
         distributor,
         crate::plans::model::Plan::DistributionTier1,
-        "seed-demo",
+        &actor,
     )
     .await?;
     // The provider takes part in PCE: one opportunity it registered, one Huawei Cloud shared.
-    crate::plans::service::grant(
-        db,
-        provider,
-        crate::plans::model::Plan::CoExpansion,
-        "seed-demo",
-    )
-    .await?;
+    crate::plans::service::grant(db, provider, crate::plans::model::Plan::CoExpansion, &actor)
+        .await?;
     let opportunity = |c: &str, p: &str, a: &str, stage: &str| {
         crate::pce::model::NewOpportunity::parse(c, p, a, stage, true).map_err(AppError::invalid)
     };
     crate::pce::service::share_ho(
         db,
+        &actor,
         provider,
         &opportunity(
             "温州智造集团有限公司",
@@ -228,7 +219,7 @@ pub async fn seed_demo(db: &Db) -> Result<Value, AppError> {
             service_types: limits("")?,
             products: limits("")?,
         };
-        crate::vouchers::service::grant_quota(db, &funder, &grant).await?;
+        crate::vouchers::service::grant_quota(db, &actor, &grant).await?;
     }
     // The provider gets order notices by SMS as well as email.
     accounts::set_partner_contact(db, provider, None, Some("13800138000"), &actor).await?;

@@ -141,12 +141,35 @@ pub async fn list_whitelist() -> Result<Vec<WhitelistEntry>, AppError> {
     super::service::whitelist(&ctx::state()?.db, &user).await
 }
 
-/// Adds (`action` = `add`) or removes (`remove`) a customer on the pickup whitelist.
-#[server(prefix = "/api", endpoint = "vouchers/whitelist-set")]
-pub async fn set_whitelisted(customer: String, action: String) -> Result<(), AppError> {
+/// Operator: the pickup-whitelist console, for `partner` when one is chosen.
+#[server(prefix = "/api", endpoint = "operator/whitelist")]
+pub async fn whitelist_console(
+    partner: Option<String>,
+) -> Result<super::model::WhitelistConsole, AppError> {
     use crate::domain::Role;
     use crate::server::ctx;
-    let user = ctx::require(Role::Partner).await?;
+    ctx::require(Role::Operator).await?;
+    let partner = match partner.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(p) => Some(
+            p.parse::<i64>()
+                .map_err(|_| AppError::invalid("error.partner.not_found"))?,
+        ),
+    };
+    super::service::whitelist_console(&ctx::state()?.db, partner).await
+}
+
+/// Operator: adds (`action` = `add`) or removes (`remove`) one of a partner's resale customers
+/// on its pickup whitelist.
+#[server(prefix = "/api", endpoint = "operator/whitelist-set")]
+pub async fn set_whitelisted(
+    partner: i64,
+    customer: String,
+    action: String,
+) -> Result<(), AppError> {
+    use crate::domain::Role;
+    use crate::server::ctx;
+    let user = ctx::require(Role::Operator).await?;
     let customer = customer
         .trim()
         .parse::<i64>()
@@ -156,9 +179,9 @@ pub async fn set_whitelisted(customer: String, action: String) -> Result<(), App
         "remove" => false,
         _ => return Err(AppError::BadRequest),
     };
-    let ip = ctx::client_ip().await;
-    super::service::set_whitelisted(&ctx::state()?.db, &user, &ip, customer, add).await?;
-    leptos_axum::redirect("/center/sales/vouchers?tab=pickup&view=whitelist");
+    let actor = crate::accounts::audit::Actor::user(&user, &ctx::origin().await);
+    super::service::set_whitelisted(&ctx::state()?.db, &actor, partner, customer, add).await?;
+    leptos_axum::redirect(&format!("/operator/whitelist?partner={partner}"));
     Ok(())
 }
 
@@ -229,9 +252,16 @@ pub async fn confirm_issue(
         MAX_CUSTOMERS_PAGE,
     )
     .map_err(AppError::invalid)?;
-    let ip = ctx::client_ip().await;
-    let outcome =
-        super::service::issue(&ctx::state()?.db, &user, &ip, kind, &req, Some(&trans_id)).await?;
+    let origin = ctx::origin().await;
+    let outcome = super::service::issue(
+        &ctx::state()?.db,
+        &user,
+        &origin,
+        kind,
+        &req,
+        Some(&trans_id),
+    )
+    .await?;
     leptos_axum::redirect(&format!(
         "/center/sales/vouchers?tab={}&view=issued&issued={}",
         kind.as_str(),
@@ -275,9 +305,16 @@ pub async fn confirm_reclaim(
     let user = ctx::require(Role::Partner).await?;
     let kind = self::kind(&kind)?;
     let ids = parse_ids(&ids, MAX_RECLAIM, "error.vouchers.too_many").map_err(AppError::invalid)?;
-    let ip = ctx::client_ip().await;
-    let outcome =
-        super::service::reclaim(&ctx::state()?.db, &user, &ip, kind, &ids, Some(&trans_id)).await?;
+    let origin = ctx::origin().await;
+    let outcome = super::service::reclaim(
+        &ctx::state()?.db,
+        &user,
+        &origin,
+        kind,
+        &ids,
+        Some(&trans_id),
+    )
+    .await?;
     leptos_axum::redirect(&format!(
         "/center/sales/vouchers?tab={}&view=issued&reclaimed={}&count={}",
         kind.as_str(),
@@ -337,11 +374,11 @@ pub async fn confirm_quota_issue(
     let resellers =
         parse_ids(&resellers, 20, "error.vouchers.too_many").map_err(AppError::invalid)?;
     let amount = Amount::parse(&amount).map_err(AppError::invalid)?;
-    let ip = ctx::client_ip().await;
+    let origin = ctx::origin().await;
     let outcome = super::service::issue_quota(
         &ctx::state()?.db,
         &user,
-        &ip,
+        &origin,
         quota,
         &resellers,
         amount,
@@ -387,11 +424,11 @@ pub async fn confirm_quota_reclaim(
     let user = ctx::require(Role::Partner).await?;
     let ids = parse_ids(&ids, 20, "error.vouchers.too_many").map_err(AppError::invalid)?;
     let remark = parse_remark(&remark).map_err(AppError::invalid)?;
-    let ip = ctx::client_ip().await;
+    let origin = ctx::origin().await;
     let outcome = super::service::reclaim_quotas(
         &ctx::state()?.db,
         &user,
-        &ip,
+        &origin,
         &ids,
         &remark,
         Some(&trans_id),
@@ -405,8 +442,8 @@ pub async fn confirm_quota_reclaim(
 }
 
 /// Customers to choose from: all of the partner's for coupons (only resale ones are accepted,
-/// the others are refused with the reason), whitelisted ones for pickup vouchers, or
-/// (`kind` = `whitelist`) resale customers not yet on the whitelist. (id, name, mode)
+/// the others are refused with the reason), or whitelisted ones for pickup vouchers.
+/// (id, name, mode)
 #[server(prefix = "/api", endpoint = "vouchers/eligible")]
 pub async fn eligible_customers(kind: String) -> Result<Vec<(i64, String, String)>, AppError> {
     use crate::domain::Role;
@@ -424,28 +461,37 @@ pub async fn my_coupons() -> Result<CustomerCoupons, AppError> {
     super::service::customer_coupons(&ctx::state()?.db, &user).await
 }
 
-/// 操作记录 as CSV, with the list's filters.
+/// 操作记录 as CSV, with the list's filters: every matching row, or a refusal when more than
+/// `domain::csv::MAX_ROWS` match (see `domain::csv`).
 #[cfg(feature = "ssr")]
 pub async fn records_csv(
     axum::extract::State(state): axum::extract::State<crate::server::state::AppState>,
     session: tower_sessions::Session,
     axum::extract::Query(q): axum::extract::Query<std::collections::HashMap<String, String>>,
 ) -> Result<axum::response::Response, AppError> {
+    use crate::domain::csv::{Csv, complete};
     use crate::domain::{PageRequest, Role, format_time};
-    use crate::funds::api::csv_field;
     use crate::i18n::{Lang, t};
-    use axum::response::IntoResponse;
     let user = crate::server::session::require_user(&state.db, &session, Role::Partner).await?;
     let get = |k: &str| q.get(k).map(String::as_str).unwrap_or("");
     let kind = kind(get("tab"))?;
     let search = record_search(get("operation"), get("from"), get("to"))?;
-    let page = PageRequest::EXPORT;
-    let records = super::service::records(&state.db, &user, kind, &search, page).await?;
-    let mut out = String::from(
-        "\u{feff}operation_type,operation,quota_id,coupon_id,customer,reseller,amount,remark,operator,time\n",
-    );
-    for r in records.items {
-        let row = [
+    let records =
+        super::service::records(&state.db, &user, kind, &search, PageRequest::EXPORT).await?;
+    let mut csv = Csv::new(&[
+        "operation_type",
+        "operation",
+        "quota_id",
+        "coupon_id",
+        "customer",
+        "reseller",
+        "amount",
+        "remark",
+        "operator",
+        "time",
+    ]);
+    for r in complete(records.items)? {
+        csv.row([
             r.operation.code().to_string(),
             t(Lang::Zh, r.operation.label_key()).to_string(),
             r.quota_id.to_string(),
@@ -456,24 +502,7 @@ pub async fn records_csv(
             r.remark,
             r.actor,
             format_time(r.created_at),
-        ];
-        out.push_str(
-            &row.iter()
-                .map(|f| csv_field(f))
-                .collect::<Vec<_>>()
-                .join(","),
-        );
-        out.push('\n');
+        ]);
     }
-    Ok((
-        [
-            (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (
-                axum::http::header::CONTENT_DISPOSITION,
-                "attachment; filename=\"voucher-records.csv\"",
-            ),
-        ],
-        out,
-    )
-        .into_response())
+    Ok(csv.into_response("voucher-records.csv"))
 }

@@ -17,6 +17,10 @@
 //! - Coupons (代金券) go only to the partner's own resale (代售) customers, at most 10 at once on
 //!   the page and 100 through the API; pickup vouchers (提货券) only to the partner's customers on
 //!   its pickup whitelist. Quotas for resellers only from a distributor to its own resellers.
+//! - The pickup whitelist is granted by an operator, per partner and only with that partner's
+//!   resale customers, each change audited; the partner reads it and cannot change it (else
+//!   "only whitelisted customers" would restrict nothing). Entries a partner added itself before
+//!   this rule were kept: they were granted in good faith, and an operator can remove them.
 //! - Reclaim takes the whole remaining balance of a usable coupon back to its quota; a coupon that
 //!   is used, expired or reclaimed cannot be reclaimed (nor a reseller quota that is not 正常).
 //!   A batch is reclaimed all or nothing.

@@ -569,6 +569,16 @@ pub struct WhitelistEntry {
     pub created_at: i64,
 }
 
+/// The operator's pickup-whitelist console: the partners to choose from (those with resale
+/// customers), and for the chosen partner its whitelist and the resale customers not yet on it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WhitelistConsole {
+    pub partners: Vec<(i64, String)>,
+    pub partner: Option<i64>,
+    pub entries: Vec<WhitelistEntry>,
+    pub candidates: Vec<(i64, String)>,
+}
+
 /// The customer's side (我的优惠券).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CustomerCoupons {

@@ -5,7 +5,7 @@ use super::api::{
     ConfirmIssue, ConfirmQuotaIssue, ConfirmQuotaReclaim, ConfirmReclaim, SetWhitelisted,
     eligible_customers, list_coupons, list_issued_quotas, list_quotas, list_records, list_uses,
     list_whitelist, my_coupons, preview_issue, preview_quota_issue, preview_quota_reclaim,
-    preview_reclaim,
+    preview_reclaim, whitelist_console,
 };
 use super::model::{Coupon, CouponStatus, Kind, Operation, Quota, QuotaStatus};
 use crate::domain::{PartnerKind, Role, format_time};
@@ -374,7 +374,7 @@ fn RecordList(kind: Kind) -> impl IntoView {
             <label for="record-to">{t(lang, "funds.search.to")}</label>
             <input id="record-to" name="to" type="date" value=move || q(query, "to") />
             <button type="submit" class="btn">{t(lang, "common.search")}</button>
-            <a class="btn" href=csv rel="external" download="voucher-records.csv" data-testid="records-csv">{t(lang, "common.export_csv")}</a>
+            <a class="btn" href=csv rel="external" data-testid="records-csv">{t(lang, "common.export_csv")}</a>
         </form>
         <Suspense fallback=move || loading(lang)>
             {move || Suspend::new(async move {
@@ -411,6 +411,9 @@ fn RecordList(kind: Kind) -> impl IntoView {
                                 </tbody>
                             </table>
                             <Pagination number=p.number pages total=p.total />
+                            {(p.total > i64::from(crate::domain::PageRequest::EXPORT_MAX_ROWS)).then(|| view! {
+                                <p class="notice-warn" role="note" data-testid="export-too-many">{t(lang, "error.export.too_many")}</p>
+                            })}
                         }.into_any()
                     }
                 }
@@ -460,62 +463,120 @@ fn UseList(kind: Kind) -> impl IntoView {
     }
 }
 
-/// The pickup whitelist: add one of the partner's resale customers, remove one.
+/// The partner's pickup whitelist, read-only: Huawei Cloud operations grant it.
 #[component]
 fn Whitelist() -> impl IntoView {
     let lang = use_lang();
-    let set = ServerAction::<SetWhitelisted>::new();
-    let error = Signal::derive(move || set.value().get().and_then(|r| r.err()));
     let list = Resource::new(|| (), |_| list_whitelist());
-    let candidates = Resource::new(|| (), |_| eligible_customers("whitelist".to_string()));
     view! {
         <p class="muted">{t(lang, "voucher.whitelist_hint")}</p>
-        <FormError error />
+        <p class="notice-info" data-testid="whitelist-granted">{t(lang, "voucher.whitelist_granted")}</p>
         <Suspense fallback=move || loading(lang)>
             {move || Suspend::new(async move {
-                let candidates = candidates.await;
-                let list = list.await;
-                view! {
-                    {match candidates {
-                        Ok(c) if !c.is_empty() => view! {
-                            <ActionForm action=set attr:class="search-bar">
-                                <input type="hidden" name="action" value="add" />
-                                <label for="wl-customer">{t(lang, "voucher.col.customer")}</label>
-                                <select id="wl-customer" name="customer">
-                                    {c.into_iter().map(|(id, name, _)| view! { <option value=id>{name}</option> }).collect_view()}
-                                </select>
-                                <button type="submit" class="btn" data-testid="whitelist-add">{t(lang, "voucher.whitelist_add")}</button>
-                            </ActionForm>
-                        }.into_any(),
-                        Ok(_) => ().into_any(),
-                        Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
-                    }}
-                    {match list {
-                        Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
-                        Ok(l) if l.is_empty() => view! { <EmptyState title=t(lang, "voucher.whitelist_empty") /> }.into_any(),
-                        Ok(l) => view! {
-                            <table class="table" data-testid="whitelist">
-                                <thead><tr><th>{t(lang, "funds.col.login")}</th><th>{t(lang, "voucher.col.customer")}</th><th>{t(lang, "common.created_at")}</th><th>{t(lang, "common.actions")}</th></tr></thead>
-                                <tbody>
-                                    {l.into_iter().map(|w| view! {
-                                        <tr data-testid=format!("wl-{}", w.login)>
-                                            <td>{w.login.clone()}</td><td>{w.customer_name.clone()}</td><td>{format_time(w.created_at)}</td>
-                                            <td>
-                                                <ActionForm action=set attr:class="inline">
-                                                    <input type="hidden" name="action" value="remove" />
-                                                    <input type="hidden" name="customer" value=w.customer_id />
-                                                    <button type="submit" class="btn-link">{t(lang, "voucher.whitelist_remove")}</button>
-                                                </ActionForm>
-                                            </td>
-                                        </tr>
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
-                        }.into_any(),
-                    }}
+                match list.await {
+                    Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
+                    Ok(l) if l.is_empty() => view! { <EmptyState title=t(lang, "voucher.whitelist_empty") /> }.into_any(),
+                    Ok(l) => whitelist_table(lang, l, None),
                 }
             })}
         </Suspense>
+    }
+}
+
+/// A whitelist as a table; with `remove` (the operator's console) each row can be removed.
+fn whitelist_table(
+    lang: Lang,
+    entries: Vec<super::model::WhitelistEntry>,
+    remove: Option<(ServerAction<SetWhitelisted>, i64)>,
+) -> AnyView {
+    view! {
+        <table class="table" data-testid="whitelist">
+            <thead><tr>
+                <th>{t(lang, "funds.col.login")}</th><th>{t(lang, "voucher.col.customer")}</th><th>{t(lang, "common.created_at")}</th>
+                {remove.is_some().then(|| view! { <th>{t(lang, "common.actions")}</th> })}
+            </tr></thead>
+            <tbody>
+                {entries.into_iter().map(|w| view! {
+                    <tr data-testid=format!("wl-{}", w.login)>
+                        <td>{w.login.clone()}</td><td>{w.customer_name.clone()}</td><td>{format_time(w.created_at)}</td>
+                        {remove.map(|(set, partner)| view! {
+                            <td>
+                                <ActionForm action=set attr:class="inline">
+                                    <input type="hidden" name="partner" value=partner />
+                                    <input type="hidden" name="action" value="remove" />
+                                    <input type="hidden" name="customer" value=w.customer_id />
+                                    <button type="submit" class="btn-link">{t(lang, "voucher.whitelist_remove")}</button>
+                                </ActionForm>
+                            </td>
+                        })}
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+    .into_any()
+}
+
+/// 提货券白名单 for operators: choose a partner, then add one of its resale customers or remove
+/// one from its whitelist. Every change is audited.
+#[component]
+pub fn OperatorWhitelist() -> impl IntoView {
+    let lang = use_lang();
+    let query = use_query_map();
+    let partner = move || q(query, "partner");
+    let set = ServerAction::<SetWhitelisted>::new();
+    let error = Signal::derive(move || set.value().get().and_then(|r| r.err()));
+    let console = Resource::new(partner, |p| whitelist_console(Some(p)));
+    view! {
+        <RequireRole role=Role::Operator>
+            <section class="panel" data-testid="operator-whitelist">
+                <h1>{t(lang, "operator.whitelist")}</h1>
+                <p class="muted">{t(lang, "voucher.whitelist_hint")}</p>
+                <FormError error />
+                <Suspense fallback=move || loading(lang)>
+                    {move || Suspend::new(async move {
+                        let c = match console.await {
+                            Err(e) => return view! { <ErrorNotice error=e /> }.into_any(),
+                            Ok(c) => c,
+                        };
+                        if c.partners.is_empty() {
+                            return view! { <EmptyState title=t(lang, "operator.whitelist.no_partners") /> }.into_any();
+                        }
+                        let chosen = c.partner;
+                        view! {
+                            <form method="get" class="search-bar">
+                                <label for="wl-partner">{t(lang, "partner.name")}</label>
+                                <select id="wl-partner" name="partner">
+                                    <option value="" selected=chosen.is_none()>{t(lang, "operator.whitelist.choose")}</option>
+                                    {c.partners.into_iter().map(|(id, name)| view! {
+                                        <option value=id selected=chosen == Some(id)>{name}</option>
+                                    }).collect_view()}
+                                </select>
+                                <button type="submit" class="btn">{t(lang, "common.search")}</button>
+                            </form>
+                            {chosen.map(|p| view! {
+                                {(!c.candidates.is_empty()).then(|| view! {
+                                    <ActionForm action=set attr:class="search-bar">
+                                        <input type="hidden" name="partner" value=p />
+                                        <input type="hidden" name="action" value="add" />
+                                        <label for="wl-customer">{t(lang, "voucher.col.customer")}</label>
+                                        <select id="wl-customer" name="customer">
+                                            {c.candidates.into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
+                                        </select>
+                                        <button type="submit" class="btn btn-primary" data-testid="whitelist-add">{t(lang, "voucher.whitelist_add")}</button>
+                                    </ActionForm>
+                                })}
+                                {if c.entries.is_empty() {
+                                    view! { <EmptyState title=t(lang, "voucher.whitelist_empty") /> }.into_any()
+                                } else {
+                                    whitelist_table(lang, c.entries, Some((set, p)))
+                                }}
+                            })}
+                        }.into_any()
+                    })}
+                </Suspense>
+            </section>
+        </RequireRole>
     }
 }
 

@@ -658,6 +658,19 @@ pub struct WhitelistRow {
     pub created_at: i64,
 }
 
+/// Partners that have resale customers (the only ones a pickup whitelist can name), by name.
+pub async fn partners_with_resale_customers(
+    pool: &AnyPool,
+) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT p.id, p.name FROM partners p \
+         WHERE EXISTS (SELECT 1 FROM customers c WHERE c.partner_id = p.id AND c.mode = 'resale') \
+         ORDER BY p.name, p.id LIMIT 1000",
+    )
+    .fetch_all(pool)
+    .await
+}
+
 /// The whitelist, limited to customers still associated with the partner.
 pub async fn list_whitelist(
     pool: &AnyPool,

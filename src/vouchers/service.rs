@@ -4,14 +4,15 @@
 
 use super::model::{
     self, Coupon, CouponStatus, CustomerCoupons, IssuePreview, IssueRequest, Kind, Limits,
-    Operation, Outcome, OutcomeItem, Quota, QuotaFacts, QuotaStatus, Record, Use, WhitelistEntry,
+    Operation, Outcome, OutcomeItem, Quota, QuotaFacts, QuotaStatus, Record, Use, WhitelistConsole,
+    WhitelistEntry,
 };
 use super::repo::{self, CouponFilter, CouponRow, NewCoupon, NewQuota, NewRecord, QuotaRow};
 use crate::accounts::model::SessionUser;
 use crate::accounts::repo::{AuditEntry, audit};
 use crate::domain::{Amount, Money, Page, PageRequest, PartnerKind, Role};
 use crate::error::AppError;
-use crate::funds::service::Actor;
+use crate::funds::service::{Actor, Origin};
 use crate::server::db::{Db, Tx, is_unique_violation, now_ms};
 use std::future::Future;
 use std::time::Duration;
@@ -141,11 +142,9 @@ async fn log(
     now: i64,
 ) -> Result<(), AppError> {
     let entry = AuditEntry {
-        actor_user_id: actor.user_id,
-        actor: &actor.name,
+        actor,
         action,
         target,
-        ip: &actor.ip,
         detail,
     };
     audit(&mut **tx, entry, now).await?;
@@ -262,11 +261,7 @@ async fn take_back(
 /// back to its quota. Runs before voucher reads and writes and periodically in the server.
 pub async fn expire_due(db: &Db) -> Result<u64, AppError> {
     const BATCH: i64 = 100;
-    let system = Actor {
-        user_id: None,
-        name: "system".into(),
-        ip: "local".into(),
-    };
+    let system = Actor::system();
     let mut done = 0;
     loop {
         let now = now_ms();
@@ -380,7 +375,7 @@ pub async fn preview_issue(
 pub async fn issue(
     db: &Db,
     user: &SessionUser,
-    ip: &str,
+    origin: &Origin,
     kind: Kind,
     req: &IssueRequest,
     trans: Option<&str>,
@@ -388,7 +383,7 @@ pub async fn issue(
     let (partner, _) = partner_of(user)?;
     let trans = trans_id(trans)?;
     let hash = issue_hash(kind, req);
-    let actor = Actor::user(user, ip);
+    let actor = Actor::user(user, origin);
     expire_due(db).await?;
     idempotent(db, &scope(partner), &trans, &hash, || {
         try_issue(db, &actor, partner, kind, req, &trans, &hash)
@@ -509,7 +504,7 @@ pub async fn preview_reclaim(
 pub async fn reclaim(
     db: &Db,
     user: &SessionUser,
-    ip: &str,
+    origin: &Origin,
     kind: Kind,
     ids: &[i64],
     trans: Option<&str>,
@@ -517,7 +512,7 @@ pub async fn reclaim(
     let (partner, _) = partner_of(user)?;
     let trans = trans_id(trans)?;
     let hash = format!("reclaim|{}|{ids:?}", kind.as_str());
-    let actor = Actor::user(user, ip);
+    let actor = Actor::user(user, origin);
     expire_due(db).await?;
     let scope = scope(partner);
     idempotent(db, &scope, &trans, &hash, || async {
@@ -692,7 +687,7 @@ pub async fn usable_for_order(
 pub async fn issue_quota(
     db: &Db,
     user: &SessionUser,
-    ip: &str,
+    origin: &Origin,
     parent: i64,
     resellers: &[i64],
     amount: Amount,
@@ -704,7 +699,7 @@ pub async fn issue_quota(
     }
     let trans = trans_id(trans)?;
     let hash = format!("quota-issue|{parent}|{resellers:?}|{}", amount.fen());
-    let actor = Actor::user(user, ip);
+    let actor = Actor::user(user, origin);
     let scope = scope(partner);
     idempotent(db, &scope, &trans, &hash, || async {
         let mut tx = db.begin_write().await?;
@@ -810,7 +805,7 @@ pub async fn issue_quota(
 pub async fn reclaim_quotas(
     db: &Db,
     user: &SessionUser,
-    ip: &str,
+    origin: &Origin,
     ids: &[i64],
     remark: &str,
     trans: Option<&str>,
@@ -821,7 +816,7 @@ pub async fn reclaim_quotas(
     }
     let trans = trans_id(trans)?;
     let hash = format!("quota-reclaim|{ids:?}|{remark}");
-    let actor = Actor::user(user, ip);
+    let actor = Actor::user(user, origin);
     let scope = scope(partner);
     idempotent(db, &scope, &trans, &hash, || async {
         let mut tx = db.begin_write().await?;
@@ -1142,7 +1137,11 @@ pub async fn uses(
 
 pub async fn whitelist(db: &Db, user: &SessionUser) -> Result<Vec<WhitelistEntry>, AppError> {
     let (partner, _) = partner_of(user)?;
-    Ok(repo::list_whitelist(&db.pool, partner)
+    entries(&db.pool, partner).await
+}
+
+async fn entries(pool: &sqlx::AnyPool, partner: i64) -> Result<Vec<WhitelistEntry>, AppError> {
+    Ok(repo::list_whitelist(pool, partner)
         .await?
         .into_iter()
         .map(|r| WhitelistEntry {
@@ -1154,16 +1153,41 @@ pub async fn whitelist(db: &Db, user: &SessionUser) -> Result<Vec<WhitelistEntry
         .collect())
 }
 
-/// Adds (`add` = true) or removes one of the partner's resale customers on the pickup whitelist.
+/// The operator's whitelist console, for `partner` when one is chosen.
+pub async fn whitelist_console(
+    db: &Db,
+    partner: Option<i64>,
+) -> Result<WhitelistConsole, AppError> {
+    let partners = repo::partners_with_resale_customers(&db.pool).await?;
+    let partner = partner.filter(|p| partners.iter().any(|(id, _)| id == p));
+    let (entries, candidates) = match partner {
+        None => (vec![], vec![]),
+        Some(p) => (
+            entries(&db.pool, p).await?,
+            repo::customers_for(&db.pool, p, "whitelist")
+                .await?
+                .into_iter()
+                .map(|(id, name, _)| (id, name))
+                .collect(),
+        ),
+    };
+    Ok(WhitelistConsole {
+        partners,
+        partner,
+        entries,
+        candidates,
+    })
+}
+
+/// An operator adds (`add` = true) or removes one of a partner's resale customers on that
+/// partner's pickup whitelist. The partner only reads its whitelist.
 pub async fn set_whitelisted(
     db: &Db,
-    user: &SessionUser,
-    ip: &str,
+    actor: &Actor,
+    partner: i64,
     customer: i64,
     add: bool,
 ) -> Result<(), AppError> {
-    let (partner, _) = partner_of(user)?;
-    let actor = Actor::user(user, ip);
     let now = now_ms();
     let mut tx = db.begin_write().await?;
     let (_, mode) = crate::funds::repo::customer_of(&mut *tx, partner, customer)
@@ -1184,10 +1208,10 @@ pub async fn set_whitelisted(
     };
     log(
         &mut tx,
-        &actor,
+        actor,
         action,
-        &format!("customer:{customer}"),
-        "",
+        &format!("partner:{partner}"),
+        &format!("customer={customer}"),
         now,
     )
     .await?;
@@ -1295,7 +1319,7 @@ pub async fn eligible_customers(
     which: &str,
 ) -> Result<Vec<(i64, String, String)>, AppError> {
     let (partner, _) = partner_of(user)?;
-    if !matches!(which, "coupon" | "pickup" | "whitelist") {
+    if !matches!(which, "coupon" | "pickup") {
         return Err(AppError::BadRequest);
     }
     Ok(repo::customers_for(&db.pool, partner, which).await?)

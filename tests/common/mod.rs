@@ -757,6 +757,48 @@ impl TestApp {
         v.unwrap_or(0)
     }
 
+    /// The audit trail names a real actor and channel for every entry: web and API entries
+    /// carry the user who acted (id and login) and the client's address; only the command line
+    /// and the server's own jobs act without a user, as `cli` / `system` at `local`.
+    pub async fn assert_audit_sound(&self) {
+        let pool = self.db().await;
+        let rows: Vec<(Option<i64>, String, String, String, String)> = sqlx::query_as(
+            "SELECT a.actor_user_id, a.actor, a.ip, a.channel, a.action FROM audit_log a",
+        )
+        .fetch_all(&pool)
+        .await
+        .expect("audit rows");
+        let logins: Vec<(i64, String)> = sqlx::query_as("SELECT id, login FROM users")
+            .fetch_all(&pool)
+            .await
+            .expect("users");
+        pool.close().await;
+        for (user, actor, ip, channel, action) in &rows {
+            let what = format!("{action} by {actor} from {ip} via {channel}");
+            match channel.as_str() {
+                "web" | "api" => {
+                    // Sign-in attempts name the account tried, which may not exist.
+                    if !action.starts_with("login.") {
+                        let id = user.unwrap_or_else(|| panic!("{what}: no user"));
+                        assert!(
+                            logins.iter().any(|(i, l)| *i == id && l == actor),
+                            "{what}: actor is not user {id}'s login"
+                        );
+                    }
+                    assert!(
+                        !["local", "api", "cli", "unknown", ""].contains(&ip.as_str()),
+                        "{what}: no client address"
+                    );
+                }
+                "cli" | "system" => {
+                    assert!(user.is_none(), "{what}: a user on the {channel} channel");
+                    assert_eq!(ip, "local", "{what}");
+                }
+                other => panic!("{what}: channel {other}"),
+            }
+        }
+    }
+
     /// The ledger invariants: Σ balances = Σ funding, no negative balance, entries replay to
     /// every stored balance, every transfer has exactly two entries, −amount on its `from_account`
     /// and +amount on its `to_account`, and each entry's `balance_after` is its account's running
