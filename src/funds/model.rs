@@ -211,7 +211,7 @@ pub fn parse_trans_id(raw: &str) -> Result<String, &'static str> {
 mod tests {
     use super::*;
 
-    // The ledger's property test drives the real service and SQL: tests/ledger_props.rs.
+    // The ledger's property test drives the real service and SQL: tests/it/ledger_props.rs.
 
     #[test]
     fn designated_funds_cannot_be_allocated() {

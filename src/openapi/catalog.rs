@@ -1,7 +1,7 @@
 //! The operations of the open API as data: method, path, parameters and response fields, as the
 //! SDK's models (`huaweicloudsdkbss` 3.1.219, `v2/model/*.py`) name them. The OpenAPI 3 document
 //! (`/openapi.json`) and the API Explorer are generated from this table, so they cannot drift
-//! from each other; `tests/sdk.rs` checks the table against the routes the server answers.
+//! from each other; `tests/it/sdk.rs` checks the table against the routes the server answers.
 
 /// A parameter's type. Amounts are `Number`: exact decimals with at most 2 places, sent as JSON
 /// numbers (or strings) and never read through a float.

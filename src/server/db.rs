@@ -30,8 +30,22 @@ pub struct Db {
 pub type Tx = Transaction<'static, Any>;
 
 impl Db {
-    /// Connects, creating the SQLite file (and its directory) when missing.
+    /// Connects, creating the SQLite file (and its directory) when missing. The master key comes
+    /// from the environment or the default key file (see `server::secrets`).
     pub async fn connect(url: &str) -> Result<Db, String> {
+        Self::open(url, None).await
+    }
+
+    /// Connects with the master key in `key_file` (created when missing), whatever the
+    /// environment says: for a program that embeds the services beside a running server.
+    pub async fn connect_with_key_file(
+        url: &str,
+        key_file: &std::path::Path,
+    ) -> Result<Db, String> {
+        Self::open(url, Some(key_file)).await
+    }
+
+    async fn open(url: &str, key_file: Option<&std::path::Path>) -> Result<Db, String> {
         install_default_drivers();
         let backend = if url.starts_with("sqlite:") {
             Backend::Sqlite
@@ -51,7 +65,10 @@ impl Db {
                 .after_connect(|conn, _| Box::pin(sqlite_pragmas(conn))),
             Backend::Postgres => options.max_connections(16),
         };
-        let keys = super::secrets::Keyring::load(backend, &url)?;
+        let keys = match key_file {
+            Some(path) => super::secrets::Keyring::load_file(path)?,
+            None => super::secrets::Keyring::load(backend, &url)?,
+        };
         let pool = options
             .connect(&url)
             .await

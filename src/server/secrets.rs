@@ -204,13 +204,16 @@ impl Keyring {
                 None,
                 "PC_MASTER_KEY".into(),
             )),
-            KeySource::File(path) => {
-                if !path.exists() && create_exclusive(&path, &format!("{}\n", generate_key()))? {
-                    tracing::info!(file = %path.display(), "created a new master key (mode 0600)");
-                }
-                Keyring::from_file(&path)
-            }
+            KeySource::File(path) => Keyring::load_file(&path),
         }
+    }
+
+    /// Loads the keys in `path`, creating the file with a new key when missing.
+    pub fn load_file(path: &std::path::Path) -> Result<Keyring, String> {
+        if !path.exists() && create_exclusive(path, &format!("{}\n", generate_key()))? {
+            tracing::info!(file = %path.display(), "created a new master key (mode 0600)");
+        }
+        Keyring::from_file(path)
     }
 
     fn from_file(path: &Path) -> Result<Keyring, String> {

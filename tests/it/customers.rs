@@ -2,7 +2,7 @@
 //! offline link, every link state, disassociation (BEUNBIND and automatic coupon reclaim), the
 //! customer's partner page and contract applications.
 
-mod common;
+use crate::common;
 
 use common::smtp::SmtpSink;
 use common::{Backend, PASSWORD, TestApp, json};

@@ -2,7 +2,7 @@
 //! message center, PCE opportunity sharing with its business-day deadline, and the help
 //! center — on both databases.
 
-mod common;
+use crate::common;
 
 use common::{PASSWORD, TestApp, json};
 use partner_center::messages::model::{Group, KINDS};

@@ -2,7 +2,7 @@
 //! request together) moves money once, on both backends: the console's 拨款, the operator's
 //! funding, a distributor's quota issue and reclaim, and the API Explorer's 拨款.
 
-mod common;
+use crate::common;
 
 use common::{TestApp, json};
 use serde_json::Value;

@@ -5,7 +5,7 @@
 //! connection took ~800 ms. With it they take a few milliseconds. The bound (300 ms for 20) is
 //! far from both, so a noisy machine cannot make this test flaky.
 
-mod common;
+use crate::common;
 
 use common::{Backend, TestApp};
 use std::time::{Duration, Instant};

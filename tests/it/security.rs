@@ -4,7 +4,7 @@
 //! enumeration answers, sessions, forwarded headers, the append-only audit trail, caching,
 //! per-operator idempotency, the invitation mail limit and the outbox's redaction.
 
-mod common;
+use crate::common;
 
 use common::smtp::SmtpSink;
 use common::{Backend, PASSWORD, TestApp, json};

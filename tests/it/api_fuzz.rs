@@ -10,7 +10,7 @@
 //!   Huawei error shape, change nothing in the database, and never panic the server, while the
 //!   same request unchanged is answered (and moves money when it should).
 
-mod common;
+use crate::common;
 
 use common::{PASSWORD, TestApp};
 use partner_center::openapi::signer;

@@ -3,7 +3,7 @@
 //! checks the answers. `scripts/test` creates the SDK's virtual environment and sets
 //! `SDK_PYTHON`; without it each test records a skip (`common::skip`), which CI refuses.
 
-mod common;
+use crate::common;
 
 use common::{PASSWORD, TestApp};
 

@@ -2,7 +2,7 @@
 //! through two server processes sharing PostgreSQL), and a server killed with SIGKILL in the
 //! middle of a stream of transfers.
 
-mod common;
+use crate::common;
 
 use common::{Backend, TestApp};
 use std::collections::HashMap;

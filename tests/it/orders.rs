@@ -2,7 +2,7 @@
 //! local SMTP sink), SMS (the outbox) and message center, paying twice at once, refunds to the
 //! payer — on both databases.
 
-mod common;
+use crate::common;
 
 use common::smtp::SmtpSink;
 use common::{Backend, PASSWORD, TestApp, json};

@@ -1,7 +1,7 @@
 //! Partner plans: eligibility per partner kind, the application state machine, certificate
 //! downloads (a real PDF read back with pdftotext) and public verification — on both databases.
 
-mod common;
+use crate::common;
 
 use common::{TestApp, json};
 use serde_json::Value;

@@ -6,7 +6,7 @@
 //! its amount from its payer to its payee and nothing else; a refused one (or a retry) moves
 //! nothing.
 
-mod common;
+use crate::common;
 
 use common::{Backend, TestApp};
 use partner_center::accounts::model::SessionUser;
@@ -102,7 +102,9 @@ async fn world(app: &TestApp) -> World {
     let r2 = app.partner("p-res2", "reseller", Some(dist));
     let c1 = app.customer(r1, "p-cust1", "resale");
     let c2 = app.customer(r2, "p-cust2", "resale");
-    let db = Db::connect(&app.db_url).await.expect("connect");
+    let db = Db::connect_with_key_file(&app.db_url, &app.master_key_file())
+        .await
+        .expect("connect");
     let mut users = Vec::new();
     for login in ["p-dist", "p-res1", "p-res2"] {
         let pool = app.db().await;
@@ -284,9 +286,6 @@ fn property(backend: Backend) {
         common::skip("postgres", "TEST_POSTGRES_URL is not set");
         return;
     }
-    // The key sealing secrets is not used here, but opening the database loads one.
-    // SAFETY: set before any other thread of this test reads the environment.
-    unsafe { std::env::set_var("PC_MASTER_KEY", "11".repeat(32)) };
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

@@ -1,6 +1,6 @@
 //! Sign-in, sessions, roles and request security, against the real server on both databases.
 
-mod common;
+use crate::common;
 
 use common::{PASSWORD, TestApp};
 use serde_json::Value;

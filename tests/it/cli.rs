@@ -1,6 +1,6 @@
 //! The operator command line: JSON on success, a clear message and a non-zero exit on error.
 
-mod common;
+use crate::common;
 
 use common::{Backend, PASSWORD, TestApp};
 

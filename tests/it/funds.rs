@@ -1,7 +1,7 @@
 //! The funds ledger: operator funding, 拨款/回收 between distributors, resellers, partners and
 //! customers, idempotency, the rules and their error codes — on both databases.
 
-mod common;
+use crate::common;
 
 use common::{TestApp, json};
 use serde_json::Value;

@@ -300,12 +300,18 @@ impl TestApp {
         res.json().await.expect("json")
     }
 
+    /// This app's master key file (the server's and the command line's).
+    pub fn master_key_file(&self) -> PathBuf {
+        self.dir.path().join("master.key")
+    }
+
     /// Runs the command line against this app's database. Returns (exit code, stdout, stderr).
     pub fn cli(&self, args: &[&str]) -> (i32, String, String) {
         let out = std::process::Command::new(bin())
             .args(args)
             .env("DATABASE_URL", &self.db_url)
-            .env("PC_MASTER_KEY_FILE", self.dir.path().join("master.key"))
+            .env("PC_MASTER_KEY_FILE", self.master_key_file())
+            .env_remove("PC_MASTER_KEY")
             .env("RUST_LOG", "warn")
             .output()
             .expect("run cli");
@@ -544,6 +550,7 @@ async fn launch(
         .args(extra_args)
         .env("DATABASE_URL", db_url)
         .env("PC_MASTER_KEY_FILE", master_key_file(log))
+        .env_remove("PC_MASTER_KEY")
         .env("LEPTOS_SITE_ROOT", repo_root().join("target/site"))
         .env("RUST_LOG", "info,sqlx=warn")
         .stdout(Stdio::piped())

@@ -6,7 +6,7 @@
 //! session cookie comes along) and nothing changes in the database. An allowed caller is never
 //! answered 401/403 (calls carry no arguments, so most answer 400: that is not a refusal).
 
-mod common;
+use crate::common;
 
 use common::{PASSWORD, TestApp};
 use serde_json::Value;

@@ -2,7 +2,7 @@
 //! and its error code, reclaim (single and batch), expiry by time, distributors' quotas for
 //! resellers, idempotent retries, and quota conservation under concurrent issuing.
 
-mod common;
+use crate::common;
 
 use common::{PASSWORD, TestApp, json};
 use serde_json::Value;

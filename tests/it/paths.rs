@@ -2,7 +2,7 @@
 //! (mailed over SMTP to a local sink), requirements computed from real data, the application
 //! state machine, and annual review windows.
 
-mod common;
+use crate::common;
 
 use common::smtp::SmtpSink;
 use common::{Backend, PASSWORD, TestApp, json};
