@@ -238,18 +238,38 @@ impl From<tower_sessions::session::Error> for AppError {
 }
 
 #[cfg(feature = "ssr")]
-impl axum::response::IntoResponse for AppError {
-    fn into_response(self) -> axum::response::Response {
+impl AppError {
+    /// The JSON body of an HTTP route's error: kind, key, code and the message in both
+    /// languages. A route may add fields that explain the refusal (e.g. a revocation's reason).
+    pub fn body(&self) -> serde_json::Map<String, serde_json::Value> {
+        let mut body = serde_json::Map::new();
+        body.insert("kind".into(), self.kind().into());
+        body.insert("key".into(), self.key().into());
+        body.insert("error_code".into(), self.code().into());
+        body.insert("message".into(), self.message(crate::i18n::Lang::Zh).into());
+        body.insert(
+            "message_en".into(),
+            self.message(crate::i18n::Lang::En).into(),
+        );
+        body
+    }
+
+    /// The answer with `body` (this error's [`AppError::body`], perhaps extended).
+    pub fn respond(
+        &self,
+        body: serde_json::Map<String, serde_json::Value>,
+    ) -> axum::response::Response {
+        use axum::response::IntoResponse;
         let status = axum::http::StatusCode::from_u16(self.status())
             .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR);
-        let body = serde_json::json!({
-            "kind": self.kind(),
-            "key": self.key(),
-            "error_code": self.code(),
-            "message": self.message(crate::i18n::Lang::Zh),
-            "message_en": self.message(crate::i18n::Lang::En),
-        });
-        (status, axum::Json(body)).into_response()
+        (status, axum::Json(serde_json::Value::Object(body))).into_response()
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl axum::response::IntoResponse for AppError {
+    fn into_response(self) -> axum::response::Response {
+        self.respond(self.body())
     }
 }
 

@@ -181,19 +181,13 @@ pub async fn download(
 /// The refusal to print a revoked certificate: the usual error body plus when and why.
 #[cfg(feature = "ssr")]
 fn revoked(cert: &super::model::Certificate) -> axum::response::Response {
-    use crate::i18n::{Lang, t};
-    use axum::response::IntoResponse;
     let e = AppError::conflict("error.cert.revoked");
-    let body = serde_json::json!({
-        "kind": e.kind(),
-        "key": e.key(),
-        "error_code": e.code(),
-        "message": e.message(Lang::Zh),
-        "message_en": e.message(Lang::En),
-        "revoked_at": cert.revoked_at.map(crate::domain::format_time),
-        "reason": cert.revoke_reason,
-        "verify": format!("/verify/{}", cert.number),
-        "state": t(Lang::Zh, cert.state.label_key()),
-    });
-    (axum::http::StatusCode::CONFLICT, axum::Json(body)).into_response()
+    let mut body = e.body();
+    body.insert(
+        "revoked_at".into(),
+        cert.revoked_at.map(crate::domain::format_time).into(),
+    );
+    body.insert("reason".into(), cert.revoke_reason.clone().into());
+    body.insert("verify".into(), format!("/verify/{}", cert.number).into());
+    e.respond(body)
 }
