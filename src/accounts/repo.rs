@@ -320,18 +320,24 @@ pub async fn reserve_attempt(
     Ok(Some(id))
 }
 
-pub async fn clear_failures(pool: &AnyPool, account: &str) -> Result<(), sqlx::Error> {
+pub async fn clear_failures<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    account: &str,
+) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM login_failures WHERE account = $1")
         .bind(account)
-        .execute(pool)
+        .execute(ex)
         .await?;
     Ok(())
 }
 
-pub async fn delete_failures_before(pool: &AnyPool, before: i64) -> Result<(), sqlx::Error> {
+pub async fn delete_failures_before<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    before: i64,
+) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM login_failures WHERE at < $1")
         .bind(before)
-        .execute(pool)
+        .execute(ex)
         .await?;
     Ok(())
 }

@@ -84,21 +84,25 @@ pub async fn login(
     // in the database, so concurrent attempts from any number of processes cannot all pass the
     // count together. A success removes the account's rows.
     let reserved = {
-        let mut tx = db.begin_write().await?;
-        if db.backend == crate::server::db::Backend::Postgres {
-            repo::lock_attempts(&mut tx, account.as_str(), ip).await?;
-        }
-        let r = repo::reserve_attempt(
-            &mut tx,
-            account.as_str(),
-            ip,
-            now - WINDOW_MS,
-            now,
-            (MAX_FAILURES_PER_ACCOUNT, MAX_FAILURES_PER_IP),
-        )
-        .await?;
-        tx.commit().await?;
-        r
+        let account = &account;
+        db.write(|tx| {
+            Box::pin(async move {
+                if db.backend == crate::server::db::Backend::Postgres {
+                    repo::lock_attempts(&mut *tx, account.as_str(), ip).await?;
+                }
+                let r = repo::reserve_attempt(
+                    &mut *tx,
+                    account.as_str(),
+                    ip,
+                    now - WINDOW_MS,
+                    now,
+                    (MAX_FAILURES_PER_ACCOUNT, MAX_FAILURES_PER_IP),
+                )
+                .await?;
+                Ok(r)
+            })
+        })
+        .await?
     };
     if reserved.is_none() {
         audit(
@@ -117,15 +121,25 @@ pub async fn login(
     let ok = verify_password(&password, creds.map(|c| c.hash)).await?;
     match (ok, user_id) {
         (true, Some(id)) => {
-            repo::clear_failures(&db.pool, account.as_str()).await?;
-            audit(
-                db,
-                Some(id),
-                account.as_str(),
-                "login.success",
-                account.as_str(),
-                origin,
-            )
+            // The account's failures go with the success, in its transaction.
+            let actor = Actor {
+                user_id: Some(id),
+                name: account.as_str().to_string(),
+                origin: origin.clone(),
+            };
+            let (actor, name) = (&actor, account.as_str());
+            db.write(|tx| {
+                Box::pin(async move {
+                    repo::clear_failures(&mut **tx, name).await?;
+                    let entry = AuditEntry {
+                        actor,
+                        action: "login.success",
+                        target: name,
+                        detail: "",
+                    };
+                    Ok(repo::audit(&mut **tx, entry, now_ms()).await?)
+                })
+            })
             .await?;
             repo::session_user(&db.pool, id)
                 .await?
@@ -160,14 +174,19 @@ async fn audit(
         name: name.to_string(),
         origin: origin.clone(),
     };
-    let entry = AuditEntry {
-        actor: &actor,
-        action,
-        target,
-        detail: "",
-    };
-    repo::audit(&db.pool, entry, now_ms()).await?;
-    Ok(())
+    let actor = &actor;
+    db.write(|tx| {
+        Box::pin(async move {
+            let entry = AuditEntry {
+                actor,
+                action,
+                target,
+                detail: "",
+            };
+            Ok(repo::audit(&mut **tx, entry, now_ms()).await?)
+        })
+    })
+    .await
 }
 
 pub async fn record_logout(db: &Db, user: &SessionUser, origin: &Origin) -> Result<(), AppError> {
@@ -211,42 +230,48 @@ pub async fn create_partner(db: &Db, p: NewPartner, actor: &Actor) -> Result<(i6
     }
     let hash = hash_password(&p.password).await?;
     let now = now_ms();
-    let mut tx = db.begin_write().await?;
-    if let Some(parent) = p.parent_id {
-        match repo::partner_kind(&mut *tx, parent).await? {
-            Some(PartnerKind::Distributor) => {}
-            Some(_) => return Err(AppError::invalid("error.partner.parent_not_distributor")),
-            None => return Err(AppError::invalid("error.partner.parent_not_found")),
-        }
-    }
-    let row = NewPartnerRow {
-        name: p.name.as_str(),
-        kind: p.kind,
-        parent_id: p.parent_id,
-        hcpn: p.hcpn,
-        email: p.email.as_deref(),
-        now,
-    };
-    let partner_id = repo::insert_partner(&mut *tx, row).await?;
-    let user = NewUserRow {
-        login: p.login.as_str(),
-        hash: &hash,
-        role: Role::Partner,
-        partner_id: Some(partner_id),
-        customer_id: None,
-        now,
-    };
-    let user_id = insert_user_mapped(&mut tx, user).await?;
-    let target = format!("partner:{partner_id}");
-    let entry = AuditEntry {
-        actor,
-        action: "partner.create",
-        target: &target,
-        detail: p.kind.as_str(),
-    };
-    repo::audit(&mut *tx, entry, now).await?;
-    tx.commit().await?;
-    Ok((partner_id, user_id))
+    let (hash, p) = (&hash, &p);
+    db.write(|tx| {
+        Box::pin(async move {
+            if let Some(parent) = p.parent_id {
+                match repo::partner_kind(&mut **tx, parent).await? {
+                    Some(PartnerKind::Distributor) => {}
+                    Some(_) => {
+                        return Err(AppError::invalid("error.partner.parent_not_distributor"));
+                    }
+                    None => return Err(AppError::invalid("error.partner.parent_not_found")),
+                }
+            }
+            let row = NewPartnerRow {
+                name: p.name.as_str(),
+                kind: p.kind,
+                parent_id: p.parent_id,
+                hcpn: p.hcpn,
+                email: p.email.as_deref(),
+                now,
+            };
+            let partner_id = repo::insert_partner(&mut **tx, row).await?;
+            let user = NewUserRow {
+                login: p.login.as_str(),
+                hash: &hash,
+                role: Role::Partner,
+                partner_id: Some(partner_id),
+                customer_id: None,
+                now,
+            };
+            let user_id = insert_user_mapped(&mut *tx, user).await?;
+            let target = format!("partner:{partner_id}");
+            let entry = AuditEntry {
+                actor,
+                action: "partner.create",
+                target: &target,
+                detail: p.kind.as_str(),
+            };
+            repo::audit(&mut **tx, entry, now).await?;
+            Ok((partner_id, user_id))
+        })
+    })
+    .await
 }
 
 pub struct NewCustomer {
@@ -264,32 +289,36 @@ pub async fn create_customer(
 ) -> Result<(i64, i64), AppError> {
     let hash = hash_password(&c.password).await?;
     let now = now_ms();
-    let mut tx = db.begin_write().await?;
-    if let Some((partner, _)) = c.link
-        && repo::partner_kind(&mut *tx, partner).await?.is_none()
-    {
-        return Err(AppError::invalid("error.partner.not_found"));
-    }
-    let customer_id = repo::insert_customer(&mut tx, c.link, c.name.as_str(), now).await?;
-    let user = NewUserRow {
-        login: c.login.as_str(),
-        hash: &hash,
-        role: Role::Customer,
-        partner_id: None,
-        customer_id: Some(customer_id),
-        now,
-    };
-    let user_id = insert_user_mapped(&mut tx, user).await?;
-    let target = format!("customer:{customer_id}");
-    let entry = AuditEntry {
-        actor,
-        action: "customer.create",
-        target: &target,
-        detail: c.link.map(|l| l.1.as_str()).unwrap_or("unlinked"),
-    };
-    repo::audit(&mut *tx, entry, now).await?;
-    tx.commit().await?;
-    Ok((customer_id, user_id))
+    let (c, hash) = (&c, &hash);
+    db.write(|tx| {
+        Box::pin(async move {
+            if let Some((partner, _)) = c.link
+                && repo::partner_kind(&mut **tx, partner).await?.is_none()
+            {
+                return Err(AppError::invalid("error.partner.not_found"));
+            }
+            let customer_id = repo::insert_customer(&mut *tx, c.link, c.name.as_str(), now).await?;
+            let user = NewUserRow {
+                login: c.login.as_str(),
+                hash: &hash,
+                role: Role::Customer,
+                partner_id: None,
+                customer_id: Some(customer_id),
+                now,
+            };
+            let user_id = insert_user_mapped(&mut *tx, user).await?;
+            let target = format!("customer:{customer_id}");
+            let entry = AuditEntry {
+                actor,
+                action: "customer.create",
+                target: &target,
+                detail: c.link.map(|l| l.1.as_str()).unwrap_or("unlinked"),
+            };
+            repo::audit(&mut **tx, entry, now).await?;
+            Ok((customer_id, user_id))
+        })
+    })
+    .await
 }
 
 pub async fn create_operator(
@@ -353,20 +382,23 @@ pub async fn set_real_name(
     verified: bool,
     actor: &Actor,
 ) -> Result<i64, AppError> {
-    let mut tx = db.begin_write().await?;
-    let id = repo::set_real_name(&mut *tx, login.as_str(), verified)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let target = format!("user:{id}");
-    let entry = AuditEntry {
-        actor,
-        action: "personal.real_name",
-        target: &target,
-        detail: if verified { "verified" } else { "unverified" },
-    };
-    repo::audit(&mut *tx, entry, now_ms()).await?;
-    tx.commit().await?;
-    Ok(id)
+    db.write(|tx| {
+        Box::pin(async move {
+            let id = repo::set_real_name(&mut **tx, login.as_str(), verified)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            let target = format!("user:{id}");
+            let entry = AuditEntry {
+                actor,
+                action: "personal.real_name",
+                target: &target,
+                detail: if verified { "verified" } else { "unverified" },
+            };
+            repo::audit(&mut **tx, entry, now_ms()).await?;
+            Ok(id)
+        })
+    })
+    .await
 }
 
 /// Operator: a partner's contact email (notices by email) and mobile phone (notices by SMS).
@@ -389,20 +421,23 @@ pub async fn set_partner_contact(
     {
         return Err(AppError::invalid("error.partner.phone"));
     }
-    let mut tx = db.begin_write().await?;
-    if !repo::set_partner_contact(&mut *tx, partner, email, phone).await? {
-        return Err(AppError::NotFound);
-    }
-    let target = format!("partner:{partner}");
-    let entry = AuditEntry {
-        actor,
-        action: "partner.contact",
-        target: &target,
-        detail: "",
-    };
-    repo::audit(&mut *tx, entry, now_ms()).await?;
-    tx.commit().await?;
-    Ok(())
+    db.write(|tx| {
+        Box::pin(async move {
+            if !repo::set_partner_contact(&mut **tx, partner, email, phone).await? {
+                return Err(AppError::NotFound);
+            }
+            let target = format!("partner:{partner}");
+            let entry = AuditEntry {
+                actor,
+                action: "partner.contact",
+                target: &target,
+                detail: "",
+            };
+            repo::audit(&mut **tx, entry, now_ms()).await?;
+            Ok(())
+        })
+    })
+    .await
 }
 
 async fn create_plain_user(
@@ -415,34 +450,38 @@ async fn create_plain_user(
 ) -> Result<i64, AppError> {
     let hash = hash_password(&password).await?;
     let now = now_ms();
-    let mut tx = db.begin_write().await?;
-    let user = NewUserRow {
-        login: login.as_str(),
-        hash: &hash,
-        role,
-        partner_id: None,
-        customer_id: None,
-        now,
-    };
-    let user_id = insert_user_mapped(&mut tx, user).await?;
-    if let Some((verified, site)) = personal {
-        repo::set_personal_profile(&mut *tx, user_id, verified, site.as_str()).await?;
-    }
-    let target = format!("user:{user_id}");
-    let action = format!("{}.create", role.as_str());
-    let entry = AuditEntry {
-        actor,
-        action: &action,
-        target: &target,
-        detail: "",
-    };
-    repo::audit(&mut *tx, entry, now).await?;
-    tx.commit().await?;
-    Ok(user_id)
+    let (hash, login) = (&hash, &login);
+    db.write(|tx| {
+        Box::pin(async move {
+            let user = NewUserRow {
+                login: login.as_str(),
+                hash: &hash,
+                role,
+                partner_id: None,
+                customer_id: None,
+                now,
+            };
+            let user_id = insert_user_mapped(&mut *tx, user).await?;
+            if let Some((verified, site)) = personal {
+                repo::set_personal_profile(&mut **tx, user_id, verified, site.as_str()).await?;
+            }
+            let target = format!("user:{user_id}");
+            let action = format!("{}.create", role.as_str());
+            let entry = AuditEntry {
+                actor,
+                action: &action,
+                target: &target,
+                detail: "",
+            };
+            repo::audit(&mut **tx, entry, now).await?;
+            Ok(user_id)
+        })
+    })
+    .await
 }
 
 async fn insert_user_mapped(
-    tx: &mut crate::server::db::Tx,
+    tx: &mut crate::server::db::Tx<'_>,
     user: NewUserRow<'_>,
 ) -> Result<i64, AppError> {
     repo::insert_user(&mut **tx, user).await.map_err(|e| {
@@ -470,6 +509,9 @@ pub async fn list_partners(db: &Db, page: PageRequest) -> Result<Page<PartnerLis
 
 /// Forgets failures older than the throttling window (run periodically).
 pub async fn prune_failures(db: &Db) -> Result<(), AppError> {
-    repo::delete_failures_before(&db.pool, now_ms() - 10 * WINDOW_MS).await?;
-    Ok(())
+    let before = now_ms() - 10 * WINDOW_MS;
+    db.write(|tx| {
+        Box::pin(async move { Ok(repo::delete_failures_before(&mut **tx, before).await?) })
+    })
+    .await
 }

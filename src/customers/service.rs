@@ -15,7 +15,6 @@ use crate::funds::repo::Owner;
 use crate::funds::service::{Actor, transfer_in};
 use crate::messages::service::{params, send, send_to_partner};
 use crate::server::db::{Db, Tx, now_ms};
-use std::time::Duration;
 
 fn partner_of(user: &SessionUser) -> Result<(i64, String), AppError> {
     match (&user.role, &user.partner) {
@@ -49,7 +48,7 @@ pub fn invitation_path(token: &str) -> String {
 }
 
 async fn log(
-    tx: &mut Tx,
+    tx: &mut Tx<'_>,
     user: &SessionUser,
     origin: &Origin,
     action: &str,
@@ -109,63 +108,67 @@ pub async fn invite(
     let offline = input.channel == super::model::Channel::Offline;
     let expires_at = (!offline).then_some(now + EMAIL_INVITATION_MS);
     let sealed = offline.then(|| db.keys.seal(&hash, &token)).transpose()?;
-    let mut tx = db.begin_write().await?;
-    // Counted inside the write transaction, so concurrent requests cannot all pass.
-    if input.channel == super::model::Channel::Email
-        && repo::email_invitations_since(&mut tx, partner, now - DAY_MS).await?
-            >= MAX_EMAIL_INVITATIONS_PER_DAY
-    {
-        return Err(AppError::conflict("error.invite.daily_limit"));
-    }
-    let row = NewInvitationRow {
-        partner,
-        token_hash: &hash,
-        token: sealed.as_deref(),
-        channel: input.channel.as_str(),
-        email: input.email.as_ref().map(|e| e.as_str()),
-        label: input.label.as_str(),
-        mode: input.mode.as_str(),
-        expires_at,
-        now,
-    };
-    let id = repo::insert_invitation(&mut tx, &row).await?;
-    let link = format!("{base_url}{}", invitation_path(&token));
-    if let Some(email) = &input.email {
-        let mode = crate::i18n::t(crate::i18n::Lang::Zh, input.mode.label_key());
-        let subject = format!("【华为云伙伴中心】{partner_name} 邀请您建立客户关联");
-        let body = format!(
-            "您好：\n\n华为云合作伙伴 {partner_name} 邀请您成为其{mode}客户。\n\n请点击这里登录并接受邀请：\n{link}\n\n链接 7 天内有效，仅可使用一次。如非本人操作，请忽略本邮件。\n"
-        );
-        crate::notify::service::email(&mut tx, email.as_str(), &subject, &body, now).await?;
-    }
-    let detail = format!(
-        "channel={} mode={}",
-        input.channel.as_str(),
-        input.mode.as_str()
-    );
-    log(
-        &mut tx,
-        user,
-        origin,
-        "customers.invite",
-        &format!("invitation:{id}"),
-        &detail,
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(Invitation {
-        id,
-        channel: input.channel,
-        email: input.email.as_ref().map(|e| e.as_str().to_string()),
-        label: input.label.as_str().to_string(),
-        mode: input.mode,
-        state: InvitationState::Active,
-        expires_at,
-        accepted: 0,
-        created_at: now,
-        link: Some(link),
+    let (hash, partner_name, sealed, token) = (&hash, &partner_name, &sealed, &token);
+    db.write(|tx| {
+        Box::pin(async move {
+            // Counted inside the write transaction, so concurrent requests cannot all pass.
+            if input.channel == super::model::Channel::Email
+                && repo::email_invitations_since(&mut *tx, partner, now - DAY_MS).await?
+                    >= MAX_EMAIL_INVITATIONS_PER_DAY
+            {
+                return Err(AppError::conflict("error.invite.daily_limit"));
+            }
+            let row = NewInvitationRow {
+                partner,
+                token_hash: &hash,
+                token: sealed.as_deref(),
+                channel: input.channel.as_str(),
+                email: input.email.as_ref().map(|e| e.as_str()),
+                label: input.label.as_str(),
+                mode: input.mode.as_str(),
+                expires_at,
+                now,
+            };
+            let id = repo::insert_invitation(&mut *tx, &row).await?;
+            let link = format!("{base_url}{}", invitation_path(&token));
+            if let Some(email) = &input.email {
+                let mode = crate::i18n::t(crate::i18n::Lang::Zh, input.mode.label_key());
+                let subject = format!("【华为云伙伴中心】{partner_name} 邀请您建立客户关联");
+                let body = format!(
+                    "您好：\n\n华为云合作伙伴 {partner_name} 邀请您成为其{mode}客户。\n\n请点击这里登录并接受邀请：\n{link}\n\n链接 7 天内有效，仅可使用一次。如非本人操作，请忽略本邮件。\n"
+                );
+                crate::notify::service::email(&mut *tx, email.as_str(), &subject, &body, now).await?;
+            }
+            let detail = format!(
+                "channel={} mode={}",
+                input.channel.as_str(),
+                input.mode.as_str()
+            );
+            log(
+                &mut *tx,
+                user,
+                origin,
+                "customers.invite",
+                &format!("invitation:{id}"),
+                &detail,
+                now,
+            )
+            .await?;
+            Ok(Invitation {
+                id,
+                channel: input.channel,
+                email: input.email.as_ref().map(|e| e.as_str().to_string()),
+                label: input.label.as_str().to_string(),
+                mode: input.mode,
+                state: InvitationState::Active,
+                expires_at,
+                accepted: 0,
+                created_at: now,
+                link: Some(link),
+            })
+        })
     })
+    .await
 }
 
 pub async fn invitations(
@@ -197,25 +200,31 @@ pub async fn cancel_invitation(
 ) -> Result<(), AppError> {
     let (partner, _) = partner_of(user)?;
     let now = now_ms();
-    let mut tx = db.begin_write().await?;
-    if repo::get_invitation(&mut *tx, partner, id).await?.is_none() {
-        return Err(AppError::NotFound);
-    }
-    if !repo::cancel_invitation(&mut tx, partner, id).await? {
-        return Err(AppError::conflict("error.invite.not_active"));
-    }
-    log(
-        &mut tx,
-        user,
-        origin,
-        "customers.invite_cancel",
-        &format!("invitation:{id}"),
-        "",
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    db.write(|tx| {
+        Box::pin(async move {
+            if repo::get_invitation(&mut **tx, partner, id)
+                .await?
+                .is_none()
+            {
+                return Err(AppError::NotFound);
+            }
+            if !repo::cancel_invitation(&mut *tx, partner, id).await? {
+                return Err(AppError::conflict("error.invite.not_active"));
+            }
+            log(
+                &mut *tx,
+                user,
+                origin,
+                "customers.invite_cancel",
+                &format!("invitation:{id}"),
+                "",
+                now,
+            )
+            .await?;
+            Ok(())
+        })
+    })
+    .await
 }
 
 /// What the signed-in customer sees on an invitation link. An unknown token is 404.
@@ -253,56 +262,60 @@ pub async fn accept(
 ) -> Result<(), AppError> {
     let customer = customer_of(user)?;
     let hash = token_hash(token);
-    let mut tx = db.begin_write().await?;
-    let now = now_ms();
-    let inv = repo::invitation_by_hash(&mut *tx, &hash)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let state =
-        InvitationState::parse(&inv.state, inv.expires_at, now).ok_or(AppError::Internal)?;
-    let current = repo::current_partner(&mut *tx, customer).await?.flatten();
-    check_accept(state, inv.partner_id, current).map_err(AppError::conflict)?;
-    if !repo::record_acceptance(&mut tx, inv.id, inv.channel == "email").await? {
-        return Err(AppError::conflict("error.invite.used"));
-    }
-    if !repo::associate(&mut tx, customer, inv.partner_id, &inv.mode, now).await? {
-        return Err(AppError::conflict("error.invite.already_linked"));
-    }
-    let name = repo::customer_name(&mut *tx, customer)
-        .await?
-        .unwrap_or_default();
-    let mode = crate::i18n::t(
-        crate::i18n::Lang::Zh,
-        CustomerMode::parse(&inv.mode)
-            .ok_or(AppError::Internal)?
-            .label_key(),
-    );
-    let p = params([
-        ("customer", name.as_str()),
-        ("partner", inv.partner_name.as_str()),
-        ("mode", mode),
-    ]);
-    send_to_partner(
-        &mut tx,
-        inv.partner_id,
-        "customer.associated",
-        &p,
-        Some("/center/sales/customers"),
-        now,
-    )
-    .await?;
-    log(
-        &mut tx,
-        user,
-        origin,
-        "customers.accept",
-        &format!("customer:{customer}"),
-        &format!("partner={} invitation={}", inv.partner_id, inv.id),
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    let hash = &hash;
+    db.write(|tx| {
+        Box::pin(async move {
+            let now = now_ms();
+            let inv = repo::invitation_by_hash(&mut **tx, &hash)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            let state = InvitationState::parse(&inv.state, inv.expires_at, now)
+                .ok_or(AppError::Internal)?;
+            let current = repo::current_partner(&mut **tx, customer).await?.flatten();
+            check_accept(state, inv.partner_id, current).map_err(AppError::conflict)?;
+            if !repo::record_acceptance(&mut *tx, inv.id, inv.channel == "email").await? {
+                return Err(AppError::conflict("error.invite.used"));
+            }
+            if !repo::associate(&mut *tx, customer, inv.partner_id, &inv.mode, now).await? {
+                return Err(AppError::conflict("error.invite.already_linked"));
+            }
+            let name = repo::customer_name(&mut **tx, customer)
+                .await?
+                .unwrap_or_default();
+            let mode = crate::i18n::t(
+                crate::i18n::Lang::Zh,
+                CustomerMode::parse(&inv.mode)
+                    .ok_or(AppError::Internal)?
+                    .label_key(),
+            );
+            let p = params([
+                ("customer", name.as_str()),
+                ("partner", inv.partner_name.as_str()),
+                ("mode", mode),
+            ]);
+            send_to_partner(
+                &mut *tx,
+                inv.partner_id,
+                "customer.associated",
+                &p,
+                Some("/center/sales/customers"),
+                now,
+            )
+            .await?;
+            log(
+                &mut *tx,
+                user,
+                origin,
+                "customers.accept",
+                &format!("customer:{customer}"),
+                &format!("partner={} invitation={}", inv.partner_id, inv.id),
+                now,
+            )
+            .await?;
+            Ok(())
+        })
+    })
+    .await
 }
 
 /// The partner asks to disassociate one of its customers; the customer is told and confirms.
@@ -314,38 +327,42 @@ pub async fn request_unbind(
 ) -> Result<(), AppError> {
     let (partner, partner_name) = partner_of(user)?;
     let now = now_ms();
-    let mut tx = db.begin_write().await?;
-    match repo::current_partner(&mut *tx, customer).await?.flatten() {
-        Some(p) if p == partner => {}
-        _ => return Err(AppError::conflict("error.funds.not_your_customer")),
-    }
-    if !repo::request_unbind(&mut tx, partner, customer, now).await? {
-        return Err(AppError::conflict("error.unbind.already_requested"));
-    }
-    let p = params([("partner", partner_name.as_str())]);
-    for u in repo::customer_users(&mut *tx, customer).await? {
-        send(
-            &mut tx,
-            u,
-            "customer.unbind_requested",
-            &p,
-            Some("/customer"),
-            now,
-        )
-        .await?;
-    }
-    log(
-        &mut tx,
-        user,
-        origin,
-        "customers.unbind_request",
-        &format!("customer:{customer}"),
-        "",
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    let partner_name = &partner_name;
+    db.write(|tx| {
+        Box::pin(async move {
+            match repo::current_partner(&mut **tx, customer).await?.flatten() {
+                Some(p) if p == partner => {}
+                _ => return Err(AppError::conflict("error.funds.not_your_customer")),
+            }
+            if !repo::request_unbind(&mut *tx, partner, customer, now).await? {
+                return Err(AppError::conflict("error.unbind.already_requested"));
+            }
+            let p = params([("partner", partner_name.as_str())]);
+            for u in repo::customer_users(&mut **tx, customer).await? {
+                send(
+                    &mut *tx,
+                    u,
+                    "customer.unbind_requested",
+                    &p,
+                    Some("/customer"),
+                    now,
+                )
+                .await?;
+            }
+            log(
+                &mut *tx,
+                user,
+                origin,
+                "customers.unbind_request",
+                &format!("customer:{customer}"),
+                "",
+                now,
+            )
+            .await?;
+            Ok(())
+        })
+    })
+    .await
 }
 
 /// The partner withdraws its request.
@@ -357,22 +374,25 @@ pub async fn cancel_unbind(
 ) -> Result<(), AppError> {
     let (partner, _) = partner_of(user)?;
     let now = now_ms();
-    let mut tx = db.begin_write().await?;
-    if !repo::clear_unbind(&mut tx, customer, partner).await? {
-        return Err(AppError::conflict("error.unbind.not_requested"));
-    }
-    log(
-        &mut tx,
-        user,
-        origin,
-        "customers.unbind_cancel",
-        &format!("customer:{customer}"),
-        "",
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    db.write(|tx| {
+        Box::pin(async move {
+            if !repo::clear_unbind(&mut *tx, customer, partner).await? {
+                return Err(AppError::conflict("error.unbind.not_requested"));
+            }
+            log(
+                &mut *tx,
+                user,
+                origin,
+                "customers.unbind_cancel",
+                &format!("customer:{customer}"),
+                "",
+                now,
+            )
+            .await?;
+            Ok(())
+        })
+    })
+    .await
 }
 
 /// The customer answers the partner's request: `confirm` disassociates (balance back to the
@@ -384,42 +404,33 @@ pub async fn answer_unbind(
     confirm: bool,
 ) -> Result<Option<UnbindOutcome>, AppError> {
     let customer = customer_of(user)?;
-    for n in 0..crate::funds::service::MAX_ATTEMPTS {
-        match try_answer(db, user, origin, customer, confirm).await {
-            Err(AppError::Busy) => {
-                let jitter: u64 = rand::random::<u64>() % 20;
-                tokio::time::sleep(Duration::from_millis(5 * u64::from(n + 1) + jitter)).await;
-            }
-            other => return other,
-        }
-    }
-    Err(AppError::Busy)
+    db.write(|tx| Box::pin(try_answer(tx, user, origin, customer, confirm)))
+        .await
 }
 
 async fn try_answer(
-    db: &Db,
+    tx: &mut Tx<'_>,
     user: &SessionUser,
     origin: &Origin,
     customer: i64,
     confirm: bool,
 ) -> Result<Option<UnbindOutcome>, AppError> {
     let now = now_ms();
-    let mut tx = db.begin_write().await?;
     // The customer's row is locked first: a 拨款 in flight finishes before the balance is read
     // (and is returned with it), or waits and then finds the customer gone.
-    repo::hold_customer(&mut tx, customer).await?;
-    let a = repo::current_association(&mut *tx, customer)
+    repo::hold_customer(&mut *tx, customer).await?;
+    let a = repo::current_association(&mut **tx, customer)
         .await?
         .filter(|a| a.unbind_requested_at.is_some())
         .ok_or_else(|| AppError::conflict("error.unbind.not_requested"))?;
-    let name = repo::customer_name(&mut *tx, customer)
+    let name = repo::customer_name(&mut **tx, customer)
         .await?
         .unwrap_or_default();
     let p = params([("customer", name.as_str())]);
     if !confirm {
-        repo::clear_unbind(&mut tx, customer, a.partner_id).await?;
+        repo::clear_unbind(&mut *tx, customer, a.partner_id).await?;
         send_to_partner(
-            &mut tx,
+            &mut *tx,
             a.partner_id,
             "customer.unbind_declined",
             &p,
@@ -428,7 +439,7 @@ async fn try_answer(
         )
         .await?;
         log(
-            &mut tx,
+            &mut *tx,
             user,
             origin,
             "customers.unbind_decline",
@@ -437,18 +448,17 @@ async fn try_answer(
             now,
         )
         .await?;
-        tx.commit().await?;
         return Ok(None);
     }
     let actor = Actor::user(user, origin);
-    let balance = crate::funds::repo::balances(&mut *tx, Owner::Customer(customer)).await?;
+    let balance = crate::funds::repo::balances(&mut **tx, Owner::Customer(customer)).await?;
     let movable = balance
         .balance
         .checked_sub(balance.designated)
         .unwrap_or(Money::ZERO);
     if let Some(amount) = Amount::from_fen(movable.fen()) {
         transfer_in(
-            &mut tx,
+            &mut *tx,
             Operation::Unbind,
             Owner::Customer(customer),
             Owner::Partner(a.partner_id),
@@ -460,21 +470,21 @@ async fn try_answer(
         .await?;
     }
     let (coupons, coupon_fen) =
-        crate::vouchers::service::reclaim_for_unbind(&mut tx, a.partner_id, customer, &actor, now)
+        crate::vouchers::service::reclaim_for_unbind(&mut *tx, a.partner_id, customer, &actor, now)
             .await?;
     crate::orders::repo::release_partner_requests(
-        &mut tx,
+        &mut *tx,
         customer,
         a.partner_id,
         "客户已与伙伴解除关联",
         now,
     )
     .await?;
-    if !repo::end_association(&mut tx, customer, a.partner_id, a.id, now).await? {
+    if !repo::end_association(&mut *tx, customer, a.partner_id, a.id, now).await? {
         return Err(AppError::Busy);
     }
     send_to_partner(
-        &mut tx,
+        &mut *tx,
         a.partner_id,
         "customer.unbound",
         &p,
@@ -487,7 +497,7 @@ async fn try_answer(
         a.partner_id
     );
     log(
-        &mut tx,
+        &mut *tx,
         user,
         origin,
         "customers.unbind",
@@ -496,7 +506,6 @@ async fn try_answer(
         now,
     )
     .await?;
-    tx.commit().await?;
     Ok(Some(UnbindOutcome {
         returned: movable,
         coupons_reclaimed: coupons,
@@ -537,29 +546,32 @@ pub async fn my_partner(db: &Db, user: &SessionUser) -> Result<Option<MyPartner>
 pub async fn apply_contract(db: &Db, user: &SessionUser, origin: &Origin) -> Result<i64, AppError> {
     let customer = customer_of(user)?;
     let now = now_ms();
-    let mut tx = db.begin_write().await?;
-    let r = repo::my_partner(&mut *tx, customer)
-        .await?
-        .ok_or_else(|| AppError::conflict("error.orders.no_partner"))?;
-    if r.mode != CustomerMode::Consulting.as_str() {
-        return Err(AppError::conflict("error.contract.resale_offline"));
-    }
-    if repo::has_open_contract(&mut *tx, customer).await? {
-        return Err(AppError::conflict("error.contract.open"));
-    }
-    let id = repo::insert_contract(&mut tx, customer, r.partner_id, now).await?;
-    log(
-        &mut tx,
-        user,
-        origin,
-        "customers.contract_apply",
-        &format!("contract:{id}"),
-        "",
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(id)
+    db.write(|tx| {
+        Box::pin(async move {
+            let r = repo::my_partner(&mut **tx, customer)
+                .await?
+                .ok_or_else(|| AppError::conflict("error.orders.no_partner"))?;
+            if r.mode != CustomerMode::Consulting.as_str() {
+                return Err(AppError::conflict("error.contract.resale_offline"));
+            }
+            if repo::has_open_contract(&mut **tx, customer).await? {
+                return Err(AppError::conflict("error.contract.open"));
+            }
+            let id = repo::insert_contract(&mut *tx, customer, r.partner_id, now).await?;
+            log(
+                &mut *tx,
+                user,
+                origin,
+                "customers.contract_apply",
+                &format!("contract:{id}"),
+                "",
+                now,
+            )
+            .await?;
+            Ok(id)
+        })
+    })
+    .await
 }
 
 /// Seals offline invitation tokens that an older version stored in plaintext (run on start).

@@ -19,7 +19,7 @@ fn partner_id(user: &SessionUser) -> Result<i64, AppError> {
 }
 
 async fn log(
-    tx: &mut Tx,
+    tx: &mut Tx<'_>,
     user: &SessionUser,
     origin: &Origin,
     action: &str,
@@ -39,7 +39,7 @@ async fn log(
 }
 
 async fn candidate(
-    tx: &mut Tx,
+    tx: &mut Tx<'_>,
     account: &repo::Account,
     partner: i64,
     now: i64,
@@ -82,28 +82,32 @@ pub async fn invite(
         .as_ref()
         .map(|p| p.name.clone())
         .unwrap_or_default();
-    let mut tx = db.begin_write().await?;
-    let account = repo::account_by_login(&mut *tx, login.as_str())
-        .await?
-        .ok_or_else(|| AppError::conflict("error.employees.no_personal_account"))?;
-    let now = now_ms();
-    let c = candidate(&mut tx, &account, partner, now).await?;
-    model::check(&c, partner, false).map_err(AppError::conflict)?;
-    let id = repo::insert_pending(&mut tx, partner, account.id, now)
-        .await
-        .map_err(|e| unique_to_conflict(e, "error.employees.already_invited"))?;
-    send(
-        &mut tx,
-        account.id,
-        "employee.invited",
-        &params([("partner", partner_name.as_str())]),
-        Some(&format!("/personal#invitation-{id}")),
-        now,
-    )
-    .await?;
-    log(&mut tx, user, origin, "employees.invite", id, now).await?;
-    tx.commit().await?;
-    Ok(id)
+    let partner_name = &partner_name;
+    db.write(|tx| {
+        Box::pin(async move {
+            let account = repo::account_by_login(&mut **tx, login.as_str())
+                .await?
+                .ok_or_else(|| AppError::conflict("error.employees.no_personal_account"))?;
+            let now = now_ms();
+            let c = candidate(&mut *tx, &account, partner, now).await?;
+            model::check(&c, partner, false).map_err(AppError::conflict)?;
+            let id = repo::insert_pending(&mut *tx, partner, account.id, now)
+                .await
+                .map_err(|e| unique_to_conflict(e, "error.employees.already_invited"))?;
+            send(
+                &mut *tx,
+                account.id,
+                "employee.invited",
+                &params([("partner", partner_name.as_str())]),
+                Some(&format!("/personal#invitation-{id}")),
+                now,
+            )
+            .await?;
+            log(&mut *tx, user, origin, "employees.invite", id, now).await?;
+            Ok(id)
+        })
+    })
+    .await
 }
 
 fn member(r: LinkRow) -> Option<Member> {
@@ -194,44 +198,47 @@ pub async fn respond(
     id: i64,
     accept: bool,
 ) -> Result<(), AppError> {
-    let mut tx = db.begin_write().await?;
-    let link = repo::link(&mut *tx, id)
-        .await?
-        .filter(|l| l.user_id == user.id)
-        .ok_or(AppError::NotFound)?;
-    if link.state != "pending" {
-        return Err(AppError::conflict("error.employees.invitation_closed"));
-    }
-    let now = now_ms();
-    let (to, kind, action) = if accept {
-        let account = repo::account_by_id(&mut *tx, user.id)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        let c = candidate(&mut tx, &account, link.partner_id, now).await?;
-        model::check(&c, link.partner_id, true).map_err(AppError::conflict)?;
-        ("active", "employee.accepted", "employees.accept")
-    } else {
-        ("declined", "employee.declined", "employees.decline")
-    };
-    let joined = accept.then_some(now);
-    let moved = repo::transition(&mut tx, id, "pending", to, joined, None)
-        .await
-        .map_err(|e| unique_to_conflict(e, "error.employees.other_partner"))?;
-    if !moved {
-        return Err(AppError::conflict("error.employees.invitation_closed"));
-    }
-    send_to_partner(
-        &mut tx,
-        link.partner_id,
-        kind,
-        &params([("person", link.login.as_str())]),
-        Some("/center/org"),
-        now,
-    )
-    .await?;
-    log(&mut tx, user, origin, action, id, now).await?;
-    tx.commit().await?;
-    Ok(())
+    db.write(|tx| {
+        Box::pin(async move {
+            let link = repo::link(&mut **tx, id)
+                .await?
+                .filter(|l| l.user_id == user.id)
+                .ok_or(AppError::NotFound)?;
+            if link.state != "pending" {
+                return Err(AppError::conflict("error.employees.invitation_closed"));
+            }
+            let now = now_ms();
+            let (to, kind, action) = if accept {
+                let account = repo::account_by_id(&mut **tx, user.id)
+                    .await?
+                    .ok_or(AppError::NotFound)?;
+                let c = candidate(&mut *tx, &account, link.partner_id, now).await?;
+                model::check(&c, link.partner_id, true).map_err(AppError::conflict)?;
+                ("active", "employee.accepted", "employees.accept")
+            } else {
+                ("declined", "employee.declined", "employees.decline")
+            };
+            let joined = accept.then_some(now);
+            let moved = repo::transition(&mut *tx, id, "pending", to, joined, None)
+                .await
+                .map_err(|e| unique_to_conflict(e, "error.employees.other_partner"))?;
+            if !moved {
+                return Err(AppError::conflict("error.employees.invitation_closed"));
+            }
+            send_to_partner(
+                &mut *tx,
+                link.partner_id,
+                kind,
+                &params([("person", link.login.as_str())]),
+                Some("/center/org"),
+                now,
+            )
+            .await?;
+            log(&mut *tx, user, origin, action, id, now).await?;
+            Ok(())
+        })
+    })
+    .await
 }
 
 /// The partner withdraws a pending invitation (`unbind` false) or ends an active membership
@@ -245,43 +252,46 @@ pub async fn end(
     unbind: bool,
 ) -> Result<(), AppError> {
     let partner = partner_id(user)?;
-    let mut tx = db.begin_write().await?;
-    let link = repo::link(&mut *tx, id)
-        .await?
-        .filter(|l| l.partner_id == partner)
-        .ok_or(AppError::NotFound)?;
-    let now = now_ms();
-    let (from, to, kind, action, closed) = if unbind {
-        (
-            "active",
-            "unbound",
-            "employee.unbound",
-            "employees.unbind",
-            "error.employees.not_active",
-        )
-    } else {
-        (
-            "pending",
-            "cancelled",
-            "employee.cancelled",
-            "employees.cancel",
-            "error.employees.invitation_closed",
-        )
-    };
-    let ended = unbind.then_some(now);
-    if !repo::transition(&mut tx, id, from, to, None, ended).await? {
-        return Err(AppError::conflict(closed));
-    }
-    send(
-        &mut tx,
-        link.user_id,
-        kind,
-        &params([("partner", link.partner_name.as_str())]),
-        Some("/personal"),
-        now,
-    )
-    .await?;
-    log(&mut tx, user, origin, action, id, now).await?;
-    tx.commit().await?;
-    Ok(())
+    db.write(|tx| {
+        Box::pin(async move {
+            let link = repo::link(&mut **tx, id)
+                .await?
+                .filter(|l| l.partner_id == partner)
+                .ok_or(AppError::NotFound)?;
+            let now = now_ms();
+            let (from, to, kind, action, closed) = if unbind {
+                (
+                    "active",
+                    "unbound",
+                    "employee.unbound",
+                    "employees.unbind",
+                    "error.employees.not_active",
+                )
+            } else {
+                (
+                    "pending",
+                    "cancelled",
+                    "employee.cancelled",
+                    "employees.cancel",
+                    "error.employees.invitation_closed",
+                )
+            };
+            let ended = unbind.then_some(now);
+            if !repo::transition(&mut *tx, id, from, to, None, ended).await? {
+                return Err(AppError::conflict(closed));
+            }
+            send(
+                &mut *tx,
+                link.user_id,
+                kind,
+                &params([("partner", link.partner_name.as_str())]),
+                Some("/personal"),
+                now,
+            )
+            .await?;
+            log(&mut *tx, user, origin, action, id, now).await?;
+            Ok(())
+        })
+    })
+    .await
 }

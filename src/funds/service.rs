@@ -10,10 +10,6 @@ use crate::accounts::model::SessionUser;
 use crate::domain::{Amount, Money, Page, PageRequest, PartnerKind};
 use crate::error::AppError;
 use crate::server::db::{Db, Tx, is_busy, is_unique_violation, now_ms};
-use std::time::Duration;
-
-/// Attempts before a conflicting write is refused with CBC.99007461.
-pub const MAX_ATTEMPTS: u32 = 8;
 
 /// Who moves money, for the ledger and the audit trail.
 pub use crate::accounts::audit::{Actor, Origin};
@@ -33,11 +29,6 @@ struct Movement<'a> {
     belongs_to: Option<(i64, PartnerKind, Counterparty)>,
 }
 
-enum Attempt {
-    Done(Receipt),
-    Retry,
-}
-
 fn new_trans_id() -> String {
     let bytes: [u8; 12] = rand::random();
     bytes.iter().map(|b| format!("{b:02x}")).collect()
@@ -49,51 +40,33 @@ async fn move_money(db: &Db, m: Movement<'_>) -> Result<Receipt, AppError> {
         None => new_trans_id(),
     };
     let request_hash = request_hash(&m);
-    for attempt in 0..MAX_ATTEMPTS {
-        match try_move(db, &m, &trans_id, &request_hash).await {
-            Ok(Attempt::Done(r)) => return Ok(r),
-            Ok(Attempt::Retry) => {}
-            Err(AppError::Busy) => {}
-            // Refused (e.g. insufficient funds) perhaps because a concurrent copy of this very
-            // request committed after this attempt looked for it: then that copy's answer is
-            // this one's.
-            Err(AppError::Conflict(key)) if m.trans_id.is_some() => {
-                let mut conn = db.pool.acquire().await?;
-                return match repo::find_transfer(&mut conn, &m.scope, &trans_id).await? {
-                    Some(prev) if prev.request_hash == request_hash => {
-                        replayed(prev, &m, &trans_id, &request_hash)
-                    }
-                    _ => Err(AppError::Conflict(key)),
-                };
+    let (movement, id, hash) = (&m, trans_id.as_str(), request_hash.as_str());
+    match db.write(|tx| Box::pin(apply(tx, movement, id, hash))).await {
+        // Refused (e.g. insufficient funds) perhaps because a concurrent copy of this very
+        // request committed after this attempt looked for it: then that copy's answer is
+        // this one's.
+        Err(AppError::Conflict(key)) if m.trans_id.is_some() => {
+            let mut conn = db.pool.acquire().await?;
+            match repo::find_transfer(&mut conn, &m.scope, &trans_id).await? {
+                Some(prev) if prev.request_hash == request_hash => {
+                    replayed(prev, &m, &trans_id, &request_hash)
+                }
+                _ => Err(AppError::Conflict(key)),
             }
-            Err(e) => return Err(e),
         }
-        // Back off a little, with jitter, so colliding writers spread out.
-        let jitter: u64 = rand::random::<u64>() % 20;
-        tokio::time::sleep(Duration::from_millis(5 * u64::from(attempt + 1) + jitter)).await;
+        other => other,
     }
-    tracing::warn!(
-        trans_id,
-        "transfer refused after {MAX_ATTEMPTS} conflicting attempts"
-    );
-    Err(AppError::Busy)
 }
 
-fn db_err(e: sqlx::Error) -> Result<Attempt, AppError> {
+/// A database error inside a movement: a conflicting writer, or a concurrent request that
+/// inserted the same transaction id first, makes the write start again (and then replay that
+/// request's answer); anything else is an error.
+fn raced(e: sqlx::Error) -> AppError {
     if is_busy(&e) || is_unique_violation(&e) {
-        Ok(Attempt::Retry)
+        AppError::Busy
     } else {
-        Err(AppError::from(e))
+        AppError::from(e)
     }
-}
-
-macro_rules! tryq {
-    ($e:expr) => {
-        match $e {
-            Ok(v) => v,
-            Err(e) => return db_err(e),
-        }
-    };
 }
 
 /// What makes two requests with the same transaction id the same request.
@@ -107,26 +80,12 @@ fn request_hash(m: &Movement<'_>) -> String {
     )
 }
 
-async fn try_move(
-    db: &Db,
-    m: &Movement<'_>,
-    trans_id: &str,
-    request_hash: &str,
-) -> Result<Attempt, AppError> {
-    let mut tx = tryq!(db.begin_write().await);
-    let attempt = apply(&mut tx, m, trans_id, request_hash).await?;
-    if matches!(attempt, Attempt::Done(_)) {
-        tryq!(tx.commit().await);
-    }
-    Ok(attempt)
-}
-
 /// Moves money inside the caller's transaction, so that another change (an order's state) commits
 /// or rolls back with it. Idempotent per (`scope`, `trans_id`) like every transfer. A conflicting
 /// write comes back as `AppError::Busy`: the caller rolls back and tries again.
 #[allow(clippy::too_many_arguments)]
 pub async fn transfer_in(
-    tx: &mut Tx,
+    tx: &mut Tx<'_>,
     operation: Operation,
     from: Owner,
     to: Owner,
@@ -146,10 +105,7 @@ pub async fn transfer_in(
         belongs_to: None,
     };
     let trans_id = model::parse_trans_id(trans_id).map_err(AppError::invalid)?;
-    match apply(tx, &m, &trans_id, &request_hash(&m)).await? {
-        Attempt::Done(r) => Ok(r),
-        Attempt::Retry => Err(AppError::Busy),
-    }
+    apply(tx, &m, &trans_id, &request_hash(&m)).await
 }
 
 /// The answer to a request whose transaction id is already in the ledger: the same request is
@@ -175,38 +131,41 @@ fn replayed(
 }
 
 async fn apply(
-    tx: &mut Tx,
+    tx: &mut Tx<'_>,
     m: &Movement<'_>,
     trans_id: &str,
     request_hash: &str,
-) -> Result<Attempt, AppError> {
-    if let Some(prev) = tryq!(repo::find_transfer(tx, &m.scope, trans_id).await) {
-        return replayed(prev, m, trans_id, request_hash).map(Attempt::Done);
+) -> Result<Receipt, AppError> {
+    if let Some(prev) = repo::find_transfer(tx, &m.scope, trans_id)
+        .await
+        .map_err(raced)?
+    {
+        return replayed(prev, m, trans_id, request_hash);
     }
     if let Some((partner, kind, cp)) = m.belongs_to {
         hold_counterparty(tx, partner, kind, cp).await?;
     }
     let reclaim = matches!(m.operation, Operation::Retrieve | Operation::Unbind);
     if m.from != Owner::External {
-        let payer = tryq!(repo::balances(&mut **tx, m.from).await);
+        let payer = repo::balances(&mut **tx, m.from).await.map_err(raced)?;
         model::check_debit(&payer, m.amount.money(), reclaim).map_err(AppError::conflict)?;
     }
-    let from = tryq!(repo::account_id(tx, m.from).await);
-    let to = tryq!(repo::account_id(tx, m.to).await);
+    let from = repo::account_id(tx, m.from).await.map_err(raced)?;
+    let to = repo::account_id(tx, m.to).await.map_err(raced)?;
     let fen = m.amount.fen();
     // Rows are locked in id order so two opposite transfers cannot deadlock.
     let (from_after, to_after) = if from < to {
-        let Some(f) = tryq!(repo::debit(tx, from, fen).await) else {
+        let Some(f) = repo::debit(tx, from, fen).await.map_err(raced)? else {
             return Err(AppError::conflict(if reclaim {
                 model::RECLAIM_EXCEEDS
             } else {
                 model::INSUFFICIENT
             }));
         };
-        (f, tryq!(repo::credit(tx, to, fen).await))
+        (f, repo::credit(tx, to, fen).await.map_err(raced)?)
     } else {
-        let t = tryq!(repo::credit(tx, to, fen).await);
-        let Some(f) = tryq!(repo::debit(tx, from, fen).await) else {
+        let t = repo::credit(tx, to, fen).await.map_err(raced)?;
+        let Some(f) = repo::debit(tx, from, fen).await.map_err(raced)? else {
             return Err(AppError::conflict(if reclaim {
                 model::RECLAIM_EXCEEDS
             } else {
@@ -229,9 +188,13 @@ async fn apply(
         ip: m.actor.ip(),
         now,
     };
-    let transfer = tryq!(repo::insert_transfer(tx, &t).await);
-    tryq!(repo::insert_entry(tx, transfer, from, -fen, from_after, now).await);
-    tryq!(repo::insert_entry(tx, transfer, to, fen, to_after, now).await);
+    let transfer = repo::insert_transfer(tx, &t).await.map_err(raced)?;
+    repo::insert_entry(tx, transfer, from, -fen, from_after, now)
+        .await
+        .map_err(raced)?;
+    repo::insert_entry(tx, transfer, to, fen, to_after, now)
+        .await
+        .map_err(raced)?;
     let action = format!("funds.{}", m.operation.code());
     let target = format!("{}->{}", m.from.key(), m.to.key());
     let detail = format!("amount={} trans_id={trans_id}", m.amount);
@@ -241,8 +204,10 @@ async fn apply(
         target: &target,
         detail: &detail,
     };
-    tryq!(crate::accounts::repo::audit(&mut **tx, entry, now).await);
-    Ok(Attempt::Done(Receipt {
+    crate::accounts::repo::audit(&mut **tx, entry, now)
+        .await
+        .map_err(raced)?;
+    Ok(Receipt {
         trans_id: trans_id.to_string(),
         operation: m.operation,
         amount: m.amount.money(),
@@ -250,7 +215,7 @@ async fn apply(
         to_balance_after: Money::from_fen(to_after).unwrap_or(Money::ZERO),
         created_at: now,
         replayed: false,
-    }))
+    })
 }
 
 /// The partner a signed-in partner user acts for, and its kind.
@@ -305,7 +270,7 @@ async fn counterparty<'e>(
 /// is locked until the transaction ends, so a disassociation either happens before (and the
 /// move is refused) or waits for the move (and then takes the moved money back with the rest).
 async fn hold_counterparty(
-    tx: &mut Tx,
+    tx: &mut Tx<'_>,
     partner: i64,
     kind: PartnerKind,
     cp: Counterparty,
@@ -560,22 +525,25 @@ pub async fn set_designated(
     if repo::partner_name(&db.pool, partner).await?.is_none() {
         return Err(AppError::invalid("error.partner.not_found"));
     }
-    let mut tx = db.begin_write().await?;
-    let account = repo::account_id(&mut tx, Owner::Partner(partner)).await?;
-    if !repo::set_designated(&mut tx, account, amount.fen()).await? {
-        return Err(AppError::conflict("error.funds.designated_exceeds"));
-    }
-    let target = format!("partner:{partner}");
-    let detail = format!("designated={amount}");
-    let entry = crate::accounts::repo::AuditEntry {
-        actor,
-        action: "funds.designate",
-        target: &target,
-        detail: &detail,
-    };
-    crate::accounts::repo::audit(&mut *tx, entry, now_ms()).await?;
-    tx.commit().await?;
-    Ok(())
+    db.write(|tx| {
+        Box::pin(async move {
+            let account = repo::account_id(&mut *tx, Owner::Partner(partner)).await?;
+            if !repo::set_designated(&mut *tx, account, amount.fen()).await? {
+                return Err(AppError::conflict("error.funds.designated_exceeds"));
+            }
+            let target = format!("partner:{partner}");
+            let detail = format!("designated={amount}");
+            let entry = crate::accounts::repo::AuditEntry {
+                actor,
+                action: "funds.designate",
+                target: &target,
+                detail: &detail,
+            };
+            crate::accounts::repo::audit(&mut **tx, entry, now_ms()).await?;
+            Ok(())
+        })
+    })
+    .await
 }
 
 pub async fn partner_balances(db: &Db, partner: i64) -> Result<Balances, AppError> {

@@ -92,23 +92,32 @@ pub async fn unread(pool: &AnyPool, user: i64) -> Result<i64, sqlx::Error> {
 }
 
 /// Marks one of the user's messages read; `false` when the user has no such message.
-pub async fn mark_read(pool: &AnyPool, user: i64, id: i64, now: i64) -> Result<bool, sqlx::Error> {
+pub async fn mark_read<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    user: i64,
+    id: i64,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
     sqlx::query(
         "UPDATE messages SET read_at = COALESCE(read_at, $1) WHERE id = $2 AND user_id = $3",
     )
     .bind(now)
     .bind(id)
     .bind(user)
-    .execute(pool)
+    .execute(ex)
     .await
     .map(|r| r.rows_affected() == 1)
 }
 
-pub async fn mark_all_read(pool: &AnyPool, user: i64, now: i64) -> Result<u64, sqlx::Error> {
+pub async fn mark_all_read<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    user: i64,
+    now: i64,
+) -> Result<u64, sqlx::Error> {
     sqlx::query("UPDATE messages SET read_at = $1 WHERE user_id = $2 AND read_at IS NULL")
         .bind(now)
         .bind(user)
-        .execute(pool)
+        .execute(ex)
         .await
         .map(|r| r.rows_affected())
 }

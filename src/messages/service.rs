@@ -96,13 +96,21 @@ pub async fn unread(db: &Db, user: i64) -> Result<i64, AppError> {
 }
 
 pub async fn mark_read(db: &Db, user: i64, id: i64) -> Result<(), AppError> {
-    if repo::mark_read(&db.pool, user, id, now_ms()).await? {
-        Ok(())
-    } else {
-        Err(AppError::NotFound)
-    }
+    let now = now_ms();
+    db.write(|tx| {
+        Box::pin(async move {
+            if repo::mark_read(&mut **tx, user, id, now).await? {
+                Ok(())
+            } else {
+                Err(AppError::NotFound)
+            }
+        })
+    })
+    .await
 }
 
 pub async fn mark_all_read(db: &Db, user: i64) -> Result<u64, AppError> {
-    Ok(repo::mark_all_read(&db.pool, user, now_ms()).await?)
+    let now = now_ms();
+    db.write(|tx| Box::pin(async move { Ok(repo::mark_all_read(&mut **tx, user, now).await?) }))
+        .await
 }

@@ -1,6 +1,6 @@
 //! SQL of the outbox.
 
-use sqlx::{AnyConnection, AnyPool, FromRow};
+use sqlx::{Any, AnyConnection, AnyPool, Executor, FromRow};
 
 pub async fn insert(
     conn: &mut AnyConnection,
@@ -58,7 +58,12 @@ pub async fn due(
 }
 
 /// Claims a row for delivery; `false` when another process has it.
-pub async fn claim(pool: &AnyPool, id: i64, stale: i64, now: i64) -> Result<bool, sqlx::Error> {
+pub async fn claim<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    id: i64,
+    stale: i64,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
         "UPDATE outbox SET state = 'sending', updated_at = $1 \
          WHERE id = $2 AND (state = 'pending' OR (state = 'sending' AND updated_at < $3))",
@@ -66,36 +71,31 @@ pub async fn claim(pool: &AnyPool, id: i64, stale: i64, now: i64) -> Result<bool
     .bind(now)
     .bind(id)
     .bind(stale)
-    .execute(pool)
+    .execute(ex)
     .await?;
     Ok(done.rows_affected() == 1)
 }
 
-pub async fn finish(
-    pool: &AnyPool,
+/// Records an attempt's outcome; `body`, when given, replaces the text (with its secrets
+/// removed once it is delivered or abandoned).
+pub async fn finish<'e>(
+    ex: impl Executor<'e, Database = Any>,
     id: i64,
     state: &str,
     error: Option<&str>,
+    body: Option<&str>,
     now: i64,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "UPDATE outbox SET state = $1, last_error = $2, attempts = attempts + 1, updated_at = $3 WHERE id = $4",
+        "UPDATE outbox SET state = $1, last_error = $2, attempts = attempts + 1, updated_at = $3, \
+         body = COALESCE($5, body) WHERE id = $4",
     )
     .bind(state)
     .bind(error)
     .bind(now)
     .bind(id)
-    .execute(pool)
+    .bind(body)
+    .execute(ex)
     .await?;
-    Ok(())
-}
-
-/// Replaces a message's text (with its secrets removed once it is delivered).
-pub async fn set_body(pool: &AnyPool, id: i64, body: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE outbox SET body = $1 WHERE id = $2")
-        .bind(body)
-        .bind(id)
-        .execute(pool)
-        .await?;
     Ok(())
 }

@@ -133,7 +133,7 @@ pub async fn dispatch_forever(db: Db, mailer: Option<Mailer>, sms: Arc<dyn SmsGa
     };
     loop {
         if let Err(e) = dispatch_once(&db, mailer.as_ref(), sms.as_ref(), &channels).await {
-            tracing::warn!(error = %e, "outbox dispatch");
+            tracing::warn!(error = ?e, "outbox dispatch");
         }
         tokio::time::sleep(Duration::from_millis(300)).await;
     }
@@ -144,10 +144,18 @@ async fn dispatch_once(
     mailer: Option<&Mailer>,
     sms: &dyn SmsGateway,
     channels: &[&str],
-) -> Result<(), sqlx::Error> {
+) -> Result<(), AppError> {
     let now = now_ms();
     for row in repo::due(&db.pool, channels, now - STALE_MS, 20).await? {
-        if !repo::claim(&db.pool, row.id, now - STALE_MS, now_ms()).await? {
+        let id = row.id;
+        let claimed = db
+            .write(|tx| {
+                Box::pin(
+                    async move { Ok(repo::claim(&mut **tx, id, now - STALE_MS, now_ms()).await?) },
+                )
+            })
+            .await?;
+        if !claimed {
             continue;
         }
         let result = match (row.channel.as_str(), mailer) {
@@ -155,11 +163,8 @@ async fn dispatch_once(
             ("sms", _) => sms.send(&row.recipient, &row.body).await,
             _ => Err("no SMTP server configured".to_string()),
         };
-        match result {
-            Ok(()) => {
-                repo::finish(&db.pool, row.id, "sent", None, now_ms()).await?;
-                repo::set_body(&db.pool, row.id, &redact_tokens(&row.body)).await?;
-            }
+        let (state, error) = match &result {
+            Ok(()) => ("sent", None),
             Err(e) => {
                 // The recipient address is not logged: it is personal data.
                 tracing::warn!(id = row.id, channel = %row.channel, error = %e, "delivery failed");
@@ -168,12 +173,17 @@ async fn dispatch_once(
                 } else {
                     "pending"
                 };
-                repo::finish(&db.pool, row.id, state, Some(&e), now_ms()).await?;
-                if state == "failed" {
-                    repo::set_body(&db.pool, row.id, &redact_tokens(&row.body)).await?;
-                }
+                (state, Some(e.as_str()))
             }
-        }
+        };
+        let redacted = (state != "pending").then(|| redact_tokens(&row.body));
+        let body = redacted.as_deref();
+        db.write(|tx| {
+            Box::pin(
+                async move { Ok(repo::finish(&mut **tx, id, state, error, body, now_ms()).await?) },
+            )
+        })
+        .await?;
     }
     Ok(())
 }

@@ -87,32 +87,32 @@ pub async fn active_key(pool: &AnyPool, ak: &str) -> Result<Option<(String, i64)
         .await
 }
 
-pub async fn touch(pool: &AnyPool, ak: &str, now: i64) -> Result<(), sqlx::Error> {
+pub async fn touch(conn: &mut sqlx::AnyConnection, ak: &str, now: i64) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE access_keys SET last_used_at = $1 WHERE ak = $2")
         .bind(now)
         .bind(ak)
-        .execute(pool)
+        .execute(&mut *conn)
         .await?;
     Ok(())
 }
 
 /// Records an accepted signature; `false` when it was seen already (a replay).
 pub async fn remember_signature(
-    pool: &AnyPool,
+    conn: &mut sqlx::AnyConnection,
     signature: &str,
     expires_at: i64,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
     sqlx::query("DELETE FROM api_replays WHERE expires_at < $1")
         .bind(now)
-        .execute(pool)
+        .execute(&mut *conn)
         .await?;
     let r = sqlx::query(
         "INSERT INTO api_replays (signature, expires_at) VALUES ($1, $2) ON CONFLICT (signature) DO NOTHING",
     )
     .bind(signature)
     .bind(expires_at)
-    .execute(pool)
+    .execute(&mut *conn)
     .await?;
     Ok(r.rows_affected() == 1)
 }
@@ -129,7 +129,7 @@ pub async fn user_by_login(
 
 /// Stores a token's hash; expired tokens are dropped on the way.
 pub async fn insert_token(
-    pool: &AnyPool,
+    conn: &mut sqlx::AnyConnection,
     hash: &str,
     user: i64,
     now: i64,
@@ -137,7 +137,7 @@ pub async fn insert_token(
 ) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM api_tokens WHERE expires_at < $1")
         .bind(now)
-        .execute(pool)
+        .execute(&mut *conn)
         .await?;
     sqlx::query(
         "INSERT INTO api_tokens (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
@@ -146,7 +146,7 @@ pub async fn insert_token(
     .bind(user)
     .bind(now)
     .bind(expires_at)
-    .execute(pool)
+    .execute(&mut *conn)
     .await?;
     Ok(())
 }

@@ -33,27 +33,31 @@ pub async fn create_key(
         b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789",
     );
     let now = now_ms();
-    let mut tx = db.begin_write().await?;
-    if repo::count_keys(&mut *tx, user).await? >= MAX_KEYS {
-        return Err(AppError::conflict("error.openapi.too_many_keys"));
-    }
-    // Only the sealed form is stored (AES-256-GCM under the master key, bound to the AK).
-    let sealed = db.keys.seal(&ak, &sk)?;
-    repo::insert_key(&mut *tx, user, &ak, &sealed, description, now).await?;
-    let target = format!("access_key:{ak}");
-    let entry = AuditEntry {
-        actor,
-        action: "openapi.key_create",
-        target: &target,
-        detail: "",
-    };
-    audit(&mut *tx, entry, now).await?;
-    tx.commit().await?;
-    Ok(NewKey {
-        ak,
-        sk,
-        domain_id: partner.to_string(),
+    let (ak, sk) = (&ak, &sk);
+    db.write(|tx| {
+        Box::pin(async move {
+            if repo::count_keys(&mut **tx, user).await? >= MAX_KEYS {
+                return Err(AppError::conflict("error.openapi.too_many_keys"));
+            }
+            // Only the sealed form is stored (AES-256-GCM under the master key, bound to the AK).
+            let sealed = db.keys.seal(&ak, &sk)?;
+            repo::insert_key(&mut **tx, user, &ak, &sealed, description, now).await?;
+            let target = format!("access_key:{ak}");
+            let entry = AuditEntry {
+                actor,
+                action: "openapi.key_create",
+                target: &target,
+                detail: "",
+            };
+            audit(&mut **tx, entry, now).await?;
+            Ok(NewKey {
+                ak: ak.clone(),
+                sk: sk.clone(),
+                domain_id: partner.to_string(),
+            })
+        })
     })
+    .await
 }
 
 fn partner_user(user: &SessionUser) -> Result<(i64, i64), AppError> {
@@ -113,30 +117,33 @@ pub async fn change_key(
 ) -> Result<(), AppError> {
     let (id, _) = partner_user(user)?;
     let now = now_ms();
-    let mut tx = db.begin_write().await?;
-    let done = match state {
-        Some(s) => repo::set_state(&mut *tx, id, ak, s).await?,
-        None => repo::delete_key(&mut *tx, id, ak).await?,
-    };
-    if !done {
-        return Err(AppError::NotFound);
-    }
-    let target = format!("access_key:{ak}");
-    let action = match state {
-        Some("active") => "openapi.key_enable",
-        Some(_) => "openapi.key_disable",
-        None => "openapi.key_delete",
-    };
-    let actor = Actor::user(user, origin);
-    let entry = AuditEntry {
-        actor: &actor,
-        action,
-        target: &target,
-        detail: "",
-    };
-    audit(&mut *tx, entry, now).await?;
-    tx.commit().await?;
-    Ok(())
+    db.write(|tx| {
+        Box::pin(async move {
+            let done = match state {
+                Some(s) => repo::set_state(&mut **tx, id, ak, s).await?,
+                None => repo::delete_key(&mut **tx, id, ak).await?,
+            };
+            if !done {
+                return Err(AppError::NotFound);
+            }
+            let target = format!("access_key:{ak}");
+            let action = match state {
+                Some("active") => "openapi.key_enable",
+                Some(_) => "openapi.key_disable",
+                None => "openapi.key_delete",
+            };
+            let actor = Actor::user(user, origin);
+            let entry = AuditEntry {
+                actor: &actor,
+                action,
+                target: &target,
+                detail: "",
+            };
+            audit(&mut **tx, entry, now).await?;
+            Ok(())
+        })
+    })
+    .await
 }
 
 /// Why a request is not authenticated; each becomes a 401 with its own code.
@@ -230,13 +237,24 @@ pub async fn authenticate(
     }
     // Keyed on the canonical signature: any rewrite the check ignores maps to the same row. A
     // row may go once no request carrying its date can pass the window check (same clock).
-    if changes
-        && !repo::remember_signature(&db.pool, &auth.canonical_signature(), date + WINDOW_MS, now)
-            .await?
-    {
+    let (signature, access) = (&auth.canonical_signature(), &auth.access);
+    let fresh = db
+        .write(|tx| {
+            Box::pin(async move {
+                if changes
+                    && !repo::remember_signature(&mut **tx, signature, date + WINDOW_MS, now)
+                        .await?
+                {
+                    return Ok(false);
+                }
+                repo::touch(&mut **tx, access, now).await?;
+                Ok(true)
+            })
+        })
+        .await?;
+    if !fresh {
         return Ok(Err(AuthError::Replayed));
     }
-    repo::touch(&db.pool, &auth.access, now).await?;
     match crate::accounts::service::session_user(db, user).await? {
         Some(u) if u.role == Role::Partner && u.partner.is_some() => Ok(Ok(u)),
         _ => Ok(Err(AuthError::UnknownKey)),
@@ -272,15 +290,21 @@ pub async fn issue_token(
     );
     let now = now_ms();
     let expires_at = now + TOKEN_TTL_MS;
-    repo::insert_token(&db.pool, &token_hash(&token), user.id, now, expires_at).await?;
     let actor = Actor::user(&user, origin);
-    let entry = AuditEntry {
-        actor: &actor,
-        action: "openapi.token_issue",
-        target: &user.login,
-        detail: "",
-    };
-    audit(&db.pool, entry, now).await?;
+    let (hash, actor, login, user_id) = (&token_hash(&token), &actor, &user.login, user.id);
+    db.write(|tx| {
+        Box::pin(async move {
+            repo::insert_token(&mut **tx, hash, user_id, now, expires_at).await?;
+            let entry = AuditEntry {
+                actor,
+                action: "openapi.token_issue",
+                target: login,
+                detail: "",
+            };
+            Ok(audit(&mut **tx, entry, now).await?)
+        })
+    })
+    .await?;
     Ok(IssuedToken {
         token,
         user,

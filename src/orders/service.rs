@@ -14,7 +14,6 @@ use crate::funds::service::transfer_in;
 use crate::i18n::{Lang, t};
 use crate::messages::service::{params, send, send_to_partner};
 use crate::server::db::{Db, Tx, now_ms};
-use std::time::Duration;
 
 /// Whose orders a caller sees: a customer its own, a partner its customers'.
 enum Viewer {
@@ -55,7 +54,7 @@ fn order_number(now: i64) -> String {
 }
 
 async fn log(
-    tx: &mut Tx,
+    tx: &mut Tx<'_>,
     user: &SessionUser,
     origin: &Origin,
     action: &str,
@@ -89,95 +88,98 @@ pub async fn create(
     let amount_fen = input
         .amount_fen()
         .ok_or_else(|| AppError::invalid("error.orders.quantity"))?;
-    let mut tx = db.begin_write().await?;
-    let link = repo::customer_link(&mut *tx, customer)
-        .await?
-        .ok_or_else(|| AppError::conflict("error.orders.no_partner"))?;
-    let mode = CustomerMode::parse(&link.mode).ok_or(AppError::Internal)?;
-    if input.partner_pays && mode == CustomerMode::Consulting && link.allow_consulting_pay != 1 {
-        return Err(AppError::conflict("error.orders.partner_pay_not_allowed"));
-    }
-    let now = now_ms();
-    let number = order_number(now);
-    let state = if input.partner_pays {
-        OrderState::AwaitingPartner
-    } else {
-        OrderState::PendingPayment
-    };
-    let row = NewRow {
-        number: &number,
-        customer,
-        partner: link.partner_id,
-        product: input.product.code,
-        quantity: input.quantity,
-        amount_fen,
-        state: state.as_str(),
-        partner_requested: input.partner_pays,
-        now,
-    };
-    let id = repo::insert(&mut tx, &row).await?;
-    if input.partner_pays {
-        let amount = Money::from_fen(amount_fen)
-            .ok_or(AppError::Internal)?
-            .to_string();
-        let product = t(Lang::Zh, input.product.name_key);
-        let p = params([
-            ("number", number.as_str()),
-            ("customer", link.customer_name.as_str()),
-            ("amount", amount.as_str()),
-        ]);
-        send_to_partner(
-            &mut tx,
-            link.partner_id,
-            "order.requested",
-            &p,
-            Some("/center/sales/orders"),
-            now,
-        )
-        .await?;
-        send(
-            &mut tx,
-            user.id,
-            "order.submitted",
-            &p,
-            Some("/customer/orders?tab=unpaid"),
-            now,
-        )
-        .await?;
-        if let Some(to) = link.partner_email.as_deref().filter(|e| !e.is_empty()) {
-            let subject = format!("【华为云伙伴中心】客户申请伙伴代付：订单 {number}");
-            let body = format!(
-                "{partner}，您好：\n\n您的客户 {customer} 申请由贵司代付以下订单：\n\n订单号：{number}\n产品：{product}\n数量：{qty}\n金额：{amount} 元\n\n请登录伙伴中心，在“销售 > 客户 > 客户订单 > 待付订单”中支付或拒绝。\n",
-                partner = link.partner_name,
-                customer = link.customer_name,
-                qty = input.quantity,
-            );
-            crate::notify::service::email(&mut tx, to, &subject, &body, now).await?;
-        }
-        if let Some(phone) = link.partner_phone.as_deref().filter(|p| !p.is_empty()) {
-            let text = format!(
-                "【华为云】客户{}申请伙伴代付订单{}，金额{}元，请登录伙伴中心处理。",
-                link.customer_name, number, amount
-            );
-            crate::notify::service::sms(&mut tx, phone, &text, now).await?;
-        }
-    }
-    log(
-        &mut tx,
-        user,
-        origin,
-        if input.partner_pays {
-            "orders.request_partner_pay"
-        } else {
-            "orders.create"
-        },
-        id,
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    let row = repo::get(&db.pool, id).await?.ok_or(AppError::Internal)?;
-    view(row).ok_or(AppError::Internal)
+    db.write(|tx| {
+        Box::pin(async move {
+            let link = repo::customer_link(&mut **tx, customer)
+                .await?
+                .ok_or_else(|| AppError::conflict("error.orders.no_partner"))?;
+            let mode = CustomerMode::parse(&link.mode).ok_or(AppError::Internal)?;
+            if input.partner_pays && mode == CustomerMode::Consulting && link.allow_consulting_pay != 1 {
+                return Err(AppError::conflict("error.orders.partner_pay_not_allowed"));
+            }
+            let now = now_ms();
+            let number = order_number(now);
+            let state = if input.partner_pays {
+                OrderState::AwaitingPartner
+            } else {
+                OrderState::PendingPayment
+            };
+            let row = NewRow {
+                number: &number,
+                customer,
+                partner: link.partner_id,
+                product: input.product.code,
+                quantity: input.quantity,
+                amount_fen,
+                state: state.as_str(),
+                partner_requested: input.partner_pays,
+                now,
+            };
+            let id = repo::insert(&mut *tx, &row).await?;
+            if input.partner_pays {
+                let amount = Money::from_fen(amount_fen)
+                    .ok_or(AppError::Internal)?
+                    .to_string();
+                let product = t(Lang::Zh, input.product.name_key);
+                let p = params([
+                    ("number", number.as_str()),
+                    ("customer", link.customer_name.as_str()),
+                    ("amount", amount.as_str()),
+                ]);
+                send_to_partner(
+                    &mut *tx,
+                    link.partner_id,
+                    "order.requested",
+                    &p,
+                    Some("/center/sales/orders"),
+                    now,
+                )
+                .await?;
+                send(
+                    &mut *tx,
+                    user.id,
+                    "order.submitted",
+                    &p,
+                    Some("/customer/orders?tab=unpaid"),
+                    now,
+                )
+                .await?;
+                if let Some(to) = link.partner_email.as_deref().filter(|e| !e.is_empty()) {
+                    let subject = format!("【华为云伙伴中心】客户申请伙伴代付：订单 {number}");
+                    let body = format!(
+                        "{partner}，您好：\n\n您的客户 {customer} 申请由贵司代付以下订单：\n\n订单号：{number}\n产品：{product}\n数量：{qty}\n金额：{amount} 元\n\n请登录伙伴中心，在“销售 > 客户 > 客户订单 > 待付订单”中支付或拒绝。\n",
+                        partner = link.partner_name,
+                        customer = link.customer_name,
+                        qty = input.quantity,
+                    );
+                    crate::notify::service::email(&mut *tx, to, &subject, &body, now).await?;
+                }
+                if let Some(phone) = link.partner_phone.as_deref().filter(|p| !p.is_empty()) {
+                    let text = format!(
+                        "【华为云】客户{}申请伙伴代付订单{}，金额{}元，请登录伙伴中心处理。",
+                        link.customer_name, number, amount
+                    );
+                    crate::notify::service::sms(&mut *tx, phone, &text, now).await?;
+                }
+            }
+            log(
+                &mut *tx,
+                user,
+                origin,
+                if input.partner_pays {
+                    "orders.request_partner_pay"
+                } else {
+                    "orders.create"
+                },
+                id,
+                now,
+            )
+            .await?;
+            let row = repo::get(&db.pool, id).await?.ok_or(AppError::Internal)?;
+            view(row).ok_or(AppError::Internal)
+        })
+    })
+    .await
 }
 
 pub async fn list(
@@ -209,7 +211,7 @@ pub async fn list(
 }
 
 /// The caller's own order, or "not found".
-async fn own(ex: &mut Tx, user: &SessionUser, id: i64) -> Result<OrderRow, AppError> {
+async fn own(ex: &mut Tx<'_>, user: &SessionUser, id: i64) -> Result<OrderRow, AppError> {
     let row = repo::get(&mut **ex, id).await?.ok_or(AppError::NotFound)?;
     match viewer(user)? {
         Viewer::Customer(c) if row.customer_id == c => Ok(row),
@@ -248,154 +250,158 @@ async fn attempt(
     if coupon.is_some() && event != Event::PayByCustomer {
         return Err(AppError::BadRequest);
     }
-    let mut tx = db.begin_write().await?;
-    let row = own(&mut tx, user, id).await?;
-    let viewer = viewer(user)?;
-    // Who may raise which event.
-    let allowed = matches!(
-        (&viewer, event),
-        (
-            Viewer::Customer(_),
-            Event::PayByCustomer | Event::Cancel | Event::Refund
-        ) | (
-            Viewer::Partner(_),
-            Event::PayByPartner | Event::PartnerReject
-        )
-    );
-    if !allowed {
-        return Err(AppError::Forbidden);
-    }
-    let state = OrderState::parse(&row.state).ok_or(AppError::Internal)?;
-    let to = next(state, event).map_err(AppError::conflict)?;
-    let now = now_ms();
-    let payer = match event {
-        Event::PayByCustomer => Some(Payer::Customer),
-        Event::PayByPartner => Some(Payer::Partner),
-        _ => None,
-    };
-    if !repo::transition(
-        &mut tx,
-        id,
-        state.as_str(),
-        to.as_str(),
-        payer.map(Payer::as_str),
-        reason,
-        now,
-    )
-    .await?
-    {
-        // Someone else changed it since we read it: read again and answer from the new state.
-        return Err(AppError::Busy);
-    }
-    let actor = Actor::user(user, origin);
-    let customer = Owner::Customer(row.customer_id);
-    let partner = Owner::Partner(row.partner_id);
-    match event {
-        Event::PayByCustomer | Event::PayByPartner => {
-            let from = if event == Event::PayByCustomer {
-                customer
-            } else {
-                partner
+    db.write(|tx| {
+        Box::pin(async move {
+            let row = own(&mut *tx, user, id).await?;
+            let viewer = viewer(user)?;
+            // Who may raise which event.
+            let allowed = matches!(
+                (&viewer, event),
+                (
+                    Viewer::Customer(_),
+                    Event::PayByCustomer | Event::Cancel | Event::Refund
+                ) | (
+                    Viewer::Partner(_),
+                    Event::PayByPartner | Event::PartnerReject
+                )
+            );
+            if !allowed {
+                return Err(AppError::Forbidden);
+            }
+            let state = OrderState::parse(&row.state).ok_or(AppError::Internal)?;
+            let to = next(state, event).map_err(AppError::conflict)?;
+            let now = now_ms();
+            let payer = match event {
+                Event::PayByCustomer => Some(Payer::Customer),
+                Event::PayByPartner => Some(Payer::Partner),
+                _ => None,
             };
-            // A coupon pays its part first (one per order); the balance pays the rest.
-            let coupon_fen = match coupon {
-                Some(c) => {
-                    let product = super::model::product(&row.product).ok_or_else(|| {
-                        AppError::conflict("error.vouchers.coupon_not_applicable")
-                    })?;
-                    let fen = crate::vouchers::service::spend_in(
-                        &mut tx,
-                        row.customer_id,
-                        c,
-                        id,
-                        &product,
-                        row.amount_fen,
-                        now,
-                    )
-                    .await?;
-                    repo::set_coupon_fen(&mut tx, id, fen).await?;
-                    fen
+            if !repo::transition(
+                &mut *tx,
+                id,
+                state.as_str(),
+                to.as_str(),
+                payer.map(Payer::as_str),
+                reason,
+                now,
+            )
+            .await?
+            {
+                // Someone else changed it since we read it: read again and answer from the new state.
+                return Err(AppError::Busy);
+            }
+            let actor = Actor::user(user, origin);
+            let customer = Owner::Customer(row.customer_id);
+            let partner = Owner::Partner(row.partner_id);
+            match event {
+                Event::PayByCustomer | Event::PayByPartner => {
+                    let from = if event == Event::PayByCustomer {
+                        customer
+                    } else {
+                        partner
+                    };
+                    // A coupon pays its part first (one per order); the balance pays the rest.
+                    let coupon_fen = match coupon {
+                        Some(c) => {
+                            let product = super::model::product(&row.product).ok_or_else(|| {
+                                AppError::conflict("error.vouchers.coupon_not_applicable")
+                            })?;
+                            let fen = crate::vouchers::service::spend_in(
+                                &mut *tx,
+                                row.customer_id,
+                                c,
+                                id,
+                                &product,
+                                row.amount_fen,
+                                now,
+                            )
+                            .await?;
+                            repo::set_coupon_fen(&mut *tx, id, fen).await?;
+                            fen
+                        }
+                        None => 0,
+                    };
+                    if let Some(amount) = Amount::from_fen(row.amount_fen - coupon_fen) {
+                        transfer_in(
+                            &mut *tx,
+                            Operation::Pay,
+                            from,
+                            Owner::External,
+                            amount,
+                            "orders",
+                            &format!("order-{id}-pay"),
+                            &actor,
+                        )
+                        .await?;
+                    }
                 }
-                None => 0,
+                Event::Refund => {
+                    let to = match row.payer.as_deref().and_then(Payer::parse) {
+                        Some(Payer::Partner) => partner,
+                        _ => customer,
+                    };
+                    // Only what was paid comes back; a coupon's part returns to its quota (退订回收).
+                    crate::vouchers::service::refund_in(&mut *tx, id, &actor, now).await?;
+                    if let Some(amount) = Amount::from_fen(row.amount_fen - row.coupon_fen) {
+                        transfer_in(
+                            &mut *tx,
+                            Operation::Refund,
+                            Owner::External,
+                            to,
+                            amount,
+                            "orders",
+                            &format!("order-{id}-refund"),
+                            &actor,
+                        )
+                        .await?;
+                    }
+                }
+                Event::PartnerReject | Event::Cancel => {}
+            }
+            let p = params([
+                ("number", row.number.as_str()),
+                ("customer", row.customer_name.as_str()),
+                ("reason", reason.unwrap_or("")),
+            ]);
+            let customer_users =
+                crate::orders::repo::customer_users(&mut **tx, row.customer_id).await?;
+            let to_customer = match event {
+                Event::PayByPartner => Some("order.paid"),
+                Event::PartnerReject => Some("order.rejected"),
+                _ => None,
             };
-            if let Some(amount) = Amount::from_fen(row.amount_fen - coupon_fen) {
-                transfer_in(
-                    &mut tx,
-                    Operation::Pay,
-                    from,
-                    Owner::External,
-                    amount,
-                    "orders",
-                    &format!("order-{id}-pay"),
-                    &actor,
+            if let Some(kind) = to_customer {
+                for u in customer_users {
+                    send(&mut *tx, u, kind, &p, Some("/customer/orders"), now).await?;
+                }
+            }
+            if event == Event::Refund && row.payer.as_deref() == Some("partner") {
+                send_to_partner(
+                    &mut *tx,
+                    row.partner_id,
+                    "order.refunded",
+                    &p,
+                    Some("/center/sales/orders?tab=all"),
+                    now,
                 )
                 .await?;
             }
-        }
-        Event::Refund => {
-            let to = match row.payer.as_deref().and_then(Payer::parse) {
-                Some(Payer::Partner) => partner,
-                _ => customer,
+            let action = match event {
+                Event::PayByCustomer => "orders.pay",
+                Event::PayByPartner => "orders.partner_pay",
+                Event::PartnerReject => "orders.partner_reject",
+                Event::Cancel => "orders.cancel",
+                Event::Refund => "orders.refund",
             };
-            // Only what was paid comes back; a coupon's part returns to its quota (退订回收).
-            crate::vouchers::service::refund_in(&mut tx, id, &actor, now).await?;
-            if let Some(amount) = Amount::from_fen(row.amount_fen - row.coupon_fen) {
-                transfer_in(
-                    &mut tx,
-                    Operation::Refund,
-                    Owner::External,
-                    to,
-                    amount,
-                    "orders",
-                    &format!("order-{id}-refund"),
-                    &actor,
-                )
-                .await?;
-            }
-        }
-        Event::PartnerReject | Event::Cancel => {}
-    }
-    let p = params([
-        ("number", row.number.as_str()),
-        ("customer", row.customer_name.as_str()),
-        ("reason", reason.unwrap_or("")),
-    ]);
-    let customer_users = crate::orders::repo::customer_users(&mut *tx, row.customer_id).await?;
-    let to_customer = match event {
-        Event::PayByPartner => Some("order.paid"),
-        Event::PartnerReject => Some("order.rejected"),
-        _ => None,
-    };
-    if let Some(kind) = to_customer {
-        for u in customer_users {
-            send(&mut tx, u, kind, &p, Some("/customer/orders"), now).await?;
-        }
-    }
-    if event == Event::Refund && row.payer.as_deref() == Some("partner") {
-        send_to_partner(
-            &mut tx,
-            row.partner_id,
-            "order.refunded",
-            &p,
-            Some("/center/sales/orders?tab=all"),
-            now,
-        )
-        .await?;
-    }
-    let action = match event {
-        Event::PayByCustomer => "orders.pay",
-        Event::PayByPartner => "orders.partner_pay",
-        Event::PartnerReject => "orders.partner_reject",
-        Event::Cancel => "orders.cancel",
-        Event::Refund => "orders.refund",
-    };
-    log(&mut tx, user, origin, action, id, now).await?;
-    tx.commit().await?;
-    let row = repo::get(&db.pool, id).await?.ok_or(AppError::Internal)?;
-    view(row).ok_or(AppError::Internal)
+            log(&mut *tx, user, origin, action, id, now).await?;
+            let row = repo::get(&db.pool, id).await?.ok_or(AppError::Internal)?;
+            view(row).ok_or(AppError::Internal)
+        })
+    })
+    .await
 }
 
-/// Applies an event to an order, retrying a bounded number of times on conflicting writes.
+/// Applies an event to an order (through the one write path, which retries conflicting writes).
 pub async fn act(
     db: &Db,
     user: &SessionUser,
@@ -405,26 +411,16 @@ pub async fn act(
     reason: Option<&crate::plans::model::Reason>,
     coupon: Option<i64>,
 ) -> Result<Order, AppError> {
-    for n in 0..crate::funds::service::MAX_ATTEMPTS {
-        match attempt(
-            db,
-            user,
-            origin,
-            id,
-            event,
-            reason.map(|r| r.as_str()),
-            coupon,
-        )
-        .await
-        {
-            Err(AppError::Busy) => {
-                let jitter: u64 = rand::random::<u64>() % 20;
-                tokio::time::sleep(Duration::from_millis(5 * u64::from(n + 1) + jitter)).await;
-            }
-            other => return other,
-        }
-    }
-    Err(AppError::Busy)
+    attempt(
+        db,
+        user,
+        origin,
+        id,
+        event,
+        reason.map(|r| r.as_str()),
+        coupon,
+    )
+    .await
 }
 
 /// Whether the partner lets its consulting customers ask it to pay.
@@ -444,23 +440,26 @@ pub async fn set_allow_consulting_pay(
     let Viewer::Partner(p) = viewer(user)? else {
         return Err(AppError::Forbidden);
     };
-    let mut tx = db.begin_write().await?;
-    repo::set_allow_consulting_pay(&mut *tx, p, allow).await?;
-    log(
-        &mut tx,
-        user,
-        origin,
-        if allow {
-            "orders.allow_consulting_pay"
-        } else {
-            "orders.deny_consulting_pay"
-        },
-        0,
-        now_ms(),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    db.write(|tx| {
+        Box::pin(async move {
+            repo::set_allow_consulting_pay(&mut **tx, p, allow).await?;
+            log(
+                &mut *tx,
+                user,
+                origin,
+                if allow {
+                    "orders.allow_consulting_pay"
+                } else {
+                    "orders.deny_consulting_pay"
+                },
+                0,
+                now_ms(),
+            )
+            .await?;
+            Ok(())
+        })
+    })
+    .await
 }
 
 /// For the customer's order form: may it ask its partner to pay?

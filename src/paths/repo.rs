@@ -415,7 +415,7 @@ pub async fn employees(
     Ok(rows.into_iter().map(|(i, l, v)| (i, l, v == 1)).collect())
 }
 
-#[derive(FromRow)]
+#[derive(FromRow, Clone)]
 pub struct WindowRow {
     pub id: i64,
     pub year: i64,

@@ -30,7 +30,7 @@ fn partner_of(user: &SessionUser) -> Result<(i64, HcpnState), AppError> {
 }
 
 async fn log(
-    ex: &mut crate::server::db::Tx,
+    ex: &mut crate::server::db::Tx<'_>,
     who: &Actor,
     action: &str,
     target: &str,
@@ -103,22 +103,25 @@ async fn join(
     action: &str,
 ) -> Result<bool, AppError> {
     let now = now_ms();
-    let mut tx = db.begin_write().await?;
-    let new = repo::insert_membership(&mut *tx, partner, path.code(), now).await?;
-    if new {
-        let target = format!("partner:{partner}");
-        log(
-            &mut tx,
-            &Actor::user(user, origin),
-            action,
-            &target,
-            path.code(),
-            now,
-        )
-        .await?;
-    }
-    tx.commit().await?;
-    Ok(new)
+    db.write(|tx| {
+        Box::pin(async move {
+            let new = repo::insert_membership(&mut **tx, partner, path.code(), now).await?;
+            if new {
+                let target = format!("partner:{partner}");
+                log(
+                    &mut *tx,
+                    &Actor::user(user, origin),
+                    action,
+                    &target,
+                    path.code(),
+                    now,
+                )
+                .await?;
+            }
+            Ok(new)
+        })
+    })
+    .await
 }
 
 fn application(r: repo::ApplicationRow) -> Option<Application> {
@@ -341,31 +344,34 @@ pub async fn record_evidence(
         (EvidenceKind::Case, _) => return Err(AppError::invalid("error.paths.case_date")),
         _ => None,
     };
-    let mut tx = db.begin_write().await?;
-    let id = repo::insert_evidence(
-        &mut *tx,
-        &NewEvidence {
-            partner,
-            path: input.path.code(),
-            kind: input.kind.code(),
-            title: &input.title,
-            holder,
-            occurred_at,
-            now,
-        },
-    )
-    .await?;
-    log(
-        &mut tx,
-        &Actor::user(user, origin),
-        "paths.evidence",
-        &format!("evidence:{id}"),
-        input.kind.code(),
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(id)
+    db.write(|tx| {
+        Box::pin(async move {
+            let id = repo::insert_evidence(
+                &mut **tx,
+                &NewEvidence {
+                    partner,
+                    path: input.path.code(),
+                    kind: input.kind.code(),
+                    title: &input.title,
+                    holder,
+                    occurred_at,
+                    now,
+                },
+            )
+            .await?;
+            log(
+                &mut *tx,
+                &Actor::user(user, origin),
+                "paths.evidence",
+                &format!("evidence:{id}"),
+                input.kind.code(),
+                now,
+            )
+            .await?;
+            Ok(id)
+        })
+    })
+    .await
 }
 
 async fn on_path(db: &Db, partner: i64, path: PathKind) -> Result<(), AppError> {
@@ -418,42 +424,45 @@ async fn file(
     review_year: Option<i64>,
     now: i64,
 ) -> Result<i64, AppError> {
-    let mut tx = db.begin_write().await?;
-    let id = match repo::insert_application(
-        &mut *tx,
-        &NewApplication {
-            partner,
-            path: path.code(),
-            stage: stage.code(),
-            review_year,
-            now,
-        },
-    )
+    db.write(|tx| {
+        Box::pin(async move {
+            let id = match repo::insert_application(
+                &mut **tx,
+                &NewApplication {
+                    partner,
+                    path: path.code(),
+                    stage: stage.code(),
+                    review_year,
+                    now,
+                },
+            )
+            .await
+            {
+                Ok(id) => id,
+                Err(e) if is_unique_violation(&e) => {
+                    return Err(AppError::conflict("error.paths.pending"));
+                }
+                Err(e) => return Err(e.into()),
+            };
+            let action = if review_year.is_some() {
+                "paths.review_submit"
+            } else {
+                "paths.apply"
+            };
+            let detail = format!("{}:{}", path.code(), stage.code());
+            log(
+                &mut *tx,
+                &Actor::user(user, origin),
+                action,
+                &format!("path_application:{id}"),
+                &detail,
+                now,
+            )
+            .await?;
+            Ok(id)
+        })
+    })
     .await
-    {
-        Ok(id) => id,
-        Err(e) if is_unique_violation(&e) => {
-            return Err(AppError::conflict("error.paths.pending"));
-        }
-        Err(e) => return Err(e.into()),
-    };
-    let action = if review_year.is_some() {
-        "paths.review_submit"
-    } else {
-        "paths.apply"
-    };
-    let detail = format!("{}:{}", path.code(), stage.code());
-    log(
-        &mut tx,
-        &Actor::user(user, origin),
-        action,
-        &format!("path_application:{id}"),
-        &detail,
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(id)
 }
 
 /// `提交复核申请`: only inside an open window covering the stage, for a stage the partner holds,
@@ -527,80 +536,101 @@ pub async fn decide_application(
 ) -> Result<(), AppError> {
     let reason = model::parse_reason(reason, approve).map_err(AppError::invalid)?;
     let now = now_ms();
-    let mut tx = db.begin_write().await?;
-    let app = repo::application(&mut *tx, id)
-        .await?
-        .and_then(application)
-        .ok_or(AppError::NotFound)?;
-    settle(&mut tx, Decided::Application, id, approve, &reason, now, op).await?;
-    let (p, path, stage) = (app.partner_id, app.path.code(), app.stage.code());
-    match (app.review_year.is_some(), approve) {
-        (false, true) => repo::certify(&mut *tx, p, path, stage, now, now + VALIDITY_MS).await?,
-        (false, false) => {}
-        (true, true) => {
-            let until = repo::active_certification(&mut *tx, p, path, stage)
+    let reason = &reason;
+    db.write(|tx| {
+        Box::pin(async move {
+            let app = repo::application(&mut **tx, id)
                 .await?
-                .unwrap_or(now);
-            repo::extend_certification(&mut *tx, p, path, stage, until.max(now) + VALIDITY_MS)
-                .await?
-        }
-        (true, false) => {
-            repo::revoke_certification(&mut *tx, p, path, stage, &reason, now).await?;
-            // A revoked role takes its differentiation with it.
-            if app.stage == Stage::Role {
-                repo::revoke_certification(
-                    &mut *tx,
-                    p,
-                    path,
-                    Stage::Differentiation.code(),
-                    &reason,
-                    now,
-                )
-                .await?;
+                .and_then(application)
+                .ok_or(AppError::NotFound)?;
+            settle(
+                &mut *tx,
+                Decided::Application,
+                id,
+                approve,
+                &reason,
+                now,
+                op,
+            )
+            .await?;
+            let (p, path, stage) = (app.partner_id, app.path.code(), app.stage.code());
+            match (app.review_year.is_some(), approve) {
+                (false, true) => {
+                    repo::certify(&mut **tx, p, path, stage, now, now + VALIDITY_MS).await?
+                }
+                (false, false) => {}
+                (true, true) => {
+                    let until = repo::active_certification(&mut **tx, p, path, stage)
+                        .await?
+                        .unwrap_or(now);
+                    repo::extend_certification(
+                        &mut **tx,
+                        p,
+                        path,
+                        stage,
+                        until.max(now) + VALIDITY_MS,
+                    )
+                    .await?
+                }
+                (true, false) => {
+                    repo::revoke_certification(&mut **tx, p, path, stage, &reason, now).await?;
+                    // A revoked role takes its differentiation with it.
+                    if app.stage == Stage::Role {
+                        repo::revoke_certification(
+                            &mut **tx,
+                            p,
+                            path,
+                            Stage::Differentiation.code(),
+                            &reason,
+                            now,
+                        )
+                        .await?;
+                    }
+                }
             }
-        }
-    }
-    let kind = match (app.review_year.is_some(), approve) {
-        (false, true) => "path.application_approved",
-        (false, false) => "path.application_rejected",
-        (true, true) => "path.review_passed",
-        (true, false) => "path.review_failed",
-    };
-    let item = format!(
-        "{} · {}",
-        crate::i18n::t(crate::i18n::Lang::Zh, app.path.label_key()),
-        crate::i18n::t(crate::i18n::Lang::Zh, app.stage.label_key())
-    );
-    send_to_partner(
-        &mut tx,
-        p,
-        kind,
-        &params([("item", item.as_str()), ("reason", reason.as_str())]),
-        Some(&format!("/center/paths/{path}")),
-        now,
-    )
-    .await?;
-    log(
-        &mut tx,
-        op,
-        if approve {
-            "paths.application_approve"
-        } else {
-            "paths.application_reject"
-        },
-        &format!("path_application:{id}"),
-        &reason,
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+            let kind = match (app.review_year.is_some(), approve) {
+                (false, true) => "path.application_approved",
+                (false, false) => "path.application_rejected",
+                (true, true) => "path.review_passed",
+                (true, false) => "path.review_failed",
+            };
+            let item = format!(
+                "{} · {}",
+                crate::i18n::t(crate::i18n::Lang::Zh, app.path.label_key()),
+                crate::i18n::t(crate::i18n::Lang::Zh, app.stage.label_key())
+            );
+            send_to_partner(
+                &mut *tx,
+                p,
+                kind,
+                &params([("item", item.as_str()), ("reason", reason.as_str())]),
+                Some(&format!("/center/paths/{path}")),
+                now,
+            )
+            .await?;
+            log(
+                &mut *tx,
+                op,
+                if approve {
+                    "paths.application_approve"
+                } else {
+                    "paths.application_reject"
+                },
+                &format!("path_application:{id}"),
+                &reason,
+                now,
+            )
+            .await?;
+            Ok(())
+        })
+    })
+    .await
 }
 
 /// Records an operator's decision on a pending application or evidence; one decided already is
 /// refused.
 async fn settle(
-    tx: &mut crate::server::db::Tx,
+    tx: &mut crate::server::db::Tx<'_>,
     table: Decided,
     id: i64,
     approve: bool,
@@ -625,39 +655,43 @@ pub async fn decide_evidence(
 ) -> Result<(), AppError> {
     let reason = model::parse_reason(reason, approve).map_err(AppError::invalid)?;
     let now = now_ms();
-    let mut tx = db.begin_write().await?;
-    let (partner, title) = repo::evidence_owner(&mut *tx, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    settle(&mut tx, Decided::Evidence, id, approve, &reason, now, op).await?;
-    send_to_partner(
-        &mut tx,
-        partner,
-        if approve {
-            "path.evidence_approved"
-        } else {
-            "path.evidence_rejected"
-        },
-        &params([("item", title.as_str()), ("reason", reason.as_str())]),
-        None,
-        now,
-    )
-    .await?;
-    log(
-        &mut tx,
-        op,
-        if approve {
-            "paths.evidence_approve"
-        } else {
-            "paths.evidence_reject"
-        },
-        &format!("evidence:{id}"),
-        &reason,
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    let reason = &reason;
+    db.write(|tx| {
+        Box::pin(async move {
+            let (partner, title) = repo::evidence_owner(&mut **tx, id)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            settle(&mut *tx, Decided::Evidence, id, approve, &reason, now, op).await?;
+            send_to_partner(
+                &mut *tx,
+                partner,
+                if approve {
+                    "path.evidence_approved"
+                } else {
+                    "path.evidence_rejected"
+                },
+                &params([("item", title.as_str()), ("reason", reason.as_str())]),
+                None,
+                now,
+            )
+            .await?;
+            log(
+                &mut *tx,
+                op,
+                if approve {
+                    "paths.evidence_approve"
+                } else {
+                    "paths.evidence_reject"
+                },
+                &format!("evidence:{id}"),
+                &reason,
+                now,
+            )
+            .await?;
+            Ok(())
+        })
+    })
+    .await
 }
 
 /// Opens an annual review window from the first day to the last (inclusive, China time).
@@ -675,26 +709,33 @@ pub async fn open_window(
     let (starts_at, ends_at) =
         model::window_span(first, last).ok_or_else(|| AppError::invalid("error.paths.window"))?;
     let now = now_ms();
-    let mut row = WindowRow {
+    let row = WindowRow {
         id: 0,
         year,
         starts_at,
         ends_at,
         covers: model::format_covers(covers),
     };
-    let mut tx = db.begin_write().await?;
-    row.id = repo::insert_window(&mut *tx, &row, now, &op.name).await?;
-    log(
-        &mut tx,
-        op,
-        "paths.window_open",
-        &format!("review_window:{}", row.id),
-        &row.covers,
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(window(row, now))
+    let row = &row;
+    db.write(|tx| {
+        Box::pin(async move {
+            let row = WindowRow {
+                id: repo::insert_window(&mut **tx, row, now, &op.name).await?,
+                ..row.clone()
+            };
+            log(
+                &mut *tx,
+                op,
+                "paths.window_open",
+                &format!("review_window:{}", row.id),
+                &row.covers,
+                now,
+            )
+            .await?;
+            Ok(window(row, now))
+        })
+    })
+    .await
 }
 
 pub async fn windows(db: &Db) -> Result<Vec<ReviewWindow>, AppError> {
@@ -734,32 +775,36 @@ pub async fn invite_distributor(
     let token = new_token();
     let now = now_ms();
     let link = format!("{base_url}{}", invitation_path(&token));
-    let mut tx = db.begin_write().await?;
-    let id = repo::insert_invitation(
-        &mut *tx,
-        partner,
-        email.as_str(),
-        &token_hash(&token),
-        now + INVITATION_MS,
-        now,
-    )
-    .await?;
-    let subject = "【华为云伙伴中心】总经销商合作伙伴发展路径邀请";
-    let body = format!(
-        "{name}：\n\n华为云邀请贵司加入总经销商合作伙伴发展路径。\n\n请点击这里登录伙伴中心并提交申请：\n{link}\n\n链接 7 天内有效，仅可使用一次。如非贵司操作，请忽略本邮件。\n"
-    );
-    crate::notify::service::email(&mut tx, email.as_str(), subject, &body, now).await?;
-    log(
-        &mut tx,
-        op,
-        "paths.invite_distributor",
-        &format!("path_invitation:{id}"),
-        &format!("partner:{partner}"),
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(link)
+    let (link, name, token) = (&link, &name, &token);
+    db.write(|tx| {
+        Box::pin(async move {
+            let id = repo::insert_invitation(
+                &mut **tx,
+                partner,
+                email.as_str(),
+                &token_hash(&token),
+                now + INVITATION_MS,
+                now,
+            )
+            .await?;
+            let subject = "【华为云伙伴中心】总经销商合作伙伴发展路径邀请";
+            let body = format!(
+                "{name}：\n\n华为云邀请贵司加入总经销商合作伙伴发展路径。\n\n请点击这里登录伙伴中心并提交申请：\n{link}\n\n链接 7 天内有效，仅可使用一次。如非贵司操作，请忽略本邮件。\n"
+            );
+            crate::notify::service::email(&mut *tx, email.as_str(), subject, &body, now).await?;
+            log(
+                &mut *tx,
+                op,
+                "paths.invite_distributor",
+                &format!("path_invitation:{id}"),
+                &format!("partner:{partner}"),
+                now,
+            )
+            .await?;
+            Ok(link.clone())
+        })
+    })
+    .await
 }
 
 /// What the invitation page shows: the invited partner and why it cannot be used, if so.
@@ -808,26 +853,30 @@ pub async fn accept_invitation(
 ) -> Result<(), AppError> {
     let (partner, _) = partner_of(user)?;
     let now = now_ms();
-    let mut tx = db.begin_write().await?;
-    let (id, invited, _, state, expires_at) = repo::invitation(&mut *tx, &token_hash(token))
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if let Some(key) = refusal(partner, invited, &state, expires_at, now) {
-        return Err(AppError::conflict(key));
-    }
-    if !repo::use_invitation(&mut *tx, id, now).await? {
-        return Err(AppError::conflict("error.paths.invitation_used"));
-    }
-    repo::insert_membership(&mut *tx, partner, PathKind::Distributor.code(), now).await?;
-    log(
-        &mut tx,
-        &Actor::user(user, origin),
-        "paths.join_distributor",
-        &format!("path_invitation:{id}"),
-        "",
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    db.write(|tx| {
+        Box::pin(async move {
+            let (id, invited, _, state, expires_at) =
+                repo::invitation(&mut **tx, &token_hash(token))
+                    .await?
+                    .ok_or(AppError::NotFound)?;
+            if let Some(key) = refusal(partner, invited, &state, expires_at, now) {
+                return Err(AppError::conflict(key));
+            }
+            if !repo::use_invitation(&mut **tx, id, now).await? {
+                return Err(AppError::conflict("error.paths.invitation_used"));
+            }
+            repo::insert_membership(&mut **tx, partner, PathKind::Distributor.code(), now).await?;
+            log(
+                &mut *tx,
+                &Actor::user(user, origin),
+                "paths.join_distributor",
+                &format!("path_invitation:{id}"),
+                "",
+                now,
+            )
+            .await?;
+            Ok(())
+        })
+    })
+    .await
 }

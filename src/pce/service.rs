@@ -19,7 +19,7 @@ fn partner_id(user: &SessionUser) -> Result<i64, AppError> {
         .ok_or(AppError::Forbidden)
 }
 
-async fn require_member(tx: &mut Tx, partner: i64, now: i64) -> Result<(), AppError> {
+async fn require_member(tx: &mut Tx<'_>, partner: i64, now: i64) -> Result<(), AppError> {
     if crate::plans::service::is_member(&mut **tx, partner, Plan::CoExpansion, now).await? {
         Ok(())
     } else {
@@ -27,7 +27,13 @@ async fn require_member(tx: &mut Tx, partner: i64, now: i64) -> Result<(), AppEr
     }
 }
 
-async fn log(tx: &mut Tx, actor: &Actor, action: &str, id: i64, now: i64) -> Result<(), AppError> {
+async fn log(
+    tx: &mut Tx<'_>,
+    actor: &Actor,
+    action: &str,
+    id: i64,
+    now: i64,
+) -> Result<(), AppError> {
     let target = format!("opportunity:{id}");
     let entry = AuditEntry {
         actor,
@@ -64,24 +70,27 @@ pub async fn register_po(
     input: &NewOpportunity,
 ) -> Result<i64, AppError> {
     let partner = partner_id(user)?;
-    let mut tx = db.begin_write().await?;
-    let now = now_ms();
-    require_member(&mut tx, partner, now).await?;
-    let row = NewRow {
-        partner,
-        direction: "po",
-        customer: &input.customer,
-        product: &input.product,
-        expected_fen: input.expected.fen(),
-        stage: input.stage.as_str(),
-        ho_state: None,
-        respond_by: None,
-        now,
-    };
-    let id = repo::insert(&mut tx, &row).await?;
-    log(&mut tx, &Actor::user(user, origin), "pce.po", id, now).await?;
-    tx.commit().await?;
-    Ok(id)
+    db.write(|tx| {
+        Box::pin(async move {
+            let now = now_ms();
+            require_member(&mut *tx, partner, now).await?;
+            let row = NewRow {
+                partner,
+                direction: "po",
+                customer: &input.customer,
+                product: &input.product,
+                expected_fen: input.expected.fen(),
+                stage: input.stage.as_str(),
+                ho_state: None,
+                respond_by: None,
+                now,
+            };
+            let id = repo::insert(&mut *tx, &row).await?;
+            log(&mut *tx, &Actor::user(user, origin), "pce.po", id, now).await?;
+            Ok(id)
+        })
+    })
+    .await
 }
 
 /// Huawei Cloud shares an HO with a partner: an operator in the console, or the command line.
@@ -93,34 +102,37 @@ pub async fn share_ho(
     input: &NewOpportunity,
     shared_at: Option<i64>,
 ) -> Result<i64, AppError> {
-    let mut tx = db.begin_write().await?;
-    let now = now_ms();
-    require_member(&mut tx, partner, now).await?;
-    let shared = shared_at.unwrap_or(now);
-    let row = NewRow {
-        partner,
-        direction: "ho",
-        customer: &input.customer,
-        product: &input.product,
-        expected_fen: input.expected.fen(),
-        stage: input.stage.as_str(),
-        ho_state: Some("pending"),
-        respond_by: Some(add_business_days(shared, HO_BUSINESS_DAYS)),
-        now: shared,
-    };
-    let id = repo::insert(&mut tx, &row).await?;
-    crate::messages::service::send_to_partner(
-        &mut tx,
-        partner,
-        "pce.ho_shared",
-        &crate::messages::service::params([("customer", input.customer.as_str())]),
-        Some("/center/sales/opportunities?tab=ho"),
-        now,
-    )
-    .await?;
-    log(&mut tx, actor, "pce.ho_share", id, now).await?;
-    tx.commit().await?;
-    Ok(id)
+    db.write(|tx| {
+        Box::pin(async move {
+            let now = now_ms();
+            require_member(&mut *tx, partner, now).await?;
+            let shared = shared_at.unwrap_or(now);
+            let row = NewRow {
+                partner,
+                direction: "ho",
+                customer: &input.customer,
+                product: &input.product,
+                expected_fen: input.expected.fen(),
+                stage: input.stage.as_str(),
+                ho_state: Some("pending"),
+                respond_by: Some(add_business_days(shared, HO_BUSINESS_DAYS)),
+                now: shared,
+            };
+            let id = repo::insert(&mut *tx, &row).await?;
+            crate::messages::service::send_to_partner(
+                &mut *tx,
+                partner,
+                "pce.ho_shared",
+                &crate::messages::service::params([("customer", input.customer.as_str())]),
+                Some("/center/sales/opportunities?tab=ho"),
+                now,
+            )
+            .await?;
+            log(&mut *tx, actor, "pce.ho_share", id, now).await?;
+            Ok(id)
+        })
+    })
+    .await
 }
 
 /// The partner's POs or HOs (`po` / `ho`), newest first. Overdue HOs are taken back first.
@@ -156,42 +168,46 @@ pub async fn answer_ho(
     reason: Option<&crate::plans::model::Reason>,
 ) -> Result<(), AppError> {
     let partner = partner_id(user)?;
-    let mut tx = db.begin_write().await?;
-    let row = repo::get(&mut *tx, id)
-        .await?
-        .filter(|r| r.partner_id == partner && r.direction == "ho")
-        .ok_or(AppError::NotFound)?;
-    let now = now_ms();
-    let (state, reason) = if accept {
-        ("accepted", None)
-    } else {
-        let reason = reason.ok_or_else(|| AppError::invalid("error.plans.reason_required"))?;
-        ("rejected", Some(reason.as_str()))
-    };
-    if !repo::answer_ho(&mut tx, id, partner, state, reason, now).await? {
-        let overdue = row.ho_state.as_deref() == Some("expired")
-            || (row.ho_state.as_deref() == Some("pending")
-                && row.respond_by.is_some_and(|d| d <= now));
-        return Err(AppError::conflict(if overdue {
-            "error.pce.ho_expired"
-        } else {
-            "error.pce.ho_answered"
-        }));
-    }
-    log(
-        &mut tx,
-        &Actor::user(user, origin),
-        if accept {
-            "pce.ho_accept"
-        } else {
-            "pce.ho_reject"
-        },
-        id,
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    db.write(|tx| {
+        Box::pin(async move {
+            let row = repo::get(&mut **tx, id)
+                .await?
+                .filter(|r| r.partner_id == partner && r.direction == "ho")
+                .ok_or(AppError::NotFound)?;
+            let now = now_ms();
+            let (state, reason) = if accept {
+                ("accepted", None)
+            } else {
+                let reason =
+                    reason.ok_or_else(|| AppError::invalid("error.plans.reason_required"))?;
+                ("rejected", Some(reason.as_str()))
+            };
+            if !repo::answer_ho(&mut *tx, id, partner, state, reason, now).await? {
+                let overdue = row.ho_state.as_deref() == Some("expired")
+                    || (row.ho_state.as_deref() == Some("pending")
+                        && row.respond_by.is_some_and(|d| d <= now));
+                return Err(AppError::conflict(if overdue {
+                    "error.pce.ho_expired"
+                } else {
+                    "error.pce.ho_answered"
+                }));
+            }
+            log(
+                &mut *tx,
+                &Actor::user(user, origin),
+                if accept {
+                    "pce.ho_accept"
+                } else {
+                    "pce.ho_reject"
+                },
+                id,
+                now,
+            )
+            .await?;
+            Ok(())
+        })
+    })
+    .await
 }
 
 /// Moves a PO (or an accepted HO) to another stage; 丢单 needs a reason.
@@ -212,25 +228,28 @@ pub async fn set_stage(
             "error.pce.lost_reason_only_lost"
         }));
     }
-    let mut tx = db.begin_write().await?;
-    repo::get(&mut *tx, id)
-        .await?
-        .filter(|r| r.partner_id == partner)
-        .ok_or(AppError::NotFound)?;
-    let now = now_ms();
-    if !repo::set_stage(
-        &mut tx,
-        id,
-        partner,
-        stage.as_str(),
-        lost.map(LostReason::as_str),
-        now,
-    )
-    .await?
-    {
-        return Err(AppError::conflict("error.pce.closed"));
-    }
-    log(&mut tx, &Actor::user(user, origin), "pce.stage", id, now).await?;
-    tx.commit().await?;
-    Ok(())
+    db.write(|tx| {
+        Box::pin(async move {
+            repo::get(&mut **tx, id)
+                .await?
+                .filter(|r| r.partner_id == partner)
+                .ok_or(AppError::NotFound)?;
+            let now = now_ms();
+            if !repo::set_stage(
+                &mut *tx,
+                id,
+                partner,
+                stage.as_str(),
+                lost.map(LostReason::as_str),
+                now,
+            )
+            .await?
+            {
+                return Err(AppError::conflict("error.pce.closed"));
+            }
+            log(&mut *tx, &Actor::user(user, origin), "pce.stage", id, now).await?;
+            Ok(())
+        })
+    })
+    .await
 }

@@ -120,34 +120,41 @@ pub async fn apply(
     form: &ApplicationForm,
 ) -> Result<i64, AppError> {
     let partner = partner_of(actor.user)?;
-    let mut tx = db.begin_write().await?;
-    // Kind and onboarding state are read again inside the transaction, not from the session.
-    let (_, kind, hcpn) = repo::partner_profile(&mut *tx, partner.id)
-        .await?
-        .ok_or(AppError::Forbidden)?;
-    let kind = PartnerKind::parse(&kind).ok_or(AppError::Internal)?;
-    let hcpn = HcpnState::parse(&hcpn).ok_or(AppError::Internal)?;
-    plan.eligibility(kind, hcpn).map_err(AppError::conflict)?;
-    let now = now_ms();
-    if repo::holds_valid(&mut *tx, partner.id, "plan", plan.code(), now).await? {
-        return Err(AppError::conflict("error.plans.joined"));
-    }
-    let id = match repo::insert_application(&mut tx, partner.id, plan.code(), form, now).await {
-        Ok(id) => id,
-        Err(e) if is_unique_violation(&e) => return Err(AppError::conflict("error.plans.pending")),
-        Err(e) => return Err(e.into()),
-    };
-    actor
-        .audit(
-            &mut tx,
-            "plans.apply",
-            &format!("partner:{}", partner.id),
-            &format!("plan={} application={id}", plan.code()),
-            now,
-        )
-        .await?;
-    tx.commit().await?;
-    Ok(id)
+    db.write(|tx| {
+        Box::pin(async move {
+            // Kind and onboarding state are read again inside the transaction, not from the session.
+            let (_, kind, hcpn) = repo::partner_profile(&mut **tx, partner.id)
+                .await?
+                .ok_or(AppError::Forbidden)?;
+            let kind = PartnerKind::parse(&kind).ok_or(AppError::Internal)?;
+            let hcpn = HcpnState::parse(&hcpn).ok_or(AppError::Internal)?;
+            plan.eligibility(kind, hcpn).map_err(AppError::conflict)?;
+            let now = now_ms();
+            if repo::holds_valid(&mut **tx, partner.id, "plan", plan.code(), now).await? {
+                return Err(AppError::conflict("error.plans.joined"));
+            }
+            let id = match repo::insert_application(&mut *tx, partner.id, plan.code(), form, now)
+                .await
+            {
+                Ok(id) => id,
+                Err(e) if is_unique_violation(&e) => {
+                    return Err(AppError::conflict("error.plans.pending"));
+                }
+                Err(e) => return Err(e.into()),
+            };
+            actor
+                .audit(
+                    &mut *tx,
+                    "plans.apply",
+                    &format!("partner:{}", partner.id),
+                    &format!("plan={} application={id}", plan.code()),
+                    now,
+                )
+                .await?;
+            Ok(id)
+        })
+    })
+    .await
 }
 
 pub async fn my_applications(
@@ -245,63 +252,70 @@ pub async fn issue_certificate(
 /// Approves a pending application: the partner joins the plan and gets its certificate.
 #[tracing::instrument(skip(db, actor), fields(user = actor.user.id))]
 pub async fn approve(db: &Db, actor: &Actor<'_>, id: i64) -> Result<String, AppError> {
-    let mut tx = db.begin_write().await?;
-    let app = repo::application(&mut *tx, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let now = now_ms();
-    if !repo::decide(&mut tx, id, "approved", None, actor.user.id, now).await? {
-        return Err(AppError::conflict("error.plans.already_decided"));
-    }
-    if repo::holds_valid(&mut *tx, app.partner_id, "plan", &app.plan, now).await? {
-        return Err(AppError::conflict("error.plans.joined"));
-    }
-    let number =
-        issue_certificate(&mut tx, app.partner_id, "plan", &app.plan, Some(id), now).await?;
-    actor
-        .audit(
-            &mut tx,
-            "plans.approve",
-            &format!("partner:{}", app.partner_id),
-            &format!("plan={} application={id} certificate={number}", app.plan),
-            now,
-        )
-        .await?;
-    tx.commit().await?;
-    Ok(number)
+    db.write(|tx| {
+        Box::pin(async move {
+            let app = repo::application(&mut **tx, id)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            let now = now_ms();
+            if !repo::decide(&mut *tx, id, "approved", None, actor.user.id, now).await? {
+                return Err(AppError::conflict("error.plans.already_decided"));
+            }
+            if repo::holds_valid(&mut **tx, app.partner_id, "plan", &app.plan, now).await? {
+                return Err(AppError::conflict("error.plans.joined"));
+            }
+            let number =
+                issue_certificate(&mut *tx, app.partner_id, "plan", &app.plan, Some(id), now)
+                    .await?;
+            actor
+                .audit(
+                    &mut *tx,
+                    "plans.approve",
+                    &format!("partner:{}", app.partner_id),
+                    &format!("plan={} application={id} certificate={number}", app.plan),
+                    now,
+                )
+                .await?;
+            Ok(number)
+        })
+    })
+    .await
 }
 
 /// Rejects a pending application with a reason the partner will see.
 #[tracing::instrument(skip(db, actor, reason), fields(user = actor.user.id))]
 pub async fn reject(db: &Db, actor: &Actor<'_>, id: i64, reason: &Reason) -> Result<(), AppError> {
-    let mut tx = db.begin_write().await?;
-    let app = repo::application(&mut *tx, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let now = now_ms();
-    if !repo::decide(
-        &mut tx,
-        id,
-        "rejected",
-        Some(reason.as_str()),
-        actor.user.id,
-        now,
-    )
-    .await?
-    {
-        return Err(AppError::conflict("error.plans.already_decided"));
-    }
-    actor
-        .audit(
-            &mut tx,
-            "plans.reject",
-            &format!("partner:{}", app.partner_id),
-            &format!("plan={} application={id}", app.plan),
-            now,
-        )
-        .await?;
-    tx.commit().await?;
-    Ok(())
+    db.write(|tx| {
+        Box::pin(async move {
+            let app = repo::application(&mut **tx, id)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            let now = now_ms();
+            if !repo::decide(
+                &mut *tx,
+                id,
+                "rejected",
+                Some(reason.as_str()),
+                actor.user.id,
+                now,
+            )
+            .await?
+            {
+                return Err(AppError::conflict("error.plans.already_decided"));
+            }
+            actor
+                .audit(
+                    &mut *tx,
+                    "plans.reject",
+                    &format!("partner:{}", app.partner_id),
+                    &format!("plan={} application={id}", app.plan),
+                    now,
+                )
+                .await?;
+            Ok(())
+        })
+    })
+    .await
 }
 
 /// Revokes a certificate (and so the membership it records).
@@ -312,25 +326,28 @@ pub async fn revoke(
     number: &CertificateNumber,
     reason: &Reason,
 ) -> Result<(), AppError> {
-    let mut tx = db.begin_write().await?;
-    let cert = repo::certificate(&mut *tx, number.as_str())
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let now = now_ms();
-    if !repo::revoke(&mut tx, number.as_str(), reason.as_str(), now).await? {
-        return Err(AppError::conflict("error.cert.already_revoked"));
-    }
-    actor
-        .audit(
-            &mut tx,
-            "certificates.revoke",
-            &format!("partner:{}", cert.partner_id),
-            &format!("certificate={}", number.as_str()),
-            now,
-        )
-        .await?;
-    tx.commit().await?;
-    Ok(())
+    db.write(|tx| {
+        Box::pin(async move {
+            let cert = repo::certificate(&mut **tx, number.as_str())
+                .await?
+                .ok_or(AppError::NotFound)?;
+            let now = now_ms();
+            if !repo::revoke(&mut *tx, number.as_str(), reason.as_str(), now).await? {
+                return Err(AppError::conflict("error.cert.already_revoked"));
+            }
+            actor
+                .audit(
+                    &mut *tx,
+                    "certificates.revoke",
+                    &format!("partner:{}", cert.partner_id),
+                    &format!("certificate={}", number.as_str()),
+                    now,
+                )
+                .await?;
+            Ok(())
+        })
+    })
+    .await
 }
 
 /// The public view of a certificate, for /verify. `None` when no such number was issued.
@@ -365,18 +382,22 @@ pub async fn grant(
     plan: Plan,
     actor: &crate::accounts::audit::Actor,
 ) -> Result<String, AppError> {
-    let mut tx = db.begin_write().await?;
-    let now = now_ms();
-    let number = issue_certificate(&mut tx, partner, "plan", plan.code(), None, now).await?;
-    let entry = AuditEntry {
-        actor,
-        action: "plans.grant",
-        target: &format!("partner:{partner}"),
-        detail: &format!("plan={} certificate={number}", plan.code()),
-    };
-    audit(&mut *tx, entry, now).await?;
-    tx.commit().await?;
-    Ok(number)
+    db.write(|tx| {
+        Box::pin(async move {
+            let now = now_ms();
+            let number =
+                issue_certificate(&mut *tx, partner, "plan", plan.code(), None, now).await?;
+            let entry = AuditEntry {
+                actor,
+                action: "plans.grant",
+                target: &format!("partner:{partner}"),
+                detail: &format!("plan={} certificate={number}", plan.code()),
+            };
+            audit(&mut **tx, entry, now).await?;
+            Ok(number)
+        })
+    })
+    .await
 }
 
 /// Whether the partner is a member of the plan at `now` (a valid certificate).

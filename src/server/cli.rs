@@ -509,10 +509,7 @@ async fn rotate_master_key() -> Result<Value, CliError> {
         KeySource::Env(_) => None,
     };
     let db = match &file {
-        Some(path) => Db {
-            keys: std::sync::Arc::new(secrets::begin_file_rotation(path)?),
-            ..db
-        },
+        Some(path) => db.with_keys(secrets::begin_file_rotation(path)?),
         None => db,
     };
     let resealed = crate::openapi::service::reseal_keys(&db).await?;
@@ -579,13 +576,7 @@ async fn serve(args: ServeArgs) -> Result<(), CliError> {
         let _ = out.flush();
     }
     tracing::info!(%local, "serving");
-    tokio::spawn(housekeeping(state.db.clone()));
-    tokio::spawn(expire_vouchers(state.db.clone()));
-    tokio::spawn(crate::notify::service::dispatch_forever(
-        state.db.clone(),
-        mailer,
-        std::sync::Arc::new(crate::notify::service::OutboxOnly),
-    ));
+    super::jobs::start(&state.db, mailer);
     // Every accepted connection gets TCP_NODELAY. Without it, a response written in more than
     // one piece (a file streamed by `ServeDir`, a streamed page, a CSV or PDF) meets Nagle's
     // algorithm on the server and delayed ACKs on the client: each kept-alive request then
@@ -602,33 +593,6 @@ async fn serve(args: ServeArgs) -> Result<(), CliError> {
     .with_graceful_shutdown(shutdown_signal())
     .await
     .map_err(|e| CliError(format!("server error: {e}")))
-}
-
-/// Removes expired sessions and old sign-in failures every few minutes.
-async fn housekeeping(db: Db) {
-    let store = super::session::DbSessionStore::new(db.clone());
-    let mut tick = tokio::time::interval(std::time::Duration::from_secs(300));
-    loop {
-        tick.tick().await;
-        if let Err(e) = store.delete_expired().await {
-            tracing::warn!(error = %e, "could not delete expired sessions");
-        }
-        if let Err(e) = accounts::prune_failures(&db).await {
-            tracing::warn!(error = ?e, "could not prune sign-in failures");
-        }
-    }
-}
-
-/// Records coupon expiries (过期回收) every minute, so balances return to their quotas even
-/// while nobody looks at the vouchers.
-async fn expire_vouchers(db: Db) {
-    let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
-    loop {
-        tick.tick().await;
-        if let Err(e) = crate::vouchers::service::expire_due(&db).await {
-            tracing::warn!(error = ?e, "could not expire vouchers");
-        }
-    }
 }
 
 async fn shutdown_signal() {

@@ -5,8 +5,12 @@
 //! money in fen as BIGINT, timestamps as BIGINT unix milliseconds, flags as BIGINT 0/1,
 //! `CAST(SUM(..) AS BIGINT)` for sums (PostgreSQL's SUM of BIGINT is NUMERIC), `RETURNING id`.
 
+use crate::error::AppError;
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{Any, AnyPool, Transaction};
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
 use std::time::Duration;
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
@@ -24,10 +28,28 @@ pub struct Db {
     pub backend: Backend,
     /// The master key(s) that seal secrets stored in this database (access keys' SKs). They
     /// live outside the database: `PC_MASTER_KEY` or a key file (see `server::secrets`).
-    pub keys: std::sync::Arc<super::secrets::Keyring>,
+    pub keys: Arc<super::secrets::Keyring>,
+    /// SQLite admits one writer at a time: this process's writers queue here, in order, before
+    /// `BEGIN IMMEDIATE`, instead of sleeping in SQLite's busy handler. (Other processes on the
+    /// same file still meet the busy timeout.) PostgreSQL has no such queue.
+    writers: Option<Arc<tokio::sync::Mutex<()>>>,
 }
 
-pub type Tx = Transaction<'static, Any>;
+/// A transaction; `'c` is how long it may borrow its connection (`'static` for a pooled one).
+pub type Tx<'c> = Transaction<'c, Any>;
+
+/// What a write does inside its transaction (see [`Db::write`]).
+pub type WriteFuture<'t, T> = Pin<Box<dyn Future<Output = Result<T, AppError>> + Send + 't>>;
+
+/// Attempts before a write that keeps meeting conflicting writers is refused with
+/// CBC.99007461 (`AppError::Busy`).
+pub const MAX_ATTEMPTS: u32 = 8;
+
+tokio::task_local! {
+    /// Set while a task is inside [`Db::write`]: a write cannot open another (it would wait for
+    /// itself on SQLite).
+    static WRITING: ();
+}
 
 impl Db {
     /// Connects, creating the SQLite file (and its directory) when missing. The master key comes
@@ -76,8 +98,18 @@ impl Db {
         Ok(Db {
             pool,
             backend,
-            keys: std::sync::Arc::new(keys),
+            keys: Arc::new(keys),
+            writers: (backend == Backend::Sqlite && !write_queue_disabled())
+                .then(|| Arc::new(tokio::sync::Mutex::new(()))),
         })
+    }
+
+    /// The same database with other master keys (while they are being rotated).
+    pub fn with_keys(self, keys: super::secrets::Keyring) -> Db {
+        Db {
+            keys: Arc::new(keys),
+            ..self
+        }
     }
 
     /// The database's clock, in unix milliseconds: one clock for every process sharing the
@@ -105,13 +137,58 @@ impl Db {
             .map_err(|e| format!("migration failed: {e}"))
     }
 
-    /// A write transaction. On SQLite it takes the write lock up front (`BEGIN IMMEDIATE`) so
-    /// a read-then-write transaction cannot fail halfway on a lock upgrade.
-    pub async fn begin_write(&self) -> Result<Tx, sqlx::Error> {
-        match self.backend {
-            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
-            Backend::Postgres => self.pool.begin().await,
+    /// The one write path. Runs `work` in a write transaction and commits what it did, or
+    /// rolls everything back when it fails. A conflicting writer (SQLite busy, PostgreSQL
+    /// serialization failure or deadlock, or `work` itself answering `AppError::Busy` because
+    /// what it read changed) makes it start again from a fresh transaction, a bounded number of
+    /// times with a growing, jittered pause; after that it answers `AppError::Busy`. So `work`
+    /// must be a function of what it reads in `tx`: it may run more than once, and only the
+    /// last run's writes remain.
+    ///
+    /// ```ignore
+    /// db.write(|tx| Box::pin(async move {
+    ///     repo::change(&mut **tx, id).await?;
+    ///     audit::record(tx, &entry).await
+    /// })).await
+    /// ```
+    pub async fn write<'a, T, F>(&'a self, mut work: F) -> Result<T, AppError>
+    where
+        T: Send,
+        F: for<'t> FnMut(&'t mut Tx<'a>) -> WriteFuture<'t, T> + Send,
+    {
+        if WRITING.try_with(|_| ()).is_ok() {
+            tracing::error!("a write was opened inside another write");
+            return Err(AppError::Internal);
         }
+        WRITING
+            .scope((), async move {
+                for attempt in 0..MAX_ATTEMPTS {
+                    match self.write_once(&mut work).await {
+                        Err(AppError::Busy) => backoff(attempt).await,
+                        other => return other,
+                    }
+                }
+                tracing::warn!("write refused after {MAX_ATTEMPTS} conflicting attempts");
+                Err(AppError::Busy)
+            })
+            .await
+    }
+
+    async fn write_once<'a, T, F>(&'a self, work: &mut F) -> Result<T, AppError>
+    where
+        F: for<'t> FnMut(&'t mut Tx<'a>) -> WriteFuture<'t, T>,
+    {
+        let _turn = match &self.writers {
+            Some(queue) => Some(queue.lock().await),
+            None => None,
+        };
+        let mut tx: Tx<'a> = match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        };
+        let value = work(&mut tx).await?;
+        tx.commit().await?;
+        Ok(value)
     }
 
     pub async fn ping(&self) -> Result<(), sqlx::Error> {
@@ -174,6 +251,18 @@ pub fn is_unique_violation(e: &sqlx::Error) -> bool {
         sqlx::Error::Database(db) => db.is_unique_violation(),
         _ => false,
     }
+}
+
+/// `PC_SQLITE_WRITE_QUEUE=off` leaves SQLite writers to its busy handler alone, as before the
+/// queue existed: only for measuring what the queue does (`scripts/bench-transfers`).
+fn write_queue_disabled() -> bool {
+    std::env::var("PC_SQLITE_WRITE_QUEUE").is_ok_and(|v| v == "off")
+}
+
+/// A pause before attempt `attempt + 1`: growing, with jitter, so colliding writers spread out.
+async fn backoff(attempt: u32) {
+    let jitter: u64 = rand::random::<u64>() % 20;
+    tokio::time::sleep(Duration::from_millis(5 * u64::from(attempt + 1) + jitter)).await;
 }
 
 /// Milliseconds since the epoch, the timestamp format of every table.

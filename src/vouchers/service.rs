@@ -13,9 +13,7 @@ use crate::accounts::repo::{AuditEntry, audit};
 use crate::domain::{Amount, Money, Page, PageRequest, PartnerKind, Role};
 use crate::error::AppError;
 use crate::funds::service::{Actor, Origin};
-use crate::server::db::{Db, Tx, is_unique_violation, now_ms};
-use std::future::Future;
-use std::time::Duration;
+use crate::server::db::{Db, Tx, WriteFuture, is_unique_violation, now_ms};
 
 fn m(fen: i64) -> Money {
     Money::from_fen(fen).unwrap_or(Money::ZERO)
@@ -30,24 +28,6 @@ fn partner_of(user: &SessionUser) -> Result<(i64, PartnerKind), AppError> {
 
 fn scope(partner: i64) -> String {
     format!("partner:{partner}")
-}
-
-/// Runs an attempt again while it reports a conflicting write, with a growing, jittered pause.
-async fn retrying<T, F, Fut>(mut attempt: F) -> Result<T, AppError>
-where
-    F: FnMut() -> Fut,
-    Fut: Future<Output = Result<T, AppError>>,
-{
-    for n in 0..crate::funds::service::MAX_ATTEMPTS {
-        match attempt().await {
-            Err(AppError::Busy) => {
-                let jitter: u64 = rand::random::<u64>() % 20;
-                tokio::time::sleep(Duration::from_millis(5 * u64::from(n + 1) + jitter)).await;
-            }
-            other => return other,
-        }
-    }
-    Err(AppError::Busy)
 }
 
 /// A fresh transaction id for a confirmation form.
@@ -66,7 +46,7 @@ fn trans_id(raw: Option<&str>) -> Result<String, AppError> {
 /// The stored result of an earlier request with this id: replayed if it was the same request,
 /// refused if the id was used for another.
 async fn replay(
-    tx: &mut Tx,
+    tx: &mut Tx<'_>,
     scope: &str,
     trans_id: &str,
     hash: &str,
@@ -90,22 +70,21 @@ fn stored(found: Option<(String, String)>, hash: &str) -> Result<Option<Outcome>
     Ok(Some(outcome))
 }
 
-/// Runs an idempotent operation ([`retrying`] it while busy). A refusal may come from the work of
-/// a concurrent copy of this very request (same id) that committed after this one looked for
+/// Runs an idempotent operation through the one write path. A refusal may come from the work
+/// of a concurrent copy of this very request (same id) that committed after this one looked for
 /// it (PostgreSQL reads committed rows statement by statement): then the copy's result is the
 /// answer, as it would have been a moment later.
-async fn idempotent<F, Fut>(
-    db: &Db,
+async fn idempotent<'a, F>(
+    db: &'a Db,
     scope: &str,
     trans_id: &str,
     hash: &str,
-    attempt: F,
+    work: F,
 ) -> Result<Outcome, AppError>
 where
-    F: Fn() -> Fut,
-    Fut: std::future::Future<Output = Result<Outcome, AppError>>,
+    F: for<'t> FnMut(&'t mut Tx<'a>) -> WriteFuture<'t, Outcome> + Send,
 {
-    match retrying(attempt).await {
+    match db.write(work).await {
         Err(AppError::Conflict(key)) => {
             match stored(repo::find_request(&db.pool, scope, trans_id).await?, hash) {
                 Ok(Some(prev)) => Ok(prev),
@@ -117,7 +96,7 @@ where
 }
 
 async fn remember(
-    tx: &mut Tx,
+    tx: &mut Tx<'_>,
     scope: &str,
     trans_id: &str,
     hash: &str,
@@ -134,7 +113,7 @@ async fn remember(
 }
 
 async fn log(
-    tx: &mut Tx,
+    tx: &mut Tx<'_>,
     actor: &Actor,
     action: &str,
     target: &str,
@@ -220,7 +199,7 @@ fn coupon_view(c: CouponRow, now: i64) -> Option<Coupon> {
 /// Takes a usable coupon's whole balance back to its quota with an operation record, inside
 /// the caller's transaction. `status` is what the coupon becomes (已回收 or 已过期).
 async fn take_back(
-    tx: &mut Tx,
+    tx: &mut Tx<'_>,
     c: &CouponRow,
     op: Operation,
     actor: &Actor,
@@ -270,17 +249,19 @@ pub async fn expire_due(db: &Db) -> Result<u64, AppError> {
             return Ok(done);
         }
         let n = due.len() as i64;
-        let expired = retrying(|| async {
-            let mut tx = db.begin_write().await?;
-            let mut count = 0;
-            for c in repo::due_coupons(&mut *tx, now, BATCH).await? {
-                take_back(&mut tx, &c, Operation::ExpiryReclaim, &system, now).await?;
-                count += 1;
-            }
-            tx.commit().await?;
-            Ok(count)
-        })
-        .await?;
+        let system = &system;
+        let expired = db
+            .write(|tx| {
+                Box::pin(async move {
+                    let mut count = 0;
+                    for c in repo::due_coupons(&mut **tx, now, BATCH).await? {
+                        take_back(&mut *tx, &c, Operation::ExpiryReclaim, &system, now).await?;
+                        count += 1;
+                    }
+                    Ok(count)
+                })
+            })
+            .await?;
         done += expired;
         if n < BATCH {
             return Ok(done);
@@ -307,7 +288,7 @@ fn issue_hash(kind: Kind, r: &IssueRequest) -> String {
 /// Checks the customers of an issue: the partner's own; resale ones for coupons, whitelisted
 /// ones for pickup vouchers. Their names, in order.
 async fn recipients(
-    tx: &mut Tx,
+    tx: &mut Tx<'_>,
     partner: i64,
     kind: Kind,
     customers: &[i64],
@@ -332,7 +313,7 @@ async fn recipients(
 }
 
 async fn issuing_quota(
-    tx: &mut Tx,
+    tx: &mut Tx<'_>,
     partner: i64,
     kind: Kind,
     id: i64,
@@ -385,14 +366,15 @@ pub async fn issue(
     let hash = issue_hash(kind, req);
     let actor = Actor::user(user, origin);
     expire_due(db).await?;
-    idempotent(db, &scope(partner), &trans, &hash, || {
-        try_issue(db, &actor, partner, kind, req, &trans, &hash)
+    let (actor, trans, hash) = (&actor, &trans, &hash);
+    idempotent(db, &scope(partner), trans, hash, |tx| {
+        Box::pin(try_issue(tx, actor, partner, kind, req, trans, hash))
     })
     .await
 }
 
 async fn try_issue(
-    db: &Db,
+    tx: &mut Tx<'_>,
     actor: &Actor,
     partner: i64,
     kind: Kind,
@@ -401,15 +383,14 @@ async fn try_issue(
     hash: &str,
 ) -> Result<Outcome, AppError> {
     let scope = scope(partner);
-    let mut tx = db.begin_write().await?;
-    if let Some(prev) = replay(&mut tx, &scope, trans, hash).await? {
+    if let Some(prev) = replay(&mut *tx, &scope, trans, hash).await? {
         return Ok(prev);
     }
     let now = now_ms();
-    let q = issuing_quota(&mut tx, partner, kind, req.quota).await?;
+    let q = issuing_quota(&mut *tx, partner, kind, req.quota).await?;
     let terms = model::check_issue(&facts(&q)?, req, now).map_err(AppError::conflict)?;
-    let names = recipients(&mut tx, partner, kind, &req.customers).await?;
-    let after = repo::debit_quota(&mut tx, q.id, terms.total_fen, now)
+    let names = recipients(&mut *tx, partner, kind, &req.customers).await?;
+    let after = repo::debit_quota(&mut *tx, q.id, terms.total_fen, now)
         .await?
         .ok_or_else(|| AppError::conflict("error.vouchers.quota_insufficient"))?;
     let mut items = Vec::with_capacity(req.customers.len());
@@ -430,7 +411,7 @@ async fn try_issue(
             remark: &req.remark,
             now,
         };
-        let id = repo::insert_coupon(&mut tx, &coupon).await?;
+        let id = repo::insert_coupon(&mut *tx, &coupon).await?;
         let record = NewRecord {
             partner,
             kind: kind.as_str(),
@@ -446,7 +427,7 @@ async fn try_issue(
             actor: &actor.name,
             now,
         };
-        repo::insert_record(&mut tx, &record).await?;
+        repo::insert_record(&mut *tx, &record).await?;
         items.push(OutcomeItem {
             id,
             number,
@@ -462,7 +443,7 @@ async fn try_issue(
     };
     let detail = format!("quota={} total={} trans_id={trans}", q.id, outcome.total);
     log(
-        &mut tx,
+        &mut *tx,
         actor,
         &format!("vouchers.issue.{}", kind.as_str()),
         &format!("partner:{partner}"),
@@ -470,8 +451,7 @@ async fn try_issue(
         now,
     )
     .await?;
-    remember(&mut tx, &scope, trans, hash, &outcome, now).await?;
-    tx.commit().await?;
+    remember(&mut *tx, &scope, trans, hash, &outcome, now).await?;
     Ok(outcome)
 }
 
@@ -515,51 +495,52 @@ pub async fn reclaim(
     let actor = Actor::user(user, origin);
     expire_due(db).await?;
     let scope = scope(partner);
-    idempotent(db, &scope, &trans, &hash, || async {
-        let mut tx = db.begin_write().await?;
-        if let Some(prev) = replay(&mut tx, &scope, &trans, &hash).await? {
-            return Ok(prev);
-        }
-        let now = now_ms();
-        let mut items = Vec::with_capacity(ids.len());
-        let mut total = 0;
-        for &id in ids {
-            let c = repo::coupon_of_partner(&mut *tx, partner, id)
-                .await?
-                .filter(|c| c.kind == kind.as_str())
-                .ok_or_else(|| AppError::conflict("error.vouchers.coupon_not_found"))?;
-            let status = CouponStatus::from_code(c.status).ok_or(AppError::Internal)?;
-            if status.at(c.expires_at, now) != CouponStatus::Usable {
-                return Err(AppError::conflict("error.vouchers.coupon_not_usable"));
+    let (actor, hash, scope, trans) = (&actor, &hash, &scope, &trans);
+    idempotent(db, scope, trans, hash, |tx| {
+        Box::pin(async move {
+            if let Some(prev) = replay(&mut *tx, &scope, &trans, &hash).await? {
+                return Ok(prev);
             }
-            let fen = take_back(&mut tx, &c, Operation::Reclaim, &actor, now).await?;
-            total += fen;
-            items.push(OutcomeItem {
-                id: c.id,
-                number: c.number.clone(),
-                customer_name: c.customer_name.clone(),
-                amount: m(fen),
-            });
-        }
-        let outcome = Outcome {
-            items,
-            total: m(total),
-            quota_balance_after: None,
-            replayed: false,
-        };
-        let detail = format!("coupons={ids:?} total={} trans_id={trans}", outcome.total);
-        log(
-            &mut tx,
-            &actor,
-            &format!("vouchers.reclaim.{}", kind.as_str()),
-            &format!("partner:{partner}"),
-            &detail,
-            now,
-        )
-        .await?;
-        remember(&mut tx, &scope, &trans, &hash, &outcome, now).await?;
-        tx.commit().await?;
-        Ok(outcome)
+            let now = now_ms();
+            let mut items = Vec::with_capacity(ids.len());
+            let mut total = 0;
+            for &id in ids {
+                let c = repo::coupon_of_partner(&mut **tx, partner, id)
+                    .await?
+                    .filter(|c| c.kind == kind.as_str())
+                    .ok_or_else(|| AppError::conflict("error.vouchers.coupon_not_found"))?;
+                let status = CouponStatus::from_code(c.status).ok_or(AppError::Internal)?;
+                if status.at(c.expires_at, now) != CouponStatus::Usable {
+                    return Err(AppError::conflict("error.vouchers.coupon_not_usable"));
+                }
+                let fen = take_back(&mut *tx, &c, Operation::Reclaim, &actor, now).await?;
+                total += fen;
+                items.push(OutcomeItem {
+                    id: c.id,
+                    number: c.number.clone(),
+                    customer_name: c.customer_name.clone(),
+                    amount: m(fen),
+                });
+            }
+            let outcome = Outcome {
+                items,
+                total: m(total),
+                quota_balance_after: None,
+                replayed: false,
+            };
+            let detail = format!("coupons={ids:?} total={} trans_id={trans}", outcome.total);
+            log(
+                &mut *tx,
+                &actor,
+                &format!("vouchers.reclaim.{}", kind.as_str()),
+                &format!("partner:{partner}"),
+                &detail,
+                now,
+            )
+            .await?;
+            remember(&mut *tx, &scope, &trans, &hash, &outcome, now).await?;
+            Ok(outcome)
+        })
     })
     .await
 }
@@ -568,7 +549,7 @@ pub async fn reclaim(
 /// the partner gave the customer (解绑自动回收); ones already past expiry are recorded as
 /// 过期回收 instead. Returns (count, fen).
 pub async fn reclaim_for_unbind(
-    tx: &mut Tx,
+    tx: &mut Tx<'_>,
     partner: i64,
     customer: i64,
     actor: &Actor,
@@ -595,7 +576,7 @@ pub async fn reclaim_for_unbind(
 /// fen. The coupon must be its own, usable now, allow the product, and the order reach its
 /// minimum amount.
 pub async fn spend_in(
-    tx: &mut Tx,
+    tx: &mut Tx<'_>,
     customer: i64,
     coupon: i64,
     order: i64,
@@ -627,7 +608,12 @@ pub async fn spend_in(
 
 /// On the refund of an order paid partly with a coupon, inside the refund's transaction: the
 /// coupon's part is refunded to nobody; it returns to the quota (退订回收). Its fen, or 0.
-pub async fn refund_in(tx: &mut Tx, order: i64, actor: &Actor, now: i64) -> Result<i64, AppError> {
+pub async fn refund_in(
+    tx: &mut Tx<'_>,
+    order: i64,
+    actor: &Actor,
+    now: i64,
+) -> Result<i64, AppError> {
     let Some(u) = repo::use_of_order(&mut **tx, order).await? else {
         return Ok(0);
     };
@@ -701,101 +687,102 @@ pub async fn issue_quota(
     let hash = format!("quota-issue|{parent}|{resellers:?}|{}", amount.fen());
     let actor = Actor::user(user, origin);
     let scope = scope(partner);
-    idempotent(db, &scope, &trans, &hash, || async {
-        let mut tx = db.begin_write().await?;
-        if let Some(prev) = replay(&mut tx, &scope, &trans, &hash).await? {
-            return Ok(prev);
-        }
-        let now = now_ms();
-        let q = issuing_quota(&mut tx, partner, Kind::Coupon, parent).await?;
-        let f = facts(&q)?;
-        let n = i64::try_from(resellers.len()).map_err(|_| AppError::BadRequest)?;
-        let total = amount
-            .fen()
-            .checked_mul(n)
-            .ok_or_else(|| AppError::conflict("error.vouchers.quota_insufficient"))?;
-        // The same rules as a coupon of `total`, without a face-value limit.
-        let as_issue = IssueRequest {
-            quota: q.id,
-            face: Amount::from_fen(total).ok_or(AppError::BadRequest)?,
-            min_order: Money::ZERO,
-            valid_from: None,
-            expires_at: None,
-            service_types: Limits::default(),
-            products: Limits::default(),
-            customers: vec![0],
-            remark: String::new(),
-        };
-        let unlimited = QuotaFacts {
-            max_face_fen: None,
-            ..f.clone()
-        };
-        model::check_issue(&unlimited, &as_issue, now).map_err(AppError::conflict)?;
-        let names = repo::reseller_names(&mut *tx, partner, resellers).await?;
-        if names.len() != resellers.len() {
-            return Err(AppError::conflict("error.funds.not_your_reseller"));
-        }
-        let after = repo::debit_quota(&mut tx, q.id, total, now)
-            .await?
-            .ok_or_else(|| AppError::conflict("error.vouchers.quota_insufficient"))?;
-        let mut items = Vec::with_capacity(names.len());
-        for (reseller, name) in names {
-            let child = NewQuota {
-                partner: reseller,
-                kind: Kind::Coupon.as_str(),
-                parent: Some(q.id),
-                value_fen: amount.fen(),
-                max_face_fen: q.max_face_fen,
-                service_types: &q.service_types,
-                products: &q.products,
-                effective_at: q.effective_at,
-                expires_at: q.expires_at,
-                now,
+    let (actor, hash, scope, trans) = (&actor, &hash, &scope, &trans);
+    idempotent(db, scope, trans, hash, |tx| {
+        Box::pin(async move {
+            if let Some(prev) = replay(&mut *tx, &scope, &trans, &hash).await? {
+                return Ok(prev);
+            }
+            let now = now_ms();
+            let q = issuing_quota(&mut *tx, partner, Kind::Coupon, parent).await?;
+            let f = facts(&q)?;
+            let n = i64::try_from(resellers.len()).map_err(|_| AppError::BadRequest)?;
+            let total = amount
+                .fen()
+                .checked_mul(n)
+                .ok_or_else(|| AppError::conflict("error.vouchers.quota_insufficient"))?;
+            // The same rules as a coupon of `total`, without a face-value limit.
+            let as_issue = IssueRequest {
+                quota: q.id,
+                face: Amount::from_fen(total).ok_or(AppError::BadRequest)?,
+                min_order: Money::ZERO,
+                valid_from: None,
+                expires_at: None,
+                service_types: Limits::default(),
+                products: Limits::default(),
+                customers: vec![0],
+                remark: String::new(),
             };
-            let id = repo::insert_quota(&mut tx, &child).await?;
-            let record = NewRecord {
-                partner,
-                kind: Kind::Coupon.as_str(),
-                operation: Operation::QuotaIssue.code(),
-                quota: id,
-                parent_quota: Some(q.id),
-                coupon: None,
-                customer: None,
-                reseller: Some(reseller),
-                amount_fen: amount.fen(),
-                remark: "",
-                actor_user_id: actor.user_id,
-                actor: &actor.name,
-                now,
+            let unlimited = QuotaFacts {
+                max_face_fen: None,
+                ..f.clone()
             };
-            repo::insert_record(&mut tx, &record).await?;
-            // For a reseller quota: its id, and the reseller's id as its "number".
-            items.push(OutcomeItem {
-                id,
-                number: reseller.to_string(),
-                customer_name: name,
-                amount: amount.money(),
-            });
-        }
-        let outcome = Outcome {
-            items,
-            total: m(total),
-            quota_balance_after: Some(m(after)),
-            replayed: false,
-        };
-        let detail = format!("parent={} total={} trans_id={trans}", q.id, outcome.total);
-        log(
-            &mut tx,
-            &actor,
-            "vouchers.quota_issue",
-            &format!("partner:{partner}"),
-            &detail,
-            now,
-        )
-        .await?;
-        remember(&mut tx, &scope, &trans, &hash, &outcome, now).await?;
-        tx.commit().await?;
-        Ok(outcome)
+            model::check_issue(&unlimited, &as_issue, now).map_err(AppError::conflict)?;
+            let names = repo::reseller_names(&mut **tx, partner, resellers).await?;
+            if names.len() != resellers.len() {
+                return Err(AppError::conflict("error.funds.not_your_reseller"));
+            }
+            let after = repo::debit_quota(&mut *tx, q.id, total, now)
+                .await?
+                .ok_or_else(|| AppError::conflict("error.vouchers.quota_insufficient"))?;
+            let mut items = Vec::with_capacity(names.len());
+            for (reseller, name) in names {
+                let child = NewQuota {
+                    partner: reseller,
+                    kind: Kind::Coupon.as_str(),
+                    parent: Some(q.id),
+                    value_fen: amount.fen(),
+                    max_face_fen: q.max_face_fen,
+                    service_types: &q.service_types,
+                    products: &q.products,
+                    effective_at: q.effective_at,
+                    expires_at: q.expires_at,
+                    now,
+                };
+                let id = repo::insert_quota(&mut *tx, &child).await?;
+                let record = NewRecord {
+                    partner,
+                    kind: Kind::Coupon.as_str(),
+                    operation: Operation::QuotaIssue.code(),
+                    quota: id,
+                    parent_quota: Some(q.id),
+                    coupon: None,
+                    customer: None,
+                    reseller: Some(reseller),
+                    amount_fen: amount.fen(),
+                    remark: "",
+                    actor_user_id: actor.user_id,
+                    actor: &actor.name,
+                    now,
+                };
+                repo::insert_record(&mut *tx, &record).await?;
+                // For a reseller quota: its id, and the reseller's id as its "number".
+                items.push(OutcomeItem {
+                    id,
+                    number: reseller.to_string(),
+                    customer_name: name,
+                    amount: amount.money(),
+                });
+            }
+            let outcome = Outcome {
+                items,
+                total: m(total),
+                quota_balance_after: Some(m(after)),
+                replayed: false,
+            };
+            let detail = format!("parent={} total={} trans_id={trans}", q.id, outcome.total);
+            log(
+                &mut *tx,
+                &actor,
+                "vouchers.quota_issue",
+                &format!("partner:{partner}"),
+                &detail,
+                now,
+            )
+            .await?;
+            remember(&mut *tx, &scope, &trans, &hash, &outcome, now).await?;
+            Ok(outcome)
+        })
     })
     .await
 }
@@ -818,71 +805,72 @@ pub async fn reclaim_quotas(
     let hash = format!("quota-reclaim|{ids:?}|{remark}");
     let actor = Actor::user(user, origin);
     let scope = scope(partner);
-    idempotent(db, &scope, &trans, &hash, || async {
-        let mut tx = db.begin_write().await?;
-        if let Some(prev) = replay(&mut tx, &scope, &trans, &hash).await? {
-            return Ok(prev);
-        }
-        let now = now_ms();
-        let mut items = Vec::with_capacity(ids.len());
-        let mut total = 0;
-        for &id in ids {
-            let q = repo::child_quota(&mut *tx, partner, id)
-                .await?
-                .ok_or_else(|| AppError::conflict("error.vouchers.quota_not_found"))?;
-            if q.status != QuotaStatus::Normal.code() {
-                return Err(AppError::conflict("error.vouchers.quota_not_reclaimable"));
+    let (actor, hash, scope, trans) = (&actor, &hash, &scope, &trans);
+    idempotent(db, scope, trans, hash, |tx| {
+        Box::pin(async move {
+            if let Some(prev) = replay(&mut *tx, &scope, &trans, &hash).await? {
+                return Ok(prev);
             }
-            let parent = q.parent_id.ok_or(AppError::Internal)?;
-            if !repo::empty_quota(&mut tx, q.id, q.balance_fen, now).await? {
-                return Err(AppError::Busy);
+            let now = now_ms();
+            let mut items = Vec::with_capacity(ids.len());
+            let mut total = 0;
+            for &id in ids {
+                let q = repo::child_quota(&mut **tx, partner, id)
+                    .await?
+                    .ok_or_else(|| AppError::conflict("error.vouchers.quota_not_found"))?;
+                if q.status != QuotaStatus::Normal.code() {
+                    return Err(AppError::conflict("error.vouchers.quota_not_reclaimable"));
+                }
+                let parent = q.parent_id.ok_or(AppError::Internal)?;
+                if !repo::empty_quota(&mut *tx, q.id, q.balance_fen, now).await? {
+                    return Err(AppError::Busy);
+                }
+                if q.balance_fen > 0 {
+                    repo::credit_quota(&mut *tx, parent, q.balance_fen, now).await?;
+                }
+                let record = NewRecord {
+                    partner,
+                    kind: Kind::Coupon.as_str(),
+                    operation: Operation::QuotaReclaim.code(),
+                    quota: q.id,
+                    parent_quota: Some(parent),
+                    coupon: None,
+                    customer: None,
+                    reseller: Some(q.partner_id),
+                    amount_fen: q.balance_fen,
+                    remark,
+                    actor_user_id: actor.user_id,
+                    actor: &actor.name,
+                    now,
+                };
+                repo::insert_record(&mut *tx, &record).await?;
+                total += q.balance_fen;
+                items.push(OutcomeItem {
+                    id: q.id,
+                    number: format!("{}", q.id),
+                    customer_name: q.reseller_name.clone().unwrap_or_default(),
+                    amount: m(q.balance_fen),
+                });
             }
-            if q.balance_fen > 0 {
-                repo::credit_quota(&mut tx, parent, q.balance_fen, now).await?;
-            }
-            let record = NewRecord {
-                partner,
-                kind: Kind::Coupon.as_str(),
-                operation: Operation::QuotaReclaim.code(),
-                quota: q.id,
-                parent_quota: Some(parent),
-                coupon: None,
-                customer: None,
-                reseller: Some(q.partner_id),
-                amount_fen: q.balance_fen,
-                remark,
-                actor_user_id: actor.user_id,
-                actor: &actor.name,
-                now,
+            let outcome = Outcome {
+                items,
+                total: m(total),
+                quota_balance_after: None,
+                replayed: false,
             };
-            repo::insert_record(&mut tx, &record).await?;
-            total += q.balance_fen;
-            items.push(OutcomeItem {
-                id: q.id,
-                number: format!("{}", q.id),
-                customer_name: q.reseller_name.clone().unwrap_or_default(),
-                amount: m(q.balance_fen),
-            });
-        }
-        let outcome = Outcome {
-            items,
-            total: m(total),
-            quota_balance_after: None,
-            replayed: false,
-        };
-        let detail = format!("quotas={ids:?} total={} trans_id={trans}", outcome.total);
-        log(
-            &mut tx,
-            &actor,
-            "vouchers.quota_reclaim",
-            &format!("partner:{partner}"),
-            &detail,
-            now,
-        )
-        .await?;
-        remember(&mut tx, &scope, &trans, &hash, &outcome, now).await?;
-        tx.commit().await?;
-        Ok(outcome)
+            let detail = format!("quotas={ids:?} total={} trans_id={trans}", outcome.total);
+            log(
+                &mut *tx,
+                &actor,
+                "vouchers.quota_reclaim",
+                &format!("partner:{partner}"),
+                &detail,
+                now,
+            )
+            .await?;
+            remember(&mut *tx, &scope, &trans, &hash, &outcome, now).await?;
+            Ok(outcome)
+        })
     })
     .await
 }
@@ -903,42 +891,45 @@ pub async fn grant_quota(db: &Db, actor: &Actor, g: &Grant) -> Result<i64, AppEr
         return Err(AppError::invalid("error.vouchers.days"));
     }
     let now = now_ms();
-    let mut tx = db.begin_write().await?;
-    if crate::funds::repo::partner_name(&mut *tx, g.partner)
-        .await?
-        .is_none()
-    {
-        return Err(AppError::invalid("error.partner.not_found"));
-    }
-    let q = NewQuota {
-        partner: g.partner,
-        kind: g.kind.as_str(),
-        parent: None,
-        value_fen: g.value.fen(),
-        max_face_fen: g.max_face.map(Amount::fen),
-        service_types: &g.service_types.to_stored(),
-        products: &g.products.to_stored(),
-        effective_at: now,
-        expires_at: now + g.days * 86_400_000,
-        now,
-    };
-    let id = repo::insert_quota(&mut tx, &q).await?;
-    let detail = format!(
-        "quota={id} kind={} value={}",
-        g.kind.as_str(),
-        g.value.money()
-    );
-    log(
-        &mut tx,
-        actor,
-        "vouchers.grant",
-        &format!("partner:{}", g.partner),
-        &detail,
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(id)
+    db.write(|tx| {
+        Box::pin(async move {
+            if crate::funds::repo::partner_name(&mut **tx, g.partner)
+                .await?
+                .is_none()
+            {
+                return Err(AppError::invalid("error.partner.not_found"));
+            }
+            let q = NewQuota {
+                partner: g.partner,
+                kind: g.kind.as_str(),
+                parent: None,
+                value_fen: g.value.fen(),
+                max_face_fen: g.max_face.map(Amount::fen),
+                service_types: &g.service_types.to_stored(),
+                products: &g.products.to_stored(),
+                effective_at: now,
+                expires_at: now + g.days * 86_400_000,
+                now,
+            };
+            let id = repo::insert_quota(&mut *tx, &q).await?;
+            let detail = format!(
+                "quota={id} kind={} value={}",
+                g.kind.as_str(),
+                g.value.money()
+            );
+            log(
+                &mut *tx,
+                actor,
+                "vouchers.grant",
+                &format!("partner:{}", g.partner),
+                &detail,
+                now,
+            )
+            .await?;
+            Ok(id)
+        })
+    })
+    .await
 }
 
 /// The operator sets a quota's status (正常 / 失效 / 额度调整中 / 冻结).
@@ -949,21 +940,24 @@ pub async fn set_quota_status(
     status: QuotaStatus,
 ) -> Result<(), AppError> {
     let now = now_ms();
-    let mut tx = db.begin_write().await?;
-    if !repo::set_quota_status(&mut tx, quota, status.code(), now).await? {
-        return Err(AppError::NotFound);
-    }
-    log(
-        &mut tx,
-        actor,
-        "vouchers.quota_status",
-        &format!("quota:{quota}"),
-        &format!("status={}", status.code()),
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    db.write(|tx| {
+        Box::pin(async move {
+            if !repo::set_quota_status(&mut *tx, quota, status.code(), now).await? {
+                return Err(AppError::NotFound);
+            }
+            log(
+                &mut *tx,
+                actor,
+                "vouchers.quota_status",
+                &format!("quota:{quota}"),
+                &format!("status={}", status.code()),
+                now,
+            )
+            .await?;
+            Ok(())
+        })
+    })
+    .await
 }
 
 pub async fn quotas(
@@ -1189,34 +1183,37 @@ pub async fn set_whitelisted(
     add: bool,
 ) -> Result<(), AppError> {
     let now = now_ms();
-    let mut tx = db.begin_write().await?;
-    let (_, mode) = crate::funds::repo::customer_of(&mut *tx, partner, customer)
-        .await?
-        .ok_or_else(|| AppError::conflict("error.vouchers.not_your_customer"))?;
-    if add {
-        if mode != "resale" {
-            return Err(AppError::conflict("error.vouchers.not_resale"));
-        }
-        repo::whitelist_add(&mut tx, partner, customer, now).await?;
-    } else {
-        repo::whitelist_remove(&mut tx, partner, customer).await?;
-    }
-    let action = if add {
-        "vouchers.whitelist_add"
-    } else {
-        "vouchers.whitelist_remove"
-    };
-    log(
-        &mut tx,
-        actor,
-        action,
-        &format!("partner:{partner}"),
-        &format!("customer={customer}"),
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    db.write(|tx| {
+        Box::pin(async move {
+            let (_, mode) = crate::funds::repo::customer_of(&mut **tx, partner, customer)
+                .await?
+                .ok_or_else(|| AppError::conflict("error.vouchers.not_your_customer"))?;
+            if add {
+                if mode != "resale" {
+                    return Err(AppError::conflict("error.vouchers.not_resale"));
+                }
+                repo::whitelist_add(&mut *tx, partner, customer, now).await?;
+            } else {
+                repo::whitelist_remove(&mut *tx, partner, customer).await?;
+            }
+            let action = if add {
+                "vouchers.whitelist_add"
+            } else {
+                "vouchers.whitelist_remove"
+            };
+            log(
+                &mut *tx,
+                actor,
+                action,
+                &format!("partner:{partner}"),
+                &format!("customer={customer}"),
+                now,
+            )
+            .await?;
+            Ok(())
+        })
+    })
+    .await
 }
 
 /// 我的优惠券: the customer's coupons and pickup vouchers.
