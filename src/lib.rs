@@ -13,6 +13,7 @@ pub mod error;
 pub mod funds;
 pub mod help;
 pub mod i18n;
+pub mod idempotency;
 pub mod messages;
 pub mod notify;
 pub mod openapi;

@@ -463,7 +463,7 @@ async fn try_answer(
             Owner::Customer(customer),
             Owner::Partner(a.partner_id),
             amount,
-            &format!("customer:{customer}"),
+            &crate::idempotency::Scope::Customer(customer),
             &format!("unbind-{}", a.id),
             &actor,
         )

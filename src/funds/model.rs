@@ -193,19 +193,8 @@ pub fn check_debit(payer: &Balances, amount: Money, reclaim: bool) -> Result<(),
     Ok(())
 }
 
-/// A transaction id: 1–64 characters of letters, digits, `-` and `_`.
-pub fn parse_trans_id(raw: &str) -> Result<String, &'static str> {
-    let s = raw.trim();
-    if s.is_empty()
-        || s.len() > 64
-        || !s
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-    {
-        return Err("error.funds.trans_id");
-    }
-    Ok(s.to_string())
-}
+/// A transaction id: 1–64 characters of letters, digits, `-` and `_` (see `idempotency`).
+pub use crate::idempotency::parse_key as parse_trans_id;
 
 #[cfg(test)]
 mod tests {

@@ -9,6 +9,7 @@ use super::repo::{self, ListFilter, NewTransfer, Owner, RecordFilter};
 use crate::accounts::model::SessionUser;
 use crate::domain::{Amount, Money, Page, PageRequest, PartnerKind};
 use crate::error::AppError;
+use crate::idempotency::{OperatorKey, Scope};
 use crate::server::db::{Db, Tx, is_busy, is_unique_violation, now_ms};
 
 /// Who moves money, for the ledger and the audit trail.
@@ -30,8 +31,7 @@ struct Movement<'a> {
 }
 
 fn new_trans_id() -> String {
-    let bytes: [u8; 12] = rand::random();
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    crate::idempotency::new_key()
 }
 
 async fn move_money(db: &Db, m: Movement<'_>) -> Result<Receipt, AppError> {
@@ -90,7 +90,7 @@ pub async fn transfer_in(
     from: Owner,
     to: Owner,
     amount: Amount,
-    scope: &str,
+    scope: &Scope,
     trans_id: &str,
     actor: &Actor,
 ) -> Result<Receipt, AppError> {
@@ -227,7 +227,7 @@ fn partner_of(user: &SessionUser) -> Result<(i64, PartnerKind), AppError> {
 }
 
 fn scope(partner: i64) -> String {
-    format!("partner:{partner}")
+    Scope::Partner(partner).to_string()
 }
 
 /// Who is on the other side of a 拨款/回收, checked to belong to the caller.
@@ -477,10 +477,11 @@ pub async fn fund_partner(
         Movement {
             // Each operator (or the CLI) has its own idempotency space: one operator's
             // transaction id can neither replay nor block another's.
-            scope: match actor.user_id {
-                Some(id) => format!("operator:{id}"),
-                None => format!("operator:{}", actor.name),
-            },
+            scope: Scope::Operator(match actor.user_id {
+                Some(id) => OperatorKey::User(id),
+                None => OperatorKey::Name(actor.name.clone()),
+            })
+            .to_string(),
             trans_id,
             operation: Operation::Fund,
             from: Owner::External,

@@ -181,32 +181,3 @@ pub async fn replace_secret(
         .await?;
     Ok(r.rows_affected() == 1)
 }
-
-/// Records that `token` (an `X-Client-Token`) of `scope` names the request `hash`. `true` when
-/// the key is new or was first used with this same request; `false` when it names another one.
-pub async fn claim_client_token(
-    pool: &AnyPool,
-    scope: &str,
-    token: &str,
-    hash: &str,
-    now: i64,
-) -> Result<bool, sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO api_client_tokens (scope, token, request_hash, created_at) VALUES ($1, $2, $3, $4) \
-         ON CONFLICT (scope, token) DO NOTHING",
-    )
-    .bind(scope)
-    .bind(token)
-    .bind(hash)
-    .bind(now)
-    .execute(pool)
-    .await?;
-    let first: String = sqlx::query_scalar(
-        "SELECT request_hash FROM api_client_tokens WHERE scope = $1 AND token = $2",
-    )
-    .bind(scope)
-    .bind(token)
-    .fetch_one(pool)
-    .await?;
-    Ok(first == hash)
-}

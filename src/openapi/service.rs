@@ -379,10 +379,13 @@ pub async fn claim_client_token(
     let mut request = format!("{method} {path}\n").into_bytes();
     request.extend_from_slice(body);
     let hash = signer::hex_sha256(&request);
-    let scope = format!("partner:{partner}");
-    if repo::claim_client_token(&db.pool, &scope, token, &hash, now_ms()).await? {
-        Ok(())
-    } else {
-        Err(AppError::conflict("error.funds.trans_id_reused"))
-    }
+    let scope = crate::idempotency::Scope::Api(partner).to_string();
+    let r = crate::idempotency::Request {
+        scope: &scope,
+        key: token,
+        hash: &hash,
+    };
+    let now = now_ms();
+    db.write(|tx| Box::pin(crate::idempotency::claim(tx, r, now)))
+        .await
 }

@@ -328,7 +328,7 @@ async fn attempt(
                             from,
                             Owner::External,
                             amount,
-                            "orders",
+                            &crate::idempotency::Scope::Orders,
                             &format!("order-{id}-pay"),
                             &actor,
                         )
@@ -349,7 +349,7 @@ async fn attempt(
                             Owner::External,
                             to,
                             amount,
-                            "orders",
+                            &crate::idempotency::Scope::Orders,
                             &format!("order-{id}-refund"),
                             &actor,
                         )

@@ -687,41 +687,6 @@ pub async fn list_whitelist(
     .await
 }
 
-pub async fn find_request<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    scope: &str,
-    trans_id: &str,
-) -> Result<Option<(String, String)>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT request_hash, result FROM voucher_requests WHERE scope = $1 AND trans_id = $2",
-    )
-    .bind(scope)
-    .bind(trans_id)
-    .fetch_optional(ex)
-    .await
-}
-
-pub async fn insert_request(
-    conn: &mut AnyConnection,
-    scope: &str,
-    trans_id: &str,
-    request_hash: &str,
-    result: &str,
-    now: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO voucher_requests (scope, trans_id, request_hash, result, created_at) VALUES ($1, $2, $3, $4, $5)",
-    )
-    .bind(scope)
-    .bind(trans_id)
-    .bind(request_hash)
-    .bind(result)
-    .bind(now)
-    .execute(conn)
-    .await?;
-    Ok(())
-}
-
 /// Resellers of a distributor by id, with their names (only its own).
 pub async fn reseller_names<'e>(
     ex: impl Executor<'e, Database = Any>,

@@ -13,7 +13,8 @@ use crate::accounts::repo::{AuditEntry, audit};
 use crate::domain::{Amount, Money, Page, PageRequest, PartnerKind, Role};
 use crate::error::AppError;
 use crate::funds::service::{Actor, Origin};
-use crate::server::db::{Db, Tx, WriteFuture, is_unique_violation, now_ms};
+use crate::idempotency::{self, Request, Scope};
+use crate::server::db::{Db, Tx, WriteFuture, now_ms};
 
 fn m(fen: i64) -> Money {
     Money::from_fen(fen).unwrap_or(Money::ZERO)
@@ -27,20 +28,27 @@ fn partner_of(user: &SessionUser) -> Result<(i64, PartnerKind), AppError> {
 }
 
 fn scope(partner: i64) -> String {
-    format!("partner:{partner}")
+    Scope::Partner(partner).to_string()
 }
 
 /// A fresh transaction id for a confirmation form.
 pub fn new_trans_id() -> String {
-    let bytes: [u8; 12] = rand::random();
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    idempotency::new_key()
 }
 
 fn trans_id(raw: Option<&str>) -> Result<String, AppError> {
-    match raw.map(str::trim).filter(|s| !s.is_empty()) {
-        Some(t) => crate::funds::model::parse_trans_id(t).map_err(AppError::invalid),
-        None => Ok(new_trans_id()),
+    idempotency::key_or_new(raw).map_err(AppError::invalid)
+}
+
+impl idempotency::Answer for Outcome {
+    fn replayed(mut self) -> Self {
+        self.replayed = true;
+        self
     }
+}
+
+fn request<'a>(scope: &'a str, key: &'a str, hash: &'a str) -> Request<'a> {
+    Request { scope, key, hash }
 }
 
 /// The stored result of an earlier request with this id: replayed if it was the same request,
@@ -51,29 +59,10 @@ async fn replay(
     trans_id: &str,
     hash: &str,
 ) -> Result<Option<Outcome>, AppError> {
-    let found = repo::find_request(&mut **tx, scope, trans_id).await?;
-    stored(found, hash)
+    idempotency::replay(tx, request(scope, trans_id, hash)).await
 }
 
-fn stored(found: Option<(String, String)>, hash: &str) -> Result<Option<Outcome>, AppError> {
-    let Some((prev_hash, result)) = found else {
-        return Ok(None);
-    };
-    if prev_hash != hash {
-        return Err(AppError::conflict("error.funds.trans_id_reused"));
-    }
-    let mut outcome: Outcome = serde_json::from_str(&result).map_err(|e| {
-        tracing::error!(error = %e, "stored voucher result");
-        AppError::Internal
-    })?;
-    outcome.replayed = true;
-    Ok(Some(outcome))
-}
-
-/// Runs an idempotent operation through the one write path. A refusal may come from the work
-/// of a concurrent copy of this very request (same id) that committed after this one looked for
-/// it (PostgreSQL reads committed rows statement by statement): then the copy's result is the
-/// answer, as it would have been a moment later.
+/// Runs an idempotent operation through the one write path (see [`idempotency::settle`]).
 async fn idempotent<'a, F>(
     db: &'a Db,
     scope: &str,
@@ -84,15 +73,7 @@ async fn idempotent<'a, F>(
 where
     F: for<'t> FnMut(&'t mut Tx<'a>) -> WriteFuture<'t, Outcome> + Send,
 {
-    match db.write(work).await {
-        Err(AppError::Conflict(key)) => {
-            match stored(repo::find_request(&db.pool, scope, trans_id).await?, hash) {
-                Ok(Some(prev)) => Ok(prev),
-                _ => Err(AppError::Conflict(key)),
-            }
-        }
-        other => other,
-    }
+    idempotency::settle(db, request(scope, trans_id, hash), work).await
 }
 
 async fn remember(
@@ -103,13 +84,7 @@ async fn remember(
     outcome: &Outcome,
     now: i64,
 ) -> Result<(), AppError> {
-    let result = serde_json::to_string(outcome).map_err(|_| AppError::Internal)?;
-    match repo::insert_request(tx, scope, trans_id, hash, &result, now).await {
-        Ok(()) => Ok(()),
-        // A concurrent request with the same id won: try again and replay its result.
-        Err(e) if is_unique_violation(&e) => Err(AppError::Busy),
-        Err(e) => Err(e.into()),
-    }
+    idempotency::remember(tx, request(scope, trans_id, hash), outcome, now).await
 }
 
 async fn log(

@@ -1111,7 +1111,7 @@ async fn snapshot(pool: &sqlx::AnyPool) -> [i64; 8] {
            CAST(COALESCE((SELECT SUM(balance_fen) FROM coupon_quotas), 0) AS BIGINT), \
            CAST(COALESCE((SELECT SUM(balance_fen * id) FROM fund_accounts), 0) AS BIGINT), \
            (SELECT COUNT(*) FROM api_replays), \
-           (SELECT COUNT(*) FROM api_client_tokens), \
+           (SELECT COUNT(*) FROM idempotent_requests), \
            CAST(COALESCE((SELECT MAX(last_used_at) FROM access_keys), 0) AS BIGINT)",
     )
     .fetch_one(pool)
