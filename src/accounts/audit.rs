@@ -113,3 +113,13 @@ pub struct AuditEntry<'a> {
     pub target: &'a str,
     pub detail: &'a str,
 }
+
+/// Writes one audit entry in the caller's transaction: the one way every domain records what
+/// it did.
+pub async fn audit<'e>(
+    ex: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    entry: AuditEntry<'_>,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    super::repo::audit(ex, entry, now).await
+}

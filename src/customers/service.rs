@@ -6,12 +6,12 @@ use super::model::{
 };
 use super::repo::{self, InvitationRow, NewInvitationRow};
 use crate::accounts::audit::Origin;
+use crate::accounts::audit::{AuditEntry, audit};
 use crate::accounts::model::SessionUser;
-use crate::accounts::repo::{AuditEntry, audit};
 use crate::domain::{Amount, CustomerMode, Money, Page, PageRequest, Role};
 use crate::error::AppError;
 use crate::funds::model::Operation;
-use crate::funds::repo::Owner;
+use crate::funds::model::Owner;
 use crate::funds::service::{Actor, transfer_in};
 use crate::messages::service::{params, send, send_to_partner};
 use crate::server::db::{Db, Tx, now_ms};
@@ -451,7 +451,7 @@ async fn try_answer(
         return Ok(None);
     }
     let actor = Actor::user(user, origin);
-    let balance = crate::funds::repo::balances(&mut **tx, Owner::Customer(customer)).await?;
+    let balance = crate::funds::service::balances_in(tx, Owner::Customer(customer)).await?;
     let movable = balance
         .balance
         .checked_sub(balance.designated)
@@ -472,7 +472,7 @@ async fn try_answer(
     let (coupons, coupon_fen) =
         crate::vouchers::service::reclaim_for_unbind(&mut *tx, a.partner_id, customer, &actor, now)
             .await?;
-    crate::orders::repo::release_partner_requests(
+    crate::orders::service::release_partner_requests_in(
         &mut *tx,
         customer,
         a.partner_id,

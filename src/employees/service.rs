@@ -4,8 +4,8 @@
 use super::model::{self, Candidate, ExamEligibility, Invitation, LinkState, Member, MyExam};
 use super::repo::{self, LinkRow};
 use crate::accounts::audit::{Actor, Origin};
+use crate::accounts::audit::{AuditEntry, audit};
 use crate::accounts::model::SessionUser;
-use crate::accounts::repo::{AuditEntry, audit};
 use crate::domain::{AccountName, Page, PageRequest};
 use crate::error::AppError;
 use crate::messages::service::{params, send, send_to_partner};

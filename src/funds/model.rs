@@ -193,6 +193,25 @@ pub fn check_debit(payer: &Balances, amount: Money, reclaim: bool) -> Result<(),
     Ok(())
 }
 
+/// Whose fund account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Owner {
+    External,
+    Partner(i64),
+    Customer(i64),
+}
+
+impl Owner {
+    /// A stable text form, part of the idempotency request key.
+    pub fn key(self) -> String {
+        match self {
+            Owner::External => "external".into(),
+            Owner::Partner(id) => format!("partner:{id}"),
+            Owner::Customer(id) => format!("customer:{id}"),
+        }
+    }
+}
+
 /// A transaction id: 1–64 characters of letters, digits, `-` and `_` (see `idempotency`).
 pub use crate::idempotency::parse_key as parse_trans_id;
 

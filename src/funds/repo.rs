@@ -1,28 +1,10 @@
 //! SQL of the funds domain. Balances change only through `debit`/`credit`, always inside a
 //! transaction that also writes the transfer and its entries.
 
+pub use super::model::Owner;
 use super::model::{AdjustRecord, Balances, FundedParty, Operation};
 use crate::domain::Money;
 use sqlx::{Any, AnyConnection, AnyPool, Executor, FromRow};
-
-/// Whose fund account.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Owner {
-    External,
-    Partner(i64),
-    Customer(i64),
-}
-
-impl Owner {
-    /// A stable text form, part of the idempotency request key.
-    pub fn key(self) -> String {
-        match self {
-            Owner::External => "external".into(),
-            Owner::Partner(id) => format!("partner:{id}"),
-            Owner::Customer(id) => format!("customer:{id}"),
-        }
-    }
-}
 
 /// For a partner or customer: its `owner` value, the column naming it in `fund_accounts`, and its
 /// id. `None` for the external account. (Both strings are constants, safe to format into SQL.)

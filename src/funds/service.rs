@@ -198,13 +198,13 @@ async fn apply(
     let action = format!("funds.{}", m.operation.code());
     let target = format!("{}->{}", m.from.key(), m.to.key());
     let detail = format!("amount={} trans_id={trans_id}", m.amount);
-    let entry = crate::accounts::repo::AuditEntry {
+    let entry = crate::accounts::audit::AuditEntry {
         actor: m.actor,
         action: &action,
         target: &target,
         detail: &detail,
     };
-    crate::accounts::repo::audit(&mut **tx, entry, now)
+    crate::accounts::audit::audit(&mut **tx, entry, now)
         .await
         .map_err(raced)?;
     Ok(Receipt {
@@ -534,17 +534,37 @@ pub async fn set_designated(
             }
             let target = format!("partner:{partner}");
             let detail = format!("designated={amount}");
-            let entry = crate::accounts::repo::AuditEntry {
+            let entry = crate::accounts::audit::AuditEntry {
                 actor,
                 action: "funds.designate",
                 target: &target,
                 detail: &detail,
             };
-            crate::accounts::repo::audit(&mut **tx, entry, now_ms()).await?;
+            crate::accounts::audit::audit(&mut **tx, entry, now_ms()).await?;
             Ok(())
         })
     })
     .await
+}
+
+/// An owner's balances, read in the caller's transaction (for another domain's write).
+pub async fn balances_in(tx: &mut Tx<'_>, owner: Owner) -> Result<Balances, AppError> {
+    Ok(repo::balances(&mut **tx, owner).await?)
+}
+
+/// A partner's customer, read in the caller's transaction: its name and mode (`resale` or
+/// `consulting`), or `None` when it is not this partner's.
+pub async fn customer_of_in(
+    tx: &mut Tx<'_>,
+    partner: i64,
+    customer: i64,
+) -> Result<Option<(String, String)>, AppError> {
+    Ok(repo::customer_of(&mut **tx, partner, customer).await?)
+}
+
+/// Whether a partner exists, read in the caller's transaction.
+pub async fn partner_exists_in(tx: &mut Tx<'_>, partner: i64) -> Result<bool, AppError> {
+    Ok(repo::partner_name(&mut **tx, partner).await?.is_some())
 }
 
 pub async fn partner_balances(db: &Db, partner: i64) -> Result<Balances, AppError> {

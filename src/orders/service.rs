@@ -4,12 +4,12 @@
 use super::model::{Event, NewOrder, Order, OrderDetail, OrderState, Payer, next};
 use super::repo::{self, NewRow, OrderRow, OwnerColumn};
 use crate::accounts::audit::{Actor, Origin};
+use crate::accounts::audit::{AuditEntry, audit};
 use crate::accounts::model::SessionUser;
-use crate::accounts::repo::{AuditEntry, audit};
 use crate::domain::{Amount, CustomerMode, Money, Page, PageRequest, Role};
 use crate::error::AppError;
 use crate::funds::model::Operation;
-use crate::funds::repo::Owner;
+use crate::funds::model::Owner;
 use crate::funds::service::transfer_in;
 use crate::i18n::{Lang, t};
 use crate::messages::service::{params, send, send_to_partner};
@@ -228,7 +228,7 @@ pub async fn detail(db: &Db, user: &SessionUser, id: i64) -> Result<OrderDetail,
         Viewer::Customer(c) => Owner::Customer(c),
         Viewer::Partner(p) => Owner::Partner(p),
     };
-    let b = crate::funds::repo::balances(&mut *tx, owner).await?;
+    let b = crate::funds::service::balances_in(&mut tx, owner).await?;
     tx.commit().await?;
     let balance = b.balance.checked_sub(b.designated).unwrap_or(Money::ZERO);
     Ok(OrderDetail {
@@ -421,6 +421,18 @@ pub async fn act(
         coupon,
     )
     .await
+}
+
+/// On disassociation, inside its transaction: the customer's requests that its partner pay go
+/// back to 待支付 with `reason`. Returns how many.
+pub async fn release_partner_requests_in(
+    tx: &mut Tx<'_>,
+    customer: i64,
+    partner: i64,
+    reason: &str,
+    now: i64,
+) -> Result<u64, AppError> {
+    Ok(repo::release_partner_requests(&mut **tx, customer, partner, reason, now).await?)
 }
 
 /// Whether the partner lets its consulting customers ask it to pay.

@@ -7,8 +7,8 @@ use super::model::{
     PathDetail, PathKind, ReviewOpen, ReviewWindow, Stage, StageView,
 };
 use super::repo::{self, Decided, NewApplication, NewEvidence, WindowRow};
+use crate::accounts::audit::{AuditEntry, audit};
 use crate::accounts::model::SessionUser;
-use crate::accounts::repo::{AuditEntry, audit};
 use crate::domain::{HcpnState, Role};
 use crate::error::AppError;
 use crate::messages::service::{params, send_to_partner};

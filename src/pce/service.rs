@@ -5,8 +5,8 @@ use super::model::{
 };
 use super::repo::{self, NewRow, OpportunityRow};
 use crate::accounts::audit::{Actor, Origin};
+use crate::accounts::audit::{AuditEntry, audit};
 use crate::accounts::model::SessionUser;
-use crate::accounts::repo::{AuditEntry, audit};
 use crate::domain::{Money, Page, PageRequest};
 use crate::error::AppError;
 use crate::plans::model::Plan;

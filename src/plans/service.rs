@@ -7,8 +7,8 @@ use super::model::{
 };
 use super::repo::{self, ApplicationRow, CertificateRow, NewCertificate};
 use crate::accounts::audit::Origin;
+use crate::accounts::audit::{AuditEntry, audit};
 use crate::accounts::model::SessionUser;
-use crate::accounts::repo::{AuditEntry, audit};
 use crate::domain::{HcpnState, Page, PageRequest, PartnerKind};
 use crate::error::AppError;
 use crate::server::db::{Db, is_unique_violation, now_ms};

@@ -8,8 +8,8 @@ use super::model::{
     WhitelistEntry,
 };
 use super::repo::{self, CouponFilter, CouponRow, NewCoupon, NewQuota, NewRecord, QuotaRow};
+use crate::accounts::audit::{AuditEntry, audit};
 use crate::accounts::model::SessionUser;
-use crate::accounts::repo::{AuditEntry, audit};
 use crate::domain::{Amount, Money, Page, PageRequest, PartnerKind, Role};
 use crate::error::AppError;
 use crate::funds::service::{Actor, Origin};
@@ -270,7 +270,7 @@ async fn recipients(
 ) -> Result<Vec<String>, AppError> {
     let mut names = Vec::with_capacity(customers.len());
     for &c in customers {
-        let (name, mode) = crate::funds::repo::customer_of(&mut **tx, partner, c)
+        let (name, mode) = crate::funds::service::customer_of_in(tx, partner, c)
             .await?
             .ok_or_else(|| AppError::conflict("error.vouchers.not_your_customer"))?;
         match kind {
@@ -868,10 +868,7 @@ pub async fn grant_quota(db: &Db, actor: &Actor, g: &Grant) -> Result<i64, AppEr
     let now = now_ms();
     db.write(|tx| {
         Box::pin(async move {
-            if crate::funds::repo::partner_name(&mut **tx, g.partner)
-                .await?
-                .is_none()
-            {
+            if !crate::funds::service::partner_exists_in(tx, g.partner).await? {
                 return Err(AppError::invalid("error.partner.not_found"));
             }
             let q = NewQuota {
@@ -1160,7 +1157,7 @@ pub async fn set_whitelisted(
     let now = now_ms();
     db.write(|tx| {
         Box::pin(async move {
-            let (_, mode) = crate::funds::repo::customer_of(&mut **tx, partner, customer)
+            let (_, mode) = crate::funds::service::customer_of_in(tx, partner, customer)
                 .await?
                 .ok_or_else(|| AppError::conflict("error.vouchers.not_your_customer"))?;
             if add {
