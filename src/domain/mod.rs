@@ -11,10 +11,14 @@ mod account;
 pub mod csv;
 mod money;
 mod page;
+mod reason;
+mod time;
 
 pub use account::{AccountName, DisplayName, Email, NewPassword, PasswordAttempt};
 pub use money::{Amount, Money};
 pub use page::{Page, PageRequest};
+pub use reason::Reason;
+pub use time::{BadDay, CST_OFFSET_MS, DAY_MS, day_start, format_time, parse_day};
 
 use serde::{Deserialize, Serialize};
 
@@ -168,16 +172,6 @@ impl CustomerMode {
             CustomerMode::Resale => "customer_mode.resale",
             CustomerMode::Consulting => "customer_mode.consulting",
         }
-    }
-}
-
-/// Formats a unix timestamp in milliseconds as China Standard Time, the console's time zone.
-pub fn format_time(ms: i64) -> String {
-    use chrono::{FixedOffset, TimeZone};
-    let cst = FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset");
-    match cst.timestamp_millis_opt(ms).single() {
-        Some(t) => t.format("%Y-%m-%d %H:%M:%S").to_string(),
-        None => String::new(),
     }
 }
 

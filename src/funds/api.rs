@@ -49,26 +49,7 @@ impl Direction {
 
 /// A date field (YYYY-MM-DD, China time) as unix ms; `end` gives the end of that day.
 pub fn parse_day(raw: &str, end: bool) -> Result<Option<i64>, AppError> {
-    let s = raw.trim();
-    if s.is_empty() {
-        return Ok(None);
-    }
-    let day = chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .map_err(|_| AppError::invalid("error.date.format"))?;
-    let day = if end {
-        day.succ_opt()
-            .ok_or_else(|| AppError::invalid("error.date.format"))?
-    } else {
-        day
-    };
-    let midnight = day
-        .and_hms_opt(0, 0, 0)
-        .ok_or_else(|| AppError::invalid("error.date.format"))?;
-    Ok(Some(
-        (midnight - chrono::Duration::hours(8))
-            .and_utc()
-            .timestamp_millis(),
-    ))
+    crate::domain::parse_day(raw, end).map_err(|_| AppError::invalid("error.date.format"))
 }
 
 #[cfg(feature = "ssr")]

@@ -283,18 +283,7 @@ pub fn all_met(reqs: &[Requirement]) -> bool {
     reqs.iter().all(Requirement::met)
 }
 
-/// One day in milliseconds.
-pub const DAY_MS: i64 = 24 * 60 * 60 * 1000;
-
-/// China time (UTC+8), in which review windows' dates are given.
-pub const CST_OFFSET_MS: i64 = 8 * 60 * 60 * 1000;
-
-/// The first instant of a date (China time) as unix ms.
-pub fn day_start(date: chrono::NaiveDate) -> i64 {
-    date.and_hms_opt(0, 0, 0)
-        .map(|t| t.and_utc().timestamp_millis() - CST_OFFSET_MS)
-        .unwrap_or(0)
-}
+pub use crate::domain::{CST_OFFSET_MS, DAY_MS, day_start};
 
 /// A review window's span: from the first instant of its first day to the last millisecond of
 /// its last day, both inclusive.

@@ -293,18 +293,7 @@ pub fn parse_ids(raw: &str, max: usize, too_many: &'static str) -> Result<Vec<i6
 /// A date from the form (`YYYY-MM-DD`, China time) as the start (00:00) or, for an expiry, the
 /// end (24:00) of that day in unix milliseconds.
 pub fn parse_day(raw: &str, end_of_day: bool) -> Result<Option<i64>, &'static str> {
-    let s = raw.trim();
-    if s.is_empty() {
-        return Ok(None);
-    }
-    let d = chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| "error.vouchers.date")?;
-    let d = if end_of_day {
-        d.succ_opt().ok_or("error.vouchers.date")?
-    } else {
-        d
-    };
-    let t = d.and_hms_opt(0, 0, 0).ok_or("error.vouchers.date")?;
-    Ok(Some(t.and_utc().timestamp_millis() - 8 * 3_600_000))
+    crate::domain::parse_day(raw, end_of_day).map_err(|_| "error.vouchers.date")
 }
 
 /// What a quota is, as far as issuing from it is concerned.
