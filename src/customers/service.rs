@@ -39,7 +39,7 @@ const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 
 fn new_token() -> String {
     let bytes: [u8; 24] = rand::random();
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    hex::encode(bytes)
 }
 
 /// The path of an invitation link.

@@ -74,7 +74,7 @@ pub fn parse_key(raw: &str) -> Result<String, &'static str> {
 #[cfg(feature = "ssr")]
 pub fn new_key() -> String {
     let bytes: [u8; 12] = rand::random();
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    hex::encode(bytes)
 }
 
 /// The key a caller sent, or a fresh one when it sent none (or only blanks).

@@ -64,35 +64,34 @@ impl Authorization {
     }
 }
 
+/// What `url_encode` leaves as it is: `A-Za-z0-9_.-~`, as Python's `quote(s, safe='~')`.
+const UNRESERVED: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'-')
+    .remove(b'~');
+
 /// Percent-encodes like Python's `quote(s, safe='~')`: everything but `A-Za-z0-9_.-~`.
 pub fn url_encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    percent_encoding::utf8_percent_encode(s, UNRESERVED).to_string()
 }
 
-/// Decodes `%XX` escapes (and nothing else; `+` stays `+`, as in a path).
+/// Decodes `%XX` escapes (and nothing else; `+` stays `+`, as in a path). A `%` not followed
+/// by two hex digits, or bytes that are not UTF-8, make it `None`: a request the signer would
+/// read one way and a server another is refused.
 pub fn percent_decode(s: &str) -> Option<String> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = s.get(i + 1..i + 3)?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
+    let escapes_ok = s.match_indices('%').all(|(i, _)| {
+        s.as_bytes()
+            .get(i + 1..i + 3)
+            .is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit))
+    });
+    if !escapes_ok {
+        return None;
     }
-    String::from_utf8(out).ok()
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8()
+        .ok()
+        .map(|c| c.into_owned())
 }
 
 /// Decodes a query component as a form would (`+` is a space).
@@ -131,11 +130,7 @@ pub fn canonical_query(raw_query: &str) -> Option<String> {
 }
 
 pub fn hex_sha256(data: &[u8]) -> String {
-    hex(&Sha256::digest(data))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    hex::encode(Sha256::digest(data))
 }
 
 /// A request as received, for verification.
@@ -197,7 +192,7 @@ fn mac(sk: &str) -> Hmac<Sha256> {
 pub fn sign(sk: &str, string_to_sign: &str) -> String {
     let mut m = mac(sk);
     m.update(string_to_sign.as_bytes());
-    hex(&m.finalize().into_bytes())
+    hex::encode(&m.finalize().into_bytes())
 }
 
 /// Verifies a request's signature with the secret key, comparing in constant time. The date

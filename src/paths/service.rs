@@ -749,7 +749,7 @@ pub async fn windows(db: &Db) -> Result<Vec<ReviewWindow>, AppError> {
 
 fn new_token() -> String {
     let bytes: [u8; 32] = rand::random();
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    hex::encode(bytes)
 }
 
 /// The path of a distributor-path invitation link.

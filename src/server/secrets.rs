@@ -33,7 +33,7 @@ struct MasterKey {
 
 impl MasterKey {
     fn new(bytes: [u8; 32]) -> MasterKey {
-        let id = hex(&Sha256::digest(bytes)[..4]);
+        let id = hex::encode(&Sha256::digest(bytes)[..4]);
         MasterKey {
             id,
             cipher: Aes256Gcm::new(&bytes.into()),
@@ -67,17 +67,8 @@ fn stamp_of(path: &Path) -> Option<(std::time::SystemTime, u64)> {
     Some((m.modified().ok()?, m.len()))
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 fn unhex(s: &str) -> Option<Vec<u8>> {
-    if !s.len().is_multiple_of(2) {
-        return None;
-    }
-    (0..s.len() / 2)
-        .map(|i| u8::from_str_radix(s.get(2 * i..2 * i + 2)?, 16).ok())
-        .collect()
+    hex::decode(s).ok()
 }
 
 /// Parses keys, one per line or comma: 64 hex characters each.
@@ -102,7 +93,7 @@ fn parse_keys(text: &str) -> Result<Vec<MasterKey>, String> {
 /// A new random key as 64 hex characters.
 pub fn generate_key() -> String {
     let bytes: [u8; 32] = rand::random();
-    hex(&bytes)
+    hex::encode(&bytes)
 }
 
 /// Writes `text` to `path` with mode 0600 without ever replacing an existing file: the text
@@ -291,7 +282,7 @@ impl Keyring {
             .map_err(|_| AppError::Internal)?;
         let mut out = nonce_bytes.to_vec();
         out.extend_from_slice(&sealed);
-        Ok(format!("{PREFIX}{}:{}", key.id, hex(&out)))
+        Ok(format!("{PREFIX}{}:{}", key.id, hex::encode(&out)))
     }
 
     /// Opens a sealed secret of the row of `context`. A row sealed under a key not in the ring,
