@@ -397,6 +397,7 @@ pub async fn cancel_unbind(
 
 /// The customer answers the partner's request: `confirm` disassociates (balance back to the
 /// partner, coupons reclaimed, pending partner payments released), otherwise it is declined.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn answer_unbind(
     db: &Db,
     user: &SessionUser,

@@ -34,6 +34,7 @@ fn new_trans_id() -> String {
     crate::idempotency::new_key()
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 async fn move_money(db: &Db, m: Movement<'_>) -> Result<Receipt, AppError> {
     let trans_id = match &m.trans_id {
         Some(t) => model::parse_trans_id(t).map_err(AppError::invalid)?,
@@ -84,6 +85,7 @@ fn request_hash(m: &Movement<'_>) -> String {
 /// or rolls back with it. Idempotent per (`scope`, `trans_id`) like every transfer. A conflicting
 /// write comes back as `AppError::Busy`: the caller rolls back and tries again.
 #[allow(clippy::too_many_arguments)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn transfer_in(
     tx: &mut Tx<'_>,
     operation: Operation,
@@ -296,6 +298,7 @@ async fn hold_counterparty(
 }
 
 /// 拨款 or 回收 between the signed-in partner and one of its resellers or resale customers.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn adjust(
     db: &Db,
     user: &SessionUser,
@@ -418,6 +421,7 @@ pub async fn bulk_preview(
 /// first transfer; each transfer then has the id `<trans_id>-<customer>`, so if one is refused
 /// (a concurrent payment used the balance) submitting the same confirmation again completes the
 /// rest without paying anyone twice.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn bulk_allocate(
     db: &Db,
     user: &SessionUser,
@@ -462,6 +466,7 @@ pub async fn bulk_allocate(
 }
 
 /// Operator funding: money entering a partner's account from outside.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn fund_partner(
     db: &Db,
     actor: &Actor,
@@ -517,6 +522,7 @@ pub async fn fund_preview(db: &Db, partner: i64, amount: Amount) -> Result<Previ
 }
 
 /// Sets a partner's designated funds (专款专用); they must fit in its balance.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn set_designated(
     db: &Db,
     actor: &Actor,

@@ -402,6 +402,7 @@ async fn attempt(
 }
 
 /// Applies an event to an order (through the one write path, which retries conflicting writes).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn act(
     db: &Db,
     user: &SessionUser,

@@ -18,8 +18,12 @@ use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use serde::Deserialize;
 use std::sync::Arc;
+use tower_http::request_id::{
+    MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
+};
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::cookie::time::Duration;
 use tower_sessions::{Expiry, SessionManagerLayer};
@@ -114,7 +118,40 @@ fn router(state: AppState) -> Router {
             config.clone(),
             super::security::client_context,
         ))
+        // Every request gets an id (or keeps the caller's `x-request-id`), answered in the same
+        // header and carried by the span that every log line of the request belongs to. The span
+        // names the route's pattern, never the path itself: some paths carry secret tokens.
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(TraceLayer::new_for_http().make_span_with(request_span))
+        .layer(SetRequestIdLayer::x_request_id(RequestIds))
         .with_state(state)
+}
+
+/// Request ids: 16 random hex digits.
+#[derive(Clone, Copy)]
+struct RequestIds;
+
+impl MakeRequestId for RequestIds {
+    fn make_request_id<B>(&mut self, _: &axum::http::Request<B>) -> Option<RequestId> {
+        let bytes: [u8; 8] = rand::random();
+        HeaderValue::from_str(&hex::encode(bytes))
+            .ok()
+            .map(RequestId::new)
+    }
+}
+
+fn request_span<B>(req: &axum::http::Request<B>) -> tracing::Span {
+    let id = req
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("-");
+    let route = req
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map(|m| m.as_str())
+        .unwrap_or("-");
+    tracing::info_span!("request", method = %req.method(), route, id)
 }
 
 /// A route: its path, its methods (for [`route_list`]) and its handler.

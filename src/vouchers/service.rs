@@ -213,6 +213,7 @@ async fn take_back(
 
 /// Records the expiry of every usable coupon whose time has come (过期回收): its balance goes
 /// back to its quota. Runs before voucher reads and writes and periodically in the server.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn expire_due(db: &Db) -> Result<u64, AppError> {
     const BATCH: i64 = 100;
     let system = Actor::system();
@@ -328,6 +329,7 @@ pub async fn preview_issue(
 }
 
 /// Issues one coupon (or pickup voucher) per customer from a quota.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn issue(
     db: &Db,
     user: &SessionUser,
@@ -456,6 +458,7 @@ pub async fn preview_reclaim(
 
 /// Reclaims usable coupons (手动回收), all or nothing: each one's whole balance returns to its
 /// quota. The outcome lists the amount actually reclaimed per coupon.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn reclaim(
     db: &Db,
     user: &SessionUser,
@@ -523,6 +526,7 @@ pub async fn reclaim(
 /// On disassociation, inside its transaction: reclaims every usable coupon and pickup voucher
 /// the partner gave the customer (解绑自动回收); ones already past expiry are recorded as
 /// 过期回收 instead. Returns (count, fen).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn reclaim_for_unbind(
     tx: &mut Tx<'_>,
     partner: i64,
@@ -550,6 +554,7 @@ pub async fn reclaim_for_unbind(
 /// Spends a customer's coupon on its order, inside the payment's transaction: the deduction in
 /// fen. The coupon must be its own, usable now, allow the product, and the order reach its
 /// minimum amount.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn spend_in(
     tx: &mut Tx<'_>,
     customer: i64,
@@ -583,6 +588,7 @@ pub async fn spend_in(
 
 /// On the refund of an order paid partly with a coupon, inside the refund's transaction: the
 /// coupon's part is refunded to nobody; it returns to the quota (退订回收). Its fen, or 0.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn refund_in(
     tx: &mut Tx<'_>,
     order: i64,
@@ -645,6 +651,7 @@ pub async fn usable_for_order(
 
 /// 向云经销商发放代金券额度: a distributor gives each reseller a quota of `amount` from one of
 /// its own.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn issue_quota(
     db: &Db,
     user: &SessionUser,
@@ -764,6 +771,7 @@ pub async fn issue_quota(
 
 /// 回收云经销商的代金券额度: takes back the whole remaining balance of quotas this distributor
 /// gave its resellers; each ends (失效).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn reclaim_quotas(
     db: &Db,
     user: &SessionUser,
@@ -861,6 +869,7 @@ pub struct Grant {
     pub products: Limits,
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn grant_quota(db: &Db, actor: &Actor, g: &Grant) -> Result<i64, AppError> {
     if !(1..=3650).contains(&g.days) {
         return Err(AppError::invalid("error.vouchers.days"));
@@ -905,6 +914,7 @@ pub async fn grant_quota(db: &Db, actor: &Actor, g: &Grant) -> Result<i64, AppEr
 }
 
 /// The operator sets a quota's status (正常 / 失效 / 额度调整中 / 冻结).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn set_quota_status(
     db: &Db,
     actor: &Actor,
