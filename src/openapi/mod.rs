@@ -35,3 +35,9 @@ pub mod repo;
 pub mod service;
 #[cfg(feature = "ssr")]
 pub mod signer;
+#[cfg(feature = "ssr")]
+mod token_handlers;
+#[cfg(feature = "ssr")]
+mod voucher_handlers;
+#[cfg(feature = "ssr")]
+mod wire;

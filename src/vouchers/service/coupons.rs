@@ -1,0 +1,482 @@
+//! Coupons and pickup vouchers: issued from a quota, reclaimed, expired, spent on an order and
+//! returned on its refund.
+
+use super::*;
+
+/// Takes a usable coupon's whole balance back to its quota with an operation record, inside
+/// the caller's transaction. `status` is what the coupon becomes (已回收 or 已过期).
+async fn take_back(
+    tx: &mut Tx<'_>,
+    c: &CouponRow,
+    op: Operation,
+    actor: &Actor,
+    now: i64,
+) -> Result<i64, AppError> {
+    let status = if op == Operation::ExpiryReclaim {
+        CouponStatus::Expired
+    } else {
+        CouponStatus::Reclaimed
+    };
+    if !repo::empty_coupon(tx, c.id, c.balance_fen, status.code(), now).await? {
+        // Spent or reclaimed by someone else meanwhile: read again and decide again.
+        return Err(AppError::Busy);
+    }
+    if c.balance_fen > 0 {
+        repo::credit_quota(tx, c.quota_id, c.balance_fen, now).await?;
+    }
+    let record = NewRecord {
+        partner: c.partner_id,
+        kind: &c.kind,
+        operation: op.code(),
+        quota: c.quota_id,
+        parent_quota: None,
+        coupon: Some(c.id),
+        customer: Some(c.customer_id),
+        reseller: None,
+        amount_fen: c.balance_fen,
+        remark: "",
+        actor_user_id: actor.user_id,
+        actor: &actor.name,
+        now,
+    };
+    repo::insert_record(tx, &record).await?;
+    Ok(c.balance_fen)
+}
+
+/// Records the expiry of every usable coupon whose time has come (过期回收): its balance goes
+/// back to its quota. Runs before voucher reads and writes and periodically in the server.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn expire_due(db: &Db) -> Result<u64, AppError> {
+    const BATCH: i64 = 100;
+    let system = Actor::system();
+    let mut done = 0;
+    loop {
+        let now = now_ms();
+        let due = repo::due_coupons(&db.pool, now, BATCH).await?;
+        if due.is_empty() {
+            return Ok(done);
+        }
+        let n = due.len() as i64;
+        let system = &system;
+        let expired = db
+            .write(|tx| {
+                Box::pin(async move {
+                    let mut count = 0;
+                    for c in repo::due_coupons(&mut **tx, now, BATCH).await? {
+                        take_back(&mut *tx, &c, Operation::ExpiryReclaim, &system, now).await?;
+                        count += 1;
+                    }
+                    Ok(count)
+                })
+            })
+            .await?;
+        done += expired;
+        if n < BATCH {
+            return Ok(done);
+        }
+    }
+}
+
+fn issue_hash(kind: Kind, r: &IssueRequest) -> String {
+    format!(
+        "issue|{}|{}|{}|{}|{:?}|{:?}|{}|{}|{:?}|{}",
+        kind.as_str(),
+        r.quota,
+        r.face.fen(),
+        r.min_order.fen(),
+        r.valid_from,
+        r.expires_at,
+        r.service_types.to_stored(),
+        r.products.to_stored(),
+        r.customers,
+        r.remark
+    )
+}
+
+/// Checks the customers of an issue: the partner's own; resale ones for coupons, whitelisted
+/// ones for pickup vouchers. Their names, in order.
+async fn recipients(
+    tx: &mut Tx<'_>,
+    partner: i64,
+    kind: Kind,
+    customers: &[i64],
+) -> Result<Vec<String>, AppError> {
+    let mut names = Vec::with_capacity(customers.len());
+    for &c in customers {
+        let (name, mode) = crate::funds::service::customer_of_in(tx, partner, c)
+            .await?
+            .ok_or_else(|| AppError::conflict("error.vouchers.not_your_customer"))?;
+        match kind {
+            Kind::Coupon if mode != "resale" => {
+                return Err(AppError::conflict("error.vouchers.not_resale"));
+            }
+            Kind::Pickup if !repo::whitelisted(&mut **tx, partner, c).await? => {
+                return Err(AppError::conflict("error.vouchers.not_whitelisted"));
+            }
+            _ => {}
+        }
+        names.push(name);
+    }
+    Ok(names)
+}
+
+pub(super) async fn issuing_quota(
+    tx: &mut Tx<'_>,
+    partner: i64,
+    kind: Kind,
+    id: i64,
+) -> Result<QuotaRow, AppError> {
+    repo::quota(&mut **tx, partner, id)
+        .await?
+        .filter(|q| q.kind == kind.as_str())
+        .ok_or_else(|| AppError::conflict("error.vouchers.quota_not_found"))
+}
+
+/// What issuing would do, for the confirmation step. Moves nothing.
+pub async fn preview_issue(
+    db: &Db,
+    user: &SessionUser,
+    kind: Kind,
+    req: &IssueRequest,
+) -> Result<IssuePreview, AppError> {
+    let (partner, _) = partner_of(user)?;
+    let now = now_ms();
+    let mut tx = db.pool.begin().await?;
+    let q = issuing_quota(&mut tx, partner, kind, req.quota).await?;
+    let terms = model::check_issue(&facts(&q)?, req, now).map_err(AppError::conflict)?;
+    let names = recipients(&mut tx, partner, kind, &req.customers).await?;
+    tx.rollback().await?;
+    Ok(IssuePreview {
+        quota_id: q.id,
+        kind,
+        face: req.face.money(),
+        customers: req.customers.iter().copied().zip(names).collect(),
+        total: m(terms.total_fen),
+        quota_before: m(q.balance_fen),
+        quota_after: m(q.balance_fen - terms.total_fen),
+        effective_at: terms.effective_at,
+        expires_at: terms.expires_at,
+        trans_id: trans_id(None)?,
+    })
+}
+
+/// Issues one coupon (or pickup voucher) per customer from a quota.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn issue(
+    db: &Db,
+    user: &SessionUser,
+    origin: &Origin,
+    kind: Kind,
+    req: &IssueRequest,
+    trans: Option<&str>,
+) -> Result<Outcome, AppError> {
+    let (partner, _) = partner_of(user)?;
+    let trans = trans_id(trans)?;
+    let hash = issue_hash(kind, req);
+    let actor = Actor::user(user, origin);
+    expire_due(db).await?;
+    let (actor, trans, hash) = (&actor, &trans, &hash);
+    idempotent(db, &scope(partner), trans, hash, |tx| {
+        Box::pin(try_issue(tx, actor, partner, kind, req, trans, hash))
+    })
+    .await
+}
+
+async fn try_issue(
+    tx: &mut Tx<'_>,
+    actor: &Actor,
+    partner: i64,
+    kind: Kind,
+    req: &IssueRequest,
+    trans: &str,
+    hash: &str,
+) -> Result<Outcome, AppError> {
+    let scope = scope(partner);
+    if let Some(prev) = replay(&mut *tx, &scope, trans, hash).await? {
+        return Ok(prev);
+    }
+    let now = now_ms();
+    let q = issuing_quota(&mut *tx, partner, kind, req.quota).await?;
+    let terms = model::check_issue(&facts(&q)?, req, now).map_err(AppError::conflict)?;
+    let names = recipients(&mut *tx, partner, kind, &req.customers).await?;
+    let after = repo::debit_quota(&mut *tx, q.id, terms.total_fen, now)
+        .await?
+        .ok_or_else(|| AppError::conflict("error.vouchers.quota_insufficient"))?;
+    let mut items = Vec::with_capacity(req.customers.len());
+    for (&customer, name) in req.customers.iter().zip(names) {
+        let number = coupon_number(kind);
+        let coupon = NewCoupon {
+            number: &number,
+            kind: kind.as_str(),
+            quota: q.id,
+            partner,
+            customer,
+            face_fen: req.face.fen(),
+            min_order_fen: req.min_order.fen(),
+            service_types: &terms.service_types.to_stored(),
+            products: &terms.products.to_stored(),
+            effective_at: terms.effective_at,
+            expires_at: terms.expires_at,
+            remark: &req.remark,
+            now,
+        };
+        let id = repo::insert_coupon(&mut *tx, &coupon).await?;
+        let record = NewRecord {
+            partner,
+            kind: kind.as_str(),
+            operation: Operation::Issue.code(),
+            quota: q.id,
+            parent_quota: None,
+            coupon: Some(id),
+            customer: Some(customer),
+            reseller: None,
+            amount_fen: req.face.fen(),
+            remark: &req.remark,
+            actor_user_id: actor.user_id,
+            actor: &actor.name,
+            now,
+        };
+        repo::insert_record(&mut *tx, &record).await?;
+        items.push(OutcomeItem {
+            id,
+            number,
+            customer_name: name,
+            amount: req.face.money(),
+        });
+    }
+    let outcome = Outcome {
+        items,
+        total: m(terms.total_fen),
+        quota_balance_after: Some(m(after)),
+        replayed: false,
+    };
+    let detail = format!("quota={} total={} trans_id={trans}", q.id, outcome.total);
+    log(
+        &mut *tx,
+        actor,
+        &format!("vouchers.issue.{}", kind.as_str()),
+        &format!("partner:{partner}"),
+        &detail,
+        now,
+    )
+    .await?;
+    remember(&mut *tx, &scope, trans, hash, &outcome, now).await?;
+    Ok(outcome)
+}
+
+/// What a reclaim would take back, for the confirmation (确定回收以下提货券吗?). Moves nothing.
+pub async fn preview_reclaim(
+    db: &Db,
+    user: &SessionUser,
+    kind: Kind,
+    ids: &[i64],
+) -> Result<Vec<Coupon>, AppError> {
+    let (partner, _) = partner_of(user)?;
+    let now = now_ms();
+    let mut out = Vec::with_capacity(ids.len());
+    for &id in ids {
+        let c = repo::coupon_of_partner(&db.pool, partner, id)
+            .await?
+            .filter(|c| c.kind == kind.as_str())
+            .ok_or_else(|| AppError::conflict("error.vouchers.coupon_not_found"))?;
+        let c = coupon_view(c, now).ok_or(AppError::Internal)?;
+        if c.status != CouponStatus::Usable {
+            return Err(AppError::conflict("error.vouchers.coupon_not_usable"));
+        }
+        out.push(c);
+    }
+    Ok(out)
+}
+
+/// Reclaims usable coupons (手动回收), all or nothing: each one's whole balance returns to its
+/// quota. The outcome lists the amount actually reclaimed per coupon.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn reclaim(
+    db: &Db,
+    user: &SessionUser,
+    origin: &Origin,
+    kind: Kind,
+    ids: &[i64],
+    trans: Option<&str>,
+) -> Result<Outcome, AppError> {
+    let (partner, _) = partner_of(user)?;
+    let trans = trans_id(trans)?;
+    let hash = format!("reclaim|{}|{ids:?}", kind.as_str());
+    let actor = Actor::user(user, origin);
+    expire_due(db).await?;
+    let scope = scope(partner);
+    let (actor, hash, scope, trans) = (&actor, &hash, &scope, &trans);
+    idempotent(db, scope, trans, hash, |tx| {
+        Box::pin(async move {
+            if let Some(prev) = replay(&mut *tx, &scope, &trans, &hash).await? {
+                return Ok(prev);
+            }
+            let now = now_ms();
+            let mut items = Vec::with_capacity(ids.len());
+            let mut total = 0;
+            for &id in ids {
+                let c = repo::coupon_of_partner(&mut **tx, partner, id)
+                    .await?
+                    .filter(|c| c.kind == kind.as_str())
+                    .ok_or_else(|| AppError::conflict("error.vouchers.coupon_not_found"))?;
+                let status = CouponStatus::from_code(c.status).ok_or(AppError::Internal)?;
+                if status.at(c.expires_at, now) != CouponStatus::Usable {
+                    return Err(AppError::conflict("error.vouchers.coupon_not_usable"));
+                }
+                let fen = take_back(&mut *tx, &c, Operation::Reclaim, &actor, now).await?;
+                total += fen;
+                items.push(OutcomeItem {
+                    id: c.id,
+                    number: c.number.clone(),
+                    customer_name: c.customer_name.clone(),
+                    amount: m(fen),
+                });
+            }
+            let outcome = Outcome {
+                items,
+                total: m(total),
+                quota_balance_after: None,
+                replayed: false,
+            };
+            let detail = format!("coupons={ids:?} total={} trans_id={trans}", outcome.total);
+            log(
+                &mut *tx,
+                &actor,
+                &format!("vouchers.reclaim.{}", kind.as_str()),
+                &format!("partner:{partner}"),
+                &detail,
+                now,
+            )
+            .await?;
+            remember(&mut *tx, &scope, &trans, &hash, &outcome, now).await?;
+            Ok(outcome)
+        })
+    })
+    .await
+}
+
+/// On disassociation, inside its transaction: reclaims every usable coupon and pickup voucher
+/// the partner gave the customer (解绑自动回收); ones already past expiry are recorded as
+/// 过期回收 instead. Returns (count, fen).
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn reclaim_for_unbind(
+    tx: &mut Tx<'_>,
+    partner: i64,
+    customer: i64,
+    actor: &Actor,
+    now: i64,
+) -> Result<(i64, i64), AppError> {
+    let mut count = 0;
+    let mut fen = 0;
+    for c in repo::usable_of_customer(&mut **tx, partner, customer).await? {
+        let op = if c.expires_at <= now {
+            Operation::ExpiryReclaim
+        } else {
+            count += 1;
+            Operation::UnbindReclaim
+        };
+        let taken = take_back(tx, &c, op, actor, now).await?;
+        if op == Operation::UnbindReclaim {
+            fen += taken;
+        }
+    }
+    Ok((count, fen))
+}
+
+/// Spends a customer's coupon on its order, inside the payment's transaction: the deduction in
+/// fen. The coupon must be its own, usable now, allow the product, and the order reach its
+/// minimum amount.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn spend_in(
+    tx: &mut Tx<'_>,
+    customer: i64,
+    coupon: i64,
+    order: i64,
+    product: &crate::orders::model::Product,
+    order_fen: i64,
+    now: i64,
+) -> Result<i64, AppError> {
+    let c = repo::coupon_of_customer(&mut **tx, customer, coupon)
+        .await?
+        .ok_or_else(|| AppError::conflict("error.vouchers.coupon_not_found"))?;
+    let status = CouponStatus::from_code(c.status).ok_or(AppError::Internal)?;
+    if status.at(c.expires_at, now) != CouponStatus::Usable || now < c.effective_at {
+        return Err(AppError::conflict("error.vouchers.coupon_not_usable"));
+    }
+    if !Limits::stored(&c.products).allows(product.code)
+        || !Limits::stored(&c.service_types).allows(product.service_type)
+    {
+        return Err(AppError::conflict("error.vouchers.coupon_not_applicable"));
+    }
+    if order_fen < c.min_order_fen {
+        return Err(AppError::conflict("error.vouchers.below_minimum"));
+    }
+    let fen = model::deduction(c.balance_fen, order_fen);
+    if fen == 0 || !repo::spend(tx, c.id, order, fen, now).await? {
+        return Err(AppError::Busy);
+    }
+    Ok(fen)
+}
+
+/// On the refund of an order paid partly with a coupon, inside the refund's transaction: the
+/// coupon's part is refunded to nobody; it returns to the quota (退订回收). Its fen, or 0.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn refund_in(
+    tx: &mut Tx<'_>,
+    order: i64,
+    actor: &Actor,
+    now: i64,
+) -> Result<i64, AppError> {
+    let Some(u) = repo::use_of_order(&mut **tx, order).await? else {
+        return Ok(0);
+    };
+    repo::credit_quota(tx, u.quota_id, u.amount_fen, now).await?;
+    let record = NewRecord {
+        partner: u.partner_id,
+        kind: &u.kind,
+        operation: Operation::RefundReclaim.code(),
+        quota: u.quota_id,
+        parent_quota: None,
+        coupon: Some(u.coupon_id),
+        customer: Some(u.customer_id),
+        reseller: None,
+        amount_fen: u.amount_fen,
+        remark: "",
+        actor_user_id: actor.user_id,
+        actor: &actor.name,
+        now,
+    };
+    repo::insert_record(tx, &record).await?;
+    Ok(u.amount_fen)
+}
+
+/// The customer's coupons and pickup vouchers usable on an order of this product and amount.
+pub async fn usable_for_order(
+    db: &Db,
+    customer: i64,
+    product: &crate::orders::model::Product,
+    order_fen: i64,
+) -> Result<Vec<Coupon>, AppError> {
+    expire_due(db).await?;
+    let now = now_ms();
+    let filter = CouponFilter {
+        partner: None,
+        customer: Some(customer),
+        kind: None,
+        status: Some(CouponStatus::Usable.code()),
+        now,
+        offset: 0,
+        limit: 100,
+    };
+    let (rows, _) = repo::list_coupons(&db.pool, &filter).await?;
+    Ok(rows
+        .into_iter()
+        .filter(|c| {
+            c.effective_at <= now
+                && c.min_order_fen <= order_fen
+                && Limits::stored(&c.products).allows(product.code)
+                && Limits::stored(&c.service_types).allows(product.service_type)
+        })
+        .filter_map(|r| coupon_view(r, now))
+        .collect())
+}

@@ -1,0 +1,186 @@
+//! Issuing, reclaiming, expiring and spending vouchers: each a set of conditional balance
+//! changes and their operation records in one transaction, idempotent per transaction id and
+//! retried on conflicts (through the one write path).
+//!
+//! By subject: [`coupons`] (coupons and pickup vouchers: issue, reclaim, expire, spend),
+//! [`quotas`] (a distributor's quotas for its resellers, the operator's grants), [`whitelist`]
+//! (the pickup whitelist) and [`reads`] (the lists and records). This file holds what they share.
+
+mod coupons;
+mod quotas;
+mod reads;
+mod whitelist;
+
+pub use coupons::*;
+pub use quotas::*;
+pub use reads::*;
+pub use whitelist::*;
+
+use super::model::{
+    self, Coupon, CouponStatus, CustomerCoupons, IssuePreview, IssueRequest, Kind, Limits,
+    Operation, Outcome, OutcomeItem, Quota, QuotaFacts, QuotaStatus, Record, Use, WhitelistConsole,
+    WhitelistEntry,
+};
+use super::repo::{self, CouponFilter, CouponRow, NewCoupon, NewQuota, NewRecord, QuotaRow};
+use crate::accounts::audit::{AuditEntry, audit};
+use crate::accounts::model::SessionUser;
+use crate::domain::{Amount, Money, Page, PageRequest, PartnerKind, Role};
+use crate::error::AppError;
+use crate::funds::service::{Actor, Origin};
+use crate::idempotency::{self, Request, Scope};
+use crate::server::db::{Db, Tx, WriteFuture, now_ms};
+
+fn m(fen: i64) -> Money {
+    Money::from_fen(fen).unwrap_or(Money::ZERO)
+}
+
+fn partner_of(user: &SessionUser) -> Result<(i64, PartnerKind), AppError> {
+    match (&user.role, &user.partner) {
+        (Role::Partner, Some(p)) => Ok((p.id, p.kind)),
+        _ => Err(AppError::Forbidden),
+    }
+}
+
+fn scope(partner: i64) -> String {
+    Scope::Partner(partner).to_string()
+}
+
+/// A fresh transaction id for a confirmation form.
+pub fn new_trans_id() -> String {
+    idempotency::new_key()
+}
+
+fn trans_id(raw: Option<&str>) -> Result<String, AppError> {
+    idempotency::key_or_new(raw).map_err(AppError::invalid)
+}
+
+impl idempotency::Answer for Outcome {
+    fn replayed(mut self) -> Self {
+        self.replayed = true;
+        self
+    }
+}
+
+fn request<'a>(scope: &'a str, key: &'a str, hash: &'a str) -> Request<'a> {
+    Request { scope, key, hash }
+}
+
+/// The stored result of an earlier request with this id: replayed if it was the same request,
+/// refused if the id was used for another.
+async fn replay(
+    tx: &mut Tx<'_>,
+    scope: &str,
+    trans_id: &str,
+    hash: &str,
+) -> Result<Option<Outcome>, AppError> {
+    idempotency::replay(tx, request(scope, trans_id, hash)).await
+}
+
+/// Runs an idempotent operation through the one write path (see [`idempotency::settle`]).
+async fn idempotent<'a, F>(
+    db: &'a Db,
+    scope: &str,
+    trans_id: &str,
+    hash: &str,
+    work: F,
+) -> Result<Outcome, AppError>
+where
+    F: for<'t> FnMut(&'t mut Tx<'a>) -> WriteFuture<'t, Outcome> + Send,
+{
+    idempotency::settle(db, request(scope, trans_id, hash), work).await
+}
+
+async fn remember(
+    tx: &mut Tx<'_>,
+    scope: &str,
+    trans_id: &str,
+    hash: &str,
+    outcome: &Outcome,
+    now: i64,
+) -> Result<(), AppError> {
+    idempotency::remember(tx, request(scope, trans_id, hash), outcome, now).await
+}
+
+async fn log(
+    tx: &mut Tx<'_>,
+    actor: &Actor,
+    action: &str,
+    target: &str,
+    detail: &str,
+    now: i64,
+) -> Result<(), AppError> {
+    let entry = AuditEntry {
+        actor,
+        action,
+        target,
+        detail,
+    };
+    audit(&mut **tx, entry, now).await?;
+    Ok(())
+}
+
+fn coupon_number(kind: Kind) -> String {
+    let prefix = match kind {
+        Kind::Coupon => "CP",
+        Kind::Pickup => "PV",
+    };
+    format!("{prefix}{:016X}", rand::random::<u64>())
+}
+
+fn facts(q: &QuotaRow) -> Result<QuotaFacts, AppError> {
+    Ok(QuotaFacts {
+        kind: Kind::parse(&q.kind).ok_or(AppError::Internal)?,
+        status: QuotaStatus::from_code(q.status).ok_or(AppError::Internal)?,
+        balance_fen: q.balance_fen,
+        max_face_fen: q.max_face_fen,
+        effective_at: q.effective_at,
+        expires_at: q.expires_at,
+        service_types: Limits::stored(&q.service_types),
+        products: Limits::stored(&q.products),
+    })
+}
+
+fn quota_view(q: QuotaRow, now: i64) -> Option<Quota> {
+    let status = QuotaStatus::from_code(q.status)?.at(q.expires_at, now);
+    Some(Quota {
+        id: q.id,
+        kind: Kind::parse(&q.kind)?,
+        quota_type: q.quota_type,
+        status,
+        value: m(q.value_fen),
+        balance: m(q.balance_fen),
+        used: m(q.value_fen - q.balance_fen),
+        max_face: q.max_face_fen.map(m),
+        service_types: Limits::stored(&q.service_types).items().to_vec(),
+        products: Limits::stored(&q.products).items().to_vec(),
+        effective_at: q.effective_at,
+        expires_at: q.expires_at,
+        created_at: q.created_at,
+        updated_at: q.updated_at,
+        parent_id: q.parent_id,
+        reseller_id: q.parent_id.map(|_| q.partner_id),
+        reseller_name: q.reseller_name,
+    })
+}
+
+fn coupon_view(c: CouponRow, now: i64) -> Option<Coupon> {
+    Some(Coupon {
+        id: c.id,
+        number: c.number,
+        kind: Kind::parse(&c.kind)?,
+        quota_id: c.quota_id,
+        partner_name: c.partner_name,
+        customer_id: c.customer_id,
+        customer_name: c.customer_name,
+        face: m(c.face_fen),
+        balance: m(c.balance_fen),
+        min_order: m(c.min_order_fen),
+        service_types: Limits::stored(&c.service_types).items().to_vec(),
+        products: Limits::stored(&c.products).items().to_vec(),
+        effective_at: c.effective_at,
+        expires_at: c.expires_at,
+        status: CouponStatus::from_code(c.status)?.at(c.expires_at, now),
+        remark: c.remark,
+        created_at: c.created_at,
+    })
+}

@@ -1,0 +1,360 @@
+//! Quotas: a distributor's quotas for its resellers (issued from its own, reclaimed whole), and
+//! the operator's grants and status changes.
+
+use super::*;
+
+/// 向云经销商发放代金券额度: a distributor gives each reseller a quota of `amount` from one of
+/// its own.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn issue_quota(
+    db: &Db,
+    user: &SessionUser,
+    origin: &Origin,
+    parent: i64,
+    resellers: &[i64],
+    amount: Amount,
+    trans: Option<&str>,
+) -> Result<Outcome, AppError> {
+    let (partner, kind) = partner_of(user)?;
+    if kind != PartnerKind::Distributor {
+        return Err(AppError::conflict("error.funds.distributor_only"));
+    }
+    let trans = trans_id(trans)?;
+    let hash = format!("quota-issue|{parent}|{resellers:?}|{}", amount.fen());
+    let actor = Actor::user(user, origin);
+    let scope = scope(partner);
+    let (actor, hash, scope, trans) = (&actor, &hash, &scope, &trans);
+    idempotent(db, scope, trans, hash, |tx| {
+        Box::pin(async move {
+            if let Some(prev) = replay(&mut *tx, &scope, &trans, &hash).await? {
+                return Ok(prev);
+            }
+            let now = now_ms();
+            let q = issuing_quota(&mut *tx, partner, Kind::Coupon, parent).await?;
+            let f = facts(&q)?;
+            let n = i64::try_from(resellers.len()).map_err(|_| AppError::BadRequest)?;
+            let total = amount
+                .fen()
+                .checked_mul(n)
+                .ok_or_else(|| AppError::conflict("error.vouchers.quota_insufficient"))?;
+            // The same rules as a coupon of `total`, without a face-value limit.
+            let as_issue = IssueRequest {
+                quota: q.id,
+                face: Amount::from_fen(total).ok_or(AppError::BadRequest)?,
+                min_order: Money::ZERO,
+                valid_from: None,
+                expires_at: None,
+                service_types: Limits::default(),
+                products: Limits::default(),
+                customers: vec![0],
+                remark: String::new(),
+            };
+            let unlimited = QuotaFacts {
+                max_face_fen: None,
+                ..f.clone()
+            };
+            model::check_issue(&unlimited, &as_issue, now).map_err(AppError::conflict)?;
+            let names = repo::reseller_names(&mut **tx, partner, resellers).await?;
+            if names.len() != resellers.len() {
+                return Err(AppError::conflict("error.funds.not_your_reseller"));
+            }
+            let after = repo::debit_quota(&mut *tx, q.id, total, now)
+                .await?
+                .ok_or_else(|| AppError::conflict("error.vouchers.quota_insufficient"))?;
+            let mut items = Vec::with_capacity(names.len());
+            for (reseller, name) in names {
+                let child = NewQuota {
+                    partner: reseller,
+                    kind: Kind::Coupon.as_str(),
+                    parent: Some(q.id),
+                    value_fen: amount.fen(),
+                    max_face_fen: q.max_face_fen,
+                    service_types: &q.service_types,
+                    products: &q.products,
+                    effective_at: q.effective_at,
+                    expires_at: q.expires_at,
+                    now,
+                };
+                let id = repo::insert_quota(&mut *tx, &child).await?;
+                let record = NewRecord {
+                    partner,
+                    kind: Kind::Coupon.as_str(),
+                    operation: Operation::QuotaIssue.code(),
+                    quota: id,
+                    parent_quota: Some(q.id),
+                    coupon: None,
+                    customer: None,
+                    reseller: Some(reseller),
+                    amount_fen: amount.fen(),
+                    remark: "",
+                    actor_user_id: actor.user_id,
+                    actor: &actor.name,
+                    now,
+                };
+                repo::insert_record(&mut *tx, &record).await?;
+                // For a reseller quota: its id, and the reseller's id as its "number".
+                items.push(OutcomeItem {
+                    id,
+                    number: reseller.to_string(),
+                    customer_name: name,
+                    amount: amount.money(),
+                });
+            }
+            let outcome = Outcome {
+                items,
+                total: m(total),
+                quota_balance_after: Some(m(after)),
+                replayed: false,
+            };
+            let detail = format!("parent={} total={} trans_id={trans}", q.id, outcome.total);
+            log(
+                &mut *tx,
+                &actor,
+                "vouchers.quota_issue",
+                &format!("partner:{partner}"),
+                &detail,
+                now,
+            )
+            .await?;
+            remember(&mut *tx, &scope, &trans, &hash, &outcome, now).await?;
+            Ok(outcome)
+        })
+    })
+    .await
+}
+
+/// 回收云经销商的代金券额度: takes back the whole remaining balance of quotas this distributor
+/// gave its resellers; each ends (失效).
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn reclaim_quotas(
+    db: &Db,
+    user: &SessionUser,
+    origin: &Origin,
+    ids: &[i64],
+    remark: &str,
+    trans: Option<&str>,
+) -> Result<Outcome, AppError> {
+    let (partner, kind) = partner_of(user)?;
+    if kind != PartnerKind::Distributor {
+        return Err(AppError::conflict("error.funds.distributor_only"));
+    }
+    let trans = trans_id(trans)?;
+    let hash = format!("quota-reclaim|{ids:?}|{remark}");
+    let actor = Actor::user(user, origin);
+    let scope = scope(partner);
+    let (actor, hash, scope, trans) = (&actor, &hash, &scope, &trans);
+    idempotent(db, scope, trans, hash, |tx| {
+        Box::pin(async move {
+            if let Some(prev) = replay(&mut *tx, &scope, &trans, &hash).await? {
+                return Ok(prev);
+            }
+            let now = now_ms();
+            let mut items = Vec::with_capacity(ids.len());
+            let mut total = 0;
+            for &id in ids {
+                let q = repo::child_quota(&mut **tx, partner, id)
+                    .await?
+                    .ok_or_else(|| AppError::conflict("error.vouchers.quota_not_found"))?;
+                if q.status != QuotaStatus::Normal.code() {
+                    return Err(AppError::conflict("error.vouchers.quota_not_reclaimable"));
+                }
+                let parent = q.parent_id.ok_or(AppError::Internal)?;
+                if !repo::empty_quota(&mut *tx, q.id, q.balance_fen, now).await? {
+                    return Err(AppError::Busy);
+                }
+                if q.balance_fen > 0 {
+                    repo::credit_quota(&mut *tx, parent, q.balance_fen, now).await?;
+                }
+                let record = NewRecord {
+                    partner,
+                    kind: Kind::Coupon.as_str(),
+                    operation: Operation::QuotaReclaim.code(),
+                    quota: q.id,
+                    parent_quota: Some(parent),
+                    coupon: None,
+                    customer: None,
+                    reseller: Some(q.partner_id),
+                    amount_fen: q.balance_fen,
+                    remark,
+                    actor_user_id: actor.user_id,
+                    actor: &actor.name,
+                    now,
+                };
+                repo::insert_record(&mut *tx, &record).await?;
+                total += q.balance_fen;
+                items.push(OutcomeItem {
+                    id: q.id,
+                    number: format!("{}", q.id),
+                    customer_name: q.reseller_name.clone().unwrap_or_default(),
+                    amount: m(q.balance_fen),
+                });
+            }
+            let outcome = Outcome {
+                items,
+                total: m(total),
+                quota_balance_after: None,
+                replayed: false,
+            };
+            let detail = format!("quotas={ids:?} total={} trans_id={trans}", outcome.total);
+            log(
+                &mut *tx,
+                &actor,
+                "vouchers.quota_reclaim",
+                &format!("partner:{partner}"),
+                &detail,
+                now,
+            )
+            .await?;
+            remember(&mut *tx, &scope, &trans, &hash, &outcome, now).await?;
+            Ok(outcome)
+        })
+    })
+    .await
+}
+
+/// A quota granted by the operator (command line or operator page).
+pub struct Grant {
+    pub partner: i64,
+    pub kind: Kind,
+    pub value: Amount,
+    pub days: i64,
+    pub max_face: Option<Amount>,
+    pub service_types: Limits,
+    pub products: Limits,
+}
+
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn grant_quota(db: &Db, actor: &Actor, g: &Grant) -> Result<i64, AppError> {
+    if !(1..=3650).contains(&g.days) {
+        return Err(AppError::invalid("error.vouchers.days"));
+    }
+    let now = now_ms();
+    db.write(|tx| {
+        Box::pin(async move {
+            if !crate::funds::service::partner_exists_in(tx, g.partner).await? {
+                return Err(AppError::invalid("error.partner.not_found"));
+            }
+            let q = NewQuota {
+                partner: g.partner,
+                kind: g.kind.as_str(),
+                parent: None,
+                value_fen: g.value.fen(),
+                max_face_fen: g.max_face.map(Amount::fen),
+                service_types: &g.service_types.to_stored(),
+                products: &g.products.to_stored(),
+                effective_at: now,
+                expires_at: now + g.days * 86_400_000,
+                now,
+            };
+            let id = repo::insert_quota(&mut *tx, &q).await?;
+            let detail = format!(
+                "quota={id} kind={} value={}",
+                g.kind.as_str(),
+                g.value.money()
+            );
+            log(
+                &mut *tx,
+                actor,
+                "vouchers.grant",
+                &format!("partner:{}", g.partner),
+                &detail,
+                now,
+            )
+            .await?;
+            Ok(id)
+        })
+    })
+    .await
+}
+
+/// The operator sets a quota's status (正常 / 失效 / 额度调整中 / 冻结).
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn set_quota_status(
+    db: &Db,
+    actor: &Actor,
+    quota: i64,
+    status: QuotaStatus,
+) -> Result<(), AppError> {
+    let now = now_ms();
+    db.write(|tx| {
+        Box::pin(async move {
+            if !repo::set_quota_status(&mut *tx, quota, status.code(), now).await? {
+                return Err(AppError::NotFound);
+            }
+            log(
+                &mut *tx,
+                actor,
+                "vouchers.quota_status",
+                &format!("quota:{quota}"),
+                &format!("status={}", status.code()),
+                now,
+            )
+            .await?;
+            Ok(())
+        })
+    })
+    .await
+}
+
+/// What giving resellers a quota would do (the request's `face` is the amount per reseller and
+/// its `customers` the resellers). Moves nothing.
+pub async fn preview_quota_issue(
+    db: &Db,
+    user: &SessionUser,
+    req: &IssueRequest,
+) -> Result<IssuePreview, AppError> {
+    let (partner, kind) = partner_of(user)?;
+    if kind != PartnerKind::Distributor {
+        return Err(AppError::conflict("error.funds.distributor_only"));
+    }
+    let now = now_ms();
+    let q = repo::quota(&db.pool, partner, req.quota)
+        .await?
+        .filter(|q| q.kind == Kind::Coupon.as_str())
+        .ok_or_else(|| AppError::conflict("error.vouchers.quota_not_found"))?;
+    let unlimited = QuotaFacts {
+        max_face_fen: None,
+        ..facts(&q)?
+    };
+    let terms = model::check_issue(&unlimited, req, now).map_err(AppError::conflict)?;
+    let names = repo::reseller_names(&db.pool, partner, &req.customers).await?;
+    if names.len() != req.customers.len() {
+        return Err(AppError::conflict("error.funds.not_your_reseller"));
+    }
+    Ok(IssuePreview {
+        quota_id: q.id,
+        kind: Kind::Coupon,
+        face: req.face.money(),
+        customers: names,
+        total: m(terms.total_fen),
+        quota_before: m(q.balance_fen),
+        quota_after: m(q.balance_fen - terms.total_fen),
+        effective_at: q.effective_at,
+        expires_at: q.expires_at,
+        trans_id: trans_id(None)?,
+    })
+}
+
+/// The resellers' quotas a distributor would take back, with what each holds. Moves nothing.
+pub async fn preview_quota_reclaim(
+    db: &Db,
+    user: &SessionUser,
+    ids: &[i64],
+) -> Result<Vec<Quota>, AppError> {
+    let (partner, kind) = partner_of(user)?;
+    if kind != PartnerKind::Distributor {
+        return Err(AppError::conflict("error.funds.distributor_only"));
+    }
+    let now = now_ms();
+    let mut out = Vec::with_capacity(ids.len());
+    for &id in ids {
+        let q = repo::child_quota(&db.pool, partner, id)
+            .await?
+            .ok_or_else(|| AppError::conflict("error.vouchers.quota_not_found"))?;
+        if q.status != QuotaStatus::Normal.code() {
+            return Err(AppError::conflict("error.vouchers.quota_not_reclaimable"));
+        }
+        out.push(quota_view(q, now).ok_or(AppError::Internal)?);
+    }
+    Ok(out)
+}
