@@ -1,13 +1,15 @@
 //! The two languages of the UI: Simplified Chinese (default, the real product's labels) and
-//! English. Every key exists in both tables; a unit test fails otherwise, and another fails
-//! when the code uses a key that is in neither.
+//! English. Each domain keeps its texts in its own `text.rs`, one row per key with both
+//! languages side by side, so a text without its translation does not compile; a unit test
+//! fails on a key defined twice, and another when the code uses a key that is in no table.
 //!
 //! The language is chosen per browser by the `pc_lang` cookie, set by `/lang`. The server
 //! renders `<html lang>` from it; the browser reads it back from there when hydrating, so both
 //! sides render the same text.
 
-mod en;
-mod zh;
+mod common;
+mod errors;
+mod operator;
 
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -60,8 +62,34 @@ impl Lang {
 
 type Table = HashMap<&'static str, &'static str>;
 
-static ZH: LazyLock<Table> = LazyLock::new(|| zh::ENTRIES.iter().copied().collect());
-static EN: LazyLock<Table> = LazyLock::new(|| en::ENTRIES.iter().copied().collect());
+/// One row: the key, 简体中文, English.
+pub type Row = (&'static str, &'static str, &'static str);
+
+/// Every table: the shell's, the general errors, the operator console's, and each domain's.
+const TABLES: &[&[Row]] = &[
+    self::common::TEXT,
+    crate::accounts::text::TEXT,
+    crate::customers::text::TEXT,
+    self::operator::TEXT,
+    crate::paths::text::TEXT,
+    crate::messages::text::TEXT,
+    self::errors::TEXT,
+    crate::funds::text::TEXT,
+    crate::plans::text::TEXT,
+    crate::employees::text::TEXT,
+    crate::pce::text::TEXT,
+    crate::help::text::TEXT,
+    crate::orders::text::TEXT,
+    crate::vouchers::text::TEXT,
+    crate::openapi::text::TEXT,
+];
+
+fn rows() -> impl Iterator<Item = &'static Row> {
+    TABLES.iter().flat_map(|t| t.iter())
+}
+
+static ZH: LazyLock<Table> = LazyLock::new(|| rows().map(|(k, zh, _)| (*k, *zh)).collect());
+static EN: LazyLock<Table> = LazyLock::new(|| rows().map(|(k, _, en)| (*k, *en)).collect());
 
 /// The text of a key in a language. An unknown key shows as itself (and fails the tests).
 pub fn t(lang: Lang, key: &str) -> &'static str {
@@ -92,28 +120,16 @@ mod tests {
     use super::*;
     use std::collections::BTreeSet;
 
-    fn keys(entries: &[(&'static str, &'static str)]) -> BTreeSet<&'static str> {
-        entries.iter().map(|(k, _)| *k).collect()
-    }
-
     #[test]
-    fn both_languages_have_exactly_the_same_keys() {
-        let zh = keys(zh::ENTRIES);
-        let en = keys(en::ENTRIES);
-        let only_zh: Vec<_> = zh.difference(&en).collect();
-        let only_en: Vec<_> = en.difference(&zh).collect();
-        assert!(only_zh.is_empty(), "missing in English: {only_zh:?}");
-        assert!(only_en.is_empty(), "missing in Chinese: {only_en:?}");
-    }
-
-    #[test]
-    fn no_key_is_defined_twice_or_left_empty() {
-        for entries in [zh::ENTRIES, en::ENTRIES] {
-            assert_eq!(keys(entries).len(), entries.len(), "duplicate key");
-            for (k, v) in entries {
-                assert!(!v.trim().is_empty(), "empty text for {k}");
-            }
+    fn no_key_is_defined_twice_or_left_untranslated() {
+        let mut seen = BTreeSet::new();
+        for (k, zh, en) in rows() {
+            assert!(seen.insert(*k), "{k} is defined twice");
+            assert!(!zh.trim().is_empty(), "no Chinese text for {k}");
+            assert!(!en.trim().is_empty(), "no English text for {k}");
         }
+        assert_eq!(ZH.len(), seen.len());
+        assert_eq!(EN.len(), seen.len());
     }
 
     /// Scans the source for `tr("…")`, `t(lang, "…")` and `"error.…"`/`invalid("…")` keys and
@@ -133,6 +149,7 @@ mod tests {
                 // The tables and this scanner's own examples are not uses.
                 if path.extension().is_none_or(|e| e != "rs")
                     || path.parent().is_some_and(|p| p.ends_with("i18n"))
+                    || path.ends_with("text.rs")
                 {
                     continue;
                 }

@@ -35,6 +35,7 @@ pub mod repo;
 pub mod service;
 #[cfg(feature = "ssr")]
 pub mod signer;
+pub mod text;
 #[cfg(feature = "ssr")]
 mod token_handlers;
 #[cfg(feature = "ssr")]

@@ -29,3 +29,4 @@ pub mod pdf;
 pub mod repo;
 #[cfg(feature = "ssr")]
 pub mod service;
+pub mod text;

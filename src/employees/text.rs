@@ -1,0 +1,115 @@
+//! The employees domain's texts. One row per key: the key, 简体中文, English.
+
+pub const TEXT: &[(&str, &str, &str)] = &[
+    ("employees.title", "项目专员", "Project specialists"),
+    ("employees.invite", "邀请成员", "Invite a member"),
+    ("employees.invite.submit", "发送邀请", "Send invitation"),
+    (
+        "employees.invited",
+        "邀请已发送，对方在消息中心接受后即完成关联。",
+        "Invitation sent. The association is complete once the person accepts it in the message center.",
+    ),
+    (
+        "employees.rules",
+        "可邀请的个人华为账号需已实名认证（仅中国站）、不是华为云伙伴账号，且1年内未与3个伙伴关联过。",
+        "The personal Huawei account must be real-name verified (China site only), must not be a partner account, and must not have been associated with 3 partners within the last year.",
+    ),
+    ("employees.account", "个人账号名", "Personal account name"),
+    ("employees.list", "成员与邀请", "Members and invitations"),
+    ("employees.state", "状态", "Status"),
+    ("employees.invited_at", "邀请时间", "Invited"),
+    ("employees.joined_at", "关联时间", "Associated"),
+    ("employees.cancel", "取消邀请", "Cancel invitation"),
+    ("employees.unbind", "取消绑定", "Unbind"),
+    (
+        "employees.empty",
+        "暂无项目专员",
+        "No project specialists yet",
+    ),
+    (
+        "employees.empty.hint",
+        "通过账号名邀请员工的个人华为账号。",
+        "Invite your employees' personal Huawei accounts by account name.",
+    ),
+    ("employees.state.pending", "待接受", "Awaiting acceptance"),
+    ("employees.state.cancelled", "已取消", "Cancelled"),
+    ("employees.state.declined", "已拒绝", "Declined"),
+    ("employees.state.active", "已关联", "Associated"),
+    ("employees.state.unbound", "已解绑", "Unbound"),
+    (
+        "error.employees.no_personal_account",
+        "没有此账号名的个人华为账号，请核对账号名（伙伴、客户或运营账号不能关联为项目专员）。",
+        "No personal Huawei account has this name. Please check it (partner, customer and operator accounts cannot be associated).",
+    ),
+    (
+        "error.employees.not_verified",
+        "该个人账号未完成实名认证（仅支持中国站实名认证的账号）。",
+        "This personal account is not real-name verified (only China-site verification counts).",
+    ),
+    (
+        "error.employees.already_member",
+        "该账号已是本伙伴的项目专员。",
+        "This account is already associated with your company.",
+    ),
+    (
+        "error.employees.other_partner",
+        "该账号已关联其他伙伴，需先与其解除关联。",
+        "This account is associated with another partner and must be unbound there first.",
+    ),
+    (
+        "error.employees.already_invited",
+        "已向该账号发送邀请，请等待对方接受。",
+        "An invitation to this account is already waiting for acceptance.",
+    ),
+    (
+        "error.employees.too_many_partners",
+        "该账号1年内已与3个伙伴关联过，暂不能关联。",
+        "This account has been associated with 3 partners within the last year and cannot be associated now.",
+    ),
+    (
+        "error.employees.invitation_closed",
+        "该邀请已处理或已取消。",
+        "This invitation has already been answered or cancelled.",
+    ),
+    (
+        "error.employees.not_active",
+        "该成员当前未关联。",
+        "This member is not associated now.",
+    ),
+    ("leave.back", "返回", "Back"),
+    ("leave.continue", "继续访问", "Continue"),
+    ("leave.invalid", "链接无效。", "This link is not valid."),
+    ("leave.target", "即将打开：", "You are about to open:"),
+    (
+        "leave.title",
+        "您即将访问非华为云网站，请注意账号财产安全",
+        "You are about to visit a site outside Huawei Cloud. Keep your account and assets safe",
+    ),
+    (
+        "exam.for_partner",
+        "您以员工身份关联的伙伴：",
+        "You are associated as an employee of",
+    ),
+    (
+        "exam.not_eligible",
+        "您暂不符合参加考试的条件：需使用已完成个人实名认证的中国站个人华为账号。",
+        "You cannot sit the exam yet: it needs a personal Huawei account on the China site with personal real-name verification.",
+    ),
+    (
+        "exam.real_name",
+        "个人实名认证",
+        "Personal real-name verification",
+    ),
+    ("exam.china_site", "中国站账号", "China site account"),
+    ("exam.eligible", "可参加考试", "May sit the exam"),
+    (
+        "exam.no_employees",
+        "暂无已关联的员工",
+        "No associated employees yet",
+    ),
+    (
+        "exam.no_employees.hint",
+        "考试由员工本人参加：在 组织 > 项目专员 中邀请员工关联后，符合条件的员工可在个人页面进入考试。",
+        "Employees sit the exam themselves: invite them under Organisation > Members; once associated, eligible employees find the exam on their personal page.",
+    ),
+];

@@ -1,0 +1,105 @@
+//! The operator console's labels. One row per key: the key, 简体中文, English.
+
+pub const TEXT: &[(&str, &str, &str)] = &[
+    ("operator.title", "华为云运营", "Huawei Cloud Operations"),
+    ("operator.partners", "合作伙伴", "Partners"),
+    ("operator.no_partners", "暂无合作伙伴", "No partners yet"),
+    ("operator.fund", "运营拨款", "Fund a Partner"),
+    ("operator.partner_id", "伙伴ID", "Partner ID"),
+    ("operator.plans", "伙伴计划审核", "Plan applications"),
+    ("operator.plans.empty", "暂无申请", "No applications"),
+    (
+        "operator.plans.approved",
+        "已通过，证书编号",
+        "Approved; certificate number",
+    ),
+    ("operator.plans.rejected", "已驳回。", "Rejected."),
+    (
+        "operator.plans.revoked",
+        "已撤销证书",
+        "Revoked certificate",
+    ),
+    ("operator.approve", "通过", "Approve"),
+    ("operator.reject", "驳回", "Reject"),
+    ("operator.revoke", "撤销证书", "Revoke a certificate"),
+    ("operator.revoke.submit", "撤销", "Revoke"),
+    (
+        "operator.share_ho",
+        "分享机会点(HO)",
+        "Share an opportunity (HO)",
+    ),
+    (
+        "operator.share_ho.done",
+        "机会点已分享，伙伴需在3个工作日内处理。",
+        "Opportunity shared; the partner has 3 business days to answer.",
+    ),
+    ("operator.share_ho.submit", "分享", "Share"),
+    (
+        "operator.real_name",
+        "个人账号实名认证",
+        "Personal account real-name verification",
+    ),
+    ("operator.real_name.state", "认证状态", "Verification"),
+    ("operator.real_name.verified", "已实名认证", "Verified"),
+    (
+        "operator.real_name.unverified",
+        "未实名认证",
+        "Not verified",
+    ),
+    ("operator.paths", "发展路径审核", "Development paths"),
+    (
+        "operator.paths.applications",
+        "待审核的认证与复核申请",
+        "Applications and reviews to decide",
+    ),
+    ("operator.paths.covers", "复核范围", "Covers"),
+    (
+        "operator.paths.evidence",
+        "待审核的认证材料",
+        "Evidence to decide",
+    ),
+    ("operator.paths.first", "开始日期", "First day"),
+    (
+        "operator.paths.invite",
+        "发送总经销商路径邀请",
+        "Send a distributor-path invitation",
+    ),
+    (
+        "operator.paths.invited",
+        "邀请邮件已发送。",
+        "The invitation email has been sent.",
+    ),
+    ("operator.paths.last", "结束日期", "Last day"),
+    (
+        "operator.paths.nothing",
+        "暂无待审核事项",
+        "Nothing to decide",
+    ),
+    (
+        "operator.paths.open_window",
+        "开启年度复核",
+        "Open an annual review",
+    ),
+    ("operator.paths.partner_id", "伙伴ID", "Partner id"),
+    (
+        "operator.paths.windows",
+        "年度复核窗口",
+        "Annual review windows",
+    ),
+    ("operator.paths.year", "年度", "Year"),
+    (
+        "operator.whitelist",
+        "提货券白名单",
+        "Pickup-voucher whitelists",
+    ),
+    (
+        "operator.whitelist.choose",
+        "请选择伙伴",
+        "Choose a partner",
+    ),
+    (
+        "operator.whitelist.no_partners",
+        "暂无拥有代售类客户的伙伴",
+        "No partner has resale customers yet",
+    ),
+];
