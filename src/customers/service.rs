@@ -132,12 +132,21 @@ pub async fn invite(
             let id = repo::insert_invitation(&mut *tx, &row).await?;
             let link = format!("{base_url}{}", invitation_path(&token));
             if let Some(email) = &input.email {
-                let mode = crate::i18n::t(crate::i18n::Lang::Zh, input.mode.label_key());
-                let subject = format!("【华为云伙伴中心】{partner_name} 邀请您建立客户关联");
-                let body = format!(
-                    "您好：\n\n华为云合作伙伴 {partner_name} 邀请您成为其{mode}客户。\n\n请点击这里登录并接受邀请：\n{link}\n\n链接 7 天内有效，仅可使用一次。如非本人操作，请忽略本邮件。\n"
-                );
-                crate::notify::service::email(&mut *tx, email.as_str(), &subject, &body, now).await?;
+                let mode =
+                    crate::i18n::t(crate::notify::service::MAIL_LANG, input.mode.label_key());
+                let params = [
+                    ("partner", partner_name.as_str()),
+                    ("mode", mode),
+                    ("link", link.as_str()),
+                ];
+                crate::notify::service::email_text(
+                    &mut *tx,
+                    email.as_str(),
+                    "email.invite.customer",
+                    &params,
+                    now,
+                )
+                .await?;
             }
             let detail = format!(
                 "channel={} mode={}",

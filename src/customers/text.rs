@@ -207,4 +207,14 @@ pub const TEXT: &[(&str, &str, &str)] = &[
         "退回合作伙伴的余额：",
         "Balance returned to the partner:",
     ),
+    (
+        "email.invite.customer.subject",
+        "【华为云伙伴中心】{partner} 邀请您建立客户关联",
+        "[Huawei Cloud Partner Center] {partner} invites you to become its customer",
+    ),
+    (
+        "email.invite.customer.body",
+        "您好：\n\n华为云合作伙伴 {partner} 邀请您成为其{mode}客户。\n\n请点击这里登录并接受邀请：\n{link}\n\n链接 7 天内有效，仅可使用一次。如非本人操作，请忽略本邮件。\n",
+        "Hello,\n\nHuawei Cloud partner {partner} invites you to become its {mode} customer.\n\nSign in and accept the invitation here:\n{link}\n\nThe link is valid for 7 days and can be used once. If you did not expect this, ignore this email.\n",
+    ),
 ];

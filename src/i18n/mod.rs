@@ -100,6 +100,42 @@ pub fn t(lang: Lang, key: &str) -> &'static str {
     table.get(key).copied().unwrap_or("�")
 }
 
+/// A key's text with each `{name}` replaced by its parameter's value, in one pass: a value is
+/// never read as a template (a customer named `{link}` stays `{link}`). An unknown `{name}`
+/// stays as it is.
+pub fn fill<'a>(
+    lang: Lang,
+    key: &str,
+    params: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> String {
+    let params: Vec<(&str, &str)> = params.into_iter().collect();
+    let mut rest = t(lang, key);
+    let mut out = String::with_capacity(rest.len());
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let value = after.find('}').and_then(|close| {
+            let name = &after[..close];
+            params
+                .iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| (*v, close))
+        });
+        match value {
+            Some((v, close)) => {
+                out.push_str(v);
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Whether a key exists (used to show only known error keys that arrive in a URL).
 pub fn has(key: &str) -> bool {
     ZH.contains_key(key)
@@ -119,6 +155,18 @@ pub fn tr(key: &str) -> &'static str {
 mod tests {
     use super::*;
     use std::collections::BTreeSet;
+
+    #[test]
+    fn templates_fill_in_one_pass() {
+        let text = fill(
+            Lang::Zh,
+            "msg.order.requested.title",
+            [("customer", "{number}"), ("number", "O-1")],
+        );
+        assert_eq!(text, "客户 {number} 申请伙伴代付订单 O-1");
+        let text = fill(Lang::En, "msg.order.requested.title", [("number", "O-2")]);
+        assert_eq!(text, "{customer} asks you to pay order O-2");
+    }
 
     #[test]
     fn no_key_is_defined_twice_or_left_untranslated() {

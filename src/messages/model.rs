@@ -1,6 +1,6 @@
 //! Messages as the reader sees them, and how their text is made.
 
-use crate::i18n::{Lang, has, t};
+use crate::i18n::{Lang, has};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -40,17 +40,19 @@ pub struct Message {
     pub read: bool,
 }
 
-fn fill(template: &str, params: &BTreeMap<String, String>) -> String {
-    params.iter().fold(template.to_string(), |s, (k, v)| {
-        s.replace(&format!("{{{k}}}"), v)
-    })
+fn fill(lang: Lang, key: &str, params: &BTreeMap<String, String>) -> String {
+    crate::i18n::fill(
+        lang,
+        key,
+        params.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+    )
 }
 
 impl Message {
     pub fn title(&self, lang: Lang) -> String {
         let key = format!("msg.{}.title", self.kind);
         if has(&key) {
-            fill(t(lang, &key), &self.params)
+            fill(lang, &key, &self.params)
         } else {
             self.kind.clone()
         }
@@ -59,7 +61,7 @@ impl Message {
     pub fn body(&self, lang: Lang) -> String {
         let key = format!("msg.{}.body", self.kind);
         if has(&key) {
-            fill(t(lang, &key), &self.params)
+            fill(lang, &key, &self.params)
         } else {
             String::new()
         }

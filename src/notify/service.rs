@@ -31,6 +31,35 @@ pub async fn sms(conn: &mut AnyConnection, to: &str, text: &str, now: i64) -> Re
     Ok(())
 }
 
+/// The language of emails and SMS. Recipients have no stored preference, so they are written
+/// in the product's language; every text exists in English too (the `email.*`/`sms.*` rows).
+pub const MAIL_LANG: crate::i18n::Lang = crate::i18n::Lang::Zh;
+
+/// Queues the email `{key}.subject` / `{key}.body` of the texts, filled with `params`.
+pub async fn email_text(
+    conn: &mut AnyConnection,
+    to: &str,
+    key: &str,
+    params: &[(&str, &str)],
+    now: i64,
+) -> Result<(), AppError> {
+    let subject = crate::i18n::fill(MAIL_LANG, &format!("{key}.subject"), params.iter().copied());
+    let body = crate::i18n::fill(MAIL_LANG, &format!("{key}.body"), params.iter().copied());
+    email(conn, to, &subject, &body, now).await
+}
+
+/// Queues the SMS `key` of the texts, filled with `params`.
+pub async fn sms_text(
+    conn: &mut AnyConnection,
+    to: &str,
+    key: &str,
+    params: &[(&str, &str)],
+    now: i64,
+) -> Result<(), AppError> {
+    let text = crate::i18n::fill(MAIL_LANG, key, params.iter().copied());
+    sms(conn, to, &text, now).await
+}
+
 /// Where SMS go. A real gateway implements this; the default keeps them in the outbox.
 pub trait SmsGateway: Send + Sync {
     fn send<'a>(

@@ -94,7 +94,10 @@ pub async fn create(
                 .await?
                 .ok_or_else(|| AppError::conflict("error.orders.no_partner"))?;
             let mode = CustomerMode::parse(&link.mode).ok_or(AppError::Internal)?;
-            if input.partner_pays && mode == CustomerMode::Consulting && link.allow_consulting_pay != 1 {
+            if input.partner_pays
+                && mode == CustomerMode::Consulting
+                && link.allow_consulting_pay != 1
+            {
                 return Err(AppError::conflict("error.orders.partner_pay_not_allowed"));
             }
             let now = now_ms();
@@ -145,21 +148,38 @@ pub async fn create(
                 )
                 .await?;
                 if let Some(to) = link.partner_email.as_deref().filter(|e| !e.is_empty()) {
-                    let subject = format!("【华为云伙伴中心】客户申请伙伴代付：订单 {number}");
-                    let body = format!(
-                        "{partner}，您好：\n\n您的客户 {customer} 申请由贵司代付以下订单：\n\n订单号：{number}\n产品：{product}\n数量：{qty}\n金额：{amount} 元\n\n请登录伙伴中心，在“销售 > 客户 > 客户订单 > 待付订单”中支付或拒绝。\n",
-                        partner = link.partner_name,
-                        customer = link.customer_name,
-                        qty = input.quantity,
-                    );
-                    crate::notify::service::email(&mut *tx, to, &subject, &body, now).await?;
+                    let qty = input.quantity.to_string();
+                    let params = [
+                        ("partner", link.partner_name.as_str()),
+                        ("customer", link.customer_name.as_str()),
+                        ("number", number.as_str()),
+                        ("product", product),
+                        ("qty", qty.as_str()),
+                        ("amount", amount.as_str()),
+                    ];
+                    crate::notify::service::email_text(
+                        &mut *tx,
+                        to,
+                        "email.order.partner_pay",
+                        &params,
+                        now,
+                    )
+                    .await?;
                 }
                 if let Some(phone) = link.partner_phone.as_deref().filter(|p| !p.is_empty()) {
-                    let text = format!(
-                        "【华为云】客户{}申请伙伴代付订单{}，金额{}元，请登录伙伴中心处理。",
-                        link.customer_name, number, amount
-                    );
-                    crate::notify::service::sms(&mut *tx, phone, &text, now).await?;
+                    let params = [
+                        ("customer", link.customer_name.as_str()),
+                        ("number", number.as_str()),
+                        ("amount", amount.as_str()),
+                    ];
+                    crate::notify::service::sms_text(
+                        &mut *tx,
+                        phone,
+                        "sms.order.partner_pay",
+                        &params,
+                        now,
+                    )
+                    .await?;
                 }
             }
             log(

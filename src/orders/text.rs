@@ -179,4 +179,19 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     ("orders.use_coupon", "使用代金券", "Use a coupon"),
     ("orders.no_coupon", "不使用", "None"),
     ("orders.apply_coupon", "应用", "Apply"),
+    (
+        "email.order.partner_pay.subject",
+        "【华为云伙伴中心】客户申请伙伴代付：订单 {number}",
+        "[Huawei Cloud Partner Center] A customer asks you to pay order {number}",
+    ),
+    (
+        "email.order.partner_pay.body",
+        "{partner}，您好：\n\n您的客户 {customer} 申请由贵司代付以下订单：\n\n订单号：{number}\n产品：{product}\n数量：{qty}\n金额：{amount} 元\n\n请登录伙伴中心，在“销售 > 客户 > 客户订单 > 待付订单”中支付或拒绝。\n",
+        "Dear {partner},\n\nYour customer {customer} asks you to pay this order:\n\nOrder: {number}\nProduct: {product}\nQuantity: {qty}\nAmount: {amount} yuan\n\nSign in to the Partner Center and pay or reject it under Sales > Customers > Customer orders > Awaiting payment.\n",
+    ),
+    (
+        "sms.order.partner_pay",
+        "【华为云】客户{customer}申请伙伴代付订单{number}，金额{amount}元，请登录伙伴中心处理。",
+        "[Huawei Cloud] Customer {customer} asks you to pay order {number} ({amount} yuan). Please sign in to the Partner Center.",
+    ),
 ];

@@ -787,11 +787,15 @@ pub async fn invite_distributor(
                 now,
             )
             .await?;
-            let subject = "【华为云伙伴中心】总经销商合作伙伴发展路径邀请";
-            let body = format!(
-                "{name}：\n\n华为云邀请贵司加入总经销商合作伙伴发展路径。\n\n请点击这里登录伙伴中心并提交申请：\n{link}\n\n链接 7 天内有效，仅可使用一次。如非贵司操作，请忽略本邮件。\n"
-            );
-            crate::notify::service::email(&mut *tx, email.as_str(), subject, &body, now).await?;
+            let params = [("name", name.as_str()), ("link", link.as_str())];
+            crate::notify::service::email_text(
+                &mut *tx,
+                email.as_str(),
+                "email.invite.distributor",
+                &params,
+                now,
+            )
+            .await?;
             log(
                 &mut *tx,
                 op,

@@ -300,4 +300,14 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     ("path.stage.role", "角色认证", "Role certification"),
     ("path.unverified", "未实名", "not verified"),
     ("path.valid_until", "有效期至", "valid until"),
+    (
+        "email.invite.distributor.subject",
+        "【华为云伙伴中心】总经销商合作伙伴发展路径邀请",
+        "[Huawei Cloud Partner Center] Invitation to the distributor development path",
+    ),
+    (
+        "email.invite.distributor.body",
+        "{name}：\n\n华为云邀请贵司加入总经销商合作伙伴发展路径。\n\n请点击这里登录伙伴中心并提交申请：\n{link}\n\n链接 7 天内有效，仅可使用一次。如非贵司操作，请忽略本邮件。\n",
+        "Dear {name},\n\nHuawei Cloud invites your company to the distributor development path.\n\nSign in to the Partner Center and apply here:\n{link}\n\nThe link is valid for 7 days and can be used once. If you did not expect this, ignore this email.\n",
+    ),
 ];
