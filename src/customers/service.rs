@@ -519,7 +519,7 @@ async fn try_answer(
     Ok(Some(UnbindOutcome {
         returned: movable,
         coupons_reclaimed: coupons,
-        coupon_amount: Money::from_fen(coupon_fen).unwrap_or(Money::ZERO),
+        coupon_amount: Money::from_fen(coupon_fen).ok_or(AppError::Internal)?,
     }))
 }
 

@@ -24,6 +24,11 @@ pub struct Amount(Money);
 
 const MAX_YUAN: i64 = 1_000_000_000_000;
 
+/// The largest stored value a row may hold: balances are sums of amounts, so they may exceed
+/// one amount's bound; an `i64` of fen is the real limit.
+#[cfg(feature = "ssr")]
+const MAX_STORED_YUAN: i64 = i64::MAX / 100;
+
 impl Money {
     pub const ZERO: Money = Money(Decimal::ZERO);
 
@@ -110,6 +115,46 @@ impl Amount {
     }
 }
 
+/// In SQL, money is integer fen (BIGINT) on both backends. A row decodes straight into `Money`
+/// through a checked conversion: a negative or out-of-range value is a decode error (the query
+/// fails and is logged), never shown as 0.00.
+#[cfg(feature = "ssr")]
+mod sql {
+    use super::Money;
+    use sqlx::any::{AnyTypeInfo, AnyValueRef};
+    use sqlx::encode::IsNull;
+    use sqlx::error::BoxDynError;
+    use sqlx::{Any, Decode, Encode, Type};
+
+    impl Type<Any> for Money {
+        fn type_info() -> AnyTypeInfo {
+            <i64 as Type<Any>>::type_info()
+        }
+
+        fn compatible(ty: &AnyTypeInfo) -> bool {
+            <i64 as Type<Any>>::compatible(ty)
+        }
+    }
+
+    impl<'r> Decode<'r, Any> for Money {
+        fn decode(value: AnyValueRef<'r>) -> Result<Self, BoxDynError> {
+            let fen = <i64 as Decode<'r, Any>>::decode(value)?;
+            Money::from_fen(fen)
+                .filter(|m| m.0 <= rust_decimal::Decimal::from(super::MAX_STORED_YUAN))
+                .ok_or_else(|| format!("{fen} fen is not an amount of money").into())
+        }
+    }
+
+    impl<'q> Encode<'q, Any> for Money {
+        fn encode_by_ref(
+            &self,
+            buf: &mut <Any as sqlx::Database>::ArgumentBuffer<'q>,
+        ) -> Result<IsNull, BoxDynError> {
+            <i64 as Encode<'q, Any>>::encode(self.fen(), buf)
+        }
+    }
+}
+
 impl fmt::Display for Money {
     /// Always two decimal places: `12.30`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -128,6 +173,30 @@ impl fmt::Display for Amount {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(feature = "ssr")]
+    #[tokio::test]
+    async fn rows_decode_into_money_or_fail() {
+        sqlx::any::install_default_drivers();
+        let pool = sqlx::AnyPool::connect("sqlite::memory:").await.unwrap();
+        let (a, b): (Money, Money) = sqlx::query_as("SELECT CAST(1234 AS BIGINT), $1")
+            .bind(m("0.05"))
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        assert_eq!(
+            (a.to_string(), b.to_string()),
+            ("12.34".into(), "0.05".into())
+        );
+        // A negative balance is a broken invariant: an error, never 0.00.
+        let bad: Result<(Money,), _> = sqlx::query_as("SELECT CAST(-1 AS BIGINT)")
+            .fetch_one(&pool)
+            .await;
+        assert!(
+            matches!(bad, Err(sqlx::Error::ColumnDecode { .. })),
+            "{bad:?}"
+        );
+    }
 
     fn m(s: &str) -> Money {
         Money::parse(s).unwrap()

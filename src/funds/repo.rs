@@ -33,10 +33,6 @@ pub async fn account_id(conn: &mut AnyConnection, owner: Owner) -> Result<i64, s
         .await
 }
 
-fn money(fen: i64) -> Money {
-    Money::from_fen(fen).unwrap_or(Money::ZERO)
-}
-
 /// The balances of an owner (zero when it has no account yet).
 pub async fn balances<'e>(
     ex: impl Executor<'e, Database = Any>,
@@ -45,17 +41,18 @@ pub async fn balances<'e>(
     let Some((_, column, id)) = owned(owner) else {
         return Ok(Balances::ZERO);
     };
-    let row: Option<(i64, i64)> = sqlx::query_as(&format!(
+    let row: Option<(Money, Money)> = sqlx::query_as(&format!(
         "SELECT balance_fen, designated_fen FROM fund_accounts WHERE {column} = $1"
     ))
     .bind(id)
     .fetch_optional(ex)
     .await?;
-    let (b, d) = row.unwrap_or((0, 0));
-    Ok(Balances {
-        balance: money(b),
-        designated: money(d),
-    })
+    Ok(
+        row.map_or(Balances::ZERO, |(balance, designated)| Balances {
+            balance,
+            designated,
+        }),
+    )
 }
 
 /// Takes `fen` from an account if its available balance (balance − designated) allows.
@@ -144,8 +141,9 @@ pub async fn insert_entry(
 pub struct StoredTransfer {
     pub request_hash: String,
     pub operation: String,
-    pub amount_fen: i64,
+    pub amount: Money,
     pub created_at: i64,
+    /// Signed: the external account's balance goes below zero.
     pub from_after: i64,
     pub to_after: i64,
 }
@@ -156,7 +154,7 @@ pub async fn find_transfer(
     trans_id: &str,
 ) -> Result<Option<StoredTransfer>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT t.request_hash, t.operation, t.amount_fen, t.created_at, \
+        "SELECT t.request_hash, t.operation, t.amount_fen AS amount, t.created_at, \
                 (SELECT e.balance_after_fen FROM fund_entries e WHERE e.transfer_id = t.id AND e.account_id = t.from_account) AS from_after, \
                 (SELECT e.balance_after_fen FROM fund_entries e WHERE e.transfer_id = t.id AND e.account_id = t.to_account) AS to_after \
          FROM fund_transfers t WHERE t.scope = $1 AND t.trans_id = $2",
@@ -272,7 +270,8 @@ struct PartyRow {
     name: String,
     login: Option<String>,
     since: i64,
-    balance_fen: i64,
+    #[sqlx(rename = "balance_fen")]
+    balance: Money,
     mode: String,
     unbind_pending: i64,
 }
@@ -284,7 +283,7 @@ fn party(r: PartyRow) -> FundedParty {
         name: r.name,
         login: r.login.unwrap_or_default(),
         since: r.since,
-        balance: money(r.balance_fen),
+        balance: r.balance,
         fundable: resale,
         mode_key: match r.mode.as_str() {
             "resale" => "customer_mode.resale",

@@ -110,6 +110,21 @@ pub async fn transfer_in(
     apply(tx, &m, &trans_id, &request_hash(&m)).await
 }
 
+/// An account's balance after a movement, as the receipt shows it. The external account (where
+/// funding comes from and payments go) has no balance to show: its running sum is below zero
+/// by design, so it reads 0.00. Any other account below zero breaks the ledger's invariant: an
+/// error, never shown as 0.00.
+fn balance_after(owner: Owner, fen: i64) -> Result<Money, AppError> {
+    match (owner, Money::from_fen(fen)) {
+        (Owner::External, _) => Ok(Money::ZERO),
+        (_, Some(m)) => Ok(m),
+        (_, None) => {
+            tracing::error!(fen, owner = %owner.key(), "negative balance in the ledger");
+            Err(AppError::Internal)
+        }
+    }
+}
+
 /// The answer to a request whose transaction id is already in the ledger: the same request is
 /// answered as it was; another one with that id is refused.
 fn replayed(
@@ -124,9 +139,9 @@ fn replayed(
     Ok(Receipt {
         trans_id: trans_id.to_string(),
         operation: Operation::parse(&prev.operation).unwrap_or(m.operation),
-        amount: Money::from_fen(prev.amount_fen).unwrap_or(Money::ZERO),
-        from_balance_after: Money::from_fen(prev.from_after).unwrap_or(Money::ZERO),
-        to_balance_after: Money::from_fen(prev.to_after).unwrap_or(Money::ZERO),
+        amount: prev.amount,
+        from_balance_after: balance_after(m.from, prev.from_after)?,
+        to_balance_after: balance_after(m.to, prev.to_after)?,
         created_at: prev.created_at,
         replayed: true,
     })
@@ -213,8 +228,8 @@ async fn apply(
         trans_id: trans_id.to_string(),
         operation: m.operation,
         amount: m.amount.money(),
-        from_balance_after: Money::from_fen(from_after).unwrap_or(Money::ZERO),
-        to_balance_after: Money::from_fen(to_after).unwrap_or(Money::ZERO),
+        from_balance_after: balance_after(m.from, from_after)?,
+        to_balance_after: balance_after(m.to, to_after)?,
         created_at: now,
         replayed: false,
     })

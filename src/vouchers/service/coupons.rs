@@ -151,9 +151,9 @@ pub async fn preview_issue(
         kind,
         face: req.face.money(),
         customers: req.customers.iter().copied().zip(names).collect(),
-        total: m(terms.total_fen),
-        quota_before: m(q.balance_fen),
-        quota_after: m(q.balance_fen - terms.total_fen),
+        total: m(terms.total_fen)?,
+        quota_before: m(q.balance_fen)?,
+        quota_after: m(q.balance_fen - terms.total_fen)?,
         effective_at: terms.effective_at,
         expires_at: terms.expires_at,
         trans_id: trans_id(None)?,
@@ -246,8 +246,8 @@ async fn try_issue(
     }
     let outcome = Outcome {
         items,
-        total: m(terms.total_fen),
-        quota_balance_after: Some(m(after)),
+        total: m(terms.total_fen)?,
+        quota_balance_after: Some(m(after)?),
         replayed: false,
     };
     let detail = format!("quota={} total={} trans_id={trans}", q.id, outcome.total);
@@ -329,12 +329,12 @@ pub async fn reclaim(
                     id: c.id,
                     number: c.number.clone(),
                     customer_name: c.customer_name.clone(),
-                    amount: m(fen),
+                    amount: m(fen)?,
                 });
             }
             let outcome = Outcome {
                 items,
-                total: m(total),
+                total: m(total)?,
                 quota_balance_after: None,
                 replayed: false,
             };
@@ -477,6 +477,6 @@ pub async fn usable_for_order(
                 && Limits::stored(&c.products).allows(product.code)
                 && Limits::stored(&c.service_types).allows(product.service_type)
         })
-        .filter_map(|r| coupon_view(r, now))
-        .collect())
+        .map(|r| coupon_view(r, now).ok_or(AppError::Internal))
+        .collect::<Result<_, _>>()?)
 }

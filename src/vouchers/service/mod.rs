@@ -30,8 +30,13 @@ use crate::funds::service::{Actor, Origin};
 use crate::idempotency::{self, Request, Scope};
 use crate::server::db::{Db, Tx, WriteFuture, now_ms};
 
-fn m(fen: i64) -> Money {
-    Money::from_fen(fen).unwrap_or(Money::ZERO)
+/// Stored or computed fen as money: a negative value breaks an invariant (balances never go
+/// below zero) and is an error, never shown as 0.00.
+fn m(fen: i64) -> Result<Money, AppError> {
+    Money::from_fen(fen).ok_or_else(|| {
+        tracing::error!(fen, "negative voucher amount");
+        AppError::Internal
+    })
 }
 
 fn partner_of(user: &SessionUser) -> Result<(i64, PartnerKind), AppError> {
@@ -147,10 +152,10 @@ fn quota_view(q: QuotaRow, now: i64) -> Option<Quota> {
         kind: Kind::parse(&q.kind)?,
         quota_type: q.quota_type,
         status,
-        value: m(q.value_fen),
-        balance: m(q.balance_fen),
-        used: m(q.value_fen - q.balance_fen),
-        max_face: q.max_face_fen.map(m),
+        value: m(q.value_fen).ok()?,
+        balance: m(q.balance_fen).ok()?,
+        used: m(q.value_fen - q.balance_fen).ok()?,
+        max_face: q.max_face_fen.map(m).transpose().ok()?,
         service_types: Limits::stored(&q.service_types).items().to_vec(),
         products: Limits::stored(&q.products).items().to_vec(),
         effective_at: q.effective_at,
@@ -172,9 +177,9 @@ fn coupon_view(c: CouponRow, now: i64) -> Option<Coupon> {
         partner_name: c.partner_name,
         customer_id: c.customer_id,
         customer_name: c.customer_name,
-        face: m(c.face_fen),
-        balance: m(c.balance_fen),
-        min_order: m(c.min_order_fen),
+        face: m(c.face_fen).ok()?,
+        balance: m(c.balance_fen).ok()?,
+        min_order: m(c.min_order_fen).ok()?,
         service_types: Limits::stored(&c.service_types).items().to_vec(),
         products: Limits::stored(&c.products).items().to_vec(),
         effective_at: c.effective_at,

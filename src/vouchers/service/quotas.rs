@@ -102,8 +102,8 @@ pub async fn issue_quota(
             }
             let outcome = Outcome {
                 items,
-                total: m(total),
-                quota_balance_after: Some(m(after)),
+                total: m(total)?,
+                quota_balance_after: Some(m(after)?),
                 replayed: false,
             };
             let detail = format!("parent={} total={} trans_id={trans}", q.id, outcome.total);
@@ -186,12 +186,12 @@ pub async fn reclaim_quotas(
                     id: q.id,
                     number: format!("{}", q.id),
                     customer_name: q.reseller_name.clone().unwrap_or_default(),
-                    amount: m(q.balance_fen),
+                    amount: m(q.balance_fen)?,
                 });
             }
             let outcome = Outcome {
                 items,
-                total: m(total),
+                total: m(total)?,
                 quota_balance_after: None,
                 replayed: false,
             };
@@ -326,9 +326,9 @@ pub async fn preview_quota_issue(
         kind: Kind::Coupon,
         face: req.face.money(),
         customers: names,
-        total: m(terms.total_fen),
-        quota_before: m(q.balance_fen),
-        quota_after: m(q.balance_fen - terms.total_fen),
+        total: m(terms.total_fen)?,
+        quota_before: m(q.balance_fen)?,
+        quota_after: m(q.balance_fen - terms.total_fen)?,
         effective_at: q.effective_at,
         expires_at: q.expires_at,
         trans_id: trans_id(None)?,

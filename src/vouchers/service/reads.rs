@@ -21,8 +21,8 @@ pub async fn quotas(
     Ok(Page {
         items: rows
             .into_iter()
-            .filter_map(|r| quota_view(r, now))
-            .collect(),
+            .map(|r| quota_view(r, now).ok_or(AppError::Internal))
+            .collect::<Result<_, _>>()?,
         number: page.number(),
         size: page.size(),
         total,
@@ -44,8 +44,8 @@ pub async fn issued_quotas(
     Ok(Page {
         items: rows
             .into_iter()
-            .filter_map(|r| quota_view(r, now))
-            .collect(),
+            .map(|r| quota_view(r, now).ok_or(AppError::Internal))
+            .collect::<Result<_, _>>()?,
         number: page.number(),
         size: page.size(),
         total,
@@ -76,8 +76,8 @@ pub async fn coupons(
     Ok(Page {
         items: rows
             .into_iter()
-            .filter_map(|r| coupon_view(r, now))
-            .collect(),
+            .map(|r| coupon_view(r, now).ok_or(AppError::Internal))
+            .collect::<Result<_, _>>()?,
         number: page.number(),
         size: page.size(),
         total,
@@ -112,24 +112,24 @@ pub async fn records(
     let (rows, total) = repo::list_records(&db.pool, &filter).await?;
     let items = rows
         .into_iter()
-        .filter_map(|r| {
-            Some(Record {
+        .map(|r| {
+            Ok(Record {
                 id: r.id,
-                kind: Kind::parse(&r.kind)?,
-                operation: Operation::from_code(r.operation)?,
+                kind: Kind::parse(&r.kind).ok_or(AppError::Internal)?,
+                operation: Operation::from_code(r.operation).ok_or(AppError::Internal)?,
                 quota_id: r.quota_id,
                 parent_quota_id: r.parent_quota_id,
                 coupon_number: r.coupon_number,
                 customer_name: r.customer_name,
                 reseller_name: r.reseller_name,
                 reseller_id: r.reseller_id,
-                amount: m(r.amount_fen),
+                amount: m(r.amount_fen)?,
                 remark: r.remark,
                 actor: r.actor,
                 created_at: r.created_at,
             })
         })
-        .collect();
+        .collect::<Result<_, AppError>>()?;
     Ok(Page {
         items,
         number: page.number(),
@@ -157,14 +157,16 @@ pub async fn uses(
     Ok(Page {
         items: rows
             .into_iter()
-            .map(|r| Use {
-                coupon_number: r.coupon_number,
-                customer_name: r.customer_name,
-                order_number: r.order_number,
-                amount: m(r.amount_fen),
-                created_at: r.created_at,
+            .map(|r| {
+                Ok(Use {
+                    coupon_number: r.coupon_number,
+                    customer_name: r.customer_name,
+                    order_number: r.order_number,
+                    amount: m(r.amount_fen)?,
+                    created_at: r.created_at,
+                })
             })
-            .collect(),
+            .collect::<Result<_, AppError>>()?,
         number: page.number(),
         size: page.size(),
         total,
@@ -193,12 +195,12 @@ pub async fn customer_coupons(db: &Db, user: &SessionUser) -> Result<CustomerCou
     Ok(CustomerCoupons {
         coupons: coupons
             .into_iter()
-            .filter_map(|r| coupon_view(r, now))
-            .collect(),
+            .map(|r| coupon_view(r, now).ok_or(AppError::Internal))
+            .collect::<Result<_, _>>()?,
         pickups: pickups
             .into_iter()
-            .filter_map(|r| coupon_view(r, now))
-            .collect(),
+            .map(|r| coupon_view(r, now).ok_or(AppError::Internal))
+            .collect::<Result<_, _>>()?,
     })
 }
 
