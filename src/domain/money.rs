@@ -14,20 +14,45 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
 
-/// A non-negative amount of money, e.g. a balance.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+/// A non-negative amount of money, e.g. a balance. It deserializes only through a check (see
+/// `Deserialize` below), so no wire value makes a negative or sub-fen `Money`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct Money(Decimal);
 
 /// A strictly positive amount to move: what a transfer, an allocation or a payment carries.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct Amount(Money);
 
 const MAX_YUAN: i64 = 1_000_000_000_000;
 
 /// The largest stored value a row may hold: balances are sums of amounts, so they may exceed
 /// one amount's bound; an `i64` of fen is the real limit.
-#[cfg(feature = "ssr")]
 const MAX_STORED_YUAN: i64 = i64::MAX / 100;
+
+impl<'de> Deserialize<'de> for Money {
+    /// A value the server sent (a balance may exceed one amount's bound): non-negative, at most
+    /// two decimal places, within an `i64` of fen. Anything else is refused.
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = <Decimal as Deserialize>::deserialize(d)?.normalize();
+        if value.is_sign_negative() && !value.is_zero() {
+            return Err(serde::de::Error::custom("money cannot be negative"));
+        }
+        if value.scale() > 2 || value > Decimal::from(MAX_STORED_YUAN) {
+            return Err(serde::de::Error::custom("not an amount of money in fen"));
+        }
+        Ok(Money(value.abs()))
+    }
+}
+
+impl<'de> Deserialize<'de> for Amount {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let m = Money::deserialize(d)?;
+        if m.0.is_zero() {
+            return Err(serde::de::Error::custom("an amount must be positive"));
+        }
+        Ok(Amount(m))
+    }
+}
 
 impl Money {
     pub const ZERO: Money = Money(Decimal::ZERO);
@@ -173,6 +198,22 @@ impl fmt::Display for Amount {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn money_deserializes_only_through_its_checks() {
+        let ok: Money = serde_json::from_str("\"12.30\"").unwrap();
+        assert_eq!(ok.to_string(), "12.30");
+        for bad in ["\"-1\"", "\"0.001\"", "\"1e30\""] {
+            assert!(serde_json::from_str::<Money>(bad).is_err(), "{bad}");
+        }
+        assert!(serde_json::from_str::<Amount>("\"0\"").is_err());
+        let a: Amount = serde_json::from_str("\"0.01\"").unwrap();
+        assert_eq!(a.fen(), 1);
+        // What the server sends comes back as it was.
+        let big = Money::from_fen(i64::MAX / 2).unwrap();
+        let json = serde_json::to_string(&big).unwrap();
+        assert_eq!(serde_json::from_str::<Money>(&json).unwrap(), big);
+    }
 
     #[cfg(feature = "ssr")]
     #[tokio::test]
