@@ -241,6 +241,8 @@ pub fn record_search(
         ),
     };
     Ok(super::service::RecordSearch {
+        adjustments_only: false,
+        counterparty: None,
         operation,
         trans_id: trans_id.to_string(),
         from_ms: parse_day(from, false)?,

@@ -103,6 +103,9 @@ pub struct AdjustRecord {
     /// The counterparty's customer id when it is a customer.
     #[serde(default)]
     pub counterparty_customer: Option<i64>,
+    /// The counterparty's partner id when it is a reseller (or the distributor).
+    #[serde(default)]
+    pub counterparty_partner: Option<i64>,
     pub operator: String,
     pub created_at: i64,
 }

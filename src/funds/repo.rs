@@ -364,6 +364,11 @@ pub struct RecordFilter<'a> {
     pub trans_id: &'a str,
     pub from_ms: i64,
     pub to_ms: i64,
+    /// Only 拨款, 回收 and 解绑回收 with the partner's customers and its own resellers (the open
+    /// API's 调账记录): not funding, payments, or the reseller's side of its distributor's.
+    pub adjustments_only: bool,
+    /// Only movements with this customer or reseller (by id); 0 for all.
+    pub counterparty: i64,
     pub offset: i64,
     pub limit: i64,
 }
@@ -376,6 +381,7 @@ struct RecordRow {
     outgoing: i64,
     counterparty: Option<String>,
     counterparty_customer: Option<i64>,
+    counterparty_partner: Option<i64>,
     actor: String,
     created_at: i64,
 }
@@ -397,33 +403,42 @@ pub async fn adjust_records(
     let Some(account) = account else {
         return Ok((vec![], 0));
     };
+    // `o` is the other side's account; filtering, counting and paging all run here.
+    let adjustments_of = if f.adjustments_only { id } else { 0 };
     let filter = "FROM fund_transfers t \
+         JOIN fund_accounts o ON o.id = CASE WHEN t.from_account = $1 THEN t.to_account ELSE t.from_account END \
          WHERE (t.from_account = $1 OR t.to_account = $1) AND ($2 = '' OR t.operation = $2) \
-           AND ($3 = '' OR t.trans_id = $3) AND t.created_at >= $4 AND t.created_at < $5";
+           AND ($3 = '' OR t.trans_id = $3) AND t.created_at >= $4 AND t.created_at < $5 \
+           AND ($6 = 0 OR (t.operation IN ('BEADJUST', 'BERETRIEVE', 'BEUNBIND') \
+                AND (o.customer_id IS NOT NULL OR o.partner_id IN (SELECT id FROM partners WHERE parent_id = $6)))) \
+           AND ($7 = 0 OR o.customer_id = $7 OR o.partner_id = $7)";
     let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) {filter}"))
         .bind(account)
         .bind(f.operation)
         .bind(f.trans_id)
         .bind(f.from_ms)
         .bind(f.to_ms)
+        .bind(adjustments_of)
+        .bind(f.counterparty)
         .fetch_one(&mut *conn)
         .await?;
     let rows: Vec<RecordRow> = sqlx::query_as(&format!(
         "SELECT t.trans_id, t.operation, t.amount_fen, \
                 CASE WHEN t.from_account = $1 THEN 1 ELSE 0 END AS outgoing, \
-                (SELECT COALESCE(p.name, c.name) FROM fund_accounts o \
-                   LEFT JOIN partners p ON p.id = o.partner_id LEFT JOIN customers c ON c.id = o.customer_id \
-                  WHERE o.id = CASE WHEN t.from_account = $1 THEN t.to_account ELSE t.from_account END) AS counterparty, \
-                (SELECT o.customer_id FROM fund_accounts o \
-                  WHERE o.id = CASE WHEN t.from_account = $1 THEN t.to_account ELSE t.from_account END) AS counterparty_customer, \
+                (SELECT COALESCE(p.name, c.name) FROM fund_accounts a \
+                   LEFT JOIN partners p ON p.id = a.partner_id LEFT JOIN customers c ON c.id = a.customer_id \
+                  WHERE a.id = o.id) AS counterparty, \
+                o.customer_id AS counterparty_customer, o.partner_id AS counterparty_partner, \
                 t.actor, t.created_at \
-         {filter} ORDER BY t.id DESC LIMIT $6 OFFSET $7"
+         {filter} ORDER BY t.id DESC LIMIT $8 OFFSET $9"
     ))
     .bind(account)
     .bind(f.operation)
     .bind(f.trans_id)
     .bind(f.from_ms)
     .bind(f.to_ms)
+    .bind(adjustments_of)
+    .bind(f.counterparty)
     .bind(f.limit)
     .bind(f.offset)
     .fetch_all(&mut *conn)
@@ -441,6 +456,7 @@ pub async fn adjust_records(
                 },
                 counterparty: r.counterparty.unwrap_or_else(|| "华为云".to_string()),
                 counterparty_customer: r.counterparty_customer,
+                counterparty_partner: r.counterparty_partner,
                 operator: r.actor,
                 created_at: r.created_at,
             })

@@ -724,6 +724,10 @@ pub struct RecordSearch {
     pub trans_id: String,
     pub from_ms: Option<i64>,
     pub to_ms: Option<i64>,
+    /// Only 拨款, 回收 and 解绑回收 with customers and resellers (the open API's 调账记录).
+    pub adjustments_only: bool,
+    /// Only movements with this customer or reseller.
+    pub counterparty: Option<i64>,
 }
 
 pub async fn records(
@@ -743,20 +747,35 @@ pub async fn records_of(
     search: &RecordSearch,
     page: PageRequest,
 ) -> Result<Page<AdjustRecord>, AppError> {
-    let op = search.operation.map(Operation::code).unwrap_or("");
-    let f = RecordFilter {
-        operation: op,
-        trans_id: search.trans_id.trim(),
-        from_ms: search.from_ms.unwrap_or(0),
-        to_ms: search.to_ms.unwrap_or(i64::MAX),
-        offset: page.offset(),
-        limit: page.limit(),
-    };
-    let (items, total) = repo::adjust_records(&db.pool, Owner::Partner(partner), &f).await?;
+    let (items, total) = records_window(db, partner, search, page.offset(), page.limit()).await?;
     Ok(Page {
         items,
         number: page.number(),
         size: page.size(),
         total,
     })
+}
+
+/// The 调账记录 of a partner from `offset`, at most `limit` (capped at
+/// [`PageRequest::MAX_SIZE`]) of them, and how many match in all: for callers that page by
+/// offset (the open API).
+pub async fn records_window(
+    db: &Db,
+    partner: i64,
+    search: &RecordSearch,
+    offset: i64,
+    limit: i64,
+) -> Result<(Vec<AdjustRecord>, i64), AppError> {
+    let op = search.operation.map(Operation::code).unwrap_or("");
+    let f = RecordFilter {
+        operation: op,
+        trans_id: search.trans_id.trim(),
+        from_ms: search.from_ms.unwrap_or(0),
+        to_ms: search.to_ms.unwrap_or(i64::MAX),
+        adjustments_only: search.adjustments_only,
+        counterparty: search.counterparty.unwrap_or(0),
+        offset: offset.max(0),
+        limit: limit.clamp(1, i64::from(PageRequest::MAX_SIZE)),
+    };
+    Ok(repo::adjust_records(&db.pool, Owner::Partner(partner), &f).await?)
 }

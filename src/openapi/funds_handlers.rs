@@ -2,7 +2,7 @@
 //! customers) over the console's funds service, with the SDK models' field names.
 
 use super::handlers::{
-    ALL, ApiError, Signed, id, number, own_reseller_id, paged, parse, query, time_filter, utc,
+    ALL, ApiError, Signed, id, number, own_reseller_id, paged, parse, query, time_range, utc,
     window,
 };
 use crate::domain::{Amount, Money};
@@ -271,38 +271,30 @@ pub async fn list_partner_adjust_records(
         Some(_) => return Err(ApiError::Bad("Invalid operation_type.".into())),
     };
     let partner = funds::acting_partner(&state.db, &user, reseller).await?;
+    let (from_ms, to_ms) = time_range(&q, "operation_time_begin", "operation_time_end")?;
+    let counterparty = match q.get("customer_id").map(String::as_str) {
+        None | Some("") => None,
+        Some(v) => Some(id(v, "customer_id")?),
+    };
     let search = RecordSearch {
         operation,
         trans_id: q.get("trans_id").cloned().unwrap_or_default(),
-        from_ms: None,
-        to_ms: None,
+        from_ms,
+        to_ms,
+        // 调账记录 are the partner's with its customers and, for a distributor, its resellers
+        // (the SDK: "此处的客户包含伙伴的子客户，以及华为云总经销商关联的云经销商").
+        adjustments_only: true,
+        counterparty,
     };
-    let all = funds::records_of(&state.db, partner, &search, ALL)
-        .await?
-        .items;
-    let mut matching = Vec::new();
-    for r in all {
-        let Some(customer) = r.counterparty_customer else {
-            continue;
-        };
-        let keep = matches!(
-            r.operation,
-            Operation::Adjust | Operation::Retrieve | Operation::Unbind
-        ) && q
-            .get("customer_id")
-            .is_none_or(|v| v.is_empty() || *v == customer.to_string())
-            && time_filter(
-                &q,
-                "operation_time_begin",
-                "operation_time_end",
-                r.created_at,
-            )?;
-        if keep {
-            matching.push((customer, r));
-        }
-    }
-    let (total_count, records): (usize, Vec<serde_json::Value>) =
-        paged(matching, offset, limit, |(customer, r)| {
+    let (items, total_count) =
+        funds::records_window(&state.db, partner, &search, offset as i64, limit as i64).await?;
+    let records: Vec<serde_json::Value> = items
+        .into_iter()
+        .map(|r| {
+            let customer = r
+                .counterparty_customer
+                .or(r.counterparty_partner)
+                .unwrap_or(0);
             json!({
                 "customer_id": customer.to_string(),
                 "customer_name": r.counterparty,
@@ -315,7 +307,8 @@ pub async fn list_partner_adjust_records(
                 "trans_id": r.trans_id,
                 "memo": "",
             })
-        });
+        })
+        .collect();
     Ok(json(
         json!({ "total_count": total_count, "records": records }),
     ))

@@ -115,6 +115,18 @@ pub(super) fn window(
     Ok((offset, limit))
 }
 
+/// A time range of a query as SQL bounds: from `begin` (inclusive, else the epoch) to `end`
+/// (inclusive, else the end of time), as `[from, to)` in unix ms.
+pub(super) fn time_range(
+    q: &std::collections::HashMap<String, String>,
+    begin: &str,
+    end: &str,
+) -> Result<(Option<i64>, Option<i64>), ApiError> {
+    let b = q.get(begin).map(|s| parse_utc(s)).transpose()?;
+    let e = q.get(end).map(|s| parse_utc(s)).transpose()?;
+    Ok((b, e.map(|e| e.saturating_add(1))))
+}
+
 pub(super) fn time_filter(
     q: &std::collections::HashMap<String, String>,
     begin: &str,

@@ -19,6 +19,7 @@ on_both_backends!(
     a_resale_customer_sees_its_balance_and_the_no_top_up_notice,
     the_ledger_is_append_only,
     pages_show_balances_and_the_confirmation_step,
+    the_api_pages_adjust_records_in_sql_past_a_thousand,
 );
 
 struct World {
@@ -857,4 +858,105 @@ mod bulk {
         assert!(html.contains("是否确定调整") && html.contains("data-testid=\"bulk-total\""));
         app.assert_ledger_sound().await;
     }
+}
+
+/// 查询调账记录 filters, counts and pages in SQL: with 1 005 records the total is 1 005 and the
+/// last page holds the oldest five (an in-memory window of the newest 1 000 got both wrong).
+async fn the_api_pages_adjust_records_in_sql_past_a_thousand(app: TestApp) {
+    let w = world(&app);
+    app.fund(w.dist, "1000");
+    let c = app.signed_in("dist-a").await;
+    let res = app
+        .adjust(&c, "Reseller", w.reseller, "Allocate", "1", "first")
+        .await;
+    assert_eq!(res.status(), 200);
+    // 1 004 more records like the first one, written straight into the ledger's table: this
+    // test is about reading them.
+    let pool = app.db().await;
+    let mut tx = pool.begin().await.unwrap();
+    for n in 0..1004 {
+        sqlx::query(
+            "INSERT INTO fund_transfers (scope, trans_id, request_hash, operation, from_account, \
+             to_account, amount_fen, actor_user_id, actor, ip, created_at) \
+             SELECT scope, $1, request_hash, operation, from_account, to_account, $2, \
+                    actor_user_id, actor, ip, created_at + $3 \
+             FROM fund_transfers WHERE trans_id = 'first'",
+        )
+        .bind(format!("bulk-{n}"))
+        .bind(2 + n as i64)
+        .bind(1 + n as i64)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    }
+    tx.commit().await.unwrap();
+    let token = app.api_token("dist-a", common::PASSWORD).await;
+    assert_eq!(token.status(), 201);
+    let token = token
+        .headers()
+        .get("x-subject-token")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
+    let page = |query: &'static str| {
+        let (url, token) = (
+            app.url(&format!(
+                "/v3/accounts/partner-accounts/adjust-records?{query}"
+            )),
+            token.clone(),
+        );
+        async move {
+            let res = reqwest::Client::new()
+                .get(url)
+                .header("x-auth-token", token)
+                .send()
+                .await
+                .unwrap();
+            json(res).await
+        }
+    };
+    let (status, first) = page("offset=0&limit=3").await;
+    assert_eq!(status, 200, "{first}");
+    assert_eq!(first["total_count"], 1005);
+    let newest: Vec<&str> = first["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["trans_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(newest, ["bulk-1003", "bulk-1002", "bulk-1001"]);
+    let (status, last) = page("offset=1000&limit=10").await;
+    assert_eq!(status, 200, "{last}");
+    assert_eq!(last["total_count"], 1005);
+    let oldest: Vec<(&str, &str)> = last["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["trans_id"].as_str().unwrap(),
+                r["amount"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        oldest,
+        [
+            ("bulk-3", "0.05"),
+            ("bulk-2", "0.04"),
+            ("bulk-1", "0.03"),
+            ("bulk-0", "0.02"),
+            ("first", "1.00"),
+        ]
+    );
+    let reseller = w.reseller.to_string();
+    for r in last["records"].as_array().unwrap() {
+        assert_eq!(r["customer_id"], reseller.as_str(), "{r}");
+    }
+    // Filters run in the same query: one transaction id, or nothing for a stranger.
+    let (_, one) = page("trans_id=bulk-500").await;
+    assert_eq!(one["total_count"], 1, "{one}");
+    let (_, none) = page("customer_id=999999").await;
+    assert_eq!(none["total_count"], 0, "{none}");
 }

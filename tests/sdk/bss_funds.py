@@ -129,7 +129,18 @@ by_trans = r.list_partner_adjust_records(ListPartnerAdjustRecordsRequest(trans_i
 assert by_trans.total_count == 1, by_trans
 via_dist = d.list_partner_adjust_records(ListPartnerAdjustRecordsRequest(indirect_partner_id=res))
 assert via_dist.total_count == 2, via_dist
-assert d.list_partner_adjust_records(ListPartnerAdjustRecordsRequest()).total_count == 0
+# A distributor's own records include its 拨款/回收 with its resellers (the SDK's docs: the
+# customers here include the resellers); the reseller's side of them is not its customers'.
+own = d.list_partner_adjust_records(ListPartnerAdjustRecordsRequest())
+assert own.total_count == 2, own
+assert [(x.operation_type, x.amount, x.customer_id) for x in own.records] == [
+    ("SOURCE_OPERATION_BERETRIEVE", "0.50", res),
+    ("SOURCE_OPERATION_BEADJUST", "300.50", res),
+], own
+assert d.list_partner_adjust_records(ListPartnerAdjustRecordsRequest(customer_id=res)).total_count == 2
+assert d.list_partner_adjust_records(ListPartnerAdjustRecordsRequest(customer_id=resale)).total_count == 0
+later = d.list_partner_adjust_records(ListPartnerAdjustRecordsRequest(offset=1, limit=1))
+assert later.total_count == 2 and [x.amount for x in later.records] == ["300.50"], later
 refused(lambda: d.list_partner_adjust_records(ListPartnerAdjustRecordsRequest(indirect_partner_id=foreign)), 409, "CBC.0151")
 refused(lambda: r.list_partner_adjust_records(ListPartnerAdjustRecordsRequest(operation_type="PAY")), 400, "CBC.0100")
 
