@@ -1,0 +1,215 @@
+//! Balances, the management lists and 调账记录, and the reads other domains make inside their writes.
+
+use super::*;
+
+/// An owner's balances, read in the caller's transaction (for another domain's write).
+pub async fn balances_in(tx: &mut Tx<'_>, owner: Owner) -> Result<Balances, AppError> {
+    Ok(repo::balances(&mut **tx, owner).await?)
+}
+
+/// A partner's customer, read in the caller's transaction: its name and mode (`resale` or
+/// `consulting`), or `None` when it is not this partner's.
+pub async fn customer_of_in(
+    tx: &mut Tx<'_>,
+    partner: i64,
+    customer: i64,
+) -> Result<Option<(String, String)>, AppError> {
+    Ok(repo::customer_of(&mut **tx, partner, customer).await?)
+}
+
+/// Whether a partner exists, read in the caller's transaction.
+pub async fn partner_exists_in(tx: &mut Tx<'_>, partner: i64) -> Result<bool, AppError> {
+    Ok(repo::partner_name(&mut **tx, partner).await?.is_some())
+}
+
+pub async fn partner_balances(db: &Db, partner: i64) -> Result<Balances, AppError> {
+    Ok(repo::balances(&db.pool, Owner::Partner(partner)).await?)
+}
+
+pub async fn customer_balances(db: &Db, customer: i64) -> Result<Balances, AppError> {
+    Ok(repo::balances(&db.pool, Owner::Customer(customer)).await?)
+}
+
+/// List filters as the pages send them.
+#[derive(Debug, Clone, Default)]
+pub struct Search {
+    pub login: String,
+    /// Inclusive date bounds (unix ms); missing means open.
+    pub from_ms: Option<i64>,
+    pub to_ms: Option<i64>,
+}
+
+pub(super) fn like_pattern(s: &str) -> String {
+    let s = s.trim().to_ascii_lowercase();
+    if s.is_empty() {
+        return String::new();
+    }
+    let escaped: String = s
+        .chars()
+        .flat_map(|c| {
+            if matches!(c, '%' | '_' | '\\') {
+                vec!['\\', c]
+            } else {
+                vec![c]
+            }
+        })
+        .collect();
+    format!("%{escaped}%")
+}
+
+pub async fn resellers(
+    db: &Db,
+    user: &SessionUser,
+    search: &Search,
+    page: PageRequest,
+) -> Result<Page<FundedParty>, AppError> {
+    let (partner, kind) = partner_of(user)?;
+    if kind != PartnerKind::Distributor {
+        return Err(AppError::conflict("error.funds.distributor_only"));
+    }
+    let like = like_pattern(&search.login);
+    let f = ListFilter {
+        login_like: &like,
+        from_ms: search.from_ms.unwrap_or(0),
+        to_ms: search.to_ms.unwrap_or(i64::MAX),
+        offset: page.offset(),
+        limit: page.limit(),
+    };
+    let (items, total) = repo::list_resellers(&db.pool, partner, &f).await?;
+    Ok(Page {
+        items,
+        number: page.number(),
+        size: page.size(),
+        total,
+    })
+}
+
+pub async fn customers(
+    db: &Db,
+    user: &SessionUser,
+    search: &Search,
+    page: PageRequest,
+) -> Result<Page<FundedParty>, AppError> {
+    let partner = acting_partner(db, user, None).await?;
+    customers_of(db, partner, search, page).await
+}
+
+/// Whose funds the caller looks at: its own partner, or (`reseller`) one of a distributor's
+/// resellers. A partner naming itself is itself; naming anyone else needs to be its distributor.
+pub async fn acting_partner(
+    db: &Db,
+    user: &SessionUser,
+    reseller: Option<i64>,
+) -> Result<i64, AppError> {
+    let (partner, kind) = partner_of(user)?;
+    match reseller {
+        None => Ok(partner),
+        Some(r) if r == partner => Ok(partner),
+        Some(r) => {
+            if kind != PartnerKind::Distributor {
+                return Err(AppError::conflict("error.funds.distributor_only"));
+            }
+            repo::reseller_name(&db.pool, partner, r)
+                .await?
+                .ok_or_else(|| AppError::conflict("error.funds.not_your_reseller"))?;
+            Ok(r)
+        }
+    }
+}
+
+/// The balances of the partner [`acting_partner`] resolves to.
+pub async fn balances_of(
+    db: &Db,
+    user: &SessionUser,
+    reseller: Option<i64>,
+) -> Result<(i64, Balances), AppError> {
+    let partner = acting_partner(db, user, reseller).await?;
+    Ok((partner, partner_balances(db, partner).await?))
+}
+
+/// The customers of a partner already resolved by [`acting_partner`].
+pub async fn customers_of(
+    db: &Db,
+    partner: i64,
+    search: &Search,
+    page: PageRequest,
+) -> Result<Page<FundedParty>, AppError> {
+    let like = like_pattern(&search.login);
+    let f = ListFilter {
+        login_like: &like,
+        from_ms: search.from_ms.unwrap_or(0),
+        to_ms: search.to_ms.unwrap_or(i64::MAX),
+        offset: page.offset(),
+        limit: page.limit(),
+    };
+    let (items, total) = repo::list_customers(&db.pool, partner, &f).await?;
+    Ok(Page {
+        items,
+        number: page.number(),
+        size: page.size(),
+        total,
+    })
+}
+
+/// Filters of 调账记录.
+#[derive(Debug, Clone, Default)]
+pub struct RecordSearch {
+    pub operation: Option<Operation>,
+    pub trans_id: String,
+    pub from_ms: Option<i64>,
+    pub to_ms: Option<i64>,
+    /// Only 拨款, 回收 and 解绑回收 with customers and resellers (the open API's 调账记录).
+    pub adjustments_only: bool,
+    /// Only movements with this customer or reseller.
+    pub counterparty: Option<i64>,
+}
+
+pub async fn records(
+    db: &Db,
+    user: &SessionUser,
+    search: &RecordSearch,
+    page: PageRequest,
+) -> Result<Page<AdjustRecord>, AppError> {
+    let partner = acting_partner(db, user, None).await?;
+    records_of(db, partner, search, page).await
+}
+
+/// The 调账记录 of a partner already resolved by [`acting_partner`].
+pub async fn records_of(
+    db: &Db,
+    partner: i64,
+    search: &RecordSearch,
+    page: PageRequest,
+) -> Result<Page<AdjustRecord>, AppError> {
+    let (items, total) = records_window(db, partner, search, page.offset(), page.limit()).await?;
+    Ok(Page {
+        items,
+        number: page.number(),
+        size: page.size(),
+        total,
+    })
+}
+
+/// The 调账记录 of a partner from `offset`, at most `limit` (capped at
+/// [`PageRequest::MAX_SIZE`]) of them, and how many match in all: for callers that page by
+/// offset (the open API).
+pub async fn records_window(
+    db: &Db,
+    partner: i64,
+    search: &RecordSearch,
+    offset: i64,
+    limit: i64,
+) -> Result<(Vec<AdjustRecord>, i64), AppError> {
+    let op = search.operation.map(Operation::code).unwrap_or("");
+    let f = RecordFilter {
+        operation: op,
+        trans_id: search.trans_id.trim(),
+        from_ms: search.from_ms.unwrap_or(0),
+        to_ms: search.to_ms.unwrap_or(i64::MAX),
+        adjustments_only: search.adjustments_only,
+        counterparty: search.counterparty.unwrap_or(0),
+        offset: offset.max(0),
+        limit: limit.clamp(1, i64::from(PageRequest::MAX_SIZE)),
+    };
+    Ok(repo::adjust_records(&db.pool, Owner::Partner(partner), &f).await?)
+}

@@ -1,0 +1,178 @@
+//! Development paths: joining, requirements computed from the partner's data, evidence and
+//! applications decided by operators, annual reviews inside their windows, and the distributor
+//! path's invitations.
+//!
+//! By subject: [`partner`] (a partner on its paths), [`operator`] (decisions and review
+//! windows) and [`invitations`] (the distributor path's links). This file holds what they share.
+
+mod invitations;
+mod operator;
+mod partner;
+
+pub use invitations::*;
+pub use operator::*;
+pub use partner::*;
+
+use super::model::{
+    self, Application, Certification, Decision, Evidence, EvidenceKind, ExploreItem, JoinedPath,
+    PathDetail, PathKind, ReviewOpen, ReviewWindow, Stage, StageView,
+};
+use super::repo::{self, Decided, NewApplication, NewEvidence, WindowRow};
+use crate::accounts::audit::{AuditEntry, audit};
+use crate::accounts::model::SessionUser;
+use crate::domain::{HcpnState, Role};
+use crate::error::AppError;
+use crate::messages::service::{params, send_to_partner};
+use crate::server::db::{Db, is_unique_violation, now_ms};
+use crate::server::security::token_hash;
+
+/// How long a certification (or a passed review) is valid.
+pub const VALIDITY_MS: i64 = 365 * model::DAY_MS;
+/// How far back a case counts.
+pub const CASE_WINDOW_MS: i64 = 365 * model::DAY_MS;
+/// How long a distributor-path invitation link works.
+pub const INVITATION_MS: i64 = 7 * model::DAY_MS;
+
+fn partner_of(user: &SessionUser) -> Result<(i64, HcpnState), AppError> {
+    match (&user.role, &user.partner) {
+        (Role::Partner, Some(p)) => Ok((p.id, p.hcpn)),
+        _ => Err(AppError::Forbidden),
+    }
+}
+
+async fn log(
+    ex: &mut crate::server::db::Tx<'_>,
+    who: &Actor,
+    action: &str,
+    target: &str,
+    detail: &str,
+    now: i64,
+) -> Result<(), AppError> {
+    let entry = AuditEntry {
+        actor: who,
+        action,
+        target,
+        detail,
+    };
+    audit(&mut **ex, entry, now).await?;
+    Ok(())
+}
+
+/// The explore page: every path, whether the partner is on it, and why it may not select it.
+pub async fn explore(db: &Db, user: &SessionUser) -> Result<Vec<ExploreItem>, AppError> {
+    let (partner, hcpn) = partner_of(user)?;
+    let joined: Vec<String> = repo::memberships(&db.pool, partner)
+        .await?
+        .into_iter()
+        .map(|(p, _)| p)
+        .collect();
+    Ok(PathKind::ALL
+        .into_iter()
+        .map(|path| {
+            let on = joined.iter().any(|j| j == path.code());
+            let blocked = if on {
+                Some("path.blocked.joined")
+            } else if hcpn != HcpnState::Onboarded {
+                Some("error.paths.hcpn_required")
+            } else if path.by_invitation() {
+                Some("error.paths.invitation_only")
+            } else {
+                None
+            };
+            ExploreItem {
+                path,
+                joined: on,
+                blocked: blocked.map(str::to_string),
+            }
+        })
+        .collect())
+}
+
+/// `选择该路径`. Returns `false` when the partner was on the path already (nothing changes).
+pub async fn select(
+    db: &Db,
+    user: &SessionUser,
+    origin: &Origin,
+    path: PathKind,
+) -> Result<bool, AppError> {
+    let (partner, hcpn) = partner_of(user)?;
+    if hcpn != HcpnState::Onboarded {
+        return Err(AppError::conflict("error.paths.hcpn_required"));
+    }
+    if path.by_invitation() {
+        return Err(AppError::conflict("error.paths.invitation_only"));
+    }
+    join(db, user, origin, partner, path, "paths.select").await
+}
+
+async fn join(
+    db: &Db,
+    user: &SessionUser,
+    origin: &Origin,
+    partner: i64,
+    path: PathKind,
+    action: &str,
+) -> Result<bool, AppError> {
+    let now = now_ms();
+    db.write(|tx| {
+        Box::pin(async move {
+            let new = repo::insert_membership(&mut **tx, partner, path.code(), now).await?;
+            if new {
+                let target = format!("partner:{partner}");
+                log(
+                    &mut *tx,
+                    &Actor::user(user, origin),
+                    action,
+                    &target,
+                    path.code(),
+                    now,
+                )
+                .await?;
+            }
+            Ok(new)
+        })
+    })
+    .await
+}
+
+fn application(r: repo::ApplicationRow) -> Option<Application> {
+    Some(Application {
+        id: r.id,
+        partner_id: r.partner_id,
+        partner_name: r.partner_name,
+        path: PathKind::parse(&r.path)?,
+        stage: Stage::parse(&r.stage)?,
+        review_year: r.review_year,
+        state: Decision::parse(&r.state)?,
+        reason: r.reason,
+        created_at: r.created_at,
+        decided_at: r.decided_at,
+    })
+}
+
+fn evidence(r: repo::EvidenceRow) -> Option<Evidence> {
+    Some(Evidence {
+        id: r.id,
+        partner_id: r.partner_id,
+        partner_name: r.partner_name,
+        path: PathKind::parse(&r.path)?,
+        kind: EvidenceKind::parse(&r.kind)?,
+        title: r.title,
+        holder: r.holder,
+        occurred_at: r.occurred_at,
+        state: Decision::parse(&r.state)?,
+        reason: r.reason,
+        created_at: r.created_at,
+    })
+}
+
+fn window(r: WindowRow, now: i64) -> ReviewWindow {
+    ReviewWindow {
+        id: r.id,
+        year: r.year,
+        starts_at: r.starts_at,
+        ends_at: r.ends_at,
+        covers: model::parse_covers(&r.covers).unwrap_or_default(),
+        open: model::window_open(r.starts_at, r.ends_at, now),
+    }
+}

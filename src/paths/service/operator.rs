@@ -1,0 +1,244 @@
+//! The operator's side: pending applications and evidence, decisions, review windows.
+
+use super::*;
+
+/// Who acts, for the audit trail: a partner user, or an operator (console or CLI).
+pub use crate::accounts::audit::{Actor, Origin};
+
+pub async fn pending_applications(db: &Db) -> Result<Vec<Application>, AppError> {
+    Ok(repo::pending_applications(&db.pool)
+        .await?
+        .into_iter()
+        .filter_map(application)
+        .collect())
+}
+
+pub async fn pending_evidence(db: &Db) -> Result<Vec<Evidence>, AppError> {
+    Ok(repo::pending_evidence(&db.pool)
+        .await?
+        .into_iter()
+        .filter_map(evidence)
+        .collect())
+}
+
+/// Approves or rejects (with a reason) a pending application. Approving a certification grants
+/// the stage for a year; approving a review extends it by a year; rejecting a review revokes it.
+pub async fn decide_application(
+    db: &Db,
+    op: &Actor,
+    id: i64,
+    approve: bool,
+    reason: &str,
+) -> Result<(), AppError> {
+    let reason = model::parse_reason(reason, approve).map_err(AppError::invalid)?;
+    let now = now_ms();
+    let reason = &reason;
+    db.write(|tx| {
+        Box::pin(async move {
+            let app = repo::application(&mut **tx, id)
+                .await?
+                .and_then(application)
+                .ok_or(AppError::NotFound)?;
+            settle(
+                &mut *tx,
+                Decided::Application,
+                id,
+                approve,
+                &reason,
+                now,
+                op,
+            )
+            .await?;
+            let (p, path, stage) = (app.partner_id, app.path.code(), app.stage.code());
+            match (app.review_year.is_some(), approve) {
+                (false, true) => {
+                    repo::certify(&mut **tx, p, path, stage, now, now + VALIDITY_MS).await?
+                }
+                (false, false) => {}
+                (true, true) => {
+                    let until = repo::active_certification(&mut **tx, p, path, stage)
+                        .await?
+                        .unwrap_or(now);
+                    repo::extend_certification(
+                        &mut **tx,
+                        p,
+                        path,
+                        stage,
+                        until.max(now) + VALIDITY_MS,
+                    )
+                    .await?
+                }
+                (true, false) => {
+                    repo::revoke_certification(&mut **tx, p, path, stage, &reason, now).await?;
+                    // A revoked role takes its differentiation with it.
+                    if app.stage == Stage::Role {
+                        repo::revoke_certification(
+                            &mut **tx,
+                            p,
+                            path,
+                            Stage::Differentiation.code(),
+                            &reason,
+                            now,
+                        )
+                        .await?;
+                    }
+                }
+            }
+            let kind = match (app.review_year.is_some(), approve) {
+                (false, true) => "path.application_approved",
+                (false, false) => "path.application_rejected",
+                (true, true) => "path.review_passed",
+                (true, false) => "path.review_failed",
+            };
+            let item = format!(
+                "{} · {}",
+                crate::i18n::t(crate::i18n::Lang::Zh, app.path.label_key()),
+                crate::i18n::t(crate::i18n::Lang::Zh, app.stage.label_key())
+            );
+            send_to_partner(
+                &mut *tx,
+                p,
+                kind,
+                &params([("item", item.as_str()), ("reason", reason.as_str())]),
+                Some(&format!("/center/paths/{path}")),
+                now,
+            )
+            .await?;
+            log(
+                &mut *tx,
+                op,
+                if approve {
+                    "paths.application_approve"
+                } else {
+                    "paths.application_reject"
+                },
+                &format!("path_application:{id}"),
+                &reason,
+                now,
+            )
+            .await?;
+            Ok(())
+        })
+    })
+    .await
+}
+
+/// Records an operator's decision on a pending application or evidence; one decided already is
+/// refused.
+pub(super) async fn settle(
+    tx: &mut crate::server::db::Tx<'_>,
+    table: Decided,
+    id: i64,
+    approve: bool,
+    reason: &str,
+    now: i64,
+    op: &Actor,
+) -> Result<(), AppError> {
+    let state = if approve { "approved" } else { "rejected" };
+    if repo::decide(&mut **tx, table, id, state, reason, now, &op.name).await? {
+        Ok(())
+    } else {
+        Err(AppError::conflict("error.paths.decided"))
+    }
+}
+
+pub async fn decide_evidence(
+    db: &Db,
+    op: &Actor,
+    id: i64,
+    approve: bool,
+    reason: &str,
+) -> Result<(), AppError> {
+    let reason = model::parse_reason(reason, approve).map_err(AppError::invalid)?;
+    let now = now_ms();
+    let reason = &reason;
+    db.write(|tx| {
+        Box::pin(async move {
+            let (partner, title) = repo::evidence_owner(&mut **tx, id)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            settle(&mut *tx, Decided::Evidence, id, approve, &reason, now, op).await?;
+            send_to_partner(
+                &mut *tx,
+                partner,
+                if approve {
+                    "path.evidence_approved"
+                } else {
+                    "path.evidence_rejected"
+                },
+                &params([("item", title.as_str()), ("reason", reason.as_str())]),
+                None,
+                now,
+            )
+            .await?;
+            log(
+                &mut *tx,
+                op,
+                if approve {
+                    "paths.evidence_approve"
+                } else {
+                    "paths.evidence_reject"
+                },
+                &format!("evidence:{id}"),
+                &reason,
+                now,
+            )
+            .await?;
+            Ok(())
+        })
+    })
+    .await
+}
+
+/// Opens an annual review window from the first day to the last (inclusive, China time).
+pub async fn open_window(
+    db: &Db,
+    op: &Actor,
+    year: i64,
+    first: chrono::NaiveDate,
+    last: chrono::NaiveDate,
+    covers: &[(PathKind, Stage)],
+) -> Result<ReviewWindow, AppError> {
+    if !(2000..=2100).contains(&year) || covers.is_empty() {
+        return Err(AppError::invalid("error.paths.window"));
+    }
+    let (starts_at, ends_at) =
+        model::window_span(first, last).ok_or_else(|| AppError::invalid("error.paths.window"))?;
+    let now = now_ms();
+    let row = WindowRow {
+        id: 0,
+        year,
+        starts_at,
+        ends_at,
+        covers: model::format_covers(covers),
+    };
+    let row = &row;
+    db.write(|tx| {
+        Box::pin(async move {
+            let row = WindowRow {
+                id: repo::insert_window(&mut **tx, row, now, &op.name).await?,
+                ..row.clone()
+            };
+            log(
+                &mut *tx,
+                op,
+                "paths.window_open",
+                &format!("review_window:{}", row.id),
+                &row.covers,
+                now,
+            )
+            .await?;
+            Ok(window(row, now))
+        })
+    })
+    .await
+}
+
+pub async fn windows(db: &Db) -> Result<Vec<ReviewWindow>, AppError> {
+    let now = now_ms();
+    Ok(repo::windows(&db.pool)
+        .await?
+        .into_iter()
+        .map(|w| window(w, now))
+        .collect())
+}
