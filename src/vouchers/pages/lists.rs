@@ -1,0 +1,332 @@
+//! The lists of 券管理: quotas, issued quotas, coupons, operation records, uses.
+
+use super::*;
+
+#[component]
+pub(super) fn QuotaRows(
+    rows: Vec<Quota>,
+    issue_link: Option<Kind>,
+    reclaim_link: bool,
+) -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <table class="table" data-testid="quota-table">
+            <thead><tr>
+                <th>{t(lang, "voucher.col.quota")}</th>
+                {reclaim_link.then(|| view! { <th>{t(lang, "voucher.col.reseller")}</th> })}
+                <th>{t(lang, "voucher.col.status")}</th>
+                <th class="num">{t(lang, "voucher.col.total")}</th>
+                <th class="num">{t(lang, "voucher.col.used")}</th>
+                <th class="num">{t(lang, "voucher.col.remaining")}</th>
+                <th>{t(lang, "voucher.col.validity")}</th>
+                <th>{t(lang, "voucher.col.limits")}</th>
+                <th>{t(lang, "common.actions")}</th>
+            </tr></thead>
+            <tbody>
+                {rows.into_iter().map(|r| {
+                    let normal = r.status == QuotaStatus::Normal;
+                    let limits = format!(
+                        "{}{}{}",
+                        r.max_face.map(|m| format!("{} ≤ {m}", t(lang, "voucher.max_face"))).unwrap_or_default(),
+                        if r.service_types.is_empty() { String::new() } else { format!(" {}", r.service_types.join(",")) },
+                        if r.products.is_empty() { String::new() } else { format!(" {}", r.products.join(",")) },
+                    );
+                    view! {
+                        <tr data-testid=format!("quota-{}", r.id)>
+                            <td>{r.id}</td>
+                            {reclaim_link.then(|| view! { <td>{r.reseller_name.clone().unwrap_or_default()}</td> })}
+                            <td data-testid="quota-status">{t(lang, r.status.label_key())}</td>
+                            <td class="num">{r.value.to_string()}</td>
+                            <td class="num">{r.used.to_string()}</td>
+                            <td class="num" data-testid="quota-balance">{r.balance.to_string()}</td>
+                            <td>{format_time(r.effective_at)}" ~ "{format_time(r.expires_at)}</td>
+                            <td>{if limits.is_empty() { "-".to_string() } else { limits }}</td>
+                            <td class="actions">
+                                {issue_link.filter(|_| normal).map(|k| view! {
+                                    <a href=format!("/center/sales/vouchers/issue?kind={}&quota={}", k.as_str(), r.id) data-testid=format!("issue-from-{}", r.id)>
+                                        {t(lang, if k == Kind::Coupon { "voucher.issue_coupon" } else { "voucher.issue_pickup" })}
+                                    </a>
+                                })}
+                                {(reclaim_link && normal).then(|| view! {
+                                    <a href=format!("/center/sales/vouchers/quota-reclaim?ids={}", r.id) data-testid=format!("reclaim-quota-{}", r.id)>{t(lang, "voucher.reclaim")}</a>
+                                })}
+                            </td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
+#[component]
+pub(super) fn QuotaList(kind: Kind) -> impl IntoView {
+    let lang = use_lang();
+    let query = use_query_map();
+    let list = Resource::new(
+        move || (kind, q(query, "page").parse::<u32>().ok()),
+        |(k, page)| list_quotas(k.as_str().to_string(), page),
+    );
+    view! {
+        <Suspense fallback=move || loading(lang)>
+            {move || Suspend::new(async move {
+                match list.await {
+                    Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
+                    Ok(p) if p.items.is_empty() => view! { <EmptyState title=t(lang, "voucher.no_quotas") hint=t(lang, "voucher.no_quotas_hint") /> }.into_any(),
+                    Ok(p) => {
+                        let pages = p.pages();
+                        view! { <QuotaRows rows=p.items issue_link=Some(kind) reclaim_link=false /> <Pagination number=p.number pages total=p.total /> }.into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub(super) fn IssuedQuotaList() -> impl IntoView {
+    let lang = use_lang();
+    let query = use_query_map();
+    let list = Resource::new(
+        move || q(query, "page").parse::<u32>().ok(),
+        list_issued_quotas,
+    );
+    view! {
+        <p><a class="btn" href="/center/sales/vouchers/quota-issue" data-testid="give-quota">{t(lang, "voucher.give_quota")}</a></p>
+        <Suspense fallback=move || loading(lang)>
+            {move || Suspend::new(async move {
+                match list.await {
+                    Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
+                    Ok(p) if p.items.is_empty() => view! { <EmptyState title=t(lang, "voucher.no_issued_quotas") /> }.into_any(),
+                    Ok(p) => {
+                        let pages = p.pages();
+                        view! { <QuotaRows rows=p.items issue_link=None reclaim_link=true /> <Pagination number=p.number pages total=p.total /> }.into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub(super) fn CouponRows(rows: Vec<Coupon>, selectable: bool) -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <table class="table" data-testid="coupon-table">
+            <thead><tr>
+                {selectable.then(|| view! { <th><span class="visually-hidden">{t(lang, "voucher.select")}</span></th> })}
+                <th>{t(lang, "voucher.col.number")}</th>
+                <th>{t(lang, "voucher.col.customer")}</th>
+                <th class="num">{t(lang, "voucher.col.face")}</th>
+                <th class="num">{t(lang, "voucher.col.balance")}</th>
+                <th class="num">{t(lang, "voucher.col.min_order")}</th>
+                <th>{t(lang, "voucher.col.validity")}</th>
+                <th>{t(lang, "voucher.col.status")}</th>
+                {selectable.then(|| view! { <th>{t(lang, "voucher.col.remark")}</th> })}
+            </tr></thead>
+            <tbody>
+                {rows.into_iter().map(|c| {
+                    let usable = c.status == CouponStatus::Usable;
+                    view! {
+                        <tr data-testid=format!("coupon-{}", c.number)>
+                            {selectable.then(|| view! {
+                                <td>{usable.then(|| view! { <input type="checkbox" name="ids" value=c.id aria-label=c.number.clone() data-testid=format!("pick-{}", c.id) /> })}</td>
+                            })}
+                            <td>{c.number.clone()}</td>
+                            <td>{c.customer_name.clone()}</td>
+                            <td class="num">{c.face.to_string()}</td>
+                            <td class="num" data-testid="coupon-balance">{c.balance.to_string()}</td>
+                            <td class="num">{c.min_order.to_string()}</td>
+                            <td>{format_time(c.effective_at)}" ~ "{format_time(c.expires_at)}</td>
+                            <td data-testid="coupon-status">{t(lang, c.status.label_key())}</td>
+                            {selectable.then(|| view! { <td>{c.remark.clone()}</td> })}
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
+/// 已发放代金券 / 回收已下发提货券: a status filter and a list to pick coupons to reclaim.
+#[component]
+pub(super) fn CouponList(kind: Kind) -> impl IntoView {
+    let lang = use_lang();
+    let query = use_query_map();
+    let status = move || q(query, "status");
+    let list = Resource::new(
+        move || (kind, status(), q(query, "page").parse::<u32>().ok()),
+        |(k, s, page)| list_coupons(k.as_str().to_string(), s, page),
+    );
+    view! {
+        <form method="get" class="search-bar">
+            <input type="hidden" name="tab" value=kind.as_str() />
+            <input type="hidden" name="view" value="issued" />
+            <label for="coupon-status">{t(lang, "voucher.col.status")}</label>
+            <select id="coupon-status" name="status">
+                <option value="" selected=move || status().is_empty()>{t(lang, "common.all")}</option>
+                {[CouponStatus::Usable, CouponStatus::Used, CouponStatus::Expired, CouponStatus::Reclaimed].into_iter().map(|s| {
+                    let code = s.code().to_string();
+                    let selected = { let code = code.clone(); move || status() == code };
+                    view! { <option value=code selected=selected>{t(lang, s.label_key())}</option> }
+                }).collect_view()}
+            </select>
+            <button type="submit" class="btn">{t(lang, "common.search")}</button>
+        </form>
+        <Suspense fallback=move || loading(lang)>
+            {move || Suspend::new(async move {
+                match list.await {
+                    Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
+                    Ok(p) if p.items.is_empty() => view! { <EmptyState title=t(lang, "voucher.no_coupons") /> }.into_any(),
+                    Ok(p) => {
+                        let pages = p.pages();
+                        view! {
+                            <form method="get" action="/center/sales/vouchers/reclaim">
+                                <input type="hidden" name="kind" value=kind.as_str() />
+                                <CouponRows rows=p.items selectable=true />
+                                <button type="submit" class="btn" data-testid="reclaim-selected">{t(lang, "voucher.reclaim_selected")}</button>
+                            </form>
+                            <Pagination number=p.number pages total=p.total />
+                        }.into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub(super) fn RecordList(kind: Kind) -> impl IntoView {
+    let lang = use_lang();
+    let query = use_query_map();
+    let args = move || {
+        (
+            kind,
+            q(query, "operation"),
+            q(query, "from"),
+            q(query, "to"),
+            q(query, "page").parse::<u32>().ok(),
+        )
+    };
+    let list = Resource::new(args, |(k, op, from, to, page)| {
+        list_records(k.as_str().to_string(), op, from, to, page)
+    });
+    let csv = move || {
+        format!(
+            "/center/sales/vouchers/records.csv?tab={}&operation={}&from={}&to={}",
+            kind.as_str(),
+            urlencode(&q(query, "operation")),
+            urlencode(&q(query, "from")),
+            urlencode(&q(query, "to"))
+        )
+    };
+    let ops: &[Operation] = match kind {
+        Kind::Coupon => &Operation::ALL,
+        Kind::Pickup => &Operation::ALL[..5],
+    };
+    view! {
+        <form method="get" class="search-bar">
+            <input type="hidden" name="tab" value=kind.as_str() />
+            <input type="hidden" name="view" value="records" />
+            <label for="record-op">{t(lang, "funds.col.operation")}</label>
+            <select id="record-op" name="operation">
+                <option value="">{t(lang, "common.all")}</option>
+                {ops.iter().map(|o| {
+                    let code = o.code().to_string();
+                    let selected = { let code = code.clone(); move || q(query, "operation") == code };
+                    view! { <option value=code selected=selected>{t(lang, o.label_key())}</option> }
+                }).collect_view()}
+            </select>
+            <label for="record-from">{t(lang, "funds.search.from")}</label>
+            <input id="record-from" name="from" type="date" value=move || q(query, "from") />
+            <label for="record-to">{t(lang, "funds.search.to")}</label>
+            <input id="record-to" name="to" type="date" value=move || q(query, "to") />
+            <button type="submit" class="btn">{t(lang, "common.search")}</button>
+            <a class="btn" href=csv rel="external" data-testid="records-csv">{t(lang, "common.export_csv")}</a>
+        </form>
+        <Suspense fallback=move || loading(lang)>
+            {move || Suspend::new(async move {
+                match list.await {
+                    Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
+                    Ok(p) if p.items.is_empty() => view! { <EmptyState title=t(lang, "voucher.no_records") /> }.into_any(),
+                    Ok(p) => {
+                        let pages = p.pages();
+                        view! {
+                            <table class="table" data-testid="record-table">
+                                <thead><tr>
+                                    <th>{t(lang, "funds.col.operation")}</th>
+                                    <th>{t(lang, "voucher.col.quota")}</th>
+                                    <th>{t(lang, "voucher.col.number")}</th>
+                                    <th>{t(lang, "voucher.col.target")}</th>
+                                    <th class="num">{t(lang, "voucher.col.amount")}</th>
+                                    <th>{t(lang, "voucher.col.remark")}</th>
+                                    <th>{t(lang, "funds.col.operator")}</th>
+                                    <th>{t(lang, "funds.col.time")}</th>
+                                </tr></thead>
+                                <tbody>
+                                    {p.items.into_iter().map(|r| view! {
+                                        <tr data-testid=format!("record-{}", r.operation.code())>
+                                            <td>{t(lang, r.operation.label_key())}</td>
+                                            <td>{r.quota_id}{r.parent_quota_id.map(|p| format!(" ← {p}"))}</td>
+                                            <td>{r.coupon_number.clone().unwrap_or_default()}</td>
+                                            <td>{r.customer_name.clone().or(r.reseller_name.clone()).unwrap_or_default()}</td>
+                                            <td class="num">{r.amount.to_string()}</td>
+                                            <td>{r.remark.clone()}</td>
+                                            <td>{r.actor.clone()}</td>
+                                            <td>{format_time(r.created_at)}</td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                            <Pagination number=p.number pages total=p.total />
+                            {(p.total > i64::from(crate::domain::PageRequest::EXPORT_MAX_ROWS)).then(|| view! {
+                                <p class="notice-warn" role="note" data-testid="export-too-many">{t(lang, "error.export.too_many")}</p>
+                            })}
+                        }.into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub(super) fn UseList(kind: Kind) -> impl IntoView {
+    let lang = use_lang();
+    let query = use_query_map();
+    let list = Resource::new(
+        move || (kind, q(query, "page").parse::<u32>().ok()),
+        |(k, page)| list_uses(k.as_str().to_string(), page),
+    );
+    view! {
+        <Suspense fallback=move || loading(lang)>
+            {move || Suspend::new(async move {
+                match list.await {
+                    Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
+                    Ok(p) if p.items.is_empty() => view! { <EmptyState title=t(lang, "voucher.no_uses") /> }.into_any(),
+                    Ok(p) => {
+                        let pages = p.pages();
+                        view! {
+                            <table class="table" data-testid="use-table">
+                                <thead><tr>
+                                    <th>{t(lang, "voucher.col.number")}</th>
+                                    <th>{t(lang, "voucher.col.customer")}</th>
+                                    <th>{t(lang, "voucher.col.order")}</th>
+                                    <th class="num">{t(lang, "voucher.col.amount")}</th>
+                                    <th>{t(lang, "funds.col.time")}</th>
+                                </tr></thead>
+                                <tbody>
+                                    {p.items.into_iter().map(|u| view! {
+                                        <tr><td>{u.coupon_number}</td><td>{u.customer_name}</td><td>{u.order_number}</td>
+                                            <td class="num">{u.amount.to_string()}</td><td>{format_time(u.created_at)}</td></tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                            <Pagination number=p.number pages total=p.total />
+                        }.into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}

@@ -1,0 +1,256 @@
+//! SQL of coupons and pickup vouchers, and their uses on orders.
+
+use super::*;
+
+#[derive(FromRow, Clone)]
+pub struct CouponRow {
+    pub id: i64,
+    pub number: String,
+    pub kind: String,
+    pub quota_id: i64,
+    pub partner_id: i64,
+    pub partner_name: String,
+    pub customer_id: i64,
+    pub customer_name: String,
+    pub face_fen: i64,
+    pub balance_fen: i64,
+    pub min_order_fen: i64,
+    pub service_types: String,
+    pub products: String,
+    pub effective_at: i64,
+    pub expires_at: i64,
+    pub status: i64,
+    pub remark: String,
+    pub created_at: i64,
+}
+
+const COUPON_COLUMNS: &str = "k.id, k.number, k.kind, k.quota_id, k.partner_id, p.name AS partner_name, \
+     k.customer_id, c.name AS customer_name, k.face_fen, k.balance_fen, k.min_order_fen, k.service_types, \
+     k.products, k.effective_at, k.expires_at, k.status, k.remark, k.created_at";
+const COUPON_FROM: &str = "FROM coupons k JOIN partners p ON p.id = k.partner_id JOIN customers c ON c.id = k.customer_id";
+
+pub struct NewCoupon<'a> {
+    pub number: &'a str,
+    pub kind: &'a str,
+    pub quota: i64,
+    pub partner: i64,
+    pub customer: i64,
+    pub face_fen: i64,
+    pub min_order_fen: i64,
+    pub service_types: &'a str,
+    pub products: &'a str,
+    pub effective_at: i64,
+    pub expires_at: i64,
+    pub remark: &'a str,
+    pub now: i64,
+}
+
+pub async fn insert_coupon(
+    conn: &mut AnyConnection,
+    c: &NewCoupon<'_>,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO coupons (number, kind, quota_id, partner_id, customer_id, face_fen, balance_fen, \
+            min_order_fen, service_types, products, effective_at, expires_at, status, remark, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $6, $7, $8, $9, $10, $11, 2, $12, $13, $13) RETURNING id",
+    )
+    .bind(c.number)
+    .bind(c.kind)
+    .bind(c.quota)
+    .bind(c.partner)
+    .bind(c.customer)
+    .bind(c.face_fen)
+    .bind(c.min_order_fen)
+    .bind(c.service_types)
+    .bind(c.products)
+    .bind(c.effective_at)
+    .bind(c.expires_at)
+    .bind(c.remark)
+    .bind(c.now)
+    .fetch_one(conn)
+    .await
+}
+
+/// A coupon this partner issued.
+pub async fn coupon_of_partner<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    partner: i64,
+    id: i64,
+) -> Result<Option<CouponRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {COUPON_COLUMNS} {COUPON_FROM} WHERE k.id = $1 AND k.partner_id = $2"
+    ))
+    .bind(id)
+    .bind(partner)
+    .fetch_optional(ex)
+    .await
+}
+
+/// A coupon this customer holds.
+pub async fn coupon_of_customer<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    customer: i64,
+    id: i64,
+) -> Result<Option<CouponRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {COUPON_COLUMNS} {COUPON_FROM} WHERE k.id = $1 AND k.customer_id = $2"
+    ))
+    .bind(id)
+    .bind(customer)
+    .fetch_optional(ex)
+    .await
+}
+
+/// Usable coupons and pickup vouchers a partner gave a customer.
+pub async fn usable_of_customer<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    partner: i64,
+    customer: i64,
+) -> Result<Vec<CouponRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {COUPON_COLUMNS} {COUPON_FROM} WHERE k.partner_id = $1 AND k.customer_id = $2 AND k.status = 2 ORDER BY k.id"
+    ))
+    .bind(partner)
+    .bind(customer)
+    .fetch_all(ex)
+    .await
+}
+
+/// Usable coupons whose expiry has come, oldest first.
+pub async fn due_coupons<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    now: i64,
+    limit: i64,
+) -> Result<Vec<CouponRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {COUPON_COLUMNS} {COUPON_FROM} WHERE k.status = 2 AND k.expires_at <= $1 ORDER BY k.expires_at, k.id LIMIT $2"
+    ))
+    .bind(now)
+    .bind(limit)
+    .fetch_all(ex)
+    .await
+}
+
+/// Empties a usable coupon still holding `balance` and gives it `status` (4 or 5); `false` when
+/// it changed meanwhile.
+pub async fn empty_coupon(
+    conn: &mut AnyConnection,
+    id: i64,
+    balance: i64,
+    status: i64,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let r = sqlx::query(
+        "UPDATE coupons SET balance_fen = 0, status = $1, updated_at = $2 \
+         WHERE id = $3 AND status = 2 AND balance_fen = $4",
+    )
+    .bind(status)
+    .bind(now)
+    .bind(id)
+    .bind(balance)
+    .execute(conn)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// Spends `fen` of a usable, valid coupon on an order; it becomes 已使用 when nothing is left.
+/// `false` when it is no longer usable (spent, reclaimed or expired meanwhile).
+pub async fn spend(
+    conn: &mut AnyConnection,
+    coupon: i64,
+    order: i64,
+    fen: i64,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let r = sqlx::query(
+        "UPDATE coupons SET balance_fen = balance_fen - $1, \
+            status = CASE WHEN balance_fen = $1 THEN 3 ELSE 2 END, updated_at = $2 \
+         WHERE id = $3 AND status = 2 AND balance_fen >= $1 AND effective_at <= $2 AND expires_at > $2",
+    )
+    .bind(fen)
+    .bind(now)
+    .bind(coupon)
+    .execute(&mut *conn)
+    .await?;
+    if r.rows_affected() != 1 {
+        return Ok(false);
+    }
+    sqlx::query("INSERT INTO coupon_uses (coupon_id, order_id, amount_fen, created_at) VALUES ($1, $2, $3, $4)")
+        .bind(coupon)
+        .bind(order)
+        .bind(fen)
+        .bind(now)
+        .execute(conn)
+        .await?;
+    Ok(true)
+}
+
+/// The coupon an order used and how much.
+#[derive(FromRow)]
+pub struct OrderUse {
+    pub coupon_id: i64,
+    pub quota_id: i64,
+    pub partner_id: i64,
+    pub customer_id: i64,
+    pub kind: String,
+    pub amount_fen: i64,
+}
+
+pub async fn use_of_order<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    order: i64,
+) -> Result<Option<OrderUse>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT u.coupon_id, k.quota_id, k.partner_id, k.customer_id, k.kind, u.amount_fen \
+         FROM coupon_uses u JOIN coupons k ON k.id = u.coupon_id WHERE u.order_id = $1",
+    )
+    .bind(order)
+    .fetch_optional(ex)
+    .await
+}
+
+/// Filters of coupon lists.
+pub struct CouponFilter {
+    pub partner: Option<i64>,
+    pub customer: Option<i64>,
+    pub kind: Option<&'static str>,
+    /// A stored status code, or `None` for all. Usable/expired use `now`.
+    pub status: Option<i64>,
+    pub now: i64,
+    pub offset: i64,
+    pub limit: i64,
+}
+
+pub async fn list_coupons(
+    pool: &AnyPool,
+    f: &CouponFilter,
+) -> Result<(Vec<CouponRow>, i64), sqlx::Error> {
+    // Status 2 (可使用) excludes what has expired; 4 (已过期) includes usable ones past expiry.
+    let filter = "WHERE ($1 < 0 OR k.partner_id = $1) AND ($2 < 0 OR k.customer_id = $2) \
+           AND ($3 = '' OR k.kind = $3) \
+           AND ($4 < 0 \
+                OR ($4 = 2 AND k.status = 2 AND k.expires_at > $5) \
+                OR ($4 = 4 AND (k.status = 4 OR (k.status = 2 AND k.expires_at <= $5))) \
+                OR ($4 IN (3, 5) AND k.status = $4))";
+    let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM coupons k {filter}"))
+        .bind(f.partner.unwrap_or(-1))
+        .bind(f.customer.unwrap_or(-1))
+        .bind(f.kind.unwrap_or(""))
+        .bind(f.status.unwrap_or(-1))
+        .bind(f.now)
+        .fetch_one(pool)
+        .await?;
+    let rows = sqlx::query_as(&format!(
+        "SELECT {COUPON_COLUMNS} {COUPON_FROM} {filter} ORDER BY k.id DESC LIMIT $6 OFFSET $7"
+    ))
+    .bind(f.partner.unwrap_or(-1))
+    .bind(f.customer.unwrap_or(-1))
+    .bind(f.kind.unwrap_or(""))
+    .bind(f.status.unwrap_or(-1))
+    .bind(f.now)
+    .bind(f.limit)
+    .bind(f.offset)
+    .fetch_all(pool)
+    .await?;
+    Ok((rows, total))
+}

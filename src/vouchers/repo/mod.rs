@@ -1,0 +1,16 @@
+//! SQL of vouchers. Balances change only through the conditional updates here, always inside a
+//! transaction that also writes the operation record.
+//!
+//! By subject: [`quotas`], [`coupons`], [`records`] and [`whitelist`].
+
+mod coupons;
+mod quotas;
+mod records;
+mod whitelist;
+
+pub use coupons::*;
+pub use quotas::*;
+pub use records::*;
+pub use whitelist::*;
+
+use sqlx::{Any, AnyConnection, AnyPool, Executor, FromRow};

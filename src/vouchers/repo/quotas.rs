@@ -1,0 +1,212 @@
+//! SQL of quotas.
+
+use super::*;
+
+#[derive(FromRow, Clone)]
+pub struct QuotaRow {
+    pub id: i64,
+    pub partner_id: i64,
+    pub kind: String,
+    pub quota_type: i64,
+    pub parent_id: Option<i64>,
+    pub status: i64,
+    pub value_fen: i64,
+    pub balance_fen: i64,
+    pub max_face_fen: Option<i64>,
+    pub service_types: String,
+    pub products: String,
+    pub effective_at: i64,
+    pub expires_at: i64,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub reseller_name: Option<String>,
+}
+
+const QUOTA_COLUMNS: &str = "q.id, q.partner_id, q.kind, q.quota_type, q.parent_id, q.status, q.value_fen, \
+     q.balance_fen, q.max_face_fen, q.service_types, q.products, q.effective_at, q.expires_at, \
+     q.created_at, q.updated_at, rp.name AS reseller_name";
+const QUOTA_FROM: &str = "FROM coupon_quotas q LEFT JOIN partners rp ON rp.id = q.partner_id AND q.parent_id IS NOT NULL";
+
+pub struct NewQuota<'a> {
+    pub partner: i64,
+    pub kind: &'a str,
+    pub parent: Option<i64>,
+    pub value_fen: i64,
+    pub max_face_fen: Option<i64>,
+    pub service_types: &'a str,
+    pub products: &'a str,
+    pub effective_at: i64,
+    pub expires_at: i64,
+    pub now: i64,
+}
+
+pub async fn insert_quota(conn: &mut AnyConnection, q: &NewQuota<'_>) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO coupon_quotas (partner_id, kind, quota_type, parent_id, status, value_fen, balance_fen, \
+            max_face_fen, service_types, products, effective_at, expires_at, created_at, updated_at) \
+         VALUES ($1, $2, 0, $3, 0, $4, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id",
+    )
+    .bind(q.partner)
+    .bind(q.kind)
+    .bind(q.parent)
+    .bind(q.value_fen)
+    .bind(q.max_face_fen)
+    .bind(q.service_types)
+    .bind(q.products)
+    .bind(q.effective_at)
+    .bind(q.expires_at)
+    .bind(q.now)
+    .fetch_one(conn)
+    .await
+}
+
+/// A quota of this partner.
+pub async fn quota<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    partner: i64,
+    id: i64,
+) -> Result<Option<QuotaRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {QUOTA_COLUMNS} {QUOTA_FROM} WHERE q.id = $1 AND q.partner_id = $2"
+    ))
+    .bind(id)
+    .bind(partner)
+    .fetch_optional(ex)
+    .await
+}
+
+/// A quota this distributor gave one of its resellers (its parent is the distributor's).
+pub async fn child_quota<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    distributor: i64,
+    id: i64,
+) -> Result<Option<QuotaRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {QUOTA_COLUMNS} {QUOTA_FROM} JOIN coupon_quotas pq ON pq.id = q.parent_id \
+         WHERE q.id = $1 AND pq.partner_id = $2"
+    ))
+    .bind(id)
+    .bind(distributor)
+    .fetch_optional(ex)
+    .await
+}
+
+pub async fn list_quotas(
+    pool: &AnyPool,
+    partner: i64,
+    kind: &str,
+    offset: i64,
+    limit: i64,
+) -> Result<(Vec<QuotaRow>, i64), sqlx::Error> {
+    let total: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM coupon_quotas WHERE partner_id = $1 AND kind = $2",
+    )
+    .bind(partner)
+    .bind(kind)
+    .fetch_one(pool)
+    .await?;
+    let rows = sqlx::query_as(&format!(
+        "SELECT {QUOTA_COLUMNS} {QUOTA_FROM} WHERE q.partner_id = $1 AND q.kind = $2 \
+         ORDER BY q.id DESC LIMIT $3 OFFSET $4"
+    ))
+    .bind(partner)
+    .bind(kind)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(pool)
+    .await?;
+    Ok((rows, total))
+}
+
+/// 已发放代金券额度: the quotas a distributor gave its resellers.
+pub async fn issued_quotas(
+    pool: &AnyPool,
+    distributor: i64,
+    offset: i64,
+    limit: i64,
+) -> Result<(Vec<QuotaRow>, i64), sqlx::Error> {
+    let from = format!(
+        "{QUOTA_FROM} JOIN coupon_quotas pq ON pq.id = q.parent_id WHERE pq.partner_id = $1"
+    );
+    let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) {from}"))
+        .bind(distributor)
+        .fetch_one(pool)
+        .await?;
+    let rows = sqlx::query_as(&format!(
+        "SELECT {QUOTA_COLUMNS} {from} ORDER BY q.id DESC LIMIT $2 OFFSET $3"
+    ))
+    .bind(distributor)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(pool)
+    .await?;
+    Ok((rows, total))
+}
+
+/// Takes `fen` from a quota if its balance allows; the new balance, or `None`.
+pub async fn debit_quota(
+    conn: &mut AnyConnection,
+    id: i64,
+    fen: i64,
+    now: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "UPDATE coupon_quotas SET balance_fen = balance_fen - $1, updated_at = $2 \
+         WHERE id = $3 AND balance_fen >= $1 RETURNING balance_fen",
+    )
+    .bind(fen)
+    .bind(now)
+    .bind(id)
+    .fetch_optional(conn)
+    .await
+}
+
+pub async fn credit_quota(
+    conn: &mut AnyConnection,
+    id: i64,
+    fen: i64,
+    now: i64,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "UPDATE coupon_quotas SET balance_fen = balance_fen + $1, updated_at = $2 WHERE id = $3 RETURNING balance_fen",
+    )
+    .bind(fen)
+    .bind(now)
+    .bind(id)
+    .fetch_one(conn)
+    .await
+}
+
+/// Empties a reseller's quota and ends it (失效), if it still holds `balance`; `false` otherwise.
+pub async fn empty_quota(
+    conn: &mut AnyConnection,
+    id: i64,
+    balance: i64,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let r = sqlx::query(
+        "UPDATE coupon_quotas SET balance_fen = 0, status = 3, updated_at = $1 \
+         WHERE id = $2 AND status = 0 AND balance_fen = $3",
+    )
+    .bind(now)
+    .bind(id)
+    .bind(balance)
+    .execute(conn)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+pub async fn set_quota_status(
+    conn: &mut AnyConnection,
+    id: i64,
+    status: i64,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let r = sqlx::query("UPDATE coupon_quotas SET status = $1, updated_at = $2 WHERE id = $3")
+        .bind(status)
+        .bind(now)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(r.rows_affected() == 1)
+}

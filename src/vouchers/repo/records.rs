@@ -1,0 +1,142 @@
+//! SQL of the operation records and uses.
+
+use super::*;
+
+pub struct NewRecord<'a> {
+    pub partner: i64,
+    pub kind: &'a str,
+    pub operation: i64,
+    pub quota: i64,
+    pub parent_quota: Option<i64>,
+    pub coupon: Option<i64>,
+    pub customer: Option<i64>,
+    pub reseller: Option<i64>,
+    pub amount_fen: i64,
+    pub remark: &'a str,
+    pub actor_user_id: Option<i64>,
+    pub actor: &'a str,
+    pub now: i64,
+}
+
+pub async fn insert_record(conn: &mut AnyConnection, r: &NewRecord<'_>) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO voucher_records (partner_id, kind, operation, quota_id, parent_quota_id, coupon_id, \
+            customer_id, reseller_id, amount_fen, remark, actor_user_id, actor, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+    )
+    .bind(r.partner)
+    .bind(r.kind)
+    .bind(r.operation)
+    .bind(r.quota)
+    .bind(r.parent_quota)
+    .bind(r.coupon)
+    .bind(r.customer)
+    .bind(r.reseller)
+    .bind(r.amount_fen)
+    .bind(r.remark)
+    .bind(r.actor_user_id)
+    .bind(r.actor)
+    .bind(r.now)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+#[derive(FromRow)]
+pub struct RecordRow {
+    pub id: i64,
+    pub kind: String,
+    pub operation: i64,
+    pub quota_id: i64,
+    pub parent_quota_id: Option<i64>,
+    pub coupon_number: Option<String>,
+    pub customer_name: Option<String>,
+    pub reseller_name: Option<String>,
+    pub reseller_id: Option<i64>,
+    pub amount_fen: i64,
+    pub remark: String,
+    pub actor: String,
+    pub created_at: i64,
+}
+
+pub struct RecordFilter<'a> {
+    pub partner: i64,
+    pub kind: &'a str,
+    /// An operation code, or -1 for all.
+    pub operation: i64,
+    pub from_ms: i64,
+    pub to_ms: i64,
+    pub offset: i64,
+    pub limit: i64,
+}
+
+pub async fn list_records(
+    pool: &AnyPool,
+    f: &RecordFilter<'_>,
+) -> Result<(Vec<RecordRow>, i64), sqlx::Error> {
+    let filter = "WHERE (r.partner_id = $1 OR r.reseller_id = $1) AND r.kind = $2 AND ($3 < 0 OR r.operation = $3) \
+           AND r.created_at >= $4 AND r.created_at < $5";
+    let total: i64 =
+        sqlx::query_scalar(&format!("SELECT COUNT(*) FROM voucher_records r {filter}"))
+            .bind(f.partner)
+            .bind(f.kind)
+            .bind(f.operation)
+            .bind(f.from_ms)
+            .bind(f.to_ms)
+            .fetch_one(pool)
+            .await?;
+    let rows = sqlx::query_as(&format!(
+        "SELECT r.id, r.kind, r.operation, r.quota_id, r.parent_quota_id, k.number AS coupon_number, \
+                c.name AS customer_name, rp.name AS reseller_name, r.reseller_id, r.amount_fen, r.remark, r.actor, r.created_at \
+         FROM voucher_records r LEFT JOIN coupons k ON k.id = r.coupon_id \
+           LEFT JOIN customers c ON c.id = r.customer_id LEFT JOIN partners rp ON rp.id = r.reseller_id \
+         {filter} ORDER BY r.id DESC LIMIT $6 OFFSET $7"
+    ))
+    .bind(f.partner)
+    .bind(f.kind)
+    .bind(f.operation)
+    .bind(f.from_ms)
+    .bind(f.to_ms)
+    .bind(f.limit)
+    .bind(f.offset)
+    .fetch_all(pool)
+    .await?;
+    Ok((rows, total))
+}
+
+#[derive(FromRow)]
+pub struct UseRow {
+    pub coupon_number: String,
+    pub customer_name: String,
+    pub order_number: String,
+    pub amount_fen: i64,
+    pub created_at: i64,
+}
+
+/// Uses of this partner's coupons or pickup vouchers on orders.
+pub async fn list_uses(
+    pool: &AnyPool,
+    partner: i64,
+    kind: &str,
+    offset: i64,
+    limit: i64,
+) -> Result<(Vec<UseRow>, i64), sqlx::Error> {
+    let from = "FROM coupon_uses u JOIN coupons k ON k.id = u.coupon_id JOIN customers c ON c.id = k.customer_id \
+         JOIN orders o ON o.id = u.order_id WHERE k.partner_id = $1 AND k.kind = $2";
+    let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) {from}"))
+        .bind(partner)
+        .bind(kind)
+        .fetch_one(pool)
+        .await?;
+    let rows = sqlx::query_as(&format!(
+        "SELECT k.number AS coupon_number, c.name AS customer_name, o.number AS order_number, u.amount_fen, u.created_at \
+         {from} ORDER BY u.id DESC LIMIT $3 OFFSET $4"
+    ))
+    .bind(partner)
+    .bind(kind)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(pool)
+    .await?;
+    Ok((rows, total))
+}
