@@ -33,14 +33,21 @@ impl<'de> Deserialize<'de> for Money {
     /// A value the server sent (a balance may exceed one amount's bound): non-negative, at most
     /// two decimal places, within an `i64` of fen. Anything else is refused.
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let value = <Decimal as Deserialize>::deserialize(d)?.normalize();
-        if value.is_sign_negative() && !value.is_zero() {
+        // The value keeps its scale (`1000.00` stays `1000.00` when sent on); the checks read
+        // its normalized form.
+        let value = <Decimal as Deserialize>::deserialize(d)?;
+        let normal = value.normalize();
+        if normal.is_sign_negative() && !normal.is_zero() {
             return Err(serde::de::Error::custom("money cannot be negative"));
         }
-        if value.scale() > 2 || value > Decimal::from(MAX_STORED_YUAN) {
+        if normal.scale() > 2 || normal > Decimal::from(MAX_STORED_YUAN) {
             return Err(serde::de::Error::custom("not an amount of money in fen"));
         }
-        Ok(Money(value.abs()))
+        Ok(Money(if value.is_zero() {
+            Decimal::new(0, value.scale())
+        } else {
+            value
+        }))
     }
 }
 
@@ -213,6 +220,9 @@ mod tests {
         let big = Money::from_fen(i64::MAX / 2).unwrap();
         let json = serde_json::to_string(&big).unwrap();
         assert_eq!(serde_json::from_str::<Money>(&json).unwrap(), big);
+        // And in the same form: a stored answer replays as it was first given.
+        let kept: Money = serde_json::from_str("\"1000.00\"").unwrap();
+        assert_eq!(serde_json::to_string(&kept).unwrap(), "\"1000.00\"");
     }
 
     #[cfg(feature = "ssr")]

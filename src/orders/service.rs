@@ -195,7 +195,7 @@ pub async fn create(
                 now,
             )
             .await?;
-            let row = repo::get(&db.pool, id).await?.ok_or(AppError::Internal)?;
+            let row = repo::get(&mut **tx, id).await?.ok_or(AppError::Internal)?;
             view(row).ok_or(AppError::Internal)
         })
     })
@@ -414,7 +414,7 @@ async fn attempt(
                 Event::Refund => "orders.refund",
             };
             log(&mut *tx, user, origin, action, id, now).await?;
-            let row = repo::get(&db.pool, id).await?.ok_or(AppError::Internal)?;
+            let row = repo::get(&mut **tx, id).await?.ok_or(AppError::Internal)?;
             view(row).ok_or(AppError::Internal)
         })
     })

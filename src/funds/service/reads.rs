@@ -181,7 +181,7 @@ pub async fn records_of(
     search: &RecordSearch,
     page: PageRequest,
 ) -> Result<Page<AdjustRecord>, AppError> {
-    let (items, total) = records_window(db, partner, search, page.offset(), page.limit()).await?;
+    let (items, total) = records_in(db, partner, search, page.offset(), page.limit()).await?;
     Ok(Page {
         items,
         number: page.number(),
@@ -200,6 +200,18 @@ pub async fn records_window(
     offset: i64,
     limit: i64,
 ) -> Result<(Vec<AdjustRecord>, i64), AppError> {
+    let limit = limit.clamp(1, i64::from(PageRequest::MAX_SIZE));
+    records_in(db, partner, search, offset.max(0), limit).await
+}
+
+/// A window already bounded by its caller (a [`PageRequest`], at most an export's rows).
+async fn records_in(
+    db: &Db,
+    partner: i64,
+    search: &RecordSearch,
+    offset: i64,
+    limit: i64,
+) -> Result<(Vec<AdjustRecord>, i64), AppError> {
     let op = search.operation.map(Operation::code).unwrap_or("");
     let f = RecordFilter {
         operation: op,
@@ -208,8 +220,8 @@ pub async fn records_window(
         to_ms: search.to_ms.unwrap_or(i64::MAX),
         adjustments_only: search.adjustments_only,
         counterparty: search.counterparty.unwrap_or(0),
-        offset: offset.max(0),
-        limit: limit.clamp(1, i64::from(PageRequest::MAX_SIZE)),
+        offset,
+        limit,
     };
     Ok(repo::adjust_records(&db.pool, Owner::Partner(partner), &f).await?)
 }
