@@ -31,14 +31,22 @@ impl DbSessionStore {
     }
 
     /// Removes expired sessions; run periodically by the server.
-    pub async fn delete_expired(&self) -> Result<u64, sqlx::Error> {
+    pub async fn delete_expired(&self) -> Result<u64, crate::error::AppError> {
         let now = now_ms();
-        let r = sqlx::query("DELETE FROM sessions WHERE expires_at < $1 OR created_at < $2")
-            .bind(now)
-            .bind(now - ABSOLUTE_LIFETIME_MS)
-            .execute(&self.db.pool)
-            .await?;
-        Ok(r.rows_affected())
+        self.db
+            .write(|tx| {
+                Box::pin(async move {
+                    let r = sqlx::query(
+                        "DELETE FROM sessions WHERE expires_at < $1 OR created_at < $2",
+                    )
+                    .bind(now)
+                    .bind(now - ABSOLUTE_LIFETIME_MS)
+                    .execute(&mut **tx)
+                    .await?;
+                    Ok(r.rows_affected())
+                })
+            })
+            .await
     }
 }
 
@@ -58,18 +66,30 @@ impl SessionStore for DbSessionStore {
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
         let (data, expires) = encode(record)?;
         // A fresh random id collides with probability ~2^-128; loop anyway rather than overwrite.
+        // Sessions are written through the one write path like everything else: on SQLite they
+        // queue with the other writers instead of meeting them in the busy handler.
         loop {
-            let r = sqlx::query(
-                "INSERT INTO sessions (id, data, expires_at, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING",
-            )
-            .bind(key(&record.id))
-            .bind(&data)
-            .bind(expires)
-            .bind(now_ms())
-            .execute(&self.db.pool)
-            .await
-            .map_err(backend)?;
-            if r.rows_affected() == 1 {
+            let (id, data) = (key(&record.id), &data);
+            let created = self
+                .db
+                .write(|tx| {
+                    let id = id.clone();
+                    Box::pin(async move {
+                        let r = sqlx::query(
+                            "INSERT INTO sessions (id, data, expires_at, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING",
+                        )
+                        .bind(id)
+                        .bind(data)
+                        .bind(expires)
+                        .bind(now_ms())
+                        .execute(&mut **tx)
+                        .await?;
+                        Ok(r.rows_affected() == 1)
+                    })
+                })
+                .await
+                .map_err(backend)?;
+            if created {
                 return Ok(());
             }
             record.id = Id::default();
@@ -78,18 +98,26 @@ impl SessionStore for DbSessionStore {
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {
         let (data, expires) = encode(record)?;
-        sqlx::query(
-            "INSERT INTO sessions (id, data, expires_at, created_at) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at",
-        )
-        .bind(key(&record.id))
-        .bind(data)
-        .bind(expires)
-        .bind(now_ms())
-        .execute(&self.db.pool)
-        .await
-        .map_err(backend)?;
-        Ok(())
+        let (id, data) = (key(&record.id), &data);
+        self.db
+            .write(|tx| {
+                let id = id.clone();
+                Box::pin(async move {
+                    sqlx::query(
+                        "INSERT INTO sessions (id, data, expires_at, created_at) VALUES ($1, $2, $3, $4) \
+                         ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at",
+                    )
+                    .bind(id)
+                    .bind(data)
+                    .bind(expires)
+                    .bind(now_ms())
+                    .execute(&mut **tx)
+                    .await?;
+                    Ok(())
+                })
+            })
+            .await
+            .map_err(backend)
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
@@ -118,12 +146,20 @@ impl SessionStore for DbSessionStore {
     }
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
-        sqlx::query("DELETE FROM sessions WHERE id = $1")
-            .bind(key(id))
-            .execute(&self.db.pool)
+        let id = key(id);
+        self.db
+            .write(|tx| {
+                let id = id.clone();
+                Box::pin(async move {
+                    sqlx::query("DELETE FROM sessions WHERE id = $1")
+                        .bind(id)
+                        .execute(&mut **tx)
+                        .await?;
+                    Ok(())
+                })
+            })
             .await
-            .map_err(backend)?;
-        Ok(())
+            .map_err(backend)
     }
 }
 
