@@ -253,7 +253,7 @@ pub async fn create_partner(db: &Db, p: NewPartner, actor: &Actor) -> Result<(i6
             let partner_id = repo::insert_partner(&mut **tx, row).await?;
             let user = NewUserRow {
                 login: p.login.as_str(),
-                hash: &hash,
+                hash,
                 role: Role::Partner,
                 partner_id: Some(partner_id),
                 customer_id: None,
@@ -300,7 +300,7 @@ pub async fn create_customer(
             let customer_id = repo::insert_customer(&mut *tx, c.link, c.name.as_str(), now).await?;
             let user = NewUserRow {
                 login: c.login.as_str(),
-                hash: &hash,
+                hash,
                 role: Role::Customer,
                 partner_id: None,
                 customer_id: Some(customer_id),
@@ -455,7 +455,7 @@ async fn create_plain_user(
         Box::pin(async move {
             let user = NewUserRow {
                 login: login.as_str(),
-                hash: &hash,
+                hash,
                 role,
                 partner_id: None,
                 customer_id: None,

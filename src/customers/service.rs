@@ -120,7 +120,7 @@ pub async fn invite(
             }
             let row = NewInvitationRow {
                 partner,
-                token_hash: &hash,
+                token_hash: hash,
                 token: sealed.as_deref(),
                 channel: input.channel.as_str(),
                 email: input.email.as_ref().map(|e| e.as_str()),
@@ -130,7 +130,7 @@ pub async fn invite(
                 now,
             };
             let id = repo::insert_invitation(&mut *tx, &row).await?;
-            let link = format!("{base_url}{}", invitation_path(&token));
+            let link = format!("{base_url}{}", invitation_path(token));
             if let Some(email) = &input.email {
                 let mode =
                     crate::i18n::t(crate::notify::service::MAIL_LANG, input.mode.label_key());
@@ -275,7 +275,7 @@ pub async fn accept(
     db.write(|tx| {
         Box::pin(async move {
             let now = now_ms();
-            let inv = repo::invitation_by_hash(&mut **tx, &hash)
+            let inv = repo::invitation_by_hash(&mut **tx, hash)
                 .await?
                 .ok_or(AppError::NotFound)?;
             let state = InvitationState::parse(&inv.state, inv.expires_at, now)

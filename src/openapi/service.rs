@@ -40,8 +40,8 @@ pub async fn create_key(
                 return Err(AppError::conflict("error.openapi.too_many_keys"));
             }
             // Only the sealed form is stored (AES-256-GCM under the master key, bound to the AK).
-            let sealed = db.keys.seal(&ak, &sk)?;
-            repo::insert_key(&mut **tx, user, &ak, &sealed, description, now).await?;
+            let sealed = db.keys.seal(ak, sk)?;
+            repo::insert_key(&mut **tx, user, ak, &sealed, description, now).await?;
             let target = format!("access_key:{ak}");
             let entry = AuditEntry {
                 actor,
@@ -242,12 +242,11 @@ pub async fn authenticate(
         .write(|tx| {
             Box::pin(async move {
                 if changes
-                    && !repo::remember_signature(&mut **tx, signature, date + WINDOW_MS, now)
-                        .await?
+                    && !repo::remember_signature(tx, signature, date + WINDOW_MS, now).await?
                 {
                     return Ok(false);
                 }
-                repo::touch(&mut **tx, access, now).await?;
+                repo::touch(tx, access, now).await?;
                 Ok(true)
             })
         })
@@ -294,7 +293,7 @@ pub async fn issue_token(
     let (hash, actor, login, user_id) = (&token_hash(&token), &actor, &user.login, user.id);
     db.write(|tx| {
         Box::pin(async move {
-            repo::insert_token(&mut **tx, hash, user_id, now, expires_at).await?;
+            repo::insert_token(tx, hash, user_id, now, expires_at).await?;
             let entry = AuditEntry {
                 actor,
                 action: "openapi.token_issue",

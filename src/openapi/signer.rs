@@ -192,7 +192,7 @@ fn mac(sk: &str) -> Hmac<Sha256> {
 pub fn sign(sk: &str, string_to_sign: &str) -> String {
     let mut m = mac(sk);
     m.update(string_to_sign.as_bytes());
-    hex::encode(&m.finalize().into_bytes())
+    hex::encode(m.finalize().into_bytes())
 }
 
 /// Verifies a request's signature with the secret key, comparing in constant time. The date

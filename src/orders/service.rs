@@ -453,7 +453,7 @@ pub async fn release_partner_requests_in(
     reason: &str,
     now: i64,
 ) -> Result<u64, AppError> {
-    Ok(repo::release_partner_requests(&mut **tx, customer, partner, reason, now).await?)
+    Ok(repo::release_partner_requests(tx, customer, partner, reason, now).await?)
 }
 
 /// Whether the partner lets its consulting customers ask it to pay.

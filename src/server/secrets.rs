@@ -93,7 +93,7 @@ fn parse_keys(text: &str) -> Result<Vec<MasterKey>, String> {
 /// A new random key as 64 hex characters.
 pub fn generate_key() -> String {
     let bytes: [u8; 32] = rand::random();
-    hex::encode(&bytes)
+    hex::encode(bytes)
 }
 
 /// Writes `text` to `path` with mode 0600 without ever replacing an existing file: the text

@@ -37,7 +37,7 @@ pub async fn invite_distributor(
                 &mut **tx,
                 partner,
                 email.as_str(),
-                &token_hash(&token),
+                &token_hash(token),
                 now + INVITATION_MS,
                 now,
             )

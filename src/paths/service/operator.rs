@@ -39,16 +39,7 @@ pub async fn decide_application(
                 .await?
                 .and_then(application)
                 .ok_or(AppError::NotFound)?;
-            settle(
-                &mut *tx,
-                Decided::Application,
-                id,
-                approve,
-                &reason,
-                now,
-                op,
-            )
-            .await?;
+            settle(&mut *tx, Decided::Application, id, approve, reason, now, op).await?;
             let (p, path, stage) = (app.partner_id, app.path.code(), app.stage.code());
             match (app.review_year.is_some(), approve) {
                 (false, true) => {
@@ -69,7 +60,7 @@ pub async fn decide_application(
                     .await?
                 }
                 (true, false) => {
-                    repo::revoke_certification(&mut **tx, p, path, stage, &reason, now).await?;
+                    repo::revoke_certification(&mut **tx, p, path, stage, reason, now).await?;
                     // A revoked role takes its differentiation with it.
                     if app.stage == Stage::Role {
                         repo::revoke_certification(
@@ -77,7 +68,7 @@ pub async fn decide_application(
                             p,
                             path,
                             Stage::Differentiation.code(),
-                            &reason,
+                            reason,
                             now,
                         )
                         .await?;
@@ -113,7 +104,7 @@ pub async fn decide_application(
                     "paths.application_reject"
                 },
                 &format!("path_application:{id}"),
-                &reason,
+                reason,
                 now,
             )
             .await?;
@@ -157,7 +148,7 @@ pub async fn decide_evidence(
             let (partner, title) = repo::evidence_owner(&mut **tx, id)
                 .await?
                 .ok_or(AppError::NotFound)?;
-            settle(&mut *tx, Decided::Evidence, id, approve, &reason, now, op).await?;
+            settle(&mut *tx, Decided::Evidence, id, approve, reason, now, op).await?;
             send_to_partner(
                 &mut *tx,
                 partner,
@@ -180,7 +171,7 @@ pub async fn decide_evidence(
                     "paths.evidence_reject"
                 },
                 &format!("evidence:{id}"),
-                &reason,
+                reason,
                 now,
             )
             .await?;

@@ -63,7 +63,7 @@ pub async fn expire_due(db: &Db) -> Result<u64, AppError> {
                 Box::pin(async move {
                     let mut count = 0;
                     for c in repo::due_coupons(&mut **tx, now, BATCH).await? {
-                        take_back(&mut *tx, &c, Operation::ExpiryReclaim, &system, now).await?;
+                        take_back(&mut *tx, &c, Operation::ExpiryReclaim, system, now).await?;
                         count += 1;
                     }
                     Ok(count)
@@ -308,7 +308,7 @@ pub async fn reclaim(
     let (actor, hash, scope, trans) = (&actor, &hash, &scope, &trans);
     idempotent(db, scope, trans, hash, |tx| {
         Box::pin(async move {
-            if let Some(prev) = replay(&mut *tx, &scope, &trans, &hash).await? {
+            if let Some(prev) = replay(&mut *tx, scope, trans, hash).await? {
                 return Ok(prev);
             }
             let now = now_ms();
@@ -323,7 +323,7 @@ pub async fn reclaim(
                 if status.at(c.expires_at, now) != CouponStatus::Usable {
                     return Err(AppError::conflict("error.vouchers.coupon_not_usable"));
                 }
-                let fen = take_back(&mut *tx, &c, Operation::Reclaim, &actor, now).await?;
+                let fen = take_back(&mut *tx, &c, Operation::Reclaim, actor, now).await?;
                 total += fen;
                 items.push(OutcomeItem {
                     id: c.id,
@@ -341,14 +341,14 @@ pub async fn reclaim(
             let detail = format!("coupons={ids:?} total={} trans_id={trans}", outcome.total);
             log(
                 &mut *tx,
-                &actor,
+                actor,
                 &format!("vouchers.reclaim.{}", kind.as_str()),
                 &format!("partner:{partner}"),
                 &detail,
                 now,
             )
             .await?;
-            remember(&mut *tx, &scope, &trans, &hash, &outcome, now).await?;
+            remember(&mut *tx, scope, trans, hash, &outcome, now).await?;
             Ok(outcome)
         })
     })
@@ -469,8 +469,7 @@ pub async fn usable_for_order(
         limit: 100,
     };
     let (rows, _) = repo::list_coupons(&db.pool, &filter).await?;
-    Ok(rows
-        .into_iter()
+    rows.into_iter()
         .filter(|c| {
             c.effective_at <= now
                 && c.min_order_fen <= order_fen
@@ -478,5 +477,5 @@ pub async fn usable_for_order(
                 && Limits::stored(&c.service_types).allows(product.service_type)
         })
         .map(|r| coupon_view(r, now).ok_or(AppError::Internal))
-        .collect::<Result<_, _>>()?)
+        .collect::<Result<_, _>>()
 }

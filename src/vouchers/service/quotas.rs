@@ -26,7 +26,7 @@ pub async fn issue_quota(
     let (actor, hash, scope, trans) = (&actor, &hash, &scope, &trans);
     idempotent(db, scope, trans, hash, |tx| {
         Box::pin(async move {
-            if let Some(prev) = replay(&mut *tx, &scope, &trans, &hash).await? {
+            if let Some(prev) = replay(&mut *tx, scope, trans, hash).await? {
                 return Ok(prev);
             }
             let now = now_ms();
@@ -109,14 +109,14 @@ pub async fn issue_quota(
             let detail = format!("parent={} total={} trans_id={trans}", q.id, outcome.total);
             log(
                 &mut *tx,
-                &actor,
+                actor,
                 "vouchers.quota_issue",
                 &format!("partner:{partner}"),
                 &detail,
                 now,
             )
             .await?;
-            remember(&mut *tx, &scope, &trans, &hash, &outcome, now).await?;
+            remember(&mut *tx, scope, trans, hash, &outcome, now).await?;
             Ok(outcome)
         })
     })
@@ -145,7 +145,7 @@ pub async fn reclaim_quotas(
     let (actor, hash, scope, trans) = (&actor, &hash, &scope, &trans);
     idempotent(db, scope, trans, hash, |tx| {
         Box::pin(async move {
-            if let Some(prev) = replay(&mut *tx, &scope, &trans, &hash).await? {
+            if let Some(prev) = replay(&mut *tx, scope, trans, hash).await? {
                 return Ok(prev);
             }
             let now = now_ms();
@@ -198,14 +198,14 @@ pub async fn reclaim_quotas(
             let detail = format!("quotas={ids:?} total={} trans_id={trans}", outcome.total);
             log(
                 &mut *tx,
-                &actor,
+                actor,
                 "vouchers.quota_reclaim",
                 &format!("partner:{partner}"),
                 &detail,
                 now,
             )
             .await?;
-            remember(&mut *tx, &scope, &trans, &hash, &outcome, now).await?;
+            remember(&mut *tx, scope, trans, hash, &outcome, now).await?;
             Ok(outcome)
         })
     })
