@@ -286,4 +286,97 @@ mod tests {
         assert!(dir.path().join("x").is_dir());
         assert!(sqlite_url_with_create("sqlite::memory:").is_err());
     }
+
+    async fn temp_db(dir: &tempfile::TempDir) -> Db {
+        let url = format!("sqlite://{}/t.db", dir.path().display());
+        let db = Db::connect_with_key_file(&url, &dir.path().join("k"))
+            .await
+            .unwrap();
+        sqlx::query("CREATE TABLE counter (n BIGINT NOT NULL)")
+            .execute(&db.pool)
+            .await
+            .unwrap();
+        sqlx::query("INSERT INTO counter (n) VALUES (0)")
+            .execute(&db.pool)
+            .await
+            .unwrap();
+        db
+    }
+
+    async fn count(db: &Db) -> i64 {
+        sqlx::query_scalar("SELECT n FROM counter")
+            .fetch_one(&db.pool)
+            .await
+            .unwrap()
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn concurrent_writes_all_land_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = temp_db(&dir).await;
+        let mut tasks = Vec::new();
+        for _ in 0..32 {
+            let db = db.clone();
+            tasks.push(tokio::spawn(async move {
+                db.write(|tx| {
+                    Box::pin(async move {
+                        // Read, then write what was read: lost updates would show in the sum.
+                        let n: i64 = sqlx::query_scalar("SELECT n FROM counter")
+                            .fetch_one(&mut **tx)
+                            .await?;
+                        sqlx::query("UPDATE counter SET n = $1")
+                            .bind(n + 1)
+                            .execute(&mut **tx)
+                            .await?;
+                        Ok(())
+                    })
+                })
+                .await
+            }));
+        }
+        for t in tasks {
+            t.await.unwrap().unwrap();
+        }
+        assert_eq!(count(&db).await, 32);
+    }
+
+    #[tokio::test]
+    async fn a_failed_write_leaves_nothing_and_a_nested_one_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = temp_db(&dir).await;
+        let refused = db
+            .write(|tx| {
+                Box::pin(async move {
+                    sqlx::query("UPDATE counter SET n = 7")
+                        .execute(&mut **tx)
+                        .await?;
+                    Err::<(), _>(AppError::conflict("error.test"))
+                })
+            })
+            .await;
+        assert_eq!(refused, Err(AppError::conflict("error.test")));
+        assert_eq!(count(&db).await, 0, "a refused write changes nothing");
+        let inner = &db;
+        let nested = db
+            .write(|tx| {
+                Box::pin(async move {
+                    sqlx::query("UPDATE counter SET n = 9")
+                        .execute(&mut **tx)
+                        .await?;
+                    inner.write(|_| Box::pin(async { Ok(()) })).await
+                })
+            })
+            .await;
+        assert_eq!(nested, Err(AppError::Internal));
+        assert_eq!(count(&db).await, 0, "the outer write rolled back too");
+        let busy = std::sync::atomic::AtomicU32::new(0);
+        let gave_up = db
+            .write(|_| {
+                busy.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                Box::pin(async { Err::<(), _>(AppError::Busy) })
+            })
+            .await;
+        assert_eq!(gave_up, Err(AppError::Busy));
+        assert_eq!(busy.into_inner(), MAX_ATTEMPTS, "bounded retries");
+    }
 }

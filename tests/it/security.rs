@@ -94,6 +94,7 @@ async fn post(app: &TestApp, path: &str, headers: HeaderMap, body: Vec<u8>) -> (
 }
 
 on_both_backends!(a_captured_signed_request_is_accepted_once_whatever_is_rewritten);
+on_both_backends!(requests_carry_an_id_that_is_answered);
 
 async fn a_captured_signed_request_is_accepted_once_whatever_is_rewritten(app: TestApp) {
     let dist = app.partner("dist", "distributor", None);
@@ -1049,4 +1050,25 @@ async fn a_disassociation_cannot_slip_between_the_ownership_check_and_the_move(a
         );
     }
     app.assert_ledger_sound().await;
+}
+
+/// Every answer carries a request id: the caller's own `x-request-id`, or a fresh one.
+async fn requests_carry_an_id_that_is_answered(app: TestApp) {
+    let res = reqwest::get(app.url("/healthz")).await.unwrap();
+    let id = res.headers()["x-request-id"].to_str().unwrap().to_string();
+    assert_eq!(id.len(), 16, "{id}");
+    assert!(id.bytes().all(|b| b.is_ascii_hexdigit()), "{id}");
+    let again = reqwest::get(app.url("/healthz")).await.unwrap();
+    assert_ne!(
+        again.headers()["x-request-id"],
+        id.as_str(),
+        "a fresh id each time"
+    );
+    let traced = reqwest::Client::new()
+        .get(app.url("/healthz"))
+        .header("x-request-id", "trace-7")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(traced.headers()["x-request-id"], "trace-7");
 }
