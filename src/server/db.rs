@@ -350,11 +350,11 @@ mod tests {
                     sqlx::query("UPDATE counter SET n = 7")
                         .execute(&mut **tx)
                         .await?;
-                    Err::<(), _>(AppError::conflict("error.test"))
+                    Err::<(), _>(AppError::conflict("error.funds.insufficient"))
                 })
             })
             .await;
-        assert_eq!(refused, Err(AppError::conflict("error.test")));
+        assert_eq!(refused, Err(AppError::conflict("error.funds.insufficient")));
         assert_eq!(count(&db).await, 0, "a refused write changes nothing");
         let inner = &db;
         let nested = db
