@@ -5,12 +5,36 @@
 //! I/O) are logged with `tracing` where they are converted and never reach the client.
 
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
+
+/// The code of a refusal that no domain error names more precisely.
+pub const INVALID_CODE: &str = "CBC.0100";
+pub const CONFLICT_CODE: &str = "CBC.0153";
+
+/// What a refused request is told: the message key and the public error code. Domains name
+/// their refusals with typed errors (see [`refusals!`]); each variant carries its own code, so no
+/// code is ever derived from a message key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    pub key: Cow<'static, str>,
+    pub code: Cow<'static, str>,
+}
+
+impl Refusal {
+    pub fn new(key: impl Into<Cow<'static, str>>, code: impl Into<Cow<'static, str>>) -> Self {
+        Refusal {
+            key: key.into(),
+            code: code.into(),
+        }
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AppError {
-    /// The input was understood but refused; the key names the message (e.g. `error.amount.scale`).
-    #[error("invalid input: {0}")]
-    Invalid(String),
+    /// The input was understood but refused (400); the key names the message (e.g.
+    /// `error.amount.scale`).
+    #[error("invalid input: {}", .0.key)]
+    Invalid(Refusal),
     /// The request itself was malformed (missing or undecodable fields).
     #[error("malformed request")]
     BadRequest,
@@ -20,9 +44,9 @@ pub enum AppError {
     Forbidden,
     #[error("not found")]
     NotFound,
-    /// The request conflicts with the current state; the key names the message.
-    #[error("conflict: {0}")]
-    Conflict(String),
+    /// The request conflicts with the current state (409); the key names the message.
+    #[error("conflict: {}", .0.key)]
+    Conflict(Refusal),
     #[error("wrong account name or password")]
     BadCredentials,
     #[error("too many attempts")]
@@ -68,8 +92,10 @@ impl<'de> Deserialize<'de> for AppError {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let w = Wire::deserialize(d)?;
         Ok(match w.kind.as_str() {
-            "invalid" => AppError::Invalid(w.key),
-            "conflict" => AppError::Conflict(w.key),
+            "invalid" => AppError::Invalid(Refusal::new(w.key, or_default(w.code, INVALID_CODE))),
+            "conflict" => {
+                AppError::Conflict(Refusal::new(w.key, or_default(w.code, CONFLICT_CODE)))
+            }
             "bad_request" => AppError::BadRequest,
             "unauthenticated" => AppError::Unauthenticated,
             "forbidden" => AppError::Forbidden,
@@ -82,6 +108,14 @@ impl<'de> Deserialize<'de> for AppError {
             "network" => AppError::Network,
             _ => AppError::Internal,
         })
+    }
+}
+
+fn or_default(code: String, default: &'static str) -> Cow<'static, str> {
+    if code.is_empty() || code == default {
+        Cow::Borrowed(default)
+    } else {
+        Cow::Owned(code)
     }
 }
 
@@ -104,18 +138,21 @@ impl AppError {
         }
     }
 
+    /// A refusal of the input with the generic code (CBC.0100).
     pub fn invalid(key: &str) -> Self {
-        AppError::Invalid(key.to_string())
+        AppError::Invalid(Refusal::new(key.to_string(), INVALID_CODE))
     }
 
+    /// A refusal by the current state with the generic code (CBC.0153).
     pub fn conflict(key: &str) -> Self {
-        AppError::Conflict(key.to_string())
+        AppError::Conflict(Refusal::new(key.to_string(), CONFLICT_CODE))
     }
 
     /// The i18n key of the message shown to the user.
     pub fn key(&self) -> &str {
         match self {
-            AppError::Invalid(k) | AppError::Conflict(k) | AppError::Unavailable(k) => k,
+            AppError::Invalid(r) | AppError::Conflict(r) => &r.key,
+            AppError::Unavailable(k) => k,
             AppError::BadRequest => "error.bad_request",
             AppError::Unauthenticated => "error.unauthenticated",
             AppError::Forbidden => "error.forbidden",
@@ -129,48 +166,17 @@ impl AppError {
         }
     }
 
-    /// The Huawei-style error code (`CBC.xxxx`). CBC.5021 and CBC.99007461 are the product's own;
-    /// the others are this service's, documented in `funds/mod.rs` and the OpenAPI document.
-    pub fn code(&self) -> &'static str {
+    /// The Huawei-style error code (`CBC.xxxx`). A domain's typed refusal carries its own (see
+    /// `funds::FundsError`, `vouchers::VoucherError`); CBC.99007461 is the product's own busy code.
+    pub fn code(&self) -> &str {
         match self {
             AppError::Busy => "CBC.99007461",
-            AppError::Invalid(k) if k == "error.vouchers.too_many_customers" => "CBC.30000014",
-            AppError::Invalid(k) if k == "error.vouchers.face_value" => "CBC.30000013",
-            AppError::Invalid(_) | AppError::BadRequest => "CBC.0100",
+            AppError::Invalid(r) | AppError::Conflict(r) => &r.code,
+            AppError::BadRequest => INVALID_CODE,
             AppError::Unauthenticated | AppError::BadCredentials => "CBC.0150",
             AppError::Forbidden | AppError::CrossOrigin => "CBC.0151",
             AppError::NotFound => "CBC.0152",
             AppError::TooManyAttempts => "CBC.0155",
-            AppError::Conflict(k) => match k.as_str() {
-                "error.funds.consulting_customer" => "CBC.5021",
-                "error.funds.trans_id_reused" => "CBC.0153",
-                "error.funds.insufficient"
-                | "error.funds.reclaim_exceeds"
-                | "error.funds.designated_exceeds" => "CBC.0154",
-                "error.funds.not_your_reseller"
-                | "error.funds.not_your_customer"
-                | "error.funds.distributor_only" => "CBC.0151",
-                // Vouchers: the reference names these failures without codes; the codes are
-                // this service's (see `vouchers/mod.rs`), except CBC.50000021 (a recipient that
-                // is not the partner's customer), which the real API uses.
-                "error.vouchers.quota_not_found" => "CBC.30000010",
-                "error.vouchers.quota_invalid"
-                | "error.vouchers.quota_adjusting"
-                | "error.vouchers.quota_frozen"
-                | "error.vouchers.quota_not_reclaimable" => "CBC.30000011",
-                "error.vouchers.quota_insufficient" => "CBC.30000012",
-                "error.vouchers.face_value" | "error.vouchers.validity" => "CBC.30000013",
-                "error.vouchers.not_resale" => "CBC.5021",
-                "error.vouchers.not_your_customer" => "CBC.50000021",
-                "error.vouchers.not_whitelisted" => "CBC.30000016",
-                "error.vouchers.coupon_not_found" => "CBC.30000017",
-                "error.vouchers.coupon_not_usable" => "CBC.30000015",
-                "error.vouchers.products_outside"
-                | "error.vouchers.service_types_outside"
-                | "error.vouchers.coupon_not_applicable"
-                | "error.vouchers.below_minimum" => "CBC.30000018",
-                _ => "CBC.0153",
-            },
             AppError::Unavailable(_) => "CBC.0998",
             AppError::Network | AppError::Internal => "CBC.0999",
         }
@@ -194,6 +200,61 @@ impl AppError {
     pub fn message(&self, lang: crate::i18n::Lang) -> &'static str {
         crate::i18n::t(lang, self.key())
     }
+}
+
+/// Declares a domain's typed refusals: each variant's message key, its public error code and
+/// whether, by default, the caller's input (`invalid`, 400) or the current state (`conflict`, 409)
+/// is at fault. A caller that knows better says `.invalid()` or `.conflict()`.
+#[macro_export]
+macro_rules! refusals {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident {
+            $($(#[$vmeta:meta])* $variant:ident = $fault:ident($key:literal, $code:literal),)*
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum $name {
+            $($(#[$vmeta])* $variant,)*
+        }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant,)*];
+
+            /// The i18n key of the message.
+            pub fn key(self) -> &'static str {
+                match self {
+                    $($name::$variant => $key,)*
+                }
+            }
+
+            /// The public error code.
+            pub fn code(self) -> &'static str {
+                match self {
+                    $($name::$variant => $code,)*
+                }
+            }
+
+            /// This refusal, blaming the input (400).
+            pub fn invalid(self) -> $crate::error::AppError {
+                $crate::error::AppError::Invalid($crate::error::Refusal::new(self.key(), self.code()))
+            }
+
+            /// This refusal, blaming the current state (409).
+            pub fn conflict(self) -> $crate::error::AppError {
+                $crate::error::AppError::Conflict($crate::error::Refusal::new(self.key(), self.code()))
+            }
+        }
+
+        impl From<$name> for $crate::error::AppError {
+            fn from(e: $name) -> Self {
+                match e {
+                    $($name::$variant => e.$fault(),)*
+                }
+            }
+        }
+    };
 }
 
 impl server_fn_error::FromServerFnError for AppError {
@@ -294,10 +355,44 @@ mod tests {
     #[test]
     fn consulting_customers_and_conflicts_carry_the_products_codes() {
         assert_eq!(
-            AppError::conflict("error.funds.consulting_customer").code(),
+            AppError::from(crate::funds::FundsError::ConsultingCustomer).code(),
             "CBC.5021"
         );
         assert_eq!(AppError::Busy.code(), "CBC.99007461");
+        assert_eq!(
+            AppError::conflict("error.account_name.taken").code(),
+            "CBC.0153"
+        );
+    }
+
+    #[test]
+    fn typed_refusals_keep_their_code_and_status_across_the_wire() {
+        let e: AppError = crate::vouchers::VoucherError::TooManyCustomers.into();
+        assert_eq!((e.status(), e.code()), (400, "CBC.30000014"));
+        let back: AppError = serde_json::from_str(&serde_json::to_string(&e).unwrap()).unwrap();
+        assert_eq!(back, e);
+        assert_eq!(back.code(), "CBC.30000014");
+        let blamed: AppError = crate::vouchers::VoucherError::FaceValue.conflict();
+        assert_eq!((blamed.status(), blamed.code()), (409, "CBC.30000013"));
+    }
+
+    #[test]
+    fn every_typed_refusal_has_a_message_in_both_languages_and_a_code() {
+        use crate::i18n::{Lang, t};
+        let all = crate::funds::FundsError::ALL
+            .iter()
+            .map(|e| (e.key(), e.code()))
+            .chain(
+                crate::vouchers::VoucherError::ALL
+                    .iter()
+                    .map(|e| (e.key(), e.code())),
+            );
+        for (key, code) in all {
+            for lang in [Lang::Zh, Lang::En] {
+                assert_ne!(t(lang, key), "�", "{key} has no {lang:?} text");
+            }
+            assert!(code.starts_with("CBC.") && code.len() > 4, "{key}: {code}");
+        }
     }
 
     #[test]

@@ -341,7 +341,7 @@ pub async fn request_unbind(
         Box::pin(async move {
             match repo::current_partner(&mut **tx, customer).await?.flatten() {
                 Some(p) if p == partner => {}
-                _ => return Err(AppError::conflict("error.funds.not_your_customer")),
+                _ => return Err(crate::funds::FundsError::NotYourCustomer.conflict()),
             }
             if !repo::request_unbind(&mut *tx, partner, customer, now).await? {
                 return Err(AppError::conflict("error.unbind.already_requested"));

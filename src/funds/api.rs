@@ -3,6 +3,7 @@
 use super::model::{AdjustRecord, Balances, Direction, FundedParty, Preview, Receipt};
 use crate::domain::Page;
 use crate::error::AppError;
+use crate::funds::FundsError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -123,7 +124,7 @@ pub async fn bulk_preview(
     use crate::domain::{Amount, Role};
     use crate::server::ctx;
     let user = ctx::require(Role::Partner).await?;
-    let ids = super::model::parse_bulk_ids(&ids).map_err(AppError::invalid)?;
+    let ids = super::model::parse_bulk_ids(&ids).map_err(FundsError::invalid)?;
     let amount = Amount::parse(&amount).map_err(AppError::invalid)?;
     super::service::bulk_preview(&ctx::state()?.db, &user, &ids, amount).await
 }
@@ -138,7 +139,7 @@ pub async fn bulk_allocate(
     use crate::domain::{Amount, Role};
     use crate::server::ctx;
     let user = ctx::require(Role::Partner).await?;
-    let ids = super::model::parse_bulk_ids(&ids).map_err(AppError::invalid)?;
+    let ids = super::model::parse_bulk_ids(&ids).map_err(FundsError::invalid)?;
     let amount = Amount::parse(&amount).map_err(AppError::invalid)?;
     let origin = ctx::origin().await;
     let receipts =
@@ -236,8 +237,7 @@ pub fn record_search(
     let operation = match operation.trim() {
         "" => None,
         op => Some(
-            super::model::Operation::parse(op)
-                .ok_or_else(|| AppError::invalid("error.funds.operation"))?,
+            super::model::Operation::parse(op).ok_or_else(|| FundsError::Operation.invalid())?,
         ),
     };
     Ok(super::service::RecordSearch {

@@ -23,6 +23,8 @@
 //!   different request is refused (CBC.0153).
 //! - Conflicting concurrent writes are retried a bounded number of times, then refused with
 //!   CBC.99007461; a refused request has moved nothing.
+//! - Every refusal of this domain is a [`FundsError`] variant, which names its message key and
+//!   public code (CBC.0151 not yours, CBC.0153 id reused, CBC.0154 not enough money, CBC.5021).
 //!
 //! Decision: no credit (信用). The product grants no credit lines, so a balance is cash only and
 //! nothing may be spent that was not funded. The 信用 card, which could only ever show 0.00, is
@@ -32,6 +34,8 @@
 //! unused credit.
 
 pub mod api;
+mod error;
+pub use error::FundsError;
 pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]

@@ -1,5 +1,6 @@
 //! Wire types of the funds domain and the pure ledger rules, with a reference model for tests.
 
+use super::FundsError;
 use crate::domain::Money;
 use serde::{Deserialize, Serialize};
 
@@ -170,27 +171,23 @@ pub struct BulkPreview {
 pub const MAX_BULK: usize = 10;
 
 /// Parses the selected customer ids of a 批量拨款: 1–10 distinct positive ids.
-pub fn parse_bulk_ids(raw: &str) -> Result<Vec<i64>, &'static str> {
+pub fn parse_bulk_ids(raw: &str) -> Result<Vec<i64>, FundsError> {
     use crate::domain::{IdListError, parse_id_list};
     parse_id_list(raw, &[','], MAX_BULK).map_err(|e| match e {
-        IdListError::Malformed => "error.funds.bulk_ids",
-        IdListError::Empty => "error.funds.bulk_none",
-        IdListError::TooMany => "error.funds.bulk_too_many",
+        IdListError::Malformed => FundsError::BulkIds,
+        IdListError::Empty => FundsError::BulkNone,
+        IdListError::TooMany => FundsError::BulkTooMany,
     })
 }
 
-/// Refusal reasons of the ledger rules, as i18n keys.
-pub const INSUFFICIENT: &str = "error.funds.insufficient";
-pub const RECLAIM_EXCEEDS: &str = "error.funds.reclaim_exceeds";
-
 /// Checks that `amount` can leave an account with these balances. The same rule guards the SQL
 /// update (`balance - designated >= amount`); this gives the user the reason.
-pub fn check_debit(payer: &Balances, amount: Money, reclaim: bool) -> Result<(), &'static str> {
+pub fn check_debit(payer: &Balances, amount: Money, reclaim: bool) -> Result<(), FundsError> {
     if payer.available() < amount {
         return Err(if reclaim {
-            RECLAIM_EXCEEDS
+            FundsError::ReclaimExceeds
         } else {
-            INSUFFICIENT
+            FundsError::Insufficient
         });
     }
     Ok(())
@@ -234,24 +231,24 @@ mod tests {
         assert!(check_debit(&b, Money::parse("70").unwrap(), false).is_ok());
         assert_eq!(
             check_debit(&b, Money::parse("70.01").unwrap(), false),
-            Err(INSUFFICIENT)
+            Err(FundsError::Insufficient)
         );
         assert_eq!(
             check_debit(&b, Money::parse("70.01").unwrap(), true),
-            Err(RECLAIM_EXCEEDS)
+            Err(FundsError::ReclaimExceeds)
         );
     }
 
     #[test]
     fn bulk_selections_are_distinct_and_bounded() {
         assert_eq!(parse_bulk_ids("3, 1,3").unwrap(), vec![3, 1]);
-        assert_eq!(parse_bulk_ids(""), Err("error.funds.bulk_none"));
-        assert_eq!(parse_bulk_ids("1,x"), Err("error.funds.bulk_ids"));
-        assert_eq!(parse_bulk_ids("-1"), Err("error.funds.bulk_ids"));
+        assert_eq!(parse_bulk_ids(""), Err(FundsError::BulkNone));
+        assert_eq!(parse_bulk_ids("1,x"), Err(FundsError::BulkIds));
+        assert_eq!(parse_bulk_ids("-1"), Err(FundsError::BulkIds));
         let eleven: Vec<String> = (1..=11).map(|i| i.to_string()).collect();
         assert_eq!(
             parse_bulk_ids(&eleven.join(",")),
-            Err("error.funds.bulk_too_many")
+            Err(FundsError::BulkTooMany)
         );
     }
 

@@ -38,7 +38,7 @@ fn answer<T: Answer>(
         return Ok(None);
     };
     if hash != r.hash {
-        return Err(AppError::conflict("error.funds.trans_id_reused"));
+        return Err(crate::funds::FundsError::TransIdReused.conflict());
     }
     serde_json::from_str(&result)
         .map(|a: T| Some(a.replayed()))

@@ -209,9 +209,9 @@ pub(super) fn own_reseller_id(user: &SessionUser, indirect: Option<&str>) -> Res
     match (indirect, &user.partner) {
         (None, _) => Ok(()),
         (Some(i), Some(p)) if id(i, "indirect_partner_id")? == p.id => Ok(()),
-        _ => Err(ApiError::App(AppError::conflict(
-            "error.funds.not_your_reseller",
-        ))),
+        _ => Err(ApiError::App(
+            crate::funds::FundsError::NotYourReseller.conflict(),
+        )),
     }
 }
 

@@ -5,6 +5,7 @@ use super::handlers::{ApiError, Signed, own_reseller_id};
 use super::wire::*;
 use crate::domain::{Amount, Money, PageRequest};
 use crate::error::AppError;
+use crate::vouchers::VoucherError;
 use crate::vouchers::model::{IssueRequest, Kind, Limits, MAX_CUSTOMERS_API, Quota, parse_remark};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -219,17 +220,17 @@ pub(super) async fn create_partner_coupons(
 }
 
 fn issue_request(req: &CreatePartnerCouponsReq) -> Result<IssueRequest, ApiError> {
-    let invalid = |key: &str| ApiError::App(AppError::invalid(key));
+    let invalid = |e: VoucherError| ApiError::App(e.invalid());
     let quota = id(&req.quota_id, "quota_id")?;
     if req.customer_ids.is_empty() {
-        return Err(invalid("error.vouchers.customers_required"));
+        return Err(invalid(VoucherError::CustomersRequired));
     }
     if req.customer_ids.len() > MAX_CUSTOMERS_API {
-        return Err(invalid("error.vouchers.too_many_customers"));
+        return Err(invalid(VoucherError::TooManyCustomers));
     }
     let customers = dedup_ids(&req.customer_ids, "customer_ids")?;
-    let face = Amount::parse(&req.face_value).map_err(|_| invalid("error.vouchers.face_value"))?;
-    let limits = |v: &Option<Vec<String>>, too_many: &'static str| {
+    let face = Amount::parse(&req.face_value).map_err(|_| invalid(VoucherError::FaceValue))?;
+    let limits = |v: &Option<Vec<String>>, too_many: VoucherError| {
         Limits::parse(&v.clone().unwrap_or_default().join(","), too_many).map_err(invalid)
     };
     Ok(IssueRequest {
@@ -238,11 +239,8 @@ fn issue_request(req: &CreatePartnerCouponsReq) -> Result<IssueRequest, ApiError
         min_order: Money::ZERO,
         valid_from: req.valid_time.as_deref().map(parse_utc).transpose()?,
         expires_at: req.expire_time.as_deref().map(parse_utc).transpose()?,
-        service_types: limits(
-            &req.cloud_service_types,
-            "error.vouchers.too_many_service_types",
-        )?,
-        products: limits(&req.product_ids, "error.vouchers.too_many_products")?,
+        service_types: limits(&req.cloud_service_types, VoucherError::TooManyServiceTypes)?,
+        products: limits(&req.product_ids, VoucherError::TooManyProducts)?,
         customers,
         remark: parse_remark(req.memo.as_deref().unwrap_or("")).map_err(invalid)?,
     })
@@ -438,7 +436,7 @@ pub(super) async fn reclaim_coupon_quotas(
     }
     let ids = dedup_ids(&req.quota_ids, "quota_ids")?;
     let remark = parse_remark(req.remark.as_deref().unwrap_or(""))
-        .map_err(|k| ApiError::App(AppError::invalid(k)))?;
+        .map_err(|e| ApiError::App(e.invalid()))?;
     let outcome = crate::vouchers::service::reclaim_quotas(
         &state.db,
         &user,

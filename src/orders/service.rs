@@ -324,7 +324,7 @@ async fn attempt(
                     let coupon_fen = match coupon {
                         Some(c) => {
                             let product = super::model::product(&row.product).ok_or_else(|| {
-                                AppError::conflict("error.vouchers.coupon_not_applicable")
+                                crate::vouchers::VoucherError::CouponNotApplicable.conflict()
                             })?;
                             let fen = crate::vouchers::service::spend_in(
                                 &mut *tx,

@@ -234,8 +234,28 @@ impl From<String> for CliError {
     }
 }
 
-fn parse<T>(r: Result<T, &'static str>, flag: &str) -> Result<T, CliError> {
-    r.map_err(|k| CliError(format!("{flag}: {} ({k})", t(Lang::En, k))))
+/// A flag's value, or why not (anything with a message key: a domain's refusal or a parser's).
+fn parse<T, K: MessageKey>(r: Result<T, K>, flag: &str) -> Result<T, CliError> {
+    r.map_err(|k| {
+        let k = k.message_key();
+        CliError(format!("{flag}: {} ({k})", t(Lang::En, k)))
+    })
+}
+
+trait MessageKey {
+    fn message_key(self) -> &'static str;
+}
+
+impl MessageKey for &'static str {
+    fn message_key(self) -> &'static str {
+        self
+    }
+}
+
+impl MessageKey for crate::vouchers::VoucherError {
+    fn message_key(self) -> &'static str {
+        self.key()
+    }
 }
 
 pub fn main() -> ExitCode {
@@ -470,11 +490,14 @@ async fn admin(command: AdminCommand) -> Result<Value, CliError> {
                     None => None,
                 },
                 service_types: parse(
-                    Limits::parse(&service_types, "error.vouchers.too_many_service_types"),
+                    Limits::parse(
+                        &service_types,
+                        crate::vouchers::VoucherError::TooManyServiceTypes,
+                    ),
                     "--service-types",
                 )?,
                 products: parse(
-                    Limits::parse(&products, "error.vouchers.too_many_products"),
+                    Limits::parse(&products, crate::vouchers::VoucherError::TooManyProducts),
                     "--products",
                 )?,
             };

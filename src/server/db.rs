@@ -350,11 +350,14 @@ mod tests {
                     sqlx::query("UPDATE counter SET n = 7")
                         .execute(&mut **tx)
                         .await?;
-                    Err::<(), _>(AppError::conflict("error.funds.insufficient"))
+                    Err::<(), _>(crate::funds::FundsError::Insufficient.conflict())
                 })
             })
             .await;
-        assert_eq!(refused, Err(AppError::conflict("error.funds.insufficient")));
+        assert_eq!(
+            refused,
+            Err(crate::funds::FundsError::Insufficient.conflict())
+        );
         assert_eq!(count(&db).await, 0, "a refused write changes nothing");
         let inner = &db;
         let nested = db

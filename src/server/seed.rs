@@ -186,8 +186,8 @@ pub async fn seed_demo(db: &Db) -> Result<Value, AppError> {
     // Voucher quotas from Huawei Cloud: coupons for the provider and the distributor, pickup
     // vouchers for the provider.
     let limits = |raw: &str| {
-        crate::vouchers::model::Limits::parse(raw, "error.vouchers.too_many_products")
-            .map_err(AppError::invalid)
+        crate::vouchers::model::Limits::parse(raw, crate::vouchers::VoucherError::TooManyProducts)
+            .map_err(crate::vouchers::VoucherError::invalid)
     };
     let yuan = |raw: &str| crate::domain::Amount::parse(raw).map_err(AppError::invalid);
     for (partner, kind, value, max_face) in [

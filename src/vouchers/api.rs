@@ -3,7 +3,6 @@
 // The issue form's fields are the server functions' arguments, one per form field.
 #![allow(clippy::too_many_arguments)]
 
-#[cfg(feature = "ssr")]
 use super::model::Kind;
 use super::model::{
     Coupon, CustomerCoupons, IssuePreview, Outcome, Quota, ReclaimPreview, Record, Use,
@@ -11,6 +10,8 @@ use super::model::{
 };
 use crate::domain::Page;
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::vouchers::VoucherError;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
@@ -57,7 +58,7 @@ pub async fn list_coupons(
             s.parse::<i64>()
                 .ok()
                 .and_then(CouponStatus::from_code)
-                .ok_or_else(|| AppError::invalid("error.vouchers.status"))?,
+                .ok_or_else(|| VoucherError::Status.invalid())?,
         ),
     };
     super::service::coupons(
@@ -83,16 +84,16 @@ pub fn record_search(
             s.parse::<i64>()
                 .ok()
                 .and_then(Operation::from_code)
-                .ok_or_else(|| AppError::invalid("error.vouchers.operation"))?,
+                .ok_or_else(|| VoucherError::Operation.invalid())?,
         ),
     };
     Ok(super::service::RecordSearch {
         operation,
         from_ms: parse_day(from, false)
-            .map_err(AppError::invalid)?
+            .map_err(VoucherError::invalid)?
             .unwrap_or(0),
         to_ms: parse_day(to, true)
-            .map_err(AppError::invalid)?
+            .map_err(VoucherError::invalid)?
             .unwrap_or(i64::MAX),
     })
 }
@@ -173,7 +174,7 @@ pub async fn set_whitelisted(
     let customer = customer
         .trim()
         .parse::<i64>()
-        .map_err(|_| AppError::invalid("error.vouchers.customers_required"))?;
+        .map_err(|_| VoucherError::CustomersRequired.invalid())?;
     let add = match action.as_str() {
         "add" => true,
         "remove" => false,
@@ -215,7 +216,7 @@ pub async fn preview_issue(
         &remark,
         MAX_CUSTOMERS_PAGE,
     )
-    .map_err(AppError::invalid)?;
+    .map_err(VoucherError::invalid)?;
     super::service::preview_issue(&ctx::state()?.db, &user, self::kind(&kind)?, &req).await
 }
 
@@ -251,7 +252,7 @@ pub async fn confirm_issue(
         &remark,
         MAX_CUSTOMERS_PAGE,
     )
-    .map_err(AppError::invalid)?;
+    .map_err(VoucherError::invalid)?;
     let origin = ctx::origin().await;
     let outcome = super::service::issue(
         &ctx::state()?.db,
@@ -277,7 +278,7 @@ pub async fn preview_reclaim(kind: String, ids: String) -> Result<ReclaimPreview
     use crate::domain::Role;
     use crate::server::ctx;
     let user = ctx::require(Role::Partner).await?;
-    let ids = parse_ids(&ids, MAX_RECLAIM, "error.vouchers.too_many").map_err(AppError::invalid)?;
+    let ids = parse_ids(&ids, MAX_RECLAIM, VoucherError::TooMany).map_err(VoucherError::invalid)?;
     let coupons =
         super::service::preview_reclaim(&ctx::state()?.db, &user, self::kind(&kind)?, &ids).await?;
     let total = coupons.iter().fold(crate::domain::Money::ZERO, |t, c| {
@@ -304,7 +305,7 @@ pub async fn confirm_reclaim(
     use crate::server::ctx;
     let user = ctx::require(Role::Partner).await?;
     let kind = self::kind(&kind)?;
-    let ids = parse_ids(&ids, MAX_RECLAIM, "error.vouchers.too_many").map_err(AppError::invalid)?;
+    let ids = parse_ids(&ids, MAX_RECLAIM, VoucherError::TooMany).map_err(VoucherError::invalid)?;
     let origin = ctx::origin().await;
     let outcome = super::service::reclaim(
         &ctx::state()?.db,
@@ -338,9 +339,9 @@ pub async fn preview_quota_issue(
     let quota = quota
         .trim()
         .parse::<i64>()
-        .map_err(|_| AppError::invalid("error.vouchers.quota_not_found"))?;
+        .map_err(|_| VoucherError::QuotaNotFound.invalid())?;
     let resellers =
-        parse_ids(&resellers, 20, "error.vouchers.too_many").map_err(AppError::invalid)?;
+        parse_ids(&resellers, 20, VoucherError::TooMany).map_err(VoucherError::invalid)?;
     let amount = Amount::parse(&amount).map_err(AppError::invalid)?;
     let req = IssueRequest {
         quota,
@@ -370,9 +371,9 @@ pub async fn confirm_quota_issue(
     let quota = quota
         .trim()
         .parse::<i64>()
-        .map_err(|_| AppError::invalid("error.vouchers.quota_not_found"))?;
+        .map_err(|_| VoucherError::QuotaNotFound.invalid())?;
     let resellers =
-        parse_ids(&resellers, 20, "error.vouchers.too_many").map_err(AppError::invalid)?;
+        parse_ids(&resellers, 20, VoucherError::TooMany).map_err(VoucherError::invalid)?;
     let amount = Amount::parse(&amount).map_err(AppError::invalid)?;
     let origin = ctx::origin().await;
     let outcome = super::service::issue_quota(
@@ -399,7 +400,7 @@ pub async fn preview_quota_reclaim(ids: String) -> Result<ReclaimPreview, AppErr
     use crate::domain::Role;
     use crate::server::ctx;
     let user = ctx::require(Role::Partner).await?;
-    let ids = parse_ids(&ids, 20, "error.vouchers.too_many").map_err(AppError::invalid)?;
+    let ids = parse_ids(&ids, 20, VoucherError::TooMany).map_err(VoucherError::invalid)?;
     let quotas = super::service::preview_quota_reclaim(&ctx::state()?.db, &user, &ids).await?;
     let total = quotas.iter().fold(crate::domain::Money::ZERO, |t, q| {
         t.checked_add(q.balance).unwrap_or(t)
@@ -422,8 +423,8 @@ pub async fn confirm_quota_reclaim(
     use crate::domain::Role;
     use crate::server::ctx;
     let user = ctx::require(Role::Partner).await?;
-    let ids = parse_ids(&ids, 20, "error.vouchers.too_many").map_err(AppError::invalid)?;
-    let remark = parse_remark(&remark).map_err(AppError::invalid)?;
+    let ids = parse_ids(&ids, 20, VoucherError::TooMany).map_err(VoucherError::invalid)?;
+    let remark = parse_remark(&remark).map_err(VoucherError::invalid)?;
     let origin = ctx::origin().await;
     let outcome = super::service::reclaim_quotas(
         &ctx::state()?.db,

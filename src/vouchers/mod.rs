@@ -39,11 +39,14 @@
 //!   CBC.30000013 face value or validity out of range, CBC.30000014 too many customers,
 //!   CBC.5021 not a resale customer, CBC.50000021 not the partner's customer, CBC.30000015
 //!   coupon already used/expired/reclaimed, CBC.30000016 not on the pickup whitelist,
-//!   CBC.30000017 coupon not found, CBC.30000018 coupon does not apply to the order.
+//!   CBC.30000017 coupon not found, CBC.30000018 coupon does not apply to the order. Each is a
+//!   variant of [`VoucherError`], which carries its key and code.
 //! - A partner sees and acts on its own quotas, coupons and records only; a customer sees its own
 //!   coupons only.
 
 pub mod api;
+mod error;
+pub use error::VoucherError;
 pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]

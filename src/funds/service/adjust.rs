@@ -1,6 +1,7 @@
 //! What partners and operators do with money: 拨款/回收 and their previews, 批量拨款, operator funding, designated funds.
 
 use super::*;
+use crate::funds::FundsError;
 
 /// The partner a signed-in partner user acts for, and its kind.
 pub(super) fn partner_of(user: &SessionUser) -> Result<(i64, PartnerKind), AppError> {
@@ -31,19 +32,19 @@ pub(super) async fn counterparty<'e>(
     match cp {
         Counterparty::Reseller(id) => {
             if kind != PartnerKind::Distributor {
-                return Err(AppError::conflict("error.funds.distributor_only"));
+                return Err(FundsError::DistributorOnly.conflict());
             }
             let name = repo::reseller_name(ex, partner, id)
                 .await?
-                .ok_or_else(|| AppError::conflict("error.funds.not_your_reseller"))?;
+                .ok_or_else(|| FundsError::NotYourReseller.conflict())?;
             Ok((name, Owner::Partner(id)))
         }
         Counterparty::Customer(id) => {
             let (name, mode) = repo::customer_of(ex, partner, id)
                 .await?
-                .ok_or_else(|| AppError::conflict("error.funds.not_your_customer"))?;
+                .ok_or_else(|| FundsError::NotYourCustomer.conflict())?;
             if mode != "resale" {
-                return Err(AppError::conflict("error.funds.consulting_customer"));
+                return Err(FundsError::ConsultingCustomer.conflict());
             }
             Ok((name, Owner::Customer(id)))
         }
@@ -62,16 +63,16 @@ pub(super) async fn hold_counterparty(
     match cp {
         Counterparty::Reseller(id) => {
             if kind != PartnerKind::Distributor {
-                return Err(AppError::conflict("error.funds.distributor_only"));
+                return Err(FundsError::DistributorOnly.conflict());
             }
             if !repo::hold_reseller(tx, partner, id).await? {
-                return Err(AppError::conflict("error.funds.not_your_reseller"));
+                return Err(FundsError::NotYourReseller.conflict());
             }
         }
         Counterparty::Customer(id) => match repo::hold_customer(tx, partner, id).await? {
-            None => return Err(AppError::conflict("error.funds.not_your_customer")),
+            None => return Err(FundsError::NotYourCustomer.conflict()),
             Some(mode) if mode != "resale" => {
-                return Err(AppError::conflict("error.funds.consulting_customer"));
+                return Err(FundsError::ConsultingCustomer.conflict());
             }
             Some(_) => {}
         },
@@ -131,7 +132,7 @@ pub async fn preview(
         Direction::Allocate => (&mine, false),
         Direction::Reclaim => (&theirs, true),
     };
-    model::check_debit(payer, amount.money(), reclaim).map_err(AppError::conflict)?;
+    model::check_debit(payer, amount.money(), reclaim).map_err(FundsError::conflict)?;
     let a = amount.money();
     let overflow = || AppError::invalid("error.amount.too_large");
     let (my_after, their_after) = match direction {
@@ -178,7 +179,7 @@ pub(super) async fn check_bulk(
     let total =
         Money::from_fen(total_fen).ok_or_else(|| AppError::invalid("error.amount.too_large"))?;
     let mine = repo::balances(&db.pool, Owner::Partner(partner)).await?;
-    model::check_debit(&mine, total, false).map_err(AppError::conflict)?;
+    model::check_debit(&mine, total, false).map_err(FundsError::conflict)?;
     Ok((names, total, mine))
 }
 
@@ -214,7 +215,7 @@ pub async fn bulk_allocate(
 ) -> Result<Vec<Receipt>, AppError> {
     let base = model::parse_trans_id(trans_id).map_err(AppError::invalid)?;
     if base.len() > 40 {
-        return Err(AppError::invalid("error.funds.trans_id"));
+        return Err(FundsError::TransId.invalid());
     }
     let (partner, _) = partner_of(user)?;
     // Transfers of this batch already made by an earlier submission are not charged again.
@@ -318,7 +319,7 @@ pub async fn set_designated(
         Box::pin(async move {
             let account = repo::account_id(&mut *tx, Owner::Partner(partner)).await?;
             if !repo::set_designated(&mut *tx, account, amount.fen()).await? {
-                return Err(AppError::conflict("error.funds.designated_exceeds"));
+                return Err(FundsError::DesignatedExceeds.conflict());
             }
             let target = format!("partner:{partner}");
             let detail = format!("designated={amount}");

@@ -1,6 +1,7 @@
 //! The ledger write: every movement goes through `move_money` (or `transfer_in` inside another write), which writes the transfer, both entries and both balances in one transaction, idempotent per transaction id.
 
 use super::*;
+use crate::funds::FundsError;
 
 /// One movement to make.
 pub(super) struct Movement<'a> {
@@ -121,7 +122,7 @@ pub(super) fn replayed(
     request_hash: &str,
 ) -> Result<Receipt, AppError> {
     if prev.request_hash != request_hash {
-        return Err(AppError::conflict("error.funds.trans_id_reused"));
+        return Err(FundsError::TransIdReused.conflict());
     }
     Ok(Receipt {
         trans_id: trans_id.to_string(),
@@ -150,9 +151,16 @@ pub(super) async fn apply(
         hold_counterparty(tx, partner, kind, cp).await?;
     }
     let reclaim = matches!(m.operation, Operation::Retrieve | Operation::Unbind);
+    let short = || -> AppError {
+        if reclaim {
+            FundsError::ReclaimExceeds.into()
+        } else {
+            FundsError::Insufficient.into()
+        }
+    };
     if m.from != Owner::External {
         let payer = repo::balances(&mut **tx, m.from).await.map_err(raced)?;
-        model::check_debit(&payer, m.amount.money(), reclaim).map_err(AppError::conflict)?;
+        model::check_debit(&payer, m.amount.money(), reclaim)?;
     }
     let from = repo::account_id(tx, m.from).await.map_err(raced)?;
     let to = repo::account_id(tx, m.to).await.map_err(raced)?;
@@ -160,21 +168,13 @@ pub(super) async fn apply(
     // Rows are locked in id order so two opposite transfers cannot deadlock.
     let (from_after, to_after) = if from < to {
         let Some(f) = repo::debit(tx, from, fen).await.map_err(raced)? else {
-            return Err(AppError::conflict(if reclaim {
-                model::RECLAIM_EXCEEDS
-            } else {
-                model::INSUFFICIENT
-            }));
+            return Err(short());
         };
         (f, repo::credit(tx, to, fen).await.map_err(raced)?)
     } else {
         let t = repo::credit(tx, to, fen).await.map_err(raced)?;
         let Some(f) = repo::debit(tx, from, fen).await.map_err(raced)? else {
-            return Err(AppError::conflict(if reclaim {
-                model::RECLAIM_EXCEEDS
-            } else {
-                model::INSUFFICIENT
-            }));
+            return Err(short());
         };
         (f, t)
     };

@@ -1,6 +1,7 @@
 //! Balances, the management lists and 调账记录, and the reads other domains make inside their writes.
 
 use super::*;
+use crate::funds::FundsError;
 
 /// An owner's balances, read in the caller's transaction (for another domain's write).
 pub async fn balances_in(tx: &mut Tx<'_>, owner: Owner) -> Result<Balances, AppError> {
@@ -65,7 +66,7 @@ pub async fn resellers(
 ) -> Result<Page<FundedParty>, AppError> {
     let (partner, kind) = partner_of(user)?;
     if kind != PartnerKind::Distributor {
-        return Err(AppError::conflict("error.funds.distributor_only"));
+        return Err(FundsError::DistributorOnly.conflict());
     }
     let like = like_pattern(&search.login);
     let f = ListFilter {
@@ -107,11 +108,11 @@ pub async fn acting_partner(
         Some(r) if r == partner => Ok(partner),
         Some(r) => {
             if kind != PartnerKind::Distributor {
-                return Err(AppError::conflict("error.funds.distributor_only"));
+                return Err(FundsError::DistributorOnly.conflict());
             }
             repo::reseller_name(&db.pool, partner, r)
                 .await?
-                .ok_or_else(|| AppError::conflict("error.funds.not_your_reseller"))?;
+                .ok_or_else(|| FundsError::NotYourReseller.conflict())?;
             Ok(r)
         }
     }

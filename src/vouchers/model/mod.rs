@@ -1,5 +1,6 @@
 //! Wire types and pure rules of vouchers.
 
+use super::VoucherError;
 use crate::domain::{Amount, Money};
 use serde::{Deserialize, Serialize};
 
@@ -206,7 +207,7 @@ impl Operation {
 pub struct Limits(Vec<String>);
 
 impl Limits {
-    pub fn parse(raw: &str, too_many: &'static str) -> Result<Self, &'static str> {
+    pub fn parse(raw: &str, too_many: VoucherError) -> Result<Self, VoucherError> {
         let mut items: Vec<String> = Vec::new();
         for part in raw.split([',', '\n', '，']) {
             let p = part.trim();
@@ -218,7 +219,7 @@ impl Limits {
                     .chars()
                     .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
             {
-                return Err("error.vouchers.limit_format");
+                return Err(VoucherError::LimitFormat);
             }
             if !items.iter().any(|i| i == p) {
                 items.push(p.to_string());
@@ -272,28 +273,28 @@ impl Limits {
 }
 
 /// A free-text remark, at most 200 characters, no control characters except newlines.
-pub fn parse_remark(raw: &str) -> Result<String, &'static str> {
+pub fn parse_remark(raw: &str) -> Result<String, VoucherError> {
     let s = raw.trim();
     if s.chars().count() > 200 || s.chars().any(|c| c.is_control() && c != '\n') {
-        return Err("error.vouchers.remark");
+        return Err(VoucherError::Remark);
     }
     Ok(s.to_string())
 }
 
 /// A list of ids from a form (`1,2 3`) or the API: deduplicated, 1..=`max`.
-pub fn parse_ids(raw: &str, max: usize, too_many: &'static str) -> Result<Vec<i64>, &'static str> {
+pub fn parse_ids(raw: &str, max: usize, too_many: VoucherError) -> Result<Vec<i64>, VoucherError> {
     use crate::domain::{IdListError, parse_id_list};
     parse_id_list(raw, &[',', ' ', '\n'], max).map_err(|e| match e {
-        IdListError::Malformed => "error.vouchers.ids",
-        IdListError::Empty => "error.vouchers.ids_required",
+        IdListError::Malformed => VoucherError::Ids,
+        IdListError::Empty => VoucherError::IdsRequired,
         IdListError::TooMany => too_many,
     })
 }
 
 /// A date from the form (`YYYY-MM-DD`, China time) as the start (00:00) or, for an expiry, the
 /// end (24:00) of that day in unix milliseconds.
-pub fn parse_day(raw: &str, end_of_day: bool) -> Result<Option<i64>, &'static str> {
-    crate::domain::parse_day(raw, end_of_day).map_err(|_| "error.vouchers.date")
+pub fn parse_day(raw: &str, end_of_day: bool) -> Result<Option<i64>, VoucherError> {
+    crate::domain::parse_day(raw, end_of_day).map_err(|_| VoucherError::Date)
 }
 
 /// What a quota is, as far as issuing from it is concerned.
@@ -337,18 +338,18 @@ impl IssueRequest {
         customers: &str,
         remark: &str,
         max_customers: usize,
-    ) -> Result<Self, &'static str> {
+    ) -> Result<Self, VoucherError> {
         let quota = quota
             .trim()
             .parse::<i64>()
             .ok()
             .filter(|q| *q > 0)
-            .ok_or("error.vouchers.quota_not_found")?;
-        let face = Amount::parse(face).map_err(|_| "error.vouchers.face_value")?;
+            .ok_or(VoucherError::QuotaNotFound)?;
+        let face = Amount::parse(face).map_err(|_| VoucherError::FaceValue)?;
         let min_order = if min_order.trim().is_empty() {
             Money::ZERO
         } else {
-            Money::parse(min_order).map_err(|_| "error.vouchers.min_order")?
+            Money::parse(min_order).map_err(|_| VoucherError::MinOrder)?
         };
         Ok(IssueRequest {
             quota,
@@ -356,20 +357,16 @@ impl IssueRequest {
             min_order,
             valid_from: parse_day(valid_from, false)?,
             expires_at: parse_day(expires, true)?,
-            service_types: Limits::parse(service_types, "error.vouchers.too_many_service_types")?,
-            products: Limits::parse(products, "error.vouchers.too_many_products")?,
-            customers: parse_ids(
-                customers,
-                max_customers,
-                "error.vouchers.too_many_customers",
-            )
-            .map_err(|e| {
-                if e == "error.vouchers.ids_required" {
-                    "error.vouchers.customers_required"
-                } else {
-                    e
-                }
-            })?,
+            service_types: Limits::parse(service_types, VoucherError::TooManyServiceTypes)?,
+            products: Limits::parse(products, VoucherError::TooManyProducts)?,
+            customers: parse_ids(customers, max_customers, VoucherError::TooManyCustomers)
+                .map_err(|e| {
+                    if e == VoucherError::IdsRequired {
+                        VoucherError::CustomersRequired
+                    } else {
+                        e
+                    }
+                })?,
             remark: parse_remark(remark)?,
         })
     }
@@ -386,24 +383,22 @@ pub struct Terms {
     pub products: Limits,
 }
 
-pub fn check_issue(q: &QuotaFacts, r: &IssueRequest, now: i64) -> Result<Terms, &'static str> {
+pub fn check_issue(q: &QuotaFacts, r: &IssueRequest, now: i64) -> Result<Terms, VoucherError> {
     if q.status.at(q.expires_at, now) != QuotaStatus::Normal || now < q.effective_at {
         return Err(match q.status.at(q.expires_at, now) {
-            QuotaStatus::Adjusting => "error.vouchers.quota_adjusting",
-            QuotaStatus::Frozen => "error.vouchers.quota_frozen",
-            _ => "error.vouchers.quota_invalid",
+            QuotaStatus::Adjusting => VoucherError::QuotaAdjusting,
+            QuotaStatus::Frozen => VoucherError::QuotaFrozen,
+            _ => VoucherError::QuotaInvalid,
         });
     }
     let face = r.face.fen();
     if q.max_face_fen.is_some_and(|m| face > m) {
-        return Err("error.vouchers.face_value");
+        return Err(VoucherError::FaceValue);
     }
-    let n = i64::try_from(r.customers.len()).map_err(|_| "error.vouchers.too_many_customers")?;
-    let total = face
-        .checked_mul(n)
-        .ok_or("error.vouchers.quota_insufficient")?;
+    let n = i64::try_from(r.customers.len()).map_err(|_| VoucherError::TooManyCustomers)?;
+    let total = face.checked_mul(n).ok_or(VoucherError::QuotaInsufficient)?;
     if total > q.balance_fen {
-        return Err("error.vouchers.quota_insufficient");
+        return Err(VoucherError::QuotaInsufficient);
     }
     let effective_at = r.valid_from.unwrap_or(q.effective_at);
     let expires_at = r.expires_at.unwrap_or(q.expires_at);
@@ -412,18 +407,18 @@ pub fn check_issue(q: &QuotaFacts, r: &IssueRequest, now: i64) -> Result<Terms, 
         || expires_at <= effective_at
         || expires_at <= now
     {
-        return Err("error.vouchers.validity");
+        return Err(VoucherError::Validity);
     }
     let service_types = r
         .service_types
         .clone()
         .within(&q.service_types)
-        .ok_or("error.vouchers.service_types_outside")?;
+        .ok_or(VoucherError::ServiceTypesOutside)?;
     let products = r
         .products
         .clone()
         .within(&q.products)
-        .ok_or("error.vouchers.products_outside")?;
+        .ok_or(VoucherError::ProductsOutside)?;
     Ok(Terms {
         total_fen: total,
         effective_at,

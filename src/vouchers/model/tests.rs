@@ -34,16 +34,16 @@ fn issuing_needs_a_normal_quota_inside_its_validity() {
     assert!(check_issue(&quota(), &r, 5_000).is_ok());
     assert_eq!(
         check_issue(&quota(), &r, 10_000),
-        Err("error.vouchers.quota_invalid")
+        Err(VoucherError::QuotaInvalid)
     );
     assert_eq!(
         check_issue(&quota(), &r, 999),
-        Err("error.vouchers.quota_invalid")
+        Err(VoucherError::QuotaInvalid)
     );
     for (status, key) in [
-        (QuotaStatus::Adjusting, "error.vouchers.quota_adjusting"),
-        (QuotaStatus::Frozen, "error.vouchers.quota_frozen"),
-        (QuotaStatus::Invalid, "error.vouchers.quota_invalid"),
+        (QuotaStatus::Adjusting, VoucherError::QuotaAdjusting),
+        (QuotaStatus::Frozen, VoucherError::QuotaFrozen),
+        (QuotaStatus::Invalid, VoucherError::QuotaInvalid),
     ] {
         let q = QuotaFacts { status, ..quota() };
         assert_eq!(check_issue(&q, &r, 5_000), Err(key));
@@ -60,11 +60,11 @@ fn the_quota_must_cover_every_coupon_and_the_face_limit() {
     );
     assert_eq!(
         check_issue(&quota(), &request("30.01", 1), 5_000),
-        Err("error.vouchers.face_value")
+        Err(VoucherError::FaceValue)
     );
     assert_eq!(
         check_issue(&quota(), &request("25", 5), 5_000),
-        Err("error.vouchers.quota_insufficient")
+        Err(VoucherError::QuotaInsufficient)
     );
     let exact = QuotaFacts {
         balance_fen: 7_500,
@@ -80,7 +80,7 @@ fn coupons_stay_inside_the_quota_validity_and_limits() {
     r.expires_at = Some(10_001);
     assert_eq!(
         check_issue(&quota(), &r, 5_000),
-        Err("error.vouchers.validity")
+        Err(VoucherError::Validity)
     );
     r.expires_at = Some(6_000);
     let terms = check_issue(&quota(), &r, 5_000).unwrap();
@@ -89,13 +89,13 @@ fn coupons_stay_inside_the_quota_validity_and_limits() {
         terms.products,
         Limits::stored("ecs-c7-large,rds-mysql-2c4g")
     );
-    r.products = Limits::parse("obs-standard-1tb", "x").unwrap();
+    r.products = Limits::parse("obs-standard-1tb", VoucherError::TooMany).unwrap();
     assert_eq!(
         check_issue(&quota(), &r, 5_000),
-        Err("error.vouchers.products_outside")
+        Err(VoucherError::ProductsOutside)
     );
-    r.products = Limits::parse("ecs-c7-large", "x").unwrap();
-    r.service_types = Limits::parse("hws.service.type.ec2", "x").unwrap();
+    r.products = Limits::parse("ecs-c7-large", VoucherError::TooMany).unwrap();
+    r.service_types = Limits::parse("hws.service.type.ec2", VoucherError::TooMany).unwrap();
     let terms = check_issue(&quota(), &r, 5_000).unwrap();
     assert_eq!(terms.products.items(), ["ecs-c7-large"]);
     assert_eq!(terms.service_types.items(), ["hws.service.type.ec2"]);
@@ -107,12 +107,26 @@ fn limits_are_codes_at_most_ten() {
         .map(|i| format!("p{i}"))
         .collect::<Vec<_>>()
         .join(",");
-    assert_eq!(Limits::parse(&ten, "many").unwrap().items().len(), 10);
-    assert_eq!(Limits::parse(&format!("{ten},p10"), "many"), Err("many"));
-    assert_eq!(Limits::parse("a,a,b", "many").unwrap().items(), ["a", "b"]);
     assert_eq!(
-        Limits::parse("a b", "many"),
-        Err("error.vouchers.limit_format")
+        Limits::parse(&ten, VoucherError::TooMany)
+            .unwrap()
+            .items()
+            .len(),
+        10
+    );
+    assert_eq!(
+        Limits::parse(&format!("{ten},p10"), VoucherError::TooMany),
+        Err(VoucherError::TooMany)
+    );
+    assert_eq!(
+        Limits::parse("a,a,b", VoucherError::TooMany)
+            .unwrap()
+            .items(),
+        ["a", "b"]
+    );
+    assert_eq!(
+        Limits::parse("a b", VoucherError::TooMany),
+        Err(VoucherError::LimitFormat)
     );
     assert!(Limits::default().allows("anything"));
     assert!(!Limits::stored("a").allows("b"));
@@ -120,13 +134,22 @@ fn limits_are_codes_at_most_ten() {
 
 #[test]
 fn ids_and_days_parse() {
-    assert_eq!(parse_ids("3, 1 3", 10, "many"), Ok(vec![3, 1]));
     assert_eq!(
-        parse_ids("", 10, "many"),
-        Err("error.vouchers.ids_required")
+        parse_ids("3, 1 3", 10, VoucherError::TooMany),
+        Ok(vec![3, 1])
     );
-    assert_eq!(parse_ids("1,x", 10, "many"), Err("error.vouchers.ids"));
-    assert_eq!(parse_ids("1,2,3", 2, "many"), Err("many"));
+    assert_eq!(
+        parse_ids("", 10, VoucherError::TooMany),
+        Err(VoucherError::IdsRequired)
+    );
+    assert_eq!(
+        parse_ids("1,x", 10, VoucherError::TooMany),
+        Err(VoucherError::Ids)
+    );
+    assert_eq!(
+        parse_ids("1,2,3", 2, VoucherError::TooMany),
+        Err(VoucherError::TooMany)
+    );
     // 2026-01-01 00:00 China time is 2025-12-31 16:00 UTC.
     assert_eq!(parse_day("2026-01-01", false), Ok(Some(1_767_196_800_000)));
     assert_eq!(
@@ -134,7 +157,7 @@ fn ids_and_days_parse() {
         Ok(Some(1_767_196_800_000 + 86_400_000))
     );
     assert_eq!(parse_day("", true), Ok(None));
-    assert_eq!(parse_day("2026-13-01", true), Err("error.vouchers.date"));
+    assert_eq!(parse_day("2026-13-01", true), Err(VoucherError::Date));
 }
 
 #[test]

@@ -2,6 +2,7 @@
 //! returned on its refund.
 
 use super::*;
+use crate::vouchers::VoucherError;
 
 /// Takes a usable coupon's whole balance back to its quota with an operation record, inside
 /// the caller's transaction. `status` is what the coupon becomes (已回收 or 已过期).
@@ -105,13 +106,13 @@ async fn recipients(
     for &c in customers {
         let (name, mode) = crate::funds::service::customer_of_in(tx, partner, c)
             .await?
-            .ok_or_else(|| AppError::conflict("error.vouchers.not_your_customer"))?;
+            .ok_or_else(|| VoucherError::NotYourCustomer.conflict())?;
         match kind {
             Kind::Coupon if mode != "resale" => {
-                return Err(AppError::conflict("error.vouchers.not_resale"));
+                return Err(VoucherError::NotResale.conflict());
             }
             Kind::Pickup if !repo::whitelisted(&mut **tx, partner, c).await? => {
-                return Err(AppError::conflict("error.vouchers.not_whitelisted"));
+                return Err(VoucherError::NotWhitelisted.conflict());
             }
             _ => {}
         }
@@ -129,7 +130,7 @@ pub(super) async fn issuing_quota(
     repo::quota(&mut **tx, partner, id)
         .await?
         .filter(|q| q.kind == kind.as_str())
-        .ok_or_else(|| AppError::conflict("error.vouchers.quota_not_found"))
+        .ok_or_else(|| VoucherError::QuotaNotFound.conflict())
 }
 
 /// What issuing would do, for the confirmation step. Moves nothing.
@@ -143,7 +144,7 @@ pub async fn preview_issue(
     let now = now_ms();
     let mut tx = db.pool.begin().await?;
     let q = issuing_quota(&mut tx, partner, kind, req.quota).await?;
-    let terms = model::check_issue(&facts(&q)?, req, now).map_err(AppError::conflict)?;
+    let terms = model::check_issue(&facts(&q)?, req, now).map_err(VoucherError::conflict)?;
     let names = recipients(&mut tx, partner, kind, &req.customers).await?;
     tx.rollback().await?;
     Ok(IssuePreview {
@@ -197,11 +198,11 @@ async fn try_issue(
     }
     let now = now_ms();
     let q = issuing_quota(&mut *tx, partner, kind, req.quota).await?;
-    let terms = model::check_issue(&facts(&q)?, req, now).map_err(AppError::conflict)?;
+    let terms = model::check_issue(&facts(&q)?, req, now).map_err(VoucherError::conflict)?;
     let names = recipients(&mut *tx, partner, kind, &req.customers).await?;
     let after = repo::debit_quota(&mut *tx, q.id, terms.total_fen, now)
         .await?
-        .ok_or_else(|| AppError::conflict("error.vouchers.quota_insufficient"))?;
+        .ok_or_else(|| VoucherError::QuotaInsufficient.conflict())?;
     let mut items = Vec::with_capacity(req.customers.len());
     for (&customer, name) in req.customers.iter().zip(names) {
         let number = coupon_number(kind);
@@ -278,10 +279,10 @@ pub async fn preview_reclaim(
         let c = repo::coupon_of_partner(&db.pool, partner, id)
             .await?
             .filter(|c| c.kind == kind.as_str())
-            .ok_or_else(|| AppError::conflict("error.vouchers.coupon_not_found"))?;
+            .ok_or_else(|| VoucherError::CouponNotFound.conflict())?;
         let c = coupon_view(c, now).ok_or(AppError::Internal)?;
         if c.status != CouponStatus::Usable {
-            return Err(AppError::conflict("error.vouchers.coupon_not_usable"));
+            return Err(VoucherError::CouponNotUsable.conflict());
         }
         out.push(c);
     }
@@ -318,10 +319,10 @@ pub async fn reclaim(
                 let c = repo::coupon_of_partner(&mut **tx, partner, id)
                     .await?
                     .filter(|c| c.kind == kind.as_str())
-                    .ok_or_else(|| AppError::conflict("error.vouchers.coupon_not_found"))?;
+                    .ok_or_else(|| VoucherError::CouponNotFound.conflict())?;
                 let status = CouponStatus::from_code(c.status).ok_or(AppError::Internal)?;
                 if status.at(c.expires_at, now) != CouponStatus::Usable {
-                    return Err(AppError::conflict("error.vouchers.coupon_not_usable"));
+                    return Err(VoucherError::CouponNotUsable.conflict());
                 }
                 let fen = take_back(&mut *tx, &c, Operation::Reclaim, actor, now).await?;
                 total += fen;
@@ -398,18 +399,18 @@ pub async fn spend_in(
 ) -> Result<i64, AppError> {
     let c = repo::coupon_of_customer(&mut **tx, customer, coupon)
         .await?
-        .ok_or_else(|| AppError::conflict("error.vouchers.coupon_not_found"))?;
+        .ok_or_else(|| VoucherError::CouponNotFound.conflict())?;
     let status = CouponStatus::from_code(c.status).ok_or(AppError::Internal)?;
     if status.at(c.expires_at, now) != CouponStatus::Usable || now < c.effective_at {
-        return Err(AppError::conflict("error.vouchers.coupon_not_usable"));
+        return Err(VoucherError::CouponNotUsable.conflict());
     }
     if !Limits::stored(&c.products).allows(product.code)
         || !Limits::stored(&c.service_types).allows(product.service_type)
     {
-        return Err(AppError::conflict("error.vouchers.coupon_not_applicable"));
+        return Err(VoucherError::CouponNotApplicable.conflict());
     }
     if order_fen < c.min_order_fen {
-        return Err(AppError::conflict("error.vouchers.below_minimum"));
+        return Err(VoucherError::BelowMinimum.conflict());
     }
     let fen = model::deduction(c.balance_fen, order_fen);
     if fen == 0 || !repo::spend(tx, c.id, order, fen, now).await? {

@@ -2,6 +2,7 @@
 //! the operator's grants and status changes.
 
 use super::*;
+use crate::vouchers::VoucherError;
 
 /// 向云经销商发放代金券额度: a distributor gives each reseller a quota of `amount` from one of
 /// its own.
@@ -17,7 +18,7 @@ pub async fn issue_quota(
 ) -> Result<Outcome, AppError> {
     let (partner, kind) = partner_of(user)?;
     if kind != PartnerKind::Distributor {
-        return Err(AppError::conflict("error.funds.distributor_only"));
+        return Err(crate::funds::FundsError::DistributorOnly.conflict());
     }
     let trans = trans_id(trans)?;
     let hash = format!("quota-issue|{parent}|{resellers:?}|{}", amount.fen());
@@ -36,7 +37,7 @@ pub async fn issue_quota(
             let total = amount
                 .fen()
                 .checked_mul(n)
-                .ok_or_else(|| AppError::conflict("error.vouchers.quota_insufficient"))?;
+                .ok_or_else(|| VoucherError::QuotaInsufficient.conflict())?;
             // The same rules as a coupon of `total`, without a face-value limit.
             let as_issue = IssueRequest {
                 quota: q.id,
@@ -53,14 +54,14 @@ pub async fn issue_quota(
                 max_face_fen: None,
                 ..f.clone()
             };
-            model::check_issue(&unlimited, &as_issue, now).map_err(AppError::conflict)?;
+            model::check_issue(&unlimited, &as_issue, now).map_err(VoucherError::conflict)?;
             let names = repo::reseller_names(&mut **tx, partner, resellers).await?;
             if names.len() != resellers.len() {
-                return Err(AppError::conflict("error.funds.not_your_reseller"));
+                return Err(crate::funds::FundsError::NotYourReseller.conflict());
             }
             let after = repo::debit_quota(&mut *tx, q.id, total, now)
                 .await?
-                .ok_or_else(|| AppError::conflict("error.vouchers.quota_insufficient"))?;
+                .ok_or_else(|| VoucherError::QuotaInsufficient.conflict())?;
             let mut items = Vec::with_capacity(names.len());
             for (reseller, name) in names {
                 let child = NewQuota {
@@ -136,7 +137,7 @@ pub async fn reclaim_quotas(
 ) -> Result<Outcome, AppError> {
     let (partner, kind) = partner_of(user)?;
     if kind != PartnerKind::Distributor {
-        return Err(AppError::conflict("error.funds.distributor_only"));
+        return Err(crate::funds::FundsError::DistributorOnly.conflict());
     }
     let trans = trans_id(trans)?;
     let hash = format!("quota-reclaim|{ids:?}|{remark}");
@@ -154,9 +155,9 @@ pub async fn reclaim_quotas(
             for &id in ids {
                 let q = repo::child_quota(&mut **tx, partner, id)
                     .await?
-                    .ok_or_else(|| AppError::conflict("error.vouchers.quota_not_found"))?;
+                    .ok_or_else(|| VoucherError::QuotaNotFound.conflict())?;
                 if q.status != QuotaStatus::Normal.code() {
-                    return Err(AppError::conflict("error.vouchers.quota_not_reclaimable"));
+                    return Err(VoucherError::QuotaNotReclaimable.conflict());
                 }
                 let parent = q.parent_id.ok_or(AppError::Internal)?;
                 if !repo::empty_quota(&mut *tx, q.id, q.balance_fen, now).await? {
@@ -226,7 +227,7 @@ pub struct Grant {
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn grant_quota(db: &Db, actor: &Actor, g: &Grant) -> Result<i64, AppError> {
     if !(1..=3650).contains(&g.days) {
-        return Err(AppError::invalid("error.vouchers.days"));
+        return Err(VoucherError::Days.invalid());
     }
     let now = now_ms();
     db.write(|tx| {
@@ -305,21 +306,21 @@ pub async fn preview_quota_issue(
 ) -> Result<IssuePreview, AppError> {
     let (partner, kind) = partner_of(user)?;
     if kind != PartnerKind::Distributor {
-        return Err(AppError::conflict("error.funds.distributor_only"));
+        return Err(crate::funds::FundsError::DistributorOnly.conflict());
     }
     let now = now_ms();
     let q = repo::quota(&db.pool, partner, req.quota)
         .await?
         .filter(|q| q.kind == Kind::Coupon.as_str())
-        .ok_or_else(|| AppError::conflict("error.vouchers.quota_not_found"))?;
+        .ok_or_else(|| VoucherError::QuotaNotFound.conflict())?;
     let unlimited = QuotaFacts {
         max_face_fen: None,
         ..facts(&q)?
     };
-    let terms = model::check_issue(&unlimited, req, now).map_err(AppError::conflict)?;
+    let terms = model::check_issue(&unlimited, req, now).map_err(VoucherError::conflict)?;
     let names = repo::reseller_names(&db.pool, partner, &req.customers).await?;
     if names.len() != req.customers.len() {
-        return Err(AppError::conflict("error.funds.not_your_reseller"));
+        return Err(crate::funds::FundsError::NotYourReseller.conflict());
     }
     Ok(IssuePreview {
         quota_id: q.id,
@@ -343,16 +344,16 @@ pub async fn preview_quota_reclaim(
 ) -> Result<Vec<Quota>, AppError> {
     let (partner, kind) = partner_of(user)?;
     if kind != PartnerKind::Distributor {
-        return Err(AppError::conflict("error.funds.distributor_only"));
+        return Err(crate::funds::FundsError::DistributorOnly.conflict());
     }
     let now = now_ms();
     let mut out = Vec::with_capacity(ids.len());
     for &id in ids {
         let q = repo::child_quota(&db.pool, partner, id)
             .await?
-            .ok_or_else(|| AppError::conflict("error.vouchers.quota_not_found"))?;
+            .ok_or_else(|| VoucherError::QuotaNotFound.conflict())?;
         if q.status != QuotaStatus::Normal.code() {
-            return Err(AppError::conflict("error.vouchers.quota_not_reclaimable"));
+            return Err(VoucherError::QuotaNotReclaimable.conflict());
         }
         out.push(quota_view(q, now).ok_or(AppError::Internal)?);
     }

@@ -37,7 +37,7 @@ pub async fn issued_quotas(
 ) -> Result<Page<Quota>, AppError> {
     let (partner, kind) = partner_of(user)?;
     if kind != PartnerKind::Distributor {
-        return Err(AppError::conflict("error.funds.distributor_only"));
+        return Err(crate::funds::FundsError::DistributorOnly.conflict());
     }
     let now = now_ms();
     let (rows, total) = repo::issued_quotas(&db.pool, partner, page.offset(), page.limit()).await?;

@@ -2,6 +2,7 @@
 //! operator grants it; the partner reads it.
 
 use super::*;
+use crate::vouchers::VoucherError;
 
 pub async fn whitelist(db: &Db, user: &SessionUser) -> Result<Vec<WhitelistEntry>, AppError> {
     let (partner, _) = partner_of(user)?;
@@ -61,10 +62,10 @@ pub async fn set_whitelisted(
         Box::pin(async move {
             let (_, mode) = crate::funds::service::customer_of_in(tx, partner, customer)
                 .await?
-                .ok_or_else(|| AppError::conflict("error.vouchers.not_your_customer"))?;
+                .ok_or_else(|| VoucherError::NotYourCustomer.conflict())?;
             if add {
                 if mode != "resale" {
-                    return Err(AppError::conflict("error.vouchers.not_resale"));
+                    return Err(VoucherError::NotResale.conflict());
                 }
                 repo::whitelist_add(&mut *tx, partner, customer, now).await?;
             } else {
