@@ -2,9 +2,10 @@
 //! homes.
 
 use super::api::list_partners;
+use super::model::PartnerListItem;
 use crate::domain::{Role, format_time};
 use crate::i18n::{t, use_lang};
-use crate::ui::{Auth, EmptyState, ErrorNotice, FormError, Pagination, RequireRole};
+use crate::ui::{Auth, Col, FormError, PagedList, RequireRole};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -92,44 +93,24 @@ fn PartnerTable() -> impl IntoView {
     let page = move || query.read().get("page").and_then(|p| p.parse::<u32>().ok());
     let partners = Resource::new(page, list_partners);
     view! {
-        <Suspense fallback=move || view! { <p class="loading">{t(lang, "common.loading")}</p> }>
-            {move || Suspend::new(async move {
-                match partners.await {
-                    Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
-                    Ok(p) if p.items.is_empty() => view! { <EmptyState title=t(lang, "operator.no_partners") /> }.into_any(),
-                    Ok(p) => {
-                        let pages = p.pages();
-                        view! {
-                            <table class="table">
-                                <thead><tr>
-                                    <th>"ID"</th>
-                                    <th>{t(lang, "partner.name")}</th>
-                                    <th>{t(lang, "partner.kind")}</th>
-                                    <th>{t(lang, "partner.hcpn")}</th>
-                                    <th>{t(lang, "partner.parent")}</th>
-                                    <th>{t(lang, "partner.customers")}</th>
-                                    <th>{t(lang, "common.created_at")}</th>
-                                </tr></thead>
-                                <tbody>
-                                    {p.items.into_iter().map(|row| view! {
-                                        <tr>
-                                            <td>{row.id}</td>
-                                            <td>{row.name}</td>
-                                            <td>{t(lang, row.kind.label_key())}</td>
-                                            <td>{t(lang, row.hcpn.label_key())}</td>
-                                            <td>{row.parent_name.unwrap_or_else(|| "-".into())}</td>
-                                            <td>{row.customers}</td>
-                                            <td>{format_time(row.created_at)}</td>
-                                        </tr>
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
-                            <Pagination number=p.number pages total=p.total />
-                        }.into_any()
-                    }
-                }
-            })}
-        </Suspense>
+        <PagedList list=partners empty="operator.no_partners" testid="partner-list"
+            columns=vec![
+                Col::raw("ID"), Col::text("partner.name"), Col::text("partner.kind"),
+                Col::text("partner.hcpn"), Col::text("partner.parent"), Col::text("partner.customers"),
+                Col::text("common.created_at"),
+            ]
+            row=move |row: PartnerListItem| view! {
+                <tr>
+                    <td>{row.id}</td>
+                    <td>{row.name}</td>
+                    <td>{t(lang, row.kind.label_key())}</td>
+                    <td>{t(lang, row.hcpn.label_key())}</td>
+                    <td>{row.parent_name.unwrap_or_else(|| "-".into())}</td>
+                    <td>{row.customers}</td>
+                    <td>{format_time(row.created_at)}</td>
+                </tr>
+            }.into_any()
+        />
     }
 }
 

@@ -5,10 +5,10 @@ use super::api::{
     AcceptInvitation, AnswerUnbind, ApplyContract, CancelInvitation, CreateInvitation,
     UnbindCustomer, get_my_partner, list_invitations, open_invitation,
 };
-use super::model::{Channel, InvitationState};
+use super::model::{Channel, Invitation, InvitationState};
 use crate::domain::{CustomerMode, Role, format_time};
 use crate::i18n::{t, use_lang};
-use crate::ui::{EmptyState, ErrorNotice, FormError, Pagination, RequireRole};
+use crate::ui::{Col, EmptyState, ErrorNotice, FormError, PagedList, RequireRole};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -57,58 +57,37 @@ pub fn InvitePage() -> impl IntoView {
         </section>
         <h2>{t(lang, "invite.list")}</h2>
         <FormError error=cancel_error />
-        <Suspense fallback=move || view! { <p class="loading">{t(lang, "common.loading")}</p> }>
-            {move || Suspend::new(async move {
-                match list.await {
-                    Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
-                    Ok(p) if p.items.is_empty() => view! { <EmptyState title=t(lang, "invite.none") /> }.into_any(),
-                    Ok(p) => {
-                        let pages = p.pages();
-                        view! {
-                            <table class="table" data-testid="invitations">
-                                <thead><tr>
-                                    <th>{t(lang, "invite.channel")}</th>
-                                    <th>{t(lang, "invite.email")}</th>
-                                    <th>{t(lang, "invite.label")}</th>
-                                    <th>{t(lang, "customer.mode")}</th>
-                                    <th>{t(lang, "invite.state")}</th>
-                                    <th>{t(lang, "invite.expires")}</th>
-                                    <th class="num">{t(lang, "invite.accepted")}</th>
-                                    <th>{t(lang, "common.actions")}</th>
-                                </tr></thead>
-                                <tbody>
-                                    {p.items.into_iter().map(|i| {
-                                        let id = i.id;
-                                        let active = i.state == InvitationState::Active;
-                                        view! {
-                                            <tr data-testid=format!("invitation-{id}")>
-                                                <td>{t(lang, if i.channel == Channel::Email { "invite.channel.email" } else { "invite.channel.offline" })}</td>
-                                                <td>{i.email.clone().unwrap_or_default()}</td>
-                                                <td>{i.label.clone()}</td>
-                                                <td>{t(lang, i.mode.label_key())}</td>
-                                                <td>{t(lang, i.state.label_key())}</td>
-                                                <td>{i.expires_at.map(format_time).unwrap_or_else(|| t(lang, "invite.never").to_string())}</td>
-                                                <td class="num">{i.accepted}</td>
-                                                <td class="actions">
-                                                    {i.link.clone().map(|l| view! { <input class="link-box" readonly value=l data-testid="invite-link" aria-label=t(lang, "invite.link") /> })}
-                                                    {active.then(|| view! {
-                                                        <ActionForm action=cancel attr:class="inline">
-                                                            <input type="hidden" name="id" value=id />
-                                                            <button type="submit" class="btn-link">{t(lang, "invite.cancel")}</button>
-                                                        </ActionForm>
-                                                    })}
-                                                </td>
-                                            </tr>
-                                        }
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
-                            <Pagination number=p.number pages total=p.total />
-                        }.into_any()
-                    }
-                }
-            })}
-        </Suspense>
+        <PagedList list empty="invite.none" testid="invitations"
+            columns=vec![
+                Col::text("invite.channel"), Col::text("invite.email"), Col::text("invite.label"),
+                Col::text("customer.mode"), Col::text("invite.state"), Col::text("invite.expires"),
+                Col::num("invite.accepted"), Col::text("common.actions"),
+            ]
+            row=move |i: Invitation| {
+                let id = i.id;
+                let active = i.state == InvitationState::Active;
+                view! {
+                    <tr data-testid=format!("invitation-{id}")>
+                        <td>{t(lang, if i.channel == Channel::Email { "invite.channel.email" } else { "invite.channel.offline" })}</td>
+                        <td>{i.email.clone().unwrap_or_default()}</td>
+                        <td>{i.label.clone()}</td>
+                        <td>{t(lang, i.mode.label_key())}</td>
+                        <td>{t(lang, i.state.label_key())}</td>
+                        <td>{i.expires_at.map(format_time).unwrap_or_else(|| t(lang, "invite.never").to_string())}</td>
+                        <td class="num">{i.accepted}</td>
+                        <td class="actions">
+                            {i.link.clone().map(|l| view! { <input class="link-box" readonly value=l data-testid="invite-link" aria-label=t(lang, "invite.link") /> })}
+                            {active.then(|| view! {
+                                <ActionForm action=cancel attr:class="inline">
+                                    <input type="hidden" name="id" value=id />
+                                    <button type="submit" class="btn-link">{t(lang, "invite.cancel")}</button>
+                                </ActionForm>
+                            })}
+                        </td>
+                    </tr>
+                }.into_any()
+            }
+        />
     }
 }
 

@@ -10,6 +10,8 @@ use serde::{Deserialize, Serialize};
 pub struct PageRequest {
     number: u32,
     size: u32,
+    /// Rows skipped: `(number - 1) × size` for a page, any count for an API window.
+    offset: u64,
 }
 
 impl PageRequest {
@@ -22,11 +24,7 @@ impl PageRequest {
     pub const EXPORT: PageRequest = PageRequest {
         number: 1,
         size: Self::EXPORT_MAX_ROWS + 1,
-    };
-    /// The rows an open API list operation filters in memory (the newest 1 000).
-    pub const API_SCAN: PageRequest = PageRequest {
-        number: 1,
-        size: 1000,
+        offset: 0,
     };
 
     pub fn number(self) -> u32 {
@@ -40,18 +38,42 @@ impl PageRequest {
     /// Out-of-range numbers become the nearest valid page rather than an error, so a stale
     /// link still shows something sensible.
     pub fn new(number: Option<u32>, size: Option<u32>) -> Self {
+        let number = number.unwrap_or(1).max(1);
+        let size = size.unwrap_or(Self::DEFAULT_SIZE).clamp(1, Self::MAX_SIZE);
         PageRequest {
-            number: number.unwrap_or(1).max(1),
-            size: size.unwrap_or(Self::DEFAULT_SIZE).clamp(1, Self::MAX_SIZE),
+            number,
+            size,
+            offset: u64::from(number - 1) * u64::from(size),
+        }
+    }
+
+    /// The open API's window: `offset` rows skipped and at most `limit` (clamped to
+    /// 1..=[`Self::MAX_SIZE`]) read. Its number is the page the window starts in.
+    pub fn window(offset: u64, limit: u32) -> Self {
+        let size = limit.clamp(1, Self::MAX_SIZE);
+        PageRequest {
+            number: u32::try_from(offset / u64::from(size) + 1).unwrap_or(u32::MAX),
+            size,
+            offset,
         }
     }
 
     pub fn offset(self) -> i64 {
-        i64::from(self.number - 1) * i64::from(self.size)
+        i64::try_from(self.offset).unwrap_or(i64::MAX)
     }
 
     pub fn limit(self) -> i64 {
         i64::from(self.size)
+    }
+
+    /// The page this request asked for, holding `items` of `total` matching rows.
+    pub fn answer<T>(self, items: Vec<T>, total: i64) -> Page<T> {
+        Page {
+            items,
+            number: self.number,
+            size: self.size,
+            total,
+        }
     }
 }
 
@@ -82,6 +104,9 @@ mod tests {
         let p = PageRequest::new(Some(0), Some(10_000));
         assert_eq!((p.number, p.size), (1, 100));
         assert_eq!(PageRequest::new(Some(3), Some(20)).offset(), 40);
+        let w = PageRequest::window(25, 500);
+        assert_eq!((w.offset(), w.limit(), w.number()), (25, 100, 1));
+        assert_eq!(PageRequest::window(7, 0).limit(), 1);
     }
 
     #[test]

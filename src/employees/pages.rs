@@ -1,10 +1,10 @@
 //! 组织 > 项目专员 (the partner's members and invitations) and the person's own page.
 
 use super::api::{Accept, Cancel, Decline, Invite, Unbind, members, my_exam, my_invitations};
-use super::model::{EXAM_URL, ExamEligibility, LinkState};
+use super::model::{EXAM_URL, ExamEligibility, LinkState, Member};
 use crate::domain::{Role, format_time};
 use crate::i18n::{t, use_lang};
-use crate::ui::{EmptyState, ErrorNotice, FormError, Pagination, RequireRole};
+use crate::ui::{Col, EmptyState, ErrorNotice, FormError, PagedList, RequireRole};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -41,58 +41,39 @@ pub fn EmployeesPage() -> impl IntoView {
         <section class="panel">
             <h2>{t(lang, "employees.list")}</h2>
             <FormError error=row_error />
-            <Suspense fallback=move || view! { <p class="loading">{t(lang, "common.loading")}</p> }>
-                {move || Suspend::new(async move {
-                    match list.await {
-                        Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
-                        Ok(p) if p.items.is_empty() => view! { <EmptyState title=t(lang, "employees.empty") hint=t(lang, "employees.empty.hint") /> }.into_any(),
-                        Ok(p) => {
-                            let pages = p.pages();
-                            view! {
-                                <table class="table" data-testid="members">
-                                    <thead><tr>
-                                        <th>{t(lang, "employees.account")}</th>
-                                        <th>{t(lang, "employees.state")}</th>
-                                        <th>{t(lang, "employees.invited_at")}</th>
-                                        <th>{t(lang, "employees.joined_at")}</th>
-                                        <th>{t(lang, "common.actions")}</th>
-                                    </tr></thead>
-                                    <tbody>
-                                        {p.items.into_iter().map(|m| {
-                                            let id = m.id.to_string();
-                                            let action = match m.state {
-                                                LinkState::Pending => view! {
-                                                    <ActionForm action=cancel>
-                                                        <input type="hidden" name="id" value=id />
-                                                        <button type="submit" class="btn">{t(lang, "employees.cancel")}</button>
-                                                    </ActionForm>
-                                                }.into_any(),
-                                                LinkState::Active => view! {
-                                                    <ActionForm action=unbind>
-                                                        <input type="hidden" name="id" value=id />
-                                                        <button type="submit" class="btn">{t(lang, "employees.unbind")}</button>
-                                                    </ActionForm>
-                                                }.into_any(),
-                                                _ => ().into_any(),
-                                            };
-                                            view! {
-                                                <tr data-testid=format!("member-{}", m.login)>
-                                                    <td>{m.login.clone()}</td>
-                                                    <td>{t(lang, m.state.label_key())}</td>
-                                                    <td>{format_time(m.invited_at)}</td>
-                                                    <td>{m.joined_at.map(format_time).unwrap_or_else(|| "-".into())}</td>
-                                                    <td class="actions">{action}</td>
-                                                </tr>
-                                            }
-                                        }).collect_view()}
-                                    </tbody>
-                                </table>
-                                <Pagination number=p.number pages total=p.total />
-                            }.into_any()
-                        }
-                    }
-                })}
-            </Suspense>
+            <PagedList list empty="employees.empty" empty_hint="employees.empty.hint" testid="members"
+                columns=vec![
+                    Col::text("employees.account"), Col::text("employees.state"), Col::text("employees.invited_at"),
+                    Col::text("employees.joined_at"), Col::text("common.actions"),
+                ]
+                row=move |m: Member| {
+                    let id = m.id.to_string();
+                    let action = match m.state {
+                        LinkState::Pending => view! {
+                            <ActionForm action=cancel>
+                                <input type="hidden" name="id" value=id />
+                                <button type="submit" class="btn">{t(lang, "employees.cancel")}</button>
+                            </ActionForm>
+                        }.into_any(),
+                        LinkState::Active => view! {
+                            <ActionForm action=unbind>
+                                <input type="hidden" name="id" value=id />
+                                <button type="submit" class="btn">{t(lang, "employees.unbind")}</button>
+                            </ActionForm>
+                        }.into_any(),
+                        _ => ().into_any(),
+                    };
+                    view! {
+                        <tr data-testid=format!("member-{}", m.login)>
+                            <td>{m.login.clone()}</td>
+                            <td>{t(lang, m.state.label_key())}</td>
+                            <td>{format_time(m.invited_at)}</td>
+                            <td>{m.joined_at.map(format_time).unwrap_or_else(|| "-".into())}</td>
+                            <td class="actions">{action}</td>
+                        </tr>
+                    }.into_any()
+                }
+            />
         </section>
     }
 }

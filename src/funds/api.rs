@@ -3,6 +3,7 @@
 use super::model::{AdjustRecord, Balances, Direction, FundedParty, Preview, Receipt};
 use crate::domain::Page;
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
 use crate::funds::FundsError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -163,6 +164,7 @@ pub async fn list_resellers(
         login,
         from_ms: parse_day(&from, false)?,
         to_ms: parse_day(&to, true)?,
+        ..Default::default()
     };
     super::service::resellers(
         &ctx::state()?.db,
@@ -187,6 +189,7 @@ pub async fn list_customers(
         login,
         from_ms: parse_day(&from, false)?,
         to_ms: parse_day(&to, true)?,
+        ..Default::default()
     };
     super::service::customers(
         &ctx::state()?.db,

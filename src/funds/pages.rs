@@ -5,11 +5,14 @@ use super::api::{
     BulkAllocate, ConfirmAdjust, FundPartner, SetDesignated, Target, adjust_records, bulk_preview,
     customer_balance, fund_preview, list_customers, list_resellers, my_balances, preview_adjust,
 };
-use super::model::{Direction, FundedParty, Preview};
+use super::model::{AdjustRecord, Direction, FundedParty, Preview};
 use crate::domain::{CustomerMode, PartnerKind, Role, format_time};
 use crate::error::AppError;
 use crate::i18n::{t, use_lang};
-use crate::ui::{Auth, EmptyState, ErrorNotice, FormError, Pagination, RequireRole, urlencode};
+use crate::ui::{
+    Auth, Col, EmptyState, ErrorNotice, FormError, Paged, PagedList, RequireRole,
+    too_many_to_export, urlencode,
+};
 use leptos::prelude::*;
 use leptos_router::components::{A, Outlet};
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -175,18 +178,7 @@ fn PartyListPage(target: Target) -> impl IntoView {
         }}
         <DoneBanner />
         <PartySearch />
-        <Suspense fallback=move || view! { <p class="loading">{t(lang, "common.loading")}</p> }>
-            {move || Suspend::new(async move {
-                match list.await {
-                    Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
-                    Ok(p) if p.items.is_empty() => view! { <EmptyState title=t(lang, empty) /> }.into_any(),
-                    Ok(p) => {
-                        let pages = p.pages();
-                        view! { <PartyTable target rows=p.items /> <Pagination number=p.number pages total=p.total /> }.into_any()
-                    }
-                }
-            })}
-        </Suspense>
+        <Paged list empty body=move |rows| view! { <PartyTable target rows /> }.into_any() />
     }
 }
 
@@ -356,45 +348,22 @@ pub fn FundsPage() -> impl IntoView {
             <button type="submit" class="btn">{t(lang, "common.search")}</button>
             <a class="btn" href=csv rel="external">{t(lang, "common.export_csv")}</a>
         </form>
-        <Suspense fallback=move || view! { <p class="loading">{t(lang, "common.loading")}</p> }>
-            {move || Suspend::new(async move {
-                match records.await {
-                    Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
-                    Ok(p) if p.items.is_empty() => view! { <EmptyState title=t(lang, "funds.no_records") /> }.into_any(),
-                    Ok(p) => {
-                        let pages = p.pages();
-                        view! {
-                            <table class="table" data-testid="records">
-                                <thead><tr>
-                                    <th>{t(lang, "funds.col.operation")}</th>
-                                    <th class="num">{t(lang, "funds.amount")}</th>
-                                    <th>{t(lang, "funds.counterparty")}</th>
-                                    <th>{t(lang, "funds.col.operator")}</th>
-                                    <th>{t(lang, "funds.col.time")}</th>
-                                    <th>{t(lang, "funds.col.trans_id")}</th>
-                                </tr></thead>
-                                <tbody>
-                                    {p.items.into_iter().map(|r| view! {
-                                        <tr>
-                                            <td title=t(lang, r.operation.label_key())>{r.operation.code()}" "<span class="muted">{t(lang, r.operation.label_key())}</span></td>
-                                            <td class="num">{if r.signed_fen < 0 { "-" } else { "+" }}{r.amount().to_string()}</td>
-                                            <td>{r.counterparty.clone()}</td>
-                                            <td>{r.operator.clone()}</td>
-                                            <td>{format_time(r.created_at)}</td>
-                                            <td class="mono">{r.trans_id.clone()}</td>
-                                        </tr>
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
-                            <Pagination number=p.number pages total=p.total />
-                            {(p.total > i64::from(crate::domain::PageRequest::EXPORT_MAX_ROWS)).then(|| view! {
-                                <p class="notice-warn" role="note" data-testid="export-too-many">{t(lang, "error.export.too_many")}</p>
-                            })}
-                        }.into_any()
-                    }
-                }
-            })}
-        </Suspense>
+        <PagedList list=records empty="funds.no_records" testid="records" after=too_many_to_export
+            columns=vec![
+                Col::text("funds.col.operation"), Col::num("funds.amount"), Col::text("funds.counterparty"),
+                Col::text("funds.col.operator"), Col::text("funds.col.time"), Col::text("funds.col.trans_id"),
+            ]
+            row=move |r: AdjustRecord| view! {
+                <tr>
+                    <td title=t(lang, r.operation.label_key())>{r.operation.code()}" "<span class="muted">{t(lang, r.operation.label_key())}</span></td>
+                    <td class="num">{if r.signed_fen < 0 { "-" } else { "+" }}{r.amount().to_string()}</td>
+                    <td>{r.counterparty.clone()}</td>
+                    <td>{r.operator.clone()}</td>
+                    <td>{format_time(r.created_at)}</td>
+                    <td class="mono">{r.trans_id.clone()}</td>
+                </tr>
+            }.into_any()
+        />
     }
 }
 

@@ -3,7 +3,8 @@
 
 pub use super::model::Owner;
 use super::model::{AdjustRecord, Balances, FundedParty, Operation};
-use crate::domain::Money;
+use crate::domain::{Money, PageRequest};
+use crate::server::sql::Where;
 use sqlx::{Any, AnyConnection, AnyPool, Executor, FromRow};
 
 /// For a partner or customer: its `owner` value, the column naming it in `fund_accounts`, and its
@@ -258,10 +259,35 @@ pub async fn partner_name<'e>(
 pub struct ListFilter<'a> {
     /// Account name contains (already LIKE-escaped and wrapped in %…%), or empty.
     pub login_like: &'a str,
+    /// Name contains, lower-case (LIKE-escaped and wrapped), or empty.
+    pub name_like: &'a str,
+    pub id: Option<i64>,
+    /// A customer's mode (`resale`, `consulting`), or all.
+    pub mode: Option<&'a str>,
     pub from_ms: i64,
     pub to_ms: i64,
-    pub offset: i64,
-    pub limit: i64,
+    pub page: PageRequest,
+}
+
+impl ListFilter<'_> {
+    /// The conditions on the party `p` (its key column `id`, its users' `key` column, its
+    /// `since` column).
+    fn conditions(&self, p: &str, user_key: &str, since: &str) -> Where {
+        Where::new()
+            .and(&format!("{since} >= ?1"), self.from_ms)
+            .and(&format!("{since} < ?1"), self.to_ms)
+            .and_some(&format!("{p}.id = ?1"), self.id)
+            .and_some(
+                &format!(
+                    "EXISTS (SELECT 1 FROM users u WHERE u.{user_key} = {p}.id AND u.login LIKE ?1 ESCAPE '\\')"
+                ),
+                Some(self.login_like).filter(|l| !l.is_empty()),
+            )
+            .and_some(
+                &format!("LOWER({p}.name) LIKE ?1 ESCAPE '\\'"),
+                Some(self.name_like).filter(|l| !l.is_empty()),
+            )
+    }
 }
 
 #[derive(FromRow)]
@@ -300,29 +326,19 @@ pub async fn list_resellers(
     distributor: i64,
     f: &ListFilter<'_>,
 ) -> Result<(Vec<FundedParty>, i64), sqlx::Error> {
-    let filter = "FROM partners p LEFT JOIN fund_accounts a ON a.partner_id = p.id \
-         WHERE p.parent_id = $1 AND p.kind = 'reseller' AND p.created_at >= $3 AND p.created_at < $4 \
-           AND ($2 = '' OR EXISTS (SELECT 1 FROM users u WHERE u.partner_id = p.id AND u.login LIKE $2 ESCAPE '\\'))";
-    let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) {filter}"))
-        .bind(distributor)
-        .bind(f.login_like)
-        .bind(f.from_ms)
-        .bind(f.to_ms)
-        .fetch_one(pool)
+    let (rows, total) = f
+        .conditions("p", "partner_id", "p.created_at")
+        .and("p.parent_id = ?1 AND p.kind = 'reseller'", distributor)
+        .page::<PartyRow>(
+            pool,
+            "p.id, p.name, (SELECT MIN(u.login) FROM users u WHERE u.partner_id = p.id) AS login, \
+             p.created_at AS since, COALESCE(a.balance_fen, 0) AS balance_fen, p.kind AS mode, \
+             CAST(0 AS BIGINT) AS unbind_pending",
+            "FROM partners p LEFT JOIN fund_accounts a ON a.partner_id = p.id",
+            "p.id",
+            f.page,
+        )
         .await?;
-    let rows: Vec<PartyRow> = sqlx::query_as(&format!(
-        "SELECT p.id, p.name, (SELECT MIN(u.login) FROM users u WHERE u.partner_id = p.id) AS login, \
-                p.created_at AS since, COALESCE(a.balance_fen, 0) AS balance_fen, p.kind AS mode, CAST(0 AS BIGINT) AS unbind_pending \
-         {filter} ORDER BY p.id LIMIT $5 OFFSET $6"
-    ))
-    .bind(distributor)
-    .bind(f.login_like)
-    .bind(f.from_ms)
-    .bind(f.to_ms)
-    .bind(f.limit)
-    .bind(f.offset)
-    .fetch_all(pool)
-    .await?;
     Ok((rows.into_iter().map(party).collect(), total))
 }
 
@@ -331,30 +347,20 @@ pub async fn list_customers(
     partner: i64,
     f: &ListFilter<'_>,
 ) -> Result<(Vec<FundedParty>, i64), sqlx::Error> {
-    let filter = "FROM customers c LEFT JOIN fund_accounts a ON a.customer_id = c.id \
-         WHERE c.partner_id = $1 AND c.associated_at >= $3 AND c.associated_at < $4 \
-           AND ($2 = '' OR EXISTS (SELECT 1 FROM users u WHERE u.customer_id = c.id AND u.login LIKE $2 ESCAPE '\\'))";
-    let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) {filter}"))
-        .bind(partner)
-        .bind(f.login_like)
-        .bind(f.from_ms)
-        .bind(f.to_ms)
-        .fetch_one(pool)
+    let (rows, total) = f
+        .conditions("c", "customer_id", "c.associated_at")
+        .and("c.partner_id = ?1", partner)
+        .and_some("c.mode = ?1", f.mode)
+        .page::<PartyRow>(
+            pool,
+            "c.id, c.name, (SELECT MIN(u.login) FROM users u WHERE u.customer_id = c.id) AS login, \
+             c.associated_at AS since, COALESCE(a.balance_fen, 0) AS balance_fen, c.mode, \
+             CAST(CASE WHEN c.unbind_requested_at IS NULL THEN 0 ELSE 1 END AS BIGINT) AS unbind_pending",
+            "FROM customers c LEFT JOIN fund_accounts a ON a.customer_id = c.id",
+            "c.id",
+            f.page,
+        )
         .await?;
-    let rows: Vec<PartyRow> = sqlx::query_as(&format!(
-        "SELECT c.id, c.name, (SELECT MIN(u.login) FROM users u WHERE u.customer_id = c.id) AS login, \
-                c.associated_at AS since, COALESCE(a.balance_fen, 0) AS balance_fen, c.mode, \
-                CAST(CASE WHEN c.unbind_requested_at IS NULL THEN 0 ELSE 1 END AS BIGINT) AS unbind_pending \
-         {filter} ORDER BY c.id LIMIT $5 OFFSET $6"
-    ))
-    .bind(partner)
-    .bind(f.login_like)
-    .bind(f.from_ms)
-    .bind(f.to_ms)
-    .bind(f.limit)
-    .bind(f.offset)
-    .fetch_all(pool)
-    .await?;
     Ok((rows.into_iter().map(party).collect(), total))
 }
 

@@ -2,8 +2,8 @@
 //! customers) over the console's funds service, with the SDK models' field names.
 
 use super::handlers::{
-    ALL, ApiError, Signed, id, number, own_reseller_id, paged, parse, query, time_range, utc,
-    window,
+    ApiError, Signed, body_window, id, number, optional_id, own_reseller_id, parse, query,
+    time_range, utc, window,
 };
 use crate::domain::{Amount, Money};
 use crate::error::AppError;
@@ -17,19 +17,6 @@ fn amount(raw: &str) -> Result<Amount, ApiError> {
     Amount::parse(raw).map_err(|k| ApiError::App(AppError::invalid(k)))
 }
 
-/// offset (≥ 0, default 0) and limit (1..=100, default 10) of a JSON body.
-fn body_window(offset: Option<i64>, limit: Option<i64>) -> Result<(usize, usize), ApiError> {
-    let offset = offset.unwrap_or(0);
-    let limit = limit.unwrap_or(10);
-    if offset < 0 || !(1..=100).contains(&limit) {
-        return Err(ApiError::Bad("offset ≥ 0 and 1 ≤ limit ≤ 100.".to_string()));
-    }
-    Ok((
-        usize::try_from(offset).unwrap_or(usize::MAX),
-        usize::try_from(limit).unwrap_or(10),
-    ))
-}
-
 /// A begin/end pair of UTC times as list bounds (unix ms, the end inclusive).
 fn bounds(begin: Option<&str>, end: Option<&str>) -> Result<(Option<i64>, Option<i64>), ApiError> {
     let begin = begin.map(super::handlers::parse_utc).transpose()?;
@@ -38,13 +25,6 @@ fn bounds(begin: Option<&str>, end: Option<&str>) -> Result<(Option<i64>, Option
         .transpose()?
         .map(|e| e.saturating_add(1));
     Ok((begin, end))
-}
-
-/// An optional id parameter: absent or empty means none.
-fn optional_id(v: Option<&str>, field: &str) -> Result<Option<i64>, ApiError> {
-    v.filter(|s| !s.is_empty())
-        .map(|s| id(s, field))
-        .transpose()
 }
 
 fn json(v: serde_json::Value) -> Response {
@@ -181,31 +161,32 @@ pub async fn list_indirect_partners(
     } else {
         parse(&body)?
     };
-    let (offset, limit) = body_window(req.offset, req.limit)?;
+    let page = body_window(req.offset, req.limit)?;
     let (from_ms, to_ms) = bounds(
         req.associated_on_begin.as_deref(),
         req.associated_on_end.as_deref(),
     )?;
-    let only = optional_id(req.indirect_partner_id.as_deref(), "indirect_partner_id")?;
     let search = Search {
         login: req.account_name.unwrap_or_default(),
         from_ms,
         to_ms,
+        id: optional_id(req.indirect_partner_id.as_deref(), "indirect_partner_id")?,
+        ..Search::default()
     };
-    let matching: Vec<_> = funds::resellers(&state.db, &user, &search, ALL)
-        .await?
+    let found = funds::resellers(&state.db, &user, &search, page).await?;
+    let count = found.total;
+    let partners: Vec<serde_json::Value> = found
         .items
         .into_iter()
-        .filter(|r| only.is_none_or(|o| o == r.id))
-        .collect();
-    let (count, partners): (usize, Vec<serde_json::Value>) = paged(matching, offset, limit, |r| {
-        json!({
-            "indirect_partner_id": r.id.to_string(),
-            "account_name": r.login,
-            "name": r.name,
-            "associated_on": utc(r.since),
+        .map(|r| {
+            json!({
+                "indirect_partner_id": r.id.to_string(),
+                "account_name": r.login,
+                "name": r.name,
+                "associated_on": utc(r.since),
+            })
         })
-    });
+        .collect();
     Ok(json(
         json!({ "count": count, "indirect_partners": partners }),
     ))
@@ -258,7 +239,7 @@ pub async fn list_partner_adjust_records(
             "indirect_partner_id",
         ],
     )?;
-    let (offset, limit) = window(&q)?;
+    let page = window(&q)?;
     let reseller = optional_id(
         q.get("indirect_partner_id").map(String::as_str),
         "indirect_partner_id",
@@ -286,8 +267,7 @@ pub async fn list_partner_adjust_records(
         adjustments_only: true,
         counterparty,
     };
-    let (items, total_count) =
-        funds::records_window(&state.db, partner, &search, offset as i64, limit as i64).await?;
+    let (items, total_count) = funds::records_window(&state.db, partner, &search, page).await?;
     let records: Vec<serde_json::Value> = items
         .into_iter()
         .map(|r| {
@@ -341,53 +321,54 @@ pub async fn list_sub_customers(
     } else {
         parse(&body)?
     };
-    let (offset, limit) = body_window(req.offset, req.limit)?;
+    let page = body_window(req.offset, req.limit)?;
     let (from_ms, to_ms) = bounds(
         req.associated_on_begin.as_deref(),
         req.associated_on_end.as_deref(),
     )?;
     let mode = match req.association_type.as_deref() {
         None | Some("") => None,
-        Some("1") => Some("customer_mode.consulting"),
-        Some("2") => Some("customer_mode.resale"),
+        Some("1") => Some("consulting"),
+        Some("2") => Some("resale"),
         Some(_) => return Err(ApiError::Bad("association_type is 1 or 2.".into())),
     };
     let reseller = optional_id(req.indirect_partner_id.as_deref(), "indirect_partner_id")?;
-    let only = optional_id(req.customer_id.as_deref(), "customer_id")?;
-    let name = req.customer.unwrap_or_default().to_lowercase();
-    // Customers carry no labels here: a label filter matches none of them.
-    let label = req.label.unwrap_or_default();
     let partner = funds::acting_partner(&state.db, &user, reseller).await?;
     let search = Search {
         login: req.account_name.unwrap_or_default(),
         from_ms,
         to_ms,
+        id: optional_id(req.customer_id.as_deref(), "customer_id")?,
+        name: req.customer.unwrap_or_default(),
+        mode,
     };
-    let matching: Vec<_> = funds::customers_of(&state.db, partner, &search, ALL)
-        .await?
+    // Customers carry no labels here: a label filter matches none of them.
+    let found = if req.label.as_deref().is_some_and(|l| !l.is_empty()) {
+        page.answer(Vec::new(), 0)
+    } else {
+        funds::customers_of(&state.db, partner, &search, page).await?
+    };
+    let count = found.total;
+    let infos: Vec<serde_json::Value> = found
         .items
         .into_iter()
-        .filter(|c| only.is_none_or(|o| o == c.id))
-        .filter(|c| mode.is_none_or(|m| m == c.mode_key))
-        .filter(|c| name.is_empty() || c.name.to_lowercase().contains(&name))
-        .filter(|_| label.is_empty())
-        .collect();
-    let (count, infos): (usize, Vec<serde_json::Value>) = paged(matching, offset, limit, |c| {
-        let kind = if c.mode_key == "customer_mode.resale" {
-            "2"
-        } else {
-            "1"
-        };
-        json!({
-            "customer": c.name,
-            "account_name": c.login,
-            "customer_id": c.id.to_string(),
-            "associated_on": utc(c.since),
-            "association_type": kind,
-            "label": "",
-            "customer_type": -1,
-            "is_frozen": 0,
+        .map(|c| {
+            let kind = if c.mode_key == "customer_mode.resale" {
+                "2"
+            } else {
+                "1"
+            };
+            json!({
+                "customer": c.name,
+                "account_name": c.login,
+                "customer_id": c.id.to_string(),
+                "associated_on": utc(c.since),
+                "association_type": kind,
+                "label": "",
+                "customer_type": -1,
+                "is_frozen": 0,
+            })
         })
-    });
+        .collect();
     Ok(json(json!({ "count": count, "customer_infos": infos })))
 }

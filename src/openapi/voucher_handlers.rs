@@ -3,10 +3,12 @@
 
 use super::handlers::{ApiError, Signed, own_reseller_id};
 use super::wire::*;
-use crate::domain::{Amount, Money, PageRequest};
+use crate::domain::{Amount, Money};
 use crate::error::AppError;
 use crate::vouchers::VoucherError;
-use crate::vouchers::model::{IssueRequest, Kind, Limits, MAX_CUSTOMERS_API, Quota, parse_remark};
+use crate::vouchers::model::{
+    CouponSearch, IssueRequest, Kind, Limits, MAX_CUSTOMERS_API, Quota, QuotaSearch, parse_remark,
+};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
@@ -102,67 +104,40 @@ pub(super) async fn list_quota_coupons(
     } else {
         parse(&body)?
     };
-    let offset = req.offset.unwrap_or(0);
-    let limit = req.limit.unwrap_or(10);
-    if offset < 0 || !(1..=100).contains(&limit) {
-        return Err(ApiError::Bad("offset ≥ 0 and 1 ≤ limit ≤ 100.".to_string()));
-    }
-    let mut times = Vec::new();
-    for t in [
-        &req.create_time_begin,
-        &req.create_time_end,
-        &req.effective_time_begin,
-        &req.effective_time_end,
-        &req.expire_time_begin,
-        &req.expire_time_end,
-    ] {
-        times.push(t.as_deref().map(parse_utc).transpose()?);
-    }
-    let all = PageRequest::API_SCAN;
-    let all = match &req.indirect_partner_id {
+    let page = body_window(req.offset, req.limit)?;
+    let ids = req
+        .quota_ids
+        .as_ref()
+        .map(|ids| {
+            ids.iter()
+                .map(|v| id(v, "quota_ids"))
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .transpose()?;
+    let search = QuotaSearch {
         // A distributor asks about one of its resellers' quotas (the ones it gave).
-        Some(reseller) => {
-            let reseller = id(reseller, "indirect_partner_id")?;
-            crate::vouchers::service::issued_quotas(&state.db, &user, all)
-                .await?
-                .items
-                .into_iter()
-                .filter(|q| q.reseller_id == Some(reseller))
-                .collect::<Vec<_>>()
-        }
-        None => {
-            crate::vouchers::service::quotas(&state.db, &user, Kind::Coupon, all)
-                .await?
-                .items
-        }
+        issued: req.indirect_partner_id.is_some(),
+        reseller: req
+            .indirect_partner_id
+            .as_deref()
+            .map(|r| id(r, "indirect_partner_id"))
+            .transpose()?,
+        ids,
+        statuses: req.quota_status_list.clone(),
+        quota_type: req.quota_type,
+        created: body_span(req.create_time_begin.as_ref(), req.create_time_end.as_ref())?,
+        effective: body_span(
+            req.effective_time_begin.as_ref(),
+            req.effective_time_end.as_ref(),
+        )?,
+        expires: body_span(req.expire_time_begin.as_ref(), req.expire_time_end.as_ref())?,
+        parent: None,
     };
-    let within = |v: i64, b: Option<i64>, e: Option<i64>| {
-        b.is_none_or(|b| v >= b) && e.is_none_or(|e| v <= e)
-    };
-    let matching: Vec<Quota> = all
-        .into_iter()
-        .filter(|q| {
-            req.quota_ids
-                .as_ref()
-                .is_none_or(|ids| ids.contains(&q.id.to_string()))
-        })
-        .filter(|q| {
-            req.quota_status_list
-                .as_ref()
-                .is_none_or(|s| s.contains(&q.status.code()))
-        })
-        .filter(|q| req.quota_type.is_none_or(|t| t == q.quota_type))
-        .filter(|q| within(q.created_at, times[0], times[1]))
-        .filter(|q| within(q.effective_at, times[2], times[3]))
-        .filter(|q| within(q.expires_at, times[4], times[5]))
-        .collect();
-    let total_count = matching.len();
-    let quotas: Vec<CouponQuotaV2> = matching
-        .into_iter()
-        .skip(usize::try_from(offset).unwrap_or(usize::MAX))
-        .take(usize::try_from(limit).unwrap_or(10))
-        .map(quota_v2)
-        .collect();
+    let found =
+        crate::vouchers::service::search_quotas(&state.db, &user, Kind::Coupon, &search, page)
+            .await?;
+    let total_count = found.total;
+    let quotas: Vec<CouponQuotaV2> = found.items.into_iter().map(quota_v2).collect();
     Ok(
         axum::Json(serde_json::json!({ "total_count": total_count, "quotas": quotas }))
             .into_response(),
@@ -304,7 +279,7 @@ pub(super) async fn list_issued_partner_coupons(
             "indirect_partner_id",
         ],
     )?;
-    let (offset, limit) = window(&q)?;
+    let page = window(&q)?;
     own_reseller_id(&user, q.get("indirect_partner_id").map(String::as_str))?;
     let status = match q.get("status") {
         None => None,
@@ -315,32 +290,27 @@ pub(super) async fn list_issued_partner_coupons(
                 .ok_or_else(|| ApiError::Bad("Invalid status.".into()))?,
         ),
     };
+    let search = CouponSearch {
+        status,
+        id: optional_id(q.get("coupon_id").map(String::as_str), "coupon_id")?,
+        customer: optional_id(q.get("customer_id").map(String::as_str), "customer_id")?,
+        created: span(&q, "create_time_begin", "create_time_end")?,
+        effective: span(&q, "effective_time_begin", "effective_time_end")?,
+        expires: span(&q, "expire_time_begin", "expire_time_end")?,
+    };
     // Only 代金券 (coupon_type 1) are issued here; order ids are not coupons' (one use each).
-    let wrong_type = q.get("coupon_type").is_some_and(|t| t != "1");
-    let all = crate::vouchers::service::coupons(&state.db, &user, Kind::Coupon, status, ALL)
-        .await?
-        .items;
-    let mut matching = Vec::new();
-    for c in all {
-        let keep = !wrong_type
-            && q.get("coupon_id").is_none_or(|v| *v == c.id.to_string())
-            && q.get("customer_id")
-                .is_none_or(|v| *v == c.customer_id.to_string())
-            && !q.contains_key("order_id")
-            && time_filter(&q, "create_time_begin", "create_time_end", c.created_at)?
-            && time_filter(
-                &q,
-                "effective_time_begin",
-                "effective_time_end",
-                c.effective_at,
-            )?
-            && time_filter(&q, "expire_time_begin", "expire_time_end", c.expires_at)?;
-        if keep {
-            matching.push(c);
-        }
-    }
-    let (total_count, user_coupons): (usize, Vec<serde_json::Value>) =
-        paged(matching, offset, limit, |c| {
+    let none = q.get("coupon_type").is_some_and(|t| t != "1") || q.contains_key("order_id");
+    let found = if none {
+        page.answer(Vec::new(), 0)
+    } else {
+        crate::vouchers::service::search_coupons(&state.db, &user, Kind::Coupon, &search, page)
+            .await?
+    };
+    let total_count = found.total;
+    let user_coupons: Vec<serde_json::Value> = found
+        .items
+        .into_iter()
+        .map(|c| {
             serde_json::json!({
                 "coupon_id": c.id.to_string(),
                 "status": c.status.code(),
@@ -354,7 +324,8 @@ pub(super) async fn list_issued_partner_coupons(
                 "balance": number(c.balance),
                 "use_limits": [],
             })
-        });
+        })
+        .collect();
     Ok(
         axum::Json(serde_json::json!({ "total_count": total_count, "user_coupons": user_coupons }))
             .into_response(),
@@ -473,23 +444,28 @@ pub(super) async fn list_issued_coupon_quotas(
             "limit",
         ],
     )?;
-    let (offset, limit) = window(&q)?;
-    let matching: Vec<Quota> = crate::vouchers::service::issued_quotas(&state.db, &user, ALL)
-        .await?
+    let page = window(&q)?;
+    let search = QuotaSearch {
+        issued: true,
+        ids: optional_id(q.get("quota_id").map(String::as_str), "quota_id")?.map(|i| vec![i]),
+        reseller: optional_id(
+            q.get("indirect_partner_id").map(String::as_str),
+            "indirect_partner_id",
+        )?,
+        parent: optional_id(
+            q.get("parent_quota_id").map(String::as_str),
+            "parent_quota_id",
+        )?,
+        ..QuotaSearch::default()
+    };
+    let found =
+        crate::vouchers::service::search_quotas(&state.db, &user, Kind::Coupon, &search, page)
+            .await?;
+    let total_count = found.total;
+    let quotas: Vec<serde_json::Value> = found
         .items
         .into_iter()
-        .filter(|x| q.get("quota_id").is_none_or(|v| *v == x.id.to_string()))
-        .filter(|x| {
-            q.get("indirect_partner_id")
-                .is_none_or(|v| Some(v.clone()) == x.reseller_id.map(|r| r.to_string()))
-        })
-        .filter(|x| {
-            q.get("parent_quota_id")
-                .is_none_or(|v| Some(v.clone()) == x.parent_id.map(|p| p.to_string()))
-        })
-        .collect();
-    let (total_count, quotas): (usize, Vec<serde_json::Value>) =
-        paged(matching, offset, limit, |x| {
+        .map(|x| {
             let reseller = x.reseller_id.map(|r| r.to_string()).unwrap_or_default();
             let name = x.reseller_name.clone().unwrap_or_default();
             let parent = x.parent_id.map(|p| p.to_string()).unwrap_or_default();
@@ -501,7 +477,8 @@ pub(super) async fn list_issued_coupon_quotas(
                 o.insert("parent_quota_id".into(), parent.into());
             }
             v
-        });
+        })
+        .collect();
     Ok(
         axum::Json(serde_json::json!({ "total_count": total_count, "quotas": quotas }))
             .into_response(),
@@ -528,42 +505,35 @@ pub(super) async fn list_coupon_quotas_records(
             "limit",
         ],
     )?;
-    let (offset, limit) = window(&q)?;
-    // A value that is not 10 or 11 is not a filter (as the SDK documents).
-    let op = match q.get("operation_type").map(String::as_str) {
-        Some("10") => Some(Operation::QuotaIssue),
-        Some("11") => Some(Operation::QuotaReclaim),
-        _ => None,
+    let page = window(&q)?;
+    // A value that is not 10 or 11 is not a filter (as the SDK documents): both then.
+    let operations = match q.get("operation_type").map(String::as_str) {
+        Some("10") => vec![Operation::QuotaIssue],
+        Some("11") => vec![Operation::QuotaReclaim],
+        _ => vec![Operation::QuotaIssue, Operation::QuotaReclaim],
     };
+    let (from, to) = span(&q, "operation_time_begin", "operation_time_end")?;
     let search = crate::vouchers::service::RecordSearch {
-        operation: op,
-        from_ms: 0,
-        to_ms: i64::MAX,
+        operations: Some(operations),
+        from_ms: from.unwrap_or(0),
+        to_ms: to.map_or(i64::MAX, |t| t.saturating_add(1)),
+        reseller: optional_id(
+            q.get("indirect_partner_id").map(String::as_str),
+            "indirect_partner_id",
+        )?,
+        quota: optional_id(q.get("quota_id").map(String::as_str), "quota_id")?,
+        parent_quota: optional_id(
+            q.get("parent_quota_id").map(String::as_str),
+            "parent_quota_id",
+        )?,
     };
-    let all = crate::vouchers::service::records(&state.db, &user, Kind::Coupon, &search, ALL)
-        .await?
-        .items;
-    let mut matching = Vec::new();
-    for r in all {
-        let keep = matches!(r.operation, Operation::QuotaIssue | Operation::QuotaReclaim)
-            && q.get("indirect_partner_id")
-                .is_none_or(|v| Some(v.clone()) == r.reseller_id.map(|x| x.to_string()))
-            && q.get("quota_id")
-                .is_none_or(|v| *v == r.quota_id.to_string())
-            && q.get("parent_quota_id")
-                .is_none_or(|v| Some(v.clone()) == r.parent_quota_id.map(|x| x.to_string()))
-            && time_filter(
-                &q,
-                "operation_time_begin",
-                "operation_time_end",
-                r.created_at,
-            )?;
-        if keep {
-            matching.push(r);
-        }
-    }
-    let (total_count, records): (usize, Vec<serde_json::Value>) =
-        paged(matching, offset, limit, |r| {
+    let found =
+        crate::vouchers::service::records(&state.db, &user, Kind::Coupon, &search, page).await?;
+    let total_count = found.total;
+    let records: Vec<serde_json::Value> = found
+        .items
+        .into_iter()
+        .map(|r| {
             let name = r.reseller_name.clone().unwrap_or_default();
             serde_json::json!({
                 "id": r.id.to_string(),
@@ -579,7 +549,8 @@ pub(super) async fn list_coupon_quotas_records(
                 "indirect_partner_name": r.reseller_name.unwrap_or_default(),
                 "remark": r.remark,
             })
-        });
+        })
+        .collect();
     Ok(
         axum::Json(serde_json::json!({ "total_count": total_count, "records": records }))
             .into_response(),

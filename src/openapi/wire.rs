@@ -98,21 +98,61 @@ pub(super) fn query(
     Ok(out)
 }
 
-/// offset (≥ 0, default 0) and limit (1..=100, default 10) of a query.
+/// `offset` (≥ 0, default 0) and `limit` (1..=100, default 10) of a query string.
 pub(super) fn window(
     q: &std::collections::HashMap<String, String>,
-) -> Result<(usize, usize), ApiError> {
-    let bad = || ApiError::Bad("offset ≥ 0 and 1 ≤ limit ≤ 100.".into());
-    let offset = q
-        .get("offset")
-        .map_or(Ok(0), |v| v.parse::<usize>().map_err(|_| bad()))?;
-    let limit = q
-        .get("limit")
-        .map_or(Ok(10), |v| v.parse::<usize>().map_err(|_| bad()))?;
-    if !(1..=100).contains(&limit) {
-        return Err(bad());
+) -> Result<PageRequest, ApiError> {
+    let number = |key: &str| {
+        q.get(key)
+            .map(|v| v.parse::<i64>().map_err(|_| bad_window()))
+            .transpose()
+    };
+    body_window(number("offset")?, number("limit")?)
+}
+
+/// `offset` (≥ 0, default 0) and `limit` (1..=100, default 10), as a window of a list.
+pub(super) fn body_window(
+    offset: Option<i64>,
+    limit: Option<i64>,
+) -> Result<PageRequest, ApiError> {
+    let offset = u64::try_from(offset.unwrap_or(0)).map_err(|_| bad_window())?;
+    let limit = limit.unwrap_or(10);
+    if !(1..=i64::from(PageRequest::MAX_SIZE)).contains(&limit) {
+        return Err(bad_window());
     }
-    Ok((offset, limit))
+    Ok(PageRequest::window(
+        offset,
+        u32::try_from(limit).map_err(|_| bad_window())?,
+    ))
+}
+
+fn bad_window() -> ApiError {
+    ApiError::Bad("offset ≥ 0 and 1 ≤ limit ≤ 100.".into())
+}
+
+/// A begin/end pair of times of a query string as inclusive bounds (unix ms).
+pub(super) fn span(
+    q: &std::collections::HashMap<String, String>,
+    begin: &str,
+    end: &str,
+) -> Result<(Option<i64>, Option<i64>), ApiError> {
+    body_span(q.get(begin), q.get(end))
+}
+
+/// A begin/end pair of UTC times as inclusive bounds (unix ms).
+pub(super) fn body_span(
+    begin: Option<&String>,
+    end: Option<&String>,
+) -> Result<(Option<i64>, Option<i64>), ApiError> {
+    let at = |v: Option<&String>| v.map(|s| parse_utc(s)).transpose();
+    Ok((at(begin)?, at(end)?))
+}
+
+/// An optional id parameter: absent or empty means none.
+pub(super) fn optional_id(v: Option<&str>, field: &str) -> Result<Option<i64>, ApiError> {
+    v.filter(|s| !s.is_empty())
+        .map(|s| id(s, field))
+        .transpose()
 }
 
 /// A time range of a query as SQL bounds: from `begin` (inclusive, else the epoch) to `end`
@@ -126,30 +166,3 @@ pub(super) fn time_range(
     let e = q.get(end).map(|s| parse_utc(s)).transpose()?;
     Ok((b, e.map(|e| e.saturating_add(1))))
 }
-
-pub(super) fn time_filter(
-    q: &std::collections::HashMap<String, String>,
-    begin: &str,
-    end: &str,
-    v: i64,
-) -> Result<bool, ApiError> {
-    let b = q.get(begin).map(|s| parse_utc(s)).transpose()?;
-    let e = q.get(end).map(|s| parse_utc(s)).transpose()?;
-    Ok(b.is_none_or(|b| v >= b) && e.is_none_or(|e| v <= e))
-}
-
-/// The total and the `offset`/`limit` window of a filtered list, each item mapped to its answer.
-pub(super) fn paged<T, U>(
-    items: Vec<T>,
-    offset: usize,
-    limit: usize,
-    f: impl FnMut(T) -> U,
-) -> (usize, Vec<U>) {
-    let total = items.len();
-    (
-        total,
-        items.into_iter().skip(offset).take(limit).map(f).collect(),
-    )
-}
-
-pub(super) const ALL: PageRequest = PageRequest::API_SCAN;

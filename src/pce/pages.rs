@@ -4,7 +4,7 @@ use super::api::{Answer, Register, SetStage, list};
 use super::model::{HoState, LostReason, Opportunity, Stage};
 use crate::domain::format_time;
 use crate::i18n::{Lang, t, use_lang};
-use crate::ui::{EmptyState, ErrorNotice, FormError, Pagination};
+use crate::ui::{Col, FormError, PagedList};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -72,34 +72,14 @@ pub fn OpportunitiesPage() -> impl IntoView {
             </section>
         </Show>
         <FormError error=row_error />
-        <Suspense fallback=move || view! { <p class="loading">{t(lang, "common.loading")}</p> }>
-            {move || Suspend::new(async move {
-                match items.await {
-                    Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
-                    Ok(p) if p.items.is_empty() => view! { <EmptyState title=t(lang, "pce.empty") hint=t(lang, "pce.empty.hint") /> }.into_any(),
-                    Ok(p) => {
-                        let pages = p.pages();
-                        view! {
-                            <table class="table" data-testid="opportunities">
-                                <thead><tr>
-                                    <th>{t(lang, "pce.customer")}</th>
-                                    <th>{t(lang, "pce.product")}</th>
-                                    <th class="num">{t(lang, "pce.amount")}</th>
-                                    <th>{t(lang, "pce.stage")}</th>
-                                    <th>{t(lang, "pce.ho.state")}</th>
-                                    <th>{t(lang, "common.created_at")}</th>
-                                    <th>{t(lang, "common.actions")}</th>
-                                </tr></thead>
-                                <tbody>
-                                    {p.items.into_iter().map(|o| view! { <OpportunityRow o answer stage /> }).collect_view()}
-                                </tbody>
-                            </table>
-                            <Pagination number=p.number pages total=p.total />
-                        }.into_any()
-                    }
-                }
-            })}
-        </Suspense>
+        <PagedList list=items empty="pce.empty" empty_hint="pce.empty.hint" testid="opportunities"
+            columns=vec![
+                Col::text("pce.customer"), Col::text("pce.product"), Col::num("pce.amount"),
+                Col::text("pce.stage"), Col::text("pce.ho.state"), Col::text("common.created_at"),
+                Col::text("common.actions"),
+            ]
+            row=move |o: Opportunity| view! { <OpportunityRow o answer stage /> }.into_any()
+        />
     }
 }
 

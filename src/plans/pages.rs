@@ -4,10 +4,10 @@
 use super::api::{
     Apply, Approve, Reject, Revoke, catalogue, joined, my_applications, review_list, verify,
 };
-use super::model::{Certificate, CertificateState, Plan, PlanCard, Standing};
+use super::model::{Certificate, CertificateState, Plan, PlanCard, ReviewItem, Standing};
 use crate::domain::{Role, format_time};
 use crate::i18n::{Lang, t, use_lang};
-use crate::ui::{EmptyState, ErrorNotice, FormError, Pagination, RequireRole, set_status};
+use crate::ui::{Col, EmptyState, ErrorNotice, FormError, PagedList, RequireRole, set_status};
 use leptos::prelude::*;
 use leptos_router::components::{A, Outlet};
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -374,63 +374,42 @@ pub fn OperatorPlans() -> impl IntoView {
                 </form>
                 <FormError error=approve_error />
                 <FormError error=reject_error />
-                <Suspense fallback=move || view! { <p class="loading">{t(lang, "common.loading")}</p> }>
-                    {move || Suspend::new(async move {
-                        match list.await {
-                            Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
-                            Ok(p) if p.items.is_empty() => view! { <EmptyState title=t(lang, "operator.plans.empty") /> }.into_any(),
-                            Ok(p) => {
-                                let pages = p.pages();
-                                view! {
-                                    <table class="table" data-testid="review-list">
-                                        <thead><tr>
-                                            <th>"ID"</th>
-                                            <th>{t(lang, "partner.name")}</th>
-                                            <th>{t(lang, "plans.plan")}</th>
-                                            <th>{t(lang, "plans.contact_name")}</th>
-                                            <th>{t(lang, "plans.statement")}</th>
-                                            <th>{t(lang, "plans.submitted_at")}</th>
-                                            <th>{t(lang, "plans.state")}</th>
-                                            <th>{t(lang, "common.actions")}</th>
-                                        </tr></thead>
-                                        <tbody>
-                                            {p.items.into_iter().map(|a| {
-                                                let pending = a.state == super::model::ApplicationState::Pending;
-                                                let approve_id = a.id.to_string();
-                                                let reject_id = a.id.to_string();
-                                                view! {
-                                                    <tr data-testid=format!("application-{}", a.id)>
-                                                        <td>{a.id}</td>
-                                                        <td>{a.partner_name.clone()}</td>
-                                                        <td>{t(lang, a.plan.name_key())}</td>
-                                                        <td>{a.contact_name.clone()}" · "{a.contact_phone.clone()}</td>
-                                                        <td class="wrap">{a.statement.clone()}</td>
-                                                        <td>{format_time(a.submitted_at)}</td>
-                                                        <td>{t(lang, a.state.label_key())}{a.reason.clone().map(|r| format!(" ({r})"))}</td>
-                                                        <td class="actions">
-                                                            {pending.then(move || view! {
-                                                                <ActionForm action=approve>
-                                                                    <input type="hidden" name="id" value=approve_id />
-                                                                    <button type="submit" class="btn btn-primary">{t(lang, "operator.approve")}</button>
-                                                                </ActionForm>
-                                                                <ActionForm action=reject attr:class="inline-form">
-                                                                    <input type="hidden" name="id" value=reject_id />
-                                                                    <input name="reason" aria-label=t(lang, "plans.reason") placeholder=t(lang, "plans.reason") maxlength="200" />
-                                                                    <button type="submit" class="btn">{t(lang, "operator.reject")}</button>
-                                                                </ActionForm>
-                                                            })}
-                                                        </td>
-                                                    </tr>
-                                                }
-                                            }).collect_view()}
-                                        </tbody>
-                                    </table>
-                                    <Pagination number=p.number pages total=p.total />
-                                }.into_any()
-                            }
-                        }
-                    })}
-                </Suspense>
+                <PagedList list empty="operator.plans.empty" testid="review-list"
+                    columns=vec![
+                        Col::raw("ID"), Col::text("partner.name"), Col::text("plans.plan"),
+                        Col::text("plans.contact_name"), Col::text("plans.statement"), Col::text("plans.submitted_at"),
+                        Col::text("plans.state"), Col::text("common.actions"),
+                    ]
+                    row=move |a: ReviewItem| {
+                        let pending = a.state == super::model::ApplicationState::Pending;
+                        let approve_id = a.id.to_string();
+                        let reject_id = a.id.to_string();
+                        view! {
+                            <tr data-testid=format!("application-{}", a.id)>
+                                <td>{a.id}</td>
+                                <td>{a.partner_name.clone()}</td>
+                                <td>{t(lang, a.plan.name_key())}</td>
+                                <td>{a.contact_name.clone()}" · "{a.contact_phone.clone()}</td>
+                                <td class="wrap">{a.statement.clone()}</td>
+                                <td>{format_time(a.submitted_at)}</td>
+                                <td>{t(lang, a.state.label_key())}{a.reason.clone().map(|r| format!(" ({r})"))}</td>
+                                <td class="actions">
+                                    {pending.then(move || view! {
+                                        <ActionForm action=approve>
+                                            <input type="hidden" name="id" value=approve_id />
+                                            <button type="submit" class="btn btn-primary">{t(lang, "operator.approve")}</button>
+                                        </ActionForm>
+                                        <ActionForm action=reject attr:class="inline-form">
+                                            <input type="hidden" name="id" value=reject_id />
+                                            <input name="reason" aria-label=t(lang, "plans.reason") placeholder=t(lang, "plans.reason") maxlength="200" />
+                                            <button type="submit" class="btn">{t(lang, "operator.reject")}</button>
+                                        </ActionForm>
+                                    })}
+                                </td>
+                            </tr>
+                        }.into_any()
+                    }
+                />
             </section>
             <section class="panel">
                 <h2>{t(lang, "operator.revoke")}</h2>

@@ -12,4 +12,5 @@ pub mod secrets;
 pub mod security;
 pub mod seed;
 pub mod session;
+pub mod sql;
 pub mod state;

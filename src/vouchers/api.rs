@@ -3,6 +3,7 @@
 // The issue form's fields are the server functions' arguments, one per form field.
 #![allow(clippy::too_many_arguments)]
 
+#[cfg(feature = "ssr")]
 use super::model::Kind;
 use super::model::{
     Coupon, CustomerCoupons, IssuePreview, Outcome, Quota, ReclaimPreview, Record, Use,
@@ -88,13 +89,14 @@ pub fn record_search(
         ),
     };
     Ok(super::service::RecordSearch {
-        operation,
+        operations: operation.map(|o| vec![o]),
         from_ms: parse_day(from, false)
             .map_err(VoucherError::invalid)?
             .unwrap_or(0),
         to_ms: parse_day(to, true)
             .map_err(VoucherError::invalid)?
             .unwrap_or(i64::MAX),
+        ..Default::default()
     })
 }
 

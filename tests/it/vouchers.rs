@@ -14,6 +14,7 @@ on_both_backends!(
     pickup_vouchers_need_the_whitelist_and_reclaim_in_batches,
     concurrent_issuing_never_overdraws_a_quota,
     coupons_pay_part_of_an_order_and_go_back_to_the_quota_on_refund,
+    api_lists_filter_and_page_in_sql_past_a_thousand,
 );
 
 fn grant(app: &TestApp, partner: i64, kind: &str, amount: &str, max_face: Option<&str>) -> i64 {
@@ -910,4 +911,123 @@ async fn coupons_pay_part_of_an_order_and_go_back_to_the_quota_on_refund(app: Te
     );
     app.assert_ledger_sound().await;
     assert_vouchers_sound(&app).await;
+}
+
+/// The open API's coupon and customer lists filter, count and page in SQL: totals and later
+/// pages stay right past 1 000 rows, and each filter narrows the count as well as the page.
+async fn api_lists_filter_and_page_in_sql_past_a_thousand(app: TestApp) {
+    let prov = app.partner("prov", "solution-provider", None);
+    let r1 = app.customer(prov, "c-r1", "resale");
+    let r2 = app.customer(prov, "c-r2", "resale");
+    let quota = grant(&app, prov, "coupon", "1000", None);
+    let c = app.signed_in("prov").await;
+    let (s, o) = issue(&app, &c, "coupon", quota, "1", &[r1, r2], "t-1").await;
+    assert_eq!(s, 200, "{o}");
+    let coupon_of = |customer: &str| {
+        o["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|k| k["customer_name"] == customer)
+            .and_then(|k| k["id"].as_i64())
+            .unwrap()
+    };
+    let (r1_coupon, r2_coupon) = (coupon_of("c-r1"), coupon_of("c-r2"));
+    // 1 004 more coupons of r1 and 1 004 more customers, written straight into their tables:
+    // this test is about reading them.
+    let pool = app.db().await;
+    let mut tx = pool.begin().await.unwrap();
+    for n in 0..1004_i64 {
+        sqlx::query(
+            "INSERT INTO coupons (number, kind, quota_id, partner_id, customer_id, face_fen, balance_fen, \
+               min_order_fen, service_types, products, effective_at, expires_at, status, remark, created_at, updated_at) \
+             SELECT number || $1, kind, quota_id, partner_id, customer_id, face_fen, balance_fen, min_order_fen, \
+               service_types, products, effective_at, expires_at, status, remark, created_at + $2, updated_at \
+             FROM coupons WHERE id = $3",
+        )
+        .bind(format!("-bulk-{n}"))
+        .bind(n + 1)
+        .bind(r1_coupon)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+        sqlx::query(
+            "INSERT INTO customers (partner_id, name, mode, created_at, associated_at) \
+             SELECT partner_id, $1, mode, created_at, associated_at FROM customers WHERE id = $2",
+        )
+        .bind(format!("bulk-{n}"))
+        .bind(r2)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    }
+    tx.commit().await.unwrap();
+    assert_eq!(app.count("SELECT COUNT(*) FROM coupons").await, 1006);
+
+    let token = app.api_token("prov", PASSWORD).await;
+    assert_eq!(token.status(), 201);
+    let token = token.headers()["x-subject-token"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    let get = |query: String| {
+        let (url, token) = (
+            app.url(&format!("/v2/promotions/benefits/partner-coupons?{query}")),
+            token.clone(),
+        );
+        async move {
+            let res = reqwest::Client::new()
+                .get(url)
+                .header("x-auth-token", token)
+                .send()
+                .await
+                .unwrap();
+            json(res).await
+        }
+    };
+    let (s, all) = get("offset=0&limit=3".into()).await;
+    assert_eq!(s, 200, "{all}");
+    assert_eq!(all["total_count"], 1006);
+    assert_eq!(all["user_coupons"].as_array().unwrap().len(), 3);
+    let (s, last) = get(format!("customer_id={r1}&offset=1000&limit=10")).await;
+    assert_eq!(s, 200, "{last}");
+    assert_eq!(last["total_count"], 1005);
+    let tail = last["user_coupons"].as_array().unwrap();
+    assert_eq!(tail.len(), 5);
+    assert!(
+        tail.iter().all(|k| k["customer_id"] == r1.to_string()),
+        "{last}"
+    );
+    let (s, one) = get(format!("coupon_id={r2_coupon}")).await;
+    assert_eq!(s, 200, "{one}");
+    assert_eq!(one["total_count"], 1);
+    assert_eq!(one["user_coupons"][0]["customer_id"], r2.to_string());
+    let (s, bad) = get("coupon_id=abc".into()).await;
+    assert_eq!(s, 400, "{bad}");
+
+    let post = |body: Value| {
+        let (url, token) = (app.url("/v2/partners/sub-customers/query"), token.clone());
+        async move {
+            let res = reqwest::Client::new()
+                .post(url)
+                .header("x-auth-token", token)
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
+            json(res).await
+        }
+    };
+    let (s, page) = post(serde_json::json!({ "offset": 1000, "limit": 10 })).await;
+    assert_eq!(s, 200, "{page}");
+    assert_eq!(page["count"], 1006);
+    assert_eq!(page["customer_infos"].as_array().unwrap().len(), 6);
+    // "bulk-100" is in bulk-100 and bulk-1000 … bulk-1003.
+    let (s, named) = post(serde_json::json!({ "customer": "BULK-100", "limit": 100 })).await;
+    assert_eq!(s, 200, "{named}");
+    assert_eq!(named["count"], 5, "{named}");
+    let (s, one) = post(serde_json::json!({ "customer_id": r1.to_string() })).await;
+    assert_eq!(s, 200, "{one}");
+    assert_eq!(one["count"], 1);
+    assert_eq!(one["customer_infos"][0]["account_name"], "c-r1");
 }

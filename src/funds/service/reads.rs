@@ -38,6 +38,28 @@ pub struct Search {
     /// Inclusive date bounds (unix ms); missing means open.
     pub from_ms: Option<i64>,
     pub to_ms: Option<i64>,
+    /// Only this reseller or customer.
+    pub id: Option<i64>,
+    /// Name contains (case-insensitive).
+    pub name: String,
+    /// Only customers of this mode (`resale`, `consulting`).
+    pub mode: Option<&'static str>,
+}
+
+impl Search {
+    /// The repository's filter of this search for `page`; `login` and `name` are the LIKE
+    /// patterns made by [`like_pattern`].
+    fn filter<'a>(&self, login: &'a str, name: &'a str, page: PageRequest) -> ListFilter<'a> {
+        ListFilter {
+            login_like: login,
+            name_like: name,
+            id: self.id,
+            mode: self.mode,
+            from_ms: self.from_ms.unwrap_or(0),
+            to_ms: self.to_ms.unwrap_or(i64::MAX),
+            page,
+        }
+    }
 }
 
 pub(super) fn like_pattern(s: &str) -> String {
@@ -68,21 +90,10 @@ pub async fn resellers(
     if kind != PartnerKind::Distributor {
         return Err(FundsError::DistributorOnly.conflict());
     }
-    let like = like_pattern(&search.login);
-    let f = ListFilter {
-        login_like: &like,
-        from_ms: search.from_ms.unwrap_or(0),
-        to_ms: search.to_ms.unwrap_or(i64::MAX),
-        offset: page.offset(),
-        limit: page.limit(),
-    };
+    let (login, name) = (like_pattern(&search.login), like_pattern(&search.name));
+    let f = search.filter(&login, &name, page);
     let (items, total) = repo::list_resellers(&db.pool, partner, &f).await?;
-    Ok(Page {
-        items,
-        number: page.number(),
-        size: page.size(),
-        total,
-    })
+    Ok(page.answer(items, total))
 }
 
 pub async fn customers(
@@ -135,21 +146,10 @@ pub async fn customers_of(
     search: &Search,
     page: PageRequest,
 ) -> Result<Page<FundedParty>, AppError> {
-    let like = like_pattern(&search.login);
-    let f = ListFilter {
-        login_like: &like,
-        from_ms: search.from_ms.unwrap_or(0),
-        to_ms: search.to_ms.unwrap_or(i64::MAX),
-        offset: page.offset(),
-        limit: page.limit(),
-    };
+    let (login, name) = (like_pattern(&search.login), like_pattern(&search.name));
+    let f = search.filter(&login, &name, page);
     let (items, total) = repo::list_customers(&db.pool, partner, &f).await?;
-    Ok(Page {
-        items,
-        number: page.number(),
-        size: page.size(),
-        total,
-    })
+    Ok(page.answer(items, total))
 }
 
 /// Filters of 调账记录.
@@ -191,18 +191,15 @@ pub async fn records_of(
     })
 }
 
-/// The 调账记录 of a partner from `offset`, at most `limit` (capped at
-/// [`PageRequest::MAX_SIZE`]) of them, and how many match in all: for callers that page by
-/// offset (the open API).
+/// The 调账记录 of a partner in a window (the open API pages by offset) and how many match in
+/// all.
 pub async fn records_window(
     db: &Db,
     partner: i64,
     search: &RecordSearch,
-    offset: i64,
-    limit: i64,
+    page: PageRequest,
 ) -> Result<(Vec<AdjustRecord>, i64), AppError> {
-    let limit = limit.clamp(1, i64::from(PageRequest::MAX_SIZE));
-    records_in(db, partner, search, offset.max(0), limit).await
+    records_in(db, partner, search, page.offset(), page.limit()).await
 }
 
 /// A window already bounded by its caller (a [`PageRequest`], at most an export's rows).

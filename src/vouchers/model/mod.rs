@@ -4,6 +4,9 @@ use super::VoucherError;
 use crate::domain::{Amount, Money};
 use serde::{Deserialize, Serialize};
 
+mod search;
+pub use search::{CouponSearch, QuotaSearch, Span};
+
 /// Customers per issue on the page (the API allows 100).
 pub const MAX_CUSTOMERS_PAGE: usize = 10;
 pub const MAX_CUSTOMERS_API: usize = 100;

@@ -61,25 +61,15 @@ pub(super) fn QuotaRows(
 
 #[component]
 pub(super) fn QuotaList(kind: Kind) -> impl IntoView {
-    let lang = use_lang();
     let query = use_query_map();
     let list = Resource::new(
         move || (kind, q(query, "page").parse::<u32>().ok()),
         |(k, page)| list_quotas(k.as_str().to_string(), page),
     );
     view! {
-        <Suspense fallback=move || loading(lang)>
-            {move || Suspend::new(async move {
-                match list.await {
-                    Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
-                    Ok(p) if p.items.is_empty() => view! { <EmptyState title=t(lang, "voucher.no_quotas") hint=t(lang, "voucher.no_quotas_hint") /> }.into_any(),
-                    Ok(p) => {
-                        let pages = p.pages();
-                        view! { <QuotaRows rows=p.items issue_link=Some(kind) reclaim_link=false /> <Pagination number=p.number pages total=p.total /> }.into_any()
-                    }
-                }
-            })}
-        </Suspense>
+        <Paged list empty="voucher.no_quotas" empty_hint=Some("voucher.no_quotas_hint")
+            body=move |rows| view! { <QuotaRows rows issue_link=Some(kind) reclaim_link=false /> }.into_any()
+        />
     }
 }
 
@@ -93,18 +83,9 @@ pub(super) fn IssuedQuotaList() -> impl IntoView {
     );
     view! {
         <p><a class="btn" href="/center/sales/vouchers/quota-issue" data-testid="give-quota">{t(lang, "voucher.give_quota")}</a></p>
-        <Suspense fallback=move || loading(lang)>
-            {move || Suspend::new(async move {
-                match list.await {
-                    Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
-                    Ok(p) if p.items.is_empty() => view! { <EmptyState title=t(lang, "voucher.no_issued_quotas") /> }.into_any(),
-                    Ok(p) => {
-                        let pages = p.pages();
-                        view! { <QuotaRows rows=p.items issue_link=None reclaim_link=true /> <Pagination number=p.number pages total=p.total /> }.into_any()
-                    }
-                }
-            })}
-        </Suspense>
+        <Paged list empty="voucher.no_issued_quotas"
+            body=|rows| view! { <QuotaRows rows issue_link=None reclaim_link=true /> }.into_any()
+        />
     }
 }
 
@@ -173,25 +154,15 @@ pub(super) fn CouponList(kind: Kind) -> impl IntoView {
             </select>
             <button type="submit" class="btn">{t(lang, "common.search")}</button>
         </form>
-        <Suspense fallback=move || loading(lang)>
-            {move || Suspend::new(async move {
-                match list.await {
-                    Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
-                    Ok(p) if p.items.is_empty() => view! { <EmptyState title=t(lang, "voucher.no_coupons") /> }.into_any(),
-                    Ok(p) => {
-                        let pages = p.pages();
-                        view! {
-                            <form method="get" action="/center/sales/vouchers/reclaim">
-                                <input type="hidden" name="kind" value=kind.as_str() />
-                                <CouponRows rows=p.items selectable=true />
-                                <button type="submit" class="btn" data-testid="reclaim-selected">{t(lang, "voucher.reclaim_selected")}</button>
-                            </form>
-                            <Pagination number=p.number pages total=p.total />
-                        }.into_any()
-                    }
-                }
-            })}
-        </Suspense>
+        <Paged list empty="voucher.no_coupons"
+            body=move |rows| view! {
+                <form method="get" action="/center/sales/vouchers/reclaim">
+                    <input type="hidden" name="kind" value=kind.as_str() />
+                    <CouponRows rows selectable=true />
+                    <button type="submit" class="btn" data-testid="reclaim-selected">{t(lang, "voucher.reclaim_selected")}</button>
+                </form>
+            }.into_any()
+        />
     }
 }
 
@@ -244,89 +215,45 @@ pub(super) fn RecordList(kind: Kind) -> impl IntoView {
             <button type="submit" class="btn">{t(lang, "common.search")}</button>
             <a class="btn" href=csv rel="external" data-testid="records-csv">{t(lang, "common.export_csv")}</a>
         </form>
-        <Suspense fallback=move || loading(lang)>
-            {move || Suspend::new(async move {
-                match list.await {
-                    Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
-                    Ok(p) if p.items.is_empty() => view! { <EmptyState title=t(lang, "voucher.no_records") /> }.into_any(),
-                    Ok(p) => {
-                        let pages = p.pages();
-                        view! {
-                            <table class="table" data-testid="record-table">
-                                <thead><tr>
-                                    <th>{t(lang, "funds.col.operation")}</th>
-                                    <th>{t(lang, "voucher.col.quota")}</th>
-                                    <th>{t(lang, "voucher.col.number")}</th>
-                                    <th>{t(lang, "voucher.col.target")}</th>
-                                    <th class="num">{t(lang, "voucher.col.amount")}</th>
-                                    <th>{t(lang, "voucher.col.remark")}</th>
-                                    <th>{t(lang, "funds.col.operator")}</th>
-                                    <th>{t(lang, "funds.col.time")}</th>
-                                </tr></thead>
-                                <tbody>
-                                    {p.items.into_iter().map(|r| view! {
-                                        <tr data-testid=format!("record-{}", r.operation.code())>
-                                            <td>{t(lang, r.operation.label_key())}</td>
-                                            <td>{r.quota_id}{r.parent_quota_id.map(|p| format!(" ← {p}"))}</td>
-                                            <td>{r.coupon_number.clone().unwrap_or_default()}</td>
-                                            <td>{r.customer_name.clone().or(r.reseller_name.clone()).unwrap_or_default()}</td>
-                                            <td class="num">{r.amount.to_string()}</td>
-                                            <td>{r.remark.clone()}</td>
-                                            <td>{r.actor.clone()}</td>
-                                            <td>{format_time(r.created_at)}</td>
-                                        </tr>
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
-                            <Pagination number=p.number pages total=p.total />
-                            {(p.total > i64::from(crate::domain::PageRequest::EXPORT_MAX_ROWS)).then(|| view! {
-                                <p class="notice-warn" role="note" data-testid="export-too-many">{t(lang, "error.export.too_many")}</p>
-                            })}
-                        }.into_any()
-                    }
-                }
-            })}
-        </Suspense>
+        <PagedList list empty="voucher.no_records" testid="record-table" after=too_many_to_export
+            columns=vec![
+                Col::text("funds.col.operation"), Col::text("voucher.col.quota"), Col::text("voucher.col.number"),
+                Col::text("voucher.col.target"), Col::num("voucher.col.amount"), Col::text("voucher.col.remark"),
+                Col::text("funds.col.operator"), Col::text("funds.col.time"),
+            ]
+            row=move |r: Record| view! {
+                <tr data-testid=format!("record-{}", r.operation.code())>
+                    <td>{t(lang, r.operation.label_key())}</td>
+                    <td>{r.quota_id}{r.parent_quota_id.map(|p| format!(" ← {p}"))}</td>
+                    <td>{r.coupon_number.clone().unwrap_or_default()}</td>
+                    <td>{r.customer_name.clone().or(r.reseller_name.clone()).unwrap_or_default()}</td>
+                    <td class="num">{r.amount.to_string()}</td>
+                    <td>{r.remark.clone()}</td>
+                    <td>{r.actor.clone()}</td>
+                    <td>{format_time(r.created_at)}</td>
+                </tr>
+            }.into_any()
+        />
     }
 }
 
 #[component]
 pub(super) fn UseList(kind: Kind) -> impl IntoView {
-    let lang = use_lang();
     let query = use_query_map();
     let list = Resource::new(
         move || (kind, q(query, "page").parse::<u32>().ok()),
         |(k, page)| list_uses(k.as_str().to_string(), page),
     );
     view! {
-        <Suspense fallback=move || loading(lang)>
-            {move || Suspend::new(async move {
-                match list.await {
-                    Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
-                    Ok(p) if p.items.is_empty() => view! { <EmptyState title=t(lang, "voucher.no_uses") /> }.into_any(),
-                    Ok(p) => {
-                        let pages = p.pages();
-                        view! {
-                            <table class="table" data-testid="use-table">
-                                <thead><tr>
-                                    <th>{t(lang, "voucher.col.number")}</th>
-                                    <th>{t(lang, "voucher.col.customer")}</th>
-                                    <th>{t(lang, "voucher.col.order")}</th>
-                                    <th class="num">{t(lang, "voucher.col.amount")}</th>
-                                    <th>{t(lang, "funds.col.time")}</th>
-                                </tr></thead>
-                                <tbody>
-                                    {p.items.into_iter().map(|u| view! {
-                                        <tr><td>{u.coupon_number}</td><td>{u.customer_name}</td><td>{u.order_number}</td>
-                                            <td class="num">{u.amount.to_string()}</td><td>{format_time(u.created_at)}</td></tr>
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
-                            <Pagination number=p.number pages total=p.total />
-                        }.into_any()
-                    }
-                }
-            })}
-        </Suspense>
+        <PagedList list empty="voucher.no_uses" testid="use-table"
+            columns=vec![
+                Col::text("voucher.col.number"), Col::text("voucher.col.customer"), Col::text("voucher.col.order"),
+                Col::num("voucher.col.amount"), Col::text("funds.col.time"),
+            ]
+            row=|u: Use| view! {
+                <tr><td>{u.coupon_number}</td><td>{u.customer_name}</td><td>{u.order_number}</td>
+                    <td class="num">{u.amount.to_string()}</td><td>{format_time(u.created_at)}</td></tr>
+            }.into_any()
+        />
     }
 }

@@ -20,10 +20,13 @@ use super::api::{
     list_whitelist, my_coupons, preview_issue, preview_quota_issue, preview_quota_reclaim,
     preview_reclaim, whitelist_console,
 };
-use super::model::{Coupon, CouponStatus, Kind, Operation, Quota, QuotaStatus};
+use super::model::{Coupon, CouponStatus, Kind, Operation, Quota, QuotaStatus, Record, Use};
 use crate::domain::{PartnerKind, Role, format_time};
 use crate::i18n::{Lang, t, use_lang};
-use crate::ui::{Auth, EmptyState, ErrorNotice, FormError, Pagination, RequireRole, urlencode};
+use crate::ui::{
+    Auth, Col, EmptyState, ErrorNotice, FormError, Paged, PagedList, RequireRole, loading,
+    too_many_to_export, urlencode,
+};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -51,10 +54,6 @@ fn kind_word(lang: Lang, kind: Kind) -> &'static str {
             "voucher.pickup"
         },
     )
-}
-
-fn loading(lang: Lang) -> impl IntoView {
-    view! { <p class="loading">{t(lang, "common.loading")}</p> }
 }
 
 /// 券管理: the two tabs and their sub-views.

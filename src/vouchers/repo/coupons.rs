@@ -209,48 +209,43 @@ pub async fn use_of_order<'e>(
     .await
 }
 
-/// Filters of coupon lists.
-pub struct CouponFilter {
+/// Filters of coupon lists: whose (the partner that issued, the customer that holds), which
+/// kind, and the caller's search.
+pub struct CouponFilter<'a> {
     pub partner: Option<i64>,
     pub customer: Option<i64>,
     pub kind: Option<&'static str>,
-    /// A stored status code, or `None` for all. Usable/expired use `now`.
-    pub status: Option<i64>,
+    pub search: &'a CouponSearch,
+    /// Usable coupons past their expiry count as 已过期 from this instant.
     pub now: i64,
-    pub offset: i64,
-    pub limit: i64,
 }
 
 pub async fn list_coupons(
     pool: &AnyPool,
-    f: &CouponFilter,
+    f: &CouponFilter<'_>,
+    page: PageRequest,
 ) -> Result<(Vec<CouponRow>, i64), sqlx::Error> {
-    // Status 2 (可使用) excludes what has expired; 4 (已过期) includes usable ones past expiry.
-    let filter = "WHERE ($1 < 0 OR k.partner_id = $1) AND ($2 < 0 OR k.customer_id = $2) \
-           AND ($3 = '' OR k.kind = $3) \
-           AND ($4 < 0 \
-                OR ($4 = 2 AND k.status = 2 AND k.expires_at > $5) \
-                OR ($4 = 4 AND (k.status = 4 OR (k.status = 2 AND k.expires_at <= $5))) \
-                OR ($4 IN (3, 5) AND k.status = $4))";
-    let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM coupons k {filter}"))
-        .bind(f.partner.unwrap_or(-1))
-        .bind(f.customer.unwrap_or(-1))
-        .bind(f.kind.unwrap_or(""))
-        .bind(f.status.unwrap_or(-1))
-        .bind(f.now)
-        .fetch_one(pool)
-        .await?;
-    let rows = sqlx::query_as(&format!(
-        "SELECT {COUPON_COLUMNS} {COUPON_FROM} {filter} ORDER BY k.id DESC LIMIT $6 OFFSET $7"
-    ))
-    .bind(f.partner.unwrap_or(-1))
-    .bind(f.customer.unwrap_or(-1))
-    .bind(f.kind.unwrap_or(""))
-    .bind(f.status.unwrap_or(-1))
-    .bind(f.now)
-    .bind(f.limit)
-    .bind(f.offset)
-    .fetch_all(pool)
-    .await?;
-    Ok((rows, total))
+    use crate::vouchers::model::CouponStatus;
+    let s = f.search;
+    let w = Where::new()
+        .and_some("k.partner_id = ?1", f.partner)
+        .and_some("k.customer_id = ?1", f.customer)
+        .and_some("k.kind = ?1", f.kind)
+        .and_some("k.id = ?1", s.id)
+        .and_some("k.customer_id = ?1", s.customer)
+        .and_between("k.created_at", s.created.0, s.created.1)
+        .and_between("k.effective_at", s.effective.0, s.effective.1)
+        .and_between("k.expires_at", s.expires.0, s.expires.1);
+    // 可使用 excludes what has expired; 已过期 includes usable ones past expiry.
+    let w = match s.status {
+        None => w,
+        Some(CouponStatus::Usable) => w.and("k.status = 2 AND k.expires_at > ?1", f.now),
+        Some(CouponStatus::Expired) => w.and(
+            "k.status = 4 OR (k.status = 2 AND k.expires_at <= ?1)",
+            f.now,
+        ),
+        Some(other) => w.and("k.status = ?1", other.code()),
+    };
+    w.page(pool, COUPON_COLUMNS, COUPON_FROM, "k.id DESC", page)
+        .await
 }

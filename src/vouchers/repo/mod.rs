@@ -13,4 +13,7 @@ pub use quotas::*;
 pub use records::*;
 pub use whitelist::*;
 
+use super::model::{CouponSearch, QuotaSearch};
+use crate::domain::PageRequest;
+use crate::server::sql::Where;
 use sqlx::{Any, AnyConnection, AnyPool, Executor, FromRow};

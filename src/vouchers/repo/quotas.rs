@@ -91,56 +91,42 @@ pub async fn child_quota<'e>(
     .await
 }
 
+/// A partner's quotas of one kind (or, with `s.issued`, those it gave its resellers) matching
+/// `s`, newest first: one page and the total. `now` decides which 正常 quotas have lapsed (失效).
 pub async fn list_quotas(
     pool: &AnyPool,
     partner: i64,
     kind: &str,
-    offset: i64,
-    limit: i64,
+    s: &QuotaSearch,
+    now: i64,
+    page: PageRequest,
 ) -> Result<(Vec<QuotaRow>, i64), sqlx::Error> {
-    let total: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM coupon_quotas WHERE partner_id = $1 AND kind = $2",
-    )
-    .bind(partner)
-    .bind(kind)
-    .fetch_one(pool)
-    .await?;
-    let rows = sqlx::query_as(&format!(
-        "SELECT {QUOTA_COLUMNS} {QUOTA_FROM} WHERE q.partner_id = $1 AND q.kind = $2 \
-         ORDER BY q.id DESC LIMIT $3 OFFSET $4"
-    ))
-    .bind(partner)
-    .bind(kind)
-    .bind(limit)
-    .bind(offset)
-    .fetch_all(pool)
-    .await?;
-    Ok((rows, total))
-}
-
-/// 已发放代金券额度: the quotas a distributor gave its resellers.
-pub async fn issued_quotas(
-    pool: &AnyPool,
-    distributor: i64,
-    offset: i64,
-    limit: i64,
-) -> Result<(Vec<QuotaRow>, i64), sqlx::Error> {
-    let from = format!(
-        "{QUOTA_FROM} JOIN coupon_quotas pq ON pq.id = q.parent_id WHERE pq.partner_id = $1"
-    );
-    let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) {from}"))
-        .bind(distributor)
-        .fetch_one(pool)
-        .await?;
-    let rows = sqlx::query_as(&format!(
-        "SELECT {QUOTA_COLUMNS} {from} ORDER BY q.id DESC LIMIT $2 OFFSET $3"
-    ))
-    .bind(distributor)
-    .bind(limit)
-    .bind(offset)
-    .fetch_all(pool)
-    .await?;
-    Ok((rows, total))
+    let (from, owner) = if s.issued {
+        (
+            format!("{QUOTA_FROM} JOIN coupon_quotas pq ON pq.id = q.parent_id"),
+            Where::new().and("pq.partner_id = ?1", partner),
+        )
+    } else {
+        (
+            QUOTA_FROM.to_string(),
+            Where::new().and_args(
+                "q.partner_id = ?1 AND q.kind = ?2",
+                vec![partner.into(), kind.into()],
+            ),
+        )
+    };
+    let seen = format!("CASE WHEN q.status = 0 AND q.expires_at <= {now} THEN 3 ELSE q.status END");
+    owner
+        .and_in("q.id", s.ids.as_deref())
+        .and_in(&seen, s.statuses.as_deref())
+        .and_some("q.quota_type = ?1", s.quota_type)
+        .and_some("q.parent_id IS NOT NULL AND q.partner_id = ?1", s.reseller)
+        .and_some("q.parent_id = ?1", s.parent)
+        .and_between("q.created_at", s.created.0, s.created.1)
+        .and_between("q.effective_at", s.effective.0, s.effective.1)
+        .and_between("q.expires_at", s.expires.0, s.expires.1)
+        .page(pool, QUOTA_COLUMNS, &from, "q.id DESC", page)
+        .await
 }
 
 /// Takes `fen` from a quota if its balance allows; the new balance, or `None`.

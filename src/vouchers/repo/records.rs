@@ -62,46 +62,36 @@ pub struct RecordRow {
 pub struct RecordFilter<'a> {
     pub partner: i64,
     pub kind: &'a str,
-    /// An operation code, or -1 for all.
-    pub operation: i64,
+    /// Only these operation codes (an empty list matches none), or all.
+    pub operations: Option<&'a [i64]>,
     pub from_ms: i64,
     pub to_ms: i64,
-    pub offset: i64,
-    pub limit: i64,
+    pub reseller: Option<i64>,
+    pub quota: Option<i64>,
+    pub parent_quota: Option<i64>,
 }
+
+const RECORD_COLUMNS: &str = "r.id, r.kind, r.operation, r.quota_id, r.parent_quota_id, k.number AS coupon_number, \
+     c.name AS customer_name, rp.name AS reseller_name, r.reseller_id, r.amount_fen, r.remark, r.actor, r.created_at";
+const RECORD_FROM: &str = "FROM voucher_records r LEFT JOIN coupons k ON k.id = r.coupon_id \
+     LEFT JOIN customers c ON c.id = r.customer_id LEFT JOIN partners rp ON rp.id = r.reseller_id";
 
 pub async fn list_records(
     pool: &AnyPool,
     f: &RecordFilter<'_>,
+    page: PageRequest,
 ) -> Result<(Vec<RecordRow>, i64), sqlx::Error> {
-    let filter = "WHERE (r.partner_id = $1 OR r.reseller_id = $1) AND r.kind = $2 AND ($3 < 0 OR r.operation = $3) \
-           AND r.created_at >= $4 AND r.created_at < $5";
-    let total: i64 =
-        sqlx::query_scalar(&format!("SELECT COUNT(*) FROM voucher_records r {filter}"))
-            .bind(f.partner)
-            .bind(f.kind)
-            .bind(f.operation)
-            .bind(f.from_ms)
-            .bind(f.to_ms)
-            .fetch_one(pool)
-            .await?;
-    let rows = sqlx::query_as(&format!(
-        "SELECT r.id, r.kind, r.operation, r.quota_id, r.parent_quota_id, k.number AS coupon_number, \
-                c.name AS customer_name, rp.name AS reseller_name, r.reseller_id, r.amount_fen, r.remark, r.actor, r.created_at \
-         FROM voucher_records r LEFT JOIN coupons k ON k.id = r.coupon_id \
-           LEFT JOIN customers c ON c.id = r.customer_id LEFT JOIN partners rp ON rp.id = r.reseller_id \
-         {filter} ORDER BY r.id DESC LIMIT $6 OFFSET $7"
-    ))
-    .bind(f.partner)
-    .bind(f.kind)
-    .bind(f.operation)
-    .bind(f.from_ms)
-    .bind(f.to_ms)
-    .bind(f.limit)
-    .bind(f.offset)
-    .fetch_all(pool)
-    .await?;
-    Ok((rows, total))
+    Where::new()
+        .and("r.partner_id = ?1 OR r.reseller_id = ?1", f.partner)
+        .and("r.kind = ?1", f.kind)
+        .and_in("r.operation", f.operations)
+        .and("r.created_at >= ?1", f.from_ms)
+        .and("r.created_at < ?1", f.to_ms)
+        .and_some("r.reseller_id = ?1", f.reseller)
+        .and_some("r.quota_id = ?1", f.quota)
+        .and_some("r.parent_quota_id = ?1", f.parent_quota)
+        .page(pool, RECORD_COLUMNS, RECORD_FROM, "r.id DESC", page)
+        .await
 }
 
 #[derive(FromRow)]

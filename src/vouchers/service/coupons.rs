@@ -460,16 +460,19 @@ pub async fn usable_for_order(
 ) -> Result<Vec<Coupon>, AppError> {
     expire_due(db).await?;
     let now = now_ms();
+    let usable = CouponSearch {
+        status: Some(CouponStatus::Usable),
+        ..CouponSearch::default()
+    };
     let filter = CouponFilter {
         partner: None,
         customer: Some(customer),
         kind: None,
-        status: Some(CouponStatus::Usable.code()),
+        search: &usable,
         now,
-        offset: 0,
-        limit: 100,
     };
-    let (rows, _) = repo::list_coupons(&db.pool, &filter).await?;
+    let first_100 = PageRequest::new(Some(1), Some(100));
+    let (rows, _) = repo::list_coupons(&db.pool, &filter, first_100).await?;
     rows.into_iter()
         .filter(|c| {
             c.effective_at <= now

@@ -17,9 +17,9 @@ pub use reads::*;
 pub use whitelist::*;
 
 use super::model::{
-    self, Coupon, CouponStatus, CustomerCoupons, IssuePreview, IssueRequest, Kind, Limits,
-    Operation, Outcome, OutcomeItem, Quota, QuotaFacts, QuotaStatus, Record, Use, WhitelistConsole,
-    WhitelistEntry,
+    self, Coupon, CouponSearch, CouponStatus, CustomerCoupons, IssuePreview, IssueRequest, Kind,
+    Limits, Operation, Outcome, OutcomeItem, Quota, QuotaFacts, QuotaSearch, QuotaStatus, Record,
+    Use, WhitelistConsole, WhitelistEntry,
 };
 use super::repo::{self, CouponFilter, CouponRow, NewCoupon, NewQuota, NewRecord, QuotaRow};
 use crate::accounts::audit::{AuditEntry, audit};

@@ -8,25 +8,7 @@ pub async fn quotas(
     kind: Kind,
     page: PageRequest,
 ) -> Result<Page<Quota>, AppError> {
-    let (partner, _) = partner_of(user)?;
-    let now = now_ms();
-    let (rows, total) = repo::list_quotas(
-        &db.pool,
-        partner,
-        kind.as_str(),
-        page.offset(),
-        page.limit(),
-    )
-    .await?;
-    Ok(Page {
-        items: rows
-            .into_iter()
-            .map(|r| quota_view(r, now).ok_or(AppError::Internal))
-            .collect::<Result<_, _>>()?,
-        number: page.number(),
-        size: page.size(),
-        total,
-    })
+    search_quotas(db, user, kind, &QuotaSearch::default(), page).await
 }
 
 /// 已发放代金券额度 (distributors only).
@@ -35,21 +17,34 @@ pub async fn issued_quotas(
     user: &SessionUser,
     page: PageRequest,
 ) -> Result<Page<Quota>, AppError> {
-    let (partner, kind) = partner_of(user)?;
-    if kind != PartnerKind::Distributor {
+    let search = QuotaSearch {
+        issued: true,
+        ..QuotaSearch::default()
+    };
+    search_quotas(db, user, Kind::Coupon, &search, page).await
+}
+
+/// The partner's quotas of a kind (or, `issued`, those a distributor gave its resellers)
+/// matching `search`, filtered and paged in SQL.
+pub async fn search_quotas(
+    db: &Db,
+    user: &SessionUser,
+    kind: Kind,
+    search: &QuotaSearch,
+    page: PageRequest,
+) -> Result<Page<Quota>, AppError> {
+    let (partner, partner_kind) = partner_of(user)?;
+    if search.issued && partner_kind != PartnerKind::Distributor {
         return Err(crate::funds::FundsError::DistributorOnly.conflict());
     }
     let now = now_ms();
-    let (rows, total) = repo::issued_quotas(&db.pool, partner, page.offset(), page.limit()).await?;
-    Ok(Page {
-        items: rows
-            .into_iter()
-            .map(|r| quota_view(r, now).ok_or(AppError::Internal))
-            .collect::<Result<_, _>>()?,
-        number: page.number(),
-        size: page.size(),
-        total,
-    })
+    let (rows, total) =
+        repo::list_quotas(&db.pool, partner, kind.as_str(), search, now, page).await?;
+    let items = rows
+        .into_iter()
+        .map(|r| quota_view(r, now).ok_or(AppError::Internal))
+        .collect::<Result<_, _>>()?;
+    Ok(page.answer(items, total))
 }
 
 /// The partner's issued coupons or pickup vouchers, optionally of one status.
@@ -60,6 +55,21 @@ pub async fn coupons(
     status: Option<CouponStatus>,
     page: PageRequest,
 ) -> Result<Page<Coupon>, AppError> {
+    let search = CouponSearch {
+        status,
+        ..CouponSearch::default()
+    };
+    search_coupons(db, user, kind, &search, page).await
+}
+
+/// The partner's issued coupons or pickup vouchers matching `search`, filtered and paged in SQL.
+pub async fn search_coupons(
+    db: &Db,
+    user: &SessionUser,
+    kind: Kind,
+    search: &CouponSearch,
+    page: PageRequest,
+) -> Result<Page<Coupon>, AppError> {
     let (partner, _) = partner_of(user)?;
     expire_due(db).await?;
     let now = now_ms();
@@ -67,28 +77,40 @@ pub async fn coupons(
         partner: Some(partner),
         customer: None,
         kind: Some(kind.as_str()),
-        status: status.map(CouponStatus::code),
+        search,
         now,
-        offset: page.offset(),
-        limit: page.limit(),
     };
-    let (rows, total) = repo::list_coupons(&db.pool, &filter).await?;
-    Ok(Page {
-        items: rows
-            .into_iter()
-            .map(|r| coupon_view(r, now).ok_or(AppError::Internal))
-            .collect::<Result<_, _>>()?,
-        number: page.number(),
-        size: page.size(),
-        total,
-    })
+    let (rows, total) = repo::list_coupons(&db.pool, &filter, page).await?;
+    let items = rows
+        .into_iter()
+        .map(|r| coupon_view(r, now).ok_or(AppError::Internal))
+        .collect::<Result<_, _>>()?;
+    Ok(page.answer(items, total))
 }
 
 /// Filters of the operation log.
 pub struct RecordSearch {
-    pub operation: Option<Operation>,
+    /// Only these operations, or all.
+    pub operations: Option<Vec<Operation>>,
+    /// From (inclusive) and to (exclusive), unix ms.
     pub from_ms: i64,
     pub to_ms: i64,
+    pub reseller: Option<i64>,
+    pub quota: Option<i64>,
+    pub parent_quota: Option<i64>,
+}
+
+impl Default for RecordSearch {
+    fn default() -> Self {
+        RecordSearch {
+            operations: None,
+            from_ms: 0,
+            to_ms: i64::MAX,
+            reseller: None,
+            quota: None,
+            parent_quota: None,
+        }
+    }
 }
 
 pub async fn records(
@@ -100,16 +122,21 @@ pub async fn records(
 ) -> Result<Page<Record>, AppError> {
     let (partner, _) = partner_of(user)?;
     expire_due(db).await?;
+    let codes: Option<Vec<i64>> = search
+        .operations
+        .as_ref()
+        .map(|ops| ops.iter().map(|o| o.code()).collect());
     let filter = repo::RecordFilter {
         partner,
         kind: kind.as_str(),
-        operation: search.operation.map(Operation::code).unwrap_or(-1),
+        operations: codes.as_deref(),
         from_ms: search.from_ms,
         to_ms: search.to_ms,
-        offset: page.offset(),
-        limit: page.limit(),
+        reseller: search.reseller,
+        quota: search.quota,
+        parent_quota: search.parent_quota,
     };
-    let (rows, total) = repo::list_records(&db.pool, &filter).await?;
+    let (rows, total) = repo::list_records(&db.pool, &filter, page).await?;
     let items = rows
         .into_iter()
         .map(|r| {
@@ -130,12 +157,7 @@ pub async fn records(
             })
         })
         .collect::<Result<_, AppError>>()?;
-    Ok(Page {
-        items,
-        number: page.number(),
-        size: page.size(),
-        total,
-    })
+    Ok(page.answer(items, total))
 }
 
 /// 提货券使用记录 (or coupon uses).
@@ -181,17 +203,17 @@ pub async fn customer_coupons(db: &Db, user: &SessionUser) -> Result<CustomerCou
     };
     expire_due(db).await?;
     let now = now_ms();
+    let any = CouponSearch::default();
     let list = |kind: &'static str| CouponFilter {
         partner: None,
         customer: Some(customer),
         kind: Some(kind),
-        status: None,
+        search: &any,
         now,
-        offset: 0,
-        limit: 100,
     };
-    let (coupons, _) = repo::list_coupons(&db.pool, &list("coupon")).await?;
-    let (pickups, _) = repo::list_coupons(&db.pool, &list("pickup")).await?;
+    let first_100 = PageRequest::new(Some(1), Some(100));
+    let (coupons, _) = repo::list_coupons(&db.pool, &list("coupon"), first_100).await?;
+    let (pickups, _) = repo::list_coupons(&db.pool, &list("pickup"), first_100).await?;
     Ok(CustomerCoupons {
         coupons: coupons
             .into_iter()

@@ -1,0 +1,210 @@
+//! Lists filtered, counted and paged in SQL.
+//!
+//! A [`Where`] collects the conditions a list's caller chose (each optional filter adds one, or
+//! nothing), with their arguments bound, never spliced into the text: only integers the type
+//! system vouches for (`IN` lists of ids, status codes) are written inline. The same conditions
+//! then count the matching rows and read one window of them, so a list's total and its pages
+//! agree however many rows there are.
+
+use crate::domain::PageRequest;
+use sqlx::any::AnyArguments;
+use sqlx::{Any, AnyPool, FromRow};
+
+/// An argument of a condition.
+#[derive(Debug, Clone)]
+pub enum Arg {
+    Int(i64),
+    Text(String),
+}
+
+impl From<i64> for Arg {
+    fn from(v: i64) -> Self {
+        Arg::Int(v)
+    }
+}
+
+impl From<&str> for Arg {
+    fn from(v: &str) -> Self {
+        Arg::Text(v.to_string())
+    }
+}
+
+impl From<String> for Arg {
+    fn from(v: String) -> Self {
+        Arg::Text(v)
+    }
+}
+
+/// The conditions of a list, joined with `AND`.
+#[derive(Debug, Clone, Default)]
+pub struct Where {
+    clauses: Vec<String>,
+    args: Vec<Arg>,
+}
+
+impl Where {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A condition with arguments: `?1`, `?2`… in `clause` stand for `args` in order (each may
+    /// appear more than once).
+    pub fn and_args(mut self, clause: &str, args: Vec<Arg>) -> Self {
+        let base = self.args.len();
+        let mut sql = clause.to_string();
+        // From the highest so `?1` does not eat the start of `?12`.
+        for i in (1..=args.len()).rev() {
+            sql = sql.replace(&format!("?{i}"), &format!("${}", base + i));
+        }
+        self.args.extend(args);
+        self.clauses.push(format!("({sql})"));
+        self
+    }
+
+    /// A condition with one argument, written `?1`.
+    pub fn and(self, clause: &str, arg: impl Into<Arg>) -> Self {
+        self.and_args(clause, vec![arg.into()])
+    }
+
+    /// A condition without arguments.
+    pub fn and_sql(self, clause: &str) -> Self {
+        self.and_args(clause, Vec::new())
+    }
+
+    /// The condition only when the filter is given.
+    pub fn and_some<T: Into<Arg>>(self, clause: &str, arg: Option<T>) -> Self {
+        match arg {
+            Some(a) => self.and(clause, a),
+            None => self,
+        }
+    }
+
+    /// `expr` is one of `values` (an empty list matches nothing); no condition when `None`.
+    pub fn and_in(self, expr: &str, values: Option<&[i64]>) -> Self {
+        match values {
+            None => self,
+            Some([]) => self.and_sql("1 = 0"),
+            Some(v) => {
+                let list: Vec<String> = v.iter().map(i64::to_string).collect();
+                self.and_sql(&format!("{expr} IN ({})", list.join(", ")))
+            }
+        }
+    }
+
+    /// `expr` lies between the bounds, both inclusive; a missing bound is open.
+    pub fn and_between(self, expr: &str, from: Option<i64>, to: Option<i64>) -> Self {
+        self.and_some(&format!("{expr} >= ?1"), from)
+            .and_some(&format!("{expr} <= ?1"), to)
+    }
+
+    fn sql(&self) -> String {
+        if self.clauses.is_empty() {
+            "1 = 1".to_string()
+        } else {
+            self.clauses.join(" AND ")
+        }
+    }
+
+    fn arguments(&self) -> AnyArguments<'_> {
+        use sqlx::Arguments;
+        let mut a = AnyArguments::default();
+        for arg in &self.args {
+            // Adding an i64 or a string to `Any` arguments cannot fail.
+            let _ = match arg {
+                Arg::Int(v) => a.add(*v),
+                Arg::Text(s) => a.add(s.as_str()),
+            };
+        }
+        a
+    }
+
+    /// How many rows of `from` (a `FROM …` clause with its joins) match.
+    pub async fn count(&self, pool: &AnyPool, from: &str) -> Result<i64, sqlx::Error> {
+        let sql = format!("SELECT COUNT(*) {from} WHERE {}", self.sql());
+        sqlx::query_scalar_with(&sql, self.arguments())
+            .fetch_one(pool)
+            .await
+    }
+
+    /// The window `offset`/`limit` of `select` (`SELECT … FROM …`) in `order`.
+    pub async fn window<T>(
+        &self,
+        pool: &AnyPool,
+        select: &str,
+        order: &str,
+        offset: i64,
+        limit: i64,
+    ) -> Result<Vec<T>, sqlx::Error>
+    where
+        T: for<'r> FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
+    {
+        let n = self.args.len();
+        let sql = format!(
+            "{select} WHERE {} ORDER BY {order} LIMIT ${} OFFSET ${}",
+            self.sql(),
+            n + 1,
+            n + 2
+        );
+        let mut args = self.arguments();
+        {
+            use sqlx::Arguments;
+            let _ = args.add(limit);
+            let _ = args.add(offset);
+        }
+        sqlx::query_as_with::<Any, T, _>(&sql, args)
+            .fetch_all(pool)
+            .await
+    }
+
+    /// One page of the list and how many rows match in all: `from` is the `FROM …` clause
+    /// both share, `columns` what a row reads.
+    pub async fn page<T>(
+        &self,
+        pool: &AnyPool,
+        columns: &str,
+        from: &str,
+        order: &str,
+        page: PageRequest,
+    ) -> Result<(Vec<T>, i64), sqlx::Error>
+    where
+        T: for<'r> FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
+    {
+        let total = self.count(pool, from).await?;
+        let rows = self
+            .window(
+                pool,
+                &format!("SELECT {columns} {from}"),
+                order,
+                page.offset(),
+                page.limit(),
+            )
+            .await?;
+        Ok((rows, total))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_number_on_across_conditions_and_missing_filters_add_nothing() {
+        let w = Where::new()
+            .and("a = ?1", 5)
+            .and_some::<i64>("b = ?1", None)
+            .and_args(
+                "(c = ?1 OR d = ?2 OR e = ?1)",
+                vec![Arg::Int(1), "x".into()],
+            )
+            .and_between("t", Some(1), None)
+            .and_in("s", Some(&[3, 4]))
+            .and_in("u", None);
+        assert_eq!(
+            w.sql(),
+            "(a = $1) AND ((c = $2 OR d = $3 OR e = $2)) AND (t >= $4) AND (s IN (3, 4))"
+        );
+        assert_eq!(w.args.len(), 4);
+        assert_eq!(Where::new().and_in("s", Some(&[])).sql(), "(1 = 0)");
+        assert_eq!(Where::new().sql(), "1 = 1");
+    }
+}

@@ -1,0 +1,159 @@
+//! The one paged list of the console: a loading state, the error, an empty state, the table with
+//! its heading, and the pagination that keeps the list's filters in the URL.
+
+use super::{EmptyState, ErrorNotice, Pagination};
+use crate::domain::Page;
+use crate::error::AppError;
+use crate::i18n::{Lang, t, use_lang};
+use leptos::prelude::*;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+/// A column of a [`PagedList`]: its heading (a message key, or a label the same in every
+/// language such as "ID"), and whether it holds numbers (right aligned).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Col {
+    key: &'static str,
+    num: bool,
+    raw: bool,
+}
+
+impl Col {
+    pub const fn text(key: &'static str) -> Col {
+        Col {
+            key,
+            num: false,
+            raw: false,
+        }
+    }
+
+    pub const fn num(key: &'static str) -> Col {
+        Col {
+            key,
+            num: true,
+            raw: false,
+        }
+    }
+
+    /// A heading shown as it is, in every language.
+    pub const fn raw(label: &'static str) -> Col {
+        Col {
+            key: label,
+            num: false,
+            raw: true,
+        }
+    }
+
+    fn label(self, lang: Lang) -> &'static str {
+        if self.raw {
+            self.key
+        } else {
+            t(lang, self.key)
+        }
+    }
+}
+
+/// What a list shows while it loads.
+pub fn loading(lang: Lang) -> AnyView {
+    view! { <p class="loading">{t(lang, "common.loading")}</p> }.into_any()
+}
+
+/// Under an exportable list: a note when it holds more rows than one CSV export may.
+pub fn too_many_to_export(lang: Lang, total: i64) -> AnyView {
+    (total > i64::from(crate::domain::PageRequest::EXPORT_MAX_ROWS))
+        .then(|| {
+            view! {
+                <p class="notice-warn" role="note" data-testid="export-too-many">
+                    {t(lang, "error.export.too_many")}
+                </p>
+            }
+        })
+        .into_any()
+}
+
+/// The heading row of a table.
+pub fn table_head(lang: Lang, columns: &[Col]) -> AnyView {
+    let cells = columns
+        .iter()
+        .map(|c| {
+            let class = c.num.then_some("num");
+            view! { <th class=class>{c.label(lang)}</th> }
+        })
+        .collect_view();
+    view! { <thead><tr>{cells}</tr></thead> }.into_any()
+}
+
+/// One page of `list`: a loading state, its error, an empty state, or `body` (given the page's
+/// items) with the pagination under it; `after` may add a note that depends on the total
+/// (e.g. too many rows to export).
+#[component]
+pub fn Paged<T, B>(
+    list: Resource<Result<Page<T>, AppError>>,
+    /// The empty state's message key.
+    empty: &'static str,
+    #[prop(optional_no_strip)] empty_hint: Option<&'static str>,
+    body: B,
+    #[prop(optional_no_strip)] after: Option<fn(Lang, i64) -> AnyView>,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + Serialize + DeserializeOwned + 'static,
+    B: Fn(Vec<T>) -> AnyView + Clone + Send + Sync + 'static,
+{
+    let lang = use_lang();
+    view! {
+        <Suspense fallback=move || loading(lang)>
+            {move || {
+                let body = body.clone();
+                Suspend::new(async move {
+                    match list.await {
+                        Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
+                        Ok(p) if p.items.is_empty() => match empty_hint {
+                            Some(h) => view! { <EmptyState title=t(lang, empty) hint=t(lang, h) /> }.into_any(),
+                            None => view! { <EmptyState title=t(lang, empty) /> }.into_any(),
+                        },
+                        Ok(p) => {
+                            let (number, pages, total) = (p.number, p.pages(), p.total);
+                            view! {
+                                {body(p.items)}
+                                <Pagination number pages total />
+                                {after.map(|f| f(lang, total))}
+                            }
+                            .into_any()
+                        }
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+/// One page of `list` as a table (see [`Paged`]): `row` renders each item (a `<tr>`).
+#[component]
+pub fn PagedList<T, R>(
+    list: Resource<Result<Page<T>, AppError>>,
+    /// The empty state's message key.
+    empty: &'static str,
+    #[prop(optional)] empty_hint: Option<&'static str>,
+    /// The table's `data-testid`.
+    testid: &'static str,
+    columns: Vec<Col>,
+    row: R,
+    #[prop(optional)] after: Option<fn(Lang, i64) -> AnyView>,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + Serialize + DeserializeOwned + 'static,
+    R: Fn(T) -> AnyView + Clone + Send + Sync + 'static,
+{
+    let lang = use_lang();
+    let body = move |items: Vec<T>| {
+        let rows = items.into_iter().map(row.clone()).collect_view();
+        view! {
+            <table class="table" data-testid=testid>
+                {table_head(lang, &columns)}
+                <tbody>{rows}</tbody>
+            </table>
+        }
+        .into_any()
+    };
+    view! { <Paged list empty empty_hint body after /> }
+}
