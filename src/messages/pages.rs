@@ -4,7 +4,7 @@ use super::api::{MarkAllRead, MarkRead, list_messages};
 use super::model::Group;
 use crate::domain::format_time;
 use crate::i18n::{t, use_lang};
-use crate::ui::{EmptyState, ErrorNotice, FormError, Pagination, RequireLogin};
+use crate::ui::{FormError, Paged, RequireLogin};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -52,45 +52,35 @@ pub fn MessagesPage() -> impl IntoView {
                     </ActionForm>
                 </div>
                 <FormError error />
-                <Suspense fallback=move || view! { <p class="loading">{t(lang, "common.loading")}</p> }>
-                    {move || Suspend::new(async move {
-                        match list.await {
-                            Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
-                            Ok(p) if p.items.is_empty() => view! { <EmptyState title=t(lang, "messages.empty") /> }.into_any(),
-                            Ok(p) => {
-                                let pages = p.pages();
+                <Paged list empty="messages.empty"
+                    body=move |items| view! {
+                        <ul class="messages" data-testid="messages">
+                            {items.into_iter().map(|m| {
+                                let id = m.id.to_string();
+                                let unread = !m.read;
                                 view! {
-                                    <ul class="messages" data-testid="messages">
-                                        {p.items.into_iter().map(|m| {
-                                            let id = m.id.to_string();
-                                            let unread = !m.read;
-                                            view! {
-                                                <li class="message" class:unread=unread data-testid=format!("message-{}", m.id)>
-                                                    <p class="message-title">
-                                                        {unread.then(|| view! { <span class="tag tag-bad">{t(lang, "messages.new")}</span>" " })}
-                                                        <strong>{m.title(lang)}</strong>
-                                                    </p>
-                                                    <p>{m.body(lang)}</p>
-                                                    <p class="muted">{format_time(m.created_at)}</p>
-                                                    <div class="button-row">
-                                                        {m.link.clone().map(|href| view! { <a class="btn btn-primary" href=href>{t(lang, "messages.open")}</a> })}
-                                                        {unread.then(|| view! {
-                                                            <ActionForm action=read>
-                                                                <input type="hidden" name="id" value=id />
-                                                                <button type="submit" class="btn">{t(lang, "messages.mark_read")}</button>
-                                                            </ActionForm>
-                                                        })}
-                                                    </div>
-                                                </li>
-                                            }
-                                        }).collect_view()}
-                                    </ul>
-                                    <Pagination number=p.number pages total=p.total />
-                                }.into_any()
-                            }
-                        }
-                    })}
-                </Suspense>
+                                    <li class="message" class:unread=unread data-testid=format!("message-{}", m.id)>
+                                        <p class="message-title">
+                                            {unread.then(|| view! { <span class="tag tag-bad">{t(lang, "messages.new")}</span>" " })}
+                                            <strong>{m.title(lang)}</strong>
+                                        </p>
+                                        <p>{m.body(lang)}</p>
+                                        <p class="muted">{format_time(m.created_at)}</p>
+                                        <div class="button-row">
+                                            {m.link.clone().map(|href| view! { <a class="btn btn-primary" href=href>{t(lang, "messages.open")}</a> })}
+                                            {unread.then(|| view! {
+                                                <ActionForm action=read>
+                                                    <input type="hidden" name="id" value=id />
+                                                    <button type="submit" class="btn">{t(lang, "messages.mark_read")}</button>
+                                                </ActionForm>
+                                            })}
+                                        </div>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    }.into_any()
+                />
             </section>
         </RequireLogin>
     }

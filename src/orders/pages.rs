@@ -8,7 +8,7 @@ use super::api::{
 use super::model::{CATALOGUE, Order, OrderState, Payer};
 use crate::domain::{Money, Role, format_time};
 use crate::i18n::{Lang, t, use_lang};
-use crate::ui::{EmptyState, ErrorNotice, FormError, Pagination, RequireRole};
+use crate::ui::{ErrorNotice, FormError, Paged, RequireRole};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -117,18 +117,9 @@ pub fn CustomerOrders() -> impl IntoView {
                 {move || query.read().get("created").map(|_| view! { <p class="notice-ok" role="status">{t(lang, "orders.created")}</p> })}
                 {move || query.read().get("done").map(|n| view! { <p class="notice-ok" role="status">{t(lang, "orders.done")}" "{n}</p> })}
                 <Tabs base="/customer/orders" tabs=vec![("", "common.all"), ("unpaid", "orders.tab.unpaid"), ("paid", "orders.state.paid"), ("cancelled", "orders.state.cancelled"), ("refunded", "orders.state.refunded")] />
-                <Suspense fallback=move || view! { <p class="loading">{t(lang, "common.loading")}</p> }>
-                    {move || Suspend::new(async move {
-                        match orders.await {
-                            Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
-                            Ok(p) if p.items.is_empty() => view! { <EmptyState title=t(lang, "orders.empty") /> }.into_any(),
-                            Ok(p) => {
-                                let pages = p.pages();
-                                view! { <OrderTable orders=p.items partner=false /> <Pagination number=p.number pages total=p.total /> }.into_any()
-                            }
-                        }
-                    })}
-                </Suspense>
+                <Paged list=orders empty="orders.empty"
+                    body=|orders| view! { <OrderTable orders partner=false /> }.into_any()
+                />
             </section>
         </RequireRole>
     }
@@ -334,17 +325,8 @@ pub fn PartnerOrders() -> impl IntoView {
                 }
             })}
         </Suspense>
-        <Suspense fallback=move || view! { <p class="loading">{t(lang, "common.loading")}</p> }>
-            {move || Suspend::new(async move {
-                match orders.await {
-                    Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
-                    Ok(p) if p.items.is_empty() => view! { <EmptyState title=t(lang, "orders.partner_empty") /> }.into_any(),
-                    Ok(p) => {
-                        let pages = p.pages();
-                        view! { <OrderTable orders=p.items partner=true /> <Pagination number=p.number pages total=p.total /> }.into_any()
-                    }
-                }
-            })}
-        </Suspense>
+        <Paged list=orders empty="orders.partner_empty"
+            body=|orders| view! { <OrderTable orders partner=true /> }.into_any()
+        />
     }
 }
