@@ -1,7 +1,9 @@
 //! SQL of the accounts domain. Nothing else in the crate touches these tables.
 
 use super::model::{CustomerSummary, PartnerListItem, PartnerSummary, SessionUser};
+use crate::domain::PageRequest;
 use crate::domain::{CustomerMode, HcpnState, PartnerKind, Role};
+use crate::server::sql::Where;
 use sqlx::{Any, AnyPool, Executor, FromRow};
 
 /// An argon2id hash in PHC format. Deliberately neither `Serialize` nor printable.
@@ -380,22 +382,18 @@ struct PartnerListRow {
 
 pub async fn list_partners(
     pool: &AnyPool,
-    offset: i64,
-    limit: i64,
+    page: PageRequest,
 ) -> Result<(Vec<PartnerListItem>, i64), sqlx::Error> {
-    let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM partners")
-        .fetch_one(pool)
+    let (rows, total) = Where::new()
+        .page::<PartnerListRow>(
+            pool,
+            "p.id, p.name, p.kind, p.hcpn_state, pp.name AS parent_name, \
+             (SELECT COUNT(*) FROM customers c WHERE c.partner_id = p.id) AS customers, p.created_at",
+            "FROM partners p LEFT JOIN partners pp ON pp.id = p.parent_id",
+            "p.id",
+            page,
+        )
         .await?;
-    let rows: Vec<PartnerListRow> = sqlx::query_as(
-        "SELECT p.id, p.name, p.kind, p.hcpn_state, pp.name AS parent_name, \
-                (SELECT COUNT(*) FROM customers c WHERE c.partner_id = p.id) AS customers, p.created_at \
-         FROM partners p LEFT JOIN partners pp ON pp.id = p.parent_id \
-         ORDER BY p.id LIMIT $1 OFFSET $2",
-    )
-    .bind(limit)
-    .bind(offset)
-    .fetch_all(pool)
-    .await?;
     let items = rows
         .into_iter()
         .filter_map(|r| {

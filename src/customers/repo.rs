@@ -1,5 +1,7 @@
 //! SQL of customer association.
 
+use crate::domain::PageRequest;
+use crate::server::sql::Where;
 use sqlx::{Any, AnyConnection, AnyPool, Executor, FromRow};
 
 #[derive(FromRow)]
@@ -58,24 +60,18 @@ const INVITATION_COLUMNS: &str =
 pub async fn list_invitations(
     pool: &AnyPool,
     partner: i64,
-    offset: i64,
-    limit: i64,
+    page: PageRequest,
 ) -> Result<(Vec<InvitationRow>, i64), sqlx::Error> {
-    let total: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM customer_invitations WHERE partner_id = $1")
-            .bind(partner)
-            .fetch_one(pool)
-            .await?;
-    let rows = sqlx::query_as(&format!(
-        "SELECT {INVITATION_COLUMNS} FROM customer_invitations WHERE partner_id = $1 \
-         ORDER BY id DESC LIMIT $2 OFFSET $3"
-    ))
-    .bind(partner)
-    .bind(limit)
-    .bind(offset)
-    .fetch_all(pool)
-    .await?;
-    Ok((rows, total))
+    Where::new()
+        .and("partner_id = ?1", partner)
+        .page(
+            pool,
+            INVITATION_COLUMNS,
+            "FROM customer_invitations",
+            "id DESC",
+            page,
+        )
+        .await
 }
 
 pub async fn get_invitation<'e>(

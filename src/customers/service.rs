@@ -188,8 +188,7 @@ pub async fn invitations(
 ) -> Result<Page<Invitation>, AppError> {
     let (partner, _) = partner_of(user)?;
     let now = now_ms();
-    let (rows, total) =
-        repo::list_invitations(&db.pool, partner, page.offset(), page.limit()).await?;
+    let (rows, total) = repo::list_invitations(&db.pool, partner, page).await?;
     Ok(Page {
         items: rows
             .into_iter()

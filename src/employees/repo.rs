@@ -1,5 +1,7 @@
 //! SQL of employee links.
 
+use crate::domain::PageRequest;
+use crate::server::sql::Where;
 use sqlx::{Any, AnyConnection, AnyPool, Executor, FromRow};
 
 #[derive(FromRow)]
@@ -121,45 +123,43 @@ pub struct LinkRow {
     pub ended_at: Option<i64>,
 }
 
-const LINK_SELECT: &str = "SELECT l.id, l.partner_id, p.name AS partner_name, l.user_id, u.login, l.state, \
-     l.invited_at, l.joined_at, l.ended_at FROM employee_links l \
+const LINK_COLUMNS: &str = "l.id, l.partner_id, p.name AS partner_name, l.user_id, u.login, l.state, \
+     l.invited_at, l.joined_at, l.ended_at";
+const LINK_FROM: &str = "FROM employee_links l \
      JOIN partners p ON p.id = l.partner_id JOIN users u ON u.id = l.user_id";
 
 pub async fn link<'e>(
     ex: impl Executor<'e, Database = Any>,
     id: i64,
 ) -> Result<Option<LinkRow>, sqlx::Error> {
-    sqlx::query_as(&format!("{LINK_SELECT} WHERE l.id = $1"))
-        .bind(id)
-        .fetch_optional(ex)
-        .await
+    sqlx::query_as(&format!(
+        "SELECT {LINK_COLUMNS} {LINK_FROM} WHERE l.id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(ex)
+    .await
 }
 
 pub async fn links_of_partner(
     pool: &AnyPool,
     partner: i64,
-    offset: i64,
-    limit: i64,
+    page: PageRequest,
 ) -> Result<(Vec<LinkRow>, i64), sqlx::Error> {
-    let total: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM employee_links WHERE partner_id = $1")
-            .bind(partner)
-            .fetch_one(pool)
-            .await?;
-    let rows = sqlx::query_as(&format!(
-        "{LINK_SELECT} WHERE l.partner_id = $1 ORDER BY l.invited_at DESC, l.id DESC LIMIT $2 OFFSET $3"
-    ))
-    .bind(partner)
-    .bind(limit)
-    .bind(offset)
-    .fetch_all(pool)
-    .await?;
-    Ok((rows, total))
+    Where::new()
+        .and("l.partner_id = ?1", partner)
+        .page(
+            pool,
+            LINK_COLUMNS,
+            LINK_FROM,
+            "l.invited_at DESC, l.id DESC",
+            page,
+        )
+        .await
 }
 
 pub async fn links_of_user(pool: &AnyPool, user: i64) -> Result<Vec<LinkRow>, sqlx::Error> {
     sqlx::query_as(&format!(
-        "{LINK_SELECT} WHERE l.user_id = $1 ORDER BY l.invited_at DESC, l.id DESC LIMIT 100"
+        "SELECT {LINK_COLUMNS} {LINK_FROM} WHERE l.user_id = $1 ORDER BY l.invited_at DESC, l.id DESC LIMIT 100"
     ))
     .bind(user)
     .fetch_all(pool)

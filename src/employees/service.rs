@@ -127,8 +127,7 @@ pub async fn members(
     page: PageRequest,
 ) -> Result<Page<Member>, AppError> {
     let partner = partner_id(user)?;
-    let (rows, total) =
-        repo::links_of_partner(&db.pool, partner, page.offset(), page.limit()).await?;
+    let (rows, total) = repo::links_of_partner(&db.pool, partner, page).await?;
     Ok(Page {
         items: rows.into_iter().filter_map(member).collect(),
         number: page.number(),

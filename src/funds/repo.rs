@@ -375,8 +375,7 @@ pub struct RecordFilter<'a> {
     pub adjustments_only: bool,
     /// Only movements with this customer or reseller (by id); 0 for all.
     pub counterparty: i64,
-    pub offset: i64,
-    pub limit: i64,
+    pub page: PageRequest,
 }
 
 #[derive(FromRow)]
@@ -397,58 +396,56 @@ pub async fn adjust_records(
     owner: Owner,
     f: &RecordFilter<'_>,
 ) -> Result<(Vec<AdjustRecord>, i64), sqlx::Error> {
-    let mut conn = pool.acquire().await?;
     let Some((_, column, id)) = owned(owner) else {
         return Ok((vec![], 0));
     };
     let account: Option<i64> =
         sqlx::query_scalar(&format!("SELECT id FROM fund_accounts WHERE {column} = $1"))
             .bind(id)
-            .fetch_optional(&mut *conn)
+            .fetch_optional(pool)
             .await?;
     let Some(account) = account else {
         return Ok((vec![], 0));
     };
-    // `o` is the other side's account; filtering, counting and paging all run here.
-    let adjustments_of = if f.adjustments_only { id } else { 0 };
-    let filter = "FROM fund_transfers t \
-         JOIN fund_accounts o ON o.id = CASE WHEN t.from_account = $1 THEN t.to_account ELSE t.from_account END \
-         WHERE (t.from_account = $1 OR t.to_account = $1) AND ($2 = '' OR t.operation = $2) \
-           AND ($3 = '' OR t.trans_id = $3) AND t.created_at >= $4 AND t.created_at < $5 \
-           AND ($6 = 0 OR (t.operation IN ('BEADJUST', 'BERETRIEVE', 'BEUNBIND') \
-                AND (o.customer_id IS NOT NULL OR o.partner_id IN (SELECT id FROM partners WHERE parent_id = $6)))) \
-           AND ($7 = 0 OR o.customer_id = $7 OR o.partner_id = $7)";
-    let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) {filter}"))
-        .bind(account)
-        .bind(f.operation)
-        .bind(f.trans_id)
-        .bind(f.from_ms)
-        .bind(f.to_ms)
-        .bind(adjustments_of)
-        .bind(f.counterparty)
-        .fetch_one(&mut *conn)
+    // `o` is the other side's account ($1 is this one); filtering, counting and paging all run
+    // here.
+    let w = Where::after(vec![account.into()])
+        .and_sql("t.from_account = $1 OR t.to_account = $1")
+        .and_some(
+            "t.operation = ?1",
+            Some(f.operation).filter(|o| !o.is_empty()),
+        )
+        .and_some(
+            "t.trans_id = ?1",
+            Some(f.trans_id).filter(|t| !t.is_empty()),
+        )
+        .and("t.created_at >= ?1", f.from_ms)
+        .and("t.created_at < ?1", f.to_ms)
+        .and_some(
+            "t.operation IN ('BEADJUST', 'BERETRIEVE', 'BEUNBIND') AND (o.customer_id IS NOT NULL \
+             OR o.partner_id IN (SELECT id FROM partners WHERE parent_id = ?1))",
+            f.adjustments_only.then_some(id),
+        )
+        .and_some(
+            "o.customer_id = ?1 OR o.partner_id = ?1",
+            (f.counterparty != 0).then_some(f.counterparty),
+        );
+    let (rows, total) = w
+        .page::<RecordRow>(
+            pool,
+            "t.trans_id, t.operation, t.amount_fen, \
+             CASE WHEN t.from_account = $1 THEN 1 ELSE 0 END AS outgoing, \
+             (SELECT COALESCE(p.name, c.name) FROM fund_accounts a \
+                LEFT JOIN partners p ON p.id = a.partner_id LEFT JOIN customers c ON c.id = a.customer_id \
+               WHERE a.id = o.id) AS counterparty, \
+             o.customer_id AS counterparty_customer, o.partner_id AS counterparty_partner, \
+             t.actor, t.created_at",
+            "FROM fund_transfers t JOIN fund_accounts o \
+             ON o.id = CASE WHEN t.from_account = $1 THEN t.to_account ELSE t.from_account END",
+            "t.id DESC",
+            f.page,
+        )
         .await?;
-    let rows: Vec<RecordRow> = sqlx::query_as(&format!(
-        "SELECT t.trans_id, t.operation, t.amount_fen, \
-                CASE WHEN t.from_account = $1 THEN 1 ELSE 0 END AS outgoing, \
-                (SELECT COALESCE(p.name, c.name) FROM fund_accounts a \
-                   LEFT JOIN partners p ON p.id = a.partner_id LEFT JOIN customers c ON c.id = a.customer_id \
-                  WHERE a.id = o.id) AS counterparty, \
-                o.customer_id AS counterparty_customer, o.partner_id AS counterparty_partner, \
-                t.actor, t.created_at \
-         {filter} ORDER BY t.id DESC LIMIT $8 OFFSET $9"
-    ))
-    .bind(account)
-    .bind(f.operation)
-    .bind(f.trans_id)
-    .bind(f.from_ms)
-    .bind(f.to_ms)
-    .bind(adjustments_of)
-    .bind(f.counterparty)
-    .bind(f.limit)
-    .bind(f.offset)
-    .fetch_all(&mut *conn)
-    .await?;
     let items = rows
         .into_iter()
         .filter_map(|r| {

@@ -1,5 +1,7 @@
 //! SQL of the message center.
 
+use crate::domain::PageRequest;
+use crate::server::sql::Where;
 use sqlx::{Any, AnyPool, Executor, FromRow};
 
 #[derive(FromRow)]
@@ -52,36 +54,24 @@ pub async fn list(
     user: i64,
     unread_only: bool,
     kinds: &[&str],
-    offset: i64,
-    limit: i64,
+    page: PageRequest,
 ) -> Result<(Vec<MessageRow>, i64), sqlx::Error> {
-    let unread = i64::from(unread_only);
-    let kind_filter = if kinds.is_empty() {
-        String::new()
+    let w = Where::new()
+        .and("user_id = ?1", user)
+        .and_text_in("kind", kinds);
+    let w = if unread_only {
+        w.and_sql("read_at IS NULL")
     } else {
-        let marks: Vec<String> = (0..kinds.len()).map(|i| format!("${}", i + 3)).collect();
-        format!(" AND kind IN ({})", marks.join(", "))
+        w
     };
-    let filter =
-        format!("FROM messages WHERE user_id = $1 AND ($2 = 0 OR read_at IS NULL){kind_filter}");
-    let count = format!("SELECT COUNT(*) {filter}");
-    let mut total = sqlx::query_scalar(&count).bind(user).bind(unread);
-    for k in kinds {
-        total = total.bind(*k);
-    }
-    let total: i64 = total.fetch_one(pool).await?;
-    let n = kinds.len() + 3;
-    let select = format!(
-        "SELECT id, kind, params, link, created_at, read_at {filter} \
-         ORDER BY created_at DESC, id DESC LIMIT ${n} OFFSET ${}",
-        n + 1
-    );
-    let mut rows = sqlx::query_as(&select).bind(user).bind(unread);
-    for k in kinds {
-        rows = rows.bind(*k);
-    }
-    let rows = rows.bind(limit).bind(offset).fetch_all(pool).await?;
-    Ok((rows, total))
+    w.page(
+        pool,
+        "id, kind, params, link, created_at, read_at",
+        "FROM messages",
+        "created_at DESC, id DESC",
+        page,
+    )
+    .await
 }
 
 pub async fn unread(pool: &AnyPool, user: i64) -> Result<i64, sqlx::Error> {

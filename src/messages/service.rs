@@ -63,15 +63,7 @@ pub async fn list(
         Some(g) => g.kinds().collect(),
         None => vec![],
     };
-    let (rows, total) = repo::list(
-        &db.pool,
-        user,
-        filter == Filter::Unread,
-        &kinds,
-        page.offset(),
-        page.limit(),
-    )
-    .await?;
+    let (rows, total) = repo::list(&db.pool, user, filter == Filter::Unread, &kinds, page).await?;
     let items = rows
         .into_iter()
         .map(|r| Message {

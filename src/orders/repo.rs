@@ -1,5 +1,7 @@
 //! SQL of orders.
 
+use crate::domain::PageRequest;
+use crate::server::sql::Where;
 use sqlx::{Any, AnyConnection, AnyPool, Executor, FromRow};
 
 /// A customer's link to its partner, as ordering needs it.
@@ -79,15 +81,15 @@ pub struct OrderRow {
     pub coupon_fen: i64,
 }
 
-const SELECT: &str = "SELECT o.id, o.number, o.customer_id, c.name AS customer_name, o.partner_id, o.product, \
-     o.quantity, o.amount_fen, o.state, o.payer, o.partner_requested, o.reject_reason, o.created_at, o.coupon_fen \
-     FROM orders o JOIN customers c ON c.id = o.customer_id";
+const COLUMNS: &str = "o.id, o.number, o.customer_id, c.name AS customer_name, o.partner_id, o.product, \
+     o.quantity, o.amount_fen, o.state, o.payer, o.partner_requested, o.reject_reason, o.created_at, o.coupon_fen";
+const FROM: &str = "FROM orders o JOIN customers c ON c.id = o.customer_id";
 
 pub async fn get<'e>(
     ex: impl Executor<'e, Database = Any>,
     id: i64,
 ) -> Result<Option<OrderRow>, sqlx::Error> {
-    sqlx::query_as(&format!("{SELECT} WHERE o.id = $1"))
+    sqlx::query_as(&format!("SELECT {COLUMNS} {FROM} WHERE o.id = $1"))
         .bind(id)
         .fetch_optional(ex)
         .await
@@ -99,38 +101,13 @@ pub async fn list(
     column: OwnerColumn,
     owner: i64,
     states: &[&str],
-    offset: i64,
-    limit: i64,
+    page: PageRequest,
 ) -> Result<(Vec<OrderRow>, i64), sqlx::Error> {
-    // The states are constants from the model, never user input.
-    let filter = if states.is_empty() {
-        String::new()
-    } else {
-        format!(
-            " AND o.state IN ({})",
-            states
-                .iter()
-                .map(|s| format!("'{s}'"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        )
-    };
-    let col = column.sql();
-    let total: i64 = sqlx::query_scalar(&format!(
-        "SELECT COUNT(*) FROM orders o WHERE o.{col} = $1{filter}"
-    ))
-    .bind(owner)
-    .fetch_one(pool)
-    .await?;
-    let rows = sqlx::query_as(&format!(
-        "{SELECT} WHERE o.{col} = $1{filter} ORDER BY o.created_at DESC, o.id DESC LIMIT $2 OFFSET $3"
-    ))
-    .bind(owner)
-    .bind(limit)
-    .bind(offset)
-    .fetch_all(pool)
-    .await?;
-    Ok((rows, total))
+    Where::new()
+        .and(&format!("o.{} = ?1", column.sql()), owner)
+        .and_text_in("o.state", states)
+        .page(pool, COLUMNS, FROM, "o.created_at DESC, o.id DESC", page)
+        .await
 }
 
 #[derive(Clone, Copy)]

@@ -220,8 +220,7 @@ pub async fn list(
         "refunded" => &["refunded"],
         _ => &[],
     };
-    let (rows, total) =
-        repo::list(&db.pool, column, owner, states, page.offset(), page.limit()).await?;
+    let (rows, total) = repo::list(&db.pool, column, owner, states, page).await?;
     Ok(Page {
         items: rows.into_iter().filter_map(view).collect(),
         number: page.number(),

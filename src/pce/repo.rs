@@ -1,5 +1,7 @@
 //! SQL of PCE opportunities.
 
+use crate::domain::PageRequest;
+use crate::server::sql::Where;
 use sqlx::{Any, AnyConnection, AnyPool, Executor, FromRow};
 
 #[derive(FromRow)]
@@ -73,27 +75,21 @@ pub async fn list(
     pool: &AnyPool,
     partner: i64,
     direction: &str,
-    offset: i64,
-    limit: i64,
+    page: PageRequest,
 ) -> Result<(Vec<OpportunityRow>, i64), sqlx::Error> {
-    let total: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM opportunities WHERE partner_id = $1 AND direction = $2",
-    )
-    .bind(partner)
-    .bind(direction)
-    .fetch_one(pool)
-    .await?;
-    let rows = sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM opportunities WHERE partner_id = $1 AND direction = $2 \
-         ORDER BY created_at DESC, id DESC LIMIT $3 OFFSET $4"
-    ))
-    .bind(partner)
-    .bind(direction)
-    .bind(limit)
-    .bind(offset)
-    .fetch_all(pool)
-    .await?;
-    Ok((rows, total))
+    Where::new()
+        .and_args(
+            "partner_id = ?1 AND direction = ?2",
+            vec![partner.into(), direction.into()],
+        )
+        .page(
+            pool,
+            COLUMNS,
+            "FROM opportunities",
+            "created_at DESC, id DESC",
+            page,
+        )
+        .await
 }
 
 pub async fn get<'e>(

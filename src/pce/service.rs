@@ -147,8 +147,7 @@ pub async fn list(
     if direction == "ho" {
         repo::expire_overdue(&db.pool, partner, now_ms()).await?;
     }
-    let (rows, total) =
-        repo::list(&db.pool, partner, direction, page.offset(), page.limit()).await?;
+    let (rows, total) = repo::list(&db.pool, partner, direction, page).await?;
     Ok(Page {
         items: rows.into_iter().filter_map(view).collect(),
         number: page.number(),

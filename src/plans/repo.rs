@@ -1,7 +1,9 @@
 //! SQL of the plans domain: applications and certificates.
 
 use super::model::ApplicationForm;
-use sqlx::{Any, AnyConnection, Executor, FromRow};
+use crate::domain::PageRequest;
+use crate::server::sql::Where;
+use sqlx::{Any, AnyConnection, AnyPool, Executor, FromRow};
 
 #[derive(FromRow)]
 pub struct ApplicationRow {
@@ -88,31 +90,21 @@ pub async fn application<'e>(
 }
 
 /// Applications in a state (all states when `None`), oldest first, for the operator.
-pub async fn applications_in<'e, E>(
-    ex: E,
+pub async fn applications_in(
+    pool: &AnyPool,
     state: Option<&str>,
-    offset: i64,
-    limit: i64,
-) -> Result<(Vec<ApplicationRow>, i64), sqlx::Error>
-where
-    E: Executor<'e, Database = Any> + Copy,
-{
-    let state = state.unwrap_or("");
-    let total: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM plan_applications WHERE ($1 = '' OR state = $1)")
-            .bind(state)
-            .fetch_one(ex)
-            .await?;
-    let rows = sqlx::query_as(&format!(
-        "SELECT {APPLICATION_COLUMNS} FROM plan_applications a JOIN partners p ON p.id = a.partner_id \
-         WHERE ($1 = '' OR a.state = $1) ORDER BY a.submitted_at, a.id LIMIT $2 OFFSET $3"
-    ))
-    .bind(state)
-    .bind(limit)
-    .bind(offset)
-    .fetch_all(ex)
-    .await?;
-    Ok((rows, total))
+    page: PageRequest,
+) -> Result<(Vec<ApplicationRow>, i64), sqlx::Error> {
+    Where::new()
+        .and_some("a.state = ?1", state)
+        .page(
+            pool,
+            APPLICATION_COLUMNS,
+            "FROM plan_applications a JOIN partners p ON p.id = a.partner_id",
+            "a.submitted_at, a.id",
+            page,
+        )
+        .await
 }
 
 /// Moves a pending application to its decision. `false` when it was no longer pending (another

@@ -186,13 +186,8 @@ pub async fn review_list(
     state: Option<ApplicationState>,
     page: PageRequest,
 ) -> Result<Page<ReviewItem>, AppError> {
-    let (rows, total) = repo::applications_in(
-        &db.pool,
-        state.map(ApplicationState::as_str),
-        page.offset(),
-        page.limit(),
-    )
-    .await?;
+    let (rows, total) =
+        repo::applications_in(&db.pool, state.map(ApplicationState::as_str), page).await?;
     let items = rows
         .into_iter()
         .filter_map(|r| {

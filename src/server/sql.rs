@@ -47,6 +47,16 @@ impl Where {
         Self::default()
     }
 
+    /// Conditions after arguments that the list's own `FROM` (and columns) use as `$1`…`$n`;
+    /// the `FROM` must use each of them, since the count reads only the `FROM` and the
+    /// conditions.
+    pub fn after(args: Vec<Arg>) -> Self {
+        Where {
+            clauses: Vec::new(),
+            args,
+        }
+    }
+
     /// A condition with arguments: `?1`, `?2`… in `clause` stand for `args` in order (each may
     /// appear more than once).
     pub fn and_args(mut self, clause: &str, args: Vec<Arg>) -> Self {
@@ -89,6 +99,16 @@ impl Where {
                 self.and_sql(&format!("{expr} IN ({})", list.join(", ")))
             }
         }
+    }
+
+    /// `expr` is one of `values`, bound as arguments; no condition when `values` is empty ("any").
+    pub fn and_text_in(self, expr: &str, values: &[&str]) -> Self {
+        if values.is_empty() {
+            return self;
+        }
+        let marks: Vec<String> = (1..=values.len()).map(|i| format!("?{i}")).collect();
+        let args = values.iter().map(|v| Arg::from(*v)).collect();
+        self.and_args(&format!("{expr} IN ({})", marks.join(", ")), args)
     }
 
     /// `expr` lies between the bounds, both inclusive; a missing bound is open.
@@ -198,12 +218,15 @@ mod tests {
             )
             .and_between("t", Some(1), None)
             .and_in("s", Some(&[3, 4]))
-            .and_in("u", None);
+            .and_in("u", None)
+            .and_text_in("k", &["a", "b"])
+            .and_text_in("z", &[]);
         assert_eq!(
             w.sql(),
-            "(a = $1) AND ((c = $2 OR d = $3 OR e = $2)) AND (t >= $4) AND (s IN (3, 4))"
+            "(a = $1) AND ((c = $2 OR d = $3 OR e = $2)) AND (t >= $4) AND (s IN (3, 4)) \
+             AND (k IN ($5, $6))"
         );
-        assert_eq!(w.args.len(), 4);
+        assert_eq!(w.args.len(), 6);
         assert_eq!(Where::new().and_in("s", Some(&[])).sql(), "(1 = 0)");
         assert_eq!(Where::new().sql(), "1 = 1");
     }

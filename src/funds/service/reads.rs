@@ -182,7 +182,7 @@ pub async fn records_of(
     search: &RecordSearch,
     page: PageRequest,
 ) -> Result<Page<AdjustRecord>, AppError> {
-    let (items, total) = records_in(db, partner, search, page.offset(), page.limit()).await?;
+    let (items, total) = records_in(db, partner, search, page).await?;
     Ok(Page {
         items,
         number: page.number(),
@@ -199,7 +199,7 @@ pub async fn records_window(
     search: &RecordSearch,
     page: PageRequest,
 ) -> Result<(Vec<AdjustRecord>, i64), AppError> {
-    records_in(db, partner, search, page.offset(), page.limit()).await
+    records_in(db, partner, search, page).await
 }
 
 /// A window already bounded by its caller (a [`PageRequest`], at most an export's rows).
@@ -207,8 +207,7 @@ async fn records_in(
     db: &Db,
     partner: i64,
     search: &RecordSearch,
-    offset: i64,
-    limit: i64,
+    page: PageRequest,
 ) -> Result<(Vec<AdjustRecord>, i64), AppError> {
     let op = search.operation.map(Operation::code).unwrap_or("");
     let f = RecordFilter {
@@ -218,8 +217,7 @@ async fn records_in(
         to_ms: search.to_ms.unwrap_or(i64::MAX),
         adjustments_only: search.adjustments_only,
         counterparty: search.counterparty.unwrap_or(0),
-        offset,
-        limit,
+        page,
     };
     Ok(repo::adjust_records(&db.pool, Owner::Partner(partner), &f).await?)
 }

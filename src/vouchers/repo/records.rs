@@ -108,25 +108,17 @@ pub async fn list_uses(
     pool: &AnyPool,
     partner: i64,
     kind: &str,
-    offset: i64,
-    limit: i64,
+    page: PageRequest,
 ) -> Result<(Vec<UseRow>, i64), sqlx::Error> {
-    let from = "FROM coupon_uses u JOIN coupons k ON k.id = u.coupon_id JOIN customers c ON c.id = k.customer_id \
-         JOIN orders o ON o.id = u.order_id WHERE k.partner_id = $1 AND k.kind = $2";
-    let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) {from}"))
-        .bind(partner)
-        .bind(kind)
-        .fetch_one(pool)
-        .await?;
-    let rows = sqlx::query_as(&format!(
-        "SELECT k.number AS coupon_number, c.name AS customer_name, o.number AS order_number, u.amount_fen, u.created_at \
-         {from} ORDER BY u.id DESC LIMIT $3 OFFSET $4"
-    ))
-    .bind(partner)
-    .bind(kind)
-    .bind(limit)
-    .bind(offset)
-    .fetch_all(pool)
-    .await?;
-    Ok((rows, total))
+    Where::new()
+        .and_args("k.partner_id = ?1 AND k.kind = ?2", vec![partner.into(), kind.into()])
+        .page(
+            pool,
+            "k.number AS coupon_number, c.name AS customer_name, o.number AS order_number, u.amount_fen, u.created_at",
+            "FROM coupon_uses u JOIN coupons k ON k.id = u.coupon_id JOIN customers c ON c.id = k.customer_id \
+             JOIN orders o ON o.id = u.order_id",
+            "u.id DESC",
+            page,
+        )
+        .await
 }

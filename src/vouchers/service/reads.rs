@@ -168,14 +168,7 @@ pub async fn uses(
     page: PageRequest,
 ) -> Result<Page<Use>, AppError> {
     let (partner, _) = partner_of(user)?;
-    let (rows, total) = repo::list_uses(
-        &db.pool,
-        partner,
-        kind.as_str(),
-        page.offset(),
-        page.limit(),
-    )
-    .await?;
+    let (rows, total) = repo::list_uses(&db.pool, partner, kind.as_str(), page).await?;
     Ok(Page {
         items: rows
             .into_iter()
