@@ -1,0 +1,136 @@
+//! The operator's 发展路径 queue: evidence, applications, review windows and invitations.
+
+use super::*;
+use crate::paths::api::{InviteDistributor, OpenWindow, OperatorDecide, operator_queue};
+
+/// The operator's 发展路径 queue: evidence, applications, review windows and invitations.
+#[component]
+pub fn OperatorPaths() -> impl IntoView {
+    let lang = use_lang();
+    let decide = ServerAction::<OperatorDecide>::new();
+    let window = ServerAction::<OpenWindow>::new();
+    let invite = ServerAction::<InviteDistributor>::new();
+    let queue = Resource::new(
+        move || (decide.version().get(), window.version().get()),
+        |_| operator_queue(),
+    );
+    let decide_error = Signal::derive(move || decide.value().get().and_then(|r| r.err()));
+    let window_error = Signal::derive(move || window.value().get().and_then(|r| r.err()));
+    let invite_error = Signal::derive(move || invite.value().get().and_then(|r| r.err()));
+    let decision_form = move |what: &'static str, id: i64| {
+        view! {
+            <ActionForm action=decide attr:class="inline">
+                <input type="hidden" name="what" value=what />
+                <input type="hidden" name="id" value=id.to_string() />
+                <input type="hidden" name="decision" value="approve" />
+                <button type="submit" class="btn btn-primary">{t(lang, "path.approve")}</button>
+            </ActionForm>
+            <ActionForm action=decide attr:class="inline">
+                <input type="hidden" name="what" value=what />
+                <input type="hidden" name="id" value=id.to_string() />
+                <input type="hidden" name="decision" value="reject" />
+                <input name="reason" aria-label=t(lang, "path.reason") placeholder=t(lang, "path.reason") maxlength="200" />
+                <button type="submit" class="btn">{t(lang, "path.reject")}</button>
+            </ActionForm>
+        }
+    };
+    view! {
+        <RequireRole role=Role::Operator>
+            <h1>{t(lang, "operator.paths")}</h1>
+            <p><a href="/operator">{t(lang, "operator.title")}</a></p>
+            <FormError error=decide_error />
+            <Suspense fallback=move || view! { <p class="loading">{t(lang, "common.loading")}</p> }>
+                {move || Suspend::new(async move {
+                    match queue.await {
+                        Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
+                        Ok((evidence, applications, windows)) => view! {
+                            <section class="panel" data-testid="op-evidence">
+                                <h2>{t(lang, "operator.paths.evidence")}</h2>
+                                {if evidence.is_empty() {
+                                    view! { <EmptyState title=t(lang, "operator.paths.nothing") /> }.into_any()
+                                } else {
+                                    view! {
+                                        <table class="table"><tbody>
+                                            {evidence.into_iter().map(|e| view! {
+                                                <tr data-testid=format!("op-evidence-{}", e.id)>
+                                                    <td>{e.partner_name}</td>
+                                                    <td>{t(lang, e.path.label_key())}</td>
+                                                    <td>{t(lang, e.kind.label_key())}</td>
+                                                    <td>{e.title}</td>
+                                                    <td>{e.holder.unwrap_or_default()}</td>
+                                                    <td>{e.occurred_at.map(day).unwrap_or_default()}</td>
+                                                    <td>{decision_form("evidence", e.id)}</td>
+                                                </tr>
+                                            }).collect_view()}
+                                        </tbody></table>
+                                    }.into_any()
+                                }}
+                            </section>
+                            <section class="panel" data-testid="op-applications">
+                                <h2>{t(lang, "operator.paths.applications")}</h2>
+                                {if applications.is_empty() {
+                                    view! { <EmptyState title=t(lang, "operator.paths.nothing") /> }.into_any()
+                                } else {
+                                    view! {
+                                        <table class="table"><tbody>
+                                            {applications.into_iter().map(|a| view! {
+                                                <tr data-testid=format!("op-application-{}", a.id)>
+                                                    <td>{a.partner_name}</td>
+                                                    <td>{t(lang, a.path.label_key())}</td>
+                                                    <td>{t(lang, a.stage.label_key())}</td>
+                                                    <td>{a.review_year.map(|y| format!("{} {y}", t(lang, "path.review"))).unwrap_or_default()}</td>
+                                                    <td>{day(a.created_at)}</td>
+                                                    <td>{decision_form("application", a.id)}</td>
+                                                </tr>
+                                            }).collect_view()}
+                                        </tbody></table>
+                                    }.into_any()
+                                }}
+                            </section>
+                            <section class="panel" data-testid="op-windows">
+                                <h2>{t(lang, "operator.paths.windows")}</h2>
+                                <ul>
+                                    {windows.into_iter().map(|w| view! {
+                                        <li>
+                                            {format!("{} · {} – {} · {}", w.year, day(w.starts_at), day(w.ends_at), crate::paths::model::format_covers(&w.covers))}
+                                            {w.open.then(|| view! { " " <span class="badge">{t(lang, "path.review.open")}</span> })}
+                                        </li>
+                                    }).collect_view()}
+                                </ul>
+                            </section>
+                        }.into_any(),
+                    }
+                })}
+            </Suspense>
+            <section class="panel">
+                <h2>{t(lang, "operator.paths.open_window")}</h2>
+                <ActionForm action=window attr:class="form-grid">
+                    <label for="window-year">{t(lang, "operator.paths.year")}</label>
+                    <input id="window-year" name="year" type="number" min="2000" max="2100" required />
+                    <label for="window-first">{t(lang, "operator.paths.first")}</label>
+                    <input id="window-first" name="first" type="date" required />
+                    <label for="window-last">{t(lang, "operator.paths.last")}</label>
+                    <input id="window-last" name="last" type="date" required />
+                    <label for="window-covers">{t(lang, "operator.paths.covers")}</label>
+                    <input id="window-covers" name="covers" value="service:role,service:differentiation,learning:role,si:role,si:differentiation" />
+                    <button type="submit" class="btn btn-primary">{t(lang, "operator.paths.open_window")}</button>
+                </ActionForm>
+                <FormError error=window_error />
+            </section>
+            <section class="panel">
+                <h2>{t(lang, "operator.paths.invite")}</h2>
+                {move || invite.value().get().and_then(|r| r.ok()).map(|_| view! {
+                    <p class="notice-ok" role="status">{t(lang, "operator.paths.invited")}</p>
+                })}
+                <ActionForm action=invite attr:class="form-grid">
+                    <label for="invite-partner">{t(lang, "operator.paths.partner_id")}</label>
+                    <input id="invite-partner" name="partner_id" type="number" min="1" required />
+                    <label for="invite-email">{t(lang, "invite.email")}</label>
+                    <input id="invite-email" name="email" type="email" required />
+                    <button type="submit" class="btn btn-primary">{t(lang, "operator.paths.invite")}</button>
+                </ActionForm>
+                <FormError error=invite_error />
+            </section>
+        </RequireRole>
+    }
+}

@@ -1,0 +1,265 @@
+//! The command line of the `partner-center` binary: the server and the operator's tools.
+//!
+//! Conventions (as `gitea admin user create`): results are one JSON object on stdout; errors are
+//! a clear message on stderr and a non-zero exit code. The database comes from `DATABASE_URL`
+//! (default: a SQLite file under `./data/`), and every command migrates it first.
+
+use super::config::Config;
+use super::db::Db;
+use crate::accounts::service as accounts;
+use crate::error::AppError;
+use crate::i18n::{Lang, t};
+use clap::{Parser, Subcommand};
+use serde_json::{Value, json};
+use std::io::Write;
+use std::net::SocketAddr;
+use std::process::ExitCode;
+
+mod admin;
+use admin::{AdminCommand, admin};
+
+#[derive(Parser)]
+#[command(
+    name = "partner-center",
+    version,
+    about = "Huawei Cloud partner center: web server and operator tools"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the web application (the default). Never loads demo data by itself.
+    Serve(ServeArgs),
+    /// Create or upgrade the database schema.
+    Migrate,
+    /// Load the demo partners, customers and operator, if the database has no users yet.
+    SeedDemo,
+    /// List every route the server answers: pages, server functions and the other HTTP
+    /// routes (the authorization test is generated from this list). Opens no database.
+    Routes,
+    /// Operator tools.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+}
+
+#[derive(clap::Args, Default)]
+struct ServeArgs {
+    /// Address to listen on; port 0 picks a free port (printed on stdout).
+    #[arg(long, default_value = "127.0.0.1:3000")]
+    addr: Option<SocketAddr>,
+    /// Mark cookies Secure (set when users reach the site over https).
+    #[arg(long, env = "PC_SECURE_COOKIES")]
+    secure_cookies: bool,
+    /// Enable the in-memory comparison route used by scripts/bench.
+    #[arg(long)]
+    bench_routes: bool,
+    /// The address users reach the site at, e.g. https://partners.example.com (default: the
+    /// listening address). Used in certificates' verification links and in emails.
+    #[arg(long, env = "PC_PUBLIC_URL")]
+    public_url: Option<String>,
+    /// The CJK font certificates are drawn with (default: Debian's fonts-wqy-microhei).
+    #[arg(long, env = "PC_CERT_FONT")]
+    cert_font: Option<String>,
+    /// SMTP server for email, e.g. smtp://127.0.0.1:25 (plain) or smtps://user:pass@host.
+    /// Without one, emails wait in the outbox.
+    #[arg(long, env = "PC_SMTP_URL")]
+    smtp_url: Option<String>,
+    /// Sender of emails.
+    #[arg(long, env = "PC_MAIL_FROM", default_value = super::config::DEFAULT_MAIL_FROM)]
+    mail_from: String,
+    /// Reverse proxies (comma-separated IP addresses) whose X-Forwarded-For and
+    /// X-Forwarded-Proto are believed. Off by default: the headers are ignored.
+    #[arg(long, env = "PC_TRUSTED_PROXIES", default_value = "")]
+    trusted_proxy: String,
+}
+
+/// A command-line failure: the message printed on stderr.
+struct CliError(String);
+
+impl From<AppError> for CliError {
+    fn from(e: AppError) -> Self {
+        CliError(format!("{} ({})", t(Lang::En, e.key()), e.key()))
+    }
+}
+
+impl From<String> for CliError {
+    fn from(s: String) -> Self {
+        CliError(s)
+    }
+}
+
+/// A flag's value, or why not (anything with a message key: a domain's refusal or a parser's).
+fn parse<T, K: MessageKey>(r: Result<T, K>, flag: &str) -> Result<T, CliError> {
+    r.map_err(|k| {
+        let k = k.message_key();
+        CliError(format!("{flag}: {} ({k})", t(Lang::En, k)))
+    })
+}
+
+trait MessageKey {
+    fn message_key(self) -> &'static str;
+}
+
+impl MessageKey for &'static str {
+    fn message_key(self) -> &'static str {
+        self
+    }
+}
+
+impl MessageKey for crate::vouchers::VoucherError {
+    fn message_key(self) -> &'static str {
+        self.key()
+    }
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli
+        .command
+        .unwrap_or(Command::Serve(ServeArgs::default()))))
+    {
+        Ok(Some(v)) => {
+            let mut out = std::io::stdout().lock();
+            let _ = writeln!(out, "{v}");
+            ExitCode::SUCCESS
+        }
+        Ok(None) => ExitCode::SUCCESS,
+        Err(CliError(msg)) => {
+            eprintln!("error: {msg}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_tracing() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_env("RUST_LOG")
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_sessions=warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+async fn open_db() -> Result<Db, CliError> {
+    let db = Db::connect(&Config::database_url_from_env()).await?;
+    db.migrate().await?;
+    Ok(db)
+}
+
+async fn run(command: Command) -> Result<Option<Value>, CliError> {
+    match command {
+        Command::Serve(args) => serve(args).await.map(|()| None),
+        Command::Migrate => {
+            open_db().await?;
+            Ok(Some(json!({"migrated": true})))
+        }
+        Command::SeedDemo => {
+            let db = open_db().await?;
+            Ok(Some(super::seed::seed_demo(&db).await?))
+        }
+        Command::Admin { command } => admin(command).await.map(Some),
+        Command::Routes => Ok(Some(super::router::route_list())),
+    }
+}
+
+async fn serve(args: ServeArgs) -> Result<(), CliError> {
+    let addr = args
+        .addr
+        .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 3000)));
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| CliError(format!("cannot listen on {addr}: {e}")))?;
+    let local = listener.local_addr().map_err(|e| CliError(e.to_string()))?;
+    let public_url = args
+        .public_url
+        .filter(|u| !u.trim().is_empty())
+        .map(|u| u.trim().trim_end_matches('/').to_string())
+        .unwrap_or_else(|| format!("http://{local}"));
+    let config = Config {
+        database_url: Config::database_url_from_env(),
+        addr,
+        secure_cookies: args.secure_cookies,
+        bench_routes: args.bench_routes,
+        site_root: Config::site_root_from_env(),
+        public_url,
+        cert_font: args.cert_font.filter(|p| !p.trim().is_empty()),
+        smtp_url: args.smtp_url.filter(|u| !u.trim().is_empty()),
+        mail_from: Some(args.mail_from)
+            .filter(|f| !f.trim().is_empty())
+            .unwrap_or_else(|| super::config::DEFAULT_MAIL_FROM.to_string()),
+        trusted_proxies: super::config::parse_proxies(&args.trusted_proxy)?,
+    };
+    let mailer = match &config.smtp_url {
+        Some(url) => {
+            Some(crate::notify::service::Mailer::new(url, &config.mail_from).map_err(CliError)?)
+        }
+        None => {
+            tracing::warn!(
+                "no SMTP server configured (--smtp-url / PC_SMTP_URL): emails stay in the outbox"
+            );
+            None
+        }
+    };
+    let (app, state) = super::router::build(config).await?;
+    accounts::warm_up();
+    {
+        // The address goes to stdout so scripts (and the tests) can find a port-0 server.
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "{}", json!({"listening": format!("http://{local}")}));
+        let _ = out.flush();
+    }
+    tracing::info!(%local, "serving");
+    super::jobs::start(&state.db, mailer);
+    // Every accepted connection gets TCP_NODELAY. Without it, a response written in more than
+    // one piece (a file streamed by `ServeDir`, a streamed page, a CSV or PDF) meets Nagle's
+    // algorithm on the server and delayed ACKs on the client: each kept-alive request then
+    // stalls ~40 ms waiting for an ACK before its last segment leaves.
+    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::debug!(error = %e, "could not set TCP_NODELAY");
+        }
+    });
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .map_err(|e| CliError(format!("server error: {e}")))
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}
