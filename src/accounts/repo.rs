@@ -3,6 +3,7 @@
 use super::model::{CustomerSummary, PartnerListItem, PartnerSummary, SessionUser};
 use crate::domain::PageRequest;
 use crate::domain::{CustomerMode, HcpnState, PartnerKind, Role};
+use crate::query_fn;
 use crate::server::sql::Where;
 use sqlx::{Any, AnyPool, Executor, FromRow};
 
@@ -322,26 +323,12 @@ pub async fn reserve_attempt(
     Ok(Some(id))
 }
 
-pub async fn clear_failures<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    account: &str,
-) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM login_failures WHERE account = $1")
-        .bind(account)
-        .execute(ex)
-        .await?;
-    Ok(())
-}
+query_fn! {
+    pub fn clear_failures(account: &str) -> done =
+        query("DELETE FROM login_failures WHERE account = $1");
 
-pub async fn delete_failures_before<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    before: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM login_failures WHERE at < $1")
-        .bind(before)
-        .execute(ex)
-        .await?;
-    Ok(())
+    pub fn delete_failures_before(before: i64) -> done =
+        query("DELETE FROM login_failures WHERE at < $1");
 }
 
 pub use super::audit::AuditEntry;

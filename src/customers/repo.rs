@@ -1,6 +1,7 @@
 //! SQL of customer association.
 
 use crate::domain::PageRequest;
+use crate::query_fn;
 use crate::server::sql::Where;
 use sqlx::{Any, AnyConnection, AnyPool, Executor, FromRow};
 
@@ -74,18 +75,11 @@ pub async fn list_invitations(
         .await
 }
 
-pub async fn get_invitation<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    partner: i64,
-    id: i64,
-) -> Result<Option<InvitationRow>, sqlx::Error> {
-    sqlx::query_as(&format!(
-        "SELECT {INVITATION_COLUMNS} FROM customer_invitations WHERE id = $1 AND partner_id = $2"
-    ))
-    .bind(id)
-    .bind(partner)
-    .fetch_optional(ex)
-    .await
+query_fn! {
+    pub fn get_invitation(partner: i64, id: i64) -> optional InvitationRow =
+        query_as(&format!(
+            "SELECT {INVITATION_COLUMNS} FROM customer_invitations WHERE id = $2 AND partner_id = $1"
+        ));
 }
 
 /// Cancels an active invitation of this partner; `false` when there is none.
@@ -117,18 +111,11 @@ pub struct LinkRow {
     pub expires_at: Option<i64>,
 }
 
-/// The invitation behind a link's token (by its hash).
-pub async fn invitation_by_hash<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    token_hash: &str,
-) -> Result<Option<LinkRow>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT i.id, i.partner_id, p.name AS partner_name, i.channel, i.mode, i.label, i.state, i.expires_at \
-         FROM customer_invitations i JOIN partners p ON p.id = i.partner_id WHERE i.token_hash = $1",
-    )
-    .bind(token_hash)
-    .fetch_optional(ex)
-    .await
+query_fn! {
+    /// The invitation behind a link's token (by its hash).
+    pub fn invitation_by_hash(token_hash: &str) -> optional LinkRow =
+        query_as("SELECT i.id, i.partner_id, p.name AS partner_name, i.channel, i.mode, i.label, i.state, i.expires_at \
+             FROM customer_invitations i JOIN partners p ON p.id = i.partner_id WHERE i.token_hash = $1");
 }
 
 /// Counts an acceptance; an email invitation becomes used. `false` when it is no longer
@@ -150,15 +137,10 @@ pub async fn record_acceptance(
     Ok(r.rows_affected() == 1)
 }
 
-/// The customer's current partner, if any.
-pub async fn current_partner<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    customer: i64,
-) -> Result<Option<Option<i64>>, sqlx::Error> {
-    sqlx::query_scalar("SELECT partner_id FROM customers WHERE id = $1")
-        .bind(customer)
-        .fetch_optional(ex)
-        .await
+query_fn! {
+    /// The customer's current partner, if any.
+    pub fn current_partner(customer: i64) -> optional Option<i64> =
+        query_scalar("SELECT partner_id FROM customers WHERE id = $1");
 }
 
 /// Associates a free customer; `false` when it is no longer free.
@@ -237,18 +219,11 @@ pub struct AssociationRow {
     pub unbind_requested_at: Option<i64>,
 }
 
-pub async fn current_association<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    customer: i64,
-) -> Result<Option<AssociationRow>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT a.id, c.partner_id, c.unbind_requested_at FROM customers c \
-         JOIN customer_associations a ON a.customer_id = c.id AND a.partner_id = c.partner_id AND a.ended_at IS NULL \
-         WHERE c.id = $1",
-    )
-    .bind(customer)
-    .fetch_optional(ex)
-    .await
+query_fn! {
+    pub fn current_association(customer: i64) -> optional AssociationRow =
+        query_as("SELECT a.id, c.partner_id, c.unbind_requested_at FROM customers c \
+             JOIN customer_associations a ON a.customer_id = c.id AND a.partner_id = c.partner_id AND a.ended_at IS NULL \
+             WHERE c.id = $1");
 }
 
 /// Ends the association whose disassociation was requested; `false` when it changed meanwhile.
@@ -280,24 +255,12 @@ pub async fn end_association(
     Ok(true)
 }
 
-pub async fn customer_users<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    customer: i64,
-) -> Result<Vec<i64>, sqlx::Error> {
-    sqlx::query_scalar("SELECT id FROM users WHERE customer_id = $1 ORDER BY id")
-        .bind(customer)
-        .fetch_all(ex)
-        .await
-}
+query_fn! {
+    pub fn customer_users(customer: i64) -> all i64 =
+        query_scalar("SELECT id FROM users WHERE customer_id = $1 ORDER BY id");
 
-pub async fn customer_name<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    customer: i64,
-) -> Result<Option<String>, sqlx::Error> {
-    sqlx::query_scalar("SELECT name FROM customers WHERE id = $1")
-        .bind(customer)
-        .fetch_optional(ex)
-        .await
+    pub fn customer_name(customer: i64) -> optional String =
+        query_scalar("SELECT name FROM customers WHERE id = $1");
 }
 
 #[derive(FromRow)]
@@ -311,18 +274,11 @@ pub struct MyPartnerRow {
     pub partner_id: i64,
 }
 
-pub async fn my_partner<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    customer: i64,
-) -> Result<Option<MyPartnerRow>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT p.name AS partner_name, p.email AS partner_email, p.phone AS partner_phone, c.mode, \
-                c.associated_at, c.unbind_requested_at, p.id AS partner_id \
-         FROM customers c JOIN partners p ON p.id = c.partner_id WHERE c.id = $1",
-    )
-    .bind(customer)
-    .fetch_optional(ex)
-    .await
+query_fn! {
+    pub fn my_partner(customer: i64) -> optional MyPartnerRow =
+        query_as("SELECT p.name AS partner_name, p.email AS partner_email, p.phone AS partner_phone, c.mode, \
+                    c.associated_at, c.unbind_requested_at, p.id AS partner_id \
+             FROM customers c JOIN partners p ON p.id = c.partner_id WHERE c.id = $1");
 }
 
 #[derive(FromRow)]
@@ -333,16 +289,9 @@ pub struct ContractRow {
     pub created_at: i64,
 }
 
-pub async fn contracts<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    customer: i64,
-) -> Result<Vec<ContractRow>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT id, state, reason, created_at FROM contract_applications WHERE customer_id = $1 ORDER BY id DESC LIMIT 20",
-    )
-    .bind(customer)
-    .fetch_all(ex)
-    .await
+query_fn! {
+    pub fn contracts(customer: i64) -> all ContractRow =
+        query_as("SELECT id, state, reason, created_at FROM contract_applications WHERE customer_id = $1 ORDER BY id DESC LIMIT 20");
 }
 
 pub async fn has_open_contract<'e>(
@@ -383,19 +332,9 @@ pub async fn plaintext_offline_tokens(pool: &AnyPool) -> Result<Vec<(i64, String
     .await
 }
 
-pub async fn set_sealed_token(
-    pool: &AnyPool,
-    id: i64,
-    old: &str,
-    sealed: &str,
-) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE customer_invitations SET token = $1 WHERE id = $2 AND token = $3")
-        .bind(sealed)
-        .bind(id)
-        .bind(old)
-        .execute(pool)
-        .await?;
-    Ok(())
+query_fn! {
+    pub fn set_sealed_token(id: i64, old: &str, sealed: &str) -> done =
+        query("UPDATE customer_invitations SET token = $3 WHERE id = $1 AND token = $2");
 }
 
 /// Email invitations the partner created since `since`.

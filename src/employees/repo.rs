@@ -1,8 +1,9 @@
 //! SQL of employee links.
 
 use crate::domain::PageRequest;
+use crate::query_fn;
 use crate::server::sql::Where;
-use sqlx::{Any, AnyConnection, AnyPool, Executor, FromRow};
+use sqlx::{AnyConnection, AnyPool, FromRow};
 
 #[derive(FromRow)]
 pub struct Account {
@@ -13,39 +14,20 @@ pub struct Account {
     pub site: String,
 }
 
-pub async fn account_by_login<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    login: &str,
-) -> Result<Option<Account>, sqlx::Error> {
-    sqlx::query_as("SELECT id, login, role, real_name_verified, site FROM users WHERE login = $1")
-        .bind(login)
-        .fetch_optional(ex)
-        .await
+query_fn! {
+    pub fn account_by_login(login: &str) -> optional Account =
+        query_as("SELECT id, login, role, real_name_verified, site FROM users WHERE login = $1");
+
+    pub fn account_by_id(id: i64) -> optional Account =
+        query_as("SELECT id, login, role, real_name_verified, site FROM users WHERE id = $1");
 }
 
-pub async fn account_by_id<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    id: i64,
-) -> Result<Option<Account>, sqlx::Error> {
-    sqlx::query_as("SELECT id, login, role, real_name_verified, site FROM users WHERE id = $1")
-        .bind(id)
-        .fetch_optional(ex)
-        .await
-}
-
-/// Whether the partner's currently associated employees may sit the exam: (login, real-name
-/// verified, site), by login.
-pub async fn exam_candidates(
-    pool: &AnyPool,
-    partner: i64,
-) -> Result<Vec<(String, i64, String)>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT u.login, u.real_name_verified, u.site FROM employee_links l JOIN users u ON u.id = l.user_id \
-         WHERE l.partner_id = $1 AND l.state = 'active' ORDER BY u.login",
-    )
-    .bind(partner)
-    .fetch_all(pool)
-    .await
+query_fn! {
+    /// Whether the partner's currently associated employees may sit the exam: (login, real-name
+    /// verified, site), by login.
+    pub fn exam_candidates(partner: i64) -> all (String, i64, String) =
+        query_as("SELECT u.login, u.real_name_verified, u.site FROM employee_links l JOIN users u ON u.id = l.user_id \
+             WHERE l.partner_id = $1 AND l.state = 'active' ORDER BY u.login");
 }
 
 /// The partner the person is an active member of.
@@ -128,16 +110,11 @@ const LINK_COLUMNS: &str = "l.id, l.partner_id, p.name AS partner_name, l.user_i
 const LINK_FROM: &str = "FROM employee_links l \
      JOIN partners p ON p.id = l.partner_id JOIN users u ON u.id = l.user_id";
 
-pub async fn link<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    id: i64,
-) -> Result<Option<LinkRow>, sqlx::Error> {
-    sqlx::query_as(&format!(
-        "SELECT {LINK_COLUMNS} {LINK_FROM} WHERE l.id = $1"
-    ))
-    .bind(id)
-    .fetch_optional(ex)
-    .await
+query_fn! {
+    pub fn link(id: i64) -> optional LinkRow =
+        query_as(&format!(
+            "SELECT {LINK_COLUMNS} {LINK_FROM} WHERE l.id = $1"
+        ));
 }
 
 pub async fn links_of_partner(
@@ -157,13 +134,11 @@ pub async fn links_of_partner(
         .await
 }
 
-pub async fn links_of_user(pool: &AnyPool, user: i64) -> Result<Vec<LinkRow>, sqlx::Error> {
-    sqlx::query_as(&format!(
-        "SELECT {LINK_COLUMNS} {LINK_FROM} WHERE l.user_id = $1 ORDER BY l.invited_at DESC, l.id DESC LIMIT 100"
-    ))
-    .bind(user)
-    .fetch_all(pool)
-    .await
+query_fn! {
+    pub fn links_of_user(user: i64) -> all LinkRow =
+        query_as(&format!(
+            "SELECT {LINK_COLUMNS} {LINK_FROM} WHERE l.user_id = $1 ORDER BY l.invited_at DESC, l.id DESC LIMIT 100"
+        ));
 }
 
 /// Moves a link from one state to another; `false` when it was not in `from` any more.

@@ -4,6 +4,7 @@
 pub use super::model::Owner;
 use super::model::{AdjustRecord, Balances, FundedParty, Operation};
 use crate::domain::{Money, PageRequest};
+use crate::query_fn;
 use crate::server::sql::Where;
 use sqlx::{Any, AnyConnection, AnyPool, Executor, FromRow};
 
@@ -182,19 +183,10 @@ pub async fn set_designated(
     Ok(r.rows_affected() == 1)
 }
 
-/// A reseller of this distributor: its name, or `None` when it is not one.
-pub async fn reseller_name<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    distributor: i64,
-    reseller: i64,
-) -> Result<Option<String>, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT name FROM partners WHERE id = $1 AND parent_id = $2 AND kind = 'reseller'",
-    )
-    .bind(reseller)
-    .bind(distributor)
-    .fetch_optional(ex)
-    .await
+query_fn! {
+    /// A reseller of this distributor: its name, or `None` when it is not one.
+    pub fn reseller_name(distributor: i64, reseller: i64) -> optional String =
+        query_scalar("SELECT name FROM partners WHERE id = $2 AND parent_id = $1 AND kind = 'reseller'");
 }
 
 /// Inside a money transaction: locks the reseller's row if it is (still) this distributor's,
@@ -232,27 +224,13 @@ pub async fn hold_customer(
     .await
 }
 
-/// A customer of this partner: (name, mode), or `None` when it is not one.
-pub async fn customer_of<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    partner: i64,
-    customer: i64,
-) -> Result<Option<(String, String)>, sqlx::Error> {
-    sqlx::query_as("SELECT name, mode FROM customers WHERE id = $1 AND partner_id = $2")
-        .bind(customer)
-        .bind(partner)
-        .fetch_optional(ex)
-        .await
-}
+query_fn! {
+    /// A customer of this partner: (name, mode), or `None` when it is not one.
+    pub fn customer_of(partner: i64, customer: i64) -> optional (String, String) =
+        query_as("SELECT name, mode FROM customers WHERE id = $2 AND partner_id = $1");
 
-pub async fn partner_name<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    partner: i64,
-) -> Result<Option<String>, sqlx::Error> {
-    sqlx::query_scalar("SELECT name FROM partners WHERE id = $1")
-        .bind(partner)
-        .fetch_optional(ex)
-        .await
+    pub fn partner_name(partner: i64) -> optional String =
+        query_scalar("SELECT name FROM partners WHERE id = $1");
 }
 
 /// Filters of the management lists.

@@ -1,6 +1,7 @@
 //! SQL of the message center.
 
 use crate::domain::PageRequest;
+use crate::query_fn;
 use crate::server::sql::Where;
 use sqlx::{Any, AnyPool, Executor, FromRow};
 
@@ -14,38 +15,13 @@ pub struct MessageRow {
     pub read_at: Option<i64>,
 }
 
-pub async fn insert<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    user: i64,
-    kind: &str,
-    params: &str,
-    link: Option<&str>,
-    now: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO messages (user_id, kind, params, link, created_at) VALUES ($1, $2, $3, $4, $5)",
-    )
-    .bind(user)
-    .bind(kind)
-    .bind(params)
-    .bind(link)
-    .bind(now)
-    .execute(ex)
-    .await?;
-    Ok(())
-}
+query_fn! {
+    pub fn insert(user: i64, kind: &str, params: &str, link: Option<&str>, now: i64) -> done =
+        query("INSERT INTO messages (user_id, kind, params, link, created_at) VALUES ($1, $2, $3, $4, $5)");
 
-/// The user ids of a partner's own accounts (its partner-role users).
-pub async fn partner_users<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    partner: i64,
-) -> Result<Vec<i64>, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT id FROM users WHERE partner_id = $1 AND role = 'partner' ORDER BY id",
-    )
-    .bind(partner)
-    .fetch_all(ex)
-    .await
+    /// The user ids of a partner's own accounts (its partner-role users).
+    pub fn partner_users(partner: i64) -> all i64 =
+        query_scalar("SELECT id FROM users WHERE partner_id = $1 AND role = 'partner' ORDER BY id");
 }
 
 /// The user's messages, newest first; `kinds` empty is every kind.
@@ -74,11 +50,9 @@ pub async fn list(
     .await
 }
 
-pub async fn unread(pool: &AnyPool, user: i64) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM messages WHERE user_id = $1 AND read_at IS NULL")
-        .bind(user)
-        .fetch_one(pool)
-        .await
+query_fn! {
+    pub fn unread(user: i64) -> one i64 =
+        query_scalar("SELECT COUNT(*) FROM messages WHERE user_id = $1 AND read_at IS NULL");
 }
 
 /// Marks one of the user's messages read; `false` when the user has no such message.

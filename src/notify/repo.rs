@@ -1,5 +1,6 @@
 //! SQL of the outbox.
 
+use crate::query_fn;
 use sqlx::{Any, AnyConnection, AnyPool, Executor, FromRow};
 
 pub async fn insert(
@@ -76,26 +77,10 @@ pub async fn claim<'e>(
     Ok(done.rows_affected() == 1)
 }
 
-/// Records an attempt's outcome; `body`, when given, replaces the text (with its secrets
-/// removed once it is delivered or abandoned).
-pub async fn finish<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    id: i64,
-    state: &str,
-    error: Option<&str>,
-    body: Option<&str>,
-    now: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "UPDATE outbox SET state = $1, last_error = $2, attempts = attempts + 1, updated_at = $3, \
-         body = COALESCE($5, body) WHERE id = $4",
-    )
-    .bind(state)
-    .bind(error)
-    .bind(now)
-    .bind(id)
-    .bind(body)
-    .execute(ex)
-    .await?;
-    Ok(())
+query_fn! {
+    /// Records an attempt's outcome; `body`, when given, replaces the text (with its secrets
+    /// removed once it is delivered or abandoned).
+    pub fn finish(id: i64, state: &str, error: Option<&str>, body: Option<&str>, now: i64) -> done =
+        query("UPDATE outbox SET state = $2, last_error = $3, attempts = attempts + 1, updated_at = $5, \
+             body = COALESCE($4, body) WHERE id = $1");
 }

@@ -1,36 +1,14 @@
 //! SQL of access keys and replay protection.
 
-use sqlx::{Any, AnyPool, Executor, FromRow};
+use crate::query_fn;
+use sqlx::{AnyPool, FromRow};
 
-pub async fn count_keys<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    user: i64,
-) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM access_keys WHERE user_id = $1")
-        .bind(user)
-        .fetch_one(ex)
-        .await
-}
+query_fn! {
+    pub fn count_keys(user: i64) -> one i64 =
+        query_scalar("SELECT COUNT(*) FROM access_keys WHERE user_id = $1");
 
-pub async fn insert_key<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    user: i64,
-    ak: &str,
-    sk: &str,
-    description: &str,
-    now: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO access_keys (ak, sk, user_id, state, description, created_at) VALUES ($1, $2, $3, 'active', $4, $5)",
-    )
-    .bind(ak)
-    .bind(sk)
-    .bind(user)
-    .bind(description)
-    .bind(now)
-    .execute(ex)
-    .await?;
-    Ok(())
+    pub fn insert_key(user: i64, ak: &str, sk: &str, description: &str, now: i64) -> done =
+        query("INSERT INTO access_keys (ak, sk, user_id, state, description, created_at) VALUES ($2, $3, $1, 'active', $4, $5)");
 }
 
 #[derive(FromRow)]
@@ -42,49 +20,23 @@ pub struct KeyRow {
     pub last_used_at: Option<i64>,
 }
 
-pub async fn list_keys(pool: &AnyPool, user: i64) -> Result<Vec<KeyRow>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT ak, state, description, created_at, last_used_at FROM access_keys WHERE user_id = $1 ORDER BY id",
-    )
-    .bind(user)
-    .fetch_all(pool)
-    .await
+query_fn! {
+    pub fn list_keys(user: i64) -> all KeyRow =
+        query_as("SELECT ak, state, description, created_at, last_used_at FROM access_keys WHERE user_id = $1 ORDER BY id");
 }
 
-pub async fn set_state<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    user: i64,
-    ak: &str,
-    state: &str,
-) -> Result<bool, sqlx::Error> {
-    let r = sqlx::query("UPDATE access_keys SET state = $1 WHERE ak = $2 AND user_id = $3")
-        .bind(state)
-        .bind(ak)
-        .bind(user)
-        .execute(ex)
-        .await?;
-    Ok(r.rows_affected() == 1)
+query_fn! {
+    pub fn set_state(user: i64, ak: &str, state: &str) -> changed =
+        query("UPDATE access_keys SET state = $3 WHERE ak = $2 AND user_id = $1");
+
+    pub fn delete_key(user: i64, ak: &str) -> changed =
+        query("DELETE FROM access_keys WHERE ak = $2 AND user_id = $1");
 }
 
-pub async fn delete_key<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    user: i64,
-    ak: &str,
-) -> Result<bool, sqlx::Error> {
-    let r = sqlx::query("DELETE FROM access_keys WHERE ak = $1 AND user_id = $2")
-        .bind(ak)
-        .bind(user)
-        .execute(ex)
-        .await?;
-    Ok(r.rows_affected() == 1)
-}
-
-/// (secret key, user) of an active key.
-pub async fn active_key(pool: &AnyPool, ak: &str) -> Result<Option<(String, i64)>, sqlx::Error> {
-    sqlx::query_as("SELECT sk, user_id FROM access_keys WHERE ak = $1 AND state = 'active'")
-        .bind(ak)
-        .fetch_optional(pool)
-        .await
+query_fn! {
+    /// (secret key, user) of an active key.
+    pub fn active_key(ak: &str) -> optional (String, i64) =
+        query_as("SELECT sk, user_id FROM access_keys WHERE ak = $1 AND state = 'active'");
 }
 
 pub async fn touch(conn: &mut sqlx::AnyConnection, ak: &str, now: i64) -> Result<(), sqlx::Error> {
@@ -151,12 +103,10 @@ pub async fn insert_token(
     Ok(())
 }
 
-/// (user, expires_at) of a token, expired or not.
-pub async fn token(pool: &AnyPool, hash: &str) -> Result<Option<(i64, i64)>, sqlx::Error> {
-    sqlx::query_as("SELECT user_id, expires_at FROM api_tokens WHERE token_hash = $1")
-        .bind(hash)
-        .fetch_optional(pool)
-        .await
+query_fn! {
+    /// (user, expires_at) of a token, expired or not.
+    pub fn token(hash: &str) -> optional (i64, i64) =
+        query_as("SELECT user_id, expires_at FROM api_tokens WHERE token_hash = $1");
 }
 
 /// Every access key with its stored (sealed) secret, for re-sealing.
@@ -166,18 +116,8 @@ pub async fn all_secrets(pool: &AnyPool) -> Result<Vec<(String, String)>, sqlx::
         .await
 }
 
-/// Replaces a stored secret if it is still `old` (another process may have re-sealed it).
-pub async fn replace_secret(
-    pool: &AnyPool,
-    ak: &str,
-    old: &str,
-    new: &str,
-) -> Result<bool, sqlx::Error> {
-    let r = sqlx::query("UPDATE access_keys SET sk = $1 WHERE ak = $2 AND sk = $3")
-        .bind(new)
-        .bind(ak)
-        .bind(old)
-        .execute(pool)
-        .await?;
-    Ok(r.rows_affected() == 1)
+query_fn! {
+    /// Replaces a stored secret if it is still `old` (another process may have re-sealed it).
+    pub fn replace_secret(ak: &str, old: &str, new: &str) -> changed =
+        query("UPDATE access_keys SET sk = $3 WHERE ak = $1 AND sk = $2");
 }

@@ -1,6 +1,7 @@
 //! SQL of orders.
 
 use crate::domain::PageRequest;
+use crate::query_fn;
 use crate::server::sql::Where;
 use sqlx::{Any, AnyConnection, AnyPool, Executor, FromRow};
 
@@ -17,19 +18,12 @@ pub struct CustomerLink {
     pub partner_phone: Option<String>,
 }
 
-pub async fn customer_link<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    customer: i64,
-) -> Result<Option<CustomerLink>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT c.id AS customer_id, c.name AS customer_name, c.mode, p.id AS partner_id, \
-                p.name AS partner_name, p.allow_consulting_pay, p.email AS partner_email, \
-                p.phone AS partner_phone \
-         FROM customers c JOIN partners p ON p.id = c.partner_id WHERE c.id = $1",
-    )
-    .bind(customer)
-    .fetch_optional(ex)
-    .await
+query_fn! {
+    pub fn customer_link(customer: i64) -> optional CustomerLink =
+        query_as("SELECT c.id AS customer_id, c.name AS customer_name, c.mode, p.id AS partner_id, \
+                    p.name AS partner_name, p.allow_consulting_pay, p.email AS partner_email, \
+                    p.phone AS partner_phone \
+             FROM customers c JOIN partners p ON p.id = c.partner_id WHERE c.id = $1");
 }
 
 pub struct NewRow<'a> {
@@ -85,14 +79,9 @@ const COLUMNS: &str = "o.id, o.number, o.customer_id, c.name AS customer_name, o
      o.quantity, o.amount_fen, o.state, o.payer, o.partner_requested, o.reject_reason, o.created_at, o.coupon_fen";
 const FROM: &str = "FROM orders o JOIN customers c ON c.id = o.customer_id";
 
-pub async fn get<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    id: i64,
-) -> Result<Option<OrderRow>, sqlx::Error> {
-    sqlx::query_as(&format!("SELECT {COLUMNS} {FROM} WHERE o.id = $1"))
-        .bind(id)
-        .fetch_optional(ex)
-        .await
+query_fn! {
+    pub fn get(id: i64) -> optional OrderRow =
+        query_as(&format!("SELECT {COLUMNS} {FROM} WHERE o.id = $1"));
 }
 
 /// Orders of a customer or of a partner's customers, in the given states (all when empty).
@@ -174,17 +163,10 @@ pub async fn allow_consulting_pay<'e>(
     Ok(v == 1)
 }
 
-/// The user accounts of a customer.
-pub async fn customer_users<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    customer: i64,
-) -> Result<Vec<i64>, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT id FROM users WHERE customer_id = $1 AND role = 'customer' ORDER BY id",
-    )
-    .bind(customer)
-    .fetch_all(ex)
-    .await
+query_fn! {
+    /// The user accounts of a customer.
+    pub fn customer_users(customer: i64) -> all i64 =
+        query_scalar("SELECT id FROM users WHERE customer_id = $1 AND role = 'customer' ORDER BY id");
 }
 
 /// On disassociation: orders waiting for the partner to pay go back to the customer, with the

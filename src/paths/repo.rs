@@ -1,34 +1,19 @@
 //! SQL of development paths.
 
 use super::model::Facts;
+use crate::query_fn;
 use sqlx::{Any, AnyPool, Executor, FromRow};
 
-pub async fn memberships(pool: &AnyPool, partner: i64) -> Result<Vec<(String, i64)>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT path, joined_at FROM path_memberships WHERE partner_id = $1 ORDER BY joined_at, id",
-    )
-    .bind(partner)
-    .fetch_all(pool)
-    .await
+query_fn! {
+    pub fn memberships(partner: i64) -> all (String, i64) =
+        query_as("SELECT path, joined_at FROM path_memberships WHERE partner_id = $1 ORDER BY joined_at, id");
 }
 
-/// Joins a path; `false` when the partner is on it already.
-pub async fn insert_membership<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    partner: i64,
-    path: &str,
-    now: i64,
-) -> Result<bool, sqlx::Error> {
-    let r = sqlx::query(
-        "INSERT INTO path_memberships (partner_id, path, joined_at) VALUES ($1, $2, $3) \
-         ON CONFLICT (partner_id, path) DO NOTHING",
-    )
-    .bind(partner)
-    .bind(path)
-    .bind(now)
-    .execute(ex)
-    .await?;
-    Ok(r.rows_affected() == 1)
+query_fn! {
+    /// Joins a path; `false` when the partner is on it already.
+    pub fn insert_membership(partner: i64, path: &str, now: i64) -> changed =
+        query("INSERT INTO path_memberships (partner_id, path, joined_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (partner_id, path) DO NOTHING");
 }
 
 /// The facts a path's requirements are computed from. Only approved evidence counts; employee
@@ -94,104 +79,32 @@ pub struct CertRow {
     pub revoked_reason: String,
 }
 
-pub async fn certifications(
-    pool: &AnyPool,
-    partner: i64,
-    path: &str,
-) -> Result<Vec<CertRow>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT stage, state, certified_at, valid_until, revoked_reason FROM path_certifications \
-         WHERE partner_id = $1 AND path = $2",
-    )
-    .bind(partner)
-    .bind(path)
-    .fetch_all(pool)
-    .await
+query_fn! {
+    pub fn certifications(partner: i64, path: &str) -> all CertRow =
+        query_as("SELECT stage, state, certified_at, valid_until, revoked_reason FROM path_certifications \
+             WHERE partner_id = $1 AND path = $2");
 }
 
-/// The active certification's validity end, if the partner holds the stage.
-pub async fn active_certification<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    partner: i64,
-    path: &str,
-    stage: &str,
-) -> Result<Option<i64>, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT valid_until FROM path_certifications \
-         WHERE partner_id = $1 AND path = $2 AND stage = $3 AND state = 'active'",
-    )
-    .bind(partner)
-    .bind(path)
-    .bind(stage)
-    .fetch_optional(ex)
-    .await
-}
+query_fn! {
+    /// The active certification's validity end, if the partner holds the stage.
+    pub fn active_certification(partner: i64, path: &str, stage: &str) -> optional i64 =
+        query_scalar("SELECT valid_until FROM path_certifications \
+             WHERE partner_id = $1 AND path = $2 AND stage = $3 AND state = 'active'");
 
-/// Grants (or grants again) a stage.
-pub async fn certify<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    partner: i64,
-    path: &str,
-    stage: &str,
-    now: i64,
-    valid_until: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO path_certifications (partner_id, path, stage, state, certified_at, valid_until) \
-         VALUES ($1, $2, $3, 'active', $4, $5) \
-         ON CONFLICT (partner_id, path, stage) DO UPDATE SET state = 'active', certified_at = $4, \
-           valid_until = $5, revoked_reason = '', revoked_at = NULL",
-    )
-    .bind(partner)
-    .bind(path)
-    .bind(stage)
-    .bind(now)
-    .bind(valid_until)
-    .execute(ex)
-    .await?;
-    Ok(())
-}
+    /// Grants (or grants again) a stage.
+    pub fn certify(partner: i64, path: &str, stage: &str, now: i64, valid_until: i64) -> done =
+        query("INSERT INTO path_certifications (partner_id, path, stage, state, certified_at, valid_until) \
+             VALUES ($1, $2, $3, 'active', $4, $5) \
+             ON CONFLICT (partner_id, path, stage) DO UPDATE SET state = 'active', certified_at = $4, \
+               valid_until = $5, revoked_reason = '', revoked_at = NULL");
 
-pub async fn extend_certification<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    partner: i64,
-    path: &str,
-    stage: &str,
-    valid_until: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "UPDATE path_certifications SET valid_until = $4 \
-         WHERE partner_id = $1 AND path = $2 AND stage = $3 AND state = 'active'",
-    )
-    .bind(partner)
-    .bind(path)
-    .bind(stage)
-    .bind(valid_until)
-    .execute(ex)
-    .await?;
-    Ok(())
-}
+    pub fn extend_certification(partner: i64, path: &str, stage: &str, valid_until: i64) -> done =
+        query("UPDATE path_certifications SET valid_until = $4 \
+             WHERE partner_id = $1 AND path = $2 AND stage = $3 AND state = 'active'");
 
-pub async fn revoke_certification<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    partner: i64,
-    path: &str,
-    stage: &str,
-    reason: &str,
-    now: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "UPDATE path_certifications SET state = 'revoked', revoked_reason = $4, revoked_at = $5 \
-         WHERE partner_id = $1 AND path = $2 AND stage = $3",
-    )
-    .bind(partner)
-    .bind(path)
-    .bind(stage)
-    .bind(reason)
-    .bind(now)
-    .execute(ex)
-    .await?;
-    Ok(())
+    pub fn revoke_certification(partner: i64, path: &str, stage: &str, reason: &str, now: i64) -> done =
+        query("UPDATE path_certifications SET state = 'revoked', revoked_reason = $4, revoked_at = $5 \
+             WHERE partner_id = $1 AND path = $2 AND stage = $3");
 }
 
 #[derive(FromRow)]
@@ -212,19 +125,12 @@ const APPLICATION: &str = "SELECT a.id, a.partner_id, p.name AS partner_name, a.
        a.state, a.reason, a.created_at, a.decided_at \
      FROM path_applications a JOIN partners p ON p.id = a.partner_id";
 
-/// A partner's applications on a path, newest first.
-pub async fn applications(
-    pool: &AnyPool,
-    partner: i64,
-    path: &str,
-) -> Result<Vec<ApplicationRow>, sqlx::Error> {
-    sqlx::query_as(&format!(
-        "{APPLICATION} WHERE a.partner_id = $1 AND a.path = $2 ORDER BY a.id DESC LIMIT 50"
-    ))
-    .bind(partner)
-    .bind(path)
-    .fetch_all(pool)
-    .await
+query_fn! {
+    /// A partner's applications on a path, newest first.
+    pub fn applications(partner: i64, path: &str) -> all ApplicationRow =
+        query_as(&format!(
+            "{APPLICATION} WHERE a.partner_id = $1 AND a.path = $2 ORDER BY a.id DESC LIMIT 50"
+        ));
 }
 
 pub async fn pending_applications(pool: &AnyPool) -> Result<Vec<ApplicationRow>, sqlx::Error> {
@@ -235,14 +141,9 @@ pub async fn pending_applications(pool: &AnyPool) -> Result<Vec<ApplicationRow>,
     .await
 }
 
-pub async fn application<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    id: i64,
-) -> Result<Option<ApplicationRow>, sqlx::Error> {
-    sqlx::query_as(&format!("{APPLICATION} WHERE a.id = $1"))
-        .bind(id)
-        .fetch_optional(ex)
-        .await
+query_fn! {
+    pub fn application(id: i64) -> optional ApplicationRow =
+        query_as(&format!("{APPLICATION} WHERE a.id = $1"));
 }
 
 pub struct NewApplication<'a> {
@@ -276,24 +177,11 @@ pub async fn insert_application<'e>(
     .await
 }
 
-/// The state of a partner's review application for a stage in a year, if any (the latest).
-pub async fn review_state<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    partner: i64,
-    path: &str,
-    stage: &str,
-    year: i64,
-) -> Result<Option<String>, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT state FROM path_applications WHERE partner_id = $1 AND path = $2 AND stage = $3 \
-           AND kind = 'review' AND review_year = $4 ORDER BY id DESC LIMIT 1",
-    )
-    .bind(partner)
-    .bind(path)
-    .bind(stage)
-    .bind(year)
-    .fetch_optional(ex)
-    .await
+query_fn! {
+    /// The state of a partner's review application for a stage in a year, if any (the latest).
+    pub fn review_state(partner: i64, path: &str, stage: &str, year: i64) -> optional String =
+        query_scalar("SELECT state FROM path_applications WHERE partner_id = $1 AND path = $2 AND stage = $3 \
+               AND kind = 'review' AND review_year = $4 ORDER BY id DESC LIMIT 1");
 }
 
 /// Decides a pending application or evidence (`table`); `false` when it is not pending.
@@ -349,18 +237,11 @@ const EVIDENCE: &str = "SELECT e.id, e.partner_id, p.name AS partner_name, e.pat
        u.login AS holder, e.occurred_at, e.state, e.reason, e.created_at \
      FROM path_evidence e JOIN partners p ON p.id = e.partner_id LEFT JOIN users u ON u.id = e.holder_user_id";
 
-pub async fn evidence(
-    pool: &AnyPool,
-    partner: i64,
-    path: &str,
-) -> Result<Vec<EvidenceRow>, sqlx::Error> {
-    sqlx::query_as(&format!(
-        "{EVIDENCE} WHERE e.partner_id = $1 AND e.path = $2 ORDER BY e.id DESC LIMIT 200"
-    ))
-    .bind(partner)
-    .bind(path)
-    .fetch_all(pool)
-    .await
+query_fn! {
+    pub fn evidence(partner: i64, path: &str) -> all EvidenceRow =
+        query_as(&format!(
+            "{EVIDENCE} WHERE e.partner_id = $1 AND e.path = $2 ORDER BY e.id DESC LIMIT 200"
+        ));
 }
 
 pub async fn pending_evidence(pool: &AnyPool) -> Result<Vec<EvidenceRow>, sqlx::Error> {
@@ -452,86 +333,32 @@ pub async fn windows(pool: &AnyPool) -> Result<Vec<WindowRow>, sqlx::Error> {
     .await
 }
 
-/// Windows open at `now`.
-pub async fn open_windows(pool: &AnyPool, now: i64) -> Result<Vec<WindowRow>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT id, year, starts_at, ends_at, covers FROM review_windows \
-         WHERE starts_at <= $1 AND ends_at >= $1 ORDER BY id",
-    )
-    .bind(now)
-    .fetch_all(pool)
-    .await
+query_fn! {
+    /// Windows open at `now`.
+    pub fn open_windows(now: i64) -> all WindowRow =
+        query_as("SELECT id, year, starts_at, ends_at, covers FROM review_windows \
+             WHERE starts_at <= $1 AND ends_at >= $1 ORDER BY id");
 }
 
-pub async fn insert_invitation<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    partner: i64,
-    email: &str,
-    token_hash: &str,
-    expires_at: i64,
-    now: i64,
-) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar(
-        "INSERT INTO path_invitations (partner_id, email, token_hash, state, expires_at, created_at) \
-         VALUES ($1, $2, $3, 'sent', $4, $5) RETURNING id",
-    )
-    .bind(partner)
-    .bind(email)
-    .bind(token_hash)
-    .bind(expires_at)
-    .bind(now)
-    .fetch_one(ex)
-    .await
-}
+query_fn! {
+    pub fn insert_invitation(partner: i64, email: &str, token_hash: &str, expires_at: i64, now: i64) -> one i64 =
+        query_scalar("INSERT INTO path_invitations (partner_id, email, token_hash, state, expires_at, created_at) \
+             VALUES ($1, $2, $3, 'sent', $4, $5) RETURNING id");
 
-/// (id, partner, partner name, state, expires_at) of an invitation by its token's hash.
-pub async fn invitation<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    token_hash: &str,
-) -> Result<Option<(i64, i64, String, String, i64)>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT i.id, i.partner_id, p.name, i.state, i.expires_at FROM path_invitations i \
-           JOIN partners p ON p.id = i.partner_id WHERE i.token_hash = $1",
-    )
-    .bind(token_hash)
-    .fetch_optional(ex)
-    .await
-}
+    /// (id, partner, partner name, state, expires_at) of an invitation by its token's hash.
+    pub fn invitation(token_hash: &str) -> optional (i64, i64, String, String, i64) =
+        query_as("SELECT i.id, i.partner_id, p.name, i.state, i.expires_at FROM path_invitations i \
+               JOIN partners p ON p.id = i.partner_id WHERE i.token_hash = $1");
 
-/// Uses an invitation; `false` when it was used (or cancelled) meanwhile.
-pub async fn use_invitation<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    id: i64,
-    now: i64,
-) -> Result<bool, sqlx::Error> {
-    let r = sqlx::query(
-        "UPDATE path_invitations SET state = 'used', used_at = $2 WHERE id = $1 AND state = 'sent'",
-    )
-    .bind(id)
-    .bind(now)
-    .execute(ex)
-    .await?;
-    Ok(r.rows_affected() == 1)
-}
+    /// Uses an invitation; `false` when it was used (or cancelled) meanwhile.
+    pub fn use_invitation(id: i64, now: i64) -> changed =
+        query("UPDATE path_invitations SET state = 'used', used_at = $2 WHERE id = $1 AND state = 'sent'");
 
-/// (name, hcpn state) of a partner.
-pub async fn partner<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    id: i64,
-) -> Result<Option<(String, String)>, sqlx::Error> {
-    sqlx::query_as("SELECT name, hcpn_state FROM partners WHERE id = $1")
-        .bind(id)
-        .fetch_optional(ex)
-        .await
-}
+    /// (name, hcpn state) of a partner.
+    pub fn partner(id: i64) -> optional (String, String) =
+        query_as("SELECT name, hcpn_state FROM partners WHERE id = $1");
 
-/// (partner, title) of evidence.
-pub async fn evidence_owner<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    id: i64,
-) -> Result<Option<(i64, String)>, sqlx::Error> {
-    sqlx::query_as("SELECT partner_id, title FROM path_evidence WHERE id = $1")
-        .bind(id)
-        .fetch_optional(ex)
-        .await
+    /// (partner, title) of evidence.
+    pub fn evidence_owner(id: i64) -> optional (i64, String) =
+        query_as("SELECT partner_id, title FROM path_evidence WHERE id = $1");
 }

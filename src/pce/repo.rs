@@ -1,8 +1,9 @@
 //! SQL of PCE opportunities.
 
 use crate::domain::PageRequest;
+use crate::query_fn;
 use crate::server::sql::Where;
-use sqlx::{Any, AnyConnection, AnyPool, Executor, FromRow};
+use sqlx::{AnyConnection, AnyPool, FromRow};
 
 #[derive(FromRow)]
 pub struct OpportunityRow {
@@ -54,21 +55,11 @@ pub async fn insert(conn: &mut AnyConnection, r: &NewRow<'_>) -> Result<i64, sql
     .await
 }
 
-/// HOs past their deadline are taken back: they count as rejected from then on.
-pub async fn expire_overdue<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    partner: i64,
-    now: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "UPDATE opportunities SET ho_state = 'expired', updated_at = $1 \
-         WHERE partner_id = $2 AND ho_state = 'pending' AND respond_by <= $1",
-    )
-    .bind(now)
-    .bind(partner)
-    .execute(ex)
-    .await?;
-    Ok(())
+query_fn! {
+    /// HOs past their deadline are taken back: they count as rejected from then on.
+    pub fn expire_overdue(partner: i64, now: i64) -> done =
+        query("UPDATE opportunities SET ho_state = 'expired', updated_at = $2 \
+             WHERE partner_id = $1 AND ho_state = 'pending' AND respond_by <= $2");
 }
 
 pub async fn list(
@@ -92,16 +83,11 @@ pub async fn list(
         .await
 }
 
-pub async fn get<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    id: i64,
-) -> Result<Option<OpportunityRow>, sqlx::Error> {
-    sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM opportunities WHERE id = $1"
-    ))
-    .bind(id)
-    .fetch_optional(ex)
-    .await
+query_fn! {
+    pub fn get(id: i64) -> optional OpportunityRow =
+        query_as(&format!(
+            "SELECT {COLUMNS} FROM opportunities WHERE id = $1"
+        ));
 }
 
 /// Answers a pending HO before its deadline; `false` if it was not pending or the deadline passed.

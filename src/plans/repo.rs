@@ -2,6 +2,7 @@
 
 use super::model::ApplicationForm;
 use crate::domain::PageRequest;
+use crate::query_fn;
 use crate::server::sql::Where;
 use sqlx::{Any, AnyConnection, AnyPool, Executor, FromRow};
 
@@ -62,31 +63,19 @@ pub async fn insert_application(
     .await
 }
 
-/// The partner's applications, newest first.
-pub async fn applications_of<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    partner: i64,
-) -> Result<Vec<ApplicationRow>, sqlx::Error> {
-    sqlx::query_as(&format!(
-        "SELECT {APPLICATION_COLUMNS} FROM plan_applications a JOIN partners p ON p.id = a.partner_id \
-         WHERE a.partner_id = $1 ORDER BY a.submitted_at DESC, a.id DESC"
-    ))
-    .bind(partner)
-    .fetch_all(ex)
-    .await
-}
+query_fn! {
+    /// The partner's applications, newest first.
+    pub fn applications_of(partner: i64) -> all ApplicationRow =
+        query_as(&format!(
+            "SELECT {APPLICATION_COLUMNS} FROM plan_applications a JOIN partners p ON p.id = a.partner_id \
+             WHERE a.partner_id = $1 ORDER BY a.submitted_at DESC, a.id DESC"
+        ));
 
-pub async fn application<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    id: i64,
-) -> Result<Option<ApplicationRow>, sqlx::Error> {
-    sqlx::query_as(&format!(
-        "SELECT {APPLICATION_COLUMNS} FROM plan_applications a JOIN partners p ON p.id = a.partner_id \
-         WHERE a.id = $1"
-    ))
-    .bind(id)
-    .fetch_optional(ex)
-    .await
+    pub fn application(id: i64) -> optional ApplicationRow =
+        query_as(&format!(
+            "SELECT {APPLICATION_COLUMNS} FROM plan_applications a JOIN partners p ON p.id = a.partner_id \
+             WHERE a.id = $1"
+        ));
 }
 
 /// Applications in a state (all states when `None`), oldest first, for the operator.
@@ -163,20 +152,13 @@ pub async fn insert_certificate(
     .await
 }
 
-/// The partner's certificates for a subject kind, newest first.
-pub async fn certificates_of<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    partner: i64,
-    subject_kind: &str,
-) -> Result<Vec<CertificateRow>, sqlx::Error> {
-    sqlx::query_as(&format!(
-        "SELECT {CERTIFICATE_COLUMNS} FROM certificates WHERE partner_id = $1 AND subject_kind = $2 \
-         ORDER BY issued_at DESC, id DESC"
-    ))
-    .bind(partner)
-    .bind(subject_kind)
-    .fetch_all(ex)
-    .await
+query_fn! {
+    /// The partner's certificates for a subject kind, newest first.
+    pub fn certificates_of(partner: i64, subject_kind: &str) -> all CertificateRow =
+        query_as(&format!(
+            "SELECT {CERTIFICATE_COLUMNS} FROM certificates WHERE partner_id = $1 AND subject_kind = $2 \
+             ORDER BY issued_at DESC, id DESC"
+        ));
 }
 
 /// Whether the partner holds a certificate for the subject that is in force at `now`.
@@ -200,16 +182,11 @@ pub async fn holds_valid<'e>(
     Ok(n > 0)
 }
 
-pub async fn certificate<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    number: &str,
-) -> Result<Option<CertificateRow>, sqlx::Error> {
-    sqlx::query_as(&format!(
-        "SELECT {CERTIFICATE_COLUMNS} FROM certificates WHERE number = $1"
-    ))
-    .bind(number)
-    .fetch_optional(ex)
-    .await
+query_fn! {
+    pub fn certificate(number: &str) -> optional CertificateRow =
+        query_as(&format!(
+            "SELECT {CERTIFICATE_COLUMNS} FROM certificates WHERE number = $1"
+        ));
 }
 
 /// Revokes a certificate that is not revoked yet; `false` if there was none to revoke.
@@ -231,13 +208,8 @@ pub async fn revoke(
     Ok(done.rows_affected() == 1)
 }
 
-/// The partner's name (for the certificate) and kind and onboarding state (for eligibility).
-pub async fn partner_profile<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    partner: i64,
-) -> Result<Option<(String, String, String)>, sqlx::Error> {
-    sqlx::query_as("SELECT name, kind, hcpn_state FROM partners WHERE id = $1")
-        .bind(partner)
-        .fetch_optional(ex)
-        .await
+query_fn! {
+    /// The partner's name (for the certificate) and kind and onboarding state (for eligibility).
+    pub fn partner_profile(partner: i64) -> optional (String, String, String) =
+        query_as("SELECT name, kind, hcpn_state FROM partners WHERE id = $1");
 }

@@ -231,3 +231,57 @@ mod tests {
         assert_eq!(Where::new().sql(), "1 = 1");
     }
 }
+
+/// Declares repository functions that run one statement: each takes the executor first, then
+/// its parameters, which are bound in the order they are declared (`$1` is the first).
+///
+/// ```ignore
+/// query_fn! {
+///     /// A coupon this partner issued.
+///     pub fn coupon_of_partner(partner: i64, id: i64) -> optional CouponRow =
+///         query_as(&format!("SELECT {COLUMNS} FROM coupons k WHERE k.partner_id = $1 AND k.id = $2"));
+/// }
+/// ```
+/// What a function answers: `one T` (exactly one row), `optional T`, `all T` (every row),
+/// `changed` (whether exactly one row changed) or `done` (nothing).
+#[macro_export]
+macro_rules! query_fn {
+    () => {};
+    ($(#[$m:meta])* $vis:vis fn $name:ident($($a:ident: $t:ty),* $(,)?) -> one $r:ty = $q:ident($sql:expr); $($rest:tt)*) => {
+        $(#[$m])*
+        $vis async fn $name<'e>(ex: impl sqlx::Executor<'e, Database = sqlx::Any>, $($a: $t),*) -> Result<$r, sqlx::Error> {
+            sqlx::$q($sql)$(.bind($a))*.fetch_one(ex).await
+        }
+        $crate::query_fn! { $($rest)* }
+    };
+    ($(#[$m:meta])* $vis:vis fn $name:ident($($a:ident: $t:ty),* $(,)?) -> optional $r:ty = $q:ident($sql:expr); $($rest:tt)*) => {
+        $(#[$m])*
+        $vis async fn $name<'e>(ex: impl sqlx::Executor<'e, Database = sqlx::Any>, $($a: $t),*) -> Result<Option<$r>, sqlx::Error> {
+            sqlx::$q($sql)$(.bind($a))*.fetch_optional(ex).await
+        }
+        $crate::query_fn! { $($rest)* }
+    };
+    ($(#[$m:meta])* $vis:vis fn $name:ident($($a:ident: $t:ty),* $(,)?) -> all $r:ty = $q:ident($sql:expr); $($rest:tt)*) => {
+        $(#[$m])*
+        $vis async fn $name<'e>(ex: impl sqlx::Executor<'e, Database = sqlx::Any>, $($a: $t),*) -> Result<Vec<$r>, sqlx::Error> {
+            sqlx::$q($sql)$(.bind($a))*.fetch_all(ex).await
+        }
+        $crate::query_fn! { $($rest)* }
+    };
+    ($(#[$m:meta])* $vis:vis fn $name:ident($($a:ident: $t:ty),* $(,)?) -> changed = query($sql:expr); $($rest:tt)*) => {
+        $(#[$m])*
+        $vis async fn $name<'e>(ex: impl sqlx::Executor<'e, Database = sqlx::Any>, $($a: $t),*) -> Result<bool, sqlx::Error> {
+            let r = sqlx::query($sql)$(.bind($a))*.execute(ex).await?;
+            Ok(r.rows_affected() == 1)
+        }
+        $crate::query_fn! { $($rest)* }
+    };
+    ($(#[$m:meta])* $vis:vis fn $name:ident($($a:ident: $t:ty),* $(,)?) -> done = query($sql:expr); $($rest:tt)*) => {
+        $(#[$m])*
+        $vis async fn $name<'e>(ex: impl sqlx::Executor<'e, Database = sqlx::Any>, $($a: $t),*) -> Result<(), sqlx::Error> {
+            sqlx::query($sql)$(.bind($a))*.execute(ex).await?;
+            Ok(())
+        }
+        $crate::query_fn! { $($rest)* }
+    };
+}

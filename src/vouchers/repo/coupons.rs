@@ -1,6 +1,7 @@
 //! SQL of coupons and pickup vouchers, and their uses on orders.
 
 use super::*;
+use crate::query_fn;
 
 #[derive(FromRow, Clone)]
 pub struct CouponRow {
@@ -71,64 +72,30 @@ pub async fn insert_coupon(
     .await
 }
 
-/// A coupon this partner issued.
-pub async fn coupon_of_partner<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    partner: i64,
-    id: i64,
-) -> Result<Option<CouponRow>, sqlx::Error> {
-    sqlx::query_as(&format!(
-        "SELECT {COUPON_COLUMNS} {COUPON_FROM} WHERE k.id = $1 AND k.partner_id = $2"
-    ))
-    .bind(id)
-    .bind(partner)
-    .fetch_optional(ex)
-    .await
-}
+query_fn! {
+    /// A coupon this partner issued.
+    pub fn coupon_of_partner(partner: i64, id: i64) -> optional CouponRow =
+        query_as(&format!(
+            "SELECT {COUPON_COLUMNS} {COUPON_FROM} WHERE k.id = $2 AND k.partner_id = $1"
+        ));
 
-/// A coupon this customer holds.
-pub async fn coupon_of_customer<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    customer: i64,
-    id: i64,
-) -> Result<Option<CouponRow>, sqlx::Error> {
-    sqlx::query_as(&format!(
-        "SELECT {COUPON_COLUMNS} {COUPON_FROM} WHERE k.id = $1 AND k.customer_id = $2"
-    ))
-    .bind(id)
-    .bind(customer)
-    .fetch_optional(ex)
-    .await
-}
+    /// A coupon this customer holds.
+    pub fn coupon_of_customer(customer: i64, id: i64) -> optional CouponRow =
+        query_as(&format!(
+            "SELECT {COUPON_COLUMNS} {COUPON_FROM} WHERE k.id = $2 AND k.customer_id = $1"
+        ));
 
-/// Usable coupons and pickup vouchers a partner gave a customer.
-pub async fn usable_of_customer<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    partner: i64,
-    customer: i64,
-) -> Result<Vec<CouponRow>, sqlx::Error> {
-    sqlx::query_as(&format!(
-        "SELECT {COUPON_COLUMNS} {COUPON_FROM} WHERE k.partner_id = $1 AND k.customer_id = $2 AND k.status = 2 ORDER BY k.id"
-    ))
-    .bind(partner)
-    .bind(customer)
-    .fetch_all(ex)
-    .await
-}
+    /// Usable coupons and pickup vouchers a partner gave a customer.
+    pub fn usable_of_customer(partner: i64, customer: i64) -> all CouponRow =
+        query_as(&format!(
+            "SELECT {COUPON_COLUMNS} {COUPON_FROM} WHERE k.partner_id = $1 AND k.customer_id = $2 AND k.status = 2 ORDER BY k.id"
+        ));
 
-/// Usable coupons whose expiry has come, oldest first.
-pub async fn due_coupons<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    now: i64,
-    limit: i64,
-) -> Result<Vec<CouponRow>, sqlx::Error> {
-    sqlx::query_as(&format!(
-        "SELECT {COUPON_COLUMNS} {COUPON_FROM} WHERE k.status = 2 AND k.expires_at <= $1 ORDER BY k.expires_at, k.id LIMIT $2"
-    ))
-    .bind(now)
-    .bind(limit)
-    .fetch_all(ex)
-    .await
+    /// Usable coupons whose expiry has come, oldest first.
+    pub fn due_coupons(now: i64, limit: i64) -> all CouponRow =
+        query_as(&format!(
+            "SELECT {COUPON_COLUMNS} {COUPON_FROM} WHERE k.status = 2 AND k.expires_at <= $1 ORDER BY k.expires_at, k.id LIMIT $2"
+        ));
 }
 
 /// Empties a usable coupon still holding `balance` and gives it `status` (4 or 5); `false` when
@@ -196,17 +163,10 @@ pub struct OrderUse {
     pub amount_fen: i64,
 }
 
-pub async fn use_of_order<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    order: i64,
-) -> Result<Option<OrderUse>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT u.coupon_id, k.quota_id, k.partner_id, k.customer_id, k.kind, u.amount_fen \
-         FROM coupon_uses u JOIN coupons k ON k.id = u.coupon_id WHERE u.order_id = $1",
-    )
-    .bind(order)
-    .fetch_optional(ex)
-    .await
+query_fn! {
+    pub fn use_of_order(order: i64) -> optional OrderUse =
+        query_as("SELECT u.coupon_id, k.quota_id, k.partner_id, k.customer_id, k.kind, u.amount_fen \
+             FROM coupon_uses u JOIN coupons k ON k.id = u.coupon_id WHERE u.order_id = $1");
 }
 
 /// Filters of coupon lists: whose (the partner that issued, the customer that holds), which

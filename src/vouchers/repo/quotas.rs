@@ -1,6 +1,7 @@
 //! SQL of quotas.
 
 use super::*;
+use crate::query_fn;
 
 #[derive(FromRow, Clone)]
 pub struct QuotaRow {
@@ -60,35 +61,19 @@ pub async fn insert_quota(conn: &mut AnyConnection, q: &NewQuota<'_>) -> Result<
     .await
 }
 
-/// A quota of this partner.
-pub async fn quota<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    partner: i64,
-    id: i64,
-) -> Result<Option<QuotaRow>, sqlx::Error> {
-    sqlx::query_as(&format!(
-        "SELECT {QUOTA_COLUMNS} {QUOTA_FROM} WHERE q.id = $1 AND q.partner_id = $2"
-    ))
-    .bind(id)
-    .bind(partner)
-    .fetch_optional(ex)
-    .await
-}
+query_fn! {
+    /// A quota of this partner.
+    pub fn quota(partner: i64, id: i64) -> optional QuotaRow =
+        query_as(&format!(
+            "SELECT {QUOTA_COLUMNS} {QUOTA_FROM} WHERE q.id = $2 AND q.partner_id = $1"
+        ));
 
-/// A quota this distributor gave one of its resellers (its parent is the distributor's).
-pub async fn child_quota<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    distributor: i64,
-    id: i64,
-) -> Result<Option<QuotaRow>, sqlx::Error> {
-    sqlx::query_as(&format!(
-        "SELECT {QUOTA_COLUMNS} {QUOTA_FROM} JOIN coupon_quotas pq ON pq.id = q.parent_id \
-         WHERE q.id = $1 AND pq.partner_id = $2"
-    ))
-    .bind(id)
-    .bind(distributor)
-    .fetch_optional(ex)
-    .await
+    /// A quota this distributor gave one of its resellers (its parent is the distributor's).
+    pub fn child_quota(distributor: i64, id: i64) -> optional QuotaRow =
+        query_as(&format!(
+            "SELECT {QUOTA_COLUMNS} {QUOTA_FROM} JOIN coupon_quotas pq ON pq.id = q.parent_id \
+             WHERE q.id = $2 AND pq.partner_id = $1"
+        ));
 }
 
 /// A partner's quotas of one kind (or, with `s.issued`, those it gave its resellers) matching

@@ -1,6 +1,7 @@
 //! SQL of the pickup whitelist and the partner's customers and resellers for forms.
 
 use super::*;
+use crate::query_fn;
 
 pub async fn whitelist_add(
     conn: &mut AnyConnection,
@@ -56,33 +57,19 @@ pub struct WhitelistRow {
     pub created_at: i64,
 }
 
-/// Partners that have resale customers (the only ones a pickup whitelist can name), by name.
-pub async fn partners_with_resale_customers(
-    pool: &AnyPool,
-) -> Result<Vec<(i64, String)>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT p.id, p.name FROM partners p \
-         WHERE EXISTS (SELECT 1 FROM customers c WHERE c.partner_id = p.id AND c.mode = 'resale') \
-         ORDER BY p.name, p.id LIMIT 1000",
-    )
-    .fetch_all(pool)
-    .await
-}
+query_fn! {
+    /// Partners that have resale customers (the only ones a pickup whitelist can name), by name.
+    pub fn partners_with_resale_customers() -> all (i64, String) =
+        query_as("SELECT p.id, p.name FROM partners p \
+             WHERE EXISTS (SELECT 1 FROM customers c WHERE c.partner_id = p.id AND c.mode = 'resale') \
+             ORDER BY p.name, p.id LIMIT 1000");
 
-/// The whitelist, limited to customers still associated with the partner.
-pub async fn list_whitelist(
-    pool: &AnyPool,
-    partner: i64,
-) -> Result<Vec<WhitelistRow>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT w.customer_id, c.name AS customer_name, \
-                (SELECT MIN(u.login) FROM users u WHERE u.customer_id = c.id) AS login, w.created_at \
-         FROM pickup_whitelist w JOIN customers c ON c.id = w.customer_id AND c.partner_id = w.partner_id \
-         WHERE w.partner_id = $1 ORDER BY w.created_at DESC LIMIT 200",
-    )
-    .bind(partner)
-    .fetch_all(pool)
-    .await
+    /// The whitelist, limited to customers still associated with the partner.
+    pub fn list_whitelist(partner: i64) -> all WhitelistRow =
+        query_as("SELECT w.customer_id, c.name AS customer_name, \
+                    (SELECT MIN(u.login) FROM users u WHERE u.customer_id = c.id) AS login, w.created_at \
+             FROM pickup_whitelist w JOIN customers c ON c.id = w.customer_id AND c.partner_id = w.partner_id \
+             WHERE w.partner_id = $1 ORDER BY w.created_at DESC LIMIT 200");
 }
 
 /// Resellers of a distributor by id, with their names (only its own).
