@@ -203,35 +203,6 @@ impl Where {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn placeholders_number_on_across_conditions_and_missing_filters_add_nothing() {
-        let w = Where::new()
-            .and("a = ?1", 5)
-            .and_some::<i64>("b = ?1", None)
-            .and_args(
-                "(c = ?1 OR d = ?2 OR e = ?1)",
-                vec![Arg::Int(1), "x".into()],
-            )
-            .and_between("t", Some(1), None)
-            .and_in("s", Some(&[3, 4]))
-            .and_in("u", None)
-            .and_text_in("k", &["a", "b"])
-            .and_text_in("z", &[]);
-        assert_eq!(
-            w.sql(),
-            "(a = $1) AND ((c = $2 OR d = $3 OR e = $2)) AND (t >= $4) AND (s IN (3, 4)) \
-             AND (k IN ($5, $6))"
-        );
-        assert_eq!(w.args.len(), 6);
-        assert_eq!(Where::new().and_in("s", Some(&[])).sql(), "(1 = 0)");
-        assert_eq!(Where::new().sql(), "1 = 1");
-    }
-}
-
 /// Declares repository functions that run one statement: each takes the executor first, then
 /// its parameters, which are bound in the order they are declared (`$1` is the first).
 ///
@@ -284,4 +255,33 @@ macro_rules! query_fn {
         }
         $crate::query_fn! { $($rest)* }
     };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_number_on_across_conditions_and_missing_filters_add_nothing() {
+        let w = Where::new()
+            .and("a = ?1", 5)
+            .and_some::<i64>("b = ?1", None)
+            .and_args(
+                "(c = ?1 OR d = ?2 OR e = ?1)",
+                vec![Arg::Int(1), "x".into()],
+            )
+            .and_between("t", Some(1), None)
+            .and_in("s", Some(&[3, 4]))
+            .and_in("u", None)
+            .and_text_in("k", &["a", "b"])
+            .and_text_in("z", &[]);
+        assert_eq!(
+            w.sql(),
+            "(a = $1) AND ((c = $2 OR d = $3 OR e = $2)) AND (t >= $4) AND (s IN (3, 4)) \
+             AND (k IN ($5, $6))"
+        );
+        assert_eq!(w.args.len(), 6);
+        assert_eq!(Where::new().and_in("s", Some(&[])).sql(), "(1 = 0)");
+        assert_eq!(Where::new().sql(), "1 = 1");
+    }
 }

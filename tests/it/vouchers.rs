@@ -994,8 +994,9 @@ async fn api_lists_filter_and_page_in_sql_past_a_thousand(app: TestApp) {
     assert_eq!(last["total_count"], 1005);
     let tail = last["user_coupons"].as_array().unwrap();
     assert_eq!(tail.len(), 5);
+    let r1_id = r1.to_string();
     assert!(
-        tail.iter().all(|k| k["customer_id"] == r1.to_string()),
+        tail.iter().all(|k| k["customer_id"] == r1_id.as_str()),
         "{last}"
     );
     let (s, one) = get(format!("coupon_id={r2_coupon}")).await;
