@@ -2,7 +2,11 @@
 
 use super::model::{PartnerListItem, SessionUser};
 use crate::domain::Page;
+#[cfg(feature = "ssr")]
+use crate::domain::{AccountName, PageRequest, Role};
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::server::ctx;
 use leptos::prelude::*;
 
 /// Signs in and renews the session id (so a session fixed before sign-in is worthless).
@@ -25,7 +29,6 @@ pub async fn login(
 
 #[server(prefix = "/api", endpoint = "logout")]
 pub async fn logout() -> Result<(), AppError> {
-    use crate::server::ctx;
     let state = ctx::state()?;
     if let Some(user) = ctx::current_user().await? {
         let origin = ctx::origin().await;
@@ -44,8 +47,6 @@ pub async fn current_user() -> Result<Option<SessionUser>, AppError> {
 /// The operator's list of partners.
 #[server(prefix = "/api", endpoint = "operator/partners")]
 pub async fn list_partners(page: Option<u32>) -> Result<Page<PartnerListItem>, AppError> {
-    use crate::domain::{PageRequest, Role};
-    use crate::server::ctx;
     ctx::require(Role::Operator).await?;
     let state = ctx::state()?;
     super::service::list_partners(&state.db, PageRequest::new(page, None)).await
@@ -55,9 +56,7 @@ pub async fn list_partners(page: Option<u32>) -> Result<Page<PartnerListItem>, A
 /// verification.
 #[server(prefix = "/api", endpoint = "operator/real-name")]
 pub async fn set_real_name(login: String, verified: String) -> Result<(), AppError> {
-    use crate::domain::{AccountName, Role};
-    use crate::server::ctx;
-    let user = ctx::require(Role::Operator).await?;
+    let (db, user) = ctx::caller(Role::Operator).await?;
     let login = AccountName::parse(&login).map_err(AppError::invalid)?;
     let verified = match verified.as_str() {
         "true" => true,
@@ -66,7 +65,7 @@ pub async fn set_real_name(login: String, verified: String) -> Result<(), AppErr
     };
     let origin = ctx::origin().await;
     let actor = super::service::Actor::user(&user, &origin);
-    super::service::set_real_name(&ctx::state()?.db, &login, verified, &actor).await?;
+    super::service::set_real_name(&db, &login, verified, &actor).await?;
     leptos_axum::redirect("/operator?real_name=1");
     Ok(())
 }

@@ -3,7 +3,11 @@
 
 use super::model::{Invitation, InvitationView, MyPartner};
 use crate::domain::Page;
+#[cfg(feature = "ssr")]
+use crate::domain::{PageRequest, Role};
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::server::ctx;
 use leptos::prelude::*;
 
 /// Invites a customer: `channel` is `email` (7 days, single use) or `offline` (no expiry).
@@ -14,8 +18,6 @@ pub async fn create_invitation(
     #[server(default)] label: String,
     mode: String,
 ) -> Result<Invitation, AppError> {
-    use crate::domain::Role;
-    use crate::server::ctx;
     let user = ctx::require(Role::Partner).await?;
     let input = super::model::NewInvitation::parse(&channel, &email, &label, &mode)
         .map_err(AppError::invalid)?;
@@ -32,8 +34,6 @@ pub async fn create_invitation(
 
 #[server(prefix = "/api", endpoint = "customers/invitations")]
 pub async fn list_invitations(page: Option<u32>) -> Result<Page<Invitation>, AppError> {
-    use crate::domain::{PageRequest, Role};
-    use crate::server::ctx;
     let user = ctx::require(Role::Partner).await?;
     let state = ctx::state()?;
     super::service::invitations(
@@ -47,30 +47,24 @@ pub async fn list_invitations(page: Option<u32>) -> Result<Page<Invitation>, App
 
 #[server(prefix = "/api", endpoint = "customers/invitation-cancel")]
 pub async fn cancel_invitation(id: i64) -> Result<(), AppError> {
-    use crate::domain::Role;
-    use crate::server::ctx;
-    let user = ctx::require(Role::Partner).await?;
+    let (db, user) = ctx::caller(Role::Partner).await?;
     let origin = ctx::origin().await;
-    super::service::cancel_invitation(&ctx::state()?.db, &user, &origin, id).await?;
+    super::service::cancel_invitation(&db, &user, &origin, id).await?;
     leptos_axum::redirect("/center/sales/customers/invite");
     Ok(())
 }
 
 #[server(prefix = "/api", endpoint = "customers/invitation")]
 pub async fn open_invitation(token: String) -> Result<InvitationView, AppError> {
-    use crate::domain::Role;
-    use crate::server::ctx;
-    let user = ctx::require(Role::Customer).await?;
-    super::service::open_invitation(&ctx::state()?.db, &user, &token).await
+    let (db, user) = ctx::caller(Role::Customer).await?;
+    super::service::open_invitation(&db, &user, &token).await
 }
 
 #[server(prefix = "/api", endpoint = "customers/accept")]
 pub async fn accept_invitation(token: String) -> Result<(), AppError> {
-    use crate::domain::Role;
-    use crate::server::ctx;
-    let user = ctx::require(Role::Customer).await?;
+    let (db, user) = ctx::caller(Role::Customer).await?;
     let origin = ctx::origin().await;
-    super::service::accept(&ctx::state()?.db, &user, &origin, &token).await?;
+    super::service::accept(&db, &user, &origin, &token).await?;
     leptos_axum::redirect("/customer?accepted=1");
     Ok(())
 }
@@ -78,11 +72,9 @@ pub async fn accept_invitation(token: String) -> Result<(), AppError> {
 /// The partner asks (`action` = `request`) or stops asking (`cancel`) to disassociate.
 #[server(prefix = "/api", endpoint = "customers/unbind")]
 pub async fn unbind_customer(customer: i64, action: String) -> Result<(), AppError> {
-    use crate::domain::Role;
-    use crate::server::ctx;
-    let user = ctx::require(Role::Partner).await?;
+    let (db, user) = ctx::caller(Role::Partner).await?;
     let origin = ctx::origin().await;
-    let db = &ctx::state()?.db;
+    let db = &db;
     match action.as_str() {
         "request" => super::service::request_unbind(db, &user, &origin, customer).await?,
         "cancel" => super::service::cancel_unbind(db, &user, &origin, customer).await?,
@@ -95,16 +87,14 @@ pub async fn unbind_customer(customer: i64, action: String) -> Result<(), AppErr
 /// The customer confirms (`answer` = `confirm`) or declines (`decline`) the disassociation.
 #[server(prefix = "/api", endpoint = "customers/unbind-answer")]
 pub async fn answer_unbind(answer: String) -> Result<(), AppError> {
-    use crate::domain::Role;
-    use crate::server::ctx;
-    let user = ctx::require(Role::Customer).await?;
+    let (db, user) = ctx::caller(Role::Customer).await?;
     let confirm = match answer.as_str() {
         "confirm" => true,
         "decline" => false,
         _ => return Err(AppError::BadRequest),
     };
     let origin = ctx::origin().await;
-    let outcome = super::service::answer_unbind(&ctx::state()?.db, &user, &origin, confirm).await?;
+    let outcome = super::service::answer_unbind(&db, &user, &origin, confirm).await?;
     match outcome {
         Some(o) => leptos_axum::redirect(&format!(
             "/customer?unbound=1&returned={}&coupons={}",
@@ -117,19 +107,15 @@ pub async fn answer_unbind(answer: String) -> Result<(), AppError> {
 
 #[server(prefix = "/api", endpoint = "customers/my-partner")]
 pub async fn get_my_partner() -> Result<Option<MyPartner>, AppError> {
-    use crate::domain::Role;
-    use crate::server::ctx;
-    let user = ctx::require(Role::Customer).await?;
-    super::service::my_partner(&ctx::state()?.db, &user).await
+    let (db, user) = ctx::caller(Role::Customer).await?;
+    super::service::my_partner(&db, &user).await
 }
 
 #[server(prefix = "/api", endpoint = "customers/contract")]
 pub async fn apply_contract() -> Result<i64, AppError> {
-    use crate::domain::Role;
-    use crate::server::ctx;
-    let user = ctx::require(Role::Customer).await?;
+    let (db, user) = ctx::caller(Role::Customer).await?;
     let origin = ctx::origin().await;
-    let id = super::service::apply_contract(&ctx::state()?.db, &user, &origin).await?;
+    let id = super::service::apply_contract(&db, &user, &origin).await?;
     leptos_axum::redirect("/customer?contract=1");
     Ok(id)
 }

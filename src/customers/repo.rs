@@ -80,23 +80,11 @@ query_fn! {
         query_as(&format!(
             "SELECT {INVITATION_COLUMNS} FROM customer_invitations WHERE id = $2 AND partner_id = $1"
         ));
-}
 
-/// Cancels an active invitation of this partner; `false` when there is none.
-pub async fn cancel_invitation(
-    conn: &mut AnyConnection,
-    partner: i64,
-    id: i64,
-) -> Result<bool, sqlx::Error> {
-    let r = sqlx::query(
-        "UPDATE customer_invitations SET state = 'cancelled' \
-         WHERE id = $1 AND partner_id = $2 AND state = 'active'",
-    )
-    .bind(id)
-    .bind(partner)
-    .execute(conn)
-    .await?;
-    Ok(r.rows_affected() == 1)
+    /// Cancels an active invitation of this partner; `false` when there is none.
+    pub fn cancel_invitation(conn, partner: i64, id: i64) -> changed =
+        query("UPDATE customer_invitations SET state = 'cancelled' \
+         WHERE id = $2 AND partner_id = $1 AND state = 'active'");
 }
 
 #[derive(FromRow)]
@@ -176,40 +164,16 @@ pub async fn associate(
     Ok(true)
 }
 
-/// The partner asks to disassociate; `false` when the customer is not its own or already asked.
-pub async fn request_unbind(
-    conn: &mut AnyConnection,
-    partner: i64,
-    customer: i64,
-    now: i64,
-) -> Result<bool, sqlx::Error> {
-    let r = sqlx::query(
-        "UPDATE customers SET unbind_requested_at = $1 \
-         WHERE id = $2 AND partner_id = $3 AND unbind_requested_at IS NULL",
-    )
-    .bind(now)
-    .bind(customer)
-    .bind(partner)
-    .execute(conn)
-    .await?;
-    Ok(r.rows_affected() == 1)
-}
+query_fn! {
+    /// The partner asks to disassociate; `false` when the customer is not its own or already asked.
+    pub fn request_unbind(conn, partner: i64, customer: i64, now: i64) -> changed =
+        query("UPDATE customers SET unbind_requested_at = $3 \
+         WHERE id = $2 AND partner_id = $1 AND unbind_requested_at IS NULL");
 
-/// Withdraws a pending request (the partner cancels or the customer declines).
-pub async fn clear_unbind(
-    conn: &mut AnyConnection,
-    customer: i64,
-    partner: i64,
-) -> Result<bool, sqlx::Error> {
-    let r = sqlx::query(
-        "UPDATE customers SET unbind_requested_at = NULL \
-         WHERE id = $1 AND partner_id = $2 AND unbind_requested_at IS NOT NULL",
-    )
-    .bind(customer)
-    .bind(partner)
-    .execute(conn)
-    .await?;
-    Ok(r.rows_affected() == 1)
+    /// Withdraws a pending request (the partner cancels or the customer declines).
+    pub fn clear_unbind(conn, customer: i64, partner: i64) -> changed =
+        query("UPDATE customers SET unbind_requested_at = NULL \
+         WHERE id = $1 AND partner_id = $2 AND unbind_requested_at IS NOT NULL");
 }
 
 #[derive(FromRow)]
@@ -307,20 +271,9 @@ pub async fn has_open_contract<'e>(
     Ok(n > 0)
 }
 
-pub async fn insert_contract(
-    conn: &mut AnyConnection,
-    customer: i64,
-    partner: i64,
-    now: i64,
-) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar(
-        "INSERT INTO contract_applications (customer_id, partner_id, state, created_at) VALUES ($1, $2, 'submitted', $3) RETURNING id",
-    )
-    .bind(customer)
-    .bind(partner)
-    .bind(now)
-    .fetch_one(conn)
-    .await
+query_fn! {
+    pub fn insert_contract(conn, customer: i64, partner: i64, now: i64) -> one i64 =
+        query_scalar("INSERT INTO contract_applications (customer_id, partner_id, state, created_at) VALUES ($1, $2, 'submitted', $3) RETURNING id");
 }
 
 /// Offline invitations whose token is still stored in plaintext (an older version): (id, token).
@@ -335,29 +288,13 @@ pub async fn plaintext_offline_tokens(pool: &AnyPool) -> Result<Vec<(i64, String
 query_fn! {
     pub fn set_sealed_token(id: i64, old: &str, sealed: &str) -> done =
         query("UPDATE customer_invitations SET token = $3 WHERE id = $1 AND token = $2");
-}
 
-/// Email invitations the partner created since `since`.
-pub async fn email_invitations_since(
-    conn: &mut AnyConnection,
-    partner: i64,
-    since: i64,
-) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT COUNT(*) FROM customer_invitations WHERE partner_id = $1 AND channel = 'email' AND created_at >= $2",
-    )
-    .bind(partner)
-    .bind(since)
-    .fetch_one(conn)
-    .await
-}
+    /// Email invitations the partner created since `since`.
+    pub fn email_invitations_since(conn, partner: i64, since: i64) -> one i64 =
+        query_scalar("SELECT COUNT(*) FROM customer_invitations WHERE partner_id = $1 AND channel = 'email' AND created_at >= $2");
 
-/// Locks a customer's row until the transaction ends (a no-op UPDATE: the row lock on
-/// PostgreSQL; SQLite serializes writers already).
-pub async fn hold_customer(conn: &mut AnyConnection, customer: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE customers SET partner_id = partner_id WHERE id = $1")
-        .bind(customer)
-        .execute(conn)
-        .await?;
-    Ok(())
+    /// Locks a customer's row until the transaction ends (a no-op UPDATE: the row lock on
+    /// PostgreSQL; SQLite serializes writers already).
+    pub fn hold_customer(conn, customer: i64) -> done =
+        query("UPDATE customers SET partner_id = partner_id WHERE id = $1");
 }

@@ -20,9 +20,7 @@ query_fn! {
 
     pub fn account_by_id(id: i64) -> optional Account =
         query_as("SELECT id, login, role, real_name_verified, site FROM users WHERE id = $1");
-}
 
-query_fn! {
     /// Whether the partner's currently associated employees may sit the exam: (login, real-name
     /// verified, site), by login.
     pub fn exam_candidates(partner: i64) -> all (String, i64, String) =
@@ -30,17 +28,10 @@ query_fn! {
              WHERE l.partner_id = $1 AND l.state = 'active' ORDER BY u.login");
 }
 
-/// The partner the person is an active member of.
-pub async fn active_partner(
-    conn: &mut AnyConnection,
-    user: i64,
-) -> Result<Option<i64>, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT partner_id FROM employee_links WHERE user_id = $1 AND state = 'active'",
-    )
-    .bind(user)
-    .fetch_optional(conn)
-    .await
+query_fn! {
+    /// The partner the person is an active member of.
+    pub fn active_partner(conn, user: i64) -> optional i64 =
+        query_scalar("SELECT partner_id FROM employee_links WHERE user_id = $1 AND state = 'active'");
 }
 
 pub async fn pending_exists(
@@ -58,38 +49,14 @@ pub async fn pending_exists(
     Ok(n > 0)
 }
 
-/// Distinct partners other than `partner` the person was associated with after `since`.
-pub async fn recent_other_partners(
-    conn: &mut AnyConnection,
-    user: i64,
-    partner: i64,
-    since: i64,
-) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT COUNT(DISTINCT partner_id) FROM employee_links WHERE user_id = $1 AND partner_id <> $2 \
-         AND joined_at IS NOT NULL AND (ended_at IS NULL OR ended_at > $3)",
-    )
-    .bind(user)
-    .bind(partner)
-    .bind(since)
-    .fetch_one(conn)
-    .await
-}
+query_fn! {
+    /// Distinct partners other than `partner` the person was associated with after `since`.
+    pub fn recent_other_partners(conn, user: i64, partner: i64, since: i64) -> one i64 =
+        query_scalar("SELECT COUNT(DISTINCT partner_id) FROM employee_links WHERE user_id = $1 AND partner_id <> $2 \
+         AND joined_at IS NOT NULL AND (ended_at IS NULL OR ended_at > $3)");
 
-pub async fn insert_pending(
-    conn: &mut AnyConnection,
-    partner: i64,
-    user: i64,
-    now: i64,
-) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar(
-        "INSERT INTO employee_links (partner_id, user_id, state, invited_at) VALUES ($1, $2, 'pending', $3) RETURNING id",
-    )
-    .bind(partner)
-    .bind(user)
-    .bind(now)
-    .fetch_one(conn)
-    .await
+    pub fn insert_pending(conn, partner: i64, user: i64, now: i64) -> one i64 =
+        query_scalar("INSERT INTO employee_links (partner_id, user_id, state, invited_at) VALUES ($1, $2, 'pending', $3) RETURNING id");
 }
 
 #[derive(FromRow)]
@@ -139,28 +106,10 @@ query_fn! {
         query_as(&format!(
             "SELECT {LINK_COLUMNS} {LINK_FROM} WHERE l.user_id = $1 ORDER BY l.invited_at DESC, l.id DESC LIMIT 100"
         ));
-}
 
-/// Moves a link from one state to another; `false` when it was not in `from` any more.
-/// `joined` / `ended` set those times when given.
-pub async fn transition(
-    conn: &mut AnyConnection,
-    id: i64,
-    from: &str,
-    to: &str,
-    joined: Option<i64>,
-    ended: Option<i64>,
-) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
-        "UPDATE employee_links SET state = $1, joined_at = COALESCE($2, joined_at), \
-         ended_at = COALESCE($3, ended_at) WHERE id = $4 AND state = $5",
-    )
-    .bind(to)
-    .bind(joined)
-    .bind(ended)
-    .bind(id)
-    .bind(from)
-    .execute(conn)
-    .await?;
-    Ok(done.rows_affected() == 1)
+    /// Moves a link from one state to another; `false` when it was not in `from` any more.
+    /// `joined` / `ended` set those times when given.
+    pub fn transition(conn, id: i64, from: &str, to: &str, joined: Option<i64>, ended: Option<i64>) -> changed =
+        query("UPDATE employee_links SET state = $3, joined_at = COALESCE($4, joined_at), \
+         ended_at = COALESCE($5, ended_at) WHERE id = $1 AND state = $2");
 }

@@ -2,9 +2,13 @@
 
 use super::model::{AdjustRecord, Balances, Direction, FundedParty, Preview, Receipt};
 use crate::domain::Page;
+#[cfg(feature = "ssr")]
+use crate::domain::{Amount, Money, PageRequest, Role, format_time};
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::funds::FundsError;
+#[cfg(feature = "ssr")]
+use crate::server::ctx;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -70,18 +74,9 @@ pub async fn preview_adjust(
     direction: Direction,
     amount: String,
 ) -> Result<Preview, AppError> {
-    use crate::domain::{Amount, Role};
-    use crate::server::ctx;
-    let user = ctx::require(Role::Partner).await?;
+    let (db, user) = ctx::caller(Role::Partner).await?;
     let amount = Amount::parse(&amount).map_err(AppError::invalid)?;
-    super::service::preview(
-        &ctx::state()?.db,
-        &user,
-        counterparty(target, id),
-        direction,
-        amount,
-    )
-    .await
+    super::service::preview(&db, &user, counterparty(target, id), direction, amount).await
 }
 
 /// Step 2 of 拨款/回收, after 是否确定调整: moves the money (idempotent per `trans_id`).
@@ -93,13 +88,11 @@ pub async fn confirm_adjust(
     amount: String,
     trans_id: String,
 ) -> Result<Receipt, AppError> {
-    use crate::domain::{Amount, Role};
-    use crate::server::ctx;
-    let user = ctx::require(Role::Partner).await?;
+    let (db, user) = ctx::caller(Role::Partner).await?;
     let amount = Amount::parse(&amount).map_err(AppError::invalid)?;
     let origin = ctx::origin().await;
     let receipt = super::service::adjust(
-        &ctx::state()?.db,
+        &db,
         &user,
         &origin,
         counterparty(target, id),
@@ -122,12 +115,10 @@ pub async fn bulk_preview(
     ids: String,
     amount: String,
 ) -> Result<super::model::BulkPreview, AppError> {
-    use crate::domain::{Amount, Role};
-    use crate::server::ctx;
-    let user = ctx::require(Role::Partner).await?;
+    let (db, user) = ctx::caller(Role::Partner).await?;
     let ids = super::model::parse_bulk_ids(&ids).map_err(FundsError::invalid)?;
     let amount = Amount::parse(&amount).map_err(AppError::invalid)?;
-    super::service::bulk_preview(&ctx::state()?.db, &user, &ids, amount).await
+    super::service::bulk_preview(&db, &user, &ids, amount).await
 }
 
 /// 批量拨款, step 2 after 是否确定调整.
@@ -137,15 +128,12 @@ pub async fn bulk_allocate(
     amount: String,
     trans_id: String,
 ) -> Result<usize, AppError> {
-    use crate::domain::{Amount, Role};
-    use crate::server::ctx;
-    let user = ctx::require(Role::Partner).await?;
+    let (db, user) = ctx::caller(Role::Partner).await?;
     let ids = super::model::parse_bulk_ids(&ids).map_err(FundsError::invalid)?;
     let amount = Amount::parse(&amount).map_err(AppError::invalid)?;
     let origin = ctx::origin().await;
     let receipts =
-        super::service::bulk_allocate(&ctx::state()?.db, &user, &origin, &ids, amount, &trans_id)
-            .await?;
+        super::service::bulk_allocate(&db, &user, &origin, &ids, amount, &trans_id).await?;
     leptos_axum::redirect(&format!("/center/sales/customers?done={trans_id}"));
     Ok(receipts.len())
 }
@@ -157,22 +145,14 @@ pub async fn list_resellers(
     to: String,
     page: Option<u32>,
 ) -> Result<Page<FundedParty>, AppError> {
-    use crate::domain::{PageRequest, Role};
-    use crate::server::ctx;
-    let user = ctx::require(Role::Partner).await?;
+    let (db, user) = ctx::caller(Role::Partner).await?;
     let search = super::service::Search {
         login,
         from_ms: parse_day(&from, false)?,
         to_ms: parse_day(&to, true)?,
         ..Default::default()
     };
-    super::service::resellers(
-        &ctx::state()?.db,
-        &user,
-        &search,
-        PageRequest::new(page, None),
-    )
-    .await
+    super::service::resellers(&db, &user, &search, PageRequest::new(page, None)).await
 }
 
 #[server(prefix = "/api", endpoint = "funds/customers")]
@@ -182,31 +162,21 @@ pub async fn list_customers(
     to: String,
     page: Option<u32>,
 ) -> Result<Page<FundedParty>, AppError> {
-    use crate::domain::{PageRequest, Role};
-    use crate::server::ctx;
-    let user = ctx::require(Role::Partner).await?;
+    let (db, user) = ctx::caller(Role::Partner).await?;
     let search = super::service::Search {
         login,
         from_ms: parse_day(&from, false)?,
         to_ms: parse_day(&to, true)?,
         ..Default::default()
     };
-    super::service::customers(
-        &ctx::state()?.db,
-        &user,
-        &search,
-        PageRequest::new(page, None),
-    )
-    .await
+    super::service::customers(&db, &user, &search, PageRequest::new(page, None)).await
 }
 
 #[server(prefix = "/api", endpoint = "funds/balances")]
 pub async fn my_balances() -> Result<Balances, AppError> {
-    use crate::domain::Role;
-    use crate::server::ctx;
-    let user = ctx::require(Role::Partner).await?;
+    let (db, user) = ctx::caller(Role::Partner).await?;
     let partner = user.partner.as_ref().ok_or(AppError::Forbidden)?.id;
-    super::service::partner_balances(&ctx::state()?.db, partner).await
+    super::service::partner_balances(&db, partner).await
 }
 
 #[server(prefix = "/api", endpoint = "funds/records")]
@@ -217,17 +187,9 @@ pub async fn adjust_records(
     to: String,
     page: Option<u32>,
 ) -> Result<Page<AdjustRecord>, AppError> {
-    use crate::domain::{PageRequest, Role};
-    use crate::server::ctx;
-    let user = ctx::require(Role::Partner).await?;
+    let (db, user) = ctx::caller(Role::Partner).await?;
     let search = record_search(&operation, &trans_id, &from, &to)?;
-    super::service::records(
-        &ctx::state()?.db,
-        &user,
-        &search,
-        PageRequest::new(page, None),
-    )
-    .await
+    super::service::records(&db, &user, &search, PageRequest::new(page, None)).await
 }
 
 #[cfg(feature = "ssr")]
@@ -256,11 +218,9 @@ pub fn record_search(
 /// A customer's balance and the partner it must contact to top up.
 #[server(prefix = "/api", endpoint = "funds/my-balance")]
 pub async fn customer_balance() -> Result<Balances, AppError> {
-    use crate::domain::Role;
-    use crate::server::ctx;
-    let user = ctx::require(Role::Customer).await?;
+    let (db, user) = ctx::caller(Role::Customer).await?;
     let customer = user.customer.as_ref().ok_or(AppError::Forbidden)?.id;
-    super::service::customer_balances(&ctx::state()?.db, customer).await
+    super::service::customer_balances(&db, customer).await
 }
 
 /// Operator: fund a partner (money entering from outside).
@@ -270,14 +230,11 @@ pub async fn fund_partner(
     amount: String,
     trans_id: String,
 ) -> Result<Receipt, AppError> {
-    use crate::domain::{Amount, Role};
-    use crate::server::ctx;
-    let user = ctx::require(Role::Operator).await?;
+    let (db, user) = ctx::caller(Role::Operator).await?;
     let amount = Amount::parse(&amount).map_err(AppError::invalid)?;
     let actor = super::service::Actor::user(&user, &ctx::origin().await);
     let trans_id = Some(trans_id).filter(|t| !t.trim().is_empty());
-    let r =
-        super::service::fund_partner(&ctx::state()?.db, &actor, partner, amount, trans_id).await?;
+    let r = super::service::fund_partner(&db, &actor, partner, amount, trans_id).await?;
     leptos_axum::redirect(&format!("/operator?funded={}", r.trans_id));
     Ok(r)
 }
@@ -285,22 +242,18 @@ pub async fn fund_partner(
 /// Operator: set a partner's designated funds (专款专用).
 #[server(prefix = "/api", endpoint = "operator/designate")]
 pub async fn set_designated(partner: i64, amount: String) -> Result<(), AppError> {
-    use crate::domain::{Money, Role};
-    use crate::server::ctx;
-    let user = ctx::require(Role::Operator).await?;
+    let (db, user) = ctx::caller(Role::Operator).await?;
     let amount = Money::parse(&amount).map_err(AppError::invalid)?;
     let actor = super::service::Actor::user(&user, &ctx::origin().await);
-    super::service::set_designated(&ctx::state()?.db, &actor, partner, amount).await
+    super::service::set_designated(&db, &actor, partner, amount).await
 }
 
 /// Operator: what funding a partner would do (confirmation step). Moves nothing.
 #[server(prefix = "/api", endpoint = "operator/fund-preview")]
 pub async fn fund_preview(partner: i64, amount: String) -> Result<Preview, AppError> {
-    use crate::domain::{Amount, Role};
-    use crate::server::ctx;
-    ctx::require(Role::Operator).await?;
+    let (db, _) = ctx::caller(Role::Operator).await?;
     let amount = Amount::parse(&amount).map_err(AppError::invalid)?;
-    super::service::fund_preview(&ctx::state()?.db, partner, amount).await
+    super::service::fund_preview(&db, partner, amount).await
 }
 
 /// 调账记录 as CSV, with the same filters as the page: every matching row, or a refusal when
@@ -312,7 +265,6 @@ pub async fn records_csv(
     axum::extract::Query(q): axum::extract::Query<std::collections::HashMap<String, String>>,
 ) -> Result<axum::response::Response, AppError> {
     use crate::domain::csv::{Csv, complete};
-    use crate::domain::{PageRequest, Role, format_time};
     let user = crate::server::session::require_user(&state.db, &session, Role::Partner).await?;
     let get = |k: &str| q.get(k).map(String::as_str).unwrap_or("");
     let search = record_search(get("operation"), get("trans_id"), get("from"), get("to"))?;

@@ -57,29 +57,15 @@ pub async fn balances<'e>(
     )
 }
 
-/// Takes `fen` from an account if its available balance (balance − designated) allows.
-/// Returns the new balance, or `None` when refused. The external account has no floor.
-pub async fn debit(
-    conn: &mut AnyConnection,
-    account: i64,
-    fen: i64,
-) -> Result<Option<i64>, sqlx::Error> {
-    sqlx::query_scalar(
-        "UPDATE fund_accounts SET balance_fen = balance_fen - $1 \
-         WHERE id = $2 AND (owner = 'external' OR balance_fen - designated_fen >= $1) RETURNING balance_fen",
-    )
-    .bind(fen)
-    .bind(account)
-    .fetch_optional(conn)
-    .await
-}
+query_fn! {
+    /// Takes `fen` from an account if its available balance (balance − designated) allows.
+    /// Returns the new balance, or `None` when refused. The external account has no floor.
+    pub fn debit(conn, account: i64, fen: i64) -> optional i64 =
+        query_scalar("UPDATE fund_accounts SET balance_fen = balance_fen - $2 \
+         WHERE id = $1 AND (owner = 'external' OR balance_fen - designated_fen >= $2) RETURNING balance_fen");
 
-pub async fn credit(conn: &mut AnyConnection, account: i64, fen: i64) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("UPDATE fund_accounts SET balance_fen = balance_fen + $1 WHERE id = $2 RETURNING balance_fen")
-        .bind(fen)
-        .bind(account)
-        .fetch_one(conn)
-        .await
+    pub fn credit(conn, account: i64, fen: i64) -> one i64 =
+        query_scalar("UPDATE fund_accounts SET balance_fen = balance_fen + $2 WHERE id = $1 RETURNING balance_fen");
 }
 
 pub struct NewTransfer<'a> {
@@ -119,23 +105,9 @@ pub async fn insert_transfer(
     .await
 }
 
-pub async fn insert_entry(
-    conn: &mut AnyConnection,
-    transfer: i64,
-    account: i64,
-    signed_fen: i64,
-    balance_after: i64,
-    now: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO fund_entries (transfer_id, account_id, amount_fen, balance_after_fen, created_at) VALUES ($1, $2, $3, $4, $5)")
-        .bind(transfer)
-        .bind(account)
-        .bind(signed_fen)
-        .bind(balance_after)
-        .bind(now)
-        .execute(conn)
-        .await?;
-    Ok(())
+query_fn! {
+    pub fn insert_entry(conn, transfer: i64, account: i64, signed_fen: i64, balance_after: i64, now: i64) -> done =
+        query("INSERT INTO fund_entries (transfer_id, account_id, amount_fen, balance_after_fen, created_at) VALUES ($1, $2, $3, $4, $5)");
 }
 
 /// An earlier transfer with this idempotency key, with the balances it left.
@@ -150,81 +122,33 @@ pub struct StoredTransfer {
     pub to_after: i64,
 }
 
-pub async fn find_transfer(
-    conn: &mut AnyConnection,
-    scope: &str,
-    trans_id: &str,
-) -> Result<Option<StoredTransfer>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT t.request_hash, t.operation, t.amount_fen AS amount, t.created_at, \
+query_fn! {
+    pub fn find_transfer(conn, scope: &str, trans_id: &str) -> optional StoredTransfer =
+        query_as("SELECT t.request_hash, t.operation, t.amount_fen AS amount, t.created_at, \
                 (SELECT e.balance_after_fen FROM fund_entries e WHERE e.transfer_id = t.id AND e.account_id = t.from_account) AS from_after, \
                 (SELECT e.balance_after_fen FROM fund_entries e WHERE e.transfer_id = t.id AND e.account_id = t.to_account) AS to_after \
-         FROM fund_transfers t WHERE t.scope = $1 AND t.trans_id = $2",
-    )
-    .bind(scope)
-    .bind(trans_id)
-    .fetch_optional(conn)
-    .await
-}
+         FROM fund_transfers t WHERE t.scope = $1 AND t.trans_id = $2");
 
-/// Sets a partner's designated funds if they fit in its balance; `false` when they do not.
-pub async fn set_designated(
-    conn: &mut AnyConnection,
-    account: i64,
-    fen: i64,
-) -> Result<bool, sqlx::Error> {
-    let r = sqlx::query(
-        "UPDATE fund_accounts SET designated_fen = $1 WHERE id = $2 AND balance_fen >= $1",
-    )
-    .bind(fen)
-    .bind(account)
-    .execute(conn)
-    .await?;
-    Ok(r.rows_affected() == 1)
-}
+    /// Sets a partner's designated funds if they fit in its balance; `false` when they do not.
+    pub fn set_designated(conn, account: i64, fen: i64) -> changed =
+        query("UPDATE fund_accounts SET designated_fen = $2 WHERE id = $1 AND balance_fen >= $2");
 
-query_fn! {
     /// A reseller of this distributor: its name, or `None` when it is not one.
     pub fn reseller_name(distributor: i64, reseller: i64) -> optional String =
         query_scalar("SELECT name FROM partners WHERE id = $2 AND parent_id = $1 AND kind = 'reseller'");
-}
 
-/// Inside a money transaction: locks the reseller's row if it is (still) this distributor's,
-/// so a concurrent change of its parent waits for the move or the move sees the change (a
-/// no-op UPDATE takes the row lock on PostgreSQL and re-reads the row's latest version; SQLite
-/// writers are serialized already). `false` when it is not this distributor's reseller.
-pub async fn hold_reseller(
-    conn: &mut AnyConnection,
-    distributor: i64,
-    reseller: i64,
-) -> Result<bool, sqlx::Error> {
-    let r = sqlx::query(
-        "UPDATE partners SET parent_id = parent_id WHERE id = $1 AND parent_id = $2 AND kind = 'reseller'",
-    )
-    .bind(reseller)
-    .bind(distributor)
-    .execute(conn)
-    .await?;
-    Ok(r.rows_affected() == 1)
-}
+    /// Inside a money transaction: locks the reseller's row if it is (still) this distributor's,
+    /// so a concurrent change of its parent waits for the move or the move sees the change (a
+    /// no-op UPDATE takes the row lock on PostgreSQL and re-reads the row's latest version; SQLite
+    /// writers are serialized already). `false` when it is not this distributor's reseller.
+    pub fn hold_reseller(conn, distributor: i64, reseller: i64) -> changed =
+        query("UPDATE partners SET parent_id = parent_id WHERE id = $2 AND parent_id = $1 AND kind = 'reseller'");
 
-/// Inside a money transaction: locks the customer's row if it is (still) this partner's, and
-/// returns its mode; `None` when it is not this partner's customer (see [`hold_reseller`]).
-pub async fn hold_customer(
-    conn: &mut AnyConnection,
-    partner: i64,
-    customer: i64,
-) -> Result<Option<String>, sqlx::Error> {
-    sqlx::query_scalar(
-        "UPDATE customers SET partner_id = partner_id WHERE id = $1 AND partner_id = $2 RETURNING mode",
-    )
-    .bind(customer)
-    .bind(partner)
-    .fetch_optional(conn)
-    .await
-}
+    /// Inside a money transaction: locks the customer's row if it is (still) this partner's, and
+    /// returns its mode; `None` when it is not this partner's customer (see [`hold_reseller`]).
+    pub fn hold_customer(conn, partner: i64, customer: i64) -> optional String =
+        query_scalar("UPDATE customers SET partner_id = partner_id WHERE id = $2 AND partner_id = $1 RETURNING mode");
 
-query_fn! {
     /// A customer of this partner: (name, mode), or `None` when it is not one.
     pub fn customer_of(partner: i64, customer: i64) -> optional (String, String) =
         query_as("SELECT name, mode FROM customers WHERE id = $2 AND partner_id = $1");

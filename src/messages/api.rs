@@ -2,7 +2,11 @@
 
 use super::model::Message;
 use crate::domain::Page;
+#[cfg(feature = "ssr")]
+use crate::domain::PageRequest;
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::server::ctx;
 use leptos::prelude::*;
 
 #[server(prefix = "/api", endpoint = "messages/list")]
@@ -11,14 +15,10 @@ pub async fn list_messages(
     group: String,
     page: Option<u32>,
 ) -> Result<Page<Message>, AppError> {
-    use crate::domain::PageRequest;
-    use crate::server::ctx;
-    let user = ctx::current_user()
-        .await?
-        .ok_or(AppError::Unauthenticated)?;
+    let (db, user) = ctx::signed_in().await?;
     let group = super::model::Group::parse(&group).map_err(AppError::invalid)?;
     super::service::list(
-        &ctx::state()?.db,
+        &db,
         user.id,
         super::model::Filter::parse(&filter),
         group,
@@ -29,32 +29,23 @@ pub async fn list_messages(
 
 #[server(prefix = "/api", endpoint = "messages/unread")]
 pub async fn unread_count() -> Result<i64, AppError> {
-    use crate::server::ctx;
-    let user = ctx::current_user()
-        .await?
-        .ok_or(AppError::Unauthenticated)?;
-    super::service::unread(&ctx::state()?.db, user.id).await
+    let (db, user) = ctx::signed_in().await?;
+    super::service::unread(&db, user.id).await
 }
 
 /// Marks a message read and, for a plain form post, goes back to the list.
 #[server(prefix = "/api", endpoint = "messages/read")]
 pub async fn mark_read(id: i64) -> Result<(), AppError> {
-    use crate::server::ctx;
-    let user = ctx::current_user()
-        .await?
-        .ok_or(AppError::Unauthenticated)?;
-    super::service::mark_read(&ctx::state()?.db, user.id, id).await?;
+    let (db, user) = ctx::signed_in().await?;
+    super::service::mark_read(&db, user.id, id).await?;
     leptos_axum::redirect("/messages");
     Ok(())
 }
 
 #[server(prefix = "/api", endpoint = "messages/read-all")]
 pub async fn mark_all_read() -> Result<u64, AppError> {
-    use crate::server::ctx;
-    let user = ctx::current_user()
-        .await?
-        .ok_or(AppError::Unauthenticated)?;
-    let n = super::service::mark_all_read(&ctx::state()?.db, user.id).await?;
+    let (db, user) = ctx::signed_in().await?;
+    let n = super::service::mark_all_read(&db, user.id).await?;
     leptos_axum::redirect("/messages");
     Ok(n)
 }

@@ -1,28 +1,12 @@
 //! SQL of the outbox.
 
 use crate::query_fn;
-use sqlx::{Any, AnyConnection, AnyPool, Executor, FromRow};
+use sqlx::{Any, AnyPool, Executor, FromRow};
 
-pub async fn insert(
-    conn: &mut AnyConnection,
-    channel: &str,
-    recipient: &str,
-    subject: &str,
-    body: &str,
-    now: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO outbox (channel, recipient, subject, body, state, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, 'pending', $5, $5)",
-    )
-    .bind(channel)
-    .bind(recipient)
-    .bind(subject)
-    .bind(body)
-    .bind(now)
-    .execute(conn)
-    .await?;
-    Ok(())
+query_fn! {
+    pub fn insert(conn, channel: &str, recipient: &str, subject: &str, body: &str, now: i64) -> done =
+        query("INSERT INTO outbox (channel, recipient, subject, body, state, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, 'pending', $5, $5)");
 }
 
 #[derive(FromRow, Debug)]

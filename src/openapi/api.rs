@@ -1,33 +1,31 @@
 //! Server functions of the 访问密钥 page.
 
 use super::model::{AccessKey, NewKey};
+#[cfg(feature = "ssr")]
+use crate::domain::Role;
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::server::ctx;
 use leptos::prelude::*;
 
 #[server(prefix = "/api", endpoint = "openapi/keys")]
 pub async fn list_keys() -> Result<Vec<AccessKey>, AppError> {
-    use crate::domain::Role;
-    use crate::server::ctx;
-    let user = ctx::require(Role::Partner).await?;
-    super::service::keys(&ctx::state()?.db, &user).await
+    let (db, user) = ctx::caller(Role::Partner).await?;
+    super::service::keys(&db, &user).await
 }
 
 /// Creates a key; the answer carries the secret key, shown this once.
 #[server(prefix = "/api", endpoint = "openapi/key-create")]
 pub async fn create_key(#[server(default)] description: String) -> Result<NewKey, AppError> {
-    use crate::domain::Role;
-    use crate::server::ctx;
-    let user = ctx::require(Role::Partner).await?;
+    let (db, user) = ctx::caller(Role::Partner).await?;
     let description = super::model::parse_description(&description).map_err(AppError::invalid)?;
     let origin = ctx::origin().await;
-    super::service::create_for(&ctx::state()?.db, &user, &origin, &description).await
+    super::service::create_for(&db, &user, &origin, &description).await
 }
 
 /// `action`: `enable`, `disable` or `delete`.
 #[server(prefix = "/api", endpoint = "openapi/key-change")]
 pub async fn change_key(ak: String, action: String) -> Result<(), AppError> {
-    use crate::domain::Role;
-    use crate::server::ctx;
     let user = ctx::require(Role::Partner).await?;
     let state = match action.as_str() {
         "enable" => Some("active"),
@@ -50,8 +48,6 @@ pub async fn explore(
     #[server(default)] body: String,
     #[server(default)] client_token: String,
 ) -> Result<super::model::Exchange, AppError> {
-    use crate::domain::Role;
-    use crate::server::ctx;
     let user = ctx::require(Role::Partner).await?;
     let op = super::catalog::find(&operation).ok_or(AppError::BadRequest)?;
     super::handlers::explore(ctx::state()?, user, op, &query, body, client_token.trim()).await

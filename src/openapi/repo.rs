@@ -23,9 +23,7 @@ pub struct KeyRow {
 query_fn! {
     pub fn list_keys(user: i64) -> all KeyRow =
         query_as("SELECT ak, state, description, created_at, last_used_at FROM access_keys WHERE user_id = $1 ORDER BY id");
-}
 
-query_fn! {
     pub fn set_state(user: i64, ak: &str, state: &str) -> changed =
         query("UPDATE access_keys SET state = $3 WHERE ak = $2 AND user_id = $1");
 
@@ -37,15 +35,9 @@ query_fn! {
     /// (secret key, user) of an active key.
     pub fn active_key(ak: &str) -> optional (String, i64) =
         query_as("SELECT sk, user_id FROM access_keys WHERE ak = $1 AND state = 'active'");
-}
 
-pub async fn touch(conn: &mut sqlx::AnyConnection, ak: &str, now: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE access_keys SET last_used_at = $1 WHERE ak = $2")
-        .bind(now)
-        .bind(ak)
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
+    pub fn touch(conn, ak: &str, now: i64) -> done =
+        query("UPDATE access_keys SET last_used_at = $2 WHERE ak = $1");
 }
 
 /// Records an accepted signature; `false` when it was seen already (a replay).

@@ -2,7 +2,11 @@
 
 use super::model::{Order, OrderDetail};
 use crate::domain::Page;
+#[cfg(feature = "ssr")]
+use crate::domain::{PageRequest, Role};
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::server::ctx;
 use leptos::prelude::*;
 
 /// Places an order; `payment` is `self` or `partner` (伙伴代付).
@@ -12,13 +16,11 @@ pub async fn create_order(
     quantity: String,
     payment: String,
 ) -> Result<Order, AppError> {
-    use crate::domain::Role;
-    use crate::server::ctx;
-    let user = ctx::require(Role::Customer).await?;
+    let (db, user) = ctx::caller(Role::Customer).await?;
     let input =
         super::model::NewOrder::parse(&product, &quantity, &payment).map_err(AppError::invalid)?;
     let origin = ctx::origin().await;
-    let order = super::service::create(&ctx::state()?.db, &user, &origin, &input).await?;
+    let order = super::service::create(&db, &user, &origin, &input).await?;
     leptos_axum::redirect("/customer/orders?tab=unpaid&created=1");
     Ok(order)
 }
@@ -27,18 +29,14 @@ pub async fn create_order(
 /// `awaiting`, `paid`, `cancelled`, `refunded`, or all.
 #[server(prefix = "/api", endpoint = "orders/list")]
 pub async fn list_orders(tab: String, page: Option<u32>) -> Result<Page<Order>, AppError> {
-    use crate::domain::{PageRequest, Role};
-    use crate::server::ctx;
-    let user = ctx::require_any(&[Role::Partner, Role::Customer]).await?;
-    super::service::list(&ctx::state()?.db, &user, &tab, PageRequest::new(page, None)).await
+    let (db, user) = ctx::caller_any(&[Role::Partner, Role::Customer]).await?;
+    super::service::list(&db, &user, &tab, PageRequest::new(page, None)).await
 }
 
 #[server(prefix = "/api", endpoint = "orders/detail")]
 pub async fn get_order(id: i64) -> Result<OrderDetail, AppError> {
-    use crate::domain::Role;
-    use crate::server::ctx;
-    let user = ctx::require_any(&[Role::Partner, Role::Customer]).await?;
-    super::service::detail(&ctx::state()?.db, &user, id).await
+    let (db, user) = ctx::caller_any(&[Role::Partner, Role::Customer]).await?;
+    super::service::detail(&db, &user, id).await
 }
 
 /// Something done to an order: `pay` (the customer itself), `cancel`, `refund` (退订) by the
@@ -51,9 +49,7 @@ pub async fn act_on_order(
     #[server(default)] coupon: String,
 ) -> Result<Order, AppError> {
     use super::model::Event;
-    use crate::domain::Role;
-    use crate::server::ctx;
-    let user = ctx::require_any(&[Role::Partner, Role::Customer]).await?;
+    let (db, user) = ctx::caller_any(&[Role::Partner, Role::Customer]).await?;
     let event = match action.as_str() {
         "pay" => Event::PayByCustomer,
         "cancel" => Event::Cancel,
@@ -72,16 +68,8 @@ pub async fn act_on_order(
         c => Some(c.parse::<i64>().map_err(|_| AppError::BadRequest)?),
     };
     let origin = ctx::origin().await;
-    let order = super::service::act(
-        &ctx::state()?.db,
-        &user,
-        &origin,
-        id,
-        event,
-        reason.as_ref(),
-        coupon,
-    )
-    .await?;
+    let order =
+        super::service::act(&db, &user, &origin, id, event, reason.as_ref(), coupon).await?;
     let back = if user.role == crate::domain::Role::Partner {
         format!("/center/sales/orders?tab=all&done={}", order.number)
     } else {
@@ -94,33 +82,27 @@ pub async fn act_on_order(
 /// For the order form: whether this customer may ask its partner to pay.
 #[server(prefix = "/api", endpoint = "orders/partner-pay-allowed")]
 pub async fn partner_pay_allowed() -> Result<bool, AppError> {
-    use crate::domain::Role;
-    use crate::server::ctx;
-    let user = ctx::require(Role::Customer).await?;
-    super::service::may_request_partner_pay(&ctx::state()?.db, &user).await
+    let (db, user) = ctx::caller(Role::Customer).await?;
+    super::service::may_request_partner_pay(&db, &user).await
 }
 
 #[server(prefix = "/api", endpoint = "orders/consulting-pay")]
 pub async fn consulting_pay() -> Result<bool, AppError> {
-    use crate::domain::Role;
-    use crate::server::ctx;
-    let user = ctx::require(Role::Partner).await?;
-    super::service::allows_consulting_pay(&ctx::state()?.db, &user).await
+    let (db, user) = ctx::caller(Role::Partner).await?;
+    super::service::allows_consulting_pay(&db, &user).await
 }
 
 /// The partner lets (`allow` = "true") or stops its consulting customers asking it to pay.
 #[server(prefix = "/api", endpoint = "orders/set-consulting-pay")]
 pub async fn set_consulting_pay(allow: String) -> Result<(), AppError> {
-    use crate::domain::Role;
-    use crate::server::ctx;
-    let user = ctx::require(Role::Partner).await?;
+    let (db, user) = ctx::caller(Role::Partner).await?;
     let allow = match allow.as_str() {
         "true" => true,
         "false" => false,
         _ => return Err(AppError::BadRequest),
     };
     let origin = ctx::origin().await;
-    super::service::set_allow_consulting_pay(&ctx::state()?.db, &user, &origin, allow).await?;
+    super::service::set_allow_consulting_pay(&db, &user, &origin, allow).await?;
     leptos_axum::redirect("/center/sales/orders");
     Ok(())
 }
@@ -128,8 +110,6 @@ pub async fn set_consulting_pay(allow: String) -> Result<(), AppError> {
 /// The customer's coupons usable on one of its orders (the pay page's choice).
 #[server(prefix = "/api", endpoint = "orders/coupons")]
 pub async fn order_coupons(id: i64) -> Result<Vec<crate::vouchers::model::Coupon>, AppError> {
-    use crate::domain::Role;
-    use crate::server::ctx;
-    let user = ctx::require(Role::Customer).await?;
-    super::service::coupons_for(&ctx::state()?.db, &user, id).await
+    let (db, user) = ctx::caller(Role::Customer).await?;
+    super::service::coupons_for(&db, &user, id).await
 }

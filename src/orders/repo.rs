@@ -114,29 +114,11 @@ impl OwnerColumn {
     }
 }
 
-/// Moves an order from the state it was read in; `false` when it is no longer in that state.
-pub async fn transition(
-    conn: &mut AnyConnection,
-    id: i64,
-    from: &str,
-    to: &str,
-    payer: Option<&str>,
-    reject_reason: Option<&str>,
-    now: i64,
-) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
-        "UPDATE orders SET state = $1, payer = COALESCE($2, payer), reject_reason = COALESCE($3, reject_reason), \
-         updated_at = $4 WHERE id = $5 AND state = $6",
-    )
-    .bind(to)
-    .bind(payer)
-    .bind(reject_reason)
-    .bind(now)
-    .bind(id)
-    .bind(from)
-    .execute(conn)
-    .await?;
-    Ok(done.rows_affected() == 1)
+query_fn! {
+    /// Moves an order from the state it was read in; `false` when it is no longer in that state.
+    pub fn transition(conn, id: i64, from: &str, to: &str, payer: Option<&str>, reject_reason: Option<&str>, now: i64) -> changed =
+        query("UPDATE orders SET state = $3, payer = COALESCE($4, payer), reject_reason = COALESCE($5, reject_reason), \
+         updated_at = $6 WHERE id = $1 AND state = $2");
 }
 
 pub async fn set_allow_consulting_pay<'e>(
@@ -167,40 +149,14 @@ query_fn! {
     /// The user accounts of a customer.
     pub fn customer_users(customer: i64) -> all i64 =
         query_scalar("SELECT id FROM users WHERE customer_id = $1 AND role = 'customer' ORDER BY id");
-}
 
-/// On disassociation: orders waiting for the partner to pay go back to the customer, with the
-/// reason kept like a rejection. Returns how many.
-pub async fn release_partner_requests(
-    conn: &mut sqlx::AnyConnection,
-    customer: i64,
-    partner: i64,
-    reason: &str,
-    now: i64,
-) -> Result<u64, sqlx::Error> {
-    let r = sqlx::query(
-        "UPDATE orders SET state = 'pending_payment', reject_reason = $1, updated_at = $2 \
-         WHERE customer_id = $3 AND partner_id = $4 AND state = 'awaiting_partner'",
-    )
-    .bind(reason)
-    .bind(now)
-    .bind(customer)
-    .bind(partner)
-    .execute(conn)
-    .await?;
-    Ok(r.rows_affected())
-}
+    /// On disassociation: orders waiting for the partner to pay go back to the customer, with the
+    /// reason kept like a rejection. Returns how many.
+    pub fn release_partner_requests(conn, customer: i64, partner: i64, reason: &str, now: i64) -> count =
+        query("UPDATE orders SET state = 'pending_payment', reject_reason = $3, updated_at = $4 \
+         WHERE customer_id = $1 AND partner_id = $2 AND state = 'awaiting_partner'");
 
-/// Records the part of an order a coupon paid.
-pub async fn set_coupon_fen(
-    conn: &mut sqlx::AnyConnection,
-    order: i64,
-    fen: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE orders SET coupon_fen = $1 WHERE id = $2")
-        .bind(fen)
-        .bind(order)
-        .execute(conn)
-        .await?;
-    Ok(())
+    /// Records the part of an order a coupon paid.
+    pub fn set_coupon_fen(conn, order: i64, fen: i64) -> done =
+        query("UPDATE orders SET coupon_fen = $2 WHERE id = $1");
 }

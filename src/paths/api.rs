@@ -3,7 +3,11 @@
 use super::model::{
     Application, Evidence, ExploreItem, InvitationView, JoinedPath, PathDetail, ReviewWindow,
 };
+#[cfg(feature = "ssr")]
+use crate::domain::{Email, Role};
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::server::ctx;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
@@ -16,36 +20,30 @@ fn stage(code: &str) -> Result<super::model::Stage, AppError> {
     super::model::Stage::parse(code).ok_or(AppError::BadRequest)
 }
 
-#[cfg(feature = "ssr")]
-async fn partner() -> Result<crate::accounts::model::SessionUser, AppError> {
-    crate::server::ctx::require(crate::domain::Role::Partner).await
-}
-
 #[server(prefix = "/api", endpoint = "paths/explore")]
 pub async fn explore() -> Result<Vec<ExploreItem>, AppError> {
-    let user = partner().await?;
-    super::service::explore(&crate::server::ctx::state()?.db, &user).await
+    let (db, user) = ctx::caller(Role::Partner).await?;
+    super::service::explore(&db, &user).await
 }
 
 /// `选择该路径`: `true` when the partner joined now, `false` when it was on the path already.
 #[server(prefix = "/api", endpoint = "paths/select")]
 pub async fn select_path(code: String) -> Result<bool, AppError> {
-    use crate::server::ctx;
-    let user = partner().await?;
+    let (db, user) = ctx::caller(Role::Partner).await?;
     let origin = ctx::origin().await;
-    super::service::select(&ctx::state()?.db, &user, &origin, path(&code)?).await
+    super::service::select(&db, &user, &origin, path(&code)?).await
 }
 
 #[server(prefix = "/api", endpoint = "paths/joined")]
 pub async fn joined_paths() -> Result<Vec<JoinedPath>, AppError> {
-    let user = partner().await?;
-    super::service::joined(&crate::server::ctx::state()?.db, &user).await
+    let (db, user) = ctx::caller(Role::Partner).await?;
+    super::service::joined(&db, &user).await
 }
 
 #[server(prefix = "/api", endpoint = "paths/detail")]
 pub async fn detail_of_path(code: String) -> Result<PathDetail, AppError> {
-    let user = partner().await?;
-    super::service::detail(&crate::server::ctx::state()?.db, &user, path(&code)?).await
+    let (db, user) = ctx::caller(Role::Partner).await?;
+    super::service::detail(&db, &user, path(&code)?).await
 }
 
 /// Records evidence. `holder`: an employee's user id (certificates); `occurred_on`: a case's
@@ -59,8 +57,7 @@ pub async fn record_evidence(
     #[server(default)] occurred_on: String,
 ) -> Result<i64, AppError> {
     use super::model::{EvidenceKind, parse_title};
-    use crate::server::ctx;
-    let user = partner().await?;
+    let (db, user) = ctx::caller(Role::Partner).await?;
     let kind = EvidenceKind::parse(&kind).ok_or(AppError::BadRequest)?;
     let holder = match holder.trim() {
         "" => None,
@@ -85,53 +82,36 @@ pub async fn record_evidence(
         occurred_at,
     };
     let origin = ctx::origin().await;
-    super::service::record_evidence(&ctx::state()?.db, &user, &origin, &input).await
+    super::service::record_evidence(&db, &user, &origin, &input).await
 }
 
 /// `申请角色认证` / `申请能力差异化认证`.
 #[server(prefix = "/api", endpoint = "paths/apply")]
 pub async fn apply_stage(code: String, stage_code: String) -> Result<i64, AppError> {
-    use crate::server::ctx;
-    let user = partner().await?;
+    let (db, user) = ctx::caller(Role::Partner).await?;
     let origin = ctx::origin().await;
-    super::service::apply(
-        &ctx::state()?.db,
-        &user,
-        &origin,
-        path(&code)?,
-        stage(&stage_code)?,
-    )
-    .await
+    super::service::apply(&db, &user, &origin, path(&code)?, stage(&stage_code)?).await
 }
 
 /// `提交复核申请`.
 #[server(prefix = "/api", endpoint = "paths/review")]
 pub async fn submit_review(code: String, stage_code: String) -> Result<i64, AppError> {
-    use crate::server::ctx;
-    let user = partner().await?;
+    let (db, user) = ctx::caller(Role::Partner).await?;
     let origin = ctx::origin().await;
-    super::service::submit_review(
-        &ctx::state()?.db,
-        &user,
-        &origin,
-        path(&code)?,
-        stage(&stage_code)?,
-    )
-    .await
+    super::service::submit_review(&db, &user, &origin, path(&code)?, stage(&stage_code)?).await
 }
 
 #[server(prefix = "/api", endpoint = "paths/invitation")]
 pub async fn open_invitation(token: String) -> Result<InvitationView, AppError> {
-    let user = partner().await?;
-    super::service::open_invitation(&crate::server::ctx::state()?.db, &user, &token).await
+    let (db, user) = ctx::caller(Role::Partner).await?;
+    super::service::open_invitation(&db, &user, &token).await
 }
 
 #[server(prefix = "/api", endpoint = "paths/invitation-accept")]
 pub async fn accept_invitation(token: String) -> Result<(), AppError> {
-    use crate::server::ctx;
-    let user = partner().await?;
+    let (db, user) = ctx::caller(Role::Partner).await?;
     let origin = ctx::origin().await;
-    super::service::accept_invitation(&ctx::state()?.db, &user, &origin, &token).await?;
+    super::service::accept_invitation(&db, &user, &origin, &token).await?;
     leptos_axum::redirect("/center/paths/distributor?joined=1");
     Ok(())
 }
@@ -140,10 +120,8 @@ pub async fn accept_invitation(token: String) -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "paths/op-queue")]
 pub async fn operator_queue()
 -> Result<(Vec<Evidence>, Vec<Application>, Vec<ReviewWindow>), AppError> {
-    use crate::domain::Role;
-    use crate::server::ctx;
-    ctx::require(Role::Operator).await?;
-    let db = &ctx::state()?.db;
+    let (db, _) = ctx::caller(Role::Operator).await?;
+    let db = &db;
     Ok((
         super::service::pending_evidence(db).await?,
         super::service::pending_applications(db).await?,
@@ -159,9 +137,7 @@ pub async fn operator_decide(
     decision: String,
     #[server(default)] reason: String,
 ) -> Result<(), AppError> {
-    use crate::domain::Role;
-    use crate::server::ctx;
-    let user = ctx::require(Role::Operator).await?;
+    let (db, user) = ctx::caller(Role::Operator).await?;
     let approve = match decision.as_str() {
         "approve" => true,
         "reject" => false,
@@ -169,7 +145,7 @@ pub async fn operator_decide(
     };
     let origin = ctx::origin().await;
     let op = super::service::Actor::user(&user, &origin);
-    let db = &ctx::state()?.db;
+    let db = &db;
     match what.as_str() {
         "evidence" => super::service::decide_evidence(db, &op, id, approve, &reason).await,
         "application" => super::service::decide_application(db, &op, id, approve, &reason).await,
@@ -186,9 +162,7 @@ pub async fn open_window(
     last: String,
     covers: String,
 ) -> Result<ReviewWindow, AppError> {
-    use crate::domain::Role;
-    use crate::server::ctx;
-    let user = ctx::require(Role::Operator).await?;
+    let (db, user) = ctx::caller(Role::Operator).await?;
     let date = |s: &str| {
         chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
             .map_err(|_| AppError::invalid("error.paths.window"))
@@ -196,22 +170,12 @@ pub async fn open_window(
     let covers = super::model::parse_covers(&covers).map_err(AppError::invalid)?;
     let origin = ctx::origin().await;
     let op = super::service::Actor::user(&user, &origin);
-    super::service::open_window(
-        &ctx::state()?.db,
-        &op,
-        year,
-        date(&first)?,
-        date(&last)?,
-        &covers,
-    )
-    .await
+    super::service::open_window(&db, &op, year, date(&first)?, date(&last)?, &covers).await
 }
 
 /// Mails a partner the distributor-path invitation.
 #[server(prefix = "/api", endpoint = "paths/op-invite")]
 pub async fn invite_distributor(partner_id: i64, email: String) -> Result<(), AppError> {
-    use crate::domain::{Email, Role};
-    use crate::server::ctx;
     let user = ctx::require(Role::Operator).await?;
     let email = Email::parse(&email).map_err(AppError::invalid)?;
     let origin = ctx::origin().await;

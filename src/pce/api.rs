@@ -2,21 +2,17 @@
 
 use super::model::Opportunity;
 use crate::domain::Page;
+#[cfg(feature = "ssr")]
+use crate::domain::{PageRequest, Role};
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::server::ctx;
 use leptos::prelude::*;
 
 #[server(prefix = "/api", endpoint = "pce/list")]
 pub async fn list(direction: String, page: Option<u32>) -> Result<Page<Opportunity>, AppError> {
-    use crate::domain::{PageRequest, Role};
-    use crate::server::ctx;
-    let user = ctx::require(Role::Partner).await?;
-    super::service::list(
-        &ctx::state()?.db,
-        &user,
-        &direction,
-        PageRequest::new(page, None),
-    )
-    .await
+    let (db, user) = ctx::caller(Role::Partner).await?;
+    super::service::list(&db, &user, &direction, PageRequest::new(page, None)).await
 }
 
 /// Registers a PO. `consent` is the checkbox "客户已同意共享" (present = "on").
@@ -28,14 +24,12 @@ pub async fn register(
     stage: String,
     #[server(default)] consent: Option<String>,
 ) -> Result<i64, AppError> {
-    use crate::domain::Role;
-    use crate::server::ctx;
-    let user = ctx::require(Role::Partner).await?;
+    let (db, user) = ctx::caller(Role::Partner).await?;
     let consent = consent.is_some_and(|c| matches!(c.as_str(), "on" | "true" | "1"));
     let input = super::model::NewOpportunity::parse(&customer, &product, &amount, &stage, consent)
         .map_err(AppError::invalid)?;
     let origin = ctx::origin().await;
-    let id = super::service::register_po(&ctx::state()?.db, &user, &origin, &input).await?;
+    let id = super::service::register_po(&db, &user, &origin, &input).await?;
     leptos_axum::redirect("/center/sales/opportunities?registered=1");
     Ok(id)
 }
@@ -47,9 +41,7 @@ pub async fn answer(
     accept: String,
     #[server(default)] reason: String,
 ) -> Result<(), AppError> {
-    use crate::domain::Role;
-    use crate::server::ctx;
-    let user = ctx::require(Role::Partner).await?;
+    let (db, user) = ctx::caller(Role::Partner).await?;
     let accept = match accept.as_str() {
         "true" => true,
         "false" => false,
@@ -61,15 +53,7 @@ pub async fn answer(
         Some(crate::plans::model::Reason::parse(&reason).map_err(AppError::invalid)?)
     };
     let origin = ctx::origin().await;
-    super::service::answer_ho(
-        &ctx::state()?.db,
-        &user,
-        &origin,
-        id,
-        accept,
-        reason.as_ref(),
-    )
-    .await?;
+    super::service::answer_ho(&db, &user, &origin, id, accept, reason.as_ref()).await?;
     leptos_axum::redirect("/center/sales/opportunities?tab=ho");
     Ok(())
 }
@@ -81,9 +65,7 @@ pub async fn set_stage(
     stage: String,
     #[server(default)] lost_reason: String,
 ) -> Result<(), AppError> {
-    use crate::domain::Role;
-    use crate::server::ctx;
-    let user = ctx::require(Role::Partner).await?;
+    let (db, user) = ctx::caller(Role::Partner).await?;
     let stage =
         super::model::Stage::parse(&stage).ok_or_else(|| AppError::invalid("error.pce.stage"))?;
     let lost = match lost_reason.as_str() {
@@ -94,7 +76,7 @@ pub async fn set_stage(
         ),
     };
     let origin = ctx::origin().await;
-    super::service::set_stage(&ctx::state()?.db, &user, &origin, id, stage, lost).await?;
+    super::service::set_stage(&db, &user, &origin, id, stage, lost).await?;
     leptos_axum::redirect("/center/sales/opportunities");
     Ok(())
 }
@@ -107,14 +89,12 @@ pub async fn share_ho(
     product: String,
     amount: String,
 ) -> Result<i64, AppError> {
-    use crate::domain::Role;
-    use crate::server::ctx;
-    let user = ctx::require(Role::Operator).await?;
+    let (db, user) = ctx::caller(Role::Operator).await?;
     let input =
         super::model::NewOpportunity::parse(&customer, &product, &amount, "discovery", true)
             .map_err(AppError::invalid)?;
     let actor = crate::accounts::audit::Actor::user(&user, &ctx::origin().await);
-    let id = super::service::share_ho(&ctx::state()?.db, &actor, partner, &input, None).await?;
+    let id = super::service::share_ho(&db, &actor, partner, &input, None).await?;
     leptos_axum::redirect("/operator?shared=1");
     Ok(id)
 }

@@ -88,51 +88,15 @@ query_fn! {
         query_as(&format!(
             "SELECT {COLUMNS} FROM opportunities WHERE id = $1"
         ));
-}
 
-/// Answers a pending HO before its deadline; `false` if it was not pending or the deadline passed.
-pub async fn answer_ho(
-    conn: &mut AnyConnection,
-    id: i64,
-    partner: i64,
-    state: &str,
-    reason: Option<&str>,
-    now: i64,
-) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
-        "UPDATE opportunities SET ho_state = $1, reject_reason = $2, responded_at = $3, updated_at = $3 \
-         WHERE id = $4 AND partner_id = $5 AND direction = 'ho' AND ho_state = 'pending' AND respond_by > $3",
-    )
-    .bind(state)
-    .bind(reason)
-    .bind(now)
-    .bind(id)
-    .bind(partner)
-    .execute(conn)
-    .await?;
-    Ok(done.rows_affected() == 1)
-}
+    /// Answers a pending HO before its deadline; `false` if it was not pending or the deadline passed.
+    pub fn answer_ho(conn, id: i64, partner: i64, state: &str, reason: Option<&str>, now: i64) -> changed =
+        query("UPDATE opportunities SET ho_state = $3, reject_reason = $4, responded_at = $5, updated_at = $5 \
+         WHERE id = $1 AND partner_id = $2 AND direction = 'ho' AND ho_state = 'pending' AND respond_by > $5");
 
-/// Moves an open opportunity to a stage; `false` if it is closed (won or lost) already.
-pub async fn set_stage(
-    conn: &mut AnyConnection,
-    id: i64,
-    partner: i64,
-    stage: &str,
-    lost_reason: Option<&str>,
-    now: i64,
-) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
-        "UPDATE opportunities SET stage = $1, lost_reason = $2, updated_at = $3 \
-         WHERE id = $4 AND partner_id = $5 AND stage NOT IN ('won', 'lost') \
-         AND (direction = 'po' OR ho_state = 'accepted')",
-    )
-    .bind(stage)
-    .bind(lost_reason)
-    .bind(now)
-    .bind(id)
-    .bind(partner)
-    .execute(conn)
-    .await?;
-    Ok(done.rows_affected() == 1)
+    /// Moves an open opportunity to a stage; `false` if it is closed (won or lost) already.
+    pub fn set_stage(conn, id: i64, partner: i64, stage: &str, lost_reason: Option<&str>, now: i64) -> changed =
+        query("UPDATE opportunities SET stage = $3, lost_reason = $4, updated_at = $5 \
+         WHERE id = $1 AND partner_id = $2 AND stage NOT IN ('won', 'lost') \
+         AND (direction = 'po' OR ho_state = 'accepted')");
 }

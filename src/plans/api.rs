@@ -2,7 +2,11 @@
 
 use super::model::{ApplicationView, Certificate, PlanCard, ReviewItem};
 use crate::domain::Page;
+#[cfg(feature = "ssr")]
+use crate::domain::{PageRequest, Role};
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::server::ctx;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
@@ -13,10 +17,8 @@ fn parse_plan(code: &str) -> Result<super::model::Plan, AppError> {
 /// The catalogue with this partner's standing in each plan.
 #[server(prefix = "/api", endpoint = "plans/catalogue")]
 pub async fn catalogue() -> Result<Vec<PlanCard>, AppError> {
-    use crate::domain::Role;
-    use crate::server::ctx;
-    let user = ctx::require(Role::Partner).await?;
-    super::service::catalogue(&ctx::state()?.db, &user).await
+    let (db, user) = ctx::caller(Role::Partner).await?;
+    super::service::catalogue(&db, &user).await
 }
 
 /// 申请加入: submits an application to join a plan.
@@ -27,9 +29,7 @@ pub async fn apply(
     contact_phone: String,
     statement: String,
 ) -> Result<i64, AppError> {
-    use crate::domain::Role;
-    use crate::server::ctx;
-    let user = ctx::require(Role::Partner).await?;
+    let (db, user) = ctx::caller(Role::Partner).await?;
     let plan = parse_plan(&plan)?;
     let form = super::model::ApplicationForm::parse(&contact_name, &contact_phone, &statement)
         .map_err(AppError::invalid)?;
@@ -38,7 +38,7 @@ pub async fn apply(
         user: &user,
         origin: &origin,
     };
-    let id = super::service::apply(&ctx::state()?.db, &actor, plan, &form).await?;
+    let id = super::service::apply(&db, &actor, plan, &form).await?;
     leptos_axum::redirect(&format!(
         "/center/plans/applications?applied={}",
         plan.code()
@@ -48,34 +48,27 @@ pub async fn apply(
 
 #[server(prefix = "/api", endpoint = "plans/applications")]
 pub async fn my_applications() -> Result<Vec<ApplicationView>, AppError> {
-    use crate::domain::Role;
-    use crate::server::ctx;
-    let user = ctx::require(Role::Partner).await?;
-    super::service::my_applications(&ctx::state()?.db, &user).await
+    let (db, user) = ctx::caller(Role::Partner).await?;
+    super::service::my_applications(&db, &user).await
 }
 
 /// 已加入伙伴计划.
 #[server(prefix = "/api", endpoint = "plans/joined")]
 pub async fn joined() -> Result<Vec<Certificate>, AppError> {
-    use crate::domain::Role;
-    use crate::server::ctx;
-    let user = ctx::require(Role::Partner).await?;
-    super::service::joined(&ctx::state()?.db, &user).await
+    let (db, user) = ctx::caller(Role::Partner).await?;
+    super::service::joined(&db, &user).await
 }
 
 /// The public verification of a certificate number (no sign-in). `None`: no such certificate.
 #[server(prefix = "/api", endpoint = "certificates/verify")]
 pub async fn verify(number: String) -> Result<Option<Certificate>, AppError> {
-    use crate::server::ctx;
     super::service::verify(&ctx::state()?.db, &number).await
 }
 
 /// Operator: applications to review, by state (`pending`, `approved`, `rejected`, or all).
 #[server(prefix = "/api", endpoint = "operator/plan-applications")]
 pub async fn review_list(state: String, page: Option<u32>) -> Result<Page<ReviewItem>, AppError> {
-    use crate::domain::{PageRequest, Role};
-    use crate::server::ctx;
-    ctx::require(Role::Operator).await?;
+    let (db, _) = ctx::caller(Role::Operator).await?;
     let state = match state.as_str() {
         "" | "all" => None,
         s => Some(
@@ -83,21 +76,19 @@ pub async fn review_list(state: String, page: Option<u32>) -> Result<Page<Review
                 .ok_or_else(|| AppError::invalid("error.plans.state"))?,
         ),
     };
-    super::service::review_list(&ctx::state()?.db, state, PageRequest::new(page, None)).await
+    super::service::review_list(&db, state, PageRequest::new(page, None)).await
 }
 
 /// Operator: approve an application; the partner joins and gets its certificate.
 #[server(prefix = "/api", endpoint = "operator/plan-approve")]
 pub async fn approve(id: i64) -> Result<String, AppError> {
-    use crate::domain::Role;
-    use crate::server::ctx;
-    let user = ctx::require(Role::Operator).await?;
+    let (db, user) = ctx::caller(Role::Operator).await?;
     let origin = ctx::origin().await;
     let actor = super::service::Actor {
         user: &user,
         origin: &origin,
     };
-    let number = super::service::approve(&ctx::state()?.db, &actor, id).await?;
+    let number = super::service::approve(&db, &actor, id).await?;
     leptos_axum::redirect(&format!("/operator/plans?approved={number}"));
     Ok(number)
 }
@@ -105,16 +96,14 @@ pub async fn approve(id: i64) -> Result<String, AppError> {
 /// Operator: reject an application with a reason.
 #[server(prefix = "/api", endpoint = "operator/plan-reject")]
 pub async fn reject(id: i64, reason: String) -> Result<(), AppError> {
-    use crate::domain::Role;
-    use crate::server::ctx;
-    let user = ctx::require(Role::Operator).await?;
+    let (db, user) = ctx::caller(Role::Operator).await?;
     let reason = super::model::Reason::parse(&reason).map_err(AppError::invalid)?;
     let origin = ctx::origin().await;
     let actor = super::service::Actor {
         user: &user,
         origin: &origin,
     };
-    super::service::reject(&ctx::state()?.db, &actor, id, &reason).await?;
+    super::service::reject(&db, &actor, id, &reason).await?;
     leptos_axum::redirect(&format!("/operator/plans?rejected={id}"));
     Ok(())
 }
@@ -122,9 +111,7 @@ pub async fn reject(id: i64, reason: String) -> Result<(), AppError> {
 /// Operator: revoke a certificate with a reason.
 #[server(prefix = "/api", endpoint = "operator/certificate-revoke")]
 pub async fn revoke(number: String, reason: String) -> Result<(), AppError> {
-    use crate::domain::Role;
-    use crate::server::ctx;
-    let user = ctx::require(Role::Operator).await?;
+    let (db, user) = ctx::caller(Role::Operator).await?;
     let number = super::model::CertificateNumber::parse(&number).ok_or(AppError::NotFound)?;
     let reason = super::model::Reason::parse(&reason).map_err(AppError::invalid)?;
     let origin = ctx::origin().await;
@@ -132,7 +119,7 @@ pub async fn revoke(number: String, reason: String) -> Result<(), AppError> {
         user: &user,
         origin: &origin,
     };
-    super::service::revoke(&ctx::state()?.db, &actor, &number, &reason).await?;
+    super::service::revoke(&db, &actor, &number, &reason).await?;
     leptos_axum::redirect(&format!("/operator/plans?revoked={}", number.as_str()));
     Ok(())
 }
@@ -147,7 +134,6 @@ pub async fn download(
     session: tower_sessions::Session,
     axum::extract::Path(number): axum::extract::Path<String>,
 ) -> Result<axum::response::Response, AppError> {
-    use crate::domain::Role;
     use axum::http::header;
     use axum::response::IntoResponse;
     let user = crate::server::session::require_user(&state.db, &session, Role::Partner).await?;

@@ -96,28 +96,12 @@ pub async fn applications_in(
         .await
 }
 
-/// Moves a pending application to its decision. `false` when it was no longer pending (another
-/// operator decided first): the conditional update is the guard against deciding twice.
-pub async fn decide(
-    conn: &mut AnyConnection,
-    id: i64,
-    state: &str,
-    reason: Option<&str>,
-    operator: i64,
-    now: i64,
-) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
-        "UPDATE plan_applications SET state = $1, reason = $2, decided_at = $3, decided_by = $4 \
-         WHERE id = $5 AND state = 'pending'",
-    )
-    .bind(state)
-    .bind(reason)
-    .bind(now)
-    .bind(operator)
-    .bind(id)
-    .execute(conn)
-    .await?;
-    Ok(done.rows_affected() == 1)
+query_fn! {
+    /// Moves a pending application to its decision. `false` when it was no longer pending (another
+    /// operator decided first): the conditional update is the guard against deciding twice.
+    pub fn decide(conn, id: i64, state: &str, reason: Option<&str>, operator: i64, now: i64) -> changed =
+        query("UPDATE plan_applications SET state = $2, reason = $3, decided_at = $5, decided_by = $4 \
+         WHERE id = $1 AND state = 'pending'");
 }
 
 pub struct NewCertificate<'a> {
@@ -187,28 +171,12 @@ query_fn! {
         query_as(&format!(
             "SELECT {CERTIFICATE_COLUMNS} FROM certificates WHERE number = $1"
         ));
-}
 
-/// Revokes a certificate that is not revoked yet; `false` if there was none to revoke.
-pub async fn revoke(
-    conn: &mut AnyConnection,
-    number: &str,
-    reason: &str,
-    now: i64,
-) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
-        "UPDATE certificates SET revoked_at = $1, revoke_reason = $2 \
-         WHERE number = $3 AND revoked_at IS NULL",
-    )
-    .bind(now)
-    .bind(reason)
-    .bind(number)
-    .execute(conn)
-    .await?;
-    Ok(done.rows_affected() == 1)
-}
+    /// Revokes a certificate that is not revoked yet; `false` if there was none to revoke.
+    pub fn revoke(conn, number: &str, reason: &str, now: i64) -> changed =
+        query("UPDATE certificates SET revoked_at = $3, revoke_reason = $2 \
+         WHERE number = $1 AND revoked_at IS NULL");
 
-query_fn! {
     /// The partner's name (for the certificate) and kind and onboarding state (for eligibility).
     pub fn partner_profile(partner: i64) -> optional (String, String, String) =
         query_as("SELECT name, kind, hcpn_state FROM partners WHERE id = $1");

@@ -70,3 +70,21 @@ pub async fn require_any(roles: &[Role]) -> Result<SessionUser, AppError> {
     }
     Ok(user)
 }
+
+/// What most server functions start with: the database, and the signed-in user, who must have
+/// the given role.
+pub async fn caller(role: Role) -> Result<(super::db::Db, SessionUser), AppError> {
+    caller_any(&[role]).await
+}
+
+/// The database, and the signed-in user, who must have one of the given roles.
+pub async fn caller_any(roles: &[Role]) -> Result<(super::db::Db, SessionUser), AppError> {
+    let user = require_any(roles).await?;
+    Ok((state()?.db, user))
+}
+
+/// The database, and the signed-in user whatever its role.
+pub async fn signed_in() -> Result<(super::db::Db, SessionUser), AppError> {
+    let user = current_user().await?.ok_or(AppError::Unauthenticated)?;
+    Ok((state()?.db, user))
+}

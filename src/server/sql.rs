@@ -211,50 +211,41 @@ impl Where {
 ///     /// A coupon this partner issued.
 ///     pub fn coupon_of_partner(partner: i64, id: i64) -> optional CouponRow =
 ///         query_as(&format!("SELECT {COLUMNS} FROM coupons k WHERE k.partner_id = $1 AND k.id = $2"));
+///     /// Inside a write transaction: `conn` first takes the transaction's connection.
+///     pub fn hold(conn, id: i64) -> changed = query("UPDATE partners SET id = id WHERE id = $1");
 /// }
 /// ```
 /// What a function answers: `one T` (exactly one row), `optional T`, `all T` (every row),
-/// `changed` (whether exactly one row changed) or `done` (nothing).
+/// `changed` (whether exactly one row changed), `count` (how many rows changed) or `done`.
 #[macro_export]
 macro_rules! query_fn {
     () => {};
-    ($(#[$m:meta])* $vis:vis fn $name:ident($($a:ident: $t:ty),* $(,)?) -> one $r:ty = $q:ident($sql:expr); $($rest:tt)*) => {
-        $(#[$m])*
-        $vis async fn $name<'e>(ex: impl sqlx::Executor<'e, Database = sqlx::Any>, $($a: $t),*) -> Result<$r, sqlx::Error> {
-            sqlx::$q($sql)$(.bind($a))*.fetch_one(ex).await
-        }
+    ($(#[$m:meta])* $vis:vis fn $name:ident(conn $(, $a:ident: $t:ty)* $(,)?) -> $kind:ident $($r:ty)? = $q:ident($sql:expr); $($rest:tt)*) => {
+        $crate::query_fn!(@fn [$(#[$m])*] [$vis] $name [] [conn: &mut sqlx::AnyConnection] [&mut *conn] ($($a: $t),*) $kind [$($r)?] $q($sql));
         $crate::query_fn! { $($rest)* }
     };
-    ($(#[$m:meta])* $vis:vis fn $name:ident($($a:ident: $t:ty),* $(,)?) -> optional $r:ty = $q:ident($sql:expr); $($rest:tt)*) => {
-        $(#[$m])*
-        $vis async fn $name<'e>(ex: impl sqlx::Executor<'e, Database = sqlx::Any>, $($a: $t),*) -> Result<Option<$r>, sqlx::Error> {
-            sqlx::$q($sql)$(.bind($a))*.fetch_optional(ex).await
-        }
+    ($(#[$m:meta])* $vis:vis fn $name:ident($($a:ident: $t:ty),* $(,)?) -> $kind:ident $($r:ty)? = $q:ident($sql:expr); $($rest:tt)*) => {
+        $crate::query_fn!(@fn [$(#[$m])*] [$vis] $name [<'e>] [ex: impl sqlx::Executor<'e, Database = sqlx::Any>] [ex] ($($a: $t),*) $kind [$($r)?] $q($sql));
         $crate::query_fn! { $($rest)* }
     };
-    ($(#[$m:meta])* $vis:vis fn $name:ident($($a:ident: $t:ty),* $(,)?) -> all $r:ty = $q:ident($sql:expr); $($rest:tt)*) => {
-        $(#[$m])*
-        $vis async fn $name<'e>(ex: impl sqlx::Executor<'e, Database = sqlx::Any>, $($a: $t),*) -> Result<Vec<$r>, sqlx::Error> {
-            sqlx::$q($sql)$(.bind($a))*.fetch_all(ex).await
+    (@fn [$($attr:tt)*] [$($vis:tt)*] $name:ident [$($g:tt)*] [$($ex:tt)*] [$($call:tt)*] ($($a:ident: $t:ty),*) $kind:ident [$($r:ty)?] $q:ident($sql:expr)) => {
+        $($attr)*
+        $($vis)* async fn $name $($g)* ($($ex)*, $($a: $t),*) -> Result<$crate::query_fn!(@out $kind $($r)?), sqlx::Error> {
+            $crate::query_fn!(@run $kind ($($call)*) sqlx::$q($sql)$(.bind($a))*)
         }
-        $crate::query_fn! { $($rest)* }
     };
-    ($(#[$m:meta])* $vis:vis fn $name:ident($($a:ident: $t:ty),* $(,)?) -> changed = query($sql:expr); $($rest:tt)*) => {
-        $(#[$m])*
-        $vis async fn $name<'e>(ex: impl sqlx::Executor<'e, Database = sqlx::Any>, $($a: $t),*) -> Result<bool, sqlx::Error> {
-            let r = sqlx::query($sql)$(.bind($a))*.execute(ex).await?;
-            Ok(r.rows_affected() == 1)
-        }
-        $crate::query_fn! { $($rest)* }
-    };
-    ($(#[$m:meta])* $vis:vis fn $name:ident($($a:ident: $t:ty),* $(,)?) -> done = query($sql:expr); $($rest:tt)*) => {
-        $(#[$m])*
-        $vis async fn $name<'e>(ex: impl sqlx::Executor<'e, Database = sqlx::Any>, $($a: $t),*) -> Result<(), sqlx::Error> {
-            sqlx::query($sql)$(.bind($a))*.execute(ex).await?;
-            Ok(())
-        }
-        $crate::query_fn! { $($rest)* }
-    };
+    (@out one $r:ty) => { $r };
+    (@out optional $r:ty) => { Option<$r> };
+    (@out all $r:ty) => { Vec<$r> };
+    (@out changed) => { bool };
+    (@out count) => { u64 };
+    (@out done) => { () };
+    (@run one ($($ex:tt)*) $q:expr) => { $q.fetch_one($($ex)*).await };
+    (@run optional ($($ex:tt)*) $q:expr) => { $q.fetch_optional($($ex)*).await };
+    (@run all ($($ex:tt)*) $q:expr) => { $q.fetch_all($($ex)*).await };
+    (@run changed ($($ex:tt)*) $q:expr) => { Ok($q.execute($($ex)*).await?.rows_affected() == 1) };
+    (@run count ($($ex:tt)*) $q:expr) => { Ok($q.execute($($ex)*).await?.rows_affected()) };
+    (@run done ($($ex:tt)*) $q:expr) => { $q.execute($($ex)*).await.map(|_| ()) };
 }
 
 #[cfg(test)]

@@ -10,7 +10,11 @@ use super::model::{
     WhitelistEntry,
 };
 use crate::domain::Page;
+#[cfg(feature = "ssr")]
+use crate::domain::{Amount, Money, PageRequest, Role, format_time};
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::server::ctx;
 #[cfg(feature = "ssr")]
 use crate::vouchers::VoucherError;
 use leptos::prelude::*;
@@ -22,24 +26,14 @@ fn kind(raw: &str) -> Result<Kind, AppError> {
 
 #[server(prefix = "/api", endpoint = "vouchers/quotas")]
 pub async fn list_quotas(kind: String, page: Option<u32>) -> Result<Page<Quota>, AppError> {
-    use crate::domain::{PageRequest, Role};
-    use crate::server::ctx;
-    let user = ctx::require(Role::Partner).await?;
-    super::service::quotas(
-        &ctx::state()?.db,
-        &user,
-        self::kind(&kind)?,
-        PageRequest::new(page, None),
-    )
-    .await
+    let (db, user) = ctx::caller(Role::Partner).await?;
+    super::service::quotas(&db, &user, self::kind(&kind)?, PageRequest::new(page, None)).await
 }
 
 #[server(prefix = "/api", endpoint = "vouchers/issued-quotas")]
 pub async fn list_issued_quotas(page: Option<u32>) -> Result<Page<Quota>, AppError> {
-    use crate::domain::{PageRequest, Role};
-    use crate::server::ctx;
-    let user = ctx::require(Role::Partner).await?;
-    super::service::issued_quotas(&ctx::state()?.db, &user, PageRequest::new(page, None)).await
+    let (db, user) = ctx::caller(Role::Partner).await?;
+    super::service::issued_quotas(&db, &user, PageRequest::new(page, None)).await
 }
 
 /// Issued coupons or pickup vouchers; `status` is a status code (2, 3, 4, 5) or empty.
@@ -50,9 +44,7 @@ pub async fn list_coupons(
     page: Option<u32>,
 ) -> Result<Page<Coupon>, AppError> {
     use super::model::CouponStatus;
-    use crate::domain::{PageRequest, Role};
-    use crate::server::ctx;
-    let user = ctx::require(Role::Partner).await?;
+    let (db, user) = ctx::caller(Role::Partner).await?;
     let status = match status.trim() {
         "" => None,
         s => Some(
@@ -63,7 +55,7 @@ pub async fn list_coupons(
         ),
     };
     super::service::coupons(
-        &ctx::state()?.db,
+        &db,
         &user,
         self::kind(&kind)?,
         status,
@@ -108,12 +100,10 @@ pub async fn list_records(
     #[server(default)] to: String,
     page: Option<u32>,
 ) -> Result<Page<Record>, AppError> {
-    use crate::domain::{PageRequest, Role};
-    use crate::server::ctx;
-    let user = ctx::require(Role::Partner).await?;
+    let (db, user) = ctx::caller(Role::Partner).await?;
     let search = record_search(&operation, &from, &to)?;
     super::service::records(
-        &ctx::state()?.db,
+        &db,
         &user,
         self::kind(&kind)?,
         &search,
@@ -124,24 +114,14 @@ pub async fn list_records(
 
 #[server(prefix = "/api", endpoint = "vouchers/uses")]
 pub async fn list_uses(kind: String, page: Option<u32>) -> Result<Page<Use>, AppError> {
-    use crate::domain::{PageRequest, Role};
-    use crate::server::ctx;
-    let user = ctx::require(Role::Partner).await?;
-    super::service::uses(
-        &ctx::state()?.db,
-        &user,
-        self::kind(&kind)?,
-        PageRequest::new(page, None),
-    )
-    .await
+    let (db, user) = ctx::caller(Role::Partner).await?;
+    super::service::uses(&db, &user, self::kind(&kind)?, PageRequest::new(page, None)).await
 }
 
 #[server(prefix = "/api", endpoint = "vouchers/whitelist")]
 pub async fn list_whitelist() -> Result<Vec<WhitelistEntry>, AppError> {
-    use crate::domain::Role;
-    use crate::server::ctx;
-    let user = ctx::require(Role::Partner).await?;
-    super::service::whitelist(&ctx::state()?.db, &user).await
+    let (db, user) = ctx::caller(Role::Partner).await?;
+    super::service::whitelist(&db, &user).await
 }
 
 /// Operator: the pickup-whitelist console, for `partner` when one is chosen.
@@ -149,9 +129,7 @@ pub async fn list_whitelist() -> Result<Vec<WhitelistEntry>, AppError> {
 pub async fn whitelist_console(
     partner: Option<String>,
 ) -> Result<super::model::WhitelistConsole, AppError> {
-    use crate::domain::Role;
-    use crate::server::ctx;
-    ctx::require(Role::Operator).await?;
+    let (db, _) = ctx::caller(Role::Operator).await?;
     let partner = match partner.as_deref().map(str::trim) {
         None | Some("") => None,
         Some(p) => Some(
@@ -159,7 +137,7 @@ pub async fn whitelist_console(
                 .map_err(|_| AppError::invalid("error.partner.not_found"))?,
         ),
     };
-    super::service::whitelist_console(&ctx::state()?.db, partner).await
+    super::service::whitelist_console(&db, partner).await
 }
 
 /// Operator: adds (`action` = `add`) or removes (`remove`) one of a partner's resale customers
@@ -170,9 +148,7 @@ pub async fn set_whitelisted(
     customer: String,
     action: String,
 ) -> Result<(), AppError> {
-    use crate::domain::Role;
-    use crate::server::ctx;
-    let user = ctx::require(Role::Operator).await?;
+    let (db, user) = ctx::caller(Role::Operator).await?;
     let customer = customer
         .trim()
         .parse::<i64>()
@@ -183,7 +159,7 @@ pub async fn set_whitelisted(
         _ => return Err(AppError::BadRequest),
     };
     let actor = crate::accounts::audit::Actor::user(&user, &ctx::origin().await);
-    super::service::set_whitelisted(&ctx::state()?.db, &actor, partner, customer, add).await?;
+    super::service::set_whitelisted(&db, &actor, partner, customer, add).await?;
     leptos_axum::redirect(&format!("/operator/whitelist?partner={partner}"));
     Ok(())
 }
@@ -203,9 +179,7 @@ pub async fn preview_issue(
     #[server(default)] remark: String,
 ) -> Result<IssuePreview, AppError> {
     use super::model::{IssueRequest, MAX_CUSTOMERS_PAGE};
-    use crate::domain::Role;
-    use crate::server::ctx;
-    let user = ctx::require(Role::Partner).await?;
+    let (db, user) = ctx::caller(Role::Partner).await?;
     let req = IssueRequest::parse(
         &quota,
         &face,
@@ -219,7 +193,7 @@ pub async fn preview_issue(
         MAX_CUSTOMERS_PAGE,
     )
     .map_err(VoucherError::invalid)?;
-    super::service::preview_issue(&ctx::state()?.db, &user, self::kind(&kind)?, &req).await
+    super::service::preview_issue(&db, &user, self::kind(&kind)?, &req).await
 }
 
 /// Step 2 of issuing, after the confirmation (idempotent per `trans_id`).
@@ -238,9 +212,7 @@ pub async fn confirm_issue(
     trans_id: String,
 ) -> Result<Outcome, AppError> {
     use super::model::{IssueRequest, MAX_CUSTOMERS_PAGE};
-    use crate::domain::Role;
-    use crate::server::ctx;
-    let user = ctx::require(Role::Partner).await?;
+    let (db, user) = ctx::caller(Role::Partner).await?;
     let kind = self::kind(&kind)?;
     let req = IssueRequest::parse(
         &quota,
@@ -256,15 +228,7 @@ pub async fn confirm_issue(
     )
     .map_err(VoucherError::invalid)?;
     let origin = ctx::origin().await;
-    let outcome = super::service::issue(
-        &ctx::state()?.db,
-        &user,
-        &origin,
-        kind,
-        &req,
-        Some(&trans_id),
-    )
-    .await?;
+    let outcome = super::service::issue(&db, &user, &origin, kind, &req, Some(&trans_id)).await?;
     leptos_axum::redirect(&format!(
         "/center/sales/vouchers?tab={}&view=issued&issued={}",
         kind.as_str(),
@@ -277,12 +241,9 @@ pub async fn confirm_issue(
 #[server(prefix = "/api", endpoint = "vouchers/reclaim-preview")]
 pub async fn preview_reclaim(kind: String, ids: String) -> Result<ReclaimPreview, AppError> {
     use super::model::{MAX_RECLAIM, parse_ids};
-    use crate::domain::Role;
-    use crate::server::ctx;
-    let user = ctx::require(Role::Partner).await?;
+    let (db, user) = ctx::caller(Role::Partner).await?;
     let ids = parse_ids(&ids, MAX_RECLAIM, VoucherError::TooMany).map_err(VoucherError::invalid)?;
-    let coupons =
-        super::service::preview_reclaim(&ctx::state()?.db, &user, self::kind(&kind)?, &ids).await?;
+    let coupons = super::service::preview_reclaim(&db, &user, self::kind(&kind)?, &ids).await?;
     let total = coupons.iter().fold(crate::domain::Money::ZERO, |t, c| {
         t.checked_add(c.balance).unwrap_or(t)
     });
@@ -303,21 +264,11 @@ pub async fn confirm_reclaim(
     trans_id: String,
 ) -> Result<Outcome, AppError> {
     use super::model::{MAX_RECLAIM, parse_ids};
-    use crate::domain::Role;
-    use crate::server::ctx;
-    let user = ctx::require(Role::Partner).await?;
+    let (db, user) = ctx::caller(Role::Partner).await?;
     let kind = self::kind(&kind)?;
     let ids = parse_ids(&ids, MAX_RECLAIM, VoucherError::TooMany).map_err(VoucherError::invalid)?;
     let origin = ctx::origin().await;
-    let outcome = super::service::reclaim(
-        &ctx::state()?.db,
-        &user,
-        &origin,
-        kind,
-        &ids,
-        Some(&trans_id),
-    )
-    .await?;
+    let outcome = super::service::reclaim(&db, &user, &origin, kind, &ids, Some(&trans_id)).await?;
     leptos_axum::redirect(&format!(
         "/center/sales/vouchers?tab={}&view=issued&reclaimed={}&count={}",
         kind.as_str(),
@@ -335,9 +286,7 @@ pub async fn preview_quota_issue(
     amount: String,
 ) -> Result<IssuePreview, AppError> {
     use super::model::{IssueRequest, Limits, parse_ids};
-    use crate::domain::{Amount, Money, Role};
-    use crate::server::ctx;
-    let user = ctx::require(Role::Partner).await?;
+    let (db, user) = ctx::caller(Role::Partner).await?;
     let quota = quota
         .trim()
         .parse::<i64>()
@@ -356,7 +305,7 @@ pub async fn preview_quota_issue(
         customers: resellers,
         remark: String::new(),
     };
-    super::service::preview_quota_issue(&ctx::state()?.db, &user, &req).await
+    super::service::preview_quota_issue(&db, &user, &req).await
 }
 
 #[server(prefix = "/api", endpoint = "vouchers/quota-issue")]
@@ -367,9 +316,7 @@ pub async fn confirm_quota_issue(
     trans_id: String,
 ) -> Result<Outcome, AppError> {
     use super::model::parse_ids;
-    use crate::domain::{Amount, Role};
-    use crate::server::ctx;
-    let user = ctx::require(Role::Partner).await?;
+    let (db, user) = ctx::caller(Role::Partner).await?;
     let quota = quota
         .trim()
         .parse::<i64>()
@@ -379,7 +326,7 @@ pub async fn confirm_quota_issue(
     let amount = Amount::parse(&amount).map_err(AppError::invalid)?;
     let origin = ctx::origin().await;
     let outcome = super::service::issue_quota(
-        &ctx::state()?.db,
+        &db,
         &user,
         &origin,
         quota,
@@ -399,11 +346,9 @@ pub async fn confirm_quota_issue(
 #[server(prefix = "/api", endpoint = "vouchers/quota-reclaim-preview")]
 pub async fn preview_quota_reclaim(ids: String) -> Result<ReclaimPreview, AppError> {
     use super::model::parse_ids;
-    use crate::domain::Role;
-    use crate::server::ctx;
-    let user = ctx::require(Role::Partner).await?;
+    let (db, user) = ctx::caller(Role::Partner).await?;
     let ids = parse_ids(&ids, 20, VoucherError::TooMany).map_err(VoucherError::invalid)?;
-    let quotas = super::service::preview_quota_reclaim(&ctx::state()?.db, &user, &ids).await?;
+    let quotas = super::service::preview_quota_reclaim(&db, &user, &ids).await?;
     let total = quotas.iter().fold(crate::domain::Money::ZERO, |t, q| {
         t.checked_add(q.balance).unwrap_or(t)
     });
@@ -422,21 +367,12 @@ pub async fn confirm_quota_reclaim(
     trans_id: String,
 ) -> Result<Outcome, AppError> {
     use super::model::{parse_ids, parse_remark};
-    use crate::domain::Role;
-    use crate::server::ctx;
-    let user = ctx::require(Role::Partner).await?;
+    let (db, user) = ctx::caller(Role::Partner).await?;
     let ids = parse_ids(&ids, 20, VoucherError::TooMany).map_err(VoucherError::invalid)?;
     let remark = parse_remark(&remark).map_err(VoucherError::invalid)?;
     let origin = ctx::origin().await;
-    let outcome = super::service::reclaim_quotas(
-        &ctx::state()?.db,
-        &user,
-        &origin,
-        &ids,
-        &remark,
-        Some(&trans_id),
-    )
-    .await?;
+    let outcome =
+        super::service::reclaim_quotas(&db, &user, &origin, &ids, &remark, Some(&trans_id)).await?;
     leptos_axum::redirect(&format!(
         "/center/sales/vouchers?tab=coupon&view=issued-quotas&taken={}",
         outcome.total
@@ -449,19 +385,15 @@ pub async fn confirm_quota_reclaim(
 /// (id, name, mode)
 #[server(prefix = "/api", endpoint = "vouchers/eligible")]
 pub async fn eligible_customers(kind: String) -> Result<Vec<(i64, String, String)>, AppError> {
-    use crate::domain::Role;
-    use crate::server::ctx;
-    let user = ctx::require(Role::Partner).await?;
-    super::service::eligible_customers(&ctx::state()?.db, &user, &kind).await
+    let (db, user) = ctx::caller(Role::Partner).await?;
+    super::service::eligible_customers(&db, &user, &kind).await
 }
 
 /// 我的优惠券.
 #[server(prefix = "/api", endpoint = "vouchers/mine")]
 pub async fn my_coupons() -> Result<CustomerCoupons, AppError> {
-    use crate::domain::Role;
-    use crate::server::ctx;
-    let user = ctx::require(Role::Customer).await?;
-    super::service::customer_coupons(&ctx::state()?.db, &user).await
+    let (db, user) = ctx::caller(Role::Customer).await?;
+    super::service::customer_coupons(&db, &user).await
 }
 
 /// 操作记录 as CSV, with the list's filters: every matching row, or a refusal when more than
@@ -473,7 +405,6 @@ pub async fn records_csv(
     axum::extract::Query(q): axum::extract::Query<std::collections::HashMap<String, String>>,
 ) -> Result<axum::response::Response, AppError> {
     use crate::domain::csv::{Csv, complete};
-    use crate::domain::{PageRequest, Role, format_time};
     use crate::i18n::{Lang, t};
     let user = crate::server::session::require_user(&state.db, &session, Role::Partner).await?;
     let get = |k: &str| q.get(k).map(String::as_str).unwrap_or("");

@@ -96,28 +96,12 @@ query_fn! {
         query_as(&format!(
             "SELECT {COUPON_COLUMNS} {COUPON_FROM} WHERE k.status = 2 AND k.expires_at <= $1 ORDER BY k.expires_at, k.id LIMIT $2"
         ));
-}
 
-/// Empties a usable coupon still holding `balance` and gives it `status` (4 or 5); `false` when
-/// it changed meanwhile.
-pub async fn empty_coupon(
-    conn: &mut AnyConnection,
-    id: i64,
-    balance: i64,
-    status: i64,
-    now: i64,
-) -> Result<bool, sqlx::Error> {
-    let r = sqlx::query(
-        "UPDATE coupons SET balance_fen = 0, status = $1, updated_at = $2 \
-         WHERE id = $3 AND status = 2 AND balance_fen = $4",
-    )
-    .bind(status)
-    .bind(now)
-    .bind(id)
-    .bind(balance)
-    .execute(conn)
-    .await?;
-    Ok(r.rows_affected() == 1)
+    /// Empties a usable coupon still holding `balance` and gives it `status` (4 or 5); `false` when
+    /// it changed meanwhile.
+    pub fn empty_coupon(conn, id: i64, balance: i64, status: i64, now: i64) -> changed =
+        query("UPDATE coupons SET balance_fen = 0, status = $3, updated_at = $4 \
+         WHERE id = $1 AND status = 2 AND balance_fen = $2");
 }
 
 /// Spends `fen` of a usable, valid coupon on an order; it becomes 已使用 when nothing is left.

@@ -114,70 +114,20 @@ pub async fn list_quotas(
         .await
 }
 
-/// Takes `fen` from a quota if its balance allows; the new balance, or `None`.
-pub async fn debit_quota(
-    conn: &mut AnyConnection,
-    id: i64,
-    fen: i64,
-    now: i64,
-) -> Result<Option<i64>, sqlx::Error> {
-    sqlx::query_scalar(
-        "UPDATE coupon_quotas SET balance_fen = balance_fen - $1, updated_at = $2 \
-         WHERE id = $3 AND balance_fen >= $1 RETURNING balance_fen",
-    )
-    .bind(fen)
-    .bind(now)
-    .bind(id)
-    .fetch_optional(conn)
-    .await
-}
+query_fn! {
+    /// Takes `fen` from a quota if its balance allows; the new balance, or `None`.
+    pub fn debit_quota(conn, id: i64, fen: i64, now: i64) -> optional i64 =
+        query_scalar("UPDATE coupon_quotas SET balance_fen = balance_fen - $2, updated_at = $3 \
+         WHERE id = $1 AND balance_fen >= $2 RETURNING balance_fen");
 
-pub async fn credit_quota(
-    conn: &mut AnyConnection,
-    id: i64,
-    fen: i64,
-    now: i64,
-) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar(
-        "UPDATE coupon_quotas SET balance_fen = balance_fen + $1, updated_at = $2 WHERE id = $3 RETURNING balance_fen",
-    )
-    .bind(fen)
-    .bind(now)
-    .bind(id)
-    .fetch_one(conn)
-    .await
-}
+    pub fn credit_quota(conn, id: i64, fen: i64, now: i64) -> one i64 =
+        query_scalar("UPDATE coupon_quotas SET balance_fen = balance_fen + $2, updated_at = $3 WHERE id = $1 RETURNING balance_fen");
 
-/// Empties a reseller's quota and ends it (失效), if it still holds `balance`; `false` otherwise.
-pub async fn empty_quota(
-    conn: &mut AnyConnection,
-    id: i64,
-    balance: i64,
-    now: i64,
-) -> Result<bool, sqlx::Error> {
-    let r = sqlx::query(
-        "UPDATE coupon_quotas SET balance_fen = 0, status = 3, updated_at = $1 \
-         WHERE id = $2 AND status = 0 AND balance_fen = $3",
-    )
-    .bind(now)
-    .bind(id)
-    .bind(balance)
-    .execute(conn)
-    .await?;
-    Ok(r.rows_affected() == 1)
-}
+    /// Empties a reseller's quota and ends it (失效), if it still holds `balance`; `false` otherwise.
+    pub fn empty_quota(conn, id: i64, balance: i64, now: i64) -> changed =
+        query("UPDATE coupon_quotas SET balance_fen = 0, status = 3, updated_at = $3 \
+         WHERE id = $1 AND status = 0 AND balance_fen = $2");
 
-pub async fn set_quota_status(
-    conn: &mut AnyConnection,
-    id: i64,
-    status: i64,
-    now: i64,
-) -> Result<bool, sqlx::Error> {
-    let r = sqlx::query("UPDATE coupon_quotas SET status = $1, updated_at = $2 WHERE id = $3")
-        .bind(status)
-        .bind(now)
-        .bind(id)
-        .execute(conn)
-        .await?;
-    Ok(r.rows_affected() == 1)
+    pub fn set_quota_status(conn, id: i64, status: i64, now: i64) -> changed =
+        query("UPDATE coupon_quotas SET status = $2, updated_at = $3 WHERE id = $1");
 }

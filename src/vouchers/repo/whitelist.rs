@@ -3,35 +3,13 @@
 use super::*;
 use crate::query_fn;
 
-pub async fn whitelist_add(
-    conn: &mut AnyConnection,
-    partner: i64,
-    customer: i64,
-    now: i64,
-) -> Result<bool, sqlx::Error> {
-    let r = sqlx::query(
-        "INSERT INTO pickup_whitelist (partner_id, customer_id, created_at) VALUES ($1, $2, $3) \
-         ON CONFLICT (partner_id, customer_id) DO NOTHING",
-    )
-    .bind(partner)
-    .bind(customer)
-    .bind(now)
-    .execute(conn)
-    .await?;
-    Ok(r.rows_affected() == 1)
-}
+query_fn! {
+    pub fn whitelist_add(conn, partner: i64, customer: i64, now: i64) -> changed =
+        query("INSERT INTO pickup_whitelist (partner_id, customer_id, created_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (partner_id, customer_id) DO NOTHING");
 
-pub async fn whitelist_remove(
-    conn: &mut AnyConnection,
-    partner: i64,
-    customer: i64,
-) -> Result<bool, sqlx::Error> {
-    let r = sqlx::query("DELETE FROM pickup_whitelist WHERE partner_id = $1 AND customer_id = $2")
-        .bind(partner)
-        .bind(customer)
-        .execute(conn)
-        .await?;
-    Ok(r.rows_affected() == 1)
+    pub fn whitelist_remove(conn, partner: i64, customer: i64) -> changed =
+        query("DELETE FROM pickup_whitelist WHERE partner_id = $1 AND customer_id = $2");
 }
 
 pub async fn whitelisted<'e>(
