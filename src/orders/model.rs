@@ -207,8 +207,12 @@ impl NewOrder {
     }
 }
 
-/// An order as its customer or partner sees it.
+#[cfg(feature = "ssr")]
+crate::sql_text!(as_str: OrderState, Payer);
+
+/// An order as its customer or partner sees it; a row decodes straight into it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct Order {
     pub id: i64,
     pub number: String,
@@ -218,6 +222,7 @@ pub struct Order {
     pub amount: Money,
     pub state: OrderState,
     pub payer: Option<Payer>,
+    #[cfg_attr(feature = "ssr", sqlx(try_from = "crate::server::sql::Flag"))]
     pub partner_requested: bool,
     pub reject_reason: Option<String>,
     pub created_at: i64,

@@ -1,5 +1,6 @@
 //! SQL of orders.
 
+use super::model::Order;
 use crate::domain::PageRequest;
 use crate::query_fn;
 use crate::server::sql::Where;
@@ -57,26 +58,18 @@ pub async fn insert(conn: &mut AnyConnection, r: &NewRow<'_>) -> Result<i64, sql
     .await
 }
 
+/// An order with the parties it belongs to (whom a caller must be to see it).
 #[derive(FromRow)]
 pub struct OrderRow {
-    pub id: i64,
-    pub number: String,
+    #[sqlx(flatten)]
+    pub order: Order,
     pub customer_id: i64,
-    pub customer_name: String,
     pub partner_id: i64,
-    pub product: String,
-    pub quantity: i64,
-    pub amount_fen: i64,
-    pub state: String,
-    pub payer: Option<String>,
-    pub partner_requested: i64,
-    pub reject_reason: Option<String>,
-    pub created_at: i64,
-    pub coupon_fen: i64,
 }
 
 const COLUMNS: &str = "o.id, o.number, o.customer_id, c.name AS customer_name, o.partner_id, o.product, \
-     o.quantity, o.amount_fen, o.state, o.payer, o.partner_requested, o.reject_reason, o.created_at, o.coupon_fen";
+     o.quantity, o.amount_fen AS amount, o.state, o.payer, o.partner_requested, o.reject_reason, o.created_at, \
+     o.coupon_fen AS coupon_amount";
 const FROM: &str = "FROM orders o JOIN customers c ON c.id = o.customer_id";
 
 query_fn! {
@@ -91,7 +84,7 @@ pub async fn list(
     owner: i64,
     states: &[&str],
     page: PageRequest,
-) -> Result<(Vec<OrderRow>, i64), sqlx::Error> {
+) -> Result<(Vec<Order>, i64), sqlx::Error> {
     Where::new()
         .and(&format!("o.{} = ?1", column.sql()), owner)
         .and_text_in("o.state", states)

@@ -29,23 +29,6 @@ fn viewer(user: &SessionUser) -> Result<Viewer, AppError> {
     }
 }
 
-fn view(r: OrderRow) -> Option<Order> {
-    Some(Order {
-        id: r.id,
-        number: r.number,
-        customer_name: r.customer_name,
-        product: r.product,
-        quantity: r.quantity,
-        amount: Money::from_fen(r.amount_fen)?,
-        state: OrderState::parse(&r.state)?,
-        payer: r.payer.as_deref().and_then(Payer::parse),
-        partner_requested: r.partner_requested == 1,
-        reject_reason: r.reject_reason,
-        created_at: r.created_at,
-        coupon_amount: Money::from_fen(r.coupon_fen)?,
-    })
-}
-
 fn order_number(now: i64) -> String {
     let stamp = chrono::DateTime::from_timestamp_millis(now + 8 * 3_600_000)
         .map(|t| t.format("%y%m%d%H%M%S").to_string())
@@ -196,7 +179,7 @@ pub async fn create(
             )
             .await?;
             let row = repo::get(&mut **tx, id).await?.ok_or(AppError::Internal)?;
-            view(row).ok_or(AppError::Internal)
+            Ok(row.order)
         })
     })
     .await
@@ -222,7 +205,7 @@ pub async fn list(
     };
     let (rows, total) = repo::list(&db.pool, column, owner, states, page).await?;
     Ok(Page {
-        items: rows.into_iter().filter_map(view).collect(),
+        items: rows,
         number: page.number(),
         size: page.size(),
         total,
@@ -251,7 +234,7 @@ pub async fn detail(db: &Db, user: &SessionUser, id: i64) -> Result<OrderDetail,
     tx.commit().await?;
     let balance = b.balance.checked_sub(b.designated).unwrap_or(Money::ZERO);
     Ok(OrderDetail {
-        order: view(row).ok_or(AppError::Internal)?,
+        order: row.order,
         balance,
     })
 }
@@ -287,7 +270,7 @@ async fn attempt(
             if !allowed {
                 return Err(AppError::Forbidden);
             }
-            let state = OrderState::parse(&row.state).ok_or(AppError::Internal)?;
+            let state = row.order.state;
             let to = next(state, event).map_err(AppError::conflict)?;
             let now = now_ms();
             let payer = match event {
@@ -322,16 +305,17 @@ async fn attempt(
                     // A coupon pays its part first (one per order); the balance pays the rest.
                     let coupon_fen = match coupon {
                         Some(c) => {
-                            let product = super::model::product(&row.product).ok_or_else(|| {
-                                crate::vouchers::VoucherError::CouponNotApplicable.conflict()
-                            })?;
+                            let product =
+                                super::model::product(&row.order.product).ok_or_else(|| {
+                                    crate::vouchers::VoucherError::CouponNotApplicable.conflict()
+                                })?;
                             let fen = crate::vouchers::service::spend_in(
                                 &mut *tx,
                                 row.customer_id,
                                 c,
                                 id,
                                 &product,
-                                row.amount_fen,
+                                row.order.amount.fen(),
                                 now,
                             )
                             .await?;
@@ -340,7 +324,7 @@ async fn attempt(
                         }
                         None => 0,
                     };
-                    if let Some(amount) = Amount::from_fen(row.amount_fen - coupon_fen) {
+                    if let Some(amount) = Amount::from_fen(row.order.amount.fen() - coupon_fen) {
                         transfer_in(
                             &mut *tx,
                             Operation::Pay,
@@ -355,13 +339,15 @@ async fn attempt(
                     }
                 }
                 Event::Refund => {
-                    let to = match row.payer.as_deref().and_then(Payer::parse) {
+                    let to = match row.order.payer {
                         Some(Payer::Partner) => partner,
                         _ => customer,
                     };
                     // Only what was paid comes back; a coupon's part returns to its quota (退订回收).
                     crate::vouchers::service::refund_in(&mut *tx, id, &actor, now).await?;
-                    if let Some(amount) = Amount::from_fen(row.amount_fen - row.coupon_fen) {
+                    if let Some(amount) =
+                        Amount::from_fen(row.order.amount.fen() - row.order.coupon_amount.fen())
+                    {
                         transfer_in(
                             &mut *tx,
                             Operation::Refund,
@@ -378,8 +364,8 @@ async fn attempt(
                 Event::PartnerReject | Event::Cancel => {}
             }
             let p = params([
-                ("number", row.number.as_str()),
-                ("customer", row.customer_name.as_str()),
+                ("number", row.order.number.as_str()),
+                ("customer", row.order.customer_name.as_str()),
                 ("reason", reason.unwrap_or("")),
             ]);
             let customer_users =
@@ -394,7 +380,7 @@ async fn attempt(
                     send(&mut *tx, u, kind, &p, Some("/customer/orders"), now).await?;
                 }
             }
-            if event == Event::Refund && row.payer.as_deref() == Some("partner") {
+            if event == Event::Refund && row.order.payer == Some(Payer::Partner) {
                 send_to_partner(
                     &mut *tx,
                     row.partner_id,
@@ -414,7 +400,7 @@ async fn attempt(
             };
             log(&mut *tx, user, origin, action, id, now).await?;
             let row = repo::get(&mut **tx, id).await?.ok_or(AppError::Internal)?;
-            view(row).ok_or(AppError::Internal)
+            Ok(row.order)
         })
     })
     .await
@@ -520,8 +506,8 @@ pub async fn coupons_for(
         tx.commit().await?;
         row
     };
-    let Some(product) = super::model::product(&row.product) else {
+    let Some(product) = super::model::product(&row.order.product) else {
         return Ok(vec![]);
     };
-    crate::vouchers::service::usable_for_order(db, customer, &product, row.amount_fen).await
+    crate::vouchers::service::usable_for_order(db, customer, &product, row.order.amount.fen()).await
 }

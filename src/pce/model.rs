@@ -114,6 +114,15 @@ pub enum HoState {
 }
 
 impl HoState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HoState::Pending => "pending",
+            HoState::Accepted => "accepted",
+            HoState::Rejected => "rejected",
+            HoState::Expired => "expired",
+        }
+    }
+
     pub fn parse(s: &str) -> Option<HoState> {
         match s {
             "pending" => Some(HoState::Pending),
@@ -198,8 +207,12 @@ impl NewOpportunity {
     }
 }
 
-/// An opportunity as its partner sees it.
+#[cfg(feature = "ssr")]
+crate::sql_text!(as_str: Stage, LostReason, HoState);
+
+/// An opportunity as its partner sees it; a row decodes straight into it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct Opportunity {
     pub id: i64,
     /// `po` or `ho`.

@@ -1,28 +1,13 @@
 //! SQL of PCE opportunities.
 
+use super::model::Opportunity;
 use crate::domain::PageRequest;
 use crate::query_fn;
 use crate::server::sql::Where;
-use sqlx::{AnyConnection, AnyPool, FromRow};
+use sqlx::{AnyConnection, AnyPool};
 
-#[derive(FromRow)]
-pub struct OpportunityRow {
-    pub id: i64,
-    pub partner_id: i64,
-    pub direction: String,
-    pub customer_name: String,
-    pub product: String,
-    pub expected_fen: i64,
-    pub stage: String,
-    pub lost_reason: Option<String>,
-    pub ho_state: Option<String>,
-    pub reject_reason: Option<String>,
-    pub respond_by: Option<i64>,
-    pub created_at: i64,
-}
-
-const COLUMNS: &str = "id, partner_id, direction, customer_name, product, expected_fen, stage, lost_reason, \
-     ho_state, reject_reason, respond_by, created_at";
+const COLUMNS: &str = "id, direction, customer_name AS customer, product, expected_fen AS expected, stage, \
+     lost_reason, ho_state, reject_reason, respond_by, created_at";
 
 pub struct NewRow<'a> {
     pub partner: i64,
@@ -67,7 +52,7 @@ pub async fn list(
     partner: i64,
     direction: &str,
     page: PageRequest,
-) -> Result<(Vec<OpportunityRow>, i64), sqlx::Error> {
+) -> Result<(Vec<Opportunity>, i64), sqlx::Error> {
     Where::new()
         .and_args(
             "partner_id = ?1 AND direction = ?2",
@@ -84,9 +69,10 @@ pub async fn list(
 }
 
 query_fn! {
-    pub fn get(id: i64) -> optional OpportunityRow =
+    /// One of this partner's opportunities.
+    pub fn get(partner: i64, id: i64) -> optional Opportunity =
         query_as(&format!(
-            "SELECT {COLUMNS} FROM opportunities WHERE id = $1"
+            "SELECT {COLUMNS} FROM opportunities WHERE partner_id = $1 AND id = $2"
         ));
 
     /// Answers a pending HO before its deadline; `false` if it was not pending or the deadline passed.

@@ -3,11 +3,11 @@
 use super::model::{
     HO_BUSINESS_DAYS, HoState, LostReason, NewOpportunity, Opportunity, Stage, add_business_days,
 };
-use super::repo::{self, NewRow, OpportunityRow};
+use super::repo::{self, NewRow};
 use crate::accounts::audit::{Actor, Origin};
 use crate::accounts::audit::{AuditEntry, audit};
 use crate::accounts::model::SessionUser;
-use crate::domain::{Money, Page, PageRequest};
+use crate::domain::{Page, PageRequest};
 use crate::error::AppError;
 use crate::plans::model::Plan;
 use crate::server::db::{Db, Tx, now_ms};
@@ -43,22 +43,6 @@ async fn log(
     };
     audit(&mut **tx, entry, now).await?;
     Ok(())
-}
-
-fn view(r: OpportunityRow) -> Option<Opportunity> {
-    Some(Opportunity {
-        id: r.id,
-        direction: r.direction,
-        customer: r.customer_name,
-        product: r.product,
-        expected: Money::from_fen(r.expected_fen)?,
-        stage: Stage::parse(&r.stage)?,
-        lost_reason: r.lost_reason.as_deref().and_then(LostReason::parse),
-        ho_state: r.ho_state.as_deref().and_then(HoState::parse),
-        reject_reason: r.reject_reason,
-        respond_by: r.respond_by,
-        created_at: r.created_at,
-    })
 }
 
 /// Registers a PO (shared with Huawei Cloud).
@@ -149,7 +133,7 @@ pub async fn list(
     }
     let (rows, total) = repo::list(&db.pool, partner, direction, page).await?;
     Ok(Page {
-        items: rows.into_iter().filter_map(view).collect(),
+        items: rows,
         number: page.number(),
         size: page.size(),
         total,
@@ -169,9 +153,9 @@ pub async fn answer_ho(
     let partner = partner_id(user)?;
     db.write(|tx| {
         Box::pin(async move {
-            let row = repo::get(&mut **tx, id)
+            let row = repo::get(&mut **tx, partner, id)
                 .await?
-                .filter(|r| r.partner_id == partner && r.direction == "ho")
+                .filter(|r| r.direction == "ho")
                 .ok_or(AppError::NotFound)?;
             let now = now_ms();
             let (state, reason) = if accept {
@@ -182,8 +166,8 @@ pub async fn answer_ho(
                 ("rejected", Some(reason.as_str()))
             };
             if !repo::answer_ho(&mut *tx, id, partner, state, reason, now).await? {
-                let overdue = row.ho_state.as_deref() == Some("expired")
-                    || (row.ho_state.as_deref() == Some("pending")
+                let overdue = row.ho_state == Some(HoState::Expired)
+                    || (row.ho_state == Some(HoState::Pending)
                         && row.respond_by.is_some_and(|d| d <= now));
                 return Err(AppError::conflict(if overdue {
                     "error.pce.ho_expired"
@@ -229,9 +213,8 @@ pub async fn set_stage(
     }
     db.write(|tx| {
         Box::pin(async move {
-            repo::get(&mut **tx, id)
+            repo::get(&mut **tx, partner, id)
                 .await?
-                .filter(|r| r.partner_id == partner)
                 .ok_or(AppError::NotFound)?;
             let now = now_ms();
             if !repo::set_stage(

@@ -248,6 +248,96 @@ macro_rules! query_fn {
     (@run done ($($ex:tt)*) $q:expr) => { $q.execute($($ex)*).await.map(|_| ()) };
 }
 
+/// A value stored as text in SQL and read back through its parser: an unknown text is a decode
+/// error (the query fails and is logged), never a default. `sql_text!(as_str: A, B)` names the
+/// method that gives the stored text; the parser is `parse(&str) -> Option<Self>`.
+#[macro_export]
+macro_rules! sql_text {
+    ($text:ident: $($t:ty),* $(,)?) => {$(
+        impl sqlx::Type<sqlx::Any> for $t {
+            fn type_info() -> sqlx::any::AnyTypeInfo {
+                <String as sqlx::Type<sqlx::Any>>::type_info()
+            }
+            fn compatible(ty: &sqlx::any::AnyTypeInfo) -> bool {
+                <String as sqlx::Type<sqlx::Any>>::compatible(ty)
+            }
+        }
+        impl<'r> sqlx::Decode<'r, sqlx::Any> for $t {
+            fn decode(value: sqlx::any::AnyValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
+                let s = <&str as sqlx::Decode<'r, sqlx::Any>>::decode(value)?;
+                <$t>::parse(s).ok_or_else(|| format!("{s:?} is not a {}", stringify!($t)).into())
+            }
+        }
+        impl<'q> sqlx::Encode<'q, sqlx::Any> for $t {
+            fn encode_by_ref(
+                &self,
+                buf: &mut <sqlx::Any as sqlx::Database>::ArgumentBuffer<'q>,
+            ) -> Result<sqlx::encode::IsNull, sqlx::error::BoxDynError> {
+                <&str as sqlx::Encode<'q, sqlx::Any>>::encode(self.$text(), buf)
+            }
+        }
+    )*};
+}
+
+/// A value stored as an integer code in SQL (`code()`, read back by `from_code`), with the same
+/// rule as [`sql_text!`]: an unknown code is a decode error.
+#[macro_export]
+macro_rules! sql_code {
+    ($($t:ty),* $(,)?) => {$(
+        impl sqlx::Type<sqlx::Any> for $t {
+            fn type_info() -> sqlx::any::AnyTypeInfo {
+                <i64 as sqlx::Type<sqlx::Any>>::type_info()
+            }
+            fn compatible(ty: &sqlx::any::AnyTypeInfo) -> bool {
+                <i64 as sqlx::Type<sqlx::Any>>::compatible(ty)
+            }
+        }
+        impl<'r> sqlx::Decode<'r, sqlx::Any> for $t {
+            fn decode(value: sqlx::any::AnyValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
+                let c = <i64 as sqlx::Decode<'r, sqlx::Any>>::decode(value)?;
+                <$t>::from_code(c).ok_or_else(|| format!("{c} is not a {}", stringify!($t)).into())
+            }
+        }
+        impl<'q> sqlx::Encode<'q, sqlx::Any> for $t {
+            fn encode_by_ref(
+                &self,
+                buf: &mut <sqlx::Any as sqlx::Database>::ArgumentBuffer<'q>,
+            ) -> Result<sqlx::encode::IsNull, sqlx::error::BoxDynError> {
+                <i64 as sqlx::Encode<'q, sqlx::Any>>::encode(self.code(), buf)
+            }
+        }
+    )*};
+}
+
+/// A 0/1 integer column read as a `bool` (`#[sqlx(try_from = "Flag")]`): both backends store
+/// flags as integers, and any other value is a decode error.
+pub struct Flag(bool);
+
+impl sqlx::Type<sqlx::Any> for Flag {
+    fn type_info() -> sqlx::any::AnyTypeInfo {
+        <i64 as sqlx::Type<sqlx::Any>>::type_info()
+    }
+    fn compatible(ty: &sqlx::any::AnyTypeInfo) -> bool {
+        <i64 as sqlx::Type<sqlx::Any>>::compatible(ty)
+    }
+}
+
+impl<'r> sqlx::Decode<'r, sqlx::Any> for Flag {
+    fn decode(value: sqlx::any::AnyValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
+        match <i64 as sqlx::Decode<'r, sqlx::Any>>::decode(value)? {
+            0 => Ok(Flag(false)),
+            1 => Ok(Flag(true)),
+            n => Err(format!("{n} is not a flag").into()),
+        }
+    }
+}
+
+impl From<Flag> for bool {
+    fn from(f: Flag) -> bool {
+        f.0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
