@@ -254,28 +254,7 @@ macro_rules! query_fn {
 #[macro_export]
 macro_rules! sql_text {
     ($text:ident: $($t:ty),* $(,)?) => {$(
-        impl sqlx::Type<sqlx::Any> for $t {
-            fn type_info() -> sqlx::any::AnyTypeInfo {
-                <String as sqlx::Type<sqlx::Any>>::type_info()
-            }
-            fn compatible(ty: &sqlx::any::AnyTypeInfo) -> bool {
-                <String as sqlx::Type<sqlx::Any>>::compatible(ty)
-            }
-        }
-        impl<'r> sqlx::Decode<'r, sqlx::Any> for $t {
-            fn decode(value: sqlx::any::AnyValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
-                let s = <&str as sqlx::Decode<'r, sqlx::Any>>::decode(value)?;
-                <$t>::parse(s).ok_or_else(|| format!("{s:?} is not a {}", stringify!($t)).into())
-            }
-        }
-        impl<'q> sqlx::Encode<'q, sqlx::Any> for $t {
-            fn encode_by_ref(
-                &self,
-                buf: &mut <sqlx::Any as sqlx::Database>::ArgumentBuffer<'q>,
-            ) -> Result<sqlx::encode::IsNull, sqlx::error::BoxDynError> {
-                <&str as sqlx::Encode<'q, sqlx::Any>>::encode(self.$text(), buf)
-            }
-        }
+        $crate::sql_stored!($t, &str, <$t>::parse, <$t>::$text);
     )*};
 }
 
@@ -284,18 +263,27 @@ macro_rules! sql_text {
 #[macro_export]
 macro_rules! sql_code {
     ($($t:ty),* $(,)?) => {$(
+        $crate::sql_stored!($t, i64, <$t>::from_code, <$t>::code);
+    )*};
+}
+
+/// What [`sql_text!`] and [`sql_code!`] share: `$t` is stored as `$stored`, read back through
+/// `$parse` (`None` is a decode error) and written through `$store` (a `Copy` type's method).
+#[macro_export]
+macro_rules! sql_stored {
+    ($t:ty, $stored:ty, $parse:expr, $store:expr) => {
         impl sqlx::Type<sqlx::Any> for $t {
             fn type_info() -> sqlx::any::AnyTypeInfo {
-                <i64 as sqlx::Type<sqlx::Any>>::type_info()
+                <$stored as sqlx::Type<sqlx::Any>>::type_info()
             }
             fn compatible(ty: &sqlx::any::AnyTypeInfo) -> bool {
-                <i64 as sqlx::Type<sqlx::Any>>::compatible(ty)
+                <$stored as sqlx::Type<sqlx::Any>>::compatible(ty)
             }
         }
         impl<'r> sqlx::Decode<'r, sqlx::Any> for $t {
             fn decode(value: sqlx::any::AnyValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
-                let c = <i64 as sqlx::Decode<'r, sqlx::Any>>::decode(value)?;
-                <$t>::from_code(c).ok_or_else(|| format!("{c} is not a {}", stringify!($t)).into())
+                let raw = <$stored as sqlx::Decode<'r, sqlx::Any>>::decode(value)?;
+                $parse(raw).ok_or_else(|| format!("{raw:?} is not a {}", stringify!($t)).into())
             }
         }
         impl<'q> sqlx::Encode<'q, sqlx::Any> for $t {
@@ -303,10 +291,10 @@ macro_rules! sql_code {
                 &self,
                 buf: &mut <sqlx::Any as sqlx::Database>::ArgumentBuffer<'q>,
             ) -> Result<sqlx::encode::IsNull, sqlx::error::BoxDynError> {
-                <i64 as sqlx::Encode<'q, sqlx::Any>>::encode(self.code(), buf)
+                <$stored as sqlx::Encode<'q, sqlx::Any>>::encode($store(*self), buf)
             }
         }
-    )*};
+    };
 }
 
 /// A 0/1 integer column read as a `bool` (`#[sqlx(try_from = "Flag")]`): both backends store
