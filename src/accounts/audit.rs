@@ -114,6 +114,17 @@ pub struct AuditEntry<'a> {
     pub detail: &'a str,
 }
 
+impl<'a> AuditEntry<'a> {
+    pub fn new(actor: &'a Actor, action: &'a str, target: &'a str, detail: &'a str) -> Self {
+        AuditEntry {
+            actor,
+            action,
+            target,
+            detail,
+        }
+    }
+}
+
 /// Writes one audit entry in the caller's transaction: the one way every domain records what
 /// it did.
 pub async fn audit<'e>(

@@ -131,12 +131,7 @@ pub async fn login(
             db.write(|tx| {
                 Box::pin(async move {
                     repo::clear_failures(&mut **tx, name).await?;
-                    let entry = AuditEntry {
-                        actor,
-                        action: "login.success",
-                        target: name,
-                        detail: "",
-                    };
+                    let entry = AuditEntry::new(actor, "login.success", name, "");
                     Ok(repo::audit(&mut **tx, entry, now_ms()).await?)
                 })
             })
@@ -177,12 +172,7 @@ async fn audit(
     let actor = &actor;
     db.write(|tx| {
         Box::pin(async move {
-            let entry = AuditEntry {
-                actor,
-                action,
-                target,
-                detail: "",
-            };
+            let entry = AuditEntry::new(actor, action, target, "");
             Ok(repo::audit(&mut **tx, entry, now_ms()).await?)
         })
     })
@@ -261,12 +251,7 @@ pub async fn create_partner(db: &Db, p: NewPartner, actor: &Actor) -> Result<(i6
             };
             let user_id = insert_user_mapped(&mut *tx, user).await?;
             let target = format!("partner:{partner_id}");
-            let entry = AuditEntry {
-                actor,
-                action: "partner.create",
-                target: &target,
-                detail: p.kind.as_str(),
-            };
+            let entry = AuditEntry::new(actor, "partner.create", &target, p.kind.as_str());
             repo::audit(&mut **tx, entry, now).await?;
             Ok((partner_id, user_id))
         })
@@ -308,12 +293,12 @@ pub async fn create_customer(
             };
             let user_id = insert_user_mapped(&mut *tx, user).await?;
             let target = format!("customer:{customer_id}");
-            let entry = AuditEntry {
+            let entry = AuditEntry::new(
                 actor,
-                action: "customer.create",
-                target: &target,
-                detail: c.link.map(|l| l.1.as_str()).unwrap_or("unlinked"),
-            };
+                "customer.create",
+                &target,
+                c.link.map(|l| l.1.as_str()).unwrap_or("unlinked"),
+            );
             repo::audit(&mut **tx, entry, now).await?;
             Ok((customer_id, user_id))
         })
@@ -388,12 +373,12 @@ pub async fn set_real_name(
                 .await?
                 .ok_or(AppError::NotFound)?;
             let target = format!("user:{id}");
-            let entry = AuditEntry {
+            let entry = AuditEntry::new(
                 actor,
-                action: "personal.real_name",
-                target: &target,
-                detail: if verified { "verified" } else { "unverified" },
-            };
+                "personal.real_name",
+                &target,
+                if verified { "verified" } else { "unverified" },
+            );
             repo::audit(&mut **tx, entry, now_ms()).await?;
             Ok(id)
         })
@@ -427,12 +412,7 @@ pub async fn set_partner_contact(
                 return Err(AppError::NotFound);
             }
             let target = format!("partner:{partner}");
-            let entry = AuditEntry {
-                actor,
-                action: "partner.contact",
-                target: &target,
-                detail: "",
-            };
+            let entry = AuditEntry::new(actor, "partner.contact", &target, "");
             repo::audit(&mut **tx, entry, now_ms()).await?;
             Ok(())
         })
@@ -467,12 +447,7 @@ async fn create_plain_user(
             }
             let target = format!("user:{user_id}");
             let action = format!("{}.create", role.as_str());
-            let entry = AuditEntry {
-                actor,
-                action: &action,
-                target: &target,
-                detail: "",
-            };
+            let entry = AuditEntry::new(actor, &action, &target, "");
             repo::audit(&mut **tx, entry, now).await?;
             Ok(user_id)
         })

@@ -57,12 +57,7 @@ async fn log(
     now: i64,
 ) -> Result<(), AppError> {
     let actor = Actor::user(user, origin);
-    let entry = AuditEntry {
-        actor: &actor,
-        action,
-        target,
-        detail,
-    };
+    let entry = AuditEntry::new(&actor, action, target, detail);
     audit(&mut **tx, entry, now).await?;
     Ok(())
 }

@@ -138,6 +138,17 @@ pub async fn bulk_allocate(
     Ok(receipts.len())
 }
 
+/// Resellers or customers by login and association day (`YYYY-MM-DD`, China time, inclusive).
+#[cfg(feature = "ssr")]
+fn party_search(login: String, from: &str, to: &str) -> Result<super::service::Search, AppError> {
+    Ok(super::service::Search {
+        login,
+        from_ms: parse_day(from, false)?,
+        to_ms: parse_day(to, true)?,
+        ..Default::default()
+    })
+}
+
 #[server(prefix = "/api", endpoint = "funds/resellers")]
 pub async fn list_resellers(
     login: String,
@@ -146,12 +157,7 @@ pub async fn list_resellers(
     page: Option<u32>,
 ) -> Result<Page<FundedParty>, AppError> {
     let (db, user) = ctx::caller(Role::Partner).await?;
-    let search = super::service::Search {
-        login,
-        from_ms: parse_day(&from, false)?,
-        to_ms: parse_day(&to, true)?,
-        ..Default::default()
-    };
+    let search = party_search(login, &from, &to)?;
     super::service::resellers(&db, &user, &search, PageRequest::new(page, None)).await
 }
 
@@ -163,12 +169,7 @@ pub async fn list_customers(
     page: Option<u32>,
 ) -> Result<Page<FundedParty>, AppError> {
     let (db, user) = ctx::caller(Role::Partner).await?;
-    let search = super::service::Search {
-        login,
-        from_ms: parse_day(&from, false)?,
-        to_ms: parse_day(&to, true)?,
-        ..Default::default()
-    };
+    let search = party_search(login, &from, &to)?;
     super::service::customers(&db, &user, &search, PageRequest::new(page, None)).await
 }
 

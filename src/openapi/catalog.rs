@@ -1,35 +1,13 @@
-//! The operations of the open API as data: method, path, parameters and response fields, as the
-//! SDK's models (`huaweicloudsdkbss` 3.1.219, `v2/model/*.py`) name them. The OpenAPI 3 document
-//! (`/openapi.json`) and the API Explorer are generated from this table, so they cannot drift
-//! from each other; `tests/it/sdk.rs` checks the table against the routes the server answers.
+//! The operations of the open API as data: method, path, titles and status, with the parameters
+//! and answer fields of each operation's typed request and response ([`super::ops`], named as the
+//! SDK's models, `huaweicloudsdkbss` 3.1.219). The OpenAPI 3 document (`/openapi.json`) and the API
+//! Explorer are generated from this table, so they cannot drift from each other or from the
+//! handlers; `tests/it/sdk.rs` checks the table against the routes the server answers and against
+//! the SDK's models.
 
-/// A parameter's type. Amounts are `Number`: exact decimals with at most 2 places, sent as JSON
-/// numbers (or strings) and never read through a float.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Ty {
-    Str,
-    Int,
-    Number,
-    StrList,
-    IntList,
-}
-
-#[derive(Debug, Clone, Copy)]
-pub struct Param {
-    pub name: &'static str,
-    pub ty: Ty,
-    pub required: bool,
-}
-
-/// A response field's shape.
-#[derive(Debug, Clone, Copy)]
-pub enum Out {
-    Str,
-    Int,
-    Number,
-    Strings,
-    Objects(&'static [(&'static str, Out)]),
-}
+use super::ops::*;
+use super::schema::{Fields, Params};
+pub use super::schema::{Out, Param, Ty};
 
 #[derive(Debug, Clone, Copy)]
 pub struct Operation {
@@ -48,6 +26,7 @@ pub struct Operation {
     pub params: &'static [Param],
     /// What the explorer fills in: a JSON body for POST, a query string for GET.
     pub example: &'static str,
+    /// The answer's fields ([`Out::Inline`] entries expand in place, see [`super::schema::expand`]).
     pub response: &'static [(&'static str, Out)],
 }
 
@@ -56,76 +35,6 @@ impl Operation {
         self.method == "POST"
     }
 }
-
-const fn p(name: &'static str, ty: Ty) -> Param {
-    Param {
-        name,
-        ty,
-        required: false,
-    }
-}
-
-const fn req(name: &'static str, ty: Ty) -> Param {
-    Param {
-        name,
-        ty,
-        required: true,
-    }
-}
-
-const LIMIT_INFO: &[(&str, Out)] = &[("limit_key", Out::Str), ("limit_values", Out::Strings)];
-
-const QUOTA: &[(&str, Out)] = &[
-    ("quota_id", Out::Str),
-    ("quota_type", Out::Int),
-    ("create_time", Out::Str),
-    ("last_update_time", Out::Str),
-    ("quota_value", Out::Number),
-    ("quota_status", Out::Int),
-    ("balance", Out::Number),
-    ("measure_id", Out::Int),
-    ("currency", Out::Str),
-    ("effective_time", Out::Str),
-    ("expire_time", Out::Str),
-    ("limit_infos", Out::Objects(LIMIT_INFO)),
-];
-
-const ISSUED_QUOTA: &[(&str, Out)] = &[
-    ("quota_id", Out::Str),
-    ("quota_type", Out::Int),
-    ("create_time", Out::Str),
-    ("last_update_time", Out::Str),
-    ("quota_value", Out::Number),
-    ("quota_status", Out::Int),
-    ("balance", Out::Number),
-    ("measure_id", Out::Int),
-    ("currency", Out::Str),
-    ("effective_time", Out::Str),
-    ("expire_time", Out::Str),
-    ("limit_infos", Out::Objects(LIMIT_INFO)),
-    ("indirect_partner_id", Out::Str),
-    ("indirect_partner_name", Out::Str),
-    ("indirect_partner_account_name", Out::Str),
-    ("parent_quota_id", Out::Str),
-];
-
-const ERROR_DETAILS: (&str, Out) = (
-    "error_details",
-    Out::Objects(&[
-        ("id", Out::Str),
-        ("error_code", Out::Str),
-        ("error_msg", Out::Str),
-    ]),
-);
-
-const TIMES: [Param; 6] = [
-    p("create_time_begin", Ty::Str),
-    p("create_time_end", Ty::Str),
-    p("effective_time_begin", Ty::Str),
-    p("effective_time_end", Ty::Str),
-    p("expire_time_begin", Ty::Str),
-    p("expire_time_end", Ty::Str),
-];
 
 pub const OPERATIONS: &[Operation] = &[
     Operation {
@@ -137,12 +46,9 @@ pub const OPERATIONS: &[Operation] = &[
         changes: true,
         distributor_only: true,
         status: 200,
-        params: &[
-            req("indirect_partner_id", Ty::Str),
-            req("amount", Ty::Number),
-        ],
+        params: AdjustToIndirectPartnerReq::PARAMS,
         example: r#"{"indirect_partner_id": "", "amount": 10.00}"#,
-        response: &[("transfer_id", Out::Str)],
+        response: TransferResponse::FIELDS,
     },
     Operation {
         name: "reclaim_indirect_partner_account",
@@ -153,12 +59,9 @@ pub const OPERATIONS: &[Operation] = &[
         changes: true,
         distributor_only: true,
         status: 200,
-        params: &[
-            req("indirect_partner_id", Ty::Str),
-            req("amount", Ty::Number),
-        ],
+        params: ReclaimIndirectPartnerAccountReq::PARAMS,
         example: r#"{"indirect_partner_id": "", "amount": 10.00}"#,
-        response: &[("trans_id", Out::Str)],
+        response: TransResponse::FIELDS,
     },
     Operation {
         name: "list_indirect_partners",
@@ -169,28 +72,9 @@ pub const OPERATIONS: &[Operation] = &[
         changes: false,
         distributor_only: true,
         status: 200,
-        params: &[
-            p("account_name", Ty::Str),
-            p("associated_on_begin", Ty::Str),
-            p("associated_on_end", Ty::Str),
-            p("offset", Ty::Int),
-            p("limit", Ty::Int),
-            p("indirect_partner_id", Ty::Str),
-        ],
+        params: QueryIndirectPartnersReq::PARAMS,
         example: r#"{"offset": 0, "limit": 10}"#,
-        response: &[
-            ("count", Out::Int),
-            (
-                "indirect_partners",
-                Out::Objects(&[
-                    ("indirect_partner_id", Out::Str),
-                    ("account_name", Out::Str),
-                    ("name", Out::Str),
-                    ("email", Out::Str),
-                    ("associated_on", Out::Str),
-                ]),
-            ),
-        ],
+        response: ListIndirectPartnersResponse::FIELDS,
     },
     Operation {
         name: "list_partner_balances",
@@ -201,21 +85,9 @@ pub const OPERATIONS: &[Operation] = &[
         changes: false,
         distributor_only: false,
         status: 200,
-        params: &[p("indirect_partner_id", Ty::Str)],
+        params: ListPartnerBalancesRequest::PARAMS,
         example: "",
-        response: &[(
-            "account_balances",
-            Out::Objects(&[
-                ("account_id", Out::Str),
-                ("account_type", Out::Int),
-                ("amount", Out::Number),
-                ("currency", Out::Str),
-                ("designated_amount", Out::Number),
-                ("credit_amount", Out::Number),
-                ("measure_id", Out::Int),
-                ("memo", Out::Str),
-            ]),
-        )],
+        response: ListPartnerBalancesResponse::FIELDS,
     },
     Operation {
         name: "list_partner_adjust_records",
@@ -226,35 +98,9 @@ pub const OPERATIONS: &[Operation] = &[
         changes: false,
         distributor_only: false,
         status: 200,
-        params: &[
-            p("customer_id", Ty::Str),
-            p("operation_type", Ty::Str),
-            p("operation_time_begin", Ty::Str),
-            p("operation_time_end", Ty::Str),
-            p("trans_id", Ty::Str),
-            p("offset", Ty::Int),
-            p("limit", Ty::Int),
-            p("indirect_partner_id", Ty::Str),
-        ],
+        params: ListPartnerAdjustRecordsRequest::PARAMS,
         example: "offset=0&limit=10",
-        response: &[
-            ("total_count", Out::Int),
-            (
-                "records",
-                Out::Objects(&[
-                    ("customer_id", Out::Str),
-                    ("customer_name", Out::Str),
-                    ("operation_type", Out::Str),
-                    ("amount", Out::Str),
-                    ("currency", Out::Str),
-                    ("apply_scene", Out::Str),
-                    ("operation_time", Out::Str),
-                    ("measure_id", Out::Int),
-                    ("trans_id", Out::Str),
-                    ("memo", Out::Str),
-                ]),
-            ),
-        ],
+        response: ListPartnerAdjustRecordsResponse::FIELDS,
     },
     Operation {
         name: "update_customer_account_amount",
@@ -265,13 +111,9 @@ pub const OPERATIONS: &[Operation] = &[
         changes: true,
         distributor_only: false,
         status: 200,
-        params: &[
-            req("customer_id", Ty::Str),
-            req("amount", Ty::Number),
-            p("indirect_partner_id", Ty::Str),
-        ],
+        params: AdjustAccountReq::PARAMS,
         example: r#"{"customer_id": "", "amount": 10.00}"#,
-        response: &[("transfer_id", Out::Str)],
+        response: TransferResponse::FIELDS,
     },
     Operation {
         name: "reclaim_to_partner_account",
@@ -282,13 +124,9 @@ pub const OPERATIONS: &[Operation] = &[
         changes: true,
         distributor_only: false,
         status: 200,
-        params: &[
-            req("customer_id", Ty::Str),
-            req("amount", Ty::Number),
-            p("indirect_partner_id", Ty::Str),
-        ],
+        params: ReclaimToPartnerAccountBalancesReq::PARAMS,
         example: r#"{"customer_id": "", "amount": 10.00}"#,
-        response: &[("trans_id", Out::Str)],
+        response: TransResponse::FIELDS,
     },
     Operation {
         name: "list_sub_customers",
@@ -299,35 +137,9 @@ pub const OPERATIONS: &[Operation] = &[
         changes: false,
         distributor_only: false,
         status: 200,
-        params: &[
-            p("account_name", Ty::Str),
-            p("customer", Ty::Str),
-            p("offset", Ty::Int),
-            p("limit", Ty::Int),
-            p("label", Ty::Str),
-            p("association_type", Ty::Str),
-            p("associated_on_begin", Ty::Str),
-            p("associated_on_end", Ty::Str),
-            p("customer_id", Ty::Str),
-            p("indirect_partner_id", Ty::Str),
-        ],
+        params: QuerySubCustomerListReq::PARAMS,
         example: r#"{"offset": 0, "limit": 10}"#,
-        response: &[
-            ("count", Out::Int),
-            (
-                "customer_infos",
-                Out::Objects(&[
-                    ("customer", Out::Str),
-                    ("account_name", Out::Str),
-                    ("customer_id", Out::Str),
-                    ("associated_on", Out::Str),
-                    ("association_type", Out::Str),
-                    ("label", Out::Str),
-                    ("customer_type", Out::Int),
-                    ("is_frozen", Out::Int),
-                ]),
-            ),
-        ],
+        response: ListSubCustomersResponse::FIELDS,
     },
     Operation {
         name: "update_coupon_quotas",
@@ -338,19 +150,9 @@ pub const OPERATIONS: &[Operation] = &[
         changes: true,
         distributor_only: true,
         status: 200,
-        params: &[
-            req("quota_id", Ty::Str),
-            req("indirect_partner_ids", Ty::StrList),
-            req("quota_amount", Ty::Number),
-        ],
+        params: AdjustCouponQuotasReq::PARAMS,
         example: r#"{"quota_id": "", "indirect_partner_ids": [""], "quota_amount": 100.00}"#,
-        response: &[
-            ERROR_DETAILS,
-            (
-                "simple_quota_infos",
-                Out::Objects(&[("id", Out::Str), ("quota_id", Out::Str)]),
-            ),
-        ],
+        response: UpdateCouponQuotasResponse::FIELDS,
     },
     Operation {
         name: "reclaim_coupon_quotas",
@@ -361,15 +163,9 @@ pub const OPERATIONS: &[Operation] = &[
         changes: true,
         distributor_only: true,
         status: 200,
-        params: &[req("quota_ids", Ty::StrList), p("remark", Ty::Str)],
+        params: ReclaimCouponQuotasReq::PARAMS,
         example: r#"{"quota_ids": [""]}"#,
-        response: &[
-            ERROR_DETAILS,
-            (
-                "simple_quota_infos",
-                Out::Objects(&[("quota_id", Out::Str), ("quota_balance", Out::Number)]),
-            ),
-        ],
+        response: ReclaimCouponQuotasResponse::FIELDS,
     },
     Operation {
         name: "list_issued_coupon_quotas",
@@ -380,18 +176,9 @@ pub const OPERATIONS: &[Operation] = &[
         changes: false,
         distributor_only: true,
         status: 200,
-        params: &[
-            p("quota_id", Ty::Str),
-            p("indirect_partner_id", Ty::Str),
-            p("parent_quota_id", Ty::Str),
-            p("offset", Ty::Int),
-            p("limit", Ty::Int),
-        ],
+        params: ListIssuedCouponQuotasRequest::PARAMS,
         example: "offset=0&limit=10",
-        response: &[
-            ("total_count", Out::Int),
-            ("quotas", Out::Objects(ISSUED_QUOTA)),
-        ],
+        response: ListIssuedCouponQuotasResponse::FIELDS,
     },
     Operation {
         name: "list_quota_coupons",
@@ -402,22 +189,9 @@ pub const OPERATIONS: &[Operation] = &[
         changes: false,
         distributor_only: false,
         status: 200,
-        params: &[
-            p("quota_ids", Ty::StrList),
-            p("quota_status_list", Ty::IntList),
-            p("quota_type", Ty::Int),
-            TIMES[0],
-            TIMES[1],
-            TIMES[2],
-            TIMES[3],
-            TIMES[4],
-            TIMES[5],
-            p("offset", Ty::Int),
-            p("limit", Ty::Int),
-            p("indirect_partner_id", Ty::Str),
-        ],
+        params: QueryCouponQuotasReqExt::PARAMS,
         example: r#"{"offset": 0, "limit": 10}"#,
-        response: &[("total_count", Out::Int), ("quotas", Out::Objects(QUOTA))],
+        response: ListQuotaCouponsResponse::FIELDS,
     },
     Operation {
         name: "list_coupon_quotas_records",
@@ -428,37 +202,9 @@ pub const OPERATIONS: &[Operation] = &[
         changes: false,
         distributor_only: false,
         status: 200,
-        params: &[
-            p("indirect_partner_id", Ty::Str),
-            p("quota_id", Ty::Str),
-            p("operation_time_begin", Ty::Str),
-            p("operation_time_end", Ty::Str),
-            p("parent_quota_id", Ty::Str),
-            p("operation_type", Ty::Str),
-            p("offset", Ty::Int),
-            p("limit", Ty::Int),
-        ],
+        params: ListCouponQuotasRecordsRequest::PARAMS,
         example: "offset=0&limit=10",
-        response: &[
-            ("total_count", Out::Int),
-            (
-                "records",
-                Out::Objects(&[
-                    ("id", Out::Str),
-                    ("operator", Out::Str),
-                    ("operation_type", Out::Str),
-                    ("quota_id", Out::Str),
-                    ("parent_quota_id", Out::Str),
-                    ("amount", Out::Number),
-                    ("operation_time", Out::Str),
-                    ("result", Out::Str),
-                    ("indirect_partner_account_name", Out::Str),
-                    ("indirect_partner_id", Out::Str),
-                    ("indirect_partner_name", Out::Str),
-                    ("remark", Out::Str),
-                ]),
-            ),
-        ],
+        response: ListCouponQuotasRecordsResponse::FIELDS,
     },
     Operation {
         name: "create_partner_coupons",
@@ -469,25 +215,9 @@ pub const OPERATIONS: &[Operation] = &[
         changes: true,
         distributor_only: false,
         status: 200,
-        params: &[
-            req("quota_id", Ty::Str),
-            req("customer_ids", Ty::StrList),
-            req("face_value", Ty::Number),
-            p("valid_time", Ty::Str),
-            p("expire_time", Ty::Str),
-            p("cloud_service_types", Ty::StrList),
-            p("product_ids", Ty::StrList),
-            p("memo", Ty::Str),
-            p("indirect_partner_id", Ty::Str),
-        ],
+        params: CreatePartnerCouponsReq::PARAMS,
         example: r#"{"quota_id": "", "customer_ids": [""], "face_value": 10.00}"#,
-        response: &[
-            ERROR_DETAILS,
-            (
-                "coupon_infos",
-                Out::Objects(&[("id", Out::Str), ("coupon_id", Out::Str)]),
-            ),
-        ],
+        response: CreatePartnerCouponsResponse::FIELDS,
     },
     Operation {
         name: "list_issued_partner_coupons",
@@ -498,41 +228,9 @@ pub const OPERATIONS: &[Operation] = &[
         changes: false,
         distributor_only: false,
         status: 200,
-        params: &[
-            p("coupon_id", Ty::Str),
-            p("customer_id", Ty::Str),
-            p("order_id", Ty::Str),
-            p("coupon_type", Ty::Int),
-            p("status", Ty::Int),
-            TIMES[0],
-            TIMES[1],
-            TIMES[2],
-            TIMES[3],
-            TIMES[4],
-            TIMES[5],
-            p("offset", Ty::Int),
-            p("limit", Ty::Int),
-            p("indirect_partner_id", Ty::Str),
-        ],
+        params: ListIssuedPartnerCouponsRequest::PARAMS,
         example: "offset=0&limit=10",
-        response: &[
-            ("total_count", Out::Int),
-            (
-                "user_coupons",
-                Out::Objects(&[
-                    ("coupon_id", Out::Str),
-                    ("status", Out::Int),
-                    ("customer_id", Out::Str),
-                    ("coupon_type", Out::Int),
-                    ("measure_id", Out::Int),
-                    ("face_value", Out::Number),
-                    ("effective_time", Out::Str),
-                    ("expire_time", Out::Str),
-                    ("create_time", Out::Str),
-                    ("balance", Out::Number),
-                ]),
-            ),
-        ],
+        response: ListIssuedPartnerCouponsResponse::FIELDS,
     },
     Operation {
         name: "reclaim_partner_coupons",
@@ -543,9 +241,9 @@ pub const OPERATIONS: &[Operation] = &[
         changes: true,
         distributor_only: false,
         status: 204,
-        params: &[req("coupon_id", Ty::Str), p("indirect_partner_id", Ty::Str)],
+        params: ReclaimPartnerCouponsReq::PARAMS,
         example: r#"{"coupon_id": ""}"#,
-        response: &[],
+        response: NoContent::FIELDS,
     },
 ];
 

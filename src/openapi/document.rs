@@ -1,6 +1,7 @@
 //! The OpenAPI 3 document of the open API, generated from [`super::catalog`].
 
 use super::catalog::{OPERATIONS, Operation, Out, Param, Ty};
+use super::schema::expand;
 use serde_json::{Map, Value, json};
 
 fn param_schema(ty: Ty) -> Value {
@@ -21,13 +22,14 @@ fn out_schema(out: Out) -> Value {
         Out::Str => json!({ "type": "string" }),
         Out::Int => json!({ "type": "integer" }),
         Out::Number => json!({ "type": "number" }),
-        Out::Strings => json!({ "type": "array", "items": { "type": "string" } }),
         Out::Objects(fields) => json!({ "type": "array", "items": object(fields) }),
+        Out::Inline(fields) => object(fields),
     }
 }
 
-fn object(fields: &[(&str, Out)]) -> Value {
-    let props: Map<String, Value> = fields
+/// An object with these fields (inline ones expanded).
+fn object(fields: &[(&'static str, Out)]) -> Value {
+    let props: Map<String, Value> = expand(fields)
         .iter()
         .map(|(name, out)| (name.to_string(), out_schema(*out)))
         .collect();
@@ -111,14 +113,9 @@ fn operation(op: &Operation) -> Value {
     let ok = if op.response.is_empty() {
         json!({ "description": "Done." })
     } else {
-        let fields: Vec<(&str, Out)> = op.response.to_vec();
-        let props: Map<String, Value> = fields
-            .iter()
-            .map(|(name, out)| (name.to_string(), out_schema(*out)))
-            .collect();
         json!({
             "description": "OK",
-            "content": { "application/json": { "schema": { "type": "object", "properties": props } } }
+            "content": { "application/json": { "schema": object(op.response) } }
         })
     };
     responses.insert(op.status.to_string(), ok);

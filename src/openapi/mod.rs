@@ -16,8 +16,9 @@
 //!   at most 64 KiB; unknown fields, wrong types and malformed JSON are refused.
 //! - A token (`X-Auth-Token`, from `POST /v3/auth/tokens` for a login and password) is valid for
 //!   24 hours; only its SHA-256 is stored. Token requests are throttled like console sign-ins.
-//! - The operations are listed once, in [`catalog`]; the OpenAPI document and the API Explorer are
-//!   generated from that list. The explorer calls the same handlers with the signed-in user.
+//! - Each operation has one typed request and one typed answer ([`ops`], shaped as the SDK's
+//!   models); the catalogue ([`catalog`]), the OpenAPI document and the API Explorer are made from
+//!   their field lists ([`schema`]). The explorer calls the same handlers with the signed-in user.
 
 pub mod api;
 pub mod catalog;
@@ -28,9 +29,11 @@ pub mod funds_handlers;
 #[cfg(feature = "ssr")]
 pub mod handlers;
 pub mod model;
+pub mod ops;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod repo;
+pub mod schema;
 #[cfg(feature = "ssr")]
 pub mod service;
 #[cfg(feature = "ssr")]

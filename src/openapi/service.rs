@@ -43,12 +43,7 @@ pub async fn create_key(
             let sealed = db.keys.seal(ak, sk)?;
             repo::insert_key(&mut **tx, user, ak, &sealed, description, now).await?;
             let target = format!("access_key:{ak}");
-            let entry = AuditEntry {
-                actor,
-                action: "openapi.key_create",
-                target: &target,
-                detail: "",
-            };
+            let entry = AuditEntry::new(actor, "openapi.key_create", &target, "");
             audit(&mut **tx, entry, now).await?;
             Ok(NewKey {
                 ak: ak.clone(),
@@ -133,12 +128,7 @@ pub async fn change_key(
                 None => "openapi.key_delete",
             };
             let actor = Actor::user(user, origin);
-            let entry = AuditEntry {
-                actor: &actor,
-                action,
-                target: &target,
-                detail: "",
-            };
+            let entry = AuditEntry::new(&actor, action, &target, "");
             audit(&mut **tx, entry, now).await?;
             Ok(())
         })
@@ -294,12 +284,7 @@ pub async fn issue_token(
     db.write(|tx| {
         Box::pin(async move {
             repo::insert_token(tx, hash, user_id, now, expires_at).await?;
-            let entry = AuditEntry {
-                actor,
-                action: "openapi.token_issue",
-                target: login,
-                detail: "",
-            };
+            let entry = AuditEntry::new(actor, "openapi.token_issue", login, "");
             Ok(audit(&mut **tx, entry, now).await?)
         })
     })

@@ -1,13 +1,15 @@
 //! The wire: how the API reads bodies, queries, ids, amounts and times, and how it pages lists.
 
 use super::handlers::ApiError;
-use super::signer;
-use crate::domain::{Money, PageRequest};
+use super::schema::Decimal;
+use crate::domain::{Amount, PageRequest};
+use crate::error::AppError;
 use axum::http::Uri;
-use serde::{Deserialize, Deserializer};
-use serde_json::value::RawValue;
 
+/// The JSON body of a POST operation as its typed request; an empty body is `{}`. Unknown
+/// fields, wrong types and malformed JSON are refused (400).
 pub(super) fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    let body: &[u8] = if body.is_empty() { b"{}" } else { body };
     serde_json::from_slice(body).map_err(|e| {
         let msg = format!(
             "Invalid request body: {}.",
@@ -20,21 +22,17 @@ pub(super) fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Ap
     })
 }
 
-/// An amount as the SDK sends it: a JSON number (or string) read as text, never as a float.
-pub(super) fn amount<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-    let raw = Box::<RawValue>::deserialize(d)?;
-    let text = raw.get();
-    let text = text
-        .strip_prefix('"')
-        .and_then(|s| s.strip_suffix('"'))
-        .unwrap_or(text);
-    Ok(text.to_string())
+/// The query of a GET operation as its typed request: only the operation's parameters, each at
+/// most once, of their types (400 otherwise).
+pub(super) fn parse_query<T: serde::de::DeserializeOwned>(uri: &Uri) -> Result<T, ApiError> {
+    axum::extract::Query::<T>::try_from_uri(uri)
+        .map(|q| q.0)
+        .map_err(|e| ApiError::Bad(format!("Invalid query: {}.", e.body_text())))
 }
 
-/// An exact amount as a JSON number.
-pub(super) fn number(m: Money) -> Box<RawValue> {
-    RawValue::from_string(m.to_string())
-        .unwrap_or_else(|_| RawValue::from_string("0".into()).expect("0 is JSON"))
+/// An amount to move: > 0 with at most 2 decimals (the funds rules' refusal otherwise).
+pub(super) fn amount(raw: &Decimal) -> Result<Amount, ApiError> {
+    Amount::parse(&raw.0).map_err(|k| ApiError::App(AppError::invalid(k)))
 }
 
 pub(super) fn utc(ms: i64) -> String {
@@ -71,98 +69,42 @@ pub(super) fn id(s: &str, field: &str) -> Result<i64, ApiError> {
         .ok_or_else(|| ApiError::Bad(format!("Invalid {field}.").to_string()))
 }
 
-/// The query of a GET operation: only the operation's parameters, each at most once.
-pub(super) fn query(
-    uri: &Uri,
-    allowed: &[&str],
-) -> Result<std::collections::HashMap<String, String>, ApiError> {
-    let mut out = std::collections::HashMap::new();
-    for part in uri
-        .query()
-        .unwrap_or("")
-        .split('&')
-        .filter(|p| !p.is_empty())
-    {
-        let (k, v) = part.split_once('=').unwrap_or((part, ""));
-        let decode = |s: &str| signer::percent_decode(&s.replace('+', " "));
-        let (Some(k), Some(v)) = (decode(k), decode(v)) else {
-            return Err(ApiError::Bad("The query does not decode.".into()));
-        };
-        if !allowed.contains(&k.as_str()) {
-            return Err(ApiError::Bad(format!("Unknown parameter {k}.")));
-        }
-        if out.insert(k.clone(), v).is_some() {
-            return Err(ApiError::Bad(format!("Parameter {k} given twice.")));
-        }
-    }
-    Ok(out)
-}
-
-/// `offset` (≥ 0, default 0) and `limit` (1..=100, default 10) of a query string.
-pub(super) fn window(
-    q: &std::collections::HashMap<String, String>,
-) -> Result<PageRequest, ApiError> {
-    let number = |key: &str| {
-        q.get(key)
-            .map(|v| v.parse::<i64>().map_err(|_| bad_window()))
-            .transpose()
-    };
-    body_window(number("offset")?, number("limit")?)
-}
-
 /// `offset` (≥ 0, default 0) and `limit` (1..=100, default 10), as a window of a list.
-pub(super) fn body_window(
-    offset: Option<i64>,
-    limit: Option<i64>,
-) -> Result<PageRequest, ApiError> {
-    let offset = u64::try_from(offset.unwrap_or(0)).map_err(|_| bad_window())?;
+pub(super) fn window(offset: Option<i64>, limit: Option<i64>) -> Result<PageRequest, ApiError> {
+    let bad = || ApiError::Bad("offset ≥ 0 and 1 ≤ limit ≤ 100.".into());
+    let offset = u64::try_from(offset.unwrap_or(0)).map_err(|_| bad())?;
     let limit = limit.unwrap_or(10);
     if !(1..=i64::from(PageRequest::MAX_SIZE)).contains(&limit) {
-        return Err(bad_window());
+        return Err(bad());
     }
     Ok(PageRequest::window(
         offset,
-        u32::try_from(limit).map_err(|_| bad_window())?,
+        u32::try_from(limit).map_err(|_| bad())?,
     ))
 }
 
-fn bad_window() -> ApiError {
-    ApiError::Bad("offset ≥ 0 and 1 ≤ limit ≤ 100.".into())
-}
-
-/// A begin/end pair of times of a query string as inclusive bounds (unix ms).
-pub(super) fn span(
-    q: &std::collections::HashMap<String, String>,
-    begin: &str,
-    end: &str,
-) -> Result<(Option<i64>, Option<i64>), ApiError> {
-    body_span(q.get(begin), q.get(end))
-}
-
 /// A begin/end pair of UTC times as inclusive bounds (unix ms).
-pub(super) fn body_span(
-    begin: Option<&String>,
-    end: Option<&String>,
+pub(super) fn span(
+    begin: &Option<String>,
+    end: &Option<String>,
 ) -> Result<(Option<i64>, Option<i64>), ApiError> {
-    let at = |v: Option<&String>| v.map(|s| parse_utc(s)).transpose();
+    let at = |v: &Option<String>| v.as_deref().map(parse_utc).transpose();
     Ok((at(begin)?, at(end)?))
 }
 
-/// An optional id parameter: absent or empty means none.
-pub(super) fn optional_id(v: Option<&str>, field: &str) -> Result<Option<i64>, ApiError> {
-    v.filter(|s| !s.is_empty())
-        .map(|s| id(s, field))
-        .transpose()
+/// A begin/end pair of UTC times as SQL bounds `[from, to)` in unix ms: `end` is inclusive.
+pub(super) fn range(
+    begin: &Option<String>,
+    end: &Option<String>,
+) -> Result<(Option<i64>, Option<i64>), ApiError> {
+    let (from, to) = span(begin, end)?;
+    Ok((from, to.map(|e| e.saturating_add(1))))
 }
 
-/// A time range of a query as SQL bounds: from `begin` (inclusive, else the epoch) to `end`
-/// (inclusive, else the end of time), as `[from, to)` in unix ms.
-pub(super) fn time_range(
-    q: &std::collections::HashMap<String, String>,
-    begin: &str,
-    end: &str,
-) -> Result<(Option<i64>, Option<i64>), ApiError> {
-    let b = q.get(begin).map(|s| parse_utc(s)).transpose()?;
-    let e = q.get(end).map(|s| parse_utc(s)).transpose()?;
-    Ok((b, e.map(|e| e.saturating_add(1))))
+/// An optional id parameter: absent or empty means none.
+pub(super) fn optional_id(v: &Option<String>, field: &str) -> Result<Option<i64>, ApiError> {
+    v.as_deref()
+        .filter(|s| !s.is_empty())
+        .map(|s| id(s, field))
+        .transpose()
 }

@@ -46,12 +46,7 @@ async fn log(
 ) -> Result<(), AppError> {
     let target = format!("order:{order}");
     let actor = Actor::user(user, origin);
-    let entry = AuditEntry {
-        actor: &actor,
-        action,
-        target: &target,
-        detail: "",
-    };
+    let entry = AuditEntry::new(&actor, action, &target, "");
     audit(&mut **tx, entry, now).await?;
     Ok(())
 }

@@ -35,12 +35,7 @@ async fn log(
     now: i64,
 ) -> Result<(), AppError> {
     let target = format!("opportunity:{id}");
-    let entry = AuditEntry {
-        actor,
-        action,
-        target: &target,
-        detail: "",
-    };
+    let entry = AuditEntry::new(actor, action, &target, "");
     audit(&mut **tx, entry, now).await?;
     Ok(())
 }

@@ -32,12 +32,7 @@ impl Actor<'_> {
         now: i64,
     ) -> Result<(), sqlx::Error> {
         let actor = crate::accounts::audit::Actor::user(self.user, self.origin);
-        let entry = AuditEntry {
-            actor: &actor,
-            action,
-            target,
-            detail,
-        };
+        let entry = AuditEntry::new(&actor, action, target, detail);
         audit(conn, entry, now).await
     }
 }
@@ -382,12 +377,9 @@ pub async fn grant(
             let now = now_ms();
             let number =
                 issue_certificate(&mut *tx, partner, "plan", plan.code(), None, now).await?;
-            let entry = AuditEntry {
-                actor,
-                action: "plans.grant",
-                target: &format!("partner:{partner}"),
-                detail: &format!("plan={} certificate={number}", plan.code()),
-            };
+            let target = format!("partner:{partner}");
+            let detail = format!("plan={} certificate={number}", plan.code());
+            let entry = AuditEntry::new(actor, "plans.grant", &target, &detail);
             audit(&mut **tx, entry, now).await?;
             Ok(number)
         })

@@ -450,3 +450,68 @@ async fn the_openapi_document_lists_every_answered_operation(app: TestApp) {
         );
     }
 }
+
+/// Every operation's typed request and answer (the catalogue is made from them) has exactly the
+/// parameters and fields of the SDK's own models, with the same types, nested lists included:
+/// `tests/sdk/models.py` reads the SDK's `v2/model` classes.
+#[test]
+fn the_catalogue_matches_the_sdk_models() {
+    use partner_center::openapi::catalog::{OPERATIONS, Out, Ty};
+    use partner_center::openapi::schema::expand;
+    use serde_json::{Value, json};
+    let Some(python) = common::sdk_python() else {
+        return;
+    };
+    fn ty(t: Ty) -> Value {
+        match t {
+            Ty::Str => json!("string"),
+            Ty::Int => json!("integer"),
+            Ty::Number => json!("number"),
+            Ty::StrList => json!({ "list": "string" }),
+            Ty::IntList => json!({ "list": "integer" }),
+        }
+    }
+    fn fields(list: &[(&'static str, Out)]) -> Value {
+        let map = expand(list).into_iter().map(|(name, o)| {
+            let shape = match o {
+                Out::Str => json!("string"),
+                Out::Int => json!("integer"),
+                Out::Number => json!("number"),
+                Out::Objects(inner) => json!({ "list": fields(inner) }),
+                Out::Inline(_) => unreachable!("expanded"),
+            };
+            (name.to_string(), shape)
+        });
+        Value::Object(map.collect())
+    }
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/sdk/models.py");
+    let out = std::process::Command::new(&python)
+        .arg(script)
+        .args(OPERATIONS.iter().map(|o| o.name))
+        .output()
+        .expect("run python");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let sdk: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(sdk.as_object().unwrap().len(), OPERATIONS.len());
+    for op in OPERATIONS {
+        let theirs = &sdk[op.name];
+        assert_eq!(theirs["in_body"], op.in_body(), "{}", op.name);
+        let params = op.params.iter().map(|p| (p.name.to_string(), ty(p.ty)));
+        assert_eq!(
+            Value::Object(params.collect()),
+            theirs["params"],
+            "{}: parameters",
+            op.name
+        );
+        assert_eq!(
+            fields(op.response),
+            theirs["response"],
+            "{}: answer",
+            op.name
+        );
+    }
+}

@@ -323,12 +323,8 @@ pub async fn set_designated(
             }
             let target = format!("partner:{partner}");
             let detail = format!("designated={amount}");
-            let entry = crate::accounts::audit::AuditEntry {
-                actor,
-                action: "funds.designate",
-                target: &target,
-                detail: &detail,
-            };
+            let entry =
+                crate::accounts::audit::AuditEntry::new(actor, "funds.designate", &target, &detail);
             crate::accounts::audit::audit(&mut **tx, entry, now_ms()).await?;
             Ok(())
         })

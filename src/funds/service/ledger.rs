@@ -202,12 +202,7 @@ pub(super) async fn apply(
     let action = format!("funds.{}", m.operation.code());
     let target = format!("{}->{}", m.from.key(), m.to.key());
     let detail = format!("amount={} trans_id={trans_id}", m.amount);
-    let entry = crate::accounts::audit::AuditEntry {
-        actor: m.actor,
-        action: &action,
-        target: &target,
-        detail: &detail,
-    };
+    let entry = crate::accounts::audit::AuditEntry::new(m.actor, &action, &target, &detail);
     crate::accounts::audit::audit(&mut **tx, entry, now)
         .await
         .map_err(raced)?;

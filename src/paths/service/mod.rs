@@ -48,12 +48,7 @@ async fn log(
     detail: &str,
     now: i64,
 ) -> Result<(), AppError> {
-    let entry = AuditEntry {
-        actor: who,
-        action,
-        target,
-        detail,
-    };
+    let entry = AuditEntry::new(who, action, target, detail);
     audit(&mut **ex, entry, now).await?;
     Ok(())
 }

@@ -114,12 +114,7 @@ async fn log(
     detail: &str,
     now: i64,
 ) -> Result<(), AppError> {
-    let entry = AuditEntry {
-        actor,
-        action,
-        target,
-        detail,
-    };
+    let entry = AuditEntry::new(actor, action, target, detail);
     audit(&mut **tx, entry, now).await?;
     Ok(())
 }
