@@ -104,6 +104,24 @@ impl Actor {
     pub fn ip(&self) -> &str {
         &self.origin.ip
     }
+
+    /// Writes what this actor did to `target` in the write's transaction (see [`audit`]).
+    pub async fn record(
+        &self,
+        tx: &mut crate::server::db::Tx<'_>,
+        action: &str,
+        target: &str,
+        detail: &str,
+        now: i64,
+    ) -> Result<(), crate::error::AppError> {
+        audit(
+            &mut **tx,
+            AuditEntry::new(self, action, target, detail),
+            now,
+        )
+        .await?;
+        Ok(())
+    }
 }
 
 /// One line of the audit trail: who did what to what.

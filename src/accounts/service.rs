@@ -474,12 +474,7 @@ pub async fn is_empty(db: &Db) -> Result<bool, AppError> {
 
 pub async fn list_partners(db: &Db, page: PageRequest) -> Result<Page<PartnerListItem>, AppError> {
     let (items, total) = repo::list_partners(&db.pool, page).await?;
-    Ok(Page {
-        items,
-        number: page.number(),
-        size: page.size(),
-        total,
-    })
+    Ok(page.answer(items, total))
 }
 
 /// Forgets failures older than the throttling window (run periodically).

@@ -6,7 +6,6 @@ use super::model::{
 };
 use super::repo::{self, InvitationRow, NewInvitationRow};
 use crate::accounts::audit::Origin;
-use crate::accounts::audit::{AuditEntry, audit};
 use crate::accounts::model::SessionUser;
 use crate::domain::{Amount, CustomerMode, Money, Page, PageRequest, Role};
 use crate::error::AppError;
@@ -45,21 +44,6 @@ fn new_token() -> String {
 /// The path of an invitation link.
 pub fn invitation_path(token: &str) -> String {
     format!("/invite/{token}")
-}
-
-async fn log(
-    tx: &mut Tx<'_>,
-    user: &SessionUser,
-    origin: &Origin,
-    action: &str,
-    target: &str,
-    detail: &str,
-    now: i64,
-) -> Result<(), AppError> {
-    let actor = Actor::user(user, origin);
-    let entry = AuditEntry::new(&actor, action, target, detail);
-    audit(&mut **tx, entry, now).await?;
-    Ok(())
 }
 
 fn invitation_view(
@@ -148,16 +132,15 @@ pub async fn invite(
                 input.channel.as_str(),
                 input.mode.as_str()
             );
-            log(
-                &mut *tx,
-                user,
-                origin,
-                "customers.invite",
-                &format!("invitation:{id}"),
-                &detail,
-                now,
-            )
-            .await?;
+            Actor::user(user, origin)
+                .record(
+                    &mut *tx,
+                    "customers.invite",
+                    &format!("invitation:{id}"),
+                    &detail,
+                    now,
+                )
+                .await?;
             Ok(Invitation {
                 id,
                 channel: input.channel,
@@ -184,15 +167,12 @@ pub async fn invitations(
     let (partner, _) = partner_of(user)?;
     let now = now_ms();
     let (rows, total) = repo::list_invitations(&db.pool, partner, page).await?;
-    Ok(Page {
-        items: rows
-            .into_iter()
+    Ok(page.answer(
+        rows.into_iter()
             .filter_map(|r| invitation_view(&db.keys, r, base_url, now))
             .collect(),
-        number: page.number(),
-        size: page.size(),
         total,
-    })
+    ))
 }
 
 pub async fn cancel_invitation(
@@ -214,16 +194,15 @@ pub async fn cancel_invitation(
             if !repo::cancel_invitation(&mut *tx, partner, id).await? {
                 return Err(AppError::conflict("error.invite.not_active"));
             }
-            log(
-                &mut *tx,
-                user,
-                origin,
-                "customers.invite_cancel",
-                &format!("invitation:{id}"),
-                "",
-                now,
-            )
-            .await?;
+            Actor::user(user, origin)
+                .record(
+                    &mut *tx,
+                    "customers.invite_cancel",
+                    &format!("invitation:{id}"),
+                    "",
+                    now,
+                )
+                .await?;
             Ok(())
         })
     })
@@ -305,16 +284,15 @@ pub async fn accept(
                 now,
             )
             .await?;
-            log(
-                &mut *tx,
-                user,
-                origin,
-                "customers.accept",
-                &format!("customer:{customer}"),
-                &format!("partner={} invitation={}", inv.partner_id, inv.id),
-                now,
-            )
-            .await?;
+            Actor::user(user, origin)
+                .record(
+                    &mut *tx,
+                    "customers.accept",
+                    &format!("customer:{customer}"),
+                    &format!("partner={} invitation={}", inv.partner_id, inv.id),
+                    now,
+                )
+                .await?;
             Ok(())
         })
     })
@@ -352,16 +330,15 @@ pub async fn request_unbind(
                 )
                 .await?;
             }
-            log(
-                &mut *tx,
-                user,
-                origin,
-                "customers.unbind_request",
-                &format!("customer:{customer}"),
-                "",
-                now,
-            )
-            .await?;
+            Actor::user(user, origin)
+                .record(
+                    &mut *tx,
+                    "customers.unbind_request",
+                    &format!("customer:{customer}"),
+                    "",
+                    now,
+                )
+                .await?;
             Ok(())
         })
     })
@@ -382,16 +359,15 @@ pub async fn cancel_unbind(
             if !repo::clear_unbind(&mut *tx, customer, partner).await? {
                 return Err(AppError::conflict("error.unbind.not_requested"));
             }
-            log(
-                &mut *tx,
-                user,
-                origin,
-                "customers.unbind_cancel",
-                &format!("customer:{customer}"),
-                "",
-                now,
-            )
-            .await?;
+            Actor::user(user, origin)
+                .record(
+                    &mut *tx,
+                    "customers.unbind_cancel",
+                    &format!("customer:{customer}"),
+                    "",
+                    now,
+                )
+                .await?;
             Ok(())
         })
     })
@@ -442,16 +418,15 @@ async fn try_answer(
             now,
         )
         .await?;
-        log(
-            &mut *tx,
-            user,
-            origin,
-            "customers.unbind_decline",
-            &format!("customer:{customer}"),
-            "",
-            now,
-        )
-        .await?;
+        Actor::user(user, origin)
+            .record(
+                &mut *tx,
+                "customers.unbind_decline",
+                &format!("customer:{customer}"),
+                "",
+                now,
+            )
+            .await?;
         return Ok(None);
     }
     let actor = Actor::user(user, origin);
@@ -500,16 +475,15 @@ async fn try_answer(
         "partner={} returned={movable} coupons={coupons}",
         a.partner_id
     );
-    log(
-        &mut *tx,
-        user,
-        origin,
-        "customers.unbind",
-        &format!("customer:{customer}"),
-        &detail,
-        now,
-    )
-    .await?;
+    Actor::user(user, origin)
+        .record(
+            &mut *tx,
+            "customers.unbind",
+            &format!("customer:{customer}"),
+            &detail,
+            now,
+        )
+        .await?;
     Ok(Some(UnbindOutcome {
         returned: movable,
         coupons_reclaimed: coupons,
@@ -562,16 +536,15 @@ pub async fn apply_contract(db: &Db, user: &SessionUser, origin: &Origin) -> Res
                 return Err(AppError::conflict("error.contract.open"));
             }
             let id = repo::insert_contract(&mut *tx, customer, r.partner_id, now).await?;
-            log(
-                &mut *tx,
-                user,
-                origin,
-                "customers.contract_apply",
-                &format!("contract:{id}"),
-                "",
-                now,
-            )
-            .await?;
+            Actor::user(user, origin)
+                .record(
+                    &mut *tx,
+                    "customers.contract_apply",
+                    &format!("contract:{id}"),
+                    "",
+                    now,
+                )
+                .await?;
             Ok(id)
         })
     })

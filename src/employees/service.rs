@@ -4,7 +4,6 @@
 use super::model::{self, Candidate, ExamEligibility, Invitation, LinkState, Member, MyExam};
 use super::repo::{self, LinkRow};
 use crate::accounts::audit::{Actor, Origin};
-use crate::accounts::audit::{AuditEntry, audit};
 use crate::accounts::model::SessionUser;
 use crate::domain::{AccountName, Page, PageRequest};
 use crate::error::AppError;
@@ -27,10 +26,9 @@ async fn log(
     now: i64,
 ) -> Result<(), AppError> {
     let target = format!("employee_link:{link}");
-    let actor = Actor::user(user, origin);
-    let entry = AuditEntry::new(&actor, action, &target, "");
-    audit(&mut **tx, entry, now).await?;
-    Ok(())
+    Actor::user(user, origin)
+        .record(tx, action, &target, "", now)
+        .await
 }
 
 async fn candidate(
@@ -123,12 +121,7 @@ pub async fn members(
 ) -> Result<Page<Member>, AppError> {
     let partner = partner_id(user)?;
     let (rows, total) = repo::links_of_partner(&db.pool, partner, page).await?;
-    Ok(Page {
-        items: rows.into_iter().filter_map(member).collect(),
-        number: page.number(),
-        size: page.size(),
-        total,
-    })
+    Ok(page.answer(rows.into_iter().filter_map(member).collect(), total))
 }
 
 pub async fn my_invitations(db: &Db, user: &SessionUser) -> Result<Vec<Invitation>, AppError> {

@@ -75,12 +75,7 @@ pub async fn list(
             read: r.read_at.is_some(),
         })
         .collect();
-    Ok(Page {
-        items,
-        number: page.number(),
-        size: page.size(),
-        total,
-    })
+    Ok(page.answer(items, total))
 }
 
 pub async fn unread(db: &Db, user: i64) -> Result<i64, AppError> {

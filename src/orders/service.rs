@@ -4,7 +4,6 @@
 use super::model::{Event, NewOrder, Order, OrderDetail, OrderState, Payer, next};
 use super::repo::{self, NewRow, OrderRow, OwnerColumn};
 use crate::accounts::audit::{Actor, Origin};
-use crate::accounts::audit::{AuditEntry, audit};
 use crate::accounts::model::SessionUser;
 use crate::domain::{Amount, CustomerMode, Money, Page, PageRequest, Role};
 use crate::error::AppError;
@@ -45,10 +44,9 @@ async fn log(
     now: i64,
 ) -> Result<(), AppError> {
     let target = format!("order:{order}");
-    let actor = Actor::user(user, origin);
-    let entry = AuditEntry::new(&actor, action, &target, "");
-    audit(&mut **tx, entry, now).await?;
-    Ok(())
+    Actor::user(user, origin)
+        .record(tx, action, &target, "", now)
+        .await
 }
 
 /// Places an order. With `partner_pays` the partner is asked to pay: notified by email, SMS and
@@ -199,12 +197,7 @@ pub async fn list(
         _ => &[],
     };
     let (rows, total) = repo::list(&db.pool, column, owner, states, page).await?;
-    Ok(Page {
-        items: rows,
-        number: page.number(),
-        size: page.size(),
-        total,
-    })
+    Ok(page.answer(rows, total))
 }
 
 /// The caller's own order, or "not found".

@@ -5,7 +5,6 @@ use super::model::{
 };
 use super::repo::{self, NewRow};
 use crate::accounts::audit::{Actor, Origin};
-use crate::accounts::audit::{AuditEntry, audit};
 use crate::accounts::model::SessionUser;
 use crate::domain::{Page, PageRequest};
 use crate::error::AppError;
@@ -34,10 +33,9 @@ async fn log(
     id: i64,
     now: i64,
 ) -> Result<(), AppError> {
-    let target = format!("opportunity:{id}");
-    let entry = AuditEntry::new(actor, action, &target, "");
-    audit(&mut **tx, entry, now).await?;
-    Ok(())
+    actor
+        .record(tx, action, &format!("opportunity:{id}"), "", now)
+        .await
 }
 
 /// Registers a PO (shared with Huawei Cloud).
@@ -127,12 +125,7 @@ pub async fn list(
         repo::expire_overdue(&db.pool, partner, now_ms()).await?;
     }
     let (rows, total) = repo::list(&db.pool, partner, direction, page).await?;
-    Ok(Page {
-        items: rows,
-        number: page.number(),
-        size: page.size(),
-        total,
-    })
+    Ok(page.answer(rows, total))
 }
 
 /// Accepts an HO, or rejects it with a reason, before its deadline.

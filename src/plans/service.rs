@@ -200,12 +200,7 @@ pub async fn review_list(
             })
         })
         .collect();
-    Ok(Page {
-        items,
-        number: page.number(),
-        size: page.size(),
-        total,
-    })
+    Ok(page.answer(items, total))
 }
 
 /// Issues a certificate, valid from `now` for [`VALIDITY_DAYS`]. Used for joined plans and, with

@@ -25,6 +25,25 @@ pub struct DbSessionStore {
     db: Db,
 }
 
+crate::query_fn! {
+    fn insert_new(conn, id: &str, data: &str, expires: i64, now: i64) -> changed =
+        query("INSERT INTO sessions (id, data, expires_at, created_at) VALUES ($1, $2, $3, $4) \
+               ON CONFLICT (id) DO NOTHING");
+
+    fn upsert(conn, id: &str, data: &str, expires: i64, now: i64) -> done =
+        query("INSERT INTO sessions (id, data, expires_at, created_at) VALUES ($1, $2, $3, $4) \
+               ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at");
+
+    /// The data and expiry (unix ms) of a live session: idle and absolute limits both hold.
+    fn live(id: &str, now: i64, created_after: i64) -> optional (String, i64) =
+        query_as("SELECT data, expires_at FROM sessions WHERE id = $1 AND expires_at > $2 AND created_at > $3");
+
+    fn remove(conn, id: &str) -> done = query("DELETE FROM sessions WHERE id = $1");
+
+    fn remove_expired(conn, now: i64, created_before: i64) -> count =
+        query("DELETE FROM sessions WHERE expires_at < $1 OR created_at < $2");
+}
+
 impl DbSessionStore {
     pub fn new(db: Db) -> Self {
         DbSessionStore { db }
@@ -36,14 +55,7 @@ impl DbSessionStore {
         self.db
             .write(|tx| {
                 Box::pin(async move {
-                    let r = sqlx::query(
-                        "DELETE FROM sessions WHERE expires_at < $1 OR created_at < $2",
-                    )
-                    .bind(now)
-                    .bind(now - ABSOLUTE_LIFETIME_MS)
-                    .execute(&mut **tx)
-                    .await?;
-                    Ok(r.rows_affected())
+                    Ok(remove_expired(&mut *tx, now, now - ABSOLUTE_LIFETIME_MS).await?)
                 })
             })
             .await
@@ -69,23 +81,13 @@ impl SessionStore for DbSessionStore {
         // Sessions are written through the one write path like everything else: on SQLite they
         // queue with the other writers instead of meeting them in the busy handler.
         loop {
-            let (id, data) = (key(&record.id), &data);
+            let (id, data) = (&key(&record.id), &data);
             let created = self
                 .db
                 .write(|tx| {
-                    let id = id.clone();
-                    Box::pin(async move {
-                        let r = sqlx::query(
-                            "INSERT INTO sessions (id, data, expires_at, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING",
-                        )
-                        .bind(id)
-                        .bind(data)
-                        .bind(expires)
-                        .bind(now_ms())
-                        .execute(&mut **tx)
-                        .await?;
-                        Ok(r.rows_affected() == 1)
-                    })
+                    Box::pin(
+                        async move { Ok(insert_new(&mut *tx, id, data, expires, now_ms()).await?) },
+                    )
                 })
                 .await
                 .map_err(backend)?;
@@ -98,38 +100,20 @@ impl SessionStore for DbSessionStore {
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {
         let (data, expires) = encode(record)?;
-        let (id, data) = (key(&record.id), &data);
+        let (id, data) = (&key(&record.id), &data);
         self.db
             .write(|tx| {
-                let id = id.clone();
-                Box::pin(async move {
-                    sqlx::query(
-                        "INSERT INTO sessions (id, data, expires_at, created_at) VALUES ($1, $2, $3, $4) \
-                         ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at",
-                    )
-                    .bind(id)
-                    .bind(data)
-                    .bind(expires)
-                    .bind(now_ms())
-                    .execute(&mut **tx)
-                    .await?;
-                    Ok(())
-                })
+                Box::pin(async move { Ok(upsert(&mut *tx, id, data, expires, now_ms()).await?) })
             })
             .await
             .map_err(backend)
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
-        let row: Option<(String, i64)> = sqlx::query_as(
-            "SELECT data, expires_at FROM sessions WHERE id = $1 AND expires_at > $2 AND created_at > $3",
-        )
-        .bind(key(id))
-        .bind(now_ms())
-        .bind(now_ms() - ABSOLUTE_LIFETIME_MS)
-        .fetch_optional(&self.db.pool)
-        .await
-        .map_err(backend)?;
+        let now = now_ms();
+        let row = live(&self.db.pool, &key(id), now, now - ABSOLUTE_LIFETIME_MS)
+            .await
+            .map_err(backend)?;
         let Some((data, expires)) = row else {
             return Ok(None);
         };
@@ -146,18 +130,9 @@ impl SessionStore for DbSessionStore {
     }
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
-        let id = key(id);
+        let id = &key(id);
         self.db
-            .write(|tx| {
-                let id = id.clone();
-                Box::pin(async move {
-                    sqlx::query("DELETE FROM sessions WHERE id = $1")
-                        .bind(id)
-                        .execute(&mut **tx)
-                        .await?;
-                    Ok(())
-                })
-            })
+            .write(|tx| Box::pin(async move { Ok(remove(&mut *tx, id).await?) }))
             .await
             .map_err(backend)
     }

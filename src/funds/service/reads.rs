@@ -183,12 +183,7 @@ pub async fn records_of(
     page: PageRequest,
 ) -> Result<Page<AdjustRecord>, AppError> {
     let (items, total) = records_in(db, partner, search, page).await?;
-    Ok(Page {
-        items,
-        number: page.number(),
-        size: page.size(),
-        total,
-    })
+    Ok(page.answer(items, total))
 }
 
 /// The 调账记录 of a partner in a window (the open API pages by offset) and how many match in

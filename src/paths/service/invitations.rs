@@ -51,9 +51,8 @@ pub async fn invite_distributor(
                 now,
             )
             .await?;
-            log(
+            op.record(
                 &mut *tx,
-                op,
                 "paths.invite_distributor",
                 &format!("path_invitation:{id}"),
                 &format!("partner:{partner}"),
@@ -125,15 +124,15 @@ pub async fn accept_invitation(
                 return Err(AppError::conflict("error.paths.invitation_used"));
             }
             repo::insert_membership(&mut **tx, partner, PathKind::Distributor.code(), now).await?;
-            log(
-                &mut *tx,
-                &Actor::user(user, origin),
-                "paths.join_distributor",
-                &format!("path_invitation:{id}"),
-                "",
-                now,
-            )
-            .await?;
+            Actor::user(user, origin)
+                .record(
+                    &mut *tx,
+                    "paths.join_distributor",
+                    &format!("path_invitation:{id}"),
+                    "",
+                    now,
+                )
+                .await?;
             Ok(())
         })
     })

@@ -18,7 +18,6 @@ use super::model::{
     PathDetail, PathKind, ReviewOpen, ReviewWindow, Stage, StageView,
 };
 use super::repo::{self, Decided, NewApplication, NewEvidence, WindowRow};
-use crate::accounts::audit::{AuditEntry, audit};
 use crate::accounts::model::SessionUser;
 use crate::domain::{HcpnState, Role};
 use crate::error::AppError;
@@ -38,19 +37,6 @@ fn partner_of(user: &SessionUser) -> Result<(i64, HcpnState), AppError> {
         (Role::Partner, Some(p)) => Ok((p.id, p.hcpn)),
         _ => Err(AppError::Forbidden),
     }
-}
-
-async fn log(
-    ex: &mut crate::server::db::Tx<'_>,
-    who: &Actor,
-    action: &str,
-    target: &str,
-    detail: &str,
-    now: i64,
-) -> Result<(), AppError> {
-    let entry = AuditEntry::new(who, action, target, detail);
-    audit(&mut **ex, entry, now).await?;
-    Ok(())
 }
 
 /// The explore page: every path, whether the partner is on it, and why it may not select it.
@@ -114,15 +100,9 @@ async fn join(
             let new = repo::insert_membership(&mut **tx, partner, path.code(), now).await?;
             if new {
                 let target = format!("partner:{partner}");
-                log(
-                    &mut *tx,
-                    &Actor::user(user, origin),
-                    action,
-                    &target,
-                    path.code(),
-                    now,
-                )
-                .await?;
+                Actor::user(user, origin)
+                    .record(&mut *tx, action, &target, path.code(), now)
+                    .await?;
             }
             Ok(new)
         })

@@ -95,9 +95,8 @@ pub async fn decide_application(
                 now,
             )
             .await?;
-            log(
+            op.record(
                 &mut *tx,
-                op,
                 if approve {
                     "paths.application_approve"
                 } else {
@@ -162,9 +161,8 @@ pub async fn decide_evidence(
                 now,
             )
             .await?;
-            log(
+            op.record(
                 &mut *tx,
-                op,
                 if approve {
                     "paths.evidence_approve"
                 } else {
@@ -210,9 +208,8 @@ pub async fn open_window(
                 id: repo::insert_window(&mut **tx, row, now, &op.name).await?,
                 ..row.clone()
             };
-            log(
+            op.record(
                 &mut *tx,
-                op,
                 "paths.window_open",
                 &format!("review_window:{}", row.id),
                 &row.covers,

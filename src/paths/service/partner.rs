@@ -195,15 +195,15 @@ pub async fn record_evidence(
                 },
             )
             .await?;
-            log(
-                &mut *tx,
-                &Actor::user(user, origin),
-                "paths.evidence",
-                &format!("evidence:{id}"),
-                input.kind.code(),
-                now,
-            )
-            .await?;
+            Actor::user(user, origin)
+                .record(
+                    &mut *tx,
+                    "paths.evidence",
+                    &format!("evidence:{id}"),
+                    input.kind.code(),
+                    now,
+                )
+                .await?;
             Ok(id)
         })
     })
@@ -286,15 +286,15 @@ pub(super) async fn file(
                 "paths.apply"
             };
             let detail = format!("{}:{}", path.code(), stage.code());
-            log(
-                &mut *tx,
-                &Actor::user(user, origin),
-                action,
-                &format!("path_application:{id}"),
-                &detail,
-                now,
-            )
-            .await?;
+            Actor::user(user, origin)
+                .record(
+                    &mut *tx,
+                    action,
+                    &format!("path_application:{id}"),
+                    &detail,
+                    now,
+                )
+                .await?;
             Ok(id)
         })
     })

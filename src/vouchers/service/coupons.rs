@@ -252,15 +252,15 @@ async fn try_issue(
         replayed: false,
     };
     let detail = format!("quota={} total={} trans_id={trans}", q.id, outcome.total);
-    log(
-        &mut *tx,
-        actor,
-        &format!("vouchers.issue.{}", kind.as_str()),
-        &format!("partner:{partner}"),
-        &detail,
-        now,
-    )
-    .await?;
+    actor
+        .record(
+            &mut *tx,
+            &format!("vouchers.issue.{}", kind.as_str()),
+            &format!("partner:{partner}"),
+            &detail,
+            now,
+        )
+        .await?;
     remember(&mut *tx, &scope, trans, hash, &outcome, now).await?;
     Ok(outcome)
 }
@@ -340,15 +340,15 @@ pub async fn reclaim(
                 replayed: false,
             };
             let detail = format!("coupons={ids:?} total={} trans_id={trans}", outcome.total);
-            log(
-                &mut *tx,
-                actor,
-                &format!("vouchers.reclaim.{}", kind.as_str()),
-                &format!("partner:{partner}"),
-                &detail,
-                now,
-            )
-            .await?;
+            actor
+                .record(
+                    &mut *tx,
+                    &format!("vouchers.reclaim.{}", kind.as_str()),
+                    &format!("partner:{partner}"),
+                    &detail,
+                    now,
+                )
+                .await?;
             remember(&mut *tx, scope, trans, hash, &outcome, now).await?;
             Ok(outcome)
         })

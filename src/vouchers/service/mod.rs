@@ -22,7 +22,6 @@ use super::model::{
     Use, WhitelistConsole, WhitelistEntry,
 };
 use super::repo::{self, CouponFilter, CouponRow, NewCoupon, NewQuota, NewRecord, QuotaRow};
-use crate::accounts::audit::{AuditEntry, audit};
 use crate::accounts::model::SessionUser;
 use crate::domain::{Amount, Money, Page, PageRequest, PartnerKind, Role};
 use crate::error::AppError;
@@ -104,19 +103,6 @@ async fn remember(
     now: i64,
 ) -> Result<(), AppError> {
     idempotency::remember(tx, request(scope, trans_id, hash), outcome, now).await
-}
-
-async fn log(
-    tx: &mut Tx<'_>,
-    actor: &Actor,
-    action: &str,
-    target: &str,
-    detail: &str,
-    now: i64,
-) -> Result<(), AppError> {
-    let entry = AuditEntry::new(actor, action, target, detail);
-    audit(&mut **tx, entry, now).await?;
-    Ok(())
 }
 
 fn coupon_number(kind: Kind) -> String {

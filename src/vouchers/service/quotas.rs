@@ -108,15 +108,15 @@ pub async fn issue_quota(
                 replayed: false,
             };
             let detail = format!("parent={} total={} trans_id={trans}", q.id, outcome.total);
-            log(
-                &mut *tx,
-                actor,
-                "vouchers.quota_issue",
-                &format!("partner:{partner}"),
-                &detail,
-                now,
-            )
-            .await?;
+            actor
+                .record(
+                    &mut *tx,
+                    "vouchers.quota_issue",
+                    &format!("partner:{partner}"),
+                    &detail,
+                    now,
+                )
+                .await?;
             remember(&mut *tx, scope, trans, hash, &outcome, now).await?;
             Ok(outcome)
         })
@@ -197,15 +197,15 @@ pub async fn reclaim_quotas(
                 replayed: false,
             };
             let detail = format!("quotas={ids:?} total={} trans_id={trans}", outcome.total);
-            log(
-                &mut *tx,
-                actor,
-                "vouchers.quota_reclaim",
-                &format!("partner:{partner}"),
-                &detail,
-                now,
-            )
-            .await?;
+            actor
+                .record(
+                    &mut *tx,
+                    "vouchers.quota_reclaim",
+                    &format!("partner:{partner}"),
+                    &detail,
+                    now,
+                )
+                .await?;
             remember(&mut *tx, scope, trans, hash, &outcome, now).await?;
             Ok(outcome)
         })
@@ -253,15 +253,15 @@ pub async fn grant_quota(db: &Db, actor: &Actor, g: &Grant) -> Result<i64, AppEr
                 g.kind.as_str(),
                 g.value.money()
             );
-            log(
-                &mut *tx,
-                actor,
-                "vouchers.grant",
-                &format!("partner:{}", g.partner),
-                &detail,
-                now,
-            )
-            .await?;
+            actor
+                .record(
+                    &mut *tx,
+                    "vouchers.grant",
+                    &format!("partner:{}", g.partner),
+                    &detail,
+                    now,
+                )
+                .await?;
             Ok(id)
         })
     })
@@ -282,15 +282,15 @@ pub async fn set_quota_status(
             if !repo::set_quota_status(&mut *tx, quota, status.code(), now).await? {
                 return Err(AppError::NotFound);
             }
-            log(
-                &mut *tx,
-                actor,
-                "vouchers.quota_status",
-                &format!("quota:{quota}"),
-                &format!("status={}", status.code()),
-                now,
-            )
-            .await?;
+            actor
+                .record(
+                    &mut *tx,
+                    "vouchers.quota_status",
+                    &format!("quota:{quota}"),
+                    &format!("status={}", status.code()),
+                    now,
+                )
+                .await?;
             Ok(())
         })
     })

@@ -169,9 +169,8 @@ pub async fn uses(
 ) -> Result<Page<Use>, AppError> {
     let (partner, _) = partner_of(user)?;
     let (rows, total) = repo::list_uses(&db.pool, partner, kind.as_str(), page).await?;
-    Ok(Page {
-        items: rows
-            .into_iter()
+    Ok(page.answer(
+        rows.into_iter()
             .map(|r| {
                 Ok(Use {
                     coupon_number: r.coupon_number,
@@ -182,10 +181,8 @@ pub async fn uses(
                 })
             })
             .collect::<Result<_, AppError>>()?,
-        number: page.number(),
-        size: page.size(),
         total,
-    })
+    ))
 }
 
 /// 我的优惠券: the customer's coupons and pickup vouchers.

@@ -76,15 +76,15 @@ pub async fn set_whitelisted(
             } else {
                 "vouchers.whitelist_remove"
             };
-            log(
-                &mut *tx,
-                actor,
-                action,
-                &format!("partner:{partner}"),
-                &format!("customer={customer}"),
-                now,
-            )
-            .await?;
+            actor
+                .record(
+                    &mut *tx,
+                    action,
+                    &format!("partner:{partner}"),
+                    &format!("customer={customer}"),
+                    now,
+                )
+                .await?;
             Ok(())
         })
     })
