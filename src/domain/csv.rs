@@ -15,6 +15,42 @@ use crate::error::AppError;
 /// The most rows one export holds.
 pub const MAX_ROWS: usize = crate::domain::PageRequest::EXPORT_MAX_ROWS as usize;
 
+/// An export request of a signed-in partner: the database, the user, and the list's filters as
+/// the page's query gives them (a missing filter reads as empty).
+pub struct PartnerExport {
+    pub db: crate::server::db::Db,
+    pub user: crate::accounts::model::SessionUser,
+    query: std::collections::HashMap<String, String>,
+}
+
+impl PartnerExport {
+    pub fn get(&self, key: &str) -> &str {
+        self.query.get(key).map_or("", String::as_str)
+    }
+}
+
+impl axum::extract::FromRequestParts<crate::server::state::AppState> for PartnerExport {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &crate::server::state::AppState,
+    ) -> Result<Self, AppError> {
+        use axum::extract::Query;
+        let session = tower_sessions::Session::from_request_parts(parts, state)
+            .await
+            .map_err(|_| AppError::Unauthenticated)?;
+        let role = crate::domain::Role::Partner;
+        let user = crate::server::session::require_user(&state.db, &session, role).await?;
+        let Query(query) = Query::try_from_uri(&parts.uri).map_err(|_| AppError::BadRequest)?;
+        Ok(PartnerExport {
+            db: state.db.clone(),
+            user,
+            query,
+        })
+    }
+}
+
 /// Quotes a CSV field, and defuses text a spreadsheet would run as a formula.
 pub fn field(s: &str) -> String {
     let s = if s.starts_with(['=', '+', '@', '\t', '\r'])

@@ -261,15 +261,13 @@ pub async fn fund_preview(partner: i64, amount: String) -> Result<Preview, AppEr
 /// more than `domain::csv::MAX_ROWS` match (see `domain::csv`).
 #[cfg(feature = "ssr")]
 pub async fn records_csv(
-    axum::extract::State(state): axum::extract::State<crate::server::state::AppState>,
-    session: tower_sessions::Session,
-    axum::extract::Query(q): axum::extract::Query<std::collections::HashMap<String, String>>,
+    export: crate::domain::csv::PartnerExport,
 ) -> Result<axum::response::Response, AppError> {
     use crate::domain::csv::{Csv, complete};
-    let user = crate::server::session::require_user(&state.db, &session, Role::Partner).await?;
-    let get = |k: &str| q.get(k).map(String::as_str).unwrap_or("");
+    let get = |k: &str| export.get(k);
     let search = record_search(get("operation"), get("trans_id"), get("from"), get("to"))?;
-    let records = super::service::records(&state.db, &user, &search, PageRequest::EXPORT).await?;
+    let (db, user) = (&export.db, &export.user);
+    let records = super::service::records(db, user, &search, PageRequest::EXPORT).await?;
     let mut csv = Csv::new(&[
         "operation_type",
         "amount",

@@ -400,18 +400,15 @@ pub async fn my_coupons() -> Result<CustomerCoupons, AppError> {
 /// `domain::csv::MAX_ROWS` match (see `domain::csv`).
 #[cfg(feature = "ssr")]
 pub async fn records_csv(
-    axum::extract::State(state): axum::extract::State<crate::server::state::AppState>,
-    session: tower_sessions::Session,
-    axum::extract::Query(q): axum::extract::Query<std::collections::HashMap<String, String>>,
+    export: crate::domain::csv::PartnerExport,
 ) -> Result<axum::response::Response, AppError> {
     use crate::domain::csv::{Csv, complete};
     use crate::i18n::{Lang, t};
-    let user = crate::server::session::require_user(&state.db, &session, Role::Partner).await?;
-    let get = |k: &str| q.get(k).map(String::as_str).unwrap_or("");
+    let get = |k: &str| export.get(k);
     let kind = kind(get("tab"))?;
     let search = record_search(get("operation"), get("from"), get("to"))?;
-    let records =
-        super::service::records(&state.db, &user, kind, &search, PageRequest::EXPORT).await?;
+    let (db, user) = (&export.db, &export.user);
+    let records = super::service::records(db, user, kind, &search, PageRequest::EXPORT).await?;
     let mut csv = Csv::new(&[
         "operation_type",
         "operation",
