@@ -332,7 +332,12 @@ pub struct Certification {
     pub revoked_reason: String,
 }
 
+#[cfg(feature = "ssr")]
+crate::sql_text!(code: PathKind, Stage, EvidenceKind, Decision);
+
+/// An application for a stage; a row decodes straight into it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct Application {
     pub id: i64,
     pub partner_id: i64,
@@ -370,7 +375,9 @@ pub struct ReviewOpen {
     pub submitted: Option<Decision>,
 }
 
+/// A piece of evidence; a row decodes straight into it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct Evidence {
     pub id: i64,
     pub partner_id: i64,

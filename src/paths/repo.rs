@@ -1,6 +1,6 @@
 //! SQL of development paths.
 
-use super::model::Facts;
+use super::model::{Application, Evidence, Facts};
 use crate::query_fn;
 use sqlx::{Any, AnyPool, Executor, FromRow};
 
@@ -107,33 +107,19 @@ query_fn! {
              WHERE partner_id = $1 AND path = $2 AND stage = $3");
 }
 
-#[derive(FromRow)]
-pub struct ApplicationRow {
-    pub id: i64,
-    pub partner_id: i64,
-    pub partner_name: String,
-    pub path: String,
-    pub stage: String,
-    pub review_year: Option<i64>,
-    pub state: String,
-    pub reason: String,
-    pub created_at: i64,
-    pub decided_at: Option<i64>,
-}
-
 const APPLICATION: &str = "SELECT a.id, a.partner_id, p.name AS partner_name, a.path, a.stage, a.review_year, \
        a.state, a.reason, a.created_at, a.decided_at \
      FROM path_applications a JOIN partners p ON p.id = a.partner_id";
 
 query_fn! {
     /// A partner's applications on a path, newest first.
-    pub fn applications(partner: i64, path: &str) -> all ApplicationRow =
+    pub fn applications(partner: i64, path: &str) -> all Application =
         query_as(&format!(
             "{APPLICATION} WHERE a.partner_id = $1 AND a.path = $2 ORDER BY a.id DESC LIMIT 50"
         ));
 }
 
-pub async fn pending_applications(pool: &AnyPool) -> Result<Vec<ApplicationRow>, sqlx::Error> {
+pub async fn pending_applications(pool: &AnyPool) -> Result<Vec<Application>, sqlx::Error> {
     sqlx::query_as(&format!(
         "{APPLICATION} WHERE a.state = 'pending' ORDER BY a.id LIMIT 100"
     ))
@@ -142,7 +128,7 @@ pub async fn pending_applications(pool: &AnyPool) -> Result<Vec<ApplicationRow>,
 }
 
 query_fn! {
-    pub fn application(id: i64) -> optional ApplicationRow =
+    pub fn application(id: i64) -> optional Application =
         query_as(&format!("{APPLICATION} WHERE a.id = $1"));
 }
 
@@ -218,33 +204,18 @@ pub enum Decided {
     Evidence,
 }
 
-#[derive(FromRow)]
-pub struct EvidenceRow {
-    pub id: i64,
-    pub partner_id: i64,
-    pub partner_name: String,
-    pub path: String,
-    pub kind: String,
-    pub title: String,
-    pub holder: Option<String>,
-    pub occurred_at: Option<i64>,
-    pub state: String,
-    pub reason: String,
-    pub created_at: i64,
-}
-
 const EVIDENCE: &str = "SELECT e.id, e.partner_id, p.name AS partner_name, e.path, e.kind, e.title, \
        u.login AS holder, e.occurred_at, e.state, e.reason, e.created_at \
      FROM path_evidence e JOIN partners p ON p.id = e.partner_id LEFT JOIN users u ON u.id = e.holder_user_id";
 
 query_fn! {
-    pub fn evidence(partner: i64, path: &str) -> all EvidenceRow =
+    pub fn evidence(partner: i64, path: &str) -> all Evidence =
         query_as(&format!(
             "{EVIDENCE} WHERE e.partner_id = $1 AND e.path = $2 ORDER BY e.id DESC LIMIT 200"
         ));
 }
 
-pub async fn pending_evidence(pool: &AnyPool) -> Result<Vec<EvidenceRow>, sqlx::Error> {
+pub async fn pending_evidence(pool: &AnyPool) -> Result<Vec<Evidence>, sqlx::Error> {
     sqlx::query_as(&format!(
         "{EVIDENCE} WHERE e.state = 'pending' ORDER BY e.id LIMIT 100"
     ))

@@ -29,10 +29,12 @@ pub struct Db {
     /// The master key(s) that seal secrets stored in this database (access keys' SKs). They
     /// live outside the database: `PC_MASTER_KEY` or a key file (see `server::secrets`).
     pub keys: Arc<super::secrets::Keyring>,
-    /// SQLite admits one writer at a time: this process's writers queue here, in order, before
-    /// `BEGIN IMMEDIATE`, instead of sleeping in SQLite's busy handler. (Other processes on the
-    /// same file still meet the busy timeout.) PostgreSQL has no such queue.
-    writers: Option<Arc<tokio::sync::Mutex<()>>>,
+    /// SQLite admits one writer at a time: this process writes through one dedicated
+    /// connection, and its writers queue for it in order (a fair pool of one) before
+    /// `BEGIN IMMEDIATE`, instead of sleeping in SQLite's busy handler. The connection stays
+    /// open with its prepared statements, and waiting writers hold no reader's connection.
+    /// (Other processes on the same file still meet the busy timeout.) PostgreSQL has none.
+    writer: Option<AnyPool>,
 }
 
 /// A transaction; `'c` is how long it may borrow its connection (`'static` for a pooled one).
@@ -81,10 +83,13 @@ impl Db {
             Backend::Postgres => url.to_string(),
         };
         let options = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(10));
+        let sqlite = |options: AnyPoolOptions, connections| {
+            options
+                .max_connections(connections)
+                .after_connect(|conn, _| Box::pin(sqlite_pragmas(conn)))
+        };
         let options = match backend {
-            Backend::Sqlite => options
-                .max_connections(8)
-                .after_connect(|conn, _| Box::pin(sqlite_pragmas(conn))),
+            Backend::Sqlite => sqlite(options, 8),
             Backend::Postgres => options.max_connections(16),
         };
         let keys = match key_file {
@@ -95,12 +100,20 @@ impl Db {
             .connect(&url)
             .await
             .map_err(|e| format!("cannot open database: {e}"))?;
+        let writer = if backend == Backend::Sqlite && !write_queue_disabled() {
+            // Writers wait their turn here as long as the queue takes (sqlx pools hand out
+            // connections in the order they were asked for).
+            let options = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(60));
+            let writer = sqlite(options, 1).connect_lazy(&url);
+            Some(writer.map_err(|e| format!("cannot open database: {e}"))?)
+        } else {
+            None
+        };
         Ok(Db {
             pool,
             backend,
             keys: Arc::new(keys),
-            writers: (backend == Backend::Sqlite && !write_queue_disabled())
-                .then(|| Arc::new(tokio::sync::Mutex::new(()))),
+            writer,
         })
     }
 
@@ -178,12 +191,11 @@ impl Db {
     where
         F: for<'t> FnMut(&'t mut Tx<'a>) -> WriteFuture<'t, T>,
     {
-        let _turn = match &self.writers {
-            Some(queue) => Some(queue.lock().await),
-            None => None,
-        };
         let mut tx: Tx<'a> = match self.backend {
-            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Sqlite => {
+                let pool = self.writer.as_ref().unwrap_or(&self.pool);
+                pool.begin_with("BEGIN IMMEDIATE").await?
+            }
             Backend::Postgres => self.pool.begin().await?,
         };
         let value = work(&mut tx).await?;

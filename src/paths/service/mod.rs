@@ -110,37 +110,6 @@ async fn join(
     .await
 }
 
-fn application(r: repo::ApplicationRow) -> Option<Application> {
-    Some(Application {
-        id: r.id,
-        partner_id: r.partner_id,
-        partner_name: r.partner_name,
-        path: PathKind::parse(&r.path)?,
-        stage: Stage::parse(&r.stage)?,
-        review_year: r.review_year,
-        state: Decision::parse(&r.state)?,
-        reason: r.reason,
-        created_at: r.created_at,
-        decided_at: r.decided_at,
-    })
-}
-
-fn evidence(r: repo::EvidenceRow) -> Option<Evidence> {
-    Some(Evidence {
-        id: r.id,
-        partner_id: r.partner_id,
-        partner_name: r.partner_name,
-        path: PathKind::parse(&r.path)?,
-        kind: EvidenceKind::parse(&r.kind)?,
-        title: r.title,
-        holder: r.holder,
-        occurred_at: r.occurred_at,
-        state: Decision::parse(&r.state)?,
-        reason: r.reason,
-        created_at: r.created_at,
-    })
-}
-
 fn window(r: WindowRow, now: i64) -> ReviewWindow {
     ReviewWindow {
         id: r.id,

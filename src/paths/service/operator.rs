@@ -6,19 +6,11 @@ use super::*;
 pub use crate::accounts::audit::{Actor, Origin};
 
 pub async fn pending_applications(db: &Db) -> Result<Vec<Application>, AppError> {
-    Ok(repo::pending_applications(&db.pool)
-        .await?
-        .into_iter()
-        .filter_map(application)
-        .collect())
+    Ok(repo::pending_applications(&db.pool).await?)
 }
 
 pub async fn pending_evidence(db: &Db) -> Result<Vec<Evidence>, AppError> {
-    Ok(repo::pending_evidence(&db.pool)
-        .await?
-        .into_iter()
-        .filter_map(evidence)
-        .collect())
+    Ok(repo::pending_evidence(&db.pool).await?)
 }
 
 /// Approves or rejects (with a reason) a pending application. Approving a certification grants
@@ -37,7 +29,6 @@ pub async fn decide_application(
         Box::pin(async move {
             let app = repo::application(&mut **tx, id)
                 .await?
-                .and_then(application)
                 .ok_or(AppError::NotFound)?;
             settle(&mut *tx, Decided::Application, id, approve, reason, now, op).await?;
             let (p, path, stage) = (app.partner_id, app.path.code(), app.stage.code());

@@ -13,11 +13,7 @@ pub(super) async fn joined_path(
 ) -> Result<JoinedPath, AppError> {
     let facts = repo::facts(&db.pool, partner, path.code(), now - CASE_WINDOW_MS).await?;
     let certs = repo::certifications(&db.pool, partner, path.code()).await?;
-    let apps: Vec<Application> = repo::applications(&db.pool, partner, path.code())
-        .await?
-        .into_iter()
-        .filter_map(application)
-        .collect();
+    let apps: Vec<Application> = repo::applications(&db.pool, partner, path.code()).await?;
     let mut stages = Vec::new();
     for stage in Stage::ALL {
         let requirements = model::requirements(path, stage, &facts);
@@ -124,11 +120,7 @@ pub async fn detail(db: &Db, user: &SessionUser, path: PathKind) -> Result<PathD
         .ok_or(AppError::NotFound)?;
     let open = open_windows(db, now).await?;
     let joined = joined_path(db, partner, path, joined_at, &open, now).await?;
-    let evidence = repo::evidence(&db.pool, partner, path.code())
-        .await?
-        .into_iter()
-        .filter_map(evidence)
-        .collect();
+    let evidence = repo::evidence(&db.pool, partner, path.code()).await?;
     Ok(PathDetail {
         joined,
         evidence,
