@@ -52,8 +52,9 @@ pub struct CustomerSummary {
     pub partner_name: Option<String>,
 }
 
-/// One row of the operator's partner list.
+/// One row of the operator's partner list; a row decodes straight into it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct PartnerListItem {
     pub id: i64,
     pub name: String,

@@ -356,44 +356,18 @@ pub async fn audit<'e>(
     Ok(())
 }
 
-#[derive(FromRow)]
-struct PartnerListRow {
-    id: i64,
-    name: String,
-    kind: String,
-    hcpn_state: String,
-    parent_name: Option<String>,
-    customers: i64,
-    created_at: i64,
-}
-
 pub async fn list_partners(
     pool: &AnyPool,
     page: PageRequest,
 ) -> Result<(Vec<PartnerListItem>, i64), sqlx::Error> {
-    let (rows, total) = Where::new()
-        .page::<PartnerListRow>(
+    Where::new()
+        .page(
             pool,
-            "p.id, p.name, p.kind, p.hcpn_state, pp.name AS parent_name, \
+            "p.id, p.name, p.kind, p.hcpn_state AS hcpn, pp.name AS parent_name, \
              (SELECT COUNT(*) FROM customers c WHERE c.partner_id = p.id) AS customers, p.created_at",
             "FROM partners p LEFT JOIN partners pp ON pp.id = p.parent_id",
             "p.id",
             page,
         )
-        .await?;
-    let items = rows
-        .into_iter()
-        .filter_map(|r| {
-            Some(PartnerListItem {
-                id: r.id,
-                name: r.name,
-                kind: PartnerKind::parse(&r.kind)?,
-                hcpn: HcpnState::parse(&r.hcpn_state)?,
-                parent_name: r.parent_name,
-                customers: r.customers,
-                created_at: r.created_at,
-            })
-        })
-        .collect();
-    Ok((items, total))
+        .await
 }

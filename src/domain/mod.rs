@@ -64,6 +64,9 @@ impl Role {
     }
 }
 
+#[cfg(feature = "ssr")]
+crate::sql_text!(as_str: PartnerKind, HcpnState);
+
 /// The kind of a partner: solution provider, tier-1 distributor or tier-2 cloud reseller.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

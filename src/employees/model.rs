@@ -7,6 +7,9 @@ pub const MAX_RECENT_PARTNERS: i64 = 3;
 /// The window of that rule.
 pub const WINDOW_MS: i64 = 365 * 86_400_000;
 
+#[cfg(feature = "ssr")]
+crate::sql_text!(as_str: LinkState);
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum LinkState {
     Pending,

@@ -1,5 +1,6 @@
 //! SQL of employee links.
 
+use super::model::LinkState;
 use crate::domain::PageRequest;
 use crate::query_fn;
 use crate::server::sql::Where;
@@ -66,7 +67,7 @@ pub struct LinkRow {
     pub partner_name: String,
     pub user_id: i64,
     pub login: String,
-    pub state: String,
+    pub state: LinkState,
     pub invited_at: i64,
     pub joined_at: Option<i64>,
     pub ended_at: Option<i64>,

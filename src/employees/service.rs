@@ -103,15 +103,15 @@ pub async fn invite(
     .await
 }
 
-fn member(r: LinkRow) -> Option<Member> {
-    Some(Member {
+fn member(r: LinkRow) -> Member {
+    Member {
         id: r.id,
         login: r.login,
-        state: LinkState::parse(&r.state)?,
+        state: r.state,
         invited_at: r.invited_at,
         joined_at: r.joined_at,
         ended_at: r.ended_at,
-    })
+    }
 }
 
 pub async fn members(
@@ -121,21 +121,19 @@ pub async fn members(
 ) -> Result<Page<Member>, AppError> {
     let partner = partner_id(user)?;
     let (rows, total) = repo::links_of_partner(&db.pool, partner, page).await?;
-    Ok(page.answer(rows.into_iter().filter_map(member).collect(), total))
+    Ok(page.answer(rows.into_iter().map(member).collect(), total))
 }
 
 pub async fn my_invitations(db: &Db, user: &SessionUser) -> Result<Vec<Invitation>, AppError> {
     Ok(repo::links_of_user(&db.pool, user.id)
         .await?
         .into_iter()
-        .filter_map(|r| {
-            Some(Invitation {
-                id: r.id,
-                partner_name: r.partner_name,
-                state: LinkState::parse(&r.state)?,
-                invited_at: r.invited_at,
-                joined_at: r.joined_at,
-            })
+        .map(|r| Invitation {
+            id: r.id,
+            partner_name: r.partner_name,
+            state: r.state,
+            invited_at: r.invited_at,
+            joined_at: r.joined_at,
         })
         .collect())
 }
@@ -144,10 +142,7 @@ pub async fn my_invitations(db: &Db, user: &SessionUser) -> Result<Vec<Invitatio
 /// partner's employees earn the certificates its service path counts).
 pub async fn my_exam(db: &Db, user: &SessionUser) -> Result<Option<MyExam>, AppError> {
     let links = repo::links_of_user(&db.pool, user.id).await?;
-    let Some(active) = links
-        .into_iter()
-        .find(|l| l.state == LinkState::Active.as_str())
-    else {
+    let Some(active) = links.into_iter().find(|l| l.state == LinkState::Active) else {
         return Ok(None);
     };
     let account = repo::account_by_id(&db.pool, user.id)
@@ -191,7 +186,7 @@ pub async fn respond(
                 .await?
                 .filter(|l| l.user_id == user.id)
                 .ok_or(AppError::NotFound)?;
-            if link.state != "pending" {
+            if link.state != LinkState::Pending {
                 return Err(AppError::conflict("error.employees.invitation_closed"));
             }
             let now = now_ms();

@@ -122,6 +122,11 @@ impl Plan {
     }
 }
 
+#[cfg(feature = "ssr")]
+crate::sql_text!(code: Plan);
+#[cfg(feature = "ssr")]
+crate::sql_text!(as_str: ApplicationState);
+
 /// The state of an application.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ApplicationState {

@@ -1,6 +1,6 @@
 //! SQL of the plans domain: applications and certificates.
 
-use super::model::ApplicationForm;
+use super::model::{ApplicationForm, ApplicationState, Plan};
 use crate::domain::PageRequest;
 use crate::query_fn;
 use crate::server::sql::Where;
@@ -11,8 +11,8 @@ pub struct ApplicationRow {
     pub id: i64,
     pub partner_id: i64,
     pub partner_name: String,
-    pub plan: String,
-    pub state: String,
+    pub plan: Plan,
+    pub state: ApplicationState,
     pub contact_name: String,
     pub contact_phone: String,
     pub statement: String,

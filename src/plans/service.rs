@@ -55,15 +55,15 @@ fn certificate(row: CertificateRow, now: i64) -> Certificate {
     }
 }
 
-fn view(row: ApplicationRow) -> Option<ApplicationView> {
-    Some(ApplicationView {
+fn view(row: ApplicationRow) -> ApplicationView {
+    ApplicationView {
         id: row.id,
-        plan: Plan::parse(&row.plan)?,
-        state: ApplicationState::parse(&row.state)?,
+        plan: row.plan,
+        state: row.state,
         reason: row.reason,
         submitted_at: row.submitted_at,
         decided_at: row.decided_at,
-    })
+    }
 }
 
 /// The catalogue as one partner sees it: for each plan whether it may apply, waits, was
@@ -86,14 +86,14 @@ pub async fn catalogue(db: &Db, user: &SessionUser) -> Result<Vec<PlanCard>, App
                 .map(|c| c.expires_at)
                 .max();
             // Newest first, so the first one is the latest decision.
-            let last = apps.iter().find(|a| a.plan == plan.code());
+            let last = apps.iter().find(|a| a.plan == plan);
             let standing = if let Some(until) = joined {
                 Standing::Joined { until }
-            } else if last.is_some_and(|a| a.state == "pending") {
+            } else if last.is_some_and(|a| a.state == ApplicationState::Pending) {
                 Standing::Pending
             } else if let Err(key) = plan.eligibility(partner.kind, partner.hcpn) {
                 Standing::NotEligible(key.to_string())
-            } else if let Some(a) = last.filter(|a| a.state == "rejected") {
+            } else if let Some(a) = last.filter(|a| a.state == ApplicationState::Rejected) {
                 Standing::Rejected {
                     reason: a.reason.clone().unwrap_or_default(),
                 }
@@ -160,7 +160,7 @@ pub async fn my_applications(
     Ok(repo::applications_of(&db.pool, partner.id)
         .await?
         .into_iter()
-        .filter_map(view)
+        .map(view)
         .collect())
 }
 
@@ -185,19 +185,17 @@ pub async fn review_list(
         repo::applications_in(&db.pool, state.map(ApplicationState::as_str), page).await?;
     let items = rows
         .into_iter()
-        .filter_map(|r| {
-            Some(ReviewItem {
-                plan: Plan::parse(&r.plan)?,
-                state: ApplicationState::parse(&r.state)?,
-                id: r.id,
-                partner_id: r.partner_id,
-                partner_name: r.partner_name,
-                contact_name: r.contact_name,
-                contact_phone: r.contact_phone,
-                statement: r.statement,
-                reason: r.reason,
-                submitted_at: r.submitted_at,
-            })
+        .map(|r| ReviewItem {
+            plan: r.plan,
+            state: r.state,
+            id: r.id,
+            partner_id: r.partner_id,
+            partner_name: r.partner_name,
+            contact_name: r.contact_name,
+            contact_phone: r.contact_phone,
+            statement: r.statement,
+            reason: r.reason,
+            submitted_at: r.submitted_at,
         })
         .collect();
     Ok(page.answer(items, total))
@@ -246,18 +244,27 @@ pub async fn approve(db: &Db, actor: &Actor<'_>, id: i64) -> Result<String, AppE
             if !repo::decide(&mut *tx, id, "approved", None, actor.user.id, now).await? {
                 return Err(AppError::conflict("error.plans.already_decided"));
             }
-            if repo::holds_valid(&mut **tx, app.partner_id, "plan", &app.plan, now).await? {
+            if repo::holds_valid(&mut **tx, app.partner_id, "plan", app.plan.code(), now).await? {
                 return Err(AppError::conflict("error.plans.joined"));
             }
-            let number =
-                issue_certificate(&mut *tx, app.partner_id, "plan", &app.plan, Some(id), now)
-                    .await?;
+            let number = issue_certificate(
+                &mut *tx,
+                app.partner_id,
+                "plan",
+                app.plan.code(),
+                Some(id),
+                now,
+            )
+            .await?;
             actor
                 .audit(
                     &mut *tx,
                     "plans.approve",
                     &format!("partner:{}", app.partner_id),
-                    &format!("plan={} application={id} certificate={number}", app.plan),
+                    &format!(
+                        "plan={} application={id} certificate={number}",
+                        app.plan.code()
+                    ),
                     now,
                 )
                 .await?;
@@ -293,7 +300,7 @@ pub async fn reject(db: &Db, actor: &Actor<'_>, id: i64, reason: &Reason) -> Res
                     &mut *tx,
                     "plans.reject",
                     &format!("partner:{}", app.partner_id),
-                    &format!("plan={} application={id}", app.plan),
+                    &format!("plan={} application={id}", app.plan.code()),
                     now,
                 )
                 .await?;

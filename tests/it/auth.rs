@@ -21,6 +21,7 @@ on_both_backends!(
     sign_ins_and_failures_are_audited,
     the_login_form_works_before_the_webassembly_loads,
     a_hostile_partner_name_cannot_break_out_of_the_page,
+    the_operator_lists_partners_with_their_kind_state_and_parent,
 );
 
 fn session_cookie(res: &reqwest::Response) -> Option<String> {
@@ -507,4 +508,25 @@ async fn a_hostile_partner_name_cannot_break_out_of_the_page(app: TestApp) {
     let json = json.split("</script>").next().unwrap();
     let user: Value = serde_json::from_str(json).expect("embedded user is JSON");
     assert_eq!(user["partner"]["name"], name);
+}
+
+/// The operator's partner list: each row decodes straight into its kind and HCPN state, with its
+/// parent distributor.
+async fn the_operator_lists_partners_with_their_kind_state_and_parent(app: TestApp) {
+    let dist = app.partner("dist", "distributor", None);
+    app.partner("res", "reseller", Some(dist));
+    app.operator("ops");
+    let op = app.signed_in("ops").await;
+    let res = app.call(&op, "operator/partners", &[]).await;
+    assert_eq!(res.status(), 200);
+    let page: Value = res.json().await.unwrap();
+    assert_eq!(page["total"], 2, "{page}");
+    let items = page["items"].as_array().unwrap();
+    let res = items
+        .iter()
+        .find(|p| p["name"] == "res")
+        .expect("res listed");
+    assert_eq!(res["kind"], "reseller", "{page}");
+    assert_eq!(res["parent_name"], "dist", "{page}");
+    assert_eq!(res["hcpn"], "onboarded", "{page}");
 }
