@@ -6,6 +6,9 @@ use serde::{Deserialize, Serialize};
 /// How long an email invitation is valid.
 pub const EMAIL_INVITATION_MS: i64 = 7 * 24 * 3_600_000;
 
+#[cfg(feature = "ssr")]
+crate::sql_text!(as_str: Channel);
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Channel {
@@ -191,7 +194,18 @@ pub enum ContractState {
     Rejected,
 }
 
+#[cfg(feature = "ssr")]
+crate::sql_text!(as_str: ContractState);
+
 impl ContractState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ContractState::Submitted => "submitted",
+            ContractState::Approved => "approved",
+            ContractState::Rejected => "rejected",
+        }
+    }
+
     pub fn parse(s: &str) -> Option<Self> {
         match s {
             "submitted" => Some(ContractState::Submitted),
@@ -210,7 +224,9 @@ impl ContractState {
     }
 }
 
+/// A contract application (申请合同); a row decodes straight into it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct Contract {
     pub id: i64,
     pub state: ContractState,

@@ -8,10 +8,10 @@ use sqlx::{Any, AnyConnection, AnyPool, Executor, FromRow};
 #[derive(FromRow)]
 pub struct InvitationRow {
     pub id: i64,
-    pub channel: String,
+    pub channel: super::model::Channel,
     pub email: Option<String>,
     pub label: String,
-    pub mode: String,
+    pub mode: crate::domain::CustomerMode,
     pub state: String,
     pub expires_at: Option<i64>,
     pub accepted: i64,
@@ -92,8 +92,8 @@ pub struct LinkRow {
     pub id: i64,
     pub partner_id: i64,
     pub partner_name: String,
-    pub channel: String,
-    pub mode: String,
+    pub channel: super::model::Channel,
+    pub mode: crate::domain::CustomerMode,
     pub label: String,
     pub state: String,
     pub expires_at: Option<i64>,
@@ -232,7 +232,7 @@ pub struct MyPartnerRow {
     pub partner_name: String,
     pub partner_email: Option<String>,
     pub partner_phone: Option<String>,
-    pub mode: String,
+    pub mode: crate::domain::CustomerMode,
     pub associated_at: i64,
     pub unbind_requested_at: Option<i64>,
     pub partner_id: i64,
@@ -245,16 +245,8 @@ query_fn! {
              FROM customers c JOIN partners p ON p.id = c.partner_id WHERE c.id = $1");
 }
 
-#[derive(FromRow)]
-pub struct ContractRow {
-    pub id: i64,
-    pub state: String,
-    pub reason: Option<String>,
-    pub created_at: i64,
-}
-
 query_fn! {
-    pub fn contracts(customer: i64) -> all ContractRow =
+    pub fn contracts(customer: i64) -> all super::model::Contract =
         query_as("SELECT id, state, reason, created_at FROM contract_applications WHERE customer_id = $1 ORDER BY id DESC LIMIT 20");
 }
 

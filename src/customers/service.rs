@@ -1,8 +1,8 @@
 //! Inviting customers, accepting, disassociating, and the customer's side.
 
 use super::model::{
-    Contract, ContractState, EMAIL_INVITATION_MS, Invitation, InvitationState, InvitationView,
-    MyPartner, NewInvitation, UnbindOutcome, check_accept,
+    EMAIL_INVITATION_MS, Invitation, InvitationState, InvitationView, MyPartner, NewInvitation,
+    UnbindOutcome, check_accept,
 };
 use super::repo::{self, InvitationRow, NewInvitationRow};
 use crate::accounts::audit::Origin;
@@ -54,10 +54,10 @@ fn invitation_view(
 ) -> Option<Invitation> {
     Some(Invitation {
         id: r.id,
-        channel: super::model::Channel::parse(&r.channel)?,
+        channel: r.channel,
         email: r.email,
         label: r.label,
-        mode: CustomerMode::parse(&r.mode)?,
+        mode: r.mode,
         state: InvitationState::parse(&r.state, r.expires_at, now)?,
         expires_at: r.expires_at,
         accepted: r.accepted,
@@ -225,7 +225,7 @@ pub async fn open_invitation(
     let current = repo::current_partner(&db.pool, customer).await?.flatten();
     Ok(InvitationView {
         partner_name: inv.partner_name,
-        mode: CustomerMode::parse(&inv.mode).ok_or(AppError::Internal)?,
+        mode: inv.mode,
         label: inv.label,
         state,
         expires_at: inv.expires_at,
@@ -255,21 +255,22 @@ pub async fn accept(
                 .ok_or(AppError::Internal)?;
             let current = repo::current_partner(&mut **tx, customer).await?.flatten();
             check_accept(state, inv.partner_id, current).map_err(AppError::conflict)?;
-            if !repo::record_acceptance(&mut *tx, inv.id, inv.channel == "email").await? {
+            if !repo::record_acceptance(
+                &mut *tx,
+                inv.id,
+                inv.channel == super::model::Channel::Email,
+            )
+            .await?
+            {
                 return Err(AppError::conflict("error.invite.used"));
             }
-            if !repo::associate(&mut *tx, customer, inv.partner_id, &inv.mode, now).await? {
+            if !repo::associate(&mut *tx, customer, inv.partner_id, inv.mode.as_str(), now).await? {
                 return Err(AppError::conflict("error.invite.already_linked"));
             }
             let name = repo::customer_name(&mut **tx, customer)
                 .await?
                 .unwrap_or_default();
-            let mode = crate::i18n::t(
-                crate::i18n::Lang::Zh,
-                CustomerMode::parse(&inv.mode)
-                    .ok_or(AppError::Internal)?
-                    .label_key(),
-            );
+            let mode = crate::i18n::t(crate::i18n::Lang::Zh, inv.mode.label_key());
             let p = params([
                 ("customer", name.as_str()),
                 ("partner", inv.partner_name.as_str()),
@@ -497,23 +498,12 @@ pub async fn my_partner(db: &Db, user: &SessionUser) -> Result<Option<MyPartner>
     let Some(r) = repo::my_partner(&db.pool, customer).await? else {
         return Ok(None);
     };
-    let contracts = repo::contracts(&db.pool, customer)
-        .await?
-        .into_iter()
-        .filter_map(|c| {
-            Some(Contract {
-                id: c.id,
-                state: ContractState::parse(&c.state)?,
-                reason: c.reason,
-                created_at: c.created_at,
-            })
-        })
-        .collect();
+    let contracts = repo::contracts(&db.pool, customer).await?;
     Ok(Some(MyPartner {
         partner_name: r.partner_name,
         partner_email: r.partner_email,
         partner_phone: r.partner_phone,
-        mode: CustomerMode::parse(&r.mode).ok_or(AppError::Internal)?,
+        mode: r.mode,
         associated_at: r.associated_at,
         unbind_requested_at: r.unbind_requested_at,
         contracts,
@@ -529,7 +519,7 @@ pub async fn apply_contract(db: &Db, user: &SessionUser, origin: &Origin) -> Res
             let r = repo::my_partner(&mut **tx, customer)
                 .await?
                 .ok_or_else(|| AppError::conflict("error.orders.no_partner"))?;
-            if r.mode != CustomerMode::Consulting.as_str() {
+            if r.mode != CustomerMode::Consulting {
                 return Err(AppError::conflict("error.contract.resale_offline"));
             }
             if repo::has_open_contract(&mut **tx, customer).await? {

@@ -65,7 +65,7 @@ impl Role {
 }
 
 #[cfg(feature = "ssr")]
-crate::sql_text!(as_str: PartnerKind, HcpnState);
+crate::sql_text!(as_str: PartnerKind, HcpnState, CustomerMode);
 
 /// The kind of a partner: solution provider, tier-1 distributor or tier-2 cloud reseller.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
