@@ -312,8 +312,9 @@ pub struct ApplicationView {
     pub decided_at: Option<i64>,
 }
 
-/// An application in the operator's review list.
+/// An application in the operator's review list; a row decodes straight into it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct ReviewItem {
     pub id: i64,
     pub partner_id: i64,

@@ -83,7 +83,7 @@ pub async fn applications_in(
     pool: &AnyPool,
     state: Option<&str>,
     page: PageRequest,
-) -> Result<(Vec<ApplicationRow>, i64), sqlx::Error> {
+) -> Result<(Vec<super::model::ReviewItem>, i64), sqlx::Error> {
     Where::new()
         .and_some("a.state = ?1", state)
         .page(

@@ -181,23 +181,8 @@ pub async fn review_list(
     state: Option<ApplicationState>,
     page: PageRequest,
 ) -> Result<Page<ReviewItem>, AppError> {
-    let (rows, total) =
-        repo::applications_in(&db.pool, state.map(ApplicationState::as_str), page).await?;
-    let items = rows
-        .into_iter()
-        .map(|r| ReviewItem {
-            plan: r.plan,
-            state: r.state,
-            id: r.id,
-            partner_id: r.partner_id,
-            partner_name: r.partner_name,
-            contact_name: r.contact_name,
-            contact_phone: r.contact_phone,
-            statement: r.statement,
-            reason: r.reason,
-            submitted_at: r.submitted_at,
-        })
-        .collect();
+    let state = state.map(ApplicationState::as_str);
+    let (items, total) = repo::applications_in(&db.pool, state, page).await?;
     Ok(page.answer(items, total))
 }
 
