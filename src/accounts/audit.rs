@@ -105,22 +105,69 @@ impl Actor {
         &self.origin.ip
     }
 
-    /// Writes what this actor did to `target` in the write's transaction (see [`audit`]).
+    /// Writes what this actor did to `target` in the write's transaction: the one way every
+    /// domain records what it did.
     pub async fn record(
         &self,
         tx: &mut crate::server::db::Tx<'_>,
         action: &str,
-        target: &str,
+        target: Target<'_>,
         detail: &str,
         now: i64,
     ) -> Result<(), crate::error::AppError> {
-        audit(
-            &mut **tx,
-            AuditEntry::new(self, action, target, detail),
-            now,
-        )
-        .await?;
+        let target = target.text();
+        let entry = AuditEntry {
+            actor: self,
+            action,
+            target: &target,
+            detail,
+        };
+        super::repo::audit(&mut **tx, entry, now).await?;
         Ok(())
+    }
+}
+
+/// What an audit entry is about: a record of one kind with its id (written `kind:id`), or a
+/// name as it is (a login, the two accounts of a transfer).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target<'a> {
+    Partner(i64),
+    Customer(i64),
+    User(i64),
+    Quota(i64),
+    Order(i64),
+    Contract(i64),
+    Evidence(i64),
+    Invitation(i64),
+    Opportunity(i64),
+    PathApplication(i64),
+    PathInvitation(i64),
+    ReviewWindow(i64),
+    EmployeeLink(i64),
+    AccessKey(&'a str),
+    Named(&'a str),
+}
+
+impl Target<'_> {
+    pub fn text(self) -> String {
+        let (kind, id) = match self {
+            Target::Named(name) => return name.to_string(),
+            Target::AccessKey(ak) => return format!("access_key:{ak}"),
+            Target::Partner(id) => ("partner", id),
+            Target::Customer(id) => ("customer", id),
+            Target::User(id) => ("user", id),
+            Target::Quota(id) => ("quota", id),
+            Target::Order(id) => ("order", id),
+            Target::Contract(id) => ("contract", id),
+            Target::Evidence(id) => ("evidence", id),
+            Target::Invitation(id) => ("invitation", id),
+            Target::Opportunity(id) => ("opportunity", id),
+            Target::PathApplication(id) => ("path_application", id),
+            Target::PathInvitation(id) => ("path_invitation", id),
+            Target::ReviewWindow(id) => ("review_window", id),
+            Target::EmployeeLink(id) => ("employee_link", id),
+        };
+        format!("{kind}:{id}")
     }
 }
 
@@ -132,23 +179,18 @@ pub struct AuditEntry<'a> {
     pub detail: &'a str,
 }
 
-impl<'a> AuditEntry<'a> {
-    pub fn new(actor: &'a Actor, action: &'a str, target: &'a str, detail: &'a str) -> Self {
-        AuditEntry {
-            actor,
-            action,
-            target,
-            detail,
-        }
-    }
+/// Who acts, on which database, from where: what the console's and the API's entry points hand
+/// a service that changes something (the command line and jobs pass an [`Actor`] instead).
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub db: crate::server::db::Db,
+    pub user: SessionUser,
+    pub origin: Origin,
 }
 
-/// Writes one audit entry in the caller's transaction: the one way every domain records what
-/// it did.
-pub async fn audit<'e>(
-    ex: impl sqlx::Executor<'e, Database = sqlx::Any>,
-    entry: AuditEntry<'_>,
-    now: i64,
-) -> Result<(), sqlx::Error> {
-    super::repo::audit(ex, entry, now).await
+impl Caller {
+    /// The audit trail's name for this caller.
+    pub fn actor(&self) -> Actor {
+        Actor::user(&self.user, &self.origin)
+    }
 }

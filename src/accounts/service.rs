@@ -1,7 +1,7 @@
 //! Business operations on accounts. Each write runs in one transaction.
 
 use super::model::{PartnerListItem, SessionUser};
-use super::repo::{self, AuditEntry, NewPartnerRow, NewUserRow, PasswordHash};
+use super::repo::{self, NewPartnerRow, NewUserRow, PasswordHash};
 use crate::domain::{
     AccountName, CustomerMode, DisplayName, HcpnState, NewPassword, Page, PageRequest, PartnerKind,
     PasswordAttempt, Role,
@@ -131,8 +131,10 @@ pub async fn login(
             db.write(|tx| {
                 Box::pin(async move {
                     repo::clear_failures(&mut **tx, name).await?;
-                    let entry = AuditEntry::new(actor, "login.success", name, "");
-                    Ok(repo::audit(&mut **tx, entry, now_ms()).await?)
+                    let target = Target::Named(name);
+                    actor
+                        .record(tx, "login.success", target, "", now_ms())
+                        .await
                 })
             })
             .await?;
@@ -172,8 +174,8 @@ async fn audit(
     let actor = &actor;
     db.write(|tx| {
         Box::pin(async move {
-            let entry = AuditEntry::new(actor, action, target, "");
-            Ok(repo::audit(&mut **tx, entry, now_ms()).await?)
+            let target = Target::Named(target);
+            actor.record(tx, action, target, "", now_ms()).await
         })
     })
     .await
@@ -195,7 +197,7 @@ pub async fn session_user(db: &Db, user_id: i64) -> Result<Option<SessionUser>, 
     Ok(repo::session_user(&db.pool, user_id).await?)
 }
 
-pub use super::audit::{Actor, Origin};
+pub use super::audit::{Actor, Origin, Target};
 
 pub struct NewPartner {
     pub name: DisplayName,
@@ -250,9 +252,10 @@ pub async fn create_partner(db: &Db, p: NewPartner, actor: &Actor) -> Result<(i6
                 now,
             };
             let user_id = insert_user_mapped(&mut *tx, user).await?;
-            let target = format!("partner:{partner_id}");
-            let entry = AuditEntry::new(actor, "partner.create", &target, p.kind.as_str());
-            repo::audit(&mut **tx, entry, now).await?;
+            let target = Target::Partner(partner_id);
+            actor
+                .record(tx, "partner.create", target, p.kind.as_str(), now)
+                .await?;
             Ok((partner_id, user_id))
         })
     })
@@ -292,14 +295,11 @@ pub async fn create_customer(
                 now,
             };
             let user_id = insert_user_mapped(&mut *tx, user).await?;
-            let target = format!("customer:{customer_id}");
-            let entry = AuditEntry::new(
-                actor,
-                "customer.create",
-                &target,
-                c.link.map(|l| l.1.as_str()).unwrap_or("unlinked"),
-            );
-            repo::audit(&mut **tx, entry, now).await?;
+            let target = Target::Customer(customer_id);
+            let mode = c.link.map(|l| l.1.as_str()).unwrap_or("unlinked");
+            actor
+                .record(tx, "customer.create", target, mode, now)
+                .await?;
             Ok((customer_id, user_id))
         })
     })
@@ -372,14 +372,11 @@ pub async fn set_real_name(
             let id = repo::set_real_name(&mut **tx, login.as_str(), verified)
                 .await?
                 .ok_or(AppError::NotFound)?;
-            let target = format!("user:{id}");
-            let entry = AuditEntry::new(
-                actor,
-                "personal.real_name",
-                &target,
-                if verified { "verified" } else { "unverified" },
-            );
-            repo::audit(&mut **tx, entry, now_ms()).await?;
+            let detail = if verified { "verified" } else { "unverified" };
+            let target = Target::User(id);
+            actor
+                .record(tx, "personal.real_name", target, detail, now_ms())
+                .await?;
             Ok(id)
         })
     })
@@ -411,9 +408,10 @@ pub async fn set_partner_contact(
             if !repo::set_partner_contact(&mut **tx, partner, email, phone).await? {
                 return Err(AppError::NotFound);
             }
-            let target = format!("partner:{partner}");
-            let entry = AuditEntry::new(actor, "partner.contact", &target, "");
-            repo::audit(&mut **tx, entry, now_ms()).await?;
+            let target = Target::Partner(partner);
+            actor
+                .record(tx, "partner.contact", target, "", now_ms())
+                .await?;
             Ok(())
         })
     })
@@ -445,10 +443,10 @@ async fn create_plain_user(
             if let Some((verified, site)) = personal {
                 repo::set_personal_profile(&mut **tx, user_id, verified, site.as_str()).await?;
             }
-            let target = format!("user:{user_id}");
             let action = format!("{}.create", role.as_str());
-            let entry = AuditEntry::new(actor, &action, &target, "");
-            repo::audit(&mut **tx, entry, now).await?;
+            actor
+                .record(tx, &action, Target::User(user_id), "", now)
+                .await?;
             Ok(user_id)
         })
     })

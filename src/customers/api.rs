@@ -18,13 +18,11 @@ pub async fn create_invitation(
     #[server(default)] label: String,
     mode: String,
 ) -> Result<Invitation, AppError> {
-    let user = ctx::require(Role::Partner).await?;
+    let cx = ctx::acting(&[Role::Partner]).await?;
     let input = super::model::NewInvitation::parse(&channel, &email, &label, &mode)
         .map_err(AppError::invalid)?;
-    let origin = ctx::origin().await;
-    let state = ctx::state()?;
-    let inv =
-        super::service::invite(&state.db, &user, &origin, &state.config.public_url, &input).await?;
+    let public_url = ctx::state()?.config.public_url.clone();
+    let inv = super::service::invite(&cx, &public_url, &input).await?;
     leptos_axum::redirect(&format!(
         "/center/sales/customers/invite?created={}",
         inv.id
@@ -47,9 +45,8 @@ pub async fn list_invitations(page: Option<u32>) -> Result<Page<Invitation>, App
 
 #[server(prefix = "/api", endpoint = "customers/invitation-cancel")]
 pub async fn cancel_invitation(id: i64) -> Result<(), AppError> {
-    let (db, user) = ctx::caller(Role::Partner).await?;
-    let origin = ctx::origin().await;
-    super::service::cancel_invitation(&db, &user, &origin, id).await?;
+    let cx = ctx::acting(&[Role::Partner]).await?;
+    super::service::cancel_invitation(&cx, id).await?;
     leptos_axum::redirect("/center/sales/customers/invite");
     Ok(())
 }
@@ -62,9 +59,8 @@ pub async fn open_invitation(token: String) -> Result<InvitationView, AppError> 
 
 #[server(prefix = "/api", endpoint = "customers/accept")]
 pub async fn accept_invitation(token: String) -> Result<(), AppError> {
-    let (db, user) = ctx::caller(Role::Customer).await?;
-    let origin = ctx::origin().await;
-    super::service::accept(&db, &user, &origin, &token).await?;
+    let cx = ctx::acting(&[Role::Customer]).await?;
+    super::service::accept(&cx, &token).await?;
     leptos_axum::redirect("/customer?accepted=1");
     Ok(())
 }
@@ -72,12 +68,10 @@ pub async fn accept_invitation(token: String) -> Result<(), AppError> {
 /// The partner asks (`action` = `request`) or stops asking (`cancel`) to disassociate.
 #[server(prefix = "/api", endpoint = "customers/unbind")]
 pub async fn unbind_customer(customer: i64, action: String) -> Result<(), AppError> {
-    let (db, user) = ctx::caller(Role::Partner).await?;
-    let origin = ctx::origin().await;
-    let db = &db;
+    let cx = ctx::acting(&[Role::Partner]).await?;
     match action.as_str() {
-        "request" => super::service::request_unbind(db, &user, &origin, customer).await?,
-        "cancel" => super::service::cancel_unbind(db, &user, &origin, customer).await?,
+        "request" => super::service::request_unbind(&cx, customer).await?,
+        "cancel" => super::service::cancel_unbind(&cx, customer).await?,
         _ => return Err(AppError::BadRequest),
     }
     leptos_axum::redirect(&format!("/center/sales/customers?unbind={action}"));
@@ -87,14 +81,13 @@ pub async fn unbind_customer(customer: i64, action: String) -> Result<(), AppErr
 /// The customer confirms (`answer` = `confirm`) or declines (`decline`) the disassociation.
 #[server(prefix = "/api", endpoint = "customers/unbind-answer")]
 pub async fn answer_unbind(answer: String) -> Result<(), AppError> {
-    let (db, user) = ctx::caller(Role::Customer).await?;
+    let cx = ctx::acting(&[Role::Customer]).await?;
     let confirm = match answer.as_str() {
         "confirm" => true,
         "decline" => false,
         _ => return Err(AppError::BadRequest),
     };
-    let origin = ctx::origin().await;
-    let outcome = super::service::answer_unbind(&db, &user, &origin, confirm).await?;
+    let outcome = super::service::answer_unbind(&cx, confirm).await?;
     match outcome {
         Some(o) => leptos_axum::redirect(&format!(
             "/customer?unbound=1&returned={}&coupons={}",
@@ -113,9 +106,8 @@ pub async fn get_my_partner() -> Result<Option<MyPartner>, AppError> {
 
 #[server(prefix = "/api", endpoint = "customers/contract")]
 pub async fn apply_contract() -> Result<i64, AppError> {
-    let (db, user) = ctx::caller(Role::Customer).await?;
-    let origin = ctx::origin().await;
-    let id = super::service::apply_contract(&db, &user, &origin).await?;
+    let cx = ctx::acting(&[Role::Customer]).await?;
+    let id = super::service::apply_contract(&cx).await?;
     leptos_axum::redirect("/customer?contract=1");
     Ok(id)
 }

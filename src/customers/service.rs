@@ -5,13 +5,13 @@ use super::model::{
     UnbindOutcome, check_accept,
 };
 use super::repo::{self, InvitationRow, NewInvitationRow};
-use crate::accounts::audit::Origin;
+use crate::accounts::audit::{Caller, Target};
 use crate::accounts::model::SessionUser;
 use crate::domain::{Amount, CustomerMode, Money, Page, PageRequest, Role};
 use crate::error::AppError;
 use crate::funds::model::Operation;
 use crate::funds::model::Owner;
-use crate::funds::service::{Actor, transfer_in};
+use crate::funds::service::transfer_in;
 use crate::messages::service::{params, send, send_to_partner};
 use crate::server::db::{Db, Tx, now_ms};
 
@@ -74,12 +74,11 @@ fn invitation_view(
 /// Creates an invitation. An email one is queued to the address (SMTP via the outbox) in the
 /// same transaction; the link is returned for offline ones (and for the partner's own record).
 pub async fn invite(
-    db: &Db,
-    user: &SessionUser,
-    origin: &Origin,
+    cx: &Caller,
     base_url: &str,
     input: &NewInvitation,
 ) -> Result<Invitation, AppError> {
+    let Caller { db, user, .. } = cx;
     let (partner, partner_name) = partner_of(user)?;
     let token = new_token();
     let hash = token_hash(&token);
@@ -132,11 +131,11 @@ pub async fn invite(
                 input.channel.as_str(),
                 input.mode.as_str()
             );
-            Actor::user(user, origin)
+            cx.actor()
                 .record(
                     &mut *tx,
                     "customers.invite",
-                    &format!("invitation:{id}"),
+                    Target::Invitation(id),
                     &detail,
                     now,
                 )
@@ -175,12 +174,8 @@ pub async fn invitations(
     ))
 }
 
-pub async fn cancel_invitation(
-    db: &Db,
-    user: &SessionUser,
-    origin: &Origin,
-    id: i64,
-) -> Result<(), AppError> {
+pub async fn cancel_invitation(cx: &Caller, id: i64) -> Result<(), AppError> {
+    let Caller { db, user, .. } = cx;
     let (partner, _) = partner_of(user)?;
     let now = now_ms();
     db.write(|tx| {
@@ -194,11 +189,11 @@ pub async fn cancel_invitation(
             if !repo::cancel_invitation(&mut *tx, partner, id).await? {
                 return Err(AppError::conflict("error.invite.not_active"));
             }
-            Actor::user(user, origin)
+            cx.actor()
                 .record(
                     &mut *tx,
                     "customers.invite_cancel",
-                    &format!("invitation:{id}"),
+                    Target::Invitation(id),
                     "",
                     now,
                 )
@@ -236,12 +231,8 @@ pub async fn open_invitation(
 }
 
 /// The signed-in customer accepts an invitation and becomes the partner's customer.
-pub async fn accept(
-    db: &Db,
-    user: &SessionUser,
-    origin: &Origin,
-    token: &str,
-) -> Result<(), AppError> {
+pub async fn accept(cx: &Caller, token: &str) -> Result<(), AppError> {
+    let Caller { db, user, .. } = cx;
     let customer = customer_of(user)?;
     let hash = token_hash(token);
     let hash = &hash;
@@ -285,11 +276,11 @@ pub async fn accept(
                 now,
             )
             .await?;
-            Actor::user(user, origin)
+            cx.actor()
                 .record(
                     &mut *tx,
                     "customers.accept",
-                    &format!("customer:{customer}"),
+                    Target::Customer(customer),
                     &format!("partner={} invitation={}", inv.partner_id, inv.id),
                     now,
                 )
@@ -301,12 +292,8 @@ pub async fn accept(
 }
 
 /// The partner asks to disassociate one of its customers; the customer is told and confirms.
-pub async fn request_unbind(
-    db: &Db,
-    user: &SessionUser,
-    origin: &Origin,
-    customer: i64,
-) -> Result<(), AppError> {
+pub async fn request_unbind(cx: &Caller, customer: i64) -> Result<(), AppError> {
+    let Caller { db, user, .. } = cx;
     let (partner, partner_name) = partner_of(user)?;
     let now = now_ms();
     let partner_name = &partner_name;
@@ -331,11 +318,11 @@ pub async fn request_unbind(
                 )
                 .await?;
             }
-            Actor::user(user, origin)
+            cx.actor()
                 .record(
                     &mut *tx,
                     "customers.unbind_request",
-                    &format!("customer:{customer}"),
+                    Target::Customer(customer),
                     "",
                     now,
                 )
@@ -347,12 +334,8 @@ pub async fn request_unbind(
 }
 
 /// The partner withdraws its request.
-pub async fn cancel_unbind(
-    db: &Db,
-    user: &SessionUser,
-    origin: &Origin,
-    customer: i64,
-) -> Result<(), AppError> {
+pub async fn cancel_unbind(cx: &Caller, customer: i64) -> Result<(), AppError> {
+    let Caller { db, user, .. } = cx;
     let (partner, _) = partner_of(user)?;
     let now = now_ms();
     db.write(|tx| {
@@ -360,11 +343,11 @@ pub async fn cancel_unbind(
             if !repo::clear_unbind(&mut *tx, customer, partner).await? {
                 return Err(AppError::conflict("error.unbind.not_requested"));
             }
-            Actor::user(user, origin)
+            cx.actor()
                 .record(
                     &mut *tx,
                     "customers.unbind_cancel",
-                    &format!("customer:{customer}"),
+                    Target::Customer(customer),
                     "",
                     now,
                 )
@@ -378,21 +361,16 @@ pub async fn cancel_unbind(
 /// The customer answers the partner's request: `confirm` disassociates (balance back to the
 /// partner, coupons reclaimed, pending partner payments released), otherwise it is declined.
 #[tracing::instrument(level = "debug", skip_all)]
-pub async fn answer_unbind(
-    db: &Db,
-    user: &SessionUser,
-    origin: &Origin,
-    confirm: bool,
-) -> Result<Option<UnbindOutcome>, AppError> {
-    let customer = customer_of(user)?;
-    db.write(|tx| Box::pin(try_answer(tx, user, origin, customer, confirm)))
+pub async fn answer_unbind(cx: &Caller, confirm: bool) -> Result<Option<UnbindOutcome>, AppError> {
+    let customer = customer_of(&cx.user)?;
+    cx.db
+        .write(|tx| Box::pin(try_answer(tx, cx, customer, confirm)))
         .await
 }
 
 async fn try_answer(
     tx: &mut Tx<'_>,
-    user: &SessionUser,
-    origin: &Origin,
+    cx: &Caller,
     customer: i64,
     confirm: bool,
 ) -> Result<Option<UnbindOutcome>, AppError> {
@@ -419,18 +397,18 @@ async fn try_answer(
             now,
         )
         .await?;
-        Actor::user(user, origin)
+        cx.actor()
             .record(
                 &mut *tx,
                 "customers.unbind_decline",
-                &format!("customer:{customer}"),
+                Target::Customer(customer),
                 "",
                 now,
             )
             .await?;
         return Ok(None);
     }
-    let actor = Actor::user(user, origin);
+    let actor = cx.actor();
     let balance = crate::funds::service::balances_in(tx, Owner::Customer(customer)).await?;
     let movable = balance
         .balance
@@ -476,11 +454,11 @@ async fn try_answer(
         "partner={} returned={movable} coupons={coupons}",
         a.partner_id
     );
-    Actor::user(user, origin)
+    cx.actor()
         .record(
             &mut *tx,
             "customers.unbind",
-            &format!("customer:{customer}"),
+            Target::Customer(customer),
             &detail,
             now,
         )
@@ -511,7 +489,8 @@ pub async fn my_partner(db: &Db, user: &SessionUser) -> Result<Option<MyPartner>
 }
 
 /// 申请合同: a consulting customer applies for a contract with Huawei Cloud.
-pub async fn apply_contract(db: &Db, user: &SessionUser, origin: &Origin) -> Result<i64, AppError> {
+pub async fn apply_contract(cx: &Caller) -> Result<i64, AppError> {
+    let Caller { db, user, .. } = cx;
     let customer = customer_of(user)?;
     let now = now_ms();
     db.write(|tx| {
@@ -526,11 +505,11 @@ pub async fn apply_contract(db: &Db, user: &SessionUser, origin: &Origin) -> Res
                 return Err(AppError::conflict("error.contract.open"));
             }
             let id = repo::insert_contract(&mut *tx, customer, r.partner_id, now).await?;
-            Actor::user(user, origin)
+            cx.actor()
                 .record(
                     &mut *tx,
                     "customers.contract_apply",
-                    &format!("contract:{id}"),
+                    Target::Contract(id),
                     "",
                     now,
                 )

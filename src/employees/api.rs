@@ -12,10 +12,9 @@ use leptos::prelude::*;
 /// 邀请成员 by account name.
 #[server(prefix = "/api", endpoint = "employees/invite")]
 pub async fn invite(login: String) -> Result<i64, AppError> {
-    let (db, user) = ctx::caller(Role::Partner).await?;
+    let cx = ctx::acting(&[Role::Partner]).await?;
     let login = AccountName::parse(&login).map_err(AppError::invalid)?;
-    let origin = ctx::origin().await;
-    let id = super::service::invite(&db, &user, &origin, &login).await?;
+    let id = super::service::invite(&cx, &login).await?;
     leptos_axum::redirect("/center/org?invited=1");
     Ok(id)
 }
@@ -29,9 +28,8 @@ pub async fn members(page: Option<u32>) -> Result<Page<Member>, AppError> {
 /// Withdraws a pending invitation.
 #[server(prefix = "/api", endpoint = "employees/cancel")]
 pub async fn cancel(id: i64) -> Result<(), AppError> {
-    let (db, user) = ctx::caller(Role::Partner).await?;
-    let origin = ctx::origin().await;
-    super::service::end(&db, &user, &origin, id, false).await?;
+    let cx = ctx::acting(&[Role::Partner]).await?;
+    super::service::end(&cx, id, false).await?;
     leptos_axum::redirect("/center/org");
     Ok(())
 }
@@ -39,9 +37,8 @@ pub async fn cancel(id: i64) -> Result<(), AppError> {
 /// 取消绑定: ends an active membership.
 #[server(prefix = "/api", endpoint = "employees/unbind")]
 pub async fn unbind(id: i64) -> Result<(), AppError> {
-    let (db, user) = ctx::caller(Role::Partner).await?;
-    let origin = ctx::origin().await;
-    super::service::end(&db, &user, &origin, id, true).await?;
+    let cx = ctx::acting(&[Role::Partner]).await?;
+    super::service::end(&cx, id, true).await?;
     leptos_axum::redirect("/center/org");
     Ok(())
 }
@@ -62,18 +59,16 @@ pub async fn my_exam() -> Result<Option<super::model::MyExam>, AppError> {
 
 #[server(prefix = "/api", endpoint = "employees/accept")]
 pub async fn accept(id: i64) -> Result<(), AppError> {
-    let (db, user) = ctx::caller(Role::Personal).await?;
-    let origin = ctx::origin().await;
-    super::service::respond(&db, &user, &origin, id, true).await?;
+    let cx = ctx::acting(&[Role::Personal]).await?;
+    super::service::respond(&cx, id, true).await?;
     leptos_axum::redirect("/personal?accepted=1");
     Ok(())
 }
 
 #[server(prefix = "/api", endpoint = "employees/decline")]
 pub async fn decline(id: i64) -> Result<(), AppError> {
-    let (db, user) = ctx::caller(Role::Personal).await?;
-    let origin = ctx::origin().await;
-    super::service::respond(&db, &user, &origin, id, false).await?;
+    let cx = ctx::acting(&[Role::Personal]).await?;
+    super::service::respond(&cx, id, false).await?;
     leptos_axum::redirect("/personal");
     Ok(())
 }

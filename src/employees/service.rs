@@ -3,7 +3,7 @@
 
 use super::model::{self, Candidate, ExamEligibility, Invitation, LinkState, Member, MyExam};
 use super::repo::{self, LinkRow};
-use crate::accounts::audit::{Actor, Origin};
+use crate::accounts::audit::{Caller, Target};
 use crate::accounts::model::SessionUser;
 use crate::domain::{AccountName, Page, PageRequest};
 use crate::error::AppError;
@@ -15,20 +15,6 @@ fn partner_id(user: &SessionUser) -> Result<i64, AppError> {
         .as_ref()
         .map(|p| p.id)
         .ok_or(AppError::Forbidden)
-}
-
-async fn log(
-    tx: &mut Tx<'_>,
-    user: &SessionUser,
-    origin: &Origin,
-    action: &str,
-    link: i64,
-    now: i64,
-) -> Result<(), AppError> {
-    let target = format!("employee_link:{link}");
-    Actor::user(user, origin)
-        .record(tx, action, &target, "", now)
-        .await
 }
 
 async fn candidate(
@@ -62,13 +48,9 @@ fn unique_to_conflict(e: sqlx::Error, key: &str) -> AppError {
 }
 
 /// 邀请成员: invites a personal account by its account name.
-#[tracing::instrument(skip(db, user, origin), fields(user = user.id))]
-pub async fn invite(
-    db: &Db,
-    user: &SessionUser,
-    origin: &Origin,
-    login: &AccountName,
-) -> Result<i64, AppError> {
+#[tracing::instrument(skip(cx), fields(user = cx.user.id))]
+pub async fn invite(cx: &Caller, login: &AccountName) -> Result<i64, AppError> {
+    let Caller { db, user, .. } = cx;
     let partner = partner_id(user)?;
     let partner_name = user
         .partner
@@ -96,7 +78,15 @@ pub async fn invite(
                 now,
             )
             .await?;
-            log(&mut *tx, user, origin, "employees.invite", id, now).await?;
+            cx.actor()
+                .record(
+                    &mut *tx,
+                    "employees.invite",
+                    Target::EmployeeLink(id),
+                    "",
+                    now,
+                )
+                .await?;
             Ok(id)
         })
     })
@@ -172,14 +162,9 @@ fn eligibility(login: String, verified: i64, site: &str) -> ExamEligibility {
 }
 
 /// The person's answer to an invitation addressed to it.
-#[tracing::instrument(skip(db, user, origin), fields(user = user.id))]
-pub async fn respond(
-    db: &Db,
-    user: &SessionUser,
-    origin: &Origin,
-    id: i64,
-    accept: bool,
-) -> Result<(), AppError> {
+#[tracing::instrument(skip(cx), fields(user = cx.user.id))]
+pub async fn respond(cx: &Caller, id: i64, accept: bool) -> Result<(), AppError> {
+    let Caller { db, user, .. } = cx;
     db.write(|tx| {
         Box::pin(async move {
             let link = repo::link(&mut **tx, id)
@@ -216,7 +201,9 @@ pub async fn respond(
                 now,
             )
             .await?;
-            log(&mut *tx, user, origin, action, id, now).await?;
+            cx.actor()
+                .record(&mut *tx, action, Target::EmployeeLink(id), "", now)
+                .await?;
             Ok(())
         })
     })
@@ -225,14 +212,9 @@ pub async fn respond(
 
 /// The partner withdraws a pending invitation (`unbind` false) or ends an active membership
 /// (取消绑定, `unbind` true).
-#[tracing::instrument(skip(db, user, origin), fields(user = user.id))]
-pub async fn end(
-    db: &Db,
-    user: &SessionUser,
-    origin: &Origin,
-    id: i64,
-    unbind: bool,
-) -> Result<(), AppError> {
+#[tracing::instrument(skip(cx), fields(user = cx.user.id))]
+pub async fn end(cx: &Caller, id: i64, unbind: bool) -> Result<(), AppError> {
+    let Caller { db, user, .. } = cx;
     let partner = partner_id(user)?;
     db.write(|tx| {
         Box::pin(async move {
@@ -271,7 +253,9 @@ pub async fn end(
                 now,
             )
             .await?;
-            log(&mut *tx, user, origin, action, id, now).await?;
+            cx.actor()
+                .record(&mut *tx, action, Target::EmployeeLink(id), "", now)
+                .await?;
             Ok(())
         })
     })

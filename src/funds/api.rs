@@ -88,13 +88,10 @@ pub async fn confirm_adjust(
     amount: String,
     trans_id: String,
 ) -> Result<Receipt, AppError> {
-    let (db, user) = ctx::caller(Role::Partner).await?;
+    let cx = ctx::acting(&[Role::Partner]).await?;
     let amount = Amount::parse(&amount).map_err(AppError::invalid)?;
-    let origin = ctx::origin().await;
     let receipt = super::service::adjust(
-        &db,
-        &user,
-        &origin,
+        &cx,
         counterparty(target, id),
         direction,
         amount,
@@ -128,12 +125,10 @@ pub async fn bulk_allocate(
     amount: String,
     trans_id: String,
 ) -> Result<usize, AppError> {
-    let (db, user) = ctx::caller(Role::Partner).await?;
+    let cx = ctx::acting(&[Role::Partner]).await?;
     let ids = super::model::parse_bulk_ids(&ids).map_err(FundsError::invalid)?;
     let amount = Amount::parse(&amount).map_err(AppError::invalid)?;
-    let origin = ctx::origin().await;
-    let receipts =
-        super::service::bulk_allocate(&db, &user, &origin, &ids, amount, &trans_id).await?;
+    let receipts = super::service::bulk_allocate(&cx, &ids, amount, &trans_id).await?;
     leptos_axum::redirect(&format!("/center/sales/customers?done={trans_id}"));
     Ok(receipts.len())
 }

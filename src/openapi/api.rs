@@ -17,24 +17,22 @@ pub async fn list_keys() -> Result<Vec<AccessKey>, AppError> {
 /// Creates a key; the answer carries the secret key, shown this once.
 #[server(prefix = "/api", endpoint = "openapi/key-create")]
 pub async fn create_key(#[server(default)] description: String) -> Result<NewKey, AppError> {
-    let (db, user) = ctx::caller(Role::Partner).await?;
+    let cx = ctx::acting(&[Role::Partner]).await?;
     let description = super::model::parse_description(&description).map_err(AppError::invalid)?;
-    let origin = ctx::origin().await;
-    super::service::create_for(&db, &user, &origin, &description).await
+    super::service::create_for(&cx, &description).await
 }
 
 /// `action`: `enable`, `disable` or `delete`.
 #[server(prefix = "/api", endpoint = "openapi/key-change")]
 pub async fn change_key(ak: String, action: String) -> Result<(), AppError> {
-    let user = ctx::require(Role::Partner).await?;
+    let cx = ctx::acting(&[Role::Partner]).await?;
     let state = match action.as_str() {
         "enable" => Some("active"),
         "disable" => Some("disabled"),
         "delete" => None,
         _ => return Err(AppError::BadRequest),
     };
-    let origin = ctx::origin().await;
-    super::service::change_key(&ctx::state()?.db, &user, &origin, &ak, state).await?;
+    super::service::change_key(&cx, &ak, state).await?;
     leptos_axum::redirect("/center/keys");
     Ok(())
 }

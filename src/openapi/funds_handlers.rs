@@ -2,90 +2,79 @@
 //! customers) over the console's funds service, reading and answering the typed shapes of
 //! [`super::ops`].
 
-use super::handlers::{ApiError, Signed, own_reseller_id};
+use super::handlers::{ApiError, Change, Read, own_reseller_id};
 use super::ops::*;
 use super::schema::Num;
 use super::wire::*;
+use crate::accounts::audit::Caller;
 use crate::domain::Money;
 use crate::funds::model::{Direction, Operation};
 use crate::funds::service::{self as funds, Counterparty, RecordSearch, Search};
 use axum::Json;
 
 /// One 拨款 or 回收 with a reseller or a customer; the transfer's id.
-async fn transfer(
-    Signed {
-        origin,
-        state,
-        user,
-        client_token,
-        ..
-    }: Signed<true>,
+async fn transfer<R>(
+    signed: &Change<R>,
     counterparty: Counterparty,
     direction: Direction,
     raw: &super::schema::Decimal,
 ) -> Result<String, ApiError> {
-    let receipt = funds::adjust(
-        &state.db,
-        &user,
-        &origin,
-        counterparty,
-        direction,
-        amount(raw)?,
-        client_token,
-    )
-    .await?;
+    let amount = amount(raw)?;
+    let token = signed.client_token.clone();
+    let receipt = funds::adjust(&signed.cx, counterparty, direction, amount, token).await?;
     Ok(receipt.trans_id)
 }
 
 /// update_indirect_partner_account: 向云经销商账户拨款 (distributors only).
 pub async fn update_indirect_partner_account(
-    signed: Signed<true>,
+    signed: Change<AdjustToIndirectPartnerReq>,
 ) -> Result<Json<TransferResponse>, ApiError> {
-    let req: AdjustToIndirectPartnerReq = parse(&signed.body)?;
+    let req = &signed.req;
     let reseller = Counterparty::Reseller(id(&req.indirect_partner_id, "indirect_partner_id")?);
-    let transfer_id = transfer(signed, reseller, Direction::Allocate, &req.amount).await?;
+    let transfer_id = transfer(&signed, reseller, Direction::Allocate, &req.amount).await?;
     Ok(Json(TransferResponse { transfer_id }))
 }
 
 /// reclaim_indirect_partner_account: 回收云经销商账户拨款 (distributors only).
 pub async fn reclaim_indirect_partner_account(
-    signed: Signed<true>,
+    signed: Change<ReclaimIndirectPartnerAccountReq>,
 ) -> Result<Json<TransResponse>, ApiError> {
-    let req: ReclaimIndirectPartnerAccountReq = parse(&signed.body)?;
+    let req = &signed.req;
     let reseller = Counterparty::Reseller(id(&req.indirect_partner_id, "indirect_partner_id")?);
-    let trans_id = transfer(signed, reseller, Direction::Reclaim, &req.amount).await?;
+    let trans_id = transfer(&signed, reseller, Direction::Reclaim, &req.amount).await?;
     Ok(Json(TransResponse { trans_id }))
 }
 
 /// update_customer_account_amount: 向客户账户拨款 (resale customers only).
 pub async fn update_customer_account_amount(
-    signed: Signed<true>,
+    signed: Change<AdjustAccountReq>,
 ) -> Result<Json<TransferResponse>, ApiError> {
-    let req: AdjustAccountReq = parse(&signed.body)?;
-    own_reseller_id(&signed.user, req.indirect_partner_id.as_deref())?;
+    let req = &signed.req;
+    own_reseller_id(&signed.cx.user, req.indirect_partner_id.as_deref())?;
     let customer = Counterparty::Customer(id(&req.customer_id, "customer_id")?);
-    let transfer_id = transfer(signed, customer, Direction::Allocate, &req.amount).await?;
+    let transfer_id = transfer(&signed, customer, Direction::Allocate, &req.amount).await?;
     Ok(Json(TransferResponse { transfer_id }))
 }
 
 /// reclaim_to_partner_account: 回收客户账户余额.
 pub async fn reclaim_to_partner_account(
-    signed: Signed<true>,
+    signed: Change<ReclaimToPartnerAccountBalancesReq>,
 ) -> Result<Json<TransResponse>, ApiError> {
-    let req: ReclaimToPartnerAccountBalancesReq = parse(&signed.body)?;
-    own_reseller_id(&signed.user, req.indirect_partner_id.as_deref())?;
+    let req = &signed.req;
+    own_reseller_id(&signed.cx.user, req.indirect_partner_id.as_deref())?;
     let customer = Counterparty::Customer(id(&req.customer_id, "customer_id")?);
-    let trans_id = transfer(signed, customer, Direction::Reclaim, &req.amount).await?;
+    let trans_id = transfer(&signed, customer, Direction::Reclaim, &req.amount).await?;
     Ok(Json(TransResponse { trans_id }))
 }
 
 /// list_indirect_partners: 查询云经销商列表 (distributors only).
 pub async fn list_indirect_partners(
-    Signed {
-        state, user, body, ..
-    }: Signed<false>,
+    Read {
+        cx: Caller { db, user, .. },
+        req,
+        ..
+    }: Read<QueryIndirectPartnersReq>,
 ) -> Result<Json<ListIndirectPartnersResponse>, ApiError> {
-    let req: QueryIndirectPartnersReq = parse(&body)?;
     let page = window(req.offset, req.limit)?;
     let (from_ms, to_ms) = range(&req.associated_on_begin, &req.associated_on_end)?;
     let search = Search {
@@ -95,7 +84,7 @@ pub async fn list_indirect_partners(
         id: optional_id(&req.indirect_partner_id, "indirect_partner_id")?,
         ..Search::default()
     };
-    let found = funds::resellers(&state.db, &user, &search, page).await?;
+    let found = funds::resellers(&db, &user, &search, page).await?;
     Ok(Json(ListIndirectPartnersResponse {
         count: found.total,
         indirect_partners: found
@@ -117,13 +106,14 @@ pub async fn list_indirect_partners(
 
 /// list_partner_balances: 查询(云经销商)账户余额. A distributor names one of its resellers.
 pub async fn list_partner_balances(
-    Signed {
-        state, user, uri, ..
-    }: Signed<false>,
+    Read {
+        cx: Caller { db, user, .. },
+        req,
+        ..
+    }: Read<ListPartnerBalancesRequest>,
 ) -> Result<Json<ListPartnerBalancesResponse>, ApiError> {
-    let req: ListPartnerBalancesRequest = parse_query(&uri)?;
     let reseller = optional_id(&req.indirect_partner_id, "indirect_partner_id")?;
-    let (partner, b) = funds::balances_of(&state.db, &user, reseller).await?;
+    let (partner, b) = funds::balances_of(&db, &user, reseller).await?;
     // One cash account: this service grants no credit lines (see `funds/mod.rs`), so there is
     // no credit account (account_type 2) and `credit_amount` is 0.
     Ok(Json(ListPartnerBalancesResponse {
@@ -144,11 +134,12 @@ pub async fn list_partner_balances(
 /// distributor, its resellers. A distributor may name one of its resellers to see that
 /// reseller's records.
 pub async fn list_partner_adjust_records(
-    Signed {
-        state, user, uri, ..
-    }: Signed<false>,
+    Read {
+        cx: Caller { db, user, .. },
+        req,
+        ..
+    }: Read<ListPartnerAdjustRecordsRequest>,
 ) -> Result<Json<ListPartnerAdjustRecordsResponse>, ApiError> {
-    let req: ListPartnerAdjustRecordsRequest = parse_query(&uri)?;
     let page = window(req.offset, req.limit)?;
     let reseller = optional_id(&req.indirect_partner_id, "indirect_partner_id")?;
     let operation = match req.operation_type.as_deref() {
@@ -158,7 +149,7 @@ pub async fn list_partner_adjust_records(
         Some("SOURCE_OPERATION_BEUNBIND") => Some(Operation::Unbind),
         Some(_) => return Err(ApiError::Bad("Invalid operation_type.".into())),
     };
-    let partner = funds::acting_partner(&state.db, &user, reseller).await?;
+    let partner = funds::acting_partner(&db, &user, reseller).await?;
     let (from_ms, to_ms) = range(&req.operation_time_begin, &req.operation_time_end)?;
     let search = RecordSearch {
         operation,
@@ -170,7 +161,7 @@ pub async fn list_partner_adjust_records(
         adjustments_only: true,
         counterparty: optional_id(&req.customer_id, "customer_id")?,
     };
-    let (items, total_count) = funds::records_window(&state.db, partner, &search, page).await?;
+    let (items, total_count) = funds::records_window(&db, partner, &search, page).await?;
     Ok(Json(ListPartnerAdjustRecordsResponse {
         total_count,
         records: items
@@ -198,11 +189,12 @@ pub async fn list_partner_adjust_records(
 /// list_sub_customers: 查询客户列表 (association_type 1 顾问销售, 2 代售). A distributor may name
 /// one of its resellers to list that reseller's customers.
 pub async fn list_sub_customers(
-    Signed {
-        state, user, body, ..
-    }: Signed<false>,
+    Read {
+        cx: Caller { db, user, .. },
+        req,
+        ..
+    }: Read<QuerySubCustomerListReq>,
 ) -> Result<Json<ListSubCustomersResponse>, ApiError> {
-    let req: QuerySubCustomerListReq = parse(&body)?;
     let page = window(req.offset, req.limit)?;
     let (from_ms, to_ms) = range(&req.associated_on_begin, &req.associated_on_end)?;
     let mode = match req.association_type.as_deref() {
@@ -212,7 +204,7 @@ pub async fn list_sub_customers(
         Some(_) => return Err(ApiError::Bad("association_type is 1 or 2.".into())),
     };
     let reseller = optional_id(&req.indirect_partner_id, "indirect_partner_id")?;
-    let partner = funds::acting_partner(&state.db, &user, reseller).await?;
+    let partner = funds::acting_partner(&db, &user, reseller).await?;
     let search = Search {
         login: req.account_name.unwrap_or_default(),
         from_ms,
@@ -225,7 +217,7 @@ pub async fn list_sub_customers(
     let found = if req.label.as_deref().is_some_and(|l| !l.is_empty()) {
         page.answer(Vec::new(), 0)
     } else {
-        funds::customers_of(&state.db, partner, &search, page).await?
+        funds::customers_of(&db, partner, &search, page).await?
     };
     Ok(Json(ListSubCustomersResponse {
         count: found.total,

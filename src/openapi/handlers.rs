@@ -8,7 +8,7 @@ use super::signer;
 use super::token_handlers::issue_token;
 use super::voucher_handlers as v;
 pub(super) use super::wire::*;
-use crate::accounts::audit::Origin;
+use crate::accounts::audit::{Caller, Origin};
 use crate::accounts::model::SessionUser;
 use crate::error::AppError;
 use crate::i18n::{Lang, t};
@@ -215,20 +215,23 @@ pub(super) fn own_reseller_id(user: &SessionUser, indirect: Option<&str>) -> Res
     }
 }
 
-/// A request whose signature verified: the state, the partner user it acts as, its URI and body.
-/// `CHANGES`: the operation changes something, so a replayed signature is refused.
-pub struct Signed<const CHANGES: bool> {
-    pub(super) state: AppState,
-    pub(super) user: SessionUser,
-    pub(super) uri: Uri,
-    pub(super) body: Bytes,
+/// A request whose signature verified, with its typed request `R` (the query of a GET, the JSON
+/// body otherwise; 400 when it does not parse): the database, the partner user it acts as, and
+/// its origin. `CHANGES`: the operation changes something, so a replayed signature is refused.
+pub struct Signed<const CHANGES: bool, R> {
+    /// The database, the partner user the request acts as, and its origin (the API channel).
+    pub(super) cx: Caller,
+    pub(super) req: R,
     /// The client's idempotency key ([`CLIENT_TOKEN`]) of an operation that changes something:
     /// a retry with the same key and the same request answers the first result and moves
     /// nothing; the same key with another request is refused.
     pub(super) client_token: Option<String>,
-    /// The caller's address, on the API channel, for the audit trail.
-    pub(super) origin: Origin,
 }
+
+/// A signed operation that reads.
+pub type Read<R> = Signed<false, R>;
+/// A signed operation that changes something (replays refused, idempotency key honoured).
+pub type Change<R> = Signed<true, R>;
 
 /// The API channel at the client's address (as `security::client_context` found it).
 pub(super) fn api_origin(extensions: &axum::http::Extensions) -> Origin {
@@ -259,7 +262,10 @@ fn client_token(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
         .map_err(|_| bad())
 }
 
-impl<const CHANGES: bool> FromRequest<AppState> for Signed<CHANGES> {
+impl<const CHANGES: bool, R> FromRequest<AppState> for Signed<CHANGES, R>
+where
+    R: serde::de::DeserializeOwned,
+{
     type Rejection = Response;
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, Response> {
@@ -297,12 +303,20 @@ impl<const CHANGES: bool> FromRequest<AppState> for Signed<CHANGES> {
             .await
             .map_err(|e| ApiError::App(e).into_response())?;
         }
+        let req = if parts.method == Method::GET {
+            parse_query(&parts.uri)
+        } else {
+            parse(&body)
+        }
+        .map_err(IntoResponse::into_response)?;
+        let origin = api_origin(&parts.extensions);
         Ok(Signed {
-            state: state.clone(),
-            origin: api_origin(&parts.extensions),
-            user,
-            uri: parts.uri,
-            body,
+            cx: Caller {
+                db: state.db.clone(),
+                user,
+                origin,
+            },
+            req,
             client_token,
         })
     }

@@ -3,8 +3,8 @@
 use super::model::{AccessKey, MAX_KEYS, NewKey};
 use super::repo;
 use super::signer::{self, Authorization, Refusal};
-use crate::accounts::audit::{Actor, Origin};
-use crate::accounts::audit::{AuditEntry, audit};
+use crate::accounts::audit::Caller;
+use crate::accounts::audit::{Actor, Origin, Target};
 use crate::accounts::model::SessionUser;
 use crate::domain::Role;
 use crate::error::AppError;
@@ -42,9 +42,10 @@ pub async fn create_key(
             // Only the sealed form is stored (AES-256-GCM under the master key, bound to the AK).
             let sealed = db.keys.seal(ak, sk)?;
             repo::insert_key(&mut **tx, user, ak, &sealed, description, now).await?;
-            let target = format!("access_key:{ak}");
-            let entry = AuditEntry::new(actor, "openapi.key_create", &target, "");
-            audit(&mut **tx, entry, now).await?;
+            let target = Target::AccessKey(ak);
+            actor
+                .record(tx, "openapi.key_create", target, "", now)
+                .await?;
             Ok(NewKey {
                 ak: ak.clone(),
                 sk: sk.clone(),
@@ -62,14 +63,10 @@ fn partner_user(user: &SessionUser) -> Result<(i64, i64), AppError> {
     }
 }
 
-pub async fn create_for(
-    db: &Db,
-    user: &SessionUser,
-    origin: &Origin,
-    description: &str,
-) -> Result<NewKey, AppError> {
+pub async fn create_for(cx: &Caller, description: &str) -> Result<NewKey, AppError> {
+    let Caller { db, user, .. } = cx;
     let (id, partner) = partner_user(user)?;
-    create_key(db, id, partner, &Actor::user(user, origin), description).await
+    create_key(db, id, partner, &cx.actor(), description).await
 }
 
 /// `admin create-access-key --login L`.
@@ -103,13 +100,8 @@ pub async fn keys(db: &Db, user: &SessionUser) -> Result<Vec<AccessKey>, AppErro
 }
 
 /// Enables, disables (`state`) or deletes (`None`) one of the user's keys.
-pub async fn change_key(
-    db: &Db,
-    user: &SessionUser,
-    origin: &Origin,
-    ak: &str,
-    state: Option<&str>,
-) -> Result<(), AppError> {
+pub async fn change_key(cx: &Caller, ak: &str, state: Option<&str>) -> Result<(), AppError> {
+    let Caller { db, user, .. } = cx;
     let (id, _) = partner_user(user)?;
     let now = now_ms();
     db.write(|tx| {
@@ -121,15 +113,14 @@ pub async fn change_key(
             if !done {
                 return Err(AppError::NotFound);
             }
-            let target = format!("access_key:{ak}");
+            let target = Target::AccessKey(ak);
             let action = match state {
                 Some("active") => "openapi.key_enable",
                 Some(_) => "openapi.key_disable",
                 None => "openapi.key_delete",
             };
-            let actor = Actor::user(user, origin);
-            let entry = AuditEntry::new(&actor, action, &target, "");
-            audit(&mut **tx, entry, now).await?;
+            let actor = cx.actor();
+            actor.record(tx, action, target, "", now).await?;
             Ok(())
         })
     })
@@ -284,8 +275,10 @@ pub async fn issue_token(
     db.write(|tx| {
         Box::pin(async move {
             repo::insert_token(tx, hash, user_id, now, expires_at).await?;
-            let entry = AuditEntry::new(actor, "openapi.token_issue", login, "");
-            Ok(audit(&mut **tx, entry, now).await?)
+            let target = Target::Named(login);
+            actor
+                .record(tx, "openapi.token_issue", target, "", now)
+                .await
         })
     })
     .await?;

@@ -1,10 +1,11 @@
 //! The BSS coupon and quota operations (优惠券, 代金券额度) over the console's vouchers service,
 //! reading and answering the typed shapes of [`super::ops`].
 
-use super::handlers::{ApiError, Signed, own_reseller_id};
+use super::handlers::{ApiError, Change, Read, own_reseller_id};
 use super::ops::*;
 use super::schema::Num;
 use super::wire::*;
+use crate::accounts::audit::Caller;
 use crate::domain::{Amount, Money};
 use crate::vouchers::VoucherError;
 use crate::vouchers::model::{
@@ -113,11 +114,12 @@ fn user_coupon(c: Coupon) -> UserCoupon {
 
 /// list_quota_coupons: 查询优惠券额度.
 pub(super) async fn list_quota_coupons(
-    Signed {
-        state, user, body, ..
-    }: Signed<false>,
+    Read {
+        cx: Caller { db, user, .. },
+        req,
+        ..
+    }: Read<QueryCouponQuotasReqExt>,
 ) -> Result<Json<ListQuotaCouponsResponse>, ApiError> {
-    let req: QueryCouponQuotasReqExt = parse(&body)?;
     let page = window(req.offset, req.limit)?;
     let ids = req
         .quota_ids
@@ -144,7 +146,7 @@ pub(super) async fn list_quota_coupons(
         expires: span(&req.expire_time_begin, &req.expire_time_end)?,
         parent: None,
     };
-    let found = vouchers::search_quotas(&state.db, &user, Kind::Coupon, &search, page).await?;
+    let found = vouchers::search_quotas(&db, &user, Kind::Coupon, &search, page).await?;
     Ok(Json(ListQuotaCouponsResponse {
         total_count: found.total,
         quotas: found.items.into_iter().map(quota_v2).collect(),
@@ -153,27 +155,16 @@ pub(super) async fn list_quota_coupons(
 
 /// create_partner_coupons: 发放优惠券.
 pub(super) async fn create_partner_coupons(
-    Signed {
-        origin,
-        state,
-        user,
-        body,
+    Change {
+        cx,
+        req,
         client_token,
         ..
-    }: Signed<true>,
+    }: Change<CreatePartnerCouponsReq>,
 ) -> Result<Json<CreatePartnerCouponsResponse>, ApiError> {
-    let req: CreatePartnerCouponsReq = parse(&body)?;
-    own_reseller_id(&user, req.indirect_partner_id.as_deref())?;
+    own_reseller_id(&cx.user, req.indirect_partner_id.as_deref())?;
     let issue = issue_request(&req)?;
-    let outcome = vouchers::issue(
-        &state.db,
-        &user,
-        &origin,
-        Kind::Coupon,
-        &issue,
-        client_token.as_deref(),
-    )
-    .await?;
+    let outcome = vouchers::issue(&cx, Kind::Coupon, &issue, client_token.as_deref()).await?;
     Ok(Json(CreatePartnerCouponsResponse {
         error_details: Vec::new(),
         coupon_infos: (outcome.items.iter().zip(issue.customers.iter()))
@@ -214,37 +205,27 @@ fn issue_request(req: &CreatePartnerCouponsReq) -> Result<IssueRequest, ApiError
 
 /// reclaim_partner_coupons: 回收优惠券 (its whole remaining balance).
 pub(super) async fn reclaim_partner_coupons(
-    Signed {
-        origin,
-        state,
-        user,
-        body,
+    Change {
+        cx,
+        req,
         client_token,
         ..
-    }: Signed<true>,
+    }: Change<ReclaimPartnerCouponsReq>,
 ) -> Result<StatusCode, ApiError> {
-    let req: ReclaimPartnerCouponsReq = parse(&body)?;
-    own_reseller_id(&user, req.indirect_partner_id.as_deref())?;
+    own_reseller_id(&cx.user, req.indirect_partner_id.as_deref())?;
     let coupon = id(&req.coupon_id, "coupon_id")?;
-    vouchers::reclaim(
-        &state.db,
-        &user,
-        &origin,
-        Kind::Coupon,
-        &[coupon],
-        client_token.as_deref(),
-    )
-    .await?;
+    vouchers::reclaim(&cx, Kind::Coupon, &[coupon], client_token.as_deref()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 /// list_issued_partner_coupons: 查询已发放的优惠券.
 pub(super) async fn list_issued_partner_coupons(
-    Signed {
-        state, user, uri, ..
-    }: Signed<false>,
+    Read {
+        cx: Caller { db, user, .. },
+        req,
+        ..
+    }: Read<ListIssuedPartnerCouponsRequest>,
 ) -> Result<Json<ListIssuedPartnerCouponsResponse>, ApiError> {
-    let req: ListIssuedPartnerCouponsRequest = parse_query(&uri)?;
     let page = window(req.offset, req.limit)?;
     own_reseller_id(&user, req.indirect_partner_id.as_deref())?;
     let status = req
@@ -264,7 +245,7 @@ pub(super) async fn list_issued_partner_coupons(
     let found = if none {
         page.answer(Vec::new(), 0)
     } else {
-        vouchers::search_coupons(&state.db, &user, Kind::Coupon, &search, page).await?
+        vouchers::search_coupons(&db, &user, Kind::Coupon, &search, page).await?
     };
     Ok(Json(ListIssuedPartnerCouponsResponse {
         total_count: found.total,
@@ -274,16 +255,13 @@ pub(super) async fn list_issued_partner_coupons(
 
 /// update_coupon_quotas: 向云经销商发放代金券额度 (distributors only).
 pub(super) async fn update_coupon_quotas(
-    Signed {
-        origin,
-        state,
-        user,
-        body,
+    Change {
+        cx,
+        req,
         client_token,
         ..
-    }: Signed<true>,
+    }: Change<AdjustCouponQuotasReq>,
 ) -> Result<Json<UpdateCouponQuotasResponse>, ApiError> {
-    let req: AdjustCouponQuotasReq = parse(&body)?;
     let quota = id(&req.quota_id, "quota_id")?;
     let resellers = one_to_twenty(
         &req.indirect_partner_ids,
@@ -291,9 +269,7 @@ pub(super) async fn update_coupon_quotas(
         "resellers",
     )?;
     let outcome = vouchers::issue_quota(
-        &state.db,
-        &user,
-        &origin,
+        &cx,
         quota,
         &resellers,
         amount(&req.quota_amount)?,
@@ -313,28 +289,17 @@ pub(super) async fn update_coupon_quotas(
 
 /// reclaim_coupon_quotas: 回收云经销商的代金券额度 (the whole remaining balance of each).
 pub(super) async fn reclaim_coupon_quotas(
-    Signed {
-        origin,
-        state,
-        user,
-        body,
+    Change {
+        cx,
+        req,
         client_token,
         ..
-    }: Signed<true>,
+    }: Change<ReclaimCouponQuotasReq>,
 ) -> Result<Json<ReclaimCouponQuotasResponse>, ApiError> {
-    let req: ReclaimCouponQuotasReq = parse(&body)?;
     let ids = one_to_twenty(&req.quota_ids, "quota_ids", "quotas")?;
     let remark = parse_remark(req.remark.as_deref().unwrap_or(""))
         .map_err(|e| ApiError::App(e.invalid()))?;
-    let outcome = vouchers::reclaim_quotas(
-        &state.db,
-        &user,
-        &origin,
-        &ids,
-        &remark,
-        client_token.as_deref(),
-    )
-    .await?;
+    let outcome = vouchers::reclaim_quotas(&cx, &ids, &remark, client_token.as_deref()).await?;
     Ok(Json(ReclaimCouponQuotasResponse {
         error_details: Vec::new(),
         simple_quota_infos: (outcome.items.iter())
@@ -348,11 +313,12 @@ pub(super) async fn reclaim_coupon_quotas(
 
 /// list_issued_coupon_quotas: 查询已发放的代金券额度 (distributors only).
 pub(super) async fn list_issued_coupon_quotas(
-    Signed {
-        state, user, uri, ..
-    }: Signed<false>,
+    Read {
+        cx: Caller { db, user, .. },
+        req,
+        ..
+    }: Read<ListIssuedCouponQuotasRequest>,
 ) -> Result<Json<ListIssuedCouponQuotasResponse>, ApiError> {
-    let req: ListIssuedCouponQuotasRequest = parse_query(&uri)?;
     let page = window(req.offset, req.limit)?;
     let search = QuotaSearch {
         issued: true,
@@ -361,7 +327,7 @@ pub(super) async fn list_issued_coupon_quotas(
         parent: optional_id(&req.parent_quota_id, "parent_quota_id")?,
         ..QuotaSearch::default()
     };
-    let found = vouchers::search_quotas(&state.db, &user, Kind::Coupon, &search, page).await?;
+    let found = vouchers::search_quotas(&db, &user, Kind::Coupon, &search, page).await?;
     Ok(Json(ListIssuedCouponQuotasResponse {
         total_count: found.total,
         quotas: (found.items.into_iter())
@@ -381,11 +347,12 @@ pub(super) async fn list_issued_coupon_quotas(
 
 /// list_coupon_quotas_records: 查询代金券额度的发放回收记录 (10 发放额度, 11 回收额度).
 pub(super) async fn list_coupon_quotas_records(
-    Signed {
-        state, user, uri, ..
-    }: Signed<false>,
+    Read {
+        cx: Caller { db, user, .. },
+        req,
+        ..
+    }: Read<ListCouponQuotasRecordsRequest>,
 ) -> Result<Json<ListCouponQuotasRecordsResponse>, ApiError> {
-    let req: ListCouponQuotasRecordsRequest = parse_query(&uri)?;
     let page = window(req.offset, req.limit)?;
     // A value that is not 10 or 11 is not a filter (as the SDK documents): both then.
     let operations = match req.operation_type.as_deref() {
@@ -402,7 +369,7 @@ pub(super) async fn list_coupon_quotas_records(
         quota: optional_id(&req.quota_id, "quota_id")?,
         parent_quota: optional_id(&req.parent_quota_id, "parent_quota_id")?,
     };
-    let found = vouchers::records(&state.db, &user, Kind::Coupon, &search, page).await?;
+    let found = vouchers::records(&db, &user, Kind::Coupon, &search, page).await?;
     Ok(Json(ListCouponQuotasRecordsResponse {
         total_count: found.total,
         records: (found.items.into_iter())

@@ -16,11 +16,10 @@ pub async fn create_order(
     quantity: String,
     payment: String,
 ) -> Result<Order, AppError> {
-    let (db, user) = ctx::caller(Role::Customer).await?;
+    let cx = ctx::acting(&[Role::Customer]).await?;
     let input =
         super::model::NewOrder::parse(&product, &quantity, &payment).map_err(AppError::invalid)?;
-    let origin = ctx::origin().await;
-    let order = super::service::create(&db, &user, &origin, &input).await?;
+    let order = super::service::create(&cx, &input).await?;
     leptos_axum::redirect("/customer/orders?tab=unpaid&created=1");
     Ok(order)
 }
@@ -49,7 +48,7 @@ pub async fn act_on_order(
     #[server(default)] coupon: String,
 ) -> Result<Order, AppError> {
     use super::model::Event;
-    let (db, user) = ctx::caller_any(&[Role::Partner, Role::Customer]).await?;
+    let cx = ctx::acting(&[Role::Partner, Role::Customer]).await?;
     let event = match action.as_str() {
         "pay" => Event::PayByCustomer,
         "cancel" => Event::Cancel,
@@ -67,10 +66,8 @@ pub async fn act_on_order(
         "" => None,
         c => Some(c.parse::<i64>().map_err(|_| AppError::BadRequest)?),
     };
-    let origin = ctx::origin().await;
-    let order =
-        super::service::act(&db, &user, &origin, id, event, reason.as_ref(), coupon).await?;
-    let back = if user.role == crate::domain::Role::Partner {
+    let order = super::service::act(&cx, id, event, reason.as_ref(), coupon).await?;
+    let back = if cx.user.role == crate::domain::Role::Partner {
         format!("/center/sales/orders?tab=all&done={}", order.number)
     } else {
         format!("/customer/orders?done={}", order.number)
@@ -95,14 +92,13 @@ pub async fn consulting_pay() -> Result<bool, AppError> {
 /// The partner lets (`allow` = "true") or stops its consulting customers asking it to pay.
 #[server(prefix = "/api", endpoint = "orders/set-consulting-pay")]
 pub async fn set_consulting_pay(allow: String) -> Result<(), AppError> {
-    let (db, user) = ctx::caller(Role::Partner).await?;
+    let cx = ctx::acting(&[Role::Partner]).await?;
     let allow = match allow.as_str() {
         "true" => true,
         "false" => false,
         _ => return Err(AppError::BadRequest),
     };
-    let origin = ctx::origin().await;
-    super::service::set_allow_consulting_pay(&db, &user, &origin, allow).await?;
+    super::service::set_allow_consulting_pay(&cx, allow).await?;
     leptos_axum::redirect("/center/sales/orders");
     Ok(())
 }

@@ -3,7 +3,7 @@
 
 use super::model::{Event, NewOrder, Order, OrderDetail, OrderState, Payer, next};
 use super::repo::{self, NewRow, OrderRow, OwnerColumn};
-use crate::accounts::audit::{Actor, Origin};
+use crate::accounts::audit::{Caller, Target};
 use crate::accounts::model::SessionUser;
 use crate::domain::{Amount, CustomerMode, Money, Page, PageRequest, Role};
 use crate::error::AppError;
@@ -35,29 +35,11 @@ fn order_number(now: i64) -> String {
     format!("CS{stamp}{:06}", rand::random::<u32>() % 1_000_000)
 }
 
-async fn log(
-    tx: &mut Tx<'_>,
-    user: &SessionUser,
-    origin: &Origin,
-    action: &str,
-    order: i64,
-    now: i64,
-) -> Result<(), AppError> {
-    let target = format!("order:{order}");
-    Actor::user(user, origin)
-        .record(tx, action, &target, "", now)
-        .await
-}
-
 /// Places an order. With `partner_pays` the partner is asked to pay: notified by email, SMS and
 /// in the message center, like the customer.
-#[tracing::instrument(skip(db, user, origin, input), fields(user = user.id))]
-pub async fn create(
-    db: &Db,
-    user: &SessionUser,
-    origin: &Origin,
-    input: &NewOrder,
-) -> Result<Order, AppError> {
+#[tracing::instrument(skip(cx, input), fields(user = cx.user.id))]
+pub async fn create(cx: &Caller, input: &NewOrder) -> Result<Order, AppError> {
+    let Caller { db, user, .. } = cx;
     let Viewer::Customer(customer) = viewer(user)? else {
         return Err(AppError::Forbidden);
     };
@@ -158,19 +140,19 @@ pub async fn create(
                     .await?;
                 }
             }
-            log(
-                &mut *tx,
-                user,
-                origin,
-                if input.partner_pays {
-                    "orders.request_partner_pay"
-                } else {
-                    "orders.create"
-                },
-                id,
-                now,
-            )
-            .await?;
+            cx.actor()
+                .record(
+                    &mut *tx,
+                    if input.partner_pays {
+                        "orders.request_partner_pay"
+                    } else {
+                        "orders.create"
+                    },
+                    Target::Order(id),
+                    "",
+                    now,
+                )
+                .await?;
             let row = repo::get(&mut **tx, id).await?.ok_or(AppError::Internal)?;
             Ok(row.order)
         })
@@ -229,14 +211,13 @@ pub async fn detail(db: &Db, user: &SessionUser, id: i64) -> Result<OrderDetail,
 
 /// One attempt of a state change with its money movement; `Busy` asks for another attempt.
 async fn attempt(
-    db: &Db,
-    user: &SessionUser,
-    origin: &Origin,
+    cx: &Caller,
     id: i64,
     event: Event,
     reason: Option<&str>,
     coupon: Option<i64>,
 ) -> Result<Order, AppError> {
+    let Caller { db, user, .. } = cx;
     if coupon.is_some() && event != Event::PayByCustomer {
         return Err(AppError::BadRequest);
     }
@@ -280,7 +261,7 @@ async fn attempt(
                 // Someone else changed it since we read it: read again and answer from the new state.
                 return Err(AppError::Busy);
             }
-            let actor = Actor::user(user, origin);
+            let actor = cx.actor();
             let customer = Owner::Customer(row.customer_id);
             let partner = Owner::Partner(row.partner_id);
             match event {
@@ -386,7 +367,9 @@ async fn attempt(
                 Event::Cancel => "orders.cancel",
                 Event::Refund => "orders.refund",
             };
-            log(&mut *tx, user, origin, action, id, now).await?;
+            cx.actor()
+                .record(&mut *tx, action, Target::Order(id), "", now)
+                .await?;
             let row = repo::get(&mut **tx, id).await?.ok_or(AppError::Internal)?;
             Ok(row.order)
         })
@@ -397,24 +380,13 @@ async fn attempt(
 /// Applies an event to an order (through the one write path, which retries conflicting writes).
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn act(
-    db: &Db,
-    user: &SessionUser,
-    origin: &Origin,
+    cx: &Caller,
     id: i64,
     event: Event,
     reason: Option<&crate::plans::model::Reason>,
     coupon: Option<i64>,
 ) -> Result<Order, AppError> {
-    attempt(
-        db,
-        user,
-        origin,
-        id,
-        event,
-        reason.map(|r| r.as_str()),
-        coupon,
-    )
-    .await
+    attempt(cx, id, event, reason.map(|r| r.as_str()), coupon).await
 }
 
 /// On disassociation, inside its transaction: the customer's requests that its partner pay go
@@ -437,31 +409,27 @@ pub async fn allows_consulting_pay(db: &Db, user: &SessionUser) -> Result<bool, 
     Ok(repo::allow_consulting_pay(&db.pool, p).await?)
 }
 
-pub async fn set_allow_consulting_pay(
-    db: &Db,
-    user: &SessionUser,
-    origin: &Origin,
-    allow: bool,
-) -> Result<(), AppError> {
+pub async fn set_allow_consulting_pay(cx: &Caller, allow: bool) -> Result<(), AppError> {
+    let Caller { db, user, .. } = cx;
     let Viewer::Partner(p) = viewer(user)? else {
         return Err(AppError::Forbidden);
     };
     db.write(|tx| {
         Box::pin(async move {
             repo::set_allow_consulting_pay(&mut **tx, p, allow).await?;
-            log(
-                &mut *tx,
-                user,
-                origin,
-                if allow {
-                    "orders.allow_consulting_pay"
-                } else {
-                    "orders.deny_consulting_pay"
-                },
-                0,
-                now_ms(),
-            )
-            .await?;
+            cx.actor()
+                .record(
+                    &mut *tx,
+                    if allow {
+                        "orders.allow_consulting_pay"
+                    } else {
+                        "orders.deny_consulting_pay"
+                    },
+                    Target::Partner(p),
+                    "",
+                    now_ms(),
+                )
+                .await?;
             Ok(())
         })
     })

@@ -29,9 +29,8 @@ pub async fn explore() -> Result<Vec<ExploreItem>, AppError> {
 /// `选择该路径`: `true` when the partner joined now, `false` when it was on the path already.
 #[server(prefix = "/api", endpoint = "paths/select")]
 pub async fn select_path(code: String) -> Result<bool, AppError> {
-    let (db, user) = ctx::caller(Role::Partner).await?;
-    let origin = ctx::origin().await;
-    super::service::select(&db, &user, &origin, path(&code)?).await
+    let cx = ctx::acting(&[Role::Partner]).await?;
+    super::service::select(&cx, path(&code)?).await
 }
 
 #[server(prefix = "/api", endpoint = "paths/joined")]
@@ -57,7 +56,7 @@ pub async fn record_evidence(
     #[server(default)] occurred_on: String,
 ) -> Result<i64, AppError> {
     use super::model::{EvidenceKind, parse_title};
-    let (db, user) = ctx::caller(Role::Partner).await?;
+    let cx = ctx::acting(&[Role::Partner]).await?;
     let kind = EvidenceKind::parse(&kind).ok_or(AppError::BadRequest)?;
     let holder = match holder.trim() {
         "" => None,
@@ -81,24 +80,21 @@ pub async fn record_evidence(
         holder,
         occurred_at,
     };
-    let origin = ctx::origin().await;
-    super::service::record_evidence(&db, &user, &origin, &input).await
+    super::service::record_evidence(&cx, &input).await
 }
 
 /// `申请角色认证` / `申请能力差异化认证`.
 #[server(prefix = "/api", endpoint = "paths/apply")]
 pub async fn apply_stage(code: String, stage_code: String) -> Result<i64, AppError> {
-    let (db, user) = ctx::caller(Role::Partner).await?;
-    let origin = ctx::origin().await;
-    super::service::apply(&db, &user, &origin, path(&code)?, stage(&stage_code)?).await
+    let cx = ctx::acting(&[Role::Partner]).await?;
+    super::service::apply(&cx, path(&code)?, stage(&stage_code)?).await
 }
 
 /// `提交复核申请`.
 #[server(prefix = "/api", endpoint = "paths/review")]
 pub async fn submit_review(code: String, stage_code: String) -> Result<i64, AppError> {
-    let (db, user) = ctx::caller(Role::Partner).await?;
-    let origin = ctx::origin().await;
-    super::service::submit_review(&db, &user, &origin, path(&code)?, stage(&stage_code)?).await
+    let cx = ctx::acting(&[Role::Partner]).await?;
+    super::service::submit_review(&cx, path(&code)?, stage(&stage_code)?).await
 }
 
 #[server(prefix = "/api", endpoint = "paths/invitation")]
@@ -109,9 +105,8 @@ pub async fn open_invitation(token: String) -> Result<InvitationView, AppError> 
 
 #[server(prefix = "/api", endpoint = "paths/invitation-accept")]
 pub async fn accept_invitation(token: String) -> Result<(), AppError> {
-    let (db, user) = ctx::caller(Role::Partner).await?;
-    let origin = ctx::origin().await;
-    super::service::accept_invitation(&db, &user, &origin, &token).await?;
+    let cx = ctx::acting(&[Role::Partner]).await?;
+    super::service::accept_invitation(&cx, &token).await?;
     leptos_axum::redirect("/center/paths/distributor?joined=1");
     Ok(())
 }

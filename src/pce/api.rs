@@ -24,12 +24,11 @@ pub async fn register(
     stage: String,
     #[server(default)] consent: Option<String>,
 ) -> Result<i64, AppError> {
-    let (db, user) = ctx::caller(Role::Partner).await?;
+    let cx = ctx::acting(&[Role::Partner]).await?;
     let consent = consent.is_some_and(|c| matches!(c.as_str(), "on" | "true" | "1"));
     let input = super::model::NewOpportunity::parse(&customer, &product, &amount, &stage, consent)
         .map_err(AppError::invalid)?;
-    let origin = ctx::origin().await;
-    let id = super::service::register_po(&db, &user, &origin, &input).await?;
+    let id = super::service::register_po(&cx, &input).await?;
     leptos_axum::redirect("/center/sales/opportunities?registered=1");
     Ok(id)
 }
@@ -41,7 +40,7 @@ pub async fn answer(
     accept: String,
     #[server(default)] reason: String,
 ) -> Result<(), AppError> {
-    let (db, user) = ctx::caller(Role::Partner).await?;
+    let cx = ctx::acting(&[Role::Partner]).await?;
     let accept = match accept.as_str() {
         "true" => true,
         "false" => false,
@@ -52,8 +51,7 @@ pub async fn answer(
     } else {
         Some(crate::plans::model::Reason::parse(&reason).map_err(AppError::invalid)?)
     };
-    let origin = ctx::origin().await;
-    super::service::answer_ho(&db, &user, &origin, id, accept, reason.as_ref()).await?;
+    super::service::answer_ho(&cx, id, accept, reason.as_ref()).await?;
     leptos_axum::redirect("/center/sales/opportunities?tab=ho");
     Ok(())
 }
@@ -65,7 +63,7 @@ pub async fn set_stage(
     stage: String,
     #[server(default)] lost_reason: String,
 ) -> Result<(), AppError> {
-    let (db, user) = ctx::caller(Role::Partner).await?;
+    let cx = ctx::acting(&[Role::Partner]).await?;
     let stage =
         super::model::Stage::parse(&stage).ok_or_else(|| AppError::invalid("error.pce.stage"))?;
     let lost = match lost_reason.as_str() {
@@ -75,8 +73,7 @@ pub async fn set_stage(
                 .ok_or_else(|| AppError::invalid("error.pce.lost_reason"))?,
         ),
     };
-    let origin = ctx::origin().await;
-    super::service::set_stage(&db, &user, &origin, id, stage, lost).await?;
+    super::service::set_stage(&cx, id, stage, lost).await?;
     leptos_axum::redirect("/center/sales/opportunities");
     Ok(())
 }

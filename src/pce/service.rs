@@ -4,7 +4,7 @@ use super::model::{
     HO_BUSINESS_DAYS, HoState, LostReason, NewOpportunity, Opportunity, Stage, add_business_days,
 };
 use super::repo::{self, NewRow};
-use crate::accounts::audit::{Actor, Origin};
+use crate::accounts::audit::{Actor, Caller, Target};
 use crate::accounts::model::SessionUser;
 use crate::domain::{Page, PageRequest};
 use crate::error::AppError;
@@ -34,18 +34,14 @@ async fn log(
     now: i64,
 ) -> Result<(), AppError> {
     actor
-        .record(tx, action, &format!("opportunity:{id}"), "", now)
+        .record(tx, action, Target::Opportunity(id), "", now)
         .await
 }
 
 /// Registers a PO (shared with Huawei Cloud).
-#[tracing::instrument(skip(db, user, origin, input), fields(user = user.id))]
-pub async fn register_po(
-    db: &Db,
-    user: &SessionUser,
-    origin: &Origin,
-    input: &NewOpportunity,
-) -> Result<i64, AppError> {
+#[tracing::instrument(skip(cx, input), fields(user = cx.user.id))]
+pub async fn register_po(cx: &Caller, input: &NewOpportunity) -> Result<i64, AppError> {
+    let Caller { db, user, .. } = cx;
     let partner = partner_id(user)?;
     db.write(|tx| {
         Box::pin(async move {
@@ -63,7 +59,7 @@ pub async fn register_po(
                 now,
             };
             let id = repo::insert(&mut *tx, &row).await?;
-            log(&mut *tx, &Actor::user(user, origin), "pce.po", id, now).await?;
+            log(&mut *tx, &cx.actor(), "pce.po", id, now).await?;
             Ok(id)
         })
     })
@@ -129,15 +125,14 @@ pub async fn list(
 }
 
 /// Accepts an HO, or rejects it with a reason, before its deadline.
-#[tracing::instrument(skip(db, user, origin, reason), fields(user = user.id))]
+#[tracing::instrument(skip(cx, reason), fields(user = cx.user.id))]
 pub async fn answer_ho(
-    db: &Db,
-    user: &SessionUser,
-    origin: &Origin,
+    cx: &Caller,
     id: i64,
     accept: bool,
     reason: Option<&crate::plans::model::Reason>,
 ) -> Result<(), AppError> {
+    let Caller { db, user, .. } = cx;
     let partner = partner_id(user)?;
     db.write(|tx| {
         Box::pin(async move {
@@ -165,7 +160,7 @@ pub async fn answer_ho(
             }
             log(
                 &mut *tx,
-                &Actor::user(user, origin),
+                &cx.actor(),
                 if accept {
                     "pce.ho_accept"
                 } else {
@@ -182,15 +177,14 @@ pub async fn answer_ho(
 }
 
 /// Moves a PO (or an accepted HO) to another stage; 丢单 needs a reason.
-#[tracing::instrument(skip(db, user, origin), fields(user = user.id))]
+#[tracing::instrument(skip(cx), fields(user = cx.user.id))]
 pub async fn set_stage(
-    db: &Db,
-    user: &SessionUser,
-    origin: &Origin,
+    cx: &Caller,
     id: i64,
     stage: Stage,
     lost: Option<LostReason>,
 ) -> Result<(), AppError> {
+    let Caller { db, user, .. } = cx;
     let partner = partner_id(user)?;
     if (stage == Stage::Lost) != lost.is_some() {
         return Err(AppError::invalid(if stage == Stage::Lost {
@@ -217,7 +211,7 @@ pub async fn set_stage(
             {
                 return Err(AppError::conflict("error.pce.closed"));
             }
-            log(&mut *tx, &Actor::user(user, origin), "pce.stage", id, now).await?;
+            log(&mut *tx, &cx.actor(), "pce.stage", id, now).await?;
             Ok(())
         })
     })

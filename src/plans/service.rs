@@ -6,12 +6,11 @@ use super::model::{
     CertificateState, Plan, PlanCard, Reason, ReviewItem, Standing, VALIDITY_DAYS,
 };
 use super::repo::{self, ApplicationRow, CertificateRow, NewCertificate};
-use crate::accounts::audit::Origin;
-use crate::accounts::audit::{AuditEntry, audit};
+use crate::accounts::audit::{Origin, Target};
 use crate::accounts::model::SessionUser;
 use crate::domain::{HcpnState, Page, PageRequest, PartnerKind};
 use crate::error::AppError;
-use crate::server::db::{Db, is_unique_violation, now_ms};
+use crate::server::db::{Db, Tx, is_unique_violation, now_ms};
 use sqlx::AnyConnection;
 
 const DAY_MS: i64 = 86_400_000;
@@ -25,15 +24,14 @@ pub struct Actor<'a> {
 impl Actor<'_> {
     async fn audit(
         &self,
-        conn: &mut AnyConnection,
+        tx: &mut Tx<'_>,
         action: &str,
-        target: &str,
+        target: Target<'_>,
         detail: &str,
         now: i64,
-    ) -> Result<(), sqlx::Error> {
+    ) -> Result<(), AppError> {
         let actor = crate::accounts::audit::Actor::user(self.user, self.origin);
-        let entry = AuditEntry::new(&actor, action, target, detail);
-        audit(conn, entry, now).await
+        actor.record(tx, action, target, detail, now).await
     }
 }
 
@@ -141,7 +139,7 @@ pub async fn apply(
                 .audit(
                     &mut *tx,
                     "plans.apply",
-                    &format!("partner:{}", partner.id),
+                    Target::Partner(partner.id),
                     &format!("plan={} application={id}", plan.code()),
                     now,
                 )
@@ -245,7 +243,7 @@ pub async fn approve(db: &Db, actor: &Actor<'_>, id: i64) -> Result<String, AppE
                 .audit(
                     &mut *tx,
                     "plans.approve",
-                    &format!("partner:{}", app.partner_id),
+                    Target::Partner(app.partner_id),
                     &format!(
                         "plan={} application={id} certificate={number}",
                         app.plan.code()
@@ -284,7 +282,7 @@ pub async fn reject(db: &Db, actor: &Actor<'_>, id: i64, reason: &Reason) -> Res
                 .audit(
                     &mut *tx,
                     "plans.reject",
-                    &format!("partner:{}", app.partner_id),
+                    Target::Partner(app.partner_id),
                     &format!("plan={} application={id}", app.plan.code()),
                     now,
                 )
@@ -316,7 +314,7 @@ pub async fn revoke(
                 .audit(
                     &mut *tx,
                     "certificates.revoke",
-                    &format!("partner:{}", cert.partner_id),
+                    Target::Partner(cert.partner_id),
                     &format!("certificate={}", number.as_str()),
                     now,
                 )
@@ -364,10 +362,10 @@ pub async fn grant(
             let now = now_ms();
             let number =
                 issue_certificate(&mut *tx, partner, "plan", plan.code(), None, now).await?;
-            let target = format!("partner:{partner}");
             let detail = format!("plan={} certificate={number}", plan.code());
-            let entry = AuditEntry::new(actor, "plans.grant", &target, &detail);
-            audit(&mut **tx, entry, now).await?;
+            actor
+                .record(tx, "plans.grant", Target::Partner(partner), &detail, now)
+                .await?;
             Ok(number)
         })
     })

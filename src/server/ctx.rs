@@ -83,6 +83,14 @@ pub async fn caller_any(roles: &[Role]) -> Result<(super::db::Db, SessionUser), 
     Ok((state()?.db, user))
 }
 
+/// A server function that changes something: the database, the signed-in user (who must have
+/// one of `roles`) and the client's address, for the service and its audit entry.
+pub async fn acting(roles: &[Role]) -> Result<crate::accounts::audit::Caller, AppError> {
+    let (db, user) = caller_any(roles).await?;
+    let origin = origin().await;
+    Ok(crate::accounts::audit::Caller { db, user, origin })
+}
+
 /// The database, and the signed-in user whatever its role.
 pub async fn signed_in() -> Result<(super::db::Db, SessionUser), AppError> {
     let user = current_user().await?.ok_or(AppError::Unauthenticated)?;

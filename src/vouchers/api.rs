@@ -212,7 +212,7 @@ pub async fn confirm_issue(
     trans_id: String,
 ) -> Result<Outcome, AppError> {
     use super::model::{IssueRequest, MAX_CUSTOMERS_PAGE};
-    let (db, user) = ctx::caller(Role::Partner).await?;
+    let cx = ctx::acting(&[Role::Partner]).await?;
     let kind = self::kind(&kind)?;
     let req = IssueRequest::parse(
         &quota,
@@ -227,8 +227,7 @@ pub async fn confirm_issue(
         MAX_CUSTOMERS_PAGE,
     )
     .map_err(VoucherError::invalid)?;
-    let origin = ctx::origin().await;
-    let outcome = super::service::issue(&db, &user, &origin, kind, &req, Some(&trans_id)).await?;
+    let outcome = super::service::issue(&cx, kind, &req, Some(&trans_id)).await?;
     leptos_axum::redirect(&format!(
         "/center/sales/vouchers?tab={}&view=issued&issued={}",
         kind.as_str(),
@@ -264,11 +263,10 @@ pub async fn confirm_reclaim(
     trans_id: String,
 ) -> Result<Outcome, AppError> {
     use super::model::{MAX_RECLAIM, parse_ids};
-    let (db, user) = ctx::caller(Role::Partner).await?;
+    let cx = ctx::acting(&[Role::Partner]).await?;
     let kind = self::kind(&kind)?;
     let ids = parse_ids(&ids, MAX_RECLAIM, VoucherError::TooMany).map_err(VoucherError::invalid)?;
-    let origin = ctx::origin().await;
-    let outcome = super::service::reclaim(&db, &user, &origin, kind, &ids, Some(&trans_id)).await?;
+    let outcome = super::service::reclaim(&cx, kind, &ids, Some(&trans_id)).await?;
     leptos_axum::redirect(&format!(
         "/center/sales/vouchers?tab={}&view=issued&reclaimed={}&count={}",
         kind.as_str(),
@@ -316,7 +314,7 @@ pub async fn confirm_quota_issue(
     trans_id: String,
 ) -> Result<Outcome, AppError> {
     use super::model::parse_ids;
-    let (db, user) = ctx::caller(Role::Partner).await?;
+    let cx = ctx::acting(&[Role::Partner]).await?;
     let quota = quota
         .trim()
         .parse::<i64>()
@@ -324,17 +322,8 @@ pub async fn confirm_quota_issue(
     let resellers =
         parse_ids(&resellers, 20, VoucherError::TooMany).map_err(VoucherError::invalid)?;
     let amount = Amount::parse(&amount).map_err(AppError::invalid)?;
-    let origin = ctx::origin().await;
-    let outcome = super::service::issue_quota(
-        &db,
-        &user,
-        &origin,
-        quota,
-        &resellers,
-        amount,
-        Some(&trans_id),
-    )
-    .await?;
+    let outcome =
+        super::service::issue_quota(&cx, quota, &resellers, amount, Some(&trans_id)).await?;
     leptos_axum::redirect(&format!(
         "/center/sales/vouchers?tab=coupon&view=issued-quotas&given={}",
         outcome.total
@@ -367,12 +356,10 @@ pub async fn confirm_quota_reclaim(
     trans_id: String,
 ) -> Result<Outcome, AppError> {
     use super::model::{parse_ids, parse_remark};
-    let (db, user) = ctx::caller(Role::Partner).await?;
+    let cx = ctx::acting(&[Role::Partner]).await?;
     let ids = parse_ids(&ids, 20, VoucherError::TooMany).map_err(VoucherError::invalid)?;
     let remark = parse_remark(&remark).map_err(VoucherError::invalid)?;
-    let origin = ctx::origin().await;
-    let outcome =
-        super::service::reclaim_quotas(&db, &user, &origin, &ids, &remark, Some(&trans_id)).await?;
+    let outcome = super::service::reclaim_quotas(&cx, &ids, &remark, Some(&trans_id)).await?;
     leptos_axum::redirect(&format!(
         "/center/sales/vouchers?tab=coupon&view=issued-quotas&taken={}",
         outcome.total

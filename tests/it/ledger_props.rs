@@ -12,7 +12,7 @@ use common::{Backend, TestApp};
 use partner_center::accounts::model::SessionUser;
 use partner_center::domain::Amount;
 use partner_center::funds::model::Direction;
-use partner_center::funds::service::{self, Actor, Counterparty, Origin};
+use partner_center::funds::service::{self, Actor, Caller, Counterparty, Origin};
 use partner_center::server::db::Db;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
@@ -267,10 +267,13 @@ async fn adjust(
     } else {
         Direction::Allocate
     };
+    let cx = Caller {
+        db: w.db.clone(),
+        user: w.users[actor].clone(),
+        origin: Origin::web("127.0.0.1"),
+    };
     service::adjust(
-        &w.db,
-        &w.users[actor],
-        &Origin::web("127.0.0.1"),
+        &cx,
         cp,
         direction,
         Amount::from_fen(fen).unwrap(),

@@ -1,6 +1,7 @@
 //! What partners and operators do with money: 拨款/回收 and their previews, 批量拨款, operator funding, designated funds.
 
 use super::*;
+use crate::accounts::audit::Caller;
 use crate::funds::FundsError;
 
 /// The partner a signed-in partner user acts for, and its kind.
@@ -83,14 +84,13 @@ pub(super) async fn hold_counterparty(
 /// 拨款 or 回收 between the signed-in partner and one of its resellers or resale customers.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn adjust(
-    db: &Db,
-    user: &SessionUser,
-    origin: &Origin,
+    cx: &Caller,
     cp: Counterparty,
     direction: Direction,
     amount: Amount,
     trans_id: Option<String>,
 ) -> Result<Receipt, AppError> {
+    let Caller { db, user, .. } = cx;
     let (partner, kind) = partner_of(user)?;
     let (_, other) = counterparty(&db.pool, partner, kind, cp).await?;
     let me = Owner::Partner(partner);
@@ -98,7 +98,7 @@ pub async fn adjust(
         Direction::Allocate => (me, other, Operation::Adjust),
         Direction::Reclaim => (other, me, Operation::Retrieve),
     };
-    let actor = Actor::user(user, origin);
+    let actor = cx.actor();
     let receipt = move_money(
         db,
         Movement {
@@ -206,13 +206,12 @@ pub async fn bulk_preview(
 /// rest without paying anyone twice.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn bulk_allocate(
-    db: &Db,
-    user: &SessionUser,
-    origin: &Origin,
+    cx: &Caller,
     customers: &[i64],
     amount: Amount,
     trans_id: &str,
 ) -> Result<Vec<Receipt>, AppError> {
+    let Caller { db, user, .. } = cx;
     let base = model::parse_trans_id(trans_id).map_err(AppError::invalid)?;
     if base.len() > 40 {
         return Err(FundsError::TransId.invalid());
@@ -234,9 +233,7 @@ pub async fn bulk_allocate(
     let mut receipts = Vec::new();
     for id in customers {
         let r = adjust(
-            db,
-            user,
-            origin,
+            cx,
             Counterparty::Customer(*id),
             Direction::Allocate,
             amount,
@@ -321,11 +318,11 @@ pub async fn set_designated(
             if !repo::set_designated(&mut *tx, account, amount.fen()).await? {
                 return Err(FundsError::DesignatedExceeds.conflict());
             }
-            let target = format!("partner:{partner}");
             let detail = format!("designated={amount}");
-            let entry =
-                crate::accounts::audit::AuditEntry::new(actor, "funds.designate", &target, &detail);
-            crate::accounts::audit::audit(&mut **tx, entry, now_ms()).await?;
+            let target = crate::accounts::audit::Target::Partner(partner);
+            actor
+                .record(tx, "funds.designate", target, &detail, now_ms())
+                .await?;
             Ok(())
         })
     })

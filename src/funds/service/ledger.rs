@@ -202,10 +202,8 @@ pub(super) async fn apply(
     let action = format!("funds.{}", m.operation.code());
     let target = format!("{}->{}", m.from.key(), m.to.key());
     let detail = format!("amount={} trans_id={trans_id}", m.amount);
-    let entry = crate::accounts::audit::AuditEntry::new(m.actor, &action, &target, &detail);
-    crate::accounts::audit::audit(&mut **tx, entry, now)
-        .await
-        .map_err(raced)?;
+    let target = crate::accounts::audit::Target::Named(&target);
+    m.actor.record(tx, &action, target, &detail, now).await?;
     Ok(Receipt {
         trans_id: trans_id.to_string(),
         operation: m.operation,

@@ -24,4 +24,4 @@ use crate::idempotency::{OperatorKey, Scope};
 use crate::server::db::{Db, Tx, is_busy, is_unique_violation, now_ms};
 
 /// Who moves money, for the ledger and the audit trail.
-pub use crate::accounts::audit::{Actor, Origin};
+pub use crate::accounts::audit::{Actor, Caller, Origin};

@@ -1,6 +1,8 @@
 //! Invitations to the distributor path: mailed links, opened and accepted once.
 
 use super::*;
+use crate::accounts::audit::Caller;
+use crate::accounts::audit::Target;
 
 pub(super) fn new_token() -> String {
     let bytes: [u8; 32] = rand::random();
@@ -54,7 +56,7 @@ pub async fn invite_distributor(
             op.record(
                 &mut *tx,
                 "paths.invite_distributor",
-                &format!("path_invitation:{id}"),
+                Target::PathInvitation(id),
                 &format!("partner:{partner}"),
                 now,
             )
@@ -103,12 +105,8 @@ pub(super) fn refusal(
 }
 
 /// Applies through an invitation link: the partner joins the distributor path; the link is used.
-pub async fn accept_invitation(
-    db: &Db,
-    user: &SessionUser,
-    origin: &Origin,
-    token: &str,
-) -> Result<(), AppError> {
+pub async fn accept_invitation(cx: &Caller, token: &str) -> Result<(), AppError> {
+    let Caller { db, user, .. } = cx;
     let (partner, _) = partner_of(user)?;
     let now = now_ms();
     db.write(|tx| {
@@ -124,11 +122,11 @@ pub async fn accept_invitation(
                 return Err(AppError::conflict("error.paths.invitation_used"));
             }
             repo::insert_membership(&mut **tx, partner, PathKind::Distributor.code(), now).await?;
-            Actor::user(user, origin)
+            cx.actor()
                 .record(
                     &mut *tx,
                     "paths.join_distributor",
-                    &format!("path_invitation:{id}"),
+                    Target::PathInvitation(id),
                     "",
                     now,
                 )

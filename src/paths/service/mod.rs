@@ -18,6 +18,8 @@ use super::model::{
     PathDetail, PathKind, ReviewOpen, ReviewWindow, Stage, StageView,
 };
 use super::repo::{self, Decided, NewApplication, NewEvidence, WindowRow};
+use crate::accounts::audit::Caller;
+use crate::accounts::audit::Target;
 use crate::accounts::model::SessionUser;
 use crate::domain::{HcpnState, Role};
 use crate::error::AppError;
@@ -70,12 +72,8 @@ pub async fn explore(db: &Db, user: &SessionUser) -> Result<Vec<ExploreItem>, Ap
 }
 
 /// `选择该路径`. Returns `false` when the partner was on the path already (nothing changes).
-pub async fn select(
-    db: &Db,
-    user: &SessionUser,
-    origin: &Origin,
-    path: PathKind,
-) -> Result<bool, AppError> {
+pub async fn select(cx: &Caller, path: PathKind) -> Result<bool, AppError> {
+    let Caller { user, .. } = cx;
     let (partner, hcpn) = partner_of(user)?;
     if hcpn != HcpnState::Onboarded {
         return Err(AppError::conflict("error.paths.hcpn_required"));
@@ -83,25 +81,19 @@ pub async fn select(
     if path.by_invitation() {
         return Err(AppError::conflict("error.paths.invitation_only"));
     }
-    join(db, user, origin, partner, path, "paths.select").await
+    join(cx, partner, path, "paths.select").await
 }
 
-async fn join(
-    db: &Db,
-    user: &SessionUser,
-    origin: &Origin,
-    partner: i64,
-    path: PathKind,
-    action: &str,
-) -> Result<bool, AppError> {
+async fn join(cx: &Caller, partner: i64, path: PathKind, action: &str) -> Result<bool, AppError> {
+    let Caller { db, .. } = cx;
     let now = now_ms();
     db.write(|tx| {
         Box::pin(async move {
             let new = repo::insert_membership(&mut **tx, partner, path.code(), now).await?;
             if new {
-                let target = format!("partner:{partner}");
-                Actor::user(user, origin)
-                    .record(&mut *tx, action, &target, path.code(), now)
+                let target = Target::Partner(partner);
+                cx.actor()
+                    .record(&mut *tx, action, target, path.code(), now)
                     .await?;
             }
             Ok(new)

@@ -1,6 +1,7 @@
 //! The operator's side: pending applications and evidence, decisions, review windows.
 
 use super::*;
+use crate::accounts::audit::Target;
 
 /// Who acts, for the audit trail: a partner user, or an operator (console or CLI).
 pub use crate::accounts::audit::{Actor, Origin};
@@ -93,7 +94,7 @@ pub async fn decide_application(
                 } else {
                     "paths.application_reject"
                 },
-                &format!("path_application:{id}"),
+                Target::PathApplication(id),
                 reason,
                 now,
             )
@@ -159,7 +160,7 @@ pub async fn decide_evidence(
                 } else {
                     "paths.evidence_reject"
                 },
-                &format!("evidence:{id}"),
+                Target::Evidence(id),
                 reason,
                 now,
             )
@@ -202,7 +203,7 @@ pub async fn open_window(
             op.record(
                 &mut *tx,
                 "paths.window_open",
-                &format!("review_window:{}", row.id),
+                Target::ReviewWindow(row.id),
                 &row.covers,
                 now,
             )

@@ -1,6 +1,8 @@
 //! What a partner does on its paths: explore and select, its checklists, evidence, applications and reviews.
 
 use super::*;
+use crate::accounts::audit::Caller;
+use crate::accounts::audit::Target;
 
 /// One joined path with its stages' checklists, certifications, applications and reviews.
 pub(super) async fn joined_path(
@@ -139,12 +141,8 @@ pub struct NewEvidenceInput {
 }
 
 /// Records evidence for an operator to approve.
-pub async fn record_evidence(
-    db: &Db,
-    user: &SessionUser,
-    origin: &Origin,
-    input: &NewEvidenceInput,
-) -> Result<i64, AppError> {
+pub async fn record_evidence(cx: &Caller, input: &NewEvidenceInput) -> Result<i64, AppError> {
+    let Caller { db, user, .. } = cx;
     let (partner, _) = partner_of(user)?;
     let now = now_ms();
     if !input.path.evidence_kinds().contains(&input.kind) {
@@ -187,11 +185,11 @@ pub async fn record_evidence(
                 },
             )
             .await?;
-            Actor::user(user, origin)
+            cx.actor()
                 .record(
                     &mut *tx,
                     "paths.evidence",
-                    &format!("evidence:{id}"),
+                    Target::Evidence(id),
                     input.kind.code(),
                     now,
                 )
@@ -216,13 +214,8 @@ pub(super) async fn on_path(db: &Db, partner: i64, path: PathKind) -> Result<(),
 
 /// `申请角色认证` / `申请能力差异化认证`: allowed when the stage's requirements are met, the role is
 /// held before differentiation, nothing is pending and the stage is not held already.
-pub async fn apply(
-    db: &Db,
-    user: &SessionUser,
-    origin: &Origin,
-    path: PathKind,
-    stage: Stage,
-) -> Result<i64, AppError> {
+pub async fn apply(cx: &Caller, path: PathKind, stage: Stage) -> Result<i64, AppError> {
+    let Caller { db, user, .. } = cx;
     let (partner, _) = partner_of(user)?;
     on_path(db, partner, path).await?;
     let now = now_ms();
@@ -238,20 +231,19 @@ pub async fn apply(
             &key.replace("path.blocked.", "error.paths."),
         ));
     }
-    file(db, user, origin, partner, path, stage, None, now).await
+    file(cx, partner, path, stage, None, now).await
 }
 
 #[allow(clippy::too_many_arguments)]
 pub(super) async fn file(
-    db: &Db,
-    user: &SessionUser,
-    origin: &Origin,
+    cx: &Caller,
     partner: i64,
     path: PathKind,
     stage: Stage,
     review_year: Option<i64>,
     now: i64,
 ) -> Result<i64, AppError> {
+    let Caller { db, .. } = cx;
     db.write(|tx| {
         Box::pin(async move {
             let id = match repo::insert_application(
@@ -278,14 +270,8 @@ pub(super) async fn file(
                 "paths.apply"
             };
             let detail = format!("{}:{}", path.code(), stage.code());
-            Actor::user(user, origin)
-                .record(
-                    &mut *tx,
-                    action,
-                    &format!("path_application:{id}"),
-                    &detail,
-                    now,
-                )
+            cx.actor()
+                .record(&mut *tx, action, Target::PathApplication(id), &detail, now)
                 .await?;
             Ok(id)
         })
@@ -295,13 +281,8 @@ pub(super) async fn file(
 
 /// `提交复核申请`: only inside an open window covering the stage, for a stage the partner holds,
 /// once per window year.
-pub async fn submit_review(
-    db: &Db,
-    user: &SessionUser,
-    origin: &Origin,
-    path: PathKind,
-    stage: Stage,
-) -> Result<i64, AppError> {
+pub async fn submit_review(cx: &Caller, path: PathKind, stage: Stage) -> Result<i64, AppError> {
+    let Caller { db, user, .. } = cx;
     let (partner, _) = partner_of(user)?;
     let now = now_ms();
     let window = open_windows(db, now)
@@ -321,15 +302,5 @@ pub async fn submit_review(
     {
         return Err(AppError::conflict("error.paths.review_submitted"));
     }
-    file(
-        db,
-        user,
-        origin,
-        partner,
-        path,
-        stage,
-        Some(window.year),
-        now,
-    )
-    .await
+    file(cx, partner, path, stage, Some(window.year), now).await
 }

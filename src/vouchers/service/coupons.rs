@@ -2,6 +2,8 @@
 //! returned on its refund.
 
 use super::*;
+use crate::accounts::audit::Caller;
+use crate::accounts::audit::Target;
 use crate::vouchers::VoucherError;
 
 /// Takes a usable coupon's whole balance back to its quota with an operation record, inside
@@ -164,17 +166,16 @@ pub async fn preview_issue(
 /// Issues one coupon (or pickup voucher) per customer from a quota.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn issue(
-    db: &Db,
-    user: &SessionUser,
-    origin: &Origin,
+    cx: &Caller,
     kind: Kind,
     req: &IssueRequest,
     trans: Option<&str>,
 ) -> Result<Outcome, AppError> {
+    let Caller { db, user, .. } = cx;
     let (partner, _) = partner_of(user)?;
     let trans = trans_id(trans)?;
     let hash = issue_hash(kind, req);
-    let actor = Actor::user(user, origin);
+    let actor = cx.actor();
     expire_due(db).await?;
     let (actor, trans, hash) = (&actor, &trans, &hash);
     idempotent(db, &scope(partner), trans, hash, |tx| {
@@ -256,7 +257,7 @@ async fn try_issue(
         .record(
             &mut *tx,
             &format!("vouchers.issue.{}", kind.as_str()),
-            &format!("partner:{partner}"),
+            Target::Partner(partner),
             &detail,
             now,
         )
@@ -293,17 +294,16 @@ pub async fn preview_reclaim(
 /// quota. The outcome lists the amount actually reclaimed per coupon.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn reclaim(
-    db: &Db,
-    user: &SessionUser,
-    origin: &Origin,
+    cx: &Caller,
     kind: Kind,
     ids: &[i64],
     trans: Option<&str>,
 ) -> Result<Outcome, AppError> {
+    let Caller { db, user, .. } = cx;
     let (partner, _) = partner_of(user)?;
     let trans = trans_id(trans)?;
     let hash = format!("reclaim|{}|{ids:?}", kind.as_str());
-    let actor = Actor::user(user, origin);
+    let actor = cx.actor();
     expire_due(db).await?;
     let scope = scope(partner);
     let (actor, hash, scope, trans) = (&actor, &hash, &scope, &trans);
@@ -344,7 +344,7 @@ pub async fn reclaim(
                 .record(
                     &mut *tx,
                     &format!("vouchers.reclaim.{}", kind.as_str()),
-                    &format!("partner:{partner}"),
+                    Target::Partner(partner),
                     &detail,
                     now,
                 )

@@ -25,7 +25,7 @@ use super::repo::{self, CouponFilter, CouponRow, NewCoupon, NewQuota, NewRecord,
 use crate::accounts::model::SessionUser;
 use crate::domain::{Amount, Money, Page, PageRequest, PartnerKind, Role};
 use crate::error::AppError;
-use crate::funds::service::{Actor, Origin};
+use crate::funds::service::Actor;
 use crate::idempotency::{self, Request, Scope};
 use crate::server::db::{Db, Tx, WriteFuture, now_ms};
 

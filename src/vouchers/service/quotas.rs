@@ -2,27 +2,28 @@
 //! the operator's grants and status changes.
 
 use super::*;
+use crate::accounts::audit::Caller;
+use crate::accounts::audit::Target;
 use crate::vouchers::VoucherError;
 
 /// 向云经销商发放代金券额度: a distributor gives each reseller a quota of `amount` from one of
 /// its own.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn issue_quota(
-    db: &Db,
-    user: &SessionUser,
-    origin: &Origin,
+    cx: &Caller,
     parent: i64,
     resellers: &[i64],
     amount: Amount,
     trans: Option<&str>,
 ) -> Result<Outcome, AppError> {
+    let Caller { db, user, .. } = cx;
     let (partner, kind) = partner_of(user)?;
     if kind != PartnerKind::Distributor {
         return Err(crate::funds::FundsError::DistributorOnly.conflict());
     }
     let trans = trans_id(trans)?;
     let hash = format!("quota-issue|{parent}|{resellers:?}|{}", amount.fen());
-    let actor = Actor::user(user, origin);
+    let actor = cx.actor();
     let scope = scope(partner);
     let (actor, hash, scope, trans) = (&actor, &hash, &scope, &trans);
     idempotent(db, scope, trans, hash, |tx| {
@@ -112,7 +113,7 @@ pub async fn issue_quota(
                 .record(
                     &mut *tx,
                     "vouchers.quota_issue",
-                    &format!("partner:{partner}"),
+                    Target::Partner(partner),
                     &detail,
                     now,
                 )
@@ -128,20 +129,19 @@ pub async fn issue_quota(
 /// gave its resellers; each ends (失效).
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn reclaim_quotas(
-    db: &Db,
-    user: &SessionUser,
-    origin: &Origin,
+    cx: &Caller,
     ids: &[i64],
     remark: &str,
     trans: Option<&str>,
 ) -> Result<Outcome, AppError> {
+    let Caller { db, user, .. } = cx;
     let (partner, kind) = partner_of(user)?;
     if kind != PartnerKind::Distributor {
         return Err(crate::funds::FundsError::DistributorOnly.conflict());
     }
     let trans = trans_id(trans)?;
     let hash = format!("quota-reclaim|{ids:?}|{remark}");
-    let actor = Actor::user(user, origin);
+    let actor = cx.actor();
     let scope = scope(partner);
     let (actor, hash, scope, trans) = (&actor, &hash, &scope, &trans);
     idempotent(db, scope, trans, hash, |tx| {
@@ -201,7 +201,7 @@ pub async fn reclaim_quotas(
                 .record(
                     &mut *tx,
                     "vouchers.quota_reclaim",
-                    &format!("partner:{partner}"),
+                    Target::Partner(partner),
                     &detail,
                     now,
                 )
@@ -257,7 +257,7 @@ pub async fn grant_quota(db: &Db, actor: &Actor, g: &Grant) -> Result<i64, AppEr
                 .record(
                     &mut *tx,
                     "vouchers.grant",
-                    &format!("partner:{}", g.partner),
+                    Target::Partner(g.partner),
                     &detail,
                     now,
                 )
@@ -286,7 +286,7 @@ pub async fn set_quota_status(
                 .record(
                     &mut *tx,
                     "vouchers.quota_status",
-                    &format!("quota:{quota}"),
+                    Target::Quota(quota),
                     &format!("status={}", status.code()),
                     now,
                 )

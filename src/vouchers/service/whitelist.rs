@@ -2,6 +2,7 @@
 //! operator grants it; the partner reads it.
 
 use super::*;
+use crate::accounts::audit::Target;
 use crate::vouchers::VoucherError;
 
 pub async fn whitelist(db: &Db, user: &SessionUser) -> Result<Vec<WhitelistEntry>, AppError> {
@@ -80,7 +81,7 @@ pub async fn set_whitelisted(
                 .record(
                     &mut *tx,
                     action,
-                    &format!("partner:{partner}"),
+                    Target::Partner(partner),
                     &format!("customer={customer}"),
                     now,
                 )
