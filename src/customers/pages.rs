@@ -8,7 +8,7 @@ use super::api::{
 use super::model::{Channel, Invitation, InvitationState};
 use crate::domain::{CustomerMode, Role, format_time};
 use crate::i18n::{t, use_lang};
-use crate::ui::{Col, EmptyState, ErrorNotice, FormError, PagedList, RequireRole};
+use crate::ui::{Col, EmptyState, FormError, Loaded, PagedList, RequireRole};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -122,35 +122,27 @@ pub fn InvitationPage() -> impl IntoView {
         <RequireRole role=Role::Customer>
             <section class="panel" data-testid="invitation">
                 <h1>{t(lang, "invite.open.title")}</h1>
-                <Suspense fallback=move || view! { <p class="loading">{t(lang, "common.loading")}</p> }>
-                    {move || Suspend::new(async move {
-                        match view_.await {
-                            Err(crate::error::AppError::NotFound) => view! {
-                                <p class="notice-error" role="alert" data-testid="invite-unknown">{t(lang, "error.invite.unknown")}</p>
+                <Loaded resource=view_ not_found=("error.invite.unknown", "invite-unknown")
+                    body=move |v| view! {
+                        <dl class="facts">
+                            <dt>{t(lang, "customer.partner")}</dt><dd data-testid="invite-partner">{v.partner_name.clone()}</dd>
+                            <dt>{t(lang, "customer.mode")}</dt><dd>{t(lang, v.mode.label_key())}</dd>
+                            <dt>{t(lang, "invite.state")}</dt><dd data-testid="invite-state">{t(lang, v.state.label_key())}</dd>
+                            <dt>{t(lang, "invite.expires")}</dt><dd>{v.expires_at.map(format_time).unwrap_or_else(|| t(lang, "invite.never").to_string())}</dd>
+                        </dl>
+                        {match v.refusal.clone() {
+                            Some(key) => view! { <p class="notice-error" role="alert" data-testid="invite-refusal">{t(lang, &key)}</p> }.into_any(),
+                            None => view! {
+                                <p>{t(lang, if v.mode == CustomerMode::Resale { "invite.open.resale" } else { "invite.open.consulting" })}</p>
+                                <ActionForm action=accept>
+                                    <input type="hidden" name="token" value=token() />
+                                    <FormError error />
+                                    <button type="submit" class="btn btn-primary" data-testid="invite-accept">{t(lang, "invite.accept")}</button>
+                                </ActionForm>
                             }.into_any(),
-                            Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
-                            Ok(v) => view! {
-                                <dl class="facts">
-                                    <dt>{t(lang, "customer.partner")}</dt><dd data-testid="invite-partner">{v.partner_name.clone()}</dd>
-                                    <dt>{t(lang, "customer.mode")}</dt><dd>{t(lang, v.mode.label_key())}</dd>
-                                    <dt>{t(lang, "invite.state")}</dt><dd data-testid="invite-state">{t(lang, v.state.label_key())}</dd>
-                                    <dt>{t(lang, "invite.expires")}</dt><dd>{v.expires_at.map(format_time).unwrap_or_else(|| t(lang, "invite.never").to_string())}</dd>
-                                </dl>
-                                {match v.refusal.clone() {
-                                    Some(key) => view! { <p class="notice-error" role="alert" data-testid="invite-refusal">{t(lang, &key)}</p> }.into_any(),
-                                    None => view! {
-                                        <p>{t(lang, if v.mode == CustomerMode::Resale { "invite.open.resale" } else { "invite.open.consulting" })}</p>
-                                        <ActionForm action=accept>
-                                            <input type="hidden" name="token" value=token() />
-                                            <FormError error />
-                                            <button type="submit" class="btn btn-primary" data-testid="invite-accept">{t(lang, "invite.accept")}</button>
-                                        </ActionForm>
-                                    }.into_any(),
-                                }}
-                            }.into_any(),
-                        }
-                    })}
-                </Suspense>
+                        }}
+                    }.into_any()
+                />
             </section>
         </RequireRole>
     }
@@ -176,71 +168,66 @@ pub fn MyPartnerPanel() -> impl IntoView {
             </p>
         })}
         {move || (!q(query, "contract").is_empty()).then(|| view! { <p class="notice-ok" role="status">{t(lang, "contract.applied")}</p> })}
-        <Suspense fallback=move || view! { <p class="loading">{t(lang, "common.loading")}</p> }>
-            {move || Suspend::new(async move {
-                match partner.await {
-                    Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
-                    Ok(None) => view! { <EmptyState title=t(lang, "customer.no_partner") hint=t(lang, "customer.no_partner_hint") /> }.into_any(),
-                    Ok(Some(p)) => {
-                        let resale = p.mode == CustomerMode::Resale;
+        <Loaded resource=partner body=move |v| match v {
+            None => view! { <EmptyState title=t(lang, "customer.no_partner") hint=t(lang, "customer.no_partner_hint") /> }.into_any(),
+            Some(p) => {
+                let resale = p.mode == CustomerMode::Resale;
+                view! {
+                    <dl class="facts" data-testid="linked-partner">
+                        <dt>{t(lang, "customer.partner")}</dt><dd data-testid="partner-name">{p.partner_name.clone()}</dd>
+                        <dt>{t(lang, "customer.mode")}</dt><dd data-testid="partner-mode">{t(lang, p.mode.label_key())}</dd>
+                        <dt>{t(lang, "funds.col.since")}</dt><dd>{format_time(p.associated_at)}</dd>
+                        <dt>{t(lang, "customer.contact_email")}</dt><dd>{p.partner_email.clone().unwrap_or_else(|| "-".into())}</dd>
+                        <dt>{t(lang, "customer.contact_phone")}</dt><dd>{p.partner_phone.clone().unwrap_or_else(|| "-".into())}</dd>
+                    </dl>
+                    {p.unbind_requested_at.map(|at| view! {
+                        <section class="panel confirm-box" data-testid="unbind-request">
+                            <h2>{t(lang, "unbind.asked")}</h2>
+                            <p>{format_time(at)}" · "{t(lang, "unbind.explain")}</p>
+                            <FormError error=answer_error />
+                            <div class="button-row">
+                                <ActionForm action=answer attr:class="inline">
+                                    <input type="hidden" name="answer" value="confirm" />
+                                    <button type="submit" class="btn btn-primary" data-testid="unbind-confirm">{t(lang, "unbind.confirm")}</button>
+                                </ActionForm>
+                                <ActionForm action=answer attr:class="inline">
+                                    <input type="hidden" name="answer" value="decline" />
+                                    <button type="submit" class="btn" data-testid="unbind-decline">{t(lang, "unbind.decline")}</button>
+                                </ActionForm>
+                            </div>
+                        </section>
+                    })}
+                    {resale.then(|| view! {
+                        <div class="notice-info" data-testid="resale-notice">
+                            <p>{t(lang, "billing.no_top_up")}</p>
+                            <p>{t(lang, "billing.withdraw")}</p>
+                        </div>
+                    })}
+                    <h2>{t(lang, "contract.title")}</h2>
+                    {if resale {
+                        view! { <p data-testid="contract-offline">{t(lang, "contract.resale")}</p> }.into_any()
+                    } else {
+                        let contracts = p.contracts.clone();
                         view! {
-                            <dl class="facts" data-testid="linked-partner">
-                                <dt>{t(lang, "customer.partner")}</dt><dd data-testid="partner-name">{p.partner_name.clone()}</dd>
-                                <dt>{t(lang, "customer.mode")}</dt><dd data-testid="partner-mode">{t(lang, p.mode.label_key())}</dd>
-                                <dt>{t(lang, "funds.col.since")}</dt><dd>{format_time(p.associated_at)}</dd>
-                                <dt>{t(lang, "customer.contact_email")}</dt><dd>{p.partner_email.clone().unwrap_or_else(|| "-".into())}</dd>
-                                <dt>{t(lang, "customer.contact_phone")}</dt><dd>{p.partner_phone.clone().unwrap_or_else(|| "-".into())}</dd>
-                            </dl>
-                            {p.unbind_requested_at.map(|at| view! {
-                                <section class="panel confirm-box" data-testid="unbind-request">
-                                    <h2>{t(lang, "unbind.asked")}</h2>
-                                    <p>{format_time(at)}" · "{t(lang, "unbind.explain")}</p>
-                                    <FormError error=answer_error />
-                                    <div class="button-row">
-                                        <ActionForm action=answer attr:class="inline">
-                                            <input type="hidden" name="answer" value="confirm" />
-                                            <button type="submit" class="btn btn-primary" data-testid="unbind-confirm">{t(lang, "unbind.confirm")}</button>
-                                        </ActionForm>
-                                        <ActionForm action=answer attr:class="inline">
-                                            <input type="hidden" name="answer" value="decline" />
-                                            <button type="submit" class="btn" data-testid="unbind-decline">{t(lang, "unbind.decline")}</button>
-                                        </ActionForm>
-                                    </div>
-                                </section>
+                            <p>{t(lang, "contract.consulting")}</p>
+                            <ActionForm action=contract>
+                                <FormError error=contract_error />
+                                <button type="submit" class="btn" data-testid="contract-apply">{t(lang, "contract.apply")}</button>
+                            </ActionForm>
+                            {(!contracts.is_empty()).then(|| view! {
+                                <table class="table" data-testid="contracts">
+                                    <thead><tr><th>"ID"</th><th>{t(lang, "contract.state")}</th><th>{t(lang, "common.created_at")}</th></tr></thead>
+                                    <tbody>
+                                        {contracts.into_iter().map(|c| view! {
+                                            <tr><td>{c.id}</td><td>{t(lang, c.state.label_key())}</td><td>{format_time(c.created_at)}</td></tr>
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
                             })}
-                            {resale.then(|| view! {
-                                <div class="notice-info" data-testid="resale-notice">
-                                    <p>{t(lang, "billing.no_top_up")}</p>
-                                    <p>{t(lang, "billing.withdraw")}</p>
-                                </div>
-                            })}
-                            <h2>{t(lang, "contract.title")}</h2>
-                            {if resale {
-                                view! { <p data-testid="contract-offline">{t(lang, "contract.resale")}</p> }.into_any()
-                            } else {
-                                let contracts = p.contracts.clone();
-                                view! {
-                                    <p>{t(lang, "contract.consulting")}</p>
-                                    <ActionForm action=contract>
-                                        <FormError error=contract_error />
-                                        <button type="submit" class="btn" data-testid="contract-apply">{t(lang, "contract.apply")}</button>
-                                    </ActionForm>
-                                    {(!contracts.is_empty()).then(|| view! {
-                                        <table class="table" data-testid="contracts">
-                                            <thead><tr><th>"ID"</th><th>{t(lang, "contract.state")}</th><th>{t(lang, "common.created_at")}</th></tr></thead>
-                                            <tbody>
-                                                {contracts.into_iter().map(|c| view! {
-                                                    <tr><td>{c.id}</td><td>{t(lang, c.state.label_key())}</td><td>{format_time(c.created_at)}</td></tr>
-                                                }).collect_view()}
-                                            </tbody>
-                                        </table>
-                                    })}
-                                }.into_any()
-                            }}
                         }.into_any()
-                    }
-                }
-            })}
-        </Suspense>
+                    }}
+                }.into_any()
+            }
+        } />
     }
 }

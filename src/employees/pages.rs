@@ -4,7 +4,7 @@ use super::api::{Accept, Cancel, Decline, Invite, Unbind, members, my_exam, my_i
 use super::model::{EXAM_URL, ExamEligibility, LinkState, Member};
 use crate::domain::{Role, format_time};
 use crate::i18n::{t, use_lang};
-use crate::ui::{Col, EmptyState, ErrorNotice, FormError, PagedList, RequireRole};
+use crate::ui::{Col, EmptyState, FormError, Loaded, PagedList, RequireRole};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -99,41 +99,36 @@ pub fn PersonalHome() -> impl IntoView {
                 <h1>{t(lang, "personal.title")}</h1>
                 {move || query.read().get("accepted").map(|_| view! { <p class="notice-ok" role="status">{t(lang, "personal.accepted")}</p> })}
                 <FormError error />
-                <Suspense fallback=move || view! { <p class="loading">{t(lang, "common.loading")}</p> }>
-                    {move || Suspend::new(async move {
-                        match list.await {
-                            Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
-                            Ok(items) if items.is_empty() => view! { <EmptyState title=t(lang, "personal.empty") /> }.into_any(),
-                            Ok(items) => view! {
-                                <ul class="messages" data-testid="invitations">
-                                    {items.into_iter().map(|i| {
-                                        let accept_id = i.id.to_string();
-                                        let decline_id = i.id.to_string();
-                                        let pending = i.state == LinkState::Pending;
-                                        view! {
-                                            <li class="message" id=format!("invitation-{}", i.id) data-testid=format!("invitation-{}", i.id)>
-                                                <p><strong>{i.partner_name.clone()}</strong>" · "{t(lang, i.state.label_key())}</p>
-                                                <p class="muted">{t(lang, "employees.invited_at")}" "{format_time(i.invited_at)}</p>
-                                                {pending.then(move || view! {
-                                                    <div class="button-row">
-                                                        <ActionForm action=accept>
-                                                            <input type="hidden" name="id" value=accept_id />
-                                                            <button type="submit" class="btn btn-primary">{t(lang, "personal.accept")}</button>
-                                                        </ActionForm>
-                                                        <ActionForm action=decline>
-                                                            <input type="hidden" name="id" value=decline_id />
-                                                            <button type="submit" class="btn">{t(lang, "personal.decline")}</button>
-                                                        </ActionForm>
-                                                    </div>
-                                                })}
-                                            </li>
-                                        }
-                                    }).collect_view()}
-                                </ul>
-                            }.into_any(),
-                        }
-                    })}
-                </Suspense>
+                <Loaded resource=list body=move |v| match v {
+                    items if items.is_empty() => view! { <EmptyState title=t(lang, "personal.empty") /> }.into_any(),
+                    items => view! {
+                        <ul class="messages" data-testid="invitations">
+                            {items.into_iter().map(|i| {
+                                let accept_id = i.id.to_string();
+                                let decline_id = i.id.to_string();
+                                let pending = i.state == LinkState::Pending;
+                                view! {
+                                    <li class="message" id=format!("invitation-{}", i.id) data-testid=format!("invitation-{}", i.id)>
+                                        <p><strong>{i.partner_name.clone()}</strong>" · "{t(lang, i.state.label_key())}</p>
+                                        <p class="muted">{t(lang, "employees.invited_at")}" "{format_time(i.invited_at)}</p>
+                                        {pending.then(move || view! {
+                                            <div class="button-row">
+                                                <ActionForm action=accept>
+                                                    <input type="hidden" name="id" value=accept_id />
+                                                    <button type="submit" class="btn btn-primary">{t(lang, "personal.accept")}</button>
+                                                </ActionForm>
+                                                <ActionForm action=decline>
+                                                    <input type="hidden" name="id" value=decline_id />
+                                                    <button type="submit" class="btn">{t(lang, "personal.decline")}</button>
+                                                </ActionForm>
+                                            </div>
+                                        })}
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                } />
             </section>
             <MyExamPanel />
         </RequireRole>
@@ -147,29 +142,24 @@ fn MyExamPanel() -> impl IntoView {
     let lang = use_lang();
     let exam = Resource::new(|| (), |_| my_exam());
     view! {
-        <Suspense>
-            {move || Suspend::new(async move {
-                match exam.await {
-                    Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
-                    Ok(None) => ().into_any(),
-                    Ok(Some(x)) => {
-                        let eligible = x.eligibility.eligible();
-                        view! {
-                            <section class="panel" data-testid="my-exam" data-eligible=eligible.to_string()>
-                                <h2>{t(lang, "path.exam")}</h2>
-                                <p>{t(lang, "exam.for_partner")}" "<strong>{x.partner_name.clone()}</strong></p>
-                                <ExamChecks e=x.eligibility />
-                                {if eligible {
-                                    view! { <a class="btn btn-primary" href=crate::paths::pages::leave_link(EXAM_URL) data-testid="exam-link">{t(lang, "path.exam.link")}</a> }.into_any()
-                                } else {
-                                    view! { <p class="notice-warn" role="note" data-testid="exam-not-eligible">{t(lang, "exam.not_eligible")}</p> }.into_any()
-                                }}
-                            </section>
-                        }.into_any()
-                    }
-                }
-            })}
-        </Suspense>
+        <Loaded resource=exam silent=true body=move |v| match v {
+            None => ().into_any(),
+            Some(x) => {
+                let eligible = x.eligibility.eligible();
+                view! {
+                    <section class="panel" data-testid="my-exam" data-eligible=eligible.to_string()>
+                        <h2>{t(lang, "path.exam")}</h2>
+                        <p>{t(lang, "exam.for_partner")}" "<strong>{x.partner_name.clone()}</strong></p>
+                        <ExamChecks e=x.eligibility />
+                        {if eligible {
+                            view! { <a class="btn btn-primary" href=crate::paths::pages::leave_link(EXAM_URL) data-testid="exam-link">{t(lang, "path.exam.link")}</a> }.into_any()
+                        } else {
+                            view! { <p class="notice-warn" role="note" data-testid="exam-not-eligible">{t(lang, "exam.not_eligible")}</p> }.into_any()
+                        }}
+                    </section>
+                }.into_any()
+            }
+        } />
     }
 }
 

@@ -10,7 +10,7 @@ use crate::domain::{CustomerMode, PartnerKind, Role, format_time};
 use crate::error::AppError;
 use crate::i18n::{t, use_lang};
 use crate::ui::{
-    Auth, Col, EmptyState, ErrorNotice, FormError, Paged, PagedList, RequireRole,
+    Auth, Col, EmptyState, ErrorNotice, FormError, Loaded, Paged, PagedList, RequireRole,
     too_many_to_export, urlencode,
 };
 use leptos::prelude::*;
@@ -240,15 +240,8 @@ pub fn AdjustPage() -> impl IntoView {
             <input id="adjust-amount" name="amount" inputmode="decimal" autocomplete="off" value=amount />
             <button type="submit" class="btn btn-primary">{t(lang, "funds.next")}</button>
         </form>
-        <Suspense>
-            {move || Suspend::new(async move {
-                match preview.await {
-                    None => ().into_any(),
-                    Some(Err(e)) => view! { <ErrorNotice error=e /> }.into_any(),
-                    Some(Ok(p)) => view! { <ConfirmBox p confirm back=back() /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=preview silent=true body=move |p| view! { <ConfirmBox p confirm back=back() /> }.into_any()
+        />
     }
 }
 
@@ -318,20 +311,14 @@ pub fn FundsPage() -> impl IntoView {
     let selected = move |op: &str| q(query, "operation") == op;
     view! {
         <h1>{t(lang, "sales.funds")}</h1>
-        <Suspense>
-            {move || Suspend::new(async move {
-                match balances.await {
-                    Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
-                    Ok(b) => view! {
-                        <div class="cards" data-testid="balances">
-                            <div class="card"><p class="card-label">{t(lang, "funds.balance")}</p><p class="card-value" data-testid="balance">{b.balance.to_string()}</p></div>
-                            <div class="card"><p class="card-label">{t(lang, "funds.available")}</p><p class="card-value" data-testid="available">{b.available().to_string()}</p></div>
-                            <div class="card"><p class="card-label">{t(lang, "funds.designated")}</p><p class="card-value">{b.designated.to_string()}</p></div>
-                        </div>
-                    }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=balances silent=true body=move |b| view! {
+                <div class="cards" data-testid="balances">
+                    <div class="card"><p class="card-label">{t(lang, "funds.balance")}</p><p class="card-value" data-testid="balance">{b.balance.to_string()}</p></div>
+                    <div class="card"><p class="card-label">{t(lang, "funds.available")}</p><p class="card-value" data-testid="available">{b.available().to_string()}</p></div>
+                    <div class="card"><p class="card-label">{t(lang, "funds.designated")}</p><p class="card-value">{b.designated.to_string()}</p></div>
+                </div>
+            }.into_any()
+        />
         <h2>{t(lang, "funds.records")}</h2>
         <form method="get" class="search-bar">
             <label for="rec-op">{t(lang, "funds.col.operation")}</label>
@@ -449,27 +436,20 @@ pub fn OperatorFunding() -> impl IntoView {
                 <input id="fund-amount" name="fund_amount" inputmode="decimal" value=amount />
                 <button type="submit" class="btn btn-primary">{t(lang, "funds.next")}</button>
             </form>
-            <Suspense>
-                {move || Suspend::new(async move {
-                    match preview.await {
-                        None => ().into_any(),
-                        Some(Err(e)) => view! { <ErrorNotice error=e /> }.into_any(),
-                        Some(Ok(p)) => view! {
-                            <div class="confirm-box" data-testid="fund-preview">
-                                <p><strong>{t(lang, "funds.confirm")}</strong></p>
-                                <p>{p.counterparty.clone()}": "{format!("{} → {}", p.their_before, p.their_after)}</p>
-                                <ActionForm action=fund>
-                                    <input type="hidden" name="partner" value=partner() />
-                                    <input type="hidden" name="amount" value=p.amount.to_string() />
-                                    <input type="hidden" name="trans_id" value=p.trans_id.clone() />
-                                    <FormError error=fund_error />
-                                    <button type="submit" class="btn btn-primary">{t(lang, "common.confirm")}</button>
-                                </ActionForm>
-                            </div>
-                        }.into_any(),
-                    }
-                })}
-            </Suspense>
+            <Loaded resource=preview silent=true body=move |p| view! {
+                    <div class="confirm-box" data-testid="fund-preview">
+                        <p><strong>{t(lang, "funds.confirm")}</strong></p>
+                        <p>{p.counterparty.clone()}": "{format!("{} → {}", p.their_before, p.their_after)}</p>
+                        <ActionForm action=fund>
+                            <input type="hidden" name="partner" value=partner() />
+                            <input type="hidden" name="amount" value=p.amount.to_string() />
+                            <input type="hidden" name="trans_id" value=p.trans_id.clone() />
+                            <FormError error=fund_error />
+                            <button type="submit" class="btn btn-primary">{t(lang, "common.confirm")}</button>
+                        </ActionForm>
+                    </div>
+                }.into_any()
+            />
             <h2>{t(lang, "funds.designated")}</h2>
             <ActionForm action=designate attr:class="search-bar">
                 <label for="des-partner">{t(lang, "operator.partner_id")}</label>
@@ -533,36 +513,29 @@ pub fn BulkAllocatePage() -> impl IntoView {
             <input id="bulk-amount" name="amount" inputmode="decimal" autocomplete="off" value=amount />
             <button type="submit" class="btn btn-primary">{t(lang, "funds.next")}</button>
         </form>
-        <Suspense>
-            {move || Suspend::new(async move {
-                match preview.await {
-                    None => ().into_any(),
-                    Some(Err(e)) => view! { <ErrorNotice error=e /> }.into_any(),
-                    Some(Ok(p)) => {
-                        let ids = p.customers.iter().map(|(id, _)| id.to_string()).collect::<Vec<_>>().join(",");
-                        view! {
-                            <section class="panel confirm-box" data-testid="bulk-preview">
-                                <h2>{t(lang, "funds.confirm")}</h2>
-                                <ul>{p.customers.iter().map(|(_, n)| view! { <li>{n.clone()}": "{p.amount.to_string()}</li> }).collect_view()}</ul>
-                                <dl class="facts">
-                                    <dt>{t(lang, "funds.bulk.total")}</dt><dd data-testid="bulk-total">{p.total.to_string()}</dd>
-                                    <dt>{t(lang, "funds.my_balance")}</dt><dd>{format!("{} → {}", p.my_before, p.my_after)}</dd>
-                                </dl>
-                                <ActionForm action=confirm>
-                                    <input type="hidden" name="ids" value=ids />
-                                    <input type="hidden" name="amount" value=p.amount.to_string() />
-                                    <input type="hidden" name="trans_id" value=p.trans_id.clone() />
-                                    <FormError error />
-                                    <div class="button-row">
-                                        <button type="submit" class="btn btn-primary">{t(lang, "common.confirm")}</button>
-                                        <a class="btn" href="/center/sales/customers">{t(lang, "common.cancel")}</a>
-                                    </div>
-                                </ActionForm>
-                            </section>
-                        }.into_any()
-                    }
-                }
-            })}
-        </Suspense>
+        <Loaded resource=preview silent=true body=move |p| {
+                let ids = p.customers.iter().map(|(id, _)| id.to_string()).collect::<Vec<_>>().join(",");
+                view! {
+                    <section class="panel confirm-box" data-testid="bulk-preview">
+                        <h2>{t(lang, "funds.confirm")}</h2>
+                        <ul>{p.customers.iter().map(|(_, n)| view! { <li>{n.clone()}": "{p.amount.to_string()}</li> }).collect_view()}</ul>
+                        <dl class="facts">
+                            <dt>{t(lang, "funds.bulk.total")}</dt><dd data-testid="bulk-total">{p.total.to_string()}</dd>
+                            <dt>{t(lang, "funds.my_balance")}</dt><dd>{format!("{} → {}", p.my_before, p.my_after)}</dd>
+                        </dl>
+                        <ActionForm action=confirm>
+                            <input type="hidden" name="ids" value=ids />
+                            <input type="hidden" name="amount" value=p.amount.to_string() />
+                            <input type="hidden" name="trans_id" value=p.trans_id.clone() />
+                            <FormError error />
+                            <div class="button-row">
+                                <button type="submit" class="btn btn-primary">{t(lang, "common.confirm")}</button>
+                                <a class="btn" href="/center/sales/customers">{t(lang, "common.cancel")}</a>
+                            </div>
+                        </ActionForm>
+                    </section>
+                }.into_any()
+            }
+        />
     }
 }

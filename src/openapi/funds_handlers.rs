@@ -4,76 +4,91 @@
 
 use super::handlers::{ApiError, Change, Read, own_reseller_id};
 use super::ops::*;
-use super::schema::Num;
+use super::schema::{Decimal, Num};
 use super::wire::*;
-use crate::accounts::audit::Caller;
+use crate::accounts::model::SessionUser;
 use crate::domain::Money;
 use crate::funds::model::{Direction, Operation};
 use crate::funds::service::{self as funds, Counterparty, RecordSearch, Search};
 use axum::Json;
 
-/// One 拨款 or 回收 with a reseller or a customer; the transfer's id.
-async fn transfer<R>(
-    signed: &Change<R>,
-    counterparty: Counterparty,
-    direction: Direction,
-    raw: &super::schema::Decimal,
-) -> Result<String, ApiError> {
-    let amount = amount(raw)?;
+/// A 拨款 or 回收 request of the SDK: which way the money goes, with whom, and how much.
+pub trait TransferRequest: serde::de::DeserializeOwned {
+    const DIRECTION: Direction;
+    /// The reseller or customer, as the caller may name it (a reseller names only itself as
+    /// `indirect_partner_id`).
+    fn counterparty(&self, user: &SessionUser) -> Result<Counterparty, ApiError>;
+    fn amount(&self) -> &Decimal;
+}
+
+/// The answer of a transfer: its id, under the SDK's name for it.
+pub trait TransferAnswer: serde::Serialize {
+    fn answer(id: String) -> Self;
+}
+
+impl TransferAnswer for TransferResponse {
+    fn answer(transfer_id: String) -> Self {
+        TransferResponse { transfer_id }
+    }
+}
+
+impl TransferAnswer for TransResponse {
+    fn answer(trans_id: String) -> Self {
+        TransResponse { trans_id }
+    }
+}
+
+/// Declares a transfer request: its direction and whether it names a reseller
+/// (`indirect_partner_id`) or a customer (`customer_id`).
+macro_rules! transfer_request {
+    ($req:ty, $direction:ident, reseller) => {
+        transfer_request!($req, $direction, |r: &$req, _user: &SessionUser| Ok(
+            Counterparty::Reseller(id(&r.indirect_partner_id, "indirect_partner_id")?)
+        ));
+    };
+    ($req:ty, $direction:ident, customer) => {
+        transfer_request!($req, $direction, |r: &$req, user: &SessionUser| {
+            own_reseller_id(user, r.indirect_partner_id.as_deref())?;
+            Ok(Counterparty::Customer(id(&r.customer_id, "customer_id")?))
+        });
+    };
+    ($req:ty, $direction:ident, $counterparty:expr) => {
+        impl TransferRequest for $req {
+            const DIRECTION: Direction = Direction::$direction;
+            fn counterparty(&self, user: &SessionUser) -> Result<Counterparty, ApiError> {
+                ($counterparty)(self, user)
+            }
+            fn amount(&self) -> &Decimal {
+                &self.amount
+            }
+        }
+    };
+}
+
+// update_indirect_partner_account: 向云经销商账户拨款 (distributors only).
+transfer_request!(AdjustToIndirectPartnerReq, Allocate, reseller);
+// reclaim_indirect_partner_account: 回收云经销商账户拨款 (distributors only).
+transfer_request!(ReclaimIndirectPartnerAccountReq, Reclaim, reseller);
+// update_customer_account_amount: 向客户账户拨款 (resale customers only).
+transfer_request!(AdjustAccountReq, Allocate, customer);
+// reclaim_to_partner_account: 回收客户账户余额.
+transfer_request!(ReclaimToPartnerAccountBalancesReq, Reclaim, customer);
+
+/// The four transfer operations: one 拨款 or 回收 with a reseller or a customer, answered with
+/// the transfer's id.
+pub async fn transfer<R: TransferRequest, A: TransferAnswer>(
+    signed: Change<R>,
+) -> Result<Json<A>, ApiError> {
+    let counterparty = signed.req.counterparty(&signed.cx.user)?;
+    let amount = amount(signed.req.amount())?;
     let token = signed.client_token.clone();
-    let receipt = funds::adjust(&signed.cx, counterparty, direction, amount, token).await?;
-    Ok(receipt.trans_id)
-}
-
-/// update_indirect_partner_account: 向云经销商账户拨款 (distributors only).
-pub async fn update_indirect_partner_account(
-    signed: Change<AdjustToIndirectPartnerReq>,
-) -> Result<Json<TransferResponse>, ApiError> {
-    let req = &signed.req;
-    let reseller = Counterparty::Reseller(id(&req.indirect_partner_id, "indirect_partner_id")?);
-    let transfer_id = transfer(&signed, reseller, Direction::Allocate, &req.amount).await?;
-    Ok(Json(TransferResponse { transfer_id }))
-}
-
-/// reclaim_indirect_partner_account: 回收云经销商账户拨款 (distributors only).
-pub async fn reclaim_indirect_partner_account(
-    signed: Change<ReclaimIndirectPartnerAccountReq>,
-) -> Result<Json<TransResponse>, ApiError> {
-    let req = &signed.req;
-    let reseller = Counterparty::Reseller(id(&req.indirect_partner_id, "indirect_partner_id")?);
-    let trans_id = transfer(&signed, reseller, Direction::Reclaim, &req.amount).await?;
-    Ok(Json(TransResponse { trans_id }))
-}
-
-/// update_customer_account_amount: 向客户账户拨款 (resale customers only).
-pub async fn update_customer_account_amount(
-    signed: Change<AdjustAccountReq>,
-) -> Result<Json<TransferResponse>, ApiError> {
-    let req = &signed.req;
-    own_reseller_id(&signed.cx.user, req.indirect_partner_id.as_deref())?;
-    let customer = Counterparty::Customer(id(&req.customer_id, "customer_id")?);
-    let transfer_id = transfer(&signed, customer, Direction::Allocate, &req.amount).await?;
-    Ok(Json(TransferResponse { transfer_id }))
-}
-
-/// reclaim_to_partner_account: 回收客户账户余额.
-pub async fn reclaim_to_partner_account(
-    signed: Change<ReclaimToPartnerAccountBalancesReq>,
-) -> Result<Json<TransResponse>, ApiError> {
-    let req = &signed.req;
-    own_reseller_id(&signed.cx.user, req.indirect_partner_id.as_deref())?;
-    let customer = Counterparty::Customer(id(&req.customer_id, "customer_id")?);
-    let trans_id = transfer(&signed, customer, Direction::Reclaim, &req.amount).await?;
-    Ok(Json(TransResponse { trans_id }))
+    let receipt = funds::adjust(&signed.cx, counterparty, R::DIRECTION, amount, token).await?;
+    Ok(Json(A::answer(receipt.trans_id)))
 }
 
 /// list_indirect_partners: 查询云经销商列表 (distributors only).
 pub async fn list_indirect_partners(
-    Read {
-        cx: Caller { db, user, .. },
-        req,
-        ..
-    }: Read<QueryIndirectPartnersReq>,
+    Read { cx, req, .. }: Read<QueryIndirectPartnersReq>,
 ) -> Result<Json<ListIndirectPartnersResponse>, ApiError> {
     let page = window(req.offset, req.limit)?;
     let (from_ms, to_ms) = range(&req.associated_on_begin, &req.associated_on_end)?;
@@ -84,7 +99,7 @@ pub async fn list_indirect_partners(
         id: optional_id(&req.indirect_partner_id, "indirect_partner_id")?,
         ..Search::default()
     };
-    let found = funds::resellers(&db, &user, &search, page).await?;
+    let found = funds::resellers(&cx.db, &cx.user, &search, page).await?;
     Ok(Json(ListIndirectPartnersResponse {
         count: found.total,
         indirect_partners: found
@@ -106,14 +121,10 @@ pub async fn list_indirect_partners(
 
 /// list_partner_balances: 查询(云经销商)账户余额. A distributor names one of its resellers.
 pub async fn list_partner_balances(
-    Read {
-        cx: Caller { db, user, .. },
-        req,
-        ..
-    }: Read<ListPartnerBalancesRequest>,
+    Read { cx, req, .. }: Read<ListPartnerBalancesRequest>,
 ) -> Result<Json<ListPartnerBalancesResponse>, ApiError> {
     let reseller = optional_id(&req.indirect_partner_id, "indirect_partner_id")?;
-    let (partner, b) = funds::balances_of(&db, &user, reseller).await?;
+    let (partner, b) = funds::balances_of(&cx.db, &cx.user, reseller).await?;
     // One cash account: this service grants no credit lines (see `funds/mod.rs`), so there is
     // no credit account (account_type 2) and `credit_amount` is 0.
     Ok(Json(ListPartnerBalancesResponse {
@@ -134,11 +145,7 @@ pub async fn list_partner_balances(
 /// distributor, its resellers. A distributor may name one of its resellers to see that
 /// reseller's records.
 pub async fn list_partner_adjust_records(
-    Read {
-        cx: Caller { db, user, .. },
-        req,
-        ..
-    }: Read<ListPartnerAdjustRecordsRequest>,
+    Read { cx, req, .. }: Read<ListPartnerAdjustRecordsRequest>,
 ) -> Result<Json<ListPartnerAdjustRecordsResponse>, ApiError> {
     let page = window(req.offset, req.limit)?;
     let reseller = optional_id(&req.indirect_partner_id, "indirect_partner_id")?;
@@ -149,7 +156,7 @@ pub async fn list_partner_adjust_records(
         Some("SOURCE_OPERATION_BEUNBIND") => Some(Operation::Unbind),
         Some(_) => return Err(ApiError::Bad("Invalid operation_type.".into())),
     };
-    let partner = funds::acting_partner(&db, &user, reseller).await?;
+    let partner = funds::acting_partner(&cx.db, &cx.user, reseller).await?;
     let (from_ms, to_ms) = range(&req.operation_time_begin, &req.operation_time_end)?;
     let search = RecordSearch {
         operation,
@@ -161,7 +168,7 @@ pub async fn list_partner_adjust_records(
         adjustments_only: true,
         counterparty: optional_id(&req.customer_id, "customer_id")?,
     };
-    let (items, total_count) = funds::records_window(&db, partner, &search, page).await?;
+    let (items, total_count) = funds::records_window(&cx.db, partner, &search, page).await?;
     Ok(Json(ListPartnerAdjustRecordsResponse {
         total_count,
         records: items
@@ -189,11 +196,7 @@ pub async fn list_partner_adjust_records(
 /// list_sub_customers: 查询客户列表 (association_type 1 顾问销售, 2 代售). A distributor may name
 /// one of its resellers to list that reseller's customers.
 pub async fn list_sub_customers(
-    Read {
-        cx: Caller { db, user, .. },
-        req,
-        ..
-    }: Read<QuerySubCustomerListReq>,
+    Read { cx, req, .. }: Read<QuerySubCustomerListReq>,
 ) -> Result<Json<ListSubCustomersResponse>, ApiError> {
     let page = window(req.offset, req.limit)?;
     let (from_ms, to_ms) = range(&req.associated_on_begin, &req.associated_on_end)?;
@@ -204,7 +207,7 @@ pub async fn list_sub_customers(
         Some(_) => return Err(ApiError::Bad("association_type is 1 or 2.".into())),
     };
     let reseller = optional_id(&req.indirect_partner_id, "indirect_partner_id")?;
-    let partner = funds::acting_partner(&db, &user, reseller).await?;
+    let partner = funds::acting_partner(&cx.db, &cx.user, reseller).await?;
     let search = Search {
         login: req.account_name.unwrap_or_default(),
         from_ms,
@@ -217,7 +220,7 @@ pub async fn list_sub_customers(
     let found = if req.label.as_deref().is_some_and(|l| !l.is_empty()) {
         page.answer(Vec::new(), 0)
     } else {
-        funds::customers_of(&db, partner, &search, page).await?
+        funds::customers_of(&cx.db, partner, &search, page).await?
     };
     Ok(Json(ListSubCustomersResponse {
         count: found.total,

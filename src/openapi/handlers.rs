@@ -3,6 +3,7 @@
 //! model's field names (amounts as exact JSON numbers, never through a float).
 
 use super::funds_handlers as f;
+use super::ops;
 use super::service::{self, AuthError};
 use super::signer;
 use super::token_handlers::issue_token;
@@ -24,83 +25,25 @@ use axum::routing::{get, post};
 pub const MAX_BODY: usize = 64 * 1024;
 
 /// The open API's routes: path, methods (listed by `partner-center routes`) and handler.
+#[rustfmt::skip]
 pub fn route_table() -> Vec<crate::server::router::HttpRoute> {
+    use ops::*;
     vec![
-        (
-            "/v2/partners/coupon-quotas/query",
-            "POST",
-            post(v::list_quota_coupons),
-        ),
-        (
-            "/v2/promotions/benefits/partner-coupons",
-            "POST,GET",
-            post(v::create_partner_coupons).get(v::list_issued_partner_coupons),
-        ),
-        (
-            "/v2/partners/coupon-quotas/indirect-partner-adjust",
-            "POST",
-            post(v::update_coupon_quotas),
-        ),
-        (
-            "/v2/partners/coupon-quotas/indirect-partner-reclaim",
-            "POST",
-            post(v::reclaim_coupon_quotas),
-        ),
-        (
-            "/v2/partners/issued-coupon-quotas",
-            "GET",
-            get(v::list_issued_coupon_quotas),
-        ),
-        (
-            "/v2/partners/coupon-quotas/records",
-            "GET",
-            get(v::list_coupon_quotas_records),
-        ),
-        (
-            "/v2/promotions/benefits/partner-coupons/reclaim",
-            "POST",
-            post(v::reclaim_partner_coupons),
-        ),
-        (
-            "/v2/accounts/partner-accounts/indirect-partner-adjust",
-            "POST",
-            post(f::update_indirect_partner_account),
-        ),
-        (
-            "/v2/accounts/partner-accounts/indirect-partner-reclaim",
-            "POST",
-            post(f::reclaim_indirect_partner_account),
-        ),
-        (
-            "/v2/partners/indirect-partners/query",
-            "POST",
-            post(f::list_indirect_partners),
-        ),
-        (
-            "/v2/accounts/partner-accounts/balances",
-            "GET",
-            get(f::list_partner_balances),
-        ),
-        (
-            "/v3/accounts/partner-accounts/adjust-records",
-            "GET",
-            get(f::list_partner_adjust_records),
-        ),
-        (
-            "/v2/accounts/partner-accounts/adjust-amount",
-            "POST",
-            post(f::update_customer_account_amount),
-        ),
-        (
-            "/v2/accounts/partner-accounts/reclaim",
-            "POST",
-            post(f::reclaim_to_partner_account),
-        ),
-        (
-            "/v2/partners/sub-customers/query",
-            "POST",
-            post(f::list_sub_customers),
-        ),
+        ("/v2/partners/coupon-quotas/query", "POST", post(v::list_quota_coupons)),
+        ("/v2/promotions/benefits/partner-coupons", "POST,GET", post(v::create_partner_coupons).get(v::list_issued_partner_coupons)),
+        ("/v2/partners/coupon-quotas/indirect-partner-adjust", "POST", post(v::update_coupon_quotas)),
+        ("/v2/partners/coupon-quotas/indirect-partner-reclaim", "POST", post(v::reclaim_coupon_quotas)),
+        ("/v2/partners/issued-coupon-quotas", "GET", get(v::list_issued_coupon_quotas)),
+        ("/v2/partners/coupon-quotas/records", "GET", get(v::list_coupon_quotas_records)),
+        ("/v2/promotions/benefits/partner-coupons/reclaim", "POST", post(v::reclaim_partner_coupons)),
+        ("/v2/accounts/partner-accounts/indirect-partner-adjust", "POST", post(f::transfer::<AdjustToIndirectPartnerReq, TransferResponse>)),
+        ("/v2/accounts/partner-accounts/indirect-partner-reclaim", "POST", post(f::transfer::<ReclaimIndirectPartnerAccountReq, TransResponse>)),
+        ("/v2/partners/indirect-partners/query", "POST", post(f::list_indirect_partners)),
+        ("/v2/accounts/partner-accounts/balances", "GET", get(f::list_partner_balances)),
+        ("/v3/accounts/partner-accounts/adjust-records", "GET", get(f::list_partner_adjust_records)),
+        ("/v2/accounts/partner-accounts/adjust-amount", "POST", post(f::transfer::<AdjustAccountReq, TransferResponse>)),
+        ("/v2/accounts/partner-accounts/reclaim", "POST", post(f::transfer::<ReclaimToPartnerAccountBalancesReq, TransResponse>)),
+        ("/v2/partners/sub-customers/query", "POST", post(f::list_sub_customers)),
         ("/v3/auth/tokens", "POST", post(issue_token)),
         ("/openapi.json", "GET", get(openapi_document)),
     ]

@@ -5,7 +5,6 @@ use super::handlers::{ApiError, Change, Read, own_reseller_id};
 use super::ops::*;
 use super::schema::Num;
 use super::wire::*;
-use crate::accounts::audit::Caller;
 use crate::domain::{Amount, Money};
 use crate::vouchers::VoucherError;
 use crate::vouchers::model::{
@@ -114,11 +113,7 @@ fn user_coupon(c: Coupon) -> UserCoupon {
 
 /// list_quota_coupons: 查询优惠券额度.
 pub(super) async fn list_quota_coupons(
-    Read {
-        cx: Caller { db, user, .. },
-        req,
-        ..
-    }: Read<QueryCouponQuotasReqExt>,
+    Read { cx, req, .. }: Read<QueryCouponQuotasReqExt>,
 ) -> Result<Json<ListQuotaCouponsResponse>, ApiError> {
     let page = window(req.offset, req.limit)?;
     let ids = req
@@ -146,7 +141,7 @@ pub(super) async fn list_quota_coupons(
         expires: span(&req.expire_time_begin, &req.expire_time_end)?,
         parent: None,
     };
-    let found = vouchers::search_quotas(&db, &user, Kind::Coupon, &search, page).await?;
+    let found = vouchers::search_quotas(&cx.db, &cx.user, Kind::Coupon, &search, page).await?;
     Ok(Json(ListQuotaCouponsResponse {
         total_count: found.total,
         quotas: found.items.into_iter().map(quota_v2).collect(),
@@ -220,14 +215,10 @@ pub(super) async fn reclaim_partner_coupons(
 
 /// list_issued_partner_coupons: 查询已发放的优惠券.
 pub(super) async fn list_issued_partner_coupons(
-    Read {
-        cx: Caller { db, user, .. },
-        req,
-        ..
-    }: Read<ListIssuedPartnerCouponsRequest>,
+    Read { cx, req, .. }: Read<ListIssuedPartnerCouponsRequest>,
 ) -> Result<Json<ListIssuedPartnerCouponsResponse>, ApiError> {
     let page = window(req.offset, req.limit)?;
-    own_reseller_id(&user, req.indirect_partner_id.as_deref())?;
+    own_reseller_id(&cx.user, req.indirect_partner_id.as_deref())?;
     let status = req
         .status
         .map(|s| CouponStatus::from_code(s).ok_or_else(|| ApiError::Bad("Invalid status.".into())))
@@ -245,7 +236,7 @@ pub(super) async fn list_issued_partner_coupons(
     let found = if none {
         page.answer(Vec::new(), 0)
     } else {
-        vouchers::search_coupons(&db, &user, Kind::Coupon, &search, page).await?
+        vouchers::search_coupons(&cx.db, &cx.user, Kind::Coupon, &search, page).await?
     };
     Ok(Json(ListIssuedPartnerCouponsResponse {
         total_count: found.total,
@@ -313,11 +304,7 @@ pub(super) async fn reclaim_coupon_quotas(
 
 /// list_issued_coupon_quotas: 查询已发放的代金券额度 (distributors only).
 pub(super) async fn list_issued_coupon_quotas(
-    Read {
-        cx: Caller { db, user, .. },
-        req,
-        ..
-    }: Read<ListIssuedCouponQuotasRequest>,
+    Read { cx, req, .. }: Read<ListIssuedCouponQuotasRequest>,
 ) -> Result<Json<ListIssuedCouponQuotasResponse>, ApiError> {
     let page = window(req.offset, req.limit)?;
     let search = QuotaSearch {
@@ -327,7 +314,7 @@ pub(super) async fn list_issued_coupon_quotas(
         parent: optional_id(&req.parent_quota_id, "parent_quota_id")?,
         ..QuotaSearch::default()
     };
-    let found = vouchers::search_quotas(&db, &user, Kind::Coupon, &search, page).await?;
+    let found = vouchers::search_quotas(&cx.db, &cx.user, Kind::Coupon, &search, page).await?;
     Ok(Json(ListIssuedCouponQuotasResponse {
         total_count: found.total,
         quotas: (found.items.into_iter())
@@ -347,11 +334,7 @@ pub(super) async fn list_issued_coupon_quotas(
 
 /// list_coupon_quotas_records: 查询代金券额度的发放回收记录 (10 发放额度, 11 回收额度).
 pub(super) async fn list_coupon_quotas_records(
-    Read {
-        cx: Caller { db, user, .. },
-        req,
-        ..
-    }: Read<ListCouponQuotasRecordsRequest>,
+    Read { cx, req, .. }: Read<ListCouponQuotasRecordsRequest>,
 ) -> Result<Json<ListCouponQuotasRecordsResponse>, ApiError> {
     let page = window(req.offset, req.limit)?;
     // A value that is not 10 or 11 is not a filter (as the SDK documents): both then.
@@ -369,7 +352,7 @@ pub(super) async fn list_coupon_quotas_records(
         quota: optional_id(&req.quota_id, "quota_id")?,
         parent_quota: optional_id(&req.parent_quota_id, "parent_quota_id")?,
     };
-    let found = vouchers::records(&db, &user, Kind::Coupon, &search, page).await?;
+    let found = vouchers::records(&cx.db, &cx.user, Kind::Coupon, &search, page).await?;
     Ok(Json(ListCouponQuotasRecordsResponse {
         total_count: found.total,
         records: (found.items.into_iter())

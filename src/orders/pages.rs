@@ -8,7 +8,7 @@ use super::api::{
 use super::model::{CATALOGUE, Order, OrderState, Payer};
 use crate::domain::{Money, Role, format_time};
 use crate::i18n::{Lang, t, use_lang};
-use crate::ui::{ErrorNotice, FormError, Paged, RequireRole};
+use crate::ui::{ErrorNotice, FormError, Paged, RequireRole, loading};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -215,7 +215,7 @@ fn OrderAction(role: Role) -> impl IntoView {
     view! {
         <section class="panel confirm-box" data-testid="order-confirm">
             <h1>{t(lang, title)}</h1>
-            <Suspense fallback=move || view! { <p class="loading">{t(lang, "common.loading")}</p> }>
+            <Suspense fallback=move || loading(lang)>
                 {move || {
                     let action = action.clone();
                     Suspend::new(async move {

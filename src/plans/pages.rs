@@ -7,7 +7,9 @@ use super::api::{
 use super::model::{Certificate, CertificateState, Plan, PlanCard, ReviewItem, Standing};
 use crate::domain::{Role, format_time};
 use crate::i18n::{Lang, t, use_lang};
-use crate::ui::{Col, EmptyState, ErrorNotice, FormError, PagedList, RequireRole, set_status};
+use crate::ui::{
+    Col, EmptyState, ErrorNotice, FormError, Loaded, PagedList, RequireRole, loading, set_status,
+};
 use leptos::prelude::*;
 use leptos_router::components::{A, Outlet};
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -74,25 +76,19 @@ pub fn PlanCatalogue() -> impl IntoView {
             <h2>{t(lang, "plans.intro")}</h2>
             <p>{t(lang, "plans.intro.text")}</p>
         </section>
-        <Suspense fallback=move || view! { <p class="loading">{t(lang, "common.loading")}</p> }>
-            {move || Suspend::new(async move {
-                match cards.await {
-                    Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
-                    Ok(cards) => view! {
-                        <div class="cards plan-cards">
-                            {cards.into_iter().map(|card| view! {
-                                <article class="card" data-testid=format!("plan-{}", card.plan.code())>
-                                    <h3>{t(lang, card.plan.name_key())}</h3>
-                                    <p>{t(lang, card.plan.desc_key())}</p>
-                                    <p class="muted">{t(lang, card.plan.audience_key())}</p>
-                                    {standing_view(lang, &card)}
-                                </article>
-                            }).collect_view()}
-                        </div>
-                    }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=cards body=move |cards| view! {
+                <div class="cards plan-cards">
+                    {cards.into_iter().map(|card| view! {
+                        <article class="card" data-testid=format!("plan-{}", card.plan.code())>
+                            <h3>{t(lang, card.plan.name_key())}</h3>
+                            <p>{t(lang, card.plan.desc_key())}</p>
+                            <p class="muted">{t(lang, card.plan.audience_key())}</p>
+                            {standing_view(lang, &card)}
+                        </article>
+                    }).collect_view()}
+                </div>
+            }.into_any()
+        />
     }
 }
 
@@ -113,7 +109,7 @@ pub fn ApplyPage() -> impl IntoView {
         <h1>{t(lang, "plans.apply")}" · "{t(lang, plan.name_key())}</h1>
         <p>{t(lang, plan.desc_key())}</p>
         <p class="muted">{t(lang, plan.audience_key())}</p>
-        <Suspense fallback=move || view! { <p class="loading">{t(lang, "common.loading")}</p> }>
+        <Suspense fallback=move || loading(lang)>
             {move || Suspend::new(async move {
                 let standing = cards
                     .await
@@ -160,36 +156,31 @@ pub fn ApplicationsPage() -> impl IntoView {
         {move || query.read().get("applied").map(|_| view! {
             <p class="notice-ok" role="status">{t(lang, "plans.applied")}</p>
         })}
-        <Suspense fallback=move || view! { <p class="loading">{t(lang, "common.loading")}</p> }>
-            {move || Suspend::new(async move {
-                match apps.await {
-                    Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
-                    Ok(a) if a.is_empty() => view! {
-                        <EmptyState title=t(lang, "plans.no_applications") hint=t(lang, "plans.no_applications.hint") />
-                    }.into_any(),
-                    Ok(a) => view! {
-                        <table class="table" data-testid="applications">
-                            <thead><tr>
-                                <th>{t(lang, "plans.plan")}</th>
-                                <th>{t(lang, "plans.submitted_at")}</th>
-                                <th>{t(lang, "plans.state")}</th>
-                                <th>{t(lang, "plans.reason")}</th>
-                            </tr></thead>
-                            <tbody>
-                                {a.into_iter().map(|a| view! {
-                                    <tr>
-                                        <td>{t(lang, a.plan.name_key())}</td>
-                                        <td>{format_time(a.submitted_at)}</td>
-                                        <td>{t(lang, a.state.label_key())}</td>
-                                        <td>{a.reason.unwrap_or_else(|| "-".into())}</td>
-                                    </tr>
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                    }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=apps body=move |v| match v {
+            a if a.is_empty() => view! {
+                <EmptyState title=t(lang, "plans.no_applications") hint=t(lang, "plans.no_applications.hint") />
+            }.into_any(),
+            a => view! {
+                <table class="table" data-testid="applications">
+                    <thead><tr>
+                        <th>{t(lang, "plans.plan")}</th>
+                        <th>{t(lang, "plans.submitted_at")}</th>
+                        <th>{t(lang, "plans.state")}</th>
+                        <th>{t(lang, "plans.reason")}</th>
+                    </tr></thead>
+                    <tbody>
+                        {a.into_iter().map(|a| view! {
+                            <tr>
+                                <td>{t(lang, a.plan.name_key())}</td>
+                                <td>{format_time(a.submitted_at)}</td>
+                                <td>{t(lang, a.state.label_key())}</td>
+                                <td>{a.reason.unwrap_or_else(|| "-".into())}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            }.into_any(),
+        } />
     }
 }
 
@@ -200,56 +191,51 @@ pub fn JoinedPage() -> impl IntoView {
     let certs = Resource::new(|| (), |_| joined());
     view! {
         <h1>{t(lang, "plans.joined")}</h1>
-        <Suspense fallback=move || view! { <p class="loading">{t(lang, "common.loading")}</p> }>
-            {move || Suspend::new(async move {
-                match certs.await {
-                    Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
-                    Ok(c) if c.is_empty() => view! {
-                        <EmptyState title=t(lang, "plans.none_joined") hint=t(lang, "plans.none_joined.hint") />
-                    }.into_any(),
-                    Ok(c) => view! {
-                        <table class="table" data-testid="joined">
-                            <thead><tr>
-                                <th>{t(lang, "plans.plan")}</th>
-                                <th>{t(lang, "plans.joined_at")}</th>
-                                <th>{t(lang, "cert.expires_at")}</th>
-                                <th>{t(lang, "cert.number")}</th>
-                                <th>{t(lang, "plans.state")}</th>
-                                <th>{t(lang, "common.actions")}</th>
-                            </tr></thead>
-                            <tbody>
-                                {c.into_iter().map(|c| {
-                                    let pdf = format!("/center/certificates/{}/pdf", c.number);
-                                    let check = format!("/verify/{}", c.number);
-                                    view! {
-                                        <tr data-testid=format!("joined-{}", c.subject)>
-                                            <td>{t(lang, c.subject_key())}</td>
-                                            <td>{day(c.issued_at)}</td>
-                                            <td>{day(c.expires_at)}</td>
-                                            <td><code>{c.number.clone()}</code></td>
-                                            <td><span class=c.state.css()>{t(lang, c.state.label_key())}</span></td>
-                                            <td class="actions">
-                                                {if c.state == CertificateState::Revoked {
-                                                    view! {
-                                                        <span class="muted" data-testid=format!("revoked-{}", c.subject)>
-                                                            {t(lang, "error.cert.revoked")}" "{t(lang, "plans.reason")}": "{c.revoke_reason.clone().unwrap_or_default()}
-                                                        </span>
-                                                    }.into_any()
-                                                } else {
-                                                    view! { <a href=pdf rel="external" download="">{t(lang, "plans.download")}</a> }.into_any()
-                                                }}
-                                                " "
-                                                <a href=check>{t(lang, "cert.verify")}</a>
-                                            </td>
-                                        </tr>
-                                    }
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                    }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=certs body=move |v| match v {
+            c if c.is_empty() => view! {
+                <EmptyState title=t(lang, "plans.none_joined") hint=t(lang, "plans.none_joined.hint") />
+            }.into_any(),
+            c => view! {
+                <table class="table" data-testid="joined">
+                    <thead><tr>
+                        <th>{t(lang, "plans.plan")}</th>
+                        <th>{t(lang, "plans.joined_at")}</th>
+                        <th>{t(lang, "cert.expires_at")}</th>
+                        <th>{t(lang, "cert.number")}</th>
+                        <th>{t(lang, "plans.state")}</th>
+                        <th>{t(lang, "common.actions")}</th>
+                    </tr></thead>
+                    <tbody>
+                        {c.into_iter().map(|c| {
+                            let pdf = format!("/center/certificates/{}/pdf", c.number);
+                            let check = format!("/verify/{}", c.number);
+                            view! {
+                                <tr data-testid=format!("joined-{}", c.subject)>
+                                    <td>{t(lang, c.subject_key())}</td>
+                                    <td>{day(c.issued_at)}</td>
+                                    <td>{day(c.expires_at)}</td>
+                                    <td><code>{c.number.clone()}</code></td>
+                                    <td><span class=c.state.css()>{t(lang, c.state.label_key())}</span></td>
+                                    <td class="actions">
+                                        {if c.state == CertificateState::Revoked {
+                                            view! {
+                                                <span class="muted" data-testid=format!("revoked-{}", c.subject)>
+                                                    {t(lang, "error.cert.revoked")}" "{t(lang, "plans.reason")}": "{c.revoke_reason.clone().unwrap_or_default()}
+                                                </span>
+                                            }.into_any()
+                                        } else {
+                                            view! { <a href=pdf rel="external" download="">{t(lang, "plans.download")}</a> }.into_any()
+                                        }}
+                                        " "
+                                        <a href=check>{t(lang, "cert.verify")}</a>
+                                    </td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            }.into_any(),
+        } />
     }
 }
 
@@ -305,7 +291,7 @@ pub fn VerifyPage() -> impl IntoView {
                 <input id="verify-number" name="number" value=number maxlength="40" autocomplete="off" />
                 <button type="submit" class="btn btn-primary">{t(lang, "cert.verify")}</button>
             </form>
-            <Suspense fallback=move || view! { <p class="loading">{t(lang, "common.loading")}</p> }>
+            <Suspense fallback=move || loading(lang)>
                 {move || Suspend::new(async move {
                     match result.await {
                         None => view! { <p class="muted">{t(lang, "cert.verify.hint")}</p> }.into_any(),

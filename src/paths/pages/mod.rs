@@ -10,7 +10,7 @@ use super::model::{
 };
 use crate::domain::{Role, format_time};
 use crate::i18n::{Lang, t, use_lang};
-use crate::ui::{EmptyState, ErrorNotice, FormError, RequireRole, urlencode};
+use crate::ui::{EmptyState, ErrorNotice, FormError, Loaded, RequireRole, loading, urlencode};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -87,21 +87,16 @@ pub fn PathModule() -> impl IntoView {
                 <h2>{t(lang, "home.paths")}</h2>
                 <a href="/center/paths/explore" class="btn btn-primary" data-testid="explore-paths">{t(lang, "path.explore")}</a>
             </div>
-            <Suspense fallback=move || view! { <p class="loading">{t(lang, "common.loading")}</p> }>
-                {move || Suspend::new(async move {
-                    match paths.await {
-                        Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
-                        Ok(p) if p.is_empty() => view! {
-                            <EmptyState title=t(lang, "home.paths.empty") hint=t(lang, "home.paths.hint") />
-                        }.into_any(),
-                        Ok(p) => view! {
-                            <ul class="path-list">
-                                {p.into_iter().map(|j| path_summary(lang, j)).collect_view()}
-                            </ul>
-                        }.into_any(),
-                    }
-                })}
-            </Suspense>
+            <Loaded resource=paths body=move |v| match v {
+                p if p.is_empty() => view! {
+                    <EmptyState title=t(lang, "home.paths.empty") hint=t(lang, "home.paths.hint") />
+                }.into_any(),
+                p => view! {
+                    <ul class="path-list">
+                        {p.into_iter().map(|j| path_summary(lang, j)).collect_view()}
+                    </ul>
+                }.into_any(),
+            } />
         </section>
     }
 }
@@ -155,50 +150,44 @@ pub fn ExplorePaths() -> impl IntoView {
             </p>
         })}
         <FormError error />
-        <Suspense fallback=move || view! { <p class="loading">{t(lang, "common.loading")}</p> }>
-            {move || Suspend::new(async move {
-                match items.await {
-                    Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
-                    Ok(items) => {
-                        let hcpn = items.iter().any(|i| i.blocked.as_deref() == Some("error.paths.hcpn_required"));
-                        view! {
-                            {hcpn.then(|| view! {
-                                <div class="notice-warn" role="note" data-testid="hcpn-required">
-                                    <p>{t(lang, "error.paths.hcpn_required")}</p>
-                                    <p>{t(lang, "path.hcpn.todo")}</p>
-                                </div>
-                            })}
-                            <div class="card-grid">
-                                {items.into_iter().map(|i| {
-                                    let code = i.path.code();
-                                    view! {
-                                        <article class="card" data-testid=format!("path-{code}")>
-                                            <h2>{t(lang, i.path.label_key())}</h2>
-                                            <p>{t(lang, i.path.brings_key())}</p>
-                                            {if i.joined {
-                                                view! {
-                                                    <p><span class="badge">{t(lang, "path.blocked.joined")}</span> " "
-                                                    <a href=format!("/center/paths/{code}")>{t(lang, "path.open")}</a></p>
-                                                }.into_any()
-                                            } else if let Some(why) = i.blocked.clone() {
-                                                view! { <p class="muted" data-testid="path-blocked">{t(lang, &why)}</p> }.into_any()
-                                            } else {
-                                                view! {
-                                                    <ActionForm action=select>
-                                                        <input type="hidden" name="code" value=code />
-                                                        <button type="submit" class="btn btn-primary">{t(lang, "path.select")}</button>
-                                                    </ActionForm>
-                                                }.into_any()
-                                            }}
-                                        </article>
-                                    }
-                                }).collect_view()}
-                            </div>
-                        }.into_any()
-                    }
-                }
-            })}
-        </Suspense>
+        <Loaded resource=items body=move |items| {
+                let hcpn = items.iter().any(|i| i.blocked.as_deref() == Some("error.paths.hcpn_required"));
+                view! {
+                    {hcpn.then(|| view! {
+                        <div class="notice-warn" role="note" data-testid="hcpn-required">
+                            <p>{t(lang, "error.paths.hcpn_required")}</p>
+                            <p>{t(lang, "path.hcpn.todo")}</p>
+                        </div>
+                    })}
+                    <div class="card-grid">
+                        {items.into_iter().map(|i| {
+                            let code = i.path.code();
+                            view! {
+                                <article class="card" data-testid=format!("path-{code}")>
+                                    <h2>{t(lang, i.path.label_key())}</h2>
+                                    <p>{t(lang, i.path.brings_key())}</p>
+                                    {if i.joined {
+                                        view! {
+                                            <p><span class="badge">{t(lang, "path.blocked.joined")}</span> " "
+                                            <a href=format!("/center/paths/{code}")>{t(lang, "path.open")}</a></p>
+                                        }.into_any()
+                                    } else if let Some(why) = i.blocked.clone() {
+                                        view! { <p class="muted" data-testid="path-blocked">{t(lang, &why)}</p> }.into_any()
+                                    } else {
+                                        view! {
+                                            <ActionForm action=select>
+                                                <input type="hidden" name="code" value=code />
+                                                <button type="submit" class="btn btn-primary">{t(lang, "path.select")}</button>
+                                            </ActionForm>
+                                        }.into_any()
+                                    }}
+                                </article>
+                            }
+                        }).collect_view()}
+                    </div>
+                }.into_any()
+            }
+        />
     }
 }
 
@@ -244,7 +233,7 @@ pub fn PathPage() -> impl IntoView {
         })}
         <FormError error=apply_error />
         <FormError error=review_error />
-        <Suspense fallback=move || view! { <p class="loading">{t(lang, "common.loading")}</p> }>
+        <Suspense fallback=move || loading(lang)>
             {move || Suspend::new(async move {
                 match detail.await {
                     Err(crate::error::AppError::NotFound) => view! {
@@ -428,33 +417,25 @@ pub fn PathInvitationPage() -> impl IntoView {
         <RequireRole role=Role::Partner>
             <section class="panel" data-testid="path-invitation">
                 <h1>{t(lang, "path.invitation.title")}</h1>
-                <Suspense fallback=move || view! { <p class="loading">{t(lang, "common.loading")}</p> }>
-                    {move || Suspend::new(async move {
-                        match invitation.await {
-                            Err(crate::error::AppError::NotFound) => view! {
-                                <p class="notice-error" role="alert" data-testid="invitation-refusal">{t(lang, "error.paths.invitation_unknown")}</p>
+                <Loaded resource=invitation not_found=("error.paths.invitation_unknown", "invitation-refusal")
+                    body=move |v| view! {
+                        <dl class="facts">
+                            <dt>{t(lang, "path.invitation.partner")}</dt><dd>{v.partner_name.clone()}</dd>
+                            <dt>{t(lang, "invite.expires")}</dt><dd>{format_time(v.expires_at)}</dd>
+                        </dl>
+                        {match v.refusal.clone() {
+                            Some(key) => view! { <p class="notice-error" role="alert" data-testid="invitation-refusal">{t(lang, &key)}</p> }.into_any(),
+                            None => view! {
+                                <p>{t(lang, "path.distributor.brings")}</p>
+                                <ActionForm action=accept>
+                                    <input type="hidden" name="token" value=token() />
+                                    <FormError error />
+                                    <button type="submit" class="btn btn-primary" data-testid="invitation-apply">{t(lang, "path.invitation.apply")}</button>
+                                </ActionForm>
                             }.into_any(),
-                            Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
-                            Ok(v) => view! {
-                                <dl class="facts">
-                                    <dt>{t(lang, "path.invitation.partner")}</dt><dd>{v.partner_name.clone()}</dd>
-                                    <dt>{t(lang, "invite.expires")}</dt><dd>{format_time(v.expires_at)}</dd>
-                                </dl>
-                                {match v.refusal.clone() {
-                                    Some(key) => view! { <p class="notice-error" role="alert" data-testid="invitation-refusal">{t(lang, &key)}</p> }.into_any(),
-                                    None => view! {
-                                        <p>{t(lang, "path.distributor.brings")}</p>
-                                        <ActionForm action=accept>
-                                            <input type="hidden" name="token" value=token() />
-                                            <FormError error />
-                                            <button type="submit" class="btn btn-primary" data-testid="invitation-apply">{t(lang, "path.invitation.apply")}</button>
-                                        </ActionForm>
-                                    }.into_any(),
-                                }}
-                            }.into_any(),
-                        }
-                    })}
-                </Suspense>
+                        }}
+                    }.into_any()
+                />
             </section>
         </RequireRole>
     }

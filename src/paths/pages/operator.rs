@@ -39,69 +39,63 @@ pub fn OperatorPaths() -> impl IntoView {
             <h1>{t(lang, "operator.paths")}</h1>
             <p><a href="/operator">{t(lang, "operator.title")}</a></p>
             <FormError error=decide_error />
-            <Suspense fallback=move || view! { <p class="loading">{t(lang, "common.loading")}</p> }>
-                {move || Suspend::new(async move {
-                    match queue.await {
-                        Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
-                        Ok((evidence, applications, windows)) => view! {
-                            <section class="panel" data-testid="op-evidence">
-                                <h2>{t(lang, "operator.paths.evidence")}</h2>
-                                {if evidence.is_empty() {
-                                    view! { <EmptyState title=t(lang, "operator.paths.nothing") /> }.into_any()
-                                } else {
-                                    view! {
-                                        <table class="table"><tbody>
-                                            {evidence.into_iter().map(|e| view! {
-                                                <tr data-testid=format!("op-evidence-{}", e.id)>
-                                                    <td>{e.partner_name}</td>
-                                                    <td>{t(lang, e.path.label_key())}</td>
-                                                    <td>{t(lang, e.kind.label_key())}</td>
-                                                    <td>{e.title}</td>
-                                                    <td>{e.holder.unwrap_or_default()}</td>
-                                                    <td>{e.occurred_at.map(day).unwrap_or_default()}</td>
-                                                    <td>{decision_form("evidence", e.id)}</td>
-                                                </tr>
-                                            }).collect_view()}
-                                        </tbody></table>
-                                    }.into_any()
-                                }}
-                            </section>
-                            <section class="panel" data-testid="op-applications">
-                                <h2>{t(lang, "operator.paths.applications")}</h2>
-                                {if applications.is_empty() {
-                                    view! { <EmptyState title=t(lang, "operator.paths.nothing") /> }.into_any()
-                                } else {
-                                    view! {
-                                        <table class="table"><tbody>
-                                            {applications.into_iter().map(|a| view! {
-                                                <tr data-testid=format!("op-application-{}", a.id)>
-                                                    <td>{a.partner_name}</td>
-                                                    <td>{t(lang, a.path.label_key())}</td>
-                                                    <td>{t(lang, a.stage.label_key())}</td>
-                                                    <td>{a.review_year.map(|y| format!("{} {y}", t(lang, "path.review"))).unwrap_or_default()}</td>
-                                                    <td>{day(a.created_at)}</td>
-                                                    <td>{decision_form("application", a.id)}</td>
-                                                </tr>
-                                            }).collect_view()}
-                                        </tbody></table>
-                                    }.into_any()
-                                }}
-                            </section>
-                            <section class="panel" data-testid="op-windows">
-                                <h2>{t(lang, "operator.paths.windows")}</h2>
-                                <ul>
-                                    {windows.into_iter().map(|w| view! {
-                                        <li>
-                                            {format!("{} · {} – {} · {}", w.year, day(w.starts_at), day(w.ends_at), crate::paths::model::format_covers(&w.covers))}
-                                            {w.open.then(|| view! { " " <span class="badge">{t(lang, "path.review.open")}</span> })}
-                                        </li>
+            <Loaded resource=queue body=move |(evidence, applications, windows)| view! {
+                    <section class="panel" data-testid="op-evidence">
+                        <h2>{t(lang, "operator.paths.evidence")}</h2>
+                        {if evidence.is_empty() {
+                            view! { <EmptyState title=t(lang, "operator.paths.nothing") /> }.into_any()
+                        } else {
+                            view! {
+                                <table class="table"><tbody>
+                                    {evidence.into_iter().map(|e| view! {
+                                        <tr data-testid=format!("op-evidence-{}", e.id)>
+                                            <td>{e.partner_name}</td>
+                                            <td>{t(lang, e.path.label_key())}</td>
+                                            <td>{t(lang, e.kind.label_key())}</td>
+                                            <td>{e.title}</td>
+                                            <td>{e.holder.unwrap_or_default()}</td>
+                                            <td>{e.occurred_at.map(day).unwrap_or_default()}</td>
+                                            <td>{decision_form("evidence", e.id)}</td>
+                                        </tr>
                                     }).collect_view()}
-                                </ul>
-                            </section>
-                        }.into_any(),
-                    }
-                })}
-            </Suspense>
+                                </tbody></table>
+                            }.into_any()
+                        }}
+                    </section>
+                    <section class="panel" data-testid="op-applications">
+                        <h2>{t(lang, "operator.paths.applications")}</h2>
+                        {if applications.is_empty() {
+                            view! { <EmptyState title=t(lang, "operator.paths.nothing") /> }.into_any()
+                        } else {
+                            view! {
+                                <table class="table"><tbody>
+                                    {applications.into_iter().map(|a| view! {
+                                        <tr data-testid=format!("op-application-{}", a.id)>
+                                            <td>{a.partner_name}</td>
+                                            <td>{t(lang, a.path.label_key())}</td>
+                                            <td>{t(lang, a.stage.label_key())}</td>
+                                            <td>{a.review_year.map(|y| format!("{} {y}", t(lang, "path.review"))).unwrap_or_default()}</td>
+                                            <td>{day(a.created_at)}</td>
+                                            <td>{decision_form("application", a.id)}</td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody></table>
+                            }.into_any()
+                        }}
+                    </section>
+                    <section class="panel" data-testid="op-windows">
+                        <h2>{t(lang, "operator.paths.windows")}</h2>
+                        <ul>
+                            {windows.into_iter().map(|w| view! {
+                                <li>
+                                    {format!("{} · {} – {} · {}", w.year, day(w.starts_at), day(w.ends_at), crate::paths::model::format_covers(&w.covers))}
+                                    {w.open.then(|| view! { " " <span class="badge">{t(lang, "path.review.open")}</span> })}
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    </section>
+                }.into_any()
+            />
             <section class="panel">
                 <h2>{t(lang, "operator.paths.open_window")}</h2>
                 <ActionForm action=window attr:class="form-grid">

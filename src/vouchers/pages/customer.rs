@@ -11,27 +11,21 @@ pub fn MyCouponsPage() -> impl IntoView {
         <RequireRole role=Role::Customer>
             <section class="panel">
                 <h1>{t(lang, "voucher.mine")}</h1>
-                <Suspense fallback=move || loading(lang)>
-                    {move || Suspend::new(async move {
-                        match mine.await {
-                            Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
-                            Ok(m) => view! {
-                                <h2>{t(lang, "voucher.coupon")}</h2>
-                                {if m.coupons.is_empty() {
-                                    view! { <EmptyState title=t(lang, "voucher.no_coupons") /> }.into_any()
-                                } else {
-                                    view! { <CouponRows rows=m.coupons selectable=false /> }.into_any()
-                                }}
-                                <h2>{t(lang, "voucher.pickup")}</h2>
-                                {if m.pickups.is_empty() {
-                                    view! { <EmptyState title=t(lang, "voucher.no_pickups") /> }.into_any()
-                                } else {
-                                    view! { <CouponRows rows=m.pickups selectable=false /> }.into_any()
-                                }}
-                            }.into_any(),
-                        }
-                    })}
-                </Suspense>
+                <Loaded resource=mine body=move |m| view! {
+                        <h2>{t(lang, "voucher.coupon")}</h2>
+                        {if m.coupons.is_empty() {
+                            view! { <EmptyState title=t(lang, "voucher.no_coupons") /> }.into_any()
+                        } else {
+                            view! { <CouponRows rows=m.coupons selectable=false /> }.into_any()
+                        }}
+                        <h2>{t(lang, "voucher.pickup")}</h2>
+                        {if m.pickups.is_empty() {
+                            view! { <EmptyState title=t(lang, "voucher.no_pickups") /> }.into_any()
+                        } else {
+                            view! { <CouponRows rows=m.pickups selectable=false /> }.into_any()
+                        }}
+                    }.into_any()
+                />
             </section>
         </RequireRole>
     }

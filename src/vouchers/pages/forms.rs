@@ -72,59 +72,47 @@ pub fn IssuePage() -> impl IntoView {
             <input id="issue-pr" name="products" value=field("products") placeholder="ecs-c7-large" />
             <fieldset>
                 <legend>{move || t(lang, if kind() == Kind::Coupon { "voucher.customers_resale" } else { "voucher.customers_whitelisted" })}</legend>
-                <Suspense fallback=move || loading(lang)>
-                    {move || Suspend::new(async move {
-                        match customers.await {
-                            Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
-                            Ok(c) if c.is_empty() => view! { <p class="muted" data-testid="no-eligible">{t(lang, "voucher.no_eligible")}</p> }.into_any(),
-                            Ok(c) => c.into_iter().map(|(id, name, mode)| {
-                                let checked = chosen().split(',').any(|x| x == id.to_string());
-                                let mode = crate::domain::CustomerMode::parse(&mode).map(|m| t(lang, m.label_key())).unwrap_or_default();
-                                view! { <label class="check"><input type="checkbox" name="customers" value=id checked=checked data-testid=format!("customer-{id}") />" "{name}" ("{mode}")"</label> }
-                            }).collect_view().into_any(),
-                        }
-                    })}
-                </Suspense>
+                <Loaded resource=customers body=move |v| match v {
+                    c if c.is_empty() => view! { <p class="muted" data-testid="no-eligible">{t(lang, "voucher.no_eligible")}</p> }.into_any(),
+                    c => c.into_iter().map(|(id, name, mode)| {
+                        let checked = chosen().split(',').any(|x| x == id.to_string());
+                        let mode = crate::domain::CustomerMode::parse(&mode).map(|m| t(lang, m.label_key())).unwrap_or_default();
+                        view! { <label class="check"><input type="checkbox" name="customers" value=id checked=checked data-testid=format!("customer-{id}") />" "{name}" ("{mode}")"</label> }
+                    }).collect_view().into_any(),
+                } />
                 <p class="muted">{t(lang, "voucher.customers_hint")}</p>
             </fieldset>
             <label for="issue-remark">{t(lang, "voucher.col.remark")}</label>
             <input id="issue-remark" name="remark" maxlength="200" value=field("remark") />
             <button type="submit" class="btn btn-primary" data-testid="issue-next">{t(lang, "funds.next")}</button>
         </form>
-        <Suspense>
-            {move || Suspend::new(async move {
-                match preview.await {
-                    None => ().into_any(),
-                    Some(Err(e)) => view! { <ErrorNotice error=e /> }.into_any(),
-                    Some(Ok(p)) => view! {
-                        <section class="panel confirm-box" data-testid="issue-preview">
-                            <h2>{t(lang, "voucher.confirm_issue")}</h2>
-                            <dl class="facts">
-                                <dt>{t(lang, "voucher.col.face")}</dt><dd>{p.face.to_string()}</dd>
-                                <dt>{t(lang, "voucher.col.customer")}</dt><dd>{p.customers.iter().map(|(_, n)| n.clone()).collect::<Vec<_>>().join("、")}</dd>
-                                <dt>{t(lang, "voucher.total")}</dt><dd data-testid="preview-total">{p.total.to_string()}</dd>
-                                <dt>{t(lang, "voucher.quota_balance")}</dt><dd data-testid="preview-quota">{format!("{} → {}", p.quota_before, p.quota_after)}</dd>
-                                <dt>{t(lang, "voucher.col.validity")}</dt><dd>{format_time(p.effective_at)}" ~ "{format_time(p.expires_at)}</dd>
-                            </dl>
-                            <ActionForm action=confirm>
-                                <input type="hidden" name="kind" value=p.kind.as_str() />
-                                <input type="hidden" name="quota" value=p.quota_id />
-                                {["face", "min_order", "valid_from", "expires", "service_types", "products", "remark"].into_iter().map(|k| view! {
-                                    <input type="hidden" name=k value=q(query, k) />
-                                }).collect_view()}
-                                <input type="hidden" name="customers" value=chosen() />
-                                <input type="hidden" name="trans_id" value=p.trans_id.clone() />
-                                <FormError error />
-                                <div class="button-row">
-                                    <button type="submit" class="btn btn-primary" data-testid="issue-confirm" disabled=move || confirm.pending().get()>{t(lang, "common.confirm")}</button>
-                                    <a class="btn" href=format!("/center/sales/vouchers?tab={}", p.kind.as_str())>{t(lang, "common.cancel")}</a>
-                                </div>
-                            </ActionForm>
-                        </section>
-                    }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=preview silent=true body=move |p| view! {
+                <section class="panel confirm-box" data-testid="issue-preview">
+                    <h2>{t(lang, "voucher.confirm_issue")}</h2>
+                    <dl class="facts">
+                        <dt>{t(lang, "voucher.col.face")}</dt><dd>{p.face.to_string()}</dd>
+                        <dt>{t(lang, "voucher.col.customer")}</dt><dd>{p.customers.iter().map(|(_, n)| n.clone()).collect::<Vec<_>>().join("、")}</dd>
+                        <dt>{t(lang, "voucher.total")}</dt><dd data-testid="preview-total">{p.total.to_string()}</dd>
+                        <dt>{t(lang, "voucher.quota_balance")}</dt><dd data-testid="preview-quota">{format!("{} → {}", p.quota_before, p.quota_after)}</dd>
+                        <dt>{t(lang, "voucher.col.validity")}</dt><dd>{format_time(p.effective_at)}" ~ "{format_time(p.expires_at)}</dd>
+                    </dl>
+                    <ActionForm action=confirm>
+                        <input type="hidden" name="kind" value=p.kind.as_str() />
+                        <input type="hidden" name="quota" value=p.quota_id />
+                        {["face", "min_order", "valid_from", "expires", "service_types", "products", "remark"].into_iter().map(|k| view! {
+                            <input type="hidden" name=k value=q(query, k) />
+                        }).collect_view()}
+                        <input type="hidden" name="customers" value=chosen() />
+                        <input type="hidden" name="trans_id" value=p.trans_id.clone() />
+                        <FormError error />
+                        <div class="button-row">
+                            <button type="submit" class="btn btn-primary" data-testid="issue-confirm" disabled=move || confirm.pending().get()>{t(lang, "common.confirm")}</button>
+                            <a class="btn" href=format!("/center/sales/vouchers?tab={}", p.kind.as_str())>{t(lang, "common.cancel")}</a>
+                        </div>
+                    </ActionForm>
+                </section>
+            }.into_any()
+        />
     }
 }
 
@@ -227,36 +215,29 @@ pub fn QuotaIssuePage() -> impl IntoView {
                 }
             })}
         </Suspense>
-        <Suspense>
-            {move || Suspend::new(async move {
-                match preview.await {
-                    None => ().into_any(),
-                    Some(Err(e)) => view! { <ErrorNotice error=e /> }.into_any(),
-                    Some(Ok(p)) => view! {
-                        <section class="panel confirm-box" data-testid="give-preview">
-                            <h2>{t(lang, "voucher.confirm_give")}</h2>
-                            <dl class="facts">
-                                <dt>{t(lang, "sales.resellers.mine")}</dt><dd>{p.customers.iter().map(|(_, n)| n.clone()).collect::<Vec<_>>().join("、")}</dd>
-                                <dt>{t(lang, "voucher.amount_each")}</dt><dd>{p.face.to_string()}</dd>
-                                <dt>{t(lang, "voucher.total")}</dt><dd>{p.total.to_string()}</dd>
-                                <dt>{t(lang, "voucher.quota_balance")}</dt><dd data-testid="give-quota-after">{format!("{} → {}", p.quota_before, p.quota_after)}</dd>
-                            </dl>
-                            <ActionForm action=confirm>
-                                <input type="hidden" name="quota" value=p.quota_id />
-                                <input type="hidden" name="resellers" value={p.customers.iter().map(|(id, _)| id.to_string()).collect::<Vec<_>>().join(",")} />
-                                <input type="hidden" name="amount" value=p.face.to_string() />
-                                <input type="hidden" name="trans_id" value=p.trans_id.clone() />
-                                <FormError error />
-                                <div class="button-row">
-                                    <button type="submit" class="btn btn-primary" data-testid="give-confirm" disabled=move || confirm.pending().get()>{t(lang, "common.confirm")}</button>
-                                    <a class="btn" href="/center/sales/vouchers?tab=coupon&view=issued-quotas">{t(lang, "common.cancel")}</a>
-                                </div>
-                            </ActionForm>
-                        </section>
-                    }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=preview silent=true body=move |p| view! {
+                <section class="panel confirm-box" data-testid="give-preview">
+                    <h2>{t(lang, "voucher.confirm_give")}</h2>
+                    <dl class="facts">
+                        <dt>{t(lang, "sales.resellers.mine")}</dt><dd>{p.customers.iter().map(|(_, n)| n.clone()).collect::<Vec<_>>().join("、")}</dd>
+                        <dt>{t(lang, "voucher.amount_each")}</dt><dd>{p.face.to_string()}</dd>
+                        <dt>{t(lang, "voucher.total")}</dt><dd>{p.total.to_string()}</dd>
+                        <dt>{t(lang, "voucher.quota_balance")}</dt><dd data-testid="give-quota-after">{format!("{} → {}", p.quota_before, p.quota_after)}</dd>
+                    </dl>
+                    <ActionForm action=confirm>
+                        <input type="hidden" name="quota" value=p.quota_id />
+                        <input type="hidden" name="resellers" value={p.customers.iter().map(|(id, _)| id.to_string()).collect::<Vec<_>>().join(",")} />
+                        <input type="hidden" name="amount" value=p.face.to_string() />
+                        <input type="hidden" name="trans_id" value=p.trans_id.clone() />
+                        <FormError error />
+                        <div class="button-row">
+                            <button type="submit" class="btn btn-primary" data-testid="give-confirm" disabled=move || confirm.pending().get()>{t(lang, "common.confirm")}</button>
+                            <a class="btn" href="/center/sales/vouchers?tab=coupon&view=issued-quotas">{t(lang, "common.cancel")}</a>
+                        </div>
+                    </ActionForm>
+                </section>
+            }.into_any()
+        />
     }
 }
 
@@ -271,30 +252,24 @@ pub fn QuotaReclaimPage() -> impl IntoView {
     let error = Signal::derive(move || confirm.value().get().and_then(|r| r.err()));
     view! {
         <h1>{t(lang, "voucher.take_quota")}</h1>
-        <Suspense fallback=move || loading(lang)>
-            {move || Suspend::new(async move {
-                match preview.await {
-                    Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
-                    Ok(p) => view! {
-                        <section class="panel confirm-box" data-testid="take-preview">
-                            <h2>{t(lang, "voucher.confirm_take")}</h2>
-                            <QuotaRows rows=p.quotas.clone() issue_link=None reclaim_link=false />
-                            <p>{t(lang, "voucher.reclaim_total")}" "<strong data-testid="take-total">{p.total.to_string()}</strong>" "{t(lang, "common.yuan")}</p>
-                            <ActionForm action=confirm>
-                                <input type="hidden" name="ids" value=ids() />
-                                <input type="hidden" name="trans_id" value=p.trans_id.clone() />
-                                <label for="take-remark">{t(lang, "voucher.col.remark")}</label>
-                                <input id="take-remark" name="remark" maxlength="200" />
-                                <FormError error />
-                                <div class="button-row">
-                                    <button type="submit" class="btn btn-primary" data-testid="take-confirm" disabled=move || confirm.pending().get()>{t(lang, "common.confirm")}</button>
-                                    <a class="btn" href="/center/sales/vouchers?tab=coupon&view=issued-quotas">{t(lang, "common.cancel")}</a>
-                                </div>
-                            </ActionForm>
-                        </section>
-                    }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=preview body=move |p| view! {
+                <section class="panel confirm-box" data-testid="take-preview">
+                    <h2>{t(lang, "voucher.confirm_take")}</h2>
+                    <QuotaRows rows=p.quotas.clone() issue_link=None reclaim_link=false />
+                    <p>{t(lang, "voucher.reclaim_total")}" "<strong data-testid="take-total">{p.total.to_string()}</strong>" "{t(lang, "common.yuan")}</p>
+                    <ActionForm action=confirm>
+                        <input type="hidden" name="ids" value=ids() />
+                        <input type="hidden" name="trans_id" value=p.trans_id.clone() />
+                        <label for="take-remark">{t(lang, "voucher.col.remark")}</label>
+                        <input id="take-remark" name="remark" maxlength="200" />
+                        <FormError error />
+                        <div class="button-row">
+                            <button type="submit" class="btn btn-primary" data-testid="take-confirm" disabled=move || confirm.pending().get()>{t(lang, "common.confirm")}</button>
+                            <a class="btn" href="/center/sales/vouchers?tab=coupon&view=issued-quotas">{t(lang, "common.cancel")}</a>
+                        </div>
+                    </ActionForm>
+                </section>
+            }.into_any()
+        />
     }
 }

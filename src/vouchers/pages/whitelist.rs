@@ -10,15 +10,10 @@ pub(super) fn Whitelist() -> impl IntoView {
     view! {
         <p class="muted">{t(lang, "voucher.whitelist_hint")}</p>
         <p class="notice-info" data-testid="whitelist-granted">{t(lang, "voucher.whitelist_granted")}</p>
-        <Suspense fallback=move || loading(lang)>
-            {move || Suspend::new(async move {
-                match list.await {
-                    Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
-                    Ok(l) if l.is_empty() => view! { <EmptyState title=t(lang, "voucher.whitelist_empty") /> }.into_any(),
-                    Ok(l) => whitelist_table(lang, l, None),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=list body=move |v| match v {
+            l if l.is_empty() => view! { <EmptyState title=t(lang, "voucher.whitelist_empty") /> }.into_any(),
+            l => whitelist_table(lang, l, None),
+        } />
     }
 }
 
