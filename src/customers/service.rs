@@ -132,13 +132,7 @@ pub async fn invite(
                 input.mode.as_str()
             );
             cx.actor()
-                .record(
-                    &mut *tx,
-                    "customers.invite",
-                    Target::Invitation(id),
-                    &detail,
-                    now,
-                )
+                .record(tx, "customers.invite", Target::Invitation(id), &detail, now)
                 .await?;
             Ok(Invitation {
                 id,
@@ -191,7 +185,7 @@ pub async fn cancel_invitation(cx: &Caller, id: i64) -> Result<(), AppError> {
             }
             cx.actor()
                 .record(
-                    &mut *tx,
+                    tx,
                     "customers.invite_cancel",
                     Target::Invitation(id),
                     "",
@@ -278,7 +272,7 @@ pub async fn accept(cx: &Caller, token: &str) -> Result<(), AppError> {
             .await?;
             cx.actor()
                 .record(
-                    &mut *tx,
+                    tx,
                     "customers.accept",
                     Target::Customer(customer),
                     &format!("partner={} invitation={}", inv.partner_id, inv.id),
@@ -320,7 +314,7 @@ pub async fn request_unbind(cx: &Caller, customer: i64) -> Result<(), AppError> 
             }
             cx.actor()
                 .record(
-                    &mut *tx,
+                    tx,
                     "customers.unbind_request",
                     Target::Customer(customer),
                     "",
@@ -345,7 +339,7 @@ pub async fn cancel_unbind(cx: &Caller, customer: i64) -> Result<(), AppError> {
             }
             cx.actor()
                 .record(
-                    &mut *tx,
+                    tx,
                     "customers.unbind_cancel",
                     Target::Customer(customer),
                     "",
@@ -399,7 +393,7 @@ async fn try_answer(
         .await?;
         cx.actor()
             .record(
-                &mut *tx,
+                tx,
                 "customers.unbind_decline",
                 Target::Customer(customer),
                 "",
@@ -456,7 +450,7 @@ async fn try_answer(
     );
     cx.actor()
         .record(
-            &mut *tx,
+            tx,
             "customers.unbind",
             Target::Customer(customer),
             &detail,
@@ -507,7 +501,7 @@ pub async fn apply_contract(cx: &Caller) -> Result<i64, AppError> {
             let id = repo::insert_contract(&mut *tx, customer, r.partner_id, now).await?;
             cx.actor()
                 .record(
-                    &mut *tx,
+                    tx,
                     "customers.contract_apply",
                     Target::Contract(id),
                     "",

@@ -79,13 +79,7 @@ pub async fn invite(cx: &Caller, login: &AccountName) -> Result<i64, AppError> {
             )
             .await?;
             cx.actor()
-                .record(
-                    &mut *tx,
-                    "employees.invite",
-                    Target::EmployeeLink(id),
-                    "",
-                    now,
-                )
+                .record(tx, "employees.invite", Target::EmployeeLink(id), "", now)
                 .await?;
             Ok(id)
         })
@@ -202,7 +196,7 @@ pub async fn respond(cx: &Caller, id: i64, accept: bool) -> Result<(), AppError>
             )
             .await?;
             cx.actor()
-                .record(&mut *tx, action, Target::EmployeeLink(id), "", now)
+                .record(tx, action, Target::EmployeeLink(id), "", now)
                 .await?;
             Ok(())
         })
@@ -254,7 +248,7 @@ pub async fn end(cx: &Caller, id: i64, unbind: bool) -> Result<(), AppError> {
             )
             .await?;
             cx.actor()
-                .record(&mut *tx, action, Target::EmployeeLink(id), "", now)
+                .record(tx, action, Target::EmployeeLink(id), "", now)
                 .await?;
             Ok(())
         })

@@ -142,7 +142,7 @@ pub async fn create(cx: &Caller, input: &NewOrder) -> Result<Order, AppError> {
             }
             cx.actor()
                 .record(
-                    &mut *tx,
+                    tx,
                     if input.partner_pays {
                         "orders.request_partner_pay"
                     } else {
@@ -368,7 +368,7 @@ async fn attempt(
                 Event::Refund => "orders.refund",
             };
             cx.actor()
-                .record(&mut *tx, action, Target::Order(id), "", now)
+                .record(tx, action, Target::Order(id), "", now)
                 .await?;
             let row = repo::get(&mut **tx, id).await?.ok_or(AppError::Internal)?;
             Ok(row.order)
@@ -419,7 +419,7 @@ pub async fn set_allow_consulting_pay(cx: &Caller, allow: bool) -> Result<(), Ap
             repo::set_allow_consulting_pay(&mut **tx, p, allow).await?;
             cx.actor()
                 .record(
-                    &mut *tx,
+                    tx,
                     if allow {
                         "orders.allow_consulting_pay"
                     } else {

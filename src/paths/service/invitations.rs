@@ -54,7 +54,7 @@ pub async fn invite_distributor(
             )
             .await?;
             op.record(
-                &mut *tx,
+                tx,
                 "paths.invite_distributor",
                 Target::PathInvitation(id),
                 &format!("partner:{partner}"),
@@ -124,7 +124,7 @@ pub async fn accept_invitation(cx: &Caller, token: &str) -> Result<(), AppError>
             repo::insert_membership(&mut **tx, partner, PathKind::Distributor.code(), now).await?;
             cx.actor()
                 .record(
-                    &mut *tx,
+                    tx,
                     "paths.join_distributor",
                     Target::PathInvitation(id),
                     "",

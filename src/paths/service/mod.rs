@@ -93,7 +93,7 @@ async fn join(cx: &Caller, partner: i64, path: PathKind, action: &str) -> Result
             if new {
                 let target = Target::Partner(partner);
                 cx.actor()
-                    .record(&mut *tx, action, target, path.code(), now)
+                    .record(tx, action, target, path.code(), now)
                     .await?;
             }
             Ok(new)

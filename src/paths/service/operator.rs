@@ -88,7 +88,7 @@ pub async fn decide_application(
             )
             .await?;
             op.record(
-                &mut *tx,
+                tx,
                 if approve {
                     "paths.application_approve"
                 } else {
@@ -154,7 +154,7 @@ pub async fn decide_evidence(
             )
             .await?;
             op.record(
-                &mut *tx,
+                tx,
                 if approve {
                     "paths.evidence_approve"
                 } else {
@@ -201,7 +201,7 @@ pub async fn open_window(
                 ..row.clone()
             };
             op.record(
-                &mut *tx,
+                tx,
                 "paths.window_open",
                 Target::ReviewWindow(row.id),
                 &row.covers,

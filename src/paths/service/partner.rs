@@ -187,7 +187,7 @@ pub async fn record_evidence(cx: &Caller, input: &NewEvidenceInput) -> Result<i6
             .await?;
             cx.actor()
                 .record(
-                    &mut *tx,
+                    tx,
                     "paths.evidence",
                     Target::Evidence(id),
                     input.kind.code(),
@@ -271,7 +271,7 @@ pub(super) async fn file(
             };
             let detail = format!("{}:{}", path.code(), stage.code());
             cx.actor()
-                .record(&mut *tx, action, Target::PathApplication(id), &detail, now)
+                .record(tx, action, Target::PathApplication(id), &detail, now)
                 .await?;
             Ok(id)
         })

@@ -255,7 +255,7 @@ async fn try_issue(
     let detail = format!("quota={} total={} trans_id={trans}", q.id, outcome.total);
     actor
         .record(
-            &mut *tx,
+            tx,
             &format!("vouchers.issue.{}", kind.as_str()),
             Target::Partner(partner),
             &detail,
@@ -342,7 +342,7 @@ pub async fn reclaim(
             let detail = format!("coupons={ids:?} total={} trans_id={trans}", outcome.total);
             actor
                 .record(
-                    &mut *tx,
+                    tx,
                     &format!("vouchers.reclaim.{}", kind.as_str()),
                     Target::Partner(partner),
                     &detail,

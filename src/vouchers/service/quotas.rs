@@ -111,7 +111,7 @@ pub async fn issue_quota(
             let detail = format!("parent={} total={} trans_id={trans}", q.id, outcome.total);
             actor
                 .record(
-                    &mut *tx,
+                    tx,
                     "vouchers.quota_issue",
                     Target::Partner(partner),
                     &detail,
@@ -199,7 +199,7 @@ pub async fn reclaim_quotas(
             let detail = format!("quotas={ids:?} total={} trans_id={trans}", outcome.total);
             actor
                 .record(
-                    &mut *tx,
+                    tx,
                     "vouchers.quota_reclaim",
                     Target::Partner(partner),
                     &detail,
@@ -255,7 +255,7 @@ pub async fn grant_quota(db: &Db, actor: &Actor, g: &Grant) -> Result<i64, AppEr
             );
             actor
                 .record(
-                    &mut *tx,
+                    tx,
                     "vouchers.grant",
                     Target::Partner(g.partner),
                     &detail,
@@ -284,7 +284,7 @@ pub async fn set_quota_status(
             }
             actor
                 .record(
-                    &mut *tx,
+                    tx,
                     "vouchers.quota_status",
                     Target::Quota(quota),
                     &format!("status={}", status.code()),

@@ -79,7 +79,7 @@ pub async fn set_whitelisted(
             };
             actor
                 .record(
-                    &mut *tx,
+                    tx,
                     action,
                     Target::Partner(partner),
                     &format!("customer={customer}"),
