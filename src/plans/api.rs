@@ -29,16 +29,11 @@ pub async fn apply(
     contact_phone: String,
     statement: String,
 ) -> Result<i64, AppError> {
-    let (db, user) = ctx::caller(Role::Partner).await?;
+    let cx = ctx::acting(&[Role::Partner]).await?;
     let plan = parse_plan(&plan)?;
     let form = super::model::ApplicationForm::parse(&contact_name, &contact_phone, &statement)
         .map_err(AppError::invalid)?;
-    let origin = ctx::origin().await;
-    let actor = super::service::Actor {
-        user: &user,
-        origin: &origin,
-    };
-    let id = super::service::apply(&db, &actor, plan, &form).await?;
+    let id = super::service::apply(&cx, plan, &form).await?;
     leptos_axum::redirect(&format!(
         "/center/plans/applications?applied={}",
         plan.code()
@@ -82,13 +77,8 @@ pub async fn review_list(state: String, page: Option<u32>) -> Result<Page<Review
 /// Operator: approve an application; the partner joins and gets its certificate.
 #[server(prefix = "/api", endpoint = "operator/plan-approve")]
 pub async fn approve(id: i64) -> Result<String, AppError> {
-    let (db, user) = ctx::caller(Role::Operator).await?;
-    let origin = ctx::origin().await;
-    let actor = super::service::Actor {
-        user: &user,
-        origin: &origin,
-    };
-    let number = super::service::approve(&db, &actor, id).await?;
+    let cx = ctx::acting(&[Role::Operator]).await?;
+    let number = super::service::approve(&cx, id).await?;
     leptos_axum::redirect(&format!("/operator/plans?approved={number}"));
     Ok(number)
 }
@@ -96,14 +86,9 @@ pub async fn approve(id: i64) -> Result<String, AppError> {
 /// Operator: reject an application with a reason.
 #[server(prefix = "/api", endpoint = "operator/plan-reject")]
 pub async fn reject(id: i64, reason: String) -> Result<(), AppError> {
-    let (db, user) = ctx::caller(Role::Operator).await?;
+    let cx = ctx::acting(&[Role::Operator]).await?;
     let reason = super::model::Reason::parse(&reason).map_err(AppError::invalid)?;
-    let origin = ctx::origin().await;
-    let actor = super::service::Actor {
-        user: &user,
-        origin: &origin,
-    };
-    super::service::reject(&db, &actor, id, &reason).await?;
+    super::service::reject(&cx, id, &reason).await?;
     leptos_axum::redirect(&format!("/operator/plans?rejected={id}"));
     Ok(())
 }
@@ -111,15 +96,10 @@ pub async fn reject(id: i64, reason: String) -> Result<(), AppError> {
 /// Operator: revoke a certificate with a reason.
 #[server(prefix = "/api", endpoint = "operator/certificate-revoke")]
 pub async fn revoke(number: String, reason: String) -> Result<(), AppError> {
-    let (db, user) = ctx::caller(Role::Operator).await?;
+    let cx = ctx::acting(&[Role::Operator]).await?;
     let number = super::model::CertificateNumber::parse(&number).ok_or(AppError::NotFound)?;
     let reason = super::model::Reason::parse(&reason).map_err(AppError::invalid)?;
-    let origin = ctx::origin().await;
-    let actor = super::service::Actor {
-        user: &user,
-        origin: &origin,
-    };
-    super::service::revoke(&db, &actor, &number, &reason).await?;
+    super::service::revoke(&cx, &number, &reason).await?;
     leptos_axum::redirect(&format!("/operator/plans?revoked={}", number.as_str()));
     Ok(())
 }

@@ -6,34 +6,14 @@ use super::model::{
     CertificateState, Plan, PlanCard, Reason, ReviewItem, Standing, VALIDITY_DAYS,
 };
 use super::repo::{self, ApplicationRow, CertificateRow, NewCertificate};
-use crate::accounts::audit::{Origin, Target};
+use crate::accounts::audit::{Caller, Target};
 use crate::accounts::model::SessionUser;
 use crate::domain::{HcpnState, Page, PageRequest, PartnerKind};
 use crate::error::AppError;
-use crate::server::db::{Db, Tx, is_unique_violation, now_ms};
+use crate::server::db::{Db, is_unique_violation, now_ms};
 use sqlx::AnyConnection;
 
 const DAY_MS: i64 = 86_400_000;
-
-/// Who acts: the signed-in user (partner or operator) and where the request came from.
-pub struct Actor<'a> {
-    pub user: &'a SessionUser,
-    pub origin: &'a Origin,
-}
-
-impl Actor<'_> {
-    async fn audit(
-        &self,
-        tx: &mut Tx<'_>,
-        action: &str,
-        target: Target<'_>,
-        detail: &str,
-        now: i64,
-    ) -> Result<(), AppError> {
-        let actor = crate::accounts::audit::Actor::user(self.user, self.origin);
-        actor.record(tx, action, target, detail, now).await
-    }
-}
 
 fn partner_of(user: &SessionUser) -> Result<&crate::accounts::model::PartnerSummary, AppError> {
     user.partner.as_ref().ok_or(AppError::Forbidden)
@@ -105,49 +85,46 @@ pub async fn catalogue(db: &Db, user: &SessionUser) -> Result<Vec<PlanCard>, App
 
 /// Submits an application. Refused when the partner may not join the plan, already waits for a
 /// decision on it, or has joined it.
-#[tracing::instrument(skip(db, actor, form), fields(user = actor.user.id))]
-pub async fn apply(
-    db: &Db,
-    actor: &Actor<'_>,
-    plan: Plan,
-    form: &ApplicationForm,
-) -> Result<i64, AppError> {
-    let partner = partner_of(actor.user)?;
-    db.write(|tx| {
-        Box::pin(async move {
-            // Kind and onboarding state are read again inside the transaction, not from the session.
-            let (_, kind, hcpn) = repo::partner_profile(&mut **tx, partner.id)
-                .await?
-                .ok_or(AppError::Forbidden)?;
-            let kind = PartnerKind::parse(&kind).ok_or(AppError::Internal)?;
-            let hcpn = HcpnState::parse(&hcpn).ok_or(AppError::Internal)?;
-            plan.eligibility(kind, hcpn).map_err(AppError::conflict)?;
-            let now = now_ms();
-            if repo::holds_valid(&mut **tx, partner.id, "plan", plan.code(), now).await? {
-                return Err(AppError::conflict("error.plans.joined"));
-            }
-            let id = match repo::insert_application(&mut *tx, partner.id, plan.code(), form, now)
-                .await
-            {
-                Ok(id) => id,
-                Err(e) if is_unique_violation(&e) => {
-                    return Err(AppError::conflict("error.plans.pending"));
+#[tracing::instrument(skip(cx, form), fields(user = cx.user.id))]
+pub async fn apply(cx: &Caller, plan: Plan, form: &ApplicationForm) -> Result<i64, AppError> {
+    let partner = partner_of(&cx.user)?;
+    cx.db
+        .write(|tx| {
+            Box::pin(async move {
+                // Kind and onboarding state are read again inside the transaction, not from the session.
+                let (_, kind, hcpn) = repo::partner_profile(&mut **tx, partner.id)
+                    .await?
+                    .ok_or(AppError::Forbidden)?;
+                let kind = PartnerKind::parse(&kind).ok_or(AppError::Internal)?;
+                let hcpn = HcpnState::parse(&hcpn).ok_or(AppError::Internal)?;
+                plan.eligibility(kind, hcpn).map_err(AppError::conflict)?;
+                let now = now_ms();
+                if repo::holds_valid(&mut **tx, partner.id, "plan", plan.code(), now).await? {
+                    return Err(AppError::conflict("error.plans.joined"));
                 }
-                Err(e) => return Err(e.into()),
-            };
-            actor
-                .audit(
-                    &mut *tx,
-                    "plans.apply",
-                    Target::Partner(partner.id),
-                    &format!("plan={} application={id}", plan.code()),
-                    now,
-                )
-                .await?;
-            Ok(id)
+                let id =
+                    match repo::insert_application(&mut *tx, partner.id, plan.code(), form, now)
+                        .await
+                    {
+                        Ok(id) => id,
+                        Err(e) if is_unique_violation(&e) => {
+                            return Err(AppError::conflict("error.plans.pending"));
+                        }
+                        Err(e) => return Err(e.into()),
+                    };
+                cx.actor()
+                    .record(
+                        &mut *tx,
+                        "plans.apply",
+                        Target::Partner(partner.id),
+                        &format!("plan={} application={id}", plan.code()),
+                        now,
+                    )
+                    .await?;
+                Ok(id)
+            })
         })
-    })
-    .await
+        .await
 }
 
 pub async fn my_applications(
@@ -216,113 +193,117 @@ pub async fn issue_certificate(
 }
 
 /// Approves a pending application: the partner joins the plan and gets its certificate.
-#[tracing::instrument(skip(db, actor), fields(user = actor.user.id))]
-pub async fn approve(db: &Db, actor: &Actor<'_>, id: i64) -> Result<String, AppError> {
-    db.write(|tx| {
-        Box::pin(async move {
-            let app = repo::application(&mut **tx, id)
-                .await?
-                .ok_or(AppError::NotFound)?;
-            let now = now_ms();
-            if !repo::decide(&mut *tx, id, "approved", None, actor.user.id, now).await? {
-                return Err(AppError::conflict("error.plans.already_decided"));
-            }
-            if repo::holds_valid(&mut **tx, app.partner_id, "plan", app.plan.code(), now).await? {
-                return Err(AppError::conflict("error.plans.joined"));
-            }
-            let number = issue_certificate(
-                &mut *tx,
-                app.partner_id,
-                "plan",
-                app.plan.code(),
-                Some(id),
-                now,
-            )
-            .await?;
-            actor
-                .audit(
+#[tracing::instrument(skip(cx), fields(user = cx.user.id))]
+pub async fn approve(cx: &Caller, id: i64) -> Result<String, AppError> {
+    cx.db
+        .write(|tx| {
+            Box::pin(async move {
+                let app = repo::application(&mut **tx, id)
+                    .await?
+                    .ok_or(AppError::NotFound)?;
+                let now = now_ms();
+                if !repo::decide(&mut *tx, id, "approved", None, cx.user.id, now).await? {
+                    return Err(AppError::conflict("error.plans.already_decided"));
+                }
+                if repo::holds_valid(&mut **tx, app.partner_id, "plan", app.plan.code(), now)
+                    .await?
+                {
+                    return Err(AppError::conflict("error.plans.joined"));
+                }
+                let number = issue_certificate(
                     &mut *tx,
-                    "plans.approve",
-                    Target::Partner(app.partner_id),
-                    &format!(
-                        "plan={} application={id} certificate={number}",
-                        app.plan.code()
-                    ),
+                    app.partner_id,
+                    "plan",
+                    app.plan.code(),
+                    Some(id),
                     now,
                 )
                 .await?;
-            Ok(number)
+                cx.actor()
+                    .record(
+                        &mut *tx,
+                        "plans.approve",
+                        Target::Partner(app.partner_id),
+                        &format!(
+                            "plan={} application={id} certificate={number}",
+                            app.plan.code()
+                        ),
+                        now,
+                    )
+                    .await?;
+                Ok(number)
+            })
         })
-    })
-    .await
+        .await
 }
 
 /// Rejects a pending application with a reason the partner will see.
-#[tracing::instrument(skip(db, actor, reason), fields(user = actor.user.id))]
-pub async fn reject(db: &Db, actor: &Actor<'_>, id: i64, reason: &Reason) -> Result<(), AppError> {
-    db.write(|tx| {
-        Box::pin(async move {
-            let app = repo::application(&mut **tx, id)
-                .await?
-                .ok_or(AppError::NotFound)?;
-            let now = now_ms();
-            if !repo::decide(
-                &mut *tx,
-                id,
-                "rejected",
-                Some(reason.as_str()),
-                actor.user.id,
-                now,
-            )
-            .await?
-            {
-                return Err(AppError::conflict("error.plans.already_decided"));
-            }
-            actor
-                .audit(
+#[tracing::instrument(skip(cx, reason), fields(user = cx.user.id))]
+pub async fn reject(cx: &Caller, id: i64, reason: &Reason) -> Result<(), AppError> {
+    cx.db
+        .write(|tx| {
+            Box::pin(async move {
+                let app = repo::application(&mut **tx, id)
+                    .await?
+                    .ok_or(AppError::NotFound)?;
+                let now = now_ms();
+                if !repo::decide(
                     &mut *tx,
-                    "plans.reject",
-                    Target::Partner(app.partner_id),
-                    &format!("plan={} application={id}", app.plan.code()),
+                    id,
+                    "rejected",
+                    Some(reason.as_str()),
+                    cx.user.id,
                     now,
                 )
-                .await?;
-            Ok(())
+                .await?
+                {
+                    return Err(AppError::conflict("error.plans.already_decided"));
+                }
+                cx.actor()
+                    .record(
+                        &mut *tx,
+                        "plans.reject",
+                        Target::Partner(app.partner_id),
+                        &format!("plan={} application={id}", app.plan.code()),
+                        now,
+                    )
+                    .await?;
+                Ok(())
+            })
         })
-    })
-    .await
+        .await
 }
 
 /// Revokes a certificate (and so the membership it records).
-#[tracing::instrument(skip(db, actor, reason), fields(user = actor.user.id))]
+#[tracing::instrument(skip(cx, reason), fields(user = cx.user.id))]
 pub async fn revoke(
-    db: &Db,
-    actor: &Actor<'_>,
+    cx: &Caller,
     number: &CertificateNumber,
     reason: &Reason,
 ) -> Result<(), AppError> {
-    db.write(|tx| {
-        Box::pin(async move {
-            let cert = repo::certificate(&mut **tx, number.as_str())
-                .await?
-                .ok_or(AppError::NotFound)?;
-            let now = now_ms();
-            if !repo::revoke(&mut *tx, number.as_str(), reason.as_str(), now).await? {
-                return Err(AppError::conflict("error.cert.already_revoked"));
-            }
-            actor
-                .audit(
-                    &mut *tx,
-                    "certificates.revoke",
-                    Target::Partner(cert.partner_id),
-                    &format!("certificate={}", number.as_str()),
-                    now,
-                )
-                .await?;
-            Ok(())
+    cx.db
+        .write(|tx| {
+            Box::pin(async move {
+                let cert = repo::certificate(&mut **tx, number.as_str())
+                    .await?
+                    .ok_or(AppError::NotFound)?;
+                let now = now_ms();
+                if !repo::revoke(&mut *tx, number.as_str(), reason.as_str(), now).await? {
+                    return Err(AppError::conflict("error.cert.already_revoked"));
+                }
+                cx.actor()
+                    .record(
+                        &mut *tx,
+                        "certificates.revoke",
+                        Target::Partner(cert.partner_id),
+                        &format!("certificate={}", number.as_str()),
+                        now,
+                    )
+                    .await?;
+                Ok(())
+            })
         })
-    })
-    .await
+        .await
 }
 
 /// The public view of a certificate, for /verify. `None` when no such number was issued.
