@@ -31,8 +31,8 @@ pub async fn seed_demo(db: &Db) -> Result<Value, AppError> {
         name: "seed-demo".into(),
         ..Actor::cli()
     };
-    let partner = |n: &str, kind, parent, hcpn, l: &str| -> Result<NewPartner, AppError> {
-        Ok(NewPartner {
+    let partner = async |n: &str, kind, parent, hcpn, l: &str| -> Result<i64, AppError> {
+        let new = NewPartner {
             name: name(n)?,
             kind,
             parent_id: parent,
@@ -40,109 +40,45 @@ pub async fn seed_demo(db: &Db) -> Result<Value, AppError> {
             email: Some(format!("{l}@partners.example.com")),
             login: login(l)?,
             password: password()?,
-        })
+        };
+        Ok(accounts::create_partner(db, new, &actor).await?.0)
     };
-    let (distributor, _) = accounts::create_partner(
-        db,
-        partner(
-            "华南云总经销有限公司",
-            PartnerKind::Distributor,
-            None,
-            HcpnState::Onboarded,
-            "distributor",
-        )?,
-        &actor,
-    )
-    .await?;
-    let (reseller, _) = accounts::create_partner(
-        db,
-        partner(
-            "深圳云享经销有限公司",
-            PartnerKind::Reseller,
-            Some(distributor),
-            HcpnState::Onboarded,
-            "reseller",
-        )?,
-        &actor,
-    )
-    .await?;
-    let (provider, _) = accounts::create_partner(
-        db,
-        partner(
-            "杭州数智解决方案有限公司",
-            PartnerKind::SolutionProvider,
-            None,
-            HcpnState::Onboarded,
-            "provider",
-        )?,
-        &actor,
-    )
-    .await?;
-    let (newcomer, _) = accounts::create_partner(
-        db,
-        partner(
-            "成都初创科技有限公司",
-            PartnerKind::SolutionProvider,
-            None,
-            HcpnState::Pending,
-            "newcomer",
-        )?,
-        &actor,
-    )
-    .await?;
-    let customer = |partner_id, mode, n: &str, l: &str| -> Result<NewCustomer, AppError> {
-        Ok(NewCustomer {
-            link: Some((partner_id, mode)),
+    use HcpnState::{Onboarded, Pending};
+    use PartnerKind::{Distributor, Reseller, SolutionProvider};
+    // The reseller's parent is the distributor, created first.
+    #[rustfmt::skip]
+    let partners = [
+        ("华南云总经销有限公司", Distributor, false, Onboarded, "distributor"),
+        ("深圳云享经销有限公司", Reseller, true, Onboarded, "reseller"),
+        ("杭州数智解决方案有限公司", SolutionProvider, false, Onboarded, "provider"),
+        ("成都初创科技有限公司", SolutionProvider, false, Pending, "newcomer"),
+    ];
+    let mut ids = Vec::new();
+    for (n, kind, under_distributor, hcpn, l) in partners {
+        let parent = ids.first().copied().filter(|_| under_distributor);
+        ids.push(partner(n, kind, parent, hcpn, l).await?);
+    }
+    let [distributor, reseller, provider, newcomer] = ids[..] else {
+        return Err(AppError::Internal);
+    };
+    // Customers of the provider and of the reseller, and one with no partner yet (to try an
+    // invitation link with).
+    #[rustfmt::skip]
+    let customers = [
+        (Some((provider, CustomerMode::Resale)), "宁波港航物流有限公司", "customer-resale"),
+        (Some((provider, CustomerMode::Consulting)), "苏州精密制造股份有限公司", "customer-consult"),
+        (Some((reseller, CustomerMode::Resale)), "东莞智慧零售有限公司", "customer-reseller"),
+        (None, "无锡新航科技有限公司", "customer-new"),
+    ];
+    for (link, n, l) in customers {
+        let new = NewCustomer {
+            link,
             name: name(n)?,
             login: login(l)?,
             password: password()?,
-        })
-    };
-    accounts::create_customer(
-        db,
-        customer(
-            provider,
-            CustomerMode::Resale,
-            "宁波港航物流有限公司",
-            "customer-resale",
-        )?,
-        &actor,
-    )
-    .await?;
-    accounts::create_customer(
-        db,
-        customer(
-            provider,
-            CustomerMode::Consulting,
-            "苏州精密制造股份有限公司",
-            "customer-consult",
-        )?,
-        &actor,
-    )
-    .await?;
-    accounts::create_customer(
-        db,
-        customer(
-            reseller,
-            CustomerMode::Resale,
-            "东莞智慧零售有限公司",
-            "customer-reseller",
-        )?,
-        &actor,
-    )
-    .await?;
-    // A customer with no partner yet, to try an invitation link with.
-    accounts::create_customer(
-        db,
-        NewCustomer {
-            link: None,
-            name: name("无锡新航科技有限公司")?,
-            login: login("customer-new")?,
-            password: password()?,
-        },
-        &actor,
-    )
-    .await?;
+        };
+        accounts::create_customer(db, new, &actor).await?;
+    }
     accounts::create_operator(db, login("operator")?, password()?, &actor).await?;
     // Opening balances, funded by the operator like any other money entering the system.
     for (partner, yuan) in [(distributor, "100000"), (provider, "50000")] {
@@ -190,26 +126,14 @@ pub async fn seed_demo(db: &Db) -> Result<Value, AppError> {
             .map_err(crate::vouchers::VoucherError::invalid)
     };
     let yuan = |raw: &str| crate::domain::Amount::parse(raw).map_err(AppError::invalid);
-    for (partner, kind, value, max_face) in [
-        (
-            provider,
-            crate::vouchers::model::Kind::Coupon,
-            "20000",
-            Some("5000"),
-        ),
-        (
-            provider,
-            crate::vouchers::model::Kind::Pickup,
-            "10000",
-            None,
-        ),
-        (
-            distributor,
-            crate::vouchers::model::Kind::Coupon,
-            "50000",
-            Some("10000"),
-        ),
-    ] {
+    use crate::vouchers::model::Kind::{Coupon, Pickup};
+    #[rustfmt::skip]
+    let quotas = [
+        (provider, Coupon, "20000", Some("5000")),
+        (provider, Pickup, "10000", None),
+        (distributor, Coupon, "50000", Some("10000")),
+    ];
+    for (partner, kind, value, max_face) in quotas {
         let grant = crate::vouchers::service::Grant {
             partner,
             kind,
@@ -224,24 +148,10 @@ pub async fn seed_demo(db: &Db) -> Result<Value, AppError> {
     // The provider gets order notices by SMS as well as email.
     accounts::set_partner_contact(db, provider, None, Some("13800138000"), &actor).await?;
     // Personal accounts (个人华为账号) a partner can invite as project specialists.
-    accounts::create_personal(
-        db,
-        login("employee")?,
-        password()?,
-        true,
-        accounts::Site::China,
-        &actor,
-    )
-    .await?;
-    accounts::create_personal(
-        db,
-        login("employee-unverified")?,
-        password()?,
-        false,
-        accounts::Site::China,
-        &actor,
-    )
-    .await?;
+    for (l, verified) in [("employee", true), ("employee-unverified", false)] {
+        let site = accounts::Site::China;
+        accounts::create_personal(db, login(l)?, password()?, verified, site, &actor).await?;
+    }
     Ok(json!({
         "seeded": true,
         "certificate": certificate,
