@@ -23,7 +23,7 @@ use crate::vouchers::pages::{
     IssuePage, MyCouponsPage, QuotaIssuePage, QuotaReclaimPage, ReclaimPage, VouchersPage,
 };
 use leptos::prelude::*;
-use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
@@ -56,6 +56,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <link rel="icon" type="image/svg+xml" href="/favicon.svg" />
                 <script id="pc-user" type="application/json" nonce=leptos::nonce::use_nonce() inner_html=user_json></script>
+                <HashedStylesheet id="leptos" options=options.clone() />
                 <HydrationScripts options />
                 <MetaTags />
             </head>
@@ -119,7 +120,6 @@ pub fn App() -> impl IntoView {
     provide_context(lang);
     Auth::provide(request_user());
     view! {
-        <Stylesheet id="leptos" href="/pkg/partner-center.css" />
         <Title text=t(lang, "brand") />
         <Router>
             <Header />

@@ -22,6 +22,7 @@ use tower_http::request_id::{
     MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
 };
 use tower_http::services::ServeDir;
+use tower_http::services::fs::ServeFileSystemResponseBody;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
@@ -30,6 +31,15 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 
 /// The largest request body any route accepts.
 pub const MAX_REQUEST_BODY: usize = 64 * 1024;
+
+/// Whether the build named the `/pkg` files by their content (cargo-leptos `hash-files`: it
+/// writes `hash.txt` beside the server binary, where Leptos reads the names from).
+fn hashed_build() -> bool {
+    std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|dir| dir.join("hash.txt").exists()))
+        .unwrap_or(false)
+}
 
 /// Connects and migrates the database, then builds the router.
 pub async fn build(config: Config) -> Result<(Router, AppState), String> {
@@ -49,6 +59,7 @@ pub async fn build(config: Config) -> Result<(Router, AppState), String> {
         .output_name("partner-center")
         .site_root(config.site_root.as_str())
         .site_pkg_dir("pkg")
+        .hash_files(hashed_build())
         .env(Env::PROD)
         .site_addr(config.addr)
         .build();
@@ -72,17 +83,26 @@ fn router(state: AppState) -> Router {
         .with_secure(config.https())
         .with_expiry(Expiry::OnInactivity(Duration::hours(8)));
 
-    // Static files: served directly (not through the app's fallback), revalidated on every use
-    // because their names carry no content hash.
+    // Static files: served directly (not through the app's fallback), as the build's brotli or
+    // gzip copy when the browser takes it. The WebAssembly, script and style sheet are named by
+    // their content, so a browser keeps them for a year; the other files keep their names and
+    // are revalidated on every use.
     let revalidate = SetResponseHeaderLayer::if_not_present(
         header::CACHE_CONTROL,
         HeaderValue::from_static("public, max-age=0, must-revalidate"),
     );
+    let hashed = state.leptos_options.hash_files;
+    let immutable = move |res: &axum::http::Response<ServeFileSystemResponseBody>| {
+        (hashed && res.status() == StatusCode::OK)
+            .then(|| HeaderValue::from_static("public, max-age=31536000, immutable"))
+    };
     let pkg = ServeDir::new(format!("{}/pkg", config.site_root))
         .precompressed_br()
         .precompressed_gzip();
-    let public =
-        ServeDir::new(&config.site_root).fallback(get(not_found).with_state(state.clone()));
+    let public = ServeDir::new(&config.site_root)
+        .precompressed_br()
+        .precompressed_gzip()
+        .fallback(get(not_found).with_state(state.clone()));
 
     let mut app = Router::new().merge(crate::openapi::handlers::routes());
     for (path, _, handler) in http_routes(config.bench_routes) {
@@ -94,6 +114,10 @@ fn router(state: AppState) -> Router {
             "/pkg",
             tower::ServiceBuilder::new()
                 .layer(revalidate.clone())
+                .layer(SetResponseHeaderLayer::overriding(
+                    header::CACHE_CONTROL,
+                    immutable,
+                ))
                 .service(pkg),
         )
         .fallback_service(
@@ -114,6 +138,13 @@ fn router(state: AppState) -> Router {
             MAX_REQUEST_BODY,
         ))
         .layer(axum::middleware::from_fn(security_headers))
+        // Pages and answers travel compressed when the browser takes br or gzip (files that are
+        // already, from the build's precompressed copies, are left as they are). A middling
+        // level: pages are rendered per request, so compressing must cost far less than sending.
+        .layer(
+            tower_http::compression::CompressionLayer::new()
+                .quality(tower_http::CompressionLevel::Precise(4)),
+        )
         .layer(axum::middleware::from_fn_with_state(
             config.clone(),
             super::security::client_context,

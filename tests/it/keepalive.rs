@@ -105,13 +105,18 @@ async fn static_files_on_a_kept_alive_connection_do_not_stall() {
     let Some(app) = TestApp::spawn(Backend::Sqlite).await else {
         return;
     };
-    // Files (public/ and the built /pkg), and a page rendered by streaming.
-    for path in [
-        "/favicon.svg",
-        "/pkg/partner-center.css",
-        "/pkg/partner-center.js",
-        "/help",
-    ] {
+    // Files (public/ and the built /pkg, named by content: read from the page that links them),
+    // and a page rendered by streaming.
+    let client = app.client();
+    let html = app.page(&client, "/help").await.text().await.expect("page");
+    let linked = |ext: &str| {
+        html.split('"')
+            .find(|s| s.starts_with("/pkg/") && s.ends_with(ext))
+            .unwrap_or_else(|| panic!("no /pkg/…{ext} linked from /help"))
+            .to_string()
+    };
+    let (css, js) = (linked(".css"), linked(".js"));
+    for path in ["/favicon.svg", css.as_str(), js.as_str(), "/help"] {
         let took = sequential(&app.base, path).await;
         eprintln!("{path}: 20 requests on one connection in {took:?}");
         assert!(

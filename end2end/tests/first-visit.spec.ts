@@ -1,0 +1,43 @@
+import { expect, test } from "@playwright/test";
+import { hydrated } from "../fixtures/pages";
+
+// A first visit: the page, its style sheet, script and WebAssembly travel compressed (the build's
+// brotli copies), the /pkg files are named by their content and kept for a year, and the page
+// still hydrates. How many bytes that is belongs to `scripts/bench`, not to a test.
+test("a first visit gets compressed, long-cached files and a hydrated page", async ({ page }) => {
+  const pkg = new Map<string, { encoding: string; cache: string; status: number }>();
+  const documents: string[] = [];
+  page.on("response", async (response) => {
+    const url = new URL(response.url());
+    const headers = await response.allHeaders();
+    if (url.pathname.startsWith("/pkg/")) {
+      pkg.set(url.pathname, {
+        encoding: headers["content-encoding"] ?? "",
+        cache: headers["cache-control"] ?? "",
+        status: response.status(),
+      });
+    } else if (response.request().resourceType() === "document") {
+      documents.push(headers["content-encoding"] ?? "");
+    }
+  });
+
+  await page.goto("/login");
+  await hydrated(page);
+  await expect(page.getByRole("button", { name: "登录" })).toBeVisible();
+
+  const wasm = [...pkg.keys()].filter((p) => p.endsWith(".wasm"));
+  const js = [...pkg.keys()].filter((p) => p.endsWith(".js"));
+  const css = [...pkg.keys()].filter((p) => p.endsWith(".css"));
+  expect(wasm, "one WebAssembly file loaded").toHaveLength(1);
+  expect(js.length, "the script loaded").toBeGreaterThan(0);
+  expect(css, "the style sheet loaded").toHaveLength(1);
+  for (const [path, r] of pkg) {
+    expect(r.status, path).toBe(200);
+    // Named by content (`partner-center.<hash>.wasm`), so it may be kept for a year.
+    expect(path, "a content-hashed name").toMatch(/^\/pkg\/partner-center\.[^.]+\.(wasm|js|css)$/);
+    expect(r.cache, path).toContain("immutable");
+    expect(r.cache, path).toContain("max-age=31536000");
+    expect(["br", "gzip"], `${path} travels compressed`).toContain(r.encoding);
+  }
+  expect(documents[0] ?? "", "the page travels compressed").toMatch(/^(br|gzip)$/);
+});
