@@ -23,8 +23,7 @@ pub async fn login(
     let session = ctx::session().await?;
     session.cycle_id().await?;
     session.insert(USER_ID_KEY, user.id).await?;
-    leptos_axum::redirect(&super::model::safe_next(next.as_deref(), user.role));
-    Ok(())
+    ctx::redirect(&super::model::safe_next(next.as_deref(), user.role))
 }
 
 #[server(prefix = "/api", endpoint = "logout")]
@@ -35,8 +34,7 @@ pub async fn logout() -> Result<(), AppError> {
         super::service::record_logout(&state.db, &user, &origin).await?;
     }
     ctx::session().await?.flush().await?;
-    leptos_axum::redirect("/");
-    Ok(())
+    ctx::redirect("/")
 }
 
 #[server(prefix = "/api", endpoint = "me")]
@@ -56,16 +54,9 @@ pub async fn list_partners(page: Option<u32>) -> Result<Page<PartnerListItem>, A
 /// verification.
 #[server(prefix = "/api", endpoint = "operator/real-name")]
 pub async fn set_real_name(login: String, verified: String) -> Result<(), AppError> {
-    let (db, user) = ctx::caller(Role::Operator).await?;
+    let cx = ctx::acting(&[Role::Operator]).await?;
     let login = AccountName::parse(&login).map_err(AppError::invalid)?;
-    let verified = match verified.as_str() {
-        "true" => true,
-        "false" => false,
-        _ => return Err(AppError::BadRequest),
-    };
-    let origin = ctx::origin().await;
-    let actor = super::service::Actor::user(&user, &origin);
-    super::service::set_real_name(&db, &login, verified, &actor).await?;
-    leptos_axum::redirect("/operator?real_name=1");
-    Ok(())
+    let verified = ctx::choice(&verified, "true", "false")?;
+    super::service::set_real_name(&cx.db, &login, verified, &cx.actor()).await?;
+    ctx::redirect("/operator?real_name=1")
 }

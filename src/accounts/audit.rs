@@ -193,4 +193,16 @@ impl Caller {
     pub fn actor(&self) -> Actor {
         Actor::user(&self.user, &self.origin)
     }
+
+    /// Writes what this caller did to `target` in the write's transaction ([`Actor::record`]).
+    pub async fn record(
+        &self,
+        tx: &mut crate::server::db::Tx<'_>,
+        action: &str,
+        target: Target<'_>,
+        detail: &str,
+        now: i64,
+    ) -> Result<(), crate::error::AppError> {
+        self.actor().record(tx, action, target, detail, now).await
+    }
 }

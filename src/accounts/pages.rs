@@ -5,7 +5,7 @@ use super::api::list_partners;
 use super::model::PartnerListItem;
 use crate::domain::{Role, format_time};
 use crate::i18n::{t, use_lang};
-use crate::ui::{Auth, Col, FormError, PagedList, RequireRole};
+use crate::ui::{Auth, Col, FormError, PagedList, RequireRole, failure};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -120,7 +120,7 @@ fn RealNameForm() -> impl IntoView {
     let lang = use_lang();
     let query = use_query_map();
     let set = ServerAction::<super::api::SetRealName>::new();
-    let error = Signal::derive(move || set.value().get().and_then(|r| r.err()));
+    let error = failure(set);
     view! {
         <section class="panel" data-testid="real-name">
             <h2>{t(lang, "operator.real_name")}</h2>

@@ -5,7 +5,7 @@ use crate::domain::PageRequest;
 use crate::domain::{CustomerMode, HcpnState, PartnerKind, Role};
 use crate::query_fn;
 use crate::server::sql::Where;
-use sqlx::{Any, AnyPool, Executor, FromRow};
+use sqlx::{AnyPool, FromRow};
 
 /// An argon2id hash in PHC format. Deliberately neither `Serialize` nor printable.
 pub struct PasswordHash(pub String);
@@ -117,15 +117,9 @@ pub async fn session_user(
     }))
 }
 
-pub async fn partner_kind<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    partner_id: i64,
-) -> Result<Option<PartnerKind>, sqlx::Error> {
-    let kind: Option<String> = sqlx::query_scalar("SELECT kind FROM partners WHERE id = $1")
-        .bind(partner_id)
-        .fetch_optional(ex)
-        .await?;
-    Ok(kind.as_deref().and_then(PartnerKind::parse))
+query_fn! {
+    pub fn partner_kind(partner_id: i64) -> optional PartnerKind =
+        query_scalar("SELECT kind FROM partners WHERE id = $1");
 }
 
 pub struct NewPartnerRow<'a> {
@@ -137,40 +131,16 @@ pub struct NewPartnerRow<'a> {
     pub now: i64,
 }
 
-pub async fn insert_partner<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    p: NewPartnerRow<'_>,
-) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar(
-        "INSERT INTO partners (name, kind, parent_id, hcpn_state, email, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-    )
-    .bind(p.name)
-    .bind(p.kind.as_str())
-    .bind(p.parent_id)
-    .bind(p.hcpn.as_str())
-    .bind(p.email)
-    .bind(p.now)
-    .fetch_one(ex)
-    .await
-}
+query_fn! {
+    pub fn insert_partner(p: NewPartnerRow<'_>) -> one i64 =
+        query_scalar("INSERT INTO partners (name, kind, parent_id, hcpn_state, email, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
+        binding (p.name, p.kind.as_str(), p.parent_id, p.hcpn.as_str(), p.email, p.now);
 
-/// Sets the partner's contact email and phone (each only when given); `false` if no such partner.
-pub async fn set_partner_contact<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    partner: i64,
-    email: Option<&str>,
-    phone: Option<&str>,
-) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
-        "UPDATE partners SET email = COALESCE($1, email), phone = COALESCE($2, phone) WHERE id = $3",
-    )
-    .bind(email)
-    .bind(phone)
-    .bind(partner)
-    .execute(ex)
-    .await?;
-    Ok(done.rows_affected() == 1)
+    /// Sets the partner's contact email and phone (each only when given); `false` if no such partner.
+    pub fn set_partner_contact(partner: i64, email: Option<&str>, phone: Option<&str>) -> changed =
+        query("UPDATE partners SET email = COALESCE($1, email), phone = COALESCE($2, phone) WHERE id = $3")
+        binding (email, phone, partner);
 }
 
 /// A customer, associated with a partner in a mode from the start, or free (to be invited).
@@ -213,59 +183,24 @@ pub struct NewUserRow<'a> {
     pub now: i64,
 }
 
-pub async fn insert_user<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    u: NewUserRow<'_>,
-) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar(
-        "INSERT INTO users (login, password_hash, role, partner_id, customer_id, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-    )
-    .bind(u.login)
-    .bind(&u.hash.0)
-    .bind(u.role.as_str())
-    .bind(u.partner_id)
-    .bind(u.customer_id)
-    .bind(u.now)
-    .fetch_one(ex)
-    .await
-}
+query_fn! {
+    pub fn insert_user(u: NewUserRow<'_>) -> one i64 =
+        query_scalar("INSERT INTO users (login, password_hash, role, partner_id, customer_id, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
+        binding (u.login, &u.hash.0, u.role.as_str(), u.partner_id, u.customer_id, u.now);
 
-pub async fn set_personal_profile<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    user: i64,
-    verified: bool,
-    site: &str,
-) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE users SET real_name_verified = $1, site = $2 WHERE id = $3")
-        .bind(i64::from(verified))
-        .bind(site)
-        .bind(user)
-        .execute(ex)
-        .await?;
-    Ok(())
-}
+    pub fn set_personal_profile(user: i64, verified: bool, site: &str) -> done =
+        query("UPDATE users SET real_name_verified = $1, site = $2 WHERE id = $3")
+        binding (i64::from(verified), site, user);
 
-/// Sets a personal account's verification flag; its id, or `None` if there is no such
-/// personal account.
-pub async fn set_real_name<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    login: &str,
-    verified: bool,
-) -> Result<Option<i64>, sqlx::Error> {
-    sqlx::query_scalar(
-        "UPDATE users SET real_name_verified = $1 WHERE login = $2 AND role = 'personal' RETURNING id",
-    )
-    .bind(i64::from(verified))
-    .bind(login)
-    .fetch_optional(ex)
-    .await
-}
+    /// Sets a personal account's verification flag; its id, or `None` if there is no such
+    /// personal account.
+    pub fn set_real_name(login: &str, verified: bool) -> optional i64 =
+        query_scalar("UPDATE users SET real_name_verified = $1 WHERE login = $2 AND role = 'personal' RETURNING id")
+        binding (i64::from(verified), login);
 
-pub async fn user_count(pool: &AnyPool) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM users")
-        .fetch_one(pool)
-        .await
+    pub fn user_count() -> one i64 =
+        query_scalar("SELECT COUNT(*) FROM users");
 }
 
 /// On PostgreSQL, serializes sign-in reservations of one account and of one address across
@@ -333,27 +268,12 @@ query_fn! {
 
 pub use super::audit::AuditEntry;
 
-/// Writes one audit entry (in the caller's transaction).
-pub async fn audit<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    e: AuditEntry<'_>,
-    now: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO audit_log (at, actor_user_id, actor, action, target, ip, detail, channel) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-    )
-    .bind(now)
-    .bind(e.actor.user_id)
-    .bind(&e.actor.name)
-    .bind(e.action)
-    .bind(e.target)
-    .bind(&e.actor.origin.ip)
-    .bind(e.detail)
-    .bind(e.actor.origin.channel.as_str())
-    .execute(ex)
-    .await?;
-    Ok(())
+query_fn! {
+    /// Writes one audit entry (in the caller's transaction).
+    pub fn audit(e: AuditEntry<'_>, now: i64) -> done =
+        query("INSERT INTO audit_log (at, actor_user_id, actor, action, target, ip, detail, channel) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+        binding (now, e.actor.user_id, &e.actor.name, e.action, e.target, &e.actor.origin.ip, e.detail, e.actor.origin.channel.as_str());
 }
 
 pub async fn list_partners(

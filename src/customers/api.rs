@@ -47,8 +47,7 @@ pub async fn list_invitations(page: Option<u32>) -> Result<Page<Invitation>, App
 pub async fn cancel_invitation(id: i64) -> Result<(), AppError> {
     let cx = ctx::acting(&[Role::Partner]).await?;
     super::service::cancel_invitation(&cx, id).await?;
-    leptos_axum::redirect("/center/sales/customers/invite");
-    Ok(())
+    ctx::redirect("/center/sales/customers/invite")
 }
 
 #[server(prefix = "/api", endpoint = "customers/invitation")]
@@ -61,8 +60,7 @@ pub async fn open_invitation(token: String) -> Result<InvitationView, AppError> 
 pub async fn accept_invitation(token: String) -> Result<(), AppError> {
     let cx = ctx::acting(&[Role::Customer]).await?;
     super::service::accept(&cx, &token).await?;
-    leptos_axum::redirect("/customer?accepted=1");
-    Ok(())
+    ctx::redirect("/customer?accepted=1")
 }
 
 /// The partner asks (`action` = `request`) or stops asking (`cancel`) to disassociate.
@@ -74,19 +72,14 @@ pub async fn unbind_customer(customer: i64, action: String) -> Result<(), AppErr
         "cancel" => super::service::cancel_unbind(&cx, customer).await?,
         _ => return Err(AppError::BadRequest),
     }
-    leptos_axum::redirect(&format!("/center/sales/customers?unbind={action}"));
-    Ok(())
+    ctx::redirect(&format!("/center/sales/customers?unbind={action}"))
 }
 
 /// The customer confirms (`answer` = `confirm`) or declines (`decline`) the disassociation.
 #[server(prefix = "/api", endpoint = "customers/unbind-answer")]
 pub async fn answer_unbind(answer: String) -> Result<(), AppError> {
     let cx = ctx::acting(&[Role::Customer]).await?;
-    let confirm = match answer.as_str() {
-        "confirm" => true,
-        "decline" => false,
-        _ => return Err(AppError::BadRequest),
-    };
+    let confirm = ctx::choice(&answer, "confirm", "decline")?;
     let outcome = super::service::answer_unbind(&cx, confirm).await?;
     match outcome {
         Some(o) => leptos_axum::redirect(&format!(

@@ -8,7 +8,7 @@ use super::api::{
 use super::model::{Channel, Invitation, InvitationState};
 use crate::domain::{CustomerMode, Role, format_time};
 use crate::i18n::{t, use_lang};
-use crate::ui::{Col, EmptyState, FormError, Loaded, PagedList, RequireRole};
+use crate::ui::{Col, EmptyState, FormError, Loaded, PagedList, RequireRole, failure};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -23,8 +23,8 @@ pub fn InvitePage() -> impl IntoView {
     let query = use_query_map();
     let create = ServerAction::<CreateInvitation>::new();
     let cancel = ServerAction::<CancelInvitation>::new();
-    let error = Signal::derive(move || create.value().get().and_then(|r| r.err()));
-    let cancel_error = Signal::derive(move || cancel.value().get().and_then(|r| r.err()));
+    let error = failure(create);
+    let cancel_error = failure(cancel);
     let page = move || q(query, "page").parse::<u32>().ok();
     let list = Resource::new(page, list_invitations);
     view! {
@@ -96,7 +96,7 @@ pub fn InvitePage() -> impl IntoView {
 pub fn UnbindButton(customer: i64, pending: bool) -> impl IntoView {
     let lang = use_lang();
     let act = ServerAction::<UnbindCustomer>::new();
-    let error = Signal::derive(move || act.value().get().and_then(|r| r.err()));
+    let error = failure(act);
     view! {
         <ActionForm action=act attr:class="inline">
             <input type="hidden" name="customer" value=customer />
@@ -117,7 +117,7 @@ pub fn InvitationPage() -> impl IntoView {
     let token = move || params.read().get("token").unwrap_or_default();
     let view_ = Resource::new(token, open_invitation);
     let accept = ServerAction::<AcceptInvitation>::new();
-    let error = Signal::derive(move || accept.value().get().and_then(|r| r.err()));
+    let error = failure(accept);
     view! {
         <RequireRole role=Role::Customer>
             <section class="panel" data-testid="invitation">
@@ -157,8 +157,8 @@ pub fn MyPartnerPanel() -> impl IntoView {
     let partner = Resource::new(|| (), |_| get_my_partner());
     let answer = ServerAction::<AnswerUnbind>::new();
     let contract = ServerAction::<ApplyContract>::new();
-    let answer_error = Signal::derive(move || answer.value().get().and_then(|r| r.err()));
-    let contract_error = Signal::derive(move || contract.value().get().and_then(|r| r.err()));
+    let answer_error = failure(answer);
+    let contract_error = failure(contract);
     view! {
         {move || (!q(query, "accepted").is_empty()).then(|| view! { <p class="notice-ok" role="status">{t(lang, "invite.accepted_ok")}</p> })}
         {move || (!q(query, "unbound").is_empty()).then(|| view! {

@@ -3,7 +3,7 @@
 use crate::domain::PageRequest;
 use crate::query_fn;
 use crate::server::sql::Where;
-use sqlx::{Any, AnyConnection, AnyPool, Executor, FromRow};
+use sqlx::{AnyConnection, AnyPool, FromRow};
 
 #[derive(FromRow)]
 pub struct InvitationRow {
@@ -33,26 +33,12 @@ pub struct NewInvitationRow<'a> {
     pub now: i64,
 }
 
-pub async fn insert_invitation(
-    conn: &mut AnyConnection,
-    r: &NewInvitationRow<'_>,
-) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar(
-        "INSERT INTO customer_invitations \
+query_fn! {
+    pub fn insert_invitation(conn, r: &NewInvitationRow<'_>) -> one i64 =
+        query_scalar("INSERT INTO customer_invitations \
            (partner_id, token_hash, token, channel, email, label, mode, state, expires_at, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 'active', $8, $9) RETURNING id",
-    )
-    .bind(r.partner)
-    .bind(r.token_hash)
-    .bind(r.token)
-    .bind(r.channel)
-    .bind(r.email)
-    .bind(r.label)
-    .bind(r.mode)
-    .bind(r.expires_at)
-    .bind(r.now)
-    .fetch_one(conn)
-    .await
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'active', $8, $9) RETURNING id")
+        binding (r.partner, r.token_hash, r.token, r.channel, r.email, r.label, r.mode, r.expires_at, r.now);
 }
 
 const INVITATION_COLUMNS: &str =
@@ -243,41 +229,20 @@ query_fn! {
         query_as("SELECT p.name AS partner_name, p.email AS partner_email, p.phone AS partner_phone, c.mode, \
                     c.associated_at, c.unbind_requested_at, p.id AS partner_id \
              FROM customers c JOIN partners p ON p.id = c.partner_id WHERE c.id = $1");
-}
 
-query_fn! {
     pub fn contracts(customer: i64) -> all super::model::Contract =
         query_as("SELECT id, state, reason, created_at FROM contract_applications WHERE customer_id = $1 ORDER BY id DESC LIMIT 20");
-}
 
-pub async fn has_open_contract<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    customer: i64,
-) -> Result<bool, sqlx::Error> {
-    let n: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM contract_applications WHERE customer_id = $1 AND state IN ('submitted', 'approved')",
-    )
-    .bind(customer)
-    .fetch_one(ex)
-    .await?;
-    Ok(n > 0)
-}
+    pub fn has_open_contract(customer: i64) -> exists =
+        query_scalar("SELECT COUNT(*) FROM contract_applications WHERE customer_id = $1 AND state IN ('submitted', 'approved')");
 
-query_fn! {
     pub fn insert_contract(conn, customer: i64, partner: i64, now: i64) -> one i64 =
         query_scalar("INSERT INTO contract_applications (customer_id, partner_id, state, created_at) VALUES ($1, $2, 'submitted', $3) RETURNING id");
-}
 
-/// Offline invitations whose token is still stored in plaintext (an older version): (id, token).
-pub async fn plaintext_offline_tokens(pool: &AnyPool) -> Result<Vec<(i64, String)>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT id, token FROM customer_invitations WHERE token IS NOT NULL AND token NOT LIKE 'v1:%'",
-    )
-    .fetch_all(pool)
-    .await
-}
+    /// Offline invitations whose token is still stored in plaintext (an older version): (id, token).
+    pub fn plaintext_offline_tokens() -> all (i64, String) =
+        query_as("SELECT id, token FROM customer_invitations WHERE token IS NOT NULL AND token NOT LIKE 'v1:%'");
 
-query_fn! {
     pub fn set_sealed_token(id: i64, old: &str, sealed: &str) -> done =
         query("UPDATE customer_invitations SET token = $3 WHERE id = $1 AND token = $2");
 

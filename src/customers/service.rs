@@ -131,8 +131,7 @@ pub async fn invite(
                 input.channel.as_str(),
                 input.mode.as_str()
             );
-            cx.actor()
-                .record(tx, "customers.invite", Target::Invitation(id), &detail, now)
+            cx.record(tx, "customers.invite", Target::Invitation(id), &detail, now)
                 .await?;
             Ok(Invitation {
                 id,
@@ -183,16 +182,14 @@ pub async fn cancel_invitation(cx: &Caller, id: i64) -> Result<(), AppError> {
             if !repo::cancel_invitation(&mut *tx, partner, id).await? {
                 return Err(AppError::conflict("error.invite.not_active"));
             }
-            cx.actor()
-                .record(
-                    tx,
-                    "customers.invite_cancel",
-                    Target::Invitation(id),
-                    "",
-                    now,
-                )
-                .await?;
-            Ok(())
+            cx.record(
+                tx,
+                "customers.invite_cancel",
+                Target::Invitation(id),
+                "",
+                now,
+            )
+            .await
         })
     })
     .await
@@ -270,16 +267,14 @@ pub async fn accept(cx: &Caller, token: &str) -> Result<(), AppError> {
                 now,
             )
             .await?;
-            cx.actor()
-                .record(
-                    tx,
-                    "customers.accept",
-                    Target::Customer(customer),
-                    &format!("partner={} invitation={}", inv.partner_id, inv.id),
-                    now,
-                )
-                .await?;
-            Ok(())
+            cx.record(
+                tx,
+                "customers.accept",
+                Target::Customer(customer),
+                &format!("partner={} invitation={}", inv.partner_id, inv.id),
+                now,
+            )
+            .await
         })
     })
     .await
@@ -312,16 +307,14 @@ pub async fn request_unbind(cx: &Caller, customer: i64) -> Result<(), AppError> 
                 )
                 .await?;
             }
-            cx.actor()
-                .record(
-                    tx,
-                    "customers.unbind_request",
-                    Target::Customer(customer),
-                    "",
-                    now,
-                )
-                .await?;
-            Ok(())
+            cx.record(
+                tx,
+                "customers.unbind_request",
+                Target::Customer(customer),
+                "",
+                now,
+            )
+            .await
         })
     })
     .await
@@ -337,16 +330,14 @@ pub async fn cancel_unbind(cx: &Caller, customer: i64) -> Result<(), AppError> {
             if !repo::clear_unbind(&mut *tx, customer, partner).await? {
                 return Err(AppError::conflict("error.unbind.not_requested"));
             }
-            cx.actor()
-                .record(
-                    tx,
-                    "customers.unbind_cancel",
-                    Target::Customer(customer),
-                    "",
-                    now,
-                )
-                .await?;
-            Ok(())
+            cx.record(
+                tx,
+                "customers.unbind_cancel",
+                Target::Customer(customer),
+                "",
+                now,
+            )
+            .await
         })
     })
     .await
@@ -391,15 +382,14 @@ async fn try_answer(
             now,
         )
         .await?;
-        cx.actor()
-            .record(
-                tx,
-                "customers.unbind_decline",
-                Target::Customer(customer),
-                "",
-                now,
-            )
-            .await?;
+        cx.record(
+            tx,
+            "customers.unbind_decline",
+            Target::Customer(customer),
+            "",
+            now,
+        )
+        .await?;
         return Ok(None);
     }
     let actor = cx.actor();
@@ -448,15 +438,14 @@ async fn try_answer(
         "partner={} returned={movable} coupons={coupons}",
         a.partner_id
     );
-    cx.actor()
-        .record(
-            tx,
-            "customers.unbind",
-            Target::Customer(customer),
-            &detail,
-            now,
-        )
-        .await?;
+    cx.record(
+        tx,
+        "customers.unbind",
+        Target::Customer(customer),
+        &detail,
+        now,
+    )
+    .await?;
     Ok(Some(UnbindOutcome {
         returned: movable,
         coupons_reclaimed: coupons,
@@ -499,15 +488,14 @@ pub async fn apply_contract(cx: &Caller) -> Result<i64, AppError> {
                 return Err(AppError::conflict("error.contract.open"));
             }
             let id = repo::insert_contract(&mut *tx, customer, r.partner_id, now).await?;
-            cx.actor()
-                .record(
-                    tx,
-                    "customers.contract_apply",
-                    Target::Contract(id),
-                    "",
-                    now,
-                )
-                .await?;
+            cx.record(
+                tx,
+                "customers.contract_apply",
+                Target::Contract(id),
+                "",
+                now,
+            )
+            .await?;
             Ok(id)
         })
     })

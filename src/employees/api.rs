@@ -30,8 +30,7 @@ pub async fn members(page: Option<u32>) -> Result<Page<Member>, AppError> {
 pub async fn cancel(id: i64) -> Result<(), AppError> {
     let cx = ctx::acting(&[Role::Partner]).await?;
     super::service::end(&cx, id, false).await?;
-    leptos_axum::redirect("/center/org");
-    Ok(())
+    ctx::redirect("/center/org")
 }
 
 /// 取消绑定: ends an active membership.
@@ -39,8 +38,7 @@ pub async fn cancel(id: i64) -> Result<(), AppError> {
 pub async fn unbind(id: i64) -> Result<(), AppError> {
     let cx = ctx::acting(&[Role::Partner]).await?;
     super::service::end(&cx, id, true).await?;
-    leptos_axum::redirect("/center/org");
-    Ok(())
+    ctx::redirect("/center/org")
 }
 
 /// The signed-in person's invitations and associations.
@@ -61,14 +59,12 @@ pub async fn my_exam() -> Result<Option<super::model::MyExam>, AppError> {
 pub async fn accept(id: i64) -> Result<(), AppError> {
     let cx = ctx::acting(&[Role::Personal]).await?;
     super::service::respond(&cx, id, true).await?;
-    leptos_axum::redirect("/personal?accepted=1");
-    Ok(())
+    ctx::redirect("/personal?accepted=1")
 }
 
 #[server(prefix = "/api", endpoint = "employees/decline")]
 pub async fn decline(id: i64) -> Result<(), AppError> {
     let cx = ctx::acting(&[Role::Personal]).await?;
     super::service::respond(&cx, id, false).await?;
-    leptos_axum::redirect("/personal");
-    Ok(())
+    ctx::redirect("/personal")
 }

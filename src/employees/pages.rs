@@ -4,7 +4,7 @@ use super::api::{Accept, Cancel, Decline, Invite, Unbind, members, my_exam, my_i
 use super::model::{EXAM_URL, ExamEligibility, LinkState, Member};
 use crate::domain::{Role, format_time};
 use crate::i18n::{t, use_lang};
-use crate::ui::{Col, EmptyState, FormError, Loaded, PagedList, RequireRole};
+use crate::ui::{Col, EmptyState, FormError, Loaded, PagedList, RequireRole, either, failure};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -17,14 +17,8 @@ pub fn EmployeesPage() -> impl IntoView {
     let invite = ServerAction::<Invite>::new();
     let cancel = ServerAction::<Cancel>::new();
     let unbind = ServerAction::<Unbind>::new();
-    let invite_error = Signal::derive(move || invite.value().get().and_then(|r| r.err()));
-    let row_error = Signal::derive(move || {
-        cancel
-            .value()
-            .get()
-            .and_then(|r| r.err())
-            .or_else(|| unbind.value().get().and_then(|r| r.err()))
-    });
+    let invite_error = failure(invite);
+    let row_error = either(failure(cancel), failure(unbind));
     view! {
         <h1>{t(lang, "employees.title")}</h1>
         <section class="panel">
@@ -86,13 +80,7 @@ pub fn PersonalHome() -> impl IntoView {
     let list = Resource::new(|| (), |_| my_invitations());
     let accept = ServerAction::<Accept>::new();
     let decline = ServerAction::<Decline>::new();
-    let error = Signal::derive(move || {
-        accept
-            .value()
-            .get()
-            .and_then(|r| r.err())
-            .or_else(|| decline.value().get().and_then(|r| r.err()))
-    });
+    let error = either(failure(accept), failure(decline));
     view! {
         <RequireRole role=Role::Personal>
             <section class="panel">

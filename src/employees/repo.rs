@@ -4,7 +4,7 @@ use super::model::LinkState;
 use crate::domain::PageRequest;
 use crate::query_fn;
 use crate::server::sql::Where;
-use sqlx::{AnyConnection, AnyPool, FromRow};
+use sqlx::{AnyPool, FromRow};
 
 #[derive(FromRow)]
 pub struct Account {
@@ -27,30 +27,14 @@ query_fn! {
     pub fn exam_candidates(partner: i64) -> all (String, i64, String) =
         query_as("SELECT u.login, u.real_name_verified, u.site FROM employee_links l JOIN users u ON u.id = l.user_id \
              WHERE l.partner_id = $1 AND l.state = 'active' ORDER BY u.login");
-}
 
-query_fn! {
     /// The partner the person is an active member of.
     pub fn active_partner(conn, user: i64) -> optional i64 =
         query_scalar("SELECT partner_id FROM employee_links WHERE user_id = $1 AND state = 'active'");
-}
 
-pub async fn pending_exists(
-    conn: &mut AnyConnection,
-    partner: i64,
-    user: i64,
-) -> Result<bool, sqlx::Error> {
-    let n: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM employee_links WHERE partner_id = $1 AND user_id = $2 AND state = 'pending'",
-    )
-    .bind(partner)
-    .bind(user)
-    .fetch_one(conn)
-    .await?;
-    Ok(n > 0)
-}
+    pub fn pending_exists(conn, partner: i64, user: i64) -> exists =
+        query_scalar("SELECT COUNT(*) FROM employee_links WHERE partner_id = $1 AND user_id = $2 AND state = 'pending'");
 
-query_fn! {
     /// Distinct partners other than `partner` the person was associated with after `since`.
     pub fn recent_other_partners(conn, user: i64, partner: i64, since: i64) -> one i64 =
         query_scalar("SELECT COUNT(DISTINCT partner_id) FROM employee_links WHERE user_id = $1 AND partner_id <> $2 \

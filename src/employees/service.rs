@@ -78,8 +78,7 @@ pub async fn invite(cx: &Caller, login: &AccountName) -> Result<i64, AppError> {
                 now,
             )
             .await?;
-            cx.actor()
-                .record(tx, "employees.invite", Target::EmployeeLink(id), "", now)
+            cx.record(tx, "employees.invite", Target::EmployeeLink(id), "", now)
                 .await?;
             Ok(id)
         })
@@ -195,10 +194,8 @@ pub async fn respond(cx: &Caller, id: i64, accept: bool) -> Result<(), AppError>
                 now,
             )
             .await?;
-            cx.actor()
-                .record(tx, action, Target::EmployeeLink(id), "", now)
-                .await?;
-            Ok(())
+            cx.record(tx, action, Target::EmployeeLink(id), "", now)
+                .await
         })
     })
     .await
@@ -247,10 +244,8 @@ pub async fn end(cx: &Caller, id: i64, unbind: bool) -> Result<(), AppError> {
                 now,
             )
             .await?;
-            cx.actor()
-                .record(tx, action, Target::EmployeeLink(id), "", now)
-                .await?;
-            Ok(())
+            cx.record(tx, action, Target::EmployeeLink(id), "", now)
+                .await
         })
     })
     .await

@@ -226,11 +226,10 @@ pub async fn fund_partner(
     amount: String,
     trans_id: String,
 ) -> Result<Receipt, AppError> {
-    let (db, user) = ctx::caller(Role::Operator).await?;
+    let cx = ctx::acting(&[Role::Operator]).await?;
     let amount = Amount::parse(&amount).map_err(AppError::invalid)?;
-    let actor = super::service::Actor::user(&user, &ctx::origin().await);
     let trans_id = Some(trans_id).filter(|t| !t.trim().is_empty());
-    let r = super::service::fund_partner(&db, &actor, partner, amount, trans_id).await?;
+    let r = super::service::fund_partner(&cx.db, &cx.actor(), partner, amount, trans_id).await?;
     leptos_axum::redirect(&format!("/operator?funded={}", r.trans_id));
     Ok(r)
 }
@@ -238,10 +237,9 @@ pub async fn fund_partner(
 /// Operator: set a partner's designated funds (专款专用).
 #[server(prefix = "/api", endpoint = "operator/designate")]
 pub async fn set_designated(partner: i64, amount: String) -> Result<(), AppError> {
-    let (db, user) = ctx::caller(Role::Operator).await?;
+    let cx = ctx::acting(&[Role::Operator]).await?;
     let amount = Money::parse(&amount).map_err(AppError::invalid)?;
-    let actor = super::service::Actor::user(&user, &ctx::origin().await);
-    super::service::set_designated(&db, &actor, partner, amount).await
+    super::service::set_designated(&cx.db, &cx.actor(), partner, amount).await
 }
 
 /// Operator: what funding a partner would do (confirmation step). Moves nothing.

@@ -10,7 +10,7 @@ use crate::domain::{CustomerMode, PartnerKind, Role, format_time};
 use crate::error::AppError;
 use crate::i18n::{t, use_lang};
 use crate::ui::{
-    Auth, Col, EmptyState, ErrorNotice, FormError, Loaded, Paged, PagedList, RequireRole,
+    Auth, Col, EmptyState, ErrorNotice, FormError, Loaded, Paged, PagedList, RequireRole, failure,
     too_many_to_export, urlencode,
 };
 use leptos::prelude::*;
@@ -255,7 +255,7 @@ fn ConfirmBox(p: Preview, confirm: ServerAction<ConfirmAdjust>, back: String) ->
         .and_then(|s| Target::parse(&s))
         .unwrap_or(Target::Customer);
     let id = params.read_untracked().get("id").unwrap_or_default();
-    let error = Signal::derive(move || confirm.value().get().and_then(|r| r.err()));
+    let error = failure(confirm);
     view! {
         <section class="panel confirm-box" data-testid="adjust-preview">
             <h2>{t(lang, "funds.confirm")}</h2>
@@ -419,8 +419,8 @@ pub fn OperatorFunding() -> impl IntoView {
     );
     let fund = ServerAction::<FundPartner>::new();
     let designate = ServerAction::<SetDesignated>::new();
-    let fund_error = Signal::derive(move || fund.value().get().and_then(|r| r.err()));
-    let designate_error = Signal::derive(move || designate.value().get().and_then(|r| r.err()));
+    let fund_error = failure(fund);
+    let designate_error = failure(designate);
     let designated_ok = move || designate.value().get().is_some_and(|r| r.is_ok());
     view! {
         <section class="panel" data-testid="operator-funding">
@@ -487,7 +487,7 @@ pub fn BulkAllocatePage() -> impl IntoView {
         },
     );
     let confirm = ServerAction::<BulkAllocate>::new();
-    let error = Signal::derive(move || confirm.value().get().and_then(|r| r.err()));
+    let error = failure(confirm);
     view! {
         <h1>{t(lang, "funds.bulk")}</h1>
         <form method="get" class="form">

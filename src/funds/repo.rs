@@ -82,30 +82,12 @@ pub struct NewTransfer<'a> {
     pub now: i64,
 }
 
-pub async fn insert_transfer(
-    conn: &mut AnyConnection,
-    t: &NewTransfer<'_>,
-) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar(
-        "INSERT INTO fund_transfers (scope, trans_id, request_hash, operation, from_account, to_account, amount_fen, actor_user_id, actor, ip, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
-    )
-    .bind(t.scope)
-    .bind(t.trans_id)
-    .bind(t.request_hash)
-    .bind(t.operation.code())
-    .bind(t.from)
-    .bind(t.to)
-    .bind(t.fen)
-    .bind(t.actor_user_id)
-    .bind(t.actor)
-    .bind(t.ip)
-    .bind(t.now)
-    .fetch_one(conn)
-    .await
-}
-
 query_fn! {
+    pub fn insert_transfer(conn, t: &NewTransfer<'_>) -> one i64 =
+        query_scalar("INSERT INTO fund_transfers (scope, trans_id, request_hash, operation, from_account, to_account, amount_fen, actor_user_id, actor, ip, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id")
+        binding (t.scope, t.trans_id, t.request_hash, t.operation.code(), t.from, t.to, t.fen, t.actor_user_id, t.actor, t.ip, t.now);
+
     pub fn insert_entry(conn, transfer: i64, account: i64, signed_fen: i64, balance_after: i64, now: i64) -> done =
         query("INSERT INTO fund_entries (transfer_id, account_id, amount_fen, balance_after_fen, created_at) VALUES ($1, $2, $3, $4, $5)");
 }

@@ -38,8 +38,7 @@ pub async fn unread_count() -> Result<i64, AppError> {
 pub async fn mark_read(id: i64) -> Result<(), AppError> {
     let (db, user) = ctx::signed_in().await?;
     super::service::mark_read(&db, user.id, id).await?;
-    leptos_axum::redirect("/messages");
-    Ok(())
+    ctx::redirect("/messages")
 }
 
 #[server(prefix = "/api", endpoint = "messages/read-all")]

@@ -3,7 +3,7 @@
 use crate::domain::PageRequest;
 use crate::query_fn;
 use crate::server::sql::Where;
-use sqlx::{Any, AnyPool, Executor, FromRow};
+use sqlx::{AnyPool, FromRow};
 
 #[derive(FromRow)]
 pub struct MessageRow {
@@ -53,35 +53,13 @@ pub async fn list(
 query_fn! {
     pub fn unread(user: i64) -> one i64 =
         query_scalar("SELECT COUNT(*) FROM messages WHERE user_id = $1 AND read_at IS NULL");
-}
 
-/// Marks one of the user's messages read; `false` when the user has no such message.
-pub async fn mark_read<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    user: i64,
-    id: i64,
-    now: i64,
-) -> Result<bool, sqlx::Error> {
-    sqlx::query(
-        "UPDATE messages SET read_at = COALESCE(read_at, $1) WHERE id = $2 AND user_id = $3",
-    )
-    .bind(now)
-    .bind(id)
-    .bind(user)
-    .execute(ex)
-    .await
-    .map(|r| r.rows_affected() == 1)
-}
+    /// Marks one of the user's messages read; `false` when the user has no such message.
+    pub fn mark_read(user: i64, id: i64, now: i64) -> changed =
+        query("UPDATE messages SET read_at = COALESCE(read_at, $1) WHERE id = $2 AND user_id = $3")
+        binding (now, id, user);
 
-pub async fn mark_all_read<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    user: i64,
-    now: i64,
-) -> Result<u64, sqlx::Error> {
-    sqlx::query("UPDATE messages SET read_at = $1 WHERE user_id = $2 AND read_at IS NULL")
-        .bind(now)
-        .bind(user)
-        .execute(ex)
-        .await
-        .map(|r| r.rows_affected())
+    pub fn mark_all_read(user: i64, now: i64) -> count =
+        query("UPDATE messages SET read_at = $1 WHERE user_id = $2 AND read_at IS NULL")
+        binding (now, user);
 }

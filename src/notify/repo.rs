@@ -1,7 +1,7 @@
 //! SQL of the outbox.
 
 use crate::query_fn;
-use sqlx::{Any, AnyPool, Executor, FromRow};
+use sqlx::{AnyPool, FromRow};
 
 query_fn! {
     pub fn insert(conn, channel: &str, recipient: &str, subject: &str, body: &str, now: i64) -> done =
@@ -42,26 +42,13 @@ pub async fn due(
     .await
 }
 
-/// Claims a row for delivery; `false` when another process has it.
-pub async fn claim<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    id: i64,
-    stale: i64,
-    now: i64,
-) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
-        "UPDATE outbox SET state = 'sending', updated_at = $1 \
-         WHERE id = $2 AND (state = 'pending' OR (state = 'sending' AND updated_at < $3))",
-    )
-    .bind(now)
-    .bind(id)
-    .bind(stale)
-    .execute(ex)
-    .await?;
-    Ok(done.rows_affected() == 1)
-}
-
 query_fn! {
+    /// Claims a row for delivery; `false` when another process has it.
+    pub fn claim(id: i64, stale: i64, now: i64) -> changed =
+        query("UPDATE outbox SET state = 'sending', updated_at = $1 \
+         WHERE id = $2 AND (state = 'pending' OR (state = 'sending' AND updated_at < $3))")
+        binding (now, id, stale);
+
     /// Records an attempt's outcome; `body`, when given, replaces the text (with its secrets
     /// removed once it is delivered or abandoned).
     pub fn finish(id: i64, state: &str, error: Option<&str>, body: Option<&str>, now: i64) -> done =

@@ -33,8 +33,7 @@ pub async fn change_key(ak: String, action: String) -> Result<(), AppError> {
         _ => return Err(AppError::BadRequest),
     };
     super::service::change_key(&cx, &ak, state).await?;
-    leptos_axum::redirect("/center/keys");
-    Ok(())
+    ctx::redirect("/center/keys")
 }
 
 /// API Explorer: runs one operation of the open API as the signed-in partner user, through the

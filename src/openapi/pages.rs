@@ -3,7 +3,7 @@
 use super::api::{ChangeKey, CreateKey, list_keys};
 use crate::domain::format_time;
 use crate::i18n::{t, use_lang};
-use crate::ui::{EmptyState, FormError, Loaded};
+use crate::ui::{EmptyState, FormError, Loaded, failure};
 use leptos::prelude::*;
 
 #[component]
@@ -15,8 +15,8 @@ pub fn AccessKeysPage() -> impl IntoView {
         move || (create.version().get(), change.version().get()),
         |_| list_keys(),
     );
-    let create_error = Signal::derive(move || create.value().get().and_then(|r| r.err()));
-    let change_error = Signal::derive(move || change.value().get().and_then(|r| r.err()));
+    let create_error = failure(create);
+    let change_error = failure(change);
     view! {
         <h1>{t(lang, "keys.title")}</h1>
         <p class="muted">{t(lang, "keys.hint")}</p>
@@ -116,7 +116,7 @@ pub fn ApiExplorerPage() -> impl IntoView {
             client_token: client_token.get_untracked(),
         });
     };
-    let error = Signal::derive(move || explore.value().get().and_then(|r| r.err()));
+    let error = failure(explore);
     let ty = |t: Ty| match t {
         Ty::Str => "string",
         Ty::Int => "integer",

@@ -1,7 +1,7 @@
 //! SQL of access keys and replay protection.
 
 use crate::query_fn;
-use sqlx::{AnyPool, FromRow};
+use sqlx::FromRow;
 
 query_fn! {
     pub fn count_keys(user: i64) -> one i64 =
@@ -29,9 +29,7 @@ query_fn! {
 
     pub fn delete_key(user: i64, ak: &str) -> changed =
         query("DELETE FROM access_keys WHERE ak = $2 AND user_id = $1");
-}
 
-query_fn! {
     /// (secret key, user) of an active key.
     pub fn active_key(ak: &str) -> optional (String, i64) =
         query_as("SELECT sk, user_id FROM access_keys WHERE ak = $1 AND state = 'active'");
@@ -61,14 +59,10 @@ pub async fn remember_signature(
     Ok(r.rows_affected() == 1)
 }
 
-pub async fn user_by_login(
-    pool: &AnyPool,
-    login: &str,
-) -> Result<Option<(i64, Option<i64>)>, sqlx::Error> {
-    sqlx::query_as("SELECT id, partner_id FROM users WHERE login = $1 AND role = 'partner'")
-        .bind(login.to_lowercase())
-        .fetch_optional(pool)
-        .await
+query_fn! {
+    pub fn user_by_login(login: &str) -> optional (i64, Option<i64>) =
+        query_as("SELECT id, partner_id FROM users WHERE login = $1 AND role = 'partner'")
+        binding (login.to_lowercase());
 }
 
 /// Stores a token's hash; expired tokens are dropped on the way.
@@ -99,16 +93,11 @@ query_fn! {
     /// (user, expires_at) of a token, expired or not.
     pub fn token(hash: &str) -> optional (i64, i64) =
         query_as("SELECT user_id, expires_at FROM api_tokens WHERE token_hash = $1");
-}
 
-/// Every access key with its stored (sealed) secret, for re-sealing.
-pub async fn all_secrets(pool: &AnyPool) -> Result<Vec<(String, String)>, sqlx::Error> {
-    sqlx::query_as("SELECT ak, sk FROM access_keys ORDER BY id")
-        .fetch_all(pool)
-        .await
-}
+    /// Every access key with its stored (sealed) secret, for re-sealing.
+    pub fn all_secrets() -> all (String, String) =
+        query_as("SELECT ak, sk FROM access_keys ORDER BY id");
 
-query_fn! {
     /// Replaces a stored secret if it is still `old` (another process may have re-sealed it).
     pub fn replace_secret(ak: &str, old: &str, new: &str) -> changed =
         query("UPDATE access_keys SET sk = $3 WHERE ak = $1 AND sk = $2");

@@ -120,8 +120,7 @@ pub async fn change_key(cx: &Caller, ak: &str, state: Option<&str>) -> Result<()
                 None => "openapi.key_delete",
             };
             let actor = cx.actor();
-            actor.record(tx, action, target, "", now).await?;
-            Ok(())
+            actor.record(tx, action, target, "", now).await
         })
     })
     .await

@@ -93,14 +93,9 @@ pub async fn consulting_pay() -> Result<bool, AppError> {
 #[server(prefix = "/api", endpoint = "orders/set-consulting-pay")]
 pub async fn set_consulting_pay(allow: String) -> Result<(), AppError> {
     let cx = ctx::acting(&[Role::Partner]).await?;
-    let allow = match allow.as_str() {
-        "true" => true,
-        "false" => false,
-        _ => return Err(AppError::BadRequest),
-    };
+    let allow = ctx::choice(&allow, "true", "false")?;
     super::service::set_allow_consulting_pay(&cx, allow).await?;
-    leptos_axum::redirect("/center/sales/orders");
-    Ok(())
+    ctx::redirect("/center/sales/orders")
 }
 
 /// The customer's coupons usable on one of its orders (the pay page's choice).

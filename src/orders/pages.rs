@@ -8,7 +8,7 @@ use super::api::{
 use super::model::{CATALOGUE, Order, OrderState, Payer};
 use crate::domain::{Money, Role, format_time};
 use crate::i18n::{Lang, t, use_lang};
-use crate::ui::{ErrorNotice, FormError, Paged, RequireRole, loading};
+use crate::ui::{ErrorNotice, FormError, Paged, RequireRole, failure, loading};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -131,7 +131,7 @@ pub fn NewOrderPage() -> impl IntoView {
     let lang = use_lang();
     let allowed = Resource::new(|| (), |_| partner_pay_allowed());
     let create = ServerAction::<CreateOrder>::new();
-    let error = Signal::derive(move || create.value().get().and_then(|r| r.err()));
+    let error = failure(create);
     view! {
         <RequireRole role=Role::Customer>
             <section class="panel">
@@ -198,7 +198,7 @@ fn OrderAction(role: Role) -> impl IntoView {
         },
     );
     let act = ServerAction::<ActOnOrder>::new();
-    let error = Signal::derive(move || act.value().get().and_then(|r| r.err()));
+    let error = failure(act);
     let back = if role == Role::Partner {
         "/center/sales/orders"
     } else {

@@ -4,7 +4,7 @@ use super::model::Order;
 use crate::domain::PageRequest;
 use crate::query_fn;
 use crate::server::sql::Where;
-use sqlx::{Any, AnyConnection, AnyPool, Executor, FromRow};
+use sqlx::{Any, AnyPool, Executor, FromRow};
 
 /// A customer's link to its partner, as ordering needs it.
 #[derive(FromRow)]
@@ -39,23 +39,12 @@ pub struct NewRow<'a> {
     pub now: i64,
 }
 
-pub async fn insert(conn: &mut AnyConnection, r: &NewRow<'_>) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar(
-        "INSERT INTO orders (number, customer_id, partner_id, product, quantity, amount_fen, state, \
+query_fn! {
+    pub fn insert(conn, r: &NewRow<'_>) -> one i64 =
+        query_scalar("INSERT INTO orders (number, customer_id, partner_id, product, quantity, amount_fen, state, \
              partner_requested, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
-    )
-    .bind(r.number)
-    .bind(r.customer)
-    .bind(r.partner)
-    .bind(r.product)
-    .bind(r.quantity)
-    .bind(r.amount_fen)
-    .bind(r.state)
-    .bind(i64::from(r.partner_requested))
-    .bind(r.now)
-    .fetch_one(conn)
-    .await
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id")
+        binding (r.number, r.customer, r.partner, r.product, r.quantity, r.amount_fen, r.state, i64::from(r.partner_requested), r.now);
 }
 
 /// An order with the parties it belongs to (whom a caller must be to see it).
@@ -112,19 +101,10 @@ query_fn! {
     pub fn transition(conn, id: i64, from: &str, to: &str, payer: Option<&str>, reject_reason: Option<&str>, now: i64) -> changed =
         query("UPDATE orders SET state = $3, payer = COALESCE($4, payer), reject_reason = COALESCE($5, reject_reason), \
          updated_at = $6 WHERE id = $1 AND state = $2");
-}
 
-pub async fn set_allow_consulting_pay<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    partner: i64,
-    allow: bool,
-) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE partners SET allow_consulting_pay = $1 WHERE id = $2")
-        .bind(i64::from(allow))
-        .bind(partner)
-        .execute(ex)
-        .await?;
-    Ok(())
+    pub fn set_allow_consulting_pay(partner: i64, allow: bool) -> done =
+        query("UPDATE partners SET allow_consulting_pay = $1 WHERE id = $2")
+        binding (i64::from(allow), partner);
 }
 
 pub async fn allow_consulting_pay<'e>(

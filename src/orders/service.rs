@@ -140,19 +140,18 @@ pub async fn create(cx: &Caller, input: &NewOrder) -> Result<Order, AppError> {
                     .await?;
                 }
             }
-            cx.actor()
-                .record(
-                    tx,
-                    if input.partner_pays {
-                        "orders.request_partner_pay"
-                    } else {
-                        "orders.create"
-                    },
-                    Target::Order(id),
-                    "",
-                    now,
-                )
-                .await?;
+            cx.record(
+                tx,
+                if input.partner_pays {
+                    "orders.request_partner_pay"
+                } else {
+                    "orders.create"
+                },
+                Target::Order(id),
+                "",
+                now,
+            )
+            .await?;
             let row = repo::get(&mut **tx, id).await?.ok_or(AppError::Internal)?;
             Ok(row.order)
         })
@@ -367,9 +366,7 @@ async fn attempt(
                 Event::Cancel => "orders.cancel",
                 Event::Refund => "orders.refund",
             };
-            cx.actor()
-                .record(tx, action, Target::Order(id), "", now)
-                .await?;
+            cx.record(tx, action, Target::Order(id), "", now).await?;
             let row = repo::get(&mut **tx, id).await?.ok_or(AppError::Internal)?;
             Ok(row.order)
         })
@@ -417,20 +414,18 @@ pub async fn set_allow_consulting_pay(cx: &Caller, allow: bool) -> Result<(), Ap
     db.write(|tx| {
         Box::pin(async move {
             repo::set_allow_consulting_pay(&mut **tx, p, allow).await?;
-            cx.actor()
-                .record(
-                    tx,
-                    if allow {
-                        "orders.allow_consulting_pay"
-                    } else {
-                        "orders.deny_consulting_pay"
-                    },
-                    Target::Partner(p),
-                    "",
-                    now_ms(),
-                )
-                .await?;
-            Ok(())
+            cx.record(
+                tx,
+                if allow {
+                    "orders.allow_consulting_pay"
+                } else {
+                    "orders.deny_consulting_pay"
+                },
+                Target::Partner(p),
+                "",
+                now_ms(),
+            )
+            .await
         })
     })
     .await

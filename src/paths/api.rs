@@ -107,8 +107,7 @@ pub async fn open_invitation(token: String) -> Result<InvitationView, AppError> 
 pub async fn accept_invitation(token: String) -> Result<(), AppError> {
     let cx = ctx::acting(&[Role::Partner]).await?;
     super::service::accept_invitation(&cx, &token).await?;
-    leptos_axum::redirect("/center/paths/distributor?joined=1");
-    Ok(())
+    ctx::redirect("/center/paths/distributor?joined=1")
 }
 
 /// The operator's queue: pending evidence, pending applications and the review windows.
@@ -132,18 +131,12 @@ pub async fn operator_decide(
     decision: String,
     #[server(default)] reason: String,
 ) -> Result<(), AppError> {
-    let (db, user) = ctx::caller(Role::Operator).await?;
-    let approve = match decision.as_str() {
-        "approve" => true,
-        "reject" => false,
-        _ => return Err(AppError::BadRequest),
-    };
-    let origin = ctx::origin().await;
-    let op = super::service::Actor::user(&user, &origin);
-    let db = &db;
+    let cx = ctx::acting(&[Role::Operator]).await?;
+    let approve = ctx::choice(&decision, "approve", "reject")?;
+    let (db, op) = (&cx.db, &cx.actor());
     match what.as_str() {
-        "evidence" => super::service::decide_evidence(db, &op, id, approve, &reason).await,
-        "application" => super::service::decide_application(db, &op, id, approve, &reason).await,
+        "evidence" => super::service::decide_evidence(db, op, id, approve, &reason).await,
+        "application" => super::service::decide_application(db, op, id, approve, &reason).await,
         _ => Err(AppError::BadRequest),
     }
 }
@@ -157,28 +150,32 @@ pub async fn open_window(
     last: String,
     covers: String,
 ) -> Result<ReviewWindow, AppError> {
-    let (db, user) = ctx::caller(Role::Operator).await?;
+    let cx = ctx::acting(&[Role::Operator]).await?;
     let date = |s: &str| {
         chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
             .map_err(|_| AppError::invalid("error.paths.window"))
     };
     let covers = super::model::parse_covers(&covers).map_err(AppError::invalid)?;
-    let origin = ctx::origin().await;
-    let op = super::service::Actor::user(&user, &origin);
-    super::service::open_window(&db, &op, year, date(&first)?, date(&last)?, &covers).await
+    super::service::open_window(
+        &cx.db,
+        &cx.actor(),
+        year,
+        date(&first)?,
+        date(&last)?,
+        &covers,
+    )
+    .await
 }
 
 /// Mails a partner the distributor-path invitation.
 #[server(prefix = "/api", endpoint = "paths/op-invite")]
 pub async fn invite_distributor(partner_id: i64, email: String) -> Result<(), AppError> {
-    let user = ctx::require(Role::Operator).await?;
+    let cx = ctx::acting(&[Role::Operator]).await?;
     let email = Email::parse(&email).map_err(AppError::invalid)?;
-    let origin = ctx::origin().await;
-    let op = super::service::Actor::user(&user, &origin);
     let state = ctx::state()?;
     super::service::invite_distributor(
-        &state.db,
-        &op,
+        &cx.db,
+        &cx.actor(),
         partner_id,
         &email,
         &state.config.public_url,

@@ -7,9 +7,7 @@ use sqlx::{Any, AnyPool, Executor, FromRow};
 query_fn! {
     pub fn memberships(partner: i64) -> all (String, i64) =
         query_as("SELECT path, joined_at FROM path_memberships WHERE partner_id = $1 ORDER BY joined_at, id");
-}
 
-query_fn! {
     /// Joins a path; `false` when the partner is on it already.
     pub fn insert_membership(partner: i64, path: &str, now: i64) -> changed =
         query("INSERT INTO path_memberships (partner_id, path, joined_at) VALUES ($1, $2, $3) \
@@ -83,9 +81,7 @@ query_fn! {
     pub fn certifications(partner: i64, path: &str) -> all CertRow =
         query_as("SELECT stage, state, certified_at, valid_until, revoked_reason FROM path_certifications \
              WHERE partner_id = $1 AND path = $2");
-}
 
-query_fn! {
     /// The active certification's validity end, if the partner holds the stage.
     pub fn active_certification(partner: i64, path: &str, stage: &str) -> optional i64 =
         query_scalar("SELECT valid_until FROM path_certifications \
@@ -117,17 +113,12 @@ query_fn! {
         query_as(&format!(
             "{APPLICATION} WHERE a.partner_id = $1 AND a.path = $2 ORDER BY a.id DESC LIMIT 50"
         ));
-}
 
-pub async fn pending_applications(pool: &AnyPool) -> Result<Vec<Application>, sqlx::Error> {
-    sqlx::query_as(&format!(
+    pub fn pending_applications() -> all Application =
+        query_as(&format!(
         "{APPLICATION} WHERE a.state = 'pending' ORDER BY a.id LIMIT 100"
-    ))
-    .fetch_all(pool)
-    .await
-}
+    ));
 
-query_fn! {
     pub fn application(id: i64) -> optional Application =
         query_as(&format!("{APPLICATION} WHERE a.id = $1"));
 }
@@ -140,30 +131,23 @@ pub struct NewApplication<'a> {
     pub now: i64,
 }
 
-/// Files an application; a unique violation means one is pending already.
-pub async fn insert_application<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    a: &NewApplication<'_>,
-) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar(
-        "INSERT INTO path_applications (partner_id, path, stage, kind, review_year, state, created_at) \
-         VALUES ($1, $2, $3, $4, $5, 'pending', $6) RETURNING id",
-    )
-    .bind(a.partner)
-    .bind(a.path)
-    .bind(a.stage)
-    .bind(if a.review_year.is_some() {
-        "review"
-    } else {
-        "certification"
-    })
-    .bind(a.review_year)
-    .bind(a.now)
-    .fetch_one(ex)
-    .await
+impl NewApplication<'_> {
+    fn kind(&self) -> &'static str {
+        if self.review_year.is_some() {
+            "review"
+        } else {
+            "certification"
+        }
+    }
 }
 
 query_fn! {
+    /// Files an application; a unique violation means one is pending already.
+    pub fn insert_application(a: &NewApplication<'_>) -> one i64 =
+        query_scalar("INSERT INTO path_applications (partner_id, path, stage, kind, review_year, state, created_at) \
+         VALUES ($1, $2, $3, $4, $5, 'pending', $6) RETURNING id")
+        binding (a.partner, a.path, a.stage, a.kind(), a.review_year, a.now);
+
     /// The state of a partner's review application for a stage in a year, if any (the latest).
     pub fn review_state(partner: i64, path: &str, stage: &str, year: i64) -> optional String =
         query_scalar("SELECT state FROM path_applications WHERE partner_id = $1 AND path = $2 AND stage = $3 \
@@ -213,14 +197,11 @@ query_fn! {
         query_as(&format!(
             "{EVIDENCE} WHERE e.partner_id = $1 AND e.path = $2 ORDER BY e.id DESC LIMIT 200"
         ));
-}
 
-pub async fn pending_evidence(pool: &AnyPool) -> Result<Vec<Evidence>, sqlx::Error> {
-    sqlx::query_as(&format!(
+    pub fn pending_evidence() -> all Evidence =
+        query_as(&format!(
         "{EVIDENCE} WHERE e.state = 'pending' ORDER BY e.id LIMIT 100"
-    ))
-    .fetch_all(pool)
-    .await
+    ));
 }
 
 pub struct NewEvidence<'a> {
@@ -233,23 +214,11 @@ pub struct NewEvidence<'a> {
     pub now: i64,
 }
 
-pub async fn insert_evidence<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    e: &NewEvidence<'_>,
-) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar(
-        "INSERT INTO path_evidence (partner_id, path, kind, title, holder_user_id, occurred_at, state, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7) RETURNING id",
-    )
-    .bind(e.partner)
-    .bind(e.path)
-    .bind(e.kind)
-    .bind(e.title)
-    .bind(e.holder)
-    .bind(e.occurred_at)
-    .bind(e.now)
-    .fetch_one(ex)
-    .await
+query_fn! {
+    pub fn insert_evidence(e: &NewEvidence<'_>) -> one i64 =
+        query_scalar("INSERT INTO path_evidence (partner_id, path, kind, title, holder_user_id, occurred_at, state, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7) RETURNING id")
+        binding (e.partner, e.path, e.kind, e.title, e.holder, e.occurred_at, e.now);
 }
 
 /// The partner's currently associated employees: (user id, login, real-name verified).
@@ -276,42 +245,20 @@ pub struct WindowRow {
     pub covers: String,
 }
 
-pub async fn insert_window<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    w: &WindowRow,
-    now: i64,
-    by: &str,
-) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar(
-        "INSERT INTO review_windows (year, starts_at, ends_at, covers, created_at, created_by) \
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-    )
-    .bind(w.year)
-    .bind(w.starts_at)
-    .bind(w.ends_at)
-    .bind(&w.covers)
-    .bind(now)
-    .bind(by)
-    .fetch_one(ex)
-    .await
-}
-
-pub async fn windows(pool: &AnyPool) -> Result<Vec<WindowRow>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT id, year, starts_at, ends_at, covers FROM review_windows ORDER BY starts_at DESC, id DESC LIMIT 50",
-    )
-    .fetch_all(pool)
-    .await
-}
-
 query_fn! {
+    pub fn insert_window(w: &WindowRow, now: i64, by: &str) -> one i64 =
+        query_scalar("INSERT INTO review_windows (year, starts_at, ends_at, covers, created_at, created_by) \
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
+        binding (w.year, w.starts_at, w.ends_at, &w.covers, now, by);
+
+    pub fn windows() -> all WindowRow =
+        query_as("SELECT id, year, starts_at, ends_at, covers FROM review_windows ORDER BY starts_at DESC, id DESC LIMIT 50");
+
     /// Windows open at `now`.
     pub fn open_windows(now: i64) -> all WindowRow =
         query_as("SELECT id, year, starts_at, ends_at, covers FROM review_windows \
              WHERE starts_at <= $1 AND ends_at >= $1 ORDER BY id");
-}
 
-query_fn! {
     pub fn insert_invitation(partner: i64, email: &str, token_hash: &str, expires_at: i64, now: i64) -> one i64 =
         query_scalar("INSERT INTO path_invitations (partner_id, email, token_hash, state, expires_at, created_at) \
              VALUES ($1, $2, $3, 'sent', $4, $5) RETURNING id");

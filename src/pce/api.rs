@@ -41,19 +41,14 @@ pub async fn answer(
     #[server(default)] reason: String,
 ) -> Result<(), AppError> {
     let cx = ctx::acting(&[Role::Partner]).await?;
-    let accept = match accept.as_str() {
-        "true" => true,
-        "false" => false,
-        _ => return Err(AppError::BadRequest),
-    };
+    let accept = ctx::choice(&accept, "true", "false")?;
     let reason = if accept {
         None
     } else {
         Some(crate::plans::model::Reason::parse(&reason).map_err(AppError::invalid)?)
     };
     super::service::answer_ho(&cx, id, accept, reason.as_ref()).await?;
-    leptos_axum::redirect("/center/sales/opportunities?tab=ho");
-    Ok(())
+    ctx::redirect("/center/sales/opportunities?tab=ho")
 }
 
 /// Moves an opportunity to another stage (丢单 with its reason).
@@ -74,8 +69,7 @@ pub async fn set_stage(
         ),
     };
     super::service::set_stage(&cx, id, stage, lost).await?;
-    leptos_axum::redirect("/center/sales/opportunities");
-    Ok(())
+    ctx::redirect("/center/sales/opportunities")
 }
 
 /// Operator: Huawei Cloud shares an HO with a PCE partner.
@@ -86,12 +80,11 @@ pub async fn share_ho(
     product: String,
     amount: String,
 ) -> Result<i64, AppError> {
-    let (db, user) = ctx::caller(Role::Operator).await?;
+    let cx = ctx::acting(&[Role::Operator]).await?;
     let input =
         super::model::NewOpportunity::parse(&customer, &product, &amount, "discovery", true)
             .map_err(AppError::invalid)?;
-    let actor = crate::accounts::audit::Actor::user(&user, &ctx::origin().await);
-    let id = super::service::share_ho(&db, &actor, partner, &input, None).await?;
+    let id = super::service::share_ho(&cx.db, &cx.actor(), partner, &input, None).await?;
     leptos_axum::redirect("/operator?shared=1");
     Ok(id)
 }

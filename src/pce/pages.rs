@@ -4,7 +4,7 @@ use super::api::{Answer, Register, SetStage, list};
 use super::model::{HoState, LostReason, Opportunity, Stage};
 use crate::domain::format_time;
 use crate::i18n::{Lang, t, use_lang};
-use crate::ui::{Col, FormError, PagedList};
+use crate::ui::{Col, FormError, PagedList, either, failure};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -35,14 +35,8 @@ pub fn OpportunitiesPage() -> impl IntoView {
     let register = ServerAction::<Register>::new();
     let answer = ServerAction::<Answer>::new();
     let stage = ServerAction::<SetStage>::new();
-    let register_error = Signal::derive(move || register.value().get().and_then(|r| r.err()));
-    let row_error = Signal::derive(move || {
-        answer
-            .value()
-            .get()
-            .and_then(|r| r.err())
-            .or_else(|| stage.value().get().and_then(|r| r.err()))
-    });
+    let register_error = failure(register);
+    let row_error = either(failure(answer), failure(stage));
     let tab_class = move |name: &str| if tab() == name { "tab active" } else { "tab" };
     view! {
         <h1>{t(lang, "pce.title")}</h1>
@@ -154,7 +148,7 @@ pub fn ShareHoForm() -> impl IntoView {
     let lang = use_lang();
     let query = use_query_map();
     let share = ServerAction::<super::api::ShareHo>::new();
-    let error = Signal::derive(move || share.value().get().and_then(|r| r.err()));
+    let error = failure(share);
     view! {
         <section class="panel" data-testid="share-ho">
             <h2>{t(lang, "operator.share_ho")}</h2>

@@ -4,7 +4,7 @@ use super::model::Opportunity;
 use crate::domain::PageRequest;
 use crate::query_fn;
 use crate::server::sql::Where;
-use sqlx::{AnyConnection, AnyPool};
+use sqlx::AnyPool;
 
 const COLUMNS: &str = "id, direction, customer_name AS customer, product, expected_fen AS expected, stage, \
      lost_reason, ho_state, reject_reason, respond_by, created_at";
@@ -21,26 +21,13 @@ pub struct NewRow<'a> {
     pub now: i64,
 }
 
-pub async fn insert(conn: &mut AnyConnection, r: &NewRow<'_>) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar(
-        "INSERT INTO opportunities (partner_id, direction, customer_name, product, expected_fen, stage, \
-             customer_consent, ho_state, respond_by, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8, $9, $9) RETURNING id",
-    )
-    .bind(r.partner)
-    .bind(r.direction)
-    .bind(r.customer)
-    .bind(r.product)
-    .bind(r.expected_fen)
-    .bind(r.stage)
-    .bind(r.ho_state)
-    .bind(r.respond_by)
-    .bind(r.now)
-    .fetch_one(conn)
-    .await
-}
-
 query_fn! {
+    pub fn insert(conn, r: &NewRow<'_>) -> one i64 =
+        query_scalar("INSERT INTO opportunities (partner_id, direction, customer_name, product, expected_fen, stage, \
+             customer_consent, ho_state, respond_by, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8, $9, $9) RETURNING id")
+        binding (r.partner, r.direction, r.customer, r.product, r.expected_fen, r.stage, r.ho_state, r.respond_by, r.now);
+
     /// HOs past their deadline are taken back: they count as rejected from then on.
     pub fn expire_overdue(partner: i64, now: i64) -> done =
         query("UPDATE opportunities SET ho_state = 'expired', updated_at = $2 \

@@ -89,8 +89,7 @@ pub async fn reject(id: i64, reason: String) -> Result<(), AppError> {
     let cx = ctx::acting(&[Role::Operator]).await?;
     let reason = super::model::Reason::parse(&reason).map_err(AppError::invalid)?;
     super::service::reject(&cx, id, &reason).await?;
-    leptos_axum::redirect(&format!("/operator/plans?rejected={id}"));
-    Ok(())
+    ctx::redirect(&format!("/operator/plans?rejected={id}"))
 }
 
 /// Operator: revoke a certificate with a reason.
@@ -100,8 +99,7 @@ pub async fn revoke(number: String, reason: String) -> Result<(), AppError> {
     let number = super::model::CertificateNumber::parse(&number).ok_or(AppError::NotFound)?;
     let reason = super::model::Reason::parse(&reason).map_err(AppError::invalid)?;
     super::service::revoke(&cx, &number, &reason).await?;
-    leptos_axum::redirect(&format!("/operator/plans?revoked={}", number.as_str()));
-    Ok(())
+    ctx::redirect(&format!("/operator/plans?revoked={}", number.as_str()))
 }
 
 /// `GET /center/certificates/{number}/pdf`: the signed-in partner's own certificate as a PDF.

@@ -312,7 +312,8 @@ pub struct ApplicationView {
     pub decided_at: Option<i64>,
 }
 
-/// An application in the operator's review list; a row decodes straight into it.
+/// An application as stored (what the operator's review list shows); a row decodes straight
+/// into it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct ReviewItem {
@@ -326,6 +327,7 @@ pub struct ReviewItem {
     pub statement: String,
     pub reason: Option<String>,
     pub submitted_at: i64,
+    pub decided_at: Option<i64>,
 }
 
 /// A certificate, as its owner and the public verification page see it.

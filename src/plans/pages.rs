@@ -8,7 +8,8 @@ use super::model::{Certificate, CertificateState, Plan, PlanCard, ReviewItem, St
 use crate::domain::{Role, format_time};
 use crate::i18n::{Lang, t, use_lang};
 use crate::ui::{
-    Col, EmptyState, ErrorNotice, FormError, Loaded, PagedList, RequireRole, loading, set_status,
+    Col, EmptyState, ErrorNotice, FormError, Loaded, PagedList, RequireRole, failure, loading,
+    set_status,
 };
 use leptos::prelude::*;
 use leptos_router::components::{A, Outlet};
@@ -101,7 +102,7 @@ pub fn ApplyPage() -> impl IntoView {
     let plan = Plan::parse(&params.read_untracked().get("plan").unwrap_or_default());
     let cards = Resource::new(|| (), |_| catalogue());
     let apply = ServerAction::<Apply>::new();
-    let error = Signal::derive(move || apply.value().get().and_then(|r| r.err()));
+    let error = failure(apply);
     let Some(plan) = plan else {
         return view! { <crate::ui::NotFound /> }.into_any();
     };
@@ -326,9 +327,9 @@ pub fn OperatorPlans() -> impl IntoView {
     let approve = ServerAction::<Approve>::new();
     let reject = ServerAction::<Reject>::new();
     let revoke = ServerAction::<Revoke>::new();
-    let approve_error = Signal::derive(move || approve.value().get().and_then(|r| r.err()));
-    let reject_error = Signal::derive(move || reject.value().get().and_then(|r| r.err()));
-    let revoke_error = Signal::derive(move || revoke.value().get().and_then(|r| r.err()));
+    let approve_error = failure(approve);
+    let reject_error = failure(reject);
+    let revoke_error = failure(revoke);
     let banner = move || {
         let q = query.read();
         q.get("approved")

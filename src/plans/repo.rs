@@ -1,25 +1,10 @@
 //! SQL of the plans domain: applications and certificates.
 
-use super::model::{ApplicationForm, ApplicationState, Plan};
+use super::model::{ApplicationForm, ReviewItem};
 use crate::domain::PageRequest;
 use crate::query_fn;
 use crate::server::sql::Where;
-use sqlx::{Any, AnyConnection, AnyPool, Executor, FromRow};
-
-#[derive(FromRow)]
-pub struct ApplicationRow {
-    pub id: i64,
-    pub partner_id: i64,
-    pub partner_name: String,
-    pub plan: Plan,
-    pub state: ApplicationState,
-    pub contact_name: String,
-    pub contact_phone: String,
-    pub statement: String,
-    pub reason: Option<String>,
-    pub submitted_at: i64,
-    pub decided_at: Option<i64>,
-}
+use sqlx::{AnyPool, FromRow};
 
 const APPLICATION_COLUMNS: &str = "a.id, a.partner_id, p.name AS partner_name, a.plan, a.state, \
      a.contact_name, a.contact_phone, a.statement, a.reason, a.submitted_at, a.decided_at";
@@ -41,37 +26,21 @@ pub struct CertificateRow {
 const CERTIFICATE_COLUMNS: &str = "id, number, partner_id, partner_name, subject_kind, subject, \
      issued_at, expires_at, revoked_at, revoke_reason";
 
-pub async fn insert_application(
-    conn: &mut AnyConnection,
-    partner: i64,
-    plan: &str,
-    form: &ApplicationForm,
-    now: i64,
-) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar(
-        "INSERT INTO plan_applications \
-             (partner_id, plan, state, contact_name, contact_phone, statement, submitted_at) \
-         VALUES ($1, $2, 'pending', $3, $4, $5, $6) RETURNING id",
-    )
-    .bind(partner)
-    .bind(plan)
-    .bind(&form.contact_name)
-    .bind(&form.contact_phone)
-    .bind(&form.statement)
-    .bind(now)
-    .fetch_one(conn)
-    .await
-}
-
 query_fn! {
+    pub fn insert_application(conn, partner: i64, plan: &str, form: &ApplicationForm, now: i64) -> one i64 =
+        query_scalar("INSERT INTO plan_applications \
+             (partner_id, plan, state, contact_name, contact_phone, statement, submitted_at) \
+         VALUES ($1, $2, 'pending', $3, $4, $5, $6) RETURNING id")
+        binding (partner, plan, &form.contact_name, &form.contact_phone, &form.statement, now);
+
     /// The partner's applications, newest first.
-    pub fn applications_of(partner: i64) -> all ApplicationRow =
+    pub fn applications_of(partner: i64) -> all ReviewItem =
         query_as(&format!(
             "SELECT {APPLICATION_COLUMNS} FROM plan_applications a JOIN partners p ON p.id = a.partner_id \
              WHERE a.partner_id = $1 ORDER BY a.submitted_at DESC, a.id DESC"
         ));
 
-    pub fn application(id: i64) -> optional ApplicationRow =
+    pub fn application(id: i64) -> optional ReviewItem =
         query_as(&format!(
             "SELECT {APPLICATION_COLUMNS} FROM plan_applications a JOIN partners p ON p.id = a.partner_id \
              WHERE a.id = $1"
@@ -83,7 +52,7 @@ pub async fn applications_in(
     pool: &AnyPool,
     state: Option<&str>,
     page: PageRequest,
-) -> Result<(Vec<super::model::ReviewItem>, i64), sqlx::Error> {
+) -> Result<(Vec<ReviewItem>, i64), sqlx::Error> {
     Where::new()
         .and_some("a.state = ?1", state)
         .page(
@@ -115,58 +84,25 @@ pub struct NewCertificate<'a> {
     pub expires_at: i64,
 }
 
-pub async fn insert_certificate(
-    conn: &mut AnyConnection,
-    c: &NewCertificate<'_>,
-) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar(
-        "INSERT INTO certificates (number, partner_id, partner_name, subject_kind, subject, \
-             application_id, issued_at, expires_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-    )
-    .bind(c.number)
-    .bind(c.partner)
-    .bind(c.partner_name)
-    .bind(c.subject_kind)
-    .bind(c.subject)
-    .bind(c.application)
-    .bind(c.issued_at)
-    .bind(c.expires_at)
-    .fetch_one(conn)
-    .await
-}
-
 query_fn! {
+    pub fn insert_certificate(conn, c: &NewCertificate<'_>) -> one i64 =
+        query_scalar("INSERT INTO certificates (number, partner_id, partner_name, subject_kind, subject, \
+             application_id, issued_at, expires_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id")
+        binding (c.number, c.partner, c.partner_name, c.subject_kind, c.subject, c.application, c.issued_at, c.expires_at);
+
     /// The partner's certificates for a subject kind, newest first.
     pub fn certificates_of(partner: i64, subject_kind: &str) -> all CertificateRow =
         query_as(&format!(
             "SELECT {CERTIFICATE_COLUMNS} FROM certificates WHERE partner_id = $1 AND subject_kind = $2 \
              ORDER BY issued_at DESC, id DESC"
         ));
-}
 
-/// Whether the partner holds a certificate for the subject that is in force at `now`.
-pub async fn holds_valid<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    partner: i64,
-    subject_kind: &str,
-    subject: &str,
-    now: i64,
-) -> Result<bool, sqlx::Error> {
-    let n: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM certificates WHERE partner_id = $1 AND subject_kind = $2 \
-         AND subject = $3 AND revoked_at IS NULL AND expires_at > $4",
-    )
-    .bind(partner)
-    .bind(subject_kind)
-    .bind(subject)
-    .bind(now)
-    .fetch_one(ex)
-    .await?;
-    Ok(n > 0)
-}
+    /// Whether the partner holds a certificate for the subject that is in force at `now`.
+    pub fn holds_valid(partner: i64, subject_kind: &str, subject: &str, now: i64) -> exists =
+        query_scalar("SELECT COUNT(*) FROM certificates WHERE partner_id = $1 AND subject_kind = $2 \
+         AND subject = $3 AND revoked_at IS NULL AND expires_at > $4");
 
-query_fn! {
     pub fn certificate(number: &str) -> optional CertificateRow =
         query_as(&format!(
             "SELECT {CERTIFICATE_COLUMNS} FROM certificates WHERE number = $1"

@@ -5,7 +5,7 @@ use super::model::{
     ApplicationForm, ApplicationState, ApplicationView, Certificate, CertificateNumber,
     CertificateState, Plan, PlanCard, Reason, ReviewItem, Standing, VALIDITY_DAYS,
 };
-use super::repo::{self, ApplicationRow, CertificateRow, NewCertificate};
+use super::repo::{self, CertificateRow, NewCertificate};
 use crate::accounts::audit::{Caller, Target};
 use crate::accounts::model::SessionUser;
 use crate::domain::{HcpnState, Page, PageRequest, PartnerKind};
@@ -33,7 +33,7 @@ fn certificate(row: CertificateRow, now: i64) -> Certificate {
     }
 }
 
-fn view(row: ApplicationRow) -> ApplicationView {
+fn view(row: ReviewItem) -> ApplicationView {
     ApplicationView {
         id: row.id,
         plan: row.plan,
@@ -112,15 +112,14 @@ pub async fn apply(cx: &Caller, plan: Plan, form: &ApplicationForm) -> Result<i6
                         }
                         Err(e) => return Err(e.into()),
                     };
-                cx.actor()
-                    .record(
-                        &mut *tx,
-                        "plans.apply",
-                        Target::Partner(partner.id),
-                        &format!("plan={} application={id}", plan.code()),
-                        now,
-                    )
-                    .await?;
+                cx.record(
+                    &mut *tx,
+                    "plans.apply",
+                    Target::Partner(partner.id),
+                    &format!("plan={} application={id}", plan.code()),
+                    now,
+                )
+                .await?;
                 Ok(id)
             })
         })
@@ -219,18 +218,17 @@ pub async fn approve(cx: &Caller, id: i64) -> Result<String, AppError> {
                     now,
                 )
                 .await?;
-                cx.actor()
-                    .record(
-                        &mut *tx,
-                        "plans.approve",
-                        Target::Partner(app.partner_id),
-                        &format!(
-                            "plan={} application={id} certificate={number}",
-                            app.plan.code()
-                        ),
-                        now,
-                    )
-                    .await?;
+                cx.record(
+                    &mut *tx,
+                    "plans.approve",
+                    Target::Partner(app.partner_id),
+                    &format!(
+                        "plan={} application={id} certificate={number}",
+                        app.plan.code()
+                    ),
+                    now,
+                )
+                .await?;
                 Ok(number)
             })
         })
@@ -259,16 +257,14 @@ pub async fn reject(cx: &Caller, id: i64, reason: &Reason) -> Result<(), AppErro
                 {
                     return Err(AppError::conflict("error.plans.already_decided"));
                 }
-                cx.actor()
-                    .record(
-                        &mut *tx,
-                        "plans.reject",
-                        Target::Partner(app.partner_id),
-                        &format!("plan={} application={id}", app.plan.code()),
-                        now,
-                    )
-                    .await?;
-                Ok(())
+                cx.record(
+                    &mut *tx,
+                    "plans.reject",
+                    Target::Partner(app.partner_id),
+                    &format!("plan={} application={id}", app.plan.code()),
+                    now,
+                )
+                .await
             })
         })
         .await
@@ -291,16 +287,14 @@ pub async fn revoke(
                 if !repo::revoke(&mut *tx, number.as_str(), reason.as_str(), now).await? {
                     return Err(AppError::conflict("error.cert.already_revoked"));
                 }
-                cx.actor()
-                    .record(
-                        &mut *tx,
-                        "certificates.revoke",
-                        Target::Partner(cert.partner_id),
-                        &format!("certificate={}", number.as_str()),
-                        now,
-                    )
-                    .await?;
-                Ok(())
+                cx.record(
+                    &mut *tx,
+                    "certificates.revoke",
+                    Target::Partner(cert.partner_id),
+                    &format!("certificate={}", number.as_str()),
+                    now,
+                )
+                .await
             })
         })
         .await

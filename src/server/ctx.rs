@@ -96,3 +96,19 @@ pub async fn signed_in() -> Result<(super::db::Db, SessionUser), AppError> {
     let user = current_user().await?.ok_or(AppError::Unauthenticated)?;
     Ok((state()?.db, user))
 }
+
+/// A form's two-way choice: `yes` is `true`, `no` is `false`, anything else a bad request.
+pub fn choice(raw: &str, yes: &str, no: &str) -> Result<bool, AppError> {
+    match raw {
+        r if r == yes => Ok(true),
+        r if r == no => Ok(false),
+        _ => Err(AppError::BadRequest),
+    }
+}
+
+/// A change done: the browser goes on to `to` (a plain form post follows the redirect; an
+/// action called after hydration navigates there).
+pub fn redirect(to: &str) -> Result<(), AppError> {
+    leptos_axum::redirect(to);
+    Ok(())
+}

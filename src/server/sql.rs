@@ -204,7 +204,8 @@ impl Where {
 }
 
 /// Declares repository functions that run one statement: each takes the executor first, then
-/// its parameters, which are bound in the order they are declared (`$1` is the first).
+/// its parameters, which are bound in the order they are declared (`$1` is the first), or, after
+/// `binding`, the listed expressions in that order (fields of a row struct, a code for an enum).
 ///
 /// ```ignore
 /// query_fn! {
@@ -213,36 +214,46 @@ impl Where {
 ///         query_as(&format!("SELECT {COLUMNS} FROM coupons k WHERE k.partner_id = $1 AND k.id = $2"));
 ///     /// Inside a write transaction: `conn` first takes the transaction's connection.
 ///     pub fn hold(conn, id: i64) -> changed = query("UPDATE partners SET id = id WHERE id = $1");
+///     pub fn insert(p: &NewRow<'_>) -> one i64 =
+///         query_scalar("INSERT INTO t (a, b) VALUES ($1, $2) RETURNING id") binding (p.a, p.b.as_str());
 /// }
 /// ```
 /// What a function answers: `one T` (exactly one row), `optional T`, `all T` (every row),
-/// `changed` (whether exactly one row changed), `count` (how many rows changed) or `done`.
+/// `exists` (whether a `COUNT(*)` is above zero), `changed` (whether exactly one row changed),
+/// `count` (how many rows changed) or `done`.
 #[macro_export]
 macro_rules! query_fn {
     () => {};
-    ($(#[$m:meta])* $vis:vis fn $name:ident(conn $(, $a:ident: $t:ty)* $(,)?) -> $kind:ident $($r:ty)? = $q:ident($sql:expr); $($rest:tt)*) => {
-        $crate::query_fn!(@fn [$(#[$m])*] [$vis] $name [] [conn: &mut sqlx::AnyConnection] [&mut *conn] ($($a: $t),*) $kind [$($r)?] $q($sql));
+    ($(#[$m:meta])* $vis:vis fn $name:ident(conn $(, $a:ident: $t:ty)* $(,)?) -> $kind:ident $($r:ty)? = $q:ident($sql:expr) $(binding ($($b:expr),+ $(,)?))?; $($rest:tt)*) => {
+        $crate::query_fn!(@fn [$(#[$m])*] [$vis] $name [] [conn: &mut sqlx::AnyConnection] [&mut *conn] ($($a: $t),*) $kind [$($r)?] $q($sql) [$($a),*] [$($($b),+)?]);
         $crate::query_fn! { $($rest)* }
     };
-    ($(#[$m:meta])* $vis:vis fn $name:ident($($a:ident: $t:ty),* $(,)?) -> $kind:ident $($r:ty)? = $q:ident($sql:expr); $($rest:tt)*) => {
-        $crate::query_fn!(@fn [$(#[$m])*] [$vis] $name [<'e>] [ex: impl sqlx::Executor<'e, Database = sqlx::Any>] [ex] ($($a: $t),*) $kind [$($r)?] $q($sql));
+    ($(#[$m:meta])* $vis:vis fn $name:ident($($a:ident: $t:ty),* $(,)?) -> $kind:ident $($r:ty)? = $q:ident($sql:expr) $(binding ($($b:expr),+ $(,)?))?; $($rest:tt)*) => {
+        $crate::query_fn!(@fn [$(#[$m])*] [$vis] $name [<'e>] [ex: impl sqlx::Executor<'e, Database = sqlx::Any>] [ex] ($($a: $t),*) $kind [$($r)?] $q($sql) [$($a),*] [$($($b),+)?]);
         $crate::query_fn! { $($rest)* }
     };
-    (@fn [$($attr:tt)*] [$($vis:tt)*] $name:ident [$($g:tt)*] [$($ex:tt)*] [$($call:tt)*] ($($a:ident: $t:ty),*) $kind:ident [$($r:ty)?] $q:ident($sql:expr)) => {
+    (@fn [$($attr:tt)*] [$($vis:tt)*] $name:ident [$($g:tt)*] [$($ex:tt)*] [$($call:tt)*] ($($a:ident: $t:ty),*) $kind:ident [$($r:ty)?] $q:ident($sql:expr) [$($arg:expr),*] [$($b:expr),*]) => {
         $($attr)*
         $($vis)* async fn $name $($g)* ($($ex)*, $($a: $t),*) -> Result<$crate::query_fn!(@out $kind $($r)?), sqlx::Error> {
-            $crate::query_fn!(@run $kind ($($call)*) sqlx::$q($sql)$(.bind($a))*)
+            $crate::query_fn!(@run $kind ($($call)*) $crate::query_fn!(@bind sqlx::$q($sql); [$($arg),*] [$($b),*]))
         }
     };
+    (@bind $q:expr; [$($arg:expr),*] []) => { $q$(.bind($arg))* };
+    (@bind $q:expr; [$($arg:expr),*] [$($b:expr),+]) => { $q$(.bind($b))+ };
     (@out one $r:ty) => { $r };
     (@out optional $r:ty) => { Option<$r> };
     (@out all $r:ty) => { Vec<$r> };
+    (@out exists) => { bool };
     (@out changed) => { bool };
     (@out count) => { u64 };
     (@out done) => { () };
     (@run one ($($ex:tt)*) $q:expr) => { $q.fetch_one($($ex)*).await };
     (@run optional ($($ex:tt)*) $q:expr) => { $q.fetch_optional($($ex)*).await };
     (@run all ($($ex:tt)*) $q:expr) => { $q.fetch_all($($ex)*).await };
+    (@run exists ($($ex:tt)*) $q:expr) => {{
+        let n: i64 = $q.fetch_one($($ex)*).await?;
+        Ok(n > 0)
+    }};
     (@run changed ($($ex:tt)*) $q:expr) => { Ok($q.execute($($ex)*).await?.rows_affected() == 1) };
     (@run count ($($ex:tt)*) $q:expr) => { Ok($q.execute($($ex)*).await?.rows_affected()) };
     (@run done ($($ex:tt)*) $q:expr) => { $q.execute($($ex)*).await.map(|_| ()) };

@@ -224,6 +224,23 @@ pub fn EmptyState(
     }
 }
 
+/// The error of `action`'s last run, if it failed (what [`FormError`] shows).
+pub fn failure<S>(action: ServerAction<S>) -> Signal<Option<AppError>>
+where
+    S: leptos::server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    Signal::derive(move || action.value().get().and_then(|r| r.err()))
+}
+
+/// The first of two errors (one message line under a list whose rows have two actions).
+pub fn either(
+    a: Signal<Option<AppError>>,
+    b: Signal<Option<AppError>>,
+) -> Signal<Option<AppError>> {
+    Signal::derive(move || a.get().or_else(|| b.get()))
+}
+
 /// The error of the last submission: from the action (after the WebAssembly loaded) or from the
 /// `error` query parameter (a plain form post redirected back with its error key).
 #[component]

@@ -148,20 +148,14 @@ pub async fn set_whitelisted(
     customer: String,
     action: String,
 ) -> Result<(), AppError> {
-    let (db, user) = ctx::caller(Role::Operator).await?;
+    let cx = ctx::acting(&[Role::Operator]).await?;
     let customer = customer
         .trim()
         .parse::<i64>()
         .map_err(|_| VoucherError::CustomersRequired.invalid())?;
-    let add = match action.as_str() {
-        "add" => true,
-        "remove" => false,
-        _ => return Err(AppError::BadRequest),
-    };
-    let actor = crate::accounts::audit::Actor::user(&user, &ctx::origin().await);
-    super::service::set_whitelisted(&db, &actor, partner, customer, add).await?;
-    leptos_axum::redirect(&format!("/operator/whitelist?partner={partner}"));
-    Ok(())
+    let add = ctx::choice(&action, "add", "remove")?;
+    super::service::set_whitelisted(&cx.db, &cx.actor(), partner, customer, add).await?;
+    ctx::redirect(&format!("/operator/whitelist?partner={partner}"))
 }
 
 /// Step 1 of issuing: what would be issued. Moves nothing.

@@ -10,7 +10,9 @@ use super::model::{
 };
 use crate::domain::{Role, format_time};
 use crate::i18n::{Lang, t, use_lang};
-use crate::ui::{EmptyState, ErrorNotice, FormError, Loaded, RequireRole, loading, urlencode};
+use crate::ui::{
+    EmptyState, ErrorNotice, FormError, Loaded, RequireRole, failure, loading, urlencode,
+};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -141,7 +143,7 @@ pub fn ExplorePaths() -> impl IntoView {
     let lang = use_lang();
     let select = ServerAction::<SelectPath>::new();
     let items = Resource::new(move || select.version().get(), |_| explore());
-    let error = Signal::derive(move || select.value().get().and_then(|r| r.err()));
+    let error = failure(select);
     view! {
         <h1>{t(lang, "path.explore")}</h1>
         {move || select.value().get().and_then(|r| r.ok()).map(|new| view! {
@@ -224,9 +226,9 @@ pub fn PathPage() -> impl IntoView {
         },
         |(c, ..)| detail_of_path(c),
     );
-    let apply_error = Signal::derive(move || apply.value().get().and_then(|r| r.err()));
-    let review_error = Signal::derive(move || review.value().get().and_then(|r| r.err()));
-    let record_error = Signal::derive(move || record.value().get().and_then(|r| r.err()));
+    let apply_error = failure(apply);
+    let review_error = failure(review);
+    let record_error = failure(record);
     view! {
         {move || query.read().get("joined").map(|_| view! {
             <p class="notice-ok" role="status">{t(lang, "path.selected")}</p>
@@ -412,7 +414,7 @@ pub fn PathInvitationPage() -> impl IntoView {
     let token = move || params.read().get("token").unwrap_or_default();
     let invitation = Resource::new(token, open_invitation);
     let accept = ServerAction::<AcceptInvitation>::new();
-    let error = Signal::derive(move || accept.value().get().and_then(|r| r.err()));
+    let error = failure(accept);
     view! {
         <RequireRole role=Role::Partner>
             <section class="panel" data-testid="path-invitation">

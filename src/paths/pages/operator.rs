@@ -14,9 +14,9 @@ pub fn OperatorPaths() -> impl IntoView {
         move || (decide.version().get(), window.version().get()),
         |_| operator_queue(),
     );
-    let decide_error = Signal::derive(move || decide.value().get().and_then(|r| r.err()));
-    let window_error = Signal::derive(move || window.value().get().and_then(|r| r.err()));
-    let invite_error = Signal::derive(move || invite.value().get().and_then(|r| r.err()));
+    let decide_error = failure(decide);
+    let window_error = failure(window);
+    let invite_error = failure(invite);
     let decision_form = move |what: &'static str, id: i64| {
         view! {
             <ActionForm action=decide attr:class="inline">

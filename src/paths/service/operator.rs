@@ -98,8 +98,7 @@ pub async fn decide_application(
                 reason,
                 now,
             )
-            .await?;
-            Ok(())
+            .await
         })
     })
     .await
@@ -164,8 +163,7 @@ pub async fn decide_evidence(
                 reason,
                 now,
             )
-            .await?;
-            Ok(())
+            .await
         })
     })
     .await

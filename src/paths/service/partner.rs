@@ -185,15 +185,14 @@ pub async fn record_evidence(cx: &Caller, input: &NewEvidenceInput) -> Result<i6
                 },
             )
             .await?;
-            cx.actor()
-                .record(
-                    tx,
-                    "paths.evidence",
-                    Target::Evidence(id),
-                    input.kind.code(),
-                    now,
-                )
-                .await?;
+            cx.record(
+                tx,
+                "paths.evidence",
+                Target::Evidence(id),
+                input.kind.code(),
+                now,
+            )
+            .await?;
             Ok(id)
         })
     })
@@ -270,8 +269,7 @@ pub(super) async fn file(
                 "paths.apply"
             };
             let detail = format!("{}:{}", path.code(), stage.code());
-            cx.actor()
-                .record(tx, action, Target::PathApplication(id), &detail, now)
+            cx.record(tx, action, Target::PathApplication(id), &detail, now)
                 .await?;
             Ok(id)
         })

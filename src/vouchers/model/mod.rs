@@ -477,8 +477,14 @@ pub struct Coupon {
     pub created_at: i64,
 }
 
+#[cfg(feature = "ssr")]
+crate::sql_text!(as_str: Kind);
+#[cfg(feature = "ssr")]
+crate::sql_code!(Operation);
+
 /// A line of the operation log.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct Record {
     pub id: i64,
     pub kind: Kind,
@@ -490,6 +496,7 @@ pub struct Record {
     pub reseller_name: Option<String>,
     #[serde(default)]
     pub reseller_id: Option<i64>,
+    #[cfg_attr(feature = "ssr", sqlx(rename = "amount_fen"))]
     pub amount: Money,
     pub remark: String,
     pub actor: String,
@@ -498,10 +505,12 @@ pub struct Record {
 
 /// A use of a coupon or pickup voucher on an order (提货券使用记录).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct Use {
     pub coupon_number: String,
     pub customer_name: String,
     pub order_number: String,
+    #[cfg_attr(feature = "ssr", sqlx(rename = "amount_fen"))]
     pub amount: Money,
     pub created_at: i64,
 }

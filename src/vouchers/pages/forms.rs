@@ -49,7 +49,7 @@ pub fn IssuePage() -> impl IntoView {
         },
     );
     let confirm = ServerAction::<ConfirmIssue>::new();
-    let error = Signal::derive(move || confirm.value().get().and_then(|r| r.err()));
+    let error = failure(confirm);
     let chosen = move || q_all(query, "customers");
     view! {
         <h1>{move || t(lang, if kind() == Kind::Coupon { "voucher.issue_coupon" } else { "voucher.issue_pickup" })}</h1>
@@ -128,7 +128,7 @@ pub fn ReclaimPage() -> impl IntoView {
         |(k, ids)| preview_reclaim(k.as_str().to_string(), ids),
     );
     let confirm = ServerAction::<ConfirmReclaim>::new();
-    let error = Signal::derive(move || confirm.value().get().and_then(|r| r.err()));
+    let error = failure(confirm);
     view! {
         <h1>{move || format!("{}{}", t(lang, "voucher.reclaim"), kind_word(lang, kind()))}</h1>
         <Suspense fallback=move || loading(lang)>
@@ -182,7 +182,7 @@ pub fn QuotaIssuePage() -> impl IntoView {
         Some(preview_quota_issue(quota, rs, amount).await)
     });
     let confirm = ServerAction::<ConfirmQuotaIssue>::new();
-    let error = Signal::derive(move || confirm.value().get().and_then(|r| r.err()));
+    let error = failure(confirm);
     view! {
         <h1>{t(lang, "voucher.give_quota")}</h1>
         <Suspense fallback=move || loading(lang)>
@@ -249,7 +249,7 @@ pub fn QuotaReclaimPage() -> impl IntoView {
     let ids = move || q_all(query, "ids");
     let preview = Resource::new(ids, preview_quota_reclaim);
     let confirm = ServerAction::<ConfirmQuotaReclaim>::new();
-    let error = Signal::derive(move || confirm.value().get().and_then(|r| r.err()));
+    let error = failure(confirm);
     view! {
         <h1>{t(lang, "voucher.take_quota")}</h1>
         <Loaded resource=preview body=move |p| view! {

@@ -59,7 +59,7 @@ pub fn OperatorWhitelist() -> impl IntoView {
     let query = use_query_map();
     let partner = move || q(query, "partner");
     let set = ServerAction::<SetWhitelisted>::new();
-    let error = Signal::derive(move || set.value().get().and_then(|r| r.err()));
+    let error = failure(set);
     let console = Resource::new(partner, |p| whitelist_console(Some(p)));
     view! {
         <RequireRole role=Role::Operator>

@@ -46,33 +46,13 @@ pub struct NewCoupon<'a> {
     pub now: i64,
 }
 
-pub async fn insert_coupon(
-    conn: &mut AnyConnection,
-    c: &NewCoupon<'_>,
-) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar(
-        "INSERT INTO coupons (number, kind, quota_id, partner_id, customer_id, face_fen, balance_fen, \
-            min_order_fen, service_types, products, effective_at, expires_at, status, remark, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $6, $7, $8, $9, $10, $11, 2, $12, $13, $13) RETURNING id",
-    )
-    .bind(c.number)
-    .bind(c.kind)
-    .bind(c.quota)
-    .bind(c.partner)
-    .bind(c.customer)
-    .bind(c.face_fen)
-    .bind(c.min_order_fen)
-    .bind(c.service_types)
-    .bind(c.products)
-    .bind(c.effective_at)
-    .bind(c.expires_at)
-    .bind(c.remark)
-    .bind(c.now)
-    .fetch_one(conn)
-    .await
-}
-
 query_fn! {
+    pub fn insert_coupon(conn, c: &NewCoupon<'_>) -> one i64 =
+        query_scalar("INSERT INTO coupons (number, kind, quota_id, partner_id, customer_id, face_fen, balance_fen, \
+            min_order_fen, service_types, products, effective_at, expires_at, status, remark, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $6, $7, $8, $9, $10, $11, 2, $12, $13, $13) RETURNING id")
+        binding (c.number, c.kind, c.quota, c.partner, c.customer, c.face_fen, c.min_order_fen, c.service_types, c.products, c.effective_at, c.expires_at, c.remark, c.now);
+
     /// A coupon this partner issued.
     pub fn coupon_of_partner(partner: i64, id: i64) -> optional CouponRow =
         query_as(&format!(

@@ -13,7 +13,7 @@ pub use quotas::*;
 pub use records::*;
 pub use whitelist::*;
 
-use super::model::{CouponSearch, QuotaSearch};
+use super::model::{CouponSearch, QuotaSearch, Record, Use};
 use crate::domain::PageRequest;
 use crate::server::sql::Where;
 use sqlx::{Any, AnyConnection, AnyPool, Executor, FromRow};

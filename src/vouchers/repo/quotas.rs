@@ -41,27 +41,13 @@ pub struct NewQuota<'a> {
     pub now: i64,
 }
 
-pub async fn insert_quota(conn: &mut AnyConnection, q: &NewQuota<'_>) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar(
-        "INSERT INTO coupon_quotas (partner_id, kind, quota_type, parent_id, status, value_fen, balance_fen, \
-            max_face_fen, service_types, products, effective_at, expires_at, created_at, updated_at) \
-         VALUES ($1, $2, 0, $3, 0, $4, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id",
-    )
-    .bind(q.partner)
-    .bind(q.kind)
-    .bind(q.parent)
-    .bind(q.value_fen)
-    .bind(q.max_face_fen)
-    .bind(q.service_types)
-    .bind(q.products)
-    .bind(q.effective_at)
-    .bind(q.expires_at)
-    .bind(q.now)
-    .fetch_one(conn)
-    .await
-}
-
 query_fn! {
+    pub fn insert_quota(conn, q: &NewQuota<'_>) -> one i64 =
+        query_scalar("INSERT INTO coupon_quotas (partner_id, kind, quota_type, parent_id, status, value_fen, balance_fen, \
+            max_face_fen, service_types, products, effective_at, expires_at, created_at, updated_at) \
+         VALUES ($1, $2, 0, $3, 0, $4, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id")
+        binding (q.partner, q.kind, q.parent, q.value_fen, q.max_face_fen, q.service_types, q.products, q.effective_at, q.expires_at, q.now);
+
     /// A quota of this partner.
     pub fn quota(partner: i64, id: i64) -> optional QuotaRow =
         query_as(&format!(

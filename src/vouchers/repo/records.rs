@@ -1,6 +1,7 @@
 //! SQL of the operation records and uses.
 
 use super::*;
+use crate::query_fn;
 
 pub struct NewRecord<'a> {
     pub partner: i64,
@@ -18,45 +19,12 @@ pub struct NewRecord<'a> {
     pub now: i64,
 }
 
-pub async fn insert_record(conn: &mut AnyConnection, r: &NewRecord<'_>) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO voucher_records (partner_id, kind, operation, quota_id, parent_quota_id, coupon_id, \
+query_fn! {
+    pub fn insert_record(conn, r: &NewRecord<'_>) -> done =
+        query("INSERT INTO voucher_records (partner_id, kind, operation, quota_id, parent_quota_id, coupon_id, \
             customer_id, reseller_id, amount_fen, remark, actor_user_id, actor, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
-    )
-    .bind(r.partner)
-    .bind(r.kind)
-    .bind(r.operation)
-    .bind(r.quota)
-    .bind(r.parent_quota)
-    .bind(r.coupon)
-    .bind(r.customer)
-    .bind(r.reseller)
-    .bind(r.amount_fen)
-    .bind(r.remark)
-    .bind(r.actor_user_id)
-    .bind(r.actor)
-    .bind(r.now)
-    .execute(conn)
-    .await?;
-    Ok(())
-}
-
-#[derive(FromRow)]
-pub struct RecordRow {
-    pub id: i64,
-    pub kind: String,
-    pub operation: i64,
-    pub quota_id: i64,
-    pub parent_quota_id: Option<i64>,
-    pub coupon_number: Option<String>,
-    pub customer_name: Option<String>,
-    pub reseller_name: Option<String>,
-    pub reseller_id: Option<i64>,
-    pub amount_fen: i64,
-    pub remark: String,
-    pub actor: String,
-    pub created_at: i64,
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)")
+        binding (r.partner, r.kind, r.operation, r.quota, r.parent_quota, r.coupon, r.customer, r.reseller, r.amount_fen, r.remark, r.actor_user_id, r.actor, r.now);
 }
 
 pub struct RecordFilter<'a> {
@@ -80,7 +48,7 @@ pub async fn list_records(
     pool: &AnyPool,
     f: &RecordFilter<'_>,
     page: PageRequest,
-) -> Result<(Vec<RecordRow>, i64), sqlx::Error> {
+) -> Result<(Vec<Record>, i64), sqlx::Error> {
     Where::new()
         .and("r.partner_id = ?1 OR r.reseller_id = ?1", f.partner)
         .and("r.kind = ?1", f.kind)
@@ -94,22 +62,13 @@ pub async fn list_records(
         .await
 }
 
-#[derive(FromRow)]
-pub struct UseRow {
-    pub coupon_number: String,
-    pub customer_name: String,
-    pub order_number: String,
-    pub amount_fen: i64,
-    pub created_at: i64,
-}
-
 /// Uses of this partner's coupons or pickup vouchers on orders.
 pub async fn list_uses(
     pool: &AnyPool,
     partner: i64,
     kind: &str,
     page: PageRequest,
-) -> Result<(Vec<UseRow>, i64), sqlx::Error> {
+) -> Result<(Vec<Use>, i64), sqlx::Error> {
     Where::new()
         .and_args("k.partner_id = ?1 AND k.kind = ?2", vec![partner.into(), kind.into()])
         .page(

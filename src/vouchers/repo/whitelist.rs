@@ -10,21 +10,9 @@ query_fn! {
 
     pub fn whitelist_remove(conn, partner: i64, customer: i64) -> changed =
         query("DELETE FROM pickup_whitelist WHERE partner_id = $1 AND customer_id = $2");
-}
 
-pub async fn whitelisted<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    partner: i64,
-    customer: i64,
-) -> Result<bool, sqlx::Error> {
-    let n: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM pickup_whitelist WHERE partner_id = $1 AND customer_id = $2",
-    )
-    .bind(partner)
-    .bind(customer)
-    .fetch_one(ex)
-    .await?;
-    Ok(n > 0)
+    pub fn whitelisted(partner: i64, customer: i64) -> exists =
+        query_scalar("SELECT COUNT(*) FROM pickup_whitelist WHERE partner_id = $1 AND customer_id = $2");
 }
 
 #[derive(FromRow)]

@@ -3,7 +3,6 @@
 
 use super::*;
 use crate::accounts::audit::Caller;
-use crate::accounts::audit::Target;
 use crate::vouchers::VoucherError;
 
 /// Takes a usable coupon's whole balance back to its quota with an operation record, inside
@@ -173,28 +172,20 @@ pub async fn issue(
 ) -> Result<Outcome, AppError> {
     let Caller { db, user, .. } = cx;
     let (partner, _) = partner_of(user)?;
-    let trans = trans_id(trans)?;
-    let hash = issue_hash(kind, req);
-    let actor = cx.actor();
+    let op = &Op::new(cx, partner, trans, issue_hash(kind, req))?;
     expire_due(db).await?;
-    let (actor, trans, hash) = (&actor, &trans, &hash);
-    idempotent(db, &scope(partner), trans, hash, |tx| {
-        Box::pin(try_issue(tx, actor, partner, kind, req, trans, hash))
-    })
-    .await
+    op.run(db, |tx| Box::pin(try_issue(tx, op, kind, req)))
+        .await
 }
 
 async fn try_issue(
     tx: &mut Tx<'_>,
-    actor: &Actor,
-    partner: i64,
+    op: &Op,
     kind: Kind,
     req: &IssueRequest,
-    trans: &str,
-    hash: &str,
 ) -> Result<Outcome, AppError> {
-    let scope = scope(partner);
-    if let Some(prev) = replay(&mut *tx, &scope, trans, hash).await? {
+    let (actor, partner) = (&op.actor, op.partner);
+    if let Some(prev) = op.replay(tx).await? {
         return Ok(prev);
     }
     let now = now_ms();
@@ -246,24 +237,10 @@ async fn try_issue(
             amount: req.face.money(),
         });
     }
-    let outcome = Outcome {
-        items,
-        total: m(terms.total_fen)?,
-        quota_balance_after: Some(m(after)?),
-        replayed: false,
-    };
-    let detail = format!("quota={} total={} trans_id={trans}", q.id, outcome.total);
-    actor
-        .record(
-            tx,
-            &format!("vouchers.issue.{}", kind.as_str()),
-            Target::Partner(partner),
-            &detail,
-            now,
-        )
-        .await?;
-    remember(&mut *tx, &scope, trans, hash, &outcome, now).await?;
-    Ok(outcome)
+    let outcome = outcome(items, terms.total_fen, Some(after))?;
+    let action = format!("vouchers.issue.{}", kind.as_str());
+    op.conclude(tx, &action, &format!("quota={}", q.id), outcome, now)
+        .await
 }
 
 /// What a reclaim would take back, for the confirmation (确定回收以下提货券吗?). Moves nothing.
@@ -301,15 +278,13 @@ pub async fn reclaim(
 ) -> Result<Outcome, AppError> {
     let Caller { db, user, .. } = cx;
     let (partner, _) = partner_of(user)?;
-    let trans = trans_id(trans)?;
     let hash = format!("reclaim|{}|{ids:?}", kind.as_str());
-    let actor = cx.actor();
+    let op = &Op::new(cx, partner, trans, hash)?;
+    let actor = &op.actor;
     expire_due(db).await?;
-    let scope = scope(partner);
-    let (actor, hash, scope, trans) = (&actor, &hash, &scope, &trans);
-    idempotent(db, scope, trans, hash, |tx| {
+    op.run(db, |tx| {
         Box::pin(async move {
-            if let Some(prev) = replay(&mut *tx, scope, trans, hash).await? {
+            if let Some(prev) = op.replay(tx).await? {
                 return Ok(prev);
             }
             let now = now_ms();
@@ -333,24 +308,10 @@ pub async fn reclaim(
                     amount: m(fen)?,
                 });
             }
-            let outcome = Outcome {
-                items,
-                total: m(total)?,
-                quota_balance_after: None,
-                replayed: false,
-            };
-            let detail = format!("coupons={ids:?} total={} trans_id={trans}", outcome.total);
-            actor
-                .record(
-                    tx,
-                    &format!("vouchers.reclaim.{}", kind.as_str()),
-                    Target::Partner(partner),
-                    &detail,
-                    now,
-                )
-                .await?;
-            remember(&mut *tx, scope, trans, hash, &outcome, now).await?;
-            Ok(outcome)
+            let outcome = outcome(items, total, None)?;
+            let action = format!("vouchers.reclaim.{}", kind.as_str());
+            op.conclude(tx, &action, &format!("coupons={ids:?}"), outcome, now)
+                .await
         })
     })
     .await

@@ -22,6 +22,7 @@ use super::model::{
     Use, WhitelistConsole, WhitelistEntry,
 };
 use super::repo::{self, CouponFilter, CouponRow, NewCoupon, NewQuota, NewRecord, QuotaRow};
+use crate::accounts::audit::{Caller, Target};
 use crate::accounts::model::SessionUser;
 use crate::domain::{Amount, Money, Page, PageRequest, PartnerKind, Role};
 use crate::error::AppError;
@@ -69,40 +70,72 @@ fn request<'a>(scope: &'a str, key: &'a str, hash: &'a str) -> Request<'a> {
     Request { scope, key, hash }
 }
 
-/// The stored result of an earlier request with this id: replayed if it was the same request,
-/// refused if the id was used for another.
-async fn replay(
-    tx: &mut Tx<'_>,
-    scope: &str,
-    trans_id: &str,
-    hash: &str,
-) -> Result<Option<Outcome>, AppError> {
-    idempotency::replay(tx, request(scope, trans_id, hash)).await
+/// One idempotent voucher operation of a partner's: who acts, and the request (scope,
+/// transaction id, hash) that a retry with the same transaction id replays.
+struct Op {
+    actor: Actor,
+    partner: i64,
+    scope: String,
+    trans: String,
+    hash: String,
 }
 
-/// Runs an idempotent operation through the one write path (see [`idempotency::settle`]).
-async fn idempotent<'a, F>(
-    db: &'a Db,
-    scope: &str,
-    trans_id: &str,
-    hash: &str,
-    work: F,
-) -> Result<Outcome, AppError>
-where
-    F: for<'t> FnMut(&'t mut Tx<'a>) -> WriteFuture<'t, Outcome> + Send,
-{
-    idempotency::settle(db, request(scope, trans_id, hash), work).await
+impl Op {
+    fn new(cx: &Caller, partner: i64, trans: Option<&str>, hash: String) -> Result<Op, AppError> {
+        Ok(Op {
+            actor: cx.actor(),
+            partner,
+            scope: scope(partner),
+            trans: trans_id(trans)?,
+            hash,
+        })
+    }
+
+    fn request(&self) -> Request<'_> {
+        request(&self.scope, &self.trans, &self.hash)
+    }
+
+    /// Runs `work` through the one write path (see [`idempotency::settle`]); `work` starts with
+    /// [`Op::replay`] and ends with [`Op::conclude`].
+    async fn run<'a, F>(&self, db: &'a Db, work: F) -> Result<Outcome, AppError>
+    where
+        F: for<'t> FnMut(&'t mut Tx<'a>) -> WriteFuture<'t, Outcome> + Send,
+    {
+        idempotency::settle(db, self.request(), work).await
+    }
+
+    /// The stored answer of an earlier request with this transaction id: replayed if it was the
+    /// same request, refused if the id was used for another.
+    async fn replay(&self, tx: &mut Tx<'_>) -> Result<Option<Outcome>, AppError> {
+        idempotency::replay(tx, self.request()).await
+    }
+
+    /// The end of the operation, in its transaction: its audit entry, then its answer, kept for
+    /// retries.
+    async fn conclude(
+        &self,
+        tx: &mut Tx<'_>,
+        action: &str,
+        detail: &str,
+        outcome: Outcome,
+        now: i64,
+    ) -> Result<Outcome, AppError> {
+        let detail = format!("{detail} total={} trans_id={}", outcome.total, self.trans);
+        let target = Target::Partner(self.partner);
+        self.actor.record(tx, action, target, &detail, now).await?;
+        idempotency::remember(tx, self.request(), &outcome, now).await?;
+        Ok(outcome)
+    }
 }
 
-async fn remember(
-    tx: &mut Tx<'_>,
-    scope: &str,
-    trans_id: &str,
-    hash: &str,
-    outcome: &Outcome,
-    now: i64,
-) -> Result<(), AppError> {
-    idempotency::remember(tx, request(scope, trans_id, hash), outcome, now).await
+/// What an operation did: its items, their total and (for an issue) the quota's balance after.
+fn outcome(items: Vec<OutcomeItem>, total: i64, after: Option<i64>) -> Result<Outcome, AppError> {
+    Ok(Outcome {
+        items,
+        total: m(total)?,
+        quota_balance_after: after.map(m).transpose()?,
+        replayed: false,
+    })
 }
 
 fn coupon_number(kind: Kind) -> String {

@@ -21,14 +21,12 @@ pub async fn issue_quota(
     if kind != PartnerKind::Distributor {
         return Err(crate::funds::FundsError::DistributorOnly.conflict());
     }
-    let trans = trans_id(trans)?;
     let hash = format!("quota-issue|{parent}|{resellers:?}|{}", amount.fen());
-    let actor = cx.actor();
-    let scope = scope(partner);
-    let (actor, hash, scope, trans) = (&actor, &hash, &scope, &trans);
-    idempotent(db, scope, trans, hash, |tx| {
+    let op = &Op::new(cx, partner, trans, hash)?;
+    let actor = &op.actor;
+    op.run(db, |tx| {
         Box::pin(async move {
-            if let Some(prev) = replay(&mut *tx, scope, trans, hash).await? {
+            if let Some(prev) = op.replay(tx).await? {
                 return Ok(prev);
             }
             let now = now_ms();
@@ -102,24 +100,10 @@ pub async fn issue_quota(
                     amount: amount.money(),
                 });
             }
-            let outcome = Outcome {
-                items,
-                total: m(total)?,
-                quota_balance_after: Some(m(after)?),
-                replayed: false,
-            };
-            let detail = format!("parent={} total={} trans_id={trans}", q.id, outcome.total);
-            actor
-                .record(
-                    tx,
-                    "vouchers.quota_issue",
-                    Target::Partner(partner),
-                    &detail,
-                    now,
-                )
-                .await?;
-            remember(&mut *tx, scope, trans, hash, &outcome, now).await?;
-            Ok(outcome)
+            let outcome = outcome(items, total, Some(after))?;
+            let detail = format!("parent={}", q.id);
+            op.conclude(tx, "vouchers.quota_issue", &detail, outcome, now)
+                .await
         })
     })
     .await
@@ -139,14 +123,12 @@ pub async fn reclaim_quotas(
     if kind != PartnerKind::Distributor {
         return Err(crate::funds::FundsError::DistributorOnly.conflict());
     }
-    let trans = trans_id(trans)?;
     let hash = format!("quota-reclaim|{ids:?}|{remark}");
-    let actor = cx.actor();
-    let scope = scope(partner);
-    let (actor, hash, scope, trans) = (&actor, &hash, &scope, &trans);
-    idempotent(db, scope, trans, hash, |tx| {
+    let op = &Op::new(cx, partner, trans, hash)?;
+    let actor = &op.actor;
+    op.run(db, |tx| {
         Box::pin(async move {
-            if let Some(prev) = replay(&mut *tx, scope, trans, hash).await? {
+            if let Some(prev) = op.replay(tx).await? {
                 return Ok(prev);
             }
             let now = now_ms();
@@ -190,24 +172,10 @@ pub async fn reclaim_quotas(
                     amount: m(q.balance_fen)?,
                 });
             }
-            let outcome = Outcome {
-                items,
-                total: m(total)?,
-                quota_balance_after: None,
-                replayed: false,
-            };
-            let detail = format!("quotas={ids:?} total={} trans_id={trans}", outcome.total);
-            actor
-                .record(
-                    tx,
-                    "vouchers.quota_reclaim",
-                    Target::Partner(partner),
-                    &detail,
-                    now,
-                )
-                .await?;
-            remember(&mut *tx, scope, trans, hash, &outcome, now).await?;
-            Ok(outcome)
+            let outcome = outcome(items, total, None)?;
+            let detail = format!("quotas={ids:?}");
+            op.conclude(tx, "vouchers.quota_reclaim", &detail, outcome, now)
+                .await
         })
     })
     .await

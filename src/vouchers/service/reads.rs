@@ -136,27 +136,7 @@ pub async fn records(
         quota: search.quota,
         parent_quota: search.parent_quota,
     };
-    let (rows, total) = repo::list_records(&db.pool, &filter, page).await?;
-    let items = rows
-        .into_iter()
-        .map(|r| {
-            Ok(Record {
-                id: r.id,
-                kind: Kind::parse(&r.kind).ok_or(AppError::Internal)?,
-                operation: Operation::from_code(r.operation).ok_or(AppError::Internal)?,
-                quota_id: r.quota_id,
-                parent_quota_id: r.parent_quota_id,
-                coupon_number: r.coupon_number,
-                customer_name: r.customer_name,
-                reseller_name: r.reseller_name,
-                reseller_id: r.reseller_id,
-                amount: m(r.amount_fen)?,
-                remark: r.remark,
-                actor: r.actor,
-                created_at: r.created_at,
-            })
-        })
-        .collect::<Result<_, AppError>>()?;
+    let (items, total) = repo::list_records(&db.pool, &filter, page).await?;
     Ok(page.answer(items, total))
 }
 
@@ -168,21 +148,8 @@ pub async fn uses(
     page: PageRequest,
 ) -> Result<Page<Use>, AppError> {
     let (partner, _) = partner_of(user)?;
-    let (rows, total) = repo::list_uses(&db.pool, partner, kind.as_str(), page).await?;
-    Ok(page.answer(
-        rows.into_iter()
-            .map(|r| {
-                Ok(Use {
-                    coupon_number: r.coupon_number,
-                    customer_name: r.customer_name,
-                    order_number: r.order_number,
-                    amount: m(r.amount_fen)?,
-                    created_at: r.created_at,
-                })
-            })
-            .collect::<Result<_, AppError>>()?,
-        total,
-    ))
+    let (items, total) = repo::list_uses(&db.pool, partner, kind.as_str(), page).await?;
+    Ok(page.answer(items, total))
 }
 
 /// 我的优惠券: the customer's coupons and pickup vouchers.
