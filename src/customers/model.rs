@@ -275,18 +275,22 @@ mod tests {
         let offline = NewInvitation::parse("offline", "ignored", "华东", "consulting").unwrap();
         assert_eq!(offline.email, None);
         assert_eq!(offline.mode, CustomerMode::Consulting);
-        assert_eq!(
-            NewInvitation::parse("fax", "", "", "resale"),
-            Err("error.invite.channel")
-        );
-        assert_eq!(
-            NewInvitation::parse("offline", "", "", "direct"),
-            Err("error.invite.mode")
-        );
-        assert_eq!(
-            NewInvitation::parse("offline", "", &"长".repeat(33), "resale"),
-            Err("error.invite.label")
-        );
+        for (parsed, refusal) in [
+            (
+                NewInvitation::parse("fax", "", "", "resale"),
+                "error.invite.channel",
+            ),
+            (
+                NewInvitation::parse("offline", "", "", "direct"),
+                "error.invite.mode",
+            ),
+            (
+                NewInvitation::parse("offline", "", &"长".repeat(33), "resale"),
+                "error.invite.label",
+            ),
+        ] {
+            assert_eq!(parsed, Err(refusal));
+        }
     }
 
     #[test]
@@ -307,25 +311,29 @@ mod tests {
     #[test]
     fn only_a_free_customer_accepts_a_usable_invitation() {
         assert_eq!(check_accept(InvitationState::Active, 1, None), Ok(()));
-        assert_eq!(
-            check_accept(InvitationState::Active, 1, Some(1)),
-            Err("error.invite.already_yours")
-        );
-        assert_eq!(
-            check_accept(InvitationState::Active, 1, Some(2)),
-            Err("error.invite.already_linked")
-        );
-        assert_eq!(
-            check_accept(InvitationState::Used, 1, None),
-            Err("error.invite.used")
-        );
-        assert_eq!(
-            check_accept(InvitationState::Expired, 1, None),
-            Err("error.invite.expired")
-        );
-        assert_eq!(
-            check_accept(InvitationState::Cancelled, 1, None),
-            Err("error.invite.cancelled")
-        );
+        for (parsed, refusal) in [
+            (
+                check_accept(InvitationState::Active, 1, Some(1)),
+                "error.invite.already_yours",
+            ),
+            (
+                check_accept(InvitationState::Active, 1, Some(2)),
+                "error.invite.already_linked",
+            ),
+            (
+                check_accept(InvitationState::Used, 1, None),
+                "error.invite.used",
+            ),
+            (
+                check_accept(InvitationState::Expired, 1, None),
+                "error.invite.expired",
+            ),
+            (
+                check_accept(InvitationState::Cancelled, 1, None),
+                "error.invite.cancelled",
+            ),
+        ] {
+            assert_eq!(parsed, Err(refusal));
+        }
     }
 }

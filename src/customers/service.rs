@@ -12,7 +12,7 @@ use crate::error::AppError;
 use crate::funds::model::Operation;
 use crate::funds::model::Owner;
 use crate::funds::service::transfer_in;
-use crate::messages::service::{params, send, send_to_partner};
+use crate::messages::service::{To, params, send};
 use crate::server::db::{Db, Tx, now_ms};
 
 fn partner_of(user: &SessionUser) -> Result<(i64, String), AppError> {
@@ -117,10 +117,10 @@ pub async fn invite(
                     ("mode", mode),
                     ("link", link.as_str()),
                 ];
-                crate::notify::service::email_text(
+                crate::notify::service::queue(
                     &mut *tx,
-                    email.as_str(),
-                    "email.invite.customer",
+                    crate::notify::service::Via::Email(email.as_str()),
+                    "invite.customer",
                     &params,
                     now,
                 )
@@ -258,9 +258,9 @@ pub async fn accept(cx: &Caller, token: &str) -> Result<(), AppError> {
                 ("partner", inv.partner_name.as_str()),
                 ("mode", mode),
             ]);
-            send_to_partner(
+            send(
                 &mut *tx,
-                inv.partner_id,
+                To::Partner(inv.partner_id),
                 "customer.associated",
                 &p,
                 Some("/center/sales/customers"),
@@ -299,7 +299,7 @@ pub async fn request_unbind(cx: &Caller, customer: i64) -> Result<(), AppError> 
             for u in repo::customer_users(&mut **tx, customer).await? {
                 send(
                     &mut *tx,
-                    u,
+                    To::User(u),
                     "customer.unbind_requested",
                     &p,
                     Some("/customer"),
@@ -373,9 +373,9 @@ async fn try_answer(
     let p = params([("customer", name.as_str())]);
     if !confirm {
         repo::clear_unbind(&mut *tx, customer, a.partner_id).await?;
-        send_to_partner(
+        send(
             &mut *tx,
-            a.partner_id,
+            To::Partner(a.partner_id),
             "customer.unbind_declined",
             &p,
             Some("/center/sales/customers"),
@@ -425,9 +425,9 @@ async fn try_answer(
     if !repo::end_association(&mut *tx, customer, a.partner_id, a.id, now).await? {
         return Err(AppError::Busy);
     }
-    send_to_partner(
+    send(
         &mut *tx,
-        a.partner_id,
+        To::Partner(a.partner_id),
         "customer.unbound",
         &p,
         Some("/center/sales/customers"),

@@ -171,26 +171,21 @@ mod tests {
 
     #[test]
     fn empty_short_long_and_odd_account_names_are_refused() {
-        assert_eq!(
-            AccountName::parse("   "),
-            Err("error.account_name.required")
-        );
-        assert_eq!(
-            AccountName::parse("ab"),
-            Err("error.account_name.too_short")
-        );
-        assert_eq!(
-            AccountName::parse(&"a".repeat(10_000)),
-            Err("error.account_name.too_long")
-        );
-        assert_eq!(
-            AccountName::parse("a' OR 1=1 --"),
-            Err("error.account_name.chars")
-        );
-        assert_eq!(
-            AccountName::parse("<script>"),
-            Err("error.account_name.chars")
-        );
+        for (parsed, refusal) in [
+            (AccountName::parse("   "), "error.account_name.required"),
+            (AccountName::parse("ab"), "error.account_name.too_short"),
+            (
+                AccountName::parse(&"a".repeat(10_000)),
+                "error.account_name.too_long",
+            ),
+            (
+                AccountName::parse("a' OR 1=1 --"),
+                "error.account_name.chars",
+            ),
+            (AccountName::parse("<script>"), "error.account_name.chars"),
+        ] {
+            assert_eq!(parsed, Err(refusal));
+        }
         assert_eq!(AccountName::parse("_lead"), Err("error.account_name.chars"));
         assert_eq!(
             AccountName::parse("张三三"),

@@ -7,7 +7,7 @@ use crate::accounts::audit::{Caller, Target};
 use crate::accounts::model::SessionUser;
 use crate::domain::{AccountName, Page, PageRequest};
 use crate::error::AppError;
-use crate::messages::service::{params, send, send_to_partner};
+use crate::messages::service::{To, params, send};
 use crate::server::db::{Db, Tx, is_unique_violation, now_ms};
 
 fn partner_id(user: &SessionUser) -> Result<i64, AppError> {
@@ -71,7 +71,7 @@ pub async fn invite(cx: &Caller, login: &AccountName) -> Result<i64, AppError> {
                 .map_err(|e| unique_to_conflict(e, "error.employees.already_invited"))?;
             send(
                 &mut *tx,
-                account.id,
+                To::User(account.id),
                 "employee.invited",
                 &params([("partner", partner_name.as_str())]),
                 Some(&format!("/personal#invitation-{id}")),
@@ -185,9 +185,9 @@ pub async fn respond(cx: &Caller, id: i64, accept: bool) -> Result<(), AppError>
             if !moved {
                 return Err(AppError::conflict("error.employees.invitation_closed"));
             }
-            send_to_partner(
+            send(
                 &mut *tx,
-                link.partner_id,
+                To::Partner(link.partner_id),
                 kind,
                 &params([("person", link.login.as_str())]),
                 Some("/center/org"),
@@ -237,7 +237,7 @@ pub async fn end(cx: &Caller, id: i64, unbind: bool) -> Result<(), AppError> {
             }
             send(
                 &mut *tx,
-                link.user_id,
+                To::User(link.user_id),
                 kind,
                 &params([("partner", link.partner_name.as_str())]),
                 Some("/personal"),

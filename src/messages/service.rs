@@ -8,10 +8,17 @@ use crate::server::db::{Db, now_ms};
 use sqlx::AnyConnection;
 use std::collections::BTreeMap;
 
-/// Sends a message to a user, inside the caller's transaction.
+/// Who a message goes to: one user, or every account of a partner.
+#[derive(Debug, Clone, Copy)]
+pub enum To {
+    User(i64),
+    Partner(i64),
+}
+
+/// Sends a message, inside the caller's transaction.
 pub async fn send(
     conn: &mut AnyConnection,
-    user: i64,
+    to: To,
     kind: &str,
     params: &BTreeMap<String, String>,
     link: Option<&str>,
@@ -25,21 +32,12 @@ pub async fn send(
         tracing::error!(error = %e, "message params");
         AppError::Internal
     })?;
-    repo::insert(conn, user, kind, &params, link, now).await?;
-    Ok(())
-}
-
-/// Sends a message to every account of a partner.
-pub async fn send_to_partner(
-    conn: &mut AnyConnection,
-    partner: i64,
-    kind: &str,
-    params: &BTreeMap<String, String>,
-    link: Option<&str>,
-    now: i64,
-) -> Result<(), AppError> {
-    for user in repo::partner_users(&mut *conn, partner).await? {
-        send(conn, user, kind, params, link, now).await?;
+    let users = match to {
+        To::User(user) => vec![user],
+        To::Partner(partner) => repo::partner_users(&mut *conn, partner).await?,
+    };
+    for user in users {
+        repo::insert(&mut *conn, user, kind, &params, link, now).await?;
     }
     Ok(())
 }

@@ -35,29 +35,30 @@ pub async fn sms(conn: &mut AnyConnection, to: &str, text: &str, now: i64) -> Re
 /// in the product's language; every text exists in English too (the `email.*`/`sms.*` rows).
 pub const MAIL_LANG: crate::i18n::Lang = crate::i18n::Lang::Zh;
 
-/// Queues the email `{key}.subject` / `{key}.body` of the texts, filled with `params`.
-pub async fn email_text(
-    conn: &mut AnyConnection,
-    to: &str,
-    key: &str,
-    params: &[(&str, &str)],
-    now: i64,
-) -> Result<(), AppError> {
-    let subject = crate::i18n::fill(MAIL_LANG, &format!("{key}.subject"), params.iter().copied());
-    let body = crate::i18n::fill(MAIL_LANG, &format!("{key}.body"), params.iter().copied());
-    email(conn, to, &subject, &body, now).await
+/// Where a text goes: an email address or a mobile number.
+#[derive(Debug, Clone, Copy)]
+pub enum Via<'a> {
+    Email(&'a str),
+    Sms(&'a str),
 }
 
-/// Queues the SMS `key` of the texts, filled with `params`.
-pub async fn sms_text(
+/// Queues the text `key` of the texts (the email `email.{key}.subject` / `.body`, or the SMS
+/// `sms.{key}`), filled with `params` (a text uses those it names).
+pub async fn queue(
     conn: &mut AnyConnection,
-    to: &str,
+    via: Via<'_>,
     key: &str,
     params: &[(&str, &str)],
     now: i64,
 ) -> Result<(), AppError> {
-    let text = crate::i18n::fill(MAIL_LANG, key, params.iter().copied());
-    sms(conn, to, &text, now).await
+    let fill = |key: String| crate::i18n::fill(MAIL_LANG, &key, params.iter().copied());
+    match via {
+        Via::Email(to) => {
+            let subject = fill(format!("email.{key}.subject"));
+            email(conn, to, &subject, &fill(format!("email.{key}.body")), now).await
+        }
+        Via::Sms(to) => sms(conn, to, &fill(format!("sms.{key}")), now).await,
+    }
 }
 
 /// Where SMS go. A real gateway implements this; the default keeps them in the outbox.

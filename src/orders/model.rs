@@ -292,25 +292,26 @@ mod tests {
         let o = NewOrder::parse("rds-mysql-2c4g", "3", "partner").unwrap();
         assert_eq!(o.amount_fen(), Some(174_000));
         assert!(o.partner_pays);
-        assert_eq!(
-            NewOrder::parse("nope", "1", "self"),
-            Err("error.orders.product")
-        );
-        assert_eq!(
-            NewOrder::parse("ecs-c7-large", "0", "self"),
-            Err("error.orders.quantity")
-        );
-        assert_eq!(
-            NewOrder::parse("ecs-c7-large", "37", "self"),
-            Err("error.orders.quantity")
-        );
-        assert_eq!(
-            NewOrder::parse("ecs-c7-large", "1.5", "self"),
-            Err("error.orders.quantity")
-        );
-        assert_eq!(
-            NewOrder::parse("ecs-c7-large", "1", "cash"),
-            Err("error.orders.payment")
-        );
+        for (parsed, refusal) in [
+            (NewOrder::parse("nope", "1", "self"), "error.orders.product"),
+            (
+                NewOrder::parse("ecs-c7-large", "0", "self"),
+                "error.orders.quantity",
+            ),
+            (
+                NewOrder::parse("ecs-c7-large", "37", "self"),
+                "error.orders.quantity",
+            ),
+            (
+                NewOrder::parse("ecs-c7-large", "1.5", "self"),
+                "error.orders.quantity",
+            ),
+            (
+                NewOrder::parse("ecs-c7-large", "1", "cash"),
+                "error.orders.payment",
+            ),
+        ] {
+            assert_eq!(parsed, Err(refusal));
+        }
     }
 }

@@ -11,7 +11,8 @@ use crate::funds::model::Operation;
 use crate::funds::model::Owner;
 use crate::funds::service::transfer_in;
 use crate::i18n::{Lang, t};
-use crate::messages::service::{params, send, send_to_partner};
+use crate::messages::service::{To, params, send};
+use crate::notify::service::{Via, queue};
 use crate::server::db::{Db, Tx, now_ms};
 
 /// Whose orders a caller sees: a customer its own, a partner its customers'.
@@ -87,9 +88,9 @@ pub async fn create(cx: &Caller, input: &NewOrder) -> Result<Order, AppError> {
                     ("customer", link.customer_name.as_str()),
                     ("amount", amount.as_str()),
                 ]);
-                send_to_partner(
+                send(
                     &mut *tx,
-                    link.partner_id,
+                    To::Partner(link.partner_id),
                     "order.requested",
                     &p,
                     Some("/center/sales/orders"),
@@ -98,46 +99,31 @@ pub async fn create(cx: &Caller, input: &NewOrder) -> Result<Order, AppError> {
                 .await?;
                 send(
                     &mut *tx,
-                    user.id,
+                    To::User(user.id),
                     "order.submitted",
                     &p,
                     Some("/customer/orders?tab=unpaid"),
                     now,
                 )
                 .await?;
-                if let Some(to) = link.partner_email.as_deref().filter(|e| !e.is_empty()) {
-                    let qty = input.quantity.to_string();
-                    let params = [
-                        ("partner", link.partner_name.as_str()),
-                        ("customer", link.customer_name.as_str()),
-                        ("number", number.as_str()),
-                        ("product", product),
-                        ("qty", qty.as_str()),
-                        ("amount", amount.as_str()),
-                    ];
-                    crate::notify::service::email_text(
-                        &mut *tx,
-                        to,
-                        "email.order.partner_pay",
-                        &params,
-                        now,
-                    )
-                    .await?;
-                }
-                if let Some(phone) = link.partner_phone.as_deref().filter(|p| !p.is_empty()) {
-                    let params = [
-                        ("customer", link.customer_name.as_str()),
-                        ("number", number.as_str()),
-                        ("amount", amount.as_str()),
-                    ];
-                    crate::notify::service::sms_text(
-                        &mut *tx,
-                        phone,
-                        "sms.order.partner_pay",
-                        &params,
-                        now,
-                    )
-                    .await?;
+                // The partner hears of it by email and SMS too, where it has them.
+                let qty = input.quantity.to_string();
+                let params = [
+                    ("partner", link.partner_name.as_str()),
+                    ("customer", link.customer_name.as_str()),
+                    ("number", number.as_str()),
+                    ("product", product),
+                    ("qty", qty.as_str()),
+                    ("amount", amount.as_str()),
+                ];
+                let known = |c: &Option<String>| c.clone().filter(|c| !c.is_empty());
+                let (email, phone) = (known(&link.partner_email), known(&link.partner_phone));
+                let vias = [
+                    email.as_deref().map(Via::Email),
+                    phone.as_deref().map(Via::Sms),
+                ];
+                for via in vias.into_iter().flatten() {
+                    queue(&mut *tx, via, "order.partner_pay", &params, now).await?;
                 }
             }
             cx.record(
@@ -345,13 +331,21 @@ async fn attempt(
             };
             if let Some(kind) = to_customer {
                 for u in customer_users {
-                    send(&mut *tx, u, kind, &p, Some("/customer/orders"), now).await?;
+                    send(
+                        &mut *tx,
+                        To::User(u),
+                        kind,
+                        &p,
+                        Some("/customer/orders"),
+                        now,
+                    )
+                    .await?;
                 }
             }
             if event == Event::Refund && row.order.payer == Some(Payer::Partner) {
-                send_to_partner(
+                send(
                     &mut *tx,
-                    row.partner_id,
+                    To::Partner(row.partner_id),
                     "order.refunded",
                     &p,
                     Some("/center/sales/orders?tab=all"),

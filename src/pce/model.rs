@@ -272,22 +272,26 @@ mod tests {
     #[test]
     fn new_opportunities_are_parsed() {
         assert!(NewOpportunity::parse("宁波港航", "ECS", "120000", "discovery", true).is_ok());
-        assert_eq!(
-            NewOpportunity::parse("宁波港航", "ECS", "1", "discovery", false),
-            Err("error.pce.consent")
-        );
-        assert_eq!(
-            NewOpportunity::parse("宁波港航", "ECS", "1", "won", true),
-            Err("error.pce.stage_closed")
-        );
-        assert_eq!(
-            NewOpportunity::parse(" ", "ECS", "1", "discovery", true),
-            Err("error.pce.customer")
-        );
-        assert_eq!(
-            NewOpportunity::parse("a", "ECS", "1", "later", true),
-            Err("error.pce.stage")
-        );
+        for (parsed, refusal) in [
+            (
+                NewOpportunity::parse("宁波港航", "ECS", "1", "discovery", false),
+                "error.pce.consent",
+            ),
+            (
+                NewOpportunity::parse("宁波港航", "ECS", "1", "won", true),
+                "error.pce.stage_closed",
+            ),
+            (
+                NewOpportunity::parse(" ", "ECS", "1", "discovery", true),
+                "error.pce.customer",
+            ),
+            (
+                NewOpportunity::parse("a", "ECS", "1", "later", true),
+                "error.pce.stage",
+            ),
+        ] {
+            assert_eq!(parsed, Err(refusal));
+        }
         assert!(NewOpportunity::parse("a", "ECS", "-1", "discovery", true).is_err());
     }
 }

@@ -92,9 +92,9 @@ pub async fn share_ho(
                 now: shared,
             };
             let id = repo::insert(&mut *tx, &row).await?;
-            crate::messages::service::send_to_partner(
+            crate::messages::service::send(
                 &mut *tx,
-                partner,
+                crate::messages::service::To::Partner(partner),
                 "pce.ho_shared",
                 &crate::messages::service::params([("customer", input.customer.as_str())]),
                 Some("/center/sales/opportunities?tab=ho"),

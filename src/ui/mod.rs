@@ -167,30 +167,30 @@ pub fn set_status(code: u16) {
     let _ = code;
 }
 
+/// 403: the signed-in user may not see this page.
 #[component]
 pub fn Forbidden() -> impl IntoView {
-    set_status(403);
-    let lang = use_lang();
-    view! {
-        <section class="notice-page" data-testid="forbidden">
-            <h1>"403"</h1>
-            <p>{t(lang, "error.forbidden")}</p>
-            <a class="btn" href="/">{t(lang, "common.back_home")}</a>
-        </section>
-    }
+    status_page(403, "error.forbidden", "forbidden")
 }
 
+/// 404: no such page.
 #[component]
 pub fn NotFound() -> impl IntoView {
-    set_status(404);
+    status_page(404, "error.page_not_found", "not-found")
+}
+
+/// A whole-page refusal: the status code, its explanation and the way home.
+fn status_page(code: u16, key: &'static str, testid: &'static str) -> AnyView {
+    set_status(code);
     let lang = use_lang();
     view! {
-        <section class="notice-page" data-testid="not-found">
-            <h1>"404"</h1>
-            <p>{t(lang, "error.page_not_found")}</p>
+        <section class="notice-page" data-testid=testid>
+            <h1>{code.to_string()}</h1>
+            <p>{t(lang, key)}</p>
             <a class="btn" href="/">{t(lang, "common.back_home")}</a>
         </section>
     }
+    .into_any()
 }
 
 /// The message of an error, with its code where the code tells the user more (CBC.5021…).

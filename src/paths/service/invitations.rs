@@ -45,10 +45,10 @@ pub async fn invite_distributor(
             )
             .await?;
             let params = [("name", name.as_str()), ("link", link.as_str())];
-            crate::notify::service::email_text(
+            crate::notify::service::queue(
                 &mut *tx,
-                email.as_str(),
-                "email.invite.distributor",
+                crate::notify::service::Via::Email(email.as_str()),
+                "invite.distributor",
                 &params,
                 now,
             )

@@ -23,7 +23,7 @@ use crate::accounts::audit::Target;
 use crate::accounts::model::SessionUser;
 use crate::domain::{HcpnState, Role};
 use crate::error::AppError;
-use crate::messages::service::{params, send_to_partner};
+use crate::messages::service::{To, params, send};
 use crate::server::db::{Db, is_unique_violation, now_ms};
 use crate::server::security::token_hash;
 

@@ -78,9 +78,9 @@ pub async fn decide_application(
                 crate::i18n::t(crate::i18n::Lang::Zh, app.path.label_key()),
                 crate::i18n::t(crate::i18n::Lang::Zh, app.stage.label_key())
             );
-            send_to_partner(
+            send(
                 &mut *tx,
-                p,
+                To::Partner(p),
                 kind,
                 &params([("item", item.as_str()), ("reason", reason.as_str())]),
                 Some(&format!("/center/paths/{path}")),
@@ -139,9 +139,9 @@ pub async fn decide_evidence(
                 .await?
                 .ok_or(AppError::NotFound)?;
             settle(&mut *tx, Decided::Evidence, id, approve, reason, now, op).await?;
-            send_to_partner(
+            send(
                 &mut *tx,
-                partner,
+                To::Partner(partner),
                 if approve {
                     "path.evidence_approved"
                 } else {
