@@ -275,21 +275,18 @@ mod tests {
         let offline = NewInvitation::parse("offline", "ignored", "华东", "consulting").unwrap();
         assert_eq!(offline.email, None);
         assert_eq!(offline.mode, CustomerMode::Consulting);
-        for (parsed, refusal) in [
+        for (a, b, c, d, refusal) in [
+            ("fax", "", "", "resale", "error.invite.channel"),
+            ("offline", "", "", "direct", "error.invite.mode"),
             (
-                NewInvitation::parse("fax", "", "", "resale"),
-                "error.invite.channel",
-            ),
-            (
-                NewInvitation::parse("offline", "", "", "direct"),
-                "error.invite.mode",
-            ),
-            (
-                NewInvitation::parse("offline", "", &"长".repeat(33), "resale"),
+                "offline",
+                "",
+                &"长".repeat(33),
+                "resale",
                 "error.invite.label",
             ),
         ] {
-            assert_eq!(parsed, Err(refusal));
+            assert_eq!(NewInvitation::parse(a, b, c, d), Err(refusal));
         }
     }
 
@@ -311,29 +308,29 @@ mod tests {
     #[test]
     fn only_a_free_customer_accepts_a_usable_invitation() {
         assert_eq!(check_accept(InvitationState::Active, 1, None), Ok(()));
-        for (parsed, refusal) in [
+        for (a, b, c, refusal) in [
             (
-                check_accept(InvitationState::Active, 1, Some(1)),
+                InvitationState::Active,
+                1,
+                Some(1),
                 "error.invite.already_yours",
             ),
             (
-                check_accept(InvitationState::Active, 1, Some(2)),
+                InvitationState::Active,
+                1,
+                Some(2),
                 "error.invite.already_linked",
             ),
+            (InvitationState::Used, 1, None, "error.invite.used"),
+            (InvitationState::Expired, 1, None, "error.invite.expired"),
             (
-                check_accept(InvitationState::Used, 1, None),
-                "error.invite.used",
-            ),
-            (
-                check_accept(InvitationState::Expired, 1, None),
-                "error.invite.expired",
-            ),
-            (
-                check_accept(InvitationState::Cancelled, 1, None),
+                InvitationState::Cancelled,
+                1,
+                None,
                 "error.invite.cancelled",
             ),
         ] {
-            assert_eq!(parsed, Err(refusal));
+            assert_eq!(check_accept(a, b, c), Err(refusal));
         }
     }
 }

@@ -8,7 +8,7 @@ use super::api::{
 use super::model::{Channel, Invitation, InvitationState};
 use crate::domain::{CustomerMode, Role, format_time};
 use crate::i18n::{t, use_lang};
-use crate::ui::{Col, EmptyState, FormError, Loaded, PagedList, RequireRole, failure};
+use crate::ui::{Col, EmptyState, FormError, Loaded, PagedList, RequireRole, data_table, failure};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -214,15 +214,12 @@ pub fn MyPartnerPanel() -> impl IntoView {
                                 <FormError error=contract_error />
                                 <button type="submit" class="btn" data-testid="contract-apply">{t(lang, "contract.apply")}</button>
                             </ActionForm>
-                            {(!contracts.is_empty()).then(|| view! {
-                                <table class="table" data-testid="contracts">
-                                    <thead><tr><th>"ID"</th><th>{t(lang, "contract.state")}</th><th>{t(lang, "common.created_at")}</th></tr></thead>
-                                    <tbody>
-                                        {contracts.into_iter().map(|c| view! {
-                                            <tr><td>{c.id}</td><td>{t(lang, c.state.label_key())}</td><td>{format_time(c.created_at)}</td></tr>
-                                        }).collect_view()}
-                                    </tbody>
-                                </table>
+                            {(!contracts.is_empty()).then(|| {
+                                let columns = [Col::raw("ID"), Col::text("contract.state"), Col::text("common.created_at")];
+                                let rows = contracts.into_iter().map(|c| view! {
+                                    <tr><td>{c.id}</td><td>{t(lang, c.state.label_key())}</td><td>{format_time(c.created_at)}</td></tr>
+                                }).collect_view();
+                                data_table(lang, "contracts", &columns, rows)
                             })}
                         }.into_any()
                     }}

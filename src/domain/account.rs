@@ -171,20 +171,14 @@ mod tests {
 
     #[test]
     fn empty_short_long_and_odd_account_names_are_refused() {
-        for (parsed, refusal) in [
-            (AccountName::parse("   "), "error.account_name.required"),
-            (AccountName::parse("ab"), "error.account_name.too_short"),
-            (
-                AccountName::parse(&"a".repeat(10_000)),
-                "error.account_name.too_long",
-            ),
-            (
-                AccountName::parse("a' OR 1=1 --"),
-                "error.account_name.chars",
-            ),
-            (AccountName::parse("<script>"), "error.account_name.chars"),
+        for (a, refusal) in [
+            ("   ", "error.account_name.required"),
+            ("ab", "error.account_name.too_short"),
+            (&"a".repeat(10_000), "error.account_name.too_long"),
+            ("a' OR 1=1 --", "error.account_name.chars"),
+            ("<script>", "error.account_name.chars"),
         ] {
-            assert_eq!(parsed, Err(refusal));
+            assert_eq!(AccountName::parse(a), Err(refusal));
         }
         assert_eq!(AccountName::parse("_lead"), Err("error.account_name.chars"));
         assert_eq!(

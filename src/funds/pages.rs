@@ -10,8 +10,8 @@ use crate::domain::{CustomerMode, PartnerKind, Role, format_time};
 use crate::error::AppError;
 use crate::i18n::{t, use_lang};
 use crate::ui::{
-    Auth, Col, EmptyState, ErrorNotice, FormError, Loaded, Paged, PagedList, RequireRole, failure,
-    too_many_to_export, urlencode,
+    Auth, Col, EmptyState, ErrorNotice, FormError, Loaded, Paged, PagedList, RequireRole,
+    data_table, failure, too_many_to_export, urlencode,
 };
 use leptos::prelude::*;
 use leptos_router::components::{A, Outlet};
@@ -96,47 +96,51 @@ fn PartySearch() -> impl IntoView {
 #[component]
 fn PartyTable(target: Target, rows: Vec<FundedParty>) -> impl IntoView {
     let lang = use_lang();
-    view! {
-        <table class="table">
-            <thead><tr>
-                <th>{t(lang, "funds.col.login")}</th>
-                <th>{t(lang, "funds.col.name")}</th>
-                <th>{t(lang, if target == Target::Customer { "funds.col.mode" } else { "partner.kind" })}</th>
-                <th>{t(lang, "funds.col.since")}</th>
-                {(target == Target::Customer).then(|| view! { <th>{t(lang, "customer.status")}</th> })}
-                <th class="num">{t(lang, "funds.col.balance")}</th>
-                <th>{t(lang, "funds.col.actions")}</th>
-            </tr></thead>
-            <tbody>
-                {rows.into_iter().map(|r| {
-                    let base = format!("/center/sales/{}/{}", target.segment(), r.id);
-                    view! {
-                        <tr data-testid=format!("party-{}", r.login)>
-                            <td>{r.login.clone()}</td>
-                            <td>{r.name.clone()}</td>
-                            <td>{t(lang, &r.mode_key)}</td>
-                            <td>{format_time(r.since)}</td>
-                            {(target == Target::Customer).then(|| view! {
-                                <td data-testid="customer-status">{t(lang, if r.unbind_pending { "customer.status.unbinding" } else { "customer.status.normal" })}</td>
-                            })}
-                            <td class="num">{r.balance.to_string()}</td>
-                            <td class="actions">
-                                {if r.fundable {
-                                    view! {
-                                        <a href=format!("{base}/allocate")>{t(lang, "funds.allocate")}</a>
-                                        <a href=format!("{base}/reclaim")>{t(lang, "funds.reclaim")}</a>
-                                    }.into_any()
-                                } else {
-                                    view! { <span class="muted" title=t(lang, "error.funds.consulting_customer")>{t(lang, "funds.not_fundable")}</span> }.into_any()
-                                }}
-                                {(target == Target::Customer).then(|| view! { <crate::customers::pages::UnbindButton customer=r.id pending=r.unbind_pending /> })}
-                            </td>
-                        </tr>
-                    }
-                }).collect_view()}
-            </tbody>
-        </table>
+    let customer = target == Target::Customer;
+    let mut columns = vec![
+        Col::text("funds.col.login"),
+        Col::text("funds.col.name"),
+        Col::text(if customer {
+            "funds.col.mode"
+        } else {
+            "partner.kind"
+        }),
+        Col::text("funds.col.since"),
+    ];
+    if customer {
+        columns.push(Col::text("customer.status"));
     }
+    columns.extend([
+        Col::num("funds.col.balance"),
+        Col::text("funds.col.actions"),
+    ]);
+    let rows = rows.into_iter().map(|r| {
+        let base = format!("/center/sales/{}/{}", target.segment(), r.id);
+        view! {
+            <tr data-testid=format!("party-{}", r.login)>
+                <td>{r.login.clone()}</td>
+                <td>{r.name.clone()}</td>
+                <td>{t(lang, &r.mode_key)}</td>
+                <td>{format_time(r.since)}</td>
+                {(target == Target::Customer).then(|| view! {
+                    <td data-testid="customer-status">{t(lang, if r.unbind_pending { "customer.status.unbinding" } else { "customer.status.normal" })}</td>
+                })}
+                <td class="num">{r.balance.to_string()}</td>
+                <td class="actions">
+                    {if r.fundable {
+                        view! {
+                            <a href=format!("{base}/allocate")>{t(lang, "funds.allocate")}</a>
+                            <a href=format!("{base}/reclaim")>{t(lang, "funds.reclaim")}</a>
+                        }.into_any()
+                    } else {
+                        view! { <span class="muted" title=t(lang, "error.funds.consulting_customer")>{t(lang, "funds.not_fundable")}</span> }.into_any()
+                    }}
+                    {(target == Target::Customer).then(|| view! { <crate::customers::pages::UnbindButton customer=r.id pending=r.unbind_pending /> })}
+                </td>
+            </tr>
+        }
+    }).collect_view();
+    data_table(lang, "parties", &columns, rows)
 }
 
 /// 我的云经销商 (a distributor's resellers) and 客户管理 (a partner's customers): search, balances,

@@ -3,7 +3,7 @@
 use super::api::{ChangeKey, CreateKey, list_keys};
 use crate::domain::format_time;
 use crate::i18n::{t, use_lang};
-use crate::ui::{EmptyState, FormError, Loaded, failure};
+use crate::ui::{Col, DataList, FormError, failure};
 use leptos::prelude::*;
 
 #[component]
@@ -39,44 +39,37 @@ pub fn AccessKeysPage() -> impl IntoView {
         </ActionForm>
         <FormError error=create_error />
         <FormError error=change_error />
-        <Loaded resource=keys body=move |v| match v {
-            k if k.is_empty() => view! { <EmptyState title=t(lang, "keys.none") /> }.into_any(),
-            k => view! {
-                <table class="table" data-testid="keys">
-                    <thead><tr>
-                        <th>"AK"</th><th>{t(lang, "keys.description")}</th><th>{t(lang, "invite.state")}</th>
-                        <th>{t(lang, "common.created_at")}</th><th>{t(lang, "keys.last_used")}</th><th>{t(lang, "common.actions")}</th>
-                    </tr></thead>
-                    <tbody>
-                        {k.into_iter().map(|key| {
-                            let ak = key.ak.clone();
-                            let ak2 = key.ak.clone();
-                            view! {
-                                <tr data-testid=format!("key-{}", key.ak)>
-                                    <td>{key.ak.clone()}</td>
-                                    <td>{key.description.clone()}</td>
-                                    <td>{t(lang, if key.active { "keys.active" } else { "keys.disabled" })}</td>
-                                    <td>{format_time(key.created_at)}</td>
-                                    <td>{key.last_used_at.map(format_time).unwrap_or_else(|| "-".into())}</td>
-                                    <td class="actions">
-                                        <ActionForm action=change attr:class="inline">
-                                            <input type="hidden" name="ak" value=ak />
-                                            <input type="hidden" name="action" value=if key.active { "disable" } else { "enable" } />
-                                            <button type="submit" class="btn-link">{t(lang, if key.active { "keys.disable" } else { "keys.enable" })}</button>
-                                        </ActionForm>
-                                        <ActionForm action=change attr:class="inline">
-                                            <input type="hidden" name="ak" value=ak2 />
-                                            <input type="hidden" name="action" value="delete" />
-                                            <button type="submit" class="btn-link">{t(lang, "keys.delete")}</button>
-                                        </ActionForm>
-                                    </td>
-                                </tr>
-                            }
-                        }).collect_view()}
-                    </tbody>
-                </table>
-            }.into_any(),
-        } />
+        <DataList list=keys empty="keys.none" testid="keys"
+            columns=vec![
+                Col::raw("AK"), Col::text("keys.description"), Col::text("invite.state"),
+                Col::text("common.created_at"), Col::text("keys.last_used"), Col::text("common.actions"),
+            ]
+            row=move |key| {
+                let ak = key.ak.clone();
+                let ak2 = key.ak.clone();
+                view! {
+                    <tr data-testid=format!("key-{}", key.ak)>
+                        <td>{key.ak.clone()}</td>
+                        <td>{key.description.clone()}</td>
+                        <td>{t(lang, if key.active { "keys.active" } else { "keys.disabled" })}</td>
+                        <td>{format_time(key.created_at)}</td>
+                        <td>{key.last_used_at.map(format_time).unwrap_or_else(|| "-".into())}</td>
+                        <td class="actions">
+                            <ActionForm action=change attr:class="inline">
+                                <input type="hidden" name="ak" value=ak />
+                                <input type="hidden" name="action" value=if key.active { "disable" } else { "enable" } />
+                                <button type="submit" class="btn-link">{t(lang, if key.active { "keys.disable" } else { "keys.enable" })}</button>
+                            </ActionForm>
+                            <ActionForm action=change attr:class="inline">
+                                <input type="hidden" name="ak" value=ak2 />
+                                <input type="hidden" name="action" value="delete" />
+                                <button type="submit" class="btn-link">{t(lang, "keys.delete")}</button>
+                            </ActionForm>
+                        </td>
+                    </tr>
+                }
+            }.into_any()
+        />
     }
 }
 

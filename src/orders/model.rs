@@ -292,26 +292,14 @@ mod tests {
         let o = NewOrder::parse("rds-mysql-2c4g", "3", "partner").unwrap();
         assert_eq!(o.amount_fen(), Some(174_000));
         assert!(o.partner_pays);
-        for (parsed, refusal) in [
-            (NewOrder::parse("nope", "1", "self"), "error.orders.product"),
-            (
-                NewOrder::parse("ecs-c7-large", "0", "self"),
-                "error.orders.quantity",
-            ),
-            (
-                NewOrder::parse("ecs-c7-large", "37", "self"),
-                "error.orders.quantity",
-            ),
-            (
-                NewOrder::parse("ecs-c7-large", "1.5", "self"),
-                "error.orders.quantity",
-            ),
-            (
-                NewOrder::parse("ecs-c7-large", "1", "cash"),
-                "error.orders.payment",
-            ),
+        for (a, b, c, refusal) in [
+            ("nope", "1", "self", "error.orders.product"),
+            ("ecs-c7-large", "0", "self", "error.orders.quantity"),
+            ("ecs-c7-large", "37", "self", "error.orders.quantity"),
+            ("ecs-c7-large", "1.5", "self", "error.orders.quantity"),
+            ("ecs-c7-large", "1", "cash", "error.orders.payment"),
         ] {
-            assert_eq!(parsed, Err(refusal));
+            assert_eq!(NewOrder::parse(a, b, c), Err(refusal));
         }
     }
 }

@@ -8,7 +8,7 @@ use super::api::{
 use super::model::{CATALOGUE, Order, OrderState, Payer};
 use crate::domain::{Money, Role, format_time};
 use crate::i18n::{Lang, t, use_lang};
-use crate::ui::{ErrorNotice, FormError, Paged, RequireRole, failure, loading};
+use crate::ui::{Col, ErrorNotice, FormError, Paged, RequireRole, data_table, failure, loading};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -48,57 +48,54 @@ fn OrderTable(orders: Vec<Order>, partner: bool) -> impl IntoView {
     } else {
         "/customer/orders"
     };
-    view! {
-        <table class="table" data-testid="orders">
-            <thead><tr>
-                <th>{t(lang, "orders.number")}</th>
-                {partner.then(|| view! { <th>{t(lang, "customer.name")}</th> })}
-                <th>{t(lang, "orders.product")}</th>
-                <th class="num">{t(lang, "orders.quantity")}</th>
-                <th class="num">{t(lang, "orders.amount")}</th>
-                <th>{t(lang, "orders.payment")}</th>
-                <th>{t(lang, "orders.state")}</th>
-                <th>{t(lang, "common.created_at")}</th>
-                <th>{t(lang, "common.actions")}</th>
-            </tr></thead>
-            <tbody>
-                {orders.into_iter().map(|o| {
-                    let link = |action: &str| format!("{base}/{}?action={action}", o.id);
-                    let actions = if partner {
-                        (o.state == OrderState::AwaitingPartner).then(|| view! {
-                            <a href=link("partner-pay")>{t(lang, "orders.pay")}</a>
-                            <a href=link("reject")>{t(lang, "orders.reject")}</a>
-                        }.into_any())
-                    } else if o.state.unpaid() {
-                        Some(view! {
-                            <a href=link("pay")>{t(lang, "orders.continue_pay")}</a>
-                            <a href=link("cancel")>{t(lang, "orders.cancel")}</a>
-                        }.into_any())
-                    } else if o.state == OrderState::Paid {
-                        Some(view! { <a href=link("refund")>{t(lang, "orders.refund")}</a> }.into_any())
-                    } else {
-                        None
-                    };
-                    view! {
-                        <tr data-testid=format!("order-{}", o.number)>
-                            <td><code>{o.number.clone()}</code></td>
-                            {partner.then(|| view! { <td>{o.customer_name.clone()}</td> })}
-                            <td>{t(lang, o.product_key())}</td>
-                            <td class="num">{o.quantity}</td>
-                            <td class="num">{o.amount.to_string()}</td>
-                            <td>{payment_label(lang, &o)}</td>
-                            <td>
-                                {t(lang, o.state.label_key())}
-                                {o.reject_reason.clone().map(|r| view! { <br /><span class="muted">{t(lang, "orders.rejected_because")}" "{r}</span> })}
-                            </td>
-                            <td>{format_time(o.created_at)}</td>
-                            <td class="actions">{actions}</td>
-                        </tr>
-                    }
-                }).collect_view()}
-            </tbody>
-        </table>
+    let mut columns = vec![Col::text("orders.number")];
+    if partner {
+        columns.push(Col::text("customer.name"));
     }
+    columns.extend([
+        Col::text("orders.product"),
+        Col::num("orders.quantity"),
+        Col::num("orders.amount"),
+        Col::text("orders.payment"),
+        Col::text("orders.state"),
+        Col::text("common.created_at"),
+        Col::text("common.actions"),
+    ]);
+    let rows = orders.into_iter().map(|o| {
+        let link = |action: &str| format!("{base}/{}?action={action}", o.id);
+        let actions = if partner {
+            (o.state == OrderState::AwaitingPartner).then(|| view! {
+                <a href=link("partner-pay")>{t(lang, "orders.pay")}</a>
+                <a href=link("reject")>{t(lang, "orders.reject")}</a>
+            }.into_any())
+        } else if o.state.unpaid() {
+            Some(view! {
+                <a href=link("pay")>{t(lang, "orders.continue_pay")}</a>
+                <a href=link("cancel")>{t(lang, "orders.cancel")}</a>
+            }.into_any())
+        } else if o.state == OrderState::Paid {
+            Some(view! { <a href=link("refund")>{t(lang, "orders.refund")}</a> }.into_any())
+        } else {
+            None
+        };
+        view! {
+            <tr data-testid=format!("order-{}", o.number)>
+                <td><code>{o.number.clone()}</code></td>
+                {partner.then(|| view! { <td>{o.customer_name.clone()}</td> })}
+                <td>{t(lang, o.product_key())}</td>
+                <td class="num">{o.quantity}</td>
+                <td class="num">{o.amount.to_string()}</td>
+                <td>{payment_label(lang, &o)}</td>
+                <td>
+                    {t(lang, o.state.label_key())}
+                    {o.reject_reason.clone().map(|r| view! { <br /><span class="muted">{t(lang, "orders.rejected_because")}" "{r}</span> })}
+                </td>
+                <td>{format_time(o.created_at)}</td>
+                <td class="actions">{actions}</td>
+            </tr>
+        }
+    }).collect_view();
+    data_table(lang, "orders", &columns, rows)
 }
 
 /// 我的订单, with the 待支付 tab.

@@ -272,25 +272,27 @@ mod tests {
     #[test]
     fn new_opportunities_are_parsed() {
         assert!(NewOpportunity::parse("宁波港航", "ECS", "120000", "discovery", true).is_ok());
-        for (parsed, refusal) in [
+        for (a, b, c, d, e, refusal) in [
             (
-                NewOpportunity::parse("宁波港航", "ECS", "1", "discovery", false),
+                "宁波港航",
+                "ECS",
+                "1",
+                "discovery",
+                false,
                 "error.pce.consent",
             ),
             (
-                NewOpportunity::parse("宁波港航", "ECS", "1", "won", true),
+                "宁波港航",
+                "ECS",
+                "1",
+                "won",
+                true,
                 "error.pce.stage_closed",
             ),
-            (
-                NewOpportunity::parse(" ", "ECS", "1", "discovery", true),
-                "error.pce.customer",
-            ),
-            (
-                NewOpportunity::parse("a", "ECS", "1", "later", true),
-                "error.pce.stage",
-            ),
+            (" ", "ECS", "1", "discovery", true, "error.pce.customer"),
+            ("a", "ECS", "1", "later", true, "error.pce.stage"),
         ] {
-            assert_eq!(parsed, Err(refusal));
+            assert_eq!(NewOpportunity::parse(a, b, c, d, e), Err(refusal));
         }
         assert!(NewOpportunity::parse("a", "ECS", "-1", "discovery", true).is_err());
     }

@@ -440,29 +440,19 @@ mod tests {
         let f = ApplicationForm::parse(" 张三 ", "+86 138-0000-0000", " 我们申请加入 ").unwrap();
         assert_eq!(f.contact_name, "张三");
         assert_eq!(f.statement, "我们申请加入");
-        for (parsed, refusal) in [
+        for (a, b, c, refusal) in [
+            ("", "13800000000", "x", "error.plans.contact_name"),
+            ("a", "12", "x", "error.plans.contact_phone"),
+            ("a", "1380000000a", "x", "error.plans.contact_phone"),
+            ("a", "13800000000", "  ", "error.plans.statement_required"),
             (
-                ApplicationForm::parse("", "13800000000", "x"),
-                "error.plans.contact_name",
-            ),
-            (
-                ApplicationForm::parse("a", "12", "x"),
-                "error.plans.contact_phone",
-            ),
-            (
-                ApplicationForm::parse("a", "1380000000a", "x"),
-                "error.plans.contact_phone",
-            ),
-            (
-                ApplicationForm::parse("a", "13800000000", "  "),
-                "error.plans.statement_required",
-            ),
-            (
-                ApplicationForm::parse("a", "13800000000", &"长".repeat(501)),
+                "a",
+                "13800000000",
+                &"长".repeat(501),
                 "error.plans.statement_too_long",
             ),
         ] {
-            assert_eq!(parsed, Err(refusal));
+            assert_eq!(ApplicationForm::parse(a, b, c), Err(refusal));
         }
         assert!(ApplicationForm::parse("a", "13800000000", &"长".repeat(500)).is_ok());
     }

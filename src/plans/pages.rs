@@ -8,7 +8,7 @@ use super::model::{Certificate, CertificateState, Plan, PlanCard, ReviewItem, St
 use crate::domain::{Role, format_time};
 use crate::i18n::{Lang, t, use_lang};
 use crate::ui::{
-    Col, EmptyState, ErrorNotice, FormError, Loaded, PagedList, RequireRole, failure, loading,
+    Col, DataList, ErrorNotice, FormError, Loaded, PagedList, RequireRole, failure, loading,
     set_status,
 };
 use leptos::prelude::*;
@@ -157,31 +157,18 @@ pub fn ApplicationsPage() -> impl IntoView {
         {move || query.read().get("applied").map(|_| view! {
             <p class="notice-ok" role="status">{t(lang, "plans.applied")}</p>
         })}
-        <Loaded resource=apps body=move |v| match v {
-            a if a.is_empty() => view! {
-                <EmptyState title=t(lang, "plans.no_applications") hint=t(lang, "plans.no_applications.hint") />
-            }.into_any(),
-            a => view! {
-                <table class="table" data-testid="applications">
-                    <thead><tr>
-                        <th>{t(lang, "plans.plan")}</th>
-                        <th>{t(lang, "plans.submitted_at")}</th>
-                        <th>{t(lang, "plans.state")}</th>
-                        <th>{t(lang, "plans.reason")}</th>
-                    </tr></thead>
-                    <tbody>
-                        {a.into_iter().map(|a| view! {
-                            <tr>
-                                <td>{t(lang, a.plan.name_key())}</td>
-                                <td>{format_time(a.submitted_at)}</td>
-                                <td>{t(lang, a.state.label_key())}</td>
-                                <td>{a.reason.unwrap_or_else(|| "-".into())}</td>
-                            </tr>
-                        }).collect_view()}
-                    </tbody>
-                </table>
-            }.into_any(),
-        } />
+        <DataList list=apps empty="plans.no_applications" empty_hint="plans.no_applications.hint"
+            testid="applications"
+            columns=vec![Col::text("plans.plan"), Col::text("plans.submitted_at"), Col::text("plans.state"), Col::text("plans.reason")]
+            row=move |a| view! {
+                <tr>
+                    <td>{t(lang, a.plan.name_key())}</td>
+                    <td>{format_time(a.submitted_at)}</td>
+                    <td>{t(lang, a.state.label_key())}</td>
+                    <td>{a.reason.unwrap_or_else(|| "-".into())}</td>
+                </tr>
+            }.into_any()
+        />
     }
 }
 
@@ -192,51 +179,39 @@ pub fn JoinedPage() -> impl IntoView {
     let certs = Resource::new(|| (), |_| joined());
     view! {
         <h1>{t(lang, "plans.joined")}</h1>
-        <Loaded resource=certs body=move |v| match v {
-            c if c.is_empty() => view! {
-                <EmptyState title=t(lang, "plans.none_joined") hint=t(lang, "plans.none_joined.hint") />
-            }.into_any(),
-            c => view! {
-                <table class="table" data-testid="joined">
-                    <thead><tr>
-                        <th>{t(lang, "plans.plan")}</th>
-                        <th>{t(lang, "plans.joined_at")}</th>
-                        <th>{t(lang, "cert.expires_at")}</th>
-                        <th>{t(lang, "cert.number")}</th>
-                        <th>{t(lang, "plans.state")}</th>
-                        <th>{t(lang, "common.actions")}</th>
-                    </tr></thead>
-                    <tbody>
-                        {c.into_iter().map(|c| {
-                            let pdf = format!("/center/certificates/{}/pdf", c.number);
-                            let check = format!("/verify/{}", c.number);
-                            view! {
-                                <tr data-testid=format!("joined-{}", c.subject)>
-                                    <td>{t(lang, c.subject_key())}</td>
-                                    <td>{day(c.issued_at)}</td>
-                                    <td>{day(c.expires_at)}</td>
-                                    <td><code>{c.number.clone()}</code></td>
-                                    <td><span class=c.state.css()>{t(lang, c.state.label_key())}</span></td>
-                                    <td class="actions">
-                                        {if c.state == CertificateState::Revoked {
-                                            view! {
-                                                <span class="muted" data-testid=format!("revoked-{}", c.subject)>
-                                                    {t(lang, "error.cert.revoked")}" "{t(lang, "plans.reason")}": "{c.revoke_reason.clone().unwrap_or_default()}
-                                                </span>
-                                            }.into_any()
-                                        } else {
-                                            view! { <a href=pdf rel="external" download="">{t(lang, "plans.download")}</a> }.into_any()
-                                        }}
-                                        " "
-                                        <a href=check>{t(lang, "cert.verify")}</a>
-                                    </td>
-                                </tr>
-                            }
-                        }).collect_view()}
-                    </tbody>
-                </table>
-            }.into_any(),
-        } />
+        <DataList list=certs empty="plans.none_joined" empty_hint="plans.none_joined.hint"
+            testid="joined"
+            columns=vec![
+                Col::text("plans.plan"), Col::text("plans.joined_at"), Col::text("cert.expires_at"),
+                Col::text("cert.number"), Col::text("plans.state"), Col::text("common.actions"),
+            ]
+            row=move |c| {
+                let pdf = format!("/center/certificates/{}/pdf", c.number);
+                let check = format!("/verify/{}", c.number);
+                view! {
+                    <tr data-testid=format!("joined-{}", c.subject)>
+                        <td>{t(lang, c.subject_key())}</td>
+                        <td>{day(c.issued_at)}</td>
+                        <td>{day(c.expires_at)}</td>
+                        <td><code>{c.number.clone()}</code></td>
+                        <td><span class=c.state.css()>{t(lang, c.state.label_key())}</span></td>
+                        <td class="actions">
+                            {if c.state == CertificateState::Revoked {
+                                view! {
+                                    <span class="muted" data-testid=format!("revoked-{}", c.subject)>
+                                        {t(lang, "error.cert.revoked")}" "{t(lang, "plans.reason")}": "{c.revoke_reason.clone().unwrap_or_default()}
+                                    </span>
+                                }.into_any()
+                            } else {
+                                view! { <a href=pdf rel="external" download="">{t(lang, "plans.download")}</a> }.into_any()
+                            }}
+                            " "
+                            <a href=check>{t(lang, "cert.verify")}</a>
+                        </td>
+                    </tr>
+                }
+            }.into_any()
+        />
     }
 }
 

@@ -13,7 +13,9 @@ use leptos_router::hooks::{use_location, use_query_map};
 mod loaded;
 mod table;
 pub use loaded::Loaded;
-pub use table::{Col, Paged, PagedList, loading, table_head, too_many_to_export};
+pub use table::{
+    Col, DataList, Paged, PagedList, data_table, loading, table_head, too_many_to_export,
+};
 
 /// The signed-in user and the actions that change who it is.
 ///

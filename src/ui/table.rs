@@ -1,7 +1,8 @@
-//! The one paged list of the console: a loading state, the error, an empty state, the table with
+//! The console's lists: one table ([`data_table`]), one whole list ([`DataList`]) and one paged
+//! list ([`Paged`], [`PagedList`]): a loading state, the error, an empty state, the table with
 //! its heading, and the pagination that keeps the list's filters in the URL.
 
-use super::{EmptyState, ErrorNotice, Pagination};
+use super::{EmptyState, ErrorNotice, Loaded, Pagination};
 use crate::domain::Page;
 use crate::error::AppError;
 use crate::i18n::{Lang, t, use_lang};
@@ -83,6 +84,58 @@ pub fn table_head(lang: Lang, columns: &[Col]) -> AnyView {
     view! { <thead><tr>{cells}</tr></thead> }.into_any()
 }
 
+/// A table: the heading of `columns`, then `rows` (each a `<tr>`).
+pub fn data_table(
+    lang: Lang,
+    testid: &'static str,
+    columns: &[Col],
+    rows: impl IntoView + 'static,
+) -> AnyView {
+    view! {
+        <table class="table" data-testid=testid>
+            {table_head(lang, columns)}
+            <tbody>{rows}</tbody>
+        </table>
+    }
+    .into_any()
+}
+
+/// A list's empty state: its message and, where there is one, a hint at what to do.
+fn empty_state(lang: Lang, empty: &'static str, hint: Option<&'static str>) -> AnyView {
+    match hint {
+        Some(h) => view! { <EmptyState title=t(lang, empty) hint=t(lang, h) /> }.into_any(),
+        None => view! { <EmptyState title=t(lang, empty) /> }.into_any(),
+    }
+}
+
+/// A whole (not paged) list as a table: a loading state, its error, an empty state, or the
+/// table with `row` rendering each item (a `<tr>`).
+#[component]
+pub fn DataList<T, R>(
+    list: Resource<Result<Vec<T>, AppError>>,
+    /// The empty state's message key.
+    empty: &'static str,
+    #[prop(optional)] empty_hint: Option<&'static str>,
+    /// The table's `data-testid`.
+    testid: &'static str,
+    columns: Vec<Col>,
+    row: R,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + Serialize + DeserializeOwned + 'static,
+    R: Fn(T) -> AnyView + Clone + Send + Sync + 'static,
+{
+    let lang = use_lang();
+    let body = move |items: Vec<T>| match items.is_empty() {
+        true => empty_state(lang, empty, empty_hint),
+        false => {
+            let rows = items.into_iter().map(row.clone()).collect_view();
+            data_table(lang, testid, &columns, rows)
+        }
+    };
+    view! { <Loaded resource=list body /> }
+}
+
 /// One page of `list`: a loading state, its error, an empty state, or `body` (given the page's
 /// items) with the pagination under it; `after` may add a note that depends on the total
 /// (e.g. too many rows to export).
@@ -107,10 +160,7 @@ where
                 Suspend::new(async move {
                     match list.await {
                         Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
-                        Ok(p) if p.items.is_empty() => match empty_hint {
-                            Some(h) => view! { <EmptyState title=t(lang, empty) hint=t(lang, h) /> }.into_any(),
-                            None => view! { <EmptyState title=t(lang, empty) /> }.into_any(),
-                        },
+                        Ok(p) if p.items.is_empty() => empty_state(lang, empty, empty_hint),
                         Ok(p) => {
                             let (number, pages, total) = (p.number, p.pages(), p.total);
                             view! {
@@ -147,13 +197,7 @@ where
     let lang = use_lang();
     let body = move |items: Vec<T>| {
         let rows = items.into_iter().map(row.clone()).collect_view();
-        view! {
-            <table class="table" data-testid=testid>
-                {table_head(lang, &columns)}
-                <tbody>{rows}</tbody>
-            </table>
-        }
-        .into_any()
+        data_table(lang, testid, &columns, rows)
     };
     view! { <Paged list empty empty_hint body after /> }
 }

@@ -158,70 +158,67 @@ pub async fn set_whitelisted(
     ctx::redirect(&format!("/operator/whitelist?partner={partner}"))
 }
 
+/// The issue form's fields as posted (both steps carry them; the page reads them from its URL).
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct IssueForm {
+    pub quota: String,
+    pub face: String,
+    #[serde(default)]
+    pub min_order: String,
+    #[serde(default)]
+    pub valid_from: String,
+    #[serde(default)]
+    pub expires: String,
+    #[serde(default)]
+    pub service_types: String,
+    #[serde(default)]
+    pub products: String,
+    /// Customer ids, comma-separated.
+    #[serde(default)]
+    pub customers: String,
+    #[serde(default)]
+    pub remark: String,
+}
+
+#[cfg(feature = "ssr")]
+impl IssueForm {
+    fn parse(&self) -> Result<super::model::IssueRequest, AppError> {
+        super::model::IssueRequest::parse(
+            &self.quota,
+            &self.face,
+            &self.min_order,
+            &self.valid_from,
+            &self.expires,
+            &self.service_types,
+            &self.products,
+            &self.customers,
+            &self.remark,
+            super::model::MAX_CUSTOMERS_PAGE,
+        )
+        .map_err(VoucherError::invalid)
+    }
+}
+
 /// Step 1 of issuing: what would be issued. Moves nothing.
 #[server(prefix = "/api", endpoint = "vouchers/issue-preview")]
 pub async fn preview_issue(
     kind: String,
-    quota: String,
-    face: String,
-    #[server(default)] min_order: String,
-    #[server(default)] valid_from: String,
-    #[server(default)] expires: String,
-    #[server(default)] service_types: String,
-    #[server(default)] products: String,
-    #[server(default)] customers: String,
-    #[server(default)] remark: String,
+    #[server(flatten)] form: IssueForm,
 ) -> Result<IssuePreview, AppError> {
-    use super::model::{IssueRequest, MAX_CUSTOMERS_PAGE};
     let (db, user) = ctx::caller(Role::Partner).await?;
-    let req = IssueRequest::parse(
-        &quota,
-        &face,
-        &min_order,
-        &valid_from,
-        &expires,
-        &service_types,
-        &products,
-        &customers,
-        &remark,
-        MAX_CUSTOMERS_PAGE,
-    )
-    .map_err(VoucherError::invalid)?;
-    super::service::preview_issue(&db, &user, self::kind(&kind)?, &req).await
+    super::service::preview_issue(&db, &user, self::kind(&kind)?, &form.parse()?).await
 }
 
 /// Step 2 of issuing, after the confirmation (idempotent per `trans_id`).
 #[server(prefix = "/api", endpoint = "vouchers/issue")]
 pub async fn confirm_issue(
     kind: String,
-    quota: String,
-    face: String,
-    #[server(default)] min_order: String,
-    #[server(default)] valid_from: String,
-    #[server(default)] expires: String,
-    #[server(default)] service_types: String,
-    #[server(default)] products: String,
-    #[server(default)] customers: String,
-    #[server(default)] remark: String,
+    #[server(flatten)] form: IssueForm,
     trans_id: String,
 ) -> Result<Outcome, AppError> {
-    use super::model::{IssueRequest, MAX_CUSTOMERS_PAGE};
     let cx = ctx::acting(&[Role::Partner]).await?;
     let kind = self::kind(&kind)?;
-    let req = IssueRequest::parse(
-        &quota,
-        &face,
-        &min_order,
-        &valid_from,
-        &expires,
-        &service_types,
-        &products,
-        &customers,
-        &remark,
-        MAX_CUSTOMERS_PAGE,
-    )
-    .map_err(VoucherError::invalid)?;
-    let outcome = super::service::issue(&cx, kind, &req, Some(&trans_id)).await?;
+    let outcome = super::service::issue(&cx, kind, &form.parse()?, Some(&trans_id)).await?;
     leptos_axum::redirect(&format!(
         "/center/sales/vouchers?tab={}&view=issued&issued={}",
         kind.as_str(),

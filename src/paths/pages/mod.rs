@@ -11,7 +11,8 @@ use super::model::{
 use crate::domain::{Role, format_time};
 use crate::i18n::{Lang, t, use_lang};
 use crate::ui::{
-    EmptyState, ErrorNotice, FormError, Loaded, RequireRole, failure, loading, urlencode,
+    Col, EmptyState, ErrorNotice, FormError, Loaded, RequireRole, data_table, failure, loading,
+    urlencode,
 };
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -41,26 +42,26 @@ fn exam_table(lang: Lang, people: Vec<crate::employees::model::ExamEligibility>)
         };
         view! { <span class=css>{t(lang, key)}</span> }
     };
-    view! {
-        <table class="table" data-testid="exam-employees">
-            <thead><tr>
-                <th>{t(lang, "funds.col.login")}</th>
-                <th>{t(lang, "exam.real_name")}</th>
-                <th>{t(lang, "exam.china_site")}</th>
-                <th>{t(lang, "exam.eligible")}</th>
-            </tr></thead>
-            <tbody>
-                {people.into_iter().map(|e| view! {
-                    <tr data-testid=format!("exam-{}", e.login) data-eligible=e.eligible().to_string()>
-                        <td>{e.login.clone()}</td>
-                        <td>{yes_no(e.real_name_verified)}</td>
-                        <td>{yes_no(e.china_site)}</td>
-                        <td>{yes_no(e.eligible())}</td>
-                    </tr>
-                }).collect_view()}
-            </tbody>
-        </table>
-    }.into_any()
+    let columns = [
+        Col::text("funds.col.login"),
+        Col::text("exam.real_name"),
+        Col::text("exam.china_site"),
+        Col::text("exam.eligible"),
+    ];
+    let rows = people
+        .into_iter()
+        .map(|e| {
+            view! {
+                <tr data-testid=format!("exam-{}", e.login) data-eligible=e.eligible().to_string()>
+                    <td>{e.login.clone()}</td>
+                    <td>{yes_no(e.real_name_verified)}</td>
+                    <td>{yes_no(e.china_site)}</td>
+                    <td>{yes_no(e.eligible())}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    data_table(lang, "exam-employees", &columns, rows)
 }
 
 fn stage_state(lang: Lang, s: &StageView) -> String {
@@ -380,27 +381,25 @@ fn evidence_section(
             {if rows.is_empty() {
                 view! { <EmptyState title=t(lang, "path.evidence.none") /> }.into_any()
             } else {
-                view! {
-                    <table class="table" data-testid="evidence-table">
-                        <thead><tr>
-                            <th>{t(lang, "path.evidence.kind")}</th><th>{t(lang, "path.evidence.title")}</th>
-                            <th>{t(lang, "path.evidence.holder")}</th><th>{t(lang, "path.evidence.date")}</th>
-                            <th>{t(lang, "invite.state")}</th><th>{t(lang, "path.reason")}</th>
-                        </tr></thead>
-                        <tbody>
-                            {rows.into_iter().map(|e| view! {
-                                <tr>
-                                    <td>{t(lang, e.kind.label_key())}</td>
-                                    <td>{e.title}</td>
-                                    <td>{e.holder.unwrap_or_default()}</td>
-                                    <td>{e.occurred_at.map(day).unwrap_or_default()}</td>
-                                    <td data-testid="evidence-state">{t(lang, e.state.label_key())}</td>
-                                    <td>{e.reason}</td>
-                                </tr>
-                            }).collect_view()}
-                        </tbody>
-                    </table>
-                }.into_any()
+                let columns = [
+                    Col::text("path.evidence.kind"),
+                    Col::text("path.evidence.title"),
+                    Col::text("path.evidence.holder"),
+                    Col::text("path.evidence.date"),
+                    Col::text("invite.state"),
+                    Col::text("path.reason"),
+                ];
+                let rows = rows.into_iter().map(|e| view! {
+                    <tr>
+                        <td>{t(lang, e.kind.label_key())}</td>
+                        <td>{e.title}</td>
+                        <td>{e.holder.unwrap_or_default()}</td>
+                        <td>{e.occurred_at.map(day).unwrap_or_default()}</td>
+                        <td data-testid="evidence-state">{t(lang, e.state.label_key())}</td>
+                        <td>{e.reason}</td>
+                    </tr>
+                }).collect_view();
+                data_table(lang, "evidence-table", &columns, rows)
             }}
         </section>
     }

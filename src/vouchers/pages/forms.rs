@@ -12,42 +12,25 @@ pub fn IssuePage() -> impl IntoView {
     let field = move |k: &'static str| move || q(query, k);
     let customers = Resource::new(kind, |k| eligible_customers(k.as_str().to_string()));
     let args = move || {
-        (
-            kind(),
-            q(query, "quota"),
-            q(query, "face"),
-            q(query, "min_order"),
-            q(query, "valid_from"),
-            q(query, "expires"),
-            q(query, "service_types"),
-            q(query, "products"),
-            q_all(query, "customers"),
-            q(query, "remark"),
-        )
+        let form = IssueForm {
+            quota: q(query, "quota"),
+            face: q(query, "face"),
+            min_order: q(query, "min_order"),
+            valid_from: q(query, "valid_from"),
+            expires: q(query, "expires"),
+            service_types: q(query, "service_types"),
+            products: q(query, "products"),
+            customers: q_all(query, "customers"),
+            remark: q(query, "remark"),
+        };
+        (kind(), form)
     };
-    let preview = Resource::new(
-        args,
-        |(k, quota, face, min, from, to, st, pr, cs, remark)| async move {
-            if face.trim().is_empty() {
-                return None;
-            }
-            Some(
-                preview_issue(
-                    k.as_str().to_string(),
-                    quota,
-                    face,
-                    min,
-                    from,
-                    to,
-                    st,
-                    pr,
-                    cs,
-                    remark,
-                )
-                .await,
-            )
-        },
-    );
+    let preview = Resource::new(args, |(k, form)| async move {
+        if form.face.trim().is_empty() {
+            return None;
+        }
+        Some(preview_issue(k.as_str().to_string(), form).await)
+    });
     let confirm = ServerAction::<ConfirmIssue>::new();
     let error = failure(confirm);
     let chosen = move || q_all(query, "customers");

@@ -9,54 +9,51 @@ pub(super) fn QuotaRows(
     reclaim_link: bool,
 ) -> impl IntoView {
     let lang = use_lang();
-    view! {
-        <table class="table" data-testid="quota-table">
-            <thead><tr>
-                <th>{t(lang, "voucher.col.quota")}</th>
-                {reclaim_link.then(|| view! { <th>{t(lang, "voucher.col.reseller")}</th> })}
-                <th>{t(lang, "voucher.col.status")}</th>
-                <th class="num">{t(lang, "voucher.col.total")}</th>
-                <th class="num">{t(lang, "voucher.col.used")}</th>
-                <th class="num">{t(lang, "voucher.col.remaining")}</th>
-                <th>{t(lang, "voucher.col.validity")}</th>
-                <th>{t(lang, "voucher.col.limits")}</th>
-                <th>{t(lang, "common.actions")}</th>
-            </tr></thead>
-            <tbody>
-                {rows.into_iter().map(|r| {
-                    let normal = r.status == QuotaStatus::Normal;
-                    let limits = format!(
-                        "{}{}{}",
-                        r.max_face.map(|m| format!("{} ≤ {m}", t(lang, "voucher.max_face"))).unwrap_or_default(),
-                        if r.service_types.is_empty() { String::new() } else { format!(" {}", r.service_types.join(",")) },
-                        if r.products.is_empty() { String::new() } else { format!(" {}", r.products.join(",")) },
-                    );
-                    view! {
-                        <tr data-testid=format!("quota-{}", r.id)>
-                            <td>{r.id}</td>
-                            {reclaim_link.then(|| view! { <td>{r.reseller_name.clone().unwrap_or_default()}</td> })}
-                            <td data-testid="quota-status">{t(lang, r.status.label_key())}</td>
-                            <td class="num">{r.value.to_string()}</td>
-                            <td class="num">{r.used.to_string()}</td>
-                            <td class="num" data-testid="quota-balance">{r.balance.to_string()}</td>
-                            <td>{format_time(r.effective_at)}" ~ "{format_time(r.expires_at)}</td>
-                            <td>{if limits.is_empty() { "-".to_string() } else { limits }}</td>
-                            <td class="actions">
-                                {issue_link.filter(|_| normal).map(|k| view! {
-                                    <a href=format!("/center/sales/vouchers/issue?kind={}&quota={}", k.as_str(), r.id) data-testid=format!("issue-from-{}", r.id)>
-                                        {t(lang, if k == Kind::Coupon { "voucher.issue_coupon" } else { "voucher.issue_pickup" })}
-                                    </a>
-                                })}
-                                {(reclaim_link && normal).then(|| view! {
-                                    <a href=format!("/center/sales/vouchers/quota-reclaim?ids={}", r.id) data-testid=format!("reclaim-quota-{}", r.id)>{t(lang, "voucher.reclaim")}</a>
-                                })}
-                            </td>
-                        </tr>
-                    }
-                }).collect_view()}
-            </tbody>
-        </table>
+    let mut columns = vec![Col::text("voucher.col.quota")];
+    if reclaim_link {
+        columns.push(Col::text("voucher.col.reseller"));
     }
+    columns.extend([
+        Col::text("voucher.col.status"),
+        Col::num("voucher.col.total"),
+        Col::num("voucher.col.used"),
+        Col::num("voucher.col.remaining"),
+        Col::text("voucher.col.validity"),
+        Col::text("voucher.col.limits"),
+        Col::text("common.actions"),
+    ]);
+    let rows = rows.into_iter().map(|r| {
+        let normal = r.status == QuotaStatus::Normal;
+        let limits = format!(
+            "{}{}{}",
+            r.max_face.map(|m| format!("{} ≤ {m}", t(lang, "voucher.max_face"))).unwrap_or_default(),
+            if r.service_types.is_empty() { String::new() } else { format!(" {}", r.service_types.join(",")) },
+            if r.products.is_empty() { String::new() } else { format!(" {}", r.products.join(",")) },
+        );
+        view! {
+            <tr data-testid=format!("quota-{}", r.id)>
+                <td>{r.id}</td>
+                {reclaim_link.then(|| view! { <td>{r.reseller_name.clone().unwrap_or_default()}</td> })}
+                <td data-testid="quota-status">{t(lang, r.status.label_key())}</td>
+                <td class="num">{r.value.to_string()}</td>
+                <td class="num">{r.used.to_string()}</td>
+                <td class="num" data-testid="quota-balance">{r.balance.to_string()}</td>
+                <td>{format_time(r.effective_at)}" ~ "{format_time(r.expires_at)}</td>
+                <td>{if limits.is_empty() { "-".to_string() } else { limits }}</td>
+                <td class="actions">
+                    {issue_link.filter(|_| normal).map(|k| view! {
+                        <a href=format!("/center/sales/vouchers/issue?kind={}&quota={}", k.as_str(), r.id) data-testid=format!("issue-from-{}", r.id)>
+                            {t(lang, if k == Kind::Coupon { "voucher.issue_coupon" } else { "voucher.issue_pickup" })}
+                        </a>
+                    })}
+                    {(reclaim_link && normal).then(|| view! {
+                        <a href=format!("/center/sales/vouchers/quota-reclaim?ids={}", r.id) data-testid=format!("reclaim-quota-{}", r.id)>{t(lang, "voucher.reclaim")}</a>
+                    })}
+                </td>
+            </tr>
+        }
+    }).collect_view();
+    data_table(lang, "quota-table", &columns, rows)
 }
 
 #[component]

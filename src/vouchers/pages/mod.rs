@@ -15,17 +15,17 @@ pub use lists::*;
 pub use whitelist::*;
 
 use super::api::{
-    ConfirmIssue, ConfirmQuotaIssue, ConfirmQuotaReclaim, ConfirmReclaim, SetWhitelisted,
-    eligible_customers, list_coupons, list_issued_quotas, list_quotas, list_records, list_uses,
-    list_whitelist, my_coupons, preview_issue, preview_quota_issue, preview_quota_reclaim,
-    preview_reclaim, whitelist_console,
+    ConfirmIssue, ConfirmQuotaIssue, ConfirmQuotaReclaim, ConfirmReclaim, IssueForm,
+    SetWhitelisted, eligible_customers, list_coupons, list_issued_quotas, list_quotas,
+    list_records, list_uses, list_whitelist, my_coupons, preview_issue, preview_quota_issue,
+    preview_quota_reclaim, preview_reclaim, whitelist_console,
 };
 use super::model::{Coupon, CouponStatus, Kind, Operation, Quota, QuotaStatus, Record, Use};
 use crate::domain::{PartnerKind, Role, format_time};
 use crate::i18n::{Lang, t, use_lang};
 use crate::ui::{
-    Auth, Col, EmptyState, ErrorNotice, FormError, Loaded, Paged, PagedList, RequireRole, failure,
-    loading, too_many_to_export, urlencode,
+    Auth, Col, EmptyState, ErrorNotice, FormError, Loaded, Paged, PagedList, RequireRole,
+    data_table, failure, loading, too_many_to_export, urlencode,
 };
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;

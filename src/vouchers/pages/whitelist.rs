@@ -23,32 +23,30 @@ pub(super) fn whitelist_table(
     entries: Vec<crate::vouchers::model::WhitelistEntry>,
     remove: Option<(ServerAction<SetWhitelisted>, i64)>,
 ) -> AnyView {
-    view! {
-        <table class="table" data-testid="whitelist">
-            <thead><tr>
-                <th>{t(lang, "funds.col.login")}</th><th>{t(lang, "voucher.col.customer")}</th><th>{t(lang, "common.created_at")}</th>
-                {remove.is_some().then(|| view! { <th>{t(lang, "common.actions")}</th> })}
-            </tr></thead>
-            <tbody>
-                {entries.into_iter().map(|w| view! {
-                    <tr data-testid=format!("wl-{}", w.login)>
-                        <td>{w.login.clone()}</td><td>{w.customer_name.clone()}</td><td>{format_time(w.created_at)}</td>
-                        {remove.map(|(set, partner)| view! {
-                            <td>
-                                <ActionForm action=set attr:class="inline">
-                                    <input type="hidden" name="partner" value=partner />
-                                    <input type="hidden" name="action" value="remove" />
-                                    <input type="hidden" name="customer" value=w.customer_id />
-                                    <button type="submit" class="btn-link">{t(lang, "voucher.whitelist_remove")}</button>
-                                </ActionForm>
-                            </td>
-                        })}
-                    </tr>
-                }).collect_view()}
-            </tbody>
-        </table>
+    let mut columns = vec![
+        Col::text("funds.col.login"),
+        Col::text("voucher.col.customer"),
+        Col::text("common.created_at"),
+    ];
+    if remove.is_some() {
+        columns.push(Col::text("common.actions"));
     }
-    .into_any()
+    let rows = entries.into_iter().map(|w| view! {
+        <tr data-testid=format!("wl-{}", w.login)>
+            <td>{w.login.clone()}</td><td>{w.customer_name.clone()}</td><td>{format_time(w.created_at)}</td>
+            {remove.map(|(set, partner)| view! {
+                <td>
+                    <ActionForm action=set attr:class="inline">
+                        <input type="hidden" name="partner" value=partner />
+                        <input type="hidden" name="action" value="remove" />
+                        <input type="hidden" name="customer" value=w.customer_id />
+                        <button type="submit" class="btn-link">{t(lang, "voucher.whitelist_remove")}</button>
+                    </ActionForm>
+                </td>
+            })}
+        </tr>
+    }).collect_view();
+    data_table(lang, "whitelist", &columns, rows)
 }
 
 /// 提货券白名单 for operators: choose a partner, then add one of its resale customers or remove
