@@ -189,6 +189,19 @@ pub enum IdListError {
     TooMany,
 }
 
+/// An optional form field: blank means none; anything else must `parse`, or is refused with
+/// `refusal`.
+pub fn optional<T, E>(
+    raw: &str,
+    parse: impl FnOnce(&str) -> Option<T>,
+    refusal: E,
+) -> Result<Option<T>, E> {
+    match raw.trim() {
+        "" => Ok(None),
+        s => parse(s).map(Some).ok_or(refusal),
+    }
+}
+
 /// Parses a list of positive ids separated by any of `separators`, in order and without
 /// duplicates, refusing more than `max` distinct ids. Linear in the input and stops at the
 /// first id over `max`, so a huge list costs no more than reading it.

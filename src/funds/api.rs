@@ -195,12 +195,11 @@ pub fn record_search(
     from: &str,
     to: &str,
 ) -> Result<super::service::RecordSearch, AppError> {
-    let operation = match operation.trim() {
-        "" => None,
-        op => Some(
-            super::model::Operation::parse(op).ok_or_else(|| FundsError::Operation.invalid())?,
-        ),
-    };
+    let operation = crate::domain::optional(
+        operation,
+        super::model::Operation::parse,
+        FundsError::Operation.invalid(),
+    )?;
     Ok(super::service::RecordSearch {
         adjustments_only: false,
         counterparty: None,

@@ -62,10 +62,7 @@ pub async fn act_on_order(
     } else {
         None
     };
-    let coupon = match coupon.trim() {
-        "" => None,
-        c => Some(c.parse::<i64>().map_err(|_| AppError::BadRequest)?),
-    };
+    let coupon = crate::domain::optional(&coupon, |c| c.parse().ok(), AppError::BadRequest)?;
     let order = super::service::act(&cx, id, event, reason.as_ref(), coupon).await?;
     let back = if cx.user.role == crate::domain::Role::Partner {
         format!("/center/sales/orders?tab=all&done={}", order.number)

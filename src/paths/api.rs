@@ -56,23 +56,15 @@ pub async fn record_evidence(
     #[server(default)] occurred_on: String,
 ) -> Result<i64, AppError> {
     use super::model::{EvidenceKind, parse_title};
+    use crate::domain::optional;
     let cx = ctx::acting(&[Role::Partner]).await?;
     let kind = EvidenceKind::parse(&kind).ok_or(AppError::BadRequest)?;
-    let holder = match holder.trim() {
-        "" => None,
-        h => Some(
-            h.parse::<i64>()
-                .map_err(|_| AppError::invalid("error.paths.holder"))?,
-        ),
-    };
-    let occurred_at = match occurred_on.trim() {
-        "" => None,
-        d => Some(
-            chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
-                .map(super::model::day_start)
-                .map_err(|_| AppError::invalid("error.paths.case_date"))?,
-        ),
-    };
+    let holder =
+        optional(&holder, |h| h.parse().ok(), "error.paths.holder").map_err(AppError::invalid)?;
+    let day = |d: &str| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok();
+    let occurred_at = optional(&occurred_on, day, "error.paths.case_date")
+        .map_err(AppError::invalid)?
+        .map(super::model::day_start);
     let input = super::service::NewEvidenceInput {
         path: path(&code)?,
         kind,
@@ -134,11 +126,12 @@ pub async fn operator_decide(
     let cx = ctx::acting(&[Role::Operator]).await?;
     let approve = ctx::choice(&decision, "approve", "reject")?;
     let (db, op) = (&cx.db, &cx.actor());
-    match what.as_str() {
-        "evidence" => super::service::decide_evidence(db, op, id, approve, &reason).await,
-        "application" => super::service::decide_application(db, op, id, approve, &reason).await,
-        _ => Err(AppError::BadRequest),
-    }
+    let what = match what.as_str() {
+        "evidence" => super::service::Decided::Evidence,
+        "application" => super::service::Decided::Application,
+        _ => return Err(AppError::BadRequest),
+    };
+    super::service::decide(db, op, what, id, approve, &reason).await
 }
 
 /// Opens an annual review window: year, first and last day (`YYYY-MM-DD`), and the

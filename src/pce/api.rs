@@ -61,13 +61,11 @@ pub async fn set_stage(
     let cx = ctx::acting(&[Role::Partner]).await?;
     let stage =
         super::model::Stage::parse(&stage).ok_or_else(|| AppError::invalid("error.pce.stage"))?;
-    let lost = match lost_reason.as_str() {
-        "" => None,
-        s => Some(
-            super::model::LostReason::parse(s)
-                .ok_or_else(|| AppError::invalid("error.pce.lost_reason"))?,
-        ),
-    };
+    let lost = crate::domain::optional(
+        &lost_reason,
+        super::model::LostReason::parse,
+        AppError::invalid("error.pce.lost_reason"),
+    )?;
     super::service::set_stage(&cx, id, stage, lost).await?;
     ctx::redirect("/center/sales/opportunities")
 }

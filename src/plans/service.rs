@@ -10,7 +10,7 @@ use crate::accounts::audit::{Caller, Target};
 use crate::accounts::model::SessionUser;
 use crate::domain::{HcpnState, Page, PageRequest, PartnerKind};
 use crate::error::AppError;
-use crate::server::db::{Db, is_unique_violation, now_ms};
+use crate::server::db::{Db, Tx, is_unique_violation, now_ms};
 use sqlx::AnyConnection;
 
 const DAY_MS: i64 = 86_400_000;
@@ -191,19 +191,33 @@ pub async fn issue_certificate(
     Ok(number.as_str().to_string())
 }
 
+/// Decides a pending application (`approved` or `rejected`) in the write's transaction; an
+/// unknown application is not found, one decided already a conflict.
+async fn decide(
+    tx: &mut Tx<'_>,
+    cx: &Caller,
+    id: i64,
+    state: &str,
+    reason: Option<&str>,
+    now: i64,
+) -> Result<ReviewItem, AppError> {
+    let app = repo::application(&mut **tx, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !repo::decide(&mut *tx, id, state, reason, cx.user.id, now).await? {
+        return Err(AppError::conflict("error.plans.already_decided"));
+    }
+    Ok(app)
+}
+
 /// Approves a pending application: the partner joins the plan and gets its certificate.
 #[tracing::instrument(skip(cx), fields(user = cx.user.id))]
 pub async fn approve(cx: &Caller, id: i64) -> Result<String, AppError> {
     cx.db
         .write(|tx| {
             Box::pin(async move {
-                let app = repo::application(&mut **tx, id)
-                    .await?
-                    .ok_or(AppError::NotFound)?;
                 let now = now_ms();
-                if !repo::decide(&mut *tx, id, "approved", None, cx.user.id, now).await? {
-                    return Err(AppError::conflict("error.plans.already_decided"));
-                }
+                let app = decide(tx, cx, id, "approved", None, now).await?;
                 if repo::holds_valid(&mut **tx, app.partner_id, "plan", app.plan.code(), now)
                     .await?
                 {
@@ -241,22 +255,8 @@ pub async fn reject(cx: &Caller, id: i64, reason: &Reason) -> Result<(), AppErro
     cx.db
         .write(|tx| {
             Box::pin(async move {
-                let app = repo::application(&mut **tx, id)
-                    .await?
-                    .ok_or(AppError::NotFound)?;
                 let now = now_ms();
-                if !repo::decide(
-                    &mut *tx,
-                    id,
-                    "rejected",
-                    Some(reason.as_str()),
-                    cx.user.id,
-                    now,
-                )
-                .await?
-                {
-                    return Err(AppError::conflict("error.plans.already_decided"));
-                }
+                let app = decide(tx, cx, id, "rejected", Some(reason.as_str()), now).await?;
                 cx.record(
                     &mut *tx,
                     "plans.reject",

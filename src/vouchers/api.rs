@@ -45,15 +45,8 @@ pub async fn list_coupons(
 ) -> Result<Page<Coupon>, AppError> {
     use super::model::CouponStatus;
     let (db, user) = ctx::caller(Role::Partner).await?;
-    let status = match status.trim() {
-        "" => None,
-        s => Some(
-            s.parse::<i64>()
-                .ok()
-                .and_then(CouponStatus::from_code)
-                .ok_or_else(|| VoucherError::Status.invalid())?,
-        ),
-    };
+    let code = |s: &str| s.parse().ok().and_then(CouponStatus::from_code);
+    let status = crate::domain::optional(&status, code, VoucherError::Status.invalid())?;
     super::service::coupons(
         &db,
         &user,
@@ -71,15 +64,8 @@ pub fn record_search(
     to: &str,
 ) -> Result<super::service::RecordSearch, AppError> {
     use super::model::{Operation, parse_day};
-    let operation = match operation.trim() {
-        "" => None,
-        s => Some(
-            s.parse::<i64>()
-                .ok()
-                .and_then(Operation::from_code)
-                .ok_or_else(|| VoucherError::Operation.invalid())?,
-        ),
-    };
+    let code = |s: &str| s.parse().ok().and_then(Operation::from_code);
+    let operation = crate::domain::optional(operation, code, VoucherError::Operation.invalid())?;
     Ok(super::service::RecordSearch {
         operations: operation.map(|o| vec![o]),
         from_ms: parse_day(from, false)
@@ -267,6 +253,24 @@ pub async fn confirm_reclaim(
     Ok(outcome)
 }
 
+/// A quota for resellers as posted: the distributor's quota, the resellers, the amount each.
+#[cfg(feature = "ssr")]
+fn quota_grant(
+    quota: &str,
+    resellers: &str,
+    amount: &str,
+) -> Result<(i64, Vec<i64>, Amount), AppError> {
+    let quota = quota.trim().parse::<i64>();
+    let quota = quota.map_err(|_| VoucherError::QuotaNotFound.invalid())?;
+    let resellers = super::model::parse_ids(resellers, 20, VoucherError::TooMany);
+    let resellers = resellers.map_err(VoucherError::invalid)?;
+    Ok((
+        quota,
+        resellers,
+        Amount::parse(amount).map_err(AppError::invalid)?,
+    ))
+}
+
 /// Step 1 of giving resellers a quota: what would change. Moves nothing.
 #[server(prefix = "/api", endpoint = "vouchers/quota-issue-preview")]
 pub async fn preview_quota_issue(
@@ -274,15 +278,9 @@ pub async fn preview_quota_issue(
     resellers: String,
     amount: String,
 ) -> Result<IssuePreview, AppError> {
-    use super::model::{IssueRequest, Limits, parse_ids};
+    use super::model::{IssueRequest, Limits};
     let (db, user) = ctx::caller(Role::Partner).await?;
-    let quota = quota
-        .trim()
-        .parse::<i64>()
-        .map_err(|_| VoucherError::QuotaNotFound.invalid())?;
-    let resellers =
-        parse_ids(&resellers, 20, VoucherError::TooMany).map_err(VoucherError::invalid)?;
-    let amount = Amount::parse(&amount).map_err(AppError::invalid)?;
+    let (quota, resellers, amount) = quota_grant(&quota, &resellers, &amount)?;
     let req = IssueRequest {
         quota,
         face: amount,
@@ -304,15 +302,8 @@ pub async fn confirm_quota_issue(
     amount: String,
     trans_id: String,
 ) -> Result<Outcome, AppError> {
-    use super::model::parse_ids;
     let cx = ctx::acting(&[Role::Partner]).await?;
-    let quota = quota
-        .trim()
-        .parse::<i64>()
-        .map_err(|_| VoucherError::QuotaNotFound.invalid())?;
-    let resellers =
-        parse_ids(&resellers, 20, VoucherError::TooMany).map_err(VoucherError::invalid)?;
-    let amount = Amount::parse(&amount).map_err(AppError::invalid)?;
+    let (quota, resellers, amount) = quota_grant(&quota, &resellers, &amount)?;
     let outcome =
         super::service::issue_quota(&cx, quota, &resellers, amount, Some(&trans_id)).await?;
     leptos_axum::redirect(&format!(

@@ -17,14 +17,15 @@ use super::model::{
     self, Application, Certification, Decision, Evidence, EvidenceKind, ExploreItem, JoinedPath,
     PathDetail, PathKind, ReviewOpen, ReviewWindow, Stage, StageView,
 };
-use super::repo::{self, Decided, NewApplication, NewEvidence, WindowRow};
+pub use super::repo::Decided;
+use super::repo::{self, NewApplication, NewEvidence, WindowRow};
 use crate::accounts::audit::Caller;
 use crate::accounts::audit::Target;
 use crate::accounts::model::SessionUser;
 use crate::domain::{HcpnState, Role};
 use crate::error::AppError;
 use crate::messages::service::{To, params, send};
-use crate::server::db::{Db, is_unique_violation, now_ms};
+use crate::server::db::{Db, Tx, is_unique_violation, now_ms};
 use crate::server::security::token_hash;
 
 /// How long a certification (or a passed review) is valid.

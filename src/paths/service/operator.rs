@@ -14,100 +14,124 @@ pub async fn pending_evidence(db: &Db) -> Result<Vec<Evidence>, AppError> {
     Ok(repo::pending_evidence(&db.pool).await?)
 }
 
-/// Approves or rejects (with a reason) a pending application. Approving a certification grants
-/// the stage for a year; approving a review extends it by a year; rejecting a review revokes it.
-pub async fn decide_application(
+/// Approves or rejects (with a reason) a pending application or evidence. Approving a
+/// certification grants the stage for a year; approving a review extends it by a year;
+/// rejecting a review revokes it.
+pub async fn decide(
     db: &Db,
     op: &Actor,
+    what: Decided,
     id: i64,
     approve: bool,
     reason: &str,
 ) -> Result<(), AppError> {
-    let reason = model::parse_reason(reason, approve).map_err(AppError::invalid)?;
+    let reason = &model::parse_reason(reason, approve).map_err(AppError::invalid)?;
     let now = now_ms();
-    let reason = &reason;
     db.write(|tx| {
         Box::pin(async move {
-            let app = repo::application(&mut **tx, id)
-                .await?
-                .ok_or(AppError::NotFound)?;
-            settle(&mut *tx, Decided::Application, id, approve, reason, now, op).await?;
-            let (p, path, stage) = (app.partner_id, app.path.code(), app.stage.code());
-            match (app.review_year.is_some(), approve) {
-                (false, true) => {
-                    repo::certify(&mut **tx, p, path, stage, now, now + VALIDITY_MS).await?
-                }
-                (false, false) => {}
-                (true, true) => {
-                    let until = repo::active_certification(&mut **tx, p, path, stage)
-                        .await?
-                        .unwrap_or(now);
-                    repo::extend_certification(
-                        &mut **tx,
-                        p,
-                        path,
-                        stage,
-                        until.max(now) + VALIDITY_MS,
-                    )
-                    .await?
-                }
-                (true, false) => {
-                    repo::revoke_certification(&mut **tx, p, path, stage, reason, now).await?;
-                    // A revoked role takes its differentiation with it.
-                    if app.stage == Stage::Role {
-                        repo::revoke_certification(
-                            &mut **tx,
-                            p,
-                            path,
-                            Stage::Differentiation.code(),
-                            reason,
-                            now,
-                        )
-                        .await?;
-                    }
-                }
-            }
-            let kind = match (app.review_year.is_some(), approve) {
-                (false, true) => "path.application_approved",
-                (false, false) => "path.application_rejected",
-                (true, true) => "path.review_passed",
-                (true, false) => "path.review_failed",
-            };
-            let item = format!(
-                "{} · {}",
-                crate::i18n::t(crate::i18n::Lang::Zh, app.path.label_key()),
-                crate::i18n::t(crate::i18n::Lang::Zh, app.stage.label_key())
-            );
-            send(
-                &mut *tx,
-                To::Partner(p),
-                kind,
-                &params([("item", item.as_str()), ("reason", reason.as_str())]),
-                Some(&format!("/center/paths/{path}")),
-                now,
-            )
-            .await?;
-            op.record(
-                tx,
-                if approve {
-                    "paths.application_approve"
-                } else {
-                    "paths.application_reject"
-                },
-                Target::PathApplication(id),
+            let d = Decision {
+                op,
+                id,
+                approve,
                 reason,
                 now,
-            )
-            .await
+            };
+            match what {
+                Decided::Application => application(tx, d).await,
+                Decided::Evidence => evidence(tx, d).await,
+            }
         })
     })
+    .await
+}
+
+/// One operator decision: who, on what, which way, why, when.
+#[derive(Clone, Copy)]
+struct Decision<'a> {
+    op: &'a Actor,
+    id: i64,
+    approve: bool,
+    reason: &'a str,
+    now: i64,
+}
+
+async fn application(tx: &mut Tx<'_>, d: Decision<'_>) -> Result<(), AppError> {
+    let Decision {
+        op,
+        id,
+        approve,
+        reason,
+        now,
+    } = d;
+    let app = repo::application(&mut **tx, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    settle(&mut *tx, Decided::Application, id, approve, reason, now, op).await?;
+    let (p, path, stage) = (app.partner_id, app.path.code(), app.stage.code());
+    match (app.review_year.is_some(), approve) {
+        (false, true) => repo::certify(&mut **tx, p, path, stage, now, now + VALIDITY_MS).await?,
+        (false, false) => {}
+        (true, true) => {
+            let until = repo::active_certification(&mut **tx, p, path, stage)
+                .await?
+                .unwrap_or(now);
+            repo::extend_certification(&mut **tx, p, path, stage, until.max(now) + VALIDITY_MS)
+                .await?
+        }
+        (true, false) => {
+            repo::revoke_certification(&mut **tx, p, path, stage, reason, now).await?;
+            // A revoked role takes its differentiation with it.
+            if app.stage == Stage::Role {
+                repo::revoke_certification(
+                    &mut **tx,
+                    p,
+                    path,
+                    Stage::Differentiation.code(),
+                    reason,
+                    now,
+                )
+                .await?;
+            }
+        }
+    }
+    let kind = match (app.review_year.is_some(), approve) {
+        (false, true) => "path.application_approved",
+        (false, false) => "path.application_rejected",
+        (true, true) => "path.review_passed",
+        (true, false) => "path.review_failed",
+    };
+    let item = format!(
+        "{} · {}",
+        crate::i18n::t(crate::i18n::Lang::Zh, app.path.label_key()),
+        crate::i18n::t(crate::i18n::Lang::Zh, app.stage.label_key())
+    );
+    send(
+        &mut *tx,
+        To::Partner(p),
+        kind,
+        &params([("item", item.as_str()), ("reason", reason)]),
+        Some(&format!("/center/paths/{path}")),
+        now,
+    )
+    .await?;
+    op.record(
+        tx,
+        if approve {
+            "paths.application_approve"
+        } else {
+            "paths.application_reject"
+        },
+        Target::PathApplication(id),
+        reason,
+        now,
+    )
     .await
 }
 
 /// Records an operator's decision on a pending application or evidence; one decided already is
 /// refused.
 pub(super) async fn settle(
-    tx: &mut crate::server::db::Tx<'_>,
+    tx: &mut Tx<'_>,
     table: Decided,
     id: i64,
     approve: bool,
@@ -123,49 +147,42 @@ pub(super) async fn settle(
     }
 }
 
-pub async fn decide_evidence(
-    db: &Db,
-    op: &Actor,
-    id: i64,
-    approve: bool,
-    reason: &str,
-) -> Result<(), AppError> {
-    let reason = model::parse_reason(reason, approve).map_err(AppError::invalid)?;
-    let now = now_ms();
-    let reason = &reason;
-    db.write(|tx| {
-        Box::pin(async move {
-            let (partner, title) = repo::evidence_owner(&mut **tx, id)
-                .await?
-                .ok_or(AppError::NotFound)?;
-            settle(&mut *tx, Decided::Evidence, id, approve, reason, now, op).await?;
-            send(
-                &mut *tx,
-                To::Partner(partner),
-                if approve {
-                    "path.evidence_approved"
-                } else {
-                    "path.evidence_rejected"
-                },
-                &params([("item", title.as_str()), ("reason", reason.as_str())]),
-                None,
-                now,
-            )
-            .await?;
-            op.record(
-                tx,
-                if approve {
-                    "paths.evidence_approve"
-                } else {
-                    "paths.evidence_reject"
-                },
-                Target::Evidence(id),
-                reason,
-                now,
-            )
-            .await
-        })
-    })
+async fn evidence(tx: &mut Tx<'_>, d: Decision<'_>) -> Result<(), AppError> {
+    let Decision {
+        op,
+        id,
+        approve,
+        reason,
+        now,
+    } = d;
+    let (partner, title) = repo::evidence_owner(&mut **tx, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    settle(&mut *tx, Decided::Evidence, id, approve, reason, now, op).await?;
+    send(
+        &mut *tx,
+        To::Partner(partner),
+        if approve {
+            "path.evidence_approved"
+        } else {
+            "path.evidence_rejected"
+        },
+        &params([("item", title.as_str()), ("reason", reason)]),
+        None,
+        now,
+    )
+    .await?;
+    op.record(
+        tx,
+        if approve {
+            "paths.evidence_approve"
+        } else {
+            "paths.evidence_reject"
+        },
+        Target::Evidence(id),
+        reason,
+        now,
+    )
     .await
 }
 

@@ -174,7 +174,7 @@ pub async fn issue(
     let (partner, _) = partner_of(user)?;
     let op = &Op::new(cx, partner, trans, issue_hash(kind, req))?;
     expire_due(db).await?;
-    op.run(db, |tx| Box::pin(try_issue(tx, op, kind, req)))
+    op.run(db, &|tx, now| Box::pin(try_issue(tx, op, kind, req, now)))
         .await
 }
 
@@ -183,12 +183,9 @@ async fn try_issue(
     op: &Op,
     kind: Kind,
     req: &IssueRequest,
+    now: i64,
 ) -> Result<Outcome, AppError> {
     let (actor, partner) = (&op.actor, op.partner);
-    if let Some(prev) = op.replay(tx).await? {
-        return Ok(prev);
-    }
-    let now = now_ms();
     let q = issuing_quota(&mut *tx, partner, kind, req.quota).await?;
     let terms = model::check_issue(&facts(&q)?, req, now).map_err(VoucherError::conflict)?;
     let names = recipients(&mut *tx, partner, kind, &req.customers).await?;
@@ -282,12 +279,8 @@ pub async fn reclaim(
     let op = &Op::new(cx, partner, trans, hash)?;
     let actor = &op.actor;
     expire_due(db).await?;
-    op.run(db, |tx| {
+    op.run(db, &|tx, now| {
         Box::pin(async move {
-            if let Some(prev) = op.replay(tx).await? {
-                return Ok(prev);
-            }
-            let now = now_ms();
             let mut items = Vec::with_capacity(ids.len());
             let mut total = 0;
             for &id in ids {

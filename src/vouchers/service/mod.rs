@@ -95,19 +95,23 @@ impl Op {
         request(&self.scope, &self.trans, &self.hash)
     }
 
-    /// Runs `work` through the one write path (see [`idempotency::settle`]); `work` starts with
-    /// [`Op::replay`] and ends with [`Op::conclude`].
-    async fn run<'a, F>(&self, db: &'a Db, work: F) -> Result<Outcome, AppError>
+    /// Runs the operation through the one write path (see [`idempotency::settle`]): the stored
+    /// answer of an earlier request with this transaction id (replayed if it was the same
+    /// request, refused if the id was used for another), or `work` at this instant, which ends
+    /// with [`Op::conclude`].
+    async fn run<'a, F>(&'a self, db: &'a Db, work: &'a F) -> Result<Outcome, AppError>
     where
-        F: for<'t> FnMut(&'t mut Tx<'a>) -> WriteFuture<'t, Outcome> + Send,
+        F: for<'t> Fn(&'t mut Tx<'a>, i64) -> WriteFuture<'t, Outcome> + Sync,
     {
-        idempotency::settle(db, self.request(), work).await
-    }
-
-    /// The stored answer of an earlier request with this transaction id: replayed if it was the
-    /// same request, refused if the id was used for another.
-    async fn replay(&self, tx: &mut Tx<'_>) -> Result<Option<Outcome>, AppError> {
-        idempotency::replay(tx, self.request()).await
+        idempotency::settle(db, self.request(), |tx| {
+            Box::pin(async move {
+                match idempotency::replay(tx, self.request()).await? {
+                    Some(prev) => Ok(prev),
+                    None => work(tx, now_ms()).await,
+                }
+            })
+        })
+        .await
     }
 
     /// The end of the operation, in its transaction: its audit entry, then its answer, kept for

@@ -24,12 +24,8 @@ pub async fn issue_quota(
     let hash = format!("quota-issue|{parent}|{resellers:?}|{}", amount.fen());
     let op = &Op::new(cx, partner, trans, hash)?;
     let actor = &op.actor;
-    op.run(db, |tx| {
+    op.run(db, &|tx, now| {
         Box::pin(async move {
-            if let Some(prev) = op.replay(tx).await? {
-                return Ok(prev);
-            }
-            let now = now_ms();
             let q = issuing_quota(&mut *tx, partner, Kind::Coupon, parent).await?;
             let f = facts(&q)?;
             let n = i64::try_from(resellers.len()).map_err(|_| AppError::BadRequest)?;
@@ -126,12 +122,8 @@ pub async fn reclaim_quotas(
     let hash = format!("quota-reclaim|{ids:?}|{remark}");
     let op = &Op::new(cx, partner, trans, hash)?;
     let actor = &op.actor;
-    op.run(db, |tx| {
+    op.run(db, &|tx, now| {
         Box::pin(async move {
-            if let Some(prev) = op.replay(tx).await? {
-                return Ok(prev);
-            }
-            let now = now_ms();
             let mut items = Vec::with_capacity(ids.len());
             let mut total = 0;
             for &id in ids {
