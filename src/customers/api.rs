@@ -32,12 +32,10 @@ pub async fn create_invitation(
 
 #[server(prefix = "/api", endpoint = "customers/invitations")]
 pub async fn list_invitations(page: Option<u32>) -> Result<Page<Invitation>, AppError> {
-    let user = ctx::require(Role::Partner).await?;
-    let state = ctx::state()?;
+    let cx = ctx::acting(&[Role::Partner]).await?;
     super::service::invitations(
-        &state.db,
-        &user,
-        &state.config.public_url,
+        &cx,
+        &ctx::state()?.config.public_url,
         PageRequest::new(page, None),
     )
     .await
@@ -52,8 +50,8 @@ pub async fn cancel_invitation(id: i64) -> Result<(), AppError> {
 
 #[server(prefix = "/api", endpoint = "customers/invitation")]
 pub async fn open_invitation(token: String) -> Result<InvitationView, AppError> {
-    let (db, user) = ctx::caller(Role::Customer).await?;
-    super::service::open_invitation(&db, &user, &token).await
+    let cx = ctx::acting(&[Role::Customer]).await?;
+    super::service::open_invitation(&cx, &token).await
 }
 
 #[server(prefix = "/api", endpoint = "customers/accept")]
@@ -93,8 +91,8 @@ pub async fn answer_unbind(answer: String) -> Result<(), AppError> {
 
 #[server(prefix = "/api", endpoint = "customers/my-partner")]
 pub async fn get_my_partner() -> Result<Option<MyPartner>, AppError> {
-    let (db, user) = ctx::caller(Role::Customer).await?;
-    super::service::my_partner(&db, &user).await
+    let cx = ctx::acting(&[Role::Customer]).await?;
+    super::service::my_partner(&cx).await
 }
 
 #[server(prefix = "/api", endpoint = "customers/contract")]

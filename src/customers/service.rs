@@ -151,11 +151,11 @@ pub async fn invite(
 }
 
 pub async fn invitations(
-    db: &Db,
-    user: &SessionUser,
+    cx: &Caller,
     base_url: &str,
     page: PageRequest,
 ) -> Result<Page<Invitation>, AppError> {
+    let Caller { db, user, .. } = cx;
     let (partner, _) = partner_of(user)?;
     let now = now_ms();
     let (rows, total) = repo::list_invitations(&db.pool, partner, page).await?;
@@ -196,11 +196,8 @@ pub async fn cancel_invitation(cx: &Caller, id: i64) -> Result<(), AppError> {
 }
 
 /// What the signed-in customer sees on an invitation link. An unknown token is 404.
-pub async fn open_invitation(
-    db: &Db,
-    user: &SessionUser,
-    token: &str,
-) -> Result<InvitationView, AppError> {
+pub async fn open_invitation(cx: &Caller, token: &str) -> Result<InvitationView, AppError> {
+    let Caller { db, user, .. } = cx;
     let customer = customer_of(user)?;
     let now = now_ms();
     let inv = repo::invitation_by_hash(&db.pool, &token_hash(token))
@@ -454,7 +451,8 @@ async fn try_answer(
 }
 
 /// 我的合作伙伴: `None` when the customer has no partner now.
-pub async fn my_partner(db: &Db, user: &SessionUser) -> Result<Option<MyPartner>, AppError> {
+pub async fn my_partner(cx: &Caller) -> Result<Option<MyPartner>, AppError> {
+    let Caller { db, user, .. } = cx;
     let customer = customer_of(user)?;
     let Some(r) = repo::my_partner(&db.pool, customer).await? else {
         return Ok(None);

@@ -15,11 +15,10 @@ use crate::error::AppError;
 /// The most rows one export holds.
 pub const MAX_ROWS: usize = crate::domain::PageRequest::EXPORT_MAX_ROWS as usize;
 
-/// An export request of a signed-in partner: the database, the user, and the list's filters as
-/// the page's query gives them (a missing filter reads as empty).
+/// An export request of a signed-in partner: the caller, and the list's filters as the page's
+/// query gives them (a missing filter reads as empty).
 pub struct PartnerExport {
-    pub db: crate::server::db::Db,
-    pub user: crate::accounts::model::SessionUser,
+    pub cx: crate::accounts::audit::Caller,
     query: std::collections::HashMap<String, String>,
 }
 
@@ -43,11 +42,16 @@ impl axum::extract::FromRequestParts<crate::server::state::AppState> for Partner
         let role = crate::domain::Role::Partner;
         let user = crate::server::session::require_user(&state.db, &session, role).await?;
         let Query(query) = Query::try_from_uri(&parts.uri).map_err(|_| AppError::BadRequest)?;
-        Ok(PartnerExport {
+        let ip = parts
+            .extensions
+            .get::<crate::server::security::ClientContext>();
+        let ip = ip.map_or_else(|| "unknown".to_string(), |c| c.ip.to_string());
+        let cx = crate::accounts::audit::Caller {
             db: state.db.clone(),
             user,
-            query,
-        })
+            origin: crate::accounts::audit::Origin::web(&ip),
+        };
+        Ok(PartnerExport { cx, query })
     }
 }
 

@@ -21,8 +21,8 @@ pub async fn invite(login: String) -> Result<i64, AppError> {
 
 #[server(prefix = "/api", endpoint = "employees/list")]
 pub async fn members(page: Option<u32>) -> Result<Page<Member>, AppError> {
-    let (db, user) = ctx::caller(Role::Partner).await?;
-    super::service::members(&db, &user, PageRequest::new(page, None)).await
+    let cx = ctx::acting(&[Role::Partner]).await?;
+    super::service::members(&cx, PageRequest::new(page, None)).await
 }
 
 /// Withdraws a pending invitation.
@@ -44,15 +44,15 @@ pub async fn unbind(id: i64) -> Result<(), AppError> {
 /// The signed-in person's invitations and associations.
 #[server(prefix = "/api", endpoint = "employees/mine")]
 pub async fn my_invitations() -> Result<Vec<Invitation>, AppError> {
-    let (db, user) = ctx::caller(Role::Personal).await?;
-    super::service::my_invitations(&db, &user).await
+    let cx = ctx::acting(&[Role::Personal]).await?;
+    super::service::my_invitations(&cx).await
 }
 
 /// The signed-in person's service-partner exam panel (`None` when it works for no partner).
 #[server(prefix = "/api", endpoint = "employees/exam")]
 pub async fn my_exam() -> Result<Option<super::model::MyExam>, AppError> {
-    let (db, user) = ctx::caller(Role::Personal).await?;
-    super::service::my_exam(&db, &user).await
+    let cx = ctx::acting(&[Role::Personal]).await?;
+    super::service::my_exam(&cx).await
 }
 
 #[server(prefix = "/api", endpoint = "employees/accept")]

@@ -97,17 +97,15 @@ fn member(r: LinkRow) -> Member {
     }
 }
 
-pub async fn members(
-    db: &Db,
-    user: &SessionUser,
-    page: PageRequest,
-) -> Result<Page<Member>, AppError> {
+pub async fn members(cx: &Caller, page: PageRequest) -> Result<Page<Member>, AppError> {
+    let Caller { db, user, .. } = cx;
     let partner = partner_id(user)?;
     let (rows, total) = repo::links_of_partner(&db.pool, partner, page).await?;
     Ok(page.answer(rows.into_iter().map(member).collect(), total))
 }
 
-pub async fn my_invitations(db: &Db, user: &SessionUser) -> Result<Vec<Invitation>, AppError> {
+pub async fn my_invitations(cx: &Caller) -> Result<Vec<Invitation>, AppError> {
+    let Caller { db, user, .. } = cx;
     Ok(repo::links_of_user(&db.pool, user.id)
         .await?
         .into_iter()
@@ -123,7 +121,8 @@ pub async fn my_invitations(db: &Db, user: &SessionUser) -> Result<Vec<Invitatio
 
 /// The person's exam panel: only for someone associated with a partner (the exam is how a
 /// partner's employees earn the certificates its service path counts).
-pub async fn my_exam(db: &Db, user: &SessionUser) -> Result<Option<MyExam>, AppError> {
+pub async fn my_exam(cx: &Caller) -> Result<Option<MyExam>, AppError> {
+    let Caller { db, user, .. } = cx;
     let links = repo::links_of_user(&db.pool, user.id).await?;
     let Some(active) = links.into_iter().find(|l| l.state == LinkState::Active) else {
         return Ok(None);

@@ -74,9 +74,9 @@ pub async fn preview_adjust(
     direction: Direction,
     amount: String,
 ) -> Result<Preview, AppError> {
-    let (db, user) = ctx::caller(Role::Partner).await?;
+    let cx = ctx::acting(&[Role::Partner]).await?;
     let amount = Amount::parse(&amount).map_err(AppError::invalid)?;
-    super::service::preview(&db, &user, counterparty(target, id), direction, amount).await
+    super::service::preview(&cx, counterparty(target, id), direction, amount).await
 }
 
 /// Step 2 of 拨款/回收, after 是否确定调整: moves the money (idempotent per `trans_id`).
@@ -112,10 +112,10 @@ pub async fn bulk_preview(
     ids: String,
     amount: String,
 ) -> Result<super::model::BulkPreview, AppError> {
-    let (db, user) = ctx::caller(Role::Partner).await?;
+    let cx = ctx::acting(&[Role::Partner]).await?;
     let ids = super::model::parse_bulk_ids(&ids).map_err(FundsError::invalid)?;
     let amount = Amount::parse(&amount).map_err(AppError::invalid)?;
-    super::service::bulk_preview(&db, &user, &ids, amount).await
+    super::service::bulk_preview(&cx, &ids, amount).await
 }
 
 /// 批量拨款, step 2 after 是否确定调整.
@@ -151,9 +151,9 @@ pub async fn list_resellers(
     to: String,
     page: Option<u32>,
 ) -> Result<Page<FundedParty>, AppError> {
-    let (db, user) = ctx::caller(Role::Partner).await?;
+    let cx = ctx::acting(&[Role::Partner]).await?;
     let search = party_search(login, &from, &to)?;
-    super::service::resellers(&db, &user, &search, PageRequest::new(page, None)).await
+    super::service::resellers(&cx, &search, PageRequest::new(page, None)).await
 }
 
 #[server(prefix = "/api", endpoint = "funds/customers")]
@@ -163,9 +163,9 @@ pub async fn list_customers(
     to: String,
     page: Option<u32>,
 ) -> Result<Page<FundedParty>, AppError> {
-    let (db, user) = ctx::caller(Role::Partner).await?;
+    let cx = ctx::acting(&[Role::Partner]).await?;
     let search = party_search(login, &from, &to)?;
-    super::service::customers(&db, &user, &search, PageRequest::new(page, None)).await
+    super::service::customers(&cx, &search, PageRequest::new(page, None)).await
 }
 
 #[server(prefix = "/api", endpoint = "funds/balances")]
@@ -183,9 +183,9 @@ pub async fn adjust_records(
     to: String,
     page: Option<u32>,
 ) -> Result<Page<AdjustRecord>, AppError> {
-    let (db, user) = ctx::caller(Role::Partner).await?;
+    let cx = ctx::acting(&[Role::Partner]).await?;
     let search = record_search(&operation, &trans_id, &from, &to)?;
-    super::service::records(&db, &user, &search, PageRequest::new(page, None)).await
+    super::service::records(&cx, &search, PageRequest::new(page, None)).await
 }
 
 #[cfg(feature = "ssr")]
@@ -258,8 +258,7 @@ pub async fn records_csv(
     use crate::domain::csv::{Csv, complete};
     let get = |k: &str| export.get(k);
     let search = record_search(get("operation"), get("trans_id"), get("from"), get("to"))?;
-    let (db, user) = (&export.db, &export.user);
-    let records = super::service::records(db, user, &search, PageRequest::EXPORT).await?;
+    let records = super::service::records(&export.cx, &search, PageRequest::EXPORT).await?;
     let mut csv = Csv::new(&[
         "operation_type",
         "amount",

@@ -10,8 +10,8 @@ use leptos::prelude::*;
 
 #[server(prefix = "/api", endpoint = "openapi/keys")]
 pub async fn list_keys() -> Result<Vec<AccessKey>, AppError> {
-    let (db, user) = ctx::caller(Role::Partner).await?;
-    super::service::keys(&db, &user).await
+    let cx = ctx::acting(&[Role::Partner]).await?;
+    super::service::keys(&cx).await
 }
 
 /// Creates a key; the answer carries the secret key, shown this once.

@@ -99,7 +99,7 @@ pub async fn list_indirect_partners(
         id: optional_id(&req.indirect_partner_id, "indirect_partner_id")?,
         ..Search::default()
     };
-    let found = funds::resellers(&cx.db, &cx.user, &search, page).await?;
+    let found = funds::resellers(&cx, &search, page).await?;
     Ok(Json(ListIndirectPartnersResponse {
         count: found.total,
         indirect_partners: found

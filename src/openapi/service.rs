@@ -84,7 +84,8 @@ pub async fn create_for_login(db: &Db, login: &str) -> Result<NewKey, AppError> 
     .await
 }
 
-pub async fn keys(db: &Db, user: &SessionUser) -> Result<Vec<AccessKey>, AppError> {
+pub async fn keys(cx: &Caller) -> Result<Vec<AccessKey>, AppError> {
+    let Caller { db, user, .. } = cx;
     let (id, _) = partner_user(user)?;
     Ok(repo::list_keys(&db.pool, id)
         .await?

@@ -141,7 +141,7 @@ pub(super) async fn list_quota_coupons(
         expires: span(&req.expire_time_begin, &req.expire_time_end)?,
         parent: None,
     };
-    let found = vouchers::search_quotas(&cx.db, &cx.user, Kind::Coupon, &search, page).await?;
+    let found = vouchers::search_quotas(&cx, Kind::Coupon, &search, page).await?;
     Ok(Json(ListQuotaCouponsResponse {
         total_count: found.total,
         quotas: found.items.into_iter().map(quota_v2).collect(),
@@ -236,7 +236,7 @@ pub(super) async fn list_issued_partner_coupons(
     let found = if none {
         page.answer(Vec::new(), 0)
     } else {
-        vouchers::search_coupons(&cx.db, &cx.user, Kind::Coupon, &search, page).await?
+        vouchers::search_coupons(&cx, Kind::Coupon, &search, page).await?
     };
     Ok(Json(ListIssuedPartnerCouponsResponse {
         total_count: found.total,
@@ -314,7 +314,7 @@ pub(super) async fn list_issued_coupon_quotas(
         parent: optional_id(&req.parent_quota_id, "parent_quota_id")?,
         ..QuotaSearch::default()
     };
-    let found = vouchers::search_quotas(&cx.db, &cx.user, Kind::Coupon, &search, page).await?;
+    let found = vouchers::search_quotas(&cx, Kind::Coupon, &search, page).await?;
     Ok(Json(ListIssuedCouponQuotasResponse {
         total_count: found.total,
         quotas: (found.items.into_iter())
@@ -352,7 +352,7 @@ pub(super) async fn list_coupon_quotas_records(
         quota: optional_id(&req.quota_id, "quota_id")?,
         parent_quota: optional_id(&req.parent_quota_id, "parent_quota_id")?,
     };
-    let found = vouchers::records(&cx.db, &cx.user, Kind::Coupon, &search, page).await?;
+    let found = vouchers::records(&cx, Kind::Coupon, &search, page).await?;
     Ok(Json(ListCouponQuotasRecordsResponse {
         total_count: found.total,
         records: (found.items.into_iter())

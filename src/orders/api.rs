@@ -28,14 +28,14 @@ pub async fn create_order(
 /// `awaiting`, `paid`, `cancelled`, `refunded`, or all.
 #[server(prefix = "/api", endpoint = "orders/list")]
 pub async fn list_orders(tab: String, page: Option<u32>) -> Result<Page<Order>, AppError> {
-    let (db, user) = ctx::caller_any(&[Role::Partner, Role::Customer]).await?;
-    super::service::list(&db, &user, &tab, PageRequest::new(page, None)).await
+    let cx = ctx::acting(&[Role::Partner, Role::Customer]).await?;
+    super::service::list(&cx, &tab, PageRequest::new(page, None)).await
 }
 
 #[server(prefix = "/api", endpoint = "orders/detail")]
 pub async fn get_order(id: i64) -> Result<OrderDetail, AppError> {
-    let (db, user) = ctx::caller_any(&[Role::Partner, Role::Customer]).await?;
-    super::service::detail(&db, &user, id).await
+    let cx = ctx::acting(&[Role::Partner, Role::Customer]).await?;
+    super::service::detail(&cx, id).await
 }
 
 /// Something done to an order: `pay` (the customer itself), `cancel`, `refund` (退订) by the
@@ -76,14 +76,14 @@ pub async fn act_on_order(
 /// For the order form: whether this customer may ask its partner to pay.
 #[server(prefix = "/api", endpoint = "orders/partner-pay-allowed")]
 pub async fn partner_pay_allowed() -> Result<bool, AppError> {
-    let (db, user) = ctx::caller(Role::Customer).await?;
-    super::service::may_request_partner_pay(&db, &user).await
+    let cx = ctx::acting(&[Role::Customer]).await?;
+    super::service::may_request_partner_pay(&cx).await
 }
 
 #[server(prefix = "/api", endpoint = "orders/consulting-pay")]
 pub async fn consulting_pay() -> Result<bool, AppError> {
-    let (db, user) = ctx::caller(Role::Partner).await?;
-    super::service::allows_consulting_pay(&db, &user).await
+    let cx = ctx::acting(&[Role::Partner]).await?;
+    super::service::allows_consulting_pay(&cx).await
 }
 
 /// The partner lets (`allow` = "true") or stops its consulting customers asking it to pay.
@@ -98,6 +98,6 @@ pub async fn set_consulting_pay(allow: String) -> Result<(), AppError> {
 /// The customer's coupons usable on one of its orders (the pay page's choice).
 #[server(prefix = "/api", endpoint = "orders/coupons")]
 pub async fn order_coupons(id: i64) -> Result<Vec<crate::vouchers::model::Coupon>, AppError> {
-    let (db, user) = ctx::caller(Role::Customer).await?;
-    super::service::coupons_for(&db, &user, id).await
+    let cx = ctx::acting(&[Role::Customer]).await?;
+    super::service::coupons_for(&cx, id).await
 }

@@ -13,7 +13,7 @@ use crate::funds::service::transfer_in;
 use crate::i18n::{Lang, t};
 use crate::messages::service::{To, params, send};
 use crate::notify::service::{Via, queue};
-use crate::server::db::{Db, Tx, now_ms};
+use crate::server::db::{Tx, now_ms};
 
 /// Whose orders a caller sees: a customer its own, a partner its customers'.
 enum Viewer {
@@ -145,12 +145,8 @@ pub async fn create(cx: &Caller, input: &NewOrder) -> Result<Order, AppError> {
     .await
 }
 
-pub async fn list(
-    db: &Db,
-    user: &SessionUser,
-    tab: &str,
-    page: PageRequest,
-) -> Result<Page<Order>, AppError> {
+pub async fn list(cx: &Caller, tab: &str, page: PageRequest) -> Result<Page<Order>, AppError> {
+    let Caller { db, user, .. } = cx;
     let (column, owner) = match viewer(user)? {
         Viewer::Customer(c) => (OwnerColumn::Customer, c),
         Viewer::Partner(p) => (OwnerColumn::Partner, p),
@@ -178,7 +174,8 @@ async fn own(ex: &mut Tx<'_>, user: &SessionUser, id: i64) -> Result<OrderRow, A
 }
 
 /// An order with the balance of whoever the caller's next step would charge or credit.
-pub async fn detail(db: &Db, user: &SessionUser, id: i64) -> Result<OrderDetail, AppError> {
+pub async fn detail(cx: &Caller, id: i64) -> Result<OrderDetail, AppError> {
+    let Caller { db, user, .. } = cx;
     let mut tx = db.pool.begin().await?;
     let row = own(&mut tx, user, id).await?;
     let owner = match viewer(user)? {
@@ -393,7 +390,8 @@ pub async fn release_partner_requests_in(
 }
 
 /// Whether the partner lets its consulting customers ask it to pay.
-pub async fn allows_consulting_pay(db: &Db, user: &SessionUser) -> Result<bool, AppError> {
+pub async fn allows_consulting_pay(cx: &Caller) -> Result<bool, AppError> {
+    let Caller { db, user, .. } = cx;
     let Viewer::Partner(p) = viewer(user)? else {
         return Err(AppError::Forbidden);
     };
@@ -426,7 +424,8 @@ pub async fn set_allow_consulting_pay(cx: &Caller, allow: bool) -> Result<(), Ap
 }
 
 /// For the customer's order form: may it ask its partner to pay?
-pub async fn may_request_partner_pay(db: &Db, user: &SessionUser) -> Result<bool, AppError> {
+pub async fn may_request_partner_pay(cx: &Caller) -> Result<bool, AppError> {
+    let Caller { db, user, .. } = cx;
     let Viewer::Customer(c) = viewer(user)? else {
         return Err(AppError::Forbidden);
     };
@@ -438,10 +437,10 @@ pub async fn may_request_partner_pay(db: &Db, user: &SessionUser) -> Result<bool
 
 /// The coupons the customer could spend on this order of its own (for the pay page).
 pub async fn coupons_for(
-    db: &Db,
-    user: &SessionUser,
+    cx: &Caller,
     id: i64,
 ) -> Result<Vec<crate::vouchers::model::Coupon>, AppError> {
+    let Caller { db, user, .. } = cx;
     let Viewer::Customer(customer) = viewer(user)? else {
         return Err(AppError::Forbidden);
     };

@@ -22,8 +22,8 @@ fn stage(code: &str) -> Result<super::model::Stage, AppError> {
 
 #[server(prefix = "/api", endpoint = "paths/explore")]
 pub async fn explore() -> Result<Vec<ExploreItem>, AppError> {
-    let (db, user) = ctx::caller(Role::Partner).await?;
-    super::service::explore(&db, &user).await
+    let cx = ctx::acting(&[Role::Partner]).await?;
+    super::service::explore(&cx).await
 }
 
 /// `选择该路径`: `true` when the partner joined now, `false` when it was on the path already.
@@ -35,14 +35,14 @@ pub async fn select_path(code: String) -> Result<bool, AppError> {
 
 #[server(prefix = "/api", endpoint = "paths/joined")]
 pub async fn joined_paths() -> Result<Vec<JoinedPath>, AppError> {
-    let (db, user) = ctx::caller(Role::Partner).await?;
-    super::service::joined(&db, &user).await
+    let cx = ctx::acting(&[Role::Partner]).await?;
+    super::service::joined(&cx).await
 }
 
 #[server(prefix = "/api", endpoint = "paths/detail")]
 pub async fn detail_of_path(code: String) -> Result<PathDetail, AppError> {
-    let (db, user) = ctx::caller(Role::Partner).await?;
-    super::service::detail(&db, &user, path(&code)?).await
+    let cx = ctx::acting(&[Role::Partner]).await?;
+    super::service::detail(&cx, path(&code)?).await
 }
 
 /// Records evidence. `holder`: an employee's user id (certificates); `occurred_on`: a case's
@@ -91,8 +91,8 @@ pub async fn submit_review(code: String, stage_code: String) -> Result<i64, AppE
 
 #[server(prefix = "/api", endpoint = "paths/invitation")]
 pub async fn open_invitation(token: String) -> Result<InvitationView, AppError> {
-    let (db, user) = ctx::caller(Role::Partner).await?;
-    super::service::open_invitation(&db, &user, &token).await
+    let cx = ctx::acting(&[Role::Partner]).await?;
+    super::service::open_invitation(&cx, &token).await
 }
 
 #[server(prefix = "/api", endpoint = "paths/invitation-accept")]

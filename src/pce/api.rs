@@ -11,8 +11,8 @@ use leptos::prelude::*;
 
 #[server(prefix = "/api", endpoint = "pce/list")]
 pub async fn list(direction: String, page: Option<u32>) -> Result<Page<Opportunity>, AppError> {
-    let (db, user) = ctx::caller(Role::Partner).await?;
-    super::service::list(&db, &user, &direction, PageRequest::new(page, None)).await
+    let cx = ctx::acting(&[Role::Partner]).await?;
+    super::service::list(&cx, &direction, PageRequest::new(page, None)).await
 }
 
 /// Registers a PO. `consent` is the checkbox "客户已同意共享" (present = "on").

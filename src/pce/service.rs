@@ -110,11 +110,11 @@ pub async fn share_ho(
 
 /// The partner's POs or HOs (`po` / `ho`), newest first. Overdue HOs are taken back first.
 pub async fn list(
-    db: &Db,
-    user: &SessionUser,
+    cx: &Caller,
     direction: &str,
     page: PageRequest,
 ) -> Result<Page<Opportunity>, AppError> {
+    let Caller { db, user, .. } = cx;
     let partner = partner_id(user)?;
     let direction = if direction == "ho" { "ho" } else { "po" };
     if direction == "ho" {

@@ -17,8 +17,8 @@ fn parse_plan(code: &str) -> Result<super::model::Plan, AppError> {
 /// The catalogue with this partner's standing in each plan.
 #[server(prefix = "/api", endpoint = "plans/catalogue")]
 pub async fn catalogue() -> Result<Vec<PlanCard>, AppError> {
-    let (db, user) = ctx::caller(Role::Partner).await?;
-    super::service::catalogue(&db, &user).await
+    let cx = ctx::acting(&[Role::Partner]).await?;
+    super::service::catalogue(&cx).await
 }
 
 /// 申请加入: submits an application to join a plan.
@@ -43,15 +43,15 @@ pub async fn apply(
 
 #[server(prefix = "/api", endpoint = "plans/applications")]
 pub async fn my_applications() -> Result<Vec<ApplicationView>, AppError> {
-    let (db, user) = ctx::caller(Role::Partner).await?;
-    super::service::my_applications(&db, &user).await
+    let cx = ctx::acting(&[Role::Partner]).await?;
+    super::service::my_applications(&cx).await
 }
 
 /// 已加入伙伴计划.
 #[server(prefix = "/api", endpoint = "plans/joined")]
 pub async fn joined() -> Result<Vec<Certificate>, AppError> {
-    let (db, user) = ctx::caller(Role::Partner).await?;
-    super::service::joined(&db, &user).await
+    let cx = ctx::acting(&[Role::Partner]).await?;
+    super::service::joined(&cx).await
 }
 
 /// The public verification of a certificate number (no sign-in). `None`: no such certificate.
@@ -110,12 +110,19 @@ pub async fn revoke(number: String, reason: String) -> Result<(), AppError> {
 pub async fn download(
     axum::extract::State(state): axum::extract::State<crate::server::state::AppState>,
     session: tower_sessions::Session,
+    axum::Extension(client): axum::Extension<crate::server::security::ClientContext>,
     axum::extract::Path(number): axum::extract::Path<String>,
 ) -> Result<axum::response::Response, AppError> {
     use axum::http::header;
     use axum::response::IntoResponse;
     let user = crate::server::session::require_user(&state.db, &session, Role::Partner).await?;
-    let cert = super::service::own_certificate(&state.db, &user, &number).await?;
+    let origin = crate::accounts::audit::Origin::web(&client.ip.to_string());
+    let cx = crate::accounts::audit::Caller {
+        db: state.db.clone(),
+        user,
+        origin,
+    };
+    let cert = super::service::own_certificate(&cx, &number).await?;
     if cert.state == super::model::CertificateState::Revoked {
         return Ok(revoked(&cert));
     }

@@ -46,7 +46,8 @@ fn view(row: ReviewItem) -> ApplicationView {
 
 /// The catalogue as one partner sees it: for each plan whether it may apply, waits, was
 /// rejected (and why) or has joined.
-pub async fn catalogue(db: &Db, user: &SessionUser) -> Result<Vec<PlanCard>, AppError> {
+pub async fn catalogue(cx: &Caller) -> Result<Vec<PlanCard>, AppError> {
+    let Caller { db, user, .. } = cx;
     let partner = partner_of(user)?;
     let now = now_ms();
     let apps = repo::applications_of(&db.pool, partner.id).await?;
@@ -126,10 +127,8 @@ pub async fn apply(cx: &Caller, plan: Plan, form: &ApplicationForm) -> Result<i6
         .await
 }
 
-pub async fn my_applications(
-    db: &Db,
-    user: &SessionUser,
-) -> Result<Vec<ApplicationView>, AppError> {
+pub async fn my_applications(cx: &Caller) -> Result<Vec<ApplicationView>, AppError> {
+    let Caller { db, user, .. } = cx;
     let partner = partner_of(user)?;
     Ok(repo::applications_of(&db.pool, partner.id)
         .await?
@@ -139,7 +138,8 @@ pub async fn my_applications(
 }
 
 /// 已加入伙伴计划: the partner's plan certificates, newest first, in every state.
-pub async fn joined(db: &Db, user: &SessionUser) -> Result<Vec<Certificate>, AppError> {
+pub async fn joined(cx: &Caller) -> Result<Vec<Certificate>, AppError> {
+    let Caller { db, user, .. } = cx;
     let partner = partner_of(user)?;
     let now = now_ms();
     Ok(repo::certificates_of(&db.pool, partner.id, "plan")
@@ -312,11 +312,8 @@ pub async fn verify(db: &Db, number: &str) -> Result<Option<Certificate>, AppErr
 
 /// A certificate of the signed-in partner. Anyone else's number is "not found", so the answer
 /// does not reveal that it exists.
-pub async fn own_certificate(
-    db: &Db,
-    user: &SessionUser,
-    number: &str,
-) -> Result<Certificate, AppError> {
+pub async fn own_certificate(cx: &Caller, number: &str) -> Result<Certificate, AppError> {
+    let Caller { db, user, .. } = cx;
     let partner = partner_of(user)?;
     let number = CertificateNumber::parse(number).ok_or(AppError::NotFound)?;
     match repo::certificate(&db.pool, number.as_str()).await? {

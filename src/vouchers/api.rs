@@ -26,14 +26,14 @@ fn kind(raw: &str) -> Result<Kind, AppError> {
 
 #[server(prefix = "/api", endpoint = "vouchers/quotas")]
 pub async fn list_quotas(kind: String, page: Option<u32>) -> Result<Page<Quota>, AppError> {
-    let (db, user) = ctx::caller(Role::Partner).await?;
-    super::service::quotas(&db, &user, self::kind(&kind)?, PageRequest::new(page, None)).await
+    let cx = ctx::acting(&[Role::Partner]).await?;
+    super::service::quotas(&cx, self::kind(&kind)?, PageRequest::new(page, None)).await
 }
 
 #[server(prefix = "/api", endpoint = "vouchers/issued-quotas")]
 pub async fn list_issued_quotas(page: Option<u32>) -> Result<Page<Quota>, AppError> {
-    let (db, user) = ctx::caller(Role::Partner).await?;
-    super::service::issued_quotas(&db, &user, PageRequest::new(page, None)).await
+    let cx = ctx::acting(&[Role::Partner]).await?;
+    super::service::issued_quotas(&cx, PageRequest::new(page, None)).await
 }
 
 /// Issued coupons or pickup vouchers; `status` is a status code (2, 3, 4, 5) or empty.
@@ -44,12 +44,11 @@ pub async fn list_coupons(
     page: Option<u32>,
 ) -> Result<Page<Coupon>, AppError> {
     use super::model::CouponStatus;
-    let (db, user) = ctx::caller(Role::Partner).await?;
+    let cx = ctx::acting(&[Role::Partner]).await?;
     let code = |s: &str| s.parse().ok().and_then(CouponStatus::from_code);
     let status = crate::domain::optional(&status, code, VoucherError::Status.invalid())?;
     super::service::coupons(
-        &db,
-        &user,
+        &cx,
         self::kind(&kind)?,
         status,
         PageRequest::new(page, None),
@@ -86,11 +85,10 @@ pub async fn list_records(
     #[server(default)] to: String,
     page: Option<u32>,
 ) -> Result<Page<Record>, AppError> {
-    let (db, user) = ctx::caller(Role::Partner).await?;
+    let cx = ctx::acting(&[Role::Partner]).await?;
     let search = record_search(&operation, &from, &to)?;
     super::service::records(
-        &db,
-        &user,
+        &cx,
         self::kind(&kind)?,
         &search,
         PageRequest::new(page, None),
@@ -100,14 +98,14 @@ pub async fn list_records(
 
 #[server(prefix = "/api", endpoint = "vouchers/uses")]
 pub async fn list_uses(kind: String, page: Option<u32>) -> Result<Page<Use>, AppError> {
-    let (db, user) = ctx::caller(Role::Partner).await?;
-    super::service::uses(&db, &user, self::kind(&kind)?, PageRequest::new(page, None)).await
+    let cx = ctx::acting(&[Role::Partner]).await?;
+    super::service::uses(&cx, self::kind(&kind)?, PageRequest::new(page, None)).await
 }
 
 #[server(prefix = "/api", endpoint = "vouchers/whitelist")]
 pub async fn list_whitelist() -> Result<Vec<WhitelistEntry>, AppError> {
-    let (db, user) = ctx::caller(Role::Partner).await?;
-    super::service::whitelist(&db, &user).await
+    let cx = ctx::acting(&[Role::Partner]).await?;
+    super::service::whitelist(&cx).await
 }
 
 /// Operator: the pickup-whitelist console, for `partner` when one is chosen.
@@ -191,8 +189,8 @@ pub async fn preview_issue(
     kind: String,
     #[server(flatten)] form: IssueForm,
 ) -> Result<IssuePreview, AppError> {
-    let (db, user) = ctx::caller(Role::Partner).await?;
-    super::service::preview_issue(&db, &user, self::kind(&kind)?, &form.parse()?).await
+    let cx = ctx::acting(&[Role::Partner]).await?;
+    super::service::preview_issue(&cx, self::kind(&kind)?, &form.parse()?).await
 }
 
 /// Step 2 of issuing, after the confirmation (idempotent per `trans_id`).
@@ -217,9 +215,9 @@ pub async fn confirm_issue(
 #[server(prefix = "/api", endpoint = "vouchers/reclaim-preview")]
 pub async fn preview_reclaim(kind: String, ids: String) -> Result<ReclaimPreview, AppError> {
     use super::model::{MAX_RECLAIM, parse_ids};
-    let (db, user) = ctx::caller(Role::Partner).await?;
+    let cx = ctx::acting(&[Role::Partner]).await?;
     let ids = parse_ids(&ids, MAX_RECLAIM, VoucherError::TooMany).map_err(VoucherError::invalid)?;
-    let coupons = super::service::preview_reclaim(&db, &user, self::kind(&kind)?, &ids).await?;
+    let coupons = super::service::preview_reclaim(&cx, self::kind(&kind)?, &ids).await?;
     let total = coupons.iter().fold(crate::domain::Money::ZERO, |t, c| {
         t.checked_add(c.balance).unwrap_or(t)
     });
@@ -279,7 +277,7 @@ pub async fn preview_quota_issue(
     amount: String,
 ) -> Result<IssuePreview, AppError> {
     use super::model::{IssueRequest, Limits};
-    let (db, user) = ctx::caller(Role::Partner).await?;
+    let cx = ctx::acting(&[Role::Partner]).await?;
     let (quota, resellers, amount) = quota_grant(&quota, &resellers, &amount)?;
     let req = IssueRequest {
         quota,
@@ -292,7 +290,7 @@ pub async fn preview_quota_issue(
         customers: resellers,
         remark: String::new(),
     };
-    super::service::preview_quota_issue(&db, &user, &req).await
+    super::service::preview_quota_issue(&cx, &req).await
 }
 
 #[server(prefix = "/api", endpoint = "vouchers/quota-issue")]
@@ -317,9 +315,9 @@ pub async fn confirm_quota_issue(
 #[server(prefix = "/api", endpoint = "vouchers/quota-reclaim-preview")]
 pub async fn preview_quota_reclaim(ids: String) -> Result<ReclaimPreview, AppError> {
     use super::model::parse_ids;
-    let (db, user) = ctx::caller(Role::Partner).await?;
+    let cx = ctx::acting(&[Role::Partner]).await?;
     let ids = parse_ids(&ids, 20, VoucherError::TooMany).map_err(VoucherError::invalid)?;
-    let quotas = super::service::preview_quota_reclaim(&db, &user, &ids).await?;
+    let quotas = super::service::preview_quota_reclaim(&cx, &ids).await?;
     let total = quotas.iter().fold(crate::domain::Money::ZERO, |t, q| {
         t.checked_add(q.balance).unwrap_or(t)
     });
@@ -354,15 +352,15 @@ pub async fn confirm_quota_reclaim(
 /// (id, name, mode)
 #[server(prefix = "/api", endpoint = "vouchers/eligible")]
 pub async fn eligible_customers(kind: String) -> Result<Vec<(i64, String, String)>, AppError> {
-    let (db, user) = ctx::caller(Role::Partner).await?;
-    super::service::eligible_customers(&db, &user, &kind).await
+    let cx = ctx::acting(&[Role::Partner]).await?;
+    super::service::eligible_customers(&cx, &kind).await
 }
 
 /// 我的优惠券.
 #[server(prefix = "/api", endpoint = "vouchers/mine")]
 pub async fn my_coupons() -> Result<CustomerCoupons, AppError> {
-    let (db, user) = ctx::caller(Role::Customer).await?;
-    super::service::customer_coupons(&db, &user).await
+    let cx = ctx::acting(&[Role::Customer]).await?;
+    super::service::customer_coupons(&cx).await
 }
 
 /// 操作记录 as CSV, with the list's filters: every matching row, or a refusal when more than
@@ -376,8 +374,7 @@ pub async fn records_csv(
     let get = |k: &str| export.get(k);
     let kind = kind(get("tab"))?;
     let search = record_search(get("operation"), get("from"), get("to"))?;
-    let (db, user) = (&export.db, &export.user);
-    let records = super::service::records(db, user, kind, &search, PageRequest::EXPORT).await?;
+    let records = super::service::records(&export.cx, kind, &search, PageRequest::EXPORT).await?;
     let mut csv = Csv::new(&[
         "operation_type",
         "operation",

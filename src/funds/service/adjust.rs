@@ -118,12 +118,12 @@ pub async fn adjust(
 
 /// What a 拨款/回收 would do, for the confirmation step (是否确定调整). Moves nothing.
 pub async fn preview(
-    db: &Db,
-    user: &SessionUser,
+    cx: &Caller,
     cp: Counterparty,
     direction: Direction,
     amount: Amount,
 ) -> Result<Preview, AppError> {
+    let Caller { db, user, .. } = cx;
     let (partner, kind) = partner_of(user)?;
     let (name, other) = counterparty(&db.pool, partner, kind, cp).await?;
     let mine = repo::balances(&db.pool, Owner::Partner(partner)).await?;
@@ -184,11 +184,11 @@ pub(super) async fn check_bulk(
 }
 
 pub async fn bulk_preview(
-    db: &Db,
-    user: &SessionUser,
+    cx: &Caller,
     customers: &[i64],
     amount: Amount,
 ) -> Result<model::BulkPreview, AppError> {
+    let Caller { db, user, .. } = cx;
     let (customers, total, mine) = check_bulk(db, user, customers, customers.len(), amount).await?;
     Ok(model::BulkPreview {
         customers,

@@ -1,6 +1,7 @@
 //! Balances, the management lists and 调账记录, and the reads other domains make inside their writes.
 
 use super::*;
+use crate::accounts::audit::Caller;
 use crate::funds::FundsError;
 
 /// An owner's balances, read in the caller's transaction (for another domain's write).
@@ -81,11 +82,11 @@ pub(super) fn like_pattern(s: &str) -> String {
 }
 
 pub async fn resellers(
-    db: &Db,
-    user: &SessionUser,
+    cx: &Caller,
     search: &Search,
     page: PageRequest,
 ) -> Result<Page<FundedParty>, AppError> {
+    let Caller { db, user, .. } = cx;
     let (partner, kind) = partner_of(user)?;
     if kind != PartnerKind::Distributor {
         return Err(FundsError::DistributorOnly.conflict());
@@ -97,11 +98,11 @@ pub async fn resellers(
 }
 
 pub async fn customers(
-    db: &Db,
-    user: &SessionUser,
+    cx: &Caller,
     search: &Search,
     page: PageRequest,
 ) -> Result<Page<FundedParty>, AppError> {
+    let Caller { db, user, .. } = cx;
     let partner = acting_partner(db, user, None).await?;
     customers_of(db, partner, search, page).await
 }
@@ -166,11 +167,11 @@ pub struct RecordSearch {
 }
 
 pub async fn records(
-    db: &Db,
-    user: &SessionUser,
+    cx: &Caller,
     search: &RecordSearch,
     page: PageRequest,
 ) -> Result<Page<AdjustRecord>, AppError> {
+    let Caller { db, user, .. } = cx;
     let partner = acting_partner(db, user, None).await?;
     records_of(db, partner, search, page).await
 }

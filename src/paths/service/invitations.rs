@@ -68,11 +68,8 @@ pub async fn invite_distributor(
 }
 
 /// What the invitation page shows: the invited partner and why it cannot be used, if so.
-pub async fn open_invitation(
-    db: &Db,
-    user: &SessionUser,
-    token: &str,
-) -> Result<model::InvitationView, AppError> {
+pub async fn open_invitation(cx: &Caller, token: &str) -> Result<model::InvitationView, AppError> {
+    let Caller { db, user, .. } = cx;
     let (partner, _) = partner_of(user)?;
     let (_, invited, name, state, expires_at) = repo::invitation(&db.pool, &token_hash(token))
         .await?

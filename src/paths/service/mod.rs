@@ -43,7 +43,8 @@ fn partner_of(user: &SessionUser) -> Result<(i64, HcpnState), AppError> {
 }
 
 /// The explore page: every path, whether the partner is on it, and why it may not select it.
-pub async fn explore(db: &Db, user: &SessionUser) -> Result<Vec<ExploreItem>, AppError> {
+pub async fn explore(cx: &Caller) -> Result<Vec<ExploreItem>, AppError> {
+    let Caller { db, user, .. } = cx;
     let (partner, hcpn) = partner_of(user)?;
     let joined: Vec<String> = repo::memberships(&db.pool, partner)
         .await?

@@ -29,13 +29,7 @@ pub async fn decide(
     let now = now_ms();
     db.write(|tx| {
         Box::pin(async move {
-            let d = Decision {
-                op,
-                id,
-                approve,
-                reason,
-                now,
-            };
+            let d = Decision(op, id, approve, reason, now);
             match what {
                 Decided::Application => application(tx, d).await,
                 Decided::Evidence => evidence(tx, d).await,
@@ -45,24 +39,13 @@ pub async fn decide(
     .await
 }
 
-/// One operator decision: who, on what, which way, why, when.
+/// One operator decision: who decides, on which application or evidence, whether to approve,
+/// why, and when.
 #[derive(Clone, Copy)]
-struct Decision<'a> {
-    op: &'a Actor,
-    id: i64,
-    approve: bool,
-    reason: &'a str,
-    now: i64,
-}
+struct Decision<'a>(&'a Actor, i64, bool, &'a str, i64);
 
 async fn application(tx: &mut Tx<'_>, d: Decision<'_>) -> Result<(), AppError> {
-    let Decision {
-        op,
-        id,
-        approve,
-        reason,
-        now,
-    } = d;
+    let Decision(op, id, approve, reason, now) = d;
     let app = repo::application(&mut **tx, id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -148,13 +131,7 @@ pub(super) async fn settle(
 }
 
 async fn evidence(tx: &mut Tx<'_>, d: Decision<'_>) -> Result<(), AppError> {
-    let Decision {
-        op,
-        id,
-        approve,
-        reason,
-        now,
-    } = d;
+    let Decision(op, id, approve, reason, now) = d;
     let (partner, title) = repo::evidence_owner(&mut **tx, id)
         .await?
         .ok_or(AppError::NotFound)?;

@@ -97,7 +97,8 @@ pub(super) async fn open_windows(db: &Db, now: i64) -> Result<Vec<ReviewWindow>,
 }
 
 /// The home page's path module: the paths the partner is on, with stage and progress.
-pub async fn joined(db: &Db, user: &SessionUser) -> Result<Vec<JoinedPath>, AppError> {
+pub async fn joined(cx: &Caller) -> Result<Vec<JoinedPath>, AppError> {
+    let Caller { db, user, .. } = cx;
     let (partner, _) = partner_of(user)?;
     let now = now_ms();
     let open = open_windows(db, now).await?;
@@ -111,7 +112,8 @@ pub async fn joined(db: &Db, user: &SessionUser) -> Result<Vec<JoinedPath>, AppE
 }
 
 /// A joined path's detail page.
-pub async fn detail(db: &Db, user: &SessionUser, path: PathKind) -> Result<PathDetail, AppError> {
+pub async fn detail(cx: &Caller, path: PathKind) -> Result<PathDetail, AppError> {
+    let Caller { db, user, .. } = cx;
     let (partner, _) = partner_of(user)?;
     let now = now_ms();
     let joined_at = repo::memberships(&db.pool, partner)

@@ -136,11 +136,11 @@ pub(super) async fn issuing_quota(
 
 /// What issuing would do, for the confirmation step. Moves nothing.
 pub async fn preview_issue(
-    db: &Db,
-    user: &SessionUser,
+    cx: &Caller,
     kind: Kind,
     req: &IssueRequest,
 ) -> Result<IssuePreview, AppError> {
+    let Caller { db, user, .. } = cx;
     let (partner, _) = partner_of(user)?;
     let now = now_ms();
     let mut tx = db.pool.begin().await?;
@@ -242,11 +242,11 @@ async fn try_issue(
 
 /// What a reclaim would take back, for the confirmation (确定回收以下提货券吗?). Moves nothing.
 pub async fn preview_reclaim(
-    db: &Db,
-    user: &SessionUser,
+    cx: &Caller,
     kind: Kind,
     ids: &[i64],
 ) -> Result<Vec<Coupon>, AppError> {
+    let Caller { db, user, .. } = cx;
     let (partner, _) = partner_of(user)?;
     let now = now_ms();
     let mut out = Vec::with_capacity(ids.len());

@@ -6,6 +6,14 @@ use crate::accounts::audit::Caller;
 use crate::accounts::audit::Target;
 use crate::vouchers::VoucherError;
 
+/// The signed-in distributor; any other partner is refused.
+fn distributor_of(user: &SessionUser) -> Result<i64, AppError> {
+    match partner_of(user)? {
+        (partner, PartnerKind::Distributor) => Ok(partner),
+        _ => Err(crate::funds::FundsError::DistributorOnly.conflict()),
+    }
+}
+
 /// 向云经销商发放代金券额度: a distributor gives each reseller a quota of `amount` from one of
 /// its own.
 #[tracing::instrument(level = "debug", skip_all)]
@@ -16,11 +24,7 @@ pub async fn issue_quota(
     amount: Amount,
     trans: Option<&str>,
 ) -> Result<Outcome, AppError> {
-    let Caller { db, user, .. } = cx;
-    let (partner, kind) = partner_of(user)?;
-    if kind != PartnerKind::Distributor {
-        return Err(crate::funds::FundsError::DistributorOnly.conflict());
-    }
+    let (db, partner) = (&cx.db, distributor_of(&cx.user)?);
     let hash = format!("quota-issue|{parent}|{resellers:?}|{}", amount.fen());
     let op = &Op::new(cx, partner, trans, hash)?;
     let actor = &op.actor;
@@ -114,11 +118,7 @@ pub async fn reclaim_quotas(
     remark: &str,
     trans: Option<&str>,
 ) -> Result<Outcome, AppError> {
-    let Caller { db, user, .. } = cx;
-    let (partner, kind) = partner_of(user)?;
-    if kind != PartnerKind::Distributor {
-        return Err(crate::funds::FundsError::DistributorOnly.conflict());
-    }
+    let (db, partner) = (&cx.db, distributor_of(&cx.user)?);
     let hash = format!("quota-reclaim|{ids:?}|{remark}");
     let op = &Op::new(cx, partner, trans, hash)?;
     let actor = &op.actor;
@@ -260,14 +260,11 @@ pub async fn set_quota_status(
 /// What giving resellers a quota would do (the request's `face` is the amount per reseller and
 /// its `customers` the resellers). Moves nothing.
 pub async fn preview_quota_issue(
-    db: &Db,
-    user: &SessionUser,
+    cx: &Caller,
     req: &IssueRequest,
 ) -> Result<IssuePreview, AppError> {
-    let (partner, kind) = partner_of(user)?;
-    if kind != PartnerKind::Distributor {
-        return Err(crate::funds::FundsError::DistributorOnly.conflict());
-    }
+    let Caller { db, user, .. } = cx;
+    let partner = distributor_of(user)?;
     let now = now_ms();
     let q = repo::quota(&db.pool, partner, req.quota)
         .await?
@@ -297,15 +294,9 @@ pub async fn preview_quota_issue(
 }
 
 /// The resellers' quotas a distributor would take back, with what each holds. Moves nothing.
-pub async fn preview_quota_reclaim(
-    db: &Db,
-    user: &SessionUser,
-    ids: &[i64],
-) -> Result<Vec<Quota>, AppError> {
-    let (partner, kind) = partner_of(user)?;
-    if kind != PartnerKind::Distributor {
-        return Err(crate::funds::FundsError::DistributorOnly.conflict());
-    }
+pub async fn preview_quota_reclaim(cx: &Caller, ids: &[i64]) -> Result<Vec<Quota>, AppError> {
+    let Caller { db, user, .. } = cx;
+    let partner = distributor_of(user)?;
     let now = now_ms();
     let mut out = Vec::with_capacity(ids.len());
     for &id in ids {

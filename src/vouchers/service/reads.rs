@@ -1,38 +1,30 @@
 //! The lists: quotas, issued coupons, the operation log, uses, a customer's coupons.
 
 use super::*;
+use crate::accounts::audit::Caller;
 
-pub async fn quotas(
-    db: &Db,
-    user: &SessionUser,
-    kind: Kind,
-    page: PageRequest,
-) -> Result<Page<Quota>, AppError> {
-    search_quotas(db, user, kind, &QuotaSearch::default(), page).await
+pub async fn quotas(cx: &Caller, kind: Kind, page: PageRequest) -> Result<Page<Quota>, AppError> {
+    search_quotas(cx, kind, &QuotaSearch::default(), page).await
 }
 
 /// 已发放代金券额度 (distributors only).
-pub async fn issued_quotas(
-    db: &Db,
-    user: &SessionUser,
-    page: PageRequest,
-) -> Result<Page<Quota>, AppError> {
+pub async fn issued_quotas(cx: &Caller, page: PageRequest) -> Result<Page<Quota>, AppError> {
     let search = QuotaSearch {
         issued: true,
         ..QuotaSearch::default()
     };
-    search_quotas(db, user, Kind::Coupon, &search, page).await
+    search_quotas(cx, Kind::Coupon, &search, page).await
 }
 
 /// The partner's quotas of a kind (or, `issued`, those a distributor gave its resellers)
 /// matching `search`, filtered and paged in SQL.
 pub async fn search_quotas(
-    db: &Db,
-    user: &SessionUser,
+    cx: &Caller,
     kind: Kind,
     search: &QuotaSearch,
     page: PageRequest,
 ) -> Result<Page<Quota>, AppError> {
+    let Caller { db, user, .. } = cx;
     let (partner, partner_kind) = partner_of(user)?;
     if search.issued && partner_kind != PartnerKind::Distributor {
         return Err(crate::funds::FundsError::DistributorOnly.conflict());
@@ -49,8 +41,7 @@ pub async fn search_quotas(
 
 /// The partner's issued coupons or pickup vouchers, optionally of one status.
 pub async fn coupons(
-    db: &Db,
-    user: &SessionUser,
+    cx: &Caller,
     kind: Kind,
     status: Option<CouponStatus>,
     page: PageRequest,
@@ -59,17 +50,17 @@ pub async fn coupons(
         status,
         ..CouponSearch::default()
     };
-    search_coupons(db, user, kind, &search, page).await
+    search_coupons(cx, kind, &search, page).await
 }
 
 /// The partner's issued coupons or pickup vouchers matching `search`, filtered and paged in SQL.
 pub async fn search_coupons(
-    db: &Db,
-    user: &SessionUser,
+    cx: &Caller,
     kind: Kind,
     search: &CouponSearch,
     page: PageRequest,
 ) -> Result<Page<Coupon>, AppError> {
+    let Caller { db, user, .. } = cx;
     let (partner, _) = partner_of(user)?;
     expire_due(db).await?;
     let now = now_ms();
@@ -114,12 +105,12 @@ impl Default for RecordSearch {
 }
 
 pub async fn records(
-    db: &Db,
-    user: &SessionUser,
+    cx: &Caller,
     kind: Kind,
     search: &RecordSearch,
     page: PageRequest,
 ) -> Result<Page<Record>, AppError> {
+    let Caller { db, user, .. } = cx;
     let (partner, _) = partner_of(user)?;
     expire_due(db).await?;
     let codes: Option<Vec<i64>> = search
@@ -141,19 +132,16 @@ pub async fn records(
 }
 
 /// 提货券使用记录 (or coupon uses).
-pub async fn uses(
-    db: &Db,
-    user: &SessionUser,
-    kind: Kind,
-    page: PageRequest,
-) -> Result<Page<Use>, AppError> {
+pub async fn uses(cx: &Caller, kind: Kind, page: PageRequest) -> Result<Page<Use>, AppError> {
+    let Caller { db, user, .. } = cx;
     let (partner, _) = partner_of(user)?;
     let (items, total) = repo::list_uses(&db.pool, partner, kind.as_str(), page).await?;
     Ok(page.answer(items, total))
 }
 
 /// 我的优惠券: the customer's coupons and pickup vouchers.
-pub async fn customer_coupons(db: &Db, user: &SessionUser) -> Result<CustomerCoupons, AppError> {
+pub async fn customer_coupons(cx: &Caller) -> Result<CustomerCoupons, AppError> {
+    let Caller { db, user, .. } = cx;
     let customer = match (&user.role, &user.customer) {
         (Role::Customer, Some(c)) => c.id,
         _ => return Err(AppError::Forbidden),
@@ -184,10 +172,10 @@ pub async fn customer_coupons(db: &Db, user: &SessionUser) -> Result<CustomerCou
 }
 
 pub async fn eligible_customers(
-    db: &Db,
-    user: &SessionUser,
+    cx: &Caller,
     which: &str,
 ) -> Result<Vec<(i64, String, String)>, AppError> {
+    let Caller { db, user, .. } = cx;
     let (partner, _) = partner_of(user)?;
     if !matches!(which, "coupon" | "pickup") {
         return Err(AppError::BadRequest);

@@ -2,10 +2,12 @@
 //! operator grants it; the partner reads it.
 
 use super::*;
+use crate::accounts::audit::Caller;
 use crate::accounts::audit::Target;
 use crate::vouchers::VoucherError;
 
-pub async fn whitelist(db: &Db, user: &SessionUser) -> Result<Vec<WhitelistEntry>, AppError> {
+pub async fn whitelist(cx: &Caller) -> Result<Vec<WhitelistEntry>, AppError> {
+    let Caller { db, user, .. } = cx;
     let (partner, _) = partner_of(user)?;
     entries(&db.pool, partner).await
 }
