@@ -57,6 +57,6 @@ pub async fn set_real_name(login: String, verified: String) -> Result<(), AppErr
     let cx = ctx::acting(&[Role::Operator]).await?;
     let login = AccountName::parse(&login).map_err(AppError::invalid)?;
     let verified = ctx::choice(&verified, "true", "false")?;
-    super::service::set_real_name(&cx.db, &login, verified, &cx.actor()).await?;
+    super::service::set_real_name(&cx.db, &login, verified, &cx.actor).await?;
     ctx::redirect("/operator?real_name=1")
 }

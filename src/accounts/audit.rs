@@ -127,48 +127,36 @@ impl Actor {
     }
 }
 
-/// What an audit entry is about: a record of one kind with its id (written `kind:id`), or a
-/// name as it is (a login, the two accounts of a transfer).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Target<'a> {
-    Partner(i64),
-    Customer(i64),
-    User(i64),
-    Quota(i64),
-    Order(i64),
-    Contract(i64),
-    Evidence(i64),
-    Invitation(i64),
-    Opportunity(i64),
-    PathApplication(i64),
-    PathInvitation(i64),
-    ReviewWindow(i64),
-    EmployeeLink(i64),
-    AccessKey(&'a str),
-    Named(&'a str),
+/// Declares [`Target`]: each record kind with the name it is written with (`kind:id`).
+macro_rules! targets {
+    ($($variant:ident => $kind:literal),* $(,)?) => {
+        /// What an audit entry is about: a record of one kind with its id (written `kind:id`),
+        /// or a name as it is (a login, the two accounts of a transfer).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum Target<'a> {
+            $($variant(i64),)*
+            AccessKey(&'a str),
+            Named(&'a str),
+        }
+
+        impl Target<'_> {
+            pub fn text(self) -> String {
+                match self {
+                    Target::Named(name) => name.to_string(),
+                    Target::AccessKey(ak) => format!("access_key:{ak}"),
+                    $(Target::$variant(id) => format!(concat!($kind, ":{}"), id),)*
+                }
+            }
+        }
+    };
 }
 
-impl Target<'_> {
-    pub fn text(self) -> String {
-        let (kind, id) = match self {
-            Target::Named(name) => return name.to_string(),
-            Target::AccessKey(ak) => return format!("access_key:{ak}"),
-            Target::Partner(id) => ("partner", id),
-            Target::Customer(id) => ("customer", id),
-            Target::User(id) => ("user", id),
-            Target::Quota(id) => ("quota", id),
-            Target::Order(id) => ("order", id),
-            Target::Contract(id) => ("contract", id),
-            Target::Evidence(id) => ("evidence", id),
-            Target::Invitation(id) => ("invitation", id),
-            Target::Opportunity(id) => ("opportunity", id),
-            Target::PathApplication(id) => ("path_application", id),
-            Target::PathInvitation(id) => ("path_invitation", id),
-            Target::ReviewWindow(id) => ("review_window", id),
-            Target::EmployeeLink(id) => ("employee_link", id),
-        };
-        format!("{kind}:{id}")
-    }
+targets! {
+    Partner => "partner", Customer => "customer", User => "user", Quota => "quota",
+    Order => "order", Contract => "contract", Evidence => "evidence", Invitation => "invitation",
+    Opportunity => "opportunity", PathApplication => "path_application",
+    PathInvitation => "path_invitation", ReviewWindow => "review_window",
+    EmployeeLink => "employee_link",
 }
 
 /// One line of the audit trail: who did what to what.
@@ -180,29 +168,19 @@ pub struct AuditEntry<'a> {
 }
 
 /// Who acts, on which database, from where: what the console's and the API's entry points hand
-/// a service that changes something (the command line and jobs pass an [`Actor`] instead).
+/// a service (the command line and jobs pass an [`Actor`] instead). Its `actor` is what the
+/// audit trail records of it (`cx.actor.record(tx, …)`).
 #[derive(Debug, Clone)]
 pub struct Caller {
     pub db: crate::server::db::Db,
     pub user: SessionUser,
-    pub origin: Origin,
+    pub actor: Actor,
 }
 
 impl Caller {
-    /// The audit trail's name for this caller.
-    pub fn actor(&self) -> Actor {
-        Actor::user(&self.user, &self.origin)
-    }
-
-    /// Writes what this caller did to `target` in the write's transaction ([`Actor::record`]).
-    pub async fn record(
-        &self,
-        tx: &mut crate::server::db::Tx<'_>,
-        action: &str,
-        target: Target<'_>,
-        detail: &str,
-        now: i64,
-    ) -> Result<(), crate::error::AppError> {
-        self.actor().record(tx, action, target, detail, now).await
+    /// The signed-in `user` on `db`, from `origin`.
+    pub fn new(db: crate::server::db::Db, user: SessionUser, origin: &Origin) -> Caller {
+        let actor = Actor::user(&user, origin);
+        Caller { db, user, actor }
     }
 }

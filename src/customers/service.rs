@@ -131,7 +131,8 @@ pub async fn invite(
                 input.channel.as_str(),
                 input.mode.as_str()
             );
-            cx.record(tx, "customers.invite", Target::Invitation(id), &detail, now)
+            cx.actor
+                .record(tx, "customers.invite", Target::Invitation(id), &detail, now)
                 .await?;
             Ok(Invitation {
                 id,
@@ -182,14 +183,15 @@ pub async fn cancel_invitation(cx: &Caller, id: i64) -> Result<(), AppError> {
             if !repo::cancel_invitation(&mut *tx, partner, id).await? {
                 return Err(AppError::conflict("error.invite.not_active"));
             }
-            cx.record(
-                tx,
-                "customers.invite_cancel",
-                Target::Invitation(id),
-                "",
-                now,
-            )
-            .await
+            cx.actor
+                .record(
+                    tx,
+                    "customers.invite_cancel",
+                    Target::Invitation(id),
+                    "",
+                    now,
+                )
+                .await
         })
     })
     .await
@@ -264,14 +266,15 @@ pub async fn accept(cx: &Caller, token: &str) -> Result<(), AppError> {
                 now,
             )
             .await?;
-            cx.record(
-                tx,
-                "customers.accept",
-                Target::Customer(customer),
-                &format!("partner={} invitation={}", inv.partner_id, inv.id),
-                now,
-            )
-            .await
+            cx.actor
+                .record(
+                    tx,
+                    "customers.accept",
+                    Target::Customer(customer),
+                    &format!("partner={} invitation={}", inv.partner_id, inv.id),
+                    now,
+                )
+                .await
         })
     })
     .await
@@ -304,14 +307,15 @@ pub async fn request_unbind(cx: &Caller, customer: i64) -> Result<(), AppError> 
                 )
                 .await?;
             }
-            cx.record(
-                tx,
-                "customers.unbind_request",
-                Target::Customer(customer),
-                "",
-                now,
-            )
-            .await
+            cx.actor
+                .record(
+                    tx,
+                    "customers.unbind_request",
+                    Target::Customer(customer),
+                    "",
+                    now,
+                )
+                .await
         })
     })
     .await
@@ -327,14 +331,15 @@ pub async fn cancel_unbind(cx: &Caller, customer: i64) -> Result<(), AppError> {
             if !repo::clear_unbind(&mut *tx, customer, partner).await? {
                 return Err(AppError::conflict("error.unbind.not_requested"));
             }
-            cx.record(
-                tx,
-                "customers.unbind_cancel",
-                Target::Customer(customer),
-                "",
-                now,
-            )
-            .await
+            cx.actor
+                .record(
+                    tx,
+                    "customers.unbind_cancel",
+                    Target::Customer(customer),
+                    "",
+                    now,
+                )
+                .await
         })
     })
     .await
@@ -379,17 +384,18 @@ async fn try_answer(
             now,
         )
         .await?;
-        cx.record(
-            tx,
-            "customers.unbind_decline",
-            Target::Customer(customer),
-            "",
-            now,
-        )
-        .await?;
+        cx.actor
+            .record(
+                tx,
+                "customers.unbind_decline",
+                Target::Customer(customer),
+                "",
+                now,
+            )
+            .await?;
         return Ok(None);
     }
-    let actor = cx.actor();
+    let actor = cx.actor.clone();
     let balance = crate::funds::service::balances_in(tx, Owner::Customer(customer)).await?;
     let movable = balance
         .balance
@@ -435,14 +441,15 @@ async fn try_answer(
         "partner={} returned={movable} coupons={coupons}",
         a.partner_id
     );
-    cx.record(
-        tx,
-        "customers.unbind",
-        Target::Customer(customer),
-        &detail,
-        now,
-    )
-    .await?;
+    cx.actor
+        .record(
+            tx,
+            "customers.unbind",
+            Target::Customer(customer),
+            &detail,
+            now,
+        )
+        .await?;
     Ok(Some(UnbindOutcome {
         returned: movable,
         coupons_reclaimed: coupons,
@@ -486,14 +493,15 @@ pub async fn apply_contract(cx: &Caller) -> Result<i64, AppError> {
                 return Err(AppError::conflict("error.contract.open"));
             }
             let id = repo::insert_contract(&mut *tx, customer, r.partner_id, now).await?;
-            cx.record(
-                tx,
-                "customers.contract_apply",
-                Target::Contract(id),
-                "",
-                now,
-            )
-            .await?;
+            cx.actor
+                .record(
+                    tx,
+                    "customers.contract_apply",
+                    Target::Contract(id),
+                    "",
+                    now,
+                )
+                .await?;
             Ok(id)
         })
     })

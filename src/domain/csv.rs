@@ -46,11 +46,11 @@ impl axum::extract::FromRequestParts<crate::server::state::AppState> for Partner
             .extensions
             .get::<crate::server::security::ClientContext>();
         let ip = ip.map_or_else(|| "unknown".to_string(), |c| c.ip.to_string());
-        let cx = crate::accounts::audit::Caller {
-            db: state.db.clone(),
+        let cx = crate::accounts::audit::Caller::new(
+            state.db.clone(),
             user,
-            origin: crate::accounts::audit::Origin::web(&ip),
-        };
+            &crate::accounts::audit::Origin::web(&ip),
+        );
         Ok(PartnerExport { cx, query })
     }
 }

@@ -78,7 +78,8 @@ pub async fn invite(cx: &Caller, login: &AccountName) -> Result<i64, AppError> {
                 now,
             )
             .await?;
-            cx.record(tx, "employees.invite", Target::EmployeeLink(id), "", now)
+            cx.actor
+                .record(tx, "employees.invite", Target::EmployeeLink(id), "", now)
                 .await?;
             Ok(id)
         })
@@ -193,7 +194,8 @@ pub async fn respond(cx: &Caller, id: i64, accept: bool) -> Result<(), AppError>
                 now,
             )
             .await?;
-            cx.record(tx, action, Target::EmployeeLink(id), "", now)
+            cx.actor
+                .record(tx, action, Target::EmployeeLink(id), "", now)
                 .await
         })
     })
@@ -243,7 +245,8 @@ pub async fn end(cx: &Caller, id: i64, unbind: bool) -> Result<(), AppError> {
                 now,
             )
             .await?;
-            cx.record(tx, action, Target::EmployeeLink(id), "", now)
+            cx.actor
+                .record(tx, action, Target::EmployeeLink(id), "", now)
                 .await
         })
     })

@@ -228,7 +228,7 @@ pub async fn fund_partner(
     let cx = ctx::acting(&[Role::Operator]).await?;
     let amount = Amount::parse(&amount).map_err(AppError::invalid)?;
     let trans_id = Some(trans_id).filter(|t| !t.trim().is_empty());
-    let r = super::service::fund_partner(&cx.db, &cx.actor(), partner, amount, trans_id).await?;
+    let r = super::service::fund_partner(&cx.db, &cx.actor, partner, amount, trans_id).await?;
     leptos_axum::redirect(&format!("/operator?funded={}", r.trans_id));
     Ok(r)
 }
@@ -238,7 +238,7 @@ pub async fn fund_partner(
 pub async fn set_designated(partner: i64, amount: String) -> Result<(), AppError> {
     let cx = ctx::acting(&[Role::Operator]).await?;
     let amount = Money::parse(&amount).map_err(AppError::invalid)?;
-    super::service::set_designated(&cx.db, &cx.actor(), partner, amount).await
+    super::service::set_designated(&cx.db, &cx.actor, partner, amount).await
 }
 
 /// Operator: what funding a partner would do (confirmation step). Moves nothing.

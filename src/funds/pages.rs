@@ -10,8 +10,8 @@ use crate::domain::{CustomerMode, PartnerKind, Role, format_time};
 use crate::error::AppError;
 use crate::i18n::{t, use_lang};
 use crate::ui::{
-    Auth, Col, EmptyState, ErrorNotice, FormError, Loaded, Paged, PagedList, RequireRole,
-    data_table, failure, too_many_to_export, urlencode,
+    Auth, Col, DataTable, EmptyState, ErrorNotice, FormError, Loaded, Paged, PagedList,
+    RequireRole, failure, too_many_to_export, urlencode,
 };
 use leptos::prelude::*;
 use leptos_router::components::{A, Outlet};
@@ -97,23 +97,6 @@ fn PartySearch() -> impl IntoView {
 fn PartyTable(target: Target, rows: Vec<FundedParty>) -> impl IntoView {
     let lang = use_lang();
     let customer = target == Target::Customer;
-    let mut columns = vec![
-        Col::text("funds.col.login"),
-        Col::text("funds.col.name"),
-        Col::text(if customer {
-            "funds.col.mode"
-        } else {
-            "partner.kind"
-        }),
-        Col::text("funds.col.since"),
-    ];
-    if customer {
-        columns.push(Col::text("customer.status"));
-    }
-    columns.extend([
-        Col::num("funds.col.balance"),
-        Col::text("funds.col.actions"),
-    ]);
     let rows = rows.into_iter().map(|r| {
         let base = format!("/center/sales/{}/{}", target.segment(), r.id);
         view! {
@@ -140,7 +123,10 @@ fn PartyTable(target: Target, rows: Vec<FundedParty>) -> impl IntoView {
             </tr>
         }
     }).collect_view();
-    data_table(lang, "parties", &columns, rows)
+    view! { <DataTable testid="parties" rows=rows.into_any()
+    columns=vec![Col::text("funds.col.login"), Col::text("funds.col.name"),
+        Col::text(if customer { "funds.col.mode" } else { "partner.kind" }), Col::text("funds.col.since"),
+        Col::text("customer.status").shown_if(customer), Col::num("funds.col.balance"), Col::text("funds.col.actions")] /> }
 }
 
 /// 我的云经销商 (a distributor's resellers) and 客户管理 (a partner's customers): search, balances,

@@ -254,11 +254,7 @@ where
         .map_err(IntoResponse::into_response)?;
         let origin = api_origin(&parts.extensions);
         Ok(Signed {
-            cx: Caller {
-                db: state.db.clone(),
-                user,
-                origin,
-            },
+            cx: Caller::new(state.db.clone(), user, &origin),
             req,
             client_token,
         })

@@ -66,7 +66,7 @@ fn partner_user(user: &SessionUser) -> Result<(i64, i64), AppError> {
 pub async fn create_for(cx: &Caller, description: &str) -> Result<NewKey, AppError> {
     let Caller { db, user, .. } = cx;
     let (id, partner) = partner_user(user)?;
-    create_key(db, id, partner, &cx.actor(), description).await
+    create_key(db, id, partner, &cx.actor, description).await
 }
 
 /// `admin create-access-key --login L`.
@@ -120,7 +120,7 @@ pub async fn change_key(cx: &Caller, ak: &str, state: Option<&str>) -> Result<()
                 Some(_) => "openapi.key_disable",
                 None => "openapi.key_delete",
             };
-            let actor = cx.actor();
+            let actor = cx.actor.clone();
             actor.record(tx, action, target, "", now).await
         })
     })

@@ -8,7 +8,7 @@ use super::api::{
 use super::model::{CATALOGUE, Order, OrderState, Payer};
 use crate::domain::{Money, Role, format_time};
 use crate::i18n::{Lang, t, use_lang};
-use crate::ui::{Col, ErrorNotice, FormError, Paged, RequireRole, data_table, failure, loading};
+use crate::ui::{Col, DataTable, ErrorNotice, FormError, Paged, RequireRole, failure, loading};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -48,19 +48,6 @@ fn OrderTable(orders: Vec<Order>, partner: bool) -> impl IntoView {
     } else {
         "/customer/orders"
     };
-    let mut columns = vec![Col::text("orders.number")];
-    if partner {
-        columns.push(Col::text("customer.name"));
-    }
-    columns.extend([
-        Col::text("orders.product"),
-        Col::num("orders.quantity"),
-        Col::num("orders.amount"),
-        Col::text("orders.payment"),
-        Col::text("orders.state"),
-        Col::text("common.created_at"),
-        Col::text("common.actions"),
-    ]);
     let rows = orders.into_iter().map(|o| {
         let link = |action: &str| format!("{base}/{}?action={action}", o.id);
         let actions = if partner {
@@ -95,7 +82,10 @@ fn OrderTable(orders: Vec<Order>, partner: bool) -> impl IntoView {
             </tr>
         }
     }).collect_view();
-    data_table(lang, "orders", &columns, rows)
+    view! { <DataTable testid="orders" rows=rows.into_any()
+    columns=vec![Col::text("orders.number"), Col::text("customer.name").shown_if(partner), Col::text("orders.product"),
+        Col::num("orders.quantity"), Col::num("orders.amount"), Col::text("orders.payment"), Col::text("orders.state"),
+        Col::text("common.created_at"), Col::text("common.actions")] /> }
 }
 
 /// 我的订单, with the 待支付 tab.

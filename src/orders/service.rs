@@ -126,18 +126,19 @@ pub async fn create(cx: &Caller, input: &NewOrder) -> Result<Order, AppError> {
                     queue(&mut *tx, via, "order.partner_pay", &params, now).await?;
                 }
             }
-            cx.record(
-                tx,
-                if input.partner_pays {
-                    "orders.request_partner_pay"
-                } else {
-                    "orders.create"
-                },
-                Target::Order(id),
-                "",
-                now,
-            )
-            .await?;
+            cx.actor
+                .record(
+                    tx,
+                    if input.partner_pays {
+                        "orders.request_partner_pay"
+                    } else {
+                        "orders.create"
+                    },
+                    Target::Order(id),
+                    "",
+                    now,
+                )
+                .await?;
             let row = repo::get(&mut **tx, id).await?.ok_or(AppError::Internal)?;
             Ok(row.order)
         })
@@ -243,7 +244,7 @@ async fn attempt(
                 // Someone else changed it since we read it: read again and answer from the new state.
                 return Err(AppError::Busy);
             }
-            let actor = cx.actor();
+            let actor = cx.actor.clone();
             let customer = Owner::Customer(row.customer_id);
             let partner = Owner::Partner(row.partner_id);
             match event {
@@ -357,7 +358,9 @@ async fn attempt(
                 Event::Cancel => "orders.cancel",
                 Event::Refund => "orders.refund",
             };
-            cx.record(tx, action, Target::Order(id), "", now).await?;
+            cx.actor
+                .record(tx, action, Target::Order(id), "", now)
+                .await?;
             let row = repo::get(&mut **tx, id).await?.ok_or(AppError::Internal)?;
             Ok(row.order)
         })
@@ -406,18 +409,19 @@ pub async fn set_allow_consulting_pay(cx: &Caller, allow: bool) -> Result<(), Ap
     db.write(|tx| {
         Box::pin(async move {
             repo::set_allow_consulting_pay(&mut **tx, p, allow).await?;
-            cx.record(
-                tx,
-                if allow {
-                    "orders.allow_consulting_pay"
-                } else {
-                    "orders.deny_consulting_pay"
-                },
-                Target::Partner(p),
-                "",
-                now_ms(),
-            )
-            .await
+            cx.actor
+                .record(
+                    tx,
+                    if allow {
+                        "orders.allow_consulting_pay"
+                    } else {
+                        "orders.deny_consulting_pay"
+                    },
+                    Target::Partner(p),
+                    "",
+                    now_ms(),
+                )
+                .await
         })
     })
     .await

@@ -125,7 +125,7 @@ pub async fn operator_decide(
 ) -> Result<(), AppError> {
     let cx = ctx::acting(&[Role::Operator]).await?;
     let approve = ctx::choice(&decision, "approve", "reject")?;
-    let (db, op) = (&cx.db, &cx.actor());
+    let (db, op) = (&cx.db, &cx.actor);
     let what = match what.as_str() {
         "evidence" => super::service::Decided::Evidence,
         "application" => super::service::Decided::Application,
@@ -151,7 +151,7 @@ pub async fn open_window(
     let covers = super::model::parse_covers(&covers).map_err(AppError::invalid)?;
     super::service::open_window(
         &cx.db,
-        &cx.actor(),
+        &cx.actor,
         year,
         date(&first)?,
         date(&last)?,
@@ -168,7 +168,7 @@ pub async fn invite_distributor(partner_id: i64, email: String) -> Result<(), Ap
     let state = ctx::state()?;
     super::service::invite_distributor(
         &cx.db,
-        &cx.actor(),
+        &cx.actor,
         partner_id,
         &email,
         &state.config.public_url,

@@ -82,7 +82,7 @@ pub async fn share_ho(
     let input =
         super::model::NewOpportunity::parse(&customer, &product, &amount, "discovery", true)
             .map_err(AppError::invalid)?;
-    let id = super::service::share_ho(&cx.db, &cx.actor(), partner, &input, None).await?;
+    let id = super::service::share_ho(&cx.db, &cx.actor, partner, &input, None).await?;
     leptos_axum::redirect("/operator?shared=1");
     Ok(id)
 }

@@ -59,7 +59,7 @@ pub async fn register_po(cx: &Caller, input: &NewOpportunity) -> Result<i64, App
                 now,
             };
             let id = repo::insert(&mut *tx, &row).await?;
-            log(&mut *tx, &cx.actor(), "pce.po", id, now).await?;
+            log(&mut *tx, &cx.actor, "pce.po", id, now).await?;
             Ok(id)
         })
     })
@@ -160,7 +160,7 @@ pub async fn answer_ho(
             }
             log(
                 &mut *tx,
-                &cx.actor(),
+                &cx.actor,
                 if accept {
                     "pce.ho_accept"
                 } else {
@@ -211,7 +211,7 @@ pub async fn set_stage(
             {
                 return Err(AppError::conflict("error.pce.closed"));
             }
-            log(&mut *tx, &cx.actor(), "pce.stage", id, now).await?;
+            log(&mut *tx, &cx.actor, "pce.stage", id, now).await?;
             Ok(())
         })
     })

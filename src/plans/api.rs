@@ -117,11 +117,7 @@ pub async fn download(
     use axum::response::IntoResponse;
     let user = crate::server::session::require_user(&state.db, &session, Role::Partner).await?;
     let origin = crate::accounts::audit::Origin::web(&client.ip.to_string());
-    let cx = crate::accounts::audit::Caller {
-        db: state.db.clone(),
-        user,
-        origin,
-    };
+    let cx = crate::accounts::audit::Caller::new(state.db.clone(), user, &origin);
     let cert = super::service::own_certificate(&cx, &number).await?;
     if cert.state == super::model::CertificateState::Revoked {
         return Ok(revoked(&cert));

@@ -113,14 +113,15 @@ pub async fn apply(cx: &Caller, plan: Plan, form: &ApplicationForm) -> Result<i6
                         }
                         Err(e) => return Err(e.into()),
                     };
-                cx.record(
-                    &mut *tx,
-                    "plans.apply",
-                    Target::Partner(partner.id),
-                    &format!("plan={} application={id}", plan.code()),
-                    now,
-                )
-                .await?;
+                cx.actor
+                    .record(
+                        &mut *tx,
+                        "plans.apply",
+                        Target::Partner(partner.id),
+                        &format!("plan={} application={id}", plan.code()),
+                        now,
+                    )
+                    .await?;
                 Ok(id)
             })
         })
@@ -232,17 +233,18 @@ pub async fn approve(cx: &Caller, id: i64) -> Result<String, AppError> {
                     now,
                 )
                 .await?;
-                cx.record(
-                    &mut *tx,
-                    "plans.approve",
-                    Target::Partner(app.partner_id),
-                    &format!(
-                        "plan={} application={id} certificate={number}",
-                        app.plan.code()
-                    ),
-                    now,
-                )
-                .await?;
+                cx.actor
+                    .record(
+                        &mut *tx,
+                        "plans.approve",
+                        Target::Partner(app.partner_id),
+                        &format!(
+                            "plan={} application={id} certificate={number}",
+                            app.plan.code()
+                        ),
+                        now,
+                    )
+                    .await?;
                 Ok(number)
             })
         })
@@ -257,14 +259,15 @@ pub async fn reject(cx: &Caller, id: i64, reason: &Reason) -> Result<(), AppErro
             Box::pin(async move {
                 let now = now_ms();
                 let app = decide(tx, cx, id, "rejected", Some(reason.as_str()), now).await?;
-                cx.record(
-                    &mut *tx,
-                    "plans.reject",
-                    Target::Partner(app.partner_id),
-                    &format!("plan={} application={id}", app.plan.code()),
-                    now,
-                )
-                .await
+                cx.actor
+                    .record(
+                        &mut *tx,
+                        "plans.reject",
+                        Target::Partner(app.partner_id),
+                        &format!("plan={} application={id}", app.plan.code()),
+                        now,
+                    )
+                    .await
             })
         })
         .await
@@ -287,14 +290,15 @@ pub async fn revoke(
                 if !repo::revoke(&mut *tx, number.as_str(), reason.as_str(), now).await? {
                     return Err(AppError::conflict("error.cert.already_revoked"));
                 }
-                cx.record(
-                    &mut *tx,
-                    "certificates.revoke",
-                    Target::Partner(cert.partner_id),
-                    &format!("certificate={}", number.as_str()),
-                    now,
-                )
-                .await
+                cx.actor
+                    .record(
+                        &mut *tx,
+                        "certificates.revoke",
+                        Target::Partner(cert.partner_id),
+                        &format!("certificate={}", number.as_str()),
+                        now,
+                    )
+                    .await
             })
         })
         .await

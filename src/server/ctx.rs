@@ -88,7 +88,7 @@ pub async fn caller_any(roles: &[Role]) -> Result<(super::db::Db, SessionUser), 
 pub async fn acting(roles: &[Role]) -> Result<crate::accounts::audit::Caller, AppError> {
     let (db, user) = caller_any(roles).await?;
     let origin = origin().await;
-    Ok(crate::accounts::audit::Caller { db, user, origin })
+    Ok(crate::accounts::audit::Caller::new(db, user, &origin))
 }
 
 /// The database, and the signed-in user whatever its role.

@@ -14,7 +14,7 @@ mod loaded;
 mod table;
 pub use loaded::Loaded;
 pub use table::{
-    Col, DataList, Paged, PagedList, data_table, loading, table_head, too_many_to_export,
+    Col, DataList, DataTable, Paged, PagedList, data_table, loading, table_head, too_many_to_export,
 };
 
 /// The signed-in user and the actions that change who it is.

@@ -17,6 +17,7 @@ pub struct Col {
     key: &'static str,
     num: bool,
     raw: bool,
+    shown: bool,
 }
 
 impl Col {
@@ -25,6 +26,7 @@ impl Col {
             key,
             num: false,
             raw: false,
+            shown: true,
         }
     }
 
@@ -33,6 +35,7 @@ impl Col {
             key,
             num: true,
             raw: false,
+            shown: true,
         }
     }
 
@@ -42,7 +45,13 @@ impl Col {
             key: label,
             num: false,
             raw: true,
+            shown: true,
         }
+    }
+
+    /// This column only where `shown` (a column some readers of the table do not get).
+    pub const fn shown_if(self, shown: bool) -> Col {
+        Col { shown, ..self }
     }
 
     fn label(self, lang: Lang) -> &'static str {
@@ -76,6 +85,7 @@ pub fn too_many_to_export(lang: Lang, total: i64) -> AnyView {
 pub fn table_head(lang: Lang, columns: &[Col]) -> AnyView {
     let cells = columns
         .iter()
+        .filter(|c| c.shown)
         .map(|c| {
             let class = c.num.then_some("num");
             view! { <th class=class>{c.label(lang)}</th> }
@@ -98,6 +108,12 @@ pub fn data_table(
         </table>
     }
     .into_any()
+}
+
+/// [`data_table`] in a view: `columns` (see [`Col::shown_if`]) and the rows.
+#[component]
+pub fn DataTable(testid: &'static str, columns: Vec<Col>, rows: AnyView) -> impl IntoView {
+    data_table(use_lang(), testid, &columns, rows)
 }
 
 /// A list's empty state: its message and, where there is one, a hint at what to do.

@@ -138,7 +138,7 @@ pub async fn set_whitelisted(
         .parse::<i64>()
         .map_err(|_| VoucherError::CustomersRequired.invalid())?;
     let add = ctx::choice(&action, "add", "remove")?;
-    super::service::set_whitelisted(&cx.db, &cx.actor(), partner, customer, add).await?;
+    super::service::set_whitelisted(&cx.db, &cx.actor, partner, customer, add).await?;
     ctx::redirect(&format!("/operator/whitelist?partner={partner}"))
 }
 

@@ -267,11 +267,11 @@ async fn adjust(
     } else {
         Direction::Allocate
     };
-    let cx = Caller {
-        db: w.db.clone(),
-        user: w.users[actor].clone(),
-        origin: Origin::web("127.0.0.1"),
-    };
+    let cx = Caller::new(
+        w.db.clone(),
+        w.users[actor].clone(),
+        &Origin::web("127.0.0.1"),
+    );
     service::adjust(
         &cx,
         cp,

@@ -98,7 +98,7 @@ pub async fn adjust(
         Direction::Allocate => (me, other, Operation::Adjust),
         Direction::Reclaim => (other, me, Operation::Retrieve),
     };
-    let actor = cx.actor();
+    let actor = cx.actor.clone();
     let receipt = move_money(
         db,
         Movement {

@@ -11,7 +11,7 @@ use super::model::{
 use crate::domain::{Role, format_time};
 use crate::i18n::{Lang, t, use_lang};
 use crate::ui::{
-    Col, EmptyState, ErrorNotice, FormError, Loaded, RequireRole, data_table, failure, loading,
+    Col, DataTable, EmptyState, ErrorNotice, FormError, Loaded, RequireRole, failure, loading,
     urlencode,
 };
 use leptos::prelude::*;
@@ -42,12 +42,6 @@ fn exam_table(lang: Lang, people: Vec<crate::employees::model::ExamEligibility>)
         };
         view! { <span class=css>{t(lang, key)}</span> }
     };
-    let columns = [
-        Col::text("funds.col.login"),
-        Col::text("exam.real_name"),
-        Col::text("exam.china_site"),
-        Col::text("exam.eligible"),
-    ];
     let rows = people
         .into_iter()
         .map(|e| {
@@ -61,7 +55,8 @@ fn exam_table(lang: Lang, people: Vec<crate::employees::model::ExamEligibility>)
             }
         })
         .collect_view();
-    data_table(lang, "exam-employees", &columns, rows)
+    view! { <DataTable testid="exam-employees" rows=rows.into_any()
+    columns=vec![Col::text("funds.col.login"), Col::text("exam.real_name"), Col::text("exam.china_site"), Col::text("exam.eligible")] /> }.into_any()
 }
 
 fn stage_state(lang: Lang, s: &StageView) -> String {
@@ -381,14 +376,6 @@ fn evidence_section(
             {if rows.is_empty() {
                 view! { <EmptyState title=t(lang, "path.evidence.none") /> }.into_any()
             } else {
-                let columns = [
-                    Col::text("path.evidence.kind"),
-                    Col::text("path.evidence.title"),
-                    Col::text("path.evidence.holder"),
-                    Col::text("path.evidence.date"),
-                    Col::text("invite.state"),
-                    Col::text("path.reason"),
-                ];
                 let rows = rows.into_iter().map(|e| view! {
                     <tr>
                         <td>{t(lang, e.kind.label_key())}</td>
@@ -399,7 +386,9 @@ fn evidence_section(
                         <td>{e.reason}</td>
                     </tr>
                 }).collect_view();
-                data_table(lang, "evidence-table", &columns, rows)
+                view! { <DataTable testid="evidence-table" rows=rows.into_any()
+                    columns=vec![Col::text("path.evidence.kind"), Col::text("path.evidence.title"), Col::text("path.evidence.holder"),
+                Col::text("path.evidence.date"), Col::text("invite.state"), Col::text("path.reason")] /> }.into_any()
             }}
         </section>
     }

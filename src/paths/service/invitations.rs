@@ -119,14 +119,15 @@ pub async fn accept_invitation(cx: &Caller, token: &str) -> Result<(), AppError>
                 return Err(AppError::conflict("error.paths.invitation_used"));
             }
             repo::insert_membership(&mut **tx, partner, PathKind::Distributor.code(), now).await?;
-            cx.record(
-                tx,
-                "paths.join_distributor",
-                Target::PathInvitation(id),
-                "",
-                now,
-            )
-            .await
+            cx.actor
+                .record(
+                    tx,
+                    "paths.join_distributor",
+                    Target::PathInvitation(id),
+                    "",
+                    now,
+                )
+                .await
         })
     })
     .await

@@ -94,7 +94,9 @@ async fn join(cx: &Caller, partner: i64, path: PathKind, action: &str) -> Result
             let new = repo::insert_membership(&mut **tx, partner, path.code(), now).await?;
             if new {
                 let target = Target::Partner(partner);
-                cx.record(tx, action, target, path.code(), now).await?;
+                cx.actor
+                    .record(tx, action, target, path.code(), now)
+                    .await?;
             }
             Ok(new)
         })

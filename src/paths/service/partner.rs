@@ -187,14 +187,15 @@ pub async fn record_evidence(cx: &Caller, input: &NewEvidenceInput) -> Result<i6
                 },
             )
             .await?;
-            cx.record(
-                tx,
-                "paths.evidence",
-                Target::Evidence(id),
-                input.kind.code(),
-                now,
-            )
-            .await?;
+            cx.actor
+                .record(
+                    tx,
+                    "paths.evidence",
+                    Target::Evidence(id),
+                    input.kind.code(),
+                    now,
+                )
+                .await?;
             Ok(id)
         })
     })
@@ -271,7 +272,8 @@ pub(super) async fn file(
                 "paths.apply"
             };
             let detail = format!("{}:{}", path.code(), stage.code());
-            cx.record(tx, action, Target::PathApplication(id), &detail, now)
+            cx.actor
+                .record(tx, action, Target::PathApplication(id), &detail, now)
                 .await?;
             Ok(id)
         })

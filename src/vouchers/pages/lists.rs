@@ -9,19 +9,6 @@ pub(super) fn QuotaRows(
     reclaim_link: bool,
 ) -> impl IntoView {
     let lang = use_lang();
-    let mut columns = vec![Col::text("voucher.col.quota")];
-    if reclaim_link {
-        columns.push(Col::text("voucher.col.reseller"));
-    }
-    columns.extend([
-        Col::text("voucher.col.status"),
-        Col::num("voucher.col.total"),
-        Col::num("voucher.col.used"),
-        Col::num("voucher.col.remaining"),
-        Col::text("voucher.col.validity"),
-        Col::text("voucher.col.limits"),
-        Col::text("common.actions"),
-    ]);
     let rows = rows.into_iter().map(|r| {
         let normal = r.status == QuotaStatus::Normal;
         let limits = format!(
@@ -53,7 +40,10 @@ pub(super) fn QuotaRows(
             </tr>
         }
     }).collect_view();
-    data_table(lang, "quota-table", &columns, rows)
+    view! { <DataTable testid="quota-table" rows=rows.into_any()
+    columns=vec![Col::text("voucher.col.quota"), Col::text("voucher.col.reseller").shown_if(reclaim_link), Col::text("voucher.col.status"),
+        Col::num("voucher.col.total"), Col::num("voucher.col.used"), Col::num("voucher.col.remaining"),
+        Col::text("voucher.col.validity"), Col::text("voucher.col.limits"), Col::text("common.actions")] /> }
 }
 
 #[component]

@@ -24,8 +24,8 @@ use super::model::{Coupon, CouponStatus, Kind, Operation, Quota, QuotaStatus, Re
 use crate::domain::{PartnerKind, Role, format_time};
 use crate::i18n::{Lang, t, use_lang};
 use crate::ui::{
-    Auth, Col, EmptyState, ErrorNotice, FormError, Loaded, Paged, PagedList, RequireRole,
-    data_table, failure, loading, too_many_to_export, urlencode,
+    Auth, Col, DataTable, EmptyState, ErrorNotice, FormError, Loaded, Paged, PagedList,
+    RequireRole, failure, loading, too_many_to_export, urlencode,
 };
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;

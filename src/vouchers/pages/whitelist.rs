@@ -23,14 +23,6 @@ pub(super) fn whitelist_table(
     entries: Vec<crate::vouchers::model::WhitelistEntry>,
     remove: Option<(ServerAction<SetWhitelisted>, i64)>,
 ) -> AnyView {
-    let mut columns = vec![
-        Col::text("funds.col.login"),
-        Col::text("voucher.col.customer"),
-        Col::text("common.created_at"),
-    ];
-    if remove.is_some() {
-        columns.push(Col::text("common.actions"));
-    }
     let rows = entries.into_iter().map(|w| view! {
         <tr data-testid=format!("wl-{}", w.login)>
             <td>{w.login.clone()}</td><td>{w.customer_name.clone()}</td><td>{format_time(w.created_at)}</td>
@@ -46,7 +38,9 @@ pub(super) fn whitelist_table(
             })}
         </tr>
     }).collect_view();
-    data_table(lang, "whitelist", &columns, rows)
+    view! { <DataTable testid="whitelist" rows=rows.into_any()
+    columns=vec![Col::text("funds.col.login"), Col::text("voucher.col.customer"), Col::text("common.created_at"),
+        Col::text("common.actions").shown_if(remove.is_some())] /> }.into_any()
 }
 
 /// 提货券白名单 for operators: choose a partner, then add one of its resale customers or remove

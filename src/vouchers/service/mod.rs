@@ -83,7 +83,7 @@ struct Op {
 impl Op {
     fn new(cx: &Caller, partner: i64, trans: Option<&str>, hash: String) -> Result<Op, AppError> {
         Ok(Op {
-            actor: cx.actor(),
+            actor: cx.actor.clone(),
             partner,
             scope: scope(partner),
             trans: trans_id(trans)?,
