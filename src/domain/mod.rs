@@ -189,6 +189,34 @@ pub enum IdListError {
     TooMany,
 }
 
+/// Declares an enum stored as an integer code: the enum (with `Debug, Clone, Copy, PartialEq,
+/// Eq, Serialize, Deserialize`), `ALL` in declaration order, `code()` and `from_code()`, so each
+/// variant's code is written once.
+#[macro_export]
+macro_rules! coded {
+    ($(#[$m:meta])* pub enum $name:ident { $($(#[$vm:meta])* $variant:ident = $code:literal,)* }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+        pub enum $name {
+            $($(#[$vm])* $variant,)*
+        }
+
+        impl $name {
+            pub const ALL: [$name; [$(stringify!($variant)),*].len()] = [$($name::$variant),*];
+
+            pub fn code(self) -> i64 {
+                match self {
+                    $($name::$variant => $code,)*
+                }
+            }
+
+            pub fn from_code(c: i64) -> Option<Self> {
+                $name::ALL.into_iter().find(|v| v.code() == c)
+            }
+        }
+    };
+}
+
 /// An optional form field: blank means none; anything else must `parse`, or is refused with
 /// `refusal`.
 pub fn optional<T, E>(

@@ -40,39 +40,21 @@ impl Kind {
     }
 }
 
-/// A quota's status (`quota_status`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum QuotaStatus {
-    /// 0 正常
-    Normal,
-    /// 3 失效 (expired or set invalid)
-    Invalid,
-    /// 4 额度调整中: visible, cannot issue
-    Adjusting,
-    /// 5 冻结
-    Frozen,
+crate::coded! {
+    /// A quota's status (`quota_status`).
+    pub enum QuotaStatus {
+        /// 0 正常
+        Normal = 0,
+        /// 3 失效 (expired or set invalid)
+        Invalid = 3,
+        /// 4 额度调整中: visible, cannot issue
+        Adjusting = 4,
+        /// 5 冻结
+        Frozen = 5,
+    }
 }
 
 impl QuotaStatus {
-    pub fn code(self) -> i64 {
-        match self {
-            QuotaStatus::Normal => 0,
-            QuotaStatus::Invalid => 3,
-            QuotaStatus::Adjusting => 4,
-            QuotaStatus::Frozen => 5,
-        }
-    }
-
-    pub fn from_code(c: i64) -> Option<Self> {
-        match c {
-            0 => Some(QuotaStatus::Normal),
-            3 => Some(QuotaStatus::Invalid),
-            4 => Some(QuotaStatus::Adjusting),
-            5 => Some(QuotaStatus::Frozen),
-            _ => None,
-        }
-    }
-
     /// The status as seen at `now`: a 正常 quota past its expiry is 失效.
     pub fn at(self, expires_at: i64, now: i64) -> Self {
         if self == QuotaStatus::Normal && now >= expires_at {
@@ -92,39 +74,21 @@ impl QuotaStatus {
     }
 }
 
-/// A coupon's status.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum CouponStatus {
-    /// 2 可使用
-    Usable,
-    /// 3 已使用
-    Used,
-    /// 4 已过期
-    Expired,
-    /// 5 已回收
-    Reclaimed,
+crate::coded! {
+    /// A coupon's status.
+    pub enum CouponStatus {
+        /// 2 可使用
+        Usable = 2,
+        /// 3 已使用
+        Used = 3,
+        /// 4 已过期
+        Expired = 4,
+        /// 5 已回收
+        Reclaimed = 5,
+    }
 }
 
 impl CouponStatus {
-    pub fn code(self) -> i64 {
-        match self {
-            CouponStatus::Usable => 2,
-            CouponStatus::Used => 3,
-            CouponStatus::Expired => 4,
-            CouponStatus::Reclaimed => 5,
-        }
-    }
-
-    pub fn from_code(c: i64) -> Option<Self> {
-        match c {
-            2 => Some(CouponStatus::Usable),
-            3 => Some(CouponStatus::Used),
-            4 => Some(CouponStatus::Expired),
-            5 => Some(CouponStatus::Reclaimed),
-            _ => None,
-        }
-    }
-
     /// The status as seen at `now`: a usable coupon past its expiry is 已过期 even before the
     /// sweep has recorded it.
     pub fn at(self, expires_at: i64, now: i64) -> Self {
@@ -145,52 +109,27 @@ impl CouponStatus {
     }
 }
 
-/// Operation types of the log.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Operation {
-    /// 1 发放
-    Issue,
-    /// 2 手动回收
-    Reclaim,
-    /// 3 解绑自动回收
-    UnbindReclaim,
-    /// 4 过期回收
-    ExpiryReclaim,
-    /// 5 退订回收
-    RefundReclaim,
-    /// 10 发放额度 (to a reseller)
-    QuotaIssue,
-    /// 11 回收额度 (from a reseller)
-    QuotaReclaim,
+crate::coded! {
+    /// Operation types of the log.
+    pub enum Operation {
+        /// 1 发放
+        Issue = 1,
+        /// 2 手动回收
+        Reclaim = 2,
+        /// 3 解绑自动回收
+        UnbindReclaim = 3,
+        /// 4 过期回收
+        ExpiryReclaim = 4,
+        /// 5 退订回收
+        RefundReclaim = 5,
+        /// 10 发放额度 (to a reseller)
+        QuotaIssue = 10,
+        /// 11 回收额度 (from a reseller)
+        QuotaReclaim = 11,
+    }
 }
 
 impl Operation {
-    pub const ALL: [Operation; 7] = [
-        Operation::Issue,
-        Operation::Reclaim,
-        Operation::UnbindReclaim,
-        Operation::ExpiryReclaim,
-        Operation::RefundReclaim,
-        Operation::QuotaIssue,
-        Operation::QuotaReclaim,
-    ];
-
-    pub fn code(self) -> i64 {
-        match self {
-            Operation::Issue => 1,
-            Operation::Reclaim => 2,
-            Operation::UnbindReclaim => 3,
-            Operation::ExpiryReclaim => 4,
-            Operation::RefundReclaim => 5,
-            Operation::QuotaIssue => 10,
-            Operation::QuotaReclaim => 11,
-        }
-    }
-
-    pub fn from_code(c: i64) -> Option<Self> {
-        Operation::ALL.into_iter().find(|o| o.code() == c)
-    }
-
     pub fn label_key(self) -> &'static str {
         match self {
             Operation::Issue => "voucher.op.1",
