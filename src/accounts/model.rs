@@ -27,6 +27,22 @@ impl SessionUser {
         }
         &self.login
     }
+
+    /// The partner this partner user acts for; anyone else is refused.
+    pub fn as_partner(&self) -> Result<&PartnerSummary, crate::error::AppError> {
+        match (self.role, &self.partner) {
+            (Role::Partner, Some(p)) => Ok(p),
+            _ => Err(crate::error::AppError::Forbidden),
+        }
+    }
+
+    /// The customer this customer user is; anyone else is refused.
+    pub fn as_customer(&self) -> Result<&CustomerSummary, crate::error::AppError> {
+        match (self.role, &self.customer) {
+            (Role::Customer, Some(c)) => Ok(c),
+            _ => Err(crate::error::AppError::Forbidden),
+        }
+    }
 }
 
 /// The signed-in user of a page request, put in the request's extensions by the server.

@@ -6,28 +6,13 @@ use super::model::{
 };
 use super::repo::{self, InvitationRow, NewInvitationRow};
 use crate::accounts::audit::{Caller, Target};
-use crate::accounts::model::SessionUser;
-use crate::domain::{Amount, CustomerMode, Money, Page, PageRequest, Role};
+use crate::domain::{Amount, CustomerMode, Money, Page, PageRequest};
 use crate::error::AppError;
 use crate::funds::model::Operation;
 use crate::funds::model::Owner;
 use crate::funds::service::transfer_in;
 use crate::messages::service::{To, params, send};
 use crate::server::db::{Db, Tx, now_ms};
-
-fn partner_of(user: &SessionUser) -> Result<(i64, String), AppError> {
-    match (&user.role, &user.partner) {
-        (Role::Partner, Some(p)) => Ok((p.id, p.name.clone())),
-        _ => Err(AppError::Forbidden),
-    }
-}
-
-fn customer_of(user: &SessionUser) -> Result<i64, AppError> {
-    match (&user.role, &user.customer) {
-        (Role::Customer, Some(c)) => Ok(c.id),
-        _ => Err(AppError::Forbidden),
-    }
-}
 
 pub use crate::server::security::token_hash;
 
@@ -79,7 +64,7 @@ pub async fn invite(
     input: &NewInvitation,
 ) -> Result<Invitation, AppError> {
     let Caller { db, user, .. } = cx;
-    let (partner, partner_name) = partner_of(user)?;
+    let (partner, partner_name) = user.as_partner().map(|p| (p.id, p.name.clone()))?;
     let token = new_token();
     let hash = token_hash(&token);
     let now = now_ms();
@@ -157,7 +142,7 @@ pub async fn invitations(
     page: PageRequest,
 ) -> Result<Page<Invitation>, AppError> {
     let Caller { db, user, .. } = cx;
-    let (partner, _) = partner_of(user)?;
+    let partner = user.as_partner()?.id;
     let now = now_ms();
     let (rows, total) = repo::list_invitations(&db.pool, partner, page).await?;
     Ok(page.answer(
@@ -170,7 +155,7 @@ pub async fn invitations(
 
 pub async fn cancel_invitation(cx: &Caller, id: i64) -> Result<(), AppError> {
     let Caller { db, user, .. } = cx;
-    let (partner, _) = partner_of(user)?;
+    let partner = user.as_partner()?.id;
     let now = now_ms();
     db.write(|tx| {
         Box::pin(async move {
@@ -200,7 +185,7 @@ pub async fn cancel_invitation(cx: &Caller, id: i64) -> Result<(), AppError> {
 /// What the signed-in customer sees on an invitation link. An unknown token is 404.
 pub async fn open_invitation(cx: &Caller, token: &str) -> Result<InvitationView, AppError> {
     let Caller { db, user, .. } = cx;
-    let customer = customer_of(user)?;
+    let customer = user.as_customer()?.id;
     let now = now_ms();
     let inv = repo::invitation_by_hash(&db.pool, &token_hash(token))
         .await?
@@ -223,7 +208,7 @@ pub async fn open_invitation(cx: &Caller, token: &str) -> Result<InvitationView,
 /// The signed-in customer accepts an invitation and becomes the partner's customer.
 pub async fn accept(cx: &Caller, token: &str) -> Result<(), AppError> {
     let Caller { db, user, .. } = cx;
-    let customer = customer_of(user)?;
+    let customer = user.as_customer()?.id;
     let hash = token_hash(token);
     let hash = &hash;
     db.write(|tx| {
@@ -283,7 +268,7 @@ pub async fn accept(cx: &Caller, token: &str) -> Result<(), AppError> {
 /// The partner asks to disassociate one of its customers; the customer is told and confirms.
 pub async fn request_unbind(cx: &Caller, customer: i64) -> Result<(), AppError> {
     let Caller { db, user, .. } = cx;
-    let (partner, partner_name) = partner_of(user)?;
+    let (partner, partner_name) = user.as_partner().map(|p| (p.id, p.name.clone()))?;
     let now = now_ms();
     let partner_name = &partner_name;
     db.write(|tx| {
@@ -324,7 +309,7 @@ pub async fn request_unbind(cx: &Caller, customer: i64) -> Result<(), AppError> 
 /// The partner withdraws its request.
 pub async fn cancel_unbind(cx: &Caller, customer: i64) -> Result<(), AppError> {
     let Caller { db, user, .. } = cx;
-    let (partner, _) = partner_of(user)?;
+    let partner = user.as_partner()?.id;
     let now = now_ms();
     db.write(|tx| {
         Box::pin(async move {
@@ -349,7 +334,7 @@ pub async fn cancel_unbind(cx: &Caller, customer: i64) -> Result<(), AppError> {
 /// partner, coupons reclaimed, pending partner payments released), otherwise it is declined.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn answer_unbind(cx: &Caller, confirm: bool) -> Result<Option<UnbindOutcome>, AppError> {
-    let customer = customer_of(&cx.user)?;
+    let customer = cx.user.as_customer()?.id;
     cx.db
         .write(|tx| Box::pin(try_answer(tx, cx, customer, confirm)))
         .await
@@ -460,7 +445,7 @@ async fn try_answer(
 /// 我的合作伙伴: `None` when the customer has no partner now.
 pub async fn my_partner(cx: &Caller) -> Result<Option<MyPartner>, AppError> {
     let Caller { db, user, .. } = cx;
-    let customer = customer_of(user)?;
+    let customer = user.as_customer()?.id;
     let Some(r) = repo::my_partner(&db.pool, customer).await? else {
         return Ok(None);
     };
@@ -479,7 +464,7 @@ pub async fn my_partner(cx: &Caller) -> Result<Option<MyPartner>, AppError> {
 /// 申请合同: a consulting customer applies for a contract with Huawei Cloud.
 pub async fn apply_contract(cx: &Caller) -> Result<i64, AppError> {
     let Caller { db, user, .. } = cx;
-    let customer = customer_of(user)?;
+    let customer = user.as_customer()?.id;
     let now = now_ms();
     db.write(|tx| {
         Box::pin(async move {

@@ -4,18 +4,10 @@
 use super::model::{self, Candidate, ExamEligibility, Invitation, LinkState, Member, MyExam};
 use super::repo::{self, LinkRow};
 use crate::accounts::audit::{Caller, Target};
-use crate::accounts::model::SessionUser;
 use crate::domain::{AccountName, Page, PageRequest};
 use crate::error::AppError;
 use crate::messages::service::{To, params, send};
 use crate::server::db::{Db, Tx, is_unique_violation, now_ms};
-
-fn partner_id(user: &SessionUser) -> Result<i64, AppError> {
-    user.partner
-        .as_ref()
-        .map(|p| p.id)
-        .ok_or(AppError::Forbidden)
-}
 
 async fn candidate(
     tx: &mut Tx<'_>,
@@ -51,7 +43,7 @@ fn unique_to_conflict(e: sqlx::Error, key: &str) -> AppError {
 #[tracing::instrument(skip(cx), fields(user = cx.user.id))]
 pub async fn invite(cx: &Caller, login: &AccountName) -> Result<i64, AppError> {
     let Caller { db, user, .. } = cx;
-    let partner = partner_id(user)?;
+    let partner = user.as_partner()?.id;
     let partner_name = user
         .partner
         .as_ref()
@@ -100,7 +92,7 @@ fn member(r: LinkRow) -> Member {
 
 pub async fn members(cx: &Caller, page: PageRequest) -> Result<Page<Member>, AppError> {
     let Caller { db, user, .. } = cx;
-    let partner = partner_id(user)?;
+    let partner = user.as_partner()?.id;
     let (rows, total) = repo::links_of_partner(&db.pool, partner, page).await?;
     Ok(page.answer(rows.into_iter().map(member).collect(), total))
 }
@@ -207,7 +199,7 @@ pub async fn respond(cx: &Caller, id: i64, accept: bool) -> Result<(), AppError>
 #[tracing::instrument(skip(cx), fields(user = cx.user.id))]
 pub async fn end(cx: &Caller, id: i64, unbind: bool) -> Result<(), AppError> {
     let Caller { db, user, .. } = cx;
-    let partner = partner_id(user)?;
+    let partner = user.as_partner()?.id;
     db.write(|tx| {
         Box::pin(async move {
             let link = repo::link(&mut **tx, id)

@@ -12,29 +12,7 @@ use crate::server::ctx;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-/// Which kind of counterparty a 拨款/回收 page acts on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Target {
-    Reseller,
-    Customer,
-}
-
-impl Target {
-    pub fn parse(s: &str) -> Option<Target> {
-        match s {
-            "resellers" => Some(Target::Reseller),
-            "customers" => Some(Target::Customer),
-            _ => None,
-        }
-    }
-
-    pub fn segment(self) -> &'static str {
-        match self {
-            Target::Reseller => "resellers",
-            Target::Customer => "customers",
-        }
-    }
-}
+pub use super::model::Target;
 
 impl Direction {
     pub fn parse(s: &str) -> Option<Direction> {
@@ -133,45 +111,50 @@ pub async fn bulk_allocate(
     Ok(receipts.len())
 }
 
-/// Resellers or customers by login and association day (`YYYY-MM-DD`, China time, inclusive).
+/// The filters of the resellers and customers lists: login, association days (`YYYY-MM-DD`,
+/// China time, inclusive) and the page, as the pages send them.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PartyQuery {
+    #[serde(default)]
+    pub login: String,
+    #[serde(default)]
+    pub from: String,
+    #[serde(default)]
+    pub to: String,
+    /// The page number (a string: flattened fields reach the server as text).
+    #[serde(default)]
+    pub page: String,
+}
+
+pub type Parties = Page<FundedParty>;
+
 #[cfg(feature = "ssr")]
-fn party_search(login: String, from: &str, to: &str) -> Result<super::service::Search, AppError> {
-    Ok(super::service::Search {
-        login,
-        from_ms: parse_day(from, false)?,
-        to_ms: parse_day(to, true)?,
+async fn parties(target: Target, q: PartyQuery) -> Result<Parties, AppError> {
+    let cx = ctx::acting(&[Role::Partner]).await?;
+    let search = super::service::Search {
+        login: q.login,
+        from_ms: parse_day(&q.from, false)?,
+        to_ms: parse_day(&q.to, true)?,
         ..Default::default()
-    })
+    };
+    let page = PageRequest::new(q.page.parse().ok(), None);
+    super::service::parties(&cx, target, &search, page).await
 }
 
 #[server(prefix = "/api", endpoint = "funds/resellers")]
-pub async fn list_resellers(
-    login: String,
-    from: String,
-    to: String,
-    page: Option<u32>,
-) -> Result<Page<FundedParty>, AppError> {
-    let cx = ctx::acting(&[Role::Partner]).await?;
-    let search = party_search(login, &from, &to)?;
-    super::service::resellers(&cx, &search, PageRequest::new(page, None)).await
+pub async fn list_resellers(#[server(flatten)] q: PartyQuery) -> Result<Parties, AppError> {
+    parties(Target::Reseller, q).await
 }
 
 #[server(prefix = "/api", endpoint = "funds/customers")]
-pub async fn list_customers(
-    login: String,
-    from: String,
-    to: String,
-    page: Option<u32>,
-) -> Result<Page<FundedParty>, AppError> {
-    let cx = ctx::acting(&[Role::Partner]).await?;
-    let search = party_search(login, &from, &to)?;
-    super::service::customers(&cx, &search, PageRequest::new(page, None)).await
+pub async fn list_customers(#[server(flatten)] q: PartyQuery) -> Result<Parties, AppError> {
+    parties(Target::Customer, q).await
 }
 
 #[server(prefix = "/api", endpoint = "funds/balances")]
 pub async fn my_balances() -> Result<Balances, AppError> {
     let (db, user) = ctx::caller(Role::Partner).await?;
-    let partner = user.partner.as_ref().ok_or(AppError::Forbidden)?.id;
+    let partner = user.as_partner()?.id;
     super::service::partner_balances(&db, partner).await
 }
 
@@ -214,7 +197,7 @@ pub fn record_search(
 #[server(prefix = "/api", endpoint = "funds/my-balance")]
 pub async fn customer_balance() -> Result<Balances, AppError> {
     let (db, user) = ctx::caller(Role::Customer).await?;
-    let customer = user.customer.as_ref().ok_or(AppError::Forbidden)?.id;
+    let customer = user.as_customer()?.id;
     super::service::customer_balances(&db, customer).await
 }
 

@@ -135,6 +135,30 @@ pub struct FundedParty {
     pub unbind_pending: bool,
 }
 
+/// Which kind of counterparty a 拨款/回收 page acts on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Target {
+    Reseller,
+    Customer,
+}
+
+impl Target {
+    pub fn parse(s: &str) -> Option<Target> {
+        match s {
+            "resellers" => Some(Target::Reseller),
+            "customers" => Some(Target::Customer),
+            _ => None,
+        }
+    }
+
+    pub fn segment(self) -> &'static str {
+        match self {
+            Target::Reseller => "resellers",
+            Target::Customer => "customers",
+        }
+    }
+}
+
 /// Which side a 拨款/回收 dialog acts on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Direction {

@@ -2,8 +2,9 @@
 //! customer's balance page and the operator's funding form.
 
 use super::api::{
-    BulkAllocate, ConfirmAdjust, FundPartner, SetDesignated, Target, adjust_records, bulk_preview,
-    customer_balance, fund_preview, list_customers, list_resellers, my_balances, preview_adjust,
+    BulkAllocate, ConfirmAdjust, FundPartner, PartyQuery, SetDesignated, Target, adjust_records,
+    bulk_preview, customer_balance, fund_preview, list_customers, list_resellers, my_balances,
+    preview_adjust,
 };
 use super::model::{AdjustRecord, Direction, FundedParty, Preview};
 use crate::domain::{CustomerMode, PartnerKind, Role, format_time};
@@ -140,13 +141,29 @@ fn PartyListPage(target: Target) -> impl IntoView {
             q(query, "login"),
             q(query, "from"),
             q(query, "to"),
-            q(query, "page").parse::<u32>().ok(),
+            q(query, "page"),
         )
     };
     let list = Resource::new(args, move |(login, from, to, page)| async move {
         match target {
-            Target::Reseller => list_resellers(login, from, to, page).await,
-            Target::Customer => list_customers(login, from, to, page).await,
+            Target::Reseller => {
+                list_resellers(PartyQuery {
+                    login,
+                    from,
+                    to,
+                    page,
+                })
+                .await
+            }
+            Target::Customer => {
+                list_customers(PartyQuery {
+                    login,
+                    from,
+                    to,
+                    page,
+                })
+                .await
+            }
         }
     });
     let (title, empty) = match target {
@@ -462,10 +479,7 @@ pub fn BulkAllocatePage() -> impl IntoView {
     let query = use_query_map();
     let selected = move || query.read().get_all("c").unwrap_or_default();
     let amount = move || q(query, "amount");
-    let customers = Resource::new(
-        || (),
-        |_| list_customers(String::new(), String::new(), String::new(), Some(1)),
-    );
+    let customers = Resource::new(|| (), |_| list_customers(PartyQuery::default()));
     let preview = Resource::new(
         move || (selected().join(","), amount()),
         |(ids, a)| async move {

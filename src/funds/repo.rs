@@ -2,7 +2,7 @@
 //! transaction that also writes the transfer and its entries.
 
 pub use super::model::Owner;
-use super::model::{AdjustRecord, Balances, FundedParty, Operation};
+use super::model::{AdjustRecord, Balances, FundedParty, Operation, Target};
 use crate::domain::{Money, PageRequest};
 use crate::query_fn;
 use crate::server::sql::Where;
@@ -205,45 +205,59 @@ fn party(r: PartyRow) -> FundedParty {
     }
 }
 
-pub async fn list_resellers(
-    pool: &AnyPool,
-    distributor: i64,
-    f: &ListFilter<'_>,
-) -> Result<(Vec<FundedParty>, i64), sqlx::Error> {
-    let (rows, total) = f
-        .conditions("p", "partner_id", "p.created_at")
-        .and("p.parent_id = ?1 AND p.kind = 'reseller'", distributor)
-        .page::<PartyRow>(
-            pool,
-            "p.id, p.name, (SELECT MIN(u.login) FROM users u WHERE u.partner_id = p.id) AS login, \
-             p.created_at AS since, COALESCE(a.balance_fen, 0) AS balance_fen, p.kind AS mode, \
-             CAST(0 AS BIGINT) AS unbind_pending",
-            "FROM partners p LEFT JOIN fund_accounts a ON a.partner_id = p.id",
-            "p.id",
-            f.page,
-        )
-        .await?;
-    Ok((rows.into_iter().map(party).collect(), total))
+/// Where a list of resellers or customers comes from: the party table's alias, its users'
+/// key column, its association column, the owner and mode conditions, the columns, the join.
+struct PartySql {
+    alias: &'static str,
+    user_key: &'static str,
+    since: &'static str,
+    owner: &'static str,
+    mode: &'static str,
+    columns: &'static str,
+    from: &'static str,
 }
 
-pub async fn list_customers(
+const RESELLERS: PartySql = PartySql {
+    alias: "p",
+    user_key: "partner_id",
+    since: "p.created_at",
+    owner: "p.parent_id = ?1 AND p.kind = 'reseller'",
+    mode: "p.kind = ?1",
+    columns: "p.id, p.name, (SELECT MIN(u.login) FROM users u WHERE u.partner_id = p.id) AS login, \
+        p.created_at AS since, COALESCE(a.balance_fen, 0) AS balance_fen, p.kind AS mode, \
+        CAST(0 AS BIGINT) AS unbind_pending",
+    from: "FROM partners p LEFT JOIN fund_accounts a ON a.partner_id = p.id",
+};
+
+const CUSTOMERS: PartySql = PartySql {
+    alias: "c",
+    user_key: "customer_id",
+    since: "c.associated_at",
+    owner: "c.partner_id = ?1",
+    mode: "c.mode = ?1",
+    columns: "c.id, c.name, (SELECT MIN(u.login) FROM users u WHERE u.customer_id = c.id) AS login, \
+        c.associated_at AS since, COALESCE(a.balance_fen, 0) AS balance_fen, c.mode, \
+        CAST(CASE WHEN c.unbind_requested_at IS NULL THEN 0 ELSE 1 END AS BIGINT) AS unbind_pending",
+    from: "FROM customers c LEFT JOIN fund_accounts a ON a.customer_id = c.id",
+};
+
+/// A partner's resellers or customers, with their balances.
+pub async fn list_parties(
     pool: &AnyPool,
-    partner: i64,
+    target: Target,
+    owner: i64,
     f: &ListFilter<'_>,
 ) -> Result<(Vec<FundedParty>, i64), sqlx::Error> {
+    let sql = match target {
+        Target::Reseller => &RESELLERS,
+        Target::Customer => &CUSTOMERS,
+    };
+    let order = format!("{}.id", sql.alias);
     let (rows, total) = f
-        .conditions("c", "customer_id", "c.associated_at")
-        .and("c.partner_id = ?1", partner)
-        .and_some("c.mode = ?1", f.mode)
-        .page::<PartyRow>(
-            pool,
-            "c.id, c.name, (SELECT MIN(u.login) FROM users u WHERE u.customer_id = c.id) AS login, \
-             c.associated_at AS since, COALESCE(a.balance_fen, 0) AS balance_fen, c.mode, \
-             CAST(CASE WHEN c.unbind_requested_at IS NULL THEN 0 ELSE 1 END AS BIGINT) AS unbind_pending",
-            "FROM customers c LEFT JOIN fund_accounts a ON a.customer_id = c.id",
-            "c.id",
-            f.page,
-        )
+        .conditions(sql.alias, sql.user_key, sql.since)
+        .and(sql.owner, owner)
+        .and_some(sql.mode, f.mode)
+        .page::<PartyRow>(pool, sql.columns, sql.from, &order, f.page)
         .await?;
     Ok((rows.into_iter().map(party).collect(), total))
 }

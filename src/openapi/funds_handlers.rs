@@ -99,7 +99,7 @@ pub async fn list_indirect_partners(
         id: optional_id(&req.indirect_partner_id, "indirect_partner_id")?,
         ..Search::default()
     };
-    let found = funds::resellers(&cx, &search, page).await?;
+    let found = funds::parties(&cx, crate::funds::model::Target::Reseller, &search, page).await?;
     Ok(Json(ListIndirectPartnersResponse {
         count: found.total,
         indirect_partners: found
@@ -220,7 +220,14 @@ pub async fn list_sub_customers(
     let found = if req.label.as_deref().is_some_and(|l| !l.is_empty()) {
         page.answer(Vec::new(), 0)
     } else {
-        funds::customers_of(&cx.db, partner, &search, page).await?
+        funds::parties_of(
+            &cx.db,
+            crate::funds::model::Target::Customer,
+            partner,
+            &search,
+            page,
+        )
+        .await?
     };
     Ok(Json(ListSubCustomersResponse {
         count: found.total,

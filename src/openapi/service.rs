@@ -57,10 +57,7 @@ pub async fn create_key(
 }
 
 fn partner_user(user: &SessionUser) -> Result<(i64, i64), AppError> {
-    match (&user.role, &user.partner) {
-        (Role::Partner, Some(p)) => Ok((user.id, p.id)),
-        _ => Err(AppError::Forbidden),
-    }
+    Ok((user.id, user.as_partner()?.id))
 }
 
 pub async fn create_for(cx: &Caller, description: &str) -> Result<NewKey, AppError> {

@@ -5,18 +5,10 @@ use super::model::{
 };
 use super::repo::{self, NewRow};
 use crate::accounts::audit::{Actor, Caller, Target};
-use crate::accounts::model::SessionUser;
 use crate::domain::{Page, PageRequest};
 use crate::error::AppError;
 use crate::plans::model::Plan;
 use crate::server::db::{Db, Tx, now_ms};
-
-fn partner_id(user: &SessionUser) -> Result<i64, AppError> {
-    user.partner
-        .as_ref()
-        .map(|p| p.id)
-        .ok_or(AppError::Forbidden)
-}
 
 async fn require_member(tx: &mut Tx<'_>, partner: i64, now: i64) -> Result<(), AppError> {
     if crate::plans::service::is_member(&mut **tx, partner, Plan::CoExpansion, now).await? {
@@ -42,7 +34,7 @@ async fn log(
 #[tracing::instrument(skip(cx, input), fields(user = cx.user.id))]
 pub async fn register_po(cx: &Caller, input: &NewOpportunity) -> Result<i64, AppError> {
     let Caller { db, user, .. } = cx;
-    let partner = partner_id(user)?;
+    let partner = user.as_partner()?.id;
     db.write(|tx| {
         Box::pin(async move {
             let now = now_ms();
@@ -115,7 +107,7 @@ pub async fn list(
     page: PageRequest,
 ) -> Result<Page<Opportunity>, AppError> {
     let Caller { db, user, .. } = cx;
-    let partner = partner_id(user)?;
+    let partner = user.as_partner()?.id;
     let direction = if direction == "ho" { "ho" } else { "po" };
     if direction == "ho" {
         repo::expire_overdue(&db.pool, partner, now_ms()).await?;
@@ -133,7 +125,7 @@ pub async fn answer_ho(
     reason: Option<&crate::plans::model::Reason>,
 ) -> Result<(), AppError> {
     let Caller { db, user, .. } = cx;
-    let partner = partner_id(user)?;
+    let partner = user.as_partner()?.id;
     db.write(|tx| {
         Box::pin(async move {
             let row = repo::get(&mut **tx, partner, id)
@@ -185,7 +177,7 @@ pub async fn set_stage(
     lost: Option<LostReason>,
 ) -> Result<(), AppError> {
     let Caller { db, user, .. } = cx;
-    let partner = partner_id(user)?;
+    let partner = user.as_partner()?.id;
     if (stage == Stage::Lost) != lost.is_some() {
         return Err(AppError::invalid(if stage == Stage::Lost {
             "error.pce.lost_reason"

@@ -7,17 +7,12 @@ use super::model::{
 };
 use super::repo::{self, CertificateRow, NewCertificate};
 use crate::accounts::audit::{Caller, Target};
-use crate::accounts::model::SessionUser;
 use crate::domain::{HcpnState, Page, PageRequest, PartnerKind};
 use crate::error::AppError;
 use crate::server::db::{Db, Tx, is_unique_violation, now_ms};
 use sqlx::AnyConnection;
 
 const DAY_MS: i64 = 86_400_000;
-
-fn partner_of(user: &SessionUser) -> Result<&crate::accounts::model::PartnerSummary, AppError> {
-    user.partner.as_ref().ok_or(AppError::Forbidden)
-}
 
 fn certificate(row: CertificateRow, now: i64) -> Certificate {
     Certificate {
@@ -48,7 +43,7 @@ fn view(row: ReviewItem) -> ApplicationView {
 /// rejected (and why) or has joined.
 pub async fn catalogue(cx: &Caller) -> Result<Vec<PlanCard>, AppError> {
     let Caller { db, user, .. } = cx;
-    let partner = partner_of(user)?;
+    let partner = user.as_partner()?;
     let now = now_ms();
     let apps = repo::applications_of(&db.pool, partner.id).await?;
     let certs = repo::certificates_of(&db.pool, partner.id, "plan").await?;
@@ -88,7 +83,7 @@ pub async fn catalogue(cx: &Caller) -> Result<Vec<PlanCard>, AppError> {
 /// decision on it, or has joined it.
 #[tracing::instrument(skip(cx, form), fields(user = cx.user.id))]
 pub async fn apply(cx: &Caller, plan: Plan, form: &ApplicationForm) -> Result<i64, AppError> {
-    let partner = partner_of(&cx.user)?;
+    let partner = cx.user.as_partner()?;
     cx.db
         .write(|tx| {
             Box::pin(async move {
@@ -130,7 +125,7 @@ pub async fn apply(cx: &Caller, plan: Plan, form: &ApplicationForm) -> Result<i6
 
 pub async fn my_applications(cx: &Caller) -> Result<Vec<ApplicationView>, AppError> {
     let Caller { db, user, .. } = cx;
-    let partner = partner_of(user)?;
+    let partner = user.as_partner()?;
     Ok(repo::applications_of(&db.pool, partner.id)
         .await?
         .into_iter()
@@ -141,7 +136,7 @@ pub async fn my_applications(cx: &Caller) -> Result<Vec<ApplicationView>, AppErr
 /// 已加入伙伴计划: the partner's plan certificates, newest first, in every state.
 pub async fn joined(cx: &Caller) -> Result<Vec<Certificate>, AppError> {
     let Caller { db, user, .. } = cx;
-    let partner = partner_of(user)?;
+    let partner = user.as_partner()?;
     let now = now_ms();
     Ok(repo::certificates_of(&db.pool, partner.id, "plan")
         .await?
@@ -318,7 +313,7 @@ pub async fn verify(db: &Db, number: &str) -> Result<Option<Certificate>, AppErr
 /// does not reveal that it exists.
 pub async fn own_certificate(cx: &Caller, number: &str) -> Result<Certificate, AppError> {
     let Caller { db, user, .. } = cx;
-    let partner = partner_of(user)?;
+    let partner = user.as_partner()?;
     let number = CertificateNumber::parse(number).ok_or(AppError::NotFound)?;
     match repo::certificate(&db.pool, number.as_str()).await? {
         Some(row) if row.partner_id == partner.id => Ok(certificate(row, now_ms())),

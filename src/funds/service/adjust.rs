@@ -5,12 +5,6 @@ use crate::accounts::audit::Caller;
 use crate::funds::FundsError;
 
 /// The partner a signed-in partner user acts for, and its kind.
-pub(super) fn partner_of(user: &SessionUser) -> Result<(i64, PartnerKind), AppError> {
-    user.partner
-        .as_ref()
-        .map(|p| (p.id, p.kind))
-        .ok_or(AppError::Forbidden)
-}
 
 pub(super) fn scope(partner: i64) -> String {
     Scope::Partner(partner).to_string()
@@ -91,7 +85,7 @@ pub async fn adjust(
     trans_id: Option<String>,
 ) -> Result<Receipt, AppError> {
     let Caller { db, user, .. } = cx;
-    let (partner, kind) = partner_of(user)?;
+    let (partner, kind) = user.as_partner().map(|p| (p.id, p.kind))?;
     let (_, other) = counterparty(&db.pool, partner, kind, cp).await?;
     let me = Owner::Partner(partner);
     let (from, to, operation) = match direction {
@@ -124,7 +118,7 @@ pub async fn preview(
     amount: Amount,
 ) -> Result<Preview, AppError> {
     let Caller { db, user, .. } = cx;
-    let (partner, kind) = partner_of(user)?;
+    let (partner, kind) = user.as_partner().map(|p| (p.id, p.kind))?;
     let (name, other) = counterparty(&db.pool, partner, kind, cp).await?;
     let mine = repo::balances(&db.pool, Owner::Partner(partner)).await?;
     let theirs = repo::balances(&db.pool, other).await?;
@@ -166,7 +160,7 @@ pub(super) async fn check_bulk(
     charged: usize,
     amount: Amount,
 ) -> Result<(Vec<(i64, String)>, Money, Balances), AppError> {
-    let (partner, kind) = partner_of(user)?;
+    let (partner, kind) = user.as_partner().map(|p| (p.id, p.kind))?;
     let mut names = Vec::new();
     for id in customers {
         let (name, _) = counterparty(&db.pool, partner, kind, Counterparty::Customer(*id)).await?;
@@ -216,7 +210,7 @@ pub async fn bulk_allocate(
     if base.len() > 40 {
         return Err(FundsError::TransId.invalid());
     }
-    let (partner, _) = partner_of(user)?;
+    let partner = user.as_partner()?.id;
     // Transfers of this batch already made by an earlier submission are not charged again.
     let mut pending = 0;
     {

@@ -14,7 +14,7 @@ pub use ledger::*;
 pub use reads::*;
 
 use super::model::{
-    self, AdjustRecord, Balances, Direction, FundedParty, Operation, Preview, Receipt,
+    self, AdjustRecord, Balances, Direction, FundedParty, Operation, Preview, Receipt, Target,
 };
 use super::repo::{self, ListFilter, NewTransfer, Owner, RecordFilter};
 use crate::accounts::model::SessionUser;

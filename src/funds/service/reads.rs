@@ -81,30 +81,19 @@ pub(super) fn like_pattern(s: &str) -> String {
     format!("%{escaped}%")
 }
 
-pub async fn resellers(
+/// The resellers (distributors only) or customers of the caller's partner.
+pub async fn parties(
     cx: &Caller,
+    target: Target,
     search: &Search,
     page: PageRequest,
 ) -> Result<Page<FundedParty>, AppError> {
     let Caller { db, user, .. } = cx;
-    let (partner, kind) = partner_of(user)?;
-    if kind != PartnerKind::Distributor {
+    let (partner, kind) = user.as_partner().map(|p| (p.id, p.kind))?;
+    if target == Target::Reseller && kind != PartnerKind::Distributor {
         return Err(FundsError::DistributorOnly.conflict());
     }
-    let (login, name) = (like_pattern(&search.login), like_pattern(&search.name));
-    let f = search.filter(&login, &name, page);
-    let (items, total) = repo::list_resellers(&db.pool, partner, &f).await?;
-    Ok(page.answer(items, total))
-}
-
-pub async fn customers(
-    cx: &Caller,
-    search: &Search,
-    page: PageRequest,
-) -> Result<Page<FundedParty>, AppError> {
-    let Caller { db, user, .. } = cx;
-    let partner = acting_partner(db, user, None).await?;
-    customers_of(db, partner, search, page).await
+    parties_of(db, target, partner, search, page).await
 }
 
 /// Whose funds the caller looks at: its own partner, or (`reseller`) one of a distributor's
@@ -114,7 +103,7 @@ pub async fn acting_partner(
     user: &SessionUser,
     reseller: Option<i64>,
 ) -> Result<i64, AppError> {
-    let (partner, kind) = partner_of(user)?;
+    let (partner, kind) = user.as_partner().map(|p| (p.id, p.kind))?;
     match reseller {
         None => Ok(partner),
         Some(r) if r == partner => Ok(partner),
@@ -140,16 +129,17 @@ pub async fn balances_of(
     Ok((partner, partner_balances(db, partner).await?))
 }
 
-/// The customers of a partner already resolved by [`acting_partner`].
-pub async fn customers_of(
+/// The resellers or customers of a partner already resolved by [`acting_partner`].
+pub async fn parties_of(
     db: &Db,
+    target: Target,
     partner: i64,
     search: &Search,
     page: PageRequest,
 ) -> Result<Page<FundedParty>, AppError> {
     let (login, name) = (like_pattern(&search.login), like_pattern(&search.name));
     let f = search.filter(&login, &name, page);
-    let (items, total) = repo::list_customers(&db.pool, partner, &f).await?;
+    let (items, total) = repo::list_parties(&db.pool, target, partner, &f).await?;
     Ok(page.answer(items, total))
 }
 

@@ -70,7 +70,7 @@ pub async fn invite_distributor(
 /// What the invitation page shows: the invited partner and why it cannot be used, if so.
 pub async fn open_invitation(cx: &Caller, token: &str) -> Result<model::InvitationView, AppError> {
     let Caller { db, user, .. } = cx;
-    let (partner, _) = partner_of(user)?;
+    let partner = user.as_partner()?.id;
     let (_, invited, name, state, expires_at) = repo::invitation(&db.pool, &token_hash(token))
         .await?
         .ok_or(AppError::NotFound)?;
@@ -104,7 +104,7 @@ pub(super) fn refusal(
 /// Applies through an invitation link: the partner joins the distributor path; the link is used.
 pub async fn accept_invitation(cx: &Caller, token: &str) -> Result<(), AppError> {
     let Caller { db, user, .. } = cx;
-    let (partner, _) = partner_of(user)?;
+    let partner = user.as_partner()?.id;
     let now = now_ms();
     db.write(|tx| {
         Box::pin(async move {

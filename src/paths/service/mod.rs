@@ -21,8 +21,7 @@ pub use super::repo::Decided;
 use super::repo::{self, NewApplication, NewEvidence, WindowRow};
 use crate::accounts::audit::Caller;
 use crate::accounts::audit::Target;
-use crate::accounts::model::SessionUser;
-use crate::domain::{HcpnState, Role};
+use crate::domain::HcpnState;
 use crate::error::AppError;
 use crate::messages::service::{To, params, send};
 use crate::server::db::{Db, Tx, is_unique_violation, now_ms};
@@ -35,17 +34,10 @@ pub const CASE_WINDOW_MS: i64 = 365 * model::DAY_MS;
 /// How long a distributor-path invitation link works.
 pub const INVITATION_MS: i64 = 7 * model::DAY_MS;
 
-fn partner_of(user: &SessionUser) -> Result<(i64, HcpnState), AppError> {
-    match (&user.role, &user.partner) {
-        (Role::Partner, Some(p)) => Ok((p.id, p.hcpn)),
-        _ => Err(AppError::Forbidden),
-    }
-}
-
 /// The explore page: every path, whether the partner is on it, and why it may not select it.
 pub async fn explore(cx: &Caller) -> Result<Vec<ExploreItem>, AppError> {
     let Caller { db, user, .. } = cx;
-    let (partner, hcpn) = partner_of(user)?;
+    let (partner, hcpn) = user.as_partner().map(|p| (p.id, p.hcpn))?;
     let joined: Vec<String> = repo::memberships(&db.pool, partner)
         .await?
         .into_iter()
@@ -76,7 +68,7 @@ pub async fn explore(cx: &Caller) -> Result<Vec<ExploreItem>, AppError> {
 /// `选择该路径`. Returns `false` when the partner was on the path already (nothing changes).
 pub async fn select(cx: &Caller, path: PathKind) -> Result<bool, AppError> {
     let Caller { user, .. } = cx;
-    let (partner, hcpn) = partner_of(user)?;
+    let (partner, hcpn) = user.as_partner().map(|p| (p.id, p.hcpn))?;
     if hcpn != HcpnState::Onboarded {
         return Err(AppError::conflict("error.paths.hcpn_required"));
     }

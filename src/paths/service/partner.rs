@@ -99,7 +99,7 @@ pub(super) async fn open_windows(db: &Db, now: i64) -> Result<Vec<ReviewWindow>,
 /// The home page's path module: the paths the partner is on, with stage and progress.
 pub async fn joined(cx: &Caller) -> Result<Vec<JoinedPath>, AppError> {
     let Caller { db, user, .. } = cx;
-    let (partner, _) = partner_of(user)?;
+    let partner = user.as_partner()?.id;
     let now = now_ms();
     let open = open_windows(db, now).await?;
     let mut out = Vec::new();
@@ -114,7 +114,7 @@ pub async fn joined(cx: &Caller) -> Result<Vec<JoinedPath>, AppError> {
 /// A joined path's detail page.
 pub async fn detail(cx: &Caller, path: PathKind) -> Result<PathDetail, AppError> {
     let Caller { db, user, .. } = cx;
-    let (partner, _) = partner_of(user)?;
+    let partner = user.as_partner()?.id;
     let now = now_ms();
     let joined_at = repo::memberships(&db.pool, partner)
         .await?
@@ -145,7 +145,7 @@ pub struct NewEvidenceInput {
 /// Records evidence for an operator to approve.
 pub async fn record_evidence(cx: &Caller, input: &NewEvidenceInput) -> Result<i64, AppError> {
     let Caller { db, user, .. } = cx;
-    let (partner, _) = partner_of(user)?;
+    let partner = user.as_partner()?.id;
     let now = now_ms();
     if !input.path.evidence_kinds().contains(&input.kind) {
         return Err(AppError::invalid("error.paths.evidence_kind"));
@@ -218,7 +218,7 @@ pub(super) async fn on_path(db: &Db, partner: i64, path: PathKind) -> Result<(),
 /// held before differentiation, nothing is pending and the stage is not held already.
 pub async fn apply(cx: &Caller, path: PathKind, stage: Stage) -> Result<i64, AppError> {
     let Caller { db, user, .. } = cx;
-    let (partner, _) = partner_of(user)?;
+    let partner = user.as_partner()?.id;
     on_path(db, partner, path).await?;
     let now = now_ms();
     let open = open_windows(db, now).await?;
@@ -285,7 +285,7 @@ pub(super) async fn file(
 /// once per window year.
 pub async fn submit_review(cx: &Caller, path: PathKind, stage: Stage) -> Result<i64, AppError> {
     let Caller { db, user, .. } = cx;
-    let (partner, _) = partner_of(user)?;
+    let partner = user.as_partner()?.id;
     let now = now_ms();
     let window = open_windows(db, now)
         .await?

@@ -149,7 +149,7 @@ pub fn QuotaIssuePage() -> impl IntoView {
     let quotas = Resource::new(|| (), |_| list_quotas("coupon".to_string(), None));
     let resellers = Resource::new(
         || (),
-        |_| crate::funds::api::list_resellers(String::new(), String::new(), String::new(), None),
+        |_| crate::funds::api::list_resellers(Default::default()),
     );
     let args = move || {
         (

@@ -141,7 +141,7 @@ pub async fn preview_issue(
     req: &IssueRequest,
 ) -> Result<IssuePreview, AppError> {
     let Caller { db, user, .. } = cx;
-    let (partner, _) = partner_of(user)?;
+    let partner = user.as_partner()?.id;
     let now = now_ms();
     let mut tx = db.pool.begin().await?;
     let q = issuing_quota(&mut tx, partner, kind, req.quota).await?;
@@ -171,7 +171,7 @@ pub async fn issue(
     trans: Option<&str>,
 ) -> Result<Outcome, AppError> {
     let Caller { db, user, .. } = cx;
-    let (partner, _) = partner_of(user)?;
+    let partner = user.as_partner()?.id;
     let op = &Op::new(cx, partner, trans, issue_hash(kind, req))?;
     expire_due(db).await?;
     op.run(db, &|tx, now| Box::pin(try_issue(tx, op, kind, req, now)))
@@ -247,7 +247,7 @@ pub async fn preview_reclaim(
     ids: &[i64],
 ) -> Result<Vec<Coupon>, AppError> {
     let Caller { db, user, .. } = cx;
-    let (partner, _) = partner_of(user)?;
+    let partner = user.as_partner()?.id;
     let now = now_ms();
     let mut out = Vec::with_capacity(ids.len());
     for &id in ids {
@@ -274,7 +274,7 @@ pub async fn reclaim(
     trans: Option<&str>,
 ) -> Result<Outcome, AppError> {
     let Caller { db, user, .. } = cx;
-    let (partner, _) = partner_of(user)?;
+    let partner = user.as_partner()?.id;
     let hash = format!("reclaim|{}|{ids:?}", kind.as_str());
     let op = &Op::new(cx, partner, trans, hash)?;
     let actor = &op.actor;

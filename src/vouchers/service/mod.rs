@@ -24,7 +24,7 @@ use super::model::{
 use super::repo::{self, CouponFilter, CouponRow, NewCoupon, NewQuota, NewRecord, QuotaRow};
 use crate::accounts::audit::{Caller, Target};
 use crate::accounts::model::SessionUser;
-use crate::domain::{Amount, Money, Page, PageRequest, PartnerKind, Role};
+use crate::domain::{Amount, Money, Page, PageRequest, PartnerKind};
 use crate::error::AppError;
 use crate::funds::service::Actor;
 use crate::idempotency::{self, Request, Scope};
@@ -37,13 +37,6 @@ fn m(fen: i64) -> Result<Money, AppError> {
         tracing::error!(fen, "negative voucher amount");
         AppError::Internal
     })
-}
-
-fn partner_of(user: &SessionUser) -> Result<(i64, PartnerKind), AppError> {
-    match (&user.role, &user.partner) {
-        (Role::Partner, Some(p)) => Ok((p.id, p.kind)),
-        _ => Err(AppError::Forbidden),
-    }
 }
 
 fn scope(partner: i64) -> String {

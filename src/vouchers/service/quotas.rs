@@ -8,8 +8,8 @@ use crate::vouchers::VoucherError;
 
 /// The signed-in distributor; any other partner is refused.
 fn distributor_of(user: &SessionUser) -> Result<i64, AppError> {
-    match partner_of(user)? {
-        (partner, PartnerKind::Distributor) => Ok(partner),
+    match user.as_partner()? {
+        p if p.kind == PartnerKind::Distributor => Ok(p.id),
         _ => Err(crate::funds::FundsError::DistributorOnly.conflict()),
     }
 }

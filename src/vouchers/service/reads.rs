@@ -25,7 +25,7 @@ pub async fn search_quotas(
     page: PageRequest,
 ) -> Result<Page<Quota>, AppError> {
     let Caller { db, user, .. } = cx;
-    let (partner, partner_kind) = partner_of(user)?;
+    let (partner, partner_kind) = user.as_partner().map(|p| (p.id, p.kind))?;
     if search.issued && partner_kind != PartnerKind::Distributor {
         return Err(crate::funds::FundsError::DistributorOnly.conflict());
     }
@@ -61,7 +61,7 @@ pub async fn search_coupons(
     page: PageRequest,
 ) -> Result<Page<Coupon>, AppError> {
     let Caller { db, user, .. } = cx;
-    let (partner, _) = partner_of(user)?;
+    let partner = user.as_partner()?.id;
     expire_due(db).await?;
     let now = now_ms();
     let filter = CouponFilter {
@@ -111,7 +111,7 @@ pub async fn records(
     page: PageRequest,
 ) -> Result<Page<Record>, AppError> {
     let Caller { db, user, .. } = cx;
-    let (partner, _) = partner_of(user)?;
+    let partner = user.as_partner()?.id;
     expire_due(db).await?;
     let codes: Option<Vec<i64>> = search
         .operations
@@ -134,7 +134,7 @@ pub async fn records(
 /// 提货券使用记录 (or coupon uses).
 pub async fn uses(cx: &Caller, kind: Kind, page: PageRequest) -> Result<Page<Use>, AppError> {
     let Caller { db, user, .. } = cx;
-    let (partner, _) = partner_of(user)?;
+    let partner = user.as_partner()?.id;
     let (items, total) = repo::list_uses(&db.pool, partner, kind.as_str(), page).await?;
     Ok(page.answer(items, total))
 }
@@ -142,10 +142,7 @@ pub async fn uses(cx: &Caller, kind: Kind, page: PageRequest) -> Result<Page<Use
 /// 我的优惠券: the customer's coupons and pickup vouchers.
 pub async fn customer_coupons(cx: &Caller) -> Result<CustomerCoupons, AppError> {
     let Caller { db, user, .. } = cx;
-    let customer = match (&user.role, &user.customer) {
-        (Role::Customer, Some(c)) => c.id,
-        _ => return Err(AppError::Forbidden),
-    };
+    let customer = user.as_customer()?.id;
     expire_due(db).await?;
     let now = now_ms();
     let any = CouponSearch::default();
@@ -176,7 +173,7 @@ pub async fn eligible_customers(
     which: &str,
 ) -> Result<Vec<(i64, String, String)>, AppError> {
     let Caller { db, user, .. } = cx;
-    let (partner, _) = partner_of(user)?;
+    let partner = user.as_partner()?.id;
     if !matches!(which, "coupon" | "pickup") {
         return Err(AppError::BadRequest);
     }

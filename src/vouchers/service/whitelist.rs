@@ -8,7 +8,7 @@ use crate::vouchers::VoucherError;
 
 pub async fn whitelist(cx: &Caller) -> Result<Vec<WhitelistEntry>, AppError> {
     let Caller { db, user, .. } = cx;
-    let (partner, _) = partner_of(user)?;
+    let partner = user.as_partner()?.id;
     entries(&db.pool, partner).await
 }
 
