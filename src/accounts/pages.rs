@@ -5,7 +5,7 @@ use super::api::list_partners;
 use super::model::PartnerListItem;
 use crate::domain::{Role, format_time};
 use crate::i18n::{t, use_lang};
-use crate::ui::{Auth, Col, FormError, PagedList, RequireRole, failure};
+use crate::ui::{Auth, Col, Field, FormError, PagedList, RequireRole, failure};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -126,8 +126,7 @@ fn RealNameForm() -> impl IntoView {
             <h2>{t(lang, "operator.real_name")}</h2>
             {move || query.read().get("real_name").map(|_| view! { <p class="notice-ok" role="status">{t(lang, "common.saved")}</p> })}
             <ActionForm action=set attr:class="search-bar">
-                <label for="rn-login">{t(lang, "employees.account")}</label>
-                <input id="rn-login" name="login" maxlength="64" />
+                <Field id="rn-login" name="login" label="employees.account" maxlength=64 />
                 <label for="rn-verified">{t(lang, "operator.real_name.state")}</label>
                 <select id="rn-verified" name="verified">
                     <option value="true">{t(lang, "operator.real_name.verified")}</option>

@@ -8,7 +8,9 @@ use super::api::{
 use super::model::{Channel, Invitation, InvitationState};
 use crate::domain::{CustomerMode, Role, format_time};
 use crate::i18n::{t, use_lang};
-use crate::ui::{Col, EmptyState, FormError, Loaded, PagedList, RequireRole, data_table, failure};
+use crate::ui::{
+    Col, EmptyState, Field, FormError, Loaded, PagedList, RequireRole, data_table, failure,
+};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -48,8 +50,7 @@ pub fn InvitePage() -> impl IntoView {
                     <option value="resale">{t(lang, "customer_mode.resale")}</option>
                     <option value="consulting">{t(lang, "customer_mode.consulting")}</option>
                 </select>
-                <label for="invite-label">{t(lang, "invite.label")}</label>
-                <input id="invite-label" name="label" maxlength="32" />
+                <Field id="invite-label" name="label" label="invite.label" maxlength=32 />
                 <p class="muted">{t(lang, "invite.hint")}</p>
                 <FormError error />
                 <button type="submit" class="btn btn-primary" disabled=move || create.pending().get()>{t(lang, "invite.send")}</button>

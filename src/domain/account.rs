@@ -12,13 +12,12 @@ impl AccountName {
     pub const MAX: usize = 64;
 
     pub fn parse(raw: &str) -> Result<Self, &'static str> {
-        let s = raw.trim();
-        if s.is_empty() {
-            return Err("error.account_name.required");
-        }
-        if s.chars().count() > Self::MAX {
-            return Err("error.account_name.too_long");
-        }
+        let s = super::required_text(
+            raw,
+            Self::MAX,
+            "error.account_name.required",
+            "error.account_name.too_long",
+        )?;
         if s.len() < 3 {
             return Err("error.account_name.too_short");
         }
@@ -52,13 +51,7 @@ impl DisplayName {
     pub const MAX: usize = 100;
 
     pub fn parse(raw: &str) -> Result<Self, &'static str> {
-        let s = raw.trim();
-        if s.is_empty() {
-            return Err("error.name.required");
-        }
-        if s.chars().count() > Self::MAX {
-            return Err("error.name.too_long");
-        }
+        let s = super::required_text(raw, Self::MAX, "error.name.required", "error.name.too_long")?;
         if s.chars().any(char::is_control) {
             return Err("error.name.chars");
         }
@@ -70,9 +63,38 @@ impl DisplayName {
     }
 }
 
-/// A password chosen for a new account: 8–128 characters with at least two of letters,
-/// digits and symbols. It is never serialized, printed or logged.
-pub struct NewPassword(String);
+/// Declares a password type: its text is handed out only by `expose` (to the hasher), and it
+/// is never serialized, printed or logged (`Debug` shows `Name(***)`).
+macro_rules! password {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        pub struct $name(String);
+
+        impl $name {
+            pub fn expose(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "{}(***)", stringify!($name))
+            }
+        }
+    };
+}
+
+password! {
+    /// A password chosen for a new account: 8–128 characters with at least two of letters,
+    /// digits and symbols.
+    NewPassword
+}
+
+password! {
+    /// A password typed at sign-in. Only emptiness and a generous length cap are checked, so
+    /// the policy for new passwords is not revealed and hashing cost stays bounded.
+    PasswordAttempt
+}
 
 impl NewPassword {
     pub fn parse(raw: &str) -> Result<Self, &'static str> {
@@ -91,21 +113,7 @@ impl NewPassword {
         }
         Ok(NewPassword(raw.to_string()))
     }
-
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
 }
-
-impl fmt::Debug for NewPassword {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("NewPassword(***)")
-    }
-}
-
-/// A password typed at sign-in. Only emptiness and a generous length cap are checked, so the
-/// policy for new passwords is not revealed and hashing cost stays bounded.
-pub struct PasswordAttempt(String);
 
 impl PasswordAttempt {
     pub fn parse(raw: &str) -> Result<Self, &'static str> {
@@ -116,16 +124,6 @@ impl PasswordAttempt {
             return Err("error.password.too_long");
         }
         Ok(PasswordAttempt(raw.to_string()))
-    }
-
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for PasswordAttempt {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("PasswordAttempt(***)")
     }
 }
 
@@ -203,19 +201,14 @@ mod tests {
 
     #[test]
     fn new_passwords_need_length_and_variety() {
-        assert_eq!(
-            NewPassword::parse("short1").err(),
-            Some("error.password.too_short")
-        );
-        assert_eq!(
-            NewPassword::parse("onlyletters").err(),
-            Some("error.password.weak")
-        );
-        assert!(NewPassword::parse("letters123").is_ok());
-        assert_eq!(
-            NewPassword::parse(&"a1".repeat(65)).err(),
-            Some("error.password.too_long")
-        );
+        for (raw, refusal) in [
+            ("short1", Some("error.password.too_short")),
+            ("onlyletters", Some("error.password.weak")),
+            ("letters123", None),
+            (&"a1".repeat(65), Some("error.password.too_long")),
+        ] {
+            assert_eq!(NewPassword::parse(raw).err(), refusal, "{raw}");
+        }
     }
 
     #[test]
@@ -228,14 +221,12 @@ mod tests {
 
     #[test]
     fn sign_in_attempts_only_check_presence_and_size() {
-        assert_eq!(
-            PasswordAttempt::parse("").err(),
-            Some("error.password.required")
-        );
-        assert!(PasswordAttempt::parse("x").is_ok());
-        assert_eq!(
-            PasswordAttempt::parse(&"x".repeat(2000)).err(),
-            Some("error.password.too_long")
-        );
+        for (raw, refusal) in [
+            ("", Some("error.password.required")),
+            ("x", None),
+            (&"x".repeat(2000), Some("error.password.too_long")),
+        ] {
+            assert_eq!(PasswordAttempt::parse(raw).err(), refusal, "{raw}");
+        }
     }
 }

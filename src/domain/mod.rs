@@ -217,6 +217,16 @@ macro_rules! coded {
     };
 }
 
+/// A required text field, trimmed: refused with `required` when empty and with `too_long` when
+/// over `max` characters.
+pub fn required_text<E>(raw: &str, max: usize, required: E, too_long: E) -> Result<&str, E> {
+    match raw.trim() {
+        "" => Err(required),
+        s if s.chars().count() > max => Err(too_long),
+        s => Ok(s),
+    }
+}
+
 /// An optional form field: blank means none; anything else must `parse`, or is refused with
 /// `refusal`.
 pub fn optional<T, E>(

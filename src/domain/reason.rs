@@ -6,12 +6,10 @@ pub struct Reason(String);
 
 impl Reason {
     pub fn parse(raw: &str) -> Result<Reason, &'static str> {
-        let s = raw.trim();
-        if s.is_empty() {
-            return Err("error.plans.reason_required");
-        }
-        if s.chars().count() > 200 || s.chars().any(char::is_control) {
-            return Err("error.plans.reason_too_long");
+        let too_long = "error.plans.reason_too_long";
+        let s = super::required_text(raw, 200, "error.plans.reason_required", too_long)?;
+        if s.chars().any(char::is_control) {
+            return Err(too_long);
         }
         Ok(Reason(s.to_string()))
     }

@@ -11,7 +11,7 @@ use crate::domain::{CustomerMode, PartnerKind, Role, format_time};
 use crate::error::AppError;
 use crate::i18n::{t, use_lang};
 use crate::ui::{
-    Auth, Col, DataTable, EmptyState, ErrorNotice, FormError, Loaded, Paged, PagedList,
+    Auth, Col, DataTable, EmptyState, ErrorNotice, Field, FormError, Loaded, Paged, PagedList,
     RequireRole, failure, too_many_to_export, urlencode,
 };
 use leptos::prelude::*;
@@ -459,10 +459,8 @@ pub fn OperatorFunding() -> impl IntoView {
             />
             <h2>{t(lang, "funds.designated")}</h2>
             <ActionForm action=designate attr:class="search-bar">
-                <label for="des-partner">{t(lang, "operator.partner_id")}</label>
-                <input id="des-partner" name="partner" inputmode="numeric" />
-                <label for="des-amount">{t(lang, "funds.amount")}</label>
-                <input id="des-amount" name="amount" inputmode="decimal" />
+                <Field id="des-partner" name="partner" label="operator.partner_id" inputmode="numeric" />
+                <Field id="des-amount" name="amount" label="funds.amount" inputmode="decimal" />
                 <button type="submit" class="btn">{t(lang, "common.save")}</button>
             </ActionForm>
             <FormError error=designate_error />

@@ -3,7 +3,7 @@
 use super::api::{ChangeKey, CreateKey, list_keys};
 use crate::domain::format_time;
 use crate::i18n::{t, use_lang};
-use crate::ui::{Col, DataList, FormError, failure};
+use crate::ui::{Col, DataList, Field, FormError, failure};
 use leptos::prelude::*;
 
 #[component]
@@ -33,8 +33,7 @@ pub fn AccessKeysPage() -> impl IntoView {
             </section>
         })}
         <ActionForm action=create attr:class="search-bar">
-            <label for="key-description">{t(lang, "keys.description")}</label>
-            <input id="key-description" name="description" maxlength="64" />
+            <Field id="key-description" name="description" label="keys.description" maxlength=64 />
             <button type="submit" class="btn btn-primary" data-testid="key-create">{t(lang, "keys.create")}</button>
         </ActionForm>
         <FormError error=create_error />

@@ -8,7 +8,9 @@ use super::api::{
 use super::model::{CATALOGUE, Order, OrderState, Payer};
 use crate::domain::{Money, Role, format_time};
 use crate::i18n::{Lang, t, use_lang};
-use crate::ui::{Col, DataTable, ErrorNotice, FormError, Paged, RequireRole, failure, loading};
+use crate::ui::{
+    Col, DataTable, ErrorNotice, Field, FormError, Paged, RequireRole, failure, loading,
+};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -255,8 +257,7 @@ fn OrderAction(role: Role) -> impl IntoView {
                                     <input type="hidden" name="action" value=action.clone() />
                                     <input type="hidden" name="coupon" value=coupon.as_ref().map(|k| k.id.to_string()).unwrap_or_default() />
                                     {(action == "reject").then(|| view! {
-                                        <label for="reject-reason">{t(lang, "orders.reject_reason")}</label>
-                                        <input id="reject-reason" name="reason" maxlength="200" />
+                                        <Field id="reject-reason" name="reason" label="orders.reject_reason" maxlength=200 />
                                     })}
                                     <FormError error />
                                     <div class="button-row">

@@ -40,6 +40,8 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     ("path.blocked.role_first", "获得角色认证后可申请能力差异化认证。", "Capability differentiation comes after role certification."),
     ("path.certified", "已认证", "Certified"),
     ("path.certified_at", "认证日期", "since"),
+    ("path.col.path", "发展路径", "Path"),
+    ("path.col.stage", "认证阶段", "Stage"),
     ("path.decision.approved", "已通过", "Approved"),
     ("path.decision.pending", "审核中", "Under review"),
     ("path.decision.rejected", "已驳回", "Rejected"),

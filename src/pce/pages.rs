@@ -4,7 +4,7 @@ use super::api::{Answer, Register, SetStage, list};
 use super::model::{HoState, LostReason, Opportunity, Stage};
 use crate::domain::format_time;
 use crate::i18n::{Lang, t, use_lang};
-use crate::ui::{Col, FormError, PagedList, either, failure};
+use crate::ui::{Col, Field, FormError, PagedList, either, failure};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -49,12 +49,9 @@ pub fn OpportunitiesPage() -> impl IntoView {
             <section class="panel">
                 <h2>{t(lang, "pce.register")}</h2>
                 <ActionForm action=register attr:class="form" attr:novalidate=true>
-                    <label for="po-customer">{t(lang, "pce.customer")}</label>
-                    <input id="po-customer" name="customer" maxlength="100" />
-                    <label for="po-product">{t(lang, "pce.product")}</label>
-                    <input id="po-product" name="product" maxlength="100" />
-                    <label for="po-amount">{t(lang, "pce.amount")}</label>
-                    <input id="po-amount" name="amount" inputmode="decimal" />
+                    <Field id="po-customer" name="customer" label="pce.customer" maxlength=100 />
+                    <Field id="po-product" name="product" label="pce.product" maxlength=100 />
+                    <Field id="po-amount" name="amount" label="pce.amount" inputmode="decimal" />
                     <label for="po-stage">{t(lang, "pce.stage")}</label>
                     <select id="po-stage" name="stage">
                         {Stage::ALL.into_iter().filter(|s| !s.closed()).map(|s| view! { <option value=s.as_str()>{t(lang, s.label_key())}</option> }).collect_view()}
@@ -154,14 +151,10 @@ pub fn ShareHoForm() -> impl IntoView {
             <h2>{t(lang, "operator.share_ho")}</h2>
             {move || query.read().get("shared").map(|_| view! { <p class="notice-ok" role="status">{t(lang, "operator.share_ho.done")}</p> })}
             <ActionForm action=share attr:class="search-bar">
-                <label for="ho-partner">{t(lang, "operator.partner_id")}</label>
-                <input id="ho-partner" name="partner" inputmode="numeric" />
-                <label for="ho-customer">{t(lang, "pce.customer")}</label>
-                <input id="ho-customer" name="customer" maxlength="100" />
-                <label for="ho-product">{t(lang, "pce.product")}</label>
-                <input id="ho-product" name="product" maxlength="100" />
-                <label for="ho-amount">{t(lang, "pce.amount")}</label>
-                <input id="ho-amount" name="amount" inputmode="decimal" />
+                <Field id="ho-partner" name="partner" label="operator.partner_id" inputmode="numeric" />
+                <Field id="ho-customer" name="customer" label="pce.customer" maxlength=100 />
+                <Field id="ho-product" name="product" label="pce.product" maxlength=100 />
+                <Field id="ho-amount" name="amount" label="pce.amount" inputmode="decimal" />
                 <button type="submit" class="btn btn-primary">{t(lang, "operator.share_ho.submit")}</button>
             </ActionForm>
             <FormError error />

@@ -8,7 +8,7 @@ use super::model::{Certificate, CertificateState, Plan, PlanCard, ReviewItem, St
 use crate::domain::{Role, format_time};
 use crate::i18n::{Lang, t, use_lang};
 use crate::ui::{
-    Col, DataList, ErrorNotice, FormError, Loaded, PagedList, RequireRole, failure, loading,
+    Col, DataList, ErrorNotice, Field, FormError, Loaded, PagedList, RequireRole, failure, loading,
     set_status,
 };
 use leptos::prelude::*;
@@ -376,10 +376,8 @@ pub fn OperatorPlans() -> impl IntoView {
             <section class="panel">
                 <h2>{t(lang, "operator.revoke")}</h2>
                 <ActionForm action=revoke attr:class="search-bar">
-                    <label for="revoke-number">{t(lang, "cert.number")}</label>
-                    <input id="revoke-number" name="number" maxlength="40" />
-                    <label for="revoke-reason">{t(lang, "plans.reason")}</label>
-                    <input id="revoke-reason" name="reason" maxlength="200" />
+                    <Field id="revoke-number" name="number" label="cert.number" maxlength=40 />
+                    <Field id="revoke-reason" name="reason" label="plans.reason" maxlength=200 />
                     <button type="submit" class="btn">{t(lang, "operator.revoke.submit")}</button>
                 </ActionForm>
                 <FormError error=revoke_error />

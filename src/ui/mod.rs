@@ -14,7 +14,8 @@ mod loaded;
 mod table;
 pub use loaded::Loaded;
 pub use table::{
-    Col, DataList, DataTable, Paged, PagedList, data_table, loading, table_head, too_many_to_export,
+    Col, DataList, DataTable, Paged, PagedList, data_table, list_table, loading, table_head,
+    too_many_to_export,
 };
 
 /// The signed-in user and the actions that change who it is.
@@ -262,6 +263,25 @@ pub fn FormError(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView
         <Show when=move || message().is_some()>
             <p class="form-error" role="alert">{message}</p>
         </Show>
+    }
+}
+
+/// A labelled text field: `<label for=id>` with its translated `label`, then the `<input>`.
+/// `maxlength`, `inputmode`, `kind` (the input's `type`) and `required` are left out when not given.
+#[component]
+pub fn Field(
+    id: &'static str,
+    name: &'static str,
+    label: &'static str,
+    #[prop(optional)] maxlength: Option<u32>,
+    #[prop(optional)] inputmode: Option<&'static str>,
+    #[prop(optional)] kind: Option<&'static str>,
+    #[prop(optional)] required: bool,
+) -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <label for=id>{t(lang, label)}</label>
+        <input id=id name=name maxlength=maxlength inputmode=inputmode type=kind required=required />
     }
 }
 

@@ -124,6 +124,27 @@ fn empty_state(lang: Lang, empty: &'static str, hint: Option<&'static str>) -> A
     }
 }
 
+/// `items` as a table of `columns` with `row` rendering each (a `<tr>`), or the empty state.
+pub fn list_table<T>(
+    lang: Lang,
+    items: Vec<T>,
+    empty: &'static str,
+    empty_hint: Option<&'static str>,
+    testid: &'static str,
+    columns: &[Col],
+    row: impl FnMut(T) -> AnyView,
+) -> AnyView {
+    if items.is_empty() {
+        return empty_state(lang, empty, empty_hint);
+    }
+    data_table(
+        lang,
+        testid,
+        columns,
+        items.into_iter().map(row).collect_view(),
+    )
+}
+
 /// A whole (not paged) list as a table: a loading state, its error, an empty state, or the
 /// table with `row` rendering each item (a `<tr>`).
 #[component]
@@ -142,14 +163,10 @@ where
     R: Fn(T) -> AnyView + Clone + Send + Sync + 'static,
 {
     let lang = use_lang();
-    let body = move |items: Vec<T>| match items.is_empty() {
-        true => empty_state(lang, empty, empty_hint),
-        false => {
-            let rows = items.into_iter().map(row.clone()).collect_view();
-            data_table(lang, testid, &columns, rows)
-        }
-    };
-    view! { <Loaded resource=list body /> }
+    view! {
+        <Loaded resource=list
+            body=move |items| list_table(lang, items, empty, empty_hint, testid, &columns, row.clone()) />
+    }
 }
 
 /// One page of `list`: a loading state, its error, an empty state, or `body` (given the page's

@@ -11,8 +11,8 @@ use super::model::{
 use crate::domain::{Role, format_time};
 use crate::i18n::{Lang, t, use_lang};
 use crate::ui::{
-    Col, DataTable, EmptyState, ErrorNotice, FormError, Loaded, RequireRole, failure, loading,
-    urlencode,
+    Col, DataTable, EmptyState, ErrorNotice, Field, FormError, Loaded, RequireRole, failure,
+    list_table, loading, urlencode,
 };
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -354,8 +354,7 @@ fn evidence_section(
                 <select id="evidence-kind" name="kind">
                     {kinds.iter().map(|k| view! { <option value=k.code()>{t(lang, k.label_key())}</option> }).collect_view()}
                 </select>
-                <label for="evidence-title">{t(lang, "path.evidence.title")}</label>
-                <input id="evidence-title" name="title" maxlength="100" required />
+                <Field id="evidence-title" name="title" label="path.evidence.title" maxlength=100 required=true />
                 {needs_holder.then(|| view! {
                     <label for="evidence-holder">{t(lang, "path.evidence.holder")}</label>
                     <select id="evidence-holder" name="holder">
@@ -367,8 +366,7 @@ fn evidence_section(
                     </select>
                 })}
                 {needs_date.then(|| view! {
-                    <label for="evidence-date">{t(lang, "path.evidence.date")}</label>
-                    <input id="evidence-date" name="occurred_on" type="date" />
+                    <Field id="evidence-date" name="occurred_on" label="path.evidence.date" kind="date" />
                 })}
                 <button type="submit" class="btn btn-primary" data-testid="evidence-submit">{t(lang, "path.evidence.record")}</button>
             </ActionForm>

@@ -42,46 +42,37 @@ pub fn OperatorPaths() -> impl IntoView {
             <Loaded resource=queue body=move |(evidence, applications, windows)| view! {
                     <section class="panel" data-testid="op-evidence">
                         <h2>{t(lang, "operator.paths.evidence")}</h2>
-                        {if evidence.is_empty() {
-                            view! { <EmptyState title=t(lang, "operator.paths.nothing") /> }.into_any()
-                        } else {
-                            view! {
-                                <table class="table"><tbody>
-                                    {evidence.into_iter().map(|e| view! {
-                                        <tr data-testid=format!("op-evidence-{}", e.id)>
-                                            <td>{e.partner_name}</td>
-                                            <td>{t(lang, e.path.label_key())}</td>
-                                            <td>{t(lang, e.kind.label_key())}</td>
-                                            <td>{e.title}</td>
-                                            <td>{e.holder.unwrap_or_default()}</td>
-                                            <td>{e.occurred_at.map(day).unwrap_or_default()}</td>
-                                            <td>{decision_form("evidence", e.id)}</td>
-                                        </tr>
-                                    }).collect_view()}
-                                </tbody></table>
-                            }.into_any()
-                        }}
+                        {list_table(lang, evidence, "operator.paths.nothing", None, "op-evidence-table",
+                            &[Col::text("operator.partners"), Col::text("path.col.path"), Col::text("path.evidence.kind"),
+                                Col::text("path.evidence.title"), Col::text("path.evidence.holder"), Col::text("path.evidence.date"),
+                                Col::text("common.actions")],
+                            |e| view! {
+                                <tr data-testid=format!("op-evidence-{}", e.id)>
+                                    <td>{e.partner_name}</td>
+                                    <td>{t(lang, e.path.label_key())}</td>
+                                    <td>{t(lang, e.kind.label_key())}</td>
+                                    <td>{e.title}</td>
+                                    <td>{e.holder.unwrap_or_default()}</td>
+                                    <td>{e.occurred_at.map(day).unwrap_or_default()}</td>
+                                    <td>{decision_form("evidence", e.id)}</td>
+                                </tr>
+                            }.into_any())}
                     </section>
                     <section class="panel" data-testid="op-applications">
                         <h2>{t(lang, "operator.paths.applications")}</h2>
-                        {if applications.is_empty() {
-                            view! { <EmptyState title=t(lang, "operator.paths.nothing") /> }.into_any()
-                        } else {
-                            view! {
-                                <table class="table"><tbody>
-                                    {applications.into_iter().map(|a| view! {
-                                        <tr data-testid=format!("op-application-{}", a.id)>
-                                            <td>{a.partner_name}</td>
-                                            <td>{t(lang, a.path.label_key())}</td>
-                                            <td>{t(lang, a.stage.label_key())}</td>
-                                            <td>{a.review_year.map(|y| format!("{} {y}", t(lang, "path.review"))).unwrap_or_default()}</td>
-                                            <td>{day(a.created_at)}</td>
-                                            <td>{decision_form("application", a.id)}</td>
-                                        </tr>
-                                    }).collect_view()}
-                                </tbody></table>
-                            }.into_any()
-                        }}
+                        {list_table(lang, applications, "operator.paths.nothing", None, "op-applications-table",
+                            &[Col::text("operator.partners"), Col::text("path.col.path"), Col::text("path.col.stage"),
+                                Col::text("path.review"), Col::text("common.created_at"), Col::text("common.actions")],
+                            |a| view! {
+                                <tr data-testid=format!("op-application-{}", a.id)>
+                                    <td>{a.partner_name}</td>
+                                    <td>{t(lang, a.path.label_key())}</td>
+                                    <td>{t(lang, a.stage.label_key())}</td>
+                                    <td>{a.review_year.map(|y| format!("{} {y}", t(lang, "path.review"))).unwrap_or_default()}</td>
+                                    <td>{day(a.created_at)}</td>
+                                    <td>{decision_form("application", a.id)}</td>
+                                </tr>
+                            }.into_any())}
                     </section>
                     <section class="panel" data-testid="op-windows">
                         <h2>{t(lang, "operator.paths.windows")}</h2>
@@ -101,10 +92,8 @@ pub fn OperatorPaths() -> impl IntoView {
                 <ActionForm action=window attr:class="form-grid">
                     <label for="window-year">{t(lang, "operator.paths.year")}</label>
                     <input id="window-year" name="year" type="number" min="2000" max="2100" required />
-                    <label for="window-first">{t(lang, "operator.paths.first")}</label>
-                    <input id="window-first" name="first" type="date" required />
-                    <label for="window-last">{t(lang, "operator.paths.last")}</label>
-                    <input id="window-last" name="last" type="date" required />
+                    <Field id="window-first" name="first" label="operator.paths.first" kind="date" required=true />
+                    <Field id="window-last" name="last" label="operator.paths.last" kind="date" required=true />
                     <label for="window-covers">{t(lang, "operator.paths.covers")}</label>
                     <input id="window-covers" name="covers" value="service:role,service:differentiation,learning:role,si:role,si:differentiation" />
                     <button type="submit" class="btn btn-primary">{t(lang, "operator.paths.open_window")}</button>
@@ -119,8 +108,7 @@ pub fn OperatorPaths() -> impl IntoView {
                 <ActionForm action=invite attr:class="form-grid">
                     <label for="invite-partner">{t(lang, "operator.paths.partner_id")}</label>
                     <input id="invite-partner" name="partner_id" type="number" min="1" required />
-                    <label for="invite-email">{t(lang, "invite.email")}</label>
-                    <input id="invite-email" name="email" type="email" required />
+                    <Field id="invite-email" name="email" label="invite.email" kind="email" required=true />
                     <button type="submit" class="btn btn-primary">{t(lang, "operator.paths.invite")}</button>
                 </ActionForm>
                 <FormError error=invite_error />

@@ -1,6 +1,7 @@
 //! Issuing and reclaiming, each a form and a confirmation step: coupons, pickup vouchers, reseller quotas.
 
 use super::*;
+use crate::ui::Field;
 
 /// 发放代金券 / 为客户下发提货券: the form (a GET, so it works before hydration), then the
 /// confirmation with the quota before and after.
@@ -243,8 +244,7 @@ pub fn QuotaReclaimPage() -> impl IntoView {
                     <ActionForm action=confirm>
                         <input type="hidden" name="ids" value=ids() />
                         <input type="hidden" name="trans_id" value=p.trans_id.clone() />
-                        <label for="take-remark">{t(lang, "voucher.col.remark")}</label>
-                        <input id="take-remark" name="remark" maxlength="200" />
+                        <Field id="take-remark" name="remark" label="voucher.col.remark" maxlength=200 />
                         <FormError error />
                         <div class="button-row">
                             <button type="submit" class="btn btn-primary" data-testid="take-confirm" disabled=move || confirm.pending().get()>{t(lang, "common.confirm")}</button>
