@@ -162,9 +162,11 @@ impl ApplicationState {
     }
 }
 
-/// Where a certificate stands at a given moment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// Where a certificate stands at a given moment (a decoded row is `Valid` until
+/// [`CertificateState::at`] says otherwise).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum CertificateState {
+    #[default]
     Valid,
     Expired,
     Revoked,
@@ -330,8 +332,10 @@ pub struct ReviewItem {
     pub decided_at: Option<i64>,
 }
 
-/// A certificate, as its owner and the public verification page see it.
+/// A certificate, as its owner and the public verification page see it. A row decodes into it
+/// with the state left to [`CertificateState::at`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct Certificate {
     pub number: String,
     pub partner_name: String,
@@ -342,6 +346,7 @@ pub struct Certificate {
     pub expires_at: i64,
     pub revoked_at: Option<i64>,
     pub revoke_reason: Option<String>,
+    #[cfg_attr(feature = "ssr", sqlx(skip))]
     pub state: CertificateState,
 }
 

@@ -1,6 +1,6 @@
 //! SQL of the plans domain: applications and certificates.
 
-use super::model::{ApplicationForm, ReviewItem};
+use super::model::{ApplicationForm, Certificate, ReviewItem};
 use crate::domain::PageRequest;
 use crate::query_fn;
 use crate::server::sql::Where;
@@ -9,18 +9,12 @@ use sqlx::{AnyPool, FromRow};
 const APPLICATION_COLUMNS: &str = "a.id, a.partner_id, p.name AS partner_name, a.plan, a.state, \
      a.contact_name, a.contact_phone, a.statement, a.reason, a.submitted_at, a.decided_at";
 
+/// A certificate row: its owner, and the certificate (its state still to be set).
 #[derive(FromRow)]
 pub struct CertificateRow {
-    pub id: i64,
-    pub number: String,
     pub partner_id: i64,
-    pub partner_name: String,
-    pub subject_kind: String,
-    pub subject: String,
-    pub issued_at: i64,
-    pub expires_at: i64,
-    pub revoked_at: Option<i64>,
-    pub revoke_reason: Option<String>,
+    #[sqlx(flatten)]
+    pub cert: Certificate,
 }
 
 const CERTIFICATE_COLUMNS: &str = "id, number, partner_id, partner_name, subject_kind, subject, \

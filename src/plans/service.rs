@@ -15,17 +15,9 @@ use sqlx::AnyConnection;
 const DAY_MS: i64 = 86_400_000;
 
 fn certificate(row: CertificateRow, now: i64) -> Certificate {
-    Certificate {
-        state: CertificateState::at(now, row.expires_at, row.revoked_at.is_some()),
-        number: row.number,
-        partner_name: row.partner_name,
-        subject_kind: row.subject_kind,
-        subject: row.subject,
-        issued_at: row.issued_at,
-        expires_at: row.expires_at,
-        revoked_at: row.revoked_at,
-        revoke_reason: row.revoke_reason,
-    }
+    let c = row.cert;
+    let state = CertificateState::at(now, c.expires_at, c.revoked_at.is_some());
+    Certificate { state, ..c }
 }
 
 fn view(row: ReviewItem) -> ApplicationView {
@@ -46,17 +38,17 @@ pub async fn catalogue(cx: &Caller) -> Result<Vec<PlanCard>, AppError> {
     let partner = user.as_partner()?;
     let now = now_ms();
     let apps = repo::applications_of(&db.pool, partner.id).await?;
-    let certs = repo::certificates_of(&db.pool, partner.id, "plan").await?;
+    let certs: Vec<Certificate> = repo::certificates_of(&db.pool, partner.id, "plan")
+        .await?
+        .into_iter()
+        .map(|r| certificate(r, now))
+        .collect();
     Ok(Plan::ALL
         .into_iter()
         .map(|plan| {
             let joined = certs
                 .iter()
-                .filter(|c| c.subject == plan.code())
-                .filter(|c| {
-                    CertificateState::at(now, c.expires_at, c.revoked_at.is_some())
-                        == CertificateState::Valid
-                })
+                .filter(|c| c.subject == plan.code() && c.state == CertificateState::Valid)
                 .map(|c| c.expires_at)
                 .max();
             // Newest first, so the first one is the latest decision.
