@@ -25,20 +25,29 @@ pub async fn members(page: Option<u32>) -> Result<Page<Member>, AppError> {
     super::service::members(&cx, PageRequest::new(page, None)).await
 }
 
+/// Moves a link (the person answers; the partner cancels or unbinds), then shows `then`.
+#[cfg(feature = "ssr")]
+async fn change(id: i64, m: super::model::Move, then: &str) -> Result<(), AppError> {
+    let role = if m.by_person() {
+        Role::Personal
+    } else {
+        Role::Partner
+    };
+    let cx = ctx::acting(&[role]).await?;
+    super::service::change(&cx, id, m).await?;
+    ctx::redirect(then)
+}
+
 /// Withdraws a pending invitation.
 #[server(prefix = "/api", endpoint = "employees/cancel")]
 pub async fn cancel(id: i64) -> Result<(), AppError> {
-    let cx = ctx::acting(&[Role::Partner]).await?;
-    super::service::end(&cx, id, false).await?;
-    ctx::redirect("/center/org")
+    change(id, super::model::Move::Cancel, "/center/org").await
 }
 
 /// 取消绑定: ends an active membership.
 #[server(prefix = "/api", endpoint = "employees/unbind")]
 pub async fn unbind(id: i64) -> Result<(), AppError> {
-    let cx = ctx::acting(&[Role::Partner]).await?;
-    super::service::end(&cx, id, true).await?;
-    ctx::redirect("/center/org")
+    change(id, super::model::Move::Unbind, "/center/org").await
 }
 
 /// The signed-in person's invitations and associations.
@@ -57,14 +66,10 @@ pub async fn my_exam() -> Result<Option<super::model::MyExam>, AppError> {
 
 #[server(prefix = "/api", endpoint = "employees/accept")]
 pub async fn accept(id: i64) -> Result<(), AppError> {
-    let cx = ctx::acting(&[Role::Personal]).await?;
-    super::service::respond(&cx, id, true).await?;
-    ctx::redirect("/personal?accepted=1")
+    change(id, super::model::Move::Accept, "/personal?accepted=1").await
 }
 
 #[server(prefix = "/api", endpoint = "employees/decline")]
 pub async fn decline(id: i64) -> Result<(), AppError> {
-    let cx = ctx::acting(&[Role::Personal]).await?;
-    super::service::respond(&cx, id, false).await?;
-    ctx::redirect("/personal")
+    change(id, super::model::Move::Decline, "/personal").await
 }

@@ -10,6 +10,51 @@ pub const WINDOW_MS: i64 = 365 * 86_400_000;
 #[cfg(feature = "ssr")]
 crate::sql_text!(as_str: LinkState);
 
+/// What happens to a link: the person accepts or declines an invitation; the partner cancels
+/// one or ends a membership (取消绑定).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Move {
+    Accept,
+    Decline,
+    Cancel,
+    Unbind,
+}
+
+impl Move {
+    /// The person answers; the partner cancels and unbinds.
+    pub fn by_person(self) -> bool {
+        matches!(self, Move::Accept | Move::Decline)
+    }
+
+    /// The state the link must be in, and the one it moves to.
+    pub fn states(self) -> (LinkState, LinkState) {
+        match self {
+            Move::Accept => (LinkState::Pending, LinkState::Active),
+            Move::Decline => (LinkState::Pending, LinkState::Declined),
+            Move::Cancel => (LinkState::Pending, LinkState::Cancelled),
+            Move::Unbind => (LinkState::Active, LinkState::Unbound),
+        }
+    }
+
+    /// The refusal when the link is not in the state the move needs.
+    pub fn closed(self) -> &'static str {
+        match self {
+            Move::Unbind => "error.employees.not_active",
+            _ => "error.employees.invitation_closed",
+        }
+    }
+
+    /// The message the other side gets, and the audit action.
+    pub fn keys(self) -> (&'static str, &'static str) {
+        match self {
+            Move::Accept => ("employee.accepted", "employees.accept"),
+            Move::Decline => ("employee.declined", "employees.decline"),
+            Move::Cancel => ("employee.cancelled", "employees.cancel"),
+            Move::Unbind => ("employee.unbound", "employees.unbind"),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum LinkState {
     Pending,

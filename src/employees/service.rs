@@ -1,7 +1,7 @@
 //! Inviting, accepting, declining, cancelling and unbinding — each in one transaction with its
 //! notice and audit entry.
 
-use super::model::{self, Candidate, ExamEligibility, Invitation, LinkState, Member, MyExam};
+use super::model::{self, Candidate, ExamEligibility, Invitation, LinkState, Member, Move, MyExam};
 use super::repo::{self, LinkRow};
 use crate::accounts::audit::{Caller, Target};
 use crate::domain::{AccountName, Page, PageRequest};
@@ -146,97 +146,57 @@ fn eligibility(login: String, verified: i64, site: &str) -> ExamEligibility {
     }
 }
 
-/// The person's answer to an invitation addressed to it.
+/// A link changes state ([`Move`]): the person answers an invitation addressed to it, or the
+/// partner withdraws one or ends a membership. The other side is told.
 #[tracing::instrument(skip(cx), fields(user = cx.user.id))]
-pub async fn respond(cx: &Caller, id: i64, accept: bool) -> Result<(), AppError> {
+pub async fn change(cx: &Caller, id: i64, m: Move) -> Result<(), AppError> {
     let Caller { db, user, .. } = cx;
+    // Whose link it must be: the person's own, or one of the partner's.
+    let partner = match m.by_person() {
+        true => None,
+        false => Some(user.as_partner()?.id),
+    };
     db.write(|tx| {
         Box::pin(async move {
             let link = repo::link(&mut **tx, id)
                 .await?
-                .filter(|l| l.user_id == user.id)
+                .filter(|l| partner.map_or(l.user_id == user.id, |p| l.partner_id == p))
                 .ok_or(AppError::NotFound)?;
-            if link.state != LinkState::Pending {
-                return Err(AppError::conflict("error.employees.invitation_closed"));
+            let (from, to) = m.states();
+            if m.by_person() && link.state != from {
+                return Err(AppError::conflict(m.closed()));
             }
             let now = now_ms();
-            let (to, kind, action) = if accept {
+            if m == Move::Accept {
                 let account = repo::account_by_id(&mut **tx, user.id)
                     .await?
                     .ok_or(AppError::NotFound)?;
                 let c = candidate(&mut *tx, &account, link.partner_id, now).await?;
                 model::check(&c, link.partner_id, true).map_err(AppError::conflict)?;
-                ("active", "employee.accepted", "employees.accept")
-            } else {
-                ("declined", "employee.declined", "employees.decline")
-            };
-            let joined = accept.then_some(now);
-            let moved = repo::transition(&mut *tx, id, "pending", to, joined, None)
+            }
+            let joined = (m == Move::Accept).then_some(now);
+            let ended = (m == Move::Unbind).then_some(now);
+            let moved = repo::transition(&mut *tx, id, from.as_str(), to.as_str(), joined, ended)
                 .await
                 .map_err(|e| unique_to_conflict(e, "error.employees.other_partner"))?;
             if !moved {
-                return Err(AppError::conflict("error.employees.invitation_closed"));
+                return Err(AppError::conflict(m.closed()));
             }
-            send(
-                &mut *tx,
-                To::Partner(link.partner_id),
-                kind,
-                &params([("person", link.login.as_str())]),
-                Some("/center/org"),
-                now,
-            )
-            .await?;
-            cx.actor
-                .record(tx, action, Target::EmployeeLink(id), "", now)
-                .await
-        })
-    })
-    .await
-}
-
-/// The partner withdraws a pending invitation (`unbind` false) or ends an active membership
-/// (取消绑定, `unbind` true).
-#[tracing::instrument(skip(cx), fields(user = cx.user.id))]
-pub async fn end(cx: &Caller, id: i64, unbind: bool) -> Result<(), AppError> {
-    let Caller { db, user, .. } = cx;
-    let partner = user.as_partner()?.id;
-    db.write(|tx| {
-        Box::pin(async move {
-            let link = repo::link(&mut **tx, id)
-                .await?
-                .filter(|l| l.partner_id == partner)
-                .ok_or(AppError::NotFound)?;
-            let now = now_ms();
-            let (from, to, kind, action, closed) = if unbind {
-                (
-                    "active",
-                    "unbound",
-                    "employee.unbound",
-                    "employees.unbind",
-                    "error.employees.not_active",
-                )
-            } else {
-                (
-                    "pending",
-                    "cancelled",
-                    "employee.cancelled",
-                    "employees.cancel",
-                    "error.employees.invitation_closed",
-                )
+            let (who, param, page) = match m.by_person() {
+                true => (
+                    To::Partner(link.partner_id),
+                    ("person", &link.login),
+                    "/center/org",
+                ),
+                false => (
+                    To::User(link.user_id),
+                    ("partner", &link.partner_name),
+                    "/personal",
+                ),
             };
-            let ended = unbind.then_some(now);
-            if !repo::transition(&mut *tx, id, from, to, None, ended).await? {
-                return Err(AppError::conflict(closed));
-            }
-            send(
-                &mut *tx,
-                To::User(link.user_id),
-                kind,
-                &params([("partner", link.partner_name.as_str())]),
-                Some("/personal"),
-                now,
-            )
-            .await?;
+            let (message, action) = m.keys();
+            let p = params([(param.0, param.1.as_str())]);
+            send(&mut *tx, who, message, &p, Some(page), now).await?;
             cx.actor
                 .record(tx, action, Target::EmployeeLink(id), "", now)
                 .await

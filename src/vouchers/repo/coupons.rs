@@ -46,6 +46,28 @@ pub struct NewCoupon<'a> {
     pub now: i64,
 }
 
+/// Whose coupon is looked up: the partner that issued it, or the customer that holds it.
+#[derive(Debug, Clone, Copy)]
+pub enum Holder {
+    Partner(i64),
+    Customer(i64),
+}
+
+impl Holder {
+    fn column(self) -> &'static str {
+        match self {
+            Holder::Partner(_) => "partner_id",
+            Holder::Customer(_) => "customer_id",
+        }
+    }
+
+    fn id(self) -> i64 {
+        match self {
+            Holder::Partner(id) | Holder::Customer(id) => id,
+        }
+    }
+}
+
 query_fn! {
     pub fn insert_coupon(conn, c: &NewCoupon<'_>) -> one i64 =
         query_scalar("INSERT INTO coupons (number, kind, quota_id, partner_id, customer_id, face_fen, balance_fen, \
@@ -53,17 +75,12 @@ query_fn! {
          VALUES ($1, $2, $3, $4, $5, $6, $6, $7, $8, $9, $10, $11, 2, $12, $13, $13) RETURNING id")
         binding (c.number, c.kind, c.quota, c.partner, c.customer, c.face_fen, c.min_order_fen, c.service_types, c.products, c.effective_at, c.expires_at, c.remark, c.now);
 
-    /// A coupon this partner issued.
-    pub fn coupon_of_partner(partner: i64, id: i64) -> optional CouponRow =
+    /// A coupon this partner issued, or this customer holds.
+    pub fn coupon_of(holder: Holder, id: i64) -> optional CouponRow =
         query_as(&format!(
-            "SELECT {COUPON_COLUMNS} {COUPON_FROM} WHERE k.id = $2 AND k.partner_id = $1"
-        ));
-
-    /// A coupon this customer holds.
-    pub fn coupon_of_customer(customer: i64, id: i64) -> optional CouponRow =
-        query_as(&format!(
-            "SELECT {COUPON_COLUMNS} {COUPON_FROM} WHERE k.id = $2 AND k.customer_id = $1"
-        ));
+            "SELECT {COUPON_COLUMNS} {COUPON_FROM} WHERE k.id = $2 AND k.{} = $1", holder.column()
+        ))
+        binding (holder.id(), id);
 
     /// Usable coupons and pickup vouchers a partner gave a customer.
     pub fn usable_of_customer(partner: i64, customer: i64) -> all CouponRow =

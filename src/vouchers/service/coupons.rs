@@ -4,6 +4,7 @@
 use super::*;
 use crate::accounts::audit::Caller;
 use crate::vouchers::VoucherError;
+use crate::vouchers::repo::Holder;
 
 /// Takes a usable coupon's whole balance back to its quota with an operation record, inside
 /// the caller's transaction. `status` is what the coupon becomes (已回收 or 已过期).
@@ -251,7 +252,7 @@ pub async fn preview_reclaim(
     let now = now_ms();
     let mut out = Vec::with_capacity(ids.len());
     for &id in ids {
-        let c = repo::coupon_of_partner(&db.pool, partner, id)
+        let c = repo::coupon_of(&db.pool, Holder::Partner(partner), id)
             .await?
             .filter(|c| c.kind == kind.as_str())
             .ok_or_else(|| VoucherError::CouponNotFound.conflict())?;
@@ -284,7 +285,7 @@ pub async fn reclaim(
             let mut items = Vec::with_capacity(ids.len());
             let mut total = 0;
             for &id in ids {
-                let c = repo::coupon_of_partner(&mut **tx, partner, id)
+                let c = repo::coupon_of(&mut **tx, Holder::Partner(partner), id)
                     .await?
                     .filter(|c| c.kind == kind.as_str())
                     .ok_or_else(|| VoucherError::CouponNotFound.conflict())?;
@@ -351,7 +352,7 @@ pub async fn spend_in(
     order_fen: i64,
     now: i64,
 ) -> Result<i64, AppError> {
-    let c = repo::coupon_of_customer(&mut **tx, customer, coupon)
+    let c = repo::coupon_of(&mut **tx, Holder::Customer(customer), coupon)
         .await?
         .ok_or_else(|| VoucherError::CouponNotFound.conflict())?;
     let status = CouponStatus::from_code(c.status).ok_or(AppError::Internal)?;
