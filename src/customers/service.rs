@@ -357,29 +357,40 @@ async fn try_answer(
     let name = repo::customer_name(&mut **tx, customer)
         .await?
         .unwrap_or_default();
-    let p = params([("customer", name.as_str())]);
-    if !confirm {
-        repo::clear_unbind(&mut *tx, customer, a.partner_id).await?;
-        send(
-            &mut *tx,
-            To::Partner(a.partner_id),
-            "customer.unbind_declined",
-            &p,
-            Some("/center/sales/customers"),
-            now,
+    let (message, action, detail, outcome) = if confirm {
+        let (detail, outcome) = disassociate(tx, cx, customer, &a, now).await?;
+        (
+            "customer.unbound",
+            "customers.unbind",
+            detail,
+            Some(outcome),
         )
-        .await?;
-        cx.actor
-            .record(
-                tx,
-                "customers.unbind_decline",
-                Target::Customer(customer),
-                "",
-                now,
-            )
-            .await?;
-        return Ok(None);
-    }
+    } else {
+        repo::clear_unbind(&mut *tx, customer, a.partner_id).await?;
+        (
+            "customer.unbind_declined",
+            "customers.unbind_decline",
+            String::new(),
+            None,
+        )
+    };
+    let p = params([("customer", name.as_str())]);
+    let page = Some("/center/sales/customers");
+    send(&mut *tx, To::Partner(a.partner_id), message, &p, page, now).await?;
+    let target = Target::Customer(customer);
+    cx.actor.record(tx, action, target, &detail, now).await?;
+    Ok(outcome)
+}
+
+/// The confirmed disassociation: the movable balance back to the partner, coupons reclaimed,
+/// pending partner payments released, the association ended. Returns the audit detail.
+async fn disassociate(
+    tx: &mut Tx<'_>,
+    cx: &Caller,
+    customer: i64,
+    a: &repo::AssociationRow,
+    now: i64,
+) -> Result<(String, UnbindOutcome), AppError> {
     let actor = cx.actor.clone();
     let balance = crate::funds::service::balances_in(tx, Owner::Customer(customer)).await?;
     let movable = balance
@@ -413,33 +424,16 @@ async fn try_answer(
     if !repo::end_association(&mut *tx, customer, a.partner_id, a.id, now).await? {
         return Err(AppError::Busy);
     }
-    send(
-        &mut *tx,
-        To::Partner(a.partner_id),
-        "customer.unbound",
-        &p,
-        Some("/center/sales/customers"),
-        now,
-    )
-    .await?;
     let detail = format!(
         "partner={} returned={movable} coupons={coupons}",
         a.partner_id
     );
-    cx.actor
-        .record(
-            tx,
-            "customers.unbind",
-            Target::Customer(customer),
-            &detail,
-            now,
-        )
-        .await?;
-    Ok(Some(UnbindOutcome {
+    let outcome = UnbindOutcome {
         returned: movable,
         coupons_reclaimed: coupons,
         coupon_amount: Money::from_fen(coupon_fen).ok_or(AppError::Internal)?,
-    }))
+    };
+    Ok((detail, outcome))
 }
 
 /// 我的合作伙伴: `None` when the customer has no partner now.
