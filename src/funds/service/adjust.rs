@@ -4,8 +4,7 @@ use super::*;
 use crate::accounts::audit::Caller;
 use crate::funds::FundsError;
 
-/// The partner a signed-in partner user acts for, and its kind.
-
+/// The idempotency scope of a partner's own operations.
 pub(super) fn scope(partner: i64) -> String {
     Scope::Partner(partner).to_string()
 }
