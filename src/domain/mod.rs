@@ -190,11 +190,11 @@ pub enum IdListError {
 }
 
 /// Declares an enum stored as an integer code: the enum (with `Debug, Clone, Copy, PartialEq,
-/// Eq, Serialize, Deserialize`), `ALL` in declaration order, `code()` and `from_code()`, so each
-/// variant's code is written once.
+/// Eq, Serialize, Deserialize`), `ALL` in declaration order, `code()`, `from_code()` and
+/// `label_key()`, so each variant's code and label are written once (`Variant = code => "key"`).
 #[macro_export]
 macro_rules! coded {
-    ($(#[$m:meta])* pub enum $name:ident { $($(#[$vm:meta])* $variant:ident = $code:literal,)* }) => {
+    ($(#[$m:meta])* pub enum $name:ident { $($(#[$vm:meta])* $variant:ident = $code:literal => $key:literal,)* }) => {
         $(#[$m])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
         pub enum $name {
@@ -212,6 +212,13 @@ macro_rules! coded {
 
             pub fn from_code(c: i64) -> Option<Self> {
                 $name::ALL.into_iter().find(|v| v.code() == c)
+            }
+
+            /// The message key of its label.
+            pub fn label_key(self) -> &'static str {
+                match self {
+                    $($name::$variant => $key,)*
+                }
             }
         }
     };

@@ -44,13 +44,13 @@ crate::coded! {
     /// A quota's status (`quota_status`).
     pub enum QuotaStatus {
         /// 0 正常
-        Normal = 0,
+        Normal = 0 => "quota.status.normal",
         /// 3 失效 (expired or set invalid)
-        Invalid = 3,
+        Invalid = 3 => "quota.status.invalid",
         /// 4 额度调整中: visible, cannot issue
-        Adjusting = 4,
+        Adjusting = 4 => "quota.status.adjusting",
         /// 5 冻结
-        Frozen = 5,
+        Frozen = 5 => "quota.status.frozen",
     }
 }
 
@@ -63,28 +63,19 @@ impl QuotaStatus {
             self
         }
     }
-
-    pub fn label_key(self) -> &'static str {
-        match self {
-            QuotaStatus::Normal => "quota.status.normal",
-            QuotaStatus::Invalid => "quota.status.invalid",
-            QuotaStatus::Adjusting => "quota.status.adjusting",
-            QuotaStatus::Frozen => "quota.status.frozen",
-        }
-    }
 }
 
 crate::coded! {
     /// A coupon's status.
     pub enum CouponStatus {
         /// 2 可使用
-        Usable = 2,
+        Usable = 2 => "coupon.status.usable",
         /// 3 已使用
-        Used = 3,
+        Used = 3 => "coupon.status.used",
         /// 4 已过期
-        Expired = 4,
+        Expired = 4 => "coupon.status.expired",
         /// 5 已回收
-        Reclaimed = 5,
+        Reclaimed = 5 => "coupon.status.reclaimed",
     }
 }
 
@@ -98,48 +89,25 @@ impl CouponStatus {
             self
         }
     }
-
-    pub fn label_key(self) -> &'static str {
-        match self {
-            CouponStatus::Usable => "coupon.status.usable",
-            CouponStatus::Used => "coupon.status.used",
-            CouponStatus::Expired => "coupon.status.expired",
-            CouponStatus::Reclaimed => "coupon.status.reclaimed",
-        }
-    }
 }
 
 crate::coded! {
     /// Operation types of the log.
     pub enum Operation {
         /// 1 发放
-        Issue = 1,
+        Issue = 1 => "voucher.op.1",
         /// 2 手动回收
-        Reclaim = 2,
+        Reclaim = 2 => "voucher.op.2",
         /// 3 解绑自动回收
-        UnbindReclaim = 3,
+        UnbindReclaim = 3 => "voucher.op.3",
         /// 4 过期回收
-        ExpiryReclaim = 4,
+        ExpiryReclaim = 4 => "voucher.op.4",
         /// 5 退订回收
-        RefundReclaim = 5,
+        RefundReclaim = 5 => "voucher.op.5",
         /// 10 发放额度 (to a reseller)
-        QuotaIssue = 10,
+        QuotaIssue = 10 => "voucher.op.10",
         /// 11 回收额度 (from a reseller)
-        QuotaReclaim = 11,
-    }
-}
-
-impl Operation {
-    pub fn label_key(self) -> &'static str {
-        match self {
-            Operation::Issue => "voucher.op.1",
-            Operation::Reclaim => "voucher.op.2",
-            Operation::UnbindReclaim => "voucher.op.3",
-            Operation::ExpiryReclaim => "voucher.op.4",
-            Operation::RefundReclaim => "voucher.op.5",
-            Operation::QuotaIssue => "voucher.op.10",
-            Operation::QuotaReclaim => "voucher.op.11",
-        }
+        QuotaReclaim = 11 => "voucher.op.11",
     }
 }
 
