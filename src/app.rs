@@ -175,6 +175,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/operator") view=OperatorHome ssr=SsrMode::Async />
                     <Route path=path!("/operator/plans") view=OperatorPlans ssr=SsrMode::Async />
                     <Route path=path!("/operator/whitelist") view=crate::vouchers::pages::OperatorWhitelist ssr=SsrMode::Async />
+                    <Route path=path!("/operator/holidays") view=crate::calendar::pages::OperatorHolidays ssr=SsrMode::Async />
                     <Route path=path!("/verify") view=VerifyPage ssr=SsrMode::Async />
                     <Route path=path!("/verify/:number") view=VerifyPage ssr=SsrMode::Async />
                 </Routes>

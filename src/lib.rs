@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod app;
+pub mod calendar;
 pub mod center;
 pub mod customers;
 pub mod domain;

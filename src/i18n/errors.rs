@@ -3,6 +3,7 @@
 #[rustfmt::skip]
 pub const TEXT: &[(&str, &str, &str)] = &[
     ("error.bad_request", "请求格式不正确，请检查后重试。", "The request is malformed. Check it and try again."),
+    ("error.jobs.unknown", "没有这个定时任务。", "There is no such job."),
     ("error.unauthenticated", "请先登录。", "Please log in first."),
     ("error.forbidden", "您无权访问此页面或执行此操作。", "You are not allowed to open this page or do this."),
     ("error.not_found", "请求的内容不存在。", "It does not exist."),

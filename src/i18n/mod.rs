@@ -82,6 +82,7 @@ const TABLES: &[&[Row]] = &[
     crate::orders::text::TEXT,
     crate::vouchers::text::TEXT,
     crate::openapi::text::TEXT,
+    crate::calendar::text::TEXT,
 ];
 
 fn rows() -> impl Iterator<Item = &'static Row> {
@@ -134,6 +135,12 @@ pub fn fill<'a>(
     }
     out.push_str(rest);
     out
+}
+
+/// The text of `s` when it is a message key (what the product writes itself: a reason, a
+/// message's parameter), else `s` as a person wrote it.
+pub fn text_or_key(lang: Lang, s: &str) -> &str {
+    if has(s) { t(lang, s) } else { s }
 }
 
 /// Whether a key exists (used to show only known error keys that arrive in a URL).

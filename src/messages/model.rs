@@ -5,18 +5,21 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// The kinds of notice, each with `msg.<kind>.title` and `msg.<kind>.body` texts.
-pub const KINDS: [&str; 21] = [
+pub const KINDS: [&str; 29] = [
     "employee.invited",
     "employee.accepted",
     "employee.declined",
     "employee.unbound",
     "employee.cancelled",
     "pce.ho_shared",
+    "pce.ho_expiring",
+    "pce.ho_expired",
     "order.requested",
     "order.submitted",
     "order.paid",
     "order.rejected",
     "order.refunded",
+    "order.auto_cancelled",
     "customer.associated",
     "customer.unbind_requested",
     "customer.unbound",
@@ -27,6 +30,11 @@ pub const KINDS: [&str; 21] = [
     "path.application_rejected",
     "path.review_passed",
     "path.review_failed",
+    "path.certification_expired",
+    "path.review_open",
+    "path.review_closing",
+    "path.review_missed",
+    "voucher.quota_lapsed",
 ];
 
 /// One message in the reader's list.
@@ -40,11 +48,15 @@ pub struct Message {
     pub read: bool,
 }
 
+/// A parameter that is a message key (a path's or stage's name, a reason the product wrote)
+/// is shown in the reader's language.
 fn fill(lang: Lang, key: &str, params: &BTreeMap<String, String>) -> String {
     crate::i18n::fill(
         lang,
         key,
-        params.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+        params
+            .iter()
+            .map(|(k, v)| (k.as_str(), crate::i18n::text_or_key(lang, v))),
     )
 }
 
@@ -82,15 +94,17 @@ pub enum Group {
     Order,
     Customer,
     Path,
+    Voucher,
 }
 
 impl Group {
-    pub const ALL: [Group; 5] = [
+    pub const ALL: [Group; 6] = [
         Group::Employee,
         Group::Pce,
         Group::Order,
         Group::Customer,
         Group::Path,
+        Group::Voucher,
     ];
 
     pub fn code(self) -> &'static str {
@@ -100,6 +114,7 @@ impl Group {
             Group::Order => "order",
             Group::Customer => "customer",
             Group::Path => "path",
+            Group::Voucher => "voucher",
         }
     }
 
@@ -110,6 +125,7 @@ impl Group {
             Group::Order => "messages.group.order",
             Group::Customer => "messages.group.customer",
             Group::Path => "messages.group.path",
+            Group::Voucher => "messages.group.voucher",
         }
     }
 
@@ -182,6 +198,31 @@ mod tests {
         assert!(m.title(Lang::Zh).contains("<b>华南云</b>"));
         assert!(!m.title(Lang::Zh).contains("{partner}"));
         assert_eq!(m.group(), Some(Group::Employee));
+    }
+
+    #[test]
+    fn parameters_the_product_wrote_as_keys_read_in_the_readers_language() {
+        let m = Message {
+            id: 1,
+            kind: "path.review_missed".into(),
+            params: [
+                ("path", "path.service"),
+                ("stage", "path.stage.role"),
+                ("reason", "path.end.review_missed"),
+            ]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+            link: None,
+            created_at: 0,
+            read: false,
+        };
+        let (zh, en) = (m.title(Lang::Zh), m.title(Lang::En));
+        assert!(zh.contains(crate::i18n::t(Lang::Zh, "path.service")), "{zh}");
+        assert!(en.contains(crate::i18n::t(Lang::En, "path.service")), "{en}");
+        assert!(!en.contains("path.service"), "{en}");
+        assert!(m.body(Lang::En).contains("no annual review was submitted"));
+        assert!(m.body(Lang::Zh).contains("未在年度复核窗口内提交复核"));
     }
 
     #[test]

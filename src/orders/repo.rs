@@ -133,3 +133,23 @@ query_fn! {
     pub fn set_coupon_fen(conn, order: i64, fen: i64) -> done =
         query("UPDATE orders SET coupon_fen = $2 WHERE id = $1");
 }
+
+/// An order left unpaid.
+#[derive(FromRow)]
+pub struct Unpaid {
+    pub id: i64,
+    pub number: String,
+    pub customer_id: i64,
+    pub customer_name: String,
+    pub partner_id: i64,
+    pub state: String,
+}
+
+query_fn! {
+    /// Orders waiting for payment (by the customer or its partner) placed at or before `before`.
+    pub fn unpaid(conn, before: i64, limit: i64) -> all Unpaid =
+        query_as("SELECT o.id, o.number, o.customer_id, c.name AS customer_name, o.partner_id, o.state \
+             FROM orders o JOIN customers c ON c.id = o.customer_id \
+             WHERE o.state IN ('pending_payment', 'awaiting_partner') AND o.created_at <= $1 \
+             ORDER BY o.created_at, o.id LIMIT $2");
+}

@@ -380,6 +380,81 @@ pub async fn act(
     attempt(cx, id, event, reason.map(|r| r.as_str()), coupon).await
 }
 
+/// Cancels every order still unpaid (待支付, 待伙伴支付) `unpaid_for` after it was placed: nothing
+/// was charged, so nothing moves. The customer is told, and the partner too when it had been
+/// asked to pay (伙伴代付). The scheduler's work.
+pub async fn cancel_unpaid(
+    db: &crate::server::db::Db,
+    actor: &crate::accounts::audit::Actor,
+    now: i64,
+    unpaid_for: i64,
+) -> Result<u64, AppError> {
+    use crate::server::jobs::{BATCH, Batch, drain};
+    let days = (unpaid_for / crate::domain::DAY_MS).to_string();
+    let days = days.as_str();
+    drain(db, |tx| {
+        Box::pin(async move {
+            let due = repo::unpaid(&mut **tx, now - unpaid_for, BATCH).await?;
+            let mut done = 0;
+            for o in &due {
+                let Some(state) = OrderState::parse(&o.state) else {
+                    continue;
+                };
+                next(state, Event::Cancel).map_err(AppError::conflict)?;
+                if !repo::transition(
+                    &mut **tx,
+                    o.id,
+                    &o.state,
+                    OrderState::Cancelled.as_str(),
+                    None,
+                    None,
+                    now,
+                )
+                .await?
+                {
+                    continue;
+                }
+                done += 1;
+                let p = params([
+                    ("number", o.number.as_str()),
+                    ("customer", o.customer_name.as_str()),
+                    ("days", days),
+                ]);
+                for u in repo::customer_users(&mut **tx, o.customer_id).await? {
+                    send(
+                        &mut *tx,
+                        To::User(u),
+                        "order.auto_cancelled",
+                        &p,
+                        Some("/customer/orders"),
+                        now,
+                    )
+                    .await?;
+                }
+                if state == OrderState::AwaitingPartner {
+                    send(
+                        &mut *tx,
+                        To::Partner(o.partner_id),
+                        "order.auto_cancelled",
+                        &p,
+                        Some("/center/sales/orders?tab=all"),
+                        now,
+                    )
+                    .await?;
+                }
+                actor
+                    .record(tx, "orders.auto_cancel", Target::Order(o.id), days, now)
+                    .await?;
+            }
+            Ok(Batch {
+                found: due.len(),
+                done,
+            })
+        })
+    })
+    .await
+}
+
 /// On disassociation, inside its transaction: the customer's requests that its partner pay go
 /// back to 待支付 with `reason`. Returns how many.
 pub async fn release_partner_requests_in(

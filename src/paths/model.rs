@@ -296,6 +296,53 @@ pub fn window_open(starts_at: i64, ends_at: i64, now: i64) -> bool {
     starts_at <= now && now <= ends_at
 }
 
+/// The notice a review window calls for at `now`, for a partner that has not submitted its
+/// review: none before it opens; `Open` once open; `Week` from 7 days before it closes (the
+/// first instant of the 7th-last day); `Day` on its last day; `Closed` once it is over (the
+/// stage is then withdrawn).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReviewNotice {
+    Open,
+    Week,
+    Day,
+    Closed,
+}
+
+impl ReviewNotice {
+    pub fn at(starts_at: i64, ends_at: i64, now: i64) -> Option<ReviewNotice> {
+        let close = ends_at + 1;
+        Some(if now < starts_at {
+            return None;
+        } else if now >= close {
+            ReviewNotice::Closed
+        } else if now >= close - DAY_MS {
+            ReviewNotice::Day
+        } else if now >= close - 7 * DAY_MS {
+            ReviewNotice::Week
+        } else {
+            ReviewNotice::Open
+        })
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            ReviewNotice::Open => "open",
+            ReviewNotice::Week => "week",
+            ReviewNotice::Day => "day",
+            ReviewNotice::Closed => "closed",
+        }
+    }
+
+    /// The message kind it is sent as.
+    pub fn message(self) -> &'static str {
+        match self {
+            ReviewNotice::Open => "path.review_open",
+            ReviewNotice::Week | ReviewNotice::Day => "path.review_closing",
+            ReviewNotice::Closed => "path.review_missed",
+        }
+    }
+}
+
 /// Whole days left in a window, counting today (1 on the last day).
 pub fn days_left(ends_at: i64, now: i64) -> i64 {
     if now > ends_at {
@@ -326,7 +373,10 @@ impl JoinedPath {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Certification {
+    /// Held: granted, not revoked, and still valid.
     pub active: bool,
+    /// Its validity ended (without a review that extended it).
+    pub expired: bool,
     pub certified_at: i64,
     pub valid_until: i64,
     pub revoked_reason: String,
@@ -487,6 +537,25 @@ mod tests {
 
     fn facts() -> Facts {
         Facts::default()
+    }
+
+    #[test]
+    fn review_notices_change_at_their_boundary_instants() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        // A window from 2026-03-01 to 2026-03-31 (China time).
+        let (start, end) = window_span(d(2026, 3, 1), d(2026, 3, 31)).unwrap();
+        let at = |t| ReviewNotice::at(start, end, t);
+        assert_eq!(at(start - 1), None);
+        assert_eq!(at(start), Some(ReviewNotice::Open));
+        let week = day_start(d(2026, 3, 25));
+        assert_eq!(at(week - 1), Some(ReviewNotice::Open));
+        assert_eq!(at(week), Some(ReviewNotice::Week));
+        let last = day_start(d(2026, 3, 31));
+        assert_eq!(at(last - 1), Some(ReviewNotice::Week));
+        assert_eq!(at(last), Some(ReviewNotice::Day));
+        assert_eq!(at(end), Some(ReviewNotice::Day));
+        assert_eq!(at(end + 1), Some(ReviewNotice::Closed));
+        assert_eq!(ReviewNotice::Closed.message(), "path.review_missed");
     }
 
     #[test]

@@ -280,3 +280,46 @@ query_fn! {
     pub fn evidence_owner(id: i64) -> optional (i64, String) =
         query_as("SELECT partner_id, title FROM path_evidence WHERE id = $1");
 }
+
+/// A certification whose validity has ended.
+#[derive(FromRow)]
+pub struct DueCertification {
+    pub partner_id: i64,
+    pub path: String,
+    pub stage: String,
+}
+
+query_fn! {
+    /// Active certifications whose validity ended by `now`, roles first.
+    pub fn due_certifications(conn, now: i64, limit: i64) -> all DueCertification =
+        query_as("SELECT partner_id, path, stage FROM path_certifications \
+             WHERE state = 'active' AND valid_until <= $1 ORDER BY valid_until, stage DESC, id LIMIT $2");
+
+    /// Ends an active certification: `state` is 'expired' (validity over) or 'revoked' (a
+    /// review failed or never came); `false` when it was not active.
+    pub fn end_certification(conn, partner: i64, path: &str, stage: &str, state: &str, reason: &str, now: i64) -> changed =
+        query("UPDATE path_certifications SET state = $4, revoked_reason = $5, revoked_at = $6 \
+             WHERE partner_id = $1 AND path = $2 AND stage = $3 AND state = 'active'");
+
+    /// Review windows that opened by `now` and closed after `since`.
+    pub fn windows_in_play(now: i64, since: i64) -> all WindowRow =
+        query_as("SELECT id, year, starts_at, ends_at, covers FROM review_windows \
+             WHERE starts_at <= $1 AND ends_at >= $2 ORDER BY id");
+
+    /// Partners that hold `path`'s `stage` since before the window opened, have no pending or
+    /// approved review of the window's year, and were not yet sent the notice `kind`.
+    pub fn review_due(conn, window: i64, path: &str, stage: &str, opened: i64, year: i64, kind: &str, limit: i64) -> all i64 =
+        query_scalar("SELECT c.partner_id FROM path_certifications c \
+             WHERE c.path = $2 AND c.stage = $3 AND c.state = 'active' AND c.certified_at < $4 \
+               AND NOT EXISTS (SELECT 1 FROM path_applications a WHERE a.partner_id = c.partner_id \
+                 AND a.path = $2 AND a.stage = $3 AND a.kind = 'review' AND a.review_year = $5 \
+                 AND a.state IN ('pending', 'approved')) \
+               AND NOT EXISTS (SELECT 1 FROM review_notices n WHERE n.window_id = $1 \
+                 AND n.partner_id = c.partner_id AND n.path = $2 AND n.stage = $3 AND n.kind = $6) \
+             ORDER BY c.partner_id LIMIT $7");
+
+    /// Records a review notice; `false` when it was already sent.
+    pub fn record_notice(conn, window: i64, partner: i64, path: &str, stage: &str, kind: &str, now: i64) -> changed =
+        query("INSERT INTO review_notices (window_id, partner_id, path, stage, kind, sent_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING");
+}

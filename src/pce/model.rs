@@ -1,10 +1,9 @@
 //! Opportunities: stages, HO states, the business-day deadline, and parsed inputs.
 
+use crate::calendar::model::Calendar;
 use crate::domain::{Amount, DisplayName, Money};
 use serde::{Deserialize, Serialize};
 
-const DAY_MS: i64 = 86_400_000;
-const CST_MS: i64 = 8 * 3_600_000;
 /// Business days a partner has to answer an HO.
 pub const HO_BUSINESS_DAYS: u32 = 3;
 
@@ -143,24 +142,11 @@ impl HoState {
     }
 }
 
-/// Monday = 0 … Sunday = 6, in China time.
-fn weekday_cst(ms: i64) -> i64 {
-    // 1970-01-01 was a Thursday (3).
-    ((ms + CST_MS).div_euclid(DAY_MS) + 3).rem_euclid(7)
-}
-
-/// The moment `days` business days (Monday–Friday, China time) after `from`: the same clock
-/// time on the `days`-th following weekday. Shared on a Friday, 3 business days end on Wednesday.
-pub fn add_business_days(from: i64, days: u32) -> i64 {
-    let mut t = from;
-    let mut left = days;
-    while left > 0 {
-        t += DAY_MS;
-        if weekday_cst(t) < 5 {
-            left -= 1;
-        }
-    }
-    t
+/// An HO's deadline (3 business days after it is shared) and its reminder (one business day
+/// before the deadline), by the holiday calendar.
+pub fn ho_deadlines(shared: i64, calendar: &Calendar) -> (i64, i64) {
+    let respond_by = calendar.add_business_days(shared, HO_BUSINESS_DAYS);
+    (respond_by, calendar.sub_business_days(respond_by, 1))
 }
 
 /// The fields of a new opportunity.
@@ -231,6 +217,26 @@ pub struct Opportunity {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::{CST_OFFSET_MS as CST_MS, DAY_MS};
+
+    /// Monday = 0 … Sunday = 6, in China time.
+    fn weekday_cst(ms: i64) -> i64 {
+        // 1970-01-01 was a Thursday (3).
+        ((ms + CST_MS).div_euclid(DAY_MS) + 3).rem_euclid(7)
+    }
+
+    /// Business days without holidays.
+    fn add_business_days(from: i64, days: u32) -> i64 {
+        Calendar::default().add_business_days(from, days)
+    }
+
+    #[test]
+    fn the_reminder_is_one_business_day_before_the_deadline() {
+        // Shared on Friday: due Wednesday, reminded Tuesday, same clock time.
+        let (due, remind) = ho_deadlines(FRIDAY_10, &Calendar::default());
+        assert_eq!(crate::domain::format_time(due), "2026-11-25 10:00:00");
+        assert_eq!(crate::domain::format_time(remind), "2026-11-24 10:00:00");
+    }
 
     /// 2026-11-20 10:00 China time, a Friday.
     const FRIDAY_10: i64 = 1_795_140_000_000;

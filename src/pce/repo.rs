@@ -18,20 +18,46 @@ pub struct NewRow<'a> {
     pub stage: &'a str,
     pub ho_state: Option<&'a str>,
     pub respond_by: Option<i64>,
+    pub remind_at: Option<i64>,
     pub now: i64,
+}
+
+/// An HO whose deadline or reminder has come.
+#[derive(sqlx::FromRow)]
+pub struct DueHo {
+    pub id: i64,
+    pub partner_id: i64,
+    pub customer_name: String,
+    pub respond_by: i64,
 }
 
 query_fn! {
     pub fn insert(conn, r: &NewRow<'_>) -> one i64 =
         query_scalar("INSERT INTO opportunities (partner_id, direction, customer_name, product, expected_fen, stage, \
-             customer_consent, ho_state, respond_by, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8, $9, $9) RETURNING id")
-        binding (r.partner, r.direction, r.customer, r.product, r.expected_fen, r.stage, r.ho_state, r.respond_by, r.now);
+             customer_consent, ho_state, respond_by, remind_at, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8, $9, $10, $10) RETURNING id")
+        binding (r.partner, r.direction, r.customer, r.product, r.expected_fen, r.stage, r.ho_state, r.respond_by, r.remind_at, r.now);
 
-    /// HOs past their deadline are taken back: they count as rejected from then on.
-    pub fn expire_overdue(partner: i64, now: i64) -> done =
+    /// Pending HOs past their deadline (of one partner, or of all with `partner` 0), oldest
+    /// deadline first.
+    pub fn overdue(conn, partner: i64, now: i64, limit: i64) -> all DueHo =
+        query_as("SELECT id, partner_id, customer_name, respond_by FROM opportunities \
+             WHERE ho_state = 'pending' AND respond_by <= $2 AND ($1 = 0 OR partner_id = $1) \
+             ORDER BY respond_by, id LIMIT $3");
+
+    /// An overdue HO is taken back: it counts as rejected from then on.
+    pub fn take_back(conn, id: i64, now: i64) -> changed =
         query("UPDATE opportunities SET ho_state = 'expired', updated_at = $2 \
-             WHERE partner_id = $1 AND ho_state = 'pending' AND respond_by <= $2");
+             WHERE id = $1 AND ho_state = 'pending' AND respond_by <= $2");
+
+    /// Pending HOs whose reminder is due and not yet sent, before their deadline.
+    pub fn reminders_due(conn, now: i64, limit: i64) -> all DueHo =
+        query_as("SELECT id, partner_id, customer_name, respond_by FROM opportunities \
+             WHERE ho_state = 'pending' AND reminded_at IS NULL AND remind_at <= $1 AND respond_by > $1 \
+             ORDER BY respond_by, id LIMIT $2");
+
+    pub fn mark_reminded(conn, id: i64, now: i64) -> changed =
+        query("UPDATE opportunities SET reminded_at = $2 WHERE id = $1 AND reminded_at IS NULL");
 }
 
 pub async fn list(

@@ -1,8 +1,6 @@
 //! Registering POs, sharing and answering HOs, moving stages.
 
-use super::model::{
-    HO_BUSINESS_DAYS, HoState, LostReason, NewOpportunity, Opportunity, Stage, add_business_days,
-};
+use super::model::{HoState, LostReason, NewOpportunity, Opportunity, Stage, ho_deadlines};
 use super::repo::{self, NewRow};
 use crate::accounts::audit::{Actor, Caller, Target};
 use crate::domain::{Page, PageRequest};
@@ -48,6 +46,7 @@ pub async fn register_po(cx: &Caller, input: &NewOpportunity) -> Result<i64, App
                 stage: input.stage.as_str(),
                 ho_state: None,
                 respond_by: None,
+                remind_at: None,
                 now,
             };
             let id = repo::insert(&mut *tx, &row).await?;
@@ -72,6 +71,8 @@ pub async fn share_ho(
             let now = now_ms();
             require_member(&mut *tx, partner, now).await?;
             let shared = shared_at.unwrap_or(now);
+            let calendar = crate::calendar::service::around(&mut *tx, shared).await?;
+            let (respond_by, remind_at) = ho_deadlines(shared, &calendar);
             let row = NewRow {
                 partner,
                 direction: "ho",
@@ -80,7 +81,8 @@ pub async fn share_ho(
                 expected_fen: input.expected.fen(),
                 stage: input.stage.as_str(),
                 ho_state: Some("pending"),
-                respond_by: Some(add_business_days(shared, HO_BUSINESS_DAYS)),
+                respond_by: Some(respond_by),
+                remind_at: Some(remind_at),
                 now: shared,
             };
             let id = repo::insert(&mut *tx, &row).await?;
@@ -110,10 +112,81 @@ pub async fn list(
     let partner = user.as_partner()?.id;
     let direction = if direction == "ho" { "ho" } else { "po" };
     if direction == "ho" {
-        repo::expire_overdue(&db.pool, partner, now_ms()).await?;
+        expire_due(db, &Actor::system(), Some(partner), now_ms()).await?;
     }
     let (rows, total) = repo::list(&db.pool, partner, direction, page).await?;
     Ok(page.answer(rows, total))
+}
+
+/// Takes back every HO past its deadline at `now` (one partner's, or all): each counts as
+/// rejected from then on, and the partner is told. The scheduler runs it for everyone; a
+/// partner's HO list runs it for that partner first, so a late job never shows a lapsed HO as
+/// pending.
+pub async fn expire_due(
+    db: &Db,
+    actor: &Actor,
+    partner: Option<i64>,
+    now: i64,
+) -> Result<u64, AppError> {
+    use crate::server::jobs::{BATCH, Batch};
+    crate::server::jobs::drain(db, |tx| {
+        Box::pin(async move {
+            let due = repo::overdue(&mut **tx, partner.unwrap_or(0), now, BATCH).await?;
+            let mut done = 0;
+            for ho in &due {
+                if repo::take_back(&mut **tx, ho.id, now).await? {
+                    tell(tx, "pce.ho_expired", ho, now).await?;
+                    log(&mut *tx, actor, "pce.ho_expire", ho.id, now).await?;
+                    done += 1;
+                }
+            }
+            Ok(Batch {
+                found: due.len(),
+                done,
+            })
+        })
+    })
+    .await
+}
+
+/// Reminds partners of HOs one business day before their deadline (once per HO).
+pub async fn remind_due(db: &Db, actor: &Actor, now: i64) -> Result<u64, AppError> {
+    use crate::server::jobs::{BATCH, Batch};
+    crate::server::jobs::drain(db, |tx| {
+        Box::pin(async move {
+            let due = repo::reminders_due(&mut **tx, now, BATCH).await?;
+            let mut done = 0;
+            for ho in &due {
+                if repo::mark_reminded(&mut **tx, ho.id, now).await? {
+                    tell(tx, "pce.ho_expiring", ho, now).await?;
+                    log(&mut *tx, actor, "pce.ho_remind", ho.id, now).await?;
+                    done += 1;
+                }
+            }
+            Ok(Batch {
+                found: due.len(),
+                done,
+            })
+        })
+    })
+    .await
+}
+
+async fn tell(tx: &mut Tx<'_>, kind: &str, ho: &repo::DueHo, now: i64) -> Result<(), AppError> {
+    use crate::messages::service::{To, params, send};
+    let deadline = crate::domain::format_time(ho.respond_by);
+    send(
+        &mut *tx,
+        To::Partner(ho.partner_id),
+        kind,
+        &params([
+            ("customer", ho.customer_name.as_str()),
+            ("deadline", deadline.as_str()),
+        ]),
+        Some("/center/sales/opportunities?tab=ho"),
+        now,
+    )
+    .await
 }
 
 /// Accepts an HO, or rejects it with a reason, before its deadline.

@@ -100,6 +100,10 @@ pub async fn seed_demo(db: &Db) -> Result<Value, AppError> {
         &actor,
     )
     .await?;
+    // This year's public holidays (those the product knows), so business days are counted as
+    // in China: the HO below already uses them.
+    let year = chrono::Datelike::year(&crate::calendar::model::china_day(super::db::now_ms()));
+    let holidays = crate::calendar::service::load_official(db, &actor, year).await?;
     // The provider takes part in PCE: one opportunity it registered, one Huawei Cloud shared.
     crate::plans::service::grant(db, provider, crate::plans::model::Plan::CoExpansion, &actor)
         .await?;
@@ -155,6 +159,7 @@ pub async fn seed_demo(db: &Db) -> Result<Value, AppError> {
     Ok(json!({
         "seeded": true,
         "certificate": certificate,
+        "holidays": holidays,
         "password": DEMO_PASSWORD,
         "partners": {"distributor": distributor, "reseller": reseller, "provider": provider, "newcomer": newcomer},
         "logins": ["distributor", "reseller", "provider", "newcomer", "customer-resale", "customer-consult", "customer-reseller", "customer-new", "operator", "employee", "employee-unverified"],

@@ -67,6 +67,7 @@ const MATRIX: &[(&str, &str)] = &[
     ("PAGE /operator/plans", "O"),
     ("PAGE /operator/paths", "O"),
     ("PAGE /operator/whitelist", "O"),
+    ("PAGE /operator/holidays", "O"),
     // Server functions: accounts and messages.
     ("POST /api/login", "*"),
     ("POST /api/logout", "*"),
@@ -160,6 +161,11 @@ const MATRIX: &[(&str, &str)] = &[
     ("POST /api/vouchers/whitelist", "P"),
     ("POST /api/operator/whitelist", "O"),
     ("POST /api/operator/whitelist-set", "O"),
+    // The holiday calendar.
+    ("POST /api/calendar/year", "O"),
+    ("POST /api/calendar/set", "O"),
+    ("POST /api/calendar/remove", "O"),
+    ("POST /api/calendar/load", "O"),
     ("POST /api/vouchers/issue-preview", "P"),
     ("POST /api/vouchers/issue", "P"),
     ("POST /api/vouchers/reclaim-preview", "P"),

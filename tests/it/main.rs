@@ -14,6 +14,7 @@ mod engagement;
 mod funds;
 mod funds_concurrency;
 mod idempotency;
+mod jobs;
 mod keepalive;
 mod ledger_props;
 mod orders;

@@ -69,7 +69,17 @@ fn stage_state(lang: Lang, s: &StageView) -> String {
             t(lang, "path.valid_until"),
             day(c.valid_until)
         ),
-        Some(c) => format!("{}：{}", t(lang, "path.revoked"), c.revoked_reason),
+        Some(c) if c.expired => format!(
+            "{} · {} {}",
+            t(lang, "path.expired"),
+            t(lang, "path.valid_until"),
+            day(c.valid_until)
+        ),
+        Some(c) => format!(
+            "{}：{}",
+            t(lang, "path.revoked"),
+            crate::i18n::text_or_key(lang, &c.revoked_reason)
+        ),
         None => t(lang, "path.not_certified").to_string(),
     }
 }

@@ -6,10 +6,12 @@
 //! windows) and [`invitations`] (the distributor path's links). This file holds what they share.
 
 mod invitations;
+mod jobs;
 mod operator;
 mod partner;
 
 pub use invitations::*;
+pub use jobs::*;
 pub use operator::*;
 pub use partner::*;
 

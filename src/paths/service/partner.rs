@@ -23,7 +23,8 @@ pub(super) async fn joined_path(
             .iter()
             .find(|c| c.stage == stage.code())
             .map(|c| Certification {
-                active: c.state == "active",
+                active: c.state == "active" && c.valid_until > now,
+                expired: c.state == "expired" || (c.state == "active" && c.valid_until <= now),
                 certified_at: c.certified_at,
                 valid_until: c.valid_until,
                 revoked_reason: c.revoked_reason.clone(),
@@ -35,7 +36,7 @@ pub(super) async fn joined_path(
         let active = certification.as_ref().is_some_and(|c| c.active);
         let role_active = certs
             .iter()
-            .any(|c| c.stage == Stage::Role.code() && c.state == "active");
+            .any(|c| c.stage == Stage::Role.code() && c.state == "active" && c.valid_until > now);
         let blocked = if active {
             Some("path.blocked.certified")
         } else if latest

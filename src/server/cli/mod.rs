@@ -40,6 +40,11 @@ enum Command {
     /// List every route the server answers: pages, server functions and the other HTTP
     /// routes (the authorization test is generated from this list). Opens no database.
     Routes,
+    /// The scheduler's jobs (they also run inside `serve`).
+    Jobs {
+        #[command(subcommand)]
+        command: JobsCommand,
+    },
     /// Operator tools.
     Admin {
         #[command(subcommand)]
@@ -47,7 +52,7 @@ enum Command {
     },
 }
 
-#[derive(clap::Args, Default)]
+#[derive(clap::Args)]
 struct ServeArgs {
     /// Address to listen on; port 0 picks a free port (printed on stdout).
     #[arg(long, default_value = "127.0.0.1:3000")]
@@ -76,6 +81,76 @@ struct ServeArgs {
     /// X-Forwarded-Proto are believed. Off by default: the headers are ignored.
     #[arg(long, env = "PC_TRUSTED_PROXIES", default_value = "")]
     trusted_proxy: String,
+    /// Days after which an unpaid order is cancelled by the scheduler.
+    #[arg(long, env = "PC_UNPAID_ORDER_DAYS", default_value_t = super::jobs::UNPAID_ORDER_DAYS)]
+    unpaid_order_days: i64,
+    /// Do not run the scheduler's periodic jobs in this process (other server processes, or
+    /// cron with `jobs run-once`, run them). The outbox is still delivered.
+    #[arg(long, env = "PC_NO_JOBS")]
+    no_jobs: bool,
+}
+
+#[derive(Subcommand)]
+enum JobsCommand {
+    /// Run every job once (for cron, or to see what is due at an instant), each under its
+    /// lease: a job another process is running is skipped. Prints what each job changed.
+    RunOnce(RunOnceArgs),
+    /// The jobs' names.
+    List,
+}
+
+#[derive(clap::Args)]
+struct RunOnceArgs {
+    /// The instant to run at: `YYYY-MM-DD HH:MM:SS` (China time) or unix milliseconds
+    /// (default: now).
+    #[arg(long)]
+    at: Option<String>,
+    /// Only these jobs (comma-separated names; see `jobs list`).
+    #[arg(long, value_delimiter = ',')]
+    only: Vec<String>,
+    /// Days after which an unpaid order is cancelled.
+    #[arg(long, env = "PC_UNPAID_ORDER_DAYS", default_value_t = super::jobs::UNPAID_ORDER_DAYS)]
+    unpaid_order_days: i64,
+    /// Hold each lease this many milliseconds before working (for testing leases).
+    #[arg(long, hide = true)]
+    hold_ms: Option<u64>,
+}
+
+/// `--at`: unix milliseconds, or a China-time `YYYY-MM-DD HH:MM:SS`.
+fn parse_instant(raw: &str) -> Result<i64, CliError> {
+    let raw = raw.trim();
+    if let Ok(ms) = raw.parse::<i64>() {
+        return Ok(ms);
+    }
+    chrono::NaiveDateTime::parse_from_str(&raw.replace('T', " "), "%Y-%m-%d %H:%M:%S")
+        .map(|t| t.and_utc().timestamp_millis() - crate::domain::CST_OFFSET_MS)
+        .map_err(|_| CliError(format!("--at: not an instant: {raw}")))
+}
+
+fn unpaid_order_ms(days: i64) -> Result<i64, CliError> {
+    if (1..=365).contains(&days) {
+        Ok(days * crate::domain::DAY_MS)
+    } else {
+        Err(CliError("--unpaid-order-days: between 1 and 365".into()))
+    }
+}
+
+async fn jobs(command: JobsCommand) -> Result<Value, CliError> {
+    match command {
+        JobsCommand::List => Ok(json!({"jobs": super::jobs::names()})),
+        JobsCommand::RunOnce(args) => {
+            let once = super::jobs::Once {
+                at: args.at.as_deref().map(parse_instant).transpose()?,
+                only: args.only,
+                hold: args.hold_ms.map(std::time::Duration::from_millis),
+                settings: super::jobs::Settings {
+                    unpaid_order_ms: unpaid_order_ms(args.unpaid_order_days)?,
+                },
+            };
+            let db = open_db().await?;
+            Ok(super::jobs::run_once(&db, &once).await?)
+        }
+    }
 }
 
 /// A command-line failure: the message printed on stderr.
@@ -130,10 +205,14 @@ pub fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(run(cli
+    // No command is `serve` with its defaults (and the environment's settings).
+    let command = cli
         .command
-        .unwrap_or(Command::Serve(ServeArgs::default()))))
-    {
+        .or_else(|| Cli::parse_from(["partner-center", "serve"]).command);
+    let Some(command) = command else {
+        return ExitCode::FAILURE;
+    };
+    match runtime.block_on(run(command)) {
         Ok(Some(v)) => {
             let mut out = std::io::stdout().lock();
             let _ = writeln!(out, "{v}");
@@ -174,6 +253,7 @@ async fn run(command: Command) -> Result<Option<Value>, CliError> {
             let db = open_db().await?;
             Ok(Some(super::seed::seed_demo(&db).await?))
         }
+        Command::Jobs { command } => jobs(command).await.map(Some),
         Command::Admin { command } => admin(command).await.map(Some),
         Command::Routes => Ok(Some(super::router::route_list())),
     }
@@ -226,7 +306,10 @@ async fn serve(args: ServeArgs) -> Result<(), CliError> {
         let _ = out.flush();
     }
     tracing::info!(%local, "serving");
-    super::jobs::start(&state.db, mailer);
+    let settings = super::jobs::Settings {
+        unpaid_order_ms: unpaid_order_ms(args.unpaid_order_days)?,
+    };
+    super::jobs::start(&state.db, mailer, (!args.no_jobs).then_some(settings));
     // Every accepted connection gets TCP_NODELAY. Without it, a response written in more than
     // one piece (a file streamed by `ServeDir`, a streamed page, a CSV or PDF) meets Nagle's
     // algorithm on the server and delayed ACKs on the client: each kept-alive request then

@@ -116,4 +116,14 @@ query_fn! {
 
     pub fn set_quota_status(conn, id: i64, status: i64, now: i64) -> changed =
         query("UPDATE coupon_quotas SET status = $2, updated_at = $3 WHERE id = $1");
+
+    /// 正常 quotas whose end has come: (id, partner, balance, end), oldest end first.
+    pub fn lapsing_quotas(conn, now: i64, limit: i64) -> all (i64, i64, i64, i64) =
+        query_as("SELECT id, partner_id, balance_fen, expires_at FROM coupon_quotas \
+             WHERE status = 0 AND expires_at <= $1 ORDER BY expires_at, id LIMIT $2");
+
+    /// A 正常 quota past its end becomes 失效; `false` when it is no longer 正常.
+    pub fn lapse_quota(conn, id: i64, now: i64) -> changed =
+        query("UPDATE coupon_quotas SET status = 3, updated_at = $2 \
+             WHERE id = $1 AND status = 0 AND expires_at <= $2");
 }

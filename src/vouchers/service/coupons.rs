@@ -46,38 +46,25 @@ async fn take_back(
     Ok(c.balance_fen)
 }
 
-/// Records the expiry of every usable coupon whose time has come (过期回收): its balance goes
-/// back to its quota. Runs before voucher reads and writes and periodically in the server.
+/// Records the expiry of every usable coupon whose time has come at `now` (过期回收): its balance
+/// goes back to its quota. Runs before voucher reads and writes, and in the scheduler.
 #[tracing::instrument(level = "debug", skip_all)]
-pub async fn expire_due(db: &Db) -> Result<u64, AppError> {
-    const BATCH: i64 = 100;
-    let system = Actor::system();
-    let mut done = 0;
-    loop {
-        let now = now_ms();
-        let due = repo::due_coupons(&db.pool, now, BATCH).await?;
-        if due.is_empty() {
-            return Ok(done);
-        }
-        let n = due.len() as i64;
-        let system = &system;
-        let expired = db
-            .write(|tx| {
-                Box::pin(async move {
-                    let mut count = 0;
-                    for c in repo::due_coupons(&mut **tx, now, BATCH).await? {
-                        take_back(&mut *tx, &c, Operation::ExpiryReclaim, system, now).await?;
-                        count += 1;
-                    }
-                    Ok(count)
-                })
+pub async fn expire_due(db: &Db, now: i64) -> Result<u64, AppError> {
+    use crate::server::jobs::{BATCH, Batch, drain};
+    let system = &Actor::system();
+    drain(db, |tx| {
+        Box::pin(async move {
+            let due = repo::due_coupons(&mut **tx, now, BATCH).await?;
+            for c in &due {
+                take_back(&mut *tx, c, Operation::ExpiryReclaim, system, now).await?;
+            }
+            Ok(Batch {
+                found: due.len(),
+                done: due.len() as u64,
             })
-            .await?;
-        done += expired;
-        if n < BATCH {
-            return Ok(done);
-        }
-    }
+        })
+    })
+    .await
 }
 
 fn issue_hash(kind: Kind, r: &IssueRequest) -> String {
@@ -174,7 +161,7 @@ pub async fn issue(
     let Caller { db, user, .. } = cx;
     let partner = user.as_partner()?.id;
     let op = &Op::new(cx, partner, trans, issue_hash(kind, req))?;
-    expire_due(db).await?;
+    expire_due(db, now_ms()).await?;
     op.run(db, &|tx, now| Box::pin(try_issue(tx, op, kind, req, now)))
         .await
 }
@@ -279,7 +266,7 @@ pub async fn reclaim(
     let hash = format!("reclaim|{}|{ids:?}", kind.as_str());
     let op = &Op::new(cx, partner, trans, hash)?;
     let actor = &op.actor;
-    expire_due(db).await?;
+    expire_due(db, now_ms()).await?;
     op.run(db, &|tx, now| {
         Box::pin(async move {
             let mut items = Vec::with_capacity(ids.len());
@@ -413,7 +400,7 @@ pub async fn usable_for_order(
     product: &crate::orders::model::Product,
     order_fen: i64,
 ) -> Result<Vec<Coupon>, AppError> {
-    expire_due(db).await?;
+    expire_due(db, now_ms()).await?;
     let now = now_ms();
     let usable = CouponSearch {
         status: Some(CouponStatus::Usable),

@@ -257,6 +257,50 @@ pub async fn set_quota_status(
     .await
 }
 
+/// Every 正常 quota whose end has come at `now` becomes 失效 (it could no longer issue anyway;
+/// now its status says so everywhere), and its partner is told what was left unissued. The
+/// scheduler's work.
+pub async fn lapse_quotas(db: &Db, actor: &Actor, now: i64) -> Result<u64, AppError> {
+    use crate::messages::service::{To, params, send};
+    use crate::server::jobs::{BATCH, Batch, drain};
+    drain(db, |tx| {
+        Box::pin(async move {
+            let due = repo::lapsing_quotas(&mut **tx, now, BATCH).await?;
+            let mut done = 0;
+            for &(id, partner, balance, ends) in &due {
+                if !repo::lapse_quota(&mut **tx, id, now).await? {
+                    continue;
+                }
+                done += 1;
+                let balance = Money::from_fen(balance).unwrap_or(Money::ZERO).to_string();
+                let quota = id.to_string();
+                let date = crate::domain::format_time(ends);
+                send(
+                    &mut *tx,
+                    To::Partner(partner),
+                    "voucher.quota_lapsed",
+                    &params([
+                        ("quota", quota.as_str()),
+                        ("balance", balance.as_str()),
+                        ("date", &date[..10]),
+                    ]),
+                    Some("/center/sales/vouchers"),
+                    now,
+                )
+                .await?;
+                actor
+                    .record(tx, "vouchers.quota_lapse", Target::Quota(id), &balance, now)
+                    .await?;
+            }
+            Ok(Batch {
+                found: due.len(),
+                done,
+            })
+        })
+    })
+    .await
+}
+
 /// What giving resellers a quota would do (the request's `face` is the amount per reseller and
 /// its `customers` the resellers). Moves nothing.
 pub async fn preview_quota_issue(

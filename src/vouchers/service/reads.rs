@@ -62,7 +62,7 @@ pub async fn search_coupons(
 ) -> Result<Page<Coupon>, AppError> {
     let Caller { db, user, .. } = cx;
     let partner = user.as_partner()?.id;
-    expire_due(db).await?;
+    expire_due(db, now_ms()).await?;
     let now = now_ms();
     let filter = CouponFilter {
         partner: Some(partner),
@@ -112,7 +112,7 @@ pub async fn records(
 ) -> Result<Page<Record>, AppError> {
     let Caller { db, user, .. } = cx;
     let partner = user.as_partner()?.id;
-    expire_due(db).await?;
+    expire_due(db, now_ms()).await?;
     let codes: Option<Vec<i64>> = search
         .operations
         .as_ref()
@@ -143,7 +143,7 @@ pub async fn uses(cx: &Caller, kind: Kind, page: PageRequest) -> Result<Page<Use
 pub async fn customer_coupons(cx: &Caller) -> Result<CustomerCoupons, AppError> {
     let Caller { db, user, .. } = cx;
     let customer = user.as_customer()?.id;
-    expire_due(db).await?;
+    expire_due(db, now_ms()).await?;
     let now = now_ms();
     let any = CouponSearch::default();
     let list = |kind: &'static str| CouponFilter {

@@ -1,0 +1,58 @@
+-- The scheduler (#18): leases on periodic jobs, the holiday calendar, and what the jobs remember
+-- so that each notice goes out once.
+
+-- A periodic job's lease. A process runs a job only after it has moved `lease_until` past now
+-- with a conditional update (so two processes on one database never run the same job at once);
+-- it clears the lease when done. A killed process's lease lapses at `lease_until` and another
+-- process takes the job over. `next_at`: when the job is due again (its interval after its
+-- last run, whichever process ran it).
+CREATE TABLE job_leases (
+    name         TEXT    PRIMARY KEY,
+    holder       TEXT    NOT NULL DEFAULT '',
+    lease_until  BIGINT  NOT NULL DEFAULT 0,
+    next_at      BIGINT  NOT NULL DEFAULT 0,
+    last_run_at  BIGINT,
+    last_error   TEXT    NOT NULL DEFAULT ''
+);
+
+-- The holiday calendar the operator maintains (China's public holidays and make-up working
+-- days, 调休): a day off ('off') that would be a weekday, or a working weekend day ('work').
+-- Business days are Monday–Friday that are not days off, plus the extra working days.
+CREATE TABLE holidays (
+    day         TEXT    PRIMARY KEY,  -- YYYY-MM-DD, China time
+    kind        TEXT    NOT NULL CHECK (kind IN ('off', 'work')),
+    name        TEXT    NOT NULL DEFAULT '',
+    created_at  BIGINT  NOT NULL,
+    created_by  TEXT    NOT NULL
+);
+
+-- HOs: when the reminder is due (one business day before the deadline) and when it went.
+ALTER TABLE opportunities ADD COLUMN remind_at BIGINT;
+ALTER TABLE opportunities ADD COLUMN reminded_at BIGINT;
+UPDATE opportunities SET remind_at = respond_by - 86400000 WHERE ho_state = 'pending';
+CREATE INDEX opportunities_pending_ho ON opportunities (ho_state, respond_by);
+
+-- Certifications end at `valid_until` ('expired'), besides being revoked by a failed or missed
+-- review ('revoked').
+ALTER TABLE path_certifications DROP CONSTRAINT path_certifications_state_check;
+ALTER TABLE path_certifications ADD CONSTRAINT path_certifications_state_check
+    CHECK (state IN ('active', 'revoked', 'expired'));
+CREATE INDEX path_certifications_due ON path_certifications (state, valid_until);
+
+-- Review-window notices already sent, one per window, partner, path stage and kind, so a job
+-- run again (or by another process) tells nobody twice: 'open', 'week' (7 days before the
+-- close), 'day' (1 day before) and 'closed' (the stage was withdrawn after the close).
+CREATE TABLE review_notices (
+    window_id   BIGINT  NOT NULL REFERENCES review_windows (id),
+    partner_id  BIGINT  NOT NULL REFERENCES partners (id),
+    path        TEXT    NOT NULL,
+    stage       TEXT    NOT NULL,
+    kind        TEXT    NOT NULL CHECK (kind IN ('open', 'week', 'day', 'closed')),
+    sent_at     BIGINT  NOT NULL,
+    PRIMARY KEY (window_id, partner_id, path, stage, kind)
+);
+
+-- Unpaid orders are cancelled after a while: found by state and age.
+CREATE INDEX orders_unpaid ON orders (state, created_at);
+-- Quotas lapse at their end.
+CREATE INDEX coupon_quotas_due ON coupon_quotas (status, expires_at);
