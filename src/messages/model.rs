@@ -218,8 +218,14 @@ mod tests {
             read: false,
         };
         let (zh, en) = (m.title(Lang::Zh), m.title(Lang::En));
-        assert!(zh.contains(crate::i18n::t(Lang::Zh, "path.service")), "{zh}");
-        assert!(en.contains(crate::i18n::t(Lang::En, "path.service")), "{en}");
+        assert!(
+            zh.contains(crate::i18n::t(Lang::Zh, "path.service")),
+            "{zh}"
+        );
+        assert!(
+            en.contains(crate::i18n::t(Lang::En, "path.service")),
+            "{en}"
+        );
         assert!(!en.contains("path.service"), "{en}");
         assert!(m.body(Lang::En).contains("no annual review was submitted"));
         assert!(m.body(Lang::Zh).contains("未在年度复核窗口内提交复核"));
