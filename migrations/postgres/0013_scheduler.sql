@@ -56,3 +56,9 @@ CREATE TABLE review_notices (
 CREATE INDEX orders_unpaid ON orders (state, created_at);
 -- Quotas lapse at their end.
 CREATE INDEX coupon_quotas_due ON coupon_quotas (status, expires_at);
+
+-- The outbox delivers SMS through an approved template (its key and its parameters, in the
+-- order the template names them) and retries failed deliveries with a growing pause.
+ALTER TABLE outbox ADD COLUMN template TEXT NOT NULL DEFAULT '';
+ALTER TABLE outbox ADD COLUMN params TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE outbox ADD COLUMN next_attempt_at BIGINT NOT NULL DEFAULT 0;

@@ -18,7 +18,7 @@
 use super::db::{Db, Tx, WriteFuture, now_ms};
 use crate::accounts::audit::Actor;
 use crate::error::AppError;
-use crate::notify::service::{Mailer, OutboxOnly, dispatch_forever};
+use crate::notify::service::{Delivery, dispatch_forever};
 use crate::query_fn;
 use serde_json::{Value, json};
 use std::future::Future;
@@ -285,16 +285,16 @@ pub async fn run_once(db: &Db, once: &Once) -> Result<Value, AppError> {
 }
 
 /// Starts every periodic job (unless `jobs` is `None`: this process runs none) and the outbox's
-/// dispatcher (email through `mailer` when one is configured; otherwise messages stay in the
-/// outbox).
-pub fn start(db: &Db, mailer: Option<Mailer>, jobs: Option<Settings>) {
+/// dispatcher (email and SMS, each through its gateway when configured; otherwise they wait in
+/// the outbox).
+pub fn start(db: &Db, delivery: Delivery, jobs: Option<Settings>) {
     if let Some(settings) = jobs {
         let holder: Arc<str> = holder().into();
         for job in JOBS {
             tokio::spawn(every(db.clone(), job, settings, holder.clone()));
         }
     }
-    tokio::spawn(dispatch_forever(db.clone(), mailer, Arc::new(OutboxOnly)));
+    tokio::spawn(dispatch_forever(db.clone(), delivery));
 }
 
 async fn every(db: Db, job: &'static Job, settings: Settings, holder: Arc<str>) {

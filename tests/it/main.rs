@@ -10,6 +10,7 @@ mod auth;
 mod authz;
 mod cli;
 mod customers;
+mod delivery;
 mod engagement;
 mod funds;
 mod funds_concurrency;

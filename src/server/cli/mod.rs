@@ -70,10 +70,40 @@ struct ServeArgs {
     /// The CJK font certificates are drawn with (default: Debian's fonts-wqy-microhei).
     #[arg(long, env = "PC_CERT_FONT")]
     cert_font: Option<String>,
-    /// SMTP server for email, e.g. smtp://127.0.0.1:25 (plain) or smtps://user:pass@host.
-    /// Without one, emails wait in the outbox.
+    /// SMTP server for email, in lettre's URL form: smtps://user:pass@host (implicit TLS,
+    /// port 465), smtp://user:pass@host?tls=required (STARTTLS, port 587), or smtp://host
+    /// (plain, port 25: a relay you chose; credentials on a plain connection only to a loopback
+    /// host or with insecure_auth=yes). Without one, emails wait in the outbox.
     #[arg(long, env = "PC_SMTP_URL")]
     smtp_url: Option<String>,
+    /// PEM certificate(s) to trust for the SMTP server besides the public roots (a private CA,
+    /// or a server's own self-signed certificate).
+    #[arg(long, env = "PC_SMTP_CA_FILE")]
+    smtp_ca_file: Option<std::path::PathBuf>,
+    /// Huawei Cloud SMS (消息&短信): the service's address, e.g.
+    /// https://smsapi.cn-north-4.myhuaweicloud.com:443. Without it, SMS wait in the outbox.
+    #[arg(long, env = "PC_SMS_URL")]
+    sms_url: Option<String>,
+    /// The SMS application's app key.
+    #[arg(long, env = "PC_SMS_APP_KEY", default_value = "")]
+    sms_app_key: String,
+    /// The SMS application's app secret (prefer the environment: it is never printed).
+    #[arg(
+        long,
+        env = "PC_SMS_APP_SECRET",
+        default_value = "",
+        hide_env_values = true
+    )]
+    sms_app_secret: String,
+    /// The SMS sender channel number (通道号).
+    #[arg(long, env = "PC_SMS_SENDER", default_value = "")]
+    sms_sender: String,
+    /// Approved template ids per text: `order.partner_pay=<templateId>,…`.
+    #[arg(long, env = "PC_SMS_TEMPLATES", default_value = "")]
+    sms_templates: String,
+    /// The SMS signature name (for general templates).
+    #[arg(long, env = "PC_SMS_SIGNATURE")]
+    sms_signature: Option<String>,
     /// Sender of emails.
     #[arg(long, env = "PC_MAIL_FROM", default_value = super::config::DEFAULT_MAIL_FROM)]
     mail_from: String,
@@ -84,6 +114,10 @@ struct ServeArgs {
     /// Days after which an unpaid order is cancelled by the scheduler.
     #[arg(long, env = "PC_UNPAID_ORDER_DAYS", default_value_t = super::jobs::UNPAID_ORDER_DAYS)]
     unpaid_order_days: i64,
+    /// The pause after a failed email or SMS delivery, in milliseconds; it doubles at each
+    /// further failure (at most an hour) and a delivery is given up after 5 attempts.
+    #[arg(long, env = "PC_OUTBOX_RETRY_MS", default_value_t = 30_000)]
+    outbox_retry_ms: i64,
     /// Do not run the scheduler's periodic jobs in this process (other server processes, or
     /// cron with `jobs run-once`, run them). The outbox is still delivered.
     #[arg(long, env = "PC_NO_JOBS")]
@@ -287,12 +321,36 @@ async fn serve(args: ServeArgs) -> Result<(), CliError> {
         trusted_proxies: super::config::parse_proxies(&args.trusted_proxy)?,
     };
     let mailer = match &config.smtp_url {
-        Some(url) => {
-            Some(crate::notify::service::Mailer::new(url, &config.mail_from).map_err(CliError)?)
-        }
+        Some(url) => Some(
+            crate::notify::service::Mailer::new(
+                url,
+                &config.mail_from,
+                args.smtp_ca_file.as_deref(),
+            )
+            .map_err(CliError)?,
+        ),
         None => {
             tracing::warn!(
                 "no SMTP server configured (--smtp-url / PC_SMTP_URL): emails stay in the outbox"
+            );
+            None
+        }
+    };
+    let sms = match args.sms_url.as_deref().filter(|u| !u.trim().is_empty()) {
+        Some(url) => {
+            let config = crate::notify::sms::SmsConfig::new(
+                url,
+                &args.sms_app_key,
+                &args.sms_app_secret,
+                &args.sms_sender,
+                &args.sms_templates,
+                args.sms_signature.as_deref(),
+            )?;
+            Some(crate::notify::sms::HuaweiSms::new(config)?)
+        }
+        None => {
+            tracing::warn!(
+                "no SMS gateway configured (--sms-url / PC_SMS_URL): SMS stay in the outbox"
             );
             None
         }
@@ -309,7 +367,12 @@ async fn serve(args: ServeArgs) -> Result<(), CliError> {
     let settings = super::jobs::Settings {
         unpaid_order_ms: unpaid_order_ms(args.unpaid_order_days)?,
     };
-    super::jobs::start(&state.db, mailer, (!args.no_jobs).then_some(settings));
+    let delivery = crate::notify::service::Delivery {
+        mailer,
+        sms,
+        retry_ms: args.outbox_retry_ms.max(1),
+    };
+    super::jobs::start(&state.db, delivery, (!args.no_jobs).then_some(settings));
     // Every accepted connection gets TCP_NODELAY. Without it, a response written in more than
     // one piece (a file streamed by `ServeDir`, a streamed page, a CSV or PDF) meets Nagle's
     // algorithm on the server and delayed ACKs on the client: each kept-alive request then

@@ -3,6 +3,7 @@
 //! `TEST_POSTGRES_URL` is set) and talks to it over HTTP like a browser would.
 #![allow(dead_code)]
 
+pub mod sms;
 pub mod smtp;
 
 use reqwest::header::{HeaderMap, HeaderValue};

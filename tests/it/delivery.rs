@@ -1,0 +1,163 @@
+//! Delivering the outbox: email over implicit TLS to a local SMTP sink whose certificate the
+//! server trusts through `--smtp-ca-file` (credentials only over TLS, a plain-text and an HTML
+//! part), SMS through a local stand-in for Huawei Cloud's SMS service that checks the WSSE
+//! signature and the form, failures retried with a growing pause and then `failed` — on both
+//! databases.
+
+use crate::common;
+use crate::orders::world;
+
+use common::sms::SmsSink;
+use common::smtp::{SmtpSink, test_ca};
+use common::{Backend, TestApp, json, wait_for};
+use std::time::Duration;
+
+/// A partner-paid order: what queues one email and one SMS to the provider.
+async fn partner_paid_order(app: &TestApp) -> String {
+    let cust = app.signed_in("cust-resale").await;
+    let (s, o) = json(
+        app.call(
+            &cust,
+            "orders/create",
+            &[
+                ("product", "gaussdb-basic"),
+                ("quantity", "3"),
+                ("payment", "partner"),
+            ],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(s, 200, "{o}");
+    o["number"].as_str().unwrap().to_string()
+}
+
+async fn outbox(app: &TestApp, channel: &str) -> (String, i64, Option<String>) {
+    let pool = app.db().await;
+    let row = sqlx::query_as("SELECT state, attempts, last_error FROM outbox WHERE channel = $1")
+        .bind(channel)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    row
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mail_goes_over_tls_and_sms_through_the_signed_gateway() {
+    for backend in [Backend::Sqlite, Backend::Postgres] {
+        let Some(mut app) = TestApp::database(backend).await else {
+            continue;
+        };
+        let smtp = SmtpSink::start_tls().await;
+        let sms = SmsSink::start().await;
+        let url = smtp.url_with(Some("mailer:s3cret"));
+        let ca = test_ca();
+        let mut args = vec!["--smtp-url", &url, "--smtp-ca-file", &ca];
+        let sms_args = sms.args();
+        args.extend(sms_args.iter().map(String::as_str));
+        app.start(&args).await;
+        world(&app).await;
+        let number = partner_paid_order(&app).await;
+
+        let mail = smtp.wait_for(|m| m.text().contains(&number)).await;
+        assert!(mail.tls, "the mail came over TLS");
+        assert_eq!(mail.auth.as_deref(), Some("mailer:s3cret"));
+        assert_eq!(mail.to, ["billing@prov.example.com"]);
+        let html = mail.html().expect("an HTML part");
+        assert!(html.contains(&number) && html.contains("<html"), "{html}");
+
+        let requests = sms.wait_for(1).await;
+        let r = &requests[0];
+        assert_eq!(r.verified, Ok(()), "{r:?}");
+        assert_eq!(r.form["to"], "+8613800138000");
+        let paras: Vec<String> = serde_json::from_str(&r.form["templateParas"]).unwrap();
+        assert_eq!(paras, ["cust-resale", number.as_str(), "3600.00"]);
+        wait_for(
+            "both deliveries recorded",
+            Duration::from_secs(10),
+            || async {
+                outbox(&app, "sms").await.0 == "sent" && outbox(&app, "email").await.0 == "sent"
+            },
+        )
+        .await;
+        assert_eq!(outbox(&app, "sms").await, ("sent".into(), 1, None));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn failed_deliveries_are_retried_with_a_pause_then_failed() {
+    for backend in [Backend::Sqlite, Backend::Postgres] {
+        let Some(mut app) = TestApp::database(backend).await else {
+            continue;
+        };
+        let sms = SmsSink::start().await;
+        sms.set_failing(true);
+        // An SMTP server that is not there.
+        let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let dead = format!("smtp://{}", closed.local_addr().unwrap());
+        drop(closed);
+        let mut args = vec!["--smtp-url", dead.as_str(), "--outbox-retry-ms", "200"];
+        let sms_args = sms.args();
+        args.extend(sms_args.iter().map(String::as_str));
+        app.start(&args).await;
+        world(&app).await;
+        let started = std::time::Instant::now();
+        partner_paid_order(&app).await;
+        wait_for(
+            "both deliveries given up",
+            Duration::from_secs(60),
+            || async {
+                outbox(&app, "sms").await.0 == "failed" && outbox(&app, "email").await.0 == "failed"
+            },
+        )
+        .await;
+        // 5 attempts with pauses of 200, 400, 800 and 1600 ms between them.
+        assert!(
+            started.elapsed() >= Duration::from_millis(3000),
+            "{:?}",
+            started.elapsed()
+        );
+        let (_, attempts, error) = outbox(&app, "sms").await;
+        assert_eq!(attempts, 5);
+        assert!(error.unwrap().contains("E000510"));
+        assert_eq!(sms.requests().len(), 5);
+        assert!(sms.requests().iter().all(|r| r.verified.is_ok()));
+        let (_, attempts, error) = outbox(&app, "email").await;
+        assert_eq!(attempts, 5);
+        assert!(error.is_some());
+        // The order the notices were about stands.
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM orders WHERE state = 'awaiting_partner'")
+                .await,
+            1
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn credentials_never_go_in_the_clear_to_another_machine() {
+    let Some(app) = TestApp::database(Backend::Sqlite).await else {
+        return;
+    };
+    for url in [
+        "smtp://user:pass@192.0.2.10:25",
+        "smtp://user:pass@mail.example.com?tls=opportunistic",
+    ] {
+        let (code, _, err) = app.cli(&["serve", "--addr", "127.0.0.1:0", "--smtp-url", url]);
+        assert_ne!(code, 0, "{url}");
+        assert!(
+            err.contains("refusing to send SMTP credentials"),
+            "{url}: {err}"
+        );
+    }
+    let (code, _, err) = app.cli(&[
+        "serve",
+        "--addr",
+        "127.0.0.1:0",
+        "--sms-url",
+        "ftp://sms.example.com",
+    ]);
+    assert_ne!(code, 0);
+    assert!(err.contains("SMS URL"), "{err}");
+}
