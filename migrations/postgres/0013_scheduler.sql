@@ -62,3 +62,7 @@ CREATE INDEX coupon_quotas_due ON coupon_quotas (status, expires_at);
 ALTER TABLE outbox ADD COLUMN template TEXT NOT NULL DEFAULT '';
 ALTER TABLE outbox ADD COLUMN params TEXT NOT NULL DEFAULT '[]';
 ALTER TABLE outbox ADD COLUMN next_attempt_at BIGINT NOT NULL DEFAULT 0;
+
+-- The language a user last chose (at sign-in, or with the language switch while signed in):
+-- emails and SMS to the user, or to the organisation it belongs to, are written in it.
+ALTER TABLE users ADD COLUMN lang TEXT NOT NULL DEFAULT 'zh' CHECK (lang IN ('zh', 'en'));

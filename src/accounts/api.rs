@@ -20,6 +20,7 @@ pub async fn login(
     let state = ctx::state()?;
     let origin = ctx::origin().await;
     let user = super::service::login(&state.db, &account, &password, &origin).await?;
+    super::service::remember_lang(&state.db, user.id, ctx::lang().await).await?;
     let session = ctx::session().await?;
     session.cycle_id().await?;
     session.insert(USER_ID_KEY, user.id).await?;

@@ -120,6 +120,13 @@ pub async fn session_user(
 query_fn! {
     pub fn partner_kind(partner_id: i64) -> optional PartnerKind =
         query_scalar("SELECT kind FROM partners WHERE id = $1");
+
+    pub fn set_lang(conn, user: i64, lang: &str) -> done =
+        query("UPDATE users SET lang = $2 WHERE id = $1 AND lang <> $2");
+
+    /// The language of a partner's first user (its administrator).
+    pub fn partner_lang(conn, partner: i64) -> optional String =
+        query_scalar("SELECT lang FROM users WHERE partner_id = $1 ORDER BY id LIMIT 1");
 }
 
 pub struct NewPartnerRow<'a> {

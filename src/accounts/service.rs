@@ -53,6 +53,26 @@ pub fn warm_up() {
     LazyLock::force(&DUMMY_HASH);
 }
 
+/// Remembers the language a user chose (at sign-in, or with the switch): what emails and SMS
+/// to it, or to its organisation, are written in.
+pub async fn remember_lang(db: &Db, user: i64, lang: crate::i18n::Lang) -> Result<(), AppError> {
+    let code = lang.code();
+    db.write(|tx| Box::pin(async move { Ok(repo::set_lang(&mut **tx, user, code).await?) }))
+        .await
+}
+
+/// The language of an organisation's notices: its first user's (the partner administrator's).
+pub async fn partner_lang(
+    conn: &mut sqlx::AnyConnection,
+    partner: i64,
+) -> Result<crate::i18n::Lang, AppError> {
+    let code = repo::partner_lang(conn, partner).await?;
+    Ok(code
+        .as_deref()
+        .and_then(crate::i18n::Lang::from_code)
+        .unwrap_or_default())
+}
+
 /// Checks a sign-in attempt. Returns the user on success; failures are counted and audited.
 #[tracing::instrument(skip(db, password_raw), fields(account = %account_raw.chars().take(64).collect::<String>()))]
 pub async fn login(

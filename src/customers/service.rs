@@ -95,16 +95,17 @@ pub async fn invite(
             let id = repo::insert_invitation(&mut *tx, &row).await?;
             let link = format!("{base_url}{}", invitation_path(token));
             if let Some(email) = &input.email {
-                let mode =
-                    crate::i18n::t(crate::notify::service::MAIL_LANG, input.mode.label_key());
+                // Written in the inviting partner's language: the invitee has no account yet.
+                let lang = crate::accounts::service::partner_lang(&mut *tx, partner).await?;
                 let params = [
                     ("partner", partner_name.as_str()),
-                    ("mode", mode),
+                    ("mode", input.mode.label_key()),
                     ("link", link.as_str()),
                 ];
                 crate::notify::service::queue(
                     &mut *tx,
                     crate::notify::service::Via::Email(email.as_str()),
+                    lang,
                     "invite.customer",
                     &params,
                     now,

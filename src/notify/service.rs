@@ -37,10 +37,6 @@ pub async fn sms(
     Ok(())
 }
 
-/// The language of emails and SMS. Recipients have no stored preference, so they are written
-/// in the product's language; every text exists in English too (the `email.*`/`sms.*` rows).
-pub const MAIL_LANG: crate::i18n::Lang = crate::i18n::Lang::Zh;
-
 /// Where a text goes: an email address or a mobile number.
 #[derive(Debug, Clone, Copy)]
 pub enum Via<'a> {
@@ -49,15 +45,22 @@ pub enum Via<'a> {
 }
 
 /// Queues the text `key` of the texts (the email `email.{key}.subject` / `.body`, or the SMS
-/// `sms.{key}`), filled with `params` (a text uses those it names).
+/// `sms.{key}`) in the recipient's language `lang`, filled with `params` (a text uses those it
+/// names; a parameter that is a message key is written in `lang` too).
 pub async fn queue(
     conn: &mut AnyConnection,
     via: Via<'_>,
+    lang: crate::i18n::Lang,
     key: &str,
     params: &[(&str, &str)],
     now: i64,
 ) -> Result<(), AppError> {
-    let fill = |key: String| crate::i18n::fill(MAIL_LANG, &key, params.iter().copied());
+    let params: Vec<(&str, &str)> = params
+        .iter()
+        .map(|(k, v)| (*k, crate::i18n::text_or_key(lang, v)))
+        .collect();
+    let params = params.as_slice();
+    let fill = |key: String| crate::i18n::fill(lang, &key, params.iter().copied());
     match via {
         Via::Email(to) => {
             let subject = fill(format!("email.{key}.subject"));

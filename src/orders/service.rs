@@ -122,8 +122,9 @@ pub async fn create(cx: &Caller, input: &NewOrder) -> Result<Order, AppError> {
                     email.as_deref().map(Via::Email),
                     phone.as_deref().map(Via::Sms),
                 ];
+                let lang = crate::accounts::service::partner_lang(&mut *tx, link.partner_id).await?;
                 for via in vias.into_iter().flatten() {
-                    queue(&mut *tx, via, "order.partner_pay", &params, now).await?;
+                    queue(&mut *tx, via, lang, "order.partner_pay", &params, now).await?;
                 }
             }
             cx.actor

@@ -33,6 +33,19 @@ pub async fn client_ip() -> String {
     }
 }
 
+/// The language of this request (its language cookie).
+pub async fn lang() -> crate::i18n::Lang {
+    leptos_axum::extract::<axum::http::HeaderMap>()
+        .await
+        .ok()
+        .and_then(|h| {
+            h.get(axum::http::header::COOKIE)
+                .and_then(|c| c.to_str().ok())
+                .map(crate::i18n::Lang::from_cookie_header)
+        })
+        .unwrap_or_default()
+}
+
 /// Where this server-function call came from: the web console, at the client's address.
 pub async fn origin() -> crate::accounts::audit::Origin {
     crate::accounts::audit::Origin::web(&client_ip().await)

@@ -279,12 +279,22 @@ struct LangQuery {
     next: Option<String>,
 }
 
-/// Switches the UI language (a preference cookie) and goes back to the page.
-async fn set_lang(Query(q): Query<LangQuery>) -> Response {
+/// Switches the UI language (a preference cookie) and goes back to the page. A signed-in user's
+/// choice is remembered for the emails and SMS it receives.
+async fn set_lang(
+    State(state): State<AppState>,
+    session: tower_sessions::Session,
+    Query(q): Query<LangQuery>,
+) -> Response {
     let lang =
         q.to.as_deref()
             .and_then(Lang::from_code)
             .unwrap_or_default();
+    if let Ok(Some(user)) = session.get::<i64>(super::session::USER_ID_KEY).await
+        && let Err(e) = crate::accounts::service::remember_lang(&state.db, user, lang).await
+    {
+        tracing::warn!(error = ?e, "could not remember the language");
+    }
     // Only a local path is followed (the same rule as after sign-in); anything else goes home.
     let next = q
         .next

@@ -58,9 +58,25 @@ async fn mail_goes_over_tls_and_sms_through_the_signed_gateway() {
         args.extend(sms_args.iter().map(String::as_str));
         app.start(&args).await;
         world(&app).await;
+        // The partner switched to English while signed in: its notices are written in English.
+        let prov = app.signed_in("prov").await;
+        prov.get(app.url("/lang?to=en&next=/center"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM users WHERE login = 'prov' AND lang = 'en'")
+                .await,
+            1
+        );
         let number = partner_paid_order(&app).await;
 
         let mail = smtp.wait_for(|m| m.text().contains(&number)).await;
+        assert!(
+            mail.text().contains("Your customer cust-resale asks you to pay this order"),
+            "{}",
+            mail.text()
+        );
         assert!(mail.tls, "the mail came over TLS");
         assert_eq!(mail.auth.as_deref(), Some("mailer:s3cret"));
         assert_eq!(mail.to, ["billing@prov.example.com"]);

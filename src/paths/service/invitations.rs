@@ -45,9 +45,11 @@ pub async fn invite_distributor(
             )
             .await?;
             let params = [("name", name.as_str()), ("link", link.as_str())];
+            let lang = crate::accounts::service::partner_lang(&mut *tx, partner).await?;
             crate::notify::service::queue(
                 &mut *tx,
                 crate::notify::service::Via::Email(email.as_str()),
+                lang,
                 "invite.distributor",
                 &params,
                 now,
