@@ -57,7 +57,7 @@ pub fn warm_up() {
 /// to it, or to its organisation, are written in.
 pub async fn remember_lang(db: &Db, user: i64, lang: crate::i18n::Lang) -> Result<(), AppError> {
     let code = lang.code();
-    db.write(|tx| Box::pin(async move { Ok(repo::set_lang(&mut **tx, user, code).await?) }))
+    db.write(|tx| Box::pin(async move { Ok(repo::set_lang(&mut *tx, user, code).await?) }))
         .await
 }
 

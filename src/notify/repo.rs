@@ -4,6 +4,7 @@ use crate::query_fn;
 use sqlx::{AnyPool, FromRow};
 
 query_fn! {
+    #[allow(clippy::too_many_arguments)]
     pub fn insert(conn, channel: &str, recipient: &str, subject: &str, body: &str, template: &str, params: &str, now: i64) -> done =
         query("INSERT INTO outbox (channel, recipient, subject, body, template, params, state, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $7)");

@@ -122,7 +122,8 @@ pub async fn create(cx: &Caller, input: &NewOrder) -> Result<Order, AppError> {
                     email.as_deref().map(Via::Email),
                     phone.as_deref().map(Via::Sms),
                 ];
-                let lang = crate::accounts::service::partner_lang(&mut *tx, link.partner_id).await?;
+                let lang =
+                    crate::accounts::service::partner_lang(&mut *tx, link.partner_id).await?;
                 for via in vias.into_iter().flatten() {
                     queue(&mut *tx, via, lang, "order.partner_pay", &params, now).await?;
                 }
@@ -395,7 +396,7 @@ pub async fn cancel_unpaid(
     let days = days.as_str();
     drain(db, |tx| {
         Box::pin(async move {
-            let due = repo::unpaid(&mut **tx, now - unpaid_for, BATCH).await?;
+            let due = repo::unpaid(&mut *tx, now - unpaid_for, BATCH).await?;
             let mut done = 0;
             for o in &due {
                 let Some(state) = OrderState::parse(&o.state) else {
@@ -403,7 +404,7 @@ pub async fn cancel_unpaid(
                 };
                 next(state, Event::Cancel).map_err(AppError::conflict)?;
                 if !repo::transition(
-                    &mut **tx,
+                    &mut *tx,
                     o.id,
                     &o.state,
                     OrderState::Cancelled.as_str(),

@@ -308,6 +308,7 @@ query_fn! {
 
     /// Partners that hold `path`'s `stage` since before the window opened, have no pending or
     /// approved review of the window's year, and were not yet sent the notice `kind`.
+    #[allow(clippy::too_many_arguments)]
     pub fn review_due(conn, window: i64, path: &str, stage: &str, opened: i64, year: i64, kind: &str, limit: i64) -> all i64 =
         query_scalar("SELECT c.partner_id FROM path_certifications c \
              WHERE c.path = $2 AND c.stage = $3 AND c.state = 'active' AND c.certified_at < $4 \

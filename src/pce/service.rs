@@ -131,10 +131,10 @@ pub async fn expire_due(
     use crate::server::jobs::{BATCH, Batch};
     crate::server::jobs::drain(db, |tx| {
         Box::pin(async move {
-            let due = repo::overdue(&mut **tx, partner.unwrap_or(0), now, BATCH).await?;
+            let due = repo::overdue(&mut *tx, partner.unwrap_or(0), now, BATCH).await?;
             let mut done = 0;
             for ho in &due {
-                if repo::take_back(&mut **tx, ho.id, now).await? {
+                if repo::take_back(&mut *tx, ho.id, now).await? {
                     tell(tx, "pce.ho_expired", ho, now).await?;
                     log(&mut *tx, actor, "pce.ho_expire", ho.id, now).await?;
                     done += 1;
@@ -154,10 +154,10 @@ pub async fn remind_due(db: &Db, actor: &Actor, now: i64) -> Result<u64, AppErro
     use crate::server::jobs::{BATCH, Batch};
     crate::server::jobs::drain(db, |tx| {
         Box::pin(async move {
-            let due = repo::reminders_due(&mut **tx, now, BATCH).await?;
+            let due = repo::reminders_due(&mut *tx, now, BATCH).await?;
             let mut done = 0;
             for ho in &due {
-                if repo::mark_reminded(&mut **tx, ho.id, now).await? {
+                if repo::mark_reminded(&mut *tx, ho.id, now).await? {
                     tell(tx, "pce.ho_expiring", ho, now).await?;
                     log(&mut *tx, actor, "pce.ho_remind", ho.id, now).await?;
                     done += 1;

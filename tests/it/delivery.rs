@@ -73,7 +73,8 @@ async fn mail_goes_over_tls_and_sms_through_the_signed_gateway() {
 
         let mail = smtp.wait_for(|m| m.text().contains(&number)).await;
         assert!(
-            mail.text().contains("Your customer cust-resale asks you to pay this order"),
+            mail.text()
+                .contains("Your customer cust-resale asks you to pay this order"),
             "{}",
             mail.text()
         );

@@ -16,7 +16,7 @@ const REVIEW_MISSED: &str = "path.end.review_missed";
 pub async fn expire_certifications(db: &Db, actor: &Actor, now: i64) -> Result<u64, AppError> {
     drain(db, |tx| {
         Box::pin(async move {
-            let due = repo::due_certifications(&mut **tx, now, BATCH).await?;
+            let due = repo::due_certifications(&mut *tx, now, BATCH).await?;
             let mut done = 0;
             for c in &due {
                 let (Some(path), Some(stage)) = (PathKind::parse(&c.path), Stage::parse(&c.stage))
@@ -61,7 +61,7 @@ async fn end(
     }
     for (stage, why) in stages {
         if !repo::end_certification(
-            &mut **tx,
+            &mut *tx,
             partner,
             path.code(),
             stage.code(),
@@ -122,7 +122,7 @@ pub async fn review_windows(db: &Db, actor: &Actor, now: i64) -> Result<u64, App
             total += drain(db, |tx| {
                 Box::pin(async move {
                     let due = repo::review_due(
-                        &mut **tx,
+                        &mut *tx,
                         w.id,
                         path.code(),
                         stage.code(),
@@ -159,7 +159,7 @@ async fn review_notice(
     now: i64,
 ) -> Result<u64, AppError> {
     let (p, s) = (path.code(), stage.code());
-    if !repo::record_notice(&mut **tx, w.id, partner, p, s, notice.code(), now).await? {
+    if !repo::record_notice(&mut *tx, w.id, partner, p, s, notice.code(), now).await? {
         return Ok(0);
     }
     if notice == ReviewNotice::Closed {

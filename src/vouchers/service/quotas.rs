@@ -265,10 +265,10 @@ pub async fn lapse_quotas(db: &Db, actor: &Actor, now: i64) -> Result<u64, AppEr
     use crate::server::jobs::{BATCH, Batch, drain};
     drain(db, |tx| {
         Box::pin(async move {
-            let due = repo::lapsing_quotas(&mut **tx, now, BATCH).await?;
+            let due = repo::lapsing_quotas(&mut *tx, now, BATCH).await?;
             let mut done = 0;
             for &(id, partner, balance, ends) in &due {
-                if !repo::lapse_quota(&mut **tx, id, now).await? {
+                if !repo::lapse_quota(&mut *tx, id, now).await? {
                     continue;
                 }
                 done += 1;
