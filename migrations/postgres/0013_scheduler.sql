@@ -66,3 +66,8 @@ ALTER TABLE outbox ADD COLUMN next_attempt_at BIGINT NOT NULL DEFAULT 0;
 -- The language a user last chose (at sign-in, or with the language switch while signed in):
 -- emails and SMS to the user, or to the organisation it belongs to, are written in it.
 ALTER TABLE users ADD COLUMN lang TEXT NOT NULL DEFAULT 'zh' CHECK (lang IN ('zh', 'en'));
+
+-- A partner's low-balance alert (资金管理 > 余额预警): it is told once when its available balance
+-- falls below the threshold, and again only after the balance has risen to it or above.
+ALTER TABLE partners ADD COLUMN low_balance_fen BIGINT CHECK (low_balance_fen > 0);
+ALTER TABLE partners ADD COLUMN low_balance_told BIGINT NOT NULL DEFAULT 0 CHECK (low_balance_told IN (0, 1));

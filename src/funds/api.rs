@@ -1,6 +1,6 @@
 //! Server functions of the funds domain: who is calling → parse → one service call.
 
-use super::model::{AdjustRecord, Balances, Direction, FundedParty, Preview, Receipt};
+use super::model::{AdjustRecord, Balances, Direction, FundedParty, LowBalance, Preview, Receipt};
 use crate::domain::Page;
 #[cfg(feature = "ssr")]
 use crate::domain::{Amount, Money, PageRequest, Role, format_time};
@@ -156,6 +156,24 @@ pub async fn my_balances() -> Result<Balances, AppError> {
     let (db, user) = ctx::caller(Role::Partner).await?;
     let partner = user.as_partner()?.id;
     super::service::partner_balances(&db, partner).await
+}
+
+/// The signed-in partner's low-balance alert (余额预警).
+#[server(prefix = "/api", endpoint = "funds/low-balance")]
+pub async fn low_balance_state() -> Result<LowBalance, AppError> {
+    let cx = ctx::acting(&[Role::Partner]).await?;
+    super::service::low_balance(&cx.db, cx.user.as_partner()?.id).await
+}
+
+/// Sets the low-balance threshold in yuan (blank turns the alert off).
+#[server(prefix = "/api", endpoint = "funds/low-balance-set")]
+pub async fn set_low_balance(threshold: String) -> Result<LowBalance, AppError> {
+    let cx = ctx::acting(&[Role::Partner]).await?;
+    let threshold = match threshold.trim() {
+        "" => None,
+        raw => Some(Amount::parse(raw).map_err(AppError::invalid)?),
+    };
+    super::service::set_low_balance(&cx, threshold).await
 }
 
 #[server(prefix = "/api", endpoint = "funds/records")]

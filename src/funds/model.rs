@@ -57,6 +57,16 @@ impl Operation {
     }
 }
 
+/// A partner's low-balance alert (余额预警), as 资金管理 shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LowBalance {
+    /// The threshold, if the partner chose one.
+    pub threshold: Option<Money>,
+    pub available: Money,
+    /// The available balance is below the threshold.
+    pub below: bool,
+}
+
 /// The balances of one account, as shown in 资金管理.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Balances {

@@ -2,9 +2,9 @@
 //! customer's balance page and the operator's funding form.
 
 use super::api::{
-    BulkAllocate, ConfirmAdjust, FundPartner, PartyQuery, SetDesignated, Target, adjust_records,
-    bulk_preview, customer_balance, fund_preview, list_customers, list_resellers, my_balances,
-    preview_adjust,
+    BulkAllocate, ConfirmAdjust, FundPartner, PartyQuery, SetDesignated, SetLowBalance, Target,
+    adjust_records, bulk_preview, customer_balance, fund_preview, list_customers, list_resellers,
+    low_balance_state, my_balances, preview_adjust,
 };
 use super::model::{AdjustRecord, Direction, FundedParty, Preview};
 use crate::domain::{CustomerMode, PartnerKind, Role, format_time};
@@ -288,6 +288,44 @@ fn ConfirmBox(p: Preview, confirm: ServerAction<ConfirmAdjust>, back: String) ->
     }
 }
 
+/// 余额预警: the threshold below which the partner is told, set or turned off here.
+#[component]
+fn AlertPanel() -> impl IntoView {
+    let lang = use_lang();
+    let set = ServerAction::<SetLowBalance>::new();
+    let alert = Resource::new(move || set.version().get(), |_| low_balance_state());
+    let error = failure(set);
+    view! {
+        <section class="panel" data-testid="low-balance">
+            <h2>{t(lang, "funds.alert")}</h2>
+            <p class="muted">{t(lang, "funds.alert.hint")}</p>
+            <Loaded resource=alert silent=true body=move |a| {
+                let state = match a.threshold {
+                    Some(th) => crate::i18n::fill(lang, "funds.alert.on", [("threshold", th.to_string().as_str())]),
+                    None => t(lang, "funds.alert.off").to_string(),
+                };
+                let value = a.threshold.map(|th| th.to_string()).unwrap_or_default();
+                view! {
+                    <p data-testid="low-balance-state">{state}</p>
+                    {a.below.then(|| view! { <p class="notice-warn" role="status" data-testid="low-balance-below">{t(lang, "funds.alert.below")}</p> })}
+                    <ActionForm action=set attr:class="search-bar">
+                        <label for="low-balance-threshold">{t(lang, "funds.alert.threshold")}</label>
+                        <input id="low-balance-threshold" name="threshold" inputmode="decimal" maxlength="16" value=value />
+                        <button type="submit" class="btn btn-primary">{t(lang, "funds.alert.save")}</button>
+                    </ActionForm>
+                    {a.threshold.is_some().then(|| view! {
+                        <ActionForm action=set attr:class="inline">
+                            <input type="hidden" name="threshold" value="" />
+                            <button type="submit" class="btn">{t(lang, "funds.alert.clear")}</button>
+                        </ActionForm>
+                    })}
+                }.into_any()
+            } />
+            <FormError error />
+        </section>
+    }
+}
+
 /// 资金管理: balances by account type and 调账记录 with filters and CSV export.
 #[component]
 pub fn FundsPage() -> impl IntoView {
@@ -326,6 +364,7 @@ pub fn FundsPage() -> impl IntoView {
                 </div>
             }.into_any()
         />
+        <AlertPanel />
         <h2>{t(lang, "funds.records")}</h2>
         <form method="get" class="search-bar">
             <label for="rec-op">{t(lang, "funds.col.operation")}</label>

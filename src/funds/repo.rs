@@ -137,6 +137,19 @@ query_fn! {
 
     pub fn partner_name(partner: i64) -> optional String =
         query_scalar("SELECT name FROM partners WHERE id = $1");
+
+    /// A partner's low-balance threshold (fen, if set), whether it was told, and its contact
+    /// email.
+    pub fn low_balance(partner: i64) -> optional (Option<i64>, i64, Option<String>) =
+        query_as("SELECT low_balance_fen, low_balance_told, email FROM partners WHERE id = $1");
+
+    /// Sets (or with `None` clears) the threshold; the partner has not been told of it yet.
+    pub fn set_low_balance(conn, partner: i64, fen: Option<i64>) -> changed =
+        query("UPDATE partners SET low_balance_fen = $2, low_balance_told = 0 WHERE id = $1");
+
+    /// `false` when it already was so (another transaction told the partner first).
+    pub fn set_low_balance_told(conn, partner: i64, told: i64) -> changed =
+        query("UPDATE partners SET low_balance_told = $2 WHERE id = $1 AND low_balance_told <> $2");
 }
 
 /// Filters of the management lists.

@@ -2,6 +2,16 @@
 
 #[rustfmt::skip]
 pub const TEXT: &[(&str, &str, &str)] = &[
+    ("funds.alert", "余额预警", "Low-balance alert"),
+    ("funds.alert.hint", "可用余额低于预警值时，通过消息中心和邮件通知您（每次低于时通知一次）。", "When your available balance falls below this amount you are told in the message center and by email (once each time it falls below)."),
+    ("funds.alert.threshold", "预警值（元）", "Alert below (yuan)"),
+    ("funds.alert.off", "未设置余额预警", "No low-balance alert set"),
+    ("funds.alert.on", "可用余额低于 {threshold} 元时通知我", "Tell me when the available balance is below {threshold} yuan"),
+    ("funds.alert.below", "当前可用余额已低于预警值", "The available balance is below the alert now"),
+    ("funds.alert.save", "保存", "Save"),
+    ("funds.alert.clear", "关闭预警", "Turn off"),
+    ("email.funds.low_balance.subject", "【华为云伙伴中心】可用余额低于预警值", "[Huawei Cloud Partner Center] Available balance below your alert"),
+    ("email.funds.low_balance.body", "您好：\n\n贵司的可用余额为 {balance} 元，低于设置的预警值 {threshold} 元。\n\n请登录伙伴中心，在“销售 > 账务 > 资金管理”中查看。\n", "Hello,\n\nYour available balance is {balance} yuan, below the {threshold} yuan alert you set.\n\nSign in to the Partner Center and see Sales > Billing > Funds.\n"),
     ("error.amount.required", "请输入金额。", "Enter an amount."),
     ("error.amount.positive", "金额必须大于0。", "The amount must be greater than 0."),
     ("error.amount.too_large", "金额超出允许的范围。", "The amount is out of range."),

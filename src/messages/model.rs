@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// The kinds of notice, each with `msg.<kind>.title` and `msg.<kind>.body` texts.
-pub const KINDS: [&str; 29] = [
+pub const KINDS: [&str; 30] = [
     "employee.invited",
     "employee.accepted",
     "employee.declined",
@@ -35,6 +35,7 @@ pub const KINDS: [&str; 29] = [
     "path.review_closing",
     "path.review_missed",
     "voucher.quota_lapsed",
+    "funds.low_balance",
 ];
 
 /// One message in the reader's list.
@@ -95,16 +96,18 @@ pub enum Group {
     Customer,
     Path,
     Voucher,
+    Funds,
 }
 
 impl Group {
-    pub const ALL: [Group; 6] = [
+    pub const ALL: [Group; 7] = [
         Group::Employee,
         Group::Pce,
         Group::Order,
         Group::Customer,
         Group::Path,
         Group::Voucher,
+        Group::Funds,
     ];
 
     pub fn code(self) -> &'static str {
@@ -115,6 +118,7 @@ impl Group {
             Group::Customer => "customer",
             Group::Path => "path",
             Group::Voucher => "voucher",
+            Group::Funds => "funds",
         }
     }
 
@@ -126,6 +130,7 @@ impl Group {
             Group::Customer => "messages.group.customer",
             Group::Path => "messages.group.path",
             Group::Voucher => "messages.group.voucher",
+            Group::Funds => "messages.group.funds",
         }
     }
 

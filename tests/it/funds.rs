@@ -20,6 +20,7 @@ on_both_backends!(
     the_ledger_is_append_only,
     pages_show_balances_and_the_confirmation_step,
     the_api_pages_adjust_records_in_sql_past_a_thousand,
+    the_low_balance_alert_tells_once_per_crossing,
 );
 
 struct World {
@@ -959,4 +960,108 @@ async fn the_api_pages_adjust_records_in_sql_past_a_thousand(app: TestApp) {
     assert_eq!(one["total_count"], 1, "{one}");
     let (_, none) = page("customer_id=999999").await;
     assert_eq!(none["total_count"], 0, "{none}");
+}
+
+/// 余额预警: told once when the available balance falls below the threshold (by an allocation,
+/// a designation), again only after it rose back; bad thresholds are refused.
+async fn the_low_balance_alert_tells_once_per_crossing(app: TestApp) {
+    let w = world(&app);
+    let p = w.provider.to_string();
+    app.cli_ok(&[
+        "admin",
+        "set-partner-contact",
+        "--partner",
+        &p,
+        "--email",
+        "finance@prov.example.com",
+    ]);
+    app.fund(w.provider, "10000");
+    let c = app.signed_in("prov-a").await;
+    let set = |threshold: &'static str| {
+        let (app, c) = (&app, &c);
+        async move {
+            json(
+                app.call(c, "funds/low-balance-set", &[("threshold", threshold)])
+                    .await,
+            )
+            .await
+        }
+    };
+    let told = || async {
+        app.count("SELECT COUNT(*) FROM messages WHERE kind = 'funds.low_balance'")
+            .await
+    };
+    let mailed = || async {
+        app.count(
+            "SELECT COUNT(*) FROM outbox WHERE channel = 'email' \
+             AND recipient = 'finance@prov.example.com'",
+        )
+        .await
+    };
+    for (bad, key) in [
+        ("abc", "error.amount.format"),
+        ("0", "error.amount.positive"),
+        ("-5", "error.amount.positive"),
+    ] {
+        let (s, body) = set(bad).await;
+        assert_eq!((s, body["key"].as_str()), (400, Some(key)), "{bad}");
+    }
+    let (s, a) = set("5000").await;
+    assert_eq!(s, 200, "{a}");
+    assert_eq!(
+        (a["threshold"].as_str(), a["below"].as_bool()),
+        (Some("5000.00"), Some(false))
+    );
+    assert_eq!(told().await, 0);
+
+    let allocate = |amount: &'static str, id: &'static str| {
+        let (app, c) = (&app, &c);
+        async move {
+            let r = app
+                .adjust(c, "Customer", w.resale, "Allocate", amount, id)
+                .await;
+            assert_eq!(r.status(), 200);
+        }
+    };
+    allocate("5000", "low-1").await;
+    assert_eq!(told().await, 0, "5000.00 is not below 5000.00");
+    allocate("0.01", "low-2").await;
+    assert_eq!(told().await, 1, "4999.99 is");
+    assert_eq!(mailed().await, 1);
+    allocate("100", "low-3").await;
+    assert_eq!(told().await, 1, "told once while it stays below");
+    let r = app
+        .adjust(&c, "Customer", w.resale, "Reclaim", "2000", "low-4")
+        .await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(told().await, 1, "rising above tells nothing");
+    // The operator designates funds: the available balance falls below again.
+    app.operator("ops");
+    let op = app.signed_in("ops").await;
+    let r = app
+        .call(
+            &op,
+            "operator/designate",
+            &[("partner", &p), ("amount", "2000")],
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(told().await, 2);
+    let (_, a) = json(app.call(&c, "funds/low-balance", &[]).await).await;
+    assert_eq!(
+        (a["available"].as_str(), a["below"].as_bool()),
+        (Some("4899.99"), Some(true))
+    );
+    // Turned off: nothing more.
+    let (s, a) = set("").await;
+    assert_eq!((s, a["threshold"].clone()), (200, serde_json::Value::Null));
+    allocate("1", "low-5").await;
+    assert_eq!(told().await, 2);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'funds.low_balance_set'")
+            .await,
+        2
+    );
+    app.assert_ledger_sound().await;
+    app.assert_audit_sound().await;
 }

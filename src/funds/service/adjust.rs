@@ -313,10 +313,11 @@ pub async fn set_designated(
             }
             let detail = format!("designated={amount}");
             let target = crate::accounts::audit::Target::Partner(partner);
+            let now = now_ms();
             actor
-                .record(tx, "funds.designate", target, &detail, now_ms())
+                .record(tx, "funds.designate", target, &detail, now)
                 .await?;
-            Ok(())
+            watch_balance(tx, partner, now).await
         })
     })
     .await

@@ -204,6 +204,11 @@ pub(super) async fn apply(
     let detail = format!("amount={} trans_id={trans_id}", m.amount);
     let target = crate::accounts::audit::Target::Named(&target);
     m.actor.record(tx, &action, target, &detail, now).await?;
+    for owner in [m.from, m.to] {
+        if let Owner::Partner(partner) = owner {
+            watch_balance(tx, partner, now).await?;
+        }
+    }
     Ok(Receipt {
         trans_id: trans_id.to_string(),
         operation: m.operation,

@@ -3,13 +3,15 @@
 //! conflicting writes a bounded number of times.
 //!
 //! By subject: [`ledger`] (the one way money moves), [`adjust`] (拨款/回收, funding, designated
-//! funds) and [`reads`] (balances, lists, records).
+//! funds), [`alert`] (the low-balance alert) and [`reads`] (balances, lists, records).
 
 mod adjust;
+mod alert;
 mod ledger;
 mod reads;
 
 pub use adjust::*;
+pub use alert::*;
 pub use ledger::*;
 pub use reads::*;
 
