@@ -1,0 +1,42 @@
+import { expect, test } from "@playwright/test";
+import { fen, hydrated, signInAs, yuan } from "../fixtures/pages";
+
+/** 拨款 or 回收 of `amount` yuan to a customer of the list, through the confirmation step. */
+async function adjust(page: import("@playwright/test").Page, login: string, action: "拨款" | "回收", amount: string) {
+  await page.goto("/center/sales/customers");
+  await page.getByTestId(`party-${login}`).getByRole("link", { name: action }).click();
+  await page.getByLabel("金额(元)").fill(amount);
+  await page.getByRole("button", { name: "下一步" }).click();
+  await hydrated(page);
+  await page.getByTestId("adjust-preview").getByRole("button", { name: "确定" }).click();
+  await expect(page.getByRole("status")).toContainText("调整成功");
+}
+
+test("a partner sets a low-balance alert, an allocation crosses it, and the notice is in 消息中心", async ({ page }) => {
+  await signInAs(page, "provider");
+  await page.goto("/center/sales/funds");
+  await hydrated(page);
+  const available = fen(await page.getByTestId("available").textContent());
+  const alert = page.getByTestId("low-balance");
+  await expect(alert.getByTestId("low-balance-state")).toHaveText("未设置余额预警");
+  // 5.00 yuan under the available balance: not below yet.
+  const threshold = yuan(available - 500);
+  await alert.getByLabel("预警值（元）").fill(threshold);
+  await alert.getByRole("button", { name: "保存" }).click();
+  await expect(alert.getByTestId("low-balance-state")).toHaveText(`可用余额低于 ${threshold} 元时通知我`);
+  await expect(alert.getByTestId("low-balance-below")).toHaveCount(0);
+
+  await adjust(page, "customer-resale", "拨款", "10");
+  await page.goto("/messages");
+  const notice = page.getByTestId("messages").getByRole("listitem").filter({ hasText: "可用余额低于预警值" });
+  await expect(notice).toHaveCount(1);
+  await expect(notice).toContainText(yuan(available - 1000));
+
+  // Back as it was: the money returns, the alert is turned off.
+  await adjust(page, "customer-resale", "回收", "10");
+  await page.goto("/center/sales/funds");
+  await hydrated(page);
+  await expect(page.getByTestId("available")).toHaveText(yuan(available));
+  await alert.getByRole("button", { name: "关闭预警" }).click();
+  await expect(alert.getByTestId("low-balance-state")).toHaveText("未设置余额预警");
+});
