@@ -40,3 +40,23 @@ test("a partner sets a low-balance alert, an allocation crosses it, and the noti
   await alert.getByRole("button", { name: "关闭预警" }).click();
   await expect(alert.getByTestId("low-balance-state")).toHaveText("未设置余额预警");
 });
+
+test("a user turns email off for order notices, and the choice stays after a reload", async ({ page }) => {
+  await signInAs(page, "provider");
+  await page.goto("/messages");
+  await hydrated(page);
+  const row = page.getByTestId("notification-prefs").getByTestId("pref-order");
+  const email = row.getByRole("checkbox", { name: "邮件" });
+  await expect(email).toBeChecked();
+  await email.uncheck();
+  await row.getByRole("button", { name: "保存" }).click();
+  await page.reload();
+  await hydrated(page);
+  await expect(row.getByRole("checkbox", { name: "邮件" })).not.toBeChecked();
+  await expect(row.getByRole("checkbox", { name: "短信" })).toBeChecked();
+  // Back as it was for the other specs.
+  await row.getByRole("checkbox", { name: "邮件" }).check();
+  await row.getByRole("button", { name: "保存" }).click();
+  await page.reload();
+  await expect(row.getByRole("checkbox", { name: "邮件" })).toBeChecked();
+});

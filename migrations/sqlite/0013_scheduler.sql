@@ -85,3 +85,13 @@ ALTER TABLE users ADD COLUMN lang TEXT NOT NULL DEFAULT 'zh' CHECK (lang IN ('zh
 -- falls below the threshold, and again only after the balance has risen to it or above.
 ALTER TABLE partners ADD COLUMN low_balance_fen BIGINT CHECK (low_balance_fen > 0);
 ALTER TABLE partners ADD COLUMN low_balance_told BIGINT NOT NULL DEFAULT 0 CHECK (low_balance_told IN (0, 1));
+
+-- Which channels a user wants besides the message center (always), per category of notice (the
+-- message center's groups). No row: email and SMS both on.
+CREATE TABLE notification_prefs (
+    user_id   INTEGER NOT NULL REFERENCES users (id),
+    category  TEXT    NOT NULL,
+    email     BIGINT  NOT NULL CHECK (email IN (0, 1)),
+    sms       BIGINT  NOT NULL CHECK (sms IN (0, 1)),
+    PRIMARY KEY (user_id, category)
+);

@@ -48,3 +48,31 @@ pub async fn mark_all_read() -> Result<u64, AppError> {
     leptos_axum::redirect("/messages");
     Ok(n)
 }
+
+/// The signed-in user's channel choices per category of notice.
+#[server(prefix = "/api", endpoint = "messages/prefs")]
+pub async fn notification_prefs() -> Result<Vec<super::model::Pref>, AppError> {
+    let (db, user) = ctx::signed_in().await?;
+    super::service::prefs(&db, user.id).await
+}
+
+/// Sets one category's channels: a checked box sends `on`, an unchecked one nothing.
+#[server(prefix = "/api", endpoint = "messages/prefs-set")]
+pub async fn set_notification_pref(
+    category: String,
+    #[server(default)] email: Option<String>,
+    #[server(default)] sms: Option<String>,
+) -> Result<Vec<super::model::Pref>, AppError> {
+    let (db, user) = ctx::signed_in().await?;
+    let category = super::model::Group::parse(&category)
+        .map_err(AppError::invalid)?
+        .ok_or_else(|| AppError::invalid("error.messages.group"))?;
+    let origin = ctx::origin().await;
+    let cx = crate::accounts::audit::Caller::new(db, user, &origin);
+    let pref = super::model::Pref {
+        category,
+        email: email.is_some(),
+        sms: sms.is_some(),
+    };
+    super::service::set_pref(&cx, pref).await
+}

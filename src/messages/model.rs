@@ -160,6 +160,14 @@ impl Group {
     }
 }
 
+/// Which channels a user wants for one category of notice, besides the message center.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pref {
+    pub category: Group,
+    pub email: bool,
+    pub sms: bool,
+}
+
 /// Which messages to list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Filter {

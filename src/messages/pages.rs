@@ -1,10 +1,10 @@
 //! 消息中心: the signed-in user's messages, filters, mark read.
 
-use super::api::{MarkAllRead, MarkRead, list_messages};
+use super::api::{MarkAllRead, MarkRead, SetNotificationPref, list_messages, notification_prefs};
 use super::model::Group;
 use crate::domain::format_time;
 use crate::i18n::{t, use_lang};
-use crate::ui::{FormError, Paged, RequireLogin};
+use crate::ui::{Col, FormError, Loaded, Paged, RequireLogin, failure, list_table};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -82,6 +82,43 @@ pub fn MessagesPage() -> impl IntoView {
                     }.into_any()
                 />
             </section>
+            <NotificationPrefs />
         </RequireLogin>
+    }
+}
+
+/// 通知设置: per category of notice, whether it also goes by email and by SMS (the message
+/// center always has it). Email and SMS reach a partner at its contact address and number.
+#[component]
+fn NotificationPrefs() -> impl IntoView {
+    let lang = use_lang();
+    let set = ServerAction::<SetNotificationPref>::new();
+    let prefs = Resource::new(move || set.version().get(), |_| notification_prefs());
+    let error = failure(set);
+    view! {
+        <section class="panel" data-testid="notification-prefs">
+            <h2>{t(lang, "messages.prefs")}</h2>
+            <p class="muted">{t(lang, "messages.prefs.hint")}</p>
+            <FormError error />
+            <Loaded resource=prefs body=move |prefs| list_table(lang, prefs, "messages.empty", None, "prefs-table",
+                &[Col::text("messages.group"), Col::text("messages.prefs.channels")],
+                move |p| {
+                    let code = p.category.code();
+                    view! {
+                        <tr data-testid=format!("pref-{code}")>
+                            <td>{t(lang, p.category.label_key())}</td>
+                            <td>
+                                <ActionForm action=set attr:class="inline">
+                                    <input type="hidden" name="category" value=code />
+                                    <label><input type="checkbox" name="email" checked=p.email />" "{t(lang, "messages.prefs.email")}</label>" "
+                                    <label><input type="checkbox" name="sms" checked=p.sms />" "{t(lang, "messages.prefs.sms")}</label>" "
+                                    <button type="submit" class="btn">{t(lang, "messages.prefs.save")}</button>
+                                </ActionForm>
+                            </td>
+                        </tr>
+                    }.into_any()
+                }).into_any()
+            />
+        </section>
     }
 }

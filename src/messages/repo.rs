@@ -19,6 +19,20 @@ query_fn! {
     pub fn insert(user: i64, kind: &str, params: &str, link: Option<&str>, now: i64) -> done =
         query("INSERT INTO messages (user_id, kind, params, link, created_at) VALUES ($1, $2, $3, $4, $5)");
 
+    /// A user's channel choices: (category, email, sms), for the categories it changed.
+    pub fn prefs(user: i64) -> all (String, i64, i64) =
+        query_as("SELECT category, email, sms FROM notification_prefs WHERE user_id = $1");
+
+    pub fn set_pref(conn, user: i64, category: &str, email: i64, sms: i64) -> done =
+        query("INSERT INTO notification_prefs (user_id, category, email, sms) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (user_id, category) DO UPDATE SET email = excluded.email, sms = excluded.sms");
+
+    /// The channel choices of a partner's administrator (its first user) for `category`.
+    pub fn partner_pref(conn, partner: i64, category: &str) -> optional (i64, i64) =
+        query_as("SELECT n.email, n.sms FROM notification_prefs n \
+             WHERE n.category = $2 AND n.user_id = \
+               (SELECT MIN(u.id) FROM users u WHERE u.partner_id = $1 AND u.role = 'partner')");
+
     /// The user ids of a partner's own accounts (its partner-role users).
     pub fn partner_users(partner: i64) -> all i64 =
         query_scalar("SELECT id FROM users WHERE partner_id = $1 AND role = 'partner' ORDER BY id");

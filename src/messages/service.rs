@@ -1,7 +1,8 @@
 //! Sending and reading messages.
 
-use super::model::{Filter, Group, Message};
+use super::model::{Filter, Group, Message, Pref};
 use super::repo;
+use crate::accounts::audit::{Caller, Target};
 use crate::domain::{Page, PageRequest};
 use crate::error::AppError;
 use crate::server::db::{Db, now_ms};
@@ -40,6 +41,59 @@ pub async fn send(
         repo::insert(&mut *conn, user, kind, &params, link, now).await?;
     }
     Ok(())
+}
+
+/// A user's channel choices for every category (email and SMS on where it chose nothing).
+pub async fn prefs(db: &Db, user: i64) -> Result<Vec<Pref>, AppError> {
+    let chosen = repo::prefs(&db.pool, user).await?;
+    Ok(Group::ALL
+        .into_iter()
+        .map(|category| {
+            let row = chosen.iter().find(|(c, _, _)| c == category.code());
+            Pref {
+                category,
+                email: row.is_none_or(|r| r.1 != 0),
+                sms: row.is_none_or(|r| r.2 != 0),
+            }
+        })
+        .collect())
+}
+
+/// Sets the signed-in user's channels for one category, audited.
+pub async fn set_pref(cx: &Caller, pref: Pref) -> Result<Vec<Pref>, AppError> {
+    let user = cx.user.id;
+    cx.db
+        .write(|tx| {
+            Box::pin(async move {
+                let code = pref.category.code();
+                repo::set_pref(
+                    &mut *tx,
+                    user,
+                    code,
+                    i64::from(pref.email),
+                    i64::from(pref.sms),
+                )
+                .await?;
+                let detail = format!("{code} email={} sms={}", pref.email, pref.sms);
+                cx.actor
+                    .record(tx, "messages.prefs", Target::User(user), &detail, now_ms())
+                    .await
+            })
+        })
+        .await?;
+    prefs(&cx.db, user).await
+}
+
+/// Whether a partner wants `category`'s notices by email and by SMS (its administrator's
+/// choice), inside the caller's transaction.
+pub async fn partner_channels(
+    conn: &mut AnyConnection,
+    partner: i64,
+    category: Group,
+) -> Result<(bool, bool), AppError> {
+    Ok(repo::partner_pref(conn, partner, category.code())
+        .await?
+        .map_or((true, true), |(email, sms)| (email != 0, sms != 0)))
 }
 
 /// Builds message parameters from pairs.

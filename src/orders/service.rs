@@ -106,7 +106,7 @@ pub async fn create(cx: &Caller, input: &NewOrder) -> Result<Order, AppError> {
                     now,
                 )
                 .await?;
-                // The partner hears of it by email and SMS too, where it has them.
+                // The partner hears of it by email and SMS too.
                 let qty = input.quantity.to_string();
                 let params = [
                     ("partner", link.partner_name.as_str()),
@@ -116,8 +116,20 @@ pub async fn create(cx: &Caller, input: &NewOrder) -> Result<Order, AppError> {
                     ("qty", qty.as_str()),
                     ("amount", amount.as_str()),
                 ];
-                let known = |c: &Option<String>| c.clone().filter(|c| !c.is_empty());
-                let (email, phone) = (known(&link.partner_email), known(&link.partner_phone));
+                // Where it has them, and as the partner chose for order notices.
+                let (by_email, by_sms) = crate::messages::service::partner_channels(
+                    &mut *tx,
+                    link.partner_id,
+                    crate::messages::model::Group::Order,
+                )
+                .await?;
+                let known = |c: &Option<String>, wanted: bool| {
+                    c.clone().filter(|c| wanted && !c.is_empty())
+                };
+                let (email, phone) = (
+                    known(&link.partner_email, by_email),
+                    known(&link.partner_phone, by_sms),
+                );
                 let vias = [
                     email.as_deref().map(Via::Email),
                     phone.as_deref().map(Via::Sms),

@@ -77,6 +77,8 @@ const MATRIX: &[(&str, &str)] = &[
     ("POST /api/messages/unread", "PCOE"),
     ("POST /api/messages/read", "PCOE"),
     ("POST /api/messages/read-all", "PCOE"),
+    ("POST /api/messages/prefs", "PCOE"),
+    ("POST /api/messages/prefs-set", "PCOE"),
     // Customers and employees.
     ("POST /api/customers/invite", "P"),
     ("POST /api/customers/invitations", "P"),
@@ -230,6 +232,7 @@ const ARGS: &[(&str, &str)] = &[
     ("amount", "1"),
     ("answer", "1"),
     ("body", "{}"),
+    ("category", "1"),
     ("channel", "1"),
     ("client_token", "1"),
     ("code", "1"),

@@ -178,3 +178,91 @@ async fn credentials_never_go_in_the_clear_to_another_machine() {
     assert_ne!(code, 0);
     assert!(err.contains("SMS URL"), "{err}");
 }
+
+/// A partner turns email off for order notices: the next order it is asked to pay queues an SMS
+/// and no email; turned back on, both. Funds notices keep their own choice.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn turning_a_channel_off_for_a_category_queues_nothing_on_it() {
+    for backend in [Backend::Sqlite, Backend::Postgres] {
+        let Some(mut app) = TestApp::database(backend).await else {
+            continue;
+        };
+        app.start(&[]).await;
+        world(&app).await;
+        let prov = app.signed_in("prov").await;
+        let (s, prefs) = json(app.call(&prov, "messages/prefs", &[]).await).await;
+        assert_eq!(s, 200, "{prefs}");
+        let order = prefs
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["category"] == "Order")
+            .unwrap()
+            .clone();
+        assert_eq!(
+            (order["email"].clone(), order["sms"].clone()),
+            (true.into(), true.into())
+        );
+        let (s, body) = json(
+            app.call(
+                &prov,
+                "messages/prefs-set",
+                &[("category", "nope"), ("sms", "on")],
+            )
+            .await,
+        )
+        .await;
+        assert_eq!(
+            (s, body["key"].as_str()),
+            (400, Some("error.messages.group"))
+        );
+        // Email off for orders (the unchecked box sends nothing), SMS on.
+        let (s, prefs) = json(
+            app.call(
+                &prov,
+                "messages/prefs-set",
+                &[("category", "order"), ("sms", "on")],
+            )
+            .await,
+        )
+        .await;
+        assert_eq!(s, 200, "{prefs}");
+        let queued = |channel: &'static str| {
+            let app = &app;
+            async move {
+                app.count(&format!(
+                    "SELECT COUNT(*) FROM outbox WHERE channel = '{channel}'"
+                ))
+                .await
+            }
+        };
+        partner_paid_order(&app).await;
+        assert_eq!((queued("email").await, queued("sms").await), (0, 1));
+        // Another user's choice is its own: the customer's settings do not touch the partner's.
+        let cust = app.signed_in("cust-resale").await;
+        let (s, _) = json(
+            app.call(&cust, "messages/prefs-set", &[("category", "order")])
+                .await,
+        )
+        .await;
+        assert_eq!(s, 200);
+        let (s, _) = json(
+            app.call(
+                &prov,
+                "messages/prefs-set",
+                &[("category", "order"), ("email", "on"), ("sms", "on")],
+            )
+            .await,
+        )
+        .await;
+        assert_eq!(s, 200);
+        partner_paid_order(&app).await;
+        assert_eq!((queued("email").await, queued("sms").await), (1, 2));
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'messages.prefs'")
+                .await,
+            3
+        );
+        app.assert_audit_sound().await;
+    }
+}

@@ -1,6 +1,7 @@
 //! The low-balance alert (余额预警): a partner chooses a threshold; when its available balance
 //! falls below it, by any movement or change of designated funds, it is told once (message
-//! center and email to its contact address, in its language), and again only after the balance
+//! center, and by email to its contact address in its language unless it turned email off for
+//! funds notices), and again only after the balance
 //! has risen to the threshold or above.
 
 use super::*;
@@ -41,7 +42,13 @@ pub async fn watch_balance(tx: &mut Tx<'_>, partner: i64, now: i64) -> Result<()
         now,
     )
     .await?;
-    if let Some(email) = email.filter(|e| !e.is_empty()) {
+    let (by_email, _) = crate::messages::service::partner_channels(
+        &mut *tx,
+        partner,
+        crate::messages::model::Group::Funds,
+    )
+    .await?;
+    if let Some(email) = email.filter(|e| by_email && !e.is_empty()) {
         let lang = crate::accounts::service::partner_lang(&mut *tx, partner).await?;
         let via = crate::notify::service::Via::Email(&email);
         crate::notify::service::queue(&mut *tx, via, lang, "funds.low_balance", &p, now).await?;
