@@ -175,10 +175,12 @@ impl HuaweiSms {
             .await
             .map_err(|e| format!("SMS request: {e}"))?;
         let status = response.status();
-        let body: serde_json::Value = response
-            .json()
+        let text = response
+            .text()
             .await
             .map_err(|e| format!("SMS answer ({status}): {e}"))?;
+        let body: serde_json::Value = serde_json::from_str(&text)
+            .map_err(|e| format!("SMS answer ({status}) is not JSON: {e}"))?;
         answer(status.as_u16(), &body)
     }
 }
