@@ -418,7 +418,8 @@ async fn disassociate(
         &mut *tx,
         customer,
         a.partner_id,
-        "客户已与伙伴解除关联",
+        // A message key: the order page shows it in the reader's language.
+        "orders.released_on_unbind",
         now,
     )
     .await?;

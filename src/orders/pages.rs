@@ -77,7 +77,7 @@ fn OrderTable(orders: Vec<Order>, partner: bool) -> impl IntoView {
                 <td>{payment_label(lang, &o)}</td>
                 <td>
                     {t(lang, o.state.label_key())}
-                    {o.reject_reason.clone().map(|r| view! { <br /><span class="muted">{t(lang, "orders.rejected_because")}" "{r}</span> })}
+                    {o.reject_reason.clone().map(|r| view! { <br /><span class="muted">{t(lang, "orders.rejected_because")}" "{crate::i18n::text_or_key(lang, &r).to_string()}</span> })}
                 </td>
                 <td>{format_time(o.created_at)}</td>
                 <td class="actions">{actions}</td>

@@ -2,6 +2,7 @@
 
 #[rustfmt::skip]
 pub const TEXT: &[(&str, &str, &str)] = &[
+    ("orders.released_on_unbind", "客户已与伙伴解除关联", "The customer and its partner are no longer associated"),
     ("error.orders.already_paid", "该订单已支付，不能重复支付。", "This order is already paid; it cannot be paid again."),
     ("error.orders.already_refunded", "该订单已退订。", "This order has already been unsubscribed."),
     ("error.orders.cancel_paid", "已支付的订单不能取消，可申请退订。", "A paid order cannot be cancelled; unsubscribe it instead."),

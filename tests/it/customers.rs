@@ -350,6 +350,21 @@ async fn disassociation_returns_the_balance_and_reclaims_coupons(app: TestApp) {
     );
     assert_eq!(app.count(&format!("SELECT COUNT(*) FROM customers WHERE id = {cust} AND partner_id = {prov} AND unbind_requested_at IS NULL")).await, 1);
     assert_eq!(ask().await.status(), 200);
+    // An order the customer asked its partner to pay goes back to the customer with the reason.
+    let (s, order) = json(
+        app.call(
+            &c,
+            "orders/create",
+            &[
+                ("product", "rds-mysql-2c4g"),
+                ("quantity", "1"),
+                ("payment", "partner"),
+            ],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(s, 200, "{order}");
     let before = app.balance_fen("partner_id", prov).await;
     let (s, e) = json(
         app.call(&c, "customers/unbind-answer", &[("answer", "confirm")])
@@ -376,6 +391,19 @@ async fn disassociation_returns_the_balance_and_reclaims_coupons(app: TestApp) {
         ))
         .await,
         50_000
+    );
+    let (s, back) = json(
+        app.call(&c, "orders/detail", &[("id", &order["id"].to_string())])
+            .await,
+    )
+    .await;
+    assert_eq!(s, 200, "{back}");
+    assert_eq!(back["order"]["state"], "PendingPayment", "{back}");
+    assert_eq!(back["order"]["reject_reason"], "orders.released_on_unbind");
+    let page = app.page(&c, "/customer/orders").await.text().await.unwrap();
+    assert!(
+        page.contains("客户已与伙伴解除关联"),
+        "the reason in the reader's language"
     );
     // The customer is free; the partner's list no longer has it and cannot fund it.
     let (_, mine) = json(app.call(&c, "customers/my-partner", &[]).await).await;
