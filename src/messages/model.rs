@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// The kinds of notice, each with `msg.<kind>.title` and `msg.<kind>.body` texts.
-pub const KINDS: [&str; 30] = [
+pub const KINDS: [&str; 33] = [
     "employee.invited",
     "employee.accepted",
     "employee.declined",
@@ -36,6 +36,9 @@ pub const KINDS: [&str; 30] = [
     "path.review_missed",
     "voucher.quota_lapsed",
     "funds.low_balance",
+    "plan.approved",
+    "plan.rejected",
+    "plan.certificate_revoked",
 ];
 
 /// One message in the reader's list.
@@ -97,10 +100,11 @@ pub enum Group {
     Path,
     Voucher,
     Funds,
+    Plan,
 }
 
 impl Group {
-    pub const ALL: [Group; 7] = [
+    pub const ALL: [Group; 8] = [
         Group::Employee,
         Group::Pce,
         Group::Order,
@@ -108,6 +112,7 @@ impl Group {
         Group::Path,
         Group::Voucher,
         Group::Funds,
+        Group::Plan,
     ];
 
     pub fn code(self) -> &'static str {
@@ -119,6 +124,7 @@ impl Group {
             Group::Path => "path",
             Group::Voucher => "voucher",
             Group::Funds => "funds",
+            Group::Plan => "plan",
         }
     }
 
@@ -131,6 +137,7 @@ impl Group {
             Group::Path => "messages.group.path",
             Group::Voucher => "messages.group.voucher",
             Group::Funds => "messages.group.funds",
+            Group::Plan => "messages.group.plan",
         }
     }
 

@@ -198,6 +198,31 @@ async fn decide(
     Ok(app)
 }
 
+/// Tells a partner of a decision on its plans, in the decision's transaction.
+async fn tell<const N: usize>(
+    tx: &mut Tx<'_>,
+    partner: i64,
+    kind: &str,
+    p: [(&str, &str); N],
+    now: i64,
+) -> Result<(), AppError> {
+    use crate::messages::service::{To, params, send};
+    let link = if kind == "plan.rejected" {
+        "/center/plans/applications"
+    } else {
+        "/center/plans/joined"
+    };
+    send(
+        &mut *tx,
+        To::Partner(partner),
+        kind,
+        &params(p),
+        Some(link),
+        now,
+    )
+    .await
+}
+
 /// Approves a pending application: the partner joins the plan and gets its certificate.
 #[tracing::instrument(skip(cx), fields(user = cx.user.id))]
 pub async fn approve(cx: &Caller, id: i64) -> Result<String, AppError> {
@@ -217,6 +242,14 @@ pub async fn approve(cx: &Caller, id: i64) -> Result<String, AppError> {
                     "plan",
                     app.plan.code(),
                     Some(id),
+                    now,
+                )
+                .await?;
+                tell(
+                    tx,
+                    app.partner_id,
+                    "plan.approved",
+                    [("plan", app.plan.name_key()), ("number", &number)],
                     now,
                 )
                 .await?;
@@ -246,6 +279,14 @@ pub async fn reject(cx: &Caller, id: i64, reason: &Reason) -> Result<(), AppErro
             Box::pin(async move {
                 let now = now_ms();
                 let app = decide(tx, cx, id, "rejected", Some(reason.as_str()), now).await?;
+                tell(
+                    tx,
+                    app.partner_id,
+                    "plan.rejected",
+                    [("plan", app.plan.name_key()), ("reason", reason.as_str())],
+                    now,
+                )
+                .await?;
                 cx.actor
                     .record(
                         &mut *tx,
@@ -277,6 +318,25 @@ pub async fn revoke(
                 if !repo::revoke(&mut *tx, number.as_str(), reason.as_str(), now).await? {
                     return Err(AppError::conflict("error.cert.already_revoked"));
                 }
+                let subject = match (
+                    cert.cert.subject_kind.as_str(),
+                    Plan::parse(&cert.cert.subject),
+                ) {
+                    ("plan", Some(plan)) => plan.name_key(),
+                    _ => cert.cert.subject.as_str(),
+                };
+                tell(
+                    tx,
+                    cert.partner_id,
+                    "plan.certificate_revoked",
+                    [
+                        ("plan", subject),
+                        ("number", number.as_str()),
+                        ("reason", reason.as_str()),
+                    ],
+                    now,
+                )
+                .await?;
                 cx.actor
                     .record(
                         &mut *tx,

@@ -258,8 +258,27 @@ async fn applications_follow_pending_then_approved_or_rejected_once(app: TestApp
     .await;
     assert_eq!(s, 404);
 
+    // The partner was told, with the reason (once: the refused decisions told nothing).
+    let (_, msgs) = json(
+        app.call(
+            &prov,
+            "messages/list",
+            &[("filter", ""), ("group", "plan"), ("page", "1")],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(msgs["total"], 1, "{msgs}");
+    assert_eq!(msgs["items"][0]["kind"], "plan.rejected");
+    assert_eq!(msgs["items"][0]["params"]["reason"], "材料不全");
+
     // Resubmit after the rejection → approve → joined, with a certificate; no third application.
     let number = join(&app, &prov, &op, "prov", "pce").await;
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM messages WHERE kind = 'plan.approved'")
+            .await,
+        1
+    );
     assert!(number.starts_with("PC20"), "{number}");
     let (_, cards) = json(app.call(&prov, "plans/catalogue", &[]).await).await;
     assert!(
@@ -448,6 +467,12 @@ async fn verification_tells_valid_expired_revoked_and_unknown_apart(app: TestApp
     assert_eq!(
         (s, body["key"].as_str()),
         (409, Some("error.cert.already_revoked"))
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM messages WHERE kind = 'plan.certificate_revoked'")
+            .await,
+        1,
+        "the partner is told once"
     );
 
     let visitor = app.client();
