@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// The kinds of notice, each with `msg.<kind>.title` and `msg.<kind>.body` texts.
-pub const KINDS: [&str; 33] = [
+pub const KINDS: [&str; 35] = [
     "employee.invited",
     "employee.accepted",
     "employee.declined",
@@ -36,6 +36,8 @@ pub const KINDS: [&str; 33] = [
     "path.review_missed",
     "voucher.quota_lapsed",
     "funds.low_balance",
+    "funds.allocated",
+    "funds.reclaimed",
     "plan.approved",
     "plan.rejected",
     "plan.certificate_revoked",

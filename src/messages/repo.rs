@@ -33,6 +33,10 @@ query_fn! {
              WHERE n.category = $2 AND n.user_id = \
                (SELECT MIN(u.id) FROM users u WHERE u.partner_id = $1 AND u.role = 'partner')");
 
+    /// The user ids of a customer's accounts.
+    pub fn customer_users(customer: i64) -> all i64 =
+        query_scalar("SELECT id FROM users WHERE customer_id = $1 AND role = 'customer' ORDER BY id");
+
     /// The user ids of a partner's own accounts (its partner-role users).
     pub fn partner_users(partner: i64) -> all i64 =
         query_scalar("SELECT id FROM users WHERE partner_id = $1 AND role = 'partner' ORDER BY id");

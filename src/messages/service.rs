@@ -9,11 +9,12 @@ use crate::server::db::{Db, now_ms};
 use sqlx::AnyConnection;
 use std::collections::BTreeMap;
 
-/// Who a message goes to: one user, or every account of a partner.
+/// Who a message goes to: one user, or every account of a partner or of a customer.
 #[derive(Debug, Clone, Copy)]
 pub enum To {
     User(i64),
     Partner(i64),
+    Customer(i64),
 }
 
 /// Sends a message, inside the caller's transaction.
@@ -36,6 +37,7 @@ pub async fn send(
     let users = match to {
         To::User(user) => vec![user],
         To::Partner(partner) => repo::partner_users(&mut *conn, partner).await?,
+        To::Customer(customer) => repo::customer_users(&mut *conn, customer).await?,
     };
     for user in users {
         repo::insert(&mut *conn, user, kind, &params, link, now).await?;

@@ -1062,6 +1062,34 @@ async fn the_low_balance_alert_tells_once_per_crossing(app: TestApp) {
             .await,
         2
     );
+    // The customer was told of each allocation and of the reclaim, with its balance after;
+    // the partner of Huawei Cloud's funding.
+    let to = |login: &'static str, kind: &'static str| {
+        let app = &app;
+        async move {
+            app.count(&format!(
+                "SELECT COUNT(*) FROM messages m JOIN users u ON u.id = m.user_id \
+                 WHERE u.login = '{login}' AND m.kind = '{kind}'"
+            ))
+            .await
+        }
+    };
+    assert_eq!(to("cust-resale", "funds.allocated").await, 4);
+    assert_eq!(to("cust-resale", "funds.reclaimed").await, 1);
+    assert_eq!(to("prov-a", "funds.allocated").await, 1);
+    let c2 = app.signed_in("cust-resale").await;
+    let (_, msgs) = json(
+        app.call(
+            &c2,
+            "messages/list",
+            &[("filter", ""), ("group", "funds"), ("page", "1")],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(msgs["items"][0]["kind"], "funds.allocated", "{msgs}");
+    assert_eq!(msgs["items"][0]["params"]["amount"], "1.00");
+    assert_eq!(msgs["items"][0]["params"]["balance"], "3101.01");
     app.assert_ledger_sound().await;
     app.assert_audit_sound().await;
 }

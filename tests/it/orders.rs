@@ -438,8 +438,19 @@ async fn a_partner_paid_request_is_mailed_texted_and_paid_exactly_once() {
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
         }
         assert_eq!(waiting, 1);
-        assert_eq!(app.me(&prov).await["unread"], 1);
-        assert_eq!(app.me(&cust).await["unread"], 1);
+        // Each side is told of the request (besides the funding notices of the set-up).
+        let told = |login: &'static str, kind: &'static str| {
+            let app = &app;
+            async move {
+                app.count(&format!(
+                    "SELECT COUNT(*) FROM messages m JOIN users u ON u.id = m.user_id \
+                     WHERE u.login = '{login}' AND m.kind = '{kind}' AND m.read_at IS NULL"
+                ))
+                .await
+            }
+        };
+        assert_eq!(told("prov", "order.requested").await, 1);
+        assert_eq!(told("cust-resale", "order.submitted").await, 1);
         let (_, awaiting) =
             json(app.call(&prov, "orders/list", &[("tab", "awaiting")]).await).await;
         assert_eq!(awaiting["items"][0]["number"], number.as_str());

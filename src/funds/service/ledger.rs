@@ -135,6 +135,32 @@ pub(super) fn replayed(
     })
 }
 
+/// Tells whoever money was allocated to (拨款, or Huawei Cloud's funding) or reclaimed from
+/// (回收), in the movement's transaction, with the amount and its balance after.
+async fn tell_movement(
+    tx: &mut Tx<'_>,
+    m: &Movement<'_>,
+    from_after: i64,
+    to_after: i64,
+    now: i64,
+) -> Result<(), AppError> {
+    use crate::messages::service::{To, params, send};
+    let (kind, owner, after) = match m.operation {
+        Operation::Fund | Operation::Adjust => ("funds.allocated", m.to, to_after),
+        Operation::Retrieve => ("funds.reclaimed", m.from, from_after),
+        _ => return Ok(()),
+    };
+    let (to, link) = match owner {
+        Owner::Partner(p) => (To::Partner(p), "/center/sales/funds"),
+        Owner::Customer(c) => (To::Customer(c), "/customer/billing"),
+        Owner::External => return Ok(()),
+    };
+    let amount = m.amount.to_string();
+    let balance = balance_after(owner, after)?.to_string();
+    let p = params([("amount", amount.as_str()), ("balance", balance.as_str())]);
+    send(&mut *tx, to, kind, &p, Some(link), now).await
+}
+
 pub(super) async fn apply(
     tx: &mut Tx<'_>,
     m: &Movement<'_>,
@@ -204,6 +230,7 @@ pub(super) async fn apply(
     let detail = format!("amount={} trans_id={trans_id}", m.amount);
     let target = crate::accounts::audit::Target::Named(&target);
     m.actor.record(tx, &action, target, &detail, now).await?;
+    tell_movement(tx, m, from_after, to_after, now).await?;
     for owner in [m.from, m.to] {
         if let Owner::Partner(partner) = owner {
             watch_balance(tx, partner, now).await?;
