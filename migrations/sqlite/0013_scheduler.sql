@@ -95,3 +95,7 @@ CREATE TABLE notification_prefs (
     sms       BIGINT  NOT NULL CHECK (sms IN (0, 1)),
     PRIMARY KEY (user_id, category)
 );
+
+-- When the holder of a usable coupon was told it is about to expire (3 days before), so it is
+-- told once.
+ALTER TABLE coupons ADD COLUMN expiry_noticed_at BIGINT;

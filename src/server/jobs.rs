@@ -73,15 +73,17 @@ const JOBS: &[Job] = &[
         every: Duration::from_secs(300),
         work: |r| Box::pin(housekeeping(&r.db)),
     },
-    // Coupons expire (过期回收: the balance returns to its quota) and quotas lapse at their end.
+    // Coupon holders are told 3 days before expiry; coupons expire (过期回收: the balance
+    // returns to its quota) and quotas lapse at their end.
     Job {
         name: "vouchers",
         every: Duration::from_secs(60),
         work: |r| {
             Box::pin(async move {
+                let told = crate::vouchers::service::notice_expiring(&r.db, r.now).await?;
                 let coupons = crate::vouchers::service::expire_due(&r.db, r.now).await?;
                 let quotas = crate::vouchers::service::lapse_quotas(&r.db, &r.actor, r.now).await?;
-                Ok(coupons + quotas)
+                Ok(told + coupons + quotas)
             })
         },
     },

@@ -42,6 +42,7 @@ scheduled!(
     hos_are_reminded_a_business_day_before_and_taken_back_at_the_national_day_deadline,
     unpaid_orders_are_cancelled_after_the_configured_time,
     quotas_lapse_at_their_end,
+    coupon_holders_are_told_before_expiry_and_at_it,
     review_windows_tell_partners_and_withdraw_unreviewed_stages,
     two_processes_at_once_do_each_piece_of_work_once,
     a_killed_process_lease_is_taken_over_after_it_lapses,
@@ -420,6 +421,59 @@ async fn quotas_lapse_at_their_end(app: TestApp) {
     assert_eq!(s, 200, "{list}");
     assert_eq!(list["items"][0]["status"], "Invalid", "{list}");
     assert_eq!(app.quota_balance(quota).await, 50_000);
+}
+
+async fn coupon_holders_are_told_before_expiry_and_at_it(app: TestApp) {
+    let prov = app.partner("prov", "solution-provider", None);
+    let cust = app.customer(prov, "cust", "resale");
+    let quota = app.grant_quota(prov, "500");
+    let p = app.signed_in("prov").await;
+    let (s, o) = json(
+        app.call(
+            &p,
+            "vouchers/issue",
+            &[
+                ("kind", "coupon"),
+                ("quota", &quota.to_string()),
+                ("face", "80"),
+                ("customers", &cust.to_string()),
+                ("trans_id", "issue-1"),
+            ],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(s, 200, "{o}");
+    assert_eq!(
+        messages(&app, "voucher.coupon_issued").await,
+        1,
+        "the holder is told"
+    );
+    let pool = app.db().await;
+    let expires: i64 = sqlx::query_scalar("SELECT expires_at FROM coupons")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    let notice = expires - 3 * DAY;
+    assert_eq!(ran(&run(&app, "vouchers", notice - 1), "vouchers"), 0);
+    assert_eq!(ran(&run(&app, "vouchers", notice), "vouchers"), 1);
+    assert_eq!(
+        ran(&run(&app, "vouchers", notice + 1), "vouchers"),
+        0,
+        "told once"
+    );
+    assert_eq!(messages(&app, "voucher.coupon_expiring").await, 1);
+    // At its expiry the balance goes back to the quota (过期回收), and the holder is told.
+    assert_eq!(ran(&run(&app, "vouchers", expires - 1), "vouchers"), 0);
+    assert!(ran(&run(&app, "vouchers", expires), "vouchers") >= 1);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM coupons WHERE status = 4 AND balance_fen = 0")
+            .await,
+        1
+    );
+    assert_eq!(app.quota_balance(quota).await, 50_000);
+    assert_eq!(messages(&app, "voucher.coupon_reclaimed").await, 1);
 }
 
 async fn review_windows_tell_partners_and_withdraw_unreviewed_stages(app: TestApp) {

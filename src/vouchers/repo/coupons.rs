@@ -88,6 +88,16 @@ query_fn! {
             "SELECT {COUPON_COLUMNS} {COUPON_FROM} WHERE k.partner_id = $1 AND k.customer_id = $2 AND k.status = 2 ORDER BY k.id"
         ));
 
+    /// Usable coupons expiring by `until` whose holder has not been told: (id, number, customer,
+    /// balance, expiry).
+    pub fn expiring_coupons(conn, now: i64, until: i64, limit: i64) -> all (i64, String, i64, i64, i64) =
+        query_as("SELECT id, number, customer_id, balance_fen, expires_at FROM coupons \
+             WHERE status = 2 AND expires_at > $1 AND expires_at <= $2 AND expiry_noticed_at IS NULL \
+             ORDER BY expires_at, id LIMIT $3");
+
+    pub fn mark_expiry_noticed(conn, id: i64, now: i64) -> changed =
+        query("UPDATE coupons SET expiry_noticed_at = $2 WHERE id = $1 AND expiry_noticed_at IS NULL");
+
     /// Usable coupons whose expiry has come, oldest first.
     pub fn due_coupons(now: i64, limit: i64) -> all CouponRow =
         query_as(&format!(

@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::accounts::audit::Caller;
+use crate::messages::service::{To, params, send};
 use crate::vouchers::VoucherError;
 use crate::vouchers::repo::Holder;
 
@@ -43,7 +44,69 @@ async fn take_back(
         now,
     };
     repo::insert_record(tx, &record).await?;
+    // The holder is told (a refund's return is part of the refund it asked for).
+    if op != Operation::RefundReclaim {
+        let (balance, number) = (fen_text(c.balance_fen), c.number.as_str());
+        let p = params([
+            ("number", number),
+            ("balance", &balance),
+            ("how", op.label_key()),
+        ]);
+        send(
+            tx,
+            To::Customer(c.customer_id),
+            "voucher.coupon_reclaimed",
+            &p,
+            Some("/customer/coupons"),
+            now,
+        )
+        .await?;
+    }
     Ok(c.balance_fen)
+}
+
+fn fen_text(fen: i64) -> String {
+    Money::from_fen(fen).unwrap_or(Money::ZERO).to_string()
+}
+
+/// How long before its expiry the holder of a usable coupon is told.
+pub const EXPIRY_NOTICE_MS: i64 = 3 * crate::domain::DAY_MS;
+
+/// Tells the holders of usable coupons expiring within 3 days of `now`, once per coupon.
+pub async fn notice_expiring(db: &Db, now: i64) -> Result<u64, AppError> {
+    use crate::server::jobs::{BATCH, Batch, drain};
+    drain(db, |tx| {
+        Box::pin(async move {
+            let due = repo::expiring_coupons(&mut *tx, now, now + EXPIRY_NOTICE_MS, BATCH).await?;
+            let mut done = 0;
+            for (id, number, customer, balance, expires) in &due {
+                if !repo::mark_expiry_noticed(&mut *tx, *id, now).await? {
+                    continue;
+                }
+                done += 1;
+                let (balance, expires) = (fen_text(*balance), crate::domain::format_time(*expires));
+                let p = params([
+                    ("number", number.as_str()),
+                    ("balance", &balance),
+                    ("expires", &expires),
+                ]);
+                send(
+                    tx,
+                    To::Customer(*customer),
+                    "voucher.coupon_expiring",
+                    &p,
+                    Some("/customer/coupons"),
+                    now,
+                )
+                .await?;
+            }
+            Ok(Batch {
+                found: due.len(),
+                done,
+            })
+        })
+    })
+    .await
 }
 
 /// Records the expiry of every usable coupon whose time has come at `now` (过期回收): its balance
@@ -215,6 +278,24 @@ async fn try_issue(
             now,
         };
         repo::insert_record(&mut *tx, &record).await?;
+        let (face, expires) = (
+            req.face.to_string(),
+            crate::domain::format_time(terms.expires_at),
+        );
+        let p = params([
+            ("number", number.as_str()),
+            ("face", &face),
+            ("expires", &expires),
+        ]);
+        send(
+            tx,
+            To::Customer(customer),
+            "voucher.coupon_issued",
+            &p,
+            Some("/customer/coupons"),
+            now,
+        )
+        .await?;
         items.push(OutcomeItem {
             id,
             number,
