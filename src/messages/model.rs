@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// The kinds of notice, each with `msg.<kind>.title` and `msg.<kind>.body` texts.
-pub const KINDS: [&str; 38] = [
+pub const KINDS: [&str; 40] = [
     "employee.invited",
     "employee.accepted",
     "employee.declined",
@@ -35,6 +35,8 @@ pub const KINDS: [&str; 38] = [
     "path.review_closing",
     "path.review_missed",
     "voucher.quota_lapsed",
+    "voucher.quota_granted",
+    "voucher.quota_status",
     "voucher.coupon_issued",
     "voucher.coupon_reclaimed",
     "voucher.coupon_expiring",

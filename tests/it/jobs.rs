@@ -421,6 +421,11 @@ async fn quotas_lapse_at_their_end(app: TestApp) {
     assert_eq!(s, 200, "{list}");
     assert_eq!(list["items"][0]["status"], "Invalid", "{list}");
     assert_eq!(app.quota_balance(quota).await, 50_000);
+    // The partner was told of the grant, and is told of the operator's status changes.
+    assert_eq!(messages(&app, "voucher.quota_granted").await, 1);
+    let q = quota.to_string();
+    app.cli_ok(&["admin", "set-quota-status", "--quota", &q, "--status", "5"]);
+    assert_eq!(messages(&app, "voucher.quota_status").await, 1);
 }
 
 async fn coupon_holders_are_told_before_expiry_and_at_it(app: TestApp) {

@@ -117,6 +117,10 @@ query_fn! {
     pub fn set_quota_status(conn, id: i64, status: i64, now: i64) -> changed =
         query("UPDATE coupon_quotas SET status = $2, updated_at = $3 WHERE id = $1");
 
+    /// The partner a quota belongs to.
+    pub fn quota_owner(conn, id: i64) -> optional i64 =
+        query_scalar("SELECT partner_id FROM coupon_quotas WHERE id = $1");
+
     /// 正常 quotas whose end has come: (id, partner, balance, end), oldest end first.
     pub fn lapsing_quotas(conn, now: i64, limit: i64) -> all (i64, i64, i64, i64) =
         query_as("SELECT id, partner_id, balance_fen, expires_at FROM coupon_quotas \

@@ -208,6 +208,14 @@ pub async fn grant_quota(db: &Db, actor: &Actor, g: &Grant) -> Result<i64, AppEr
                 now,
             };
             let id = repo::insert_quota(&mut *tx, &q).await?;
+            let (quota, value) = (id.to_string(), g.value.to_string());
+            let expires = crate::domain::format_time(q.expires_at);
+            let p = [
+                ("quota", quota.as_str()),
+                ("value", value.as_str()),
+                ("expires", &expires[..10]),
+            ];
+            tell_quota(tx, g.partner, "voucher.quota_granted", p, now).await?;
             let detail = format!(
                 "quota={id} kind={} value={}",
                 g.kind.as_str(),
@@ -228,6 +236,19 @@ pub async fn grant_quota(db: &Db, actor: &Actor, g: &Grant) -> Result<i64, AppEr
     .await
 }
 
+/// Tells a partner what happened to its quota, in the change's transaction.
+async fn tell_quota<const N: usize>(
+    tx: &mut Tx<'_>,
+    partner: i64,
+    kind: &str,
+    p: [(&str, &str); N],
+    now: i64,
+) -> Result<(), AppError> {
+    use crate::messages::service::{To, params, send};
+    let link = Some("/center/sales/vouchers");
+    send(&mut *tx, To::Partner(partner), kind, &params(p), link, now).await
+}
+
 /// The operator sets a quota's status (正常 / 失效 / 额度调整中 / 冻结).
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn set_quota_status(
@@ -242,6 +263,12 @@ pub async fn set_quota_status(
             if !repo::set_quota_status(&mut *tx, quota, status.code(), now).await? {
                 return Err(AppError::NotFound);
             }
+            let partner = repo::quota_owner(&mut *tx, quota)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            let id = quota.to_string();
+            let p = [("quota", id.as_str()), ("status", status.label_key())];
+            tell_quota(tx, partner, "voucher.quota_status", p, now).await?;
             actor
                 .record(
                     tx,
