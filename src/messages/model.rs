@@ -174,6 +174,11 @@ impl Group {
     }
 }
 
+/// The categories whose notices also go by email and SMS (to the partner's contact address and
+/// number): order requests (伙伴代付) and the low-balance alert. The others are in the message
+/// center only.
+pub const DELIVERED: [Group; 2] = [Group::Order, Group::Funds];
+
 /// Which channels a user wants for one category of notice, besides the message center.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Pref {

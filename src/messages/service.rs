@@ -45,10 +45,11 @@ pub async fn send(
     Ok(())
 }
 
-/// A user's channel choices for every category (email and SMS on where it chose nothing).
+/// A user's channel choices for every category that has email and SMS (both on where it chose
+/// nothing).
 pub async fn prefs(db: &Db, user: i64) -> Result<Vec<Pref>, AppError> {
     let chosen = repo::prefs(&db.pool, user).await?;
-    Ok(Group::ALL
+    Ok(super::model::DELIVERED
         .into_iter()
         .map(|category| {
             let row = chosen.iter().find(|(c, _, _)| c == category.code());
@@ -63,6 +64,9 @@ pub async fn prefs(db: &Db, user: i64) -> Result<Vec<Pref>, AppError> {
 
 /// Sets the signed-in user's channels for one category, audited.
 pub async fn set_pref(cx: &Caller, pref: Pref) -> Result<Vec<Pref>, AppError> {
+    if !super::model::DELIVERED.contains(&pref.category) {
+        return Err(AppError::invalid("error.messages.not_delivered"));
+    }
     let user = cx.user.id;
     cx.db
         .write(|tx| {
