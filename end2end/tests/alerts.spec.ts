@@ -50,6 +50,7 @@ test("a user turns email off for order notices, and the choice stays after a rel
   await expect(email).toBeChecked();
   await email.uncheck();
   await row.getByRole("button", { name: "保存" }).click();
+  await expect(page.getByTestId("notification-prefs").getByRole("status")).toHaveText("通知设置已保存");
   await page.reload();
   await hydrated(page);
   await expect(row.getByRole("checkbox", { name: "邮件" })).not.toBeChecked();
@@ -57,6 +58,8 @@ test("a user turns email off for order notices, and the choice stays after a rel
   // Back as it was for the other specs.
   await row.getByRole("checkbox", { name: "邮件" }).check();
   await row.getByRole("button", { name: "保存" }).click();
+  await expect(page.getByTestId("notification-prefs").getByRole("status")).toHaveText("通知设置已保存");
   await page.reload();
+  await hydrated(page);
   await expect(row.getByRole("checkbox", { name: "邮件" })).toBeChecked();
 });

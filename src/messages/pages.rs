@@ -100,6 +100,9 @@ fn NotificationPrefs() -> impl IntoView {
             <h2>{t(lang, "messages.prefs")}</h2>
             <p class="muted">{t(lang, "messages.prefs.hint")}</p>
             <FormError error />
+            {move || set.value().get().and_then(|r| r.ok()).map(|_| view! {
+                <p class="notice-ok" role="status">{t(lang, "messages.prefs.saved")}</p>
+            })}
             <Loaded resource=prefs body=move |prefs| list_table(lang, prefs, "messages.empty", None, "prefs-table",
                 &[Col::text("messages.group"), Col::text("messages.prefs.channels")],
                 move |p| {

@@ -78,6 +78,7 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     ("messages.prefs.email", "邮件", "Email"),
     ("messages.prefs.sms", "短信", "SMS"),
     ("messages.prefs.save", "保存", "Save"),
+    ("messages.prefs.saved", "通知设置已保存", "Notification settings saved"),
     ("msg.funds.low_balance.title", "可用余额低于预警值：{balance} 元", "Available balance below your alert: {balance} yuan"),
     ("msg.funds.low_balance.body", "您的可用余额为 {balance} 元，低于您设置的预警值 {threshold} 元。余额回到预警值以上后，再次低于时会再通知您。", "Your available balance is {balance} yuan, below the {threshold} yuan you chose. Once it is back above, you will be told again the next time it falls below."),
     ("msg.pce.ho_expiring.title", "机会点即将逾期：{customer}", "Opportunity about to lapse: {customer}"),
