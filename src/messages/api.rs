@@ -49,10 +49,11 @@ pub async fn mark_all_read() -> Result<u64, AppError> {
     Ok(n)
 }
 
-/// The signed-in user's channel choices per category of notice.
+/// The signed-in partner user's channel choices per category of notice (email and SMS reach the
+/// partner's contact address and number; other users have none).
 #[server(prefix = "/api", endpoint = "messages/prefs")]
 pub async fn notification_prefs() -> Result<Vec<super::model::Pref>, AppError> {
-    let (db, user) = ctx::signed_in().await?;
+    let (db, user) = ctx::caller(crate::domain::Role::Partner).await?;
     super::service::prefs(&db, user.id).await
 }
 
@@ -63,7 +64,7 @@ pub async fn set_notification_pref(
     #[server(default)] email: Option<String>,
     #[server(default)] sms: Option<String>,
 ) -> Result<Vec<super::model::Pref>, AppError> {
-    let (db, user) = ctx::signed_in().await?;
+    let (db, user) = ctx::caller(crate::domain::Role::Partner).await?;
     let category = super::model::Group::parse(&category)
         .map_err(AppError::invalid)?
         .ok_or_else(|| AppError::invalid("error.messages.group"))?;

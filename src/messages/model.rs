@@ -174,10 +174,12 @@ impl Group {
     }
 }
 
-/// The categories whose notices also go by email and SMS (to the partner's contact address and
-/// number): order requests (伙伴代付) and the low-balance alert. The others are in the message
-/// center only.
-pub const DELIVERED: [Group; 2] = [Group::Order, Group::Funds];
+/// Notices that have an email of their own (written for the occasion, with its details), so
+/// they are not also mailed as a plain notice.
+pub const OWN_EMAIL: [&str; 2] = ["order.requested", "funds.low_balance"];
+
+/// The categories whose notices also go by SMS (by approved template): order requests.
+pub const BY_SMS: [Group; 1] = [Group::Order];
 
 /// Which channels a user wants for one category of notice, besides the message center.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

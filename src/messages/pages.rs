@@ -19,6 +19,10 @@ pub fn MessagesPage() -> impl IntoView {
         move || (filter(), group(), page()),
         |(f, g, p)| list_messages(f, g, p),
     );
+    // Email and SMS reach a partner's contact address and number: only partners choose them.
+    let partner = use_context::<crate::ui::Auth>()
+        .and_then(|a| a.user)
+        .is_some_and(|u| u.role == crate::domain::Role::Partner);
     let read = ServerAction::<MarkRead>::new();
     let read_all = ServerAction::<MarkAllRead>::new();
     let error = Signal::derive(move || {
@@ -82,7 +86,7 @@ pub fn MessagesPage() -> impl IntoView {
                     }.into_any()
                 />
             </section>
-            <NotificationPrefs />
+            {partner.then(|| view! { <NotificationPrefs /> })}
         </RequireLogin>
     }
 }
@@ -114,7 +118,9 @@ fn NotificationPrefs() -> impl IntoView {
                                 <ActionForm action=set attr:class="inline">
                                     <input type="hidden" name="category" value=code />
                                     <label><input type="checkbox" name="email" checked=p.email />" "{t(lang, "messages.prefs.email")}</label>" "
-                                    <label><input type="checkbox" name="sms" checked=p.sms />" "{t(lang, "messages.prefs.sms")}</label>" "
+                                    {super::model::BY_SMS.contains(&p.category).then(|| view! {
+                                        <label><input type="checkbox" name="sms" checked=p.sms />" "{t(lang, "messages.prefs.sms")}</label>" "
+                                    })}
                                     <button type="submit" class="btn">{t(lang, "messages.prefs.save")}</button>
                                 </ActionForm>
                             </td>

@@ -33,6 +33,10 @@ query_fn! {
              WHERE n.category = $2 AND n.user_id = \
                (SELECT MIN(u.id) FROM users u WHERE u.partner_id = $1 AND u.role = 'partner')");
 
+    /// A partner's contact email, if it has one.
+    pub fn partner_email(conn, partner: i64) -> optional Option<String> =
+        query_scalar("SELECT email FROM partners WHERE id = $1");
+
     /// The user ids of a customer's accounts.
     pub fn customer_users(customer: i64) -> all i64 =
         query_scalar("SELECT id FROM users WHERE customer_id = $1 AND role = 'customer' ORDER BY id");

@@ -30,7 +30,7 @@ pub async fn send(
         super::model::KINDS.contains(&kind),
         "unknown message kind {kind}"
     );
-    let params = serde_json::to_string(params).map_err(|e| {
+    let encoded = serde_json::to_string(params).map_err(|e| {
         tracing::error!(error = %e, "message params");
         AppError::Internal
     })?;
@@ -40,16 +40,65 @@ pub async fn send(
         To::Customer(customer) => repo::customer_users(&mut *conn, customer).await?,
     };
     for user in users {
-        repo::insert(&mut *conn, user, kind, &params, link, now).await?;
+        repo::insert(&mut *conn, user, kind, &encoded, link, now).await?;
+    }
+    if let To::Partner(partner) = to
+        && !super::model::OWN_EMAIL.contains(&kind)
+    {
+        mail_partner(conn, partner, kind, params, link, now).await?;
     }
     Ok(())
 }
 
-/// A user's channel choices for every category that has email and SMS (both on where it chose
-/// nothing).
+/// A notice to a partner also goes by email to its contact address (unless its administrator
+/// turned email off for the category), in its language, with the link to act on it.
+async fn mail_partner(
+    conn: &mut AnyConnection,
+    partner: i64,
+    kind: &str,
+    params: &BTreeMap<String, String>,
+    link: Option<&str>,
+    now: i64,
+) -> Result<(), AppError> {
+    let Some(group) = Group::of(kind) else {
+        return Ok(());
+    };
+    let Some(email) = repo::partner_email(&mut *conn, partner)
+        .await?
+        .flatten()
+        .filter(|e| !e.is_empty())
+    else {
+        return Ok(());
+    };
+    if !partner_channels(&mut *conn, partner, group).await?.0 {
+        return Ok(());
+    }
+    let lang = crate::accounts::service::partner_lang(&mut *conn, partner).await?;
+    let notice = Message {
+        id: 0,
+        kind: kind.to_string(),
+        params: params.clone(),
+        link: link.map(String::from),
+        created_at: now,
+        read: false,
+    };
+    let mut body = notice.body(lang);
+    if let (Some(base), Some(link)) = (crate::server::config::public_url(), link) {
+        body.push_str(&format!("\n\n{base}{link}\n"));
+    }
+    let subject = format!(
+        "{}{}",
+        crate::i18n::t(lang, "email.notice.prefix"),
+        notice.title(lang)
+    );
+    crate::notify::service::email(&mut *conn, &email, &subject, &body, now).await
+}
+
+/// A user's channel choices for every category (both on where it chose nothing; SMS matters
+/// only for the categories in [`super::model::BY_SMS`]).
 pub async fn prefs(db: &Db, user: i64) -> Result<Vec<Pref>, AppError> {
     let chosen = repo::prefs(&db.pool, user).await?;
-    Ok(super::model::DELIVERED
+    Ok(Group::ALL
         .into_iter()
         .map(|category| {
             let row = chosen.iter().find(|(c, _, _)| c == category.code());
@@ -64,9 +113,6 @@ pub async fn prefs(db: &Db, user: i64) -> Result<Vec<Pref>, AppError> {
 
 /// Sets the signed-in user's channels for one category, audited.
 pub async fn set_pref(cx: &Caller, pref: Pref) -> Result<Vec<Pref>, AppError> {
-    if !super::model::DELIVERED.contains(&pref.category) {
-        return Err(AppError::invalid("error.messages.not_delivered"));
-    }
     let user = cx.user.id;
     cx.db
         .write(|tx| {

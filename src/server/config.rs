@@ -8,6 +8,20 @@ pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/partner-center.db";
 /// The sender of emails unless `PC_MAIL_FROM` says otherwise.
 pub const DEFAULT_MAIL_FROM: &str = "华为云伙伴中心 <no-reply@partner-center.local>";
 
+/// The address users reach the site at, once known (set by `serve`, or from `PC_PUBLIC_URL` for
+/// the command line): links in notices sent by email are made from it.
+static PUBLIC_URL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+/// Records the site's public address (the first value set wins).
+pub fn set_public_url(url: &str) {
+    let _ = PUBLIC_URL.set(url.trim_end_matches('/').to_string());
+}
+
+/// The site's public address, if this process knows it.
+pub fn public_url() -> Option<&'static str> {
+    PUBLIC_URL.get().map(String::as_str)
+}
+
 #[derive(Debug, Clone)]
 pub struct Config {
     pub database_url: String,

@@ -77,8 +77,8 @@ const MATRIX: &[(&str, &str)] = &[
     ("POST /api/messages/unread", "PCOE"),
     ("POST /api/messages/read", "PCOE"),
     ("POST /api/messages/read-all", "PCOE"),
-    ("POST /api/messages/prefs", "PCOE"),
-    ("POST /api/messages/prefs-set", "PCOE"),
+    ("POST /api/messages/prefs", "P"),
+    ("POST /api/messages/prefs-set", "P"),
     // Customers and employees.
     ("POST /api/customers/invite", "P"),
     ("POST /api/customers/invitations", "P"),

@@ -34,11 +34,15 @@ async fn partner_paid_order(app: &TestApp) -> String {
 
 async fn outbox(app: &TestApp, channel: &str) -> (String, i64, Option<String>) {
     let pool = app.db().await;
-    let row = sqlx::query_as("SELECT state, attempts, last_error FROM outbox WHERE channel = $1")
-        .bind(channel)
-        .fetch_one(&pool)
-        .await
-        .unwrap();
+    // The order's email and SMS (not the notices of the set-up's funding).
+    let row = sqlx::query_as(
+        "SELECT state, attempts, last_error FROM outbox WHERE channel = $1 \
+         AND (channel = 'sms' OR subject LIKE '%代付%' OR subject LIKE '%pay order%')",
+    )
+    .bind(channel)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
     pool.close().await;
     row
 }
@@ -187,11 +191,75 @@ async fn turning_a_channel_off_for_a_category_queues_nothing_on_it() {
         let Some(mut app) = TestApp::database(backend).await else {
             continue;
         };
-        app.start(&[]).await;
-        world(&app).await;
+        app.start(&["--public-url", "https://partners.example.com"])
+            .await;
+        let w = world(&app).await;
         let prov = app.signed_in("prov").await;
+        // Every notice to a partner also goes to its contact address: the set-up's funding did.
+        let funds_mail = || async {
+            app.count(
+                "SELECT COUNT(*) FROM outbox WHERE channel = 'email' \
+                 AND recipient = 'billing@prov.example.com' AND subject LIKE '%到账%' \
+                 AND body LIKE '%https://partners.example.com/center/sales/funds%'",
+            )
+            .await
+        };
+        assert_eq!(
+            funds_mail().await,
+            0,
+            "funded from the command line: no link to give"
+        );
+        // Funded in the console: the email carries the link to act on it, on the public address.
+        app.operator("ops");
+        let ops = app.signed_in("ops").await;
+        let p = w.provider.to_string();
+        let r = app
+            .call(
+                &ops,
+                "operator/fund",
+                &[("partner", &p), ("amount", "5"), ("trans_id", "f-1")],
+            )
+            .await;
+        assert!(
+            r.status().is_success() || r.status().is_redirection(),
+            "{}",
+            r.status()
+        );
+        assert_eq!(funds_mail().await, 1);
+        let (s, _) = json(
+            app.call(&prov, "messages/prefs-set", &[("category", "funds")])
+                .await,
+        )
+        .await;
+        assert_eq!(s, 200);
+        app.fund(w.provider, "1");
+        assert_eq!(funds_mail().await, 1, "email turned off for funds notices");
+        assert_eq!(
+            app.count(
+                "SELECT COUNT(*) FROM messages m JOIN users u ON u.id = m.user_id \
+                 WHERE u.login = 'prov' AND m.kind = 'funds.allocated'"
+            )
+            .await,
+            3,
+            "the message center has them all"
+        );
         let (s, prefs) = json(app.call(&prov, "messages/prefs", &[]).await).await;
         assert_eq!(s, 200, "{prefs}");
+        assert_eq!(
+            prefs.as_array().map(Vec::len),
+            Some(8),
+            "every category: {prefs}"
+        );
+        let funds = prefs
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["category"] == "Funds");
+        assert_eq!(
+            funds.map(|f| f["email"].clone()),
+            Some(false.into()),
+            "{prefs}"
+        );
         let order = prefs
             .as_array()
             .unwrap()
@@ -231,21 +299,22 @@ async fn turning_a_channel_off_for_a_category_queues_nothing_on_it() {
             let app = &app;
             async move {
                 app.count(&format!(
-                    "SELECT COUNT(*) FROM outbox WHERE channel = '{channel}'"
+                    "SELECT COUNT(*) FROM outbox WHERE channel = '{channel}' \
+                     AND (channel = 'sms' OR subject LIKE '%代付%')"
                 ))
                 .await
             }
         };
         partner_paid_order(&app).await;
         assert_eq!((queued("email").await, queued("sms").await), (0, 1));
-        // Another user's choice is its own: the customer's settings do not touch the partner's.
+        // Only partners choose (customers have no address to send to).
         let cust = app.signed_in("cust-resale").await;
         let (s, _) = json(
             app.call(&cust, "messages/prefs-set", &[("category", "order")])
                 .await,
         )
         .await;
-        assert_eq!(s, 200);
+        assert_eq!(s, 403);
         let (s, _) = json(
             app.call(
                 &prov,

@@ -994,7 +994,7 @@ async fn the_low_balance_alert_tells_once_per_crossing(app: TestApp) {
     let mailed = || async {
         app.count(
             "SELECT COUNT(*) FROM outbox WHERE channel = 'email' \
-             AND recipient = 'finance@prov.example.com'",
+             AND recipient = 'finance@prov.example.com' AND subject LIKE '%预警%'",
         )
         .await
     };

@@ -181,6 +181,11 @@ async fn jobs(command: JobsCommand) -> Result<Value, CliError> {
                     unpaid_order_ms: unpaid_order_ms(args.unpaid_order_days)?,
                 },
             };
+            if let Ok(url) = std::env::var("PC_PUBLIC_URL")
+                && !url.trim().is_empty()
+            {
+                super::config::set_public_url(url.trim());
+            }
             let db = open_db().await?;
             Ok(super::jobs::run_once(&db, &once).await?)
         }
@@ -355,6 +360,7 @@ async fn serve(args: ServeArgs) -> Result<(), CliError> {
             None
         }
     };
+    super::config::set_public_url(&config.public_url);
     let (app, state) = super::router::build(config).await?;
     accounts::warm_up();
     {
