@@ -148,6 +148,27 @@ pub async fn partner_channels(
         .map_or((true, true), |(email, sms)| (email != 0, sms != 0)))
 }
 
+/// Tells a partner (every account of it) inside the caller's transaction: the common case of
+/// [`send`].
+pub async fn tell_partner<const N: usize>(
+    conn: &mut AnyConnection,
+    partner: i64,
+    kind: &str,
+    pairs: [(&str, &str); N],
+    link: &str,
+    now: i64,
+) -> Result<(), AppError> {
+    send(
+        conn,
+        To::Partner(partner),
+        kind,
+        &params(pairs),
+        Some(link),
+        now,
+    )
+    .await
+}
+
 /// Builds message parameters from pairs.
 pub fn params<const N: usize>(pairs: [(&str, &str); N]) -> BTreeMap<String, String> {
     pairs

@@ -460,10 +460,7 @@ pub async fn cancel_unpaid(
                     .record(tx, "orders.auto_cancel", Target::Order(o.id), days, now)
                     .await?;
             }
-            Ok(Batch {
-                found: due.len(),
-                done,
-            })
+            Ok(Batch::new(due.len(), done))
         })
     })
     .await

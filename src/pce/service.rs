@@ -128,64 +128,56 @@ pub async fn expire_due(
     partner: Option<i64>,
     now: i64,
 ) -> Result<u64, AppError> {
-    use crate::server::jobs::{BATCH, Batch};
-    crate::server::jobs::drain(db, |tx| {
-        Box::pin(async move {
-            let due = repo::overdue(&mut *tx, partner.unwrap_or(0), now, BATCH).await?;
-            let mut done = 0;
-            for ho in &due {
-                if repo::take_back(&mut *tx, ho.id, now).await? {
-                    tell(tx, "pce.ho_expired", ho, now).await?;
-                    log(&mut *tx, actor, "pce.ho_expire", ho.id, now).await?;
-                    done += 1;
-                }
-            }
-            Ok(Batch {
-                found: due.len(),
-                done,
-            })
-        })
-    })
-    .await
+    sweep(db, actor, Sweep::TakeBack(partner.unwrap_or(0)), now).await
 }
 
 /// Reminds partners of HOs one business day before their deadline (once per HO).
 pub async fn remind_due(db: &Db, actor: &Actor, now: i64) -> Result<u64, AppError> {
-    use crate::server::jobs::{BATCH, Batch};
-    crate::server::jobs::drain(db, |tx| {
+    sweep(db, actor, Sweep::Remind, now).await
+}
+
+/// What the scheduler does to pending HOs: take back the overdue ones (of one partner, or all
+/// with 0), or remind partners of those due within a business day.
+#[derive(Clone, Copy)]
+enum Sweep {
+    TakeBack(i64),
+    Remind,
+}
+
+async fn sweep(db: &Db, actor: &Actor, what: Sweep, now: i64) -> Result<u64, AppError> {
+    use crate::server::jobs::{BATCH, Batch, drain};
+    let (kind, action) = match what {
+        Sweep::TakeBack(_) => ("pce.ho_expired", "pce.ho_expire"),
+        Sweep::Remind => ("pce.ho_expiring", "pce.ho_remind"),
+    };
+    drain(db, |tx| {
         Box::pin(async move {
-            let due = repo::reminders_due(&mut *tx, now, BATCH).await?;
+            let due = match what {
+                Sweep::TakeBack(partner) => repo::overdue(&mut *tx, partner, now, BATCH).await?,
+                Sweep::Remind => repo::reminders_due(&mut *tx, now, BATCH).await?,
+            };
             let mut done = 0;
             for ho in &due {
-                if repo::mark_reminded(&mut *tx, ho.id, now).await? {
-                    tell(tx, "pce.ho_expiring", ho, now).await?;
-                    log(&mut *tx, actor, "pce.ho_remind", ho.id, now).await?;
+                let changed = match what {
+                    Sweep::TakeBack(_) => repo::take_back(&mut *tx, ho.id, now).await?,
+                    Sweep::Remind => repo::mark_reminded(&mut *tx, ho.id, now).await?,
+                };
+                if changed {
+                    let deadline = crate::domain::format_time(ho.respond_by);
+                    let p = [
+                        ("customer", ho.customer_name.as_str()),
+                        ("deadline", &deadline),
+                    ];
+                    let link = "/center/sales/opportunities?tab=ho";
+                    crate::messages::service::tell_partner(tx, ho.partner_id, kind, p, link, now)
+                        .await?;
+                    log(&mut *tx, actor, action, ho.id, now).await?;
                     done += 1;
                 }
             }
-            Ok(Batch {
-                found: due.len(),
-                done,
-            })
+            Ok(Batch::new(due.len(), done))
         })
     })
-    .await
-}
-
-async fn tell(tx: &mut Tx<'_>, kind: &str, ho: &repo::DueHo, now: i64) -> Result<(), AppError> {
-    use crate::messages::service::{To, params, send};
-    let deadline = crate::domain::format_time(ho.respond_by);
-    send(
-        &mut *tx,
-        To::Partner(ho.partner_id),
-        kind,
-        &params([
-            ("customer", ho.customer_name.as_str()),
-            ("deadline", deadline.as_str()),
-        ]),
-        Some("/center/sales/opportunities?tab=ho"),
-        now,
-    )
     .await
 }
 

@@ -206,21 +206,11 @@ async fn tell<const N: usize>(
     p: [(&str, &str); N],
     now: i64,
 ) -> Result<(), AppError> {
-    use crate::messages::service::{To, params, send};
-    let link = if kind == "plan.rejected" {
-        "/center/plans/applications"
-    } else {
-        "/center/plans/joined"
+    let link = match kind {
+        "plan.rejected" => "/center/plans/applications",
+        _ => "/center/plans/joined",
     };
-    send(
-        &mut *tx,
-        To::Partner(partner),
-        kind,
-        &params(p),
-        Some(link),
-        now,
-    )
-    .await
+    crate::messages::service::tell_partner(tx, partner, kind, p, link, now).await
 }
 
 /// Approves a pending application: the partner joins the plan and gets its certificate.

@@ -78,14 +78,7 @@ const JOBS: &[Job] = &[
     Job {
         name: "vouchers",
         every: Duration::from_secs(60),
-        work: |r| {
-            Box::pin(async move {
-                let told = crate::vouchers::service::notice_expiring(&r.db, r.now).await?;
-                let coupons = crate::vouchers::service::expire_due(&r.db, r.now).await?;
-                let quotas = crate::vouchers::service::lapse_quotas(&r.db, &r.actor, r.now).await?;
-                Ok(told + coupons + quotas)
-            })
-        },
+        work: |r| Box::pin(vouchers(r)),
     },
     // Path certifications end at their validity (a role takes its differentiation with it).
     Job {
@@ -112,13 +105,7 @@ const JOBS: &[Job] = &[
     Job {
         name: "opportunities",
         every: Duration::from_secs(60),
-        work: |r| {
-            Box::pin(async move {
-                let reminded = crate::pce::service::remind_due(&r.db, &r.actor, r.now).await?;
-                let taken = crate::pce::service::expire_due(&r.db, &r.actor, None, r.now).await?;
-                Ok(reminded + taken)
-            })
-        },
+        work: |r| Box::pin(opportunities(r)),
     },
     // Orders left unpaid are cancelled.
     Job {
@@ -222,6 +209,12 @@ where
 pub struct Batch {
     pub found: usize,
     pub done: u64,
+}
+
+impl Batch {
+    pub fn new(found: usize, done: u64) -> Batch {
+        Batch { found, done }
+    }
 }
 
 /// How `jobs run-once` runs.
@@ -335,6 +328,19 @@ async fn every(db: Db, job: &'static Job, settings: Settings, holder: Arc<str>) 
             tracing::warn!(job = job.name, error = ?e, "could not give a job's lease back");
         }
     }
+}
+
+async fn vouchers(r: &Run) -> Result<u64, AppError> {
+    use crate::vouchers::service as v;
+    let told = v::notice_expiring(&r.db, r.now).await?;
+    let coupons = v::expire_due(&r.db, r.now).await?;
+    Ok(told + coupons + v::lapse_quotas(&r.db, &r.actor, r.now).await?)
+}
+
+async fn opportunities(r: &Run) -> Result<u64, AppError> {
+    use crate::pce::service as pce;
+    let reminded = pce::remind_due(&r.db, &r.actor, r.now).await?;
+    Ok(reminded + pce::expire_due(&r.db, &r.actor, None, r.now).await?)
 }
 
 async fn housekeeping(db: &Db) -> Result<u64, AppError> {

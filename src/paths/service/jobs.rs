@@ -34,10 +34,7 @@ pub async fn expire_certifications(db: &Db, actor: &Actor, now: i64) -> Result<u
                 )
                 .await?;
             }
-            Ok(Batch {
-                found: due.len(),
-                done,
-            })
+            Ok(Batch::new(due.len(), done))
         })
     })
     .await
@@ -137,10 +134,7 @@ pub async fn review_windows(db: &Db, actor: &Actor, now: i64) -> Result<u64, App
                         done += review_notice(tx, actor, w, partner, (path, stage), notice, now)
                             .await?;
                     }
-                    Ok(Batch {
-                        found: due.len(),
-                        done,
-                    })
+                    Ok(Batch::new(due.len(), done))
                 })
             })
             .await?;

@@ -100,10 +100,7 @@ pub async fn notice_expiring(db: &Db, now: i64) -> Result<u64, AppError> {
                 )
                 .await?;
             }
-            Ok(Batch {
-                found: due.len(),
-                done,
-            })
+            Ok(Batch::new(due.len(), done))
         })
     })
     .await

@@ -4,7 +4,11 @@
 use super::*;
 use crate::accounts::audit::Caller;
 use crate::accounts::audit::Target;
+use crate::messages::service::tell_partner;
 use crate::vouchers::VoucherError;
+
+/// Where a partner sees its quotas: the link of the notices about them.
+const QUOTAS_PAGE: &str = "/center/sales/vouchers";
 
 /// The signed-in distributor; any other partner is refused.
 fn distributor_of(user: &SessionUser) -> Result<i64, AppError> {
@@ -215,7 +219,7 @@ pub async fn grant_quota(db: &Db, actor: &Actor, g: &Grant) -> Result<i64, AppEr
                 ("value", value.as_str()),
                 ("expires", &expires[..10]),
             ];
-            tell_quota(tx, g.partner, "voucher.quota_granted", p, now).await?;
+            tell_partner(tx, g.partner, "voucher.quota_granted", p, QUOTAS_PAGE, now).await?;
             let detail = format!(
                 "quota={id} kind={} value={}",
                 g.kind.as_str(),
@@ -234,19 +238,6 @@ pub async fn grant_quota(db: &Db, actor: &Actor, g: &Grant) -> Result<i64, AppEr
         })
     })
     .await
-}
-
-/// Tells a partner what happened to its quota, in the change's transaction.
-async fn tell_quota<const N: usize>(
-    tx: &mut Tx<'_>,
-    partner: i64,
-    kind: &str,
-    p: [(&str, &str); N],
-    now: i64,
-) -> Result<(), AppError> {
-    use crate::messages::service::{To, params, send};
-    let link = Some("/center/sales/vouchers");
-    send(&mut *tx, To::Partner(partner), kind, &params(p), link, now).await
 }
 
 /// The operator sets a quota's status (正常 / 失效 / 额度调整中 / 冻结).
@@ -268,7 +259,7 @@ pub async fn set_quota_status(
                 .ok_or(AppError::NotFound)?;
             let id = quota.to_string();
             let p = [("quota", id.as_str()), ("status", status.label_key())];
-            tell_quota(tx, partner, "voucher.quota_status", p, now).await?;
+            tell_partner(tx, partner, "voucher.quota_status", p, QUOTAS_PAGE, now).await?;
             actor
                 .record(
                     tx,
@@ -288,7 +279,6 @@ pub async fn set_quota_status(
 /// now its status says so everywhere), and its partner is told what was left unissued. The
 /// scheduler's work.
 pub async fn lapse_quotas(db: &Db, actor: &Actor, now: i64) -> Result<u64, AppError> {
-    use crate::messages::service::{To, params, send};
     use crate::server::jobs::{BATCH, Batch, drain};
     drain(db, |tx| {
         Box::pin(async move {
@@ -302,27 +292,17 @@ pub async fn lapse_quotas(db: &Db, actor: &Actor, now: i64) -> Result<u64, AppEr
                 let balance = Money::from_fen(balance).unwrap_or(Money::ZERO).to_string();
                 let quota = id.to_string();
                 let date = crate::domain::format_time(ends);
-                send(
-                    &mut *tx,
-                    To::Partner(partner),
-                    "voucher.quota_lapsed",
-                    &params([
-                        ("quota", quota.as_str()),
-                        ("balance", balance.as_str()),
-                        ("date", &date[..10]),
-                    ]),
-                    Some("/center/sales/vouchers"),
-                    now,
-                )
-                .await?;
+                let p = [
+                    ("quota", quota.as_str()),
+                    ("balance", balance.as_str()),
+                    ("date", &date[..10]),
+                ];
+                tell_partner(tx, partner, "voucher.quota_lapsed", p, QUOTAS_PAGE, now).await?;
                 actor
                     .record(tx, "vouchers.quota_lapse", Target::Quota(id), &balance, now)
                     .await?;
             }
-            Ok(Batch {
-                found: due.len(),
-                done,
-            })
+            Ok(Batch::new(due.len(), done))
         })
     })
     .await
