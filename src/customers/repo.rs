@@ -206,9 +206,6 @@ pub async fn end_association(
 }
 
 query_fn! {
-    pub fn customer_users(customer: i64) -> all i64 =
-        query_scalar("SELECT id FROM users WHERE customer_id = $1 ORDER BY id");
-
     pub fn customer_name(customer: i64) -> optional String =
         query_scalar("SELECT name FROM customers WHERE id = $1");
 }

@@ -282,17 +282,16 @@ pub async fn request_unbind(cx: &Caller, customer: i64) -> Result<(), AppError> 
                 return Err(AppError::conflict("error.unbind.already_requested"));
             }
             let p = params([("partner", partner_name.as_str())]);
-            for u in repo::customer_users(&mut **tx, customer).await? {
-                send(
-                    &mut *tx,
-                    To::User(u),
-                    "customer.unbind_requested",
-                    &p,
-                    Some("/customer"),
-                    now,
-                )
-                .await?;
-            }
+            let to = To::Customer(customer);
+            send(
+                &mut *tx,
+                to,
+                "customer.unbind_requested",
+                &p,
+                Some("/customer"),
+                now,
+            )
+            .await?;
             cx.actor
                 .record(
                     tx,

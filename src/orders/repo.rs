@@ -119,10 +119,6 @@ pub async fn allow_consulting_pay<'e>(
 }
 
 query_fn! {
-    /// The user accounts of a customer.
-    pub fn customer_users(customer: i64) -> all i64 =
-        query_scalar("SELECT id FROM users WHERE customer_id = $1 AND role = 'customer' ORDER BY id");
-
     /// On disassociation: orders waiting for the partner to pay go back to the customer, with the
     /// reason kept like a rejection. Returns how many.
     pub fn release_partner_requests(conn, customer: i64, partner: i64, reason: &str, now: i64) -> count =

@@ -334,25 +334,14 @@ async fn attempt(
                 ("customer", row.order.customer_name.as_str()),
                 ("reason", reason.unwrap_or("")),
             ]);
-            let customer_users =
-                crate::orders::repo::customer_users(&mut **tx, row.customer_id).await?;
             let to_customer = match event {
                 Event::PayByPartner => Some("order.paid"),
                 Event::PartnerReject => Some("order.rejected"),
                 _ => None,
             };
             if let Some(kind) = to_customer {
-                for u in customer_users {
-                    send(
-                        &mut *tx,
-                        To::User(u),
-                        kind,
-                        &p,
-                        Some("/customer/orders"),
-                        now,
-                    )
-                    .await?;
-                }
+                let to = To::Customer(row.customer_id);
+                send(&mut *tx, to, kind, &p, Some("/customer/orders"), now).await?;
             }
             if event == Event::Refund && row.order.payer == Some(Payer::Partner) {
                 send(
@@ -434,17 +423,16 @@ pub async fn cancel_unpaid(
                     ("customer", o.customer_name.as_str()),
                     ("days", days),
                 ]);
-                for u in repo::customer_users(&mut **tx, o.customer_id).await? {
-                    send(
-                        &mut *tx,
-                        To::User(u),
-                        "order.auto_cancelled",
-                        &p,
-                        Some("/customer/orders"),
-                        now,
-                    )
-                    .await?;
-                }
+                let to = To::Customer(o.customer_id);
+                send(
+                    &mut *tx,
+                    to,
+                    "order.auto_cancelled",
+                    &p,
+                    Some("/customer/orders"),
+                    now,
+                )
+                .await?;
                 if state == OrderState::AwaitingPartner {
                     send(
                         &mut *tx,

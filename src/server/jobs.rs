@@ -19,6 +19,7 @@ use super::db::{Db, Tx, WriteFuture, now_ms};
 use crate::accounts::audit::Actor;
 use crate::error::AppError;
 use crate::notify::service::{Delivery, dispatch_forever};
+use crate::paths::service as paths;
 use crate::query_fn;
 use serde_json::{Value, json};
 use std::future::Future;
@@ -84,22 +85,14 @@ const JOBS: &[Job] = &[
     Job {
         name: "certifications",
         every: Duration::from_secs(300),
-        work: |r| {
-            Box::pin(crate::paths::service::expire_certifications(
-                &r.db, &r.actor, r.now,
-            ))
-        },
+        work: |r| Box::pin(paths::expire_certifications(&r.db, &r.actor, r.now)),
     },
     // Annual review windows: notices when one opens, 7 days and 1 day before it closes, and
     // the stages of partners that never submitted withdrawn after it closes.
     Job {
         name: "review-windows",
         every: Duration::from_secs(300),
-        work: |r| {
-            Box::pin(crate::paths::service::review_windows(
-                &r.db, &r.actor, r.now,
-            ))
-        },
+        work: |r| Box::pin(paths::review_windows(&r.db, &r.actor, r.now)),
     },
     // HOs: a reminder one business day before the deadline; at the deadline taken back.
     Job {
