@@ -22,6 +22,8 @@ export PC_MASTER_KEY_FILE="$dir/master.key"
 admin="${TEST_POSTGRES_URL:-}"
 database=""
 server=""
+sink=""
+maildir=""
 
 # Runs one SQL statement on the admin database.
 sql() { psql "$admin" -X -q -A -t -v ON_ERROR_STOP=1 -c "$1"; }
@@ -31,6 +33,11 @@ cleanup() {
   if [ -n "$server" ]; then
     kill -TERM "$server" 2>/dev/null || true
     wait "$server" 2>/dev/null || true
+  fi
+  if [ -n "$sink" ]; then
+    kill -TERM "$sink" 2>/dev/null || true
+    wait "$sink" 2>/dev/null || true
+    rm -rf "$maildir"
   fi
   if [ -n "$database" ]; then
     sql "DROP DATABASE IF EXISTS \"$database\" WITH (FORCE)" >/dev/null || true
@@ -79,7 +86,15 @@ esac
 
 # From the repository root, where the server finds its site files (target/site).
 cd "$root"
+# Mail goes to a local sink writing each message to a directory the specs read (the confirmation
+# links of HCPN onboarding): ${TMPDIR:-/tmp}/pc-e2e-mail-PORT (fixtures/mail.ts).
+maildir="${TMPDIR:-/tmp}/pc-e2e-mail-$port"
+rm -rf "$maildir"
+node "$root/end2end/fixtures/smtp-sink.mjs" "$maildir" &
+sink=$!
+for _ in $(seq 1 100); do [ -s "$maildir/port" ] && break; sleep 0.1; done
+[ -s "$maildir/port" ] || { echo "start-server.sh: the SMTP sink did not start" >&2; exit 1; }
 "$bin" seed-demo >/dev/null
-"$bin" serve --addr "127.0.0.1:$port" &
+"$bin" serve --addr "127.0.0.1:$port" --smtp-url "smtp://127.0.0.1:$(cat "$maildir/port")" &
 server=$!
 wait "$server"

@@ -127,6 +127,8 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=Landing ssr=SsrMode::Async />
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
+                    <Route path=path!("/join") view=crate::onboarding::pages::JoinPage ssr=SsrMode::Async />
+                    <Route path=path!("/join/confirm/:token") view=crate::onboarding::pages::ConfirmEmailPage ssr=SsrMode::Async />
                     <ParentRoute path=path!("/center") view=CenterShell ssr=SsrMode::Async>
                         <Route path=path!("") view=CenterHome />
                         <ParentRoute path=path!("sales") view=SalesShell>
@@ -176,6 +178,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/operator/plans") view=OperatorPlans ssr=SsrMode::Async />
                     <Route path=path!("/operator/whitelist") view=crate::vouchers::pages::OperatorWhitelist ssr=SsrMode::Async />
                     <Route path=path!("/operator/holidays") view=crate::calendar::pages::OperatorHolidays ssr=SsrMode::Async />
+                    <Route path=path!("/operator/onboarding") view=crate::onboarding::pages::OperatorOnboarding ssr=SsrMode::Async />
                     <Route path=path!("/verify") view=VerifyPage ssr=SsrMode::Async />
                     <Route path=path!("/verify/:number") view=VerifyPage ssr=SsrMode::Async />
                 </Routes>

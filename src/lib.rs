@@ -17,6 +17,7 @@ pub mod i18n;
 pub mod idempotency;
 pub mod messages;
 pub mod notify;
+pub mod onboarding;
 pub mod openapi;
 pub mod orders;
 pub mod paths;

@@ -21,6 +21,9 @@ pub fn Landing() -> impl IntoView {
                 <li>{t(lang, "landing.feature.sales")}</li>
                 <li>{t(lang, "landing.feature.api")}</li>
             </ul>
+            <p class="button-row">
+                <a class="btn btn-primary" href="/join" data-testid="join-link">{t(lang, "landing.join")}</a>
+            </p>
         </section>
     }
 }
@@ -46,6 +49,7 @@ pub fn LoginPage() -> impl IntoView {
                     {t(lang, "login.submit")}
                 </button>
             </ActionForm>
+            <p class="muted">{t(lang, "onboarding.join.ask")}" "<a href="/join">{t(lang, "landing.join")}</a></p>
         </section>
     }
 }
@@ -75,7 +79,7 @@ pub fn OperatorHome() -> impl IntoView {
         <RequireRole role=Role::Operator>
             <section class="panel">
                 <h1>{t(lang, "operator.title")}</h1>
-                <p><a class="btn" href="/operator/plans">{t(lang, "operator.plans")}</a>" "<a class="btn" href="/operator/paths">{t(lang, "operator.paths")}</a>" "<a class="btn" href="/operator/whitelist">{t(lang, "operator.whitelist")}</a>" "<a class="btn" href="/operator/holidays">{t(lang, "operator.holidays")}</a></p>
+                <p><a class="btn" href="/operator/plans">{t(lang, "operator.plans")}</a>" "<a class="btn" href="/operator/paths">{t(lang, "operator.paths")}</a>" "<a class="btn" href="/operator/whitelist">{t(lang, "operator.whitelist")}</a>" "<a class="btn" href="/operator/holidays">{t(lang, "operator.holidays")}</a>" "<a class="btn" href="/operator/onboarding">{t(lang, "operator.onboarding")}</a></p>
                 <h2>{t(lang, "operator.partners")}</h2>
                 <PartnerTable />
             </section>

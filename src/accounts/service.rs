@@ -262,16 +262,7 @@ pub async fn create_partner(db: &Db, p: NewPartner, actor: &Actor) -> Result<(i6
                 email: p.email.as_deref(),
                 now,
             };
-            let partner_id = repo::insert_partner(&mut **tx, row).await?;
-            let user = NewUserRow {
-                login: p.login.as_str(),
-                hash,
-                role: Role::Partner,
-                partner_id: Some(partner_id),
-                customer_id: None,
-                now,
-            };
-            let user_id = insert_user_mapped(&mut *tx, user).await?;
+            let (partner_id, user_id) = insert_partner_and_admin(tx, row, &p.login, hash).await?;
             let target = Target::Partner(partner_id);
             actor
                 .record(tx, "partner.create", target, p.kind.as_str(), now)
@@ -280,6 +271,28 @@ pub async fn create_partner(db: &Db, p: NewPartner, actor: &Actor) -> Result<(i6
         })
     })
     .await
+}
+
+/// Inserts a partner and its first user (its administrator) inside the caller's transaction;
+/// a login already taken is a conflict.
+pub async fn insert_partner_and_admin(
+    tx: &mut crate::server::db::Tx<'_>,
+    row: NewPartnerRow<'_>,
+    login: &AccountName,
+    hash: &PasswordHash,
+) -> Result<(i64, i64), AppError> {
+    let now = row.now;
+    let partner_id = repo::insert_partner(&mut **tx, row).await?;
+    let user = NewUserRow {
+        login: login.as_str(),
+        hash,
+        role: Role::Partner,
+        partner_id: Some(partner_id),
+        customer_id: None,
+        now,
+    };
+    let user_id = insert_user_mapped(&mut *tx, user).await?;
+    Ok((partner_id, user_id))
 }
 
 pub struct NewCustomer {

@@ -32,6 +32,9 @@ pub fn CenterShell() -> impl IntoView {
 pub fn CenterHome() -> impl IntoView {
     let lang = use_lang();
     let partner = expect_context::<Auth>().user.and_then(|u| u.partner);
+    let pending = partner
+        .as_ref()
+        .is_some_and(|p| p.hcpn == crate::domain::HcpnState::Pending);
     view! {
         <h1>{t(lang, "nav.home")}</h1>
         {partner.map(|p| view! {
@@ -46,6 +49,7 @@ pub fn CenterHome() -> impl IntoView {
                         </dl>
                     </section>
                 })}
+        {pending.then(|| view! { <crate::onboarding::pages::OnboardingCard /> })}
         <crate::paths::pages::PathModule />
     }
 }

@@ -83,6 +83,7 @@ const TABLES: &[&[Row]] = &[
     crate::vouchers::text::TEXT,
     crate::openapi::text::TEXT,
     crate::calendar::text::TEXT,
+    crate::onboarding::text::TEXT,
 ];
 
 fn rows() -> impl Iterator<Item = &'static Row> {

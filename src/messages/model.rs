@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// The kinds of notice, each with `msg.<kind>.title` and `msg.<kind>.body` texts.
-pub const KINDS: [&str; 40] = [
+pub const KINDS: [&str; 42] = [
     "employee.invited",
     "employee.accepted",
     "employee.declined",
@@ -46,6 +46,8 @@ pub const KINDS: [&str; 40] = [
     "plan.approved",
     "plan.rejected",
     "plan.certificate_revoked",
+    "hcpn.approved",
+    "hcpn.rejected",
 ];
 
 /// One message in the reader's list.
@@ -108,10 +110,11 @@ pub enum Group {
     Voucher,
     Funds,
     Plan,
+    Hcpn,
 }
 
 impl Group {
-    pub const ALL: [Group; 8] = [
+    pub const ALL: [Group; 9] = [
         Group::Employee,
         Group::Pce,
         Group::Order,
@@ -120,6 +123,7 @@ impl Group {
         Group::Voucher,
         Group::Funds,
         Group::Plan,
+        Group::Hcpn,
     ];
 
     pub fn code(self) -> &'static str {
@@ -132,6 +136,7 @@ impl Group {
             Group::Voucher => "voucher",
             Group::Funds => "funds",
             Group::Plan => "plan",
+            Group::Hcpn => "hcpn",
         }
     }
 
@@ -145,6 +150,7 @@ impl Group {
             Group::Voucher => "messages.group.voucher",
             Group::Funds => "messages.group.funds",
             Group::Plan => "messages.group.plan",
+            Group::Hcpn => "messages.group.hcpn",
         }
     }
 

@@ -72,7 +72,7 @@ const JOBS: &[Job] = &[
     Job {
         name: "housekeeping",
         every: Duration::from_secs(300),
-        work: |r| Box::pin(housekeeping(&r.db)),
+        work: |r| Box::pin(housekeeping(&r.db, r.now)),
     },
     // Coupon holders are told 3 days before expiry; coupons expire (过期回收: the balance
     // returns to its quota) and quotas lapse at their end.
@@ -336,9 +336,10 @@ async fn opportunities(r: &Run) -> Result<u64, AppError> {
     Ok(reminded + pce::expire_due(&r.db, &r.actor, None, r.now).await?)
 }
 
-async fn housekeeping(db: &Db) -> Result<u64, AppError> {
+async fn housekeeping(db: &Db, now: i64) -> Result<u64, AppError> {
     let store = super::session::DbSessionStore::new(db.clone());
     let sessions = store.delete_expired().await?;
     crate::accounts::service::prune_failures(db).await?;
-    Ok(sessions)
+    let links = crate::onboarding::service::purge_links(db, now).await?;
+    Ok(sessions + links)
 }

@@ -80,6 +80,23 @@ pub async fn seed_demo(db: &Db) -> Result<Value, AppError> {
         accounts::create_customer(db, new, &actor).await?;
     }
     accounts::create_operator(db, login("operator")?, password()?, &actor).await?;
+    // The newcomer has submitted its enterprise information: it waits in 入驻审核.
+    let enterprise =
+        crate::onboarding::model::Enterprise::parse(&crate::onboarding::model::EnterpriseInput {
+            company: "成都初创科技有限公司".into(),
+            uscc: crate::onboarding::model::Uscc::complete("91510100MA6C8U2Q7")
+                .ok_or(AppError::Internal)?
+                .as_str()
+                .into(),
+            address: "四川省成都市高新区天府大道北段 1700 号".into(),
+            contact_name: "李娜".into(),
+            contact_email: "newcomer@partners.example.com".into(),
+            contact_phone: "13800138000".into(),
+            kind: "solution_provider".into(),
+            parent: String::new(),
+        })
+        .map_err(AppError::invalid)?;
+    crate::onboarding::service::record_pending(db, &actor, newcomer, &enterprise).await?;
     // Opening balances, funded by the operator like any other money entering the system.
     for (partner, yuan) in [(distributor, "100000"), (provider, "50000")] {
         let amount = crate::domain::Amount::parse(yuan).map_err(AppError::invalid)?;

@@ -18,6 +18,7 @@ mod idempotency;
 mod jobs;
 mod keepalive;
 mod ledger_props;
+mod onboarding;
 mod orders;
 mod paths;
 mod plans;
