@@ -1,4 +1,6 @@
 //! Server functions of HCPN onboarding: thin wrappers over `service`.
+// The form's fields are the functions' arguments (what `ActionForm` posts): more than seven.
+#![allow(clippy::too_many_arguments)]
 
 use super::model::{AppState, Application, DistributorChoice};
 #[cfg(feature = "ssr")]
@@ -19,7 +21,6 @@ pub async fn distributor_choices() -> Result<Vec<DistributorChoice>, AppError> {
 }
 
 #[cfg(feature = "ssr")]
-#[allow(clippy::too_many_arguments)]
 fn enterprise(
     company: String,
     uscc: String,
@@ -45,7 +46,6 @@ fn enterprise(
 
 /// 成为合作伙伴: registers the company's administrator account and its enterprise information,
 /// mails the link that confirms the contact email, and signs the new user in.
-#[allow(clippy::too_many_arguments)]
 #[server(prefix = "/api", endpoint = "onboarding/register")]
 pub async fn register_partner(
     login: String,
@@ -99,7 +99,6 @@ pub async fn my_application() -> Result<Option<Application>, AppError> {
 }
 
 /// Submits the enterprise information (again): 提交 / 修改并重新提交.
-#[allow(clippy::too_many_arguments)]
 #[server(prefix = "/api", endpoint = "onboarding/submit")]
 pub async fn submit_enterprise(
     company: String,

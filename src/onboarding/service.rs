@@ -59,9 +59,9 @@ pub async fn register(
         Box::pin(async move {
             let ip = origin.ip.as_str();
             if db.backend == Backend::Postgres {
-                repo::lock_address(&mut **tx, ip).await?;
+                repo::lock_address(&mut *tx, ip).await?;
             }
-            if repo::registrations_from(&mut **tx, ip, now - 3_600_000).await?
+            if repo::registrations_from(&mut *tx, ip, now - 3_600_000).await?
                 >= REGISTRATIONS_PER_HOUR
             {
                 return Err(AppError::TooManyAttempts);
@@ -77,7 +77,7 @@ pub async fn register(
             };
             check_parent(tx, e).await?;
             let (partner, user) = insert_partner_and_admin(tx, row, &r.login, hash).await?;
-            crate::accounts::repo::set_lang(&mut **tx, user, r.lang.code()).await?;
+            crate::accounts::repo::set_lang(&mut *tx, user, r.lang.code()).await?;
             let actor = Actor {
                 user_id: Some(user),
                 name: r.login.as_str().to_string(),
@@ -102,7 +102,7 @@ pub async fn register(
 /// A reseller's distributor must be an onboarded distributor.
 async fn check_parent(tx: &mut Tx<'_>, e: &Enterprise) -> Result<(), AppError> {
     if let Some(parent) = e.parent
-        && repo::is_distributor(&mut **tx, parent).await? == 0
+        && repo::is_distributor(&mut *tx, parent).await? == 0
     {
         return Err(AppError::invalid("error.onboarding.parent"));
     }
@@ -122,7 +122,7 @@ async fn write_application(
     links: &Links<'_>,
     now: i64,
 ) -> Result<AppState, AppError> {
-    if repo::uscc_taken(&mut **tx, e.uscc.as_str(), partner).await? > 0 {
+    if repo::uscc_taken(&mut *tx, e.uscc.as_str(), partner).await? > 0 {
         return Err(AppError::conflict("error.onboarding.uscc_taken"));
     }
     let state = if confirmed == Some(e.contact_email.as_str()) {
@@ -130,7 +130,7 @@ async fn write_application(
     } else {
         AppState::Unconfirmed
     };
-    repo::upsert(&mut **tx, partner, e, state.code(), confirmed, now)
+    repo::upsert(&mut *tx, partner, e, state.code(), confirmed, now)
         .await
         .map_err(|err| {
             if is_unique_violation(&err) {
@@ -165,9 +165,9 @@ async fn mail_link(
     now: i64,
 ) -> Result<(), AppError> {
     let token = new_token();
-    repo::end_links(&mut **tx, user, "confirm_email", now).await?;
+    repo::end_links(&mut *tx, user, "confirm_email", now).await?;
     repo::insert_link(
-        &mut **tx,
+        &mut *tx,
         &token_hash(&token),
         user,
         "confirm_email",
@@ -178,7 +178,7 @@ async fn mail_link(
     .await?;
     let link = format!("{}{}", links.base_url, confirm_path(&token));
     crate::notify::service::queue(
-        &mut **tx,
+        &mut *tx,
         crate::notify::service::Via::Email(email),
         lang,
         "onboarding.confirm",
@@ -211,7 +211,7 @@ pub async fn submit(
         .write(|tx| {
             Box::pin(async move {
                 let now = now_ms();
-                let confirmed = match repo::state_of(&mut **tx, partner).await? {
+                let confirmed = match repo::state_of(&mut *tx, partner).await? {
                     Some((s, _)) if s == "approved" => {
                         return Err(AppError::conflict("error.onboarding.done"));
                     }
@@ -222,7 +222,7 @@ pub async fn submit(
                 let state =
                     write_application(tx, partner, user, e, confirmed.as_deref(), lang, links, now)
                         .await?;
-                if !repo::set_partner_kind(&mut **tx, partner, e).await? {
+                if !repo::set_partner_kind(&mut *tx, partner, e).await? {
                     return Err(AppError::conflict("error.onboarding.done"));
                 }
                 cx.actor
@@ -271,7 +271,7 @@ pub async fn confirm(db: &Db, origin: &Origin, token: &str) -> Result<(), AppErr
     db.write(|tx| {
         Box::pin(async move {
             let Some((user, purpose, email, expires_at, used_at)) =
-                repo::link(&mut **tx, hash).await?
+                repo::link(&mut *tx, hash).await?
             else {
                 return Err(AppError::invalid("error.link.unknown"));
             };
@@ -284,14 +284,14 @@ pub async fn confirm(db: &Db, origin: &Origin, token: &str) -> Result<(), AppErr
             if expires_at <= now {
                 return Err(AppError::conflict("error.link.expired"));
             }
-            if !repo::use_link(&mut **tx, hash, now).await? {
+            if !repo::use_link(&mut *tx, hash, now).await? {
                 return Err(AppError::conflict("error.link.used"));
             }
-            let (partner, login) = repo::partner_of_user(&mut **tx, user)
+            let (partner, login) = repo::partner_of_user(&mut *tx, user)
                 .await?
                 .ok_or(AppError::Internal)?;
             let partner = partner.ok_or(AppError::Internal)?;
-            if !repo::confirm(&mut **tx, partner, &email, now).await? {
+            if !repo::confirm(&mut *tx, partner, &email, now).await? {
                 // The application changed address since (a newer link went there).
                 return Err(AppError::conflict("error.link.used"));
             }
@@ -334,11 +334,11 @@ pub async fn approve(cx: &Caller, partner: i64) -> Result<(), AppError> {
             Box::pin(async move {
                 let now = now_ms();
                 decide(tx, cx, partner, "approved", None, now).await?;
-                if !repo::onboard(&mut **tx, partner).await? {
+                if !repo::onboard(&mut *tx, partner).await? {
                     return Err(AppError::conflict("error.onboarding.not_pending"));
                 }
                 crate::messages::service::tell_partner(
-                    &mut **tx,
+                    &mut *tx,
                     partner,
                     "hcpn.approved",
                     [],
@@ -363,7 +363,7 @@ pub async fn reject(cx: &Caller, partner: i64, reason: &Reason) -> Result<(), Ap
                 let now = now_ms();
                 decide(tx, cx, partner, "rejected", Some(reason.as_str()), now).await?;
                 crate::messages::service::tell_partner(
-                    &mut **tx,
+                    &mut *tx,
                     partner,
                     "hcpn.rejected",
                     [("reason", reason.as_str())],
@@ -402,7 +402,7 @@ async fn decide(
     reason: Option<&str>,
     now: i64,
 ) -> Result<(), AppError> {
-    if repo::decide(&mut **tx, partner, state, reason, Some(cx.user.id), now).await? {
+    if repo::decide(&mut *tx, partner, state, reason, Some(cx.user.id), now).await? {
         Ok(())
     } else {
         Err(AppError::conflict("error.onboarding.not_pending"))
@@ -412,7 +412,7 @@ async fn decide(
 /// Deletes mailed links that expired a week ago or more (housekeeping).
 pub async fn purge_links(db: &Db, now: i64) -> Result<u64, AppError> {
     db.write(|tx| {
-        Box::pin(async move { Ok(repo::purge_links(&mut **tx, now - 7 * 86_400_000).await?) })
+        Box::pin(async move { Ok(repo::purge_links(&mut *tx, now - 7 * 86_400_000).await?) })
     })
     .await
 }
@@ -429,8 +429,8 @@ pub async fn record_pending(
     db.write(|tx| {
         Box::pin(async move {
             let email = Some(e.contact_email.as_str());
-            repo::upsert(&mut **tx, partner, e, AppState::Pending.code(), email, now).await?;
-            repo::set_partner_kind(&mut **tx, partner, e).await?;
+            repo::upsert(&mut *tx, partner, e, AppState::Pending.code(), email, now).await?;
+            repo::set_partner_kind(&mut *tx, partner, e).await?;
             actor
                 .record(
                     tx,

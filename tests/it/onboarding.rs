@@ -19,6 +19,8 @@ async fn with_mail(backend: Backend) -> Option<(TestApp, SmtpSink)> {
     Some((app, sink))
 }
 
+type Form<'a> = Vec<(&'a str, &'a str)>;
+
 /// The registration form, with `changes` over a valid one.
 fn form<'a>(
     login: &'a str,
@@ -253,7 +255,7 @@ async fn bad_enterprise_information_is_refused_with_its_message_and_changes_noth
         .await;
         assert!(s == 200 || s == 302 || s == 303, "{s} {e}");
         let lower = USCC.to_lowercase();
-        let cases: Vec<(Vec<(&str, &str)>, u16, &str)> = vec![
+        let cases: Vec<(Form, u16, &str)> = vec![
             (
                 form("acct-1", USCC_BAD_CHECK, &[]),
                 400,
