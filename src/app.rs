@@ -170,15 +170,19 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/invite/:token") view=InvitationPage ssr=SsrMode::Async />
                     <Route path=path!("/paths/invitation/:token") view=crate::paths::pages::PathInvitationPage ssr=SsrMode::Async />
                     <Route path=path!("/leave") view=crate::paths::pages::LeavePage ssr=SsrMode::Async />
-                    <Route path=path!("/operator/paths") view=crate::paths::pages::OperatorPaths ssr=SsrMode::Async />
                     <Route path=path!("/customer/orders") view=CustomerOrders ssr=SsrMode::Async />
                     <Route path=path!("/customer/orders/new") view=NewOrderPage ssr=SsrMode::Async />
                     <Route path=path!("/customer/orders/:id") view=CustomerOrderAction ssr=SsrMode::Async />
-                    <Route path=path!("/operator") view=OperatorHome ssr=SsrMode::Async />
-                    <Route path=path!("/operator/plans") view=OperatorPlans ssr=SsrMode::Async />
-                    <Route path=path!("/operator/whitelist") view=crate::vouchers::pages::OperatorWhitelist ssr=SsrMode::Async />
-                    <Route path=path!("/operator/holidays") view=crate::calendar::pages::OperatorHolidays ssr=SsrMode::Async />
-                    <Route path=path!("/operator/onboarding") view=crate::onboarding::pages::OperatorOnboarding ssr=SsrMode::Async />
+                    <ParentRoute path=path!("/operator") view=crate::console::pages::OperatorShell ssr=SsrMode::Async>
+                        <Route path=path!("") view=OperatorHome />
+                        <Route path=path!("plans") view=OperatorPlans />
+                        <Route path=path!("paths") view=crate::paths::pages::OperatorPaths />
+                        <Route path=path!("whitelist") view=crate::vouchers::pages::OperatorWhitelist />
+                        <Route path=path!("holidays") view=crate::calendar::pages::OperatorHolidays />
+                        <Route path=path!("onboarding") view=crate::onboarding::pages::OperatorOnboarding />
+                        <Route path=path!("audit") view=crate::console::pages::AuditPage />
+                        <Route path=path!("outbox") view=crate::console::pages::OutboxPage />
+                    </ParentRoute>
                     <Route path=path!("/verify") view=VerifyPage ssr=SsrMode::Async />
                     <Route path=path!("/verify/:number") view=VerifyPage ssr=SsrMode::Async />
                 </Routes>

@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod app;
 pub mod calendar;
 pub mod center;
+pub mod console;
 pub mod customers;
 pub mod domain;
 pub mod employees;

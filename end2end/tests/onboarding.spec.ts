@@ -52,7 +52,7 @@ test("a company registers, confirms its email, is approved by an operator and se
   // The operator approves it in 入驻审核.
   await signInAs(page, "operator");
   await page.goto("/operator");
-  await page.getByRole("link", { name: "入驻审核" }).click();
+  await page.locator(".console-nav").getByRole("link", { name: "入驻审核" }).click();
   await hydrated(page);
   const row = page.getByTestId(`onboarding-${code}`);
   await expect(row).toContainText(company);

@@ -79,7 +79,6 @@ pub fn OperatorHome() -> impl IntoView {
         <RequireRole role=Role::Operator>
             <section class="panel">
                 <h1>{t(lang, "operator.title")}</h1>
-                <p><a class="btn" href="/operator/plans">{t(lang, "operator.plans")}</a>" "<a class="btn" href="/operator/paths">{t(lang, "operator.paths")}</a>" "<a class="btn" href="/operator/whitelist">{t(lang, "operator.whitelist")}</a>" "<a class="btn" href="/operator/holidays">{t(lang, "operator.holidays")}</a>" "<a class="btn" href="/operator/onboarding">{t(lang, "operator.onboarding")}</a></p>
                 <h2>{t(lang, "operator.partners")}</h2>
                 <PartnerTable />
             </section>

@@ -22,37 +22,65 @@ pub struct PartnerExport {
     query: std::collections::HashMap<String, String>,
 }
 
-impl PartnerExport {
-    pub fn get(&self, key: &str) -> &str {
-        self.query.get(key).map_or("", String::as_str)
-    }
+/// An export request of a signed-in operator (the console's lists), like [`PartnerExport`].
+pub struct OperatorExport {
+    pub cx: crate::accounts::audit::Caller,
+    query: std::collections::HashMap<String, String>,
 }
 
-impl axum::extract::FromRequestParts<crate::server::state::AppState> for PartnerExport {
-    type Rejection = AppError;
+macro_rules! export_request {
+    ($name:ident, $role:expr) => {
+        impl $name {
+            pub fn get(&self, key: &str) -> &str {
+                self.query.get(key).map_or("", String::as_str)
+            }
+        }
 
-    async fn from_request_parts(
-        parts: &mut axum::http::request::Parts,
-        state: &crate::server::state::AppState,
-    ) -> Result<Self, AppError> {
-        use axum::extract::Query;
-        let session = tower_sessions::Session::from_request_parts(parts, state)
-            .await
-            .map_err(|_| AppError::Unauthenticated)?;
-        let role = crate::domain::Role::Partner;
-        let user = crate::server::session::require_user(&state.db, &session, role).await?;
-        let Query(query) = Query::try_from_uri(&parts.uri).map_err(|_| AppError::BadRequest)?;
-        let ip = parts
-            .extensions
-            .get::<crate::server::security::ClientContext>();
-        let ip = ip.map_or_else(|| "unknown".to_string(), |c| c.ip.to_string());
-        let cx = crate::accounts::audit::Caller::new(
-            state.db.clone(),
-            user,
-            &crate::accounts::audit::Origin::web(&ip),
-        );
-        Ok(PartnerExport { cx, query })
-    }
+        impl axum::extract::FromRequestParts<crate::server::state::AppState> for $name {
+            type Rejection = AppError;
+
+            async fn from_request_parts(
+                parts: &mut axum::http::request::Parts,
+                state: &crate::server::state::AppState,
+            ) -> Result<Self, AppError> {
+                let (cx, query) = export_caller(parts, state, $role).await?;
+                Ok($name { cx, query })
+            }
+        }
+    };
+}
+
+export_request!(PartnerExport, crate::domain::Role::Partner);
+export_request!(OperatorExport, crate::domain::Role::Operator);
+
+/// The signed-in caller of `role` and the query of an export request.
+async fn export_caller(
+    parts: &mut axum::http::request::Parts,
+    state: &crate::server::state::AppState,
+    role: crate::domain::Role,
+) -> Result<
+    (
+        crate::accounts::audit::Caller,
+        std::collections::HashMap<String, String>,
+    ),
+    AppError,
+> {
+    use axum::extract::{FromRequestParts, Query};
+    let session = tower_sessions::Session::from_request_parts(parts, state)
+        .await
+        .map_err(|_| AppError::Unauthenticated)?;
+    let user = crate::server::session::require_user(&state.db, &session, role).await?;
+    let Query(query) = Query::try_from_uri(&parts.uri).map_err(|_| AppError::BadRequest)?;
+    let ip = parts
+        .extensions
+        .get::<crate::server::security::ClientContext>();
+    let ip = ip.map_or_else(|| "unknown".to_string(), |c| c.ip.to_string());
+    let cx = crate::accounts::audit::Caller::new(
+        state.db.clone(),
+        user,
+        &crate::accounts::audit::Origin::web(&ip),
+    );
+    Ok((cx, query))
 }
 
 /// Quotes a CSV field, and defuses text a spreadsheet would run as a formula.

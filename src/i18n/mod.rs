@@ -84,6 +84,7 @@ const TABLES: &[&[Row]] = &[
     crate::openapi::text::TEXT,
     crate::calendar::text::TEXT,
     crate::onboarding::text::TEXT,
+    crate::console::text::TEXT,
 ];
 
 fn rows() -> impl Iterator<Item = &'static Row> {

@@ -209,6 +209,11 @@ fn http_routes(bench_routes: bool) -> Vec<HttpRoute> {
             "GET",
             get(crate::plans::api::download),
         ),
+        (
+            "/operator/audit.csv",
+            "GET",
+            get(crate::console::api::audit_csv),
+        ),
     ];
     if bench_routes {
         routes.push(("/__bench/static", "GET,PUT", get(bench_get).put(bench_put)));

@@ -9,6 +9,7 @@ mod api_fuzz;
 mod auth;
 mod authz;
 mod cli;
+mod console;
 mod customers;
 mod delivery;
 mod engagement;

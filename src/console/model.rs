@@ -1,0 +1,49 @@
+//! What the operator console's lists show.
+
+use serde::{Deserialize, Serialize};
+
+/// One line of the audit trail.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct AuditLine {
+    pub id: i64,
+    pub at: i64,
+    pub actor: String,
+    pub action: String,
+    pub target: String,
+    pub ip: String,
+    pub channel: String,
+    pub detail: String,
+}
+
+/// The audit trail's filters, as the page's query gives them (empty: no filter).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AuditQuery {
+    /// The actor's login (or `cli`, `system`), exact.
+    pub actor: String,
+    /// The action's name or its beginning (`onboarding.` lists every onboarding action).
+    pub action: String,
+    /// Part of a partner's name: entries about those partners.
+    pub partner: String,
+    /// `YYYY-MM-DD`, China time, inclusive.
+    pub from: String,
+    pub to: String,
+}
+
+/// One email or SMS in the outbox, without its text.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct Delivery {
+    pub id: i64,
+    pub channel: String,
+    pub recipient: String,
+    pub subject: String,
+    pub state: String,
+    pub attempts: i64,
+    pub last_error: Option<String>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+/// The delivery states an operator filters by.
+pub const DELIVERY_STATES: [&str; 4] = ["failed", "pending", "sending", "sent"];

@@ -1,0 +1,247 @@
+//! The operator console (#17): the audit trail (filters, paging, CSV export) and the deliveries
+//! (a failed email is seen with its error and sent again).
+
+use crate::common;
+use common::{Backend, PASSWORD, TestApp, json, wait_for};
+use serde_json::Value;
+use std::time::Duration;
+
+async fn audit(app: &TestApp, ops: &reqwest::Client, filters: &[(&str, &str)]) -> (u16, Value) {
+    json(app.call(ops, "console/audit", filters).await).await
+}
+
+fn actions(page: &Value) -> Vec<String> {
+    page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["action"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_audit_trail_is_filtered_paged_and_exported() {
+    for backend in [Backend::Sqlite, Backend::Postgres] {
+        let Some(app) = TestApp::spawn(backend).await else {
+            continue;
+        };
+        let dist = app.partner("north-dist", "distributor", None);
+        let prov = app.partner("east-prov", "solution-provider", None);
+        app.operator("ops");
+        app.fund(dist, "1000");
+        app.fund(prov, "200");
+        let ops = app.signed_in("ops").await;
+        // A partner's own action, by its login through the web.
+        let p = app.signed_in("east-prov").await;
+        let (s, _) = json(
+            app.call(&p, "funds/low-balance-set", &[("threshold", "50")])
+                .await,
+        )
+        .await;
+        assert_eq!(s, 200);
+
+        let (s, all) = audit(&app, &ops, &[]).await;
+        assert_eq!(s, 200, "{all}");
+        let total = all["total"].as_i64().unwrap();
+        assert_eq!(
+            total,
+            app.count("SELECT COUNT(*) FROM audit_log").await,
+            "{all}"
+        );
+        // Newest first.
+        let ids: Vec<i64> = all["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l["id"].as_i64().unwrap())
+            .collect();
+        assert!(ids.windows(2).all(|w| w[0] > w[1]), "{ids:?}");
+
+        // By partner name: the entries about that partner only.
+        let (_, about) = audit(&app, &ops, &[("partner", "north")]).await;
+        assert!(about["total"].as_i64().unwrap() >= 2, "{about}");
+        let mine =
+            |t: &str| t == format!("partner:{dist}") || t.ends_with(&format!(">partner:{dist}"));
+        assert!(
+            about["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|l| mine(l["target"].as_str().unwrap())),
+            "{about}"
+        );
+        // By action (a prefix names a family) and by actor.
+        let (_, funded) = audit(&app, &ops, &[("action", "funds.FUND")]).await;
+        assert_eq!(funded["total"], 2, "{funded}");
+        let (_, by_partner) = audit(&app, &ops, &[("actor", "east-prov")]).await;
+        assert!(!actions(&by_partner).is_empty());
+        assert!(
+            by_partner["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|l| l["actor"] == "east-prov" && l["channel"] == "web"),
+            "{by_partner}"
+        );
+        // By day (China time): today holds everything, tomorrow nothing; a bad date is a 400.
+        let today = chrono::Utc::now()
+            .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap())
+            .date_naive();
+        let tomorrow = today.succ_opt().unwrap().to_string();
+        let today = today.to_string();
+        assert_eq!(
+            audit(&app, &ops, &[("from", &today), ("to", &today)])
+                .await
+                .1["total"],
+            total
+        );
+        assert_eq!(
+            audit(&app, &ops, &[("from", &tomorrow)]).await.1["total"],
+            0
+        );
+        let (s, e) = audit(&app, &ops, &[("from", "2026-02-30")]).await;
+        assert_eq!((s, e["key"].as_str()), (400, Some("error.date.format")));
+        // The filter's choices are the actions the trail holds.
+        let (_, choices) = json(app.call(&ops, "console/audit-actions", &[]).await).await;
+        let choices: Vec<&str> = choices
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_str().unwrap())
+            .collect();
+        assert!(
+            choices.contains(&"funds.FUND") && choices.contains(&"partner.create"),
+            "{choices:?}"
+        );
+
+        // The export holds the same rows, with the byte-order mark.
+        let res = ops
+            .get(app.url("/operator/audit.csv?partner=north"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200);
+        let csv = res.text().await.unwrap();
+        assert!(csv.starts_with('\u{feff}'));
+        let lines: Vec<&str> = csv.lines().collect();
+        assert_eq!(
+            lines.len() as i64 - 1,
+            about["total"].as_i64().unwrap(),
+            "{csv}"
+        );
+        assert!(
+            lines[1..]
+                .iter()
+                .all(|l| l.contains(&format!("partner:{dist}"))),
+            "{csv}"
+        );
+        assert!(
+            !lines[1..]
+                .iter()
+                .any(|l| l.contains(&format!("partner:{prov}"))),
+            "{csv}"
+        );
+        // Partners cannot read it.
+        let res = p.get(app.url("/operator/audit.csv")).send().await.unwrap();
+        assert_eq!(res.status(), 403);
+        // The console pages render for the operator, inside the menu.
+        let page = app
+            .page(&ops, "/operator/audit")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            page.contains("审计日志") && page.contains("消息投递") && page.contains("入驻审核")
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_delivery_is_shown_with_its_error_and_sent_again_once() {
+    for backend in [Backend::Sqlite, Backend::Postgres] {
+        let Some(mut app) = TestApp::database(backend).await else {
+            continue;
+        };
+        // An SMTP server that is not there.
+        let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let dead = format!("smtp://{}", closed.local_addr().unwrap());
+        drop(closed);
+        app.start(&["--smtp-url", &dead, "--outbox-retry-ms", "100"])
+            .await;
+        app.operator("ops");
+        let ops = app.signed_in("ops").await;
+        // A registration mails its confirmation link.
+        let c = app.client();
+        let form = [
+            ("login", "yunqi"),
+            ("password", PASSWORD),
+            ("company", "成都云启科技有限公司"),
+            ("uscc", "91350100M000100Y43"),
+            ("address", "成都市高新区 1 号"),
+            ("contact_name", "王经理"),
+            ("contact_email", "wang@yunqi.example.com"),
+            ("contact_phone", "13800138000"),
+            ("kind", "solution_provider"),
+        ];
+        app.call(&c, "onboarding/register", &form).await;
+        wait_for("the email given up", Duration::from_secs(60), || async {
+            app.count("SELECT COUNT(*) FROM outbox WHERE state = 'failed'")
+                .await
+                == 1
+        })
+        .await;
+        let (s, failed) = json(
+            app.call(&ops, "console/deliveries", &[("state", "failed")])
+                .await,
+        )
+        .await;
+        assert_eq!(s, 200, "{failed}");
+        assert_eq!(failed["total"], 1, "{failed}");
+        let row = &failed["items"][0];
+        assert_eq!(row["recipient"], "wang@yunqi.example.com");
+        assert_eq!(row["attempts"], 5);
+        assert!(
+            row["last_error"].as_str().is_some_and(|e| !e.is_empty()),
+            "{row}"
+        );
+        // The text (with its single-use link) is not shown.
+        assert!(row.get("body").is_none(), "{row}");
+        let (_, found) = json(
+            app.call(&ops, "console/deliveries", &[("recipient", "yunqi")])
+                .await,
+        )
+        .await;
+        assert_eq!(found["total"], 1);
+        let (s, e) = json(
+            app.call(&ops, "console/deliveries", &[("state", "lost")])
+                .await,
+        )
+        .await;
+        assert_eq!((s, e["key"].as_str()), (400, Some("error.console.state")));
+
+        let id = row["id"].as_i64().unwrap().to_string();
+        let (s, e) = json(app.call(&ops, "console/retry", &[("id", &id)]).await).await;
+        assert_eq!(s, 200, "{e}");
+        // Only a failed one: the same click again is refused.
+        let (s, e) = json(app.call(&ops, "console/retry", &[("id", &id)]).await).await;
+        assert_eq!(
+            (s, e["key"].as_str()),
+            (409, Some("error.console.not_failed"))
+        );
+        assert_eq!(
+            app.count(&format!("SELECT COUNT(*) FROM audit_log WHERE action = 'outbox.retry' AND target = 'outbox:{id}' AND actor = 'ops'")).await,
+            1
+        );
+        // It is attempted again from the start (and, the server still missing, fails again).
+        wait_for("the email tried again", Duration::from_secs(60), || async {
+            app.count(&format!(
+                "SELECT COUNT(*) FROM outbox WHERE id = {id} AND state = 'failed' AND attempts = 5"
+            ))
+            .await
+                == 1
+        })
+        .await;
+        app.assert_audit_sound().await;
+    }
+}
