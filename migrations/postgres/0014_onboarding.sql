@@ -40,3 +40,7 @@ CREATE TABLE account_links (
 );
 CREATE INDEX account_links_user ON account_links (user_id, purpose);
 CREATE INDEX account_links_expires ON account_links (expires_at);
+
+-- An operator disables an account (账号管理): it cannot sign in, and its sessions, API tokens and
+-- access keys stop working at once (every lookup of a signed-in user requires it to be enabled).
+ALTER TABLE users ADD COLUMN disabled_at BIGINT;

@@ -19,17 +19,20 @@ impl std::fmt::Debug for PasswordHash {
 pub struct Credentials {
     pub user_id: i64,
     pub hash: PasswordHash,
+    /// An operator disabled the account.
+    pub disabled: bool,
 }
 
 pub async fn credentials(pool: &AnyPool, login: &str) -> Result<Option<Credentials>, sqlx::Error> {
-    let row: Option<(i64, String)> =
-        sqlx::query_as("SELECT id, password_hash FROM users WHERE login = $1")
+    let row: Option<(i64, String, Option<i64>)> =
+        sqlx::query_as("SELECT id, password_hash, disabled_at FROM users WHERE login = $1")
             .bind(login)
             .fetch_optional(pool)
             .await?;
-    Ok(row.map(|(user_id, hash)| Credentials {
+    Ok(row.map(|(user_id, hash, disabled_at)| Credentials {
         user_id,
         hash: PasswordHash(hash),
+        disabled: disabled_at.is_some(),
     }))
 }
 
@@ -67,7 +70,7 @@ pub async fn session_user(
          LEFT JOIN partners pp ON pp.id = p.parent_id \
          LEFT JOIN customers c ON c.id = u.customer_id \
          LEFT JOIN partners cp ON cp.id = c.partner_id \
-         WHERE u.id = $1",
+         WHERE u.id = $1 AND u.disabled_at IS NULL",
     )
     .bind(user_id)
     .fetch_optional(pool)

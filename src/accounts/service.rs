@@ -138,7 +138,22 @@ pub async fn login(
     }
     let creds = repo::credentials(&db.pool, account.as_str()).await?;
     let user_id = creds.as_ref().map(|c| c.user_id);
+    let disabled = creds.as_ref().is_some_and(|c| c.disabled);
     let ok = verify_password(&password, creds.map(|c| c.hash)).await?;
+    if ok && disabled {
+        // Only the right password learns that the account is disabled; the attempt stays
+        // counted.
+        audit(
+            db,
+            user_id,
+            account.as_str(),
+            "login.disabled",
+            account.as_str(),
+            origin,
+        )
+        .await?;
+        return Err(AppError::conflict("error.account.disabled"));
+    }
     match (ok, user_id) {
         (true, Some(id)) => {
             // The account's failures go with the success, in its transaction.

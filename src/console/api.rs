@@ -2,7 +2,7 @@
 
 #[cfg(feature = "ssr")]
 use super::model::AuditQuery;
-use super::model::{AuditLine, Delivery};
+use super::model::{Account, AuditLine, Delivery};
 use crate::domain::Page;
 #[cfg(feature = "ssr")]
 use crate::domain::{PageRequest, Role};
@@ -62,6 +62,31 @@ pub async fn deliveries(
 pub async fn retry_delivery(id: i64) -> Result<(), AppError> {
     let cx = ctx::acting(&[Role::Operator]).await?;
     super::service::retry(&cx, id).await
+}
+
+/// 账号管理: one page of the accounts, by role and login or organisation.
+#[server(prefix = "/api", endpoint = "console/accounts")]
+pub async fn accounts(
+    role: Option<String>,
+    q: Option<String>,
+    page: Option<u32>,
+) -> Result<Page<Account>, AppError> {
+    let cx = ctx::acting(&[Role::Operator]).await?;
+    super::service::accounts(
+        &cx.db,
+        role.as_deref().unwrap_or(""),
+        q.as_deref().unwrap_or(""),
+        PageRequest::new(page, None),
+    )
+    .await
+}
+
+/// Disables (`disabled` = "true") or enables an account.
+#[server(prefix = "/api", endpoint = "console/account-state")]
+pub async fn set_account_state(id: i64, disabled: String) -> Result<(), AppError> {
+    let cx = ctx::acting(&[Role::Operator]).await?;
+    let disabled = ctx::choice(&disabled, "true", "false")?;
+    super::service::set_disabled(&cx, id, disabled).await
 }
 
 /// 审计日志 as CSV with the page's filters: every matching row, or a refusal when more than

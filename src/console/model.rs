@@ -47,3 +47,19 @@ pub struct Delivery {
 
 /// The delivery states an operator filters by.
 pub const DELIVERY_STATES: [&str; 4] = ["failed", "pending", "sending", "sent"];
+
+/// One account in 账号管理.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct Account {
+    pub id: i64,
+    pub login: String,
+    pub role: String,
+    /// The partner's or customer's name, if the account belongs to one.
+    pub organisation: Option<String>,
+    pub created_at: i64,
+    pub disabled_at: Option<i64>,
+}
+
+/// The roles an operator filters accounts by.
+pub const ROLES: [&str; 4] = ["partner", "customer", "operator", "personal"];

@@ -1,8 +1,10 @@
 //! The operator console: its left menu around every operator page, the audit trail (审计日志)
 //! and the deliveries (消息投递).
 
-use super::api::{RetryDelivery, audit_actions, audit_trail, deliveries};
-use super::model::{AuditLine, DELIVERY_STATES, Delivery};
+use super::api::{
+    RetryDelivery, SetAccountState, accounts, audit_actions, audit_trail, deliveries,
+};
+use super::model::{Account, AuditLine, DELIVERY_STATES, Delivery, ROLES};
 use crate::domain::{Role, format_time};
 use crate::i18n::{t, use_lang};
 use crate::ui::{Col, FormError, Loaded, PagedList, RequireRole, failure, urlencode};
@@ -11,9 +13,10 @@ use leptos_router::components::{A, Outlet};
 use leptos_router::hooks::use_query_map;
 
 /// The console's menu: each entry and where it leads.
-const MENU: [(&str, &str); 9] = [
+const MENU: [(&str, &str); 10] = [
     ("/operator", "operator.menu.partners"),
     ("/operator/onboarding", "operator.onboarding"),
+    ("/operator/accounts", "operator.accounts"),
     ("/operator/plans", "operator.plans"),
     ("/operator/paths", "operator.paths"),
     ("/operator/whitelist", "operator.whitelist"),
@@ -197,6 +200,72 @@ pub fn OutboxPage() -> impl IntoView {
                                     <button type="submit" class="btn">{t(lang, "outbox.retry")}</button>
                                 </ActionForm>
                             })}
+                        </td>
+                    </tr>
+                }.into_any()
+            }
+        />
+    }
+}
+
+/// 账号管理: every account, by role, searched by login or organisation; disabled and enabled
+/// again with one click.
+#[component]
+pub fn AccountsPage() -> impl IntoView {
+    let lang = use_lang();
+    let query = use_query_map();
+    let get = move |k: &str| query.read().get(k).unwrap_or_default();
+    let page = move || query.read().get("page").and_then(|p| p.parse::<u32>().ok());
+    let set = ServerAction::<SetAccountState>::new();
+    let list = Resource::new(
+        move || (get("role"), get("q"), page(), set.version().get()),
+        |(role, q, page, _)| accounts(Some(role), Some(q), page),
+    );
+    let error = failure(set);
+    let saved = move || matches!(set.value().get(), Some(Ok(())));
+    view! {
+        <h1>{t(lang, "operator.accounts")}</h1>
+        <form method="get" class="search-bar">
+            <label for="acc-role">{t(lang, "accounts.role")}</label>
+            <select id="acc-role" name="role">
+                <option value="">{t(lang, "common.all")}</option>
+                {ROLES.into_iter().map(|r| {
+                    let key = format!("accounts.role.{r}");
+                    view! { <option value=r selected=move || get("role") == r>{t(lang, &key)}</option> }
+                }).collect_view()}
+            </select>
+            <label for="acc-q">{t(lang, "accounts.search")}</label>
+            <input id="acc-q" name="q" prop:value=move || get("q") maxlength="64" />
+            <button type="submit" class="btn">{t(lang, "common.search")}</button>
+        </form>
+        {move || saved().then(|| view! { <p class="notice-ok" role="status">{t(lang, "accounts.saved")}</p> })}
+        <FormError error />
+        <PagedList list empty="accounts.empty" testid="account-list"
+            columns=vec![
+                Col::text("accounts.login"), Col::text("accounts.role"), Col::text("accounts.organisation"),
+                Col::text("common.created_at"), Col::text("accounts.state"), Col::text("common.actions"),
+            ]
+            row=move |a: Account| {
+                let disabled = a.disabled_at.is_some();
+                let role_key = format!("accounts.role.{}", a.role);
+                let (state, button, next) = if disabled {
+                    ("accounts.disabled", "accounts.enable", "false")
+                } else {
+                    ("accounts.enabled", "accounts.disable", "true")
+                };
+                view! {
+                    <tr data-testid=format!("account-{}", a.login)>
+                        <td>{a.login.clone()}</td>
+                        <td>{t(lang, &role_key)}</td>
+                        <td>{a.organisation.clone().unwrap_or_else(|| "-".into())}</td>
+                        <td>{format_time(a.created_at)}</td>
+                        <td>{t(lang, state)}</td>
+                        <td class="actions">
+                            <ActionForm action=set>
+                                <input type="hidden" name="id" value=a.id.to_string() />
+                                <input type="hidden" name="disabled" value=next />
+                                <button type="submit" class="btn">{t(lang, button)}</button>
+                            </ActionForm>
                         </td>
                     </tr>
                 }.into_any()

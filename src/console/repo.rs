@@ -1,6 +1,6 @@
 //! SQL of the operator console's lists.
 
-use super::model::{AuditLine, Delivery};
+use super::model::{Account, AuditLine, Delivery};
 use crate::domain::PageRequest;
 use crate::query_fn;
 use crate::server::sql::Where;
@@ -71,7 +71,47 @@ pub async fn deliveries(
         .await
 }
 
+/// One page of the accounts, by login, searched by login or organisation, of `role` (any when
+/// `None`).
+pub async fn accounts(
+    pool: &AnyPool,
+    role: Option<&str>,
+    search: Option<String>,
+    page: PageRequest,
+) -> Result<(Vec<Account>, i64), sqlx::Error> {
+    Where::new()
+        .and_some("u.role = ?1", role.map(String::from))
+        .and_some(
+            "(u.login LIKE ?1 OR p.name LIKE ?1 OR c.name LIKE ?1)",
+            search.as_deref().map(like),
+        )
+        .page(
+            pool,
+            "u.id, u.login, u.role, COALESCE(p.name, c.name) AS organisation, u.created_at, u.disabled_at",
+            "FROM users u LEFT JOIN partners p ON p.id = u.partner_id LEFT JOIN customers c ON c.id = u.customer_id",
+            "u.login",
+            page,
+        )
+        .await
+}
+
 query_fn! {
+    /// Disables an enabled account (`true` when it changed).
+    pub fn disable(conn, id: i64, now: i64) -> changed =
+        query("UPDATE users SET disabled_at = $2 WHERE id = $1 AND disabled_at IS NULL");
+
+    /// Enables a disabled account.
+    pub fn enable(conn, id: i64) -> changed =
+        query("UPDATE users SET disabled_at = NULL WHERE id = $1 AND disabled_at IS NOT NULL");
+
+    /// A disabled account's API tokens end with it.
+    pub fn drop_tokens(conn, id: i64) -> count =
+        query("DELETE FROM api_tokens WHERE user_id = $1");
+
+    /// Whether the account exists.
+    pub fn account_exists(conn, id: i64) -> one i64 =
+        query_scalar("SELECT COUNT(*) FROM users WHERE id = $1");
+
     /// The distinct actions in the trail, for the filter's choices.
     pub fn actions() -> all String =
         query_scalar("SELECT DISTINCT action FROM audit_log ORDER BY action");

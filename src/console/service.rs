@@ -1,6 +1,6 @@
 //! Reading the audit trail and the outbox; retrying a failed delivery.
 
-use super::model::{AuditLine, AuditQuery, DELIVERY_STATES, Delivery};
+use super::model::{Account, AuditLine, AuditQuery, DELIVERY_STATES, Delivery, ROLES};
 use super::repo::{self, AuditFilter};
 use crate::accounts::audit::{Caller, Target};
 use crate::domain::{Page, PageRequest};
@@ -77,6 +77,65 @@ pub async fn retry(cx: &Caller, id: i64) -> Result<(), AppError> {
                         now,
                     )
                     .await
+            })
+        })
+        .await
+}
+
+/// One page of the accounts (账号管理).
+pub async fn accounts(
+    db: &Db,
+    role: &str,
+    search: &str,
+    page: PageRequest,
+) -> Result<Page<Account>, AppError> {
+    let role = match role.trim() {
+        "" => None,
+        r => Some(
+            *ROLES
+                .iter()
+                .find(|k| **k == r)
+                .ok_or_else(|| AppError::invalid("error.console.role"))?,
+        ),
+    };
+    let (items, total) = repo::accounts(&db.pool, role, text(search, 64), page).await?;
+    Ok(page.answer(items, total))
+}
+
+/// Disables (`true`) or enables an account, audited. A disabled account cannot sign in, and its
+/// sessions, API tokens and access keys stop working at once (the signed-in user is looked up
+/// enabled on every request). An operator cannot disable itself.
+pub async fn set_disabled(cx: &Caller, id: i64, disabled: bool) -> Result<(), AppError> {
+    if disabled && id == cx.user.id {
+        return Err(AppError::conflict("error.console.disable_self"));
+    }
+    cx.db
+        .write(|tx| {
+            Box::pin(async move {
+                let now = now_ms();
+                if repo::account_exists(&mut *tx, id).await? == 0 {
+                    return Err(AppError::NotFound);
+                }
+                let changed = if disabled {
+                    repo::disable(&mut *tx, id, now).await?
+                } else {
+                    repo::enable(&mut *tx, id).await?
+                };
+                if !changed {
+                    let key = if disabled {
+                        "error.console.already_disabled"
+                    } else {
+                        "error.console.already_enabled"
+                    };
+                    return Err(AppError::conflict(key));
+                }
+                let action = if disabled {
+                    repo::drop_tokens(&mut *tx, id).await?;
+                    "account.disable"
+                } else {
+                    "account.enable"
+                };
+                cx.actor.record(tx, action, Target::User(id), "", now).await
             })
         })
         .await

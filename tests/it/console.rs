@@ -245,3 +245,125 @@ async fn a_failed_delivery_is_shown_with_its_error_and_sent_again_once() {
         app.assert_audit_sound().await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_disabled_account_is_refused_at_once_everywhere_and_enabled_again() {
+    for backend in [Backend::Sqlite, Backend::Postgres] {
+        let Some(app) = TestApp::spawn(backend).await else {
+            continue;
+        };
+        app.partner("prov", "solution-provider", None);
+        app.operator("ops");
+        let ops = app.signed_in("ops").await;
+        let prov = app.signed_in("prov").await;
+        let token = app.api_token("prov", PASSWORD).await;
+        assert_eq!(token.status(), 201);
+        let token = token.headers()["x-subject-token"]
+            .to_str()
+            .unwrap()
+            .to_string();
+        let balances = || {
+            reqwest::Client::new()
+                .get(app.url("/v2/accounts/partner-accounts/balances"))
+                .header("x-auth-token", token.clone())
+                .send()
+        };
+        assert_eq!(balances().await.unwrap().status(), 200);
+
+        let (s, list) = json(
+            app.call(
+                &ops,
+                "console/accounts",
+                &[("role", "partner"), ("q", "pro")],
+            )
+            .await,
+        )
+        .await;
+        assert_eq!(s, 200, "{list}");
+        assert_eq!(list["total"], 1, "{list}");
+        let id = list["items"][0]["id"].as_i64().unwrap().to_string();
+        let (_, me) = json(app.call(&ops, "me", &[]).await).await;
+        let own = me["id"].as_i64().unwrap().to_string();
+        let (s, e) = json(
+            app.call(
+                &ops,
+                "console/account-state",
+                &[("id", &own), ("disabled", "true")],
+            )
+            .await,
+        )
+        .await;
+        assert_eq!(
+            (s, e["key"].as_str()),
+            (409, Some("error.console.disable_self"))
+        );
+        let (s, e) = json(
+            app.call(
+                &ops,
+                "console/account-state",
+                &[("id", "999999"), ("disabled", "true")],
+            )
+            .await,
+        )
+        .await;
+        assert_eq!(s, 404, "{e}");
+
+        let (s, e) = json(
+            app.call(
+                &ops,
+                "console/account-state",
+                &[("id", &id), ("disabled", "true")],
+            )
+            .await,
+        )
+        .await;
+        assert_eq!(s, 200, "{e}");
+        // The open session, the token and a new sign-in are refused at once.
+        assert_eq!(app.me(&prov).await, Value::Null);
+        let (s, _) = json(app.call(&prov, "funds/balances", &[]).await).await;
+        assert_eq!(s, 401);
+        assert_eq!(balances().await.unwrap().status(), 401);
+        let (s, e) = json(app.login(&app.client(), "prov", PASSWORD).await).await;
+        assert_eq!(
+            (s, e["key"].as_str()),
+            (409, Some("error.account.disabled"))
+        );
+        // A wrong password learns nothing more.
+        let (s, e) = json(app.login(&app.client(), "prov", "wrong-password-1").await).await;
+        assert_eq!((s, e["key"].as_str()), (401, Some("error.bad_credentials")));
+        assert_ne!(app.api_token("prov", PASSWORD).await.status(), 201);
+        let (_, list) = json(app.call(&ops, "console/accounts", &[("q", "prov")]).await).await;
+        assert!(list["items"][0]["disabled_at"].as_i64().is_some(), "{list}");
+        let (s, e) = json(
+            app.call(
+                &ops,
+                "console/account-state",
+                &[("id", &id), ("disabled", "true")],
+            )
+            .await,
+        )
+        .await;
+        assert_eq!(
+            (s, e["key"].as_str()),
+            (409, Some("error.console.already_disabled"))
+        );
+
+        let (s, _) = json(
+            app.call(
+                &ops,
+                "console/account-state",
+                &[("id", &id), ("disabled", "false")],
+            )
+            .await,
+        )
+        .await;
+        assert_eq!(s, 200);
+        let again = app.signed_in("prov").await;
+        assert_eq!(app.me(&again).await["login"], "prov");
+        assert_eq!(
+            app.count(&format!("SELECT COUNT(*) FROM audit_log WHERE target = 'user:{id}' AND action IN ('account.disable', 'account.enable')")).await,
+            2
+        );
+        app.assert_audit_sound().await;
+    }
+}
