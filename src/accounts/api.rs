@@ -43,12 +43,41 @@ pub async fn current_user() -> Result<Option<SessionUser>, AppError> {
     crate::server::ctx::current_user().await
 }
 
-/// The operator's list of partners.
+/// The operator's list of partners (伙伴管理): searched by name or id, filtered by kind, HCPN
+/// state and parent distributor.
 #[server(prefix = "/api", endpoint = "operator/partners")]
-pub async fn list_partners(page: Option<u32>) -> Result<Page<PartnerListItem>, AppError> {
+pub async fn list_partners(
+    q: Option<String>,
+    kind: Option<String>,
+    hcpn: Option<String>,
+    parent: Option<String>,
+    page: Option<u32>,
+) -> Result<Page<PartnerListItem>, AppError> {
+    use crate::domain::{HcpnState, PartnerKind};
     ctx::require(Role::Operator).await?;
     let state = ctx::state()?;
-    super::service::list_partners(&state.db, PageRequest::new(page, None)).await
+    let text = |s: Option<String>| {
+        s.map(|s| s.trim().chars().take(64).collect::<String>())
+            .filter(|s| !s.is_empty())
+    };
+    let (kind, hcpn) = (text(kind), text(hcpn));
+    let filter = super::repo::PartnerFilter {
+        search: text(q),
+        kind: match kind {
+            None => None,
+            Some(k) => Some(
+                PartnerKind::parse(&k).ok_or_else(|| AppError::invalid("error.partner.kind"))?,
+            ),
+        },
+        hcpn: match hcpn {
+            None => None,
+            Some(h) => {
+                Some(HcpnState::parse(&h).ok_or_else(|| AppError::invalid("error.partner.hcpn"))?)
+            }
+        },
+        parent: text(parent),
+    };
+    super::service::list_partners(&state.db, &filter, PageRequest::new(page, None)).await
 }
 
 /// Operator: records (`verified` = "true") or withdraws a personal account's real-name

@@ -3,7 +3,7 @@
 
 use super::api::list_partners;
 use super::model::PartnerListItem;
-use crate::domain::{Role, format_time};
+use crate::domain::{HcpnState, PartnerKind, Role, format_time};
 use crate::i18n::{t, use_lang};
 use crate::ui::{Auth, Col, Field, FormError, PagedList, RequireRole, failure};
 use leptos::prelude::*;
@@ -93,9 +93,36 @@ pub fn OperatorHome() -> impl IntoView {
 fn PartnerTable() -> impl IntoView {
     let lang = use_lang();
     let query = use_query_map();
+    let get = move |k: &str| query.read().get(k).unwrap_or_default();
     let page = move || query.read().get("page").and_then(|p| p.parse::<u32>().ok());
-    let partners = Resource::new(page, list_partners);
+    let partners = Resource::new(
+        move || (get("q"), get("kind"), get("hcpn"), get("parent"), page()),
+        |(q, kind, hcpn, parent, page)| {
+            list_partners(Some(q), Some(kind), Some(hcpn), Some(parent), page)
+        },
+    );
     view! {
+        <form method="get" class="search-bar" data-testid="partner-search">
+            <label for="pl-q">{t(lang, "operator.partners.search")}</label>
+            <input id="pl-q" name="q" prop:value=move || get("q") maxlength="64" />
+            <label for="pl-kind">{t(lang, "partner.kind")}</label>
+            <select id="pl-kind" name="kind">
+                <option value="">{t(lang, "common.all")}</option>
+                {[PartnerKind::SolutionProvider, PartnerKind::Distributor, PartnerKind::Reseller].into_iter().map(|k| view! {
+                    <option value=k.as_str() selected=move || get("kind") == k.as_str()>{t(lang, k.label_key())}</option>
+                }).collect_view()}
+            </select>
+            <label for="pl-hcpn">{t(lang, "partner.hcpn")}</label>
+            <select id="pl-hcpn" name="hcpn">
+                <option value="">{t(lang, "common.all")}</option>
+                {[HcpnState::Onboarded, HcpnState::Pending].into_iter().map(|h| view! {
+                    <option value=h.as_str() selected=move || get("hcpn") == h.as_str()>{t(lang, h.label_key())}</option>
+                }).collect_view()}
+            </select>
+            <label for="pl-parent">{t(lang, "partner.parent")}</label>
+            <input id="pl-parent" name="parent" prop:value=move || get("parent") maxlength="64" />
+            <button type="submit" class="btn">{t(lang, "common.search")}</button>
+        </form>
         <PagedList list=partners empty="operator.no_partners" testid="partner-list"
             columns=vec![
                 Col::raw("ID"), Col::text("partner.name"), Col::text("partner.kind"),

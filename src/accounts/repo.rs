@@ -286,11 +286,37 @@ query_fn! {
         binding (now, e.actor.user_id, &e.actor.name, e.action, e.target, &e.actor.origin.ip, e.detail, e.actor.origin.channel.as_str());
 }
 
+/// The operator's partner list filters: part of the name (or the id), kind, HCPN state, part of
+/// the parent distributor's name.
+#[derive(Debug, Default)]
+pub struct PartnerFilter {
+    pub search: Option<String>,
+    pub kind: Option<PartnerKind>,
+    pub hcpn: Option<HcpnState>,
+    pub parent: Option<String>,
+}
+
+fn contains(s: &str) -> String {
+    format!("%{}%", s.replace(['%', '_'], ""))
+}
+
 pub async fn list_partners(
     pool: &AnyPool,
+    f: &PartnerFilter,
     page: PageRequest,
 ) -> Result<(Vec<PartnerListItem>, i64), sqlx::Error> {
-    Where::new()
+    let mut w = Where::new();
+    if let Some(search) = f.search.as_deref() {
+        // A number may be the partner's id as well as part of its name.
+        let id = search.trim().parse::<i64>().unwrap_or(-1);
+        w = w.and_args(
+            "(p.name LIKE ?1 OR p.id = ?2)",
+            vec![contains(search).into(), id.into()],
+        );
+    }
+    w.and_some("p.kind = ?1", f.kind.map(|k| k.as_str().to_string()))
+        .and_some("p.hcpn_state = ?1", f.hcpn.map(|h| h.as_str().to_string()))
+        .and_some("pp.name LIKE ?1", f.parent.as_deref().map(contains))
         .page(
             pool,
             "p.id, p.name, p.kind, p.hcpn_state AS hcpn, pp.name AS parent_name, \

@@ -518,8 +518,12 @@ pub async fn is_empty(db: &Db) -> Result<bool, AppError> {
     Ok(repo::user_count(&db.pool).await? == 0)
 }
 
-pub async fn list_partners(db: &Db, page: PageRequest) -> Result<Page<PartnerListItem>, AppError> {
-    let (items, total) = repo::list_partners(&db.pool, page).await?;
+pub async fn list_partners(
+    db: &Db,
+    filter: &repo::PartnerFilter,
+    page: PageRequest,
+) -> Result<Page<PartnerListItem>, AppError> {
+    let (items, total) = repo::list_partners(&db.pool, filter, page).await?;
     Ok(page.answer(items, total))
 }
 

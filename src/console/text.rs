@@ -3,6 +3,7 @@
 #[rustfmt::skip]
 pub const TEXT: &[(&str, &str, &str)] = &[
     ("operator.menu.partners", "伙伴管理", "Partners"),
+    ("operator.partners.search", "伙伴名称或ID", "Partner name or ID"),
     ("operator.audit", "审计日志", "Audit log"),
     ("operator.outbox", "消息投递", "Deliveries"),
     ("audit.time", "时间", "Time"),

@@ -31,6 +31,8 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     ("error.partner.parent_not_distributor", "所属伙伴不是总经销商。", "The parent partner is not a distributor."),
     ("error.partner.parent_not_found", "所属总经销商不存在。", "The parent distributor does not exist."),
     ("error.partner.not_found", "合作伙伴不存在。", "The partner does not exist."),
+    ("error.partner.kind", "未知的伙伴类型。", "Unknown partner type."),
+    ("error.partner.hcpn", "未知的HCPN入驻状态。", "Unknown HCPN onboarding status."),
     ("error.date.format", "日期格式不正确，请使用 YYYY-MM-DD。", "Invalid date; use YYYY-MM-DD."),
     ("error.partner.email", "邮箱地址不正确。", "Invalid email address."),
     ("error.partner.phone", "手机号码不正确。", "Invalid phone number."),

@@ -283,6 +283,7 @@ const ARGS: &[(&str, &str)] = &[
     ("first", "1"),
     ("from", "1"),
     ("group", "1"),
+    ("hcpn", "1"),
     ("holder", "1"),
     ("id", "1"),
     ("ids", "1"),

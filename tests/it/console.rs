@@ -367,3 +367,88 @@ async fn a_disabled_account_is_refused_at_once_everywhere_and_enabled_again() {
         app.assert_audit_sound().await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_partner_list_is_searched_by_name_or_id_and_filtered() {
+    let Some(app) = TestApp::spawn(Backend::Sqlite).await else {
+        return;
+    };
+    let dist = app.partner("north-dist", "distributor", None);
+    let res = app.partner("north-res", "reseller", Some(dist));
+    let prov = app.partner("east-prov", "solution-provider", None);
+    app.cli_ok(&[
+        "admin",
+        "create-partner",
+        "--name",
+        "west-new",
+        "--kind",
+        "solution-provider",
+        "--login",
+        "west-new",
+        "--password",
+        PASSWORD,
+        "--hcpn",
+        "pending",
+    ]);
+    app.operator("ops");
+    let ops = app.signed_in("ops").await;
+    let names = |v: &Value| -> Vec<String> {
+        v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["name"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let list = |filters: Vec<(&'static str, String)>| {
+        let (app, ops) = (&app, &ops);
+        async move {
+            let form: Vec<(&str, &str)> = filters.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            json(app.call(ops, "operator/partners", &form).await).await
+        }
+    };
+    let (s, all) = list(vec![]).await;
+    assert_eq!((s, all["total"].as_i64()), (200, Some(4)), "{all}");
+    assert_eq!(
+        names(&list(vec![("q", "north".into())]).await.1),
+        ["north-dist", "north-res"]
+    );
+    assert_eq!(
+        names(&list(vec![("q", prov.to_string())]).await.1),
+        ["east-prov"]
+    );
+    assert_eq!(
+        names(&list(vec![("kind", "reseller".into())]).await.1),
+        ["north-res"]
+    );
+    assert_eq!(
+        names(&list(vec![("hcpn", "pending".into())]).await.1),
+        ["west-new"]
+    );
+    let (_, under) = list(vec![("parent", "north-d".into())]).await;
+    assert_eq!(names(&under), ["north-res"]);
+    assert_eq!(under["items"][0]["id"].as_i64(), Some(res));
+    assert_eq!(
+        names(
+            &list(vec![("q", "north".into()), ("kind", "distributor".into())])
+                .await
+                .1
+        ),
+        ["north-dist"]
+    );
+    let (s, e) = list(vec![("kind", "vendor".into())]).await;
+    assert_eq!((s, e["key"].as_str()), (400, Some("error.partner.kind")));
+    let (s, e) = list(vec![("hcpn", "maybe".into())]).await;
+    assert_eq!((s, e["key"].as_str()), (400, Some("error.partner.hcpn")));
+    // The page keeps the filters in its form.
+    let page = app
+        .page(&ops, "/operator?q=north&kind=reseller")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("north-res") && !page.contains("east-prov"),
+        "{page}"
+    );
+}
