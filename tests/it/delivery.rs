@@ -247,7 +247,8 @@ async fn turning_a_channel_off_for_a_category_queues_nothing_on_it() {
         assert_eq!(s, 200, "{prefs}");
         assert_eq!(
             prefs.as_array().map(Vec::len),
-            Some(8),
+            // HCPN onboarding (#17) added the ninth.
+            Some(9),
             "every category: {prefs}"
         );
         let funds = prefs
