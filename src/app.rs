@@ -127,6 +127,10 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=Landing ssr=SsrMode::Async />
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
+                    <Route path=path!("/login/forgot") view=crate::profile::pages::ForgotPage ssr=SsrMode::Async />
+                    <Route path=path!("/reset-password/:token") view=crate::profile::pages::ResetPage ssr=SsrMode::Async />
+                    <Route path=path!("/account") view=crate::profile::pages::ProfilePage ssr=SsrMode::Async />
+                    <Route path=path!("/account/password") view=crate::profile::pages::PasswordPage ssr=SsrMode::Async />
                     <Route path=path!("/join") view=crate::onboarding::pages::JoinPage ssr=SsrMode::Async />
                     <Route path=path!("/join/confirm/:token") view=crate::onboarding::pages::ConfirmEmailPage ssr=SsrMode::Async />
                     <ParentRoute path=path!("/center") view=CenterShell ssr=SsrMode::Async>

@@ -24,6 +24,7 @@ pub mod orders;
 pub mod paths;
 pub mod pce;
 pub mod plans;
+pub mod profile;
 pub mod ui;
 pub mod vouchers;
 

@@ -16,14 +16,15 @@ pub async fn login(
     password: String,
     next: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::server::{ctx, session::USER_ID_KEY};
+    use crate::server::{ctx, session::sign_in};
     let state = ctx::state()?;
     let origin = ctx::origin().await;
     let user = super::service::login(&state.db, &account, &password, &origin).await?;
     super::service::remember_lang(&state.db, user.id, ctx::lang().await).await?;
-    let session = ctx::session().await?;
-    session.cycle_id().await?;
-    session.insert(USER_ID_KEY, user.id).await?;
+    sign_in(&ctx::session().await?, &user).await?;
+    if user.must_change_password {
+        return ctx::redirect(crate::profile::model::PASSWORD_PATH);
+    }
     ctx::redirect(&super::model::safe_next(next.as_deref(), user.role))
 }
 

@@ -14,6 +14,8 @@
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod audit;
+#[cfg(feature = "ssr")]
+pub mod links;
 pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]

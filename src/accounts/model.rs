@@ -14,6 +14,12 @@ pub struct SessionUser {
     /// Unread messages in the message center, shown in the header (`未读消息`).
     #[serde(default)]
     pub unread: i64,
+    /// The password was set by an operator: the user must choose its own before anything else.
+    #[serde(default)]
+    pub must_change_password: bool,
+    /// The epoch of the user's sessions (server side only: a password change moves it on).
+    #[serde(skip, default)]
+    pub epoch: i64,
 }
 
 impl SessionUser {

@@ -38,6 +38,7 @@ pub fn LoginPage() -> impl IntoView {
     view! {
         <section class="login-card">
             <h1>{t(lang, "login.title")}</h1>
+            {move || query.read().get("reset").map(|_| view! { <p class="notice-ok" role="status">{t(lang, "profile.reset.done")}</p> })}
             <ActionForm action=auth.login attr:class="form" attr:novalidate=true>
                 <input type="hidden" name="next" prop:value=next />
                 <label for="login-account">{t(lang, "login.account")}</label>
@@ -49,6 +50,7 @@ pub fn LoginPage() -> impl IntoView {
                     {t(lang, "login.submit")}
                 </button>
             </ActionForm>
+            <p><a href="/login/forgot" data-testid="forgot-link">{t(lang, "profile.forgot.ask")}</a></p>
             <p class="muted">{t(lang, "onboarding.join.ask")}" "<a href="/join">{t(lang, "landing.join")}</a></p>
         </section>
     }

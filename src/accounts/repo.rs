@@ -52,14 +52,19 @@ struct SessionUserRow {
     c_partner_id: Option<i64>,
     c_partner_name: Option<String>,
     unread: i64,
+    session_epoch: i64,
+    must_change_password: i64,
 }
 
+/// An enabled user by id. With `epoch` (a browser session's), only while the user's sessions are
+/// still in that epoch: a password change moves it on and ends the other sessions.
 pub async fn session_user(
     pool: &AnyPool,
     user_id: i64,
+    epoch: Option<i64>,
 ) -> Result<Option<SessionUser>, sqlx::Error> {
     let row: Option<SessionUserRow> = sqlx::query_as(
-        "SELECT u.id, u.login, u.role, \
+        "SELECT u.id, u.login, u.role, u.session_epoch, u.must_change_password, \
                 p.id AS p_id, p.name AS p_name, p.kind AS p_kind, p.hcpn_state AS p_hcpn, \
                 pp.name AS p_parent, \
                 c.id AS c_id, c.name AS c_name, c.mode AS c_mode, \
@@ -75,7 +80,9 @@ pub async fn session_user(
     .bind(user_id)
     .fetch_optional(pool)
     .await?;
-    let Some(r) = row else { return Ok(None) };
+    let Some(r) = row.filter(|r| epoch.is_none_or(|e| e == r.session_epoch)) else {
+        return Ok(None);
+    };
     let Some(role) = Role::parse(&r.role) else {
         return Ok(None);
     };
@@ -117,6 +124,8 @@ pub async fn session_user(
         partner,
         customer,
         unread: r.unread,
+        must_change_password: r.must_change_password == 1,
+        epoch: r.session_epoch,
     }))
 }
 
@@ -190,14 +199,16 @@ pub struct NewUserRow<'a> {
     pub role: Role,
     pub partner_id: Option<i64>,
     pub customer_id: Option<i64>,
+    /// The password was set by an operator: to be changed at the first sign-in.
+    pub must_change: bool,
     pub now: i64,
 }
 
 query_fn! {
     pub fn insert_user(u: NewUserRow<'_>) -> one i64 =
-        query_scalar("INSERT INTO users (login, password_hash, role, partner_id, customer_id, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
-        binding (u.login, &u.hash.0, u.role.as_str(), u.partner_id, u.customer_id, u.now);
+        query_scalar("INSERT INTO users (login, password_hash, role, partner_id, customer_id, must_change_password, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id")
+        binding (u.login, &u.hash.0, u.role.as_str(), u.partner_id, u.customer_id, i64::from(u.must_change), u.now);
 
     pub fn set_personal_profile(user: i64, verified: bool, site: &str) -> done =
         query("UPDATE users SET real_name_verified = $1, site = $2 WHERE id = $3")
@@ -274,6 +285,30 @@ query_fn! {
 
     pub fn delete_failures_before(before: i64) -> done =
         query("DELETE FROM login_failures WHERE at < $1");
+}
+
+query_fn! {
+    // Mailed single-use links (`links`).
+
+    /// Ends the user's unused links of a purpose (a newer one replaces them).
+    pub fn end_links(conn, user: i64, purpose: &str, now: i64) -> done =
+        query("UPDATE account_links SET used_at = $3 WHERE user_id = $1 AND purpose = $2 AND used_at IS NULL");
+
+    pub fn insert_link(conn, hash: &str, user: i64, purpose: &str, target: &str, now: i64, expires: i64) -> done =
+        query("INSERT INTO account_links (token_hash, user_id, purpose, target, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5, $6)");
+
+    /// A link by its token's hash: (user, purpose, target, expires_at, used_at).
+    pub fn link(conn, hash: &str) -> optional (i64, String, String, i64, Option<i64>) =
+        query_as("SELECT user_id, purpose, target, expires_at, used_at FROM account_links WHERE token_hash = $1");
+
+    /// Uses a link once: only an unused, unexpired one changes.
+    pub fn use_link(conn, hash: &str, now: i64) -> changed =
+        query("UPDATE account_links SET used_at = $2 WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2");
+
+    /// Links expired a week ago or more are deleted (housekeeping).
+    pub fn purge_links(conn, before: i64) -> count =
+        query("DELETE FROM account_links WHERE expires_at < $1");
 }
 
 pub use super::audit::AuditEntry;

@@ -34,7 +34,7 @@ pub async fn hash_password(password: &NewPassword) -> Result<PasswordHash, AppEr
     hashing(move || PasswordHash(password_auth::generate_hash(plain))).await
 }
 
-async fn verify_password(
+pub(crate) async fn verify_password(
     password: &PasswordAttempt,
     hash: Option<PasswordHash>,
 ) -> Result<bool, AppError> {
@@ -173,7 +173,7 @@ pub async fn login(
                 })
             })
             .await?;
-            repo::session_user(&db.pool, id)
+            repo::session_user(&db.pool, id, None)
                 .await?
                 .ok_or(AppError::Internal)
         }
@@ -228,11 +228,39 @@ pub async fn record_logout(db: &Db, user: &SessionUser, origin: &Origin) -> Resu
     .await
 }
 
+/// An enabled user by id (an API token's or access key's owner).
 pub async fn session_user(db: &Db, user_id: i64) -> Result<Option<SessionUser>, AppError> {
-    Ok(repo::session_user(&db.pool, user_id).await?)
+    Ok(repo::session_user(&db.pool, user_id, None).await?)
+}
+
+/// The user of a browser session opened in `epoch`: `None` once the user's password changed
+/// since (or the account was disabled).
+pub async fn session_user_at(
+    db: &Db,
+    user_id: i64,
+    epoch: i64,
+) -> Result<Option<SessionUser>, AppError> {
+    Ok(repo::session_user(&db.pool, user_id, Some(epoch)).await?)
 }
 
 pub use super::audit::{Actor, Origin, Target};
+
+/// A new account's first password: chosen by whoever creates it (command line, demo data), or
+/// generated for an operator in the console and then `temporary`: to be changed at the first
+/// sign-in.
+pub struct FirstPassword {
+    pub password: NewPassword,
+    pub temporary: bool,
+}
+
+impl From<NewPassword> for FirstPassword {
+    fn from(password: NewPassword) -> Self {
+        FirstPassword {
+            password,
+            temporary: false,
+        }
+    }
+}
 
 pub struct NewPartner {
     pub name: DisplayName,
@@ -241,7 +269,7 @@ pub struct NewPartner {
     pub hcpn: HcpnState,
     pub email: Option<String>,
     pub login: AccountName,
-    pub password: NewPassword,
+    pub password: FirstPassword,
 }
 
 /// Creates a partner and its first user. A reseller needs a distributor parent; other kinds
@@ -255,7 +283,7 @@ pub async fn create_partner(db: &Db, p: NewPartner, actor: &Actor) -> Result<(i6
         (_, Some(_)) => return Err(AppError::invalid("error.partner.parent_only_reseller")),
         (_, None) => {}
     }
-    let hash = hash_password(&p.password).await?;
+    let hash = hash_password(&p.password.password).await?;
     let now = now_ms();
     let (hash, p) = (&hash, &p);
     db.write(|tx| {
@@ -277,7 +305,8 @@ pub async fn create_partner(db: &Db, p: NewPartner, actor: &Actor) -> Result<(i6
                 email: p.email.as_deref(),
                 now,
             };
-            let (partner_id, user_id) = insert_partner_and_admin(tx, row, &p.login, hash).await?;
+            let (partner_id, user_id) =
+                insert_partner_and_admin(tx, row, &p.login, hash, p.password.temporary).await?;
             let target = Target::Partner(partner_id);
             actor
                 .record(tx, "partner.create", target, p.kind.as_str(), now)
@@ -295,6 +324,7 @@ pub async fn insert_partner_and_admin(
     row: NewPartnerRow<'_>,
     login: &AccountName,
     hash: &PasswordHash,
+    must_change: bool,
 ) -> Result<(i64, i64), AppError> {
     let now = row.now;
     let partner_id = repo::insert_partner(&mut **tx, row).await?;
@@ -304,6 +334,7 @@ pub async fn insert_partner_and_admin(
         role: Role::Partner,
         partner_id: Some(partner_id),
         customer_id: None,
+        must_change,
         now,
     };
     let user_id = insert_user_mapped(&mut *tx, user).await?;
@@ -315,7 +346,7 @@ pub struct NewCustomer {
     pub link: Option<(i64, CustomerMode)>,
     pub name: DisplayName,
     pub login: AccountName,
-    pub password: NewPassword,
+    pub password: FirstPassword,
 }
 
 pub async fn create_customer(
@@ -323,7 +354,7 @@ pub async fn create_customer(
     c: NewCustomer,
     actor: &Actor,
 ) -> Result<(i64, i64), AppError> {
-    let hash = hash_password(&c.password).await?;
+    let hash = hash_password(&c.password.password).await?;
     let now = now_ms();
     let (c, hash) = (&c, &hash);
     db.write(|tx| {
@@ -340,6 +371,7 @@ pub async fn create_customer(
                 role: Role::Customer,
                 partner_id: None,
                 customer_id: Some(customer_id),
+                must_change: c.password.temporary,
                 now,
             };
             let user_id = insert_user_mapped(&mut *tx, user).await?;
@@ -357,10 +389,10 @@ pub async fn create_customer(
 pub async fn create_operator(
     db: &Db,
     login: AccountName,
-    password: NewPassword,
+    password: impl Into<FirstPassword>,
     actor: &Actor,
 ) -> Result<i64, AppError> {
-    create_plain_user(db, login, password, Role::Operator, None, actor).await
+    create_plain_user(db, login, password.into(), Role::Operator, None, actor).await
 }
 
 /// Where a personal account was registered; only China-site accounts can be real-name verified
@@ -392,7 +424,7 @@ impl Site {
 pub async fn create_personal(
     db: &Db,
     login: AccountName,
-    password: NewPassword,
+    password: impl Into<FirstPassword>,
     verified: bool,
     site: Site,
     actor: &Actor,
@@ -400,7 +432,7 @@ pub async fn create_personal(
     create_plain_user(
         db,
         login,
-        password,
+        password.into(),
         Role::Personal,
         Some((verified, site)),
         actor,
@@ -469,12 +501,13 @@ pub async fn set_partner_contact(
 async fn create_plain_user(
     db: &Db,
     login: AccountName,
-    password: NewPassword,
+    password: FirstPassword,
     role: Role,
     personal: Option<(bool, Site)>,
     actor: &Actor,
 ) -> Result<i64, AppError> {
-    let hash = hash_password(&password).await?;
+    let hash = hash_password(&password.password).await?;
+    let must_change = password.temporary;
     let now = now_ms();
     let (hash, login) = (&hash, &login);
     db.write(|tx| {
@@ -485,6 +518,7 @@ async fn create_plain_user(
                 role,
                 partner_id: None,
                 customer_id: None,
+                must_change,
                 now,
             };
             let user_id = insert_user_mapped(&mut *tx, user).await?;

@@ -1,12 +1,14 @@
-//! Server functions of the operator console's audit trail and deliveries.
+//! Server functions of the operator console: the audit trail, deliveries, accounts and pickers.
+#![allow(clippy::too_many_arguments)]
 
 #[cfg(feature = "ssr")]
 use super::model::AuditQuery;
-use super::model::{Account, AuditLine, Delivery};
+use super::model::{Account, AuditLine, Delivery, Pick};
 use crate::domain::Page;
 #[cfg(feature = "ssr")]
 use crate::domain::{PageRequest, Role};
 use crate::error::AppError;
+use crate::profile::model::IssuedPassword;
 #[cfg(feature = "ssr")]
 use crate::server::ctx;
 use leptos::prelude::*;
@@ -122,4 +124,75 @@ pub async fn audit_csv(
         ]);
     }
     Ok(csv.into_response("audit-log.csv"))
+}
+
+/// A picker's choices (`what`: partner, distributor, customer or personal) for what was typed.
+#[server(prefix = "/api", endpoint = "console/pick")]
+pub async fn pick_choices(what: String, q: String) -> Result<Vec<Pick>, AppError> {
+    use super::model::PickKind;
+    let cx = ctx::acting(&[Role::Operator]).await?;
+    let kind = PickKind::parse(&what).ok_or(AppError::BadRequest)?;
+    super::service::pick(&cx.db, kind, &q).await
+}
+
+/// 账号管理: creates an operator, a personal account, a partner with its administrator, or a
+/// customer, with a generated password shown once (to be changed at the first sign-in). The
+/// fields beyond `role` and `login` are those of the role.
+#[server(prefix = "/api", endpoint = "console/create-account")]
+pub async fn create_account(
+    role: String,
+    login: String,
+    name: Option<String>,
+    kind: Option<String>,
+    parent: Option<String>,
+    email: Option<String>,
+    partner: Option<String>,
+    mode: Option<String>,
+    site: Option<String>,
+    verified: Option<String>,
+) -> Result<IssuedPassword, AppError> {
+    use super::service::NewAccount;
+    use crate::accounts::service::Site;
+    use crate::domain::{AccountName, CustomerMode, DisplayName, Email, HcpnState, PartnerKind};
+    let cx = ctx::acting(&[Role::Operator]).await?;
+    let login = AccountName::parse(&login).map_err(AppError::invalid)?;
+    let given = |s: Option<String>| s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+    let id = |s: Option<String>, key: &'static str| -> Result<Option<i64>, AppError> {
+        given(s)
+            .map(|s| s.parse::<i64>().map_err(|_| AppError::invalid(key)))
+            .transpose()
+    };
+    let name = || {
+        DisplayName::parse(given(name.clone()).as_deref().unwrap_or("")).map_err(AppError::invalid)
+    };
+    let account = match Role::parse(role.trim()) {
+        Some(Role::Operator) => NewAccount::Operator,
+        Some(Role::Personal) => NewAccount::Personal {
+            verified: ctx::choice(verified.as_deref().unwrap_or("false"), "true", "false")?,
+            site: Site::parse(site.as_deref().unwrap_or("cn")).ok_or(AppError::BadRequest)?,
+        },
+        Some(Role::Partner) => NewAccount::Partner {
+            name: name()?,
+            kind: PartnerKind::parse(kind.as_deref().unwrap_or(""))
+                .ok_or_else(|| AppError::invalid("error.partner.kind"))?,
+            parent: id(parent, "error.partner.parent_not_found")?,
+            hcpn: HcpnState::Onboarded,
+            email: given(email)
+                .map(|e| Email::parse(&e).map_err(AppError::invalid))
+                .transpose()?,
+        },
+        Some(Role::Customer) => NewAccount::Customer {
+            name: name()?,
+            link: match id(partner, "error.partner.not_found")? {
+                None => None,
+                Some(p) => Some((
+                    p,
+                    CustomerMode::parse(mode.as_deref().unwrap_or(""))
+                        .ok_or_else(|| AppError::invalid("error.console.mode"))?,
+                )),
+            },
+        },
+        None => return Err(AppError::invalid("error.console.role")),
+    };
+    super::service::create_account(&cx, login, account).await
 }

@@ -63,3 +63,50 @@ pub struct Account {
 
 /// The roles an operator filters accounts by.
 pub const ROLES: [&str; 4] = ["partner", "customer", "operator", "personal"];
+
+/// One choice of a search-as-you-type picker: what is chosen (its id) and how people know it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct Pick {
+    pub id: i64,
+    pub label: String,
+    /// A second line: the partner kind, the customer's partner, the account's role.
+    pub detail: String,
+}
+
+/// What a picker chooses among.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PickKind {
+    Partner,
+    /// Distributors only (a reseller's parent, the distributor path's invitation).
+    Distributor,
+    Customer,
+    /// Personal accounts (个人账号).
+    Personal,
+}
+
+impl PickKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            PickKind::Partner => "partner",
+            PickKind::Distributor => "distributor",
+            PickKind::Customer => "customer",
+            PickKind::Personal => "personal",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<PickKind> {
+        [
+            PickKind::Partner,
+            PickKind::Distributor,
+            PickKind::Customer,
+            PickKind::Personal,
+        ]
+        .into_iter()
+        .find(|k| k.code() == s)
+    }
+}
+
+/// How many choices a picker shows.
+pub const PICKS: i64 = 10;

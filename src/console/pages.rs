@@ -2,11 +2,14 @@
 //! and the deliveries (消息投递).
 
 use super::api::{
-    RetryDelivery, SetAccountState, accounts, audit_actions, audit_trail, deliveries,
+    CreateAccount, RetryDelivery, SetAccountState, accounts, audit_actions, audit_trail, deliveries,
 };
-use super::model::{Account, AuditLine, DELIVERY_STATES, Delivery, ROLES};
+use super::model::{Account, AuditLine, DELIVERY_STATES, Delivery, PickKind, ROLES};
+use super::picker::Picker;
 use crate::domain::{Role, format_time};
 use crate::i18n::{t, use_lang};
+use crate::profile::api::OperatorResetPassword;
+use crate::profile::model::IssuedPassword;
 use crate::ui::{Col, FormError, Loaded, PagedList, RequireRole, failure, urlencode};
 use leptos::prelude::*;
 use leptos_router::components::{A, Outlet};
@@ -217,14 +220,26 @@ pub fn AccountsPage() -> impl IntoView {
     let get = move |k: &str| query.read().get(k).unwrap_or_default();
     let page = move || query.read().get("page").and_then(|p| p.parse::<u32>().ok());
     let set = ServerAction::<SetAccountState>::new();
+    let reset = ServerAction::<OperatorResetPassword>::new();
+    let create = ServerAction::<CreateAccount>::new();
     let list = Resource::new(
-        move || (get("role"), get("q"), page(), set.version().get()),
-        |(role, q, page, _)| accounts(Some(role), Some(q), page),
+        move || {
+            (
+                get("role"),
+                get("q"),
+                page(),
+                set.version().get(),
+                create.version().get(),
+            )
+        },
+        |(role, q, page, _, _)| accounts(Some(role), Some(q), page),
     );
-    let error = failure(set);
+    let error = crate::ui::either(failure(set), failure(reset));
     let saved = move || matches!(set.value().get(), Some(Ok(())));
+    let issued = move || reset.value().get().and_then(Result::ok);
     view! {
         <h1>{t(lang, "operator.accounts")}</h1>
+        <CreateAccountForm create />
         <form method="get" class="search-bar">
             <label for="acc-role">{t(lang, "accounts.role")}</label>
             <select id="acc-role" name="role">
@@ -239,6 +254,7 @@ pub fn AccountsPage() -> impl IntoView {
             <button type="submit" class="btn">{t(lang, "common.search")}</button>
         </form>
         {move || saved().then(|| view! { <p class="notice-ok" role="status">{t(lang, "accounts.saved")}</p> })}
+        {move || issued().map(issued_password)}
         <FormError error />
         <PagedList list empty="accounts.empty" testid="account-list"
             columns=vec![
@@ -266,10 +282,118 @@ pub fn AccountsPage() -> impl IntoView {
                                 <input type="hidden" name="disabled" value=next />
                                 <button type="submit" class="btn">{t(lang, button)}</button>
                             </ActionForm>
+                            <ActionForm action=reset>
+                                <input type="hidden" name="user" value=a.id.to_string() />
+                                <button type="submit" class="btn" data-testid="reset-password" on:click=move |ev| confirm_reset(lang, ev)>{t(lang, "accounts.reset")}</button>
+                            </ActionForm>
                         </td>
                     </tr>
                 }.into_any()
             }
         />
+    }
+}
+
+/// Asks before an operator resets someone's password (it signs them out everywhere).
+fn confirm_reset(lang: crate::i18n::Lang, ev: leptos::ev::MouseEvent) {
+    #[cfg(feature = "hydrate")]
+    {
+        let ok = web_sys::window()
+            .and_then(|w| {
+                w.confirm_with_message(t(lang, "accounts.reset.confirm"))
+                    .ok()
+            })
+            .unwrap_or(false);
+        if !ok {
+            ev.prevent_default();
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (lang, ev);
+}
+
+/// A generated password, shown this once for the operator to pass on.
+fn issued_password(p: IssuedPassword) -> AnyView {
+    let lang = crate::i18n::use_lang();
+    let text = t(lang, "accounts.reset.done").replace("{login}", &p.login);
+    view! {
+        <div class="notice-ok" role="status" data-testid="issued-password">
+            <p>{text}</p>
+            <p><code class="secret" data-testid="temporary-password">{p.password}</code></p>
+        </div>
+    }
+    .into_any()
+}
+
+/// 新建账号: the role, then what that role needs; the password is generated and shown once.
+#[component]
+fn CreateAccountForm(create: ServerAction<CreateAccount>) -> impl IntoView {
+    use crate::domain::{CustomerMode, PartnerKind};
+    let lang = use_lang();
+    let role = RwSignal::new("operator".to_string());
+    let kind = RwSignal::new("solution_provider".to_string());
+    let error = failure(create);
+    let issued = move || create.value().get().and_then(Result::ok);
+    let is = move |r: &'static str| move || role.get() == r;
+    let on_role = move |ev: leptos::ev::Event| role.set(event_target_value(&ev));
+    let on_kind = move |ev: leptos::ev::Event| kind.set(event_target_value(&ev));
+    view! {
+        <details class="panel" data-testid="create-account">
+            <summary><h2 class="inline">{t(lang, "accounts.create")}</h2></summary>
+            <ActionForm action=create attr:class="form-grid" attr:novalidate=true>
+                <label for="ca-role">{t(lang, "accounts.role")}</label>
+                <select id="ca-role" name="role" on:change=on_role>
+                    {["operator", "partner", "customer", "personal"].into_iter().map(|r| {
+                        let key = format!("accounts.role.{r}");
+                        view! { <option value=r>{t(lang, &key)}</option> }
+                    }).collect_view()}
+                </select>
+                <label for="ca-login">{t(lang, "accounts.login")}</label>
+                <input id="ca-login" name="login" maxlength="64" autocomplete="off" />
+                <Show when=move || role.get() == "partner" || role.get() == "customer">
+                    <label for="ca-name">{t(lang, "accounts.organisation")}</label>
+                    <input id="ca-name" name="name" maxlength="100" />
+                </Show>
+                <Show when=is("partner")>
+                    <label for="ca-kind">{t(lang, "partner.kind")}</label>
+                    <select id="ca-kind" name="kind" on:change=on_kind>
+                        {[PartnerKind::SolutionProvider, PartnerKind::Distributor, PartnerKind::Reseller].into_iter().map(|k| view! {
+                            <option value=k.as_str()>{t(lang, k.label_key())}</option>
+                        }).collect_view()}
+                    </select>
+                    <Show when=move || kind.get() == "reseller">
+                        <Picker id="ca-parent" name="parent" label="partner.parent" what=PickKind::Distributor />
+                    </Show>
+                    <label for="ca-email">{t(lang, "profile.email")}</label>
+                    <input id="ca-email" name="email" type="email" maxlength="254" />
+                </Show>
+                <Show when=is("customer")>
+                    <Picker id="ca-partner" name="partner" label="accounts.partner" what=PickKind::Partner />
+                    <label for="ca-mode">{t(lang, "accounts.mode")}</label>
+                    <select id="ca-mode" name="mode">
+                        {[CustomerMode::Resale, CustomerMode::Consulting].into_iter().map(|m| view! {
+                            <option value=m.as_str()>{t(lang, m.label_key())}</option>
+                        }).collect_view()}
+                    </select>
+                    <p class="muted hint span-all">{t(lang, "accounts.partner.hint")}</p>
+                </Show>
+                <Show when=is("personal")>
+                    <label for="ca-site">{t(lang, "accounts.site")}</label>
+                    <select id="ca-site" name="site">
+                        <option value="cn">{t(lang, "accounts.site.cn")}</option>
+                        <option value="intl">{t(lang, "accounts.site.intl")}</option>
+                    </select>
+                    <label for="ca-verified">{t(lang, "operator.real_name.state")}</label>
+                    <select id="ca-verified" name="verified">
+                        <option value="false">{t(lang, "operator.real_name.unverified")}</option>
+                        <option value="true">{t(lang, "operator.real_name.verified")}</option>
+                    </select>
+                </Show>
+                <p class="muted hint span-all">{t(lang, "accounts.create.hint")}</p>
+                <button type="submit" class="btn btn-primary" disabled=move || create.pending().get()>{t(lang, "accounts.create.submit")}</button>
+            </ActionForm>
+            <FormError error />
+            {move || issued().map(issued_password)}
+        </details>
     }
 }

@@ -1,6 +1,6 @@
 //! SQL of the operator console's lists.
 
-use super::model::{Account, AuditLine, Delivery};
+use super::model::{Account, AuditLine, Delivery, PICKS, Pick, PickKind};
 use crate::domain::PageRequest;
 use crate::query_fn;
 use crate::server::sql::Where;
@@ -120,4 +120,34 @@ query_fn! {
     pub fn retry(conn, id: i64, now: i64) -> changed =
         query("UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = $2, updated_at = $2 \
              WHERE id = $1 AND state = 'failed'");
+}
+
+/// A picker's choices: names (or logins) containing `search`, or the id it is, best first.
+pub async fn pick(pool: &AnyPool, kind: PickKind, search: &str) -> Result<Vec<Pick>, sqlx::Error> {
+    let id = search.trim().parse::<i64>().unwrap_or(-1);
+    let sql = match kind {
+        PickKind::Partner | PickKind::Distributor => {
+            "SELECT id, name AS label, kind AS detail FROM partners \
+             WHERE (name LIKE $1 OR id = $2) AND ($3 = 0 OR kind = 'distributor') \
+             ORDER BY id = $2 DESC, LENGTH(name), name LIMIT $4"
+        }
+        PickKind::Customer => {
+            "SELECT c.id, c.name AS label, COALESCE(p.name, '') AS detail FROM customers c \
+             LEFT JOIN partners p ON p.id = c.partner_id \
+             WHERE (c.name LIKE $1 OR c.id = $2) AND $3 = $3 \
+             ORDER BY c.id = $2 DESC, LENGTH(c.name), c.name LIMIT $4"
+        }
+        PickKind::Personal => {
+            "SELECT id, login AS label, site AS detail FROM users \
+             WHERE role = 'personal' AND (login LIKE $1 OR id = $2) AND $3 = $3 \
+             ORDER BY id = $2 DESC, LENGTH(login), login LIMIT $4"
+        }
+    };
+    sqlx::query_as(sql)
+        .bind(like(search.trim()))
+        .bind(id)
+        .bind(i64::from(kind == PickKind::Distributor))
+        .bind(PICKS)
+        .fetch_all(pool)
+        .await
 }

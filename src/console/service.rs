@@ -1,10 +1,16 @@
 //! Reading the audit trail and the outbox; retrying a failed delivery.
 
-use super::model::{Account, AuditLine, AuditQuery, DELIVERY_STATES, Delivery, ROLES};
+use super::model::{
+    Account, AuditLine, AuditQuery, DELIVERY_STATES, Delivery, Pick, PickKind, ROLES,
+};
 use super::repo::{self, AuditFilter};
 use crate::accounts::audit::{Caller, Target};
-use crate::domain::{Page, PageRequest};
+use crate::accounts::service::{FirstPassword, Site};
+use crate::domain::{
+    AccountName, CustomerMode, DisplayName, Email, HcpnState, Page, PageRequest, PartnerKind,
+};
 use crate::error::AppError;
+use crate::profile::model::IssuedPassword;
 use crate::server::db::{Db, now_ms};
 
 fn text(s: &str, max: usize) -> Option<String> {
@@ -139,4 +145,89 @@ pub async fn set_disabled(cx: &Caller, id: i64, disabled: bool) -> Result<(), Ap
             })
         })
         .await
+}
+
+/// A picker's choices for what the operator typed (nothing for an empty search).
+pub async fn pick(db: &Db, kind: PickKind, search: &str) -> Result<Vec<Pick>, AppError> {
+    let Some(search) = text(search, 64) else {
+        return Ok(Vec::new());
+    };
+    Ok(repo::pick(&db.pool, kind, &search).await?)
+}
+
+/// An account an operator creates in 账号管理 (the command line's `create-*`, in the browser).
+pub enum NewAccount {
+    Operator,
+    Personal {
+        verified: bool,
+        site: Site,
+    },
+    /// A partner (organisation) with this account as its administrator.
+    Partner {
+        name: DisplayName,
+        kind: PartnerKind,
+        parent: Option<i64>,
+        hcpn: HcpnState,
+        email: Option<Email>,
+    },
+    /// A customer, associated with a partner in a mode, or free (to be invited).
+    Customer {
+        name: DisplayName,
+        link: Option<(i64, CustomerMode)>,
+    },
+}
+
+/// Creates an account with a generated password, shown once to the operator and to be changed
+/// at the first sign-in. Audited like the command line's creations.
+pub async fn create_account(
+    cx: &Caller,
+    login: AccountName,
+    account: NewAccount,
+) -> Result<IssuedPassword, AppError> {
+    use crate::accounts::service as accounts;
+    let password = crate::profile::service::temporary_password();
+    let shown = password.expose().to_string();
+    let first = FirstPassword {
+        password,
+        temporary: true,
+    };
+    let (db, actor) = (&cx.db, &cx.actor);
+    let user_id = match account {
+        NewAccount::Operator => accounts::create_operator(db, login.clone(), first, actor).await?,
+        NewAccount::Personal { verified, site } => {
+            accounts::create_personal(db, login.clone(), first, verified, site, actor).await?
+        }
+        NewAccount::Partner {
+            name,
+            kind,
+            parent,
+            hcpn,
+            email,
+        } => {
+            let p = accounts::NewPartner {
+                name,
+                kind,
+                parent_id: parent,
+                hcpn,
+                email: email.map(|e| e.as_str().to_string()),
+                login: login.clone(),
+                password: first,
+            };
+            accounts::create_partner(db, p, actor).await?.1
+        }
+        NewAccount::Customer { name, link } => {
+            let c = accounts::NewCustomer {
+                link,
+                name,
+                login: login.clone(),
+                password: first,
+            };
+            accounts::create_customer(db, c, actor).await?.1
+        }
+    };
+    Ok(IssuedPassword {
+        user_id,
+        login: login.as_str().to_string(),
+        password: shown,
+    })
 }

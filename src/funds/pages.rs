@@ -476,8 +476,7 @@ pub fn OperatorFunding() -> impl IntoView {
                 (!done.is_empty()).then(|| view! { <p class="notice-ok" role="status">{t(lang, "funds.done")}" "{done}</p> })
             }}
             <form method="get" class="search-bar">
-                <label for="fund-partner">{t(lang, "operator.partner_id")}</label>
-                <input id="fund-partner" name="fund_partner" inputmode="numeric" value=partner />
+                <crate::console::picker::Picker id="fund-partner" name="fund_partner" label="operator.partner" what=crate::console::model::PickKind::Partner />
                 <label for="fund-amount">{t(lang, "funds.amount")}</label>
                 <input id="fund-amount" name="fund_amount" inputmode="decimal" value=amount />
                 <button type="submit" class="btn btn-primary">{t(lang, "funds.next")}</button>
@@ -498,7 +497,7 @@ pub fn OperatorFunding() -> impl IntoView {
             />
             <h2>{t(lang, "funds.designated")}</h2>
             <ActionForm action=designate attr:class="search-bar">
-                <Field id="des-partner" name="partner" label="operator.partner_id" inputmode="numeric" />
+                <crate::console::picker::Picker id="des-partner" name="partner" label="operator.partner" what=crate::console::model::PickKind::Partner />
                 <Field id="des-amount" name="amount" label="funds.amount" inputmode="decimal" />
                 <button type="submit" class="btn">{t(lang, "common.save")}</button>
             </ActionForm>

@@ -85,6 +85,7 @@ const TABLES: &[&[Row]] = &[
     crate::calendar::text::TEXT,
     crate::onboarding::text::TEXT,
     crate::console::text::TEXT,
+    crate::profile::text::TEXT,
 ];
 
 fn rows() -> impl Iterator<Item = &'static Row> {

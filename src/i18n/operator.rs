@@ -6,7 +6,7 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     ("operator.partners", "合作伙伴", "Partners"),
     ("operator.no_partners", "暂无合作伙伴", "No partners yet"),
     ("operator.fund", "运营拨款", "Fund a Partner"),
-    ("operator.partner_id", "伙伴ID", "Partner ID"),
+    ("operator.partner", "伙伴", "Partner"),
     ("operator.plans", "伙伴计划审核", "Plan applications"),
     ("operator.plans.empty", "暂无申请", "No applications"),
     ("operator.plans.approved", "已通过，证书编号", "Approved; certificate number"),

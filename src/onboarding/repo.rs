@@ -77,24 +77,6 @@ query_fn! {
     pub fn lock_address(conn, ip: &str) -> done =
         query("SELECT pg_advisory_xact_lock(3, hashtext($1))");
 
-    // Mailed single-use links.
-
-    /// Ends the user's unused links of a purpose (a newer one replaces them).
-    pub fn end_links(conn, user: i64, purpose: &str, now: i64) -> done =
-        query("UPDATE account_links SET used_at = $3 WHERE user_id = $1 AND purpose = $2 AND used_at IS NULL");
-
-    pub fn insert_link(conn, hash: &str, user: i64, purpose: &str, target: &str, now: i64, expires: i64) -> done =
-        query("INSERT INTO account_links (token_hash, user_id, purpose, target, created_at, expires_at) \
-             VALUES ($1, $2, $3, $4, $5, $6)");
-
-    /// A link by its token's hash: (user, purpose, target, expires_at, used_at).
-    pub fn link(conn, hash: &str) -> optional (i64, String, String, i64, Option<i64>) =
-        query_as("SELECT user_id, purpose, target, expires_at, used_at FROM account_links WHERE token_hash = $1");
-
-    /// Uses a link once: only an unused, unexpired one changes.
-    pub fn use_link(conn, hash: &str, now: i64) -> changed =
-        query("UPDATE account_links SET used_at = $2 WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2");
-
     /// The partner a user belongs to, and the user's login.
     pub fn partner_of_user(conn, user: i64) -> optional (Option<i64>, String) =
         query_as("SELECT partner_id, login FROM users WHERE id = $1");
@@ -103,9 +85,6 @@ query_fn! {
     pub fn admin_of(conn, partner: i64) -> optional i64 =
         query_scalar("SELECT id FROM users WHERE partner_id = $1 AND role = 'partner' ORDER BY id LIMIT 1");
 
-    /// Links expired a week ago or more are deleted (housekeeping).
-    pub fn purge_links(conn, before: i64) -> count =
-        query("DELETE FROM account_links WHERE expires_at < $1");
 }
 
 /// The operator's queue: applications in `state`, oldest first, searched by company or code.

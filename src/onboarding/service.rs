@@ -3,27 +3,20 @@
 use super::model::{AppState, Application, DistributorChoice, Enterprise};
 use super::repo;
 use crate::accounts::audit::{Actor, Caller, Origin, Target};
+use crate::accounts::links::{self, Purpose, Redeemable};
 use crate::accounts::repo::NewPartnerRow;
 use crate::accounts::service::{hash_password, insert_partner_and_admin};
 use crate::domain::{AccountName, HcpnState, NewPassword, Page, PageRequest, Reason, Role};
 use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::server::db::{Backend, Db, Tx, is_unique_violation, now_ms};
-use crate::server::security::token_hash;
 
-/// How long an email-confirmation link is valid.
-pub const CONFIRM_MS: i64 = 24 * 3_600_000;
 /// Registrations allowed from one client address per hour.
 pub const REGISTRATIONS_PER_HOUR: i64 = 10;
 
 /// The path of an email-confirmation link.
 pub fn confirm_path(token: &str) -> String {
     format!("/join/confirm/{token}")
-}
-
-fn new_token() -> String {
-    let bytes: [u8; 32] = rand::random();
-    hex::encode(bytes)
 }
 
 /// A registration: the partner administrator's account and the enterprise information.
@@ -76,7 +69,7 @@ pub async fn register(
                 now,
             };
             check_parent(tx, e).await?;
-            let (partner, user) = insert_partner_and_admin(tx, row, &r.login, hash).await?;
+            let (partner, user) = insert_partner_and_admin(tx, row, &r.login, hash, false).await?;
             crate::accounts::repo::set_lang(&mut *tx, user, r.lang.code()).await?;
             let actor = Actor {
                 user_id: Some(user),
@@ -164,18 +157,7 @@ async fn mail_link(
     links: &Links<'_>,
     now: i64,
 ) -> Result<(), AppError> {
-    let token = new_token();
-    repo::end_links(&mut *tx, user, "confirm_email", now).await?;
-    repo::insert_link(
-        &mut *tx,
-        &token_hash(&token),
-        user,
-        "confirm_email",
-        email,
-        now,
-        now + CONFIRM_MS,
-    )
-    .await?;
+    let token = links::issue(&mut *tx, user, Purpose::ConfirmEmail, email, now).await?;
     let link = format!("{}{}", links.base_url, confirm_path(&token));
     crate::notify::service::queue(
         &mut *tx,
@@ -265,28 +247,13 @@ pub async fn resend(cx: &Caller, lang: Lang, links: &Links<'_>) -> Result<(), Ap
 /// that names that address joins the operator's queue. No sign-in needed: the link is the
 /// credential.
 pub async fn confirm(db: &Db, origin: &Origin, token: &str) -> Result<(), AppError> {
-    let hash = token_hash(token.trim());
     let now = now_ms();
-    let hash = &hash;
     db.write(|tx| {
         Box::pin(async move {
-            let Some((user, purpose, email, expires_at, used_at)) =
-                repo::link(&mut *tx, hash).await?
-            else {
-                return Err(AppError::invalid("error.link.unknown"));
-            };
-            if purpose != "confirm_email" {
-                return Err(AppError::invalid("error.link.unknown"));
-            }
-            if used_at.is_some() {
-                return Err(AppError::conflict("error.link.used"));
-            }
-            if expires_at <= now {
-                return Err(AppError::conflict("error.link.expired"));
-            }
-            if !repo::use_link(&mut *tx, hash, now).await? {
-                return Err(AppError::conflict("error.link.used"));
-            }
+            let Redeemable {
+                user,
+                target: email,
+            } = links::redeem(&mut *tx, token, Purpose::ConfirmEmail, now).await?;
             let (partner, login) = repo::partner_of_user(&mut *tx, user)
                 .await?
                 .ok_or(AppError::Internal)?;
@@ -295,6 +262,8 @@ pub async fn confirm(db: &Db, origin: &Origin, token: &str) -> Result<(), AppErr
                 // The application changed address since (a newer link went there).
                 return Err(AppError::conflict("error.link.used"));
             }
+            // The confirmed address is the administrator's own too (for a forgotten password).
+            crate::profile::repo::set_email_if_empty(&mut *tx, user, &email).await?;
             let actor = Actor {
                 user_id: Some(user),
                 name: login,
@@ -407,14 +376,6 @@ async fn decide(
     } else {
         Err(AppError::conflict("error.onboarding.not_pending"))
     }
-}
-
-/// Deletes mailed links that expired a week ago or more (housekeeping).
-pub async fn purge_links(db: &Db, now: i64) -> Result<u64, AppError> {
-    db.write(|tx| {
-        Box::pin(async move { Ok(repo::purge_links(&mut *tx, now - 7 * 86_400_000).await?) })
-    })
-    .await
 }
 
 /// An application already confirmed and waiting for review, written for a partner by the

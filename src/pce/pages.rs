@@ -151,7 +151,7 @@ pub fn ShareHoForm() -> impl IntoView {
             <h2>{t(lang, "operator.share_ho")}</h2>
             {move || query.read().get("shared").map(|_| view! { <p class="notice-ok" role="status">{t(lang, "operator.share_ho.done")}</p> })}
             <ActionForm action=share attr:class="search-bar">
-                <Field id="ho-partner" name="partner" label="operator.partner_id" inputmode="numeric" />
+                <crate::console::picker::Picker id="ho-partner" name="partner" label="operator.partner" what=crate::console::model::PickKind::Partner />
                 <Field id="ho-customer" name="customer" label="pce.customer" maxlength=100 />
                 <Field id="ho-product" name="product" label="pce.product" maxlength=100 />
                 <Field id="ho-amount" name="amount" label="pce.amount" inputmode="decimal" />

@@ -1,7 +1,6 @@
 //! What a server function needs from the request it runs in: the state, the session, the
 //! caller and where the call came from.
 
-use super::session::USER_ID_KEY;
 use super::state::AppState;
 use crate::accounts::model::SessionUser;
 use crate::domain::Role;
@@ -62,11 +61,7 @@ pub async fn current_user() -> Result<Option<SessionUser>, AppError> {
         return Ok(loaded.0);
     }
     let session = session().await?;
-    let Some(id) = session.get::<i64>(USER_ID_KEY).await? else {
-        return Ok(None);
-    };
-    let state = state()?;
-    crate::accounts::service::session_user(&state.db, id).await
+    super::session::user_of(&state()?.db, &session).await
 }
 
 /// The signed-in user, who must have the given role.
@@ -77,11 +72,27 @@ pub async fn require(role: Role) -> Result<SessionUser, AppError> {
 /// The signed-in user, who must have one of the given roles (an order's parties: its customer
 /// and their partner).
 pub async fn require_any(roles: &[Role]) -> Result<SessionUser, AppError> {
-    let user = current_user().await?.ok_or(AppError::Unauthenticated)?;
+    let user = signed_in_user().await?;
     if !roles.contains(&user.role) {
         return Err(AppError::Forbidden);
     }
     Ok(user)
+}
+
+/// The signed-in user, who has chosen its own password: one whose password an operator set may
+/// only change it (and sign out) until then.
+async fn signed_in_user() -> Result<SessionUser, AppError> {
+    let user = current_user().await?.ok_or(AppError::Unauthenticated)?;
+    if user.must_change_password {
+        return Err(AppError::conflict("error.password.must_change"));
+    }
+    Ok(user)
+}
+
+/// The signed-in user even if it must still change its password (changing it, reading who
+/// one is).
+pub async fn signed_in_any() -> Result<SessionUser, AppError> {
+    current_user().await?.ok_or(AppError::Unauthenticated)
 }
 
 /// What most server functions start with: the database, and the signed-in user, who must have
@@ -106,7 +117,7 @@ pub async fn acting(roles: &[Role]) -> Result<crate::accounts::audit::Caller, Ap
 
 /// The database, and the signed-in user whatever its role.
 pub async fn signed_in() -> Result<(super::db::Db, SessionUser), AppError> {
-    let user = current_user().await?.ok_or(AppError::Unauthenticated)?;
+    let user = signed_in_user().await?;
     Ok((state()?.db, user))
 }
 

@@ -340,6 +340,6 @@ async fn housekeeping(db: &Db, now: i64) -> Result<u64, AppError> {
     let store = super::session::DbSessionStore::new(db.clone());
     let sessions = store.delete_expired().await?;
     crate::accounts::service::prune_failures(db).await?;
-    let links = crate::onboarding::service::purge_links(db, now).await?;
+    let links = crate::accounts::links::purge(db, now).await?;
     Ok(sessions + links)
 }

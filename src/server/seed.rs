@@ -39,7 +39,7 @@ pub async fn seed_demo(db: &Db) -> Result<Value, AppError> {
             hcpn,
             email: Some(format!("{l}@partners.example.com")),
             login: login(l)?,
-            password: password()?,
+            password: password()?.into(),
         };
         Ok(accounts::create_partner(db, new, &actor).await?.0)
     };
@@ -75,7 +75,7 @@ pub async fn seed_demo(db: &Db) -> Result<Value, AppError> {
             link,
             name: name(n)?,
             login: login(l)?,
-            password: password()?,
+            password: password()?.into(),
         };
         accounts::create_customer(db, new, &actor).await?;
     }

@@ -8,6 +8,8 @@ use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, SessionStore};
 
 pub const USER_ID_KEY: &str = "uid";
+/// The user's session epoch when this session signed in (see `users.session_epoch`).
+pub const EPOCH_KEY: &str = "ep";
 pub const COOKIE_NAME: &str = "pc_session";
 
 /// A session ends this long after it was created (at sign-in), however active it is; the idle
@@ -152,13 +154,7 @@ pub async fn load_user(
         && !path.starts_with("/pkg/")
         && path != "/healthz";
     if page {
-        let user = match session.get::<i64>(USER_ID_KEY).await {
-            Ok(Some(id)) => crate::accounts::service::session_user(&state.db, id)
-                .await
-                .ok()
-                .flatten(),
-            _ => None,
-        };
+        let user = user_of(&state.db, &session).await.ok().flatten();
         req.extensions_mut()
             .insert(crate::accounts::model::CurrentUser(user));
     }
@@ -172,15 +168,39 @@ pub async fn require_user(
     role: crate::domain::Role,
 ) -> Result<crate::accounts::model::SessionUser, crate::error::AppError> {
     use crate::error::AppError;
-    let id = session
-        .get::<i64>(USER_ID_KEY)
+    let user = user_of(db, session)
         .await?
         .ok_or(AppError::Unauthenticated)?;
-    let user = crate::accounts::service::session_user(db, id)
-        .await?
-        .ok_or(AppError::Unauthenticated)?;
+    if user.must_change_password {
+        return Err(AppError::conflict("error.password.must_change"));
+    }
     if user.role != role {
         return Err(AppError::Forbidden);
     }
     Ok(user)
+}
+
+/// The signed-in user of a session: its user, while enabled and while the session's epoch is the
+/// user's (a password change ends the other sessions).
+pub async fn user_of(
+    db: &Db,
+    session: &tower_sessions::Session,
+) -> Result<Option<crate::accounts::model::SessionUser>, crate::error::AppError> {
+    let Some(id) = session.get::<i64>(USER_ID_KEY).await? else {
+        return Ok(None);
+    };
+    let epoch = session.get::<i64>(EPOCH_KEY).await?.unwrap_or(0);
+    crate::accounts::service::session_user_at(db, id, epoch).await
+}
+
+/// Signs `user` in on this session: a new session id (so one fixed before sign-in is worthless),
+/// the user and its current epoch.
+pub async fn sign_in(
+    session: &tower_sessions::Session,
+    user: &crate::accounts::model::SessionUser,
+) -> Result<(), crate::error::AppError> {
+    session.cycle_id().await?;
+    session.insert(USER_ID_KEY, user.id).await?;
+    session.insert(EPOCH_KEY, user.epoch).await?;
+    Ok(())
 }

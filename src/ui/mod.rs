@@ -113,6 +113,7 @@ fn AccountMenu(user: SessionUser) -> impl IntoView {
                     <li><a href="/personal">{t(lang, "menu.personal")}</a></li>
                 })}
                 <li><a href="/messages">{t(lang, "menu.messages")}</a></li>
+                <li><a href="/account" data-testid="profile-link">{t(lang, "menu.profile")}</a></li>
                 <li class="lang-switch">
                     <a href=move || switch(Lang::Zh) rel="external" aria-current=move || current(Lang::Zh)>"中文"</a>
                     " / "
@@ -132,7 +133,14 @@ fn AccountMenu(user: SessionUser) -> impl IntoView {
 /// login page for a visitor who is not signed in (coming back here afterwards).
 fn guarded(allowed: impl Fn(&SessionUser) -> bool, children: Children) -> AnyView {
     let auth = expect_context::<Auth>();
+    let password = crate::profile::model::PASSWORD_PATH;
     match auth.user {
+        // Until a user has replaced the password an operator set, every page sends it to change it.
+        Some(u)
+            if u.must_change_password && use_location().pathname.get_untracked() != password =>
+        {
+            view! { <Redirect path=password /> }.into_any()
+        }
         Some(u) if allowed(&u) => children().into_any(),
         Some(_) => view! { <Forbidden /> }.into_any(),
         None => {

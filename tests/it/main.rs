@@ -25,4 +25,5 @@ mod paths;
 mod plans;
 mod sdk;
 mod security;
+mod self_service;
 mod vouchers;

@@ -4,10 +4,7 @@ use super::*;
 use crate::accounts::audit::Caller;
 use crate::accounts::audit::Target;
 
-pub(super) fn new_token() -> String {
-    let bytes: [u8; 32] = rand::random();
-    hex::encode(bytes)
-}
+use crate::server::security::new_token;
 
 /// The path of a distributor-path invitation link.
 pub fn invitation_path(token: &str) -> String {

@@ -174,7 +174,7 @@ pub(super) async fn admin(command: AdminCommand) -> Result<Value, CliError> {
                 hcpn,
                 email,
                 login: parse(AccountName::parse(&login), "--login")?,
-                password: parse(NewPassword::parse(&password), "--password")?,
+                password: parse(NewPassword::parse(&password), "--password")?.into(),
             };
             let db = open_db().await?;
             let (partner_id, user_id) = accounts::create_partner(&db, p, &Actor::cli()).await?;
@@ -200,7 +200,7 @@ pub(super) async fn admin(command: AdminCommand) -> Result<Value, CliError> {
                 link,
                 name: parse(DisplayName::parse(&name), "--name")?,
                 login: parse(AccountName::parse(&login), "--login")?,
-                password: parse(NewPassword::parse(&password), "--password")?,
+                password: parse(NewPassword::parse(&password), "--password")?.into(),
             };
             let db = open_db().await?;
             let (customer_id, user_id) = accounts::create_customer(&db, c, &Actor::cli()).await?;
