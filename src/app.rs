@@ -187,6 +187,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("audit") view=crate::console::pages::AuditPage />
                         <Route path=path!("outbox") view=crate::console::pages::OutboxPage />
                         <Route path=path!("accounts") view=crate::console::pages::AccountsPage />
+                        <Route path=path!("funding") view=crate::funds::pages::FundingPage />
                     </ParentRoute>
                     <Route path=path!("/verify") view=VerifyPage ssr=SsrMode::Async />
                     <Route path=path!("/verify/:number") view=VerifyPage ssr=SsrMode::Async />

@@ -84,7 +84,6 @@ pub fn OperatorHome() -> impl IntoView {
                 <h2>{t(lang, "operator.partners")}</h2>
                 <PartnerTable />
             </section>
-            <crate::funds::pages::OperatorFunding />
             <RealNameForm />
             <crate::pce::pages::ShareHoForm />
         </RequireRole>

@@ -1,6 +1,9 @@
 //! Server functions of the funds domain: who is calling → parse → one service call.
 
-use super::model::{AdjustRecord, Balances, Direction, FundedParty, LowBalance, Preview, Receipt};
+use super::model::{
+    AdjustRecord, Balances, Direction, FundedParty, Funding, FundingRequest, LowBalance, Preview,
+    Receipt,
+};
 use crate::domain::Page;
 #[cfg(feature = "ssr")]
 use crate::domain::{Amount, Money, PageRequest, Role, format_time};
@@ -219,7 +222,8 @@ pub async fn customer_balance() -> Result<Balances, AppError> {
     super::service::customer_balances(&db, customer).await
 }
 
-/// Operator: fund a partner (money entering from outside).
+/// Operator: fund a partner (money entering from outside), at most the funding threshold
+/// (`--funding-threshold`); above it the funding is a request (`operator/fund-request`).
 #[server(prefix = "/api", endpoint = "operator/fund")]
 pub async fn fund_partner(
     partner: i64,
@@ -228,10 +232,68 @@ pub async fn fund_partner(
 ) -> Result<Receipt, AppError> {
     let cx = ctx::acting(&[Role::Operator]).await?;
     let amount = Amount::parse(&amount).map_err(AppError::invalid)?;
+    if amount.fen() > ctx::state()?.config.funding_threshold.fen() {
+        return Err(AppError::conflict("error.funds.needs_approval"));
+    }
     let trans_id = Some(trans_id).filter(|t| !t.trim().is_empty());
     let r = super::service::fund_partner(&cx.db, &cx.actor, partner, amount, trans_id).await?;
-    leptos_axum::redirect(&format!("/operator?funded={}", r.trans_id));
+    leptos_axum::redirect(&format!("/operator/funding?funded={}", r.trans_id));
     Ok(r)
+}
+
+/// Operator: funding of any amount; above the threshold it waits for a second operator
+/// (资金管理 maker–checker). Answers what happened.
+#[server(prefix = "/api", endpoint = "operator/fund-request")]
+pub async fn request_funding(
+    partner: i64,
+    amount: String,
+    trans_id: String,
+) -> Result<Funding, AppError> {
+    let cx = ctx::acting(&[Role::Operator]).await?;
+    let amount = Amount::parse(&amount).map_err(AppError::invalid)?;
+    let trans_id = Some(trans_id).filter(|t| !t.trim().is_empty());
+    let threshold = ctx::state()?.config.funding_threshold;
+    let done =
+        super::service::fund_or_request(&cx, partner, amount, trans_id, threshold).await?;
+    match &done {
+        Funding::Funded(r) => {
+            leptos_axum::redirect(&format!("/operator/funding?funded={}", r.trans_id))
+        }
+        Funding::Requested { request } => {
+            leptos_axum::redirect(&format!("/operator/funding?requested={request}"))
+        }
+    }
+    Ok(done)
+}
+
+/// 资金管理: funding requests by state (`pending`, `approved`, `rejected`; all when empty).
+#[server(prefix = "/api", endpoint = "operator/funding-requests")]
+pub async fn funding_requests(
+    state: Option<String>,
+    page: Option<u32>,
+) -> Result<Page<FundingRequest>, AppError> {
+    use super::model::RequestState;
+    let (db, _) = ctx::caller(Role::Operator).await?;
+    let state = match state.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(s) => Some(RequestState::parse(s).ok_or(AppError::BadRequest)?),
+    };
+    super::service::funding_requests(&db, state, PageRequest::new(page, None)).await
+}
+
+/// A second operator approves a funding request: the partner is funded once.
+#[server(prefix = "/api", endpoint = "operator/fund-approve")]
+pub async fn approve_funding(request: i64) -> Result<Receipt, AppError> {
+    let cx = ctx::acting(&[Role::Operator]).await?;
+    super::service::approve_request(&cx, request).await
+}
+
+/// Rejects (or, its requester, withdraws) a funding request, with the reason.
+#[server(prefix = "/api", endpoint = "operator/fund-reject")]
+pub async fn reject_funding(request: i64, reason: String) -> Result<(), AppError> {
+    let cx = ctx::acting(&[Role::Operator]).await?;
+    let reason = crate::domain::Reason::parse(&reason).map_err(AppError::invalid)?;
+    super::service::reject_request(&cx, request, &reason).await
 }
 
 /// Operator: set a partner's designated funds (专款专用).
@@ -247,7 +309,8 @@ pub async fn set_designated(partner: i64, amount: String) -> Result<(), AppError
 pub async fn fund_preview(partner: i64, amount: String) -> Result<Preview, AppError> {
     let (db, _) = ctx::caller(Role::Operator).await?;
     let amount = Amount::parse(&amount).map_err(AppError::invalid)?;
-    super::service::fund_preview(&db, partner, amount).await
+    let threshold = ctx::state()?.config.funding_threshold;
+    super::service::fund_preview(&db, partner, amount, threshold).await
 }
 
 /// 调账记录 as CSV, with the same filters as the page: every matching row, or a refusal when

@@ -188,6 +188,9 @@ pub struct Preview {
     pub their_after: Money,
     /// A fresh transaction id for the confirmation, so a double submit moves money once.
     pub trans_id: String,
+    /// Operator funding above the threshold: it will wait for a second operator's approval.
+    #[serde(default)]
+    pub needs_approval: bool,
 }
 
 /// What a 批量拨款 would do: the same amount to each selected resale customer.
@@ -307,4 +310,70 @@ mod tests {
             assert_eq!(Operation::parse(op.code()), Some(op));
         }
     }
+}
+
+/// Where a funding request stands (资金管理 maker–checker).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RequestState {
+    Pending,
+    Approved,
+    Rejected,
+}
+
+impl RequestState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RequestState::Pending => "pending",
+            RequestState::Approved => "approved",
+            RequestState::Rejected => "rejected",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [
+            RequestState::Pending,
+            RequestState::Approved,
+            RequestState::Rejected,
+        ]
+        .into_iter()
+        .find(|r| r.as_str() == s)
+    }
+
+    pub fn label_key(self) -> &'static str {
+        match self {
+            RequestState::Pending => "funds.request.pending",
+            RequestState::Approved => "funds.request.approved",
+            RequestState::Rejected => "funds.request.rejected",
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+crate::sql_text!(as_str: RequestState);
+
+/// Operator funding above the threshold, waiting for (or decided by) a second operator.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct FundingRequest {
+    pub id: i64,
+    pub partner_id: i64,
+    pub partner_name: String,
+    pub amount: Money,
+    pub trans_id: String,
+    pub requested_by: i64,
+    pub requester: String,
+    pub requested_at: i64,
+    pub state: RequestState,
+    pub decider: Option<String>,
+    pub decided_at: Option<i64>,
+    pub reason: Option<String>,
+}
+
+/// What an operator's funding did: the money moved, or a request now waits for approval.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Funding {
+    Funded(Receipt),
+    Requested { request: i64 },
 }

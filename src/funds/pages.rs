@@ -2,11 +2,11 @@
 //! customer's balance page and the operator's funding form.
 
 use super::api::{
-    BulkAllocate, ConfirmAdjust, FundPartner, PartyQuery, SetDesignated, SetLowBalance, Target,
+    ApproveFunding, BulkAllocate, ConfirmAdjust, PartyQuery, RejectFunding, RequestFunding, SetDesignated, SetLowBalance, Target,
     adjust_records, bulk_preview, customer_balance, fund_preview, list_customers, list_resellers,
-    low_balance_state, my_balances, preview_adjust,
+    funding_requests, low_balance_state, my_balances, preview_adjust,
 };
-use super::model::{AdjustRecord, Direction, FundedParty, Preview};
+use super::model::{AdjustRecord, Direction, FundedParty, FundingRequest, Preview, RequestState};
 use crate::domain::{CustomerMode, PartnerKind, Role, format_time};
 use crate::error::AppError;
 use crate::i18n::{t, use_lang};
@@ -463,7 +463,7 @@ pub fn OperatorFunding() -> impl IntoView {
             Some(fund_preview(p, a).await)
         },
     );
-    let fund = ServerAction::<FundPartner>::new();
+    let fund = ServerAction::<RequestFunding>::new();
     let designate = ServerAction::<SetDesignated>::new();
     let fund_error = failure(fund);
     let designate_error = failure(designate);
@@ -475,6 +475,10 @@ pub fn OperatorFunding() -> impl IntoView {
                 let done = q(query, "funded");
                 (!done.is_empty()).then(|| view! { <p class="notice-ok" role="status">{t(lang, "funds.done")}" "{done}</p> })
             }}
+            {move || {
+                let requested = q(query, "requested");
+                (!requested.is_empty()).then(|| view! { <p class="notice-ok" role="status" data-testid="fund-requested">{t(lang, "funds.request.sent")}</p> })
+            }}
             <form method="get" class="search-bar">
                 <crate::console::picker::Picker id="fund-partner" name="fund_partner" label="operator.partner" what=crate::console::model::PickKind::Partner />
                 <label for="fund-amount">{t(lang, "funds.amount")}</label>
@@ -485,12 +489,15 @@ pub fn OperatorFunding() -> impl IntoView {
                     <div class="confirm-box" data-testid="fund-preview">
                         <p><strong>{t(lang, "funds.confirm")}</strong></p>
                         <p>{p.counterparty.clone()}": "{format!("{} → {}", p.their_before, p.their_after)}</p>
+                        {p.needs_approval.then(|| view! { <p class="notice-warn" data-testid="needs-approval">{t(lang, "funds.request.needed")}</p> })}
                         <ActionForm action=fund>
                             <input type="hidden" name="partner" value=partner() />
                             <input type="hidden" name="amount" value=p.amount.to_string() />
                             <input type="hidden" name="trans_id" value=p.trans_id.clone() />
                             <FormError error=fund_error />
-                            <button type="submit" class="btn btn-primary">{t(lang, "common.confirm")}</button>
+                            <button type="submit" class="btn btn-primary">
+                                {t(lang, if p.needs_approval { "funds.request.submit" } else { "common.confirm" })}
+                            </button>
                         </ActionForm>
                     </div>
                 }.into_any()
@@ -577,5 +584,93 @@ pub fn BulkAllocatePage() -> impl IntoView {
                 }.into_any()
             }
         />
+    }
+}
+
+/// 资金管理: the funding form and the funding requests waiting for a second operator, with their
+/// decisions. A requester sees its own pending request and may withdraw it, never approve it.
+#[component]
+pub fn FundingPage() -> impl IntoView {
+    let lang = use_lang();
+    let auth = expect_context::<Auth>();
+    let me = auth.user.as_ref().map(|u| u.id).unwrap_or_default();
+    let query = use_query_map();
+    let state = move || q(query, "state");
+    let page = move || query.read().get("page").and_then(|p| p.parse::<u32>().ok());
+    let approve = ServerAction::<ApproveFunding>::new();
+    let reject = ServerAction::<RejectFunding>::new();
+    let list = Resource::new(
+        move || (state(), page(), approve.version().get(), reject.version().get()),
+        |(s, page, _, _)| funding_requests(Some(s), page),
+    );
+    let error = crate::ui::either(failure(approve), failure(reject));
+    let approved = move || matches!(approve.value().get(), Some(Ok(_)));
+    let row = move |r: FundingRequest| {
+        let pending = r.state == RequestState::Pending;
+        let own = r.requested_by == me;
+        let id = r.id.to_string();
+        let decided = r
+            .decider
+            .clone()
+            .map(|d| format!("{d} · {}", r.decided_at.map(format_time).unwrap_or_default()))
+            .unwrap_or_else(|| "-".into());
+        view! {
+            <tr data-testid=format!("funding-request-{}", r.id)>
+                <td>{r.id}</td>
+                <td>{r.partner_name.clone()}" (ID "{r.partner_id}")"</td>
+                <td class="num">{r.amount.to_string()}</td>
+                <td>{r.requester.clone()}" · "{format_time(r.requested_at)}</td>
+                <td>{t(lang, r.state.label_key())}</td>
+                <td>{decided}{r.reason.clone().map(|w| view! { <br /><span class="muted">{w}</span> })}</td>
+                <td class="actions">
+                    {(pending && !own).then(|| {
+                        let id = id.clone();
+                        view! {
+                            <ActionForm action=approve>
+                                <input type="hidden" name="request" value=id />
+                                <button type="submit" class="btn btn-primary">{t(lang, "funds.request.approve")}</button>
+                            </ActionForm>
+                        }
+                    })}
+                    {(pending && own).then(|| view! { <span class="muted">{t(lang, "funds.request.awaiting")}</span> })}
+                    {pending.then(|| view! {
+                        <ActionForm action=reject attr:class="inline-form">
+                            <input type="hidden" name="request" value=id.clone() />
+                            <input name="reason" maxlength="200" aria-label=t(lang, "funds.request.reason") placeholder=t(lang, "funds.request.reason") />
+                            <button type="submit" class="btn">{t(lang, if own { "funds.request.withdraw" } else { "funds.request.reject" })}</button>
+                        </ActionForm>
+                    })}
+                </td>
+            </tr>
+        }
+        .into_any()
+    };
+    view! {
+        <h1>{t(lang, "operator.funding")}</h1>
+        <OperatorFunding />
+        <section class="panel" data-testid="funding-requests">
+            <h2>{t(lang, "funds.requests")}</h2>
+            <p class="muted">{t(lang, "funds.requests.lead")}</p>
+            <form method="get" class="search-bar">
+                <label for="fr-state">{t(lang, "outbox.state")}</label>
+                <select id="fr-state" name="state">
+                    <option value="">{t(lang, "common.all")}</option>
+                    {[RequestState::Pending, RequestState::Approved, RequestState::Rejected].into_iter().map(|s| view! {
+                        <option value=s.as_str() selected=move || state() == s.as_str()>{t(lang, s.label_key())}</option>
+                    }).collect_view()}
+                </select>
+                <button type="submit" class="btn">{t(lang, "common.search")}</button>
+            </form>
+            {move || approved().then(|| view! { <p class="notice-ok" role="status">{t(lang, "funds.request.done")}</p> })}
+            <FormError error />
+            <PagedList list empty="funds.requests.empty" testid="funding-request-list"
+                columns=vec![
+                    Col::raw("ID"), Col::text("operator.partner"), Col::text("funds.amount"),
+                    Col::text("funds.request.by"), Col::text("outbox.state"),
+                    Col::text("funds.request.decided"), Col::text("common.actions"),
+                ]
+                row=row
+            />
+        </section>
     }
 }

@@ -378,3 +378,47 @@ pub async fn adjust_records(
         .collect();
     Ok((items, total))
 }
+
+// 资金管理 maker–checker: funding requests above the threshold.
+
+query_fn! {
+    /// A new pending request; `None` when this operator already made one with this transaction
+    /// id (a retry: the existing one stands).
+    pub fn insert_request(conn, partner: i64, amount_fen: i64, trans_id: &str, by: i64, now: i64) -> optional i64 =
+        query_scalar("INSERT INTO funding_requests (partner_id, amount_fen, trans_id, requested_by, requested_at, state) \
+                      VALUES ($1, $2, $3, $4, $5, 'pending') ON CONFLICT (requested_by, trans_id) DO NOTHING RETURNING id");
+
+    /// An operator's request by its transaction id: (id, partner, amount in fen).
+    pub fn request_by_trans_id(conn, by: i64, trans_id: &str) -> optional (i64, i64, i64) =
+        query_as("SELECT id, partner_id, amount_fen FROM funding_requests WHERE requested_by = $1 AND trans_id = $2");
+
+    /// A request to decide: (partner, amount in fen, transaction id, requester, state).
+    pub fn request(conn, id: i64) -> optional (i64, i64, String, i64, String) =
+        query_as("SELECT partner_id, amount_fen, trans_id, requested_by, state FROM funding_requests WHERE id = $1");
+
+    /// Decides a pending request (once: only a pending one changes).
+    pub fn decide_request(conn, id: i64, state: &str, by: i64, reason: Option<&str>, now: i64) -> changed =
+        query("UPDATE funding_requests SET state = $2, decided_by = $3, reason = $4, decided_at = $5 \
+               WHERE id = $1 AND state = 'pending'");
+}
+
+/// One page of funding requests in `state`, newest first.
+pub async fn requests(
+    pool: &sqlx::AnyPool,
+    state: Option<&str>,
+    page: crate::domain::PageRequest,
+) -> Result<(Vec<super::model::FundingRequest>, i64), sqlx::Error> {
+    crate::server::sql::Where::new()
+        .and_some("r.state = ?1", state.map(String::from))
+        .page(
+            pool,
+            "r.id, r.partner_id, p.name AS partner_name, r.amount_fen AS amount, r.trans_id, \
+             r.requested_by, u.login AS requester, r.requested_at, r.state, d.login AS decider, \
+             r.decided_at, r.reason",
+            "FROM funding_requests r JOIN partners p ON p.id = r.partner_id \
+             JOIN users u ON u.id = r.requested_by LEFT JOIN users d ON d.id = r.decided_by",
+            "r.id DESC",
+            page,
+        )
+        .await
+}

@@ -33,7 +33,7 @@ query_fn! {
 
     /// Forgotten-password requests from one address since `since` (counted in the audit trail).
     pub fn requests_from(conn, ip: &str, since: i64) -> one i64 =
-        query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'password.forgot' AND ip = $1 AND at >= $2");
+        query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'login.forgot' AND ip = $1 AND at >= $2");
 
     /// Serialises requests from one address on PostgreSQL (SQLite writes are serial).
     pub fn lock_address(conn, ip: &str) -> done =

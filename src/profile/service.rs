@@ -204,7 +204,7 @@ pub async fn forgot(
                 None => "unknown",
             };
             actor
-                .record(tx, "password.forgot", Target::Named(typed), mailed, now)
+                .record(tx, "login.forgot", Target::Named(typed), mailed, now)
                 .await
         })
     })

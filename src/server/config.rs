@@ -8,6 +8,9 @@ pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/partner-center.db";
 /// The sender of emails unless `PC_MAIL_FROM` says otherwise.
 pub const DEFAULT_MAIL_FROM: &str = "华为云伙伴中心 <no-reply@partner-center.local>";
 
+/// Operator funding above this waits for a second operator (资金管理 maker–checker).
+pub const DEFAULT_FUNDING_THRESHOLD: &str = "100000.00";
+
 /// The address users reach the site at, once known (set by `serve`, or from `PC_PUBLIC_URL` for
 /// the command line): links in notices sent by email are made from it.
 static PUBLIC_URL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
@@ -44,6 +47,8 @@ pub struct Config {
     /// Proxies whose `X-Forwarded-For` / `X-Forwarded-Proto` are believed (none by default:
     /// the headers are then ignored, so a client cannot pick its own address).
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Operator funding above this amount needs a second operator's approval.
+    pub funding_threshold: crate::domain::Amount,
 }
 
 impl Config {

@@ -127,6 +127,7 @@ async fn a_password_change_needs_the_current_one_and_ends_the_other_sessions() {
             .await;
         }
         assert_eq!(last.0, 429, "{last:?}");
+        app.assert_audit_sound().await;
     }
 }
 
@@ -303,7 +304,7 @@ async fn a_forgotten_password_is_reset_once_with_a_link_that_lasts_thirty_minute
         }
         assert_eq!(last.0, 429, "{last:?}");
         let forgot = app
-            .count("SELECT COUNT(*) FROM audit_log WHERE action = 'password.forgot'")
+            .count("SELECT COUNT(*) FROM audit_log WHERE action = 'login.forgot'")
             .await;
         assert_eq!(forgot, 10);
         assert_eq!(

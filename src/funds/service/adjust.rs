@@ -147,6 +147,7 @@ pub async fn preview(
         their_before: theirs.balance,
         their_after,
         trans_id: new_trans_id(),
+        needs_approval: false,
     })
 }
 
@@ -272,8 +273,14 @@ pub async fn fund_partner(
     .await
 }
 
-/// What operator funding would do, for the confirmation step. Moves nothing.
-pub async fn fund_preview(db: &Db, partner: i64, amount: Amount) -> Result<Preview, AppError> {
+/// What operator funding would do, for the confirmation step (above `threshold` it will wait
+/// for a second operator). Moves nothing.
+pub async fn fund_preview(
+    db: &Db,
+    partner: i64,
+    amount: Amount,
+    threshold: Amount,
+) -> Result<Preview, AppError> {
     let name = repo::partner_name(&db.pool, partner)
         .await?
         .ok_or_else(|| AppError::invalid("error.partner.not_found"))?;
@@ -291,6 +298,7 @@ pub async fn fund_preview(db: &Db, partner: i64, amount: Amount) -> Result<Previ
         their_before: theirs.balance,
         their_after: after,
         trans_id: new_trans_id(),
+        needs_approval: amount.fen() > threshold.fen(),
     })
 }
 

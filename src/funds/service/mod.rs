@@ -3,15 +3,18 @@
 //! conflicting writes a bounded number of times.
 //!
 //! By subject: [`ledger`] (the one way money moves), [`adjust`] (拨款/回收, funding, designated
-//! funds), [`alert`] (the low-balance alert) and [`reads`] (balances, lists, records).
+//! funds), [`approval`] (maker–checker for operator funding above the threshold), [`alert`] (the
+//! low-balance alert) and [`reads`] (balances, lists, records).
 
 mod adjust;
 mod alert;
+mod approval;
 mod ledger;
 mod reads;
 
 pub use adjust::*;
 pub use alert::*;
+pub use approval::*;
 pub use ledger::*;
 pub use reads::*;
 

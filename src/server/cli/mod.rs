@@ -111,6 +111,10 @@ struct ServeArgs {
     /// X-Forwarded-Proto are believed. Off by default: the headers are ignored.
     #[arg(long, env = "PC_TRUSTED_PROXIES", default_value = "")]
     trusted_proxy: String,
+    /// 资金管理 maker–checker: operator funding above this amount waits for a second operator's
+    /// approval (yuan, two decimals).
+    #[arg(long, env = "PC_FUNDING_THRESHOLD", default_value = super::config::DEFAULT_FUNDING_THRESHOLD)]
+    funding_threshold: String,
     /// Days after which an unpaid order is cancelled by the scheduler.
     #[arg(long, env = "PC_UNPAID_ORDER_DAYS", default_value_t = super::jobs::UNPAID_ORDER_DAYS)]
     unpaid_order_days: i64,
@@ -324,6 +328,8 @@ async fn serve(args: ServeArgs) -> Result<(), CliError> {
             .filter(|f| !f.trim().is_empty())
             .unwrap_or_else(|| super::config::DEFAULT_MAIL_FROM.to_string()),
         trusted_proxies: super::config::parse_proxies(&args.trusted_proxy)?,
+        funding_threshold: crate::domain::Amount::parse(&args.funding_threshold)
+            .map_err(|_| CliError("--funding-threshold must be a positive amount such as 100000.00".into()))?,
     };
     let mailer = match &config.smtp_url {
         Some(url) => Some(
