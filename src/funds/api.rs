@@ -253,8 +253,7 @@ pub async fn request_funding(
     let amount = Amount::parse(&amount).map_err(AppError::invalid)?;
     let trans_id = Some(trans_id).filter(|t| !t.trim().is_empty());
     let threshold = ctx::state()?.config.funding_threshold;
-    let done =
-        super::service::fund_or_request(&cx, partner, amount, trans_id, threshold).await?;
+    let done = super::service::fund_or_request(&cx, partner, amount, trans_id, threshold).await?;
     match &done {
         Funding::Funded(r) => {
             leptos_axum::redirect(&format!("/operator/funding?funded={}", r.trans_id))

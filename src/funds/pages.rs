@@ -2,9 +2,10 @@
 //! customer's balance page and the operator's funding form.
 
 use super::api::{
-    ApproveFunding, BulkAllocate, ConfirmAdjust, PartyQuery, RejectFunding, RequestFunding, SetDesignated, SetLowBalance, Target,
-    adjust_records, bulk_preview, customer_balance, fund_preview, list_customers, list_resellers,
-    funding_requests, low_balance_state, my_balances, preview_adjust,
+    ApproveFunding, BulkAllocate, ConfirmAdjust, PartyQuery, RejectFunding, RequestFunding,
+    SetDesignated, SetLowBalance, Target, adjust_records, bulk_preview, customer_balance,
+    fund_preview, funding_requests, list_customers, list_resellers, low_balance_state, my_balances,
+    preview_adjust,
 };
 use super::model::{AdjustRecord, Direction, FundedParty, FundingRequest, Preview, RequestState};
 use crate::domain::{CustomerMode, PartnerKind, Role, format_time};
@@ -600,7 +601,14 @@ pub fn FundingPage() -> impl IntoView {
     let approve = ServerAction::<ApproveFunding>::new();
     let reject = ServerAction::<RejectFunding>::new();
     let list = Resource::new(
-        move || (state(), page(), approve.version().get(), reject.version().get()),
+        move || {
+            (
+                state(),
+                page(),
+                approve.version().get(),
+                reject.version().get(),
+            )
+        },
         |(s, page, _, _)| funding_requests(Some(s), page),
     );
     let error = crate::ui::either(failure(approve), failure(reject));
@@ -612,7 +620,12 @@ pub fn FundingPage() -> impl IntoView {
         let decided = r
             .decider
             .clone()
-            .map(|d| format!("{d} · {}", r.decided_at.map(format_time).unwrap_or_default()))
+            .map(|d| {
+                format!(
+                    "{d} · {}",
+                    r.decided_at.map(format_time).unwrap_or_default()
+                )
+            })
             .unwrap_or_else(|| "-".into());
         view! {
             <tr data-testid=format!("funding-request-{}", r.id)>

@@ -80,6 +80,8 @@ pub async fn seed_demo(db: &Db) -> Result<Value, AppError> {
         accounts::create_customer(db, new, &actor).await?;
     }
     accounts::create_operator(db, login("operator")?, password()?, &actor).await?;
+    // A second operator: funding above the threshold needs two (资金管理 maker–checker).
+    accounts::create_operator(db, login("operator2")?, password()?, &actor).await?;
     // The newcomer has submitted its enterprise information: it waits in 入驻审核.
     let enterprise =
         crate::onboarding::model::Enterprise::parse(&crate::onboarding::model::EnterpriseInput {

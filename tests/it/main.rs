@@ -13,6 +13,7 @@ mod console;
 mod customers;
 mod delivery;
 mod engagement;
+mod funding_approval;
 mod funds;
 mod funds_concurrency;
 mod idempotency;

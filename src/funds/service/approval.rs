@@ -40,23 +40,30 @@ pub async fn fund_or_request(
                 if !partner_exists_in(tx, partner).await? {
                     return Err(AppError::invalid("error.partner.not_found"));
                 }
-                let id = match repo::insert_request(&mut *tx, partner, amount.fen(), trans_id, by, now)
-                    .await?
-                {
-                    Some(id) => id,
-                    None => {
-                        let (id, p, fen) = repo::request_by_trans_id(&mut *tx, by, trans_id)
-                            .await?
-                            .ok_or(AppError::Internal)?;
-                        if (p, fen) != (partner, amount.fen()) {
-                            return Err(FundsError::TransIdReused.conflict());
+                let id =
+                    match repo::insert_request(&mut *tx, partner, amount.fen(), trans_id, by, now)
+                        .await?
+                    {
+                        Some(id) => id,
+                        None => {
+                            let (id, p, fen) = repo::request_by_trans_id(&mut *tx, by, trans_id)
+                                .await?
+                                .ok_or(AppError::Internal)?;
+                            if (p, fen) != (partner, amount.fen()) {
+                                return Err(FundsError::TransIdReused.conflict());
+                            }
+                            return Ok(Funding::Requested { request: id });
                         }
-                        return Ok(Funding::Requested { request: id });
-                    }
-                };
+                    };
                 let detail = format!("request:{id} amount:{amount}");
                 cx.actor
-                    .record(tx, "funds.fund_requested", AuditTarget::Partner(partner), &detail, now)
+                    .record(
+                        tx,
+                        "funds.fund_requested",
+                        AuditTarget::Partner(partner),
+                        &detail,
+                        now,
+                    )
                     .await?;
                 Ok(Funding::Requested { request: id })
             })
@@ -103,7 +110,13 @@ pub async fn approve_request(cx: &Caller, id: i64) -> Result<Receipt, AppError> 
                 .await?;
                 let detail = format!("request:{id} trans_id:{trans_id}");
                 cx.actor
-                    .record(tx, "funds.fund_approved", AuditTarget::Partner(partner), &detail, now)
+                    .record(
+                        tx,
+                        "funds.fund_approved",
+                        AuditTarget::Partner(partner),
+                        &detail,
+                        now,
+                    )
                     .await?;
                 Ok(receipt)
             })
@@ -125,7 +138,13 @@ pub async fn reject_request(cx: &Caller, id: i64, reason: &Reason) -> Result<(),
                 }
                 let detail = format!("request:{id} {}", reason.as_str());
                 cx.actor
-                    .record(tx, "funds.fund_rejected", AuditTarget::Partner(partner), &detail, now)
+                    .record(
+                        tx,
+                        "funds.fund_rejected",
+                        AuditTarget::Partner(partner),
+                        &detail,
+                        now,
+                    )
                     .await
             })
         })

@@ -328,8 +328,9 @@ async fn serve(args: ServeArgs) -> Result<(), CliError> {
             .filter(|f| !f.trim().is_empty())
             .unwrap_or_else(|| super::config::DEFAULT_MAIL_FROM.to_string()),
         trusted_proxies: super::config::parse_proxies(&args.trusted_proxy)?,
-        funding_threshold: crate::domain::Amount::parse(&args.funding_threshold)
-            .map_err(|_| CliError("--funding-threshold must be a positive amount such as 100000.00".into()))?,
+        funding_threshold: crate::domain::Amount::parse(&args.funding_threshold).map_err(|_| {
+            CliError("--funding-threshold must be a positive amount such as 100000.00".into())
+        })?,
     };
     let mailer = match &config.smtp_url {
         Some(url) => Some(
