@@ -29,6 +29,8 @@ struct Cli {
     command: Option<Command>,
 }
 
+// Parsed once per process: the size of the serve variant costs nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand)]
 enum Command {
     /// Serve the web application (the default). Never loads demo data by itself.
