@@ -16,12 +16,13 @@ use leptos_router::components::{A, Outlet};
 use leptos_router::hooks::use_query_map;
 
 /// The console's menu: each entry and where it leads.
-const MENU: [(&str, &str); 11] = [
+const MENU: [(&str, &str); 12] = [
     ("/operator", "operator.menu.partners"),
     ("/operator/onboarding", "operator.onboarding"),
     ("/operator/accounts", "operator.accounts"),
     ("/operator/funding", "operator.funding"),
     ("/operator/plans", "operator.plans"),
+    ("/operator/contracts", "contract.queue"),
     ("/operator/paths", "operator.paths"),
     ("/operator/whitelist", "operator.whitelist"),
     ("/operator/holidays", "operator.holidays"),

@@ -1,7 +1,7 @@
 //! Server functions of customer association: the partner's invitations and disassociation
 //! requests, the customer's acceptance, answer, partner page and contract application.
 
-use super::model::{Invitation, InvitationView, MyPartner};
+use super::model::{ContractApplication, Invitation, InvitationView, MyPartner};
 use crate::domain::Page;
 #[cfg(feature = "ssr")]
 use crate::domain::{PageRequest, Role};
@@ -101,4 +101,39 @@ pub async fn apply_contract() -> Result<i64, AppError> {
     let id = super::service::apply_contract(&cx).await?;
     leptos_axum::redirect("/customer?contract=1");
     Ok(id)
+}
+
+/// 合同申请: the operator's queue of contract applications in `state` (default 审核中), searched
+/// by customer or partner name.
+#[server(prefix = "/api", endpoint = "contracts/queue")]
+pub async fn contract_queue(
+    state: Option<String>,
+    q: Option<String>,
+    page: Option<u32>,
+) -> Result<Page<ContractApplication>, AppError> {
+    use super::model::ContractState;
+    let (db, _) = ctx::caller(Role::Operator).await?;
+    let state = match state.as_deref().map(str::trim) {
+        None | Some("") => ContractState::Submitted,
+        Some(s) => ContractState::parse(s).ok_or(AppError::BadRequest)?,
+    };
+    let q = q
+        .map(|s| s.trim().chars().take(64).collect::<String>())
+        .filter(|s| !s.is_empty());
+    super::service::contract_queue(&db, state, q, PageRequest::new(page, None)).await
+}
+
+/// Approves a contract application; the customer and its partner are told.
+#[server(prefix = "/api", endpoint = "contracts/approve")]
+pub async fn approve_contract(id: i64) -> Result<(), AppError> {
+    let cx = ctx::acting(&[Role::Operator]).await?;
+    super::service::decide_contract(&cx, id, None).await
+}
+
+/// Rejects a contract application with the reason (required); the customer may apply again.
+#[server(prefix = "/api", endpoint = "contracts/reject")]
+pub async fn reject_contract(id: i64, reason: String) -> Result<(), AppError> {
+    let cx = ctx::acting(&[Role::Operator]).await?;
+    let reason = crate::domain::Reason::parse(&reason).map_err(AppError::invalid)?;
+    super::service::decide_contract(&cx, id, Some(&reason)).await
 }

@@ -224,6 +224,21 @@ impl ContractState {
     }
 }
 
+/// A contract application in the operator's queue (合同申请); a row decodes straight into it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct ContractApplication {
+    pub id: i64,
+    pub customer_id: i64,
+    pub customer_name: String,
+    pub partner_id: i64,
+    pub partner_name: String,
+    pub state: ContractState,
+    pub reason: Option<String>,
+    pub created_at: i64,
+    pub decided_at: Option<i64>,
+}
+
 /// A contract application (申请合同); a row decodes straight into it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
@@ -232,6 +247,7 @@ pub struct Contract {
     pub state: ContractState,
     pub reason: Option<String>,
     pub created_at: i64,
+    pub decided_at: Option<i64>,
 }
 
 /// What a confirmed disassociation did.

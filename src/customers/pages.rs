@@ -216,9 +216,18 @@ pub fn MyPartnerPanel() -> impl IntoView {
                                 <button type="submit" class="btn" data-testid="contract-apply">{t(lang, "contract.apply")}</button>
                             </ActionForm>
                             {(!contracts.is_empty()).then(|| {
-                                let columns = [Col::raw("ID"), Col::text("contract.state"), Col::text("common.created_at")];
+                                let columns = [
+                                    Col::raw("ID"), Col::text("contract.state"), Col::text("contract.reason"),
+                                    Col::text("common.created_at"), Col::text("contract.decided_at"),
+                                ];
                                 let rows = contracts.into_iter().map(|c| view! {
-                                    <tr><td>{c.id}</td><td>{t(lang, c.state.label_key())}</td><td>{format_time(c.created_at)}</td></tr>
+                                    <tr data-testid=format!("contract-{}", c.id)>
+                                        <td>{c.id}</td>
+                                        <td>{t(lang, c.state.label_key())}</td>
+                                        <td>{c.reason.unwrap_or_else(|| "-".into())}</td>
+                                        <td>{format_time(c.created_at)}</td>
+                                        <td>{c.decided_at.map(format_time).unwrap_or_else(|| "-".into())}</td>
+                                    </tr>
                                 }).collect_view();
                                 data_table(lang, "contracts", &columns, rows)
                             })}
@@ -227,5 +236,89 @@ pub fn MyPartnerPanel() -> impl IntoView {
                 }.into_any()
             }
         } />
+    }
+}
+
+/// 合同申请: the operator's queue of consulting customers' contract applications, decided with
+/// 通过 or 驳回 (a reason required).
+#[component]
+pub fn ContractsPage() -> impl IntoView {
+    use super::api::{ApproveContract, RejectContract, contract_queue};
+    use super::model::{ContractApplication, ContractState};
+    let lang = use_lang();
+    let query = use_query_map();
+    let state = move || q(query, "state");
+    let search = move || q(query, "q");
+    let page = move || query.read().get("page").and_then(|p| p.parse::<u32>().ok());
+    let approve = ServerAction::<ApproveContract>::new();
+    let reject = ServerAction::<RejectContract>::new();
+    let list = Resource::new(
+        move || {
+            (
+                state(),
+                search(),
+                page(),
+                approve.version().get(),
+                reject.version().get(),
+            )
+        },
+        |(s, q, p, ..)| contract_queue(Some(s), Some(q), p),
+    );
+    let error = crate::ui::either(failure(approve), failure(reject));
+    let done = move || {
+        matches!(approve.value().get(), Some(Ok(())))
+            || matches!(reject.value().get(), Some(Ok(())))
+    };
+    let row = move |a: ContractApplication| {
+        let submitted = a.state == ContractState::Submitted;
+        let id = a.id.to_string();
+        let id2 = id.clone();
+        view! {
+            <tr data-testid=format!("contract-application-{}", a.id)>
+                <td>{a.id}</td>
+                <td>{a.customer_name.clone()}</td>
+                <td>{a.partner_name.clone()}</td>
+                <td>{format_time(a.created_at)}</td>
+                <td>{t(lang, a.state.label_key())}{a.reason.clone().map(|r| format!("（{r}）"))}</td>
+                <td class="actions">
+                    {submitted.then(move || view! {
+                        <ActionForm action=approve>
+                            <input type="hidden" name="id" value=id />
+                            <button type="submit" class="btn btn-primary">{t(lang, "contract.approve")}</button>
+                        </ActionForm>
+                        <ActionForm action=reject attr:class="inline-form">
+                            <input type="hidden" name="id" value=id2 />
+                            <input name="reason" aria-label=t(lang, "contract.reason") placeholder=t(lang, "contract.reason") maxlength="200" />
+                            <button type="submit" class="btn">{t(lang, "contract.reject")}</button>
+                        </ActionForm>
+                    })}
+                </td>
+            </tr>
+        }
+        .into_any()
+    };
+    view! {
+        <h1>{t(lang, "contract.queue")}</h1>
+        <p class="muted">{t(lang, "contract.queue.lead")}</p>
+        <form method="get" class="search-bar">
+            <label for="ct-state">{t(lang, "contract.state")}</label>
+            <select id="ct-state" name="state">
+                {[ContractState::Submitted, ContractState::Approved, ContractState::Rejected].into_iter().map(|s| view! {
+                    <option value=s.as_str() selected=move || state() == s.as_str()>{t(lang, s.label_key())}</option>
+                }).collect_view()}
+            </select>
+            <label for="ct-q">{t(lang, "contract.queue.search")}</label>
+            <input id="ct-q" name="q" prop:value=search maxlength="64" />
+            <button type="submit" class="btn">{t(lang, "common.search")}</button>
+        </form>
+        {move || done().then(|| view! { <p class="notice-ok" role="status">{t(lang, "contract.decided")}</p> })}
+        <FormError error />
+        <PagedList list empty="contract.queue.empty" testid="contract-queue"
+            columns=vec![
+                Col::raw("ID"), Col::text("contract.customer"), Col::text("contract.partner"),
+                Col::text("common.created_at"), Col::text("contract.state"), Col::text("common.actions"),
+            ]
+            row=row
+        />
     }
 }

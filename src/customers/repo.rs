@@ -228,7 +228,7 @@ query_fn! {
              FROM customers c JOIN partners p ON p.id = c.partner_id WHERE c.id = $1");
 
     pub fn contracts(customer: i64) -> all super::model::Contract =
-        query_as("SELECT id, state, reason, created_at FROM contract_applications WHERE customer_id = $1 ORDER BY id DESC LIMIT 20");
+        query_as("SELECT id, state, reason, created_at, decided_at FROM contract_applications WHERE customer_id = $1 ORDER BY id DESC LIMIT 20");
 
     pub fn has_open_contract(customer: i64) -> exists =
         query_scalar("SELECT COUNT(*) FROM contract_applications WHERE customer_id = $1 AND state IN ('submitted', 'approved')");
@@ -251,4 +251,43 @@ query_fn! {
     /// PostgreSQL; SQLite serializes writers already).
     pub fn hold_customer(conn, customer: i64) -> done =
         query("UPDATE customers SET partner_id = partner_id WHERE id = $1");
+}
+
+// 合同申请: the operator's decisions.
+
+query_fn! {
+    /// An application's customer and partner, and its customer's name: (customer, partner, name).
+    pub fn contract_parties(conn, id: i64) -> optional (i64, i64, String) =
+        query_as("SELECT a.customer_id, a.partner_id, c.name FROM contract_applications a \
+                  JOIN customers c ON c.id = a.customer_id WHERE a.id = $1");
+
+    /// Decides a submitted application (once: only a submitted one changes).
+    pub fn decide_contract(conn, id: i64, state: &str, reason: Option<&str>, now: i64) -> changed =
+        query("UPDATE contract_applications SET state = $2, reason = $3, decided_at = $4 \
+               WHERE id = $1 AND state = 'submitted'");
+}
+
+/// The operator's queue: applications in `state`, oldest first, searched by customer or partner.
+pub async fn contract_queue(
+    pool: &AnyPool,
+    state: &str,
+    search: Option<String>,
+    page: PageRequest,
+) -> Result<(Vec<super::model::ContractApplication>, i64), sqlx::Error> {
+    Where::new()
+        .and("a.state = ?1", state.to_string())
+        .and_some(
+            "(c.name LIKE ?1 OR p.name LIKE ?1)",
+            search.map(|s| format!("%{}%", s.replace(['%', '_'], ""))),
+        )
+        .page(
+            pool,
+            "a.id, a.customer_id, c.name AS customer_name, a.partner_id, p.name AS partner_name, \
+             a.state, a.reason, a.created_at, a.decided_at",
+            "FROM contract_applications a JOIN customers c ON c.id = a.customer_id \
+             JOIN partners p ON p.id = a.partner_id",
+            "a.created_at, a.id",
+            page,
+        )
+        .await
 }

@@ -488,6 +488,79 @@ pub async fn apply_contract(cx: &Caller) -> Result<i64, AppError> {
     .await
 }
 
+/// 合同申请: the operator's queue of applications in `state`.
+pub async fn contract_queue(
+    db: &Db,
+    state: super::model::ContractState,
+    search: Option<String>,
+    page: PageRequest,
+) -> Result<Page<super::model::ContractApplication>, AppError> {
+    let (items, total) = repo::contract_queue(&db.pool, state.as_str(), search, page).await?;
+    Ok(page.answer(items, total))
+}
+
+/// The operator approves (`reason` `None`) or rejects a submitted contract application, once;
+/// the customer and its partner are told in the same transaction.
+pub async fn decide_contract(
+    cx: &Caller,
+    id: i64,
+    reason: Option<&crate::domain::Reason>,
+) -> Result<(), AppError> {
+    use super::model::ContractState;
+    let state = if reason.is_some() {
+        ContractState::Rejected
+    } else {
+        ContractState::Approved
+    };
+    cx.db
+        .write(|tx| {
+            Box::pin(async move {
+                let now = now_ms();
+                let (customer, partner, name) = repo::contract_parties(&mut *tx, id)
+                    .await?
+                    .ok_or(AppError::NotFound)?;
+                let why = reason.map(|r| r.as_str());
+                if !repo::decide_contract(&mut *tx, id, state.as_str(), why, now).await? {
+                    return Err(AppError::conflict("error.contract.decided"));
+                }
+                let (action, kind) = match state {
+                    ContractState::Approved => {
+                        ("customers.contract_approve", "customer.contract_approved")
+                    }
+                    _ => ("customers.contract_reject", "customer.contract_rejected"),
+                };
+                cx.actor
+                    .record(tx, action, Target::Contract(id), why.unwrap_or(""), now)
+                    .await?;
+                let number = id.to_string();
+                let p = params([
+                    ("customer", name.as_str()),
+                    ("contract", number.as_str()),
+                    ("reason", why.unwrap_or("")),
+                ]);
+                send(
+                    &mut *tx,
+                    To::Customer(customer),
+                    kind,
+                    &p,
+                    Some("/customer"),
+                    now,
+                )
+                .await?;
+                send(
+                    &mut *tx,
+                    To::Partner(partner),
+                    kind,
+                    &p,
+                    Some("/center/sales/customers"),
+                    now,
+                )
+                .await
+            })
+        })
+        .await
+}
+
 /// Seals offline invitation tokens that an older version stored in plaintext (run on start).
 pub async fn seal_offline_tokens(db: &Db) -> Result<usize, AppError> {
     let rows = repo::plaintext_offline_tokens(&db.pool).await?;

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// The kinds of notice, each with `msg.<kind>.title` and `msg.<kind>.body` texts.
-pub const KINDS: [&str; 42] = [
+pub const KINDS: [&str; 44] = [
     "employee.invited",
     "employee.accepted",
     "employee.declined",
@@ -24,6 +24,8 @@ pub const KINDS: [&str; 42] = [
     "customer.unbind_requested",
     "customer.unbound",
     "customer.unbind_declined",
+    "customer.contract_approved",
+    "customer.contract_rejected",
     "path.evidence_approved",
     "path.evidence_rejected",
     "path.application_approved",

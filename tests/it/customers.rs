@@ -12,6 +12,7 @@ on_both_backends!(
     offline_links_and_every_refused_link,
     disassociation_returns_the_balance_and_reclaims_coupons,
     contracts_are_for_consulting_customers,
+    an_operator_decides_contract_applications,
 );
 
 fn code(v: &Value) -> &str {
@@ -470,4 +471,106 @@ async fn contracts_are_for_consulting_customers(app: TestApp) {
     );
     let html = app.page(&f, "/customer").await.text().await.unwrap();
     assert!(html.contains("尚未关联合作伙伴"), "{html}");
+}
+
+/// 合同申请 (#17): an operator rejects an application with a reason (the customer may apply
+/// again) and approves the next; each decision happens once and the customer and its partner
+/// are told.
+async fn an_operator_decides_contract_applications(app: TestApp) {
+    let prov = app.partner("ct-prov", "solution-provider", None);
+    let cust = app.customer(prov, "ct-consult", "consulting");
+    app.operator("ct-ops");
+    let ops = app.signed_in("ct-ops").await;
+    let c = app.signed_in("ct-consult").await;
+    let (s, id) = json(app.call(&c, "customers/contract", &[]).await).await;
+    assert_eq!(s, 200, "{id}");
+    let id = id.as_i64().unwrap().to_string();
+
+    let queue = |state: &'static str| {
+        let (app, ops) = (&app, &ops);
+        async move {
+            let (s, v) = json(app.call(ops, "contracts/queue", &[("state", state)]).await).await;
+            assert_eq!(s, 200, "{v}");
+            v
+        }
+    };
+    let pending = queue("").await;
+    assert_eq!(pending["total"], 1, "{pending}");
+    assert_eq!(pending["items"][0]["customer_name"], "ct-consult");
+    assert_eq!(pending["items"][0]["partner_id"], prov);
+    // Only operators decide; a rejection needs its reason; nothing changed.
+    let (s, _) = json(app.call(&c, "contracts/approve", &[("id", &id)]).await).await;
+    assert_eq!(s, 403);
+    let (s, e) = json(
+        app.call(&ops, "contracts/reject", &[("id", &id), ("reason", " ")])
+            .await,
+    )
+    .await;
+    assert_eq!(
+        (s, e["key"].as_str()),
+        (400, Some("error.plans.reason_required"))
+    );
+    assert_eq!(queue("submitted").await["total"], 1);
+
+    let (s, e) = json(
+        app.call(
+            &ops,
+            "contracts/reject",
+            &[("id", &id), ("reason", "缺少营业执照")],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(s, 200, "{e}");
+    let (s, e) = json(app.call(&ops, "contracts/approve", &[("id", &id)]).await).await;
+    assert_eq!(
+        (s, e["key"].as_str()),
+        (409, Some("error.contract.decided"))
+    );
+    let (_, mine) = json(app.call(&c, "customers/my-partner", &[]).await).await;
+    assert_eq!(mine["contracts"][0]["state"], "rejected", "{mine}");
+    assert_eq!(mine["contracts"][0]["reason"], "缺少营业执照");
+    let told = |kind: &'static str| {
+        let app = &app;
+        async move {
+            let customer = app
+                .count(&format!("SELECT COUNT(*) FROM messages m JOIN users u ON u.id = m.user_id WHERE u.customer_id = {cust} AND m.kind = '{kind}'"))
+                .await;
+            let partner = app
+                .count(&format!("SELECT COUNT(*) FROM messages m JOIN users u ON u.id = m.user_id WHERE u.partner_id = {prov} AND m.kind = '{kind}'"))
+                .await;
+            (customer, partner)
+        }
+    };
+    assert_eq!(told("customer.contract_rejected").await, (1, 1));
+
+    // Applying again after a rejection; this one is approved.
+    let (s, again) = json(app.call(&c, "customers/contract", &[]).await).await;
+    assert_eq!(s, 200, "{again}");
+    let again = again.as_i64().unwrap().to_string();
+    let (s, _) = json(app.call(&ops, "contracts/approve", &[("id", &again)]).await).await;
+    assert_eq!(s, 200);
+    assert_eq!(told("customer.contract_approved").await, (1, 1));
+    let (_, mine) = json(app.call(&c, "customers/my-partner", &[]).await).await;
+    assert_eq!(mine["contracts"][0]["state"], "approved", "{mine}");
+    let (s, e) = json(app.call(&c, "customers/contract", &[]).await).await;
+    assert_eq!((s, e["key"].as_str()), (409, Some("error.contract.open")));
+    assert_eq!(queue("approved").await["total"], 1);
+    assert_eq!(
+        queue("rejected").await["items"][0]["reason"],
+        "缺少营业执照"
+    );
+    let (s, _) = json(
+        app.call(&ops, "contracts/approve", &[("id", "99999")])
+            .await,
+    )
+    .await;
+    assert_eq!(s, 404);
+    // The customer's page shows the outcome.
+    let html = app.page(&c, "/customer").await.text().await.unwrap();
+    assert!(
+        html.contains("已驳回") && html.contains("缺少营业执照"),
+        "{html}"
+    );
+    app.assert_audit_sound().await;
 }
