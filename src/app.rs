@@ -188,6 +188,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("outbox") view=crate::console::pages::OutboxPage />
                         <Route path=path!("accounts") view=crate::console::pages::AccountsPage />
                         <Route path=path!("funding") view=crate::funds::pages::FundingPage />
+                        <Route path=path!("quotas") view=crate::vouchers::pages::QuotaConsole />
                         <Route path=path!("contracts") view=crate::customers::pages::ContractsPage />
                     </ParentRoute>
                     <Route path=path!("/verify") view=VerifyPage ssr=SsrMode::Async />

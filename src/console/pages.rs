@@ -16,10 +16,11 @@ use leptos_router::components::{A, Outlet};
 use leptos_router::hooks::use_query_map;
 
 /// The console's menu: each entry and where it leads.
-const MENU: [(&str, &str); 12] = [
+const MENU: [(&str, &str); 13] = [
     ("/operator", "operator.menu.partners"),
     ("/operator/onboarding", "operator.onboarding"),
     ("/operator/accounts", "operator.accounts"),
+    ("/operator/quotas", "operator.quotas"),
     ("/operator/funding", "operator.funding"),
     ("/operator/plans", "operator.plans"),
     ("/operator/contracts", "contract.queue"),

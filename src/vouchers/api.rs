@@ -403,3 +403,85 @@ pub async fn records_csv(
     }
     Ok(csv.into_response("voucher-records.csv"))
 }
+
+/// 额度管理: every partner's quotas, by partner (its id, chosen with a picker), kind (`coupon` /
+/// `pickup`) and status code.
+#[server(prefix = "/api", endpoint = "operator/quotas")]
+pub async fn operator_quotas(
+    partner: Option<String>,
+    kind: Option<String>,
+    status: Option<String>,
+    page: Option<u32>,
+) -> Result<Page<super::model::OperatorQuota>, AppError> {
+    use super::model::QuotaStatus;
+    let (db, _) = ctx::caller(Role::Operator).await?;
+    let given = |s: Option<String>| s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+    let partner = given(partner)
+        .map(|p| {
+            p.parse::<i64>()
+                .map_err(|_| AppError::invalid("error.partner.not_found"))
+        })
+        .transpose()?;
+    let kind = given(kind).map(|k| self::kind(&k)).transpose()?;
+    let status = given(status)
+        .map(|s| {
+            s.parse::<i64>()
+                .ok()
+                .and_then(QuotaStatus::from_code)
+                .ok_or(AppError::BadRequest)
+        })
+        .transpose()?;
+    super::service::operator_quotas(&db, partner, kind, status, PageRequest::new(page, None)).await
+}
+
+/// 额度管理: grants a partner a voucher (`coupon`) or pickup (`pickup`) quota: amount, validity
+/// in days, optional per-coupon limit, service types and products.
+#[server(prefix = "/api", endpoint = "operator/grant-quota")]
+pub async fn grant_quota(
+    partner: String,
+    kind: String,
+    amount: String,
+    days: String,
+    #[server(default)] max_face: String,
+    #[server(default)] service_types: String,
+    #[server(default)] products: String,
+) -> Result<i64, AppError> {
+    use super::model::Limits;
+    let cx = ctx::acting(&[Role::Operator]).await?;
+    let grant = super::service::Grant {
+        partner: partner
+            .trim()
+            .parse::<i64>()
+            .map_err(|_| AppError::invalid("error.partner.not_found"))?,
+        kind: self::kind(&kind)?,
+        value: Amount::parse(&amount).map_err(AppError::invalid)?,
+        days: days
+            .trim()
+            .parse::<i64>()
+            .map_err(|_| VoucherError::Days.invalid())?,
+        max_face: match max_face.trim() {
+            "" => None,
+            m => Some(Amount::parse(m).map_err(AppError::invalid)?),
+        },
+        service_types: Limits::parse(&service_types, VoucherError::TooManyServiceTypes)
+            .map_err(VoucherError::invalid)?,
+        products: Limits::parse(&products, VoucherError::TooManyProducts)
+            .map_err(VoucherError::invalid)?,
+    };
+    super::service::grant_quota(&cx.db, &cx.actor, &grant).await
+}
+
+/// 额度管理: sets a quota's status (0 正常, 3 失效, 4 额度调整中, 5 冻结) with the reason.
+#[server(prefix = "/api", endpoint = "operator/quota-status")]
+pub async fn set_quota_status(quota: i64, status: String, reason: String) -> Result<(), AppError> {
+    use super::model::QuotaStatus;
+    let cx = ctx::acting(&[Role::Operator]).await?;
+    let status = status
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .and_then(QuotaStatus::from_code)
+        .ok_or(AppError::BadRequest)?;
+    let reason = crate::domain::Reason::parse(&reason).map_err(AppError::invalid)?;
+    super::service::set_quota_status(&cx.db, &cx.actor, quota, status, Some(reason.as_str())).await
+}

@@ -15,6 +15,7 @@ on_both_backends!(
     concurrent_issuing_never_overdraws_a_quota,
     coupons_pay_part_of_an_order_and_go_back_to_the_quota_on_refund,
     api_lists_filter_and_page_in_sql_past_a_thousand,
+    operators_grant_quotas_and_set_their_status_in_the_browser,
 );
 
 fn grant(app: &TestApp, partner: i64, kind: &str, amount: &str, max_face: Option<&str>) -> i64 {
@@ -1031,4 +1032,145 @@ async fn api_lists_filter_and_page_in_sql_past_a_thousand(app: TestApp) {
     assert_eq!(s, 200, "{one}");
     assert_eq!(one["count"], 1);
     assert_eq!(one["customer_infos"][0]["account_name"], "c-r1");
+}
+
+/// 额度管理 (#17): an operator grants quotas from the console and sets a status with its reason;
+/// the partner sees the status at once and is told; bad input changes nothing.
+async fn operators_grant_quotas_and_set_their_status_in_the_browser(app: TestApp) {
+    let prov = app.partner("qc-prov", "solution-provider", None);
+    let other = app.partner("qc-other", "solution-provider", None);
+    app.operator("qc-ops");
+    let ops = app.signed_in("qc-ops").await;
+    let partner = app.signed_in("qc-prov").await;
+    let p = prov.to_string();
+    let call = |form: Vec<(&'static str, String)>, f: &'static str| {
+        let (app, ops) = (&app, &ops);
+        async move {
+            let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            json(app.call(ops, f, &form).await).await
+        }
+    };
+    let s = |v: &str| v.to_string();
+    let before = app.snapshot(&["audit_log", "sessions"]).await;
+    for (form, key) in [
+        (
+            vec![
+                ("partner", s("")),
+                ("kind", s("coupon")),
+                ("amount", s("100")),
+                ("days", s("30")),
+            ],
+            "error.partner.not_found",
+        ),
+        (
+            vec![
+                ("partner", p.clone()),
+                ("kind", s("coupon")),
+                ("amount", s("-1")),
+                ("days", s("30")),
+            ],
+            "error.amount.positive",
+        ),
+        (
+            vec![
+                ("partner", p.clone()),
+                ("kind", s("coupon")),
+                ("amount", s("100")),
+                ("days", s("0")),
+            ],
+            "error.vouchers.days",
+        ),
+    ] {
+        let (st, e) = call(form, "operator/grant-quota").await;
+        assert_eq!(st, 400, "{e}");
+        assert!(
+            e["key"].as_str().unwrap().starts_with(&key[..12]),
+            "{key}: {e}"
+        );
+    }
+    TestApp::assert_unchanged(
+        &before,
+        &app.snapshot(&["audit_log", "sessions"]).await,
+        "refused grants",
+    );
+    let (st, id) = call(
+        vec![
+            ("partner", p.clone()),
+            ("kind", s("coupon")),
+            ("amount", s("5000.00")),
+            ("days", s("90")),
+            ("max_face", s("500")),
+        ],
+        "operator/grant-quota",
+    )
+    .await;
+    assert_eq!(st, 200, "{id}");
+    let id = id.as_i64().unwrap();
+    let (st, _) = call(
+        vec![
+            ("partner", other.to_string()),
+            ("kind", s("pickup")),
+            ("amount", s("800")),
+            ("days", s("30")),
+        ],
+        "operator/grant-quota",
+    )
+    .await;
+    assert_eq!(st, 200);
+    // The console lists every partner's quotas, filtered by partner and kind.
+    let (_, all) = call(vec![], "operator/quotas").await;
+    assert_eq!(all["total"], 2, "{all}");
+    let (_, mine) = call(vec![("partner", p.clone())], "operator/quotas").await;
+    assert_eq!(mine["total"], 1);
+    assert_eq!(mine["items"][0]["quota"]["value"], "5000.00");
+    assert_eq!(mine["items"][0]["partner_name"], "qc-prov");
+    let (_, pickups) = call(vec![("kind", s("pickup"))], "operator/quotas").await;
+    assert_eq!(pickups["items"][0]["partner_id"], other);
+
+    // A status needs its reason; then the partner sees it at once and is told.
+    let q = id.to_string();
+    let (st, e) = call(
+        vec![("quota", q.clone()), ("status", s("5")), ("reason", s(""))],
+        "operator/quota-status",
+    )
+    .await;
+    assert_eq!(
+        (st, e["key"].as_str()),
+        (400, Some("error.plans.reason_required"))
+    );
+    let (st, _) = call(
+        vec![("quota", q.clone()), ("status", s("9")), ("reason", s("x"))],
+        "operator/quota-status",
+    )
+    .await;
+    assert_eq!(st, 400);
+    let (st, e) = call(
+        vec![
+            ("quota", q.clone()),
+            ("status", s("5")),
+            ("reason", s("合同审查中")),
+        ],
+        "operator/quota-status",
+    )
+    .await;
+    assert_eq!(st, 200, "{e}");
+    let (_, seen) = json(
+        app.call(&partner, "vouchers/quotas", &[("kind", "coupon")])
+            .await,
+    )
+    .await;
+    assert_eq!(seen["items"][0]["status"], "Frozen", "{seen}");
+    let told = app
+        .count(&format!("SELECT COUNT(*) FROM messages m JOIN users u ON u.id = m.user_id WHERE u.partner_id = {prov} AND m.kind = 'voucher.quota_status'"))
+        .await;
+    assert_eq!(told, 1);
+    let reason = app
+        .count("SELECT COUNT(*) FROM audit_log WHERE action = 'vouchers.quota_status' AND detail LIKE '%合同审查中%' AND actor = 'qc-ops'")
+        .await;
+    assert_eq!(reason, 1);
+    let (_, frozen) = call(vec![("status", s("5"))], "operator/quotas").await;
+    assert_eq!(frozen["total"], 1);
+    let (st, _) = json(app.call(&partner, "operator/quotas", &[]).await).await;
+    assert_eq!(st, 403);
+    app.assert_audit_sound().await;
 }

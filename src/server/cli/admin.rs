@@ -347,7 +347,8 @@ pub(super) async fn admin(command: AdminCommand) -> Result<Value, CliError> {
             let status = crate::vouchers::model::QuotaStatus::from_code(status)
                 .ok_or_else(|| CliError("--status must be 0, 3, 4 or 5".into()))?;
             let db = open_db().await?;
-            crate::vouchers::service::set_quota_status(&db, &Actor::cli(), quota, status).await?;
+            crate::vouchers::service::set_quota_status(&db, &Actor::cli(), quota, status, None)
+                .await?;
             Ok(json!({"quota_id": quota, "status": status.code()}))
         }
     }

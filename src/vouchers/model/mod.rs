@@ -362,6 +362,14 @@ pub struct Quota {
     pub reseller_name: Option<String>,
 }
 
+/// A quota in the operator's 额度管理: whose it is, and the quota.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OperatorQuota {
+    pub partner_id: i64,
+    pub partner_name: String,
+    pub quota: Quota,
+}
+
 /// A coupon or pickup voucher as listed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Coupon {

@@ -1,17 +1,19 @@
 //! Pages of 券管理 (代金券管理 / 提货券管理), their confirmation steps, and the customer's
 //! 我的优惠券.
 //!
-//! By subject: [`lists`], [`whitelist`], [`forms`] (issue and reclaim with their confirmations)
+//! By subject: [`lists`], [`whitelist`], [`quota_console`] (the operator's 额度管理), [`forms`] (issue and reclaim with their confirmations)
 //! and [`customer`]; this file holds the 券管理 page and what they share.
 
 mod customer;
 mod forms;
 mod lists;
+mod quota_console;
 mod whitelist;
 
 pub use customer::*;
 pub use forms::*;
 pub use lists::*;
+pub use quota_console::*;
 pub use whitelist::*;
 
 use super::api::{

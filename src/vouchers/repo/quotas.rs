@@ -131,3 +131,33 @@ query_fn! {
         query("UPDATE coupon_quotas SET status = 3, updated_at = $2 \
              WHERE id = $1 AND status = 0 AND expires_at <= $2");
 }
+
+/// A quota with its partner's name, for the operator (额度管理).
+#[derive(FromRow)]
+pub struct OperatorQuotaRow {
+    #[sqlx(flatten)]
+    pub quota: QuotaRow,
+    pub partner_name: String,
+}
+
+/// Every partner's quotas (额度管理): by partner, kind and stored status; newest first.
+pub async fn operator_quotas(
+    pool: &AnyPool,
+    partner: Option<i64>,
+    kind: Option<&str>,
+    status: Option<i64>,
+    page: PageRequest,
+) -> Result<(Vec<OperatorQuotaRow>, i64), sqlx::Error> {
+    Where::new()
+        .and_some("q.partner_id = ?1", partner)
+        .and_some("q.kind = ?1", kind.map(String::from))
+        .and_some("q.status = ?1", status)
+        .page(
+            pool,
+            &format!("{QUOTA_COLUMNS}, p.name AS partner_name"),
+            &format!("{QUOTA_FROM} JOIN partners p ON p.id = q.partner_id"),
+            "q.id DESC",
+            page,
+        )
+        .await
+}

@@ -240,13 +240,46 @@ pub async fn grant_quota(db: &Db, actor: &Actor, g: &Grant) -> Result<i64, AppEr
     .await
 }
 
-/// The operator sets a quota's status (正常 / 失效 / 额度调整中 / 冻结).
+/// 额度管理: every partner's quotas, by partner, kind and status, newest first.
+pub async fn operator_quotas(
+    db: &Db,
+    partner: Option<i64>,
+    kind: Option<Kind>,
+    status: Option<QuotaStatus>,
+    page: PageRequest,
+) -> Result<Page<super::model::OperatorQuota>, AppError> {
+    let now = now_ms();
+    let (rows, total) = repo::operator_quotas(
+        &db.pool,
+        partner,
+        kind.map(Kind::as_str),
+        status.map(QuotaStatus::code),
+        page,
+    )
+    .await?;
+    let items = rows
+        .into_iter()
+        .map(|r| {
+            let partner_id = r.quota.partner_id;
+            Ok(super::model::OperatorQuota {
+                partner_id,
+                partner_name: r.partner_name,
+                quota: quota_view(r.quota, now).ok_or(AppError::Internal)?,
+            })
+        })
+        .collect::<Result<Vec<_>, AppError>>()?;
+    Ok(page.answer(items, total))
+}
+
+/// The operator sets a quota's status (正常 / 失效 / 额度调整中 / 冻结), with the reason when
+/// given (the console requires one); the partner is told and sees it at once.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn set_quota_status(
     db: &Db,
     actor: &Actor,
     quota: i64,
     status: QuotaStatus,
+    reason: Option<&str>,
 ) -> Result<(), AppError> {
     let now = now_ms();
     db.write(|tx| {
@@ -265,7 +298,10 @@ pub async fn set_quota_status(
                     tx,
                     "vouchers.quota_status",
                     Target::Quota(quota),
-                    &format!("status={}", status.code()),
+                    &match reason {
+                        Some(r) => format!("status={} reason={r}", status.code()),
+                        None => format!("status={}", status.code()),
+                    },
                     now,
                 )
                 .await?;
