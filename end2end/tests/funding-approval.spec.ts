@@ -12,7 +12,7 @@ test("funding above 100 000.00 waits for a second operator, who approves it", as
   await funding.locator("#fund-partner").fill("杭州数智");
   await funding.getByRole("button", { name: /杭州数智解决方案有限公司/ }).click();
   await expect(funding.getByTestId("picked")).toContainText("杭州数智解决方案有限公司");
-  await funding.getByLabel("金额(元)").fill("150000.00");
+  await funding.locator("#fund-amount").fill("150000.00");
   await funding.getByRole("button", { name: "下一步" }).click();
   const preview = page.getByTestId("fund-preview");
   await expect(preview.getByTestId("needs-approval")).toBeVisible();
