@@ -176,3 +176,51 @@ pub async fn invite_distributor(partner_id: i64, email: String) -> Result<(), Ap
     .await?;
     Ok(())
 }
+
+/// Changes a review window before it opens: first and last day, and what it covers.
+#[server(prefix = "/api", endpoint = "paths/op-window-edit")]
+pub async fn edit_window(
+    id: i64,
+    first: String,
+    last: String,
+    covers: String,
+) -> Result<(), AppError> {
+    let cx = ctx::acting(&[Role::Operator]).await?;
+    let date = |s: &str| {
+        chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+            .map_err(|_| AppError::invalid("error.paths.window"))
+    };
+    let covers = super::model::parse_covers(&covers).map_err(AppError::invalid)?;
+    super::service::edit_window(&cx.db, &cx.actor, id, date(&first)?, date(&last)?, &covers).await
+}
+
+/// Closes an open review window now.
+#[server(prefix = "/api", endpoint = "paths/op-window-close")]
+pub async fn close_window(id: i64) -> Result<(), AppError> {
+    let cx = ctx::acting(&[Role::Operator]).await?;
+    super::service::close_window(&cx.db, &cx.actor, id).await
+}
+
+/// The operator's distributor-path invitations, newest first, with their state.
+#[server(prefix = "/api", endpoint = "paths/op-invitations")]
+pub async fn operator_invitations(
+    page: Option<u32>,
+) -> Result<crate::domain::Page<super::model::OperatorInvitation>, AppError> {
+    let (db, _) = ctx::caller(Role::Operator).await?;
+    super::service::invitations(&db, crate::domain::PageRequest::new(page, None)).await
+}
+
+/// Cancels an invitation not used yet (its link stops working).
+#[server(prefix = "/api", endpoint = "paths/op-invitation-cancel")]
+pub async fn cancel_invitation(id: i64) -> Result<(), AppError> {
+    let cx = ctx::acting(&[Role::Operator]).await?;
+    super::service::cancel_invitation(&cx.db, &cx.actor, id).await
+}
+
+/// Sends an invitation not used yet again: a new link replaces the old one.
+#[server(prefix = "/api", endpoint = "paths/op-invitation-resend")]
+pub async fn resend_invitation(id: i64) -> Result<i64, AppError> {
+    let cx = ctx::acting(&[Role::Operator]).await?;
+    let base = ctx::state()?.config.public_url.clone();
+    super::service::resend_invitation(&cx.db, &cx.actor, id, &base).await
+}

@@ -471,6 +471,9 @@ pub struct ReviewWindow {
     pub ends_at: i64,
     pub covers: Vec<(PathKind, Stage)>,
     pub open: bool,
+    /// Not opened yet: it may still be edited.
+    #[serde(default)]
+    pub upcoming: bool,
 }
 
 /// The distributor-path invitation page.
@@ -480,6 +483,36 @@ pub struct InvitationView {
     pub expires_at: i64,
     /// Why the link cannot be used (an i18n key), or `None`.
     pub refusal: Option<String>,
+}
+
+/// A distributor-path invitation in the operator's list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct OperatorInvitation {
+    pub id: i64,
+    pub partner_id: i64,
+    pub partner_name: String,
+    pub email: String,
+    /// `sent`, `used` or `cancelled` as stored; a sent one past `expires_at` has expired.
+    pub state: String,
+    pub expires_at: i64,
+    pub created_at: i64,
+    pub used_at: Option<i64>,
+    /// Sent, not used, and past `expires_at` when listed.
+    #[cfg_attr(feature = "ssr", sqlx(default))]
+    pub expired: bool,
+}
+
+impl OperatorInvitation {
+    /// The state's label key (`invite.state.*`).
+    pub fn state_key(&self) -> &'static str {
+        match self.state.as_str() {
+            "used" => "invite.state.used",
+            "cancelled" => "invite.state.cancelled",
+            _ if self.expired => "invite.state.expired",
+            _ => "invite.state.active",
+        }
+    }
 }
 
 /// Parses `service:role,si:differentiation`.

@@ -251,6 +251,15 @@ query_fn! {
          VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
         binding (w.year, w.starts_at, w.ends_at, &w.covers, now, by);
 
+    /// Moves a window that has not opened yet (`false` once it opened, or if there is none).
+    pub fn update_window(conn, id: i64, starts_at: i64, ends_at: i64, covers: &str, now: i64) -> changed =
+        query("UPDATE review_windows SET starts_at = $2, ends_at = $3, covers = $4 \
+               WHERE id = $1 AND starts_at > $5");
+
+    /// Ends an open window now (`false` unless it is open).
+    pub fn close_window(conn, id: i64, now: i64) -> changed =
+        query("UPDATE review_windows SET ends_at = $2 WHERE id = $1 AND starts_at < $2 AND ends_at > $2");
+
     pub fn windows() -> all WindowRow =
         query_as("SELECT id, year, starts_at, ends_at, covers FROM review_windows ORDER BY starts_at DESC, id DESC LIMIT 50");
 
@@ -272,9 +281,17 @@ query_fn! {
     pub fn use_invitation(id: i64, now: i64) -> changed =
         query("UPDATE path_invitations SET state = 'used', used_at = $2 WHERE id = $1 AND state = 'sent'");
 
-    /// (name, hcpn state) of a partner.
-    pub fn partner(id: i64) -> optional (String, String) =
-        query_as("SELECT name, hcpn_state FROM partners WHERE id = $1");
+    /// (name, hcpn state, kind) of a partner.
+    pub fn partner(id: i64) -> optional (String, String, String) =
+        query_as("SELECT name, hcpn_state, kind FROM partners WHERE id = $1");
+
+    /// (partner, email, state) of an invitation by id.
+    pub fn invitation_by_id(conn, id: i64) -> optional (i64, String, String) =
+        query_as("SELECT partner_id, email, state FROM path_invitations WHERE id = $1");
+
+    /// Cancels an invitation that was sent and not used (`false` otherwise).
+    pub fn cancel_invitation(conn, id: i64) -> changed =
+        query("UPDATE path_invitations SET state = 'cancelled' WHERE id = $1 AND state = 'sent'");
 
     /// (partner, title) of evidence.
     pub fn evidence_owner(id: i64) -> optional (i64, String) =
@@ -323,4 +340,20 @@ query_fn! {
     pub fn record_notice(conn, window: i64, partner: i64, path: &str, stage: &str, kind: &str, now: i64) -> changed =
         query("INSERT INTO review_notices (window_id, partner_id, path, stage, kind, sent_at) \
              VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING");
+}
+
+/// Every distributor-path invitation, newest first.
+pub async fn invitations(
+    pool: &AnyPool,
+    page: crate::domain::PageRequest,
+) -> Result<(Vec<super::model::OperatorInvitation>, i64), sqlx::Error> {
+    crate::server::sql::Where::new()
+        .page(
+            pool,
+            "i.id, i.partner_id, p.name AS partner_name, i.email, i.state, i.expires_at, i.created_at, i.used_at",
+            "FROM path_invitations i JOIN partners p ON p.id = i.partner_id",
+            "i.id DESC",
+            page,
+        )
+        .await
 }

@@ -159,6 +159,11 @@ const MATRIX: &[(&str, &str)] = &[
     ("POST /api/paths/op-decide", "O"),
     ("POST /api/paths/op-window", "O"),
     ("POST /api/paths/op-invite", "O"),
+    ("POST /api/paths/op-invitations", "O"),
+    ("POST /api/paths/op-window-edit", "O"),
+    ("POST /api/paths/op-window-close", "O"),
+    ("POST /api/paths/op-invitation-cancel", "O"),
+    ("POST /api/paths/op-invitation-resend", "O"),
     // Engagement (PCE) and partner plans.
     ("POST /api/pce/list", "P"),
     ("POST /api/pce/register", "P"),

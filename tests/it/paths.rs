@@ -783,3 +783,211 @@ async fn the_exam_is_offered_to_eligible_employees_on_their_own_page(app: TestAp
     // Only a person's own account asks.
     assert_eq!(app.call(&p, "employees/exam", &[]).await.status(), 403);
 }
+
+/// The token of the invitation link in a mail's text.
+fn invitation_token(text: &str) -> String {
+    let line = text
+        .lines()
+        .find(|l| l.contains("/paths/invitation/"))
+        .expect("link");
+    line.trim().rsplit('/').next().unwrap().to_string()
+}
+
+/// Operators (#17): only distributor-type partners are invited; invitations are listed with their
+/// state, cancelled, or sent again with a new link that replaces the old one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn operators_list_cancel_and_resend_distributor_invitations() {
+    for backend in [Backend::Sqlite, Backend::Postgres] {
+        let Some(mut app) = TestApp::database(backend).await else {
+            continue;
+        };
+        let sink = SmtpSink::start().await;
+        app.start(&["--smtp-url", &sink.url()]).await;
+        let dist = app.partner("inv-dist", "distributor", None).to_string();
+        let prov = app
+            .partner("inv-prov", "solution-provider", None)
+            .to_string();
+        app.operator("inv-ops");
+        let ops = app.signed_in("inv-ops").await;
+        let call = |f: &'static str, form: Vec<(&'static str, String)>| {
+            let (app, ops) = (&app, &ops);
+            async move {
+                let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                json(app.call(ops, f, &form).await).await
+            }
+        };
+        let email = || ("email", "boss@inv.example.com".to_string());
+        let (s, e) = call("paths/op-invite", vec![("partner_id", prov), email()]).await;
+        assert_eq!(
+            (s, e["key"].as_str()),
+            (409, Some("error.paths.invite_distributor_only"))
+        );
+        assert_eq!(app.count("SELECT COUNT(*) FROM path_invitations").await, 0);
+        assert_eq!(
+            call(
+                "paths/op-invite",
+                vec![("partner_id", dist.clone()), email()]
+            )
+            .await
+            .0,
+            200
+        );
+        let first = invitation_token(
+            &sink
+                .wait_for(|m| m.text().contains("/paths/invitation/"))
+                .await
+                .text(),
+        );
+        let (_, list) = call("paths/op-invitations", vec![]).await;
+        assert_eq!(list["total"], 1, "{list}");
+        assert_eq!(list["items"][0]["state"], "sent");
+        assert_eq!(list["items"][0]["partner_name"], "inv-dist");
+        let id = list["items"][0]["id"].as_i64().unwrap().to_string();
+
+        // Sent again: a new link; the old one stops working.
+        let (s, new) = call("paths/op-invitation-resend", vec![("id", id.clone())]).await;
+        assert_eq!(s, 200, "{new}");
+        let new = new.as_i64().unwrap().to_string();
+        let second = invitation_token(
+            &sink
+                .wait_for(|m| m.text().contains("/paths/invitation/") && !m.text().contains(&first))
+                .await
+                .text(),
+        );
+        let d = app.signed_in("inv-dist").await;
+        let refusal = |token: String| {
+            let (app, d) = (&app, &d);
+            async move {
+                let (_, v) =
+                    json(app.call(d, "paths/invitation", &[("token", &token)]).await).await;
+                v["refusal"].clone()
+            }
+        };
+        assert_eq!(
+            refusal(first.clone()).await,
+            "error.paths.invitation_cancelled"
+        );
+        assert_eq!(refusal(second.clone()).await, Value::Null);
+        let (_, list) = call("paths/op-invitations", vec![]).await;
+        let states: Vec<&str> = list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["state"].as_str().unwrap())
+            .collect();
+        assert_eq!(states, ["sent", "cancelled"], "{list}");
+
+        // Cancelled: once; a cancelled one is not sent again.
+        assert_eq!(
+            call("paths/op-invitation-cancel", vec![("id", new.clone())])
+                .await
+                .0,
+            200
+        );
+        let (s, e) = call("paths/op-invitation-cancel", vec![("id", new.clone())]).await;
+        assert_eq!(
+            (s, e["key"].as_str()),
+            (409, Some("error.paths.invitation_not_open"))
+        );
+        let (s, e) = call("paths/op-invitation-resend", vec![("id", new)]).await;
+        assert_eq!(
+            (s, e["key"].as_str()),
+            (409, Some("error.paths.invitation_not_open"))
+        );
+        assert_eq!(refusal(second).await, "error.paths.invitation_cancelled");
+        assert_eq!(
+            call("paths/op-invitation-cancel", vec![("id", "99999".into())])
+                .await
+                .0,
+            404
+        );
+        let (s, _) = json(app.call(&d, "paths/op-invitations", &[]).await).await;
+        assert_eq!(s, 403);
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM audit_log WHERE action IN ('paths.invitation_resend', 'paths.invitation_cancel') AND actor = 'inv-ops'").await,
+            2
+        );
+        app.assert_audit_sound().await;
+    }
+}
+
+on_both_backends!(review_windows_are_changed_before_they_open_and_closed_early);
+
+/// Operators (#17): a review window is changed only before it opens, and an open one is closed
+/// early (then the scheduler treats it as over).
+async fn review_windows_are_changed_before_they_open_and_closed_early(app: TestApp) {
+    app.operator("win-ops");
+    let ops = app.signed_in("win-ops").await;
+    let year = china_day(0)[..4].to_string();
+    assert_eq!(window(&app, &ops, &year, 10, 40).await, 200);
+    assert_eq!(window(&app, &ops, &year, -1, 10).await, 200);
+    let ids = |sql: &'static str| {
+        let app = &app;
+        async move { app.count(sql).await }
+    };
+    let upcoming = ids("SELECT MIN(id) FROM review_windows").await.to_string();
+    let open = ids("SELECT MAX(id) FROM review_windows").await.to_string();
+    let edit = |id: String, first: i64, last: i64, covers: &'static str| {
+        let (app, ops) = (&app, &ops);
+        async move {
+            let (f, l) = (china_day(first), china_day(last));
+            json(
+                app.call(
+                    ops,
+                    "paths/op-window-edit",
+                    &[("id", &id), ("first", &f), ("last", &l), ("covers", covers)],
+                )
+                .await,
+            )
+            .await
+        }
+    };
+    let close = |id: String| {
+        let (app, ops) = (&app, &ops);
+        async move { json(app.call(ops, "paths/op-window-close", &[("id", &id)]).await).await }
+    };
+    // Before it opens: changed; not to start today or earlier; not to cover nothing.
+    let (s, e) = edit(upcoming.clone(), 5, 20, "si:role,service:role").await;
+    assert_eq!(s, 200, "{e}");
+    assert_eq!(
+        app.count(&format!("SELECT COUNT(*) FROM review_windows WHERE id = {upcoming} AND covers = 'si:role,service:role'")).await,
+        1
+    );
+    let (s, e) = edit(upcoming.clone(), 0, 20, "si:role").await;
+    assert_eq!(
+        (s, e["key"].as_str()),
+        (400, Some("error.paths.window_past"))
+    );
+    let (s, _) = edit(upcoming.clone(), 5, 20, "").await;
+    assert_eq!(s, 400);
+    let (s, e) = close(upcoming.clone()).await;
+    assert_eq!(
+        (s, e["key"].as_str()),
+        (409, Some("error.paths.window_not_open"))
+    );
+    // Once open: not changed, but closed early, once.
+    let (s, e) = edit(open.clone(), 5, 20, "si:role").await;
+    assert_eq!(
+        (s, e["key"].as_str()),
+        (409, Some("error.paths.window_started"))
+    );
+    let (s, e) = close(open.clone()).await;
+    assert_eq!(s, 200, "{e}");
+    let now = chrono::Utc::now().timestamp_millis();
+    let ends = app
+        .count(&format!(
+            "SELECT ends_at FROM review_windows WHERE id = {open}"
+        ))
+        .await;
+    assert!(ends <= now && ends > now - 60_000, "{ends} vs {now}");
+    let (s, e) = close(open).await;
+    assert_eq!(
+        (s, e["key"].as_str()),
+        (409, Some("error.paths.window_not_open"))
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM audit_log WHERE action IN ('paths.window_edit', 'paths.window_close') AND actor = 'win-ops'").await,
+        2
+    );
+    app.assert_audit_sound().await;
+}

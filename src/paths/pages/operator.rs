@@ -1,7 +1,14 @@
 //! The operator's 发展路径 queue: evidence, applications, review windows and invitations.
 
 use super::*;
-use crate::paths::api::{InviteDistributor, OpenWindow, OperatorDecide, operator_queue};
+use crate::console::model::PickKind;
+use crate::console::picker::Picker;
+use crate::paths::api::{
+    CancelInvitation, CloseWindow, EditWindow, InviteDistributor, OpenWindow, OperatorDecide,
+    ResendInvitation, operator_invitations, operator_queue,
+};
+use crate::paths::model::OperatorInvitation;
+use crate::ui::PagedList;
 
 /// The operator's 发展路径 queue: evidence, applications, review windows and invitations.
 #[component]
@@ -9,11 +16,21 @@ pub fn OperatorPaths() -> impl IntoView {
     let lang = use_lang();
     let decide = ServerAction::<OperatorDecide>::new();
     let window = ServerAction::<OpenWindow>::new();
+    let edit = ServerAction::<EditWindow>::new();
+    let close = ServerAction::<CloseWindow>::new();
     let invite = ServerAction::<InviteDistributor>::new();
     let queue = Resource::new(
-        move || (decide.version().get(), window.version().get()),
+        move || {
+            (
+                decide.version().get(),
+                window.version().get(),
+                edit.version().get(),
+                close.version().get(),
+            )
+        },
         |_| operator_queue(),
     );
+    let change_error = crate::ui::either(failure(edit), failure(close));
     let decide_error = failure(decide);
     let window_error = failure(window);
     let invite_error = failure(invite);
@@ -77,13 +94,37 @@ pub fn OperatorPaths() -> impl IntoView {
                     <section class="panel" data-testid="op-windows">
                         <h2>{t(lang, "operator.paths.windows")}</h2>
                         <ul>
-                            {windows.into_iter().map(|w| view! {
-                                <li>
-                                    {format!("{} · {} – {} · {}", w.year, day(w.starts_at), day(w.ends_at), crate::paths::model::format_covers(&w.covers))}
-                                    {w.open.then(|| view! { " " <span class="badge">{t(lang, "path.review.open")}</span> })}
-                                </li>
+                            {windows.into_iter().map(|w| {
+                                let covers = crate::paths::model::format_covers(&w.covers);
+                                let upcoming = w.upcoming;
+                                let id = w.id.to_string();
+                                view! {
+                                    <li data-testid=format!("window-{}", w.id)>
+                                        {format!("{} · {} – {} · {}", w.year, day(w.starts_at), day(w.ends_at), covers)}
+                                        {w.open.then(|| {
+                                            let id = id.clone();
+                                            view! {
+                                                " " <span class="badge">{t(lang, "path.review.open")}</span>
+                                                <ActionForm action=close attr:class="inline">
+                                                    <input type="hidden" name="id" value=id />
+                                                    <button type="submit" class="btn">{t(lang, "operator.paths.close_window")}</button>
+                                                </ActionForm>
+                                            }
+                                        })}
+                                        {upcoming.then(|| view! {
+                                            <ActionForm action=edit attr:class="inline-form">
+                                                <input type="hidden" name="id" value=id.clone() />
+                                                <input type="date" name="first" value=day(w.starts_at) aria-label=t(lang, "operator.paths.first") />
+                                                <input type="date" name="last" value=day(w.ends_at) aria-label=t(lang, "operator.paths.last") />
+                                                <input name="covers" value=covers.clone() aria-label=t(lang, "operator.paths.covers") />
+                                                <button type="submit" class="btn">{t(lang, "operator.paths.edit_window")}</button>
+                                            </ActionForm>
+                                        })}
+                                    </li>
+                                }
                             }).collect_view()}
                         </ul>
+                        <FormError error=change_error />
                     </section>
                 }.into_any()
             />
@@ -106,13 +147,76 @@ pub fn OperatorPaths() -> impl IntoView {
                     <p class="notice-ok" role="status">{t(lang, "operator.paths.invited")}</p>
                 })}
                 <ActionForm action=invite attr:class="form-grid">
-                    <label for="invite-partner">{t(lang, "operator.paths.partner_id")}</label>
-                    <input id="invite-partner" name="partner_id" type="number" min="1" required />
+                    <Picker id="invite-partner" name="partner_id" label="operator.paths.distributor" what=PickKind::Distributor />
                     <Field id="invite-email" name="email" label="invite.email" kind="email" required=true />
                     <button type="submit" class="btn btn-primary">{t(lang, "operator.paths.invite")}</button>
                 </ActionForm>
                 <FormError error=invite_error />
+                <Invitations sent=invite />
             </section>
         </RequireRole>
+    }
+}
+
+/// The distributor-path invitations with their state; one not used yet is cancelled or sent
+/// again (a new link replaces the old).
+#[component]
+fn Invitations(sent: ServerAction<InviteDistributor>) -> impl IntoView {
+    let lang = use_lang();
+    let query = leptos_router::hooks::use_query_map();
+    let page = move || query.read().get("page").and_then(|p| p.parse::<u32>().ok());
+    let cancel = ServerAction::<CancelInvitation>::new();
+    let resend = ServerAction::<ResendInvitation>::new();
+    let list = Resource::new(
+        move || {
+            (
+                page(),
+                sent.version().get(),
+                cancel.version().get(),
+                resend.version().get(),
+            )
+        },
+        |(page, ..)| operator_invitations(page),
+    );
+    let error = crate::ui::either(failure(cancel), failure(resend));
+    let row = move |i: OperatorInvitation| {
+        let open = i.state == "sent" && i.used_at.is_none();
+        let id = i.id.to_string();
+        let id2 = id.clone();
+        view! {
+            <tr data-testid=format!("path-invitation-{}", i.id)>
+                <td>{i.id}</td>
+                <td>{i.partner_name.clone()}</td>
+                <td>{i.email.clone()}</td>
+                <td>{format_time(i.created_at)}</td>
+                <td>{format_time(i.expires_at)}</td>
+                <td data-testid="invitation-state">{t(lang, i.state_key())}</td>
+                <td class="actions">
+                    {open.then(move || view! {
+                        <ActionForm action=resend attr:class="inline">
+                            <input type="hidden" name="id" value=id />
+                            <button type="submit" class="btn">{t(lang, "operator.paths.resend")}</button>
+                        </ActionForm>
+                        <ActionForm action=cancel attr:class="inline">
+                            <input type="hidden" name="id" value=id2 />
+                            <button type="submit" class="btn">{t(lang, "operator.paths.cancel_invitation")}</button>
+                        </ActionForm>
+                    })}
+                </td>
+            </tr>
+        }
+        .into_any()
+    };
+    view! {
+        <h3>{t(lang, "operator.paths.invitations")}</h3>
+        <FormError error />
+        <PagedList list empty="operator.paths.no_invitations" testid="path-invitations"
+            columns=vec![
+                Col::raw("ID"), Col::text("partner.name"), Col::text("invite.email"),
+                Col::text("common.created_at"), Col::text("invite.expires"), Col::text("invite.state"),
+                Col::text("common.actions"),
+            ]
+            row=row
+        />
     }
 }

@@ -106,5 +106,6 @@ fn window(r: WindowRow, now: i64) -> ReviewWindow {
         ends_at: r.ends_at,
         covers: model::parse_covers(&r.covers).unwrap_or_default(),
         open: model::window_open(r.starts_at, r.ends_at, now),
+        upcoming: r.starts_at > now,
     }
 }

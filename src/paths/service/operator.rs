@@ -206,6 +206,60 @@ pub async fn open_window(
     .await
 }
 
+/// Changes a window before it opens: its days and what it covers.
+pub async fn edit_window(
+    db: &Db,
+    op: &Actor,
+    id: i64,
+    first: chrono::NaiveDate,
+    last: chrono::NaiveDate,
+    covers: &[(PathKind, Stage)],
+) -> Result<(), AppError> {
+    if covers.is_empty() {
+        return Err(AppError::invalid("error.paths.window"));
+    }
+    let (starts_at, ends_at) =
+        model::window_span(first, last).ok_or_else(|| AppError::invalid("error.paths.window"))?;
+    let covers = model::format_covers(covers);
+    let covers = &covers;
+    db.write(|tx| {
+        Box::pin(async move {
+            let now = now_ms();
+            if starts_at <= now {
+                return Err(AppError::invalid("error.paths.window_past"));
+            }
+            if !repo::update_window(&mut *tx, id, starts_at, ends_at, covers, now).await? {
+                return Err(AppError::conflict("error.paths.window_started"));
+            }
+            op.record(
+                tx,
+                "paths.window_edit",
+                Target::ReviewWindow(id),
+                covers,
+                now,
+            )
+            .await
+        })
+    })
+    .await
+}
+
+/// Closes an open window now: the scheduler's next run treats partners that never submitted
+/// as having missed the review.
+pub async fn close_window(db: &Db, op: &Actor, id: i64) -> Result<(), AppError> {
+    db.write(|tx| {
+        Box::pin(async move {
+            let now = now_ms();
+            if !repo::close_window(&mut *tx, id, now).await? {
+                return Err(AppError::conflict("error.paths.window_not_open"));
+            }
+            op.record(tx, "paths.window_close", Target::ReviewWindow(id), "", now)
+                .await
+        })
+    })
+    .await
+}
+
 pub async fn windows(db: &Db) -> Result<Vec<ReviewWindow>, AppError> {
     let now = now_ms();
     Ok(repo::windows(&db.pool)
