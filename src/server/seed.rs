@@ -181,6 +181,6 @@ pub async fn seed_demo(db: &Db) -> Result<Value, AppError> {
         "holidays": holidays,
         "password": DEMO_PASSWORD,
         "partners": {"distributor": distributor, "reseller": reseller, "provider": provider, "newcomer": newcomer},
-        "logins": ["distributor", "reseller", "provider", "newcomer", "customer-resale", "customer-consult", "customer-reseller", "customer-new", "operator", "employee", "employee-unverified"],
+        "logins": ["distributor", "reseller", "provider", "newcomer", "customer-resale", "customer-consult", "customer-reseller", "customer-new", "operator", "operator2", "employee", "employee-unverified"],
     }))
 }

@@ -332,7 +332,10 @@ async fn seed_demo_loads_once_and_serve_never_seeds() {
             first["logins"].as_array().map(Vec::len).unwrap_or(0),
             "every listed demo login exists"
         );
-        assert_eq!(users, 11);
+        assert_eq!(
+            users, 12,
+            "eleven demo accounts and a second operator (maker–checker)"
+        );
         let second = app.cli_ok(&["seed-demo"]);
         assert_eq!(second["seeded"], false);
         assert_eq!(app.count("SELECT COUNT(*) FROM users").await, users);
