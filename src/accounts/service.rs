@@ -103,28 +103,8 @@ pub async fn login(
     // The attempt is reserved (counted as a failure) before the password is checked, atomically
     // in the database, so concurrent attempts from any number of processes cannot all pass the
     // count together. A success removes the account's rows.
-    let reserved = {
-        let account = &account;
-        db.write(|tx| {
-            Box::pin(async move {
-                if db.backend == crate::server::db::Backend::Postgres {
-                    repo::lock_attempts(&mut *tx, account.as_str(), ip).await?;
-                }
-                let r = repo::reserve_attempt(
-                    &mut *tx,
-                    account.as_str(),
-                    ip,
-                    now - WINDOW_MS,
-                    now,
-                    (MAX_FAILURES_PER_ACCOUNT, MAX_FAILURES_PER_IP),
-                )
-                .await?;
-                Ok(r)
-            })
-        })
-        .await?
-    };
-    if reserved.is_none() {
+    let reserved = reserve_attempt(db, account.as_str(), ip, now).await?;
+    if !reserved {
         audit(
             db,
             None,
@@ -191,6 +171,28 @@ pub async fn login(
             Err(AppError::BadCredentials)
         }
     }
+}
+
+/// Reserves one attempt at an account's password (signing in, or changing it), counted as a
+/// failure until a success clears the account's rows: atomically in the database, so concurrent
+/// attempts from any number of processes cannot all pass the count together. `false` when the
+/// account's or the address's limit is reached.
+pub async fn reserve_attempt(db: &Db, account: &str, ip: &str, now: i64) -> Result<bool, AppError> {
+    let reserved = db
+        .write(|tx| {
+            Box::pin(async move {
+                if db.backend == crate::server::db::Backend::Postgres {
+                    repo::lock_attempts(&mut *tx, account, ip).await?;
+                }
+                let limits = (MAX_FAILURES_PER_ACCOUNT, MAX_FAILURES_PER_IP);
+                Ok(
+                    repo::reserve_attempt(&mut *tx, account, ip, now - WINDOW_MS, now, limits)
+                        .await?,
+                )
+            })
+        })
+        .await?;
+    Ok(reserved.is_some())
 }
 
 async fn audit(

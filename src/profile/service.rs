@@ -5,7 +5,6 @@ use super::repo;
 use crate::accounts::audit::{Actor, Caller, Origin, Target};
 use crate::accounts::links::{self, Purpose};
 use crate::accounts::model::SessionUser;
-use crate::accounts::service::{MAX_FAILURES_PER_ACCOUNT, MAX_FAILURES_PER_IP, WINDOW_MS};
 use crate::accounts::service::{hash_password, verify_password};
 use crate::domain::{AccountName, Email, NewPassword, PasswordAttempt, Role};
 use crate::error::AppError;
@@ -95,28 +94,8 @@ pub async fn change_password(
         return Err(AppError::invalid("error.password.same"));
     }
     let (user, login, ip) = (cx.user.id, cx.user.login.as_str(), cx.actor.ip());
-    let reserved = cx
-        .db
-        .write(|tx| {
-            Box::pin(async move {
-                if cx.db.backend == Backend::Postgres {
-                    crate::accounts::repo::lock_attempts(&mut *tx, login, ip).await?;
-                }
-                let now = now_ms();
-                let limits = (MAX_FAILURES_PER_ACCOUNT, MAX_FAILURES_PER_IP);
-                Ok(crate::accounts::repo::reserve_attempt(
-                    &mut *tx,
-                    login,
-                    ip,
-                    now - WINDOW_MS,
-                    now,
-                    limits,
-                )
-                .await?)
-            })
-        })
-        .await?;
-    if reserved.is_none() {
+    let reserved = crate::accounts::service::reserve_attempt(&cx.db, login, ip, now_ms()).await?;
+    if !reserved {
         return Err(AppError::TooManyAttempts);
     }
     let hash = repo::password_hash(&cx.db.pool, user).await?;
