@@ -133,6 +133,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account/password") view=crate::profile::pages::PasswordPage ssr=SsrMode::Async />
                     <Route path=path!("/join") view=crate::onboarding::pages::JoinPage ssr=SsrMode::Async />
                     <Route path=path!("/join/confirm/:token") view=crate::onboarding::pages::ConfirmEmailPage ssr=SsrMode::Async />
+                    <Route path=path!("/join/member/:token") view=crate::members::pages::JoinMemberPage ssr=SsrMode::Async />
                     <ParentRoute path=path!("/center") view=CenterShell ssr=SsrMode::Async>
                         <Route path=path!("") view=CenterHome />
                         <ParentRoute path=path!("sales") view=SalesShell>
@@ -160,6 +161,7 @@ pub fn App() -> impl IntoView {
                         </ParentRoute>
                         <Route path=path!("capability") view=CapabilityPage />
                         <Route path=path!("org") view=EmployeesPage />
+                        <Route path=path!("members") view=crate::members::pages::MembersPage />
                         <Route path=path!("keys") view=crate::openapi::pages::AccessKeysPage />
                         <Route path=path!("api-explorer") view=crate::openapi::pages::ApiExplorerPage />
                         <Route path=path!("paths/explore") view=crate::paths::pages::ExplorePaths />
@@ -190,6 +192,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("funding") view=crate::funds::pages::FundingPage />
                         <Route path=path!("quotas") view=crate::vouchers::pages::QuotaConsole />
                         <Route path=path!("contracts") view=crate::customers::pages::ContractsPage />
+                        <Route path=path!("partners/:id") view=crate::console::partner::PartnerPage />
                     </ParentRoute>
                     <Route path=path!("/verify") view=VerifyPage ssr=SsrMode::Async />
                     <Route path=path!("/verify/:number") view=VerifyPage ssr=SsrMode::Async />

@@ -16,6 +16,7 @@ pub mod funds;
 pub mod help;
 pub mod i18n;
 pub mod idempotency;
+pub mod members;
 pub mod messages;
 pub mod notify;
 pub mod onboarding;

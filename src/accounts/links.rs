@@ -1,7 +1,7 @@
-//! Mailed single-use links (`account_links`): an email confirmation (HCPN onboarding) or a
-//! password reset. The link is the credential, so only the SHA-256 of its token is stored; it
-//! works once, before it expires, and a newer link of the same purpose for the same user ends
-//! the older ones.
+//! Mailed single-use links (`account_links`): an email confirmation (HCPN onboarding), a
+//! password reset or a partner member's invitation. The link is the credential, so only the
+//! SHA-256 of its token is stored; it works once, before it expires, and a newer link of the
+//! same purpose for the same user ends the older ones.
 
 use super::repo;
 use crate::error::AppError;
@@ -12,6 +12,8 @@ use crate::server::security::{new_token, token_hash};
 pub enum Purpose {
     ConfirmEmail,
     ResetPassword,
+    /// A partner member's invitation: the invited member chooses its password.
+    JoinPartner,
 }
 
 impl Purpose {
@@ -19,6 +21,7 @@ impl Purpose {
         match self {
             Purpose::ConfirmEmail => "confirm_email",
             Purpose::ResetPassword => "reset_password",
+            Purpose::JoinPartner => "join_partner",
         }
     }
 
@@ -27,6 +30,7 @@ impl Purpose {
         match self {
             Purpose::ConfirmEmail => 24 * 3_600_000,
             Purpose::ResetPassword => 30 * 60_000,
+            Purpose::JoinPartner => crate::members::model::INVITATION_MS,
         }
     }
 }

@@ -42,6 +42,22 @@ impl SessionUser {
         }
     }
 
+    /// Whether this user may open `path` (a page or a server function): a partner member only
+    /// in the areas of its role; everyone else wherever its role lets it (checked elsewhere).
+    pub fn may_open(&self, path: &str) -> bool {
+        use crate::members::model::{Area, area_of};
+        match (self.role, &self.partner) {
+            (Role::Partner, Some(p)) => p.role.may(area_of(path)),
+            (Role::Partner, None) => area_of(path) == Area::Everyone,
+            _ => true,
+        }
+    }
+
+    /// Whether this user is a partner member whose role works in `area` (menus and buttons).
+    pub fn works_in(&self, area: crate::members::model::Area) -> bool {
+        self.partner.as_ref().is_some_and(|p| p.role.may(area))
+    }
+
     /// The customer this customer user is; anyone else is refused.
     pub fn as_customer(&self) -> Result<&CustomerSummary, crate::error::AppError> {
         match (self.role, &self.customer) {
@@ -62,6 +78,8 @@ pub struct PartnerSummary {
     pub kind: PartnerKind,
     pub hcpn: HcpnState,
     pub parent_name: Option<String>,
+    /// The signed-in user's role in its partner (成员角色).
+    pub role: crate::members::model::MemberRole,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -39,6 +39,7 @@ pub fn LoginPage() -> impl IntoView {
         <section class="login-card">
             <h1>{t(lang, "login.title")}</h1>
             {move || query.read().get("reset").map(|_| view! { <p class="notice-ok" role="status">{t(lang, "profile.reset.done")}</p> })}
+            {move || query.read().get("joined").map(|_| view! { <p class="notice-ok" role="status">{t(lang, "members.joined")}</p> })}
             <ActionForm action=auth.login attr:class="form" attr:novalidate=true>
                 <input type="hidden" name="next" prop:value=next />
                 <label for="login-account">{t(lang, "login.account")}</label>
@@ -133,7 +134,7 @@ fn PartnerTable() -> impl IntoView {
             row=move |row: PartnerListItem| view! {
                 <tr>
                     <td>{row.id}</td>
-                    <td>{row.name}</td>
+                    <td><a href=format!("/operator/partners/{}", row.id) data-testid="partner-link">{row.name}</a></td>
                     <td>{t(lang, row.kind.label_key())}</td>
                     <td>{t(lang, row.hcpn.label_key())}</td>
                     <td>{row.parent_name.unwrap_or_else(|| "-".into())}</td>

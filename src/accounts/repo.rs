@@ -3,6 +3,7 @@
 use super::model::{CustomerSummary, PartnerListItem, PartnerSummary, SessionUser};
 use crate::domain::PageRequest;
 use crate::domain::{CustomerMode, HcpnState, PartnerKind, Role};
+use crate::members::model::MemberRole;
 use crate::query_fn;
 use crate::server::sql::Where;
 use sqlx::{AnyPool, FromRow};
@@ -54,6 +55,7 @@ struct SessionUserRow {
     unread: i64,
     session_epoch: i64,
     must_change_password: i64,
+    member_role: Option<String>,
 }
 
 /// An enabled user by id. With `epoch` (a browser session's), only while the user's sessions are
@@ -64,7 +66,7 @@ pub async fn session_user(
     epoch: Option<i64>,
 ) -> Result<Option<SessionUser>, sqlx::Error> {
     let row: Option<SessionUserRow> = sqlx::query_as(
-        "SELECT u.id, u.login, u.role, u.session_epoch, u.must_change_password, \
+        "SELECT u.id, u.login, u.role, u.session_epoch, u.must_change_password, u.member_role, \
                 p.id AS p_id, p.name AS p_name, p.kind AS p_kind, p.hcpn_state AS p_hcpn, \
                 pp.name AS p_parent, \
                 c.id AS c_id, c.name AS c_name, c.mode AS c_mode, \
@@ -91,13 +93,15 @@ pub async fn session_user(
         r.p_name,
         r.p_kind.as_deref().and_then(PartnerKind::parse),
         r.p_hcpn.as_deref().and_then(HcpnState::parse),
+        r.member_role.as_deref().and_then(MemberRole::parse),
     ) {
-        (Some(id), Some(name), Some(kind), Some(hcpn)) => Some(PartnerSummary {
+        (Some(id), Some(name), Some(kind), Some(hcpn), Some(member_role)) => Some(PartnerSummary {
             id,
             name,
             kind,
             hcpn,
             parent_name: r.p_parent,
+            role: member_role,
         }),
         _ => None,
     };
@@ -206,9 +210,10 @@ pub struct NewUserRow<'a> {
 
 query_fn! {
     pub fn insert_user(u: NewUserRow<'_>) -> one i64 =
-        query_scalar("INSERT INTO users (login, password_hash, role, partner_id, customer_id, must_change_password, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id")
-        binding (u.login, &u.hash.0, u.role.as_str(), u.partner_id, u.customer_id, i64::from(u.must_change), u.now);
+        query_scalar("INSERT INTO users (login, password_hash, role, partner_id, customer_id, must_change_password, created_at, member_role) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id")
+        binding (u.login, &u.hash.0, u.role.as_str(), u.partner_id, u.customer_id, i64::from(u.must_change), u.now,
+                 (u.role == Role::Partner).then_some(MemberRole::Admin.as_str()));
 
     pub fn set_personal_profile(user: i64, verified: bool, site: &str) -> done =
         query("UPDATE users SET real_name_verified = $1, site = $2 WHERE id = $3")

@@ -119,7 +119,10 @@ pub async fn login(
     let creds = repo::credentials(&db.pool, account.as_str()).await?;
     let user_id = creds.as_ref().map(|c| c.user_id);
     let disabled = creds.as_ref().is_some_and(|c| c.disabled);
-    let ok = verify_password(&password, creds.map(|c| c.hash)).await?;
+    // An invited member that has not chosen its password yet has none (`!`): it fails like an
+    // unknown account, in the same time.
+    let hash = creds.map(|c| c.hash).filter(|h| !h.0.starts_with('!'));
+    let ok = verify_password(&password, hash).await?;
     if ok && disabled {
         // Only the right password learns that the account is disabled; the attempt stays
         // counted.

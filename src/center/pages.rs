@@ -2,23 +2,34 @@
 
 use crate::domain::Role;
 use crate::i18n::{t, use_lang};
+use crate::members::model::Area;
 use crate::ui::{Auth, EmptyState, RequireRole};
 use leptos::prelude::*;
 use leptos_router::components::{A, Outlet};
 
+/// The partner center's menu: each entry shown to the members whose role opens it.
+const NAV: &[(&str, &str, Area)] = &[
+    ("/center/sales", "nav.sales", Area::Everyone),
+    ("/center/plans", "nav.plans", Area::Plans),
+    ("/center/capability", "nav.capability", Area::Paths),
+    ("/center/org", "nav.org", Area::Company),
+    ("/center/members", "nav.members", Area::Company),
+];
+
 #[component]
 pub fn CenterShell() -> impl IntoView {
     let lang = use_lang();
+    let user = expect_context::<Auth>().user;
+    let works_in = move |area: Area| user.as_ref().is_some_and(|u| u.works_in(area));
     view! {
         <RequireRole role=Role::Partner>
             <div class="center">
                 <nav class="center-nav" aria-label=t(lang, "center.title")>
                     <span class="center-title">{t(lang, "center.title")}</span>
                     <A href="/center" exact=true>{t(lang, "nav.home")}</A>
-                    <A href="/center/sales">{t(lang, "nav.sales")}</A>
-                    <A href="/center/plans">{t(lang, "nav.plans")}</A>
-                    <A href="/center/capability">{t(lang, "nav.capability")}</A>
-                    <A href="/center/org">{t(lang, "nav.org")}</A>
+                    {NAV.iter().filter(|(_, _, area)| works_in(*area)).map(|(href, key, _)| view! {
+                        <A href=*href>{t(lang, key)}</A>
+                    }).collect_view()}
                 </nav>
                 <div class="center-body">
                     <Outlet />
@@ -34,7 +45,8 @@ pub fn CenterHome() -> impl IntoView {
     let partner = expect_context::<Auth>().user.and_then(|u| u.partner);
     let pending = partner
         .as_ref()
-        .is_some_and(|p| p.hcpn == crate::domain::HcpnState::Pending);
+        .is_some_and(|p| p.hcpn == crate::domain::HcpnState::Pending && p.role.may(Area::Company));
+    let paths = partner.as_ref().is_some_and(|p| p.role.may(Area::Paths));
     view! {
         <h1>{t(lang, "nav.home")}</h1>
         {partner.map(|p| view! {
@@ -50,7 +62,7 @@ pub fn CenterHome() -> impl IntoView {
                     </section>
                 })}
         {pending.then(|| view! { <crate::onboarding::pages::OnboardingCard /> })}
-        <crate::paths::pages::PathModule />
+        {paths.then(|| view! { <crate::paths::pages::PathModule /> })}
     }
 }
 

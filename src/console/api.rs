@@ -196,3 +196,33 @@ pub async fn create_account(
     };
     super::service::create_account(&cx, login, account).await
 }
+
+/// 伙伴管理 → one partner's page.
+#[server(prefix = "/api", endpoint = "console/partner")]
+pub async fn partner_detail(id: i64) -> Result<super::model::PartnerDetail, AppError> {
+    let (db, _) = ctx::caller(Role::Operator).await?;
+    super::service::partner_detail(&db, id).await
+}
+
+/// Sets a partner's contacts from its page (each optional: empty clears it).
+#[server(prefix = "/api", endpoint = "console/partner-contact")]
+pub async fn set_partner_contact(
+    partner: i64,
+    email: Option<String>,
+    phone: Option<String>,
+) -> Result<(), AppError> {
+    use crate::domain::Email;
+    use crate::onboarding::model::Mobile;
+    let cx = ctx::acting(&[Role::Operator]).await?;
+    let some = |s: Option<String>| s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+    let email = some(email)
+        .map(|e| Email::parse(&e))
+        .transpose()
+        .map_err(AppError::invalid)?;
+    let phone = some(phone)
+        .map(|p| Mobile::parse(&p))
+        .transpose()
+        .map_err(AppError::invalid)?;
+    super::service::set_partner_contact(&cx, partner, email.as_ref(), phone.as_ref()).await?;
+    ctx::redirect(&format!("/operator/partners/{partner}?saved=1"))
+}

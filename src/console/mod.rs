@@ -13,6 +13,7 @@
 pub mod api;
 pub mod model;
 pub mod pages;
+pub mod partner;
 pub mod picker;
 #[cfg(feature = "ssr")]
 pub mod repo;

@@ -106,7 +106,63 @@ impl PickKind {
         .into_iter()
         .find(|k| k.code() == s)
     }
+
+    /// The query parameter that presets a picker of this kind (`?partner=7`).
+    pub fn query_key(self) -> &'static str {
+        match self {
+            PickKind::Partner | PickKind::Distributor => "partner",
+            PickKind::Customer => "customer",
+            PickKind::Personal => "personal",
+        }
+    }
 }
 
 /// How many choices a picker shows.
 pub const PICKS: i64 = 10;
+
+/// 伙伴管理 → one partner: everything the programme knows about it, for its detail page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PartnerDetail {
+    pub id: i64,
+    pub name: String,
+    pub kind: crate::domain::PartnerKind,
+    pub hcpn: crate::domain::HcpnState,
+    pub parent_id: Option<i64>,
+    pub parent_name: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub created_at: i64,
+    pub balances: crate::funds::model::Balances,
+    /// Its quotas (the newest first page).
+    pub quotas: Vec<crate::vouchers::model::OperatorQuota>,
+    /// Plan certificates and path certifications.
+    pub certificates: Vec<HeldCertificate>,
+    pub paths: Vec<HeldPath>,
+    pub customers: i64,
+    /// A distributor's resellers: (id, name).
+    pub resellers: Vec<(i64, String)>,
+    pub members: Vec<crate::members::model::Member>,
+    /// The latest entries of the audit trail about it.
+    pub audit: Vec<AuditLine>,
+}
+
+/// A plan certificate a partner holds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct HeldCertificate {
+    pub number: String,
+    pub subject: String,
+    pub issued_at: i64,
+    pub expires_at: i64,
+    pub revoked_at: Option<i64>,
+}
+
+/// A development-path certification a partner holds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct HeldPath {
+    pub path: String,
+    pub stage: String,
+    pub state: String,
+    pub valid_until: i64,
+}

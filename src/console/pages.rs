@@ -287,7 +287,7 @@ pub fn AccountsPage() -> impl IntoView {
                             </ActionForm>
                             <ActionForm action=reset>
                                 <input type="hidden" name="user" value=a.id.to_string() />
-                                <button type="submit" class="btn" data-testid="reset-password" on:click=move |ev| confirm_reset(lang, ev)>{t(lang, "accounts.reset")}</button>
+                                <button type="submit" class="btn" data-testid="reset-password" on:click=move |ev| crate::ui::ask_first(lang, "accounts.reset.confirm", ev)>{t(lang, "accounts.reset")}</button>
                             </ActionForm>
                         </td>
                     </tr>
@@ -295,24 +295,6 @@ pub fn AccountsPage() -> impl IntoView {
             }
         />
     }
-}
-
-/// Asks before an operator resets someone's password (it signs them out everywhere).
-fn confirm_reset(lang: crate::i18n::Lang, ev: leptos::ev::MouseEvent) {
-    #[cfg(feature = "hydrate")]
-    {
-        let ok = web_sys::window()
-            .and_then(|w| {
-                w.confirm_with_message(t(lang, "accounts.reset.confirm"))
-                    .ok()
-            })
-            .unwrap_or(false);
-        if !ok {
-            ev.prevent_default();
-        }
-    }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = (lang, ev);
 }
 
 /// A generated password, shown this once for the operator to pass on.

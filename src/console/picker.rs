@@ -1,5 +1,7 @@
 //! A search-as-you-type picker: the operator types part of a name (or an id) and chooses among
-//! the matches; the form sends the chosen id. No one types an id by hand.
+//! the matches; the form sends the chosen id. No one types an id by hand. A page opened from a
+//! partner's page comes with the choice made: `?partner=<id>` (`?customer=`, `?personal=`)
+//! presets the pickers of that kind.
 
 use super::api::pick_choices;
 use super::model::{Pick, PickKind};
@@ -35,6 +37,27 @@ pub fn Picker(
             .unwrap_or_default(),
         _ => p.detail.clone(),
     };
+    // The choice the link came with, once it is known to exist.
+    let preset = leptos_router::hooks::use_query_map()
+        .with_untracked(|q| q.get(what.query_key()))
+        .and_then(|v| v.parse::<i64>().ok());
+    if let Some(pid) = preset {
+        let known = Resource::new(
+            move || pid,
+            move |pid| async move {
+                let list = pick_choices(what.code().to_string(), pid.to_string()).await;
+                list.ok().and_then(|l| l.into_iter().find(|p| p.id == pid))
+            },
+        );
+        Effect::new(move || {
+            if let Some(Some(p)) = known.get()
+                && chosen.get_untracked().is_none()
+            {
+                typed.set(p.label.clone());
+                chosen.set(Some(p));
+            }
+        });
+    }
     let on_input = move |ev: leptos::ev::Event| {
         typed.set(event_target_value(&ev));
         chosen.set(None);

@@ -11,6 +11,8 @@ pub struct AuditFilter {
     pub actor: Option<String>,
     pub action: Option<String>,
     pub partner: Option<String>,
+    /// Entries about this partner (its detail page).
+    pub partner_id: Option<i64>,
     pub from_ms: Option<i64>,
     pub to_ms: Option<i64>,
 }
@@ -38,6 +40,11 @@ pub async fn audit(
             "EXISTS (SELECT 1 FROM partners p WHERE p.name LIKE ?1 AND (a.target = 'partner:' || p.id \
                OR a.target LIKE '%>partner:' || p.id OR a.target LIKE 'partner:' || p.id || '->%'))",
             f.partner.as_deref().map(like),
+        )
+        .and_some(
+            "(a.target = 'partner:' || ?1 OR a.target LIKE '%>partner:' || ?1 \
+               OR a.target LIKE 'partner:' || ?1 || '->%')",
+            f.partner_id.map(|id| id.to_string()),
         )
         .and_some("a.at >= ?1", f.from_ms)
         .and_some("a.at < ?1", f.to_ms)
@@ -150,4 +157,42 @@ pub async fn pick(pool: &AnyPool, kind: PickKind, search: &str) -> Result<Vec<Pi
         .bind(PICKS)
         .fetch_all(pool)
         .await
+}
+
+/// A partner's row for its detail page.
+pub type PartnerRow = (
+    i64,
+    String,
+    crate::domain::PartnerKind,
+    crate::domain::HcpnState,
+    Option<i64>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    i64,
+);
+
+query_fn! {
+    /// (id, name, kind, HCPN state, parent id, parent name, email, phone, created at).
+    pub fn partner(id: i64) -> optional PartnerRow =
+        query_as("SELECT p.id, p.name, p.kind, p.hcpn_state, p.parent_id, pp.name, p.email, p.phone, p.created_at \
+                  FROM partners p LEFT JOIN partners pp ON pp.id = p.parent_id WHERE p.id = $1");
+
+    /// Its plan certificates, newest first.
+    pub fn certificates(partner: i64) -> all super::model::HeldCertificate =
+        query_as("SELECT number, subject, issued_at, expires_at, revoked_at FROM certificates \
+                  WHERE partner_id = $1 AND subject_kind = 'plan' ORDER BY issued_at DESC");
+
+    /// Its path certifications.
+    pub fn path_certifications(partner: i64) -> all super::model::HeldPath =
+        query_as("SELECT path, stage, state, valid_until FROM path_certifications \
+                  WHERE partner_id = $1 ORDER BY path, stage");
+
+    /// How many customers it is associated with now.
+    pub fn customer_count(partner: i64) -> one i64 =
+        query_scalar("SELECT COUNT(*) FROM customers WHERE partner_id = $1");
+
+    /// A distributor's resellers.
+    pub fn resellers(partner: i64) -> all (i64, String) =
+        query_as("SELECT id, name FROM partners WHERE parent_id = $1 ORDER BY name");
 }

@@ -28,6 +28,7 @@ pub fn audit_filter(q: &AuditQuery) -> Result<AuditFilter, AppError> {
         actor: text(&q.actor, 64),
         action: text(&q.action, 64),
         partner: text(&q.partner, 64),
+        partner_id: None,
         from_ms: day(&q.from, false)?,
         to_ms: day(&q.to, true)?,
     })
@@ -230,4 +231,52 @@ pub async fn create_account(
         login: login.as_str().to_string(),
         password: shown,
     })
+}
+
+/// 伙伴管理 → one partner: its profile and contacts, balances, quotas, certificates and path
+/// certifications, customers, resellers, members and the latest audit entries about it.
+pub async fn partner_detail(db: &Db, id: i64) -> Result<super::model::PartnerDetail, AppError> {
+    let pool = &db.pool;
+    let (id, name, kind, hcpn, parent_id, parent_name, email, phone, created_at) =
+        repo::partner(pool, id).await?.ok_or(AppError::NotFound)?;
+    let first = PageRequest::new(None, Some(20));
+    let quotas = crate::vouchers::service::operator_quotas(db, Some(id), None, None, first).await?;
+    let audit = AuditFilter {
+        actor: None,
+        action: None,
+        partner: None,
+        partner_id: Some(id),
+        from_ms: None,
+        to_ms: None,
+    };
+    Ok(super::model::PartnerDetail {
+        id,
+        name,
+        kind,
+        hcpn,
+        parent_id,
+        parent_name,
+        email,
+        phone,
+        created_at,
+        balances: crate::funds::service::partner_balances(db, id).await?,
+        quotas: quotas.items,
+        certificates: repo::certificates(pool, id).await?,
+        paths: repo::path_certifications(pool, id).await?,
+        customers: repo::customer_count(pool, id).await?,
+        resellers: repo::resellers(pool, id).await?,
+        members: crate::members::service::of_partner(db, id).await?,
+        audit: repo::audit(pool, &audit, first).await?.0,
+    })
+}
+
+/// The operator sets a partner's contacts (what its customers see, where its notices go).
+pub async fn set_partner_contact(
+    cx: &Caller,
+    partner: i64,
+    email: Option<&Email>,
+    phone: Option<&crate::onboarding::model::Mobile>,
+) -> Result<(), AppError> {
+    let (email, phone) = (email.map(Email::as_str), phone.map(|p| p.as_str()));
+    crate::accounts::service::set_partner_contact(&cx.db, partner, email, phone, &cx.actor).await
 }

@@ -69,7 +69,8 @@ async fn export_caller(
     let session = tower_sessions::Session::from_request_parts(parts, state)
         .await
         .map_err(|_| AppError::Unauthenticated)?;
-    let user = crate::server::session::require_user(&state.db, &session, role).await?;
+    let user =
+        crate::server::session::require_user(&state.db, &session, role, parts.uri.path()).await?;
     let Query(query) = Query::try_from_uri(&parts.uri).map_err(|_| AppError::BadRequest)?;
     let ip = parts
         .extensions

@@ -28,25 +28,61 @@ fn q(query: Memo<leptos_router::params::ParamsMap>, key: &str) -> String {
 #[component]
 pub fn SalesShell() -> impl IntoView {
     let lang = use_lang();
-    let distributor = expect_context::<Auth>()
-        .user
-        .and_then(|u| u.partner)
+    use crate::members::model::Area;
+    let partner = expect_context::<Auth>().user.and_then(|u| u.partner);
+    let distributor = partner
+        .as_ref()
         .is_some_and(|p| p.kind == PartnerKind::Distributor);
+    // Each group shows the entries the member's role opens (and only groups with one).
+    let groups: [(&str, Vec<MenuEntry>); 4] = [
+        (
+            "sales.group.customers",
+            vec![
+                (
+                    "/center/sales/customers",
+                    "sales.customers",
+                    Area::Customers,
+                ),
+                ("/center/sales/orders", "sales.orders", Area::Orders),
+                ("/center/sales/vouchers", "sales.vouchers", Area::Vouchers),
+            ],
+        ),
+        (
+            "sales.group.resellers",
+            if distributor {
+                vec![("/center/sales/resellers", "sales.resellers", Area::Funds)]
+            } else {
+                vec![]
+            },
+        ),
+        (
+            "sales.group.billing",
+            vec![("/center/sales/funds", "sales.funds", Area::Funds)],
+        ),
+        (
+            "sales.group.opportunities",
+            vec![(
+                "/center/sales/opportunities",
+                "sales.opportunities",
+                Area::Opportunities,
+            )],
+        ),
+    ];
+    let may = move |area: Area| partner.as_ref().is_some_and(|p| p.role.may(area));
+    let menu = groups
+        .into_iter()
+        .filter_map(|(group, entries)| {
+            let entries: Vec<_> = entries.into_iter().filter(|(_, _, a)| may(*a)).collect();
+            (!entries.is_empty()).then(|| view! {
+                <p class="side-group">{t(lang, group)}</p>
+                {entries.into_iter().map(|(href, key, _)| view! { <A href=href>{t(lang, key)}</A> }).collect_view()}
+            })
+        })
+        .collect_view();
     view! {
         <div class="with-side">
             <nav class="side-menu" aria-label=t(lang, "nav.sales")>
-                <p class="side-group">{t(lang, "sales.group.customers")}</p>
-                <A href="/center/sales/customers">{t(lang, "sales.customers")}</A>
-                <A href="/center/sales/orders">{t(lang, "sales.orders")}</A>
-                <A href="/center/sales/vouchers">{t(lang, "sales.vouchers")}</A>
-                {distributor.then(|| view! {
-                            <p class="side-group">{t(lang, "sales.group.resellers")}</p>
-                            <A href="/center/sales/resellers">{t(lang, "sales.resellers")}</A>
-                        })}
-                <p class="side-group">{t(lang, "sales.group.billing")}</p>
-                <A href="/center/sales/funds">{t(lang, "sales.funds")}</A>
-                <p class="side-group">{t(lang, "sales.group.opportunities")}</p>
-                <A href="/center/sales/opportunities">{t(lang, "sales.opportunities")}</A>
+                {menu}
             </nav>
             <div class="side-body">
                 <Outlet />
@@ -77,6 +113,16 @@ fn DoneBanner() -> impl IntoView {
     }
 }
 
+/// A side-menu entry: where it leads, its label, and the area a member's role must open.
+type MenuEntry = (&'static str, &'static str, crate::members::model::Area);
+
+/// Whether the signed-in member's role moves money (拨款/回收 buttons are shown to it only).
+fn works_in_funds() -> bool {
+    expect_context::<Auth>()
+        .user
+        .is_some_and(|u| u.works_in(crate::members::model::Area::Funds))
+}
+
 /// The search form of the management lists (account name, association dates).
 #[component]
 fn PartySearch() -> impl IntoView {
@@ -99,6 +145,7 @@ fn PartySearch() -> impl IntoView {
 fn PartyTable(target: Target, rows: Vec<FundedParty>) -> impl IntoView {
     let lang = use_lang();
     let customer = target == Target::Customer;
+    let money = works_in_funds();
     let rows = rows.into_iter().map(|r| {
         let base = format!("/center/sales/{}/{}", target.segment(), r.id);
         view! {
@@ -112,7 +159,9 @@ fn PartyTable(target: Target, rows: Vec<FundedParty>) -> impl IntoView {
                 })}
                 <td class="num">{r.balance.to_string()}</td>
                 <td class="actions">
-                    {if r.fundable {
+                    {if !money {
+                        ().into_any()
+                    } else if r.fundable {
                         view! {
                             <a href=format!("{base}/allocate")>{t(lang, "funds.allocate")}</a>
                             <a href=format!("{base}/reclaim")>{t(lang, "funds.reclaim")}</a>
@@ -180,7 +229,9 @@ fn PartyListPage(target: Target) -> impl IntoView {
             Target::Customer => view! {
                 <p class="button-row">
                     <a class="btn btn-primary" href="/center/sales/customers/invite" data-testid="invite-customers">{t(lang, "invite.title")}</a>
-                    <a class="btn" href="/center/sales/customers/bulk">{t(lang, "funds.bulk")}</a>
+                    {works_in_funds().then(|| view! {
+                        <a class="btn" href="/center/sales/customers/bulk">{t(lang, "funds.bulk")}</a>
+                    })}
                 </p>
             }.into_any(),
         }}

@@ -86,6 +86,7 @@ const TABLES: &[&[Row]] = &[
     crate::onboarding::text::TEXT,
     crate::console::text::TEXT,
     crate::profile::text::TEXT,
+    crate::members::text::TEXT,
 ];
 
 fn rows() -> impl Iterator<Item = &'static Row> {

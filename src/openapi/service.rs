@@ -233,9 +233,18 @@ pub async fn authenticate(
         return Ok(Err(AuthError::Replayed));
     }
     match crate::accounts::service::session_user(db, user).await? {
-        Some(u) if u.role == Role::Partner && u.partner.is_some() => Ok(Ok(u)),
+        Some(u) if api_caller(&u) => Ok(Ok(u)),
         _ => Ok(Err(AuthError::UnknownKey)),
     }
+}
+
+/// Who may call the open API: a partner's administrator (access keys and tokens are created by
+/// administrators only; a member whose role changed loses them at once).
+fn api_caller(u: &SessionUser) -> bool {
+    u.role == Role::Partner
+        && u.partner
+            .as_ref()
+            .is_some_and(|p| p.role == crate::members::model::MemberRole::Admin)
 }
 
 /// How long a token of `POST /v3/auth/tokens` is valid.
@@ -299,7 +308,7 @@ pub async fn authenticate_token(
         return Ok(Err(AuthError::TokenExpired));
     }
     match crate::accounts::service::session_user(db, user).await? {
-        Some(u) if u.role == Role::Partner && u.partner.is_some() => Ok(Ok(u)),
+        Some(u) if api_caller(&u) => Ok(Ok(u)),
         _ => Ok(Err(AuthError::UnknownToken)),
     }
 }

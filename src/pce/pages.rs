@@ -147,7 +147,7 @@ pub fn ShareHoForm() -> impl IntoView {
     let share = ServerAction::<super::api::ShareHo>::new();
     let error = failure(share);
     view! {
-        <section class="panel" data-testid="share-ho">
+        <section class="panel" id="share-ho" data-testid="share-ho">
             <h2>{t(lang, "operator.share_ho")}</h2>
             {move || query.read().get("shared").map(|_| view! { <p class="notice-ok" role="status">{t(lang, "operator.share_ho.done")}</p> })}
             <ActionForm action=share attr:class="search-bar">

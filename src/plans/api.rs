@@ -115,7 +115,9 @@ pub async fn download(
 ) -> Result<axum::response::Response, AppError> {
     use axum::http::header;
     use axum::response::IntoResponse;
-    let user = crate::server::session::require_user(&state.db, &session, Role::Partner).await?;
+    let path = format!("/center/certificates/{number}/pdf");
+    let user =
+        crate::server::session::require_user(&state.db, &session, Role::Partner, &path).await?;
     let origin = crate::accounts::audit::Origin::web(&client.ip.to_string());
     let cx = crate::accounts::audit::Caller::new(state.db.clone(), user, &origin);
     let cert = super::service::own_certificate(&cx, &number).await?;

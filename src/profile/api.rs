@@ -48,7 +48,8 @@ pub async fn save_contact(
         email: optional(email, Email::parse)?,
         phone: optional(phone, Mobile::parse)?,
     };
-    let partner = if cx.user.role == Role::Partner {
+    // The company's contacts are the administrators' to change; other members keep their own.
+    let partner = if cx.user.works_in(crate::members::model::Area::Company) {
         Some(super::service::Contact {
             email: optional(partner_email, Email::parse)?,
             phone: optional(partner_phone, Mobile::parse)?,

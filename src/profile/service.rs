@@ -31,8 +31,10 @@ pub async fn profile(db: &Db, user: &SessionUser) -> Result<Profile, AppError> {
         .await?
         .ok_or(AppError::NotFound)?;
     let role = Role::parse(&role).ok_or(AppError::Internal)?;
+    // The company's contacts are shown to (and changed by) its administrators only.
+    let admin = user.works_in(crate::members::model::Area::Company);
     let partner = match (pid, pname) {
-        (Some(_), Some(name)) => Some(PartnerContact {
+        (Some(_), Some(name)) if admin => Some(PartnerContact {
             name,
             email: pemail,
             phone: pphone,

@@ -52,16 +52,26 @@ pub async fn origin() -> crate::accounts::audit::Origin {
 
 /// The signed-in user, if any. During server rendering the `load_user` middleware has already
 /// read it for this request; only server-function calls over HTTP read it here.
+///
+/// A partner member is refused (403) outside the areas of its role: the request's path (the
+/// server function's, or the page's while it renders) names the area.
 pub async fn current_user() -> Result<Option<SessionUser>, AppError> {
-    if let Some(loaded) = use_context::<axum::http::request::Parts>().and_then(|p| {
+    let parts = use_context::<axum::http::request::Parts>();
+    let loaded = parts.as_ref().and_then(|p| {
         p.extensions
             .get::<crate::accounts::model::CurrentUser>()
             .cloned()
-    }) {
-        return Ok(loaded.0);
+    });
+    let user = match loaded {
+        Some(loaded) => loaded.0,
+        None => super::session::user_of(&state()?.db, &session().await?).await?,
+    };
+    if let (Some(u), Some(p)) = (&user, &parts)
+        && !u.may_open(p.uri.path())
+    {
+        return Err(AppError::Forbidden);
     }
-    let session = session().await?;
-    super::session::user_of(&state()?.db, &session).await
+    Ok(user)
 }
 
 /// The signed-in user, who must have the given role.

@@ -82,6 +82,25 @@ pub async fn seed_demo(db: &Db) -> Result<Value, AppError> {
     accounts::create_operator(db, login("operator")?, password()?, &actor).await?;
     // A second operator: funding above the threshold needs two (资金管理 maker–checker).
     accounts::create_operator(db, login("operator2")?, password()?, &actor).await?;
+    // The provider's colleagues: one member of each other role (成员管理).
+    use crate::members::model::MemberRole;
+    for (l, role) in [
+        ("provider-finance", MemberRole::Finance),
+        ("provider-sales", MemberRole::Business),
+    ] {
+        let email = crate::domain::Email::parse(&format!("{l}@partners.example.com"))
+            .map_err(AppError::invalid)?;
+        crate::members::service::create_active(
+            db,
+            &actor,
+            provider,
+            &login(l)?,
+            &email,
+            role,
+            &password()?,
+        )
+        .await?;
+    }
     // The newcomer has submitted its enterprise information: it waits in 入驻审核.
     let enterprise =
         crate::onboarding::model::Enterprise::parse(&crate::onboarding::model::EnterpriseInput {
@@ -181,6 +200,6 @@ pub async fn seed_demo(db: &Db) -> Result<Value, AppError> {
         "holidays": holidays,
         "password": DEMO_PASSWORD,
         "partners": {"distributor": distributor, "reseller": reseller, "provider": provider, "newcomer": newcomer},
-        "logins": ["distributor", "reseller", "provider", "newcomer", "customer-resale", "customer-consult", "customer-reseller", "customer-new", "operator", "operator2", "employee", "employee-unverified"],
+        "logins": ["distributor", "reseller", "provider", "newcomer", "customer-resale", "customer-consult", "customer-reseller", "customer-new", "operator", "operator2", "employee", "employee-unverified", "provider-finance", "provider-sales"],
     }))
 }

@@ -161,11 +161,13 @@ pub async fn load_user(
     next.run(req).await
 }
 
-/// For plain handlers (downloads): the signed-in user, who must have the given role.
+/// For plain handlers (downloads): the signed-in user, who must have the given role (and, a
+/// partner member, work in the area of `path`).
 pub async fn require_user(
     db: &super::db::Db,
     session: &tower_sessions::Session,
     role: crate::domain::Role,
+    path: &str,
 ) -> Result<crate::accounts::model::SessionUser, crate::error::AppError> {
     use crate::error::AppError;
     let user = user_of(db, session)
@@ -174,7 +176,7 @@ pub async fn require_user(
     if user.must_change_password {
         return Err(AppError::conflict("error.password.must_change"));
     }
-    if user.role != role {
+    if user.role != role || !user.may_open(path) {
         return Err(AppError::Forbidden);
     }
     Ok(user)

@@ -94,12 +94,15 @@ fn AccountMenu(user: SessionUser) -> impl IntoView {
         move |to: Lang| format!("/lang?to={}&next={}", to.code(), urlencode(&pathname.get()));
     let current = move |l: Lang| (l == lang).then_some("true");
     let role = user.role;
+    let admin = user.works_in(crate::members::model::Area::Company);
     view! {
         <details class="account-menu">
             <summary data-testid="account-menu">{user.display_name().to_string()}</summary>
             <ul class="menu">
                 {(role == Role::Partner).then(|| view! {
                     <li><a href="/center">{t(lang, "menu.partner_center")}</a></li>
+                })}
+                {admin.then(|| view! {
                     <li><a href="/center/keys">{t(lang, "menu.keys")}</a></li>
                     <li><a href="/center/api-explorer">{t(lang, "menu.explorer")}</a></li>
                 })}
@@ -141,7 +144,10 @@ fn guarded(allowed: impl Fn(&SessionUser) -> bool, children: Children) -> AnyVie
         {
             view! { <Redirect path=password /> }.into_any()
         }
-        Some(u) if allowed(&u) => children().into_any(),
+        // A partner member opens only the pages of its role's areas.
+        Some(u) if allowed(&u) && u.may_open(&use_location().pathname.get_untracked()) => {
+            children().into_any()
+        }
         Some(_) => view! { <Forbidden /> }.into_any(),
         None => {
             let next = use_location().pathname.get_untracked();
@@ -163,6 +169,22 @@ pub fn RequireRole(role: Role, children: Children) -> impl IntoView {
 #[component]
 pub fn RequireLogin(children: Children) -> impl IntoView {
     guarded(|_| true, children)
+}
+
+/// Asks before a button's irreversible action (signing someone out, removing someone): the
+/// click is cancelled unless the user confirms the question `key`.
+pub fn ask_first(lang: crate::i18n::Lang, key: &'static str, ev: leptos::ev::MouseEvent) {
+    #[cfg(feature = "hydrate")]
+    {
+        let ok = web_sys::window()
+            .and_then(|w| w.confirm_with_message(t(lang, key)).ok())
+            .unwrap_or(false);
+        if !ok {
+            ev.prevent_default();
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (lang, key, ev);
 }
 
 /// Sets the HTTP status of the page being rendered on the server (no-op in the browser).

@@ -333,8 +333,8 @@ async fn seed_demo_loads_once_and_serve_never_seeds() {
             "every listed demo login exists"
         );
         assert_eq!(
-            users, 12,
-            "eleven demo accounts and a second operator (maker–checker)"
+            users, 14,
+            "eleven demo accounts, a second operator (maker–checker) and two provider members"
         );
         let second = app.cli_ok(&["seed-demo"]);
         assert_eq!(second["seeded"], false);

@@ -452,3 +452,130 @@ async fn the_partner_list_is_searched_by_name_or_id_and_filtered() {
         "{page}"
     );
 }
+
+on_both_backends!(a_partner_page_shows_what_the_programme_knows_and_edits_its_contacts);
+
+/// 伙伴管理 → one partner: profile, balances, quotas, customers, resellers, members and the
+/// latest audit entries, each equal to the records; contacts changed there (bad ones refused,
+/// nothing changed); an unknown partner is a 404.
+async fn a_partner_page_shows_what_the_programme_knows_and_edits_its_contacts(app: TestApp) {
+    let dist = app.partner("pd-dist", "distributor", None);
+    let res = app.partner("pd-res", "reseller", Some(dist));
+    let other = app.partner("pd-other", "solution-provider", None);
+    app.customer(dist, "pd-cust-1", "resale");
+    app.customer(dist, "pd-cust-2", "consulting");
+    app.customer(other, "pd-cust-3", "resale");
+    app.fund(dist, "1234.56");
+    app.fund(other, "99");
+    let quota = app.grant_quota(dist, "5000");
+    let d = dist.to_string();
+    app.cli_ok(&[
+        "admin",
+        "create-member",
+        "--partner",
+        &d,
+        "--login",
+        "pd-fin",
+        "--email",
+        "fin@pd.example.com",
+        "--role",
+        "finance",
+        "--password",
+        PASSWORD,
+    ]);
+    app.operator("pd-ops");
+    let ops = app.signed_in("pd-ops").await;
+    let detail = |id: String| {
+        let (app, ops) = (&app, &ops);
+        async move { json(app.call(ops, "console/partner", &[("id", &id)]).await).await }
+    };
+    let (s, p) = detail(d.clone()).await;
+    assert_eq!(s, 200, "{p}");
+    assert_eq!(p["name"], "pd-dist");
+    assert_eq!(p["kind"], "distributor");
+    assert_eq!(p["balances"]["balance"], "1234.56");
+    assert_eq!(p["customers"], 2);
+    assert_eq!(p["resellers"], serde_json::json!([[res, "pd-res"]]));
+    let quotas: Vec<i64> = p["quotas"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| q["quota"]["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(quotas, [quota]);
+    let members: Vec<(&str, &str)> = p["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| (m["login"].as_str().unwrap(), m["role"].as_str().unwrap()))
+        .collect();
+    assert_eq!(members, [("pd-dist", "Admin"), ("pd-fin", "Finance")]);
+    // The audit entries are about this partner only (its funding, not the other's).
+    let audit = p["audit"].as_array().unwrap();
+    assert!(!audit.is_empty());
+    for line in audit {
+        let target = line["target"].as_str().unwrap();
+        assert!(target.contains(&format!("partner:{dist}")), "{line}");
+    }
+    let (s, r) = detail(res.to_string()).await;
+    assert_eq!((s, r["parent_name"].as_str()), (200, Some("pd-dist")));
+    assert_eq!(detail("999999".into()).await.0, 404);
+
+    // Contacts: a bad one changes nothing; a good one is shown and audited.
+    let before = app.snapshot(&["sessions"]).await;
+    for form in [
+        [("partner", d.as_str()), ("email", "nope"), ("phone", "")],
+        [("partner", d.as_str()), ("email", ""), ("phone", "12")],
+    ] {
+        let (s, _) = json(app.call(&ops, "console/partner-contact", &form).await).await;
+        assert_eq!(s, 400);
+    }
+    let unknown = [
+        ("partner", "999999"),
+        ("email", "a@b.example.com"),
+        ("phone", ""),
+    ];
+    let (s, _) = json(app.call(&ops, "console/partner-contact", &unknown).await).await;
+    assert_eq!(s, 404);
+    TestApp::assert_unchanged(
+        &before,
+        &app.snapshot(&["sessions"]).await,
+        "refused contacts",
+    );
+    let form = [
+        ("partner", d.as_str()),
+        ("email", "sales@pd.example.com"),
+        ("phone", "13800138000"),
+    ];
+    let res = app.call(&ops, "console/partner-contact", &form).await;
+    assert!(
+        res.status().is_redirection() || res.status() == 200,
+        "{}",
+        res.status()
+    );
+    let (_, p) = detail(d.clone()).await;
+    assert_eq!(
+        (p["email"].as_str(), p["phone"].as_str()),
+        (Some("sales@pd.example.com"), Some("13800138000"))
+    );
+    assert_eq!(p["audit"][0]["action"], "partner.contact");
+    // The page renders it on the server, and a partner cannot read it.
+    let page = app
+        .page(&ops, &format!("/operator/partners/{dist}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("pd-res") && page.contains("1234.56") && page.contains("pd-fin"),
+        "{page}"
+    );
+    let partner = app.signed_in("pd-dist").await;
+    assert_eq!(
+        app.call(&partner, "console/partner", &[("id", &d)])
+            .await
+            .status(),
+        403
+    );
+    app.assert_audit_sound().await;
+}

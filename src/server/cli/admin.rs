@@ -66,6 +66,20 @@ pub(super) enum AdminCommand {
         #[arg(long)]
         password: String,
     },
+    /// Add a member to a partner (成员管理), active at once with the given password.
+    CreateMember {
+        #[arg(long)]
+        partner: i64,
+        #[arg(long)]
+        login: String,
+        #[arg(long)]
+        email: String,
+        /// admin | finance | business
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        password: String,
+    },
     /// Create a personal account (个人华为账号) that partners may invite as an employee.
     CreatePersonal {
         #[arg(long)]
@@ -225,6 +239,32 @@ pub(super) async fn admin(command: AdminCommand) -> Result<Value, CliError> {
             let password = parse(NewPassword::parse(&password), "--password")?;
             let db = open_db().await?;
             let user_id = accounts::create_operator(&db, login, password, &Actor::cli()).await?;
+            Ok(json!({"user_id": user_id}))
+        }
+        AdminCommand::CreateMember {
+            partner,
+            login,
+            email,
+            role,
+            password,
+        } => {
+            use crate::members::model::MemberRole;
+            let login = parse(AccountName::parse(&login), "--login")?;
+            let email = parse(crate::domain::Email::parse(&email), "--email")?;
+            let role = MemberRole::parse(&role)
+                .ok_or_else(|| CliError("--role must be admin, finance or business".into()))?;
+            let password = parse(NewPassword::parse(&password), "--password")?;
+            let db = open_db().await?;
+            let user_id = crate::members::service::create_active(
+                &db,
+                &Actor::cli(),
+                partner,
+                &login,
+                &email,
+                role,
+                &password,
+            )
+            .await?;
             Ok(json!({"user_id": user_id}))
         }
         AdminCommand::CreatePersonal {

@@ -38,6 +38,14 @@ impl Kind {
             _ => None,
         }
     }
+
+    /// 代金券 / 提货券.
+    pub fn label_key(self) -> &'static str {
+        match self {
+            Kind::Coupon => "voucher.coupon",
+            Kind::Pickup => "voucher.pickup",
+        }
+    }
 }
 
 crate::coded! {

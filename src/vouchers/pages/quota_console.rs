@@ -14,13 +14,6 @@ const STATUSES: [QuotaStatus; 4] = [
     QuotaStatus::Frozen,
 ];
 
-fn kind_key(k: Kind) -> &'static str {
-    match k {
-        Kind::Coupon => "voucher.coupon",
-        Kind::Pickup => "voucher.pickup",
-    }
-}
-
 #[component]
 pub fn QuotaConsole() -> impl IntoView {
     let lang = use_lang();
@@ -52,7 +45,7 @@ pub fn QuotaConsole() -> impl IntoView {
             <tr data-testid=format!("quota-{}", qt.id)>
                 <td>{qt.id}</td>
                 <td>{o.partner_name.clone()}" (ID "{o.partner_id}")"</td>
-                <td>{t(lang, kind_key(qt.kind))}</td>
+                <td>{t(lang, Kind::label_key(qt.kind))}</td>
                 <td class="num">{qt.value.to_string()}</td>
                 <td class="num">{qt.balance.to_string()}</td>
                 <td>{qt.max_face.map(|m| m.to_string()).unwrap_or_else(|| "-".into())}</td>
@@ -106,7 +99,7 @@ pub fn QuotaConsole() -> impl IntoView {
                 <select id="qc-kind" name="kind">
                     <option value="">{t(lang, "common.all")}</option>
                     {[Kind::Coupon, Kind::Pickup].into_iter().map(|k| view! {
-                        <option value=k.as_str() selected=move || get("kind") == k.as_str()>{t(lang, kind_key(k))}</option>
+                        <option value=k.as_str() selected=move || get("kind") == k.as_str()>{t(lang, k.label_key())}</option>
                     }).collect_view()}
                 </select>
                 <label for="qc-status">{t(lang, "voucher.col.status")}</label>
