@@ -193,6 +193,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("quotas") view=crate::vouchers::pages::QuotaConsole />
                         <Route path=path!("contracts") view=crate::customers::pages::ContractsPage />
                         <Route path=path!("partners/:id") view=crate::console::partner::PartnerPage />
+                        <Route path=path!("customers") view=crate::customers::pages::OperatorCustomers />
+                        <Route path=path!("opportunities") view=crate::pce::pages::OperatorOpportunities />
                     </ParentRoute>
                     <Route path=path!("/verify") view=VerifyPage ssr=SsrMode::Async />
                     <Route path=path!("/verify/:number") view=VerifyPage ssr=SsrMode::Async />

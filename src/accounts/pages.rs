@@ -85,8 +85,6 @@ pub fn OperatorHome() -> impl IntoView {
                 <h2>{t(lang, "operator.partners")}</h2>
                 <PartnerTable />
             </section>
-            <RealNameForm />
-            <crate::pce::pages::ShareHoForm />
         </RequireRole>
     }
 }
@@ -148,7 +146,7 @@ fn PartnerTable() -> impl IntoView {
 
 /// Operator: record a personal account's real-name verification (实名认证).
 #[component]
-fn RealNameForm() -> impl IntoView {
+pub fn RealNameForm() -> impl IntoView {
     let lang = use_lang();
     let query = use_query_map();
     let set = ServerAction::<super::api::SetRealName>::new();

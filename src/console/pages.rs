@@ -16,15 +16,17 @@ use leptos_router::components::{A, Outlet};
 use leptos_router::hooks::use_query_map;
 
 /// The console's menu: each entry and where it leads.
-const MENU: [(&str, &str); 13] = [
+const MENU: [(&str, &str); 15] = [
     ("/operator", "operator.menu.partners"),
     ("/operator/onboarding", "operator.onboarding"),
+    ("/operator/customers", "operator.customers"),
     ("/operator/accounts", "operator.accounts"),
     ("/operator/quotas", "operator.quotas"),
     ("/operator/funding", "operator.funding"),
     ("/operator/plans", "operator.plans"),
-    ("/operator/contracts", "contract.queue"),
     ("/operator/paths", "operator.paths"),
+    ("/operator/opportunities", "operator.opportunities"),
+    ("/operator/contracts", "contract.queue"),
     ("/operator/whitelist", "operator.whitelist"),
     ("/operator/holidays", "operator.holidays"),
     ("/operator/audit", "operator.audit"),
@@ -243,6 +245,7 @@ pub fn AccountsPage() -> impl IntoView {
     view! {
         <h1>{t(lang, "operator.accounts")}</h1>
         <CreateAccountForm create />
+        <crate::accounts::pages::RealNameForm />
         <form method="get" class="search-bar">
             <label for="acc-role">{t(lang, "accounts.role")}</label>
             <select id="acc-role" name="role">

@@ -113,7 +113,7 @@ fn detail(lang: Lang, d: PartnerDetail) -> AnyView {
                 "console.partner.quota",
             ),
             (
-                format!("/operator?partner={id}#share-ho"),
+                format!("/operator/opportunities?partner={id}#share-ho"),
                 "console.partner.share_ho",
             ),
             (

@@ -3,6 +3,18 @@
 #[rustfmt::skip]
 pub const TEXT: &[(&str, &str, &str)] = &[
     ("operator.menu.partners", "伙伴管理", "Partners"),
+    ("operator.customers", "客户管理", "Customers"),
+    ("operator.opportunities", "机会点", "Opportunities"),
+    ("operator.opportunities.direction", "类型", "Type"),
+    ("operator.opportunities.search", "伙伴或客户名称", "Partner or customer name"),
+    ("error.pce.direction", "请选择 PO 或 HO", "Choose PO or HO"),
+    ("error.pce.ho_state", "未知的处理状态", "Unknown response state"),
+    ("customers.no_partner", "未关联伙伴", "No partner"),
+    ("customers.search", "客户名称、账号或ID", "Customer name, sign-in or ID"),
+    ("customers.mode", "关联模式", "Mode"),
+    ("customers.login", "登录账号", "Sign-in name"),
+    ("customers.since", "关联时间", "Associated since"),
+    ("customers.empty", "没有符合条件的客户", "No matching customers"),
     ("console.partner.back", "← 返回伙伴列表", "← Back to the partners"),
     ("console.partner.not_found", "没有该伙伴", "No such partner"),
     ("console.partner.saved", "联系方式已保存。", "Contacts saved."),

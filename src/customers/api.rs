@@ -137,3 +137,16 @@ pub async fn reject_contract(id: i64, reason: String) -> Result<(), AppError> {
     let reason = crate::domain::Reason::parse(&reason).map_err(AppError::invalid)?;
     super::service::decide_contract(&cx, id, Some(&reason)).await
 }
+
+/// 客户管理 (operator): every customer, searched by name, sign-in or id, by partner name and
+/// mode (`resale`, `consulting`, `none`).
+#[server(prefix = "/api", endpoint = "operator/customers")]
+pub async fn operator_customers(
+    q: Option<String>,
+    partner: Option<String>,
+    mode: Option<String>,
+    page: Option<u32>,
+) -> Result<Page<super::model::CustomerListItem>, AppError> {
+    let (db, _) = ctx::caller(Role::Operator).await?;
+    super::service::operator_list(&db, q, partner, mode, PageRequest::new(page, None)).await
+}

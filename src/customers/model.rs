@@ -350,3 +350,17 @@ mod tests {
         }
     }
 }
+
+/// 客户管理 (operator): one customer, its sign-in and its current partner.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct CustomerListItem {
+    pub id: i64,
+    pub name: String,
+    pub login: Option<String>,
+    pub partner_id: Option<i64>,
+    pub partner_name: Option<String>,
+    pub mode: Option<crate::domain::CustomerMode>,
+    pub associated_at: Option<i64>,
+    pub created_at: i64,
+}

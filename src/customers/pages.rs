@@ -322,3 +322,61 @@ pub fn ContractsPage() -> impl IntoView {
         />
     }
 }
+
+/// 客户管理 (operator): every customer with its partner, searched and filtered in the URL.
+#[component]
+pub fn OperatorCustomers() -> impl IntoView {
+    use super::api::operator_customers;
+    use super::model::CustomerListItem;
+    let lang = use_lang();
+    let query = use_query_map();
+    let page = move || query.read().get("page").and_then(|p| p.parse::<u32>().ok());
+    let list = Resource::new(
+        move || (q(query, "q"), q(query, "partner"), q(query, "mode"), page()),
+        |(s, partner, mode, page)| operator_customers(Some(s), Some(partner), Some(mode), page),
+    );
+    let row = move |c: CustomerListItem| {
+        let partner = match (c.partner_id, c.partner_name) {
+            (Some(id), Some(name)) => {
+                view! { <a href=format!("/operator/partners/{id}")>{name}</a> }.into_any()
+            }
+            _ => view! { <span class="muted">{t(lang, "customers.no_partner")}</span> }.into_any(),
+        };
+        view! {
+            <tr data-testid=format!("customer-{}", c.id)>
+                <td>{c.id}</td>
+                <td>{c.name}</td>
+                <td>{c.login.unwrap_or_else(|| "-".into())}</td>
+                <td>{partner}</td>
+                <td>{c.mode.map(|m| t(lang, m.label_key()).to_string()).unwrap_or_else(|| "-".into())}</td>
+                <td>{c.associated_at.map(format_time).unwrap_or_else(|| "-".into())}</td>
+            </tr>
+        }
+        .into_any()
+    };
+    view! {
+        <h1>{t(lang, "operator.customers")}</h1>
+        <form method="get" class="search-bar" data-testid="customer-search">
+            <label for="oc-q">{t(lang, "customers.search")}</label>
+            <input id="oc-q" name="q" prop:value=move || q(query, "q") maxlength="64" />
+            <label for="oc-partner">{t(lang, "contract.partner")}</label>
+            <input id="oc-partner" name="partner" prop:value=move || q(query, "partner") maxlength="64" />
+            <label for="oc-mode">{t(lang, "customers.mode")}</label>
+            <select id="oc-mode" name="mode">
+                <option value="">{t(lang, "common.all")}</option>
+                {[CustomerMode::Resale, CustomerMode::Consulting].into_iter().map(|m| view! {
+                    <option value=m.as_str() selected=move || q(query, "mode") == m.as_str()>{t(lang, m.label_key())}</option>
+                }).collect_view()}
+                <option value="none" selected=move || q(query, "mode") == "none">{t(lang, "customers.no_partner")}</option>
+            </select>
+            <button type="submit" class="btn">{t(lang, "common.search")}</button>
+        </form>
+        <PagedList list empty="customers.empty" testid="operator-customers"
+            columns=vec![
+                Col::raw("ID"), Col::text("contract.customer"), Col::text("customers.login"),
+                Col::text("contract.partner"), Col::text("customers.mode"), Col::text("customers.since"),
+            ]
+            row=row
+        />
+    }
+}

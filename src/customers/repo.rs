@@ -291,3 +291,38 @@ pub async fn contract_queue(
         )
         .await
 }
+
+/// 客户管理 (operator): customers searched by name, sign-in or id, by their partner's name and
+/// by mode (`none`: without a partner), newest first.
+pub async fn operator_list(
+    pool: &AnyPool,
+    search: Option<String>,
+    partner: Option<String>,
+    mode: Option<&str>,
+    page: PageRequest,
+) -> Result<(Vec<super::model::CustomerListItem>, i64), sqlx::Error> {
+    let like = |s: &str| format!("%{}%", s.replace(['%', '_'], ""));
+    let mut w = Where::new();
+    if let Some(s) = search.as_deref() {
+        let id = s.trim().parse::<i64>().unwrap_or(-1);
+        w = w.and_args(
+            "(c.name LIKE ?1 OR u.login LIKE ?1 OR c.id = ?2)",
+            vec![like(s).into(), id.into()],
+        );
+    }
+    w = w.and_some("p.name LIKE ?1", partner.as_deref().map(like));
+    w = match mode {
+        Some("none") => w.and_args("c.partner_id IS NULL", vec![]),
+        Some(m) => w.and("c.mode = ?1", m.to_string()),
+        None => w,
+    };
+    w.page(
+        pool,
+        "c.id, c.name, u.login, c.partner_id, p.name AS partner_name, c.mode, c.associated_at, c.created_at",
+        "FROM customers c LEFT JOIN partners p ON p.id = c.partner_id \
+         LEFT JOIN users u ON u.customer_id = c.id AND u.role = 'customer'",
+        "c.id DESC",
+        page,
+    )
+    .await
+}

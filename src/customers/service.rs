@@ -570,3 +570,26 @@ pub async fn seal_offline_tokens(db: &Db) -> Result<usize, AppError> {
     }
     Ok(rows.len())
 }
+
+/// 客户管理 (operator): every customer, searched and filtered (`mode`: resale, consulting or
+/// none; anything else is refused).
+pub async fn operator_list(
+    db: &Db,
+    search: Option<String>,
+    partner: Option<String>,
+    mode: Option<String>,
+    page: PageRequest,
+) -> Result<Page<super::model::CustomerListItem>, AppError> {
+    let mode = match mode.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(m @ ("resale" | "consulting" | "none")) => Some(m),
+        Some(_) => return Err(AppError::invalid("error.invite.mode")),
+    };
+    let text = |s: Option<String>| {
+        s.map(|s| s.trim().chars().take(64).collect::<String>())
+            .filter(|s| !s.is_empty())
+    };
+    let (items, total) =
+        repo::operator_list(&db.pool, text(search), text(partner), mode, page).await?;
+    Ok(page.answer(items, total))
+}

@@ -86,3 +86,15 @@ pub async fn share_ho(
     leptos_axum::redirect("/operator?shared=1");
     Ok(id)
 }
+
+/// 机会点 (operator): every partner's POs and HOs, by direction, HO state and name.
+#[server(prefix = "/api", endpoint = "operator/opportunities")]
+pub async fn operator_opportunities(
+    direction: Option<String>,
+    state: Option<String>,
+    q: Option<String>,
+    page: Option<u32>,
+) -> Result<Page<super::model::OperatorOpportunity>, AppError> {
+    let (db, _) = ctx::caller(Role::Operator).await?;
+    super::service::operator_list(&db, direction, state, q, PageRequest::new(page, None)).await
+}

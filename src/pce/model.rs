@@ -214,6 +214,16 @@ pub struct Opportunity {
     pub created_at: i64,
 }
 
+/// 机会点 (operator): an opportunity with its partner.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct OperatorOpportunity {
+    pub partner_id: i64,
+    pub partner_name: String,
+    #[cfg_attr(feature = "ssr", sqlx(flatten))]
+    pub opportunity: Opportunity,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

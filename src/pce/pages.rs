@@ -161,3 +161,73 @@ pub fn ShareHoForm() -> impl IntoView {
         </section>
     }
 }
+
+/// 机会点 (operator): every partner's POs and HOs, filtered in the URL, and sharing an HO.
+#[component]
+pub fn OperatorOpportunities() -> impl IntoView {
+    use super::api::operator_opportunities;
+    use super::model::OperatorOpportunity;
+    let lang = use_lang();
+    let query = use_query_map();
+    let get = move |k: &str| query.read().get(k).unwrap_or_default();
+    let page = move || query.read().get("page").and_then(|p| p.parse::<u32>().ok());
+    let list = Resource::new(
+        move || (get("direction"), get("state"), get("q"), page()),
+        |(direction, state, q, page)| {
+            operator_opportunities(Some(direction), Some(state), Some(q), page)
+        },
+    );
+    let row = move |r: OperatorOpportunity| {
+        let o = r.opportunity;
+        let stage = stage_cell(lang, &o);
+        let state = o
+            .ho_state
+            .map(|s| t(lang, s.label_key()).to_string())
+            .unwrap_or_else(|| "-".into());
+        let direction = if o.direction == "ho" { "HO" } else { "PO" };
+        view! {
+            <tr data-testid=format!("opportunity-{}", o.id)>
+                <td>{o.id}</td>
+                <td>{direction}</td>
+                <td><a href=format!("/operator/partners/{}", r.partner_id)>{r.partner_name}</a></td>
+                <td>{o.customer}</td>
+                <td>{o.product}</td>
+                <td class="num">{o.expected.to_string()}</td>
+                <td>{stage}</td>
+                <td>{state}</td>
+                <td>{format_time(o.created_at)}</td>
+            </tr>
+        }
+        .into_any()
+    };
+    view! {
+        <h1>{t(lang, "operator.opportunities")}</h1>
+        <form method="get" class="search-bar" data-testid="opportunity-search">
+            <label for="oo-direction">{t(lang, "operator.opportunities.direction")}</label>
+            <select id="oo-direction" name="direction">
+                <option value="">{t(lang, "common.all")}</option>
+                <option value="po" selected=move || get("direction") == "po">"PO"</option>
+                <option value="ho" selected=move || get("direction") == "ho">"HO"</option>
+            </select>
+            <label for="oo-state">{t(lang, "pce.ho.state")}</label>
+            <select id="oo-state" name="state">
+                <option value="">{t(lang, "common.all")}</option>
+                {[HoState::Pending, HoState::Accepted, HoState::Rejected, HoState::Expired].into_iter().map(|s| view! {
+                    <option value=s.as_str() selected=move || get("state") == s.as_str()>{t(lang, s.label_key())}</option>
+                }).collect_view()}
+            </select>
+            <label for="oo-q">{t(lang, "operator.opportunities.search")}</label>
+            <input id="oo-q" name="q" prop:value=move || get("q") maxlength="64" />
+            <button type="submit" class="btn">{t(lang, "common.search")}</button>
+        </form>
+        <PagedList list empty="pce.empty" testid="operator-opportunities"
+            columns=vec![
+                Col::raw("ID"), Col::raw("PO/HO"), Col::text("contract.partner"), Col::text("pce.customer"),
+                Col::text("pce.product"), Col::num("pce.amount"), Col::text("pce.stage"),
+                Col::text("pce.ho.state"), Col::text("common.created_at"),
+            ]
+            row=row
+        />
+        <ShareHoForm />
+    }
+}

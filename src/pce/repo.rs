@@ -99,3 +99,31 @@ query_fn! {
          WHERE id = $1 AND partner_id = $2 AND stage NOT IN ('won', 'lost') \
          AND (direction = 'po' OR ho_state = 'accepted')");
 }
+
+/// 机会点 (operator): every partner's opportunities, by direction (`po` / `ho`), HO state and
+/// the partner's or the customer's name, newest first.
+pub async fn operator_list(
+    pool: &AnyPool,
+    direction: Option<&str>,
+    ho_state: Option<&str>,
+    search: Option<String>,
+    page: PageRequest,
+) -> Result<(Vec<super::model::OperatorOpportunity>, i64), sqlx::Error> {
+    Where::new()
+        .and_some("o.direction = ?1", direction.map(String::from))
+        .and_some("o.ho_state = ?1", ho_state.map(String::from))
+        .and_some(
+            "(p.name LIKE ?1 OR o.customer_name LIKE ?1)",
+            search.map(|s| format!("%{}%", s.replace(['%', '_'], ""))),
+        )
+        .page(
+            pool,
+            "o.id, o.direction, o.customer_name AS customer, o.product, o.expected_fen AS expected, \
+             o.stage, o.lost_reason, o.ho_state, o.reject_reason, o.respond_by, o.created_at, \
+             o.partner_id, p.name AS partner_name",
+            "FROM opportunities o JOIN partners p ON p.id = o.partner_id",
+            "o.created_at DESC, o.id DESC",
+            page,
+        )
+        .await
+}

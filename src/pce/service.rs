@@ -274,3 +274,33 @@ pub async fn set_stage(
     })
     .await
 }
+
+/// 机会点 (operator): every partner's POs and HOs, filtered (`direction`: po or ho; `state`: an
+/// HO state), newest first. Overdue HOs are taken back first, so none shows as pending late.
+pub async fn operator_list(
+    db: &Db,
+    direction: Option<String>,
+    state: Option<String>,
+    search: Option<String>,
+    page: PageRequest,
+) -> Result<Page<super::model::OperatorOpportunity>, AppError> {
+    let blank = |s: Option<String>| s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+    let direction = match blank(direction).as_deref() {
+        None => None,
+        Some("po") => Some("po"),
+        Some("ho") => Some("ho"),
+        Some(_) => return Err(AppError::invalid("error.pce.direction")),
+    };
+    let state = match blank(state) {
+        None => None,
+        Some(s) => Some(
+            HoState::parse(&s)
+                .ok_or_else(|| AppError::invalid("error.pce.ho_state"))?
+                .as_str(),
+        ),
+    };
+    let search = blank(search).map(|s| s.chars().take(64).collect());
+    expire_due(db, &Actor::system(), None, now_ms()).await?;
+    let (items, total) = repo::operator_list(&db.pool, direction, state, search, page).await?;
+    Ok(page.answer(items, total))
+}

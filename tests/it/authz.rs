@@ -78,6 +78,8 @@ const MATRIX: &[(&str, &str)] = &[
     ("PAGE /operator/quotas", "O"),
     ("PAGE /operator/contracts", "O"),
     ("PAGE /operator/partners/{id}", "O"),
+    ("PAGE /operator/customers", "O"),
+    ("PAGE /operator/opportunities", "O"),
     ("PAGE /join", "*"),
     ("PAGE /join/confirm/{token}", "*"),
     ("PAGE /login/forgot", "*"),
@@ -136,6 +138,8 @@ const MATRIX: &[(&str, &str)] = &[
     ("POST /api/operator/fund-reject", "O"),
     ("POST /api/operator/partners", "O"),
     ("POST /api/console/partner", "O"),
+    ("POST /api/operator/customers", "O"),
+    ("POST /api/operator/opportunities", "O"),
     ("POST /api/console/partner-contact", "O"),
     ("POST /api/operator/real-name", "O"),
     // Open API keys and the API Explorer.

@@ -579,3 +579,110 @@ async fn a_partner_page_shows_what_the_programme_knows_and_edits_its_contacts(ap
     );
     app.assert_audit_sound().await;
 }
+
+on_both_backends!(operators_list_customers_and_opportunities_with_filters);
+
+/// 客户管理 and 机会点: every partner's customers and opportunities, searched and filtered; bad
+/// filters are refused; partners cannot read them.
+async fn operators_list_customers_and_opportunities_with_filters(app: TestApp) {
+    let prov = app.partner("oc-prov", "solution-provider", None);
+    let dist = app.partner("oc-dist", "distributor", None);
+    let a = app.customer(prov, "oc-alpha", "resale");
+    app.customer(prov, "oc-beta", "consulting");
+    app.customer(dist, "oc-gamma", "resale");
+    app.cli_ok(&[
+        "admin",
+        "create-customer",
+        "--name",
+        "oc-lonely",
+        "--login",
+        "oc-lonely",
+        "--password",
+        PASSWORD,
+    ]);
+    app.operator("ops");
+    let ops = app.signed_in("ops").await;
+    let names = |v: &Value, key: &str| -> Vec<String> {
+        v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c[key].as_str().unwrap().to_string())
+            .collect()
+    };
+    let customers = |form: Vec<(&'static str, String)>| {
+        let (app, ops) = (&app, &ops);
+        async move {
+            let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            json(app.call(ops, "operator/customers", &form).await).await
+        }
+    };
+    let (s, all) = customers(vec![]).await;
+    assert_eq!((s, all["total"].as_i64()), (200, Some(4)), "{all}");
+    assert_eq!(
+        names(
+            &customers(vec![("partner", "oc-prov".into())]).await.1,
+            "name"
+        ),
+        ["oc-beta", "oc-alpha"]
+    );
+    assert_eq!(
+        names(&customers(vec![("mode", "resale".into())]).await.1, "name"),
+        ["oc-gamma", "oc-alpha"]
+    );
+    assert_eq!(
+        names(&customers(vec![("mode", "none".into())]).await.1, "name"),
+        ["oc-lonely"]
+    );
+    let (_, by_id) = customers(vec![("q", a.to_string())]).await;
+    assert_eq!(names(&by_id, "name"), ["oc-alpha"]);
+    assert_eq!(by_id["items"][0]["partner_name"], "oc-prov");
+    assert_eq!(by_id["items"][0]["login"], "oc-alpha");
+    let (s, e) = customers(vec![("mode", "direct".into())]).await;
+    assert_eq!((s, e["key"].as_str()), (400, Some("error.invite.mode")));
+
+    // Opportunities: an HO shared with the provider (a PCE member) and the distributor's PO.
+    crate::engagement::join_pce(&app, "oc-prov", "oc-prov").await;
+    crate::engagement::join_pce(&app, "oc-dist", "oc-dist").await;
+    let (code, _, err) = crate::engagement::share_ho(&app, prov, "丁公司", None);
+    assert_eq!(code, 0, "{err}");
+    let partner = app.signed_in("oc-dist").await;
+    let po = [
+        ("customer", "戊公司"),
+        ("product", "OBS"),
+        ("amount", "2000"),
+        ("stage", "discovery"),
+        ("consent", "on"),
+    ];
+    let res = app.call(&partner, "pce/register", &po).await;
+    assert!(
+        res.status().is_redirection() || res.status() == 200,
+        "{}",
+        res.status()
+    );
+    let opportunities = |form: Vec<(&'static str, &'static str)>| {
+        let (app, ops) = (&app, &ops);
+        async move { json(app.call(ops, "operator/opportunities", &form).await).await }
+    };
+    let (s, all) = opportunities(vec![]).await;
+    assert_eq!((s, all["total"].as_i64()), (200, Some(2)), "{all}");
+    let (_, hos) = opportunities(vec![("direction", "ho"), ("state", "pending")]).await;
+    assert_eq!(hos["items"][0]["partner_name"], "oc-prov");
+    assert_eq!(hos["items"][0]["opportunity"]["customer"], "丁公司");
+    let (_, found) = opportunities(vec![("q", "戊")]).await;
+    assert_eq!(found["items"][0]["partner_name"], "oc-dist");
+    assert_eq!(found["total"], 1);
+    assert_eq!(opportunities(vec![("direction", "xo")]).await.0, 400);
+    assert_eq!(opportunities(vec![("state", "maybe")]).await.0, 400);
+    // Partners read neither list.
+    assert_eq!(
+        app.call(&partner, "operator/customers", &[]).await.status(),
+        403
+    );
+    assert_eq!(
+        app.call(&partner, "operator/opportunities", &[])
+            .await
+            .status(),
+        403
+    );
+}

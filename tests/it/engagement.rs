@@ -839,8 +839,21 @@ async fn operators_record_verification_and_share_hos_from_their_pages(app: TestA
     assert_eq!(app.call(&op, "operator/share-ho", &ho).await.status(), 200);
     let (_, hos) = json(app.call(&partner, "pce/list", &[("direction", "ho")]).await).await;
     assert_eq!(hos["items"][0]["customer"], "丙公司");
-    let html = app.page(&op, "/operator").await.text().await.unwrap();
-    assert!(html.contains("个人账号实名认证") && html.contains("分享机会点(HO)"));
+    // The forms live in the console's menu: 实名认证 under 账号管理, sharing an HO under 机会点.
+    let html = app
+        .page(&op, "/operator/accounts")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("个人账号实名认证"));
+    let html = app
+        .page(&op, "/operator/opportunities")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("分享机会点(HO)") && html.contains("丙公司"));
 
     // The HO shared from the console is audited as the operator, on the web channel, from its
     // address; one shared from the command line as `cli`.
