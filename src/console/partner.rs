@@ -83,9 +83,13 @@ fn path_row(lang: Lang, p: HeldPath) -> AnyView {
 
 /// The partner's contacts, which the operator may change.
 #[component]
-fn ContactForm(partner: i64, email: Option<String>, phone: Option<String>) -> impl IntoView {
+fn ContactForm(
+    save: ServerAction<SetPartnerContact>,
+    partner: i64,
+    email: Option<String>,
+    phone: Option<String>,
+) -> impl IntoView {
     let lang = use_lang();
-    let save = ServerAction::<SetPartnerContact>::new();
     let error = failure(save);
     view! {
         <ActionForm action=save attr:class="form form-grid" attr:novalidate=true attr:data-testid="partner-contact">
@@ -100,7 +104,7 @@ fn ContactForm(partner: i64, email: Option<String>, phone: Option<String>) -> im
     }
 }
 
-fn detail(lang: Lang, d: PartnerDetail) -> AnyView {
+fn detail(lang: Lang, save: ServerAction<SetPartnerContact>, d: PartnerDetail) -> AnyView {
     let id = d.id;
     let actions = {
         let mut links = vec![
@@ -220,7 +224,7 @@ fn detail(lang: Lang, d: PartnerDetail) -> AnyView {
                 <dt>{t(lang, "partner.customers")}</dt><dd data-testid="partner-customers">{d.customers}</dd>
             </dl>
             <h3>{t(lang, "profile.partner")}</h3>
-            <ContactForm partner=id email=d.email phone=d.phone />
+            <ContactForm save partner=id email=d.email phone=d.phone />
         </section>
         {section(lang, "console.partner.quotas", "partner-quotas",
             &["voucher.col.quota", "quota.kind", "voucher.col.total", "voucher.col.balance", "voucher.expires", "voucher.col.status"], quotas)}
@@ -241,13 +245,18 @@ pub fn PartnerPage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
     let id = move || params.read().get("id").and_then(|s| s.parse::<i64>().ok());
-    let partner = Resource::new(id, |id| async move {
-        match id {
-            Some(id) => partner_detail(id).await,
-            None => Err(crate::error::AppError::NotFound),
-        }
-    });
-    let body = move |d: PartnerDetail| detail(lang, d);
+    // Saving the contacts reloads the page's data (and its audit entries).
+    let save = ServerAction::<SetPartnerContact>::new();
+    let partner = Resource::new(
+        move || (id(), save.version().get()),
+        |(id, _)| async move {
+            match id {
+                Some(id) => partner_detail(id).await,
+                None => Err(crate::error::AppError::NotFound),
+            }
+        },
+    );
+    let body = move |d: PartnerDetail| detail(lang, save, d);
     view! {
         <p><a href="/operator">{t(lang, "console.partner.back")}</a></p>
         {move || query.read().get("saved").map(|_| view! { <p class="notice-ok" role="status">{t(lang, "console.partner.saved")}</p> })}
