@@ -3,6 +3,7 @@
 use super::model::{
     Application, Evidence, ExploreItem, InvitationView, JoinedPath, PathDetail, ReviewWindow,
 };
+use crate::domain::Page;
 #[cfg(feature = "ssr")]
 use crate::domain::{Email, Role};
 use crate::error::AppError;
@@ -102,15 +103,18 @@ pub async fn accept_invitation(token: String) -> Result<(), AppError> {
     ctx::redirect("/center/paths/distributor?joined=1")
 }
 
-/// The operator's queue: pending evidence, pending applications and the review windows.
+/// The operator's queue: a page of the pending evidence (`evidence_page`), a page of the pending
+/// applications (`application_page`), both oldest first, and the review windows.
 #[server(prefix = "/api", endpoint = "paths/op-queue")]
-pub async fn operator_queue()
--> Result<(Vec<Evidence>, Vec<Application>, Vec<ReviewWindow>), AppError> {
+pub async fn operator_queue(
+    evidence_page: Option<u32>,
+    application_page: Option<u32>,
+) -> Result<(Page<Evidence>, Page<Application>, Vec<ReviewWindow>), AppError> {
     let (db, _) = ctx::caller(Role::Operator).await?;
     let db = &db;
     Ok((
-        super::service::pending_evidence(db).await?,
-        super::service::pending_applications(db).await?,
+        super::service::pending_evidence(db, evidence_page).await?,
+        super::service::pending_applications(db, application_page).await?,
         super::service::windows(db).await?,
     ))
 }

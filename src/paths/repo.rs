@@ -114,10 +114,14 @@ query_fn! {
             "{APPLICATION} WHERE a.partner_id = $1 AND a.path = $2 ORDER BY a.id DESC LIMIT 50"
         ));
 
-    pub fn pending_applications() -> all Application =
+    /// One page of the pending applications, oldest first.
+    pub fn pending_applications(limit: i64, offset: i64) -> all Application =
         query_as(&format!(
-        "{APPLICATION} WHERE a.state = 'pending' ORDER BY a.id LIMIT 100"
+        "{APPLICATION} WHERE a.state = 'pending' ORDER BY a.id LIMIT $1 OFFSET $2"
     ));
+
+    pub fn pending_application_count() -> one i64 =
+        query_scalar("SELECT COUNT(*) FROM path_applications WHERE state = 'pending'");
 
     pub fn application(id: i64) -> optional Application =
         query_as(&format!("{APPLICATION} WHERE a.id = $1"));
@@ -198,10 +202,14 @@ query_fn! {
             "{EVIDENCE} WHERE e.partner_id = $1 AND e.path = $2 ORDER BY e.id DESC LIMIT 200"
         ));
 
-    pub fn pending_evidence() -> all Evidence =
+    /// One page of the pending evidence, oldest first.
+    pub fn pending_evidence(limit: i64, offset: i64) -> all Evidence =
         query_as(&format!(
-        "{EVIDENCE} WHERE e.state = 'pending' ORDER BY e.id LIMIT 100"
+        "{EVIDENCE} WHERE e.state = 'pending' ORDER BY e.id LIMIT $1 OFFSET $2"
     ));
+
+    pub fn pending_evidence_count() -> one i64 =
+        query_scalar("SELECT COUNT(*) FROM path_evidence WHERE state = 'pending'");
 }
 
 pub struct NewEvidence<'a> {

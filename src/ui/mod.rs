@@ -317,7 +317,15 @@ pub fn Field(
 
 /// Previous / next links and "page N of M" for a list.
 #[component]
-pub fn Pagination(number: u32, pages: u32, total: i64) -> impl IntoView {
+pub fn Pagination(
+    number: u32,
+    pages: u32,
+    total: i64,
+    /// The query parameter holding the page number, when a page has several lists.
+    #[prop(optional)]
+    param: Option<&'static str>,
+) -> impl IntoView {
+    let param = param.unwrap_or("page");
     let lang = use_lang();
     let pathname = use_location().pathname;
     let query = use_query_map();
@@ -335,7 +343,7 @@ pub fn Pagination(number: u32, pages: u32, total: i64) -> impl IntoView {
         ] {
             q.remove(transient);
         }
-        q.replace("page", n.to_string());
+        q.replace(param, n.to_string());
         format!("{}{}", pathname.get(), q.to_query_string())
     };
     view! {

@@ -88,7 +88,11 @@ async fn decide_all(
     reason: &str,
 ) {
     let (_, q) = json(app.call(ops, "paths/op-queue", &[]).await).await;
-    let list = if what == "evidence" { &q[0] } else { &q[1] };
+    let list = if what == "evidence" {
+        &q[0]["items"]
+    } else {
+        &q[1]["items"]
+    };
     for item in list.as_array().unwrap() {
         let id = item["id"].as_i64().unwrap().to_string();
         let (s, e) = json(
@@ -434,7 +438,7 @@ async fn service_role_certification_follows_real_data_and_the_operator(app: Test
     );
     // Rejection needs a reason; the partner sees it and files again.
     let (_, q) = json(app.call(&ops, "paths/op-queue", &[]).await).await;
-    let id = q[1][0]["id"].as_i64().unwrap().to_string();
+    let id = q[1]["items"][0]["id"].as_i64().unwrap().to_string();
     let (s, e) = json(
         app.call(
             &ops,
@@ -628,7 +632,7 @@ async fn annual_review_is_accepted_only_inside_its_window(app: TestApp) {
 
     // The operator passes b and fails a: a's certification is revoked with the reason.
     let (_, q) = json(app.call(&ops, "paths/op-queue", &[]).await).await;
-    for item in q[1].as_array().unwrap() {
+    for item in q[1]["items"].as_array().unwrap() {
         let id = item["id"].as_i64().unwrap().to_string();
         let pass = item["partner_name"] == "si-b";
         let decision = if pass { "approve" } else { "reject" };
@@ -990,4 +994,64 @@ async fn review_windows_are_changed_before_they_open_and_closed_early(app: TestA
         2
     );
     app.assert_audit_sound().await;
+}
+
+on_both_backends!(the_operator_queues_are_paged_and_none_is_cut_off);
+
+/// The operator's evidence queue is paged (50 a page, oldest first): nothing beyond the first
+/// page is cut off.
+async fn the_operator_queues_are_paged_and_none_is_cut_off(app: TestApp) {
+    app.partner("pg-svc", "solution-provider", None);
+    app.operator("ops");
+    let p = app.signed_in("pg-svc").await;
+    let ops = app.signed_in("ops").await;
+    assert_eq!(select(&app, &p, "service").await.0, 200);
+    let day = china_day(-30);
+    for i in 0..52 {
+        let title = format!("案例 {i:02}");
+        let (s, e) = evidence(
+            &app,
+            &p,
+            "service",
+            "case",
+            &title,
+            &[("occurred_on", &day)],
+        )
+        .await;
+        assert_eq!(s, 200, "{e}");
+    }
+    let queue = |form: Vec<(&'static str, &'static str)>| {
+        let (app, ops) = (&app, &ops);
+        async move { json(app.call(ops, "paths/op-queue", &form).await).await }
+    };
+    let titles = |q: &Value| -> Vec<String> {
+        q[0]["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["title"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let (s, first) = queue(vec![]).await;
+    assert_eq!(s, 200, "{first}");
+    assert_eq!(
+        (first[0]["total"].as_i64(), first[0]["number"].as_i64()),
+        (Some(52), Some(1))
+    );
+    let first_titles = titles(&first);
+    assert_eq!(first_titles.len(), 50);
+    assert_eq!(first_titles[0], "案例 00");
+    let (_, second) = queue(vec![("evidence_page", "2")]).await;
+    assert_eq!(titles(&second), ["案例 50", "案例 51"]);
+    // The page shows the pager of that list.
+    let html = app
+        .page(&ops, "/operator/paths?ep=2")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("案例 51") && !html.contains("案例 00"),
+        "{html}"
+    );
 }

@@ -8,7 +8,7 @@ use crate::paths::api::{
     ResendInvitation, operator_invitations, operator_queue,
 };
 use crate::paths::model::OperatorInvitation;
-use crate::ui::PagedList;
+use crate::ui::{PagedList, Pagination};
 
 /// The operator's 发展路径 queue: evidence, applications, review windows and invitations.
 #[component]
@@ -19,16 +19,20 @@ pub fn OperatorPaths() -> impl IntoView {
     let edit = ServerAction::<EditWindow>::new();
     let close = ServerAction::<CloseWindow>::new();
     let invite = ServerAction::<InviteDistributor>::new();
+    let query = leptos_router::hooks::use_query_map();
+    let page_of = move |k: &str| query.read().get(k).and_then(|p| p.parse::<u32>().ok());
     let queue = Resource::new(
         move || {
             (
+                page_of("ep"),
+                page_of("ap"),
                 decide.version().get(),
                 window.version().get(),
                 edit.version().get(),
                 close.version().get(),
             )
         },
-        |_| operator_queue(),
+        |(ep, ap, ..)| operator_queue(ep, ap),
     );
     let change_error = crate::ui::either(failure(edit), failure(close));
     let decide_error = failure(decide);
@@ -59,7 +63,7 @@ pub fn OperatorPaths() -> impl IntoView {
             <Loaded resource=queue body=move |(evidence, applications, windows)| view! {
                     <section class="panel" data-testid="op-evidence">
                         <h2>{t(lang, "operator.paths.evidence")}</h2>
-                        {list_table(lang, evidence, "operator.paths.nothing", None, "op-evidence-table",
+                        {list_table(lang, evidence.items.clone(), "operator.paths.nothing", None, "op-evidence-table",
                             &[Col::text("operator.partners"), Col::text("path.col.path"), Col::text("path.evidence.kind"),
                                 Col::text("path.evidence.title"), Col::text("path.evidence.holder"), Col::text("path.evidence.date"),
                                 Col::text("common.actions")],
@@ -74,10 +78,11 @@ pub fn OperatorPaths() -> impl IntoView {
                                     <td>{decision_form("evidence", e.id)}</td>
                                 </tr>
                             }.into_any())}
+                        <Pagination number=evidence.number pages=evidence.pages() total=evidence.total param="ep" />
                     </section>
                     <section class="panel" data-testid="op-applications">
                         <h2>{t(lang, "operator.paths.applications")}</h2>
-                        {list_table(lang, applications, "operator.paths.nothing", None, "op-applications-table",
+                        {list_table(lang, applications.items.clone(), "operator.paths.nothing", None, "op-applications-table",
                             &[Col::text("operator.partners"), Col::text("path.col.path"), Col::text("path.col.stage"),
                                 Col::text("path.review"), Col::text("common.created_at"), Col::text("common.actions")],
                             |a| view! {
@@ -90,6 +95,7 @@ pub fn OperatorPaths() -> impl IntoView {
                                     <td>{decision_form("application", a.id)}</td>
                                 </tr>
                             }.into_any())}
+                        <Pagination number=applications.number pages=applications.pages() total=applications.total param="ap" />
                     </section>
                     <section class="panel" data-testid="op-windows">
                         <h2>{t(lang, "operator.paths.windows")}</h2>

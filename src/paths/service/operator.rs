@@ -6,12 +6,27 @@ use crate::accounts::audit::Target;
 /// Who acts, for the audit trail: a partner user, or an operator (console or CLI).
 pub use crate::accounts::audit::{Actor, Origin};
 
-pub async fn pending_applications(db: &Db) -> Result<Vec<Application>, AppError> {
-    Ok(repo::pending_applications(&db.pool).await?)
+/// How many pending items a queue page holds.
+pub const QUEUE_PAGE: u32 = 50;
+
+/// One page of the pending applications (oldest first) and how many there are.
+pub async fn pending_applications(
+    db: &Db,
+    page: Option<u32>,
+) -> Result<crate::domain::Page<Application>, AppError> {
+    let page = crate::domain::PageRequest::new(page, Some(QUEUE_PAGE));
+    let items = repo::pending_applications(&db.pool, page.limit(), page.offset()).await?;
+    Ok(page.answer(items, repo::pending_application_count(&db.pool).await?))
 }
 
-pub async fn pending_evidence(db: &Db) -> Result<Vec<Evidence>, AppError> {
-    Ok(repo::pending_evidence(&db.pool).await?)
+/// One page of the pending evidence (oldest first) and how many there is.
+pub async fn pending_evidence(
+    db: &Db,
+    page: Option<u32>,
+) -> Result<crate::domain::Page<Evidence>, AppError> {
+    let page = crate::domain::PageRequest::new(page, Some(QUEUE_PAGE));
+    let items = repo::pending_evidence(&db.pool, page.limit(), page.offset()).await?;
+    Ok(page.answer(items, repo::pending_evidence_count(&db.pool).await?))
 }
 
 /// Approves or rejects (with a reason) a pending application or evidence. Approving a
