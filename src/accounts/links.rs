@@ -59,6 +59,14 @@ pub async fn issue(
     Ok(token)
 }
 
+/// A token as a link carries it: anything longer than a token is unknown at once.
+pub fn token(raw: &str) -> Result<&str, AppError> {
+    if raw.len() > 128 {
+        return Err(AppError::invalid("error.link.unknown"));
+    }
+    Ok(raw)
+}
+
 /// A link that can still be used: its user and target.
 pub struct Redeemable {
     pub user: i64,

@@ -97,6 +97,15 @@ password! {
 }
 
 impl NewPassword {
+    /// A new password typed twice: the policy first, then the confirmation.
+    pub fn confirmed(raw: &str, confirm: &str) -> Result<Self, &'static str> {
+        let password = Self::parse(raw)?;
+        if raw != confirm {
+            return Err("error.password.mismatch");
+        }
+        Ok(password)
+    }
+
     pub fn parse(raw: &str) -> Result<Self, &'static str> {
         let n = raw.chars().count();
         if n < 8 {

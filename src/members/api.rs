@@ -67,10 +67,8 @@ pub async fn remove_member(user: i64) -> Result<(), AppError> {
 /// What an invitation link offers (unknown, used, replaced or expired links are refused).
 #[server(prefix = "/api", endpoint = "members/invitation")]
 pub async fn member_invitation(token: String) -> Result<Invitation, AppError> {
-    if token.len() > 128 {
-        return Err(AppError::invalid("error.link.unknown"));
-    }
-    super::service::invitation(&ctx::state()?.db, &token).await
+    let token = crate::accounts::links::token(&token)?;
+    super::service::invitation(&ctx::state()?.db, token).await
 }
 
 /// The invited member chooses its password and can then sign in.
@@ -80,14 +78,9 @@ pub async fn join_partner(
     password: String,
     confirm: String,
 ) -> Result<(), AppError> {
-    if token.len() > 128 {
-        return Err(AppError::invalid("error.link.unknown"));
-    }
-    let new = NewPassword::parse(&password).map_err(AppError::invalid)?;
-    if password != confirm {
-        return Err(AppError::invalid("error.password.mismatch"));
-    }
+    let token = crate::accounts::links::token(&token)?;
+    let new = NewPassword::confirmed(&password, &confirm).map_err(AppError::invalid)?;
     let state = ctx::state()?;
-    super::service::join(&state.db, &ctx::origin().await, &token, &new).await?;
+    super::service::join(&state.db, &ctx::origin().await, token, &new).await?;
     ctx::redirect("/login?joined=1")
 }

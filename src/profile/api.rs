@@ -72,10 +72,7 @@ pub async fn change_password(
     use crate::server::session::EPOCH_KEY;
     let user = ctx::signed_in_any().await?;
     let current = PasswordAttempt::parse(&current).map_err(AppError::invalid)?;
-    let new = NewPassword::parse(&password).map_err(AppError::invalid)?;
-    if password != confirm {
-        return Err(AppError::invalid("error.password.mismatch"));
-    }
+    let new = NewPassword::confirmed(&password, &confirm).map_err(AppError::invalid)?;
     let cx = crate::accounts::audit::Caller::new(ctx::state()?.db, user, &ctx::origin().await);
     let epoch = super::service::change_password(&cx, &current, &new).await?;
     let session = ctx::session().await?;
@@ -96,10 +93,8 @@ pub async fn forgot_password(account: String) -> Result<(), AppError> {
 /// Whether a reset link still works (unknown, used, replaced or expired links are refused).
 #[server(prefix = "/api", endpoint = "account/reset-check")]
 pub async fn check_reset_link(token: String) -> Result<(), AppError> {
-    if token.len() > 128 {
-        return Err(AppError::invalid("error.link.unknown"));
-    }
-    super::service::check_reset(&ctx::state()?.db, &token).await
+    let token = crate::accounts::links::token(&token)?;
+    super::service::check_reset(&ctx::state()?.db, token).await
 }
 
 /// Sets a new password with a reset link; every session of the account ends.
@@ -109,15 +104,10 @@ pub async fn reset_password(
     password: String,
     confirm: String,
 ) -> Result<(), AppError> {
-    if token.len() > 128 {
-        return Err(AppError::invalid("error.link.unknown"));
-    }
-    let new = NewPassword::parse(&password).map_err(AppError::invalid)?;
-    if password != confirm {
-        return Err(AppError::invalid("error.password.mismatch"));
-    }
+    let token = crate::accounts::links::token(&token)?;
+    let new = NewPassword::confirmed(&password, &confirm).map_err(AppError::invalid)?;
     let state = ctx::state()?;
-    super::service::reset(&state.db, &ctx::origin().await, &token, &new).await?;
+    super::service::reset(&state.db, &ctx::origin().await, token, &new).await?;
     ctx::redirect("/login?reset=1")
 }
 

@@ -24,24 +24,9 @@ fn refused(answer: &(u16, Value)) -> (u16, Option<&str>) {
     (answer.0, answer.1["key"].as_str())
 }
 
-/// The token of the `nth` invitation mailed to `to`.
+/// The token of the `nth` link mailed to `to`.
 async fn invitation_token(sink: &SmtpSink, to: &str, nth: usize) -> String {
-    let mut mails = Vec::new();
-    for _ in 0..150 {
-        mails = sink
-            .mails()
-            .into_iter()
-            .filter(|m| m.to.iter().any(|t| t == to) && m.text().contains("/join/member/"))
-            .collect();
-        if mails.len() >= nth {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    assert!(mails.len() >= nth, "{nth} invitations to {to}: {mails:#?}");
-    let text = mails[nth - 1].text();
-    let line = text.lines().find(|l| l.contains("/join/member/")).unwrap();
-    line.trim().rsplit('/').next().unwrap().to_string()
+    sink.link_token(to, "/join/member/", nth).await
 }
 
 async fn user_id(app: &TestApp, login: &str) -> String {

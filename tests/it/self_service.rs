@@ -38,27 +38,9 @@ async fn change(
     call(app, c, "account/password", &form).await
 }
 
-/// The token of the `nth` reset link mailed to `to`.
+/// The token of the `nth` link mailed to `to`.
 async fn reset_token(sink: &SmtpSink, to: &str, nth: usize) -> String {
-    let mut mails = Vec::new();
-    for _ in 0..150 {
-        mails = sink
-            .mails()
-            .into_iter()
-            .filter(|m| m.to.iter().any(|t| t == to) && m.text().contains("/reset-password/"))
-            .collect();
-        if mails.len() >= nth {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    assert!(mails.len() >= nth, "{nth} reset links to {to}: {mails:#?}");
-    let text = mails[nth - 1].text();
-    let line = text
-        .lines()
-        .find(|l| l.contains("/reset-password/"))
-        .unwrap();
-    line.trim().rsplit('/').next().unwrap().to_string()
+    sink.link_token(to, "/reset-password/", nth).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

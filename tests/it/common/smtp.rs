@@ -165,6 +165,27 @@ impl SmtpSink {
         SmtpSink { addr, tls, mails }
     }
 
+    /// The token of the `nth` link to `path` (e.g. `/reset-password/`) mailed to `to`, waiting
+    /// for the mail to arrive.
+    pub async fn link_token(&self, to: &str, path: &str, nth: usize) -> String {
+        let mut mails = Vec::new();
+        for _ in 0..150 {
+            mails = self
+                .mails()
+                .into_iter()
+                .filter(|m| m.to.iter().any(|t| t == to) && m.text().contains(path))
+                .collect();
+            if mails.len() >= nth {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        assert!(mails.len() >= nth, "{nth} links {path} to {to}: {mails:#?}");
+        let text = mails[nth - 1].text();
+        let line = text.lines().find(|l| l.contains(path)).unwrap();
+        line.trim().rsplit('/').next().unwrap().to_string()
+    }
+
     /// The server's `--smtp-url` for this sink (with `user:password` when given).
     pub fn url_with(&self, credentials: Option<&str>) -> String {
         let scheme = if self.tls { "smtps" } else { "smtp" };
