@@ -133,6 +133,9 @@ pub async fn create_active(
     db.write(|tx| {
         Box::pin(async move {
             let now = now_ms();
+            if repo::partner_name(&mut *tx, partner).await?.is_none() {
+                return Err(AppError::NotFound);
+            }
             let row = repo::NewMember {
                 partner,
                 login: login.as_str(),

@@ -12,9 +12,10 @@ query_fn! {
         query_scalar("SELECT password_hash FROM users WHERE id = $1 AND disabled_at IS NULL");
 
     /// Sets the password (and whether it must be changed at the next sign-in) and moves the
-    /// user's session epoch on (ending its sessions); returns the new epoch.
+    /// user's session epoch on (ending its sessions); returns the new epoch. An invited member
+    /// given a password this way (a reset link to its address) has joined.
     pub fn set_password(conn, user: i64, hash: &str, must_change: i64) -> optional i64 =
-        query_scalar("UPDATE users SET password_hash = $2, must_change_password = $3, \
+        query_scalar("UPDATE users SET password_hash = $2, must_change_password = $3, invite_pending = 0, \
                       session_epoch = session_epoch + 1 WHERE id = $1 RETURNING session_epoch");
 
     pub fn set_contact(conn, user: i64, email: Option<&str>, phone: Option<&str>) -> changed =
