@@ -25,6 +25,7 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     ("operator.real_name.unverified", "未实名认证", "Not verified"),
     ("operator.paths", "发展路径审核", "Development paths"),
     ("operator.paths.applications", "待审核的认证与复核申请", "Applications and reviews to decide"),
+    ("operator.paths.checklist", "当前要求达成情况", "Requirements now"),
     ("operator.paths.covers", "复核范围", "Covers"),
     ("operator.paths.evidence", "待审核的认证材料", "Evidence to decide"),
     ("operator.paths.first", "开始日期", "First day"),

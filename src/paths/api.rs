@@ -1,7 +1,7 @@
 //! Server functions of development paths.
 
 use super::model::{
-    Application, Evidence, ExploreItem, InvitationView, JoinedPath, PathDetail, ReviewWindow,
+    Evidence, ExploreItem, InvitationView, JoinedPath, PathDetail, QueuedApplication, ReviewWindow,
 };
 use crate::domain::Page;
 #[cfg(feature = "ssr")]
@@ -109,7 +109,7 @@ pub async fn accept_invitation(token: String) -> Result<(), AppError> {
 pub async fn operator_queue(
     evidence_page: Option<u32>,
     application_page: Option<u32>,
-) -> Result<(Page<Evidence>, Page<Application>, Vec<ReviewWindow>), AppError> {
+) -> Result<(Page<Evidence>, Page<QueuedApplication>, Vec<ReviewWindow>), AppError> {
     let (db, _) = ctx::caller(Role::Operator).await?;
     let db = &db;
     Ok((

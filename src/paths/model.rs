@@ -402,6 +402,15 @@ pub struct Application {
     pub decided_at: Option<i64>,
 }
 
+/// A pending application in the operator's queue, with the partner's live requirement
+/// checklist for its stage (what approved evidence and data show now).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QueuedApplication {
+    #[serde(flatten)]
+    pub application: Application,
+    pub checklist: Vec<Requirement>,
+}
+
 /// One stage of a joined path: its checklist, certification and latest application.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StageView {

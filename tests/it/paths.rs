@@ -439,6 +439,16 @@ async fn service_role_certification_follows_real_data_and_the_operator(app: Test
     // Rejection needs a reason; the partner sees it and files again.
     let (_, q) = json(app.call(&ops, "paths/op-queue", &[]).await).await;
     let id = q[1]["items"][0]["id"].as_i64().unwrap().to_string();
+    // The operator decides beside the partner's live checklist: the partner's own, item for item.
+    assert_eq!(
+        q[1]["items"][0]["checklist"],
+        stage(&detail(&app, &p, "service").await, "Role")["requirements"],
+        "{q}"
+    );
+    let met = q[1]["items"][0]["checklist"].as_array().unwrap();
+    assert!(!met.is_empty() && met.iter().all(|r| r["have"].as_i64() >= r["needed"].as_i64()));
+    let html = app.page(&ops, "/operator/paths").await.text().await.unwrap();
+    assert!(html.contains("data-testid=\"requirements\""), "{html}");
     let (s, e) = json(
         app.call(
             &ops,

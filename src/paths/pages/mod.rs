@@ -6,7 +6,8 @@ use super::api::{
     explore, joined_paths, open_invitation,
 };
 use super::model::{
-    Application, Decision, EvidenceKind, JoinedPath, PathDetail, PathKind, Stage, StageView,
+    Application, Decision, EvidenceKind, JoinedPath, PathDetail, PathKind, Requirement, Stage,
+    StageView,
 };
 use crate::domain::{Role, format_time};
 use crate::i18n::{Lang, t, use_lang};
@@ -299,17 +300,7 @@ fn stage_section(
         <section class="panel" data-testid=format!("stage-{stage}")>
             <h2>{t(lang, s.stage.label_key())}</h2>
             <p data-testid="stage-state">{stage_state(lang, &s)}</p>
-            <ul class="checklist" data-testid="requirements">
-                {s.requirements.iter().map(|r| {
-                    let text = format!("{}：{}/{}", t(lang, &r.key), r.have, r.needed);
-                    let missing = (!r.met()).then(|| format!("（{} {}）", t(lang, "path.missing"), r.missing()));
-                    view! {
-                        <li class=if r.met() { "met" } else { "unmet" } data-met=r.met().to_string()>
-                            {if r.met() { "✓ " } else { "✗ " }} {text} {missing}
-                        </li>
-                    }
-                }).collect_view()}
-            </ul>
+            {checklist(lang, &s.requirements)}
             {s.latest.clone().map(|a| application_line(lang, a))}
             {match s.blocked.clone() {
                 None => view! {
@@ -474,4 +465,23 @@ pub fn LeavePage() -> impl IntoView {
             }}
         </section>
     }
+}
+
+/// A stage's requirement checklist: each item met (✓) or not (✗) with what is missing. The
+/// partner's path page and the operator's decision queue show the same list.
+pub fn checklist(lang: Lang, requirements: &[Requirement]) -> AnyView {
+    view! {
+        <ul class="checklist" data-testid="requirements">
+            {requirements.iter().map(|r| {
+                let text = format!("{}：{}/{}", t(lang, &r.key), r.have, r.needed);
+                let missing = (!r.met()).then(|| format!("（{} {}）", t(lang, "path.missing"), r.missing()));
+                view! {
+                    <li class=if r.met() { "met" } else { "unmet" } data-met=r.met().to_string()>
+                        {if r.met() { "✓ " } else { "✗ " }} {text} {missing}
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+    }
+    .into_any()
 }

@@ -84,17 +84,22 @@ pub fn OperatorPaths() -> impl IntoView {
                         <h2>{t(lang, "operator.paths.applications")}</h2>
                         {list_table(lang, applications.items.clone(), "operator.paths.nothing", None, "op-applications-table",
                             &[Col::text("operator.partners"), Col::text("path.col.path"), Col::text("path.col.stage"),
-                                Col::text("path.review"), Col::text("common.created_at"), Col::text("common.actions")],
-                            |a| view! {
-                                <tr data-testid=format!("op-application-{}", a.id)>
-                                    <td>{a.partner_name}</td>
-                                    <td>{t(lang, a.path.label_key())}</td>
-                                    <td>{t(lang, a.stage.label_key())}</td>
-                                    <td>{a.review_year.map(|y| format!("{} {y}", t(lang, "path.review"))).unwrap_or_default()}</td>
-                                    <td>{day(a.created_at)}</td>
-                                    <td>{decision_form("application", a.id)}</td>
-                                </tr>
-                            }.into_any())}
+                                Col::text("path.review"), Col::text("common.created_at"), Col::text("operator.paths.checklist"),
+                                Col::text("common.actions")],
+                            |q| {
+                                let a = q.application;
+                                view! {
+                                    <tr data-testid=format!("op-application-{}", a.id)>
+                                        <td><a href=format!("/operator/partners/{}", a.partner_id)>{a.partner_name}</a></td>
+                                        <td>{t(lang, a.path.label_key())}</td>
+                                        <td>{t(lang, a.stage.label_key())}</td>
+                                        <td>{a.review_year.map(|y| format!("{} {y}", t(lang, "path.review"))).unwrap_or_default()}</td>
+                                        <td>{day(a.created_at)}</td>
+                                        <td>{super::checklist(lang, &q.checklist)}</td>
+                                        <td>{decision_form("application", a.id)}</td>
+                                    </tr>
+                                }.into_any()
+                            })}
                         <Pagination number=applications.number pages=applications.pages() total=applications.total param="ap" />
                     </section>
                     <section class="panel" data-testid="op-windows">

@@ -9,14 +9,29 @@ pub use crate::accounts::audit::{Actor, Origin};
 /// How many pending items a queue page holds.
 pub const QUEUE_PAGE: u32 = 50;
 
-/// One page of the pending applications (oldest first) and how many there are.
+/// One page of the pending applications (oldest first) and how many there are, each with its
+/// partner's live checklist (the facts read once per partner and path on the page).
 pub async fn pending_applications(
     db: &Db,
     page: Option<u32>,
-) -> Result<crate::domain::Page<Application>, AppError> {
+) -> Result<crate::domain::Page<model::QueuedApplication>, AppError> {
     let page = crate::domain::PageRequest::new(page, Some(QUEUE_PAGE));
     let items = repo::pending_applications(&db.pool, page.limit(), page.offset()).await?;
-    Ok(page.answer(items, repo::pending_application_count(&db.pool).await?))
+    let since = now_ms() - CASE_WINDOW_MS;
+    let mut facts = std::collections::HashMap::new();
+    let mut queued = Vec::with_capacity(items.len());
+    for a in items {
+        let key = (a.partner_id, a.path);
+        if let std::collections::hash_map::Entry::Vacant(e) = facts.entry(key) {
+            e.insert(repo::facts(&db.pool, a.partner_id, a.path.code(), since).await?);
+        }
+        let checklist = model::requirements(a.path, a.stage, &facts[&key]);
+        queued.push(model::QueuedApplication {
+            application: a,
+            checklist,
+        });
+    }
+    Ok(page.answer(queued, repo::pending_application_count(&db.pool).await?))
 }
 
 /// One page of the pending evidence (oldest first) and how many there is.
