@@ -5,24 +5,10 @@
 
 use crate::common;
 use common::smtp::SmtpSink;
-use common::{Backend, TestApp, json};
+use common::{Backend, TestApp, form_call as call, refusal as refused};
 use serde_json::Value;
 
 const MEMBER_PASSWORD: &str = "member-pass-77";
-
-async fn call(app: &TestApp, c: &reqwest::Client, f: &str, form: &[(&str, &str)]) -> (u16, Value) {
-    let res = app.call(c, f, form).await;
-    let status = res.status().as_u16();
-    // A plain form post is answered with a redirect when it succeeds.
-    if (300..400).contains(&status) {
-        return (200, Value::Null);
-    }
-    json(res).await
-}
-
-fn refused(answer: &(u16, Value)) -> (u16, Option<&str>) {
-    (answer.0, answer.1["key"].as_str())
-}
 
 /// The token of the `nth` link mailed to `to`.
 async fn invitation_token(sink: &SmtpSink, to: &str, nth: usize) -> String {

@@ -446,8 +446,18 @@ async fn service_role_certification_follows_real_data_and_the_operator(app: Test
         "{q}"
     );
     let met = q[1]["items"][0]["checklist"].as_array().unwrap();
-    assert!(!met.is_empty() && met.iter().all(|r| r["have"].as_i64() >= r["needed"].as_i64()));
-    let html = app.page(&ops, "/operator/paths").await.text().await.unwrap();
+    assert!(
+        !met.is_empty()
+            && met
+                .iter()
+                .all(|r| r["have"].as_i64() >= r["needed"].as_i64())
+    );
+    let html = app
+        .page(&ops, "/operator/paths")
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(html.contains("data-testid=\"requirements\""), "{html}");
     let (s, e) = json(
         app.call(

@@ -4,24 +4,10 @@
 
 use crate::common;
 use common::smtp::SmtpSink;
-use common::{Backend, PASSWORD, TestApp, json};
+use common::{Backend, PASSWORD, TestApp, form_call as call, refusal as refused};
 use serde_json::Value;
 
 const NEW_PASSWORD: &str = "brand-new-pass-9";
-
-async fn call(app: &TestApp, c: &reqwest::Client, f: &str, form: &[(&str, &str)]) -> (u16, Value) {
-    let res = app.call(c, f, form).await;
-    let status = res.status().as_u16();
-    // A plain form post is answered with a redirect when it succeeds.
-    if (300..400).contains(&status) {
-        return (200, Value::Null);
-    }
-    json(res).await
-}
-
-fn refused(answer: &(u16, Value)) -> (u16, Option<&str>) {
-    (answer.0, answer.1["key"].as_str())
-}
 
 async fn change(
     app: &TestApp,

@@ -21,6 +21,27 @@ pub async fn json(res: reqwest::Response) -> (u16, Value) {
     (status, res.json().await.unwrap_or(Value::Null))
 }
 
+/// A server function called as a form posts it: its status and JSON answer; a redirect (what a
+/// plain form post gets when the function succeeds) counts as 200 with no answer.
+pub async fn form_call(
+    app: &TestApp,
+    c: &reqwest::Client,
+    f: &str,
+    form: &[(&str, &str)],
+) -> (u16, Value) {
+    let res = app.call(c, f, form).await;
+    let status = res.status().as_u16();
+    if (300..400).contains(&status) {
+        return (200, Value::Null);
+    }
+    json(res).await
+}
+
+/// A refusal's status and message key.
+pub fn refusal(answer: &(u16, Value)) -> (u16, Option<&str>) {
+    (answer.0, answer.1["key"].as_str())
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
     Sqlite,
