@@ -64,10 +64,6 @@ query_fn! {
     /// The partner's name, for the invitation.
     pub fn partner_name(conn, partner: i64) -> optional String =
         query_scalar("SELECT name FROM partners WHERE id = $1");
-
-    /// The API tokens of a member whose role no longer allows the open API.
-    pub fn drop_tokens(conn, user: i64) -> count =
-        query("DELETE FROM api_tokens WHERE user_id = $1");
 }
 
 query_fn! {

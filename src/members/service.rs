@@ -201,7 +201,7 @@ pub async fn set_role(cx: &Caller, user: i64, role: MemberRole) -> Result<(), Ap
                     return Err(AppError::conflict("error.members.unchanged"));
                 }
                 if role != MemberRole::Admin {
-                    repo::drop_tokens(&mut *tx, user).await?;
+                    crate::console::repo::drop_tokens(&mut *tx, user).await?;
                 }
                 cx.actor
                     .record(tx, "members.role", Target::User(user), role.as_str(), now)
@@ -223,7 +223,7 @@ pub async fn remove(cx: &Caller, user: i64) -> Result<(), AppError> {
                 if !repo::remove(&mut *tx, partner, user, now).await? {
                     return Err(AppError::conflict("error.members.already_removed"));
                 }
-                repo::drop_tokens(&mut *tx, user).await?;
+                crate::console::repo::drop_tokens(&mut *tx, user).await?;
                 crate::accounts::repo::end_links(&mut *tx, user, Purpose::JoinPartner.code(), now)
                     .await?;
                 cx.actor
