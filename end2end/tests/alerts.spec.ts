@@ -63,3 +63,27 @@ test("a user turns email off for order notices, and the choice stays after a rel
   await hydrated(page);
   await expect(row.getByRole("checkbox", { name: "邮件" })).toBeChecked();
 });
+
+test("a customer chooses its own channels: SMS for funds notices is off until it turns it on", async ({ page }) => {
+  await signInAs(page, "customer-new");
+  await page.goto("/messages");
+  await hydrated(page);
+  const prefs = page.getByTestId("notification-prefs");
+  // A customer is reached at the address and number of its own account settings.
+  await expect(prefs.getByRole("link", { name: "账号设置" })).toHaveAttribute("href", "/account");
+  const row = prefs.getByTestId("pref-funds");
+  const sms = row.getByRole("checkbox", { name: "短信" });
+  await expect(sms).not.toBeChecked();
+  await expect(prefs.getByTestId("pref-order").getByRole("checkbox", { name: "短信" })).toBeChecked();
+  await sms.check();
+  await row.getByRole("button", { name: "保存" }).click();
+  await expect(prefs.getByRole("status")).toHaveText("通知设置已保存");
+  await page.reload();
+  await hydrated(page);
+  await expect(row.getByRole("checkbox", { name: "短信" })).toBeChecked();
+  await expect(row.getByRole("checkbox", { name: "邮件" })).toBeChecked();
+  // Back as it was for the other specs.
+  await row.getByRole("checkbox", { name: "短信" }).uncheck();
+  await row.getByRole("button", { name: "保存" }).click();
+  await expect(prefs.getByRole("status")).toHaveText("通知设置已保存");
+});

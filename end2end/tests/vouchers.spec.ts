@@ -194,7 +194,7 @@ test("a partner invites by offline link and a new customer accepts it", async ({
   await page.goto("/center/sales/customers");
   await page.getByTestId("invite-customers").click();
   await hydrated(page);
-  await page.getByLabel("线下链接（长期有效）").check();
+  await page.getByLabel("线下链接（30天有效）").check();
   await page.getByLabel("标签（可选）").fill("展会");
   await page.getByRole("button", { name: "发送邀请" }).click();
   await expect(page.getByTestId("invite-created")).toBeVisible();

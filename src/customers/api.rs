@@ -10,7 +10,7 @@ use crate::error::AppError;
 use crate::server::ctx;
 use leptos::prelude::*;
 
-/// Invites a customer: `channel` is `email` (7 days, single use) or `offline` (no expiry).
+/// Invites a customer: `channel` is `email` (7 days, single use) or `offline` (30 days, several customers).
 #[server(prefix = "/api", endpoint = "customers/invite")]
 pub async fn create_invitation(
     channel: String,

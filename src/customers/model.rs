@@ -6,6 +6,11 @@ use serde::{Deserialize, Serialize};
 /// How long an email invitation is valid.
 pub const EMAIL_INVITATION_MS: i64 = 7 * 24 * 3_600_000;
 
+/// How long an offline invitation link is valid: meant to be shared with several customers, it
+/// lives longer than an email one, but not for ever (a link posted once must not open an
+/// association years later). A partner makes a new one when it has expired.
+pub const OFFLINE_INVITATION_MS: i64 = 30 * 24 * 3_600_000;
+
 #[cfg(feature = "ssr")]
 crate::sql_text!(as_str: Channel);
 
@@ -39,7 +44,8 @@ pub enum InvitationState {
     Active,
     Used,
     Cancelled,
-    /// An active email invitation past its 7 days (computed, never stored).
+    /// An active invitation past its validity (7 days by email, 30 offline; computed, never
+    /// stored).
     Expired,
 }
 

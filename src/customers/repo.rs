@@ -243,6 +243,12 @@ query_fn! {
     pub fn set_sealed_token(id: i64, old: &str, sealed: &str) -> done =
         query("UPDATE customer_invitations SET token = $3 WHERE id = $1 AND token = $2");
 
+    /// Forgets the sealed tokens of offline links that expired before `now` (or were cancelled):
+    /// a dead link is never shown again.
+    pub fn forget_dead_links(conn, now: i64) -> count =
+        query("UPDATE customer_invitations SET token = NULL \
+             WHERE channel = 'offline' AND token IS NOT NULL AND (expires_at <= $1 OR state = 'cancelled')");
+
     /// Email invitations the partner created since `since`.
     pub fn email_invitations_since(conn, partner: i64, since: i64) -> one i64 =
         query_scalar("SELECT COUNT(*) FROM customer_invitations WHERE partner_id = $1 AND channel = 'email' AND created_at >= $2");

@@ -69,7 +69,13 @@ pub async fn invite(
     let hash = token_hash(&token);
     let now = now_ms();
     let offline = input.channel == super::model::Channel::Offline;
-    let expires_at = (!offline).then_some(now + EMAIL_INVITATION_MS);
+    let expires_at = Some(
+        now + if offline {
+            super::model::OFFLINE_INVITATION_MS
+        } else {
+            EMAIL_INVITATION_MS
+        },
+    );
     let sealed = offline.then(|| db.keys.seal(&hash, &token)).transpose()?;
     let (hash, partner_name, sealed, token) = (&hash, &partner_name, &sealed, &token);
     db.write(|tx| {
@@ -569,6 +575,13 @@ pub async fn seal_offline_tokens(db: &Db) -> Result<usize, AppError> {
         repo::set_sealed_token(&db.pool, *id, token, &sealed).await?;
     }
     Ok(rows.len())
+}
+
+/// Offline links at their end: expired (at `now`) or cancelled ones lose their sealed token, so
+/// the partner's list no longer offers a link that cannot be used (run by the housekeeping job).
+pub async fn forget_dead_links(db: &Db, now: i64) -> Result<u64, AppError> {
+    db.write(|tx| Box::pin(async move { Ok(repo::forget_dead_links(&mut *tx, now).await?) }))
+        .await
 }
 
 /// 客户管理 (operator): every customer, searched and filtered (`mode`: resale, consulting or

@@ -186,8 +186,34 @@ impl Group {
 /// they are not also mailed as a plain notice.
 pub const OWN_EMAIL: [&str; 2] = ["order.requested", "funds.low_balance"];
 
-/// The categories whose notices also go by SMS (by approved template): order requests.
-pub const BY_SMS: [Group; 1] = [Group::Order];
+/// Notices that have an SMS of their own (`sms.order.partner_pay`).
+pub const OWN_SMS: [&str; 1] = ["order.requested"];
+
+/// Every category may go by SMS; these do unless the reader turns it off (the others only when
+/// the reader turns it on): what must be acted on soon — orders to pay, HOs about to lapse.
+pub const SMS_BY_DEFAULT: [Group; 2] = [Group::Order, Group::Pce];
+
+/// The longest title an SMS carries (a template variable has a bounded length); a longer one is
+/// cut with `…`.
+pub const SMS_TITLE_CHARS: usize = 35;
+
+impl Message {
+    /// The notice as an SMS in `lang`: its text for the record (`sms.notice`: the title and where
+    /// to read the rest) and the template's one parameter, the title. Each kind is sent by the
+    /// template `msg.<kind>`, or the general `notice` one (`PC_SMS_TEMPLATES`).
+    pub fn sms(&self, lang: Lang) -> (String, Vec<String>) {
+        let full = self.title(lang);
+        let title = if full.chars().count() > SMS_TITLE_CHARS {
+            let mut cut: String = full.chars().take(SMS_TITLE_CHARS - 1).collect();
+            cut.push('…');
+            cut
+        } else {
+            full
+        };
+        let text = crate::i18n::fill(lang, "sms.notice", [("title", title.as_str())]);
+        (text, vec![title])
+    }
+}
 
 /// Which channels a user wants for one category of notice, besides the message center.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -271,6 +297,69 @@ mod tests {
         assert!(!en.contains("path.service"), "{en}");
         assert!(m.body(Lang::En).contains("no annual review was submitted"));
         assert!(m.body(Lang::Zh).contains("未在年度复核窗口内提交复核"));
+    }
+
+    fn notice(kind: &str, pairs: &[(&str, &str)]) -> Message {
+        Message {
+            id: 1,
+            kind: kind.into(),
+            params: pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            link: None,
+            created_at: 0,
+            read: false,
+        }
+    }
+
+    #[test]
+    fn decisions_name_the_path_and_stage_in_the_readers_language() {
+        let m = notice(
+            "path.application_rejected",
+            &[
+                ("path", "path.service"),
+                ("stage", "path.stage.role"),
+                ("reason", "材料不全"),
+            ],
+        );
+        assert_eq!(
+            m.title(Lang::En),
+            "Certification rejected: Service partner path · Role certification"
+        );
+        assert_eq!(
+            m.title(Lang::Zh),
+            "认证申请已驳回：服务合作伙伴发展路径 · 角色认证"
+        );
+        assert!(m.body(Lang::En).contains("Reason: 材料不全"));
+    }
+
+    #[test]
+    fn a_notice_goes_by_sms_as_its_title_within_the_templates_bound() {
+        let m = notice(
+            "funds.allocated",
+            &[("amount", "5.00"), ("balance", "9.00")],
+        );
+        let (text, values) = m.sms(Lang::En);
+        assert_eq!(values, ["5.00 yuan credited to your account"]);
+        assert_eq!(
+            text,
+            "[Huawei Cloud] 5.00 yuan credited to your account. Sign in to the Huawei Cloud Partner Center for details."
+        );
+        assert!(
+            m.sms(Lang::Zh)
+                .0
+                .starts_with("【华为云】账户到账 5.00 元。")
+        );
+        let plan = "很长的计划名称".repeat(10);
+        let long = notice("plan.approved", &[("plan", plan.as_str())]);
+        let (_, values) = long.sms(Lang::Zh);
+        assert_eq!(values[0].chars().count(), SMS_TITLE_CHARS);
+        assert!(values[0].ends_with('…'), "{}", values[0]);
+        assert!(
+            long.title(Lang::Zh)
+                .starts_with(&values[0][..values[0].len() - '…'.len_utf8()])
+        );
     }
 
     #[test]

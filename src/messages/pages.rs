@@ -19,10 +19,12 @@ pub fn MessagesPage() -> impl IntoView {
         move || (filter(), group(), page()),
         |(f, g, p)| list_messages(f, g, p),
     );
-    // Email and SMS reach a partner's contact address and number: only partners choose them.
-    let partner = use_context::<crate::ui::Auth>()
+    // Operators receive no notices; a partner's reach its contact address and number, anyone
+    // else's their own.
+    let role = use_context::<crate::ui::Auth>()
         .and_then(|a| a.user)
-        .is_some_and(|u| u.role == crate::domain::Role::Partner);
+        .map(|u| u.role);
+    let reader = role.filter(|r| *r != crate::domain::Role::Operator);
     let read = ServerAction::<MarkRead>::new();
     let read_all = ServerAction::<MarkAllRead>::new();
     let error = Signal::derive(move || {
@@ -86,15 +88,16 @@ pub fn MessagesPage() -> impl IntoView {
                     }.into_any()
                 />
             </section>
-            {partner.then(|| view! { <NotificationPrefs /> })}
+            {reader.map(|r| view! { <NotificationPrefs partner=r == crate::domain::Role::Partner /> })}
         </RequireLogin>
     }
 }
 
 /// 通知设置: per category of notice, whether it also goes by email and by SMS (the message
-/// center always has it). Email and SMS reach a partner at its contact address and number.
+/// center always has it). Email and SMS reach a partner at its contact address and number,
+/// anyone else at the address and number of its account settings.
 #[component]
-fn NotificationPrefs() -> impl IntoView {
+fn NotificationPrefs(partner: bool) -> impl IntoView {
     let lang = use_lang();
     let set = ServerAction::<SetNotificationPref>::new();
     let prefs = Resource::new(move || set.version().get(), |_| notification_prefs());
@@ -102,7 +105,10 @@ fn NotificationPrefs() -> impl IntoView {
     view! {
         <section class="panel" data-testid="notification-prefs">
             <h2>{t(lang, "messages.prefs")}</h2>
-            <p class="muted">{t(lang, "messages.prefs.hint")}</p>
+            <p class="muted">
+                {t(lang, if partner { "messages.prefs.hint" } else { "messages.prefs.hint.own" })}
+                {(!partner).then(|| view! { " "<a href="/account">{t(lang, "menu.profile")}</a> })}
+            </p>
             <FormError error />
             {move || set.value().get().and_then(|r| r.ok()).map(|_| view! {
                 <p class="notice-ok" role="status">{t(lang, "messages.prefs.saved")}</p>
@@ -118,9 +124,7 @@ fn NotificationPrefs() -> impl IntoView {
                                 <ActionForm action=set attr:class="inline">
                                     <input type="hidden" name="category" value=code />
                                     <label><input type="checkbox" name="email" checked=p.email />" "{t(lang, "messages.prefs.email")}</label>" "
-                                    {super::model::BY_SMS.contains(&p.category).then(|| view! {
-                                        <label><input type="checkbox" name="sms" checked=p.sms />" "{t(lang, "messages.prefs.sms")}</label>" "
-                                    })}
+                                    <label><input type="checkbox" name="sms" checked=p.sms />" "{t(lang, "messages.prefs.sms")}</label>" "
                                     <button type="submit" class="btn">{t(lang, "messages.prefs.save")}</button>
                                 </ActionForm>
                             </td>

@@ -33,9 +33,17 @@ query_fn! {
              WHERE n.category = $2 AND n.user_id = \
                (SELECT MIN(u.id) FROM users u WHERE u.partner_id = $1 AND u.role = 'partner')");
 
-    /// A partner's contact email, if it has one.
-    pub fn partner_email(conn, partner: i64) -> optional Option<String> =
-        query_scalar("SELECT email FROM partners WHERE id = $1");
+    /// A user's own channel choices for `category`, if it made them.
+    pub fn user_pref(conn, user: i64, category: &str) -> optional (i64, i64) =
+        query_as("SELECT email, sms FROM notification_prefs WHERE user_id = $1 AND category = $2");
+
+    /// A partner's contact email and mobile number (what customers see), where it has them.
+    pub fn partner_contact(conn, partner: i64) -> optional (Option<String>, Option<String>) =
+        query_as("SELECT email, phone FROM partners WHERE id = $1");
+
+    /// A user's own email, mobile number and language; nothing for a disabled account.
+    pub fn user_contact(conn, user: i64) -> optional (Option<String>, Option<String>, String) =
+        query_as("SELECT email, phone, lang FROM users WHERE id = $1 AND disabled_at IS NULL");
 
     /// The user ids of a customer's accounts.
     pub fn customer_users(customer: i64) -> all i64 =

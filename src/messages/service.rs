@@ -39,41 +39,9 @@ pub async fn send(
         To::Partner(partner) => repo::partner_users(&mut *conn, partner).await?,
         To::Customer(customer) => repo::customer_users(&mut *conn, customer).await?,
     };
-    for user in users {
-        repo::insert(&mut *conn, user, kind, &encoded, link, now).await?;
+    for user in &users {
+        repo::insert(&mut *conn, *user, kind, &encoded, link, now).await?;
     }
-    if let To::Partner(partner) = to
-        && !super::model::OWN_EMAIL.contains(&kind)
-    {
-        mail_partner(conn, partner, kind, params, link, now).await?;
-    }
-    Ok(())
-}
-
-/// A notice to a partner also goes by email to its contact address (unless its administrator
-/// turned email off for the category), in its language, with the link to act on it.
-async fn mail_partner(
-    conn: &mut AnyConnection,
-    partner: i64,
-    kind: &str,
-    params: &BTreeMap<String, String>,
-    link: Option<&str>,
-    now: i64,
-) -> Result<(), AppError> {
-    let Some(group) = Group::of(kind) else {
-        return Ok(());
-    };
-    let Some(email) = repo::partner_email(&mut *conn, partner)
-        .await?
-        .flatten()
-        .filter(|e| !e.is_empty())
-    else {
-        return Ok(());
-    };
-    if !partner_channels(&mut *conn, partner, group).await?.0 {
-        return Ok(());
-    }
-    let lang = crate::accounts::service::partner_lang(&mut *conn, partner).await?;
     let notice = Message {
         id: 0,
         kind: kind.to_string(),
@@ -82,30 +50,112 @@ async fn mail_partner(
         created_at: now,
         read: false,
     };
-    let mut body = notice.body(lang);
-    if let (Some(base), Some(link)) = (crate::server::config::public_url(), link) {
-        body.push_str(&format!("\n\n{base}{link}\n"));
+    let Some(group) = notice.group() else {
+        return Ok(());
+    };
+    match to {
+        // A partner hears at its contact address and number, as its administrator chose.
+        To::Partner(partner) => {
+            let (email, phone) = repo::partner_contact(&mut *conn, partner)
+                .await?
+                .unwrap_or_default();
+            let (by_email, by_sms) = partner_channels(&mut *conn, partner, group).await?;
+            let lang = crate::accounts::service::partner_lang(&mut *conn, partner).await?;
+            let reach = Reach {
+                email: email.filter(|_| by_email),
+                phone: phone.filter(|_| by_sms),
+                lang,
+            };
+            deliver(conn, &reach, &notice, now).await
+        }
+        // Anyone else at its own address and number, as it chose.
+        To::User(_) | To::Customer(_) => {
+            for user in users {
+                let Some((email, phone, lang)) = repo::user_contact(&mut *conn, user).await? else {
+                    continue;
+                };
+                let (by_email, by_sms) = user_channels(&mut *conn, user, group).await?;
+                let reach = Reach {
+                    email: email.filter(|_| by_email),
+                    phone: phone.filter(|_| by_sms),
+                    lang: crate::i18n::Lang::from_code(&lang).unwrap_or_default(),
+                };
+                deliver(&mut *conn, &reach, &notice, now).await?;
+            }
+            Ok(())
+        }
     }
-    let subject = format!(
-        "{}{}",
-        crate::i18n::t(lang, "email.notice.prefix"),
-        notice.title(lang)
-    );
-    crate::notify::service::email(&mut *conn, &email, &subject, &body, now).await
 }
 
-/// A user's channel choices for every category (both on where it chose nothing; SMS matters
-/// only for the categories in [`super::model::BY_SMS`]).
+/// Where a notice goes besides the message center: the address and number it is wanted at
+/// (absent where there is none or the reader turned the channel off), and the reader's
+/// language.
+struct Reach {
+    email: Option<String>,
+    phone: Option<String>,
+    lang: crate::i18n::Lang,
+}
+
+/// Queues a notice's email (with the link to act on it) and SMS in the reader's language. A
+/// notice with an email or SMS of its own ([`super::model::OWN_EMAIL`], [`super::model::OWN_SMS`])
+/// is not also sent as a plain notice on that channel.
+async fn deliver(
+    conn: &mut AnyConnection,
+    reach: &Reach,
+    notice: &Message,
+    now: i64,
+) -> Result<(), AppError> {
+    let lang = reach.lang;
+    let kind = notice.kind.as_str();
+    if let Some(email) = reach.email.as_deref().filter(|e| !e.is_empty())
+        && !super::model::OWN_EMAIL.contains(&kind)
+    {
+        let mut body = notice.body(lang);
+        if let (Some(base), Some(link)) = (crate::server::config::public_url(), &notice.link) {
+            body.push_str(&format!("\n\n{base}{link}\n"));
+        }
+        let subject = format!(
+            "{}{}",
+            crate::i18n::t(lang, "email.notice.prefix"),
+            notice.title(lang)
+        );
+        crate::notify::service::email(&mut *conn, email, &subject, &body, now).await?;
+    }
+    if let Some(phone) = reach.phone.as_deref().filter(|p| !p.is_empty())
+        && !super::model::OWN_SMS.contains(&kind)
+    {
+        let (text, values) = notice.sms(lang);
+        let values: Vec<&str> = values.iter().map(String::as_str).collect();
+        let template = format!("msg.{kind}");
+        crate::notify::service::sms(&mut *conn, phone, &text, &template, &values, now).await?;
+    }
+    Ok(())
+}
+
+/// Reads a stored choice: both channels as chosen, or the defaults of the category (email on,
+/// SMS on for [`super::model::SMS_BY_DEFAULT`]).
+fn channels(chosen: Option<(i64, i64)>, category: Group) -> (bool, bool) {
+    chosen.map_or(
+        (true, super::model::SMS_BY_DEFAULT.contains(&category)),
+        |(email, sms)| (email != 0, sms != 0),
+    )
+}
+
+/// A user's channel choices for every category (the defaults where it chose nothing).
 pub async fn prefs(db: &Db, user: i64) -> Result<Vec<Pref>, AppError> {
     let chosen = repo::prefs(&db.pool, user).await?;
     Ok(Group::ALL
         .into_iter()
         .map(|category| {
-            let row = chosen.iter().find(|(c, _, _)| c == category.code());
+            let row = chosen
+                .iter()
+                .find(|(c, _, _)| c == category.code())
+                .map(|r| (r.1, r.2));
+            let (email, sms) = channels(row, category);
             Pref {
                 category,
-                email: row.is_none_or(|r| r.1 != 0),
-                sms: row.is_none_or(|r| r.2 != 0),
+                email,
+                sms,
             }
         })
         .collect())
@@ -143,9 +193,19 @@ pub async fn partner_channels(
     partner: i64,
     category: Group,
 ) -> Result<(bool, bool), AppError> {
-    Ok(repo::partner_pref(conn, partner, category.code())
-        .await?
-        .map_or((true, true), |(email, sms)| (email != 0, sms != 0)))
+    let chosen = repo::partner_pref(conn, partner, category.code()).await?;
+    Ok(channels(chosen, category))
+}
+
+/// Whether a user wants `category`'s notices by email and by SMS, inside the caller's
+/// transaction.
+async fn user_channels(
+    conn: &mut AnyConnection,
+    user: i64,
+    category: Group,
+) -> Result<(bool, bool), AppError> {
+    let chosen = repo::user_pref(conn, user, category.code()).await?;
+    Ok(channels(chosen, category))
 }
 
 /// Tells a partner (every account of it) inside the caller's transaction: the common case of

@@ -364,8 +364,11 @@ async fn dispatch_once(
         if !claimed {
             continue;
         }
+        // A text the gateway has no template for fails at once: retrying cannot help.
+        let hopeless = row.channel == "sms" && sms.is_some_and(|g| !g.knows(&row.template));
         let result = match (row.channel.as_str(), mailer, sms) {
             ("email", Some(m), _) => m.send(&row.recipient, &row.subject, &row.body).await,
+            ("sms", _, Some(gateway)) if hopeless => Err(gateway.missing(&row.template)),
             ("sms", _, Some(gateway)) => {
                 let params: Vec<String> = serde_json::from_str(&row.params).unwrap_or_default();
                 let message = super::sms::Sms {
@@ -382,7 +385,7 @@ async fn dispatch_once(
             Err(e) => {
                 // The recipient address is not logged: it is personal data.
                 tracing::warn!(id = row.id, channel = %row.channel, error = %e, "delivery failed");
-                let state = if row.attempts + 1 >= MAX_ATTEMPTS {
+                let state = if hopeless || row.attempts + 1 >= MAX_ATTEMPTS {
                     "failed"
                 } else {
                     "pending"

@@ -127,6 +127,18 @@ pub fn e164(number: &str) -> String {
     }
 }
 
+impl SmsConfig {
+    /// The template id a text is sent by: its own (`order.partner_pay`, `msg.plan.approved`), or
+    /// for a notice (`msg.…`) without one the general `notice` template.
+    pub fn template_id(&self, key: &str) -> Option<&String> {
+        self.templates.get(key).or_else(|| {
+            key.starts_with("msg.")
+                .then(|| self.templates.get("notice"))
+                .flatten()
+        })
+    }
+}
+
 /// The gateway: an HTTP client and its settings.
 pub struct HuaweiSms {
     client: reqwest::Client,
@@ -142,13 +154,22 @@ impl HuaweiSms {
         Ok(HuaweiSms { client, config })
     }
 
+    /// Whether a text can be sent at all: no template id for it is not worth retrying.
+    pub fn knows(&self, template: &str) -> bool {
+        self.config.template_id(template).is_some()
+    }
+
+    /// Why a text without a template id is not sent.
+    pub fn missing(&self, template: &str) -> String {
+        format!("no SMS template id for {template} (PC_SMS_TEMPLATES)")
+    }
+
     /// Sends one SMS; an error says why (the service's code and description, or the transport's).
     pub async fn send(&self, sms: &Sms<'_>) -> Result<(), String> {
         let c = &self.config;
         let template = c
-            .templates
-            .get(sms.template)
-            .ok_or_else(|| format!("no SMS template id for {} (PC_SMS_TEMPLATES)", sms.template))?;
+            .template_id(sms.template)
+            .ok_or_else(|| self.missing(sms.template))?;
         let nonce = format!("{:032x}", rand::random::<u128>());
         let created = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
         let params = serde_json::to_string(&sms.params).map_err(|e| e.to_string())?;
@@ -289,6 +310,31 @@ mod tests {
             !format!("{c:?}").contains("\"s\""),
             "the secret is never printed"
         );
+        let notices = SmsConfig::new(
+            "https://x",
+            "k",
+            "s",
+            "n",
+            "notice=9, msg.plan.approved=7",
+            None,
+        )
+        .unwrap();
+        assert_eq!(
+            notices.template_id("msg.plan.approved").map(String::as_str),
+            Some("7")
+        );
+        assert_eq!(
+            notices
+                .template_id("msg.funds.allocated")
+                .map(String::as_str),
+            Some("9")
+        );
+        assert_eq!(
+            notices.template_id("order.partner_pay"),
+            None,
+            "only notices fall back"
+        );
+        assert_eq!(c.template_id("msg.funds.allocated"), None);
         assert!(SmsConfig::new("ftp://x", "k", "s", "n", "", None).is_err());
         assert!(SmsConfig::new("https://x", "k", "s", "n", "broken", None).is_err());
     }

@@ -68,7 +68,8 @@ struct Job {
 
 /// The periodic jobs, in the order `run-once` runs them.
 const JOBS: &[Job] = &[
-    // Expired sessions and old sign-in failures.
+    // Expired sessions, old sign-in failures, used or expired account links, and the tokens of
+    // offline invitation links at their end.
     Job {
         name: "housekeeping",
         every: Duration::from_secs(300),
@@ -341,5 +342,6 @@ async fn housekeeping(db: &Db, now: i64) -> Result<u64, AppError> {
     let sessions = store.delete_expired().await?;
     crate::accounts::service::prune_failures(db).await?;
     let links = crate::accounts::links::purge(db, now).await?;
-    Ok(sessions + links)
+    let invitations = crate::customers::service::forget_dead_links(db, now).await?;
+    Ok(sessions + links + invitations)
 }

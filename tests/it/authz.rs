@@ -97,8 +97,8 @@ const MATRIX: &[(&str, &str)] = &[
     ("POST /api/messages/unread", "PCOEFB"),
     ("POST /api/messages/read", "PCOEFB"),
     ("POST /api/messages/read-all", "PCOEFB"),
-    ("POST /api/messages/prefs", "PFB"),
-    ("POST /api/messages/prefs-set", "PFB"),
+    ("POST /api/messages/prefs", "PCEFB"),
+    ("POST /api/messages/prefs-set", "PCEFB"),
     // Customers and employees.
     ("POST /api/customers/invite", "PB"),
     ("POST /api/customers/invitations", "PB"),

@@ -19,7 +19,7 @@ fn code(v: &Value) -> &str {
     v["code"].as_str().unwrap_or_default()
 }
 
-fn free_customer(app: &TestApp, login: &str) -> i64 {
+pub(crate) fn free_customer(app: &TestApp, login: &str) -> i64 {
     app.cli_ok(&[
         "admin",
         "create-customer",
@@ -34,7 +34,7 @@ fn free_customer(app: &TestApp, login: &str) -> i64 {
         .unwrap()
 }
 
-async fn invite(
+pub(crate) async fn invite(
     app: &TestApp,
     c: &reqwest::Client,
     channel: &str,
@@ -57,11 +57,11 @@ async fn invite(
     .await
 }
 
-fn token_of(link: &str) -> String {
+pub(crate) fn token_of(link: &str) -> String {
     link.rsplit('/').next().unwrap().trim().to_string()
 }
 
-async fn accept(app: &TestApp, c: &reqwest::Client, token: &str) -> (u16, Value) {
+pub(crate) async fn accept(app: &TestApp, c: &reqwest::Client, token: &str) -> (u16, Value) {
     json(app.call(c, "customers/accept", &[("token", token)]).await).await
 }
 
@@ -201,7 +201,15 @@ async fn offline_links_and_every_refused_link(app: TestApp) {
     let p = app.signed_in("prov").await;
     let (s, inv) = invite(&app, &p, "offline", "", "consulting").await;
     assert_eq!(s, 200, "{inv}");
-    assert_eq!(inv["expires_at"], Value::Null);
+    // An offline link lives 30 days (#18; it used to live until cancelled).
+    assert_eq!(
+        inv["expires_at"]
+            .as_i64()
+            .zip(inv["created_at"].as_i64())
+            .map(|(e, c)| e - c),
+        Some(30 * 86_400_000),
+        "{inv}"
+    );
     let token = token_of(inv["link"].as_str().unwrap());
     // The offline link is shown again in the list and accepted by several customers.
     let (_, list) = json(app.call(&p, "customers/invitations", &[]).await).await;

@@ -7,7 +7,7 @@
 use crate::common;
 use crate::orders::world;
 
-use common::sms::SmsSink;
+use common::sms::{NOTICE_TEMPLATE, SmsSink, TEMPLATE};
 use common::smtp::{SmtpSink, test_ca};
 use common::{Backend, TestApp, json, wait_for};
 use std::time::Duration;
@@ -15,9 +15,14 @@ use std::time::Duration;
 /// A partner-paid order: what queues one email and one SMS to the provider.
 async fn partner_paid_order(app: &TestApp) -> String {
     let cust = app.signed_in("cust-resale").await;
+    order_by(app, &cust).await
+}
+
+/// A partner-paid order placed by a signed-in customer.
+async fn order_by(app: &TestApp, cust: &reqwest::Client) -> String {
     let (s, o) = json(
         app.call(
-            &cust,
+            cust,
             "orders/create",
             &[
                 ("product", "gaussdb-basic"),
@@ -308,14 +313,7 @@ async fn turning_a_channel_off_for_a_category_queues_nothing_on_it() {
         };
         partner_paid_order(&app).await;
         assert_eq!((queued("email").await, queued("sms").await), (0, 1));
-        // Only partners choose (customers have no address to send to).
-        let cust = app.signed_in("cust-resale").await;
-        let (s, _) = json(
-            app.call(&cust, "messages/prefs-set", &[("category", "order")])
-                .await,
-        )
-        .await;
-        assert_eq!(s, 403);
+        // (Customers choose too, for their own address: the test below.)
         let (s, _) = json(
             app.call(
                 &prov,
@@ -333,6 +331,153 @@ async fn turning_a_channel_off_for_a_category_queues_nothing_on_it() {
                 .await,
             3
         );
+        app.assert_audit_sound().await;
+    }
+}
+
+/// Everyone who receives notices chooses its channels and is reached at its own address and
+/// number, in its language: a customer hears of its order by email and SMS; turned off, by SMS
+/// only. Every category may go by SMS, by the template of its kind: orders unless turned off,
+/// funds when turned on. A notice whose template id is not configured fails at once (retrying
+/// cannot help) and says why.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_reader_is_reached_at_its_own_address_as_it_chose() {
+    for backend in [Backend::Sqlite, Backend::Postgres] {
+        let Some(mut app) = TestApp::database(backend).await else {
+            continue;
+        };
+        let smtp = SmtpSink::start().await;
+        let sms = SmsSink::start().await;
+        let url = smtp.url();
+        let mut args = vec!["--smtp-url", url.as_str()];
+        let sms_args = sms.args_with(&format!(
+            "order.partner_pay={TEMPLATE},msg.funds.allocated={NOTICE_TEMPLATE}"
+        ));
+        args.extend(sms_args.iter().map(String::as_str));
+        app.start(&args).await;
+        let w = world(&app).await;
+        let cust = app.signed_in("cust-resale").await;
+        let (s, e) = json(
+            app.call(
+                &cust,
+                "account/contact",
+                &[
+                    ("email", "buyer@cust.example.com"),
+                    ("phone", "13900139000"),
+                ],
+            )
+            .await,
+        )
+        .await;
+        assert_eq!(s, 200, "{e}");
+        cust.get(app.url("/lang?to=en&next=/customer"))
+            .send()
+            .await
+            .unwrap();
+        let number = order_by(&app, &cust).await;
+        let mail = smtp
+            .wait_for(|m| m.to.contains(&"buyer@cust.example.com".to_string()))
+            .await;
+        assert!(
+            mail.text()
+                .contains("Amount 3600.00 yuan. Until your partner pays"),
+            "in the customer's language: {}",
+            mail.text()
+        );
+        assert_eq!(
+            app.count(&format!(
+                "SELECT COUNT(*) FROM outbox WHERE recipient = 'buyer@cust.example.com' \
+                 AND subject LIKE '%Partner payment requested: order {number}'"
+            ))
+            .await,
+            1
+        );
+        let to_customer = |channel: &'static str, recipient: &'static str| {
+            let app = &app;
+            async move {
+                app.count(&format!(
+                    "SELECT COUNT(*) FROM outbox WHERE channel = '{channel}' AND recipient = '{recipient}'"
+                ))
+                .await
+            }
+        };
+        assert_eq!(
+            to_customer("sms", "13900139000").await,
+            1,
+            "orders go by SMS"
+        );
+        // No template id for the customer's notice: failed at the first attempt, with the reason.
+        wait_for(
+            "the hopeless SMS given up",
+            Duration::from_secs(20),
+            || async {
+                app.count(
+                    "SELECT COUNT(*) FROM outbox WHERE template = 'msg.order.submitted' \
+                 AND state = 'failed' AND attempts = 1 \
+                 AND last_error LIKE '%no SMS template id for msg.order.submitted%'",
+                )
+                .await
+                    == 1
+            },
+        )
+        .await;
+        // Email off for orders: the next order reaches the customer by SMS only.
+        let (s, prefs) = json(
+            app.call(
+                &cust,
+                "messages/prefs-set",
+                &[("category", "order"), ("sms", "on")],
+            )
+            .await,
+        )
+        .await;
+        assert_eq!(s, 200, "{prefs}");
+        order_by(&app, &cust).await;
+        assert_eq!(
+            (
+                to_customer("email", "buyer@cust.example.com").await,
+                to_customer("sms", "13900139000").await
+            ),
+            (1, 2)
+        );
+        // Funds notices go by SMS only when the partner turns it on.
+        let funds_sms = || async {
+            app.count("SELECT COUNT(*) FROM outbox WHERE channel = 'sms' AND template = 'msg.funds.allocated'")
+                .await
+        };
+        app.fund(w.provider, "1");
+        assert_eq!(funds_sms().await, 0, "off by default");
+        let prov = app.signed_in("prov").await;
+        let (s, prefs) = json(
+            app.call(
+                &prov,
+                "messages/prefs-set",
+                &[("category", "funds"), ("email", "on"), ("sms", "on")],
+            )
+            .await,
+        )
+        .await;
+        assert_eq!(s, 200, "{prefs}");
+        app.fund(w.provider, "2");
+        assert_eq!(funds_sms().await, 1);
+        let requests = sms
+            .wait_for_match(|r| {
+                r.form.get("templateId").map(String::as_str) == Some(NOTICE_TEMPLATE)
+            })
+            .await;
+        assert_eq!(requests.verified, Ok(()), "{requests:?}");
+        assert_eq!(requests.form["to"], "+8613800138000");
+        let paras: Vec<String> = serde_json::from_str(&requests.form["templateParas"]).unwrap();
+        assert_eq!(
+            paras,
+            ["账户到账 2.00 元"],
+            "the notice's title, in the partner's language"
+        );
+        // The operator sees none of this: operators choose nothing.
+        app.operator("ops");
+        let ops = app.signed_in("ops").await;
+        let (s, _) = json(app.call(&ops, "messages/prefs", &[]).await).await;
+        assert_eq!(s, 403);
         app.assert_audit_sound().await;
     }
 }

@@ -5,6 +5,7 @@
 //! run no jobs of their own (`--no-jobs`): only the instants the tests choose.
 
 use crate::common;
+use crate::customers::{accept, free_customer, invite, token_of};
 use crate::engagement::{join_pce, share_ho};
 
 use common::{Backend, TestApp, json, wait_for};
@@ -43,6 +44,7 @@ scheduled!(
     unpaid_orders_are_cancelled_after_the_configured_time,
     quotas_lapse_at_their_end,
     coupon_holders_are_told_before_expiry_and_at_it,
+    offline_invitation_links_expire_and_are_forgotten,
     review_windows_tell_partners_and_withdraw_unreviewed_stages,
     two_processes_at_once_do_each_piece_of_work_once,
     a_killed_process_lease_is_taken_over_after_it_lapses,
@@ -479,6 +481,62 @@ async fn coupon_holders_are_told_before_expiry_and_at_it(app: TestApp) {
     );
     assert_eq!(app.quota_balance(quota).await, 50_000);
     assert_eq!(messages(&app, "voucher.coupon_reclaimed").await, 1);
+}
+
+/// An offline invitation link works until its 30 days are over; then it is refused, and the
+/// housekeeping job forgets its sealed token at that instant (not a millisecond before), so the
+/// partner's list stops offering it.
+async fn offline_invitation_links_expire_and_are_forgotten(app: TestApp) {
+    let _prov = app.partner("prov", "solution-provider", None);
+    free_customer(&app, "cust-a");
+    free_customer(&app, "cust-b");
+    let p = app.signed_in("prov").await;
+    let (s, inv) = invite(&app, &p, "offline", "", "resale").await;
+    assert_eq!(s, 200, "{inv}");
+    let token = token_of(inv["link"].as_str().unwrap());
+    let expires = inv["expires_at"].as_i64().unwrap();
+    let a = app.signed_in("cust-a").await;
+    assert_eq!(accept(&app, &a, &token).await.0, 200, "valid until then");
+    let stored = || async {
+        app.count("SELECT COUNT(*) FROM customer_invitations WHERE token IS NOT NULL")
+            .await
+    };
+    run(&app, "housekeeping", expires - 1);
+    assert_eq!(stored().await, 1, "kept until the end");
+    let (_, list) = json(app.call(&p, "customers/invitations", &[]).await).await;
+    assert_eq!(list["items"][0]["link"], inv["link"], "{list}");
+    run(&app, "housekeeping", expires);
+    assert_eq!(stored().await, 0, "forgotten at the end");
+    let (_, list) = json(app.call(&p, "customers/invitations", &[]).await).await;
+    assert_eq!(list["items"][0]["link"], Value::Null, "{list}");
+    // The link itself is refused once its time is over (here: moved to now).
+    exec(
+        &app,
+        &format!(
+            "UPDATE customer_invitations SET expires_at = {} WHERE id = {}",
+            chrono::Utc::now().timestamp_millis(),
+            inv["id"]
+        ),
+    )
+    .await;
+    let b = app.signed_in("cust-b").await;
+    let (s, v) = json(
+        app.call(&b, "customers/invitation", &[("token", &token)])
+            .await,
+    )
+    .await;
+    assert_eq!((s, v["state"].as_str()), (200, Some("expired")), "{v}");
+    let (s, e) = accept(&app, &b, &token).await;
+    assert_eq!(
+        (s, e["key"].as_str()),
+        (409, Some("error.invite.expired")),
+        "{e}"
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM customers WHERE partner_id IS NOT NULL")
+            .await,
+        1
+    );
 }
 
 async fn review_windows_tell_partners_and_withdraw_unreviewed_stages(app: TestApp) {

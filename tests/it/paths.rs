@@ -322,6 +322,76 @@ async fn the_distributor_invitation_is_mailed_single_use_and_expires() {
     }
 }
 
+on_both_backends!(older_decision_notices_are_rewritten_to_message_keys);
+
+/// Migration 0019 on notices written before it: a decision's Chinese `item` becomes the path
+/// and stage keys; evidence notices (whose `item` is the partner's own title) stay as they are.
+async fn older_decision_notices_are_rewritten_to_message_keys(app: TestApp) {
+    app.partner("svc", "solution-provider", None);
+    let pool = app.db().await;
+    let user: i64 = sqlx::query_scalar("SELECT id FROM users WHERE login = 'svc'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let old = [
+        (
+            "path.application_rejected",
+            r#"{"item":"服务合作伙伴发展路径 · 角色认证","reason":"材料不全"}"#,
+        ),
+        (
+            "path.review_passed",
+            r#"{"item":"总经销商合作伙伴发展路径 · 能力差异化认证","reason":""}"#,
+        ),
+        (
+            "path.evidence_approved",
+            r#"{"item":"服务合作伙伴发展路径 · 角色认证","reason":""}"#,
+        ),
+    ];
+    for (kind, params) in old {
+        sqlx::query(
+            "INSERT INTO messages (user_id, kind, params, link, created_at) VALUES ($1, $2, $3, NULL, 1)",
+        )
+        .bind(user)
+        .bind(kind)
+        .bind(params)
+        .execute(&pool)
+        .await
+        .unwrap();
+    }
+    let migration = match app.backend {
+        Backend::Sqlite => include_str!("../../migrations/sqlite/0019_path_notice_keys.sql"),
+        Backend::Postgres => include_str!("../../migrations/postgres/0019_path_notice_keys.sql"),
+    };
+    sqlx::raw_sql(migration).execute(&pool).await.unwrap();
+    pool.close().await;
+    let p = app.signed_in("svc").await;
+    let (_, msgs) = json(
+        app.call(&p, "messages/list", &[("filter", ""), ("group", "path")])
+            .await,
+    )
+    .await;
+    let params = |kind: &str| {
+        msgs["items"]
+            .as_array()
+            .and_then(|items| items.iter().find(|m| m["kind"] == kind))
+            .map(|m| m["params"].clone())
+            .unwrap_or_else(|| panic!("{kind}: {msgs}"))
+    };
+    assert_eq!(
+        params("path.application_rejected"),
+        serde_json::json!({"path": "path.service", "stage": "path.stage.role", "reason": "材料不全"})
+    );
+    assert_eq!(
+        params("path.review_passed"),
+        serde_json::json!({"path": "path.distributor", "stage": "path.stage.differentiation", "reason": ""})
+    );
+    assert_eq!(
+        params("path.evidence_approved")["item"],
+        "服务合作伙伴发展路径 · 角色认证",
+        "an evidence title is the partner's own"
+    );
+}
+
 on_both_backends!(service_role_certification_follows_real_data_and_the_operator);
 
 async fn service_role_certification_follows_real_data_and_the_operator(app: TestApp) {
@@ -479,6 +549,29 @@ async fn service_role_certification_follows_real_data_and_the_operator(app: Test
         app.count("SELECT COUNT(*) FROM messages WHERE kind = 'path.application_rejected' AND params LIKE '%案例材料不完整%'")
             .await,
         1
+    );
+    // The path and stage travel as message keys (read in each reader's language).
+    let (_, msgs) = json(
+        app.call(&p, "messages/list", &[("filter", ""), ("group", "path")])
+            .await,
+    )
+    .await;
+    let rejected = msgs["items"]
+        .as_array()
+        .and_then(|items| {
+            items
+                .iter()
+                .find(|m| m["kind"] == "path.application_rejected")
+        })
+        .unwrap_or_else(|| panic!("{msgs}"));
+    assert_eq!(
+        (
+            rejected["params"]["path"].as_str(),
+            rejected["params"]["stage"].as_str(),
+            rejected["params"].get("item")
+        ),
+        (Some("path.service"), Some("path.stage.role"), None),
+        "{rejected}"
     );
     assert_eq!(
         app.count("SELECT COUNT(*) FROM messages WHERE kind = 'path.evidence_approved'")

@@ -113,16 +113,17 @@ async fn application(tx: &mut Tx<'_>, d: Decision<'_>) -> Result<(), AppError> {
         (true, true) => "path.review_passed",
         (true, false) => "path.review_failed",
     };
-    let item = format!(
-        "{} · {}",
-        crate::i18n::t(crate::i18n::Lang::Zh, app.path.label_key()),
-        crate::i18n::t(crate::i18n::Lang::Zh, app.stage.label_key())
-    );
+    // The path and stage as message keys: each reader sees them in its language.
+    let names = [
+        ("path", app.path.label_key()),
+        ("stage", app.stage.label_key()),
+        ("reason", reason),
+    ];
     send(
         &mut *tx,
         To::Partner(p),
         kind,
-        &params([("item", item.as_str()), ("reason", reason)]),
+        &params(names),
         Some(&format!("/center/paths/{path}")),
         now,
     )

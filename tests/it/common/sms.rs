@@ -14,6 +14,8 @@ pub const APP_KEY: &str = "c8RWg3ggEcyd4D3p94bf3Y7x1Ile";
 pub const APP_SECRET: &str = "q4Ii87BhST9vcs8wvrzN80SfD7Al";
 pub const SENDER: &str = "csms12345678";
 pub const TEMPLATE: &str = "8ff55eac1d0b478ab3c06c3c6a492300";
+/// A second approved template (a notice's), for the tests that configure one.
+pub const NOTICE_TEMPLATE: &str = "3b1f0c2a9d6e4f70a5c8e2d1b4a69f07";
 
 /// One request as received, and whether it was correct.
 #[derive(Debug, Clone)]
@@ -55,6 +57,11 @@ impl SmsSink {
 
     /// The server's SMS arguments for this sink (the order-payment text's template).
     pub fn args(&self) -> Vec<String> {
+        self.args_with(&format!("order.partner_pay={TEMPLATE}"))
+    }
+
+    /// The server's SMS arguments with these template ids (`key=id,key=id`).
+    pub fn args_with(&self, templates: &str) -> Vec<String> {
         [
             "--sms-url",
             &self.url,
@@ -65,7 +72,7 @@ impl SmsSink {
             "--sms-sender",
             SENDER,
             "--sms-templates",
-            &format!("order.partner_pay={TEMPLATE}"),
+            templates,
         ]
         .map(String::from)
         .to_vec()
@@ -90,6 +97,17 @@ impl SmsSink {
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
         panic!("{n} SMS requests expected; received {:#?}", self.requests());
+    }
+
+    /// Waits up to 20 s for a request that `f` accepts.
+    pub async fn wait_for_match(&self, f: impl Fn(&SmsRequest) -> bool) -> SmsRequest {
+        for _ in 0..200 {
+            if let Some(r) = self.requests().into_iter().find(|r| f(r)) {
+                return r;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("no such SMS request; received {:#?}", self.requests());
     }
 }
 
@@ -167,7 +185,8 @@ fn verify(
         "to",
     )?;
     check(
-        form.get("templateId").map(String::as_str) == Some(TEMPLATE),
+        form.get("templateId")
+            .is_some_and(|t| t == TEMPLATE || t == NOTICE_TEMPLATE),
         "templateId",
     )?;
     let paras: Vec<String> =
