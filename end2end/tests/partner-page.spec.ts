@@ -29,9 +29,22 @@ test("an operator opens a partner from 伙伴管理, edits its contacts and fund
   await expect(page.locator("#pd-email")).toHaveValue(email);
   await expect(page.getByTestId("partner-audit")).toContainText("partner.contact");
 
-  // 运营拨款 opens 资金管理 with this partner chosen.
-  await page.getByTestId("partner-actions").getByRole("link", { name: "运营拨款" }).click();
-  await expect(page).toHaveURL(/\/operator\/funding\?partner=\d+$/);
-  await hydrated(page);
-  await expect(page.getByTestId("picker-fund_partner").getByTestId("picked")).toContainText("杭州数智解决方案有限公司");
+  // 运营拨款 on the partner's own page: the partner is already chosen; amount → preview →
+  // confirm, and back on the page with the new balance.
+  const before = (await page.getByTestId("partner-balance").textContent()) ?? "";
+  const actions = page.getByTestId("partner-actions");
+  await actions.getByTestId("action-fund").locator("summary").click();
+  const funding = actions.getByTestId("operator-funding");
+  await expect(funding.getByTestId("picker-fund_partner").getByTestId("picked")).toContainText("杭州数智解决方案有限公司");
+  await page.locator("#fund-amount").fill("1.00");
+  await funding.getByRole("button", { name: "下一步" }).click();
+  await expect(page).toHaveURL(/\/operator\/partners\/\d+\?fund_partner=\d+&fund_amount=1\.00$/);
+  const preview = funding.getByTestId("fund-preview");
+  await expect(preview).toContainText("杭州数智解决方案有限公司");
+  await preview.getByRole("button", { name: "确定" }).click();
+  await expect(page).toHaveURL(/\/operator\/partners\/\d+\?funded=/);
+  await expect(page.getByTestId("partner-name")).toHaveText("杭州数智解决方案有限公司");
+  await expect(page.getByTestId("partner-balance")).not.toHaveText(before);
+  const cents = (s: string) => Math.round(Number(s.replace(/,/g, "")) * 100);
+  expect(cents((await page.getByTestId("partner-balance").textContent()) ?? "") - cents(before)).toBe(100);
 });

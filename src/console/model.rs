@@ -117,6 +117,19 @@ impl PickKind {
     }
 }
 
+/// The partner a page is about (`/operator/partners/<id>`): its forms' partner pickers show it
+/// chosen, and send its id without a search (so they work before the WebAssembly loads).
+#[derive(Debug, Clone, PartialEq)]
+pub struct FixedPartner(pub Pick);
+
+/// Where an action taken on a partner's page returns: that page, and nothing else (a form field
+/// must not send the operator to another site or page).
+pub fn partner_page(back: Option<&str>) -> Option<&str> {
+    let back = back?.trim();
+    let id = back.strip_prefix("/operator/partners/")?;
+    (!id.is_empty() && id.len() <= 19 && id.chars().all(|c| c.is_ascii_digit())).then_some(back)
+}
+
 /// How many choices a picker shows.
 pub const PICKS: i64 = 10;
 
@@ -165,4 +178,29 @@ pub struct HeldPath {
     pub stage: String,
     pub state: String,
     pub valid_until: i64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn actions_return_only_to_a_partners_page() {
+        assert_eq!(
+            partner_page(Some("/operator/partners/42")),
+            Some("/operator/partners/42")
+        );
+        for bad in [
+            "",
+            "/operator/partners/",
+            "/operator/partners/4x",
+            "https://evil.example.com/operator/partners/1",
+            "//evil.example.com",
+            "/operator/partners/1/../../x",
+            "/operator/funding",
+        ] {
+            assert_eq!(partner_page(Some(bad)), None, "{bad}");
+        }
+        assert_eq!(partner_page(None), None);
+    }
 }

@@ -1,13 +1,16 @@
 //! 伙伴管理 → one partner (`/operator/partners/:id`): its profile and contacts (editable), balances,
 //! quotas, certificates and path certifications, customers, resellers, members and the latest
-//! audit entries, with the actions that concern it — each opens its form with the partner
-//! already chosen (`?partner=<id>` presets the form's picker).
+//! audit entries, and the actions that concern it on the page itself — funding and designated
+//! funds, a quota, an HO, the distributor path's invitation — each form with the partner already
+//! chosen ([`FixedPartner`]: no search, and no WebAssembly needed), coming back here after it.
 
 use super::api::{SetPartnerContact, partner_detail};
-use super::model::{HeldCertificate, HeldPath, PartnerDetail};
+use super::model::{FixedPartner, HeldCertificate, HeldPath, PartnerDetail, Pick};
 use crate::domain::{PartnerKind, format_time};
 use crate::i18n::{Lang, t, use_lang};
+use crate::paths::api::InviteDistributor;
 use crate::ui::{FormError, Loaded, failure};
+use crate::vouchers::api::GrantQuota;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -104,41 +107,57 @@ fn ContactForm(
     }
 }
 
-fn detail(lang: Lang, save: ServerAction<SetPartnerContact>, d: PartnerDetail) -> AnyView {
+/// What the page's forms change, so the page reloads its data after each.
+#[derive(Clone, Copy)]
+struct Actions {
+    save: ServerAction<SetPartnerContact>,
+    grant: ServerAction<GrantQuota>,
+    invite: ServerAction<InviteDistributor>,
+}
+
+/// The actions that concern the partner, on its page: every form's partner is this one.
+#[component]
+fn PartnerActions(id: i64, name: String, kind: PartnerKind, actions: Actions) -> impl IntoView {
+    let lang = use_lang();
+    let query = use_query_map();
+    let has = move |k: &str| query.read().get(k).is_some();
+    let audit = format!("/operator/audit?partner={}", crate::ui::urlencode(&name));
+    provide_context(FixedPartner(Pick {
+        id,
+        label: name,
+        detail: kind.as_str().to_string(),
+    }));
+    let Actions { grant, invite, .. } = actions;
+    view! {
+        <section class="panel" data-testid="partner-actions">
+            <h2>{t(lang, "console.partner.actions")}</h2>
+            <p class="muted">{t(lang, "console.partner.actions.hint")}</p>
+            <details data-testid="action-fund" open=move || has("fund_amount") || has("funded") || has("requested")>
+                <summary>{t(lang, "console.partner.fund")}</summary>
+                <crate::funds::pages::OperatorFunding />
+            </details>
+            <details data-testid="action-quota">
+                <summary>{t(lang, "console.partner.quota")}</summary>
+                <crate::vouchers::pages::GrantQuotaForm grant />
+            </details>
+            <details data-testid="action-share-ho" open=move || has("shared")>
+                <summary>{t(lang, "console.partner.share_ho")}</summary>
+                <crate::pce::pages::ShareHoForm />
+            </details>
+            {(kind == PartnerKind::Distributor).then(|| view! {
+                <details data-testid="action-invite">
+                    <summary>{t(lang, "console.partner.invite_path")}</summary>
+                    <crate::paths::pages::InviteDistributorForm invite />
+                </details>
+            })}
+            <p><a class="btn" href=audit rel="external">{t(lang, "console.partner.audit_all")}</a></p>
+        </section>
+    }
+}
+
+fn detail(lang: Lang, actions: Actions, d: PartnerDetail) -> AnyView {
     let id = d.id;
-    let actions = {
-        let mut links = vec![
-            (
-                format!("/operator/funding?partner={id}"),
-                "console.partner.fund",
-            ),
-            (
-                format!("/operator/quotas?partner={id}"),
-                "console.partner.quota",
-            ),
-            (
-                format!("/operator/opportunities?partner={id}#share-ho"),
-                "console.partner.share_ho",
-            ),
-            (
-                format!("/operator/audit?partner={}", crate::ui::urlencode(&d.name)),
-                "console.partner.audit_all",
-            ),
-        ];
-        if d.kind == PartnerKind::Distributor {
-            links.insert(
-                2,
-                (
-                    format!("/operator/paths?partner={id}"),
-                    "console.partner.invite_path",
-                ),
-            );
-        }
-        links
-            .into_iter()
-            .map(|(href, key)| view! { <a class="btn" href=href rel="external">{t(lang, key)}</a> })
-            .collect_view()
-    };
+    let save = actions.save;
     let quotas = d
         .quotas
         .into_iter()
@@ -210,7 +229,6 @@ fn detail(lang: Lang, save: ServerAction<SetPartnerContact>, d: PartnerDetail) -
     });
     view! {
         <h1 data-testid="partner-name">{d.name.clone()}</h1>
-        <p class="button-row" data-testid="partner-actions">{actions}</p>
         <section class="panel">
             <h2>{t(lang, "console.partner.profile")}</h2>
             <dl class="facts" data-testid="partner-facts">
@@ -235,6 +253,7 @@ fn detail(lang: Lang, save: ServerAction<SetPartnerContact>, d: PartnerDetail) -
         {(d.kind == PartnerKind::Distributor).then(|| section(lang, "sales.resellers", "partner-resellers", &["console.partner.id", "partner.name"], resellers))}
         {section(lang, "members.title", "partner-members", &["members.login", "members.email", "members.role", "members.state"], members)}
         {section(lang, "console.partner.audit", "partner-audit", &["audit.time", "audit.actor", "audit.action", "audit.detail"], audit)}
+        <PartnerActions id name=d.name kind=d.kind actions />
     }
     .into_any()
 }
@@ -245,18 +264,35 @@ pub fn PartnerPage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
     let id = move || params.read().get("id").and_then(|s| s.parse::<i64>().ok());
-    // Saving the contacts reloads the page's data (and its audit entries).
-    let save = ServerAction::<SetPartnerContact>::new();
+    // Every action on the page reloads its data (and its audit entries): the forms' own, and
+    // those that come back here with a result in the address.
+    let actions = Actions {
+        save: ServerAction::<SetPartnerContact>::new(),
+        grant: ServerAction::<GrantQuota>::new(),
+        invite: ServerAction::<InviteDistributor>::new(),
+    };
+    let returned = move || {
+        let q = query.read();
+        ["funded", "requested", "shared"].map(|k| q.get(k))
+    };
     let partner = Resource::new(
-        move || (id(), save.version().get()),
-        |(id, _)| async move {
+        move || {
+            (
+                id(),
+                actions.save.version().get(),
+                actions.grant.version().get(),
+                actions.invite.version().get(),
+                returned(),
+            )
+        },
+        |(id, ..)| async move {
             match id {
                 Some(id) => partner_detail(id).await,
                 None => Err(crate::error::AppError::NotFound),
             }
         },
     );
-    let body = move |d: PartnerDetail| detail(lang, save, d);
+    let body = move |d: PartnerDetail| detail(lang, actions, d);
     view! {
         <p><a href="/operator">{t(lang, "console.partner.back")}</a></p>
         {move || query.read().get("saved").map(|_| view! { <p class="notice-ok" role="status">{t(lang, "console.partner.saved")}</p> })}

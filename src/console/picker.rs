@@ -18,6 +18,20 @@ pub fn Picker(
     what: PickKind,
 ) -> impl IntoView {
     let lang = use_lang();
+    // On a partner's own page its partner pickers are already decided.
+    if let Some(super::model::FixedPartner(p)) = use_context::<super::model::FixedPartner>()
+        && matches!(what, PickKind::Partner | PickKind::Distributor)
+    {
+        return view! {
+            <label for=id>{t(lang, label)}</label>
+            <div class="picker" data-testid=format!("picker-{name}")>
+                <input type="hidden" name=name value=p.id.to_string() />
+                <input id=id readonly value=p.label.clone() />
+                <span class="picked" data-testid="picked">"✓ "{p.label.clone()}" · ID "{p.id}</span>
+            </div>
+        }
+        .into_any();
+    }
     let typed = RwSignal::new(String::new());
     let chosen = RwSignal::new(None::<Pick>);
     let open = RwSignal::new(false);
@@ -109,4 +123,14 @@ pub fn Picker(
             </Transition>
         </div>
     }
+    .into_any()
+}
+
+/// On a partner's own page, the field that brings the operator back to it after an action
+/// (the server accepts nothing but such a page); elsewhere nothing.
+#[component]
+pub fn BackHere() -> impl IntoView {
+    use_context::<super::model::FixedPartner>().map(|super::model::FixedPartner(p)| {
+        view! { <input type="hidden" name="back" value=format!("/operator/partners/{}", p.id) /> }
+    })
 }

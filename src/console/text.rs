@@ -25,6 +25,8 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     ("console.partner.share_ho", "共享HO", "Share an HO"),
     ("console.partner.invite_path", "邀请加入总经销商路径", "Invite to the distributor path"),
     ("console.partner.audit_all", "全部审计日志", "Whole audit trail"),
+    ("console.partner.actions", "操作", "Actions"),
+    ("console.partner.actions.hint", "以下操作均针对本伙伴，无需再次选择伙伴。", "Every action below concerns this partner: there is no partner to choose."),
     ("console.partner.quotas", "券额度", "Voucher quotas"),
     ("console.partner.certificates", "已加入伙伴计划", "Joined partner plans"),
     ("console.partner.paths", "发展路径认证", "Path certifications"),

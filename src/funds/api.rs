@@ -248,18 +248,19 @@ pub async fn request_funding(
     partner: i64,
     amount: String,
     trans_id: String,
+    #[server(default)] back: Option<String>,
 ) -> Result<Funding, AppError> {
     let cx = ctx::acting(&[Role::Operator]).await?;
     let amount = Amount::parse(&amount).map_err(AppError::invalid)?;
     let trans_id = Some(trans_id).filter(|t| !t.trim().is_empty());
     let threshold = ctx::state()?.config.funding_threshold;
     let done = super::service::fund_or_request(&cx, partner, amount, trans_id, threshold).await?;
+    // Back to the partner's page when the form was there, else to 资金管理.
+    let page = crate::console::model::partner_page(back.as_deref()).unwrap_or("/operator/funding");
     match &done {
-        Funding::Funded(r) => {
-            leptos_axum::redirect(&format!("/operator/funding?funded={}", r.trans_id))
-        }
+        Funding::Funded(r) => leptos_axum::redirect(&format!("{page}?funded={}", r.trans_id)),
         Funding::Requested { request } => {
-            leptos_axum::redirect(&format!("/operator/funding?requested={request}"))
+            leptos_axum::redirect(&format!("{page}?requested={request}"))
         }
     }
     Ok(done)

@@ -546,6 +546,7 @@ pub fn OperatorFunding() -> impl IntoView {
                             <input type="hidden" name="partner" value=partner() />
                             <input type="hidden" name="amount" value=p.amount.to_string() />
                             <input type="hidden" name="trans_id" value=p.trans_id.clone() />
+                            <crate::console::picker::BackHere />
                             <FormError error=fund_error />
                             <button type="submit" class="btn btn-primary">
                                 {t(lang, if p.needs_approval { "funds.request.submit" } else { "common.confirm" })}
@@ -626,6 +627,7 @@ pub fn BulkAllocatePage() -> impl IntoView {
                             <input type="hidden" name="ids" value=ids />
                             <input type="hidden" name="amount" value=p.amount.to_string() />
                             <input type="hidden" name="trans_id" value=p.trans_id.clone() />
+                            <crate::console::picker::BackHere />
                             <FormError error />
                             <div class="button-row">
                                 <button type="submit" class="btn btn-primary">{t(lang, "common.confirm")}</button>

@@ -203,6 +203,18 @@ pub async fn set_role(cx: &Caller, user: i64, role: MemberRole) -> Result<(), Ap
                 if role != MemberRole::Admin {
                     crate::console::repo::drop_tokens(&mut *tx, user).await?;
                 }
+                // The member is told (message center, and its own address as it chose).
+                let company = cx.user.as_partner()?.name.as_str();
+                let told = [("role", role.label_key()), ("partner", company)];
+                crate::messages::service::send(
+                    &mut *tx,
+                    crate::messages::service::To::User(user),
+                    "member.role_changed",
+                    &crate::messages::service::params(told),
+                    Some("/center"),
+                    now,
+                )
+                .await?;
                 cx.actor
                     .record(tx, "members.role", Target::User(user), role.as_str(), now)
                     .await

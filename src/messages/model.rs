@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// The kinds of notice, each with `msg.<kind>.title` and `msg.<kind>.body` texts.
-pub const KINDS: [&str; 44] = [
+pub const KINDS: [&str; 45] = [
     "employee.invited",
     "employee.accepted",
     "employee.declined",
@@ -50,6 +50,7 @@ pub const KINDS: [&str; 44] = [
     "plan.certificate_revoked",
     "hcpn.approved",
     "hcpn.rejected",
+    "member.role_changed",
 ];
 
 /// One message in the reader's list.
@@ -113,10 +114,11 @@ pub enum Group {
     Funds,
     Plan,
     Hcpn,
+    Member,
 }
 
 impl Group {
-    pub const ALL: [Group; 9] = [
+    pub const ALL: [Group; 10] = [
         Group::Employee,
         Group::Pce,
         Group::Order,
@@ -126,6 +128,7 @@ impl Group {
         Group::Funds,
         Group::Plan,
         Group::Hcpn,
+        Group::Member,
     ];
 
     pub fn code(self) -> &'static str {
@@ -139,6 +142,7 @@ impl Group {
             Group::Funds => "funds",
             Group::Plan => "plan",
             Group::Hcpn => "hcpn",
+            Group::Member => "member",
         }
     }
 
@@ -153,6 +157,7 @@ impl Group {
             Group::Funds => "messages.group.funds",
             Group::Plan => "messages.group.plan",
             Group::Hcpn => "messages.group.hcpn",
+            Group::Member => "messages.group.member",
         }
     }
 

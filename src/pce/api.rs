@@ -77,13 +77,17 @@ pub async fn share_ho(
     customer: String,
     product: String,
     amount: String,
+    #[server(default)] back: Option<String>,
 ) -> Result<i64, AppError> {
     let cx = ctx::acting(&[Role::Operator]).await?;
     let input =
         super::model::NewOpportunity::parse(&customer, &product, &amount, "discovery", true)
             .map_err(AppError::invalid)?;
     let id = super::service::share_ho(&cx.db, &cx.actor, partner, &input, None).await?;
-    leptos_axum::redirect("/operator?shared=1");
+    // Back to the partner's page when the form was there, else to 机会点.
+    let page =
+        crate::console::model::partner_page(back.as_deref()).unwrap_or("/operator/opportunities");
+    leptos_axum::redirect(&format!("{page}?shared=1"));
     Ok(id)
 }
 

@@ -152,6 +152,7 @@ pub fn ShareHoForm() -> impl IntoView {
             {move || query.read().get("shared").map(|_| view! { <p class="notice-ok" role="status">{t(lang, "operator.share_ho.done")}</p> })}
             <ActionForm action=share attr:class="search-bar">
                 <crate::console::picker::Picker id="ho-partner" name="partner" label="operator.partner" what=crate::console::model::PickKind::Partner />
+                <crate::console::picker::BackHere />
                 <Field id="ho-customer" name="customer" label="pce.customer" maxlength=100 />
                 <Field id="ho-product" name="product" label="pce.product" maxlength=100 />
                 <Field id="ho-amount" name="amount" label="pce.amount" inputmode="decimal" />

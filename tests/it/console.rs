@@ -570,6 +570,94 @@ async fn a_partner_page_shows_what_the_programme_knows_and_edits_its_contacts(ap
         page.contains("pd-res") && page.contains("1234.56") && page.contains("pd-fin"),
         "{page}"
     );
+    // The actions are on the page, each form with this partner chosen (no search, nothing
+    // that needs the WebAssembly): funding, the quota and HO forms, the distributor path's
+    // invitation, and the way back here.
+    for field in [
+        format!(r#"name="fund_partner" value="{dist}""#),
+        format!(r#"name="partner" value="{dist}""#),
+        format!(r#"name="partner_id" value="{dist}""#),
+        format!(r#"name="back" value="/operator/partners/{dist}""#),
+    ] {
+        assert!(page.contains(&field), "{field} in {page}");
+    }
+    let preview = app
+        .page(
+            &ops,
+            &format!("/operator/partners/{dist}?fund_partner={dist}&fund_amount=10"),
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        preview.contains(r#"data-testid="fund-preview""#) && preview.contains("1244.56"),
+        "the funding preview, on the partner's page: {preview}"
+    );
+    // Each action comes back to the page, and only to a partner's page.
+    let location = |res: reqwest::Response| {
+        res.headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string()
+    };
+    let here = format!("/operator/partners/{dist}");
+    let fund = |trans: &'static str, back: &str| {
+        let form = [
+            ("partner", d.as_str()),
+            ("amount", "10"),
+            ("trans_id", trans),
+            ("back", back),
+        ]
+        .map(|(k, v)| (k, v.to_string()));
+        let (app, ops) = (&app, &ops);
+        async move {
+            let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            app.call(ops, "operator/fund-request", &form).await
+        }
+    };
+    assert!(
+        location(fund("pd-f-1", &here).await).starts_with(&format!("{here}?funded=")),
+        "back to the partner"
+    );
+    assert!(
+        location(fund("pd-f-2", "https://evil.example.com/operator/partners/1").await)
+            .starts_with("/operator/funding?funded="),
+        "nowhere else"
+    );
+    let after = app
+        .page(&ops, &format!("/operator/partners/{dist}?funded=pd-f-1"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        after.contains("1254.56"),
+        "both fundings moved money once each: {after}"
+    );
+    // (An HO goes to a partner of the PCE plan; its helper decides as `ops`.)
+    app.operator("ops");
+    crate::engagement::join_pce(&app, "pd-dist", "pd-dist").await;
+    let share = |back: &str| {
+        let form = [
+            ("partner", d.clone()),
+            ("customer", "某某科技".to_string()),
+            ("product", "ECS".to_string()),
+            ("amount", "100".to_string()),
+            ("back", back.to_string()),
+        ];
+        let (app, ops) = (&app, &ops);
+        async move {
+            let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            app.call(ops, "operator/share-ho", &form).await
+        }
+    };
+    assert_eq!(location(share(&here).await), format!("{here}?shared=1"));
+    assert_eq!(
+        location(share("").await),
+        "/operator/opportunities?shared=1"
+    );
     let partner = app.signed_in("pd-dist").await;
     assert_eq!(
         app.call(&partner, "console/partner", &[("id", &d)])

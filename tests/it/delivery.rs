@@ -252,8 +252,8 @@ async fn turning_a_channel_off_for_a_category_queues_nothing_on_it() {
         assert_eq!(s, 200, "{prefs}");
         assert_eq!(
             prefs.as_array().map(Vec::len),
-            // HCPN onboarding (#17) added the ninth.
-            Some(9),
+            // HCPN onboarding (#17) added the ninth, member roles (#17) the tenth.
+            Some(10),
             "every category: {prefs}"
         );
         let funds = prefs

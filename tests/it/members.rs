@@ -202,6 +202,21 @@ async fn an_administrator_invites_members_whose_role_decides_what_they_may_do() 
             refused(&call(&app, &admin, "members/role", &form).await),
             (409, Some("error.members.unchanged"))
         );
+        // The member is told, once (the refused second change told nothing).
+        let (s, told) = call(
+            &app,
+            &member,
+            "messages/list",
+            &[("filter", "unread"), ("group", "member")],
+        )
+        .await;
+        assert_eq!(s, 200, "{told}");
+        assert_eq!(told["total"], 1, "{told}");
+        assert_eq!(told["items"][0]["kind"], "member.role_changed");
+        assert_eq!(
+            told["items"][0]["params"]["role"], "members.role.business",
+            "{told}"
+        );
         // Nobody changes or removes itself; another partner cannot touch this member; members
         // do not manage members.
         let me_id = user_id(&app, "mb-prov").await;

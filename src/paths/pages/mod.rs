@@ -19,7 +19,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 mod operator;
-pub use operator::OperatorPaths;
+pub use operator::{InviteDistributorForm, OperatorPaths};
 
 fn day(ms: i64) -> String {
     format_time(ms).chars().take(10).collect()

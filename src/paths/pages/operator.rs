@@ -37,7 +37,6 @@ pub fn OperatorPaths() -> impl IntoView {
     let change_error = crate::ui::either(failure(edit), failure(close));
     let decide_error = failure(decide);
     let window_error = failure(window);
-    let invite_error = failure(invite);
     let decision_form = move |what: &'static str, id: i64| {
         view! {
             <ActionForm action=decide attr:class="inline">
@@ -154,18 +153,29 @@ pub fn OperatorPaths() -> impl IntoView {
             </section>
             <section class="panel">
                 <h2>{t(lang, "operator.paths.invite")}</h2>
-                {move || invite.value().get().and_then(|r| r.ok()).map(|_| view! {
-                    <p class="notice-ok" role="status">{t(lang, "operator.paths.invited")}</p>
-                })}
-                <ActionForm action=invite attr:class="form-grid">
-                    <Picker id="invite-partner" name="partner_id" label="operator.paths.distributor" what=PickKind::Distributor />
-                    <Field id="invite-email" name="email" label="invite.email" kind="email" required=true />
-                    <button type="submit" class="btn btn-primary">{t(lang, "operator.paths.invite")}</button>
-                </ActionForm>
-                <FormError error=invite_error />
+                <InviteDistributorForm invite />
                 <Invitations sent=invite />
             </section>
         </RequireRole>
+    }
+}
+
+/// Invites a distributor to the distributor path by email (on a distributor's own page, that
+/// distributor).
+#[component]
+pub fn InviteDistributorForm(invite: ServerAction<InviteDistributor>) -> impl IntoView {
+    let lang = use_lang();
+    let error = failure(invite);
+    view! {
+        {move || invite.value().get().and_then(|r| r.ok()).map(|_| view! {
+            <p class="notice-ok" role="status">{t(lang, "operator.paths.invited")}</p>
+        })}
+        <ActionForm action=invite attr:class="form-grid">
+            <Picker id="invite-partner" name="partner_id" label="operator.paths.distributor" what=PickKind::Distributor />
+            <Field id="invite-email" name="email" label="invite.email" kind="email" required=true />
+            <button type="submit" class="btn btn-primary">{t(lang, "operator.paths.invite")}</button>
+        </ActionForm>
+        <FormError error />
     }
 }
 

@@ -34,8 +34,7 @@ pub fn QuotaConsole() -> impl IntoView {
         },
         |(kind, st, page, ..)| operator_quotas(None, Some(kind), Some(st), page),
     );
-    let error = crate::ui::either(failure(grant), failure(status));
-    let granted = move || grant.value().get().and_then(Result::ok);
+    let error = failure(status);
     let saved = move || matches!(status.value().get(), Some(Ok(())));
     let row = move |o: OperatorQuota| {
         let qt = o.quota;
@@ -69,29 +68,7 @@ pub fn QuotaConsole() -> impl IntoView {
     };
     view! {
         <h1>{t(lang, "operator.quotas")}</h1>
-        <section class="panel" data-testid="grant-quota">
-            <h2>{t(lang, "quota.grant")}</h2>
-            <ActionForm action=grant attr:class="form-grid" attr:novalidate=true>
-                <Picker id="gq-partner" name="partner" label="operator.partner" what=PickKind::Partner />
-                <label for="gq-kind">{t(lang, "quota.kind")}</label>
-                <select id="gq-kind" name="kind">
-                    <option value="coupon">{t(lang, "voucher.coupon")}</option>
-                    <option value="pickup">{t(lang, "voucher.pickup")}</option>
-                </select>
-                <label for="gq-amount">{t(lang, "voucher.col.total")}</label>
-                <input id="gq-amount" name="amount" inputmode="decimal" />
-                <label for="gq-days">{t(lang, "quota.days")}</label>
-                <input id="gq-days" name="days" inputmode="numeric" value="365" />
-                <label for="gq-max">{t(lang, "voucher.max_face")}</label>
-                <input id="gq-max" name="max_face" inputmode="decimal" placeholder=t(lang, "quota.optional") />
-                <label for="gq-types">{t(lang, "quota.service_types")}</label>
-                <input id="gq-types" name="service_types" placeholder=t(lang, "quota.optional") />
-                <label for="gq-products">{t(lang, "quota.products")}</label>
-                <input id="gq-products" name="products" placeholder=t(lang, "quota.optional") />
-                <button type="submit" class="btn btn-primary" disabled=move || grant.pending().get()>{t(lang, "quota.grant.submit")}</button>
-            </ActionForm>
-            {move || granted().map(|id| view! { <p class="notice-ok" role="status" data-testid="quota-granted">{t(lang, "quota.granted")}" "{id}</p> })}
-        </section>
+        <GrantQuotaForm grant />
         <section class="panel" data-testid="quota-console">
             <h2>{t(lang, "quota.all")}</h2>
             <form method="get" class="search-bar">
@@ -122,5 +99,39 @@ pub fn QuotaConsole() -> impl IntoView {
                 row=row
             />
         </section>
+    }
+}
+
+/// Grants a partner a voucher or pickup quota (on a partner's own page, that partner).
+#[component]
+pub fn GrantQuotaForm(grant: ServerAction<GrantQuota>) -> impl IntoView {
+    let lang = use_lang();
+    let granted = move || grant.value().get().and_then(Result::ok);
+    let error = failure(grant);
+    view! {
+    <section class="panel" data-testid="grant-quota">
+        <h2>{t(lang, "quota.grant")}</h2>
+        <ActionForm action=grant attr:class="form-grid" attr:novalidate=true>
+            <Picker id="gq-partner" name="partner" label="operator.partner" what=PickKind::Partner />
+            <label for="gq-kind">{t(lang, "quota.kind")}</label>
+            <select id="gq-kind" name="kind">
+                <option value="coupon">{t(lang, "voucher.coupon")}</option>
+                <option value="pickup">{t(lang, "voucher.pickup")}</option>
+            </select>
+            <label for="gq-amount">{t(lang, "voucher.col.total")}</label>
+            <input id="gq-amount" name="amount" inputmode="decimal" />
+            <label for="gq-days">{t(lang, "quota.days")}</label>
+            <input id="gq-days" name="days" inputmode="numeric" value="365" />
+            <label for="gq-max">{t(lang, "voucher.max_face")}</label>
+            <input id="gq-max" name="max_face" inputmode="decimal" placeholder=t(lang, "quota.optional") />
+            <label for="gq-types">{t(lang, "quota.service_types")}</label>
+            <input id="gq-types" name="service_types" placeholder=t(lang, "quota.optional") />
+            <label for="gq-products">{t(lang, "quota.products")}</label>
+            <input id="gq-products" name="products" placeholder=t(lang, "quota.optional") />
+            <button type="submit" class="btn btn-primary" disabled=move || grant.pending().get()>{t(lang, "quota.grant.submit")}</button>
+        </ActionForm>
+        <FormError error />
+        {move || granted().map(|id| view! { <p class="notice-ok" role="status" data-testid="quota-granted">{t(lang, "quota.granted")}" "{id}</p> })}
+    </section>
     }
 }
