@@ -28,6 +28,7 @@ pub mod plans;
 pub mod profile;
 pub mod ui;
 pub mod vouchers;
+pub mod workbench;
 
 #[cfg(feature = "ssr")]
 pub mod server;

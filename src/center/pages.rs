@@ -62,6 +62,7 @@ pub fn CenterHome() -> impl IntoView {
                     </section>
                 })}
         {pending.then(|| view! { <crate::onboarding::pages::OnboardingCard /> })}
+        <crate::workbench::pages::PartnerWorkbench />
         {paths.then(|| view! { <crate::paths::pages::PathModule /> })}
     }
 }

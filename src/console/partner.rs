@@ -136,7 +136,8 @@ fn PartnerActions(id: i64, name: String, kind: PartnerKind, actions: Actions) ->
                 <summary>{t(lang, "console.partner.fund")}</summary>
                 <crate::funds::pages::OperatorFunding />
             </details>
-            <details data-testid="action-quota">
+            // A form's section stays open after it answered (the page reloads its data).
+            <details data-testid="action-quota" open=move || grant.value().with(Option::is_some)>
                 <summary>{t(lang, "console.partner.quota")}</summary>
                 <crate::vouchers::pages::GrantQuotaForm grant />
             </details>
@@ -145,7 +146,7 @@ fn PartnerActions(id: i64, name: String, kind: PartnerKind, actions: Actions) ->
                 <crate::pce::pages::ShareHoForm />
             </details>
             {(kind == PartnerKind::Distributor).then(|| view! {
-                <details data-testid="action-invite">
+                <details data-testid="action-invite" open=move || invite.value().with(Option::is_some)>
                     <summary>{t(lang, "console.partner.invite_path")}</summary>
                     <crate::paths::pages::InviteDistributorForm invite />
                 </details>

@@ -196,6 +196,27 @@ impl fmt::Display for Money {
     }
 }
 
+impl Money {
+    /// As people read amounts in a table: thousands separated, two decimals (`1,234,567.89`).
+    /// Exports keep the plain form.
+    pub fn grouped(self) -> String {
+        let plain = self.to_string();
+        let (sign, digits) = match plain.strip_prefix('-') {
+            Some(rest) => ("-", rest),
+            None => ("", plain.as_str()),
+        };
+        let (whole, cents) = digits.split_once('.').unwrap_or((digits, "00"));
+        let mut out = String::with_capacity(plain.len() + whole.len() / 3);
+        for (i, c) in whole.chars().enumerate() {
+            if i > 0 && (whole.len() - i) % 3 == 0 {
+                out.push(',');
+            }
+            out.push(c);
+        }
+        format!("{sign}{out}.{cents}")
+    }
+}
+
 impl fmt::Display for Amount {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         self.0.fmt(f)
@@ -274,6 +295,15 @@ mod tests {
         assert_eq!(Amount::parse("0.00"), Err("error.amount.positive"));
         assert_eq!(Amount::parse("-1"), Err("error.amount.positive"));
         assert_eq!(Money::parse("0").unwrap(), Money::ZERO);
+        for (fen, grouped) in [
+            (0, "0.00"),
+            (99_999, "999.99"),
+            (100_000, "1,000.00"),
+            (123_456_789, "1,234,567.89"),
+            (100_000_000, "1,000,000.00"),
+        ] {
+            assert_eq!(Money::from_fen(fen).unwrap().grouped(), grouped);
+        }
     }
 
     #[test]

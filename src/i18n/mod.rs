@@ -87,6 +87,7 @@ const TABLES: &[&[Row]] = &[
     crate::console::text::TEXT,
     crate::profile::text::TEXT,
     crate::members::text::TEXT,
+    crate::workbench::text::TEXT,
 ];
 
 fn rows() -> impl Iterator<Item = &'static Row> {

@@ -97,6 +97,7 @@ const MATRIX: &[(&str, &str)] = &[
     ("POST /api/messages/unread", "PCOEFB"),
     ("POST /api/messages/read", "PCOEFB"),
     ("POST /api/messages/read-all", "PCOEFB"),
+    ("POST /api/workbench/partner", "PFB"),
     ("POST /api/messages/prefs", "PCEFB"),
     ("POST /api/messages/prefs-set", "PCEFB"),
     // Customers and employees.

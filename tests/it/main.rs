@@ -29,3 +29,4 @@ mod sdk;
 mod security;
 mod self_service;
 mod vouchers;
+mod workbench;

@@ -1,0 +1,186 @@
+//! Building a partner member's workbench from its counts.
+
+use super::model::{Due, EXPIRING_DAYS, Figure, Todo, Value, Workbench, month_start};
+use super::repo::{self, PartnerCounts, When};
+use crate::accounts::audit::Caller;
+use crate::domain::{DAY_MS, Money, PartnerKind};
+use crate::error::AppError;
+use crate::members::model::Area;
+use crate::paths::model::Decision;
+use crate::server::db::now_ms;
+
+/// What the partner's paths ask of it: stages returned with a reason (the latest application
+/// rejected, not certified) and certified stages whose review window is open and not yet
+/// submitted (with the fewest days left), and where to act on the first of each.
+#[derive(Debug, Default)]
+struct PathWork {
+    returned: i64,
+    returned_at: Option<String>,
+    reviews: i64,
+    days_left: Option<i64>,
+    review_at: Option<String>,
+}
+
+async fn path_work(cx: &Caller) -> Result<PathWork, AppError> {
+    let mut work = PathWork::default();
+    for joined in crate::paths::service::joined(cx).await? {
+        let page = format!("/center/paths/{}", joined.path.code());
+        for stage in &joined.stages {
+            let certified = stage.certification.as_ref().is_some_and(|c| c.active);
+            if !certified
+                && stage
+                    .latest
+                    .as_ref()
+                    .is_some_and(|a| a.state == Decision::Rejected)
+            {
+                work.returned += 1;
+                work.returned_at.get_or_insert_with(|| page.clone());
+            }
+            if let Some(r) = stage.review.as_ref().filter(|r| r.submitted.is_none()) {
+                work.reviews += 1;
+                work.days_left = Some(work.days_left.map_or(r.days_left, |d| d.min(r.days_left)));
+                work.review_at.get_or_insert_with(|| page.clone());
+            }
+        }
+    }
+    Ok(work)
+}
+
+/// The signed-in partner member's workbench: the to-dos and figures of the areas its role opens.
+pub async fn partner(cx: &Caller) -> Result<Workbench, AppError> {
+    let p = cx.user.as_partner()?;
+    let now = now_ms();
+    let when = When {
+        now,
+        soon: now + EXPIRING_DAYS * DAY_MS,
+        month_start: month_start(now),
+    };
+    let c: PartnerCounts = repo::partner_counts(&cx.db.pool, p.id, cx.user.id, &when).await?;
+    let works = |area: Area| p.role.may(area);
+    let paths = if works(Area::Paths) {
+        path_work(cx).await?
+    } else {
+        PathWork::default()
+    };
+    let todo = |key: &str, count: i64, link: &str, due: Option<Due>| Todo {
+        key: format!("workbench.todo.{key}"),
+        count,
+        link: link.to_string(),
+        due,
+    };
+    let mut todos = Vec::new();
+    if works(Area::Orders) {
+        todos.push(todo(
+            "orders",
+            c.orders_to_pay,
+            "/center/sales/orders?tab=awaiting",
+            None,
+        ));
+    }
+    if works(Area::Opportunities) {
+        todos.push(todo(
+            "hos",
+            c.hos,
+            "/center/sales/opportunities?tab=ho",
+            c.ho_due.map(Due::At),
+        ));
+    }
+    if works(Area::Plans) {
+        todos.push(todo(
+            "plans_returned",
+            c.plans_returned,
+            "/center/plans/applications",
+            None,
+        ));
+    }
+    if works(Area::Paths) {
+        let capability = "/center/capability".to_string();
+        todos.push(todo(
+            "paths_returned",
+            paths.returned,
+            paths.returned_at.as_ref().unwrap_or(&capability),
+            None,
+        ));
+        todos.push(todo(
+            "reviews",
+            paths.reviews,
+            paths.review_at.as_ref().unwrap_or(&capability),
+            paths.days_left.map(Due::DaysLeft),
+        ));
+    }
+    if works(Area::Vouchers) {
+        todos.push(todo(
+            "quotas_expiring",
+            c.quotas_expiring,
+            "/center/sales/vouchers?tab=coupon&view=quotas",
+            None,
+        ));
+        todos.push(todo(
+            "coupons_expiring",
+            c.coupons_expiring,
+            "/center/sales/vouchers?tab=coupon&view=issued",
+            None,
+        ));
+    }
+    if works(Area::Company) {
+        todos.push(todo(
+            "member_invitations",
+            c.member_invitations,
+            "/center/members",
+            None,
+        ));
+        todos.push(todo(
+            "employee_invitations",
+            c.employee_invitations,
+            "/center/org",
+            None,
+        ));
+    }
+    todos.push(todo("unread", c.unread, "/messages?filter=unread", None));
+    let money = |fen: i64| Value::Money(Money::from_fen(fen).unwrap_or(Money::ZERO));
+    let figure = |key: &str, value: Value, link: &str| Figure {
+        key: format!("workbench.figure.{key}"),
+        value,
+        link: link.to_string(),
+    };
+    let mut figures = Vec::new();
+    if works(Area::Funds) {
+        figures.push(figure(
+            "available",
+            money(c.available_fen.unwrap_or(0)),
+            "/center/sales/funds",
+        ));
+        figures.push(figure(
+            "allocated",
+            money(c.allocated_fen),
+            "/center/sales/funds",
+        ));
+    }
+    if works(Area::Vouchers) {
+        figures.push(figure(
+            "issued",
+            money(c.issued_fen),
+            "/center/sales/vouchers?tab=coupon&view=records",
+        ));
+        figures.push(figure(
+            "used",
+            money(c.used_fen),
+            "/center/sales/vouchers?tab=coupon&view=issued",
+        ));
+    }
+    if works(Area::Customers) {
+        figures.push(figure(
+            "customers",
+            Value::Count(c.customers),
+            "/center/sales/customers",
+        ));
+    }
+    if p.kind == PartnerKind::Distributor && works(Area::Funds) {
+        figures.push(figure(
+            "resellers",
+            Value::Count(c.resellers),
+            "/center/sales/resellers",
+        ));
+    }
+    Ok(Workbench { todos, figures })
+}

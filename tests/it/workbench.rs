@@ -1,0 +1,241 @@
+//! The partner's 工作台: every to-do count and figure equals the records it summarises, on a
+//! history built here through the product (both databases), and each member sees only its role's.
+
+use crate::common;
+use crate::engagement::join_pce;
+
+use common::{PASSWORD, TestApp, json};
+use serde_json::Value;
+
+on_both_backends!(every_count_and_figure_equals_its_records);
+
+fn find<'a>(list: &'a Value, kind: &str) -> Option<&'a Value> {
+    list.as_array()?.iter().find(|t| {
+        t["key"]
+            .as_str()
+            .is_some_and(|k| k.ends_with(&format!(".{kind}")))
+    })
+}
+
+fn count(w: &Value, kind: &str) -> i64 {
+    find(&w["todos"], kind).unwrap_or_else(|| panic!("to-do {kind} in {w}"))["count"]
+        .as_i64()
+        .unwrap()
+}
+
+fn money(w: &Value, kind: &str) -> String {
+    let f = find(&w["figures"], kind).unwrap_or_else(|| panic!("figure {kind} in {w}"));
+    f["value"]["Money"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{f}"))
+        .to_string()
+}
+
+async fn scalar(app: &TestApp, sql: &str) -> i64 {
+    app.count(sql).await
+}
+
+async fn every_count_and_figure_equals_its_records(app: TestApp) {
+    let prov = app.partner("wb-prov", "solution-provider", None);
+    let c1 = app.customer(prov, "wb-c1", "resale");
+    app.customer(prov, "wb-c2", "consulting");
+    app.fund(prov, "1000");
+    app.operator("ops");
+    let p = app.signed_in("wb-prov").await;
+    let workbench = || async {
+        let (s, w) = json(app.call(&p, "workbench/partner", &[]).await).await;
+        assert_eq!(s, 200, "{w}");
+        w
+    };
+    let empty = workbench().await;
+    assert_eq!(count(&empty, "orders"), 0);
+    assert_eq!(money(&empty, "allocated"), "0.00");
+
+    // Allocations this month: 100.00 + 50.25 to a customer.
+    for (amount, trans) in [("100", "wb-a-1"), ("50.25", "wb-a-2")] {
+        let res = app
+            .adjust(&p, "Customer", c1, "Allocate", amount, trans)
+            .await;
+        assert_eq!(res.status(), 200);
+    }
+    // Two orders the partner is asked to pay.
+    let cust = app.signed_in("wb-c1").await;
+    for _ in 0..2 {
+        let form = [
+            ("product", "gaussdb-basic"),
+            ("quantity", "1"),
+            ("payment", "partner"),
+        ];
+        let (s, o) = json(app.call(&cust, "orders/create", &form).await).await;
+        assert_eq!(s, 200, "{o}");
+    }
+    // A plan application returned with a reason, and an HO to answer (PCE joined first).
+    let ops = app.signed_in("ops").await;
+    let apply = [
+        ("plan", "capability"),
+        ("contact_name", "张伟"),
+        ("contact_phone", "13800000000"),
+        ("statement", "加入"),
+    ];
+    let (s, a) = json(app.call(&p, "plans/apply", &apply).await).await;
+    assert_eq!(s, 200, "{a}");
+    let (_, pending) = json(
+        app.call(&ops, "operator/plan-applications", &[("state", "pending")])
+            .await,
+    )
+    .await;
+    let id = pending["items"][0]["id"].to_string();
+    let (s, r) = json(
+        app.call(
+            &ops,
+            "operator/plan-reject",
+            &[("id", &id), ("reason", "材料不全")],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(s, 200, "{r}");
+    join_pce(&app, "wb-prov", "wb-prov").await;
+    let pid = prov.to_string();
+    let ho = [
+        ("partner", pid.as_str()),
+        ("customer", "某某科技"),
+        ("product", "ECS"),
+        ("amount", "100"),
+    ];
+    let res = app.call(&ops, "operator/share-ho", &ho).await;
+    assert!(res.status().is_success() || res.status().is_redirection());
+    // A quota ending within 30 days, another in a year; a coupon of 80.00 issued this month.
+    app.cli_ok(&[
+        "admin",
+        "grant-quota",
+        "--partner",
+        &pid,
+        "--amount",
+        "300",
+        "--days",
+        "10",
+    ]);
+    let quota = app.grant_quota(prov, "500");
+    let issue = [
+        ("kind", "coupon"),
+        ("quota", &quota.to_string()),
+        ("face", "80"),
+        ("customers", &c1.to_string()),
+        ("trans_id", "wb-issue-1"),
+    ];
+    let (s, o) = json(app.call(&p, "vouchers/issue", &issue).await).await;
+    assert_eq!(s, 200, "{o}");
+    // A member invited and not yet joined.
+    let invite = [
+        ("login", "wb-new"),
+        ("email", "new@wb.example.com"),
+        ("role", "finance"),
+    ];
+    assert_eq!(app.call(&p, "members/invite", &invite).await.status(), 200);
+
+    let w = workbench().await;
+    let me = app.me(&p).await["id"].as_i64().unwrap();
+    let app_ref = &app;
+    let records = move |sql: String| async move { scalar(app_ref, &sql).await };
+    assert_eq!(count(&w, "orders"), 2);
+    assert_eq!(
+        count(&w, "orders"),
+        records(format!(
+            "SELECT COUNT(*) FROM orders WHERE partner_id = {prov} AND state = 'awaiting_partner'"
+        ))
+        .await
+    );
+    assert_eq!(count(&w, "hos"), 1);
+    let due = find(&w["todos"], "hos").unwrap()["due"]["At"].as_i64();
+    assert_eq!(
+        due,
+        Some(records(format!("SELECT respond_by FROM opportunities WHERE partner_id = {prov} AND direction = 'ho'")).await),
+        "the nearest deadline is the HO's"
+    );
+    assert_eq!(
+        count(&w, "plans_returned"),
+        1,
+        "capability rejected, PCE approved"
+    );
+    assert_eq!(count(&w, "quotas_expiring"), 1, "the 10-day quota only");
+    assert_eq!(
+        count(&w, "coupons_expiring"),
+        records(format!(
+            "SELECT COUNT(*) FROM coupons WHERE partner_id = {prov} AND status = 2 AND expires_at <= {}",
+            chrono::Utc::now().timestamp_millis() + 30 * 86_400_000
+        ))
+        .await
+    );
+    assert_eq!(count(&w, "member_invitations"), 1);
+    assert_eq!(count(&w, "employee_invitations"), 0);
+    assert_eq!(
+        count(&w, "unread"),
+        records(format!(
+            "SELECT COUNT(*) FROM messages WHERE user_id = {me} AND read_at IS NULL"
+        ))
+        .await
+    );
+    assert!(
+        count(&w, "unread") > 0,
+        "decisions and money movements told it"
+    );
+    assert_eq!(money(&w, "allocated"), "150.25");
+    assert_eq!(money(&w, "available"), "849.75");
+    assert_eq!(money(&w, "issued"), "80.00");
+    assert_eq!(money(&w, "used"), "0.00");
+    let customers = find(&w["figures"], "customers").unwrap()["value"]["Count"].as_i64();
+    assert_eq!(customers, Some(2));
+    assert!(
+        find(&w["figures"], "resellers").is_none(),
+        "not a distributor"
+    );
+    // Reading every message clears that to-do.
+    assert_eq!(
+        app.call(&p, "messages/read-all", &[])
+            .await
+            .status()
+            .is_server_error(),
+        false
+    );
+    assert_eq!(count(&workbench().await, "unread"), 0);
+
+    // A finance member sees money, orders and vouchers; not HOs, plans, paths or the company's.
+    let id = pid.as_str();
+    app.cli_ok(&[
+        "admin",
+        "create-member",
+        "--partner",
+        id,
+        "--login",
+        "wb-fin",
+        "--email",
+        "fin@wb.example.com",
+        "--role",
+        "finance",
+        "--password",
+        PASSWORD,
+    ]);
+    let fin = app.signed_in("wb-fin").await;
+    let (s, fw) = json(app.call(&fin, "workbench/partner", &[]).await).await;
+    assert_eq!(s, 200, "{fw}");
+    assert_eq!(count(&fw, "orders"), 2);
+    for hidden in ["hos", "plans_returned", "reviews", "member_invitations"] {
+        assert!(find(&fw["todos"], hidden).is_none(), "{hidden} in {fw}");
+    }
+    assert!(find(&fw["figures"], "customers").is_none());
+    assert_eq!(money(&fw, "allocated"), "150.25");
+    // The home page renders it on the server, links and all.
+    let html = app.page(&p, "/center").await.text().await.unwrap();
+    assert!(
+        html.contains(r#"data-testid="todo-orders""#)
+            && html.contains(r#"href="/center/sales/orders?tab=awaiting""#),
+        "{html}"
+    );
+    // Customers and operators have no partner workbench.
+    assert_eq!(
+        app.call(&cust, "workbench/partner", &[]).await.status(),
+        403
+    );
+    assert_eq!(app.call(&ops, "workbench/partner", &[]).await.status(), 403);
+}
