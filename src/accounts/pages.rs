@@ -71,6 +71,7 @@ pub fn CustomerHome() -> impl IntoView {
                     <a class="btn" href="/customer/coupons" data-testid="my-coupons">{t(lang, "voucher.mine")}</a>
                 </p>
             </section>
+            <crate::workbench::pages::CustomerWorkbench />
         </RequireRole>
     }
 }
@@ -82,6 +83,9 @@ pub fn OperatorHome() -> impl IntoView {
         <RequireRole role=Role::Operator>
             <section class="panel">
                 <h1>{t(lang, "operator.title")}</h1>
+            </section>
+            <crate::workbench::pages::OperatorWorkbenchPanel />
+            <section class="panel">
                 <h2>{t(lang, "operator.partners")}</h2>
                 <PartnerTable />
             </section>

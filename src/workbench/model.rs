@@ -13,6 +13,8 @@ pub struct Todo {
     pub link: String,
     /// For deadlines: when the nearest is due (unix ms), or days left.
     pub due: Option<Due>,
+    /// For money waiting: the total of the items.
+    pub amount: Option<Money>,
 }
 
 /// When the nearest of a to-do's items is due.
@@ -50,6 +52,26 @@ impl Workbench {
     pub fn all_clear(&self) -> bool {
         self.todos.iter().all(|t| t.count == 0)
     }
+}
+
+/// How many partners are of a kind and HCPN state.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PartnerTally {
+    pub kind: crate::domain::PartnerKind,
+    pub hcpn: crate::domain::HcpnState,
+    pub count: i64,
+}
+
+/// The operator's workbench: the queues waiting for a decision, the programme's money, and its
+/// partners by kind and state.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProgrammeBoard {
+    pub queues: Vec<Todo>,
+    pub figures: Vec<Figure>,
+    pub partners: Vec<PartnerTally>,
+    /// The money held by partners and customers equals the sum of their ledger entries (it
+    /// always must; `false` is shown as an alarm).
+    pub ledger_agrees: bool,
 }
 
 /// The window in which quotas and coupons count as expiring.
@@ -93,6 +115,7 @@ mod tests {
             count,
             link: "/messages".into(),
             due: None,
+            amount: None,
         };
         let w = |counts: &[i64]| Workbench {
             todos: counts.iter().map(|c| todo(*c)).collect(),

@@ -7,6 +7,7 @@ use sqlx::FromRow;
 #[derive(FromRow, Debug, Clone, Default, PartialEq)]
 pub struct PartnerCounts {
     pub orders_to_pay: i64,
+    pub orders_to_pay_fen: i64,
     pub hos: i64,
     pub ho_due: Option<i64>,
     pub plans_returned: i64,
@@ -36,6 +37,8 @@ query_fn! {
     pub fn partner_counts(partner: i64, user: i64, w: &When) -> one PartnerCounts =
         query_as("SELECT \
            (SELECT COUNT(*) FROM orders WHERE partner_id = $1 AND state = 'awaiting_partner') AS orders_to_pay, \
+           (SELECT CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT) FROM orders \
+              WHERE partner_id = $1 AND state = 'awaiting_partner') AS orders_to_pay_fen, \
            (SELECT COUNT(*) FROM opportunities WHERE partner_id = $1 AND direction = 'ho' AND ho_state = 'pending') AS hos, \
            (SELECT MIN(respond_by) FROM opportunities WHERE partner_id = $1 AND direction = 'ho' AND ho_state = 'pending') AS ho_due, \
            (SELECT COUNT(*) FROM plan_applications a WHERE a.partner_id = $1 AND a.state = 'rejected' \
@@ -57,4 +60,70 @@ query_fn! {
            (SELECT COUNT(*) FROM customers WHERE partner_id = $1) AS customers, \
            (SELECT COUNT(*) FROM partners WHERE parent_id = $1) AS resellers")
         binding (partner, user, w.now, w.soon, w.month_start);
+}
+
+/// The programme's queues and money, as the records say (fen for money).
+#[derive(FromRow, Debug, Clone, Default, PartialEq)]
+pub struct ProgrammeCounts {
+    pub onboarding: i64,
+    pub plans: i64,
+    pub paths: i64,
+    pub contracts: i64,
+    pub funding: i64,
+    pub failed: i64,
+    pub funded_fen: i64,
+    pub held_partners_fen: i64,
+    pub held_customers_fen: i64,
+    /// The ledger's sum over the same accounts: what every entry ever written adds up to.
+    pub ledger_fen: i64,
+}
+
+query_fn! {
+    /// The operator's queues (what waits for a decision) and the programme's money.
+    pub fn programme_counts(month_start: i64) -> one ProgrammeCounts =
+        query_as("SELECT \
+           (SELECT COUNT(*) FROM onboarding_applications WHERE state = 'pending') AS onboarding, \
+           (SELECT COUNT(*) FROM plan_applications WHERE state = 'pending') AS plans, \
+           (SELECT COUNT(*) FROM path_applications WHERE state = 'pending') \
+             + (SELECT COUNT(*) FROM path_evidence WHERE state = 'pending') AS paths, \
+           (SELECT COUNT(*) FROM contract_applications WHERE state = 'submitted') AS contracts, \
+           (SELECT COUNT(*) FROM funding_requests WHERE state = 'pending') AS funding, \
+           (SELECT COUNT(*) FROM outbox WHERE state = 'failed') AS failed, \
+           (SELECT CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT) FROM fund_transfers \
+              WHERE operation = 'FUND' AND created_at >= $1) AS funded_fen, \
+           (SELECT CAST(COALESCE(SUM(balance_fen), 0) AS BIGINT) FROM fund_accounts WHERE owner = 'partner') AS held_partners_fen, \
+           (SELECT CAST(COALESCE(SUM(balance_fen), 0) AS BIGINT) FROM fund_accounts WHERE owner = 'customer') AS held_customers_fen, \
+           (SELECT CAST(COALESCE(SUM(e.amount_fen), 0) AS BIGINT) FROM fund_entries e \
+              JOIN fund_accounts a ON a.id = e.account_id WHERE a.owner IN ('partner', 'customer')) AS ledger_fen");
+
+    /// Partners by kind and HCPN state: (kind, state, count).
+    pub fn partners_by_kind() -> all (String, String, i64) =
+        query_as("SELECT kind, hcpn_state, COUNT(*) FROM partners GROUP BY kind, hcpn_state ORDER BY kind, hcpn_state");
+}
+
+/// A customer's counts and figures (fen for money).
+#[derive(FromRow, Debug, Clone, Default, PartialEq)]
+pub struct CustomerCounts {
+    pub unpaid: i64,
+    pub unpaid_fen: i64,
+    pub awaiting_partner: i64,
+    pub awaiting_partner_fen: i64,
+    pub coupons_expiring: i64,
+    pub unread: i64,
+    pub available_fen: Option<i64>,
+}
+
+query_fn! {
+    /// Every count and figure of a customer's home page; `user` is the reader.
+    pub fn customer_counts(customer: i64, user: i64, now: i64, soon: i64) -> one CustomerCounts =
+        query_as("SELECT \
+           (SELECT COUNT(*) FROM orders WHERE customer_id = $1 AND state = 'pending_payment') AS unpaid, \
+           (SELECT CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT) FROM orders \
+              WHERE customer_id = $1 AND state = 'pending_payment') AS unpaid_fen, \
+           (SELECT COUNT(*) FROM orders WHERE customer_id = $1 AND state = 'awaiting_partner') AS awaiting_partner, \
+           (SELECT CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT) FROM orders \
+              WHERE customer_id = $1 AND state = 'awaiting_partner') AS awaiting_partner_fen, \
+           (SELECT COUNT(*) FROM coupons WHERE customer_id = $1 AND status = 2 AND expires_at > $3 AND expires_at <= $4) AS coupons_expiring, \
+           (SELECT COUNT(*) FROM messages WHERE user_id = $2 AND read_at IS NULL) AS unread, \
+           (SELECT balance_fen - designated_fen FROM fund_accounts WHERE customer_id = $1) AS available_fen");
 }

@@ -1,12 +1,15 @@
 //! Building a partner member's workbench from its counts.
 
-use super::model::{Due, EXPIRING_DAYS, Figure, Todo, Value, Workbench, month_start};
+use super::model::{
+    Due, EXPIRING_DAYS, Figure, PartnerTally, ProgrammeBoard, Todo, Value, Workbench, month_start,
+};
 use super::repo::{self, PartnerCounts, When};
 use crate::accounts::audit::Caller;
-use crate::domain::{DAY_MS, Money, PartnerKind};
+use crate::domain::{DAY_MS, HcpnState, Money, PartnerKind};
 use crate::error::AppError;
 use crate::members::model::Area;
 use crate::paths::model::Decision;
+use crate::server::db::Db;
 use crate::server::db::now_ms;
 
 /// What the partner's paths ask of it: stages returned with a reason (the latest application
@@ -67,15 +70,19 @@ pub async fn partner(cx: &Caller) -> Result<Workbench, AppError> {
         count,
         link: link.to_string(),
         due,
+        amount: None,
     };
     let mut todos = Vec::new();
     if works(Area::Orders) {
-        todos.push(todo(
-            "orders",
-            c.orders_to_pay,
-            "/center/sales/orders?tab=awaiting",
-            None,
-        ));
+        todos.push(Todo {
+            amount: Money::from_fen(c.orders_to_pay_fen),
+            ..todo(
+                "orders",
+                c.orders_to_pay,
+                "/center/sales/orders?tab=awaiting",
+                None,
+            )
+        });
     }
     if works(Area::Opportunities) {
         todos.push(todo(
@@ -137,7 +144,6 @@ pub async fn partner(cx: &Caller) -> Result<Workbench, AppError> {
         ));
     }
     todos.push(todo("unread", c.unread, "/messages?filter=unread", None));
-    let money = |fen: i64| Value::Money(Money::from_fen(fen).unwrap_or(Money::ZERO));
     let figure = |key: &str, value: Value, link: &str| Figure {
         key: format!("workbench.figure.{key}"),
         value,
@@ -183,4 +189,119 @@ pub async fn partner(cx: &Caller) -> Result<Workbench, AppError> {
         ));
     }
     Ok(Workbench { todos, figures })
+}
+
+fn money(fen: i64) -> Value {
+    Value::Money(Money::from_fen(fen).unwrap_or(Money::ZERO))
+}
+
+/// The operator's workbench: every queue with what waits in it, the programme's money this
+/// month and held now (checked against the ledger), and the partners by kind and state.
+pub async fn operator(db: &Db) -> Result<ProgrammeBoard, AppError> {
+    let c = repo::programme_counts(&db.pool, month_start(now_ms())).await?;
+    let queue = |key: &str, count: i64, link: &str| Todo {
+        key: format!("workbench.queue.{key}"),
+        count,
+        link: link.to_string(),
+        due: None,
+        amount: None,
+    };
+    let queues = vec![
+        queue("onboarding", c.onboarding, "/operator/onboarding"),
+        queue("plans", c.plans, "/operator/plans"),
+        queue("paths", c.paths, "/operator/paths"),
+        queue("contracts", c.contracts, "/operator/contracts"),
+        queue("funding", c.funding, "/operator/funding"),
+        queue("failed", c.failed, "/operator/outbox?state=failed"),
+    ];
+    let figure = |key: &str, value: Value, link: &str| Figure {
+        key: format!("workbench.figure.{key}"),
+        value,
+        link: link.to_string(),
+    };
+    let held = c.held_partners_fen + c.held_customers_fen;
+    let figures = vec![
+        figure("funded", money(c.funded_fen), "/operator/funding"),
+        figure("held_partners", money(c.held_partners_fen), "/operator"),
+        figure(
+            "held_customers",
+            money(c.held_customers_fen),
+            "/operator/customers",
+        ),
+        figure("held", money(held), "/operator/audit"),
+    ];
+    let partners = repo::partners_by_kind(&db.pool)
+        .await?
+        .into_iter()
+        .filter_map(|(kind, hcpn, count)| {
+            Some(PartnerTally {
+                kind: PartnerKind::parse(&kind)?,
+                hcpn: HcpnState::parse(&hcpn)?,
+                count,
+            })
+        })
+        .collect();
+    if held != c.ledger_fen {
+        tracing::error!(
+            held,
+            ledger = c.ledger_fen,
+            "balances disagree with the ledger"
+        );
+    }
+    Ok(ProgrammeBoard {
+        queues,
+        figures,
+        partners,
+        ledger_agrees: held == c.ledger_fen,
+    })
+}
+
+/// The signed-in customer's workbench: its orders waiting to be paid (by itself, by its
+/// partner) with their totals, coupons about to expire, unread messages, and its balance.
+pub async fn customer(cx: &Caller) -> Result<Workbench, AppError> {
+    let customer = cx.user.as_customer()?.id;
+    let now = now_ms();
+    let c = repo::customer_counts(
+        &cx.db.pool,
+        customer,
+        cx.user.id,
+        now,
+        now + EXPIRING_DAYS * DAY_MS,
+    )
+    .await?;
+    let todo = |key: &str, count: i64, link: &str, fen: Option<i64>| Todo {
+        key: format!("workbench.todo.{key}"),
+        count,
+        link: link.to_string(),
+        due: None,
+        amount: fen.and_then(Money::from_fen),
+    };
+    Ok(Workbench {
+        todos: vec![
+            todo(
+                "unpaid",
+                c.unpaid,
+                "/customer/orders?tab=unpaid",
+                Some(c.unpaid_fen),
+            ),
+            todo(
+                "awaiting_partner",
+                c.awaiting_partner,
+                "/customer/orders?tab=unpaid",
+                Some(c.awaiting_partner_fen),
+            ),
+            todo(
+                "my_coupons_expiring",
+                c.coupons_expiring,
+                "/customer/coupons",
+                None,
+            ),
+            todo("unread", c.unread, "/messages?filter=unread", None),
+        ],
+        figures: vec![Figure {
+            key: "workbench.figure.balance".into(),
+            value: money(c.available_fen.unwrap_or(0)),
+            link: "/customer/billing".into(),
+        }],
+    })
 }

@@ -98,6 +98,8 @@ const MATRIX: &[(&str, &str)] = &[
     ("POST /api/messages/read", "PCOEFB"),
     ("POST /api/messages/read-all", "PCOEFB"),
     ("POST /api/workbench/partner", "PFB"),
+    ("POST /api/workbench/operator", "O"),
+    ("POST /api/workbench/customer", "C"),
     ("POST /api/messages/prefs", "PCEFB"),
     ("POST /api/messages/prefs-set", "PCEFB"),
     // Customers and employees.

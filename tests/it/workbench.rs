@@ -232,6 +232,113 @@ async fn every_count_and_figure_equals_its_records(app: TestApp) {
             && html.contains(r#"href="/center/sales/orders?tab=awaiting""#),
         "{html}"
     );
+    let orders_fen = records(format!(
+        "SELECT CAST(SUM(amount_fen) AS BIGINT) FROM orders WHERE partner_id = {prov} AND state = 'awaiting_partner'"
+    ))
+    .await;
+    let amount = find(&w["todos"], "orders").unwrap()["amount"].clone();
+    assert_eq!(
+        amount.as_str().map(|a| a.replace('.', "")),
+        Some(orders_fen.to_string()),
+        "the orders' total, {amount}"
+    );
+
+    // The customer's home: its orders waiting (for its partner, for itself), its balance.
+    let form = [
+        ("product", "gaussdb-basic"),
+        ("quantity", "2"),
+        ("payment", "self"),
+    ];
+    let (s, o) = json(app.call(&cust, "orders/create", &form).await).await;
+    assert_eq!(s, 200, "{o}");
+    let (s, cw) = json(app.call(&cust, "workbench/customer", &[]).await).await;
+    assert_eq!(s, 200, "{cw}");
+    let c1_orders = |state: &'static str| {
+        records(format!(
+            "SELECT CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT) FROM orders WHERE customer_id = {c1} AND state = '{state}'"
+        ))
+    };
+    let fen_of = |v: &Value| {
+        v.as_str()
+            .map(|a| a.replace('.', "").parse::<i64>().unwrap())
+    };
+    assert_eq!(count(&cw, "awaiting_partner"), 2);
+    assert_eq!(
+        fen_of(&find(&cw["todos"], "awaiting_partner").unwrap()["amount"]),
+        Some(c1_orders("awaiting_partner").await)
+    );
+    assert_eq!(count(&cw, "unpaid"), 1);
+    assert_eq!(
+        fen_of(&find(&cw["todos"], "unpaid").unwrap()["amount"]),
+        Some(c1_orders("pending_payment").await)
+    );
+    let cust_id = app.me(&cust).await["id"].as_i64().unwrap();
+    assert_eq!(
+        count(&cw, "unread"),
+        records(format!(
+            "SELECT COUNT(*) FROM messages WHERE user_id = {cust_id} AND read_at IS NULL"
+        ))
+        .await
+    );
+    assert_eq!(
+        count(&cw, "my_coupons_expiring"),
+        records(format!(
+            "SELECT COUNT(*) FROM coupons WHERE customer_id = {c1} AND status = 2 AND expires_at <= {}",
+            chrono::Utc::now().timestamp_millis() + 30 * 86_400_000
+        ))
+        .await
+    );
+    assert_eq!(money(&cw, "balance"), "150.25", "what it was allocated");
+
+    // The operator's home: its queues and the programme's money, each equal to the records,
+    // and the money held equal to the ledger.
+    let (s, ow) = json(app.call(&ops, "workbench/operator", &[]).await).await;
+    assert_eq!(s, 200, "{ow}");
+    let queue = |kind: &str| {
+        find(&ow["queues"], kind).unwrap_or_else(|| panic!("{kind} in {ow}"))["count"]
+            .as_i64()
+            .unwrap()
+    };
+    assert_eq!(queue("plans"), 0, "both decided");
+    assert_eq!(
+        queue("onboarding"),
+        records("SELECT COUNT(*) FROM onboarding_applications WHERE state = 'pending'".into())
+            .await
+    );
+    assert_eq!(
+        queue("failed"),
+        records("SELECT COUNT(*) FROM outbox WHERE state = 'failed'".into()).await
+    );
+    assert_eq!(queue("funding"), 0);
+    assert_eq!(money(&ow, "funded"), "1000.00", "the month's one funding");
+    let held = |owner: &'static str| {
+        records(format!(
+            "SELECT CAST(SUM(balance_fen) AS BIGINT) FROM fund_accounts WHERE owner = '{owner}'"
+        ))
+    };
+    let (partners_fen, customers_fen) = (held("partner").await, held("customer").await);
+    let fen = |kind: &str| money(&ow, kind).replace('.', "").parse::<i64>().unwrap();
+    assert_eq!(fen("held_partners"), partners_fen);
+    assert_eq!(fen("held_customers"), customers_fen);
+    assert_eq!(fen("held"), partners_fen + customers_fen);
+    assert_eq!(fen("held"), 100_000, "the 1000.00 funded, wherever it went");
+    assert_eq!(ow["ledger_agrees"], true);
+    let providers = ow["partners"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["kind"] == "solution_provider" && t["hcpn"] == "onboarded")
+        .map(|t| t["count"].as_i64().unwrap());
+    assert_eq!(
+        providers,
+        Some(records("SELECT COUNT(*) FROM partners WHERE kind = 'solution_provider' AND hcpn_state = 'onboarded'".into()).await)
+    );
+    let home = app.page(&ops, "/operator").await.text().await.unwrap();
+    assert!(
+        home.contains(r#"data-testid="workbench-queues""#) && home.contains("✓"),
+        "{home}"
+    );
+
     // Customers and operators have no partner workbench.
     assert_eq!(
         app.call(&cust, "workbench/partner", &[]).await.status(),
