@@ -12,8 +12,8 @@ use crate::domain::{CustomerMode, PartnerKind, Role, format_time};
 use crate::error::AppError;
 use crate::i18n::{t, use_lang};
 use crate::ui::{
-    Auth, Col, DataTable, EmptyState, ErrorNotice, Field, FormError, Loaded, Paged, PagedList,
-    RequireRole, failure, too_many_to_export, urlencode,
+    Auth, Col, DataTable, ErrorNotice, Field, FormError, Loaded, Paged, PagedList, RequireRole,
+    failure, too_many_to_export, urlencode,
 };
 use leptos::prelude::*;
 use leptos_router::components::{A, Outlet};
@@ -96,7 +96,7 @@ pub fn SalesOverview() -> impl IntoView {
     let lang = use_lang();
     view! {
         <h1>{t(lang, "nav.sales")}</h1>
-        <EmptyState title=t(lang, "sales.pick") hint=t(lang, "sales.hint") />
+        <crate::workbench::pages::SalesCharts />
     }
 }
 

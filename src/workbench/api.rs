@@ -1,6 +1,6 @@
 //! Server functions of the workbench.
 
-use super::model::{ProgrammeBoard, Workbench};
+use super::model::{ProgrammeBoard, SalesBoard, Workbench};
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::server::ctx;
@@ -26,4 +26,11 @@ pub async fn operator_workbench() -> Result<ProgrammeBoard, AppError> {
 pub async fn customer_workbench() -> Result<Workbench, AppError> {
     let cx = ctx::acting(&[crate::domain::Role::Customer]).await?;
     super::service::customer(&cx).await
+}
+
+/// 销售 overview: the signed-in member's figures and the charts of its role's areas.
+#[server(prefix = "/api", endpoint = "workbench/sales")]
+pub async fn sales_overview() -> Result<SalesBoard, AppError> {
+    let cx = ctx::acting(&[crate::domain::Role::Partner]).await?;
+    super::service::sales(&cx).await
 }

@@ -1,8 +1,8 @@
 //! The partner's 工作台 on its home page: to-dos that link to their filtered lists, then key
 //! figures.
 
-use super::api::{customer_workbench, operator_workbench, partner_workbench};
-use super::model::{Due, Figure, ProgrammeBoard, Todo, Value, Workbench};
+use super::api::{customer_workbench, operator_workbench, partner_workbench, sales_overview};
+use super::model::{Chart, Due, Figure, ProgrammeBoard, SalesBoard, Todo, Value, Workbench};
 use crate::domain::format_time;
 use crate::i18n::{Lang, t, use_lang};
 use crate::ui::Loaded;
@@ -149,4 +149,110 @@ pub fn CustomerWorkbench() -> impl IntoView {
     let lang = use_lang();
     let data = Resource::new(|| (), |_| customer_workbench());
     view! { <Loaded resource=data body=move |w| workbench(lang, w) /> }
+}
+
+/// A bar chart drawn on the server as SVG (one colour per series, each bar titled with its
+/// figure), with the same figures as a table for screen readers and for reading.
+fn bar_chart(lang: Lang, chart: Chart) -> AnyView {
+    const W: f64 = 720.0;
+    const H: f64 = 180.0;
+    let kind = chart.key.trim_start_matches("workbench.chart.").to_string();
+    let max = chart
+        .points
+        .iter()
+        .flat_map(|p| p.values.iter())
+        .map(|m| m.fen())
+        .max()
+        .unwrap_or(0)
+        .max(1) as f64;
+    let n = chart.points.len().max(1) as f64;
+    let per = chart.series.len().max(1) as f64;
+    let slot = W / n;
+    let width = (slot * 0.8 / per).max(0.5);
+    let series: Vec<&'static str> = chart.series.iter().map(|s| t(lang, s)).collect();
+    let mut bars = Vec::new();
+    for (i, p) in chart.points.iter().enumerate() {
+        for (j, v) in p.values.iter().enumerate() {
+            let h = (v.fen() as f64 / max * (H - 4.0)).max(0.0);
+            let x = i as f64 * slot + slot * 0.1 + j as f64 * width;
+            let title = format!(
+                "{} · {}: {}",
+                p.label,
+                series.get(j).copied().unwrap_or(""),
+                v.grouped()
+            );
+            bars.push(view! {
+                <rect class=format!("bar series-{j}") x=format!("{x:.1}") y=format!("{:.1}", H - h)
+                    width=format!("{width:.1}") height=format!("{h:.1}")><title>{title}</title></rect>
+            });
+        }
+    }
+    let first = chart
+        .points
+        .first()
+        .map(|p| p.label.clone())
+        .unwrap_or_default();
+    let last = chart
+        .points
+        .last()
+        .map(|p| p.label.clone())
+        .unwrap_or_default();
+    let legend = series
+        .iter()
+        .enumerate()
+        .map(|(j, s)| view! { <span class="legend"><span class=format!("swatch series-{j}")></span>{*s}</span> })
+        .collect_view();
+    let head = series
+        .iter()
+        .map(|s| view! { <th scope="col">{*s}</th> })
+        .collect_view();
+    let rows = chart
+        .points
+        .into_iter()
+        .map(|p| {
+            let cells = p
+                .values
+                .into_iter()
+                .map(|v| view! { <td class="num">{v.grouped()}</td> })
+                .collect_view();
+            view! { <tr><th scope="row">{p.label}</th>{cells}</tr> }
+        })
+        .collect_view();
+    let title = t(lang, &chart.key);
+    view! {
+        <figure class="chart" data-testid=format!("chart-{kind}")>
+            <figcaption>{title}</figcaption>
+            <svg viewBox=format!("0 0 {W} {H}") preserveAspectRatio="none" role="img" aria-label=title class="chart-svg">
+                {bars}
+            </svg>
+            <div class="chart-axis muted"><span>{first}</span><span>{last}</span></div>
+            <div class="chart-legend">{legend}</div>
+            <details class="chart-table">
+                <summary>{t(lang, "workbench.chart.as_table")}</summary>
+                <table class="data-table">
+                    <thead><tr><th scope="col">{t(lang, "workbench.chart.when")}</th>{head}</tr></thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </details>
+        </figure>
+    }
+    .into_any()
+}
+
+/// 销售 overview: the member's figures and charts.
+#[component]
+pub fn SalesCharts() -> impl IntoView {
+    let lang = use_lang();
+    let data = Resource::new(|| (), |_| sales_overview());
+    view! {
+        <Loaded resource=data body=move |s: SalesBoard| view! {
+            <section class="panel" data-testid="workbench-figures">
+                <h2>{t(lang, "workbench.figures")}</h2>
+                <div class="figures">{figure_grid(lang, s.figures)}</div>
+            </section>
+            <section class="panel charts" data-testid="sales-charts">
+                {s.charts.into_iter().map(|c| bar_chart(lang, c)).collect_view()}
+            </section>
+        }.into_any() />
+    }
 }

@@ -127,3 +127,39 @@ query_fn! {
            (SELECT COUNT(*) FROM messages WHERE user_id = $2 AND read_at IS NULL) AS unread, \
            (SELECT balance_fen - designated_fen FROM fund_accounts WHERE customer_id = $1) AS available_fen");
 }
+
+query_fn! {
+    /// The partner's balance before `since` (day −1) and after the last entry of each day since
+    /// (day number in China time), for the balance chart.
+    pub fn balance_closes(partner: i64, since: i64) -> all (i64, i64) =
+        query_as("SELECT -1 AS day, COALESCE((SELECT e.balance_after_fen FROM fund_entries e \
+              JOIN fund_accounts a ON a.id = e.account_id \
+              WHERE a.partner_id = $1 AND e.created_at < $2 ORDER BY e.id DESC LIMIT 1), 0) AS bal \
+           UNION ALL \
+           SELECT d.day, f.balance_after_fen FROM \
+             (SELECT (e.created_at + 28800000) / 86400000 AS day, MAX(e.id) AS last FROM fund_entries e \
+                JOIN fund_accounts a ON a.id = e.account_id \
+                WHERE a.partner_id = $1 AND e.created_at >= $2 \
+                GROUP BY (e.created_at + 28800000) / 86400000) d \
+             JOIN fund_entries f ON f.id = d.last \
+           ORDER BY 1");
+
+    /// Per day since `since`: what the partner allocated (拨款, to customers and resellers) and
+    /// reclaimed (回收).
+    pub fn daily_flows(partner: i64, since: i64) -> all (i64, i64, i64) =
+        query_as("SELECT (t.created_at + 28800000) / 86400000 AS day, \
+             CAST(SUM(CASE WHEN t.operation = 'BEADJUST' AND t.from_account = a.id THEN t.amount_fen ELSE 0 END) AS BIGINT), \
+             CAST(SUM(CASE WHEN t.operation = 'BERETRIEVE' AND t.to_account = a.id THEN t.amount_fen ELSE 0 END) AS BIGINT) \
+           FROM fund_accounts a JOIN fund_transfers t ON t.from_account = a.id OR t.to_account = a.id \
+           WHERE a.partner_id = $1 AND t.created_at >= $2 \
+           GROUP BY (t.created_at + 28800000) / 86400000 ORDER BY 1");
+
+    /// Per day since `since`: the partner's customers' orders paid (and not refunded) by the
+    /// customer itself and by the partner (伙伴代付), by the day they were paid.
+    pub fn daily_paid_orders(partner: i64, since: i64) -> all (i64, i64, i64) =
+        query_as("SELECT (updated_at + 28800000) / 86400000 AS day, \
+             CAST(SUM(CASE WHEN payer = 'customer' THEN amount_fen ELSE 0 END) AS BIGINT), \
+             CAST(SUM(CASE WHEN payer = 'partner' THEN amount_fen ELSE 0 END) AS BIGINT) \
+           FROM orders WHERE partner_id = $1 AND state = 'paid' AND updated_at >= $2 \
+           GROUP BY (updated_at + 28800000) / 86400000 ORDER BY 1");
+}

@@ -1,7 +1,9 @@
 //! Building a partner member's workbench from its counts.
 
 use super::model::{
-    Due, EXPIRING_DAYS, Figure, PartnerTally, ProgrammeBoard, Todo, Value, Workbench, month_start,
+    BALANCE_DAYS, CHART_MONTHS, Chart, Due, EXPIRING_DAYS, Figure, PartnerTally, Point,
+    ProgrammeBoard, SalesBoard, Todo, Value, Workbench, by_month, daily_balances, date_of, day_of,
+    last_months, month_start, months_start,
 };
 use super::repo::{self, PartnerCounts, When};
 use crate::accounts::audit::Caller;
@@ -304,4 +306,82 @@ pub async fn customer(cx: &Caller) -> Result<Workbench, AppError> {
             link: "/customer/billing".into(),
         }],
     })
+}
+
+fn points(labels: Vec<String>, values: Vec<Vec<i64>>) -> Vec<Point> {
+    labels
+        .into_iter()
+        .zip(values)
+        .map(|(label, values)| Point {
+            label,
+            values: values
+                .into_iter()
+                .map(|fen| Money::from_fen(fen).unwrap_or(Money::ZERO))
+                .collect(),
+        })
+        .collect()
+}
+
+/// 销售 overview: the member's figures, and the charts of its role's areas — the balance's
+/// daily close over 90 days, allocations and reclaims per month, customers' orders paid per
+/// month (by themselves, by the partner); one query each.
+pub async fn sales(cx: &Caller) -> Result<SalesBoard, AppError> {
+    let p = cx.user.as_partner()?;
+    let figures = partner(cx).await?.figures;
+    let now = now_ms();
+    let today = day_of(now);
+    let months = last_months(today, CHART_MONTHS);
+    let month_labels: Vec<String> = months.iter().map(|(y, m)| format!("{y}-{m:02}")).collect();
+    let since = months_start(&months);
+    let mut charts = Vec::new();
+    if p.role.may(Area::Funds) {
+        let first = today - BALANCE_DAYS + 1;
+        let start = crate::domain::day_start(date_of(first).unwrap_or_default());
+        let rows = repo::balance_closes(&cx.db.pool, p.id, start).await?;
+        let opening = rows.iter().find(|(d, _)| *d == -1).map_or(0, |r| r.1);
+        let closes: Vec<(i64, i64)> = rows.into_iter().filter(|(d, _)| *d >= 0).collect();
+        let days = daily_balances(opening, &closes, today, BALANCE_DAYS);
+        let labels = days
+            .iter()
+            .map(|(d, _)| {
+                date_of(*d)
+                    .map(|d| d.format("%m-%d").to_string())
+                    .unwrap_or_default()
+            })
+            .collect();
+        charts.push(Chart {
+            key: "workbench.chart.balance".into(),
+            series: vec!["workbench.series.balance".into()],
+            points: points(labels, days.into_iter().map(|(_, b)| vec![b]).collect()),
+        });
+        let flows: Vec<(i64, Vec<i64>)> = repo::daily_flows(&cx.db.pool, p.id, since)
+            .await?
+            .into_iter()
+            .map(|(d, a, r)| (d, vec![a, r]))
+            .collect();
+        charts.push(Chart {
+            key: "workbench.chart.flows".into(),
+            series: vec![
+                "workbench.series.allocated".into(),
+                "workbench.series.reclaimed".into(),
+            ],
+            points: points(month_labels.clone(), by_month(&flows, &months, 2)),
+        });
+    }
+    if p.role.may(Area::Orders) {
+        let paid: Vec<(i64, Vec<i64>)> = repo::daily_paid_orders(&cx.db.pool, p.id, since)
+            .await?
+            .into_iter()
+            .map(|(d, s, p)| (d, vec![s, p]))
+            .collect();
+        charts.push(Chart {
+            key: "workbench.chart.orders".into(),
+            series: vec![
+                "workbench.series.self_paid".into(),
+                "workbench.series.partner_paid".into(),
+            ],
+            points: points(month_labels, by_month(&paid, &months, 2)),
+        });
+    }
+    Ok(SalesBoard { figures, charts })
 }

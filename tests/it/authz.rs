@@ -100,6 +100,7 @@ const MATRIX: &[(&str, &str)] = &[
     ("POST /api/workbench/partner", "PFB"),
     ("POST /api/workbench/operator", "O"),
     ("POST /api/workbench/customer", "C"),
+    ("POST /api/workbench/sales", "PFB"),
     ("POST /api/messages/prefs", "PCEFB"),
     ("POST /api/messages/prefs-set", "PCEFB"),
     // Customers and employees.

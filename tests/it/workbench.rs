@@ -339,6 +339,108 @@ async fn every_count_and_figure_equals_its_records(app: TestApp) {
         "{home}"
     );
 
+    // 销售 overview: its charts, each equal to the records. The partner pays one order first.
+    app.fund(prov, "5000");
+    let awaiting = records(format!(
+        "SELECT MIN(id) FROM orders WHERE partner_id = {prov} AND state = 'awaiting_partner'"
+    ))
+    .await
+    .to_string();
+    let res = app
+        .call(
+            &p,
+            "orders/act",
+            &[("id", &awaiting), ("action", "partner-pay")],
+        )
+        .await;
+    assert!(res.status().is_success() || res.status().is_redirection());
+    let (s, sales) = json(app.call(&p, "workbench/sales", &[]).await).await;
+    assert_eq!(s, 200, "{sales}");
+    let chart = |kind: &str| {
+        sales["charts"]
+            .as_array()
+            .and_then(|c| {
+                c.iter()
+                    .find(|c| c["key"] == format!("workbench.chart.{kind}"))
+            })
+            .unwrap_or_else(|| panic!("chart {kind} in {sales}"))
+            .clone()
+    };
+    let fen = |v: &Value| v.as_str().unwrap().replace('.', "").parse::<i64>().unwrap();
+    let last = |c: &Value, series: usize| {
+        fen(&c["points"].as_array().unwrap().last().unwrap()["values"][series])
+    };
+    let total = |c: &Value, series: usize| {
+        c["points"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| fen(&p["values"][series]))
+            .sum::<i64>()
+    };
+    let balance = chart("balance");
+    assert_eq!(balance["points"].as_array().map(Vec::len), Some(90));
+    assert_eq!(
+        last(&balance, 0),
+        records(format!(
+            "SELECT balance_fen FROM fund_accounts WHERE partner_id = {prov}"
+        ))
+        .await,
+        "today's close is the balance"
+    );
+    let flows = chart("flows");
+    assert_eq!(flows["points"].as_array().map(Vec::len), Some(12));
+    assert_eq!(
+        (last(&flows, 0), last(&flows, 1)),
+        (15_025, 0),
+        "this month: 150.25 allocated"
+    );
+    assert_eq!(
+        total(&flows, 0),
+        records(format!(
+            "SELECT CAST(SUM(t.amount_fen) AS BIGINT) FROM fund_transfers t JOIN fund_accounts a ON a.id = t.from_account \
+             WHERE a.partner_id = {prov} AND t.operation = 'BEADJUST'"
+        ))
+        .await
+    );
+    let paid = chart("orders");
+    let paid_fen = records(format!(
+        "SELECT amount_fen FROM orders WHERE id = {awaiting} AND state = 'paid' AND payer = 'partner'"
+    ))
+    .await;
+    assert!(paid_fen > 0);
+    assert_eq!(
+        (last(&paid, 0), last(&paid, 1)),
+        (0, paid_fen),
+        "paid by the partner this month"
+    );
+    assert_eq!(total(&paid, 1), paid_fen);
+    // A business member has none of these areas: no charts; the page renders the SVG.
+    let html = app.page(&p, "/center/sales").await.text().await.unwrap();
+    assert_eq!(
+        html.matches("<rect").count(),
+        90 + 24 + 24,
+        "every bar drawn on the server"
+    );
+    app.cli_ok(&[
+        "admin",
+        "create-member",
+        "--partner",
+        id,
+        "--login",
+        "wb-biz",
+        "--email",
+        "biz@wb.example.com",
+        "--role",
+        "business",
+        "--password",
+        PASSWORD,
+    ]);
+    let biz = app.signed_in("wb-biz").await;
+    let (s, bs) = json(app.call(&biz, "workbench/sales", &[]).await).await;
+    assert_eq!(s, 200, "{bs}");
+    assert_eq!(bs["charts"], serde_json::json!([]), "{bs}");
+
     // Customers and operators have no partner workbench.
     assert_eq!(
         app.call(&cust, "workbench/partner", &[]).await.status(),
