@@ -3,7 +3,12 @@
 #[rustfmt::skip]
 pub const TEXT: &[(&str, &str, &str)] = &[
     ("capability.empty", "暂无能力认证记录", "No certifications yet"),
-    ("capability.hint", "角色认证与能力差异化认证的进展将在此处显示。", "Role certification and capability differentiation progress will appear here."),
+    ("capability.hint", "选择发展路径后，角色认证与能力差异化认证的进展将在此处显示。", "Once you select a development path, your role certification and capability differentiation progress show here."),
+    ("capability.expired", "已过期", "Expired"),
+    ("capability.next", "下一步：{item}还差 {missing}", "Next: {item}, {missing} to go"),
+    ("capability.all_met", "要求已全部满足", "Every requirement is met"),
+    ("capability.open", "查看详情", "Open"),
+    ("capability.timeline", "认证记录", "Decisions"),
     ("error.paths.case_date", "案例需填写交付日期，且不能晚于今天。", "A case needs its delivery date, not in the future."),
     ("error.paths.decided", "该记录已处理。", "This has been decided already."),
     ("error.paths.evidence_kind", "该发展路径不需要此类材料。", "This path does not take this kind of evidence."),

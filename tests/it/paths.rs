@@ -550,6 +550,24 @@ async fn service_role_certification_follows_real_data_and_the_operator(app: Test
             .await,
         1
     );
+    // 能力 shows each stage with a bar per requirement, and the decision in the timeline.
+    let html = app
+        .page(&p, "/center/capability")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let requirements = |st: &str| stage(&d, st)["requirements"].as_array().unwrap().len();
+    assert!(
+        html.contains(r#"data-testid="capability-service-role""#),
+        "{html}"
+    );
+    assert_eq!(
+        html.matches(r#"class="progress-row""#).count(),
+        requirements("Role") + requirements("Differentiation"),
+        "{html}"
+    );
+    assert!(html.contains("已驳回（案例材料不完整）"), "{html}");
     // The path and stage travel as message keys (read in each reader's language).
     let (_, msgs) = json(
         app.call(&p, "messages/list", &[("filter", ""), ("group", "path")])

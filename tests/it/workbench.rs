@@ -191,13 +191,8 @@ async fn every_count_and_figure_equals_its_records(app: TestApp) {
         "not a distributor"
     );
     // Reading every message clears that to-do.
-    assert_eq!(
-        app.call(&p, "messages/read-all", &[])
-            .await
-            .status()
-            .is_server_error(),
-        false
-    );
+    let read = app.call(&p, "messages/read-all", &[]).await.status();
+    assert!(read.is_success() || read.is_redirection(), "{read}");
     assert_eq!(count(&workbench().await, "unread"), 0);
 
     // A finance member sees money, orders and vouchers; not HOs, plans, paths or the company's.
