@@ -27,10 +27,15 @@ test("a partner logs in through the form and opens 伙伴中心 from the account
   await expect(page.getByRole("heading", { name: "主页" })).toBeVisible();
   await expect(page.getByTestId("partner-profile")).toContainText("杭州数智解决方案有限公司");
 
-  // Every section shows an empty state rather than a 404.
+  // 销售 opens on its overview (#19: figures and charts instead of an empty state).
   await nav.getByRole("link", { name: "销售" }).click();
   await expect(page.getByRole("heading", { name: "销售" })).toBeVisible();
-  await expect(page.getByTestId("empty-state")).toBeVisible();
+  await expect(page.getByTestId("workbench-figures")).toContainText("可用余额");
+  const flows = page.getByTestId("chart-flows");
+  await expect(flows).toContainText("近12个月拨款与回收");
+  // 12 months, two series each: 24 bars, drawn on the server.
+  await expect(flows.locator("rect")).toHaveCount(24);
+  await expect(page.getByTestId("chart-balance").locator("rect")).toHaveCount(90);
 });
 
 test("a wrong password shows a clear message and keeps the user on the login page", async ({ page }) => {
