@@ -119,7 +119,11 @@ fn capability(lang: Lang, j: JoinedPath) -> AnyView {
             }
             if let Some(a) = &s.latest {
                 let at = a.decided_at.unwrap_or(a.created_at);
-                let reason = (!a.reason.is_empty()).then(|| format!("（{}）", a.reason)).unwrap_or_default();
+                let reason = if a.reason.is_empty() {
+                    String::new()
+                } else {
+                    format!("（{}）", a.reason)
+                };
                 timeline.push((at, format!("{stage} · {}{reason}", t(lang, a.state.label_key()))));
             }
             let next = s.requirements.iter().find(|r| !r.met()).map(|r| {
@@ -156,7 +160,7 @@ fn capability(lang: Lang, j: JoinedPath) -> AnyView {
             }
         })
         .collect_view();
-    timeline.sort_by(|a, b| b.0.cmp(&a.0));
+    timeline.sort_by_key(|(at, _)| std::cmp::Reverse(*at));
     let timeline = timeline
         .into_iter()
         .map(|(at, text)| view! { <li><span class="muted">{format_time(at)}</span>" "{text}</li> })

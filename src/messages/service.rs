@@ -59,6 +59,10 @@ pub async fn send(
             let (email, phone) = repo::partner_contact(&mut *conn, partner)
                 .await?
                 .unwrap_or_default();
+            let (email, phone) = (known(email), known(phone));
+            if email.is_none() && phone.is_none() {
+                return Ok(());
+            }
             let (by_email, by_sms) = partner_channels(&mut *conn, partner, group).await?;
             let lang = crate::accounts::service::partner_lang(&mut *conn, partner).await?;
             let reach = Reach {
@@ -74,6 +78,10 @@ pub async fn send(
                 let Some((email, phone, lang)) = repo::user_contact(&mut *conn, user).await? else {
                     continue;
                 };
+                let (email, phone) = (known(email), known(phone));
+                if email.is_none() && phone.is_none() {
+                    continue;
+                }
                 let (by_email, by_sms) = user_channels(&mut *conn, user, group).await?;
                 let reach = Reach {
                     email: email.filter(|_| by_email),
@@ -85,6 +93,12 @@ pub async fn send(
             Ok(())
         }
     }
+}
+
+/// An address or number that is there (not absent, not blank): with none, a reader's choices
+/// and language are not even read (the money path tells partners of every movement).
+fn known(contact: Option<String>) -> Option<String> {
+    contact.filter(|c| !c.trim().is_empty())
 }
 
 /// Where a notice goes besides the message center: the address and number it is wanted at
