@@ -7,6 +7,7 @@ use super::model::{
 };
 use super::repo::{self, PartnerCounts, When};
 use crate::accounts::audit::Caller;
+use crate::accounts::model::PartnerSummary;
 use crate::domain::{DAY_MS, HcpnState, Money, PartnerKind};
 use crate::error::AppError;
 use crate::members::model::Area;
@@ -54,13 +55,7 @@ async fn path_work(cx: &Caller) -> Result<PathWork, AppError> {
 /// The signed-in partner member's workbench: the to-dos and figures of the areas its role opens.
 pub async fn partner(cx: &Caller) -> Result<Workbench, AppError> {
     let p = cx.user.as_partner()?;
-    let now = now_ms();
-    let when = When {
-        now,
-        soon: now + EXPIRING_DAYS * DAY_MS,
-        month_start: month_start(now),
-    };
-    let c: PartnerCounts = repo::partner_counts(&cx.db.pool, p.id, cx.user.id, &when).await?;
+    let c = partner_counts(cx, p.id).await?;
     let works = |area: Area| p.role.may(area);
     let paths = if works(Area::Paths) {
         path_work(cx).await?
@@ -146,6 +141,24 @@ pub async fn partner(cx: &Caller) -> Result<Workbench, AppError> {
         ));
     }
     todos.push(todo("unread", c.unread, "/messages?filter=unread", None));
+    let figures = partner_figures(p, &c);
+    Ok(Workbench { todos, figures })
+}
+
+/// A partner's counts and figures at `now`, as the records say.
+async fn partner_counts(cx: &Caller, partner: i64) -> Result<PartnerCounts, AppError> {
+    let now = now_ms();
+    let when = When {
+        now,
+        soon: now + EXPIRING_DAYS * DAY_MS,
+        month_start: month_start(now),
+    };
+    Ok(repo::partner_counts(&cx.db.pool, partner, cx.user.id, &when).await?)
+}
+
+/// The key figures of the areas a member's role opens.
+fn partner_figures(p: &PartnerSummary, c: &PartnerCounts) -> Vec<Figure> {
+    let works = |area: Area| p.role.may(area);
     let figure = |key: &str, value: Value, link: &str| Figure {
         key: format!("workbench.figure.{key}"),
         value,
@@ -190,7 +203,7 @@ pub async fn partner(cx: &Caller) -> Result<Workbench, AppError> {
             "/center/sales/resellers",
         ));
     }
-    Ok(Workbench { todos, figures })
+    figures
 }
 
 fn money(fen: i64) -> Value {
@@ -327,7 +340,7 @@ fn points(labels: Vec<String>, values: Vec<Vec<i64>>) -> Vec<Point> {
 /// month (by themselves, by the partner); one query each.
 pub async fn sales(cx: &Caller) -> Result<SalesBoard, AppError> {
     let p = cx.user.as_partner()?;
-    let figures = partner(cx).await?.figures;
+    let figures = partner_figures(p, &partner_counts(cx, p.id).await?);
     let now = now_ms();
     let today = day_of(now);
     let months = last_months(today, CHART_MONTHS);
