@@ -94,7 +94,7 @@ node "$root/end2end/fixtures/smtp-sink.mjs" "$maildir" &
 sink=$!
 for _ in $(seq 1 100); do [ -s "$maildir/port" ] && break; sleep 0.1; done
 [ -s "$maildir/port" ] || { echo "start-server.sh: the SMTP sink did not start" >&2; exit 1; }
-"$bin" seed-demo >/dev/null
+"$bin" seed-demo --history-months 0 >/dev/null
 "$bin" serve --addr "127.0.0.1:$port" --smtp-url "smtp://127.0.0.1:$(cat "$maildir/port")" &
 server=$!
 wait "$server"

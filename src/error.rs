@@ -278,6 +278,12 @@ mod server_fn_error {
     pub use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 }
 
+impl From<crate::domain::BadDay> for AppError {
+    fn from(_: crate::domain::BadDay) -> Self {
+        AppError::invalid("error.date.format")
+    }
+}
+
 #[cfg(feature = "ssr")]
 impl From<sqlx::Error> for AppError {
     fn from(e: sqlx::Error) -> Self {

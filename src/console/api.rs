@@ -22,6 +22,7 @@ pub async fn audit_trail(
     from: Option<String>,
     to: Option<String>,
     page: Option<u32>,
+    #[server(default)] size: Option<u32>,
 ) -> Result<Page<AuditLine>, AppError> {
     let cx = ctx::acting(&[Role::Operator]).await?;
     let query = AuditQuery {
@@ -32,7 +33,7 @@ pub async fn audit_trail(
         to: to.unwrap_or_default(),
     };
     let filter = super::service::audit_filter(&query)?;
-    super::service::audit(&cx.db, &filter, PageRequest::new(page, None)).await
+    super::service::audit(&cx.db, &filter, PageRequest::new(page, size)).await
 }
 
 /// The actions the trail holds (the filter's choices).
@@ -91,14 +92,13 @@ pub async fn set_account_state(id: i64, disabled: String) -> Result<(), AppError
     super::service::set_disabled(&cx, id, disabled).await
 }
 
-/// 审计日志 as CSV with the page's filters: every matching row, or a refusal when more than
-/// `domain::csv::MAX_ROWS` match.
+/// 审计日志 as CSV or XLSX with the page's filters: every matching row, or a refusal when more than
+/// `domain::export::MAX_ROWS` match.
 #[cfg(feature = "ssr")]
-pub async fn audit_csv(
-    export: crate::domain::csv::OperatorExport,
+pub async fn audit_export(
+    export: crate::domain::export::OperatorExport,
 ) -> Result<axum::response::Response, AppError> {
-    use crate::domain::csv::{Csv, complete};
-    use crate::domain::format_time;
+    use crate::domain::export::{Cell, Sheet, respond};
     let get = |k: &str| export.get(k).to_string();
     let query = AuditQuery {
         actor: get("actor"),
@@ -108,22 +108,30 @@ pub async fn audit_csv(
         to: get("to"),
     };
     let filter = super::service::audit_filter(&query)?;
-    let lines = super::service::audit(&export.cx.db, &filter, PageRequest::EXPORT).await?;
-    let mut csv = Csv::new(&[
-        "time", "actor", "action", "target", "ip", "channel", "detail",
-    ]);
-    for l in complete(lines.items)? {
-        csv.row([
-            format_time(l.at),
-            l.actor,
-            l.action,
-            l.target,
-            l.ip,
-            l.channel,
-            l.detail,
-        ]);
-    }
-    Ok(csv.into_response("audit-log.csv"))
+    let sheet = Sheet {
+        name: "audit-log",
+        header: &[
+            "time", "actor", "action", "target", "ip", "channel", "detail",
+        ],
+        row: |l: super::model::AuditLine| {
+            vec![
+                Cell::Time(l.at),
+                l.actor.into(),
+                l.action.into(),
+                l.target.into(),
+                l.ip.into(),
+                l.channel.into(),
+                l.detail.into(),
+            ]
+        },
+        id: |l| l.id,
+    };
+    let db = export.cx.db;
+    respond(export.format, sheet, move |page| {
+        let (db, filter) = (db.clone(), filter.clone());
+        async move { super::service::audit(&db, &filter, page).await }
+    })
+    .await
 }
 
 /// A picker's choices (`what`: partner, distributor, customer or personal) for what was typed.

@@ -10,7 +10,7 @@ use crate::domain::{Role, format_time};
 use crate::i18n::{t, use_lang};
 use crate::profile::api::OperatorResetPassword;
 use crate::profile::model::IssuedPassword;
-use crate::ui::{Col, FormError, Loaded, PagedList, RequireRole, failure, urlencode};
+use crate::ui::{Col, ExportLinks, FormError, Loaded, PagedList, RequireRole, failure};
 use leptos::prelude::*;
 use leptos_router::components::{A, Outlet};
 use leptos_router::hooks::use_query_map;
@@ -62,7 +62,7 @@ pub fn AuditPage() -> impl IntoView {
     let lang = use_lang();
     let query = use_query_map();
     let get = move |k: &str| query.read().get(k).unwrap_or_default();
-    let page = move || query.read().get("page").and_then(|p| p.parse::<u32>().ok());
+    let number = move |k: &str| query.read().get(k).and_then(|p| p.parse::<u32>().ok());
     let list = Resource::new(
         move || {
             (
@@ -71,10 +71,11 @@ pub fn AuditPage() -> impl IntoView {
                 get("partner"),
                 get("from"),
                 get("to"),
-                page(),
+                number("page"),
+                number("size"),
             )
         },
-        |(actor, action, partner, from, to, page)| {
+        |(actor, action, partner, from, to, page, size)| {
             audit_trail(
                 Some(actor),
                 Some(action),
@@ -82,17 +83,11 @@ pub fn AuditPage() -> impl IntoView {
                 Some(from),
                 Some(to),
                 page,
+                size,
             )
         },
     );
     let actions = Resource::new(|| (), |_| audit_actions());
-    let export = move || {
-        let q: Vec<String> = ["actor", "action", "partner", "from", "to"]
-            .into_iter()
-            .map(|k| format!("{k}={}", urlencode(&get(k))))
-            .collect();
-        format!("/operator/audit.csv?{}", q.join("&"))
-    };
     let action_choice = move |list: Vec<String>| {
         let chosen = get("action");
         view! {
@@ -121,9 +116,9 @@ pub fn AuditPage() -> impl IntoView {
             <label for="audit-to">{t(lang, "console.to")}</label>
             <input id="audit-to" name="to" type="date" prop:value=move || get("to") />
             <button type="submit" class="btn">{t(lang, "common.search")}</button>
-            <a class="btn" href=export data-testid="audit-export" rel="external">{t(lang, "console.export")}</a>
+            <ExportLinks path="/operator/audit" />
         </form>
-        <PagedList list empty="audit.empty" testid="audit-list"
+        <PagedList list empty="audit.empty" testid="audit-list" sizes=true
             columns=vec![
                 Col::text("audit.time"), Col::text("audit.actor"), Col::text("audit.action"),
                 Col::text("audit.target"), Col::text("audit.detail"), Col::text("audit.from_where"),

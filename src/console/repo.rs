@@ -7,6 +7,7 @@ use crate::server::sql::Where;
 use sqlx::AnyPool;
 
 /// Parsed audit filters: times in unix ms.
+#[derive(Clone)]
 pub struct AuditFilter {
     pub actor: Option<String>,
     pub action: Option<String>,

@@ -56,7 +56,6 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     ("audit.empty", "没有符合条件的审计记录", "No audit entries match"),
     ("console.from", "开始日期", "From"),
     ("console.to", "结束日期", "To"),
-    ("console.export", "导出CSV", "Export CSV"),
     ("outbox.channel", "渠道", "Channel"),
     ("outbox.channel.email", "邮件", "Email"),
     ("outbox.channel.sms", "短信", "SMS"),

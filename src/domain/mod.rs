@@ -8,7 +8,7 @@
 
 mod account;
 #[cfg(feature = "ssr")]
-pub mod csv;
+pub mod export;
 mod money;
 mod page;
 mod reason;
@@ -16,7 +16,7 @@ mod time;
 
 pub use account::{AccountName, DisplayName, Email, NewPassword, PasswordAttempt};
 pub use money::{Amount, Money};
-pub use page::{Page, PageRequest};
+pub use page::{Page, PageRequest, SortBy, page_of};
 pub use reason::Reason;
 pub use time::{BadDay, CST_OFFSET_MS, DAY_MS, day_start, format_time, parse_day};
 

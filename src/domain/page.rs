@@ -17,15 +17,11 @@ pub struct PageRequest {
 impl PageRequest {
     pub const DEFAULT_SIZE: u32 = 10;
     pub const MAX_SIZE: u32 = 100;
-    /// The most rows a CSV export holds (see `domain::csv`).
-    pub const EXPORT_MAX_ROWS: u32 = 50_000;
-    /// The rows of a CSV export: one more than it may hold, so a match too large to export is
-    /// told apart from a complete one without a second count.
-    pub const EXPORT: PageRequest = PageRequest {
-        number: 1,
-        size: Self::EXPORT_MAX_ROWS + 1,
-        offset: 0,
-    };
+    /// The most rows an export holds (see `domain::export`); one XLSX worksheet holds at most
+    /// 1 048 576.
+    pub const EXPORT_MAX_ROWS: u32 = 1_000_000;
+    /// The rows an export reads at a time.
+    pub const EXPORT_BATCH: u32 = 500;
 
     pub fn number(self) -> u32 {
         self.number
@@ -58,6 +54,16 @@ impl PageRequest {
         }
     }
 
+    /// An export's window: [`Self::EXPORT_BATCH`] rows after `offset`.
+    pub fn batch(offset: u64) -> Self {
+        let size = Self::EXPORT_BATCH;
+        PageRequest {
+            number: u32::try_from(offset / u64::from(size) + 1).unwrap_or(u32::MAX),
+            size,
+            offset,
+        }
+    }
+
     pub fn offset(self) -> i64 {
         i64::try_from(self.offset).unwrap_or(i64::MAX)
     }
@@ -75,6 +81,42 @@ impl PageRequest {
             total,
         }
     }
+}
+
+/// A list's order as its link gives it (`sort=<column>&dir=asc|desc`): which of the list's
+/// sortable columns, and the direction (descending unless `asc`). A key the list does not know
+/// leaves the list in its own order, as a stale link should.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SortBy {
+    pub key: String,
+    pub asc: bool,
+}
+
+impl SortBy {
+    pub fn parse(sort: &str, dir: &str) -> SortBy {
+        SortBy {
+            key: sort.trim().to_string(),
+            asc: dir.trim() == "asc",
+        }
+    }
+
+    /// The `ORDER BY` of a list: the chosen column's expression among `columns` (key,
+    /// expression), then `default` (which also breaks ties); `default` alone for anything else.
+    pub fn order(&self, columns: &[(&str, &str)], default: &str) -> String {
+        match columns.iter().find(|(k, _)| *k == self.key) {
+            Some((_, expr)) => {
+                let dir = if self.asc { "ASC" } else { "DESC" };
+                format!("{expr} {dir}, {default}")
+            }
+            None => default.to_string(),
+        }
+    }
+}
+
+/// A page's number and size as its link gives them (`page`, `size`): numbers, or anything else
+/// read as the default.
+pub fn page_of(page: &str, size: &str) -> PageRequest {
+    PageRequest::new(page.trim().parse().ok(), size.trim().parse().ok())
 }
 
 /// One page of a list and the total count behind it.
@@ -107,6 +149,26 @@ mod tests {
         let w = PageRequest::window(25, 500);
         assert_eq!((w.offset(), w.limit(), w.number()), (25, 100, 1));
         assert_eq!(PageRequest::window(7, 0).limit(), 1);
+    }
+
+    #[test]
+    fn a_sort_picks_a_known_column_or_keeps_the_lists_order() {
+        let cols = [("amount", "o.amount_fen"), ("created", "o.created_at")];
+        let default = "o.created_at DESC, o.id DESC";
+        assert_eq!(
+            SortBy::parse("amount", "asc").order(&cols, default),
+            "o.amount_fen ASC, o.created_at DESC, o.id DESC"
+        );
+        assert_eq!(
+            SortBy::parse("created", "").order(&cols, default),
+            "o.created_at DESC, o.created_at DESC, o.id DESC"
+        );
+        assert_eq!(
+            SortBy::parse("1; DROP", "asc").order(&cols, default),
+            default
+        );
+        assert_eq!(page_of("3", "50").offset(), 100);
+        assert_eq!(page_of("x", "1000").limit(), 100);
     }
 
     #[test]

@@ -6,7 +6,7 @@ use super::model::{
 };
 use crate::domain::Page;
 #[cfg(feature = "ssr")]
-use crate::domain::{Amount, Money, PageRequest, Role, format_time};
+use crate::domain::{Amount, Money, PageRequest, Role};
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::funds::FundsError;
@@ -127,21 +127,128 @@ pub struct PartyQuery {
     /// The page number (a string: flattened fields reach the server as text).
     #[serde(default)]
     pub page: String,
+    /// Name contains.
+    #[serde(default)]
+    pub name: String,
+    /// Customers of this mode (`resale`, `consulting`), or all.
+    #[serde(default)]
+    pub mode: String,
+    /// Balance at least / at most (yuan), or open.
+    #[serde(default)]
+    pub min: String,
+    #[serde(default)]
+    pub max: String,
+    /// `since`, `balance` or `name` (see `SortBy`), and `asc`.
+    #[serde(default)]
+    pub sort: String,
+    #[serde(default)]
+    pub dir: String,
+    #[serde(default)]
+    pub size: String,
+}
+
+impl PartyQuery {
+    /// The query of a link, read through `get` (a page's query map or an export's request).
+    pub fn read(get: impl Fn(&str) -> String) -> PartyQuery {
+        PartyQuery {
+            login: get("login"),
+            from: get("from"),
+            to: get("to"),
+            page: get("page"),
+            name: get("name"),
+            mode: get("mode"),
+            min: get("min"),
+            max: get("max"),
+            sort: get("sort"),
+            dir: get("dir"),
+            size: get("size"),
+        }
+    }
 }
 
 pub type Parties = Page<FundedParty>;
 
+/// The search of a management list's query.
+#[cfg(feature = "ssr")]
+fn party_search(q: &PartyQuery) -> Result<super::service::Search, AppError> {
+    let bound = |raw: &str| match raw.trim() {
+        "" => Ok(None),
+        v => Money::parse(v)
+            .map(|m| Some(m.fen()))
+            .map_err(AppError::invalid),
+    };
+    let mode = match q.mode.trim() {
+        "" => None,
+        "resale" => Some("resale"),
+        "consulting" => Some("consulting"),
+        _ => return Err(AppError::BadRequest),
+    };
+    Ok(super::service::Search {
+        login: q.login.clone(),
+        name: q.name.clone(),
+        mode,
+        from_ms: parse_day(&q.from, false)?,
+        to_ms: parse_day(&q.to, true)?,
+        min_fen: bound(&q.min)?,
+        max_fen: bound(&q.max)?,
+        sort: crate::domain::SortBy::parse(&q.sort, &q.dir),
+        ..Default::default()
+    })
+}
+
 #[cfg(feature = "ssr")]
 async fn parties(target: Target, q: PartyQuery) -> Result<Parties, AppError> {
     let cx = ctx::acting(&[Role::Partner]).await?;
-    let search = super::service::Search {
-        login: q.login,
-        from_ms: parse_day(&q.from, false)?,
-        to_ms: parse_day(&q.to, true)?,
-        ..Default::default()
-    };
-    let page = PageRequest::new(q.page.parse().ok(), None);
+    let search = party_search(&q)?;
+    let page = crate::domain::page_of(&q.page, &q.size);
     super::service::parties(&cx, target, &search, page).await
+}
+
+/// 客户管理 or 我的云经销商 as CSV or XLSX, with the list's filters and order.
+#[cfg(feature = "ssr")]
+pub async fn parties_export(
+    export: crate::domain::export::PartnerExport,
+) -> Result<axum::response::Response, AppError> {
+    use crate::domain::export::{Cell, Sheet, respond};
+    let target = if export.path.starts_with("/center/sales/resellers/") {
+        Target::Reseller
+    } else {
+        Target::Customer
+    };
+    let search = party_search(&PartyQuery::read(|k| export.get(k).to_string()))?;
+    let sheet = Sheet {
+        name: match target {
+            Target::Reseller => "resellers",
+            Target::Customer => "customers",
+        },
+        header: &[
+            "id",
+            "login",
+            "name",
+            "mode",
+            "since",
+            "balance",
+            "unbind_pending",
+        ],
+        row: |p: FundedParty| {
+            vec![
+                Cell::Int(p.id),
+                p.login.into(),
+                p.name.into(),
+                p.mode_key.rsplit('.').next().unwrap_or_default().into(),
+                Cell::Time(p.since),
+                p.balance.into(),
+                if p.unbind_pending { "yes" } else { "" }.into(),
+            ]
+        },
+        id: |p| p.id,
+    };
+    let cx = export.cx;
+    respond(export.format, sheet, move |page| {
+        let (cx, search) = (cx.clone(), search.clone());
+        async move { super::service::parties(&cx, target, &search, page).await }
+    })
+    .await
 }
 
 #[server(prefix = "/api", endpoint = "funds/resellers")]
@@ -313,36 +420,43 @@ pub async fn fund_preview(partner: i64, amount: String) -> Result<Preview, AppEr
     super::service::fund_preview(&db, partner, amount, threshold).await
 }
 
-/// 调账记录 as CSV, with the same filters as the page: every matching row, or a refusal when
-/// more than `domain::csv::MAX_ROWS` match (see `domain::csv`).
+/// 调账记录 as CSV or XLSX, with the same filters as the page: every matching row, or a
+/// refusal when more than `domain::export::MAX_ROWS` match (see `domain::export`).
 #[cfg(feature = "ssr")]
-pub async fn records_csv(
-    export: crate::domain::csv::PartnerExport,
+pub async fn records_export(
+    export: crate::domain::export::PartnerExport,
 ) -> Result<axum::response::Response, AppError> {
-    use crate::domain::csv::{Csv, complete};
+    use crate::domain::export::{Cell, Sheet, respond};
     let get = |k: &str| export.get(k);
     let search = record_search(get("operation"), get("trans_id"), get("from"), get("to"))?;
-    let records = super::service::records(&export.cx, &search, PageRequest::EXPORT).await?;
-    let mut csv = Csv::new(&[
-        "operation_type",
-        "amount",
-        "counterparty",
-        "operator",
-        "time",
-        "trans_id",
-    ]);
-    for r in complete(records.items)? {
-        let sign = if r.signed_fen < 0 { "-" } else { "" };
-        csv.row([
-            r.operation.code().to_string(),
-            format!("{sign}{}", r.amount()),
-            r.counterparty,
-            r.operator,
-            format_time(r.created_at),
-            r.trans_id,
-        ]);
-    }
-    Ok(csv.into_response("adjust-records.csv"))
+    let sheet = Sheet {
+        name: "adjust-records",
+        header: &[
+            "operation_type",
+            "amount",
+            "counterparty",
+            "operator",
+            "time",
+            "trans_id",
+        ],
+        row: |r: AdjustRecord| {
+            vec![
+                r.operation.code().into(),
+                Cell::Fen(r.signed_fen),
+                r.counterparty.into(),
+                r.operator.into(),
+                Cell::Time(r.created_at),
+                r.trans_id.into(),
+            ]
+        },
+        id: |r| r.id,
+    };
+    let cx = export.cx;
+    respond(export.format, sheet, move |page| {
+        let (cx, search) = (cx.clone(), search.clone());
+        async move { super::service::records(&cx, &search, page).await }
+    })
+    .await
 }
 
 #[cfg(test)]

@@ -106,6 +106,9 @@ pub struct Receipt {
 /// One line of 调账记录, from the viewing partner's side.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AdjustRecord {
+    /// The transfer's id (0 where a record has none to show, e.g. older API answers).
+    #[serde(default)]
+    pub id: i64,
     pub trans_id: String,
     pub operation: Operation,
     /// Positive when money came in, negative when it went out, in fen.

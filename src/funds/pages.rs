@@ -12,8 +12,8 @@ use crate::domain::{CustomerMode, PartnerKind, Role, format_time};
 use crate::error::AppError;
 use crate::i18n::{t, use_lang};
 use crate::ui::{
-    Auth, Col, DataTable, ErrorNotice, Field, FormError, Loaded, Paged, PagedList, RequireRole,
-    failure, too_many_to_export, urlencode,
+    Auth, Col, DataTable, ErrorNotice, ExportLinks, Field, FormError, Loaded, Paged, PagedList,
+    RequireRole, failure, too_many_to_export,
 };
 use leptos::prelude::*;
 use leptos_router::components::{A, Outlet};
@@ -123,20 +123,40 @@ fn works_in_funds() -> bool {
         .is_some_and(|u| u.works_in(crate::members::model::Area::Funds))
 }
 
-/// The search form of the management lists (account name, association dates).
+/// The search form of the management lists: account name, name, mode (customers), association
+/// dates, balance range; and the list's exports.
 #[component]
-fn PartySearch() -> impl IntoView {
+fn PartySearch(target: Target) -> impl IntoView {
     let lang = use_lang();
     let query = use_query_map();
+    let mode = move |m: &str| q(query, "mode") == m;
     view! {
-        <form method="get" class="search-bar">
+        <form method="get" class="search-bar" data-testid="party-filters">
             <label for="search-login">{t(lang, "funds.search.login")}</label>
             <input id="search-login" name="login" value=move || q(query, "login") maxlength="64" />
+            <label for="search-name">{t(lang, "funds.col.name")}</label>
+            <input id="search-name" name="name" value=move || q(query, "name") maxlength="64" />
+            {(target == Target::Customer).then(|| view! {
+                <label for="search-mode">{t(lang, "funds.col.mode")}</label>
+                <select id="search-mode" name="mode">
+                    <option value="" selected=move || mode("")>{t(lang, "common.all")}</option>
+                    <option value="resale" selected=move || mode("resale")>{t(lang, "customer_mode.resale")}</option>
+                    <option value="consulting" selected=move || mode("consulting")>{t(lang, "customer_mode.consulting")}</option>
+                </select>
+            })}
             <label for="search-from">{t(lang, "funds.search.from")}</label>
             <input id="search-from" name="from" type="date" value=move || q(query, "from") />
             <label for="search-to">{t(lang, "funds.search.to")}</label>
             <input id="search-to" name="to" type="date" value=move || q(query, "to") />
+            <label for="search-min">{t(lang, "funds.search.min")}</label>
+            <input id="search-min" name="min" inputmode="decimal" size="8" value=move || q(query, "min") maxlength="16" />
+            <label for="search-max">{t(lang, "funds.search.max")}</label>
+            <input id="search-max" name="max" inputmode="decimal" size="8" value=move || q(query, "max") maxlength="16" />
             <button type="submit" class="btn">{t(lang, "common.search")}</button>
+            {match target {
+                Target::Customer => view! { <ExportLinks path="/center/sales/customers/export" /> }.into_any(),
+                Target::Reseller => view! { <ExportLinks path="/center/sales/resellers/export" /> }.into_any(),
+            }}
         </form>
     }
 }
@@ -157,7 +177,7 @@ fn PartyTable(target: Target, rows: Vec<FundedParty>) -> impl IntoView {
                 {(target == Target::Customer).then(|| view! {
                     <td data-testid="customer-status">{t(lang, if r.unbind_pending { "customer.status.unbinding" } else { "customer.status.normal" })}</td>
                 })}
-                <td class="num">{r.balance.to_string()}</td>
+                <td class="num">{r.balance.grouped()}</td>
                 <td class="actions">
                     {if !money {
                         ().into_any()
@@ -175,9 +195,9 @@ fn PartyTable(target: Target, rows: Vec<FundedParty>) -> impl IntoView {
         }
     }).collect_view();
     view! { <DataTable testid="parties" rows=rows.into_any()
-    columns=vec![Col::text("funds.col.login"), Col::text("funds.col.name"),
-        Col::text(if customer { "funds.col.mode" } else { "partner.kind" }), Col::text("funds.col.since"),
-        Col::text("customer.status").shown_if(customer), Col::num("funds.col.balance"), Col::text("funds.col.actions")] /> }
+    columns=vec![Col::text("funds.col.login"), Col::text("funds.col.name").sorts("name"),
+        Col::text(if customer { "funds.col.mode" } else { "partner.kind" }), Col::text("funds.col.since").sorts("since"),
+        Col::text("customer.status").shown_if(customer), Col::num("funds.col.balance").sorts("balance"), Col::text("funds.col.actions")] /> }
 }
 
 /// 我的云经销商 (a distributor's resellers) and 客户管理 (a partner's customers): search, balances,
@@ -186,34 +206,11 @@ fn PartyTable(target: Target, rows: Vec<FundedParty>) -> impl IntoView {
 fn PartyListPage(target: Target) -> impl IntoView {
     let lang = use_lang();
     let query = use_query_map();
-    let args = move || {
-        (
-            q(query, "login"),
-            q(query, "from"),
-            q(query, "to"),
-            q(query, "page"),
-        )
-    };
-    let list = Resource::new(args, move |(login, from, to, page)| async move {
+    let args = move || PartyQuery::read(|k| q(query, k));
+    let list = Resource::new(args, move |pq| async move {
         match target {
-            Target::Reseller => {
-                list_resellers(PartyQuery {
-                    login,
-                    from,
-                    to,
-                    page,
-                })
-                .await
-            }
-            Target::Customer => {
-                list_customers(PartyQuery {
-                    login,
-                    from,
-                    to,
-                    page,
-                })
-                .await
-            }
+            Target::Reseller => list_resellers(pq).await,
+            Target::Customer => list_customers(pq).await,
         }
     });
     let (title, empty) = match target {
@@ -236,8 +233,8 @@ fn PartyListPage(target: Target) -> impl IntoView {
             }.into_any(),
         }}
         <DoneBanner />
-        <PartySearch />
-        <Paged list empty body=move |rows| view! { <PartyTable target rows /> }.into_any() />
+        <PartySearch target />
+        <Paged list empty sizes=true body=move |rows| view! { <PartyTable target rows /> }.into_any() />
     }
 }
 
@@ -396,15 +393,6 @@ pub fn FundsPage() -> impl IntoView {
     let records = Resource::new(args, |(op, id, from, to, page)| {
         adjust_records(op, id, from, to, page)
     });
-    let csv = move || {
-        format!(
-            "/center/sales/funds/records.csv?operation={}&trans_id={}&from={}&to={}",
-            urlencode(&q(query, "operation")),
-            urlencode(&q(query, "trans_id")),
-            urlencode(&q(query, "from")),
-            urlencode(&q(query, "to"))
-        )
-    };
     let selected = move |op: &str| q(query, "operation") == op;
     view! {
         <h1>{t(lang, "sales.funds")}</h1>
@@ -431,7 +419,7 @@ pub fn FundsPage() -> impl IntoView {
             <label for="rec-id">{t(lang, "funds.col.trans_id")}</label>
             <input id="rec-id" name="trans_id" value=move || q(query, "trans_id") maxlength="64" />
             <button type="submit" class="btn">{t(lang, "common.search")}</button>
-            <a class="btn" href=csv rel="external">{t(lang, "common.export_csv")}</a>
+            <ExportLinks path="/center/sales/funds/records" />
         </form>
         <PagedList list=records empty="funds.no_records" testid="records" after=too_many_to_export
             columns=vec![

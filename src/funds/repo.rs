@@ -161,6 +161,10 @@ pub struct ListFilter<'a> {
     pub id: Option<i64>,
     /// A customer's mode (`resale`, `consulting`), or all.
     pub mode: Option<&'a str>,
+    /// Balance bounds (fen, inclusive), or open.
+    pub min_fen: Option<i64>,
+    pub max_fen: Option<i64>,
+    pub sort: &'a crate::domain::SortBy,
     pub from_ms: i64,
     pub to_ms: i64,
     pub page: PageRequest,
@@ -265,11 +269,18 @@ pub async fn list_parties(
         Target::Reseller => &RESELLERS,
         Target::Customer => &CUSTOMERS,
     };
-    let order = format!("{}.id", sql.alias);
+    let name = format!("{}.name", sql.alias);
+    let sorts = [
+        ("since", sql.since),
+        ("balance", "COALESCE(a.balance_fen, 0)"),
+        ("name", name.as_str()),
+    ];
+    let order = f.sort.order(&sorts, &format!("{}.id", sql.alias));
     let (rows, total) = f
         .conditions(sql.alias, sql.user_key, sql.since)
         .and(sql.owner, owner)
         .and_some(sql.mode, f.mode)
+        .and_between("COALESCE(a.balance_fen, 0)", f.min_fen, f.max_fen)
         .page::<PartyRow>(pool, sql.columns, sql.from, &order, f.page)
         .await?;
     Ok((rows.into_iter().map(party).collect(), total))
@@ -291,6 +302,7 @@ pub struct RecordFilter<'a> {
 
 #[derive(FromRow)]
 struct RecordRow {
+    id: i64,
     trans_id: String,
     operation: String,
     amount_fen: i64,
@@ -344,7 +356,7 @@ pub async fn adjust_records(
     let (rows, total) = w
         .page::<RecordRow>(
             pool,
-            "t.trans_id, t.operation, t.amount_fen, \
+            "t.id, t.trans_id, t.operation, t.amount_fen, \
              CASE WHEN t.from_account = $1 THEN 1 ELSE 0 END AS outgoing, \
              (SELECT COALESCE(p.name, c.name) FROM fund_accounts a \
                 LEFT JOIN partners p ON p.id = a.partner_id LEFT JOIN customers c ON c.id = a.customer_id \
@@ -361,6 +373,7 @@ pub async fn adjust_records(
         .into_iter()
         .filter_map(|r| {
             Some(AdjustRecord {
+                id: r.id,
                 trans_id: r.trans_id,
                 operation: Operation::parse(&r.operation)?,
                 signed_fen: if r.outgoing == 1 {

@@ -20,6 +20,8 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     ("funds.done", "调整成功，交易号：", "Adjusted. Transaction ID:"),
     ("funds.search.login", "账号名", "Account name"),
     ("funds.search.from", "关联时间 从", "Associated from"),
+    ("funds.search.min", "余额 ≥", "Balance ≥"),
+    ("funds.search.max", "余额 ≤", "Balance ≤"),
     ("funds.search.to", "至", "to"),
     ("funds.col.login", "账号名", "Account name"),
     ("funds.col.name", "名称", "Name"),

@@ -36,5 +36,5 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     ("error.date.format", "日期格式不正确，请使用 YYYY-MM-DD。", "Invalid date; use YYYY-MM-DD."),
     ("error.partner.email", "邮箱地址不正确。", "Invalid email address."),
     ("error.partner.phone", "手机号码不正确。", "Invalid phone number."),
-    ("error.export.too_many", "符合条件的记录超过 50000 条，无法导出为一个完整的文件。请缩小时间范围或筛选条件后再导出。", "More than 50 000 records match: too many for one complete file. Narrow the dates or filters and export again."),
+    ("error.export.too_many", "符合条件的记录超过 1000000 条，无法导出为一个完整的文件。请缩小时间范围或筛选条件后再导出。", "More than 1 000 000 records match: too many for one complete file. Narrow the dates or filters and export again."),
 ];

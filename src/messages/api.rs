@@ -14,6 +14,10 @@ pub async fn list_messages(
     filter: String,
     group: String,
     page: Option<u32>,
+    /// Text the message holds (a name, a number) or its title's words, in either language.
+    #[server(default)]
+    q: String,
+    #[server(default)] size: Option<u32>,
 ) -> Result<Page<Message>, AppError> {
     let (db, user) = ctx::signed_in().await?;
     let group = super::model::Group::parse(&group).map_err(AppError::invalid)?;
@@ -22,7 +26,8 @@ pub async fn list_messages(
         user.id,
         super::model::Filter::parse(&filter),
         group,
-        PageRequest::new(page, None),
+        &q,
+        PageRequest::new(page, size),
     )
     .await
 }

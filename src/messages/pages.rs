@@ -14,10 +14,11 @@ pub fn MessagesPage() -> impl IntoView {
     let query = use_query_map();
     let filter = move || query.read().get("filter").unwrap_or_default();
     let group = move || query.read().get("group").unwrap_or_default();
-    let page = move || query.read().get("page").and_then(|p| p.parse::<u32>().ok());
+    let number = move |k: &str| query.read().get(k).and_then(|p| p.parse::<u32>().ok());
+    let text = move || query.read().get("q").unwrap_or_default();
     let list = Resource::new(
-        move || (filter(), group(), page()),
-        |(f, g, p)| list_messages(f, g, p),
+        move || (filter(), group(), number("page"), text(), number("size")),
+        |(f, g, p, q, size)| list_messages(f, g, p, q, size),
     );
     // Operators receive no notices; a partner's reach its contact address and number, anyone
     // else's their own.
@@ -51,6 +52,8 @@ pub fn MessagesPage() -> impl IntoView {
                                 <option value=g.code() selected=move || group() == g.code()>{t(lang, g.label_key())}</option>
                             })}
                         </select>
+                        <label for="msg-q">{t(lang, "common.keyword")}</label>
+                        <input id="msg-q" name="q" maxlength="64" prop:value=text />
                         <button type="submit" class="btn">{t(lang, "common.search")}</button>
                     </form>
                     <ActionForm action=read_all>
@@ -58,7 +61,7 @@ pub fn MessagesPage() -> impl IntoView {
                     </ActionForm>
                 </div>
                 <FormError error />
-                <Paged list empty="messages.empty"
+                <Paged list empty="messages.empty" sizes=true
                     body=move |items| view! {
                         <ul class="messages" data-testid="messages">
                             {items.into_iter().map(|m| {

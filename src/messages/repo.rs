@@ -60,11 +60,33 @@ pub async fn list(
     user: i64,
     unread_only: bool,
     kinds: &[&str],
+    search: &super::service::Search,
     page: PageRequest,
 ) -> Result<(Vec<MessageRow>, i64), sqlx::Error> {
     let w = Where::new()
         .and("user_id = ?1", user)
         .and_text_in("kind", kinds);
+    let w = if search.like.is_empty() {
+        w
+    } else {
+        // The parameters' text, or a kind whose title matched (bound, `?2`…).
+        let marks: Vec<String> = (2..search.titled.len() + 2)
+            .map(|i| format!("?{i}"))
+            .collect();
+        let titled = if marks.is_empty() {
+            String::new()
+        } else {
+            format!(" OR kind IN ({})", marks.join(", "))
+        };
+        let mut args = vec![crate::server::sql::Arg::from(search.like.as_str())];
+        args.extend(
+            search
+                .titled
+                .iter()
+                .map(|k| crate::server::sql::Arg::from(*k)),
+        );
+        w.and_args(&format!("LOWER(params) LIKE ?1 ESCAPE '\\'{titled}"), args)
+    };
     let w = if unread_only {
         w.and_sql("read_at IS NULL")
     } else {

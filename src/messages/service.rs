@@ -251,18 +251,55 @@ pub fn params<const N: usize>(pairs: [(&str, &str); N]) -> BTreeMap<String, Stri
         .collect()
 }
 
+/// The kinds whose title reads `text` (in either language, case-insensitive): a search for
+/// "订单" or "order" finds order notices whatever their parameters. None for an empty search.
+fn titles_containing(text: &str) -> Vec<&'static str> {
+    let text = text.trim().to_lowercase();
+    if text.is_empty() {
+        return Vec::new();
+    }
+    super::model::KINDS
+        .into_iter()
+        .filter(|kind| {
+            let key = format!("msg.{kind}.title");
+            [crate::i18n::Lang::Zh, crate::i18n::Lang::En]
+                .into_iter()
+                .any(|lang| crate::i18n::t(lang, &key).to_lowercase().contains(&text))
+        })
+        .collect()
+}
+
+/// A message search: its parameters contain `like` (a LIKE pattern) or its kind is `titled`.
+pub struct Search {
+    pub like: String,
+    pub titled: Vec<&'static str>,
+}
+
 pub async fn list(
     db: &Db,
     user: i64,
     filter: Filter,
     group: Option<Group>,
+    text: &str,
     page: PageRequest,
 ) -> Result<Page<Message>, AppError> {
     let kinds: Vec<&str> = match group {
         Some(g) => g.kinds().collect(),
         None => vec![],
     };
-    let (rows, total) = repo::list(&db.pool, user, filter == Filter::Unread, &kinds, page).await?;
+    let search = Search {
+        like: crate::server::sql::like_pattern(text),
+        titled: titles_containing(text),
+    };
+    let (rows, total) = repo::list(
+        &db.pool,
+        user,
+        filter == Filter::Unread,
+        &kinds,
+        &search,
+        page,
+    )
+    .await?;
     let items = rows
         .into_iter()
         .map(|r| Message {

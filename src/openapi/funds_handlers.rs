@@ -215,6 +215,7 @@ pub async fn list_sub_customers(
         id: optional_id(&req.customer_id, "customer_id")?,
         name: req.customer.unwrap_or_default(),
         mode,
+        ..Default::default()
     };
     // Customers carry no labels here: a label filter matches none of them.
     let found = if req.label.as_deref().is_some_and(|l| !l.is_empty()) {

@@ -230,6 +230,7 @@ pub(super) async fn list_issued_partner_coupons(
         created: span(&req.create_time_begin, &req.create_time_end)?,
         effective: span(&req.effective_time_begin, &req.effective_time_end)?,
         expires: span(&req.expire_time_begin, &req.expire_time_end)?,
+        ..CouponSearch::default()
     };
     // Only 代金券 (coupon_type 1) are issued here; order ids are not coupons' (one use each).
     let none = req.coupon_type.is_some_and(|t| t != 1) || req.order_id.is_some();

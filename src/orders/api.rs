@@ -1,9 +1,9 @@
 //! Server functions of orders: the customer's (我的订单) and the partner's (客户订单).
 
-use super::model::{Order, OrderDetail};
+use super::model::{Order, OrderDetail, OrderQuery};
 use crate::domain::Page;
 #[cfg(feature = "ssr")]
-use crate::domain::{PageRequest, Role};
+use crate::domain::Role;
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::server::ctx;
@@ -24,12 +24,63 @@ pub async fn create_order(
     Ok(order)
 }
 
-/// The caller's orders (a customer's own, a partner's customers') for a tab: `unpaid`,
-/// `awaiting`, `paid`, `cancelled`, `refunded`, or all.
+/// The caller's orders (a customer's own, a partner's customers') for a tab (`unpaid`,
+/// `awaiting`, `paid`, `cancelled`, `refunded`, or all), searched, filtered and sorted as the
+/// list's link says (see [`OrderQuery`]).
 #[server(prefix = "/api", endpoint = "orders/list")]
-pub async fn list_orders(tab: String, page: Option<u32>) -> Result<Page<Order>, AppError> {
+pub async fn list_orders(#[server(flatten)] q: OrderQuery) -> Result<Page<Order>, AppError> {
     let cx = ctx::acting(&[Role::Partner, Role::Customer]).await?;
-    super::service::list(&cx, &tab, PageRequest::new(page, None)).await
+    super::service::list(&cx, &q, crate::domain::page_of(&q.page, &q.size)).await
+}
+
+/// 客户订单 as CSV or XLSX with the list's filters and order (see `domain::export`).
+#[cfg(feature = "ssr")]
+pub async fn orders_export(
+    export: crate::domain::export::PartnerExport,
+) -> Result<axum::response::Response, AppError> {
+    use crate::domain::export::{Cell, Sheet, respond};
+    let q = OrderQuery::read(|k| export.get(k).to_string());
+    let sheet = Sheet {
+        name: "orders",
+        header: &[
+            "number",
+            "customer",
+            "product",
+            "quantity",
+            "amount",
+            "coupon",
+            "payment",
+            "payer",
+            "state",
+            "created_at",
+        ],
+        row: |o: Order| {
+            vec![
+                o.number.into(),
+                o.customer_name.into(),
+                o.product.into(),
+                Cell::Int(o.quantity),
+                o.amount.into(),
+                o.coupon_amount.into(),
+                if o.partner_requested {
+                    "partner"
+                } else {
+                    "self"
+                }
+                .into(),
+                o.payer.map_or("", |p| p.as_str()).into(),
+                o.state.as_str().into(),
+                Cell::Time(o.created_at),
+            ]
+        },
+        id: |o| o.id,
+    };
+    let cx = export.cx;
+    respond(export.format, sheet, move |page| {
+        let (cx, q) = (cx.clone(), q.clone());
+        async move { super::service::list(&cx, &q, page).await }
+    })
+    .await
 }
 
 #[server(prefix = "/api", endpoint = "orders/detail")]

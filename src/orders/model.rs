@@ -303,3 +303,50 @@ mod tests {
         }
     }
 }
+
+/// An order list's filters as its link gives them (every field a query parameter; missing reads
+/// as empty): the tab (a state group), a number or customer name, the payment mode (`self`,
+/// `partner`: 伙伴代付), the days placed (`YYYY-MM-DD`, inclusive), the sort (`created`,
+/// `amount`), the page and its size.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct OrderQuery {
+    #[serde(default)]
+    pub tab: String,
+    #[serde(default)]
+    pub q: String,
+    #[serde(default)]
+    pub payment: String,
+    #[serde(default)]
+    pub from: String,
+    #[serde(default)]
+    pub to: String,
+    #[serde(default)]
+    pub sort: String,
+    #[serde(default)]
+    pub dir: String,
+    #[serde(default)]
+    pub page: String,
+    #[serde(default)]
+    pub size: String,
+}
+
+impl OrderQuery {
+    /// The query of a link, read through `get` (a page's query map or an export's request).
+    pub fn read(get: impl Fn(&str) -> String) -> OrderQuery {
+        OrderQuery {
+            tab: get("tab"),
+            q: get("q"),
+            payment: get("payment"),
+            from: get("from"),
+            to: get("to"),
+            sort: get("sort"),
+            dir: get("dir"),
+            page: get("page"),
+            size: get("size"),
+        }
+    }
+}
+
+/// The columns an order list sorts by (the link's key, the SQL expression).
+pub const ORDER_SORTS: [(&str, &str); 2] =
+    [("created", "o.created_at"), ("amount", "o.amount_fen")];

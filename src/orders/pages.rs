@@ -5,11 +5,12 @@ use super::api::{
     ActOnOrder, CreateOrder, SetConsultingPay, consulting_pay, get_order, list_orders,
     partner_pay_allowed,
 };
-use super::model::{CATALOGUE, Order, OrderState, Payer};
+use super::model::{CATALOGUE, Order, OrderQuery, OrderState, Payer};
 use crate::domain::{Money, Role, format_time};
 use crate::i18n::{Lang, t, use_lang};
 use crate::ui::{
-    Col, DataTable, ErrorNotice, Field, FormError, Paged, RequireRole, failure, loading,
+    Col, DataTable, ErrorNotice, ExportLinks, Field, FormError, Paged, RequireRole, failure,
+    loading,
 };
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -73,7 +74,7 @@ fn OrderTable(orders: Vec<Order>, partner: bool) -> impl IntoView {
                 {partner.then(|| view! { <td>{o.customer_name.clone()}</td> })}
                 <td>{t(lang, o.product_key())}</td>
                 <td class="num">{o.quantity}</td>
-                <td class="num">{o.amount.to_string()}</td>
+                <td class="num">{o.amount.grouped()}</td>
                 <td>{payment_label(lang, &o)}</td>
                 <td>
                     {t(lang, o.state.label_key())}
@@ -86,8 +87,8 @@ fn OrderTable(orders: Vec<Order>, partner: bool) -> impl IntoView {
     }).collect_view();
     view! { <DataTable testid="orders" rows=rows.into_any()
     columns=vec![Col::text("orders.number"), Col::text("customer.name").shown_if(partner), Col::text("orders.product"),
-        Col::num("orders.quantity"), Col::num("orders.amount"), Col::text("orders.payment"), Col::text("orders.state"),
-        Col::text("common.created_at"), Col::text("common.actions")] /> }
+        Col::num("orders.quantity"), Col::num("orders.amount").sorts("amount"), Col::text("orders.payment"), Col::text("orders.state"),
+        Col::text("common.created_at").sorts("created"), Col::text("common.actions")] /> }
 }
 
 /// 我的订单, with the 待支付 tab.
@@ -95,9 +96,8 @@ fn OrderTable(orders: Vec<Order>, partner: bool) -> impl IntoView {
 pub fn CustomerOrders() -> impl IntoView {
     let lang = use_lang();
     let query = use_query_map();
-    let tab = move || query.read().get("tab").unwrap_or_default();
-    let page = move || query.read().get("page").and_then(|p| p.parse::<u32>().ok());
-    let orders = Resource::new(move || (tab(), page()), |(t, p)| list_orders(t, p));
+    let args = move || OrderQuery::read(|k| query.read().get(k).unwrap_or_default());
+    let orders = Resource::new(args, list_orders);
     view! {
         <RequireRole role=Role::Customer>
             <section class="panel">
@@ -106,7 +106,7 @@ pub fn CustomerOrders() -> impl IntoView {
                 {move || query.read().get("created").map(|_| view! { <p class="notice-ok" role="status">{t(lang, "orders.created")}</p> })}
                 {move || query.read().get("done").map(|n| view! { <p class="notice-ok" role="status">{t(lang, "orders.done")}" "{n}</p> })}
                 <Tabs base="/customer/orders" tabs=vec![("", "common.all"), ("unpaid", "orders.tab.unpaid"), ("paid", "orders.state.paid"), ("cancelled", "orders.state.cancelled"), ("refunded", "orders.state.refunded")] />
-                <Paged list=orders empty="orders.empty"
+                <Paged list=orders empty="orders.empty" sizes=true
                     body=|orders| view! { <OrderTable orders partner=false /> }.into_any()
                 />
             </section>
@@ -290,8 +290,13 @@ pub fn PartnerOrders() -> impl IntoView {
     let lang = use_lang();
     let query = use_query_map();
     let tab = move || query.read().get("tab").unwrap_or_else(|| "awaiting".into());
-    let page = move || query.read().get("page").and_then(|p| p.parse::<u32>().ok());
-    let orders = Resource::new(move || (tab(), page()), |(t, p)| list_orders(t, p));
+    let args = move || OrderQuery {
+        tab: tab(),
+        ..OrderQuery::read(|k| query.read().get(k).unwrap_or_default())
+    };
+    let orders = Resource::new(args, list_orders);
+    let get = move |k: &str| query.read().get(k).unwrap_or_default();
+    let payment = move |v: &str| get("payment") == v;
     let allow = Resource::new(|| (), |_| consulting_pay());
     let set = ServerAction::<SetConsultingPay>::new();
     view! {
@@ -313,7 +318,24 @@ pub fn PartnerOrders() -> impl IntoView {
                 }
             })}
         </Suspense>
-        <Paged list=orders empty="orders.partner_empty"
+        <form method="get" class="search-bar" data-testid="order-filters">
+            <input type="hidden" name="tab" value=tab />
+            <label for="order-q">{t(lang, "common.keyword")}</label>
+            <input id="order-q" name="q" maxlength="64" prop:value=move || get("q") placeholder=t(lang, "orders.search_hint") />
+            <label for="order-payment">{t(lang, "orders.payment")}</label>
+            <select id="order-payment" name="payment">
+                <option value="" selected=move || payment("")>{t(lang, "common.all")}</option>
+                <option value="self" selected=move || payment("self")>{t(lang, "orders.self_pay")}</option>
+                <option value="partner" selected=move || payment("partner")>{t(lang, "orders.partner_pay")}</option>
+            </select>
+            <label for="order-from">{t(lang, "common.from_date")}</label>
+            <input id="order-from" name="from" type="date" prop:value=move || get("from") />
+            <label for="order-to">{t(lang, "common.to_date")}</label>
+            <input id="order-to" name="to" type="date" prop:value=move || get("to") />
+            <button type="submit" class="btn">{t(lang, "common.search")}</button>
+            <ExportLinks path="/center/sales/orders/export" with=vec![("tab", "awaiting")] />
+        </form>
+        <Paged list=orders empty="orders.partner_empty" sizes=true
             body=|orders| view! { <OrderTable orders partner=true /> }.into_any()
         />
     }

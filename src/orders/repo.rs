@@ -66,18 +66,43 @@ query_fn! {
         query_as(&format!("SELECT {COLUMNS} {FROM} WHERE o.id = $1"));
 }
 
-/// Orders of a customer or of a partner's customers, in the given states (all when empty).
+/// What an order list shows beyond its owner: the states (all when empty), a number or customer
+/// name (a LIKE pattern, or empty), the payment mode, the days placed, the order.
+pub struct OrderFilter<'a> {
+    pub states: &'a [&'a str],
+    pub like: &'a str,
+    /// 伙伴代付 requested (`Some(true)`), the customer's own (`Some(false)`), or both.
+    pub partner_requested: Option<bool>,
+    pub from_ms: Option<i64>,
+    pub to_ms: Option<i64>,
+    pub sort: &'a crate::domain::SortBy,
+}
+
+/// Orders of a customer or of a partner's customers that match `f`.
 pub async fn list(
     pool: &AnyPool,
     column: OwnerColumn,
     owner: i64,
-    states: &[&str],
+    f: &OrderFilter<'_>,
     page: PageRequest,
 ) -> Result<(Vec<Order>, i64), sqlx::Error> {
+    let order = f
+        .sort
+        .order(&super::model::ORDER_SORTS, "o.created_at DESC, o.id DESC");
     Where::new()
         .and(&format!("o.{} = ?1", column.sql()), owner)
-        .and_text_in("o.state", states)
-        .page(pool, COLUMNS, FROM, "o.created_at DESC, o.id DESC", page)
+        .and_text_in("o.state", f.states)
+        .and_some(
+            "(LOWER(o.number) LIKE ?1 ESCAPE '\\' OR LOWER(c.name) LIKE ?1 ESCAPE '\\')",
+            Some(f.like).filter(|l| !l.is_empty()),
+        )
+        .and_some(
+            "o.partner_requested = ?1",
+            f.partner_requested.map(i64::from),
+        )
+        .and_some("o.created_at >= ?1", f.from_ms)
+        .and_some("o.created_at < ?1", f.to_ms)
+        .page(pool, COLUMNS, FROM, &order, page)
         .await
 }
 

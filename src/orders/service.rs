@@ -160,13 +160,18 @@ pub async fn create(cx: &Caller, input: &NewOrder) -> Result<Order, AppError> {
     .await
 }
 
-pub async fn list(cx: &Caller, tab: &str, page: PageRequest) -> Result<Page<Order>, AppError> {
+/// The caller's orders that match `q` (see [`super::model::OrderQuery`]) in `page`.
+pub async fn list(
+    cx: &Caller,
+    q: &super::model::OrderQuery,
+    page: PageRequest,
+) -> Result<Page<Order>, AppError> {
     let Caller { db, user, .. } = cx;
     let (column, owner) = match viewer(user)? {
         Viewer::Customer(c) => (OwnerColumn::Customer, c),
         Viewer::Partner(p) => (OwnerColumn::Partner, p),
     };
-    let states: &[&str] = match tab {
+    let states: &[&str] = match q.tab.as_str() {
         "unpaid" => &["pending_payment", "awaiting_partner"],
         "awaiting" => &["awaiting_partner"],
         "paid" => &["paid"],
@@ -174,7 +179,23 @@ pub async fn list(cx: &Caller, tab: &str, page: PageRequest) -> Result<Page<Orde
         "refunded" => &["refunded"],
         _ => &[],
     };
-    let (rows, total) = repo::list(&db.pool, column, owner, states, page).await?;
+    let partner_requested = match q.payment.as_str() {
+        "" => None,
+        "partner" => Some(true),
+        "self" => Some(false),
+        _ => return Err(AppError::BadRequest),
+    };
+    let like = crate::server::sql::like_pattern(&q.q);
+    let sort = crate::domain::SortBy::parse(&q.sort, &q.dir);
+    let f = repo::OrderFilter {
+        states,
+        like: &like,
+        partner_requested,
+        from_ms: crate::domain::parse_day(&q.from, false)?,
+        to_ms: crate::domain::parse_day(&q.to, true)?,
+        sort: &sort,
+    };
+    let (rows, total) = repo::list(&db.pool, column, owner, &f, page).await?;
     Ok(page.answer(rows, total))
 }
 

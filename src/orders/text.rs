@@ -42,6 +42,7 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     ("orders.partner_title", "客户订单", "Customer orders"),
     ("orders.pay", "支付", "Pay"),
     ("orders.payment", "支付方式", "Payment"),
+    ("orders.search_hint", "订单号或客户名称", "Order number or customer name"),
     ("orders.per_month", "元/月", "yuan/month"),
     ("orders.product", "产品", "Product"),
     ("orders.quantity", "数量(月)", "Quantity (months)"),

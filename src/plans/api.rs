@@ -60,18 +60,97 @@ pub async fn verify(number: String) -> Result<Option<Certificate>, AppError> {
     super::service::verify(&ctx::state()?.db, &number).await
 }
 
-/// Operator: applications to review, by state (`pending`, `approved`, `rejected`, or all).
+/// Operator: applications to review, by state (`pending`, `approved`, `rejected`, or all),
+/// partner name, sorted and paged as the list's link says.
 #[server(prefix = "/api", endpoint = "operator/plan-applications")]
-pub async fn review_list(state: String, page: Option<u32>) -> Result<Page<ReviewItem>, AppError> {
+pub async fn review_list(
+    state: String,
+    page: Option<u32>,
+    #[server(default)] q: String,
+    #[server(default)] sort: String,
+    #[server(default)] dir: String,
+    #[server(default)] size: Option<u32>,
+) -> Result<Page<ReviewItem>, AppError> {
     let (db, _) = ctx::caller(Role::Operator).await?;
-    let state = match state.as_str() {
+    let search = review_search(&state, &q, &sort, &dir)?;
+    super::service::review_list(&db, &search, PageRequest::new(page, size)).await
+}
+
+#[cfg(feature = "ssr")]
+fn review_search(
+    state: &str,
+    q: &str,
+    sort: &str,
+    dir: &str,
+) -> Result<super::service::ReviewSearch, AppError> {
+    let state = match state {
         "" | "all" => None,
         s => Some(
             super::model::ApplicationState::parse(s)
                 .ok_or_else(|| AppError::invalid("error.plans.state"))?,
         ),
     };
-    super::service::review_list(&db, state, PageRequest::new(page, None)).await
+    Ok(super::service::ReviewSearch {
+        state,
+        like: crate::server::sql::like_pattern(q),
+        sort: crate::domain::SortBy::parse(sort, dir),
+    })
+}
+
+/// 计划申请 (operator) as CSV or XLSX with the list's filters and order.
+#[cfg(feature = "ssr")]
+pub async fn applications_export(
+    export: crate::domain::export::OperatorExport,
+) -> Result<axum::response::Response, AppError> {
+    use crate::domain::export::{Cell, Sheet, respond};
+    let state = match export.get("state") {
+        "" => "pending",
+        s => s,
+    };
+    let search = review_search(
+        state,
+        export.get("q"),
+        export.get("sort"),
+        export.get("dir"),
+    )?;
+    let sheet = Sheet {
+        name: "plan-applications",
+        header: &[
+            "id",
+            "partner_id",
+            "partner",
+            "plan",
+            "state",
+            "contact_name",
+            "contact_phone",
+            "statement",
+            "reason",
+            "submitted_at",
+            "decided_at",
+        ],
+        row: |a: ReviewItem| {
+            vec![
+                Cell::Int(a.id),
+                Cell::Int(a.partner_id),
+                a.partner_name.into(),
+                a.plan.code().into(),
+                a.state.as_str().into(),
+                a.contact_name.into(),
+                a.contact_phone.into(),
+                a.statement.into(),
+                a.reason.unwrap_or_default().into(),
+                Cell::Time(a.submitted_at),
+                a.decided_at.map_or(Cell::from(""), Cell::Time),
+            ]
+        },
+        id: |a| a.id,
+    };
+    let db = export.cx.db;
+    respond(export.format, sheet, move |page| {
+        let (db, search) = (db.clone(), search.clone());
+        async move { super::service::review_list(&db, &search, page).await }
+    })
+    .await
 }
 
 /// Operator: approve an application; the partner joins and gets its certificate.

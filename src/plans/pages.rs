@@ -8,8 +8,8 @@ use super::model::{Certificate, CertificateState, Plan, PlanCard, ReviewItem, St
 use crate::domain::{Role, format_time};
 use crate::i18n::{Lang, t, use_lang};
 use crate::ui::{
-    Col, DataList, ErrorNotice, Field, FormError, Loaded, PagedList, RequireRole, failure, loading,
-    set_status,
+    Col, DataList, ErrorNotice, ExportLinks, Field, FormError, Loaded, PagedList, RequireRole,
+    failure, loading, set_status,
 };
 use leptos::prelude::*;
 use leptos_router::components::{A, Outlet};
@@ -297,8 +297,21 @@ pub fn OperatorPlans() -> impl IntoView {
             .get("state")
             .unwrap_or_else(|| "pending".into())
     };
-    let page = move || query.read().get("page").and_then(|p| p.parse::<u32>().ok());
-    let list = Resource::new(move || (state(), page()), |(s, p)| review_list(s, p));
+    let number = move |k: &str| query.read().get(k).and_then(|p| p.parse::<u32>().ok());
+    let get = move |k: &str| query.read().get(k).unwrap_or_default();
+    let args = move || {
+        (
+            state(),
+            number("page"),
+            get("q"),
+            get("sort"),
+            get("dir"),
+            number("size"),
+        )
+    };
+    let list = Resource::new(args, |(s, p, q, sort, dir, size)| {
+        review_list(s, p, q, sort, dir, size)
+    });
     let approve = ServerAction::<Approve>::new();
     let reject = ServerAction::<Reject>::new();
     let revoke = ServerAction::<Revoke>::new();
@@ -332,14 +345,17 @@ pub fn OperatorPlans() -> impl IntoView {
                             view! { <option value=s selected=move || state() == s>{t(lang, &key)}</option> }
                         }).collect_view()}
                     </select>
+                    <label for="review-q">{t(lang, "partner.name")}</label>
+                    <input id="review-q" name="q" maxlength="64" prop:value=move || get("q") />
                     <button type="submit" class="btn">{t(lang, "common.search")}</button>
+                    <ExportLinks path="/operator/plan-applications" />
                 </form>
                 <FormError error=approve_error />
                 <FormError error=reject_error />
-                <PagedList list empty="operator.plans.empty" testid="review-list"
+                <PagedList list empty="operator.plans.empty" testid="review-list" sizes=true
                     columns=vec![
-                        Col::raw("ID"), Col::text("partner.name"), Col::text("plans.plan"),
-                        Col::text("plans.contact_name"), Col::text("plans.statement"), Col::text("plans.submitted_at"),
+                        Col::raw("ID"), Col::text("partner.name").sorts("partner"), Col::text("plans.plan"),
+                        Col::text("plans.contact_name"), Col::text("plans.statement"), Col::text("plans.submitted_at").sorts("submitted"),
                         Col::text("plans.state"), Col::text("common.actions"),
                     ]
                     row=move |a: ReviewItem| {

@@ -45,15 +45,25 @@ query_fn! {
 pub async fn applications_in(
     pool: &AnyPool,
     state: Option<&str>,
+    like: &str,
+    sort: &crate::domain::SortBy,
     page: PageRequest,
 ) -> Result<(Vec<ReviewItem>, i64), sqlx::Error> {
+    let order = sort.order(
+        &[("submitted", "a.submitted_at"), ("partner", "p.name")],
+        "a.submitted_at, a.id",
+    );
     Where::new()
         .and_some("a.state = ?1", state)
+        .and_some(
+            "LOWER(p.name) LIKE ?1 ESCAPE '\\'",
+            Some(like).filter(|l| !l.is_empty()),
+        )
         .page(
             pool,
             APPLICATION_COLUMNS,
             "FROM plan_applications a JOIN partners p ON p.id = a.partner_id",
-            "a.submitted_at, a.id",
+            &order,
             page,
         )
         .await

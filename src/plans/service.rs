@@ -138,13 +138,23 @@ pub async fn joined(cx: &Caller) -> Result<Vec<Certificate>, AppError> {
 }
 
 /// The operator's review list, filtered by state.
+/// The operator's plan-application list: a state (or all), partner name contains (a LIKE
+/// pattern, or empty), and the order (`submitted`, `partner`; oldest first by default).
+#[derive(Debug, Clone, Default)]
+pub struct ReviewSearch {
+    pub state: Option<ApplicationState>,
+    pub like: String,
+    pub sort: crate::domain::SortBy,
+}
+
 pub async fn review_list(
     db: &Db,
-    state: Option<ApplicationState>,
+    search: &ReviewSearch,
     page: PageRequest,
 ) -> Result<Page<ReviewItem>, AppError> {
-    let state = state.map(ApplicationState::as_str);
-    let (items, total) = repo::applications_in(&db.pool, state, page).await?;
+    let state = search.state.map(ApplicationState::as_str);
+    let (items, total) =
+        repo::applications_in(&db.pool, state, &search.like, &search.sort, page).await?;
     Ok(page.answer(items, total))
 }
 

@@ -277,9 +277,20 @@ async fn backoff(attempt: u32) {
     tokio::time::sleep(Duration::from_millis(5 * u64::from(attempt + 1) + jitter)).await;
 }
 
+/// How far the clock of this process reads behind the real one (ms): 0, except while
+/// `seed-demo` writes its history ([`set_clock_back`]).
+static CLOCK_BACK_MS: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(0);
+
 /// Milliseconds since the epoch, the timestamp format of every table.
 pub fn now_ms() -> i64 {
-    chrono::Utc::now().timestamp_millis()
+    chrono::Utc::now().timestamp_millis() - CLOCK_BACK_MS.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// Sets this process's clock `ms` behind the real one (0: the real one again). Only the demo
+/// seeding calls it (`server::history`), in its own short-lived process before anything else
+/// runs, so its rows carry the times of the history they tell; a server never does.
+pub fn set_clock_back(ms: i64) {
+    CLOCK_BACK_MS.store(ms.max(0), std::sync::atomic::Ordering::Relaxed);
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ pub mod config;
 pub mod cpu;
 pub mod ctx;
 pub mod db;
+pub mod history;
 pub mod jobs;
 pub mod router;
 pub mod secrets;

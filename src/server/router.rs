@@ -195,26 +195,72 @@ fn http_routes(bench_routes: bool) -> Vec<HttpRoute> {
         ("/healthz", "GET", get(healthz)),
         ("/lang", "GET", get(set_lang)),
         (
-            "/center/sales/funds/records.csv",
-            "GET",
-            get(crate::funds::api::records_csv),
-        ),
-        (
-            "/center/sales/vouchers/records.csv",
-            "GET",
-            get(crate::vouchers::api::records_csv),
-        ),
-        (
             "/center/certificates/{number}/pdf",
             "GET",
             get(crate::plans::api::download),
         ),
+    ];
+    // Exports: each list's path, as `.csv` and as `.xlsx` (the extension chooses the format).
+    let exports: Vec<(&'static [&'static str; 2], MethodRouter<AppState>)> = vec![
         (
-            "/operator/audit.csv",
-            "GET",
-            get(crate::console::api::audit_csv),
+            &[
+                "/center/sales/funds/records.csv",
+                "/center/sales/funds/records.xlsx",
+            ],
+            get(crate::funds::api::records_export),
+        ),
+        (
+            &[
+                "/center/sales/vouchers/records.csv",
+                "/center/sales/vouchers/records.xlsx",
+            ],
+            get(crate::vouchers::api::records_export),
+        ),
+        (
+            &[
+                "/center/sales/orders/export.csv",
+                "/center/sales/orders/export.xlsx",
+            ],
+            get(crate::orders::api::orders_export),
+        ),
+        (
+            &[
+                "/center/sales/customers/export.csv",
+                "/center/sales/customers/export.xlsx",
+            ],
+            get(crate::funds::api::parties_export),
+        ),
+        (
+            &[
+                "/center/sales/resellers/export.csv",
+                "/center/sales/resellers/export.xlsx",
+            ],
+            get(crate::funds::api::parties_export),
+        ),
+        (
+            &[
+                "/center/sales/vouchers/coupons.csv",
+                "/center/sales/vouchers/coupons.xlsx",
+            ],
+            get(crate::vouchers::api::coupons_export),
+        ),
+        (
+            &[
+                "/operator/plan-applications.csv",
+                "/operator/plan-applications.xlsx",
+            ],
+            get(crate::plans::api::applications_export),
+        ),
+        (
+            &["/operator/audit.csv", "/operator/audit.xlsx"],
+            get(crate::console::api::audit_export),
         ),
     ];
+    for (paths, handler) in exports {
+        for path in paths {
+            routes.push((path, "GET", handler.clone()));
+        }
+    }
     if bench_routes {
         routes.push(("/__bench/static", "GET,PUT", get(bench_get).put(bench_put)));
     }

@@ -21,17 +21,27 @@ fn password() -> Result<NewPassword, AppError> {
     NewPassword::parse(DEMO_PASSWORD).map_err(AppError::invalid)
 }
 
-/// Loads the demo accounts if the database has no users; otherwise changes nothing.
-pub async fn seed_demo(db: &Db) -> Result<Value, AppError> {
+/// Loads the demo accounts if the database has no users, with `history_months` months of the
+/// provider's history (see `server::history`); otherwise changes nothing.
+pub async fn seed_demo(db: &Db, history_months: u32) -> Result<Value, AppError> {
     if !accounts::is_empty(db).await? {
         return Ok(json!({"seeded": false, "reason": "the database already has users"}));
     }
+    // With a history, the accounts and their opening funds date from before it.
+    let history = (history_months > 0).then_some(i64::from(history_months));
+    super::history::before(history);
+    let seeded = seed(db, history).await;
+    super::history::before(None);
+    seeded
+}
+
+async fn seed(db: &Db, history: Option<i64>) -> Result<Value, AppError> {
     // The demo data is loaded from the command line (`partner-center seed-demo`).
     let actor = Actor {
         name: "seed-demo".into(),
         ..Actor::cli()
     };
-    let partner = async |n: &str, kind, parent, hcpn, l: &str| -> Result<i64, AppError> {
+    let partner = async |n: &str, kind, parent, hcpn, l: &str| -> Result<(i64, i64), AppError> {
         let new = NewPartner {
             name: name(n)?,
             kind,
@@ -41,7 +51,7 @@ pub async fn seed_demo(db: &Db) -> Result<Value, AppError> {
             login: login(l)?,
             password: password()?.into(),
         };
-        Ok(accounts::create_partner(db, new, &actor).await?.0)
+        accounts::create_partner(db, new, &actor).await
     };
     use HcpnState::{Onboarded, Pending};
     use PartnerKind::{Distributor, Reseller, SolutionProvider};
@@ -54,9 +64,12 @@ pub async fn seed_demo(db: &Db) -> Result<Value, AppError> {
         ("成都初创科技有限公司", SolutionProvider, false, Pending, "newcomer"),
     ];
     let mut ids = Vec::new();
+    let mut users = Vec::new();
     for (n, kind, under_distributor, hcpn, l) in partners {
         let parent = ids.first().copied().filter(|_| under_distributor);
-        ids.push(partner(n, kind, parent, hcpn, l).await?);
+        let (id, user) = partner(n, kind, parent, hcpn, l).await?;
+        ids.push(id);
+        users.push(user);
     }
     let [distributor, reseller, provider, newcomer] = ids[..] else {
         return Err(AppError::Internal);
@@ -70,6 +83,7 @@ pub async fn seed_demo(db: &Db) -> Result<Value, AppError> {
         (Some((reseller, CustomerMode::Resale)), "东莞智慧零售有限公司", "customer-reseller"),
         (None, "无锡新航科技有限公司", "customer-new"),
     ];
+    let mut resale_customer = None;
     for (link, n, l) in customers {
         let new = NewCustomer {
             link,
@@ -77,7 +91,10 @@ pub async fn seed_demo(db: &Db) -> Result<Value, AppError> {
             login: login(l)?,
             password: password()?.into(),
         };
-        accounts::create_customer(db, new, &actor).await?;
+        let made = accounts::create_customer(db, new, &actor).await?;
+        if l == "customer-resale" {
+            resale_customer = Some(made);
+        }
     }
     accounts::create_operator(db, login("operator")?, password()?, &actor).await?;
     // A second operator: funding above the threshold needs two (资金管理 maker–checker).
@@ -101,6 +118,8 @@ pub async fn seed_demo(db: &Db) -> Result<Value, AppError> {
         )
         .await?;
     }
+    // From here on, today (the opening funds excepted).
+    super::history::before(None);
     // The newcomer has submitted its enterprise information: it waits in 入驻审核.
     let enterprise =
         crate::onboarding::model::Enterprise::parse(&crate::onboarding::model::EnterpriseInput {
@@ -118,7 +137,9 @@ pub async fn seed_demo(db: &Db) -> Result<Value, AppError> {
         })
         .map_err(AppError::invalid)?;
     crate::onboarding::service::record_pending(db, &actor, newcomer, &enterprise).await?;
-    // Opening balances, funded by the operator like any other money entering the system.
+    // Opening balances, funded by the operator like any other money entering the system (before
+    // the history, when there is one).
+    super::history::before(history);
     for (partner, yuan) in [(distributor, "100000"), (provider, "50000")] {
         let amount = crate::domain::Amount::parse(yuan).map_err(AppError::invalid)?;
         crate::funds::service::fund_partner(
@@ -130,6 +151,7 @@ pub async fn seed_demo(db: &Db) -> Result<Value, AppError> {
         )
         .await?;
     }
+    super::history::before(None);
     // The distributor has joined its distribution plan, so the demo shows a certificate.
     let certificate = crate::plans::service::grant(
         db,
@@ -194,8 +216,35 @@ pub async fn seed_demo(db: &Db) -> Result<Value, AppError> {
         let site = accounts::Site::China;
         accounts::create_personal(db, login(l)?, password()?, verified, site, &actor).await?;
     }
+    // A year of the provider's business with its resale customer, so charts and lists show
+    // something on a fresh start: its coupons come from a two-year quota of that time.
+    let mut actions = 0;
+    if let Some(months) = history {
+        let Some((customer, customer_user)) = resale_customer else {
+            return Err(AppError::Internal);
+        };
+        super::history::before(Some(months));
+        let grant = crate::vouchers::service::Grant {
+            partner: provider,
+            kind: Coupon,
+            value: yuan("5000")?,
+            days: 730,
+            max_face: None,
+            service_types: limits("")?,
+            products: limits("")?,
+        };
+        let coupon_quota = crate::vouchers::service::grant_quota(db, &actor, &grant).await?;
+        let cast = super::history::Cast {
+            provider_user: users[2],
+            customer,
+            customer_user,
+            coupon_quota,
+        };
+        actions = super::history::write(db, &cast, months).await?;
+    }
     Ok(json!({
         "seeded": true,
+        "history": {"months": history.unwrap_or(0), "actions": actions},
         "certificate": certificate,
         "holidays": holidays,
         "password": DEMO_PASSWORD,

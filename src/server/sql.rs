@@ -10,6 +10,27 @@ use crate::domain::PageRequest;
 use sqlx::any::AnyArguments;
 use sqlx::{Any, AnyPool, FromRow};
 
+/// What a "contains" search matches, as a `LIKE … ESCAPE '\'` pattern: the text trimmed and
+/// lower-cased (compare with `LOWER(column)`), its wildcards escaped, wrapped in `%…%`; empty
+/// for an empty search.
+pub fn like_pattern(s: &str) -> String {
+    let s = s.trim().to_ascii_lowercase();
+    if s.is_empty() {
+        return String::new();
+    }
+    let escaped: String = s
+        .chars()
+        .flat_map(|c| {
+            if matches!(c, '%' | '_' | '\\') {
+                vec!['\\', c]
+            } else {
+                vec![c]
+            }
+        })
+        .collect();
+    format!("%{escaped}%")
+}
+
 /// An argument of a condition.
 #[derive(Debug, Clone)]
 pub enum Arg {

@@ -315,6 +315,81 @@ pub fn Field(
     }
 }
 
+/// Query parameters that report the last action (a banner), not what a list shows.
+const TRANSIENT: [&str; 7] = [
+    "done",
+    "created",
+    "applied",
+    "invited",
+    "registered",
+    "error",
+    "shared",
+];
+
+/// A list's export links: `path` (without extension) as `.csv` and `.xlsx`, with the list's
+/// current filters and sort (the page's query without its page and banners), and `with` where
+/// the query does not say (what the page shows by default, such as its first tab).
+#[component]
+pub fn ExportLinks(
+    path: &'static str,
+    #[prop(optional)] with: Vec<(&'static str, &'static str)>,
+) -> impl IntoView {
+    let lang = use_lang();
+    let query = use_query_map();
+    let with = std::sync::Arc::new(with);
+    let href = move |ext: &'static str| {
+        let with = with.clone();
+        move || {
+            let mut q = query.get();
+            for k in TRANSIENT.iter().chain(&["page", "size"]) {
+                q.remove(k);
+            }
+            for (k, v) in with.iter() {
+                if q.get(k).is_none() {
+                    q.replace(*k, (*v).to_string());
+                }
+            }
+            format!("{path}.{ext}{}", q.to_query_string())
+        }
+    };
+    view! {
+        <span class="export-links">
+            <a class="btn" href=href("csv") rel="external" download data-testid="export-csv">{t(lang, "common.export_csv")}</a>
+            <a class="btn" href=href("xlsx") rel="external" download data-testid="export-xlsx">{t(lang, "common.export_xlsx")}</a>
+        </span>
+    }
+}
+
+/// The page sizes a list offers: links that keep its filters and go back to its first page.
+#[component]
+fn PageSizes() -> impl IntoView {
+    let lang = use_lang();
+    let pathname = use_location().pathname;
+    let query = use_query_map();
+    let current = move || {
+        query
+            .read()
+            .get("size")
+            .and_then(|s| s.parse::<u32>().ok())
+            .unwrap_or(crate::domain::PageRequest::DEFAULT_SIZE)
+    };
+    let choices = [10u32, 20, 50, 100].map(|n| {
+        let href = move || {
+            let mut q = query.get();
+            q.remove("page");
+            q.replace("size", n.to_string());
+            format!("{}{}", pathname.get(), q.to_query_string())
+        };
+        let shown = move || current() == n;
+        view! {
+            <a href=href class:current=shown aria-current=move || shown().then_some("true") data-size=n>{n}</a>
+        }
+    });
+    view! {
+        <span class="page-sizes" data-testid="page-sizes">{t(lang, "common.page_size")}" "{choices.into_iter().collect_view()}</span>
+    }
+}
+
 /// Previous / next links and "page N of M" for a list.
 #[component]
 pub fn Pagination(
@@ -324,6 +399,9 @@ pub fn Pagination(
     /// The query parameter holding the page number, when a page has several lists.
     #[prop(optional)]
     param: Option<&'static str>,
+    /// Offer a choice of page size (`size`: 10, 20, 50 or 100 rows).
+    #[prop(optional)]
+    sizes: bool,
 ) -> impl IntoView {
     let param = param.unwrap_or("page");
     let lang = use_lang();
@@ -332,15 +410,7 @@ pub fn Pagination(
     // Keeps the list's filters and tab; drops one-off banners of the last action.
     let href = move |n: u32| {
         let mut q = query.get();
-        for transient in [
-            "done",
-            "created",
-            "applied",
-            "invited",
-            "registered",
-            "error",
-            "shared",
-        ] {
+        for transient in TRANSIENT {
             q.remove(transient);
         }
         q.replace(param, n.to_string());
@@ -352,6 +422,7 @@ pub fn Pagination(
             {(number > 1).then(|| view! { <a href=move || href(number - 1) rel="prev">{t(lang, "common.prev")}</a> })}
             <span class="page-of">{number}" / "{pages}</span>
             {(number < pages).then(|| view! { <a href=move || href(number + 1) rel="next">{t(lang, "common.next")}</a> })}
+            {sizes.then(|| view! { <PageSizes /> })}
         </nav>
     }
 }

@@ -18,6 +18,8 @@ pub struct Col {
     num: bool,
     raw: bool,
     shown: bool,
+    /// The list's sort key of this column (`sort=<key>` in the link), when it sorts.
+    sort: Option<&'static str>,
 }
 
 impl Col {
@@ -27,6 +29,7 @@ impl Col {
             num: false,
             raw: false,
             shown: true,
+            sort: None,
         }
     }
 
@@ -36,6 +39,7 @@ impl Col {
             num: true,
             raw: false,
             shown: true,
+            sort: None,
         }
     }
 
@@ -46,6 +50,16 @@ impl Col {
             num: false,
             raw: true,
             shown: true,
+            sort: None,
+        }
+    }
+
+    /// The list sorts by this column: its heading links to `sort=<key>` (descending first, the
+    /// other direction when already so).
+    pub const fn sorts(self, key: &'static str) -> Col {
+        Col {
+            sort: Some(key),
+            ..self
         }
     }
 
@@ -81,14 +95,57 @@ pub fn too_many_to_export(lang: Lang, total: i64) -> AnyView {
         .into_any()
 }
 
-/// The heading row of a table.
+/// The heading row of a table; a sortable column's heading is a link that sorts by it (the
+/// list's other filters kept, back to its first page).
 pub fn table_head(lang: Lang, columns: &[Col]) -> AnyView {
+    let sorting = columns.iter().any(|c| c.sort.is_some()).then(|| {
+        (
+            leptos_router::hooks::use_query_map(),
+            leptos_router::hooks::use_location().pathname,
+        )
+    });
     let cells = columns
         .iter()
         .filter(|c| c.shown)
         .map(|c| {
             let class = c.num.then_some("num");
-            view! { <th class=class>{c.label(lang)}</th> }
+            match (c.sort, sorting) {
+                (Some(key), Some((query, path))) => {
+                    let label = c.label(lang);
+                    let now = move || {
+                        let q = query.read();
+                        let on = q.get("sort").as_deref() == Some(key);
+                        on.then(|| q.get("dir").as_deref() == Some("asc"))
+                    };
+                    let href = move || {
+                        let mut q = query.get();
+                        q.replace("sort", key.to_string());
+                        q.replace(
+                            "dir",
+                            if now() == Some(false) { "asc" } else { "desc" }.to_string(),
+                        );
+                        q.remove("page");
+                        format!("{}{}", path.get(), q.to_query_string())
+                    };
+                    let aria = move || match now() {
+                        Some(true) => "ascending",
+                        Some(false) => "descending",
+                        None => "none",
+                    };
+                    let mark = move || match now() {
+                        Some(true) => " ▲",
+                        Some(false) => " ▼",
+                        None => "",
+                    };
+                    view! {
+                        <th class=class aria-sort=aria>
+                            <a class="sort" href=href data-sort=key>{label}{mark}</a>
+                        </th>
+                    }
+                    .into_any()
+                }
+                _ => view! { <th class=class>{c.label(lang)}</th> }.into_any(),
+            }
         })
         .collect_view();
     view! { <thead><tr>{cells}</tr></thead> }.into_any()
@@ -180,6 +237,9 @@ pub fn Paged<T, B>(
     #[prop(optional_no_strip)] empty_hint: Option<&'static str>,
     body: B,
     #[prop(optional_no_strip)] after: Option<fn(Lang, i64) -> AnyView>,
+    /// Offer a choice of page size (the list reads `size` from its link).
+    #[prop(optional)]
+    sizes: bool,
 ) -> impl IntoView
 where
     T: Clone + Send + Sync + Serialize + DeserializeOwned + 'static,
@@ -198,7 +258,7 @@ where
                             let (number, pages, total) = (p.number, p.pages(), p.total);
                             view! {
                                 {body(p.items)}
-                                <Pagination number pages total />
+                                <Pagination number pages total sizes />
                                 {after.map(|f| f(lang, total))}
                             }
                             .into_any()
@@ -222,6 +282,9 @@ pub fn PagedList<T, R>(
     columns: Vec<Col>,
     row: R,
     #[prop(optional)] after: Option<fn(Lang, i64) -> AnyView>,
+    /// Offer a choice of page size (see [`Paged`]).
+    #[prop(optional)]
+    sizes: bool,
 ) -> impl IntoView
 where
     T: Clone + Send + Sync + Serialize + DeserializeOwned + 'static,
@@ -232,5 +295,5 @@ where
         let rows = items.into_iter().map(row.clone()).collect_view();
         data_table(lang, testid, &columns, rows)
     };
-    view! { <Paged list empty empty_hint body after /> }
+    view! { <Paged list empty empty_hint body after sizes /> }
 }

@@ -11,7 +11,7 @@ use super::model::{
 };
 use crate::domain::Page;
 #[cfg(feature = "ssr")]
-use crate::domain::{Amount, Money, PageRequest, Role, format_time};
+use crate::domain::{Amount, Money, PageRequest, Role};
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::server::ctx;
@@ -36,23 +36,65 @@ pub async fn list_issued_quotas(page: Option<u32>) -> Result<Page<Quota>, AppErr
     super::service::issued_quotas(&cx, PageRequest::new(page, None)).await
 }
 
-/// Issued coupons or pickup vouchers; `status` is a status code (2, 3, 4, 5) or empty.
+/// Issued coupons or pickup vouchers as the list's link filters them (see [`CouponQuery`]:
+/// status code 2–5, number or customer, quota, expiry days, sort, page and size).
 #[server(prefix = "/api", endpoint = "vouchers/coupons")]
 pub async fn list_coupons(
     kind: String,
-    #[server(default)] status: String,
-    page: Option<u32>,
+    #[server(flatten)] q: super::model::CouponQuery,
 ) -> Result<Page<Coupon>, AppError> {
-    use super::model::CouponStatus;
     let cx = ctx::acting(&[Role::Partner]).await?;
-    let code = |s: &str| s.parse().ok().and_then(CouponStatus::from_code);
-    let status = crate::domain::optional(&status, code, VoucherError::Status.invalid())?;
-    super::service::coupons(
-        &cx,
-        self::kind(&kind)?,
-        status,
-        PageRequest::new(page, None),
-    )
+    let page = crate::domain::page_of(&q.page, &q.size);
+    super::service::coupons(&cx, self::kind(&kind)?, &q, page).await
+}
+
+/// 已发放代金券 / 提货券 as CSV or XLSX with the list's filters and order.
+#[cfg(feature = "ssr")]
+pub async fn coupons_export(
+    export: crate::domain::export::PartnerExport,
+) -> Result<axum::response::Response, AppError> {
+    use crate::domain::export::{Cell, Sheet, respond};
+    let kind = kind(export.get("tab"))?;
+    let search = super::model::CouponQuery::read(|k| export.get(k).to_string()).search()?;
+    let sheet = Sheet {
+        name: "coupons",
+        header: &[
+            "number",
+            "kind",
+            "quota_id",
+            "customer",
+            "face",
+            "balance",
+            "min_order",
+            "status",
+            "effective_at",
+            "expires_at",
+            "created_at",
+            "remark",
+        ],
+        row: |c: Coupon| {
+            vec![
+                c.number.into(),
+                c.kind.as_str().into(),
+                Cell::Int(c.quota_id),
+                c.customer_name.into(),
+                c.face.into(),
+                c.balance.into(),
+                c.min_order.into(),
+                Cell::Int(c.status.code()),
+                Cell::Time(c.effective_at),
+                Cell::Time(c.expires_at),
+                Cell::Time(c.created_at),
+                c.remark.into(),
+            ]
+        },
+        id: |c| c.id,
+    };
+    let cx = export.cx;
+    respond(export.format, sheet, move |page| {
+        let (cx, search) = (cx.clone(), search.clone());
+        async move { super::service::search_coupons(&cx, kind, &search, page).await }
+    })
     .await
 }
 
@@ -363,45 +405,53 @@ pub async fn my_coupons() -> Result<CustomerCoupons, AppError> {
     super::service::customer_coupons(&cx).await
 }
 
-/// 操作记录 as CSV, with the list's filters: every matching row, or a refusal when more than
-/// `domain::csv::MAX_ROWS` match (see `domain::csv`).
+/// 操作记录 as CSV or XLSX, with the list's filters: every matching row, or a refusal when more
+/// than `domain::export::MAX_ROWS` match (see `domain::export`).
 #[cfg(feature = "ssr")]
-pub async fn records_csv(
-    export: crate::domain::csv::PartnerExport,
+pub async fn records_export(
+    export: crate::domain::export::PartnerExport,
 ) -> Result<axum::response::Response, AppError> {
-    use crate::domain::csv::{Csv, complete};
+    use crate::domain::export::{Cell, Sheet, respond};
     use crate::i18n::{Lang, t};
     let get = |k: &str| export.get(k);
     let kind = kind(get("tab"))?;
     let search = record_search(get("operation"), get("from"), get("to"))?;
-    let records = super::service::records(&export.cx, kind, &search, PageRequest::EXPORT).await?;
-    let mut csv = Csv::new(&[
-        "operation_type",
-        "operation",
-        "quota_id",
-        "coupon_id",
-        "customer",
-        "reseller",
-        "amount",
-        "remark",
-        "operator",
-        "time",
-    ]);
-    for r in complete(records.items)? {
-        csv.row([
-            r.operation.code().to_string(),
-            t(Lang::Zh, r.operation.label_key()).to_string(),
-            r.quota_id.to_string(),
-            r.coupon_number.unwrap_or_default(),
-            r.customer_name.unwrap_or_default(),
-            r.reseller_name.unwrap_or_default(),
-            r.amount.to_string(),
-            r.remark,
-            r.actor,
-            format_time(r.created_at),
-        ]);
-    }
-    Ok(csv.into_response("voucher-records.csv"))
+    let sheet = Sheet {
+        name: "voucher-records",
+        header: &[
+            "operation_type",
+            "operation",
+            "quota_id",
+            "coupon_id",
+            "customer",
+            "reseller",
+            "amount",
+            "remark",
+            "operator",
+            "time",
+        ],
+        row: |r: super::model::Record| {
+            vec![
+                r.operation.code().to_string().into(),
+                t(Lang::Zh, r.operation.label_key()).into(),
+                Cell::Int(r.quota_id),
+                r.coupon_number.unwrap_or_default().into(),
+                r.customer_name.unwrap_or_default().into(),
+                r.reseller_name.unwrap_or_default().into(),
+                r.amount.into(),
+                r.remark.into(),
+                r.actor.into(),
+                Cell::Time(r.created_at),
+            ]
+        },
+        id: |r| r.id,
+    };
+    let cx = export.cx;
+    respond(export.format, sheet, move |page| {
+        let (cx, search) = (cx.clone(), search.clone());
+        async move { super::service::records(&cx, kind, &search, page).await }
+    })
+    .await
 }
 
 /// 额度管理: every partner's quotas, by partner (its id, chosen with a picker), kind (`coupon` /

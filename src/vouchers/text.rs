@@ -67,6 +67,8 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     ("voucher.col.remark", "备注", "Remark"),
     ("voucher.col.reseller", "云经销商", "Reseller"),
     ("voucher.col.status", "状态", "Status"),
+    ("voucher.search_hint", "券编号或客户名称", "Coupon number or customer name"),
+    ("voucher.expires_from", "到期日 从", "Expires from"),
     ("voucher.col.target", "对象", "To / from"),
     ("voucher.col.total", "总额度(元)", "Total (yuan)"),
     ("voucher.col.used", "已使用(元)", "Used (yuan)"),

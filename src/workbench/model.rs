@@ -114,6 +114,8 @@ pub struct SalesBoard {
 /// How many days the balance chart shows, and months the monthly charts.
 pub const BALANCE_DAYS: i64 = 90;
 pub const CHART_MONTHS: usize = 12;
+/// How many quotas (the newest current ones) the quota chart shows.
+pub const QUOTA_BARS: i64 = 12;
 
 /// A day number (days since 1970-01-01 in China time) of an instant.
 pub fn day_of(ms: i64) -> i64 {

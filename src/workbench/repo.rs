@@ -162,4 +162,10 @@ query_fn! {
              CAST(SUM(CASE WHEN payer = 'partner' THEN amount_fen ELSE 0 END) AS BIGINT) \
            FROM orders WHERE partner_id = $1 AND state = 'paid' AND updated_at >= $2 \
            GROUP BY (updated_at + 28800000) / 86400000 ORDER BY 1");
+
+    /// The partner's current quotas (not expired nor invalid), newest first, at most `n`: each
+    /// one's id, what has gone out of it (issued and not returned) and what remains.
+    pub fn quota_use(partner: i64, now: i64, n: i64) -> all (i64, i64, i64) =
+        query_as("SELECT id, value_fen - balance_fen, balance_fen FROM coupon_quotas \
+           WHERE partner_id = $1 AND status <> 3 AND expires_at > $2 ORDER BY id DESC LIMIT $3");
 }

@@ -2,8 +2,8 @@
 
 use super::model::{
     BALANCE_DAYS, CHART_MONTHS, Chart, Due, EXPIRING_DAYS, Figure, PartnerTally, Point,
-    ProgrammeBoard, SalesBoard, Todo, Value, Workbench, by_month, daily_balances, date_of, day_of,
-    last_months, month_start, months_start,
+    ProgrammeBoard, QUOTA_BARS, SalesBoard, Todo, Value, Workbench, by_month, daily_balances,
+    date_of, day_of, last_months, month_start, months_start,
 };
 use super::repo::{self, PartnerCounts, When};
 use crate::accounts::audit::Caller;
@@ -394,6 +394,23 @@ pub async fn sales(cx: &Caller) -> Result<SalesBoard, AppError> {
                 "workbench.series.partner_paid".into(),
             ],
             points: points(month_labels, by_month(&paid, &months, 2)),
+        });
+    }
+    if p.role.may(Area::Vouchers) {
+        let quotas = repo::quota_use(&cx.db.pool, p.id, now, QUOTA_BARS).await?;
+        let labels = quotas
+            .iter()
+            .rev()
+            .map(|(id, _, _)| format!("#{id}"))
+            .collect();
+        let values = quotas.iter().rev().map(|(_, u, r)| vec![*u, *r]).collect();
+        charts.push(Chart {
+            key: "workbench.chart.quotas".into(),
+            series: vec![
+                "workbench.series.quota_used".into(),
+                "workbench.series.quota_left".into(),
+            ],
+            points: points(labels, values),
         });
     }
     Ok(SalesBoard { figures, charts })

@@ -326,6 +326,53 @@ async fn seed_demo_loads_once_and_serve_never_seeds() {
         );
         let first = app.cli_ok(&["seed-demo"]);
         assert_eq!(first["seeded"], true);
+        // A year of history, made of real movements: the ledger is sound and in time order.
+        assert_eq!(first["history"]["months"], 12, "{first}");
+        assert!(
+            first["history"]["actions"].as_i64().unwrap() >= 12 * 5,
+            "{first}"
+        );
+        app.assert_ledger_sound().await;
+        assert_eq!(
+            app.count(
+                "SELECT COUNT(*) FROM fund_entries a JOIN fund_entries b \
+                 ON b.account_id = a.account_id AND b.id > a.id AND b.created_at < a.created_at"
+            )
+            .await,
+            0,
+            "entries are in time order"
+        );
+        let provider = app.client();
+        assert_eq!(
+            app.login(&provider, "provider", "Demo#2026").await.status(),
+            200
+        );
+        let sales: serde_json::Value = app
+            .call(&provider, "workbench/sales", &[])
+            .await
+            .json()
+            .await
+            .unwrap();
+        let busy = |key: &str, series: usize| {
+            sales["charts"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|c| c["key"] == key)
+                .unwrap_or_else(|| panic!("{key} in {sales}"))["points"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|p| p["values"][series] != "0.00")
+                .count()
+        };
+        assert!(busy("workbench.chart.flows", 0) >= 10, "{sales}");
+        assert!(busy("workbench.chart.orders", 0) >= 10, "{sales}");
+        assert!(busy("workbench.chart.orders", 1) >= 10, "{sales}");
+        assert!(
+            app.count("SELECT COUNT(*) FROM coupons").await >= 6,
+            "a coupon every other month"
+        );
         let users = app.count("SELECT COUNT(*) FROM users").await;
         assert_eq!(
             users as usize,

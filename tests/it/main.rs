@@ -20,6 +20,7 @@ mod idempotency;
 mod jobs;
 mod keepalive;
 mod ledger_props;
+mod lists;
 mod members;
 mod onboarding;
 mod orders;

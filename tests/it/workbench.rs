@@ -410,11 +410,42 @@ async fn every_count_and_figure_equals_its_records(app: TestApp) {
         "paid by the partner this month"
     );
     assert_eq!(total(&paid, 1), paid_fen);
+    // Current quotas: what went out of each and what remains, oldest of the shown first.
+    let quotas = chart("quotas");
+    let points = quotas["points"].as_array().unwrap().clone();
+    let current = records(format!(
+        "SELECT COUNT(*) FROM coupon_quotas WHERE partner_id = {prov} AND status <> 3"
+    ))
+    .await;
+    assert_eq!(points.len() as i64, current, "{quotas}");
+    assert!(current >= 2, "two quotas were granted");
+    for p in &points {
+        let id = p["label"].as_str().unwrap().trim_start_matches('#');
+        let (used, left) = (fen(&p["values"][0]), fen(&p["values"][1]));
+        assert_eq!(
+            left,
+            records(format!(
+                "SELECT balance_fen FROM coupon_quotas WHERE id = {id}"
+            ))
+            .await
+        );
+        assert_eq!(
+            used + left,
+            records(format!(
+                "SELECT value_fen FROM coupon_quotas WHERE id = {id}"
+            ))
+            .await
+        );
+    }
+    assert!(
+        points.iter().any(|p| fen(&p["values"][0]) == 8_000),
+        "the 80.00 coupon went out of its quota: {quotas}"
+    );
     // A business member has none of these areas: no charts; the page renders the SVG.
     let html = app.page(&p, "/center/sales").await.text().await.unwrap();
     assert_eq!(
         html.matches("<rect").count(),
-        90 + 24 + 24,
+        90 + 24 + 24 + 2 * points.len(),
         "every bar drawn on the server"
     );
     app.cli_ok(&[

@@ -45,40 +45,29 @@ pub struct Search {
     pub name: String,
     /// Only customers of this mode (`resale`, `consulting`).
     pub mode: Option<&'static str>,
+    /// Balance bounds (fen, inclusive), or open.
+    pub min_fen: Option<i64>,
+    pub max_fen: Option<i64>,
+    pub sort: crate::domain::SortBy,
 }
 
 impl Search {
     /// The repository's filter of this search for `page`; `login` and `name` are the LIKE
     /// patterns made by [`like_pattern`].
-    fn filter<'a>(&self, login: &'a str, name: &'a str, page: PageRequest) -> ListFilter<'a> {
+    fn filter<'a>(&'a self, login: &'a str, name: &'a str, page: PageRequest) -> ListFilter<'a> {
         ListFilter {
             login_like: login,
             name_like: name,
             id: self.id,
             mode: self.mode,
+            min_fen: self.min_fen,
+            max_fen: self.max_fen,
+            sort: &self.sort,
             from_ms: self.from_ms.unwrap_or(0),
             to_ms: self.to_ms.unwrap_or(i64::MAX),
             page,
         }
     }
-}
-
-pub(super) fn like_pattern(s: &str) -> String {
-    let s = s.trim().to_ascii_lowercase();
-    if s.is_empty() {
-        return String::new();
-    }
-    let escaped: String = s
-        .chars()
-        .flat_map(|c| {
-            if matches!(c, '%' | '_' | '\\') {
-                vec!['\\', c]
-            } else {
-                vec![c]
-            }
-        })
-        .collect();
-    format!("%{escaped}%")
 }
 
 /// The resellers (distributors only) or customers of the caller's partner.
@@ -137,7 +126,10 @@ pub async fn parties_of(
     search: &Search,
     page: PageRequest,
 ) -> Result<Page<FundedParty>, AppError> {
-    let (login, name) = (like_pattern(&search.login), like_pattern(&search.name));
+    let (login, name) = (
+        crate::server::sql::like_pattern(&search.login),
+        crate::server::sql::like_pattern(&search.name),
+    );
     let f = search.filter(&login, &name, page);
     let (items, total) = repo::list_parties(&db.pool, target, partner, &f).await?;
     Ok(page.answer(items, total))

@@ -38,7 +38,12 @@ enum Command {
     /// Create or upgrade the database schema.
     Migrate,
     /// Load the demo partners, customers and operator, if the database has no users yet.
-    SeedDemo,
+    SeedDemo {
+        /// Months of the provider's history with its resale customer (allocations, orders,
+        /// coupons), so charts show something; 0 for none.
+        #[arg(long, default_value_t = 12, value_parser = clap::value_parser!(u32).range(0..=24))]
+        history_months: u32,
+    },
     /// List every route the server answers: pages, server functions and the other HTTP
     /// routes (the authorization test is generated from this list). Opens no database.
     Routes,
@@ -294,9 +299,9 @@ async fn run(command: Command) -> Result<Option<Value>, CliError> {
             open_db().await?;
             Ok(Some(json!({"migrated": true})))
         }
-        Command::SeedDemo => {
+        Command::SeedDemo { history_months } => {
             let db = open_db().await?;
-            Ok(Some(super::seed::seed_demo(&db).await?))
+            Ok(Some(super::seed::seed_demo(&db, history_months).await?))
         }
         Command::Jobs { command } => jobs(command).await.map(Some),
         Command::Admin { command } => admin(command).await.map(Some),

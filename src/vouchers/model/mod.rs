@@ -5,7 +5,7 @@ use crate::domain::{Amount, Money};
 use serde::{Deserialize, Serialize};
 
 mod search;
-pub use search::{CouponSearch, QuotaSearch, Span};
+pub use search::{CouponQuery, CouponSearch, QuotaSearch, Span};
 
 /// Customers per issue on the page (the API allows 100).
 pub const MAX_CUSTOMERS_PAGE: usize = 10;

@@ -81,17 +81,17 @@ pub(super) fn CouponRows(rows: Vec<Coupon>, selectable: bool) -> impl IntoView {
     let lang = use_lang();
     view! {
         <table class="table" data-testid="coupon-table">
-            <thead><tr>
-                {selectable.then(|| view! { <th><span class="visually-hidden">{t(lang, "voucher.select")}</span></th> })}
-                <th>{t(lang, "voucher.col.number")}</th>
-                <th>{t(lang, "voucher.col.customer")}</th>
-                <th class="num">{t(lang, "voucher.col.face")}</th>
-                <th class="num">{t(lang, "voucher.col.balance")}</th>
-                <th class="num">{t(lang, "voucher.col.min_order")}</th>
-                <th>{t(lang, "voucher.col.validity")}</th>
-                <th>{t(lang, "voucher.col.status")}</th>
-                {selectable.then(|| view! { <th>{t(lang, "voucher.col.remark")}</th> })}
-            </tr></thead>
+            {table_head(lang, &[
+                Col::text("voucher.select").shown_if(selectable),
+                Col::text("voucher.col.number"),
+                Col::text("voucher.col.customer"),
+                Col::num("voucher.col.face").sorts("face"),
+                Col::num("voucher.col.balance").sorts("balance"),
+                Col::num("voucher.col.min_order"),
+                Col::text("voucher.col.validity").sorts("expires"),
+                Col::text("voucher.col.status"),
+                Col::text("voucher.col.remark").shown_if(selectable),
+            ])}
             <tbody>
                 {rows.into_iter().map(|c| {
                     let usable = c.status == CouponStatus::Usable;
@@ -102,9 +102,9 @@ pub(super) fn CouponRows(rows: Vec<Coupon>, selectable: bool) -> impl IntoView {
                             })}
                             <td>{c.number.clone()}</td>
                             <td>{c.customer_name.clone()}</td>
-                            <td class="num">{c.face.to_string()}</td>
-                            <td class="num" data-testid="coupon-balance">{c.balance.to_string()}</td>
-                            <td class="num">{c.min_order.to_string()}</td>
+                            <td class="num">{c.face.grouped()}</td>
+                            <td class="num" data-testid="coupon-balance">{c.balance.grouped()}</td>
+                            <td class="num">{c.min_order.grouped()}</td>
                             <td>{format_time(c.effective_at)}" ~ "{format_time(c.expires_at)}</td>
                             <td data-testid="coupon-status">{t(lang, c.status.label_key())}</td>
                             {selectable.then(|| view! { <td>{c.remark.clone()}</td> })}
@@ -123,13 +123,15 @@ pub(super) fn CouponList(kind: Kind) -> impl IntoView {
     let query = use_query_map();
     let status = move || q(query, "status");
     let list = Resource::new(
-        move || (kind, status(), q(query, "page").parse::<u32>().ok()),
-        |(k, s, page)| list_coupons(k.as_str().to_string(), s, page),
+        move || (kind, CouponQuery::read(|k| q(query, k))),
+        |(k, cq)| list_coupons(k.as_str().to_string(), cq),
     );
     view! {
-        <form method="get" class="search-bar">
+        <form method="get" class="search-bar" data-testid="coupon-filters">
             <input type="hidden" name="tab" value=kind.as_str() />
             <input type="hidden" name="view" value="issued" />
+            <label for="coupon-q">{t(lang, "common.keyword")}</label>
+            <input id="coupon-q" name="q" maxlength="64" prop:value=move || q(query, "q") placeholder=t(lang, "voucher.search_hint") />
             <label for="coupon-status">{t(lang, "voucher.col.status")}</label>
             <select id="coupon-status" name="status">
                 <option value="" selected=move || status().is_empty()>{t(lang, "common.all")}</option>
@@ -139,9 +141,16 @@ pub(super) fn CouponList(kind: Kind) -> impl IntoView {
                     view! { <option value=code selected=selected>{t(lang, s.label_key())}</option> }
                 }).collect_view()}
             </select>
+            <label for="coupon-quota">{t(lang, "voucher.col.quota")}</label>
+            <input id="coupon-quota" name="quota" inputmode="numeric" size="6" maxlength="18" prop:value=move || q(query, "quota") />
+            <label for="coupon-exp-from">{t(lang, "voucher.expires_from")}</label>
+            <input id="coupon-exp-from" name="expires_from" type="date" prop:value=move || q(query, "expires_from") />
+            <label for="coupon-exp-to">{t(lang, "common.to_date")}</label>
+            <input id="coupon-exp-to" name="expires_to" type="date" prop:value=move || q(query, "expires_to") />
             <button type="submit" class="btn">{t(lang, "common.search")}</button>
+            <ExportLinks path="/center/sales/vouchers/coupons" with=vec![("tab", kind.as_str())] />
         </form>
-        <Paged list empty="voucher.no_coupons"
+        <Paged list empty="voucher.no_coupons" sizes=true
             body=move |rows| view! {
                 <form method="get" action="/center/sales/vouchers/reclaim">
                     <input type="hidden" name="kind" value=kind.as_str() />
@@ -169,15 +178,6 @@ pub(super) fn RecordList(kind: Kind) -> impl IntoView {
     let list = Resource::new(args, |(k, op, from, to, page)| {
         list_records(k.as_str().to_string(), op, from, to, page)
     });
-    let csv = move || {
-        format!(
-            "/center/sales/vouchers/records.csv?tab={}&operation={}&from={}&to={}",
-            kind.as_str(),
-            urlencode(&q(query, "operation")),
-            urlencode(&q(query, "from")),
-            urlencode(&q(query, "to"))
-        )
-    };
     let ops: &[Operation] = match kind {
         Kind::Coupon => &Operation::ALL,
         Kind::Pickup => &Operation::ALL[..5],
@@ -200,7 +200,7 @@ pub(super) fn RecordList(kind: Kind) -> impl IntoView {
             <label for="record-to">{t(lang, "funds.search.to")}</label>
             <input id="record-to" name="to" type="date" value=move || q(query, "to") />
             <button type="submit" class="btn">{t(lang, "common.search")}</button>
-            <a class="btn" href=csv rel="external" data-testid="records-csv">{t(lang, "common.export_csv")}</a>
+            <ExportLinks path="/center/sales/vouchers/records" with=vec![("tab", kind.as_str())] />
         </form>
         <PagedList list empty="voucher.no_records" testid="record-table" after=too_many_to_export
             columns=vec![

@@ -22,12 +22,14 @@ use super::api::{
     list_records, list_uses, list_whitelist, my_coupons, preview_issue, preview_quota_issue,
     preview_quota_reclaim, preview_reclaim, whitelist_console,
 };
-use super::model::{Coupon, CouponStatus, Kind, Operation, Quota, QuotaStatus, Record, Use};
+use super::model::{
+    Coupon, CouponQuery, CouponStatus, Kind, Operation, Quota, QuotaStatus, Record, Use,
+};
 use crate::domain::{PartnerKind, Role, format_time};
 use crate::i18n::{Lang, t, use_lang};
 use crate::ui::{
-    Auth, Col, DataTable, EmptyState, ErrorNotice, FormError, Loaded, Paged, PagedList,
-    RequireRole, failure, loading, too_many_to_export, urlencode,
+    Auth, Col, DataTable, EmptyState, ErrorNotice, ExportLinks, FormError, Loaded, Paged,
+    PagedList, RequireRole, failure, loading, table_head, too_many_to_export,
 };
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;

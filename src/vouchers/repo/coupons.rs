@@ -186,7 +186,12 @@ pub async fn list_coupons(
         .and_some("k.customer_id = ?1", s.customer)
         .and_between("k.created_at", s.created.0, s.created.1)
         .and_between("k.effective_at", s.effective.0, s.effective.1)
-        .and_between("k.expires_at", s.expires.0, s.expires.1);
+        .and_between("k.expires_at", s.expires.0, s.expires.1)
+        .and_some("k.quota_id = ?1", s.quota)
+        .and_some(
+            "(LOWER(k.number) LIKE ?1 ESCAPE '\\' OR LOWER(c.name) LIKE ?1 ESCAPE '\\')",
+            Some(s.text.as_str()).filter(|t| !t.is_empty()),
+        );
     // 可使用 excludes what has expired; 已过期 includes usable ones past expiry.
     let w = match s.status {
         None => w,
@@ -197,6 +202,15 @@ pub async fn list_coupons(
         ),
         Some(other) => w.and("k.status = ?1", other.code()),
     };
-    w.page(pool, COUPON_COLUMNS, COUPON_FROM, "k.id DESC", page)
+    let order = s.sort.order(
+        &[
+            ("expires", "k.expires_at"),
+            ("face", "k.face_fen"),
+            ("balance", "k.balance_fen"),
+            ("created", "k.created_at"),
+        ],
+        "k.id DESC",
+    );
+    w.page(pool, COUPON_COLUMNS, COUPON_FROM, &order, page)
         .await
 }

@@ -39,18 +39,15 @@ pub async fn search_quotas(
     Ok(page.answer(items, total))
 }
 
-/// The partner's issued coupons or pickup vouchers, optionally of one status.
+/// The partner's issued coupons or pickup vouchers as its list filters them (see
+/// [`super::super::model::CouponQuery`]).
 pub async fn coupons(
     cx: &Caller,
     kind: Kind,
-    status: Option<CouponStatus>,
+    q: &super::super::model::CouponQuery,
     page: PageRequest,
 ) -> Result<Page<Coupon>, AppError> {
-    let search = CouponSearch {
-        status,
-        ..CouponSearch::default()
-    };
-    search_coupons(cx, kind, &search, page).await
+    search_coupons(cx, kind, &q.search()?, page).await
 }
 
 /// The partner's issued coupons or pickup vouchers matching `search`, filtered and paged in SQL.
@@ -80,6 +77,7 @@ pub async fn search_coupons(
 }
 
 /// Filters of the operation log.
+#[derive(Clone)]
 pub struct RecordSearch {
     /// Only these operations, or all.
     pub operations: Option<Vec<Operation>>,

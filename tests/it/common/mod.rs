@@ -414,6 +414,21 @@ impl TestApp {
             .expect("connect to test database")
     }
 
+    /// Runs one statement on the app's database (test set-up the product has no way to make).
+    pub async fn exec(&self, sql: &str) {
+        let pool = self.db().await;
+        sqlx::query(sql).execute(&pool).await.expect("statement");
+        pool.close().await;
+    }
+
+    /// The server process's id (to read its memory).
+    pub fn pid(&self) -> u32 {
+        self.child
+            .as_ref()
+            .and_then(tokio::process::Child::id)
+            .expect("a running server")
+    }
+
     pub async fn count(&self, sql: &str) -> i64 {
         let pool = self.db().await;
         let n: i64 = sqlx::query_scalar(sql)
@@ -888,4 +903,78 @@ impl TestApp {
             "each entry's balance_after is the running sum of its account's entries"
         );
     }
+}
+
+/// A figure of a process's memory in KiB, from `/proc/<pid>/status` (`VmRSS`, `VmHWM`: the peak).
+pub fn memory_kib(pid: u32, field: &str) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("process status");
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix(field)?.strip_prefix(':'))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or_else(|| panic!("no {field} in the status of {pid}"))
+}
+
+/// Starts a process's peak memory (`VmHWM`) again from its current size.
+pub fn reset_peak_memory(pid: u32) {
+    std::fs::write(format!("/proc/{pid}/clear_refs"), "5").expect("reset the peak memory");
+}
+
+/// The first worksheet of an XLSX file, as rows of cell texts (numbers as written, shared and
+/// inline strings resolved, XML entities decoded).
+pub fn xlsx_rows(file: &[u8]) -> Vec<Vec<String>> {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(file)).expect("an XLSX is a zip");
+    let mut read = |name: &str| -> Option<String> {
+        let mut entry = zip.by_name(name).ok()?;
+        let mut s = String::new();
+        entry.read_to_string(&mut s).expect("utf-8 xml");
+        Some(s)
+    };
+    let shared: Vec<String> = read("xl/sharedStrings.xml")
+        .map(|x| x.split("<si>").skip(1).map(texts).collect())
+        .unwrap_or_default();
+    let sheet = read("xl/worksheets/sheet1.xml").expect("a first worksheet");
+    let body = sheet.split("<sheetData>").nth(1).unwrap_or("");
+    body.split("<row ")
+        .skip(1)
+        .map(|row| {
+            row.split("<c ")
+                .skip(1)
+                .map(|cell| {
+                    let (attrs, inner) = cell.split_once('>').unwrap_or((cell, ""));
+                    if attrs.contains("t=\"s\"") {
+                        let i: usize = between(inner, "<v>", "</v>").parse().expect("index");
+                        shared[i].clone()
+                    } else if attrs.contains("t=\"inlineStr\"") {
+                        texts(inner)
+                    } else {
+                        between(inner, "<v>", "</v>").to_string()
+                    }
+                })
+                .collect()
+        })
+        .collect()
+}
+
+fn between<'a>(s: &'a str, open: &str, close: &str) -> &'a str {
+    s.split_once(open)
+        .and_then(|(_, rest)| rest.split_once(close))
+        .map_or("", |(v, _)| v)
+}
+
+/// The text of the `<t>` elements in `xml`, entities decoded.
+fn texts(xml: &str) -> String {
+    xml.split("<t")
+        .skip(1)
+        .filter_map(|t| {
+            t.split_once('>')
+                .map(|(_, r)| r.split("</t>").next().unwrap_or(""))
+        })
+        .collect::<String>()
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&apos;", "'")
+        .replace("&amp;", "&")
 }
