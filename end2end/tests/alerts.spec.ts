@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { fen, hydrated, signInAs, yuan } from "../fixtures/pages";
+import { fen, hydrated, plain, signInAs, yuan } from "../fixtures/pages";
 
 /** 拨款 or 回收 of `amount` yuan to a customer of the list, through the confirmation step. */
 async function adjust(page: import("@playwright/test").Page, login: string, action: "拨款" | "回收", amount: string) {
@@ -20,7 +20,7 @@ test("a partner sets a low-balance alert, an allocation crosses it, and the noti
   const alert = page.getByTestId("low-balance");
   await expect(alert.getByTestId("low-balance-state")).toHaveText("未设置余额预警");
   // 5.00 yuan under the available balance: not below yet.
-  const threshold = yuan(available - 500);
+  const threshold = plain(available - 500);
   await alert.getByLabel("预警值（元）").fill(threshold);
   await alert.getByRole("button", { name: "保存" }).click();
   await expect(alert.getByTestId("low-balance-state")).toHaveText(`可用余额低于 ${threshold} 元时通知我`);
@@ -30,7 +30,7 @@ test("a partner sets a low-balance alert, an allocation crosses it, and the noti
   await page.goto("/messages");
   const notice = page.getByTestId("messages").getByRole("listitem").filter({ hasText: "可用余额低于预警值" });
   await expect(notice).toHaveCount(1);
-  await expect(notice).toContainText(yuan(available - 1000));
+  await expect(notice).toContainText(plain(available - 1000));
 
   // Back as it was: the money returns, the alert is turned off.
   await adjust(page, "customer-resale", "回收", "10");

@@ -57,7 +57,7 @@ test("a PCE partner registers a PO and rejects an HO with a reason", async ({ pa
   await page.getByLabel("客户已同意共享该机会点").check();
   await page.getByRole("button", { name: "提交报备" }).click();
   await expect(page.getByRole("status")).toContainText("机会点已报备");
-  await expect(page.getByTestId("opportunity-宁波港航物流有限公司")).toContainText("120000.00");
+  await expect(page.getByTestId("opportunity-宁波港航物流有限公司")).toContainText("120,000.00");
 
   await page.getByRole("tab", { name: "华为云分享的机会点(HO)" }).click();
   const ho = page.getByTestId("opportunity-温州智造集团有限公司");

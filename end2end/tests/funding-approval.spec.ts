@@ -22,7 +22,7 @@ test("funding above 100 000.00 waits for a second operator, who approves it", as
   expect(request).toMatch(/^\d+$/);
   // The maker may withdraw its request, never approve it.
   const mine = page.getByTestId(`funding-request-${request}`);
-  await expect(mine).toContainText("150000.00");
+  await expect(mine).toContainText("150,000.00");
   await expect(mine).toContainText("等待其他运营审批");
   await expect(mine.getByRole("button", { name: "审批通过" })).toHaveCount(0);
   await signOut(page);

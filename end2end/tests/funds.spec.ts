@@ -42,7 +42,7 @@ test("a distributor allocates to its reseller, reclaims part, and sees both in �
   await page.getByRole("link", { name: "资金管理" }).click();
   await expect(page.getByTestId("balance")).toHaveText(yuan(balance - 69_950));
   const records = page.getByTestId("records");
-  await expect(records.getByRole("row").filter({ hasText: "BEADJUST" }).filter({ hasText: allocated })).toContainText("-1000.00");
+  await expect(records.getByRole("row").filter({ hasText: "BEADJUST" }).filter({ hasText: allocated })).toContainText("-1,000.00");
   await expect(records.getByRole("row").filter({ hasText: "BERETRIEVE" }).filter({ hasText: reclaimed })).toContainText("+300.50");
   await page.getByLabel("操作类型").selectOption("BERETRIEVE");
   await page.getByRole("button", { name: "查询" }).click();

@@ -19,7 +19,7 @@ test("an operator grants a quota to a partner picked by name and freezes it with
 
   const row = page.getByTestId(`quota-${id}`);
   await expect(row).toContainText("成都初创科技有限公司");
-  await expect(row).toContainText("1234.00");
+  await expect(row).toContainText("1,234.00");
   await expect(row.getByTestId("quota-status")).toHaveText("正常");
   await row.getByLabel("状态").selectOption({ label: "冻结" });
   await row.getByLabel("原因").fill("资质复核中");

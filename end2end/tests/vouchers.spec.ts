@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { fen, hydrated, signInAs, signOut, yuan } from "../fixtures/pages";
+import { fen, hydrated, plain, signInAs, signOut } from "../fixtures/pages";
 
 /** 券管理 of the signed-in partner, on a tab and sub-view. */
 async function vouchers(page: Page, tab: "coupon" | "pickup", view = "quotas") {
@@ -7,9 +7,9 @@ async function vouchers(page: Page, tab: "coupon" | "pickup", view = "quotas") {
   await hydrated(page);
 }
 
-/** The provider's coupon quota from Huawei Cloud (20000.00 in the demo data) in 券管理. */
+/** The provider's coupon quota from Huawei Cloud (20,000.00 in the demo data) in 券管理. */
 function couponQuota(page: Page) {
-  return page.getByTestId("quota-table").getByRole("row").filter({ hasText: "20000.00" });
+  return page.getByTestId("quota-table").getByRole("row").filter({ hasText: "20,000.00" });
 }
 
 /** As the provider: issues a coupon of `face` yuan ("100.00") to 宁波港航物流有限公司 and reclaims
@@ -62,7 +62,7 @@ test("a provider issues a coupon to a resale customer, is refused for a consulti
   await page.getByRole("button", { name: "下一步" }).click();
   const preview = page.getByTestId("issue-preview");
   await expect(preview.getByTestId("preview-total")).toHaveText("100.00");
-  await expect(preview.getByTestId("preview-quota")).toHaveText(`${yuan(left)} → ${yuan(left - 10_000)}`);
+  await expect(preview.getByTestId("preview-quota")).toHaveText(`${plain(left)} → ${plain(left - 10_000)}`);
   await hydrated(page);
   await preview.getByRole("button", { name: "确定" }).click();
   await expect(page.getByTestId("issued-banner")).toBeVisible();
@@ -116,7 +116,7 @@ test("every 券管理 tab opens, and pickup vouchers go to whitelisted customers
 
   await page.getByTestId("tab-pickup").click();
   await expect(page.getByRole("tab", { name: "提货券管理" })).toHaveAttribute("aria-selected", "true");
-  await expect(page.getByTestId("quota-table")).toContainText("10000.00");
+  await expect(page.getByTestId("quota-table")).toContainText("10,000.00");
   await page.getByTestId("view-uses").click();
   await expect(page.getByText("暂无使用记录")).toBeVisible();
   await page.getByTestId("view-records").click();

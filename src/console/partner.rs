@@ -168,8 +168,8 @@ fn detail(lang: Lang, actions: Actions, d: PartnerDetail) -> AnyView {
                 <tr>
                     <td>{q.id}</td>
                     <td>{t(lang, q.kind.label_key())}</td>
-                    <td class="num">{q.value.to_string()}</td>
-                    <td class="num">{q.balance.to_string()}</td>
+                    <td class="num">{q.value.grouped()}</td>
+                    <td class="num">{q.balance.grouped()}</td>
                     <td>{format_time(q.expires_at)}</td>
                     <td>{t(lang, q.status.label_key())}</td>
                 </tr>
@@ -238,8 +238,8 @@ fn detail(lang: Lang, actions: Actions, d: PartnerDetail) -> AnyView {
                 <dt>{t(lang, "partner.hcpn")}</dt><dd>{t(lang, d.hcpn.label_key())}</dd>
                 {parent}
                 <dt>{t(lang, "common.created_at")}</dt><dd>{format_time(d.created_at)}</dd>
-                <dt>{t(lang, "funds.balance")}</dt><dd class="num" data-testid="partner-balance">{d.balances.balance.to_string()}</dd>
-                <dt>{t(lang, "funds.designated")}</dt><dd class="num">{d.balances.designated.to_string()}</dd>
+                <dt>{t(lang, "funds.balance")}</dt><dd class="num" data-testid="partner-balance">{d.balances.balance.grouped()}</dd>
+                <dt>{t(lang, "funds.designated")}</dt><dd class="num">{d.balances.designated.grouped()}</dd>
                 <dt>{t(lang, "partner.customers")}</dt><dd data-testid="partner-customers">{d.customers}</dd>
             </dl>
             <h3>{t(lang, "profile.partner")}</h3>

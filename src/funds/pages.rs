@@ -398,9 +398,9 @@ pub fn FundsPage() -> impl IntoView {
         <h1>{t(lang, "sales.funds")}</h1>
         <Loaded resource=balances silent=true body=move |b| view! {
                 <div class="cards" data-testid="balances">
-                    <div class="card"><p class="card-label">{t(lang, "funds.balance")}</p><p class="card-value" data-testid="balance">{b.balance.to_string()}</p></div>
-                    <div class="card"><p class="card-label">{t(lang, "funds.available")}</p><p class="card-value" data-testid="available">{b.available().to_string()}</p></div>
-                    <div class="card"><p class="card-label">{t(lang, "funds.designated")}</p><p class="card-value">{b.designated.to_string()}</p></div>
+                    <div class="card"><p class="card-label">{t(lang, "funds.balance")}</p><p class="card-value" data-testid="balance">{b.balance.grouped()}</p></div>
+                    <div class="card"><p class="card-label">{t(lang, "funds.available")}</p><p class="card-value" data-testid="available">{b.available().grouped()}</p></div>
+                    <div class="card"><p class="card-label">{t(lang, "funds.designated")}</p><p class="card-value">{b.designated.grouped()}</p></div>
                 </div>
             }.into_any()
         />
@@ -429,7 +429,7 @@ pub fn FundsPage() -> impl IntoView {
             row=move |r: AdjustRecord| view! {
                 <tr>
                     <td title=t(lang, r.operation.label_key())>{r.operation.code()}" "<span class="muted">{t(lang, r.operation.label_key())}</span></td>
-                    <td class="num">{if r.signed_fen < 0 { "-" } else { "+" }}{r.amount().to_string()}</td>
+                    <td class="num">{if r.signed_fen < 0 { "-" } else { "+" }}{r.amount().grouped()}</td>
                     <td>{r.counterparty.clone()}</td>
                     <td>{r.operator.clone()}</td>
                     <td>{format_time(r.created_at)}</td>
@@ -672,7 +672,7 @@ pub fn FundingPage() -> impl IntoView {
             <tr data-testid=format!("funding-request-{}", r.id)>
                 <td>{r.id}</td>
                 <td>{r.partner_name.clone()}" (ID "{r.partner_id}")"</td>
-                <td class="num">{r.amount.to_string()}</td>
+                <td class="num">{r.amount.grouped()}</td>
                 <td>{r.requester.clone()}" · "{format_time(r.requested_at)}</td>
                 <td>{t(lang, r.state.label_key())}</td>
                 <td>{decided}{r.reason.clone().map(|w| view! { <br /><span class="muted">{w}</span> })}</td>

@@ -103,7 +103,7 @@ fn OpportunityRow(
         <tr data-testid=format!("opportunity-{}", o.customer)>
             <td>{o.customer.clone()}</td>
             <td>{o.product.clone()}</td>
-            <td class="num">{o.expected.to_string()}</td>
+            <td class="num">{o.expected.grouped()}</td>
             <td>{stage_cell(lang, &o)}</td>
             <td>{state_cell}</td>
             <td>{format_time(o.created_at)}</td>
@@ -193,7 +193,7 @@ pub fn OperatorOpportunities() -> impl IntoView {
                 <td><a href=format!("/operator/partners/{}", r.partner_id)>{r.partner_name}</a></td>
                 <td>{o.customer}</td>
                 <td>{o.product}</td>
-                <td class="num">{o.expected.to_string()}</td>
+                <td class="num">{o.expected.grouped()}</td>
                 <td>{stage}</td>
                 <td>{state}</td>
                 <td>{format_time(o.created_at)}</td>

@@ -567,7 +567,7 @@ async fn a_partner_page_shows_what_the_programme_knows_and_edits_its_contacts(ap
         .await
         .unwrap();
     assert!(
-        page.contains("pd-res") && page.contains("1234.56") && page.contains("pd-fin"),
+        page.contains("pd-res") && page.contains("1,234.56") && page.contains("pd-fin"),
         "{page}"
     );
     // The actions are on the page, each form with this partner chosen (no search, nothing
@@ -633,7 +633,7 @@ async fn a_partner_page_shows_what_the_programme_knows_and_edits_its_contacts(ap
         .await
         .unwrap();
     assert!(
-        after.contains("1254.56"),
+        after.contains("1,254.56"),
         "both fundings moved money once each: {after}"
     );
     // (An HO goes to a partner of the PCE plan; its helper decides as `ops`.)

@@ -22,9 +22,9 @@ pub(super) fn QuotaRows(
                 <td>{r.id}</td>
                 {reclaim_link.then(|| view! { <td>{r.reseller_name.clone().unwrap_or_default()}</td> })}
                 <td data-testid="quota-status">{t(lang, r.status.label_key())}</td>
-                <td class="num">{r.value.to_string()}</td>
-                <td class="num">{r.used.to_string()}</td>
-                <td class="num" data-testid="quota-balance">{r.balance.to_string()}</td>
+                <td class="num">{r.value.grouped()}</td>
+                <td class="num">{r.used.grouped()}</td>
+                <td class="num" data-testid="quota-balance">{r.balance.grouped()}</td>
                 <td>{format_time(r.effective_at)}" ~ "{format_time(r.expires_at)}</td>
                 <td>{if limits.is_empty() { "-".to_string() } else { limits }}</td>
                 <td class="actions">
@@ -214,7 +214,7 @@ pub(super) fn RecordList(kind: Kind) -> impl IntoView {
                     <td>{r.quota_id}{r.parent_quota_id.map(|p| format!(" ← {p}"))}</td>
                     <td>{r.coupon_number.clone().unwrap_or_default()}</td>
                     <td>{r.customer_name.clone().or(r.reseller_name.clone()).unwrap_or_default()}</td>
-                    <td class="num">{r.amount.to_string()}</td>
+                    <td class="num">{r.amount.grouped()}</td>
                     <td>{r.remark.clone()}</td>
                     <td>{r.actor.clone()}</td>
                     <td>{format_time(r.created_at)}</td>
@@ -239,7 +239,7 @@ pub(super) fn UseList(kind: Kind) -> impl IntoView {
             ]
             row=|u: Use| view! {
                 <tr><td>{u.coupon_number}</td><td>{u.customer_name}</td><td>{u.order_number}</td>
-                    <td class="num">{u.amount.to_string()}</td><td>{format_time(u.created_at)}</td></tr>
+                    <td class="num">{u.amount.grouped()}</td><td>{format_time(u.created_at)}</td></tr>
             }.into_any()
         />
     }

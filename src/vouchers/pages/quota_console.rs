@@ -45,8 +45,8 @@ pub fn QuotaConsole() -> impl IntoView {
                 <td>{qt.id}</td>
                 <td>{o.partner_name.clone()}" (ID "{o.partner_id}")"</td>
                 <td>{t(lang, Kind::label_key(qt.kind))}</td>
-                <td class="num">{qt.value.to_string()}</td>
-                <td class="num">{qt.balance.to_string()}</td>
+                <td class="num">{qt.value.grouped()}</td>
+                <td class="num">{qt.balance.grouped()}</td>
                 <td>{qt.max_face.map(|m| m.to_string()).unwrap_or_else(|| "-".into())}</td>
                 <td>{format_time(qt.expires_at)[..10].to_string()}</td>
                 <td data-testid="quota-status">{t(lang, qt.status.label_key())}</td>
