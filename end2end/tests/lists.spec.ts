@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { readFileSync } from "node:fs";
-import { hydrated, signInAs, signOut } from "../fixtures/pages";
+import { AccountMenu, hydrated, signInAs, signOut } from "../fixtures/pages";
 
 test("a partner searches, sorts and pages its orders by link, and exports exactly the rows it sees", async ({ page }) => {
   // A customer places an order for its partner to pay.
@@ -47,7 +47,8 @@ test("a partner searches, sorts and pages its orders by link, and exports exactl
   await page.goto("/center/sales/orders?tab=all");
   await hydrated(page);
   await page.getByTestId("orders").getByRole("link", { name: "金额" }).click();
-  await expect(page).toHaveURL(/sort=amount&dir=desc/);
+  await expect(page).toHaveURL(/sort=amount/);
+  await expect(page).toHaveURL(/dir=desc/);
   await expect(page.getByTestId("orders").locator("th[aria-sort=descending]")).toContainText("金额");
   const amounts = await page.getByTestId("orders").locator("tbody tr td:nth-child(5)").allTextContents();
   const values = amounts.map((a) => Number(a.replaceAll(",", "")));
@@ -56,4 +57,19 @@ test("a partner searches, sorts and pages its orders by link, and exports exactl
   await expect(page).toHaveURL(/size=20/);
   await expect(page).toHaveURL(/sort=amount/);
   await expect(page.getByTestId("page-sizes").locator("a[aria-current=true]")).toHaveText("20");
+
+  // The same list in English: its filters, its sorted heading, its exports and page sizes.
+  const menu = new AccountMenu(page);
+  await menu.open();
+  await menu.item("English").click();
+  await expect(page.locator("html")).toHaveAttribute("lang", "en");
+  await page.goto("/center/sales/orders?tab=all&sort=amount&dir=desc");
+  await hydrated(page);
+  await expect(page.getByLabel("Keyword")).toBeVisible();
+  await expect(page.getByTestId("orders").locator("th[aria-sort=descending]")).toContainText("Amount (yuan)");
+  await expect(page.getByTestId("export-xlsx")).toHaveText("Export Excel");
+  await expect(page.getByTestId("page-sizes")).toContainText("Per page");
+  await menu.open();
+  await menu.item("中文").click();
+  await expect(page.locator("html")).toHaveAttribute("lang", "zh-CN");
 });

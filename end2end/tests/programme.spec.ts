@@ -1,11 +1,13 @@
 import { expect, test } from "@playwright/test";
-import { hydrated, signInAs, signOut } from "../fixtures/pages";
+import { fen, hydrated, signInAs, signOut, yuan } from "../fixtures/pages";
 
 test("an operator creates a customer for a partner with pickers only, grants the partner a quota on its page, and the partner issues a coupon to that customer from it", async ({ page }) => {
   const run = String(Date.now() % 1_000_000_000);
   const customer = `鲲鹏材料${run}有限公司`;
   // A quota amount no other test uses, to find its row.
   const amount = `${3000 + (Number(run) % 5000)}.37`;
+  // As tables show it: `3,123.37`.
+  const shown = yuan(fen(amount));
 
   // 账号管理 → 新建账号: a resale customer of 杭州数智, the partner chosen by typing part of its name.
   await signInAs(page, "operator");
@@ -37,14 +39,14 @@ test("an operator creates a customer for a partner with pickers only, grants the
   await grant.getByRole("button", { name: "发放", exact: true }).click();
   await expect(grant.getByTestId("quota-granted")).toBeVisible();
   // The page's quota table has it at once.
-  await expect(page.getByTestId("partner-quotas")).toContainText(amount);
+  await expect(page.getByTestId("partner-quotas")).toContainText(shown);
   await signOut(page);
 
   // The partner issues a coupon from that quota to the new customer.
   await signInAs(page, "provider");
   await page.goto("/center/sales/vouchers?tab=coupon&view=quotas");
   await hydrated(page);
-  const quota = page.getByTestId("quota-table").getByRole("row").filter({ hasText: amount });
+  const quota = page.getByTestId("quota-table").getByRole("row").filter({ hasText: shown });
   await expect(quota.getByTestId("quota-status")).toHaveText("正常");
   await quota.getByRole("link", { name: "发放代金券" }).click();
   await hydrated(page);

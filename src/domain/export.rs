@@ -42,6 +42,15 @@ pub struct OperatorExport {
     pub path: String,
 }
 
+/// An export request of any signed-in user (its own lists, such as 消息), like
+/// [`PartnerExport`].
+pub struct ReaderExport {
+    pub cx: crate::accounts::audit::Caller,
+    query: std::collections::HashMap<String, String>,
+    pub format: Format,
+    pub path: String,
+}
+
 /// The two formats: the path's extension (`….csv`, `….xlsx`) chooses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -102,14 +111,15 @@ macro_rules! export_request {
     };
 }
 
-export_request!(PartnerExport, crate::domain::Role::Partner);
-export_request!(OperatorExport, crate::domain::Role::Operator);
+export_request!(PartnerExport, Some(crate::domain::Role::Partner));
+export_request!(OperatorExport, Some(crate::domain::Role::Operator));
+export_request!(ReaderExport, None);
 
-/// The signed-in caller of `role` and the query of an export request.
+/// The signed-in caller (of `role`, when given) and the query of an export request.
 async fn export_caller(
     parts: &mut axum::http::request::Parts,
     state: &crate::server::state::AppState,
-    role: crate::domain::Role,
+    role: Option<crate::domain::Role>,
 ) -> Result<
     (
         crate::accounts::audit::Caller,
@@ -121,8 +131,22 @@ async fn export_caller(
     let session = tower_sessions::Session::from_request_parts(parts, state)
         .await
         .map_err(|_| AppError::Unauthenticated)?;
-    let user =
-        crate::server::session::require_user(&state.db, &session, role, parts.uri.path()).await?;
+    let path = parts.uri.path();
+    let user = match role {
+        Some(role) => crate::server::session::require_user(&state.db, &session, role, path).await?,
+        None => {
+            let user = crate::server::session::user_of(&state.db, &session)
+                .await?
+                .ok_or(AppError::Unauthenticated)?;
+            if user.must_change_password {
+                return Err(AppError::conflict("error.password.must_change"));
+            }
+            if !user.may_open(path) {
+                return Err(AppError::Forbidden);
+            }
+            user
+        }
+    };
     let Query(query) = Query::try_from_uri(&parts.uri).map_err(|_| AppError::BadRequest)?;
     let ip = parts
         .extensions
@@ -234,6 +258,21 @@ fn csv_line<'a>(out: &mut String, cells: impl IntoIterator<Item = std::borrow::C
 
 type Chunk = Result<axum::body::Bytes, std::io::Error>;
 
+/// The response body: the chunks as they are written. Asked again after its end (as the
+/// compression layer does), it answers the end again.
+struct Chunks(tokio::sync::mpsc::Receiver<Chunk>);
+
+impl futures_util::Stream for Chunks {
+    type Item = Chunk;
+
+    fn poll_next(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Chunk>> {
+        self.0.poll_recv(cx)
+    }
+}
+
 /// The export of `sheet` in `format`, its rows read batch after batch by `fetch` (the list's
 /// service with the caller's filters, given a window): refused before anything is sent when more
 /// than [`MAX_ROWS`] match, otherwise streamed.
@@ -267,9 +306,7 @@ where
             tokio::task::spawn_blocking(move || write_xlsx(header, row_rx, tx));
         }
     }
-    let body = axum::body::Body::from_stream(futures_util::stream::unfold(rx, |mut rx| async {
-        rx.recv().await.map(|chunk| (chunk, rx))
-    }));
+    let body = axum::body::Body::from_stream(Chunks(rx));
     let filename = format!("{}.{}", sheet.name, format.extension());
     Ok((
         [

@@ -32,6 +32,77 @@ pub async fn list_messages(
     .await
 }
 
+/// One message as its export writes it, in the reader's language.
+#[cfg(feature = "ssr")]
+pub struct MessageLine {
+    id: i64,
+    at: i64,
+    kind: String,
+    title: String,
+    text: String,
+    read: bool,
+    link: String,
+}
+
+/// 消息 as CSV or XLSX, with the list's filters, in the reader's language (its language cookie).
+#[cfg(feature = "ssr")]
+pub async fn messages_export(
+    export: crate::domain::export::ReaderExport,
+    headers: axum::http::HeaderMap,
+) -> Result<axum::response::Response, AppError> {
+    use crate::domain::export::{Cell, Sheet, respond};
+    let lang = headers
+        .get(axum::http::header::COOKIE)
+        .and_then(|c| c.to_str().ok())
+        .map(crate::i18n::Lang::from_cookie_header)
+        .unwrap_or_default();
+    let filter = super::model::Filter::parse(export.get("filter"));
+    let group = super::model::Group::parse(export.get("group")).map_err(AppError::invalid)?;
+    let text = export.get("q").to_string();
+    let sheet = Sheet {
+        name: "messages",
+        header: &["time", "kind", "title", "text", "read", "link"],
+        row: |m: MessageLine| {
+            vec![
+                Cell::Time(m.at),
+                m.kind.into(),
+                m.title.into(),
+                m.text.into(),
+                if m.read { "yes" } else { "" }.into(),
+                m.link.into(),
+            ]
+        },
+        id: |m| m.id,
+    };
+    let (db, user) = (export.cx.db, export.cx.user.id);
+    respond(export.format, sheet, move |page| {
+        let (db, text) = (db.clone(), text.clone());
+        async move {
+            let p = super::service::list(&db, user, filter, group, &text, page).await?;
+            let items = p
+                .items
+                .into_iter()
+                .map(|m| MessageLine {
+                    id: m.id,
+                    at: m.created_at,
+                    title: m.title(lang),
+                    text: m.body(lang),
+                    kind: m.kind,
+                    read: m.read,
+                    link: m.link.unwrap_or_default(),
+                })
+                .collect();
+            Ok(Page {
+                items,
+                number: p.number,
+                size: p.size,
+                total: p.total,
+            })
+        }
+    })
+    .await
+}
+
 #[server(prefix = "/api", endpoint = "messages/unread")]
 pub async fn unread_count() -> Result<i64, AppError> {
     let (db, user) = ctx::signed_in().await?;

@@ -55,6 +55,7 @@ pub fn MessagesPage() -> impl IntoView {
                         <label for="msg-q">{t(lang, "common.keyword")}</label>
                         <input id="msg-q" name="q" maxlength="64" prop:value=text />
                         <button type="submit" class="btn">{t(lang, "common.search")}</button>
+                        <crate::ui::ExportLinks path="/messages/export" />
                     </form>
                     <ActionForm action=read_all>
                         <button type="submit" class="btn">{t(lang, "messages.read_all")}</button>

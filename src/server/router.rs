@@ -252,6 +252,10 @@ fn http_routes(bench_routes: bool) -> Vec<HttpRoute> {
             get(crate::plans::api::applications_export),
         ),
         (
+            &["/messages/export.csv", "/messages/export.xlsx"],
+            get(crate::messages::api::messages_export),
+        ),
+        (
             &["/operator/audit.csv", "/operator/audit.xlsx"],
             get(crate::console::api::audit_export),
         ),

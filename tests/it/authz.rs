@@ -249,6 +249,8 @@ const MATRIX: &[(&str, &str)] = &[
     ("POST /api/account/reset", "*"),
     ("GET /operator/audit.csv", "O"),
     ("GET /operator/audit.xlsx", "O"),
+    ("GET /messages/export.csv", "PCOEFB"),
+    ("GET /messages/export.xlsx", "PCOEFB"),
     ("GET /operator/plan-applications.csv", "O"),
     ("GET /operator/plan-applications.xlsx", "O"),
     ("POST /api/vouchers/issue-preview", "PF"),

@@ -148,6 +148,20 @@ async fn orders_are_searched_filtered_sorted_and_exported_exactly(app: TestApp) 
         (rows[2][0].as_str(), rows[2][4].as_str()),
         (c.as_str(), "624")
     );
+    // Compressed for a browser that accepts it, the same bytes once decoded.
+    let res = p
+        .get(app.url(path))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-encoding"], "gzip");
+    let packed = res.bytes().await.unwrap();
+    let mut plain = String::new();
+    std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&packed[..]), &mut plain)
+        .expect("a whole gzip stream");
+    assert_eq!(plain, csv);
     // A customer cannot export the partner's list.
     assert_eq!(app.page(&r, path).await.status(), 403);
 }
@@ -259,6 +273,12 @@ async fn customers_coupons_and_messages_are_searched_exactly(app: TestApp) {
     assert_eq!(s, 200, "{all}");
     let (_, v) = messages(&number).await;
     assert!(v["total"].as_i64().unwrap() >= 1, "{v}");
+    async fn v_total(app: &TestApp, p: &reqwest::Client, q: &str) -> i64 {
+        let form = [("filter", ""), ("group", ""), ("q", q)];
+        json(app.call(p, "messages/list", &form).await).await.1["total"]
+            .as_i64()
+            .unwrap()
+    }
     assert!(
         v["items"]
             .as_array()
@@ -269,6 +289,21 @@ async fn customers_coupons_and_messages_are_searched_exactly(app: TestApp) {
     );
     let (_, v) = messages("zzz-no-such-word").await;
     assert_eq!(v["total"], 0, "{v}");
+    // The export holds the same messages, titled in the reader's language.
+    let csv = app
+        .page(&p, &format!("/messages/export.csv?q={number}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let lines: Vec<&str> = csv.lines().skip(1).collect();
+    assert_eq!(
+        lines.len() as i64,
+        v_total(&app, &p, &number).await,
+        "{csv}"
+    );
+    assert!(lines.iter().all(|l| l.contains(&number)), "{csv}");
+    assert!(csv.contains("申请伙伴代付订单"), "{csv}");
     let kinds = |v: &Value| column(v, "kind");
     let (_, zh) = messages("订单").await;
     let (_, en) = messages("ORDER").await;
