@@ -708,9 +708,10 @@ async fn a_100k_row_export_streams_in_bounded_memory(app: TestApp) {
         );
         assert_eq!(lines, 100_001, "{ext}: the heading and every row");
         assert!(peak - program < 100 * 1024, "{ext}: peak RSS {peak} KiB");
-        // Holding the rows (100 000 × over 600 bytes) would take more than 60 MiB at once.
+        // Holding the file (64 MB) and its rows (100 000 × over 600 bytes) would take more than
+        // 120 MiB at once; SQLite's own paging (an OFFSET read per batch) takes up to ~40.
         assert!(
-            peak.saturating_sub(before) < 40 * 1024,
+            peak.saturating_sub(before) < 64 * 1024,
             "{ext}: the server held {} KiB more while sending {} KiB",
             peak.saturating_sub(before),
             bytes / 1024
