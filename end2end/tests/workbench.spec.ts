@@ -1,19 +1,9 @@
 import { expect, test } from "@playwright/test";
-import { AccountMenu, hydrated, signInAs, signOut } from "../fixtures/pages";
+import { AccountMenu, hydrated, orderForPartner, signInAs, signOut } from "../fixtures/pages";
 
 test("a partner follows a to-do count on its home page to the filtered list, and a member reads it in English", async ({ page }) => {
   // A customer asks its partner to pay an order.
-  await signInAs(page, "customer-resale");
-  await page.goto("/customer/orders/new");
-  await hydrated(page);
-  await page.getByLabel("产品").selectOption({ label: "云数据库 RDS for MySQL 2核4G · 580.00 元/月" });
-  await page.getByLabel("数量(月)").fill("1");
-  await page.getByLabel("伙伴代付").check();
-  await page.getByRole("button", { name: "提交订单" }).click();
-  await expect(page.getByRole("status")).toContainText("订单已提交");
-  const number = ((await page.getByTestId("orders").getByRole("row").nth(1).locator("code").textContent()) ?? "").trim();
-  expect(number).toMatch(/^CS\d+$/);
-  await signOut(page);
+  const number = await orderForPartner(page, "1");
 
   // The partner's home page counts it among the orders waiting for it, and the count leads there.
   await signInAs(page, "provider");
