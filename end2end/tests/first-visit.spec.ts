@@ -41,3 +41,19 @@ test("a first visit gets compressed, long-cached files and a hydrated page", asy
   }
   expect(documents[0] ?? "", "the page travels compressed").toMatch(/^(br|gzip)$/);
 });
+
+// Without the WebAssembly (here: JavaScript off), a visitor who is not signed in and opens a
+// partner page is sent to the login page by the server itself — a 303, never a blank page.
+test("a signed-out visitor is sent to the login page by the server, script or not", async ({ browser }) => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  const statuses: number[] = [];
+  page.on("response", (response) => {
+    if (response.request().resourceType() === "document") statuses.push(response.status());
+  });
+  await page.goto("/center/sales/orders?q=PO");
+  await expect(page).toHaveURL(/\/login\?next=\/center\/sales\/orders%3Fq%3DPO$/);
+  expect(statuses[0], "the protected page answers 303 See Other").toBe(303);
+  await expect(page.getByRole("button", { name: "登录" })).toBeVisible();
+  await context.close();
+});

@@ -133,27 +133,38 @@ fn AccountMenu(user: SessionUser) -> impl IntoView {
 }
 
 /// Renders `children` when the signed-in user passes `allowed`; otherwise a 403 page, or the
-/// login page for a visitor who is not signed in (coming back here afterwards).
+/// login page for a visitor who is not signed in (coming back here afterwards, query included).
 fn guarded(allowed: impl Fn(&SessionUser) -> bool, children: Children) -> AnyView {
     let auth = expect_context::<Auth>();
     let password = crate::profile::model::PASSWORD_PATH;
+    let location = use_location();
+    let path = location.pathname.get_untracked();
     match auth.user {
         // Until a user has replaced the password an operator set, every page sends it to change it.
-        Some(u)
-            if u.must_change_password && use_location().pathname.get_untracked() != password =>
-        {
-            view! { <Redirect path=password /> }.into_any()
-        }
+        Some(u) if u.must_change_password && path != password => see_other(password.to_string()),
         // A partner member opens only the pages of its role's areas.
-        Some(u) if allowed(&u) && u.may_open(&use_location().pathname.get_untracked()) => {
-            children().into_any()
-        }
+        Some(u) if allowed(&u) && u.may_open(&path) => children().into_any(),
         Some(_) => view! { <Forbidden /> }.into_any(),
         None => {
-            let next = use_location().pathname.get_untracked();
-            view! { <Redirect path=format!("/login?next={}", urlencode(&next)) /> }.into_any()
+            let search = location.search.get_untracked();
+            let next = if search.is_empty() {
+                path
+            } else {
+                format!("{path}?{}", search.trim_start_matches('?'))
+            };
+            see_other(format!("/login?next={}", urlencode(&next)))
         }
     }
+}
+
+/// Sends the browser to `path`: from the server, a `303 See Other` with an empty page (the
+/// browser follows it before anything renders); in the browser, a client-side navigation.
+fn see_other(path: String) -> AnyView {
+    let view = view! { <Redirect path=path /> }.into_any();
+    // The router's server redirect answers 302 Found; a page a visitor may not see yet is a 303
+    // (the browser fetches the login page with GET, whatever brought it here).
+    set_status(303);
+    view
 }
 
 /// Shows its children only to a signed-in user of the given role. A visitor who is not signed in
