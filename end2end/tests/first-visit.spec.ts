@@ -44,13 +44,14 @@ test("a first visit gets compressed, long-cached files and a hydrated page", asy
 
 // Without the WebAssembly (here: JavaScript off), a visitor who is not signed in and opens a
 // partner page is sent to the login page by the server itself — a 303, never a blank page.
-test("a signed-out visitor is sent to the login page by the server, script or not", async ({ browser }) => {
-  const context = await browser.newContext({ javaScriptEnabled: false });
-  const page = await context.newPage();
-  const response = await page.goto("/center/sales/orders?q=PO");
-  await expect(page).toHaveURL(/\/login\?next=\/center\/sales\/orders%3Fq%3DPO$/);
-  const first = await response?.request().redirectedFrom()?.response();
-  expect(first?.status(), "the protected page answers 303 See Other").toBe(303);
-  await expect(page.getByRole("button", { name: "登录" })).toBeVisible();
-  await context.close();
+test.describe("without JavaScript", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("a signed-out visitor is sent to the login page by the server", async ({ page }) => {
+    const response = await page.goto("/center/sales/orders?q=PO");
+    await expect(page).toHaveURL(/\/login\?next=\/center\/sales\/orders%3Fq%3DPO$/);
+    const first = await response?.request().redirectedFrom()?.response();
+    expect(first?.status(), "the protected page answers 303 See Other").toBe(303);
+    await expect(page.getByRole("button", { name: "登录" })).toBeVisible();
+  });
 });
