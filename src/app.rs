@@ -24,6 +24,7 @@ use crate::vouchers::pages::{
 };
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
+use leptos_router::Lazy;
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
@@ -127,79 +128,168 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=Landing ssr=SsrMode::Async />
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
-                    <Route path=path!("/login/forgot") view=crate::profile::pages::ForgotPage ssr=SsrMode::Async />
-                    <Route path=path!("/reset-password/:token") view=crate::profile::pages::ResetPage ssr=SsrMode::Async />
-                    <Route path=path!("/account") view=crate::profile::pages::ProfilePage ssr=SsrMode::Async />
-                    <Route path=path!("/account/password") view=crate::profile::pages::PasswordPage ssr=SsrMode::Async />
-                    <Route path=path!("/join") view=crate::onboarding::pages::JoinPage ssr=SsrMode::Async />
-                    <Route path=path!("/join/confirm/:token") view=crate::onboarding::pages::ConfirmEmailPage ssr=SsrMode::Async />
-                    <Route path=path!("/join/member/:token") view=crate::members::pages::JoinMemberPage ssr=SsrMode::Async />
-                    <ParentRoute path=path!("/center") view=CenterShell ssr=SsrMode::Async>
-                        <Route path=path!("") view=CenterHome />
-                        <ParentRoute path=path!("sales") view=SalesShell>
-                            <Route path=path!("") view=SalesOverview />
-                            <Route path=path!("customers") view=CustomersPage />
-                            <Route path=path!("customers/bulk") view=BulkAllocatePage />
-                            <Route path=path!("customers/invite") view=InvitePage />
-                            <Route path=path!("vouchers") view=VouchersPage />
-                            <Route path=path!("vouchers/issue") view=IssuePage />
-                            <Route path=path!("vouchers/reclaim") view=ReclaimPage />
-                            <Route path=path!("vouchers/quota-issue") view=QuotaIssuePage />
-                            <Route path=path!("vouchers/quota-reclaim") view=QuotaReclaimPage />
-                            <Route path=path!("resellers") view=ResellersPage />
-                            <Route path=path!("funds") view=FundsPage />
-                            <Route path=path!("opportunities") view=OpportunitiesPage />
-                            <Route path=path!("orders") view=PartnerOrders />
-                            <Route path=path!("orders/:id") view=PartnerOrderAction />
-                            <Route path=path!(":target/:id/:direction") view=AdjustPage />
+                    <Route path=path!("/login/forgot") view={Lazy::<LazyForgotPage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/reset-password/:token") view={Lazy::<LazyResetPage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/account") view={Lazy::<LazyProfilePage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/account/password") view={Lazy::<LazyPasswordPage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/join") view={Lazy::<LazyJoinPage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/join/confirm/:token") view={Lazy::<LazyConfirmEmailPage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/join/member/:token") view={Lazy::<LazyJoinMemberPage>::new()} ssr=SsrMode::Async />
+                    <ParentRoute path=path!("/center") view={Lazy::<LazyCenterShell>::new()} ssr=SsrMode::Async>
+                        <Route path=path!("") view={Lazy::<LazyCenterHome>::new()} />
+                        <ParentRoute path=path!("sales") view={Lazy::<LazySalesShell>::new()}>
+                            <Route path=path!("") view={Lazy::<LazySalesOverview>::new()} />
+                            <Route path=path!("customers") view={Lazy::<LazyCustomersPage>::new()} />
+                            <Route path=path!("customers/bulk") view={Lazy::<LazyBulkAllocatePage>::new()} />
+                            <Route path=path!("customers/invite") view={Lazy::<LazyInvitePage>::new()} />
+                            <Route path=path!("vouchers") view={Lazy::<LazyVouchersPage>::new()} />
+                            <Route path=path!("vouchers/issue") view={Lazy::<LazyIssuePage>::new()} />
+                            <Route path=path!("vouchers/reclaim") view={Lazy::<LazyReclaimPage>::new()} />
+                            <Route path=path!("vouchers/quota-issue") view={Lazy::<LazyQuotaIssuePage>::new()} />
+                            <Route path=path!("vouchers/quota-reclaim") view={Lazy::<LazyQuotaReclaimPage>::new()} />
+                            <Route path=path!("resellers") view={Lazy::<LazyResellersPage>::new()} />
+                            <Route path=path!("funds") view={Lazy::<LazyFundsPage>::new()} />
+                            <Route path=path!("opportunities") view={Lazy::<LazyOpportunitiesPage>::new()} />
+                            <Route path=path!("orders") view={Lazy::<LazyPartnerOrders>::new()} />
+                            <Route path=path!("orders/:id") view={Lazy::<LazyPartnerOrderAction>::new()} />
+                            <Route path=path!(":target/:id/:direction") view={Lazy::<LazyAdjustPage>::new()} />
                         </ParentRoute>
-                        <ParentRoute path=path!("plans") view=PlansShell>
-                            <Route path=path!("") view=PlanCatalogue />
-                            <Route path=path!("apply/:plan") view=ApplyPage />
-                            <Route path=path!("joined") view=JoinedPage />
-                            <Route path=path!("applications") view=ApplicationsPage />
+                        <ParentRoute path=path!("plans") view={Lazy::<LazyPlansShell>::new()}>
+                            <Route path=path!("") view={Lazy::<LazyPlanCatalogue>::new()} />
+                            <Route path=path!("apply/:plan") view={Lazy::<LazyApplyPage>::new()} />
+                            <Route path=path!("joined") view={Lazy::<LazyJoinedPage>::new()} />
+                            <Route path=path!("applications") view={Lazy::<LazyApplicationsPage>::new()} />
                         </ParentRoute>
-                        <Route path=path!("capability") view=CapabilityPage />
-                        <Route path=path!("org") view=EmployeesPage />
-                        <Route path=path!("members") view=crate::members::pages::MembersPage />
-                        <Route path=path!("keys") view=crate::openapi::pages::AccessKeysPage />
-                        <Route path=path!("api-explorer") view=crate::openapi::pages::ApiExplorerPage />
-                        <Route path=path!("paths/explore") view=crate::paths::pages::ExplorePaths />
-                        <Route path=path!("paths/:code") view=crate::paths::pages::PathPage />
+                        <Route path=path!("capability") view={Lazy::<LazyCapabilityPage>::new()} />
+                        <Route path=path!("org") view={Lazy::<LazyEmployeesPage>::new()} />
+                        <Route path=path!("members") view={Lazy::<LazyMembersPage>::new()} />
+                        <Route path=path!("keys") view={Lazy::<LazyAccessKeysPage>::new()} />
+                        <Route path=path!("api-explorer") view={Lazy::<LazyApiExplorerPage>::new()} />
+                        <Route path=path!("paths/explore") view={Lazy::<LazyExplorePaths>::new()} />
+                        <Route path=path!("paths/:code") view={Lazy::<LazyPathPage>::new()} />
                     </ParentRoute>
-                    <Route path=path!("/messages") view=MessagesPage ssr=SsrMode::Async />
-                    <Route path=path!("/customer") view=CustomerHome ssr=SsrMode::Async />
-                    <Route path=path!("/personal") view=PersonalHome ssr=SsrMode::Async />
-                    <Route path=path!("/help") view=HelpPage ssr=SsrMode::Async />
-                    <Route path=path!("/customer/billing") view=CustomerBilling ssr=SsrMode::Async />
-                    <Route path=path!("/customer/coupons") view=MyCouponsPage ssr=SsrMode::Async />
-                    <Route path=path!("/invite/:token") view=InvitationPage ssr=SsrMode::Async />
-                    <Route path=path!("/paths/invitation/:token") view=crate::paths::pages::PathInvitationPage ssr=SsrMode::Async />
-                    <Route path=path!("/leave") view=crate::paths::pages::LeavePage ssr=SsrMode::Async />
-                    <Route path=path!("/customer/orders") view=CustomerOrders ssr=SsrMode::Async />
-                    <Route path=path!("/customer/orders/new") view=NewOrderPage ssr=SsrMode::Async />
-                    <Route path=path!("/customer/orders/:id") view=CustomerOrderAction ssr=SsrMode::Async />
-                    <ParentRoute path=path!("/operator") view=crate::console::pages::OperatorShell ssr=SsrMode::Async>
-                        <Route path=path!("") view=OperatorHome />
-                        <Route path=path!("plans") view=OperatorPlans />
-                        <Route path=path!("paths") view=crate::paths::pages::OperatorPaths />
-                        <Route path=path!("whitelist") view=crate::vouchers::pages::OperatorWhitelist />
-                        <Route path=path!("holidays") view=crate::calendar::pages::OperatorHolidays />
-                        <Route path=path!("onboarding") view=crate::onboarding::pages::OperatorOnboarding />
-                        <Route path=path!("audit") view=crate::console::pages::AuditPage />
-                        <Route path=path!("outbox") view=crate::console::pages::OutboxPage />
-                        <Route path=path!("accounts") view=crate::console::pages::AccountsPage />
-                        <Route path=path!("funding") view=crate::funds::pages::FundingPage />
-                        <Route path=path!("quotas") view=crate::vouchers::pages::QuotaConsole />
-                        <Route path=path!("contracts") view=crate::customers::pages::ContractsPage />
-                        <Route path=path!("partners/:id") view=crate::console::partner::PartnerPage />
-                        <Route path=path!("customers") view=crate::customers::pages::OperatorCustomers />
-                        <Route path=path!("opportunities") view=crate::pce::pages::OperatorOpportunities />
+                    <Route path=path!("/messages") view={Lazy::<LazyMessagesPage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/customer") view={Lazy::<LazyCustomerHome>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/personal") view={Lazy::<LazyPersonalHome>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/help") view={Lazy::<LazyHelpPage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/customer/billing") view={Lazy::<LazyCustomerBilling>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/customer/coupons") view={Lazy::<LazyMyCouponsPage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/invite/:token") view={Lazy::<LazyInvitationPage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/paths/invitation/:token") view={Lazy::<LazyPathInvitationPage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/leave") view={Lazy::<LazyLeavePage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/customer/orders") view={Lazy::<LazyCustomerOrders>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/customer/orders/new") view={Lazy::<LazyNewOrderPage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/customer/orders/:id") view={Lazy::<LazyCustomerOrderAction>::new()} ssr=SsrMode::Async />
+                    <ParentRoute path=path!("/operator") view={Lazy::<LazyOperatorShell>::new()} ssr=SsrMode::Async>
+                        <Route path=path!("") view={Lazy::<LazyOperatorHome>::new()} />
+                        <Route path=path!("plans") view={Lazy::<LazyOperatorPlans>::new()} />
+                        <Route path=path!("paths") view={Lazy::<LazyOperatorPaths>::new()} />
+                        <Route path=path!("whitelist") view={Lazy::<LazyOperatorWhitelist>::new()} />
+                        <Route path=path!("holidays") view={Lazy::<LazyOperatorHolidays>::new()} />
+                        <Route path=path!("onboarding") view={Lazy::<LazyOperatorOnboarding>::new()} />
+                        <Route path=path!("audit") view={Lazy::<LazyAuditPage>::new()} />
+                        <Route path=path!("outbox") view={Lazy::<LazyOutboxPage>::new()} />
+                        <Route path=path!("accounts") view={Lazy::<LazyAccountsPage>::new()} />
+                        <Route path=path!("funding") view={Lazy::<LazyFundingPage>::new()} />
+                        <Route path=path!("quotas") view={Lazy::<LazyQuotaConsole>::new()} />
+                        <Route path=path!("contracts") view={Lazy::<LazyContractsPage>::new()} />
+                        <Route path=path!("partners/:id") view={Lazy::<LazyPartnerPage>::new()} />
+                        <Route path=path!("customers") view={Lazy::<LazyOperatorCustomers>::new()} />
+                        <Route path=path!("opportunities") view={Lazy::<LazyOperatorOpportunities>::new()} />
                     </ParentRoute>
-                    <Route path=path!("/verify") view=VerifyPage ssr=SsrMode::Async />
-                    <Route path=path!("/verify/:number") view=VerifyPage ssr=SsrMode::Async />
+                    <Route path=path!("/verify") view={Lazy::<LazyVerifyPage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/verify/:number") view={Lazy::<LazyVerifyPage>::new()} ssr=SsrMode::Async />
                 </Routes>
             </main>
         </Router>
     }
+}
+
+/// The pages loaded on demand: each page's view (and what only it uses) is a WebAssembly chunk of
+/// its own (`cargo leptos build --split`), fetched when the page is first shown, so a first visit
+/// (the landing and login pages) downloads only the shell, the header and those two pages.
+macro_rules! lazy_pages {
+    ($($name:ident => $page:path),* $(,)?) => {$(
+        pub struct $name;
+
+        #[leptos_router::lazy_route]
+        impl leptos_router::LazyRoute for $name {
+            fn data() -> Self {
+                $name
+            }
+
+            fn view(_this: Self) -> AnyView {
+                $page().into_any()
+            }
+        }
+    )*};
+}
+
+lazy_pages! {
+    LazyForgotPage => crate::profile::pages::ForgotPage,
+    LazyResetPage => crate::profile::pages::ResetPage,
+    LazyProfilePage => crate::profile::pages::ProfilePage,
+    LazyPasswordPage => crate::profile::pages::PasswordPage,
+    LazyJoinPage => crate::onboarding::pages::JoinPage,
+    LazyConfirmEmailPage => crate::onboarding::pages::ConfirmEmailPage,
+    LazyJoinMemberPage => crate::members::pages::JoinMemberPage,
+    LazyCenterShell => CenterShell,
+    LazyCenterHome => CenterHome,
+    LazySalesShell => SalesShell,
+    LazySalesOverview => SalesOverview,
+    LazyCustomersPage => CustomersPage,
+    LazyBulkAllocatePage => BulkAllocatePage,
+    LazyInvitePage => InvitePage,
+    LazyVouchersPage => VouchersPage,
+    LazyIssuePage => IssuePage,
+    LazyReclaimPage => ReclaimPage,
+    LazyQuotaIssuePage => QuotaIssuePage,
+    LazyQuotaReclaimPage => QuotaReclaimPage,
+    LazyResellersPage => ResellersPage,
+    LazyFundsPage => FundsPage,
+    LazyOpportunitiesPage => OpportunitiesPage,
+    LazyPartnerOrders => PartnerOrders,
+    LazyPartnerOrderAction => PartnerOrderAction,
+    LazyAdjustPage => AdjustPage,
+    LazyPlansShell => PlansShell,
+    LazyPlanCatalogue => PlanCatalogue,
+    LazyApplyPage => ApplyPage,
+    LazyJoinedPage => JoinedPage,
+    LazyApplicationsPage => ApplicationsPage,
+    LazyCapabilityPage => CapabilityPage,
+    LazyEmployeesPage => EmployeesPage,
+    LazyMembersPage => crate::members::pages::MembersPage,
+    LazyAccessKeysPage => crate::openapi::pages::AccessKeysPage,
+    LazyApiExplorerPage => crate::openapi::pages::ApiExplorerPage,
+    LazyExplorePaths => crate::paths::pages::ExplorePaths,
+    LazyPathPage => crate::paths::pages::PathPage,
+    LazyMessagesPage => MessagesPage,
+    LazyCustomerHome => CustomerHome,
+    LazyPersonalHome => PersonalHome,
+    LazyHelpPage => HelpPage,
+    LazyCustomerBilling => CustomerBilling,
+    LazyMyCouponsPage => MyCouponsPage,
+    LazyInvitationPage => InvitationPage,
+    LazyPathInvitationPage => crate::paths::pages::PathInvitationPage,
+    LazyLeavePage => crate::paths::pages::LeavePage,
+    LazyCustomerOrders => CustomerOrders,
+    LazyNewOrderPage => NewOrderPage,
+    LazyCustomerOrderAction => CustomerOrderAction,
+    LazyOperatorShell => crate::console::pages::OperatorShell,
+    LazyOperatorHome => OperatorHome,
+    LazyOperatorPlans => OperatorPlans,
+    LazyOperatorPaths => crate::paths::pages::OperatorPaths,
+    LazyOperatorWhitelist => crate::vouchers::pages::OperatorWhitelist,
+    LazyOperatorHolidays => crate::calendar::pages::OperatorHolidays,
+    LazyOperatorOnboarding => crate::onboarding::pages::OperatorOnboarding,
+    LazyAuditPage => crate::console::pages::AuditPage,
+    LazyOutboxPage => crate::console::pages::OutboxPage,
+    LazyAccountsPage => crate::console::pages::AccountsPage,
+    LazyFundingPage => crate::funds::pages::FundingPage,
+    LazyQuotaConsole => crate::vouchers::pages::QuotaConsole,
+    LazyContractsPage => crate::customers::pages::ContractsPage,
+    LazyPartnerPage => crate::console::partner::PartnerPage,
+    LazyOperatorCustomers => crate::customers::pages::OperatorCustomers,
+    LazyOperatorOpportunities => crate::pce::pages::OperatorOpportunities,
+    LazyVerifyPage => VerifyPage,
 }

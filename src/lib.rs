@@ -47,11 +47,20 @@ pub fn hydrate() {
             let _ = window.location().set_href(location);
         }
     });
-    leptos::mount::hydrate_body(app::App);
-    if let Some(body) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.body())
-    {
-        let _ = body.set_attribute("data-hydrated", "true");
-    }
+    // Pages other than the first ones a visitor sees are loaded on demand (lazy routes, a
+    // WebAssembly chunk each), so hydration waits for the chunk of the page being shown: it is
+    // asynchronous, and the page is marked interactive only when it is done.
+    wasm_bindgen_futures::spawn_local(async {
+        let handle = leptos::mount::hydrate_from_async(leptos::tachys::dom::body(), app::App).await;
+        handle.forget();
+        if let Some(body) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.body())
+        {
+            // The build's id (see build.rs) lives in the main module, so that module's
+            // content-hashed name changes with every build that could change a chunk.
+            let _ = body.set_attribute("data-build", env!("PC_BUILD_ID"));
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
 }

@@ -22,7 +22,6 @@ use tower_http::request_id::{
     MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
 };
 use tower_http::services::ServeDir;
-use tower_http::services::fs::ServeFileSystemResponseBody;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
@@ -84,18 +83,13 @@ fn router(state: AppState) -> Router {
         .with_expiry(Expiry::OnInactivity(Duration::hours(8)));
 
     // Static files: served directly (not through the app's fallback), as the build's brotli or
-    // gzip copy when the browser takes it. The WebAssembly, script and style sheet are named by
-    // their content, so a browser keeps them for a year; the other files keep their names and
-    // are revalidated on every use.
+    // gzip copy when the browser takes it. The /pkg files are named by their content, so a browser
+    // keeps them for a year (see `pkg_cache_control`); the other files keep their names and are
+    // revalidated on every use.
     let revalidate = SetResponseHeaderLayer::if_not_present(
         header::CACHE_CONTROL,
-        HeaderValue::from_static("public, max-age=0, must-revalidate"),
+        HeaderValue::from_static(REVALIDATE),
     );
-    let hashed = state.leptos_options.hash_files;
-    let immutable = move |res: &axum::http::Response<ServeFileSystemResponseBody>| {
-        (hashed && res.status() == StatusCode::OK)
-            .then(|| HeaderValue::from_static("public, max-age=31536000, immutable"))
-    };
     let pkg = ServeDir::new(format!("{}/pkg", config.site_root))
         .precompressed_br()
         .precompressed_gzip();
@@ -113,10 +107,9 @@ fn router(state: AppState) -> Router {
         .nest_service(
             "/pkg",
             tower::ServiceBuilder::new()
-                .layer(revalidate.clone())
-                .layer(SetResponseHeaderLayer::overriding(
-                    header::CACHE_CONTROL,
-                    immutable,
+                .layer(axum::middleware::from_fn_with_state(
+                    state.leptos_options.hash_files,
+                    pkg_cache_control,
                 ))
                 .service(pkg),
         )
@@ -156,6 +149,33 @@ fn router(state: AppState) -> Router {
         .layer(TraceLayer::new_for_http().make_span_with(request_span))
         .layer(SetRequestIdLayer::x_request_id(RequestIds))
         .with_state(state)
+}
+
+const REVALIDATE: &str = "public, max-age=0, must-revalidate";
+
+/// How long a browser keeps a /pkg file. Files named by their content (`hash-files`) are kept for
+/// a year — except the WebAssembly's script: the build names it before it writes the chunk
+/// loader's name into it (the loader names the script too, so both cannot be named by their
+/// final content), so it is revalidated on every visit (a 304 when unchanged). The main module
+/// carries the build's id (build.rs), so its name changes with every build.
+async fn pkg_cache_control(
+    axum::extract::State(hashed): axum::extract::State<bool>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let script = {
+        let name = req.uri().path().rsplit('/').next().unwrap_or_default();
+        name.starts_with(concat!(env!("LEPTOS_OUTPUT_NAME"), ".")) && name.ends_with(".js")
+    };
+    let mut res = next.run(req).await;
+    let value = if hashed && !script && res.status() == StatusCode::OK {
+        "public, max-age=31536000, immutable"
+    } else {
+        REVALIDATE
+    };
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+    res
 }
 
 /// Request ids: 16 random hex digits.
