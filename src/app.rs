@@ -205,91 +205,124 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// The pages loaded on demand: each page's view (and what only it uses) is a WebAssembly chunk of
-/// its own (`cargo leptos build --split`), fetched when the page is first shown, so a first visit
-/// (the landing and login pages) downloads only the shell, the header and those two pages.
-macro_rules! lazy_pages {
-    ($($name:ident => $page:path),* $(,)?) => {$(
-        pub struct $name;
-
-        #[leptos_router::lazy_route]
-        impl leptos_router::LazyRoute for $name {
-            fn data() -> Self {
-                $name
-            }
-
-            fn view(_this: Self) -> AnyView {
-                $page().into_any()
+/// The pages loaded on demand (`cargo leptos build --split`). A first visit (the landing and login
+/// pages) downloads only the shell, the header and those two pages; each area's pages are one
+/// WebAssembly chunk, fetched when one of them is first shown (few larger chunks rather than a
+/// chunk per page: the splitter also cuts out every piece of code shared by a set of chunks, and
+/// a chunk per page made a page need about a hundred files).
+macro_rules! lazy_area {
+    ($(#[$doc:meta])* $area:ident { $($name:ident => $page:path),* $(,)? }) => {
+        $(#[$doc])*
+        #[leptos::lazy]
+        fn $area(page: &'static str) -> AnyView {
+            match page {
+                $(stringify!($name) => $page().into_any(),)*
+                _ => unreachable!("{page} is not a page of this area"),
             }
         }
-    )*};
+
+        $(
+            pub struct $name;
+
+            impl leptos_router::LazyRoute for $name {
+                fn data() -> Self {
+                    $name
+                }
+
+                async fn view(_this: Self) -> AnyView {
+                    $area(stringify!($name)).await
+                }
+            }
+        )*
+    };
 }
 
-lazy_pages! {
-    LazyForgotPage => crate::profile::pages::ForgotPage,
-    LazyResetPage => crate::profile::pages::ResetPage,
-    LazyProfilePage => crate::profile::pages::ProfilePage,
-    LazyPasswordPage => crate::profile::pages::PasswordPage,
-    LazyJoinPage => crate::onboarding::pages::JoinPage,
-    LazyConfirmEmailPage => crate::onboarding::pages::ConfirmEmailPage,
-    LazyJoinMemberPage => crate::members::pages::JoinMemberPage,
-    LazyCenterShell => CenterShell,
-    LazyCenterHome => CenterHome,
-    LazySalesShell => SalesShell,
-    LazySalesOverview => SalesOverview,
-    LazyCustomersPage => CustomersPage,
-    LazyBulkAllocatePage => BulkAllocatePage,
-    LazyInvitePage => InvitePage,
-    LazyVouchersPage => VouchersPage,
-    LazyIssuePage => IssuePage,
-    LazyReclaimPage => ReclaimPage,
-    LazyQuotaIssuePage => QuotaIssuePage,
-    LazyQuotaReclaimPage => QuotaReclaimPage,
-    LazyResellersPage => ResellersPage,
-    LazyFundsPage => FundsPage,
-    LazyOpportunitiesPage => OpportunitiesPage,
-    LazyPartnerOrders => PartnerOrders,
-    LazyPartnerOrderAction => PartnerOrderAction,
-    LazyAdjustPage => AdjustPage,
-    LazyPlansShell => PlansShell,
-    LazyPlanCatalogue => PlanCatalogue,
-    LazyApplyPage => ApplyPage,
-    LazyJoinedPage => JoinedPage,
-    LazyApplicationsPage => ApplicationsPage,
-    LazyCapabilityPage => CapabilityPage,
-    LazyEmployeesPage => EmployeesPage,
-    LazyMembersPage => crate::members::pages::MembersPage,
-    LazyAccessKeysPage => crate::openapi::pages::AccessKeysPage,
-    LazyApiExplorerPage => crate::openapi::pages::ApiExplorerPage,
-    LazyExplorePaths => crate::paths::pages::ExplorePaths,
-    LazyPathPage => crate::paths::pages::PathPage,
-    LazyMessagesPage => MessagesPage,
-    LazyCustomerHome => CustomerHome,
-    LazyPersonalHome => PersonalHome,
-    LazyHelpPage => HelpPage,
-    LazyCustomerBilling => CustomerBilling,
-    LazyMyCouponsPage => MyCouponsPage,
-    LazyInvitationPage => InvitationPage,
-    LazyPathInvitationPage => crate::paths::pages::PathInvitationPage,
-    LazyLeavePage => crate::paths::pages::LeavePage,
-    LazyCustomerOrders => CustomerOrders,
-    LazyNewOrderPage => NewOrderPage,
-    LazyCustomerOrderAction => CustomerOrderAction,
-    LazyOperatorShell => crate::console::pages::OperatorShell,
-    LazyOperatorHome => OperatorHome,
-    LazyOperatorPlans => OperatorPlans,
-    LazyOperatorPaths => crate::paths::pages::OperatorPaths,
-    LazyOperatorWhitelist => crate::vouchers::pages::OperatorWhitelist,
-    LazyOperatorHolidays => crate::calendar::pages::OperatorHolidays,
-    LazyOperatorOnboarding => crate::onboarding::pages::OperatorOnboarding,
-    LazyAuditPage => crate::console::pages::AuditPage,
-    LazyOutboxPage => crate::console::pages::OutboxPage,
-    LazyAccountsPage => crate::console::pages::AccountsPage,
-    LazyFundingPage => crate::funds::pages::FundingPage,
-    LazyQuotaConsole => crate::vouchers::pages::QuotaConsole,
-    LazyContractsPage => crate::customers::pages::ContractsPage,
-    LazyPartnerPage => crate::console::partner::PartnerPage,
-    LazyOperatorCustomers => crate::customers::pages::OperatorCustomers,
-    LazyOperatorOpportunities => crate::pce::pages::OperatorOpportunities,
-    LazyVerifyPage => VerifyPage,
+lazy_area! {
+    /// The partner center (伙伴中心): every /center page.
+    center_area {
+        LazyCenterShell => CenterShell,
+        LazyCenterHome => CenterHome,
+        LazySalesShell => SalesShell,
+        LazySalesOverview => SalesOverview,
+        LazyCustomersPage => CustomersPage,
+        LazyBulkAllocatePage => BulkAllocatePage,
+        LazyInvitePage => InvitePage,
+        LazyVouchersPage => VouchersPage,
+        LazyIssuePage => IssuePage,
+        LazyReclaimPage => ReclaimPage,
+        LazyQuotaIssuePage => QuotaIssuePage,
+        LazyQuotaReclaimPage => QuotaReclaimPage,
+        LazyResellersPage => ResellersPage,
+        LazyFundsPage => FundsPage,
+        LazyOpportunitiesPage => OpportunitiesPage,
+        LazyPartnerOrders => PartnerOrders,
+        LazyPartnerOrderAction => PartnerOrderAction,
+        LazyAdjustPage => AdjustPage,
+        LazyPlansShell => PlansShell,
+        LazyPlanCatalogue => PlanCatalogue,
+        LazyApplyPage => ApplyPage,
+        LazyJoinedPage => JoinedPage,
+        LazyApplicationsPage => ApplicationsPage,
+        LazyCapabilityPage => CapabilityPage,
+        LazyEmployeesPage => EmployeesPage,
+        LazyMembersPage => crate::members::pages::MembersPage,
+        LazyAccessKeysPage => crate::openapi::pages::AccessKeysPage,
+        LazyApiExplorerPage => crate::openapi::pages::ApiExplorerPage,
+        LazyExplorePaths => crate::paths::pages::ExplorePaths,
+        LazyPathPage => crate::paths::pages::PathPage,
+    }
+}
+
+lazy_area! {
+    /// The operator console (华为云运营).
+    operator_area {
+        LazyOperatorShell => crate::console::pages::OperatorShell,
+        LazyOperatorHome => OperatorHome,
+        LazyOperatorPlans => OperatorPlans,
+        LazyOperatorPaths => crate::paths::pages::OperatorPaths,
+        LazyOperatorWhitelist => crate::vouchers::pages::OperatorWhitelist,
+        LazyOperatorHolidays => crate::calendar::pages::OperatorHolidays,
+        LazyOperatorOnboarding => crate::onboarding::pages::OperatorOnboarding,
+        LazyAuditPage => crate::console::pages::AuditPage,
+        LazyOutboxPage => crate::console::pages::OutboxPage,
+        LazyAccountsPage => crate::console::pages::AccountsPage,
+        LazyFundingPage => crate::funds::pages::FundingPage,
+        LazyQuotaConsole => crate::vouchers::pages::QuotaConsole,
+        LazyContractsPage => crate::customers::pages::ContractsPage,
+        LazyPartnerPage => crate::console::partner::PartnerPage,
+        LazyOperatorCustomers => crate::customers::pages::OperatorCustomers,
+        LazyOperatorOpportunities => crate::pce::pages::OperatorOpportunities,
+    }
+}
+
+lazy_area! {
+    /// The customer's pages (我的合作伙伴, orders, coupons, invitations).
+    customer_area {
+        LazyCustomerHome => CustomerHome,
+        LazyCustomerBilling => CustomerBilling,
+        LazyMyCouponsPage => MyCouponsPage,
+        LazyInvitationPage => InvitationPage,
+        LazyCustomerOrders => CustomerOrders,
+        LazyNewOrderPage => NewOrderPage,
+        LazyCustomerOrderAction => CustomerOrderAction,
+    }
+}
+
+lazy_area! {
+    /// The rest: profile, password, messages, joining, help, verification.
+    account_area {
+        LazyForgotPage => crate::profile::pages::ForgotPage,
+        LazyResetPage => crate::profile::pages::ResetPage,
+        LazyProfilePage => crate::profile::pages::ProfilePage,
+        LazyPasswordPage => crate::profile::pages::PasswordPage,
+        LazyJoinPage => crate::onboarding::pages::JoinPage,
+        LazyConfirmEmailPage => crate::onboarding::pages::ConfirmEmailPage,
+        LazyJoinMemberPage => crate::members::pages::JoinMemberPage,
+        LazyMessagesPage => MessagesPage,
+        LazyPersonalHome => PersonalHome,
+        LazyHelpPage => HelpPage,
+        LazyPathInvitationPage => crate::paths::pages::PathInvitationPage,
+        LazyLeavePage => crate::paths::pages::LeavePage,
+        LazyVerifyPage => VerifyPage,
+    }
 }
