@@ -50,6 +50,7 @@ pub fn CenterHome() -> impl IntoView {
         .as_ref()
         .is_some_and(|p| p.hcpn == crate::domain::HcpnState::Pending && p.role.may(Area::Company));
     let paths = partner.as_ref().is_some_and(|p| p.role.may(Area::Paths));
+    let data = crate::workbench::pages::partner_workbench_resource();
     view! {
         <h1>{t(lang, "nav.home")}</h1>
         {partner.map(|p| view! {
@@ -65,8 +66,8 @@ pub fn CenterHome() -> impl IntoView {
                     </section>
                 })}
         {pending.then(|| view! { <crate::onboarding::pages::OnboardingCard /> })}
-        <crate::workbench::pages::PartnerWorkbench />
-        {paths.then(|| view! { <crate::paths::pages::PathModule /> })}
+        <crate::workbench::pages::PartnerWorkbench data />
+        {paths.then(|| view! { <crate::paths::pages::PathModule data /> })}
     }
 }
 

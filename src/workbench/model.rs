@@ -45,6 +45,10 @@ pub enum Value {
 pub struct Workbench {
     pub todos: Vec<Todo>,
     pub figures: Vec<Figure>,
+    /// The partner's joined development paths (主页's 发展路径模块 shows them): read once for the
+    /// to-dos and the module alike. Empty for customers and members outside 发展路径.
+    #[serde(default)]
+    pub paths: Vec<crate::paths::model::JoinedPath>,
 }
 
 impl Workbench {
@@ -235,6 +239,7 @@ mod tests {
         let w = |counts: &[i64]| Workbench {
             todos: counts.iter().map(|c| todo(*c)).collect(),
             figures: vec![],
+            paths: vec![],
         };
         assert!(w(&[0, 0]).all_clear());
         assert!(w(&[]).all_clear());

@@ -4,6 +4,7 @@
 use super::api::{customer_workbench, operator_workbench, partner_workbench, sales_overview};
 use super::model::{Chart, Due, Figure, ProgrammeBoard, SalesBoard, Todo, Value, Workbench};
 use crate::domain::format_time;
+use crate::error::AppError;
 use crate::i18n::{Lang, t, use_lang};
 use crate::ui::Loaded;
 use leptos::prelude::*;
@@ -135,11 +136,16 @@ pub fn OperatorWorkbenchPanel() -> impl IntoView {
     view! { <Loaded resource=data body=move |w| operator(lang, w) /> }
 }
 
+/// The signed-in partner member's workbench, read once for 主页's panels (the to-dos and
+/// figures here, the 发展路径模块 from the same answer).
+pub fn partner_workbench_resource() -> Resource<Result<Workbench, AppError>> {
+    Resource::new(|| (), |_| partner_workbench())
+}
+
 /// The signed-in partner member's to-dos and figures.
 #[component]
-pub fn PartnerWorkbench() -> impl IntoView {
+pub fn PartnerWorkbench(data: Resource<Result<Workbench, AppError>>) -> impl IntoView {
     let lang = use_lang();
-    let data = Resource::new(|| (), |_| partner_workbench());
     view! { <Loaded resource=data body=move |w| workbench(lang, w) /> }
 }
 

@@ -11,7 +11,7 @@ use crate::accounts::model::PartnerSummary;
 use crate::domain::{DAY_MS, HcpnState, Money, PartnerKind};
 use crate::error::AppError;
 use crate::members::model::Area;
-use crate::paths::model::Decision;
+use crate::paths::model::{Decision, JoinedPath};
 use crate::server::db::Db;
 use crate::server::db::now_ms;
 
@@ -27,9 +27,10 @@ struct PathWork {
     review_at: Option<String>,
 }
 
-async fn path_work(cx: &Caller) -> Result<PathWork, AppError> {
+async fn path_work(cx: &Caller) -> Result<(PathWork, Vec<JoinedPath>), AppError> {
     let mut work = PathWork::default();
-    for joined in crate::paths::service::joined(cx).await? {
+    let all = crate::paths::service::joined(cx).await?;
+    for joined in &all {
         let page = format!("/center/paths/{}", joined.path.code());
         for stage in &joined.stages {
             let certified = stage.certification.as_ref().is_some_and(|c| c.active);
@@ -49,7 +50,7 @@ async fn path_work(cx: &Caller) -> Result<PathWork, AppError> {
             }
         }
     }
-    Ok(work)
+    Ok((work, all))
 }
 
 /// The signed-in partner member's workbench: the to-dos and figures of the areas its role opens.
@@ -57,10 +58,10 @@ pub async fn partner(cx: &Caller) -> Result<Workbench, AppError> {
     let p = cx.user.as_partner()?;
     let c = partner_counts(cx, p.id).await?;
     let works = |area: Area| p.role.may(area);
-    let paths = if works(Area::Paths) {
+    let (paths, joined) = if works(Area::Paths) {
         path_work(cx).await?
     } else {
-        PathWork::default()
+        (PathWork::default(), Vec::new())
     };
     let todo = |key: &str, count: i64, link: &str, due: Option<Due>| Todo {
         key: format!("workbench.todo.{key}"),
@@ -142,7 +143,11 @@ pub async fn partner(cx: &Caller) -> Result<Workbench, AppError> {
     }
     todos.push(todo("unread", c.unread, "/messages?filter=unread", None));
     let figures = partner_figures(p, &c);
-    Ok(Workbench { todos, figures })
+    Ok(Workbench {
+        todos,
+        figures,
+        paths: joined,
+    })
 }
 
 /// A partner's counts and figures at `now`, as the records say.
@@ -318,6 +323,7 @@ pub async fn customer(cx: &Caller) -> Result<Workbench, AppError> {
             value: money(c.available_fen.unwrap_or(0)),
             link: "/customer/billing".into(),
         }],
+        paths: Vec::new(),
     })
 }
 

@@ -3,7 +3,7 @@
 
 use super::api::{
     AcceptInvitation, ApplyStage, RecordEvidence, SelectPath, SubmitReview, detail_of_path,
-    explore, joined_paths, open_invitation,
+    explore, open_invitation,
 };
 use super::model::{
     Application, Decision, EvidenceKind, JoinedPath, PathDetail, PathKind, Requirement, Stage,
@@ -85,18 +85,19 @@ fn stage_state(lang: Lang, s: &StageView) -> String {
     }
 }
 
-/// The 发展路径模块 of 主页.
+/// The 发展路径模块 of 主页: the joined paths from 主页's workbench (one reading for both).
 #[component]
-pub fn PathModule() -> impl IntoView {
+pub fn PathModule(
+    data: Resource<Result<crate::workbench::model::Workbench, crate::error::AppError>>,
+) -> impl IntoView {
     let lang = use_lang();
-    let paths = Resource::new(|| (), |_| joined_paths());
     view! {
         <section class="panel" data-testid="path-module">
             <div class="panel-head">
                 <h2>{t(lang, "home.paths")}</h2>
                 <a href="/center/paths/explore" class="btn btn-primary" data-testid="explore-paths">{t(lang, "path.explore")}</a>
             </div>
-            <Loaded resource=paths body=move |v| match v {
+            <Loaded resource=data body=move |w| match w.paths {
                 p if p.is_empty() => view! {
                     <EmptyState title=t(lang, "home.paths.empty") hint=t(lang, "home.paths.hint") />
                 }.into_any(),
