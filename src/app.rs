@@ -212,28 +212,48 @@ pub fn App() -> impl IntoView {
 /// a chunk per page made a page need about a hundred files).
 macro_rules! lazy_area {
     ($(#[$doc:meta])* $area:ident { $($name:ident => $page:path),* $(,)? }) => {
-        $(#[$doc])*
-        #[leptos::lazy]
-        fn $area(page: &'static str) -> AnyView {
-            match page {
-                $(stringify!($name) => $page().into_any(),)*
-                _ => unreachable!("{page} is not a page of this area"),
+        #[allow(non_snake_case)]
+        pub mod $area {
+            use super::*;
+
+            /// The area's pages, passed to its chunk as a number (a plain integer crosses
+            /// the chunk's boundary as is).
+            #[derive(Clone, Copy)]
+            #[repr(u32)]
+            enum Page {
+                $($name),*
             }
+
+            $(#[$doc])*
+            /// Any other number only loads the chunk (see `preload`).
+            #[leptos::lazy]
+            fn $area(page: u32) -> Option<AnyView> {
+                $(if page == Page::$name as u32 {
+                    return Some($page().into_any());
+                })*
+                None
+            }
+
+            $(
+                pub struct $name;
+
+                impl leptos_router::LazyRoute for $name {
+                    fn data() -> Self {
+                        $name
+                    }
+
+                    async fn view(_this: Self) -> AnyView {
+                        $area(Page::$name as u32).await.unwrap_or_else(|| ().into_any())
+                    }
+
+                    // Hydration loads the chunk first, then hydrates the page synchronously.
+                    async fn preload() {
+                        let _ = $area(u32::MAX).await;
+                    }
+                }
+            )*
         }
-
-        $(
-            pub struct $name;
-
-            impl leptos_router::LazyRoute for $name {
-                fn data() -> Self {
-                    $name
-                }
-
-                async fn view(_this: Self) -> AnyView {
-                    $area(stringify!($name)).await
-                }
-            }
-        )*
+        pub use $area::*;
     };
 }
 

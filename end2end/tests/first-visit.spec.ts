@@ -75,14 +75,19 @@ test("a page beyond the login page loads its chunk and hydrates, directly and by
   await hydrated(page);
   expect(chunks.length, "the partner center's chunks were fetched").toBeGreaterThan(0);
 
-  // A client-side navigation (the window survives it) to another lazily loaded page.
+  // Client-side navigations (the window survives them): within the area, nothing more is
+  // fetched; to another area, that area's chunk.
   const fetched = chunks.length;
   await page.evaluate(() => ((window as unknown as { stayed: boolean }).stayed = true));
   await page.locator('a[href="/center/plans"]').first().click();
   await expect(page).toHaveURL(/\/center\/plans$/);
   await expect(page.locator("article[data-testid^=\"plan-\"]").first()).toBeVisible();
+  expect(chunks.length, "the partner center's pages share its chunk").toBe(fetched);
+  await page.getByTestId("unread-messages").click();
+  await expect(page).toHaveURL(/\/messages$/);
+  await expect(page.getByTestId("messages")).toBeVisible();
   expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
-  expect(chunks.length, "the catalogue's chunk was fetched on the way").toBeGreaterThan(fetched);
+  expect(chunks.length, "the messages' area chunk was fetched on the way").toBeGreaterThan(fetched);
   expect(errors, "no script errors").toEqual([]);
 });
 

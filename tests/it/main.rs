@@ -13,6 +13,7 @@ mod console;
 mod customers;
 mod delivery;
 mod engagement;
+mod first_visit;
 mod funding_approval;
 mod funds;
 mod funds_concurrency;
