@@ -220,6 +220,7 @@ macro_rules! lazy_area {
             /// the chunk's boundary as is).
             #[derive(Clone, Copy)]
             #[repr(u32)]
+            #[allow(clippy::enum_variant_names)]
             enum Page {
                 $($name),*
             }
