@@ -82,7 +82,13 @@ impl Db {
             Backend::Sqlite => sqlite_url_with_create(url)?,
             Backend::Postgres => url.to_string(),
         };
-        let options = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(10));
+        // No ping before each acquire (sqlx's default): it is a round trip per statement — to
+        // the connection's worker thread on SQLite, to the server on PostgreSQL — and what it
+        // guards against (a connection that died while idle) shows as that statement's error,
+        // after which the pool drops the connection (and sqlx closes idle ones after 10 min).
+        let options = AnyPoolOptions::new()
+            .acquire_timeout(Duration::from_secs(10))
+            .test_before_acquire(false);
         let sqlite = |options: AnyPoolOptions, connections| {
             options
                 .max_connections(connections)
@@ -103,7 +109,9 @@ impl Db {
         let writer = if backend == Backend::Sqlite && !write_queue_disabled() {
             // Writers wait their turn here as long as the queue takes (sqlx pools hand out
             // connections in the order they were asked for).
-            let options = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(60));
+            let options = AnyPoolOptions::new()
+                .acquire_timeout(Duration::from_secs(60))
+                .test_before_acquire(false);
             let writer = sqlite(options, 1).connect_lazy(&url);
             Some(writer.map_err(|e| format!("cannot open database: {e}"))?)
         } else {
