@@ -22,23 +22,25 @@ fn main() {
 /// mimalloc (v3) keeps freed memory for a second before returning it and commits its arenas
 /// eagerly: twice glibc's resident memory here (63 MiB idle, 193 MiB under the benchmark).
 /// Purging at once (and committing on demand the arenas reserved from now on) brings it back
-/// near glibc's figures (46 MiB idle, 61 MiB under load) and keeps the speed. The options are numbered by mimalloc's C enum, which its Rust
-/// binding does not name for v3: each is set only while it holds v3's default (so a mimalloc
-/// whose numbering differs is left as it is), and a `MIMALLOC_*` variable still overrides it.
+/// near glibc's figures (46 MiB idle, 61 MiB under load) and keeps the speed. The options are
+/// numbered by mimalloc's C enum, which its Rust binding does not name for v3: each is set only
+/// while it holds v3's default (so a mimalloc whose numbering differs is left as it is), and a
+/// `MIMALLOC_*` variable still overrides it.
 #[cfg(feature = "ssr")]
 fn return_memory_promptly() {
     use libmimalloc_sys::{mi_option_get, mi_option_set, mi_option_t};
-    const ARENA_EAGER_COMMIT: (mi_option_t, &str, i64, i64) =
+    use std::ffi::c_long;
+    const ARENA_EAGER_COMMIT: (mi_option_t, &str, c_long, c_long) =
         (4, "MIMALLOC_ARENA_EAGER_COMMIT", 2, 0);
-    const PURGE_DELAY: (mi_option_t, &str, i64, i64) = (15, "MIMALLOC_PURGE_DELAY", 1000, 0);
+    const PURGE_DELAY: (mi_option_t, &str, c_long, c_long) = (15, "MIMALLOC_PURGE_DELAY", 1000, 0);
     for (option, variable, default, value) in [ARENA_EAGER_COMMIT, PURGE_DELAY] {
         if std::env::var_os(variable).is_some() {
             continue;
         }
         // SAFETY: reading and setting an option are thread-safe calls without pointers.
         unsafe {
-            if i64::from(mi_option_get(option)) == default {
-                mi_option_set(option, value as std::ffi::c_long);
+            if mi_option_get(option) == default {
+                mi_option_set(option, value);
             }
         }
     }
