@@ -19,29 +19,24 @@ fn main() {
     // The WebAssembly build uses `lib.rs::hydrate`; this binary exists only with `ssr`.
 }
 
-/// mimalloc (v3) keeps freed memory for a second before returning it and commits its arenas
-/// eagerly: twice glibc's resident memory here (63 MiB idle, 193 MiB under the benchmark).
-/// Purging at once (and committing on demand the arenas reserved from now on) brings it back
-/// near glibc's figures (46 MiB idle, 61 MiB under load) and keeps the speed. The options are
-/// numbered by mimalloc's C enum, which its Rust binding does not name for v3: each is set only
-/// while it holds v3's default (so a mimalloc whose numbering differs is left as it is), and a
-/// `MIMALLOC_*` variable still overrides it.
+/// mimalloc (v3) keeps freed memory for a second before returning it: twice glibc's resident
+/// memory here (63 MiB idle, 193 MiB under the benchmark). Purging at once brings it back near
+/// glibc's figures (46 MiB idle, 61 MiB under load) and keeps the speed. The option is numbered
+/// by mimalloc's C enum, which its Rust binding does not name for v3: it is set only while it
+/// holds v3's default (a mimalloc whose numbering differs is left as it is), and
+/// `MIMALLOC_PURGE_DELAY` still overrides it.
 #[cfg(feature = "ssr")]
 fn return_memory_promptly() {
     use libmimalloc_sys::{mi_option_get, mi_option_set, mi_option_t};
-    use std::ffi::c_long;
-    const ARENA_EAGER_COMMIT: (mi_option_t, &str, c_long, c_long) =
-        (4, "MIMALLOC_ARENA_EAGER_COMMIT", 2, 0);
-    const PURGE_DELAY: (mi_option_t, &str, c_long, c_long) = (15, "MIMALLOC_PURGE_DELAY", 1000, 0);
-    for (option, variable, default, value) in [ARENA_EAGER_COMMIT, PURGE_DELAY] {
-        if std::env::var_os(variable).is_some() {
-            continue;
-        }
-        // SAFETY: reading and setting an option are thread-safe calls without pointers.
-        unsafe {
-            if mi_option_get(option) == default {
-                mi_option_set(option, value);
-            }
+    const PURGE_DELAY: mi_option_t = 15;
+    const PURGE_DELAY_DEFAULT: std::ffi::c_long = 1000;
+    if std::env::var_os("MIMALLOC_PURGE_DELAY").is_some() {
+        return;
+    }
+    // SAFETY: reading and setting an option are thread-safe calls without pointers.
+    unsafe {
+        if mi_option_get(PURGE_DELAY) == PURGE_DELAY_DEFAULT {
+            mi_option_set(PURGE_DELAY, 0);
         }
     }
 }
