@@ -5,8 +5,9 @@ use crate::domain::PageRequest;
 use crate::domain::{CustomerMode, HcpnState, PartnerKind, Role};
 use crate::members::model::MemberRole;
 use crate::query_fn;
+use crate::server::db::Pool;
 use crate::server::sql::Where;
-use sqlx::{AnyPool, FromRow};
+use sqlx::FromRow;
 
 /// An argon2id hash in PHC format. Deliberately neither `Serialize` nor printable.
 pub struct PasswordHash(pub String);
@@ -24,7 +25,7 @@ pub struct Credentials {
     pub disabled: bool,
 }
 
-pub async fn credentials(pool: &AnyPool, login: &str) -> Result<Option<Credentials>, sqlx::Error> {
+pub async fn credentials(pool: &Pool, login: &str) -> Result<Option<Credentials>, sqlx::Error> {
     let row: Option<(i64, String, Option<i64>)> =
         sqlx::query_as("SELECT id, password_hash, disabled_at FROM users WHERE login = $1")
             .bind(login)
@@ -61,7 +62,7 @@ struct SessionUserRow {
 /// An enabled user by id. With `epoch` (a browser session's), only while the user's sessions are
 /// still in that epoch: a password change moves it on and ends the other sessions.
 pub async fn session_user(
-    pool: &AnyPool,
+    pool: &Pool,
     user_id: i64,
     epoch: Option<i64>,
 ) -> Result<Option<SessionUser>, sqlx::Error> {
@@ -341,7 +342,7 @@ fn contains(s: &str) -> String {
 }
 
 pub async fn list_partners(
-    pool: &AnyPool,
+    pool: &Pool,
     f: &PartnerFilter,
     page: PageRequest,
 ) -> Result<(Vec<PartnerListItem>, i64), sqlx::Error> {

@@ -3,8 +3,8 @@
 use super::model::{Account, AuditLine, Delivery, PICKS, Pick, PickKind};
 use crate::domain::PageRequest;
 use crate::query_fn;
+use crate::server::db::Pool;
 use crate::server::sql::Where;
-use sqlx::AnyPool;
 
 /// Parsed audit filters: times in unix ms.
 #[derive(Clone)]
@@ -24,7 +24,7 @@ fn like(s: &str) -> String {
 
 /// One page of the audit trail, newest first.
 pub async fn audit(
-    pool: &AnyPool,
+    pool: &Pool,
     f: &AuditFilter,
     page: PageRequest,
 ) -> Result<(Vec<AuditLine>, i64), sqlx::Error> {
@@ -61,7 +61,7 @@ pub async fn audit(
 
 /// One page of the outbox, newest first, in `state` (any when `None`), searched by recipient.
 pub async fn deliveries(
-    pool: &AnyPool,
+    pool: &Pool,
     state: Option<&str>,
     recipient: Option<String>,
     page: PageRequest,
@@ -82,7 +82,7 @@ pub async fn deliveries(
 /// One page of the accounts, by login, searched by login or organisation, of `role` (any when
 /// `None`).
 pub async fn accounts(
-    pool: &AnyPool,
+    pool: &Pool,
     role: Option<&str>,
     search: Option<String>,
     page: PageRequest,
@@ -131,7 +131,7 @@ query_fn! {
 }
 
 /// A picker's choices: names (or logins) containing `search`, or the id it is, best first.
-pub async fn pick(pool: &AnyPool, kind: PickKind, search: &str) -> Result<Vec<Pick>, sqlx::Error> {
+pub async fn pick(pool: &Pool, kind: PickKind, search: &str) -> Result<Vec<Pick>, sqlx::Error> {
     let id = search.trim().parse::<i64>().unwrap_or(-1);
     let sql = match kind {
         PickKind::Partner | PickKind::Distributor => {

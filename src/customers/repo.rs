@@ -2,8 +2,9 @@
 
 use crate::domain::PageRequest;
 use crate::query_fn;
+use crate::server::db::Pool;
 use crate::server::sql::Where;
-use sqlx::{AnyConnection, AnyPool, FromRow};
+use sqlx::{AnyConnection, FromRow};
 
 #[derive(FromRow)]
 pub struct InvitationRow {
@@ -45,7 +46,7 @@ const INVITATION_COLUMNS: &str =
     "id, channel, email, label, mode, state, expires_at, accepted, created_at, token, token_hash";
 
 pub async fn list_invitations(
-    pool: &AnyPool,
+    pool: &Pool,
     partner: i64,
     page: PageRequest,
 ) -> Result<(Vec<InvitationRow>, i64), sqlx::Error> {
@@ -275,7 +276,7 @@ query_fn! {
 
 /// The operator's queue: applications in `state`, oldest first, searched by customer or partner.
 pub async fn contract_queue(
-    pool: &AnyPool,
+    pool: &Pool,
     state: &str,
     search: Option<String>,
     page: PageRequest,
@@ -301,7 +302,7 @@ pub async fn contract_queue(
 /// 客户管理 (operator): customers searched by name, sign-in or id, by their partner's name and
 /// by mode (`none`: without a partner), newest first.
 pub async fn operator_list(
-    pool: &AnyPool,
+    pool: &Pool,
     search: Option<String>,
     partner: Option<String>,
     mode: Option<&str>,

@@ -3,8 +3,9 @@
 use super::model::LinkState;
 use crate::domain::PageRequest;
 use crate::query_fn;
+use crate::server::db::Pool;
 use crate::server::sql::Where;
-use sqlx::{AnyPool, FromRow};
+use sqlx::FromRow;
 
 #[derive(FromRow)]
 pub struct Account {
@@ -70,7 +71,7 @@ query_fn! {
 }
 
 pub async fn links_of_partner(
-    pool: &AnyPool,
+    pool: &Pool,
     partner: i64,
     page: PageRequest,
 ) -> Result<(Vec<LinkRow>, i64), sqlx::Error> {

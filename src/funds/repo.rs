@@ -5,8 +5,9 @@ pub use super::model::Owner;
 use super::model::{AdjustRecord, Balances, FundedParty, Operation, Target};
 use crate::domain::{Money, PageRequest};
 use crate::query_fn;
+use crate::server::db::Pool;
 use crate::server::sql::Where;
-use sqlx::{Any, AnyConnection, AnyPool, Executor, FromRow};
+use sqlx::{Any, AnyConnection, Executor, FromRow};
 
 /// For a partner or customer: its `owner` value, the column naming it in `fund_accounts`, and its
 /// id. `None` for the external account. (Both strings are constants, safe to format into SQL.)
@@ -18,18 +19,27 @@ fn owned(owner: Owner) -> Option<(&'static str, &'static str, i64)> {
     }
 }
 
-/// The account id of an owner, creating the account (balance 0) on first use.
+/// The account id of an owner, creating the account (balance 0) on first use (one statement
+/// when it exists).
 pub async fn account_id(conn: &mut AnyConnection, owner: Owner) -> Result<i64, sqlx::Error> {
     let Some((kind, column, id)) = owned(owner) else {
         return sqlx::query_scalar("SELECT id FROM fund_accounts WHERE owner = 'external'")
             .fetch_one(&mut *conn)
             .await;
     };
+    let find = format!("SELECT id FROM fund_accounts WHERE {column} = $1");
+    if let Some(found) = sqlx::query_scalar(&find)
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?
+    {
+        return Ok(found);
+    }
     sqlx::query(&format!("INSERT INTO fund_accounts (owner, {column}) VALUES ('{kind}', $1) ON CONFLICT ({column}) DO NOTHING"))
         .bind(id)
         .execute(&mut *conn)
         .await?;
-    sqlx::query_scalar(&format!("SELECT id FROM fund_accounts WHERE {column} = $1"))
+    sqlx::query_scalar(&find)
         .bind(id)
         .fetch_one(&mut *conn)
         .await
@@ -55,6 +65,16 @@ pub async fn balances<'e>(
             designated,
         }),
     )
+}
+
+/// See [`low_balance`].
+#[derive(FromRow)]
+pub struct AlertRow {
+    pub threshold: Option<i64>,
+    pub told: i64,
+    pub email: Option<String>,
+    pub balance: Money,
+    pub designated: Money,
 }
 
 query_fn! {
@@ -138,10 +158,13 @@ query_fn! {
     pub fn partner_name(partner: i64) -> optional String =
         query_scalar("SELECT name FROM partners WHERE id = $1");
 
-    /// A partner's low-balance threshold (fen, if set), whether it was told, and its contact
-    /// email.
-    pub fn low_balance(partner: i64) -> optional (Option<i64>, i64, Option<String>) =
-        query_as("SELECT low_balance_fen, low_balance_told, email FROM partners WHERE id = $1");
+    /// A partner's low-balance alert as it stands, in one statement: its threshold (fen, if
+    /// set), whether it was told, its contact email, and its balances (zero without an
+    /// account).
+    pub fn low_balance(partner: i64) -> optional AlertRow =
+        query_as("SELECT p.low_balance_fen AS threshold, p.low_balance_told AS told, p.email, \
+               COALESCE(a.balance_fen, 0) AS balance, COALESCE(a.designated_fen, 0) AS designated \
+             FROM partners p LEFT JOIN fund_accounts a ON a.partner_id = p.id WHERE p.id = $1");
 
     /// Sets (or with `None` clears) the threshold; the partner has not been told of it yet.
     pub fn set_low_balance(conn, partner: i64, fen: Option<i64>) -> changed =
@@ -260,7 +283,7 @@ const CUSTOMERS: PartySql = PartySql {
 
 /// A partner's resellers or customers, with their balances.
 pub async fn list_parties(
-    pool: &AnyPool,
+    pool: &Pool,
     target: Target,
     owner: i64,
     f: &ListFilter<'_>,
@@ -315,7 +338,7 @@ struct RecordRow {
 }
 
 pub async fn adjust_records(
-    pool: &AnyPool,
+    pool: &Pool,
     owner: Owner,
     f: &RecordFilter<'_>,
 ) -> Result<(Vec<AdjustRecord>, i64), sqlx::Error> {
@@ -417,7 +440,7 @@ query_fn! {
 
 /// One page of funding requests in `state`, newest first.
 pub async fn requests(
-    pool: &sqlx::AnyPool,
+    pool: &Pool,
     state: Option<&str>,
     page: crate::domain::PageRequest,
 ) -> Result<(Vec<super::model::FundingRequest>, i64), sqlx::Error> {

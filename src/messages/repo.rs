@@ -2,8 +2,9 @@
 
 use crate::domain::PageRequest;
 use crate::query_fn;
+use crate::server::db::Pool;
 use crate::server::sql::Where;
-use sqlx::{AnyPool, FromRow};
+use sqlx::FromRow;
 
 #[derive(FromRow)]
 pub struct MessageRow {
@@ -56,7 +57,7 @@ query_fn! {
 
 /// The user's messages, newest first; `kinds` empty is every kind.
 pub async fn list(
-    pool: &AnyPool,
+    pool: &Pool,
     user: i64,
     unread_only: bool,
     kinds: &[&str],

@@ -1,7 +1,8 @@
 //! SQL of the outbox.
 
 use crate::query_fn;
-use sqlx::{AnyPool, FromRow};
+use crate::server::db::Pool;
+use sqlx::FromRow;
 
 query_fn! {
     #[allow(clippy::too_many_arguments)]
@@ -29,7 +30,7 @@ pub struct Row {
 /// Rows ready to deliver: pending ones of the given channels whose next attempt is due, and
 /// ones stuck `sending` since before `stale`.
 pub async fn due(
-    pool: &AnyPool,
+    pool: &Pool,
     channels: &[&str],
     now: i64,
     stale: i64,

@@ -3,8 +3,8 @@
 use super::model::{Application, DistributorChoice, Enterprise};
 use crate::domain::PageRequest;
 use crate::query_fn;
+use crate::server::db::Pool;
 use crate::server::sql::Where;
-use sqlx::AnyPool;
 
 const COLUMNS: &str = "a.partner_id, a.company, a.uscc, a.address, a.contact_name, a.contact_email, \
      a.contact_phone, a.kind, a.parent_id, pp.name AS parent_name, a.state, a.reason, a.submitted_at, a.decided_at";
@@ -89,7 +89,7 @@ query_fn! {
 
 /// The operator's queue: applications in `state`, oldest first, searched by company or code.
 pub async fn queue(
-    pool: &AnyPool,
+    pool: &Pool,
     state: &str,
     search: Option<String>,
     page: PageRequest,

@@ -3,8 +3,9 @@
 use super::model::Order;
 use crate::domain::PageRequest;
 use crate::query_fn;
+use crate::server::db::Pool;
 use crate::server::sql::Where;
-use sqlx::{Any, AnyPool, Executor, FromRow};
+use sqlx::{Any, Executor, FromRow};
 
 /// A customer's link to its partner, as ordering needs it.
 #[derive(FromRow)]
@@ -80,7 +81,7 @@ pub struct OrderFilter<'a> {
 
 /// Orders of a customer or of a partner's customers that match `f`.
 pub async fn list(
-    pool: &AnyPool,
+    pool: &Pool,
     column: OwnerColumn,
     owner: i64,
     f: &OrderFilter<'_>,

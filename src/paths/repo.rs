@@ -2,7 +2,8 @@
 
 use super::model::{Application, Evidence, Facts};
 use crate::query_fn;
-use sqlx::{Any, AnyPool, Executor, FromRow};
+use crate::server::db::Pool;
+use sqlx::{Any, Executor, FromRow};
 
 query_fn! {
     pub fn memberships(partner: i64) -> all (String, i64) =
@@ -18,54 +19,53 @@ query_fn! {
 /// certificates count while their holder is an associated, real-name-verified employee; cases
 /// count when delivered at or after `cases_since`.
 pub async fn facts(
-    pool: &AnyPool,
+    pool: &Pool,
     partner: i64,
     path: &str,
     cases_since: i64,
 ) -> Result<Facts, sqlx::Error> {
-    let (people, certificates): (i64, i64) = sqlx::query_as(
-        "SELECT COUNT(DISTINCT e.holder_user_id), COUNT(*) FROM path_evidence e \
-           JOIN employee_links l ON l.user_id = e.holder_user_id AND l.partner_id = e.partner_id AND l.state = 'active' \
-           JOIN users u ON u.id = e.holder_user_id AND u.real_name_verified = 1 \
-         WHERE e.partner_id = $1 AND e.path = $2 AND e.kind = 'employee_cert' AND e.state = 'approved'",
-    )
-    .bind(partner)
-    .bind(path)
-    .fetch_one(pool)
-    .await?;
-    let kinds: Vec<(String, i64)> = sqlx::query_as(
-        "SELECT kind, COUNT(*) FROM path_evidence \
-         WHERE partner_id = $1 AND path = $2 AND state = 'approved' AND kind <> 'employee_cert' \
-           AND (kind <> 'case' OR occurred_at >= $3) \
-         GROUP BY kind",
+    // One statement: the certified employees, the other approved evidence by kind, the resellers.
+    let row: FactsRow = sqlx::query_as(
+        "SELECT c.people, c.certificates, k.cases, k.offerings, k.labels, k.solutions, k.courses, r.resellers FROM \
+           (SELECT COUNT(DISTINCT e.holder_user_id) AS people, COUNT(*) AS certificates FROM path_evidence e \
+              JOIN employee_links l ON l.user_id = e.holder_user_id AND l.partner_id = e.partner_id AND l.state = 'active' \
+              JOIN users u ON u.id = e.holder_user_id AND u.real_name_verified = 1 \
+            WHERE e.partner_id = $1 AND e.path = $2 AND e.kind = 'employee_cert' AND e.state = 'approved') c, \
+           (SELECT COUNT(CASE WHEN kind = 'case' AND occurred_at >= $3 THEN 1 END) AS cases, \
+                   COUNT(CASE WHEN kind = 'offering' THEN 1 END) AS offerings, \
+                   COUNT(CASE WHEN kind = 'label' THEN 1 END) AS labels, \
+                   COUNT(CASE WHEN kind = 'solution' THEN 1 END) AS solutions, \
+                   COUNT(CASE WHEN kind = 'course' THEN 1 END) AS courses \
+              FROM path_evidence WHERE partner_id = $1 AND path = $2 AND state = 'approved') k, \
+           (SELECT COUNT(*) AS resellers FROM partners WHERE parent_id = $1 AND kind = 'reseller') r",
     )
     .bind(partner)
     .bind(path)
     .bind(cases_since)
-    .fetch_all(pool)
-    .await?;
-    let resellers: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM partners WHERE parent_id = $1 AND kind = 'reseller'",
-    )
-    .bind(partner)
     .fetch_one(pool)
     .await?;
-    let count = |k: &str| {
-        kinds
-            .iter()
-            .find(|(kind, _)| kind == k)
-            .map_or(0, |(_, n)| *n)
-    };
     Ok(Facts {
-        certified_people: people,
-        certificates,
-        recent_cases: count("case"),
-        offerings: count("offering"),
-        labels: count("label"),
-        solutions: count("solution"),
-        courses: count("course"),
-        resellers,
+        certified_people: row.people,
+        certificates: row.certificates,
+        recent_cases: row.cases,
+        offerings: row.offerings,
+        labels: row.labels,
+        solutions: row.solutions,
+        courses: row.courses,
+        resellers: row.resellers,
     })
+}
+
+#[derive(FromRow)]
+struct FactsRow {
+    people: i64,
+    certificates: i64,
+    cases: i64,
+    offerings: i64,
+    labels: i64,
+    solutions: i64,
+    courses: i64,
+    resellers: i64,
 }
 
 #[derive(FromRow)]
@@ -230,10 +230,7 @@ query_fn! {
 }
 
 /// The partner's currently associated employees: (user id, login, real-name verified).
-pub async fn employees(
-    pool: &AnyPool,
-    partner: i64,
-) -> Result<Vec<(i64, String, bool)>, sqlx::Error> {
+pub async fn employees(pool: &Pool, partner: i64) -> Result<Vec<(i64, String, bool)>, sqlx::Error> {
     let rows: Vec<(i64, String, i64)> = sqlx::query_as(
         "SELECT u.id, u.login, u.real_name_verified FROM employee_links l JOIN users u ON u.id = l.user_id \
          WHERE l.partner_id = $1 AND l.state = 'active' ORDER BY u.login",
@@ -352,7 +349,7 @@ query_fn! {
 
 /// Every distributor-path invitation, newest first.
 pub async fn invitations(
-    pool: &AnyPool,
+    pool: &Pool,
     page: crate::domain::PageRequest,
 ) -> Result<(Vec<super::model::OperatorInvitation>, i64), sqlx::Error> {
     crate::server::sql::Where::new()

@@ -3,8 +3,8 @@
 use super::model::Opportunity;
 use crate::domain::PageRequest;
 use crate::query_fn;
+use crate::server::db::Pool;
 use crate::server::sql::Where;
-use sqlx::AnyPool;
 
 const COLUMNS: &str = "id, direction, customer_name AS customer, product, expected_fen AS expected, stage, \
      lost_reason, ho_state, reject_reason, respond_by, created_at";
@@ -61,7 +61,7 @@ query_fn! {
 }
 
 pub async fn list(
-    pool: &AnyPool,
+    pool: &Pool,
     partner: i64,
     direction: &str,
     page: PageRequest,
@@ -103,7 +103,7 @@ query_fn! {
 /// 机会点 (operator): every partner's opportunities, by direction (`po` / `ho`), HO state and
 /// the partner's or the customer's name, newest first.
 pub async fn operator_list(
-    pool: &AnyPool,
+    pool: &Pool,
     direction: Option<&str>,
     ho_state: Option<&str>,
     search: Option<String>,

@@ -3,8 +3,9 @@
 use super::model::{ApplicationForm, Certificate, ReviewItem};
 use crate::domain::PageRequest;
 use crate::query_fn;
+use crate::server::db::Pool;
 use crate::server::sql::Where;
-use sqlx::{AnyPool, FromRow};
+use sqlx::FromRow;
 
 const APPLICATION_COLUMNS: &str = "a.id, a.partner_id, p.name AS partner_name, a.plan, a.state, \
      a.contact_name, a.contact_phone, a.statement, a.reason, a.submitted_at, a.decided_at";
@@ -43,7 +44,7 @@ query_fn! {
 
 /// Applications in a state (all states when `None`), oldest first, for the operator.
 pub async fn applications_in(
-    pool: &AnyPool,
+    pool: &Pool,
     state: Option<&str>,
     like: &str,
     sort: &crate::domain::SortBy,

@@ -22,9 +22,13 @@ pub enum Backend {
     Postgres,
 }
 
+pub use super::pool::Pool;
+
 #[derive(Clone, Debug)]
 pub struct Db {
-    pub pool: AnyPool,
+    /// The readers (and PostgreSQL's writers): sqlx's pool with finished statements'
+    /// connections kept at hand (see `server::pool`).
+    pub pool: Pool,
     pub backend: Backend,
     /// The master key(s) that seal secrets stored in this database (access keys' SKs). They
     /// live outside the database: `PC_MASTER_KEY` or a key file (see `server::secrets`).
@@ -94,9 +98,11 @@ impl Db {
                 .max_connections(connections)
                 .after_connect(|conn, _| Box::pin(sqlite_pragmas(conn)))
         };
-        let options = match backend {
-            Backend::Sqlite => sqlite(options, 8),
-            Backend::Postgres => options.max_connections(16),
+        // Statements keep up to `kept` connections between them; the rest serve transactions
+        // and connections held for several statements.
+        let (options, connections, kept) = match backend {
+            Backend::Sqlite => (sqlite(options, 8), 8, 6),
+            Backend::Postgres => (options.max_connections(16), 16, 12),
         };
         let keys = match key_file {
             Some(path) => super::secrets::Keyring::load_file(path)?,
@@ -118,7 +124,11 @@ impl Db {
             None
         };
         Ok(Db {
-            pool,
+            pool: if switched_off("PC_DB_KEEP_CONNECTIONS") {
+                Pool::without_keeping(pool, connections, Duration::from_secs(10))
+            } else {
+                Pool::new(pool, kept, Duration::from_secs(10))
+            },
             backend,
             keys: Arc::new(keys),
             writer,
@@ -153,7 +163,7 @@ impl Db {
             Backend::Postgres => &POSTGRES_MIGRATIONS,
         };
         migrator
-            .run(&self.pool)
+            .run(self.pool.sqlx())
             .await
             .map_err(|e| format!("migration failed: {e}"))
     }
@@ -200,10 +210,10 @@ impl Db {
         F: for<'t> FnMut(&'t mut Tx<'a>) -> WriteFuture<'t, T>,
     {
         let mut tx: Tx<'a> = match self.backend {
-            Backend::Sqlite => {
-                let pool = self.writer.as_ref().unwrap_or(&self.pool);
-                pool.begin_with("BEGIN IMMEDIATE").await?
-            }
+            Backend::Sqlite => match &self.writer {
+                Some(writer) => writer.begin_with("BEGIN IMMEDIATE").await?,
+                None => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            },
             Backend::Postgres => self.pool.begin().await?,
         };
         let value = work(&mut tx).await?;
@@ -276,7 +286,14 @@ pub fn is_unique_violation(e: &sqlx::Error) -> bool {
 /// `PC_SQLITE_WRITE_QUEUE=off` leaves SQLite writers to its busy handler alone, as before the
 /// queue existed: only for measuring what the queue does (`scripts/bench-transfers`).
 fn write_queue_disabled() -> bool {
-    std::env::var("PC_SQLITE_WRITE_QUEUE").is_ok_and(|v| v == "off")
+    switched_off("PC_SQLITE_WRITE_QUEUE")
+}
+
+/// Whether the environment variable `name` is `off`: the switches that turn an optimisation
+/// off, only for measuring what it does (`PC_DB_KEEP_CONNECTIONS=off`: statements give their
+/// connections back to sqlx, see `server::pool`).
+fn switched_off(name: &str) -> bool {
+    std::env::var(name).is_ok_and(|v| v == "off")
 }
 
 /// A pause before attempt `attempt + 1`: growing, with jitter, so colliding writers spread out.

@@ -8,6 +8,7 @@ pub mod ctx;
 pub mod db;
 pub mod history;
 pub mod jobs;
+pub mod pool;
 pub mod router;
 pub mod secrets;
 pub mod security;

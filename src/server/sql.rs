@@ -7,8 +7,9 @@
 //! agree however many rows there are.
 
 use crate::domain::PageRequest;
+use crate::server::db::Pool;
 use sqlx::any::AnyArguments;
-use sqlx::{Any, AnyPool, FromRow};
+use sqlx::{Any, FromRow};
 
 /// What a "contains" search matches, as a `LIKE … ESCAPE '\'` pattern: the text trimmed and
 /// lower-cased (compare with `LOWER(column)`), its wildcards escaped, wrapped in `%…%`; empty
@@ -160,7 +161,7 @@ impl Where {
     }
 
     /// How many rows of `from` (a `FROM …` clause with its joins) match.
-    pub async fn count(&self, pool: &AnyPool, from: &str) -> Result<i64, sqlx::Error> {
+    pub async fn count(&self, pool: &Pool, from: &str) -> Result<i64, sqlx::Error> {
         let sql = format!("SELECT COUNT(*) {from} WHERE {}", self.sql());
         sqlx::query_scalar_with(&sql, self.arguments())
             .fetch_one(pool)
@@ -170,7 +171,7 @@ impl Where {
     /// The window `offset`/`limit` of `select` (`SELECT … FROM …`) in `order`.
     pub async fn window<T>(
         &self,
-        pool: &AnyPool,
+        pool: &Pool,
         select: &str,
         order: &str,
         offset: i64,
@@ -201,7 +202,7 @@ impl Where {
     /// both share, `columns` what a row reads.
     pub async fn page<T>(
         &self,
-        pool: &AnyPool,
+        pool: &Pool,
         columns: &str,
         from: &str,
         order: &str,

@@ -12,12 +12,21 @@ use model::LowBalance;
 /// tells the partner when it has just fallen below its threshold, re-arms the alert when it is
 /// back at or above it.
 pub async fn watch_balance(tx: &mut Tx<'_>, partner: i64, now: i64) -> Result<(), AppError> {
-    let Some((Some(threshold), told, email)) = repo::low_balance(&mut **tx, partner).await? else {
+    let Some(repo::AlertRow {
+        threshold: Some(threshold),
+        told,
+        email,
+        balance,
+        designated,
+    }) = repo::low_balance(&mut **tx, partner).await?
+    else {
         return Ok(());
     };
-    let available = repo::balances(&mut **tx, Owner::Partner(partner))
-        .await?
-        .available();
+    let available = Balances {
+        balance,
+        designated,
+    }
+    .available();
     let below = available.fen() < threshold;
     if below == (told != 0) {
         return Ok(());
@@ -58,10 +67,15 @@ pub async fn watch_balance(tx: &mut Tx<'_>, partner: i64, now: i64) -> Result<()
 
 /// A partner's alert: its threshold and whether the available balance is below it.
 pub async fn low_balance(db: &Db, partner: i64) -> Result<LowBalance, AppError> {
-    let (threshold, _, _) = repo::low_balance(&db.pool, partner)
+    let alert = repo::low_balance(&db.pool, partner)
         .await?
         .ok_or(AppError::NotFound)?;
-    let available = partner_balances(db, partner).await?.available();
+    let threshold = alert.threshold;
+    let available = Balances {
+        balance: alert.balance,
+        designated: alert.designated,
+    }
+    .available();
     let threshold = threshold.and_then(Money::from_fen);
     Ok(LowBalance {
         below: threshold.is_some_and(|t| available < t),

@@ -172,7 +172,7 @@ pub struct CouponFilter<'a> {
 }
 
 pub async fn list_coupons(
-    pool: &AnyPool,
+    pool: &Pool,
     f: &CouponFilter<'_>,
     page: PageRequest,
 ) -> Result<(Vec<CouponRow>, i64), sqlx::Error> {

@@ -15,5 +15,6 @@ pub use whitelist::*;
 
 use super::model::{CouponSearch, QuotaSearch, Record, Use};
 use crate::domain::PageRequest;
+use crate::server::db::Pool;
 use crate::server::sql::Where;
-use sqlx::{Any, AnyConnection, AnyPool, Executor, FromRow};
+use sqlx::{Any, AnyConnection, Executor, FromRow};

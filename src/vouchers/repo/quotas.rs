@@ -65,7 +65,7 @@ query_fn! {
 /// A partner's quotas of one kind (or, with `s.issued`, those it gave its resellers) matching
 /// `s`, newest first: one page and the total. `now` decides which 正常 quotas have lapsed (失效).
 pub async fn list_quotas(
-    pool: &AnyPool,
+    pool: &Pool,
     partner: i64,
     kind: &str,
     s: &QuotaSearch,
@@ -142,7 +142,7 @@ pub struct OperatorQuotaRow {
 
 /// Every partner's quotas (额度管理): by partner, kind and stored status; newest first.
 pub async fn operator_quotas(
-    pool: &AnyPool,
+    pool: &Pool,
     partner: Option<i64>,
     kind: Option<&str>,
     status: Option<i64>,

@@ -45,7 +45,7 @@ const RECORD_FROM: &str = "FROM voucher_records r LEFT JOIN coupons k ON k.id = 
      LEFT JOIN customers c ON c.id = r.customer_id LEFT JOIN partners rp ON rp.id = r.reseller_id";
 
 pub async fn list_records(
-    pool: &AnyPool,
+    pool: &Pool,
     f: &RecordFilter<'_>,
     page: PageRequest,
 ) -> Result<(Vec<Record>, i64), sqlx::Error> {
@@ -64,7 +64,7 @@ pub async fn list_records(
 
 /// Uses of this partner's coupons or pickup vouchers on orders.
 pub async fn list_uses(
-    pool: &AnyPool,
+    pool: &Pool,
     partner: i64,
     kind: &str,
     page: PageRequest,

@@ -57,7 +57,7 @@ pub async fn reseller_names<'e>(
 /// The partner's customers for a form: `coupon` (all, so a refusal can be explained),
 /// `pickup` (whitelisted ones), `whitelist` (resale ones not yet whitelisted): id, name, mode.
 pub async fn customers_for(
-    pool: &AnyPool,
+    pool: &Pool,
     partner: i64,
     which: &str,
 ) -> Result<Vec<(i64, String, String)>, sqlx::Error> {

@@ -12,7 +12,10 @@ pub async fn whitelist(cx: &Caller) -> Result<Vec<WhitelistEntry>, AppError> {
     entries(&db.pool, partner).await
 }
 
-async fn entries(pool: &sqlx::AnyPool, partner: i64) -> Result<Vec<WhitelistEntry>, AppError> {
+async fn entries(
+    pool: &crate::server::db::Pool,
+    partner: i64,
+) -> Result<Vec<WhitelistEntry>, AppError> {
     Ok(repo::list_whitelist(pool, partner)
         .await?
         .into_iter()
