@@ -1,6 +1,7 @@
 //! Server-only infrastructure: configuration, database, sessions, security, routing and the
 //! command line. Nothing here is compiled into the WebAssembly build.
 
+pub mod assets;
 pub mod cli;
 pub mod config;
 pub mod cpu;

@@ -103,7 +103,7 @@ fn router(state: AppState) -> Router {
         app = app.route(path, handler);
     }
     let opts = state.leptos_options.clone();
-    app.leptos_routes_with_context(&state, routes, || (), move || shell(opts.clone()))
+    app.leptos_routes_with_context(&state, routes, || (), move || shell(&opts))
         .nest_service(
             "/pkg",
             tower::ServiceBuilder::new()
@@ -323,7 +323,7 @@ async fn not_found(State(state): State<AppState>, req: axum::extract::Request) -
     let st = state.clone();
     let handler = leptos_axum::render_app_to_stream_with_context(
         move || provide_context(st.clone()),
-        move || shell(opts.clone()),
+        move || shell(&opts),
     );
     let mut res = handler(req).await.into_response();
     *res.status_mut() = StatusCode::NOT_FOUND;
