@@ -36,7 +36,10 @@ pub fn assets(options: &LeptosOptions) -> &'static Assets {
         } else {
             None
         };
-        Assets::new(options, hashes.as_deref().map(parse_hashes).unwrap_or_default())
+        Assets::new(
+            options,
+            hashes.as_deref().map(parse_hashes).unwrap_or_default(),
+        )
     })
 }
 
@@ -117,8 +120,14 @@ mod tests {
         assert_eq!(a.stylesheet, "/pkg/partner-center.123.css");
         assert_eq!(a.script, "/pkg/partner-center.abc.js");
         assert_eq!(a.wasm, "/pkg/partner-center.def.wasm");
-        assert!(a.bootstrap.contains(r#"import("/pkg/partner-center.abc.js")"#));
-        assert!(a.bootstrap.contains(r#"module_or_path: "/pkg/partner-center.def.wasm""#));
+        assert!(
+            a.bootstrap
+                .contains(r#"import("/pkg/partner-center.abc.js")"#)
+        );
+        assert!(
+            a.bootstrap
+                .contains(r#"module_or_path: "/pkg/partner-center.def.wasm""#)
+        );
         assert!(a.split.is_none(), "no manifest file under /nonexistent");
     }
 
