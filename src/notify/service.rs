@@ -253,10 +253,7 @@ impl Mailer {
 /// A plain-text email as HTML: escaped, paragraphs kept, links clickable.
 pub fn html_of(subject: &str, text: &str) -> String {
     fn escape(s: &str) -> String {
-        s.replace('&', "&amp;")
-            .replace('<', "&lt;")
-            .replace('>', "&gt;")
-            .replace('"', "&quot;")
+        html_escape::encode_double_quoted_attribute(s).into_owned()
     }
     let lines: Vec<String> = text
         .lines()

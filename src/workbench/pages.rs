@@ -177,15 +177,7 @@ fn tenths(x: f64) -> String {
 
 /// Appends `text` to `out` escaped for HTML text and quoted attribute values.
 fn push_escaped(out: &mut String, text: &str) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            c => out.push(c),
-        }
-    }
+    html_escape::encode_double_quoted_attribute_to_string(text, out);
 }
 
 /// A bar chart drawn on the server as SVG (one colour per series, each bar titled with its
