@@ -250,6 +250,25 @@ impl Owner {
             Owner::Customer(id) => format!("customer:{id}"),
         }
     }
+
+    /// The partner's or customer's id (0 for the external account, which has none).
+    pub fn id(self) -> i64 {
+        match self {
+            Owner::External => 0,
+            Owner::Partner(id) | Owner::Customer(id) => id,
+        }
+    }
+
+    /// The order in which a movement locks its two accounts: one order for every movement, so
+    /// two opposite movements between the same accounts cannot deadlock (the external account,
+    /// then partners, then customers, each by id).
+    pub fn lock_rank(self) -> (u8, i64) {
+        match self {
+            Owner::External => (0, 0),
+            Owner::Partner(id) => (1, id),
+            Owner::Customer(id) => (2, id),
+        }
+    }
 }
 
 /// A transaction id: 1–64 characters of letters, digits, `-` and `_` (see `idempotency`).

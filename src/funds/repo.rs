@@ -6,7 +6,7 @@ use super::model::{AdjustRecord, Balances, FundedParty, Operation, Target};
 use crate::domain::{Money, PageRequest};
 use crate::query_fn;
 use crate::server::db::Pool;
-use crate::server::sql::Where;
+use crate::server::sql::{Where, for_update};
 use sqlx::{Any, AnyConnection, Executor, FromRow};
 
 /// For a partner or customer: its `owner` value, the column naming it in `fund_accounts`, and its
@@ -77,15 +77,73 @@ pub struct AlertRow {
     pub designated: Money,
 }
 
-query_fn! {
-    /// Takes `fen` from an account if its available balance (balance − designated) allows.
-    /// Returns the new balance, or `None` when refused. The external account has no floor.
-    pub fn debit(conn, account: i64, fen: i64) -> optional i64 =
-        query_scalar("UPDATE fund_accounts SET balance_fen = balance_fen - $2 \
-         WHERE id = $1 AND (owner = 'external' OR balance_fen - designated_fen >= $2) RETURNING balance_fen");
+/// An account after a debit or credit: its id and balances, and for a partner's account its
+/// low-balance alert as it stands (threshold in fen, if set; whether it was told), read by the
+/// same statement so the money path needs no statement of its own to watch the balance.
+#[derive(FromRow)]
+pub struct Moved {
+    pub id: i64,
+    pub balance_fen: i64,
+    pub designated_fen: i64,
+    pub threshold: Option<i64>,
+    pub told: i64,
+}
 
-    pub fn credit(conn, account: i64, fen: i64) -> one i64 =
-        query_scalar("UPDATE fund_accounts SET balance_fen = balance_fen + $2 WHERE id = $1 RETURNING balance_fen");
+/// `WHERE` and `RETURNING` of a debit or credit of `owner`'s account (constants only).
+fn moved_sql(owner: Owner) -> (&'static str, &'static str) {
+    const PLAIN: &str = "RETURNING id, balance_fen, designated_fen, \
+        CAST(NULL AS BIGINT) AS threshold, CAST(0 AS BIGINT) AS told";
+    match owner {
+        Owner::External => ("owner = 'external'", PLAIN),
+        Owner::Partner(_) => (
+            "partner_id = $1",
+            "RETURNING id, balance_fen, designated_fen, \
+             (SELECT p.low_balance_fen FROM partners p WHERE p.id = $1) AS threshold, \
+             (SELECT p.low_balance_told FROM partners p WHERE p.id = $1) AS told",
+        ),
+        Owner::Customer(_) => ("customer_id = $1", PLAIN),
+    }
+}
+
+/// Takes `fen` from an owner's account if its available balance (balance − designated) allows,
+/// in one statement. `None` when refused (or when it has no account: nothing to take). The
+/// external account has no floor.
+pub async fn debit(
+    conn: &mut AnyConnection,
+    owner: Owner,
+    fen: i64,
+) -> Result<Option<Moved>, sqlx::Error> {
+    let (which, returning) = moved_sql(owner);
+    let floor = match owner {
+        Owner::External => "",
+        _ => " AND balance_fen - designated_fen >= $2",
+    };
+    let sql = format!(
+        "UPDATE fund_accounts SET balance_fen = balance_fen - $2 WHERE {which}{floor} {returning}"
+    );
+    sqlx::query_as(&sql)
+        .bind(owner.id())
+        .bind(fen)
+        .fetch_optional(&mut *conn)
+        .await
+}
+
+/// Gives `fen` to an owner's account, opening it on first use (one statement when it exists).
+pub async fn credit(
+    conn: &mut AnyConnection,
+    owner: Owner,
+    fen: i64,
+) -> Result<Moved, sqlx::Error> {
+    let (which, returning) = moved_sql(owner);
+    let sql = format!(
+        "UPDATE fund_accounts SET balance_fen = balance_fen + $2 WHERE {which} {returning}"
+    );
+    let credit = || sqlx::query_as(&sql).bind(owner.id()).bind(fen);
+    if let Some(moved) = credit().fetch_optional(&mut *conn).await? {
+        return Ok(moved);
+    }
+    account_id(conn, owner).await?;
+    credit().fetch_one(&mut *conn).await
 }
 
 pub struct NewTransfer<'a> {
@@ -108,8 +166,11 @@ query_fn! {
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id")
         binding (t.scope, t.trans_id, t.request_hash, t.operation.code(), t.from, t.to, t.fen, t.actor_user_id, t.actor, t.ip, t.now);
 
-    pub fn insert_entry(conn, transfer: i64, account: i64, signed_fen: i64, balance_after: i64, now: i64) -> done =
-        query("INSERT INTO fund_entries (transfer_id, account_id, amount_fen, balance_after_fen, created_at) VALUES ($1, $2, $3, $4, $5)");
+    /// A transfer's two entries (`fen` leaves `from`, arrives at `to`), in one statement.
+    pub fn insert_entries(conn, transfer: i64, from: i64, from_after: i64, to: i64, to_after: i64, fen: i64, now: i64) -> done =
+        query("INSERT INTO fund_entries (transfer_id, account_id, amount_fen, balance_after_fen, created_at) \
+             VALUES ($1, $2, -$6, $3, $7), ($1, $4, $6, $5, $7)")
+        binding (transfer, from, from_after, to, to_after, fen, now);
 }
 
 /// An earlier transfer with this idempotency key, with the balances it left.
@@ -139,18 +200,6 @@ query_fn! {
     pub fn reseller_name(distributor: i64, reseller: i64) -> optional String =
         query_scalar("SELECT name FROM partners WHERE id = $2 AND parent_id = $1 AND kind = 'reseller'");
 
-    /// Inside a money transaction: locks the reseller's row if it is (still) this distributor's,
-    /// so a concurrent change of its parent waits for the move or the move sees the change (a
-    /// no-op UPDATE takes the row lock on PostgreSQL and re-reads the row's latest version; SQLite
-    /// writers are serialized already). `false` when it is not this distributor's reseller.
-    pub fn hold_reseller(conn, distributor: i64, reseller: i64) -> changed =
-        query("UPDATE partners SET parent_id = parent_id WHERE id = $2 AND parent_id = $1 AND kind = 'reseller'");
-
-    /// Inside a money transaction: locks the customer's row if it is (still) this partner's, and
-    /// returns its mode; `None` when it is not this partner's customer (see [`hold_reseller`]).
-    pub fn hold_customer(conn, partner: i64, customer: i64) -> optional String =
-        query_scalar("UPDATE customers SET partner_id = partner_id WHERE id = $2 AND partner_id = $1 RETURNING mode");
-
     /// A customer of this partner: (name, mode), or `None` when it is not one.
     pub fn customer_of(partner: i64, customer: i64) -> optional (String, String) =
         query_as("SELECT name, mode FROM customers WHERE id = $2 AND partner_id = $1");
@@ -166,6 +215,10 @@ query_fn! {
                COALESCE(a.balance_fen, 0) AS balance, COALESCE(a.designated_fen, 0) AS designated \
              FROM partners p LEFT JOIN fund_accounts a ON a.partner_id = p.id WHERE p.id = $1");
 
+    /// A partner's contact email (where its low-balance alert goes).
+    pub fn partner_email(partner: i64) -> optional Option<String> =
+        query_scalar("SELECT email FROM partners WHERE id = $1");
+
     /// Sets (or with `None` clears) the threshold; the partner has not been told of it yet.
     pub fn set_low_balance(conn, partner: i64, fen: Option<i64>) -> changed =
         query("UPDATE partners SET low_balance_fen = $2, low_balance_told = 0 WHERE id = $1");
@@ -173,6 +226,45 @@ query_fn! {
     /// `false` when it already was so (another transaction told the partner first).
     pub fn set_low_balance_told(conn, partner: i64, told: i64) -> changed =
         query("UPDATE partners SET low_balance_told = $2 WHERE id = $1 AND low_balance_told <> $2");
+}
+
+/// Inside a money transaction: whether the reseller is (still) this distributor's, its row
+/// locked until the transaction ends so that a concurrent change of its parent waits for the
+/// move or the move sees the change (`FOR UPDATE` on PostgreSQL, which re-reads the row's latest
+/// version; SQLite's writers hold the database's write lock already, so there it only reads).
+pub async fn hold_reseller(
+    conn: &mut AnyConnection,
+    distributor: i64,
+    reseller: i64,
+) -> Result<bool, sqlx::Error> {
+    let sql = for_update(
+        conn,
+        "SELECT id FROM partners WHERE id = $2 AND parent_id = $1 AND kind = 'reseller'",
+    );
+    let held: Option<i64> = sqlx::query_scalar(&sql)
+        .bind(distributor)
+        .bind(reseller)
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(held.is_some())
+}
+
+/// Inside a money transaction: the customer's mode if it is (still) this partner's, its row
+/// locked as in [`hold_reseller`]; `None` when it is not this partner's customer.
+pub async fn hold_customer(
+    conn: &mut AnyConnection,
+    partner: i64,
+    customer: i64,
+) -> Result<Option<String>, sqlx::Error> {
+    let sql = for_update(
+        conn,
+        "SELECT mode FROM customers WHERE id = $2 AND partner_id = $1",
+    );
+    sqlx::query_scalar(&sql)
+        .bind(partner)
+        .bind(customer)
+        .fetch_optional(&mut *conn)
+        .await
 }
 
 /// Filters of the management lists.

@@ -16,9 +16,40 @@ pub struct MessageRow {
     pub read_at: Option<i64>,
 }
 
+/// See [`partner_reach`].
+#[derive(FromRow)]
+pub struct PartnerReach {
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub by_email: Option<i64>,
+    pub by_sms: Option<i64>,
+    pub lang: Option<String>,
+}
+
 query_fn! {
     pub fn insert(user: i64, kind: &str, params: &str, link: Option<&str>, now: i64) -> done =
         query("INSERT INTO messages (user_id, kind, params, link, created_at) VALUES ($1, $2, $3, $4, $5)");
+
+    /// The same message to every account of a partner (its partner-role users), in one
+    /// statement.
+    pub fn insert_for_partner(conn, partner: i64, kind: &str, params: &str, link: Option<&str>, now: i64) -> done =
+        query("INSERT INTO messages (user_id, kind, params, link, created_at) \
+             SELECT id, $2, $3, $4, $5 FROM users WHERE partner_id = $1 AND role = 'partner' ORDER BY id");
+
+    /// The same message to every account of a customer, in one statement.
+    pub fn insert_for_customer(conn, customer: i64, kind: &str, params: &str, link: Option<&str>, now: i64) -> done =
+        query("INSERT INTO messages (user_id, kind, params, link, created_at) \
+             SELECT id, $2, $3, $4, $5 FROM users WHERE customer_id = $1 AND role = 'customer' ORDER BY id");
+
+    /// Where a partner hears of `category` beyond the message center, in one statement: its
+    /// contact email and mobile number, its administrator's (first partner user's) channel
+    /// choices for the category if made, and its first user's language.
+    pub fn partner_reach(conn, partner: i64, category: &str) -> optional PartnerReach =
+        query_as("SELECT p.email, p.phone, n.email AS by_email, n.sms AS by_sms, \
+               (SELECT u.lang FROM users u WHERE u.partner_id = p.id ORDER BY u.id LIMIT 1) AS lang \
+             FROM partners p LEFT JOIN notification_prefs n ON n.category = $2 AND n.user_id = \
+               (SELECT MIN(u.id) FROM users u WHERE u.partner_id = p.id AND u.role = 'partner') \
+             WHERE p.id = $1");
 
     /// A user's channel choices: (category, email, sms), for the categories it changed.
     pub fn prefs(user: i64) -> all (String, i64, i64) =
@@ -38,10 +69,6 @@ query_fn! {
     pub fn user_pref(conn, user: i64, category: &str) -> optional (i64, i64) =
         query_as("SELECT email, sms FROM notification_prefs WHERE user_id = $1 AND category = $2");
 
-    /// A partner's contact email and mobile number (what customers see), where it has them.
-    pub fn partner_contact(conn, partner: i64) -> optional (Option<String>, Option<String>) =
-        query_as("SELECT email, phone FROM partners WHERE id = $1");
-
     /// A user's own email, mobile number and language; nothing for a disabled account.
     pub fn user_contact(conn, user: i64) -> optional (Option<String>, Option<String>, String) =
         query_as("SELECT email, phone, lang FROM users WHERE id = $1 AND disabled_at IS NULL");
@@ -50,9 +77,6 @@ query_fn! {
     pub fn customer_users(customer: i64) -> all i64 =
         query_scalar("SELECT id FROM users WHERE customer_id = $1 AND role = 'customer' ORDER BY id");
 
-    /// The user ids of a partner's own accounts (its partner-role users).
-    pub fn partner_users(partner: i64) -> all i64 =
-        query_scalar("SELECT id FROM users WHERE partner_id = $1 AND role = 'partner' ORDER BY id");
 }
 
 /// The user's messages, newest first; `kinds` empty is every kind.

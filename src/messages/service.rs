@@ -35,13 +35,19 @@ pub async fn send(
         AppError::Internal
     })?;
     let users = match to {
-        To::User(user) => vec![user],
-        To::Partner(partner) => repo::partner_users(&mut *conn, partner).await?,
-        To::Customer(customer) => repo::customer_users(&mut *conn, customer).await?,
+        To::User(user) => {
+            repo::insert(&mut *conn, user, kind, &encoded, link, now).await?;
+            vec![user]
+        }
+        To::Partner(partner) => {
+            repo::insert_for_partner(&mut *conn, partner, kind, &encoded, link, now).await?;
+            Vec::new()
+        }
+        To::Customer(customer) => {
+            repo::insert_for_customer(&mut *conn, customer, kind, &encoded, link, now).await?;
+            repo::customer_users(&mut *conn, customer).await?
+        }
     };
-    for user in &users {
-        repo::insert(&mut *conn, *user, kind, &encoded, link, now).await?;
-    }
     let notice = Message {
         id: 0,
         kind: kind.to_string(),
@@ -56,20 +62,22 @@ pub async fn send(
     match to {
         // A partner hears at its contact address and number, as its administrator chose.
         To::Partner(partner) => {
-            let (email, phone) = repo::partner_contact(&mut *conn, partner)
-                .await?
-                .unwrap_or_default();
-            let (email, phone) = (known(email), known(phone));
-            if email.is_none() && phone.is_none() {
+            let Some(r) = repo::partner_reach(&mut *conn, partner, group.code()).await? else {
+                return Ok(());
+            };
+            let (by_email, by_sms) = channels(r.by_email.zip(r.by_sms), group);
+            let reach = Reach {
+                email: known(r.email).filter(|_| by_email),
+                phone: known(r.phone).filter(|_| by_sms),
+                lang: r
+                    .lang
+                    .as_deref()
+                    .and_then(crate::i18n::Lang::from_code)
+                    .unwrap_or_default(),
+            };
+            if reach.email.is_none() && reach.phone.is_none() {
                 return Ok(());
             }
-            let (by_email, by_sms) = partner_channels(&mut *conn, partner, group).await?;
-            let lang = crate::accounts::service::partner_lang(&mut *conn, partner).await?;
-            let reach = Reach {
-                email: email.filter(|_| by_email),
-                phone: phone.filter(|_| by_sms),
-                lang,
-            };
             deliver(conn, &reach, &notice, now).await
         }
         // Anyone else at its own address and number, as it chose.
@@ -95,8 +103,8 @@ pub async fn send(
     }
 }
 
-/// An address or number that is there (not absent, not blank): with none, a reader's choices
-/// and language are not even read (the money path tells partners of every movement).
+/// An address or number that is there (not absent, not blank): with none, a user's choices and
+/// language are not even read.
 fn known(contact: Option<String>) -> Option<String> {
     contact.filter(|c| !c.trim().is_empty())
 }

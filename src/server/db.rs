@@ -7,7 +7,8 @@
 
 use crate::error::AppError;
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
-use sqlx::{Any, AnyPool, Transaction};
+use sqlx::pool::PoolConnection;
+use sqlx::{Any, AnyConnection, AnyPool, Executor, Transaction};
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -33,16 +34,130 @@ pub struct Db {
     /// The master key(s) that seal secrets stored in this database (access keys' SKs). They
     /// live outside the database: `PC_MASTER_KEY` or a key file (see `server::secrets`).
     pub keys: Arc<super::secrets::Keyring>,
-    /// SQLite admits one writer at a time: this process writes through one dedicated
-    /// connection, and its writers queue for it in order (a fair pool of one) before
-    /// `BEGIN IMMEDIATE`, instead of sleeping in SQLite's busy handler. The connection stays
-    /// open with its prepared statements, and waiting writers hold no reader's connection.
-    /// (Other processes on the same file still meet the busy timeout.) PostgreSQL has none.
-    writer: Option<AnyPool>,
+    /// SQLite admits one writer at a time: this process's writers queue in order for their
+    /// turn (see [`Writer`]) instead of sleeping in SQLite's busy handler. PostgreSQL has none.
+    writer: Option<Arc<Writer>>,
 }
 
-/// A transaction; `'c` is how long it may borrow its connection (`'static` for a pooled one).
-pub type Tx<'c> = Transaction<'c, Any>;
+/// SQLite's writers: one dedicated connection, and a fair queue for it (first come, first
+/// served). A writer takes the connection out of `slot`, runs `BEGIN IMMEDIATE`, its work and
+/// `COMMIT` (or `ROLLBACK`) on it, and puts it back before the next writer's turn: only one
+/// transaction is ever open on it, so `BEGIN IMMEDIATE` never waits in SQLite's busy handler
+/// (other processes on the same file still meet the busy timeout). The connection stays open
+/// with its prepared statements and its page cache, and waiting writers hold no reader's
+/// connection. It is not handed back to sqlx between writes, which would test it (a round trip
+/// to its worker thread) before the next writer could begin; a connection whose transaction
+/// did not end cleanly is closed instead (closing rolls back) and sqlx opens another.
+#[derive(Debug)]
+struct Writer {
+    slot: tokio::sync::Mutex<Option<PoolConnection<Any>>>,
+    /// Where the connection comes from (a pool of one): the first time, and after a close.
+    connections: AnyPool,
+}
+
+/// A transaction (see [`Db::write`]); it derefs to its connection, so repositories take
+/// `&mut **tx` (or `tx` where they take `&mut AnyConnection`). `'c` is how long it may borrow
+/// its connection (`'static` for a pooled one). Dropped before its end, it rolls back.
+pub struct Tx<'c>(Open<'c>);
+
+enum Open<'c> {
+    /// sqlx's transaction: PostgreSQL's, and SQLite's reads (and writes without the queue).
+    Sqlx(Transaction<'c, Any>),
+    /// SQLite's writer connection inside `BEGIN IMMEDIATE` (`None` once ended).
+    Writer(Option<PoolConnection<Any>>),
+}
+
+impl<'c> From<Transaction<'c, Any>> for Tx<'c> {
+    fn from(tx: Transaction<'c, Any>) -> Self {
+        Tx(Open::Sqlx(tx))
+    }
+}
+
+impl Tx<'_> {
+    /// Opens the writer's transaction on `conn`. Should it fail or be cancelled, `conn` is
+    /// closed (see `Drop`): whether `BEGIN` ran is then unknown.
+    async fn writer(conn: PoolConnection<Any>) -> Result<Tx<'static>, sqlx::Error> {
+        let mut tx = Tx(Open::Writer(Some(conn)));
+        tx.execute("BEGIN IMMEDIATE").await?;
+        Ok(tx)
+    }
+
+    pub async fn commit(mut self) -> Result<(), sqlx::Error> {
+        match std::mem::replace(&mut self.0, Open::Writer(None)) {
+            Open::Sqlx(tx) => tx.commit().await,
+            writer => {
+                self.0 = writer;
+                self.end("COMMIT").await.map(drop)
+            }
+        }
+    }
+
+    pub async fn rollback(mut self) -> Result<(), sqlx::Error> {
+        match std::mem::replace(&mut self.0, Open::Writer(None)) {
+            Open::Sqlx(tx) => tx.rollback().await,
+            writer => {
+                self.0 = writer;
+                self.end("ROLLBACK").await.map(drop)
+            }
+        }
+    }
+
+    /// Ends the writer's transaction with `statement` (`COMMIT` or `ROLLBACK`) and gives its
+    /// connection back for the next writer. The connection stays in the transaction while the
+    /// statement runs, so that if the task is cancelled meanwhile it is closed (see `Drop`);
+    /// when the statement fails, the transaction is rolled back (tried once) and the connection
+    /// left to be closed rather than lent again.
+    async fn end(&mut self, statement: &'static str) -> Result<PoolConnection<Any>, sqlx::Error> {
+        assert!(
+            matches!(self.0, Open::Writer(Some(_))),
+            "only an open writer's transaction ends here"
+        );
+        if let Err(e) = (**self).execute(statement).await {
+            if statement != "ROLLBACK" {
+                let _ = (**self).execute("ROLLBACK").await;
+            }
+            return Err(e);
+        }
+        match &mut self.0 {
+            Open::Writer(conn) => Ok(conn.take().expect("checked above")),
+            Open::Sqlx(_) => unreachable!("checked above"),
+        }
+    }
+}
+
+impl Drop for Tx<'_> {
+    /// A writer's transaction dropped before its end (its task was cancelled, or its end
+    /// failed): the connection is closed, which rolls back; sqlx's transactions roll back by
+    /// themselves.
+    fn drop(&mut self) {
+        if let Open::Writer(Some(conn)) = &mut self.0 {
+            conn.close_on_drop();
+        }
+    }
+}
+
+impl std::ops::Deref for Tx<'_> {
+    type Target = AnyConnection;
+    fn deref(&self) -> &AnyConnection {
+        match &self.0 {
+            Open::Sqlx(tx) => &**tx,
+            Open::Writer(conn) => conn
+                .as_ref()
+                .expect("an open transaction has its connection"),
+        }
+    }
+}
+
+impl std::ops::DerefMut for Tx<'_> {
+    fn deref_mut(&mut self) -> &mut AnyConnection {
+        match &mut self.0 {
+            Open::Sqlx(tx) => &mut **tx,
+            Open::Writer(conn) => conn
+                .as_mut()
+                .expect("an open transaction has its connection"),
+        }
+    }
+}
 
 /// What a write does inside its transaction (see [`Db::write`]).
 pub type WriteFuture<'t, T> = Pin<Box<dyn Future<Output = Result<T, AppError>> + Send + 't>>;
@@ -113,13 +228,22 @@ impl Db {
             .await
             .map_err(|e| format!("cannot open database: {e}"))?;
         let writer = if backend == Backend::Sqlite && !write_queue_disabled() {
-            // Writers wait their turn here as long as the queue takes (sqlx pools hand out
-            // connections in the order they were asked for).
             let options = AnyPoolOptions::new()
                 .acquire_timeout(Duration::from_secs(60))
                 .test_before_acquire(false);
-            let writer = sqlite(options, 1).connect_lazy(&url);
-            Some(writer.map_err(|e| format!("cannot open database: {e}"))?)
+            let background = !switched_off("PC_SQLITE_CHECKPOINTER");
+            let connections = options
+                .max_connections(1)
+                .after_connect(move |conn, _| Box::pin(writer_pragmas(conn, background)))
+                .connect_lazy(&url)
+                .map_err(|e| format!("cannot open database: {e}"))?;
+            if background {
+                tokio::spawn(checkpoints(pool.clone()));
+            }
+            Some(Arc::new(Writer {
+                slot: tokio::sync::Mutex::new(None),
+                connections,
+            }))
         } else {
             None
         };
@@ -209,16 +333,37 @@ impl Db {
     where
         F: for<'t> FnMut(&'t mut Tx<'a>) -> WriteFuture<'t, T>,
     {
-        let mut tx: Tx<'a> = match self.backend {
-            Backend::Sqlite => match &self.writer {
-                Some(writer) => writer.begin_with("BEGIN IMMEDIATE").await?,
-                None => self.pool.begin_with("BEGIN IMMEDIATE").await?,
-            },
-            Backend::Postgres => self.pool.begin().await?,
+        let writer = match (self.backend, &self.writer) {
+            (Backend::Sqlite, Some(writer)) => writer,
+            (Backend::Sqlite, None) => {
+                return run(self.pool.begin_with("BEGIN IMMEDIATE").await?, work).await;
+            }
+            (Backend::Postgres, _) => return run(self.pool.begin().await?, work).await,
         };
-        let value = work(&mut tx).await?;
-        tx.commit().await?;
-        Ok(value)
+        // The turn: waiting writers queue here, in order.
+        let mut slot = tokio::time::timeout(Duration::from_secs(60), writer.slot.lock())
+            .await
+            .map_err(|_| sqlx::Error::PoolTimedOut)?;
+        let conn = match slot.take() {
+            Some(conn) => conn,
+            None => writer.connections.acquire().await?,
+        };
+        let mut tx = Tx::writer(conn).await?;
+        let done = work(&mut tx).await;
+        let ended = tx
+            .end(if done.is_ok() { "COMMIT" } else { "ROLLBACK" })
+            .await;
+        match (done, ended) {
+            (done, Ok(conn)) => {
+                *slot = Some(conn);
+                done
+            }
+            (Err(refused), Err(e)) => {
+                tracing::warn!(error = %e, "rollback failed");
+                Err(refused)
+            }
+            (Ok(_), Err(e)) => Err(e.into()),
+        }
     }
 
     pub async fn ping(&self) -> Result<(), sqlx::Error> {
@@ -227,6 +372,16 @@ impl Db {
             .await
             .map(|_| ())
     }
+}
+
+/// A write's work in a sqlx transaction: committed when it succeeds, rolled back when not.
+async fn run<'a, T, F>(mut tx: Tx<'a>, work: &mut F) -> Result<T, AppError>
+where
+    F: for<'t> FnMut(&'t mut Tx<'a>) -> WriteFuture<'t, T>,
+{
+    let value = work(&mut tx).await?;
+    tx.commit().await?;
+    Ok(value)
 }
 
 /// WAL lets readers proceed while one writer commits; the busy timeout turns lock contention
@@ -239,6 +394,44 @@ async fn sqlite_pragmas(conn: &mut sqlx::AnyConnection) -> Result<(), sqlx::Erro
     )
     .await?;
     Ok(())
+}
+
+/// The writer's connection: the same, and when checkpoints run in the background
+/// ([`checkpoints`]) no checkpoint of its own after a commit.
+async fn writer_pragmas(conn: &mut AnyConnection, background: bool) -> Result<(), sqlx::Error> {
+    sqlite_pragmas(conn).await?;
+    if background {
+        conn.execute("PRAGMA wal_autocheckpoint = 0").await?;
+    }
+    Ok(())
+}
+
+/// How often the background checkpointer runs.
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(250);
+
+/// SQLite's checkpoints (copying committed pages from the write-ahead log into the database
+/// file, with its syncs), off the writers' path: by default the transaction whose commit takes
+/// the log past 1 000 pages runs one before it answers, a pause of milliseconds for it and every
+/// writer queued behind it. Here a reader's connection runs a passive checkpoint (it never
+/// blocks the writer or readers) every [`CHECKPOINT_EVERY`] while the process lives, and the
+/// writer's connection runs none (`PRAGMA wal_autocheckpoint = 0`). Other processes on the same
+/// file keep SQLite's default, and the last connection to close checkpoints what is left.
+/// `PC_SQLITE_CHECKPOINTER=off` restores the default, only for measuring.
+async fn checkpoints(pool: AnyPool) {
+    let mut every = tokio::time::interval(CHECKPOINT_EVERY);
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        every.tick().await;
+        if pool.is_closed() {
+            return;
+        }
+        if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+            .execute(&pool)
+            .await
+        {
+            tracing::warn!(error = %e, "checkpoint failed");
+        }
+    }
 }
 
 fn sqlite_url_with_create(url: &str) -> Result<String, String> {
@@ -386,6 +579,49 @@ mod tests {
             t.await.unwrap().unwrap();
         }
         assert_eq!(count(&db).await, 32);
+    }
+
+    async fn add_one(db: &Db) -> Result<(), AppError> {
+        db.write(|tx| {
+            Box::pin(async move {
+                sqlx::query("UPDATE counter SET n = n + 1")
+                    .execute(&mut **tx)
+                    .await?;
+                tokio::task::yield_now().await;
+                Ok(())
+            })
+        })
+        .await
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn writes_cancelled_anywhere_leave_the_writer_usable() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = temp_db(&dir).await;
+        let (mut done, mut cut) = (0, 0);
+        // Cut short after 0–2 ms: before the turn, during BEGIN, the work, or COMMIT.
+        for i in 0..300u64 {
+            let limit = Duration::from_micros((i * 37) % 2_000);
+            match tokio::time::timeout(limit, add_one(&db)).await {
+                Ok(r) => {
+                    r.unwrap();
+                    done += 1;
+                }
+                Err(_) => cut += 1,
+            }
+        }
+        assert!(cut > 0, "some writes were cancelled");
+        for _ in 0..20 {
+            add_one(&db)
+                .await
+                .expect("the writer is usable after cancellations");
+        }
+        let n = count(&db).await;
+        // A write cancelled while its COMMIT ran may have committed; none counts twice.
+        assert!(
+            (done + 20..=done + cut + 20).contains(&n),
+            "{done} {cut} {n}"
+        );
     }
 
     #[tokio::test]

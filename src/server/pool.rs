@@ -97,16 +97,22 @@ impl Pool {
     }
 
     /// A transaction on a connection that goes back to sqlx when it ends.
-    pub async fn begin(&self) -> Result<Transaction<'static, Any>, sqlx::Error> {
-        Transaction::begin(self.acquire().await?, None).await
+    pub async fn begin(&self) -> Result<super::db::Tx<'static>, sqlx::Error> {
+        Ok(Transaction::begin(self.acquire().await?, None)
+            .await?
+            .into())
     }
 
     /// A transaction opened with `statement` (`BEGIN IMMEDIATE`).
     pub async fn begin_with(
         &self,
         statement: &'static str,
-    ) -> Result<Transaction<'static, Any>, sqlx::Error> {
-        Transaction::begin(self.acquire().await?, Some(statement.into())).await
+    ) -> Result<super::db::Tx<'static>, sqlx::Error> {
+        Ok(
+            Transaction::begin(self.acquire().await?, Some(statement.into()))
+                .await?
+                .into(),
+        )
     }
 
     /// Closes the pool: the kept connections and sqlx's.

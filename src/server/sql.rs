@@ -14,6 +14,16 @@ use sqlx::{Any, FromRow};
 /// What a "contains" search matches, as a `LIKE … ESCAPE '\'` pattern: the text trimmed and
 /// lower-cased (compare with `LOWER(column)`), its wildcards escaped, wrapped in `%…%`; empty
 /// for an empty search.
+/// `select` locking the rows it reads until the transaction ends: `FOR UPDATE` on PostgreSQL;
+/// on SQLite as it is (a write transaction there holds the whole database's write lock).
+pub fn for_update(conn: &sqlx::AnyConnection, select: &str) -> String {
+    if conn.backend_name() == "PostgreSQL" {
+        format!("{select} FOR UPDATE")
+    } else {
+        select.to_string()
+    }
+}
+
 pub fn like_pattern(s: &str) -> String {
     let s = s.trim().to_ascii_lowercase();
     if s.is_empty() {

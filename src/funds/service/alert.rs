@@ -12,21 +12,46 @@ use model::LowBalance;
 /// tells the partner when it has just fallen below its threshold, re-arms the alert when it is
 /// back at or above it.
 pub async fn watch_balance(tx: &mut Tx<'_>, partner: i64, now: i64) -> Result<(), AppError> {
-    let Some(repo::AlertRow {
-        threshold: Some(threshold),
-        told,
-        email,
-        balance,
-        designated,
-    }) = repo::low_balance(&mut **tx, partner).await?
-    else {
+    let Some(row) = repo::low_balance(&mut **tx, partner).await? else {
         return Ok(());
     };
-    let available = Balances {
-        balance,
-        designated,
-    }
-    .available();
+    let balances = Balances {
+        balance: row.balance,
+        designated: row.designated,
+    };
+    react(tx, partner, row.threshold, row.told, balances, now).await
+}
+
+/// [`watch_balance`] after a movement, from what the movement's debit or credit of the
+/// partner's account returned (no statement of its own unless the alert changes).
+pub(super) async fn watch_moved(
+    tx: &mut Tx<'_>,
+    partner: i64,
+    moved: &repo::Moved,
+    now: i64,
+) -> Result<(), AppError> {
+    let owner = Owner::Partner(partner);
+    let balances = Balances {
+        balance: balance_after(owner, moved.balance_fen)?,
+        designated: balance_after(owner, moved.designated_fen)?,
+    };
+    react(tx, partner, moved.threshold, moved.told, balances, now).await
+}
+
+/// Tells the partner when its available balance has just fallen below its threshold, re-arms
+/// the alert when it is back at or above it, does nothing otherwise.
+async fn react(
+    tx: &mut Tx<'_>,
+    partner: i64,
+    threshold: Option<i64>,
+    told: i64,
+    balances: Balances,
+    now: i64,
+) -> Result<(), AppError> {
+    let Some(threshold) = threshold else {
+        return Ok(());
+    };
+    let available = balances.available();
     let below = available.fen() < threshold;
     if below == (told != 0) {
         return Ok(());
@@ -57,6 +82,7 @@ pub async fn watch_balance(tx: &mut Tx<'_>, partner: i64, now: i64) -> Result<()
         crate::messages::model::Group::Funds,
     )
     .await?;
+    let email = repo::partner_email(&mut **tx, partner).await?.flatten();
     if let Some(email) = email.filter(|e| by_email && !e.is_empty()) {
         let lang = crate::accounts::service::partner_lang(&mut *tx, partner).await?;
         let via = crate::notify::service::Via::Email(&email);

@@ -184,22 +184,17 @@ pub(super) async fn apply(
             FundsError::Insufficient.into()
         }
     };
-    if m.from != Owner::External {
-        let payer = repo::balances(&mut **tx, m.from).await.map_err(raced)?;
-        model::check_debit(&payer, m.amount.money(), reclaim)?;
-    }
-    let from = repo::account_id(tx, m.from).await.map_err(raced)?;
-    let to = repo::account_id(tx, m.to).await.map_err(raced)?;
     let fen = m.amount.fen();
-    // Rows are locked in id order so two opposite transfers cannot deadlock.
-    let (from_after, to_after) = if from < to {
-        let Some(f) = repo::debit(tx, from, fen).await.map_err(raced)? else {
+    // The debit refuses what the payer's available balance does not cover (as `check_debit`
+    // would); both rows are locked in one order for every movement (see `Owner::lock_rank`).
+    let (from, to) = if m.from.lock_rank() < m.to.lock_rank() {
+        let Some(f) = repo::debit(tx, m.from, fen).await.map_err(raced)? else {
             return Err(short());
         };
-        (f, repo::credit(tx, to, fen).await.map_err(raced)?)
+        (f, repo::credit(tx, m.to, fen).await.map_err(raced)?)
     } else {
-        let t = repo::credit(tx, to, fen).await.map_err(raced)?;
-        let Some(f) = repo::debit(tx, from, fen).await.map_err(raced)? else {
+        let t = repo::credit(tx, m.to, fen).await.map_err(raced)?;
+        let Some(f) = repo::debit(tx, m.from, fen).await.map_err(raced)? else {
             return Err(short());
         };
         (f, t)
@@ -210,8 +205,8 @@ pub(super) async fn apply(
         trans_id,
         request_hash,
         operation: m.operation,
-        from,
-        to,
+        from: from.id,
+        to: to.id,
         fen,
         actor_user_id: m.actor.user_id,
         actor: &m.actor.name,
@@ -219,10 +214,8 @@ pub(super) async fn apply(
         now,
     };
     let transfer = repo::insert_transfer(tx, &t).await.map_err(raced)?;
-    repo::insert_entry(tx, transfer, from, -fen, from_after, now)
-        .await
-        .map_err(raced)?;
-    repo::insert_entry(tx, transfer, to, fen, to_after, now)
+    let (from_after, to_after) = (from.balance_fen, to.balance_fen);
+    repo::insert_entries(tx, transfer, from.id, from_after, to.id, to_after, fen, now)
         .await
         .map_err(raced)?;
     let action = format!("funds.{}", m.operation.code());
@@ -231,9 +224,9 @@ pub(super) async fn apply(
     let target = crate::accounts::audit::Target::Named(&target);
     m.actor.record(tx, &action, target, &detail, now).await?;
     tell_movement(tx, m, from_after, to_after, now).await?;
-    for owner in [m.from, m.to] {
+    for (owner, moved) in [(m.from, &from), (m.to, &to)] {
         if let Owner::Partner(partner) = owner {
-            watch_balance(tx, partner, now).await?;
+            watch_moved(tx, partner, moved, now).await?;
         }
     }
     Ok(Receipt {
