@@ -166,11 +166,12 @@ query_fn! {
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id")
         binding (t.scope, t.trans_id, t.request_hash, t.operation.code(), t.from, t.to, t.fen, t.actor_user_id, t.actor, t.ip, t.now);
 
-    /// A transfer's two entries (`fen` leaves `from`, arrives at `to`), in one statement.
-    pub fn insert_entries(conn, transfer: i64, from: i64, from_after: i64, to: i64, to_after: i64, fen: i64, now: i64) -> done =
+    /// A transfer's two entries (`fen` leaves `from`, arrives at `to`; each with its balance
+    /// after), in one statement.
+    pub fn insert_entries(conn, transfer: i64, from: &Moved, to: &Moved, fen: i64, now: i64) -> done =
         query("INSERT INTO fund_entries (transfer_id, account_id, amount_fen, balance_after_fen, created_at) \
              VALUES ($1, $2, -$6, $3, $7), ($1, $4, $6, $5, $7)")
-        binding (transfer, from, from_after, to, to_after, fen, now);
+        binding (transfer, from.id, from.balance_fen, to.id, to.balance_fen, fen, now);
 }
 
 /// An earlier transfer with this idempotency key, with the balances it left.

@@ -140,7 +140,7 @@ impl std::ops::Deref for Tx<'_> {
     type Target = AnyConnection;
     fn deref(&self) -> &AnyConnection {
         match &self.0 {
-            Open::Sqlx(tx) => &**tx,
+            Open::Sqlx(tx) => tx,
             Open::Writer(conn) => conn
                 .as_ref()
                 .expect("an open transaction has its connection"),
@@ -151,7 +151,7 @@ impl std::ops::Deref for Tx<'_> {
 impl std::ops::DerefMut for Tx<'_> {
     fn deref_mut(&mut self) -> &mut AnyConnection {
         match &mut self.0 {
-            Open::Sqlx(tx) => &mut **tx,
+            Open::Sqlx(tx) => tx,
             Open::Writer(conn) => conn
                 .as_mut()
                 .expect("an open transaction has its connection"),
@@ -621,6 +621,54 @@ mod tests {
         assert!(
             (done + 20..=done + cut + 20).contains(&n),
             "{done} {cut} {n}"
+        );
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn committed_pages_reach_the_database_file_without_a_writer_checkpointing() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = temp_db(&dir).await;
+        let file = dir.path().join("t.db");
+        let size = || std::fs::metadata(&file).unwrap().len();
+        // Let the checkpointer copy what creating the table wrote, then measure.
+        tokio::time::sleep(CHECKPOINT_EVERY * 3).await;
+        let before = size();
+        db.write(|tx| {
+            Box::pin(async move {
+                // ~400 KiB, far below the 1 000 pages after which a writer would checkpoint.
+                sqlx::query("CREATE TABLE blob (b BLOB)")
+                    .execute(&mut **tx)
+                    .await?;
+                sqlx::query("INSERT INTO blob VALUES (zeroblob(400000))")
+                    .execute(&mut **tx)
+                    .await?;
+                Ok(())
+            })
+        })
+        .await
+        .unwrap();
+        assert!(size() < before + 400_000, "the commit went to the log only");
+        let deadline = std::time::Instant::now() + Duration::from_secs(5);
+        while size() < before + 400_000 {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "no checkpoint within 5 s"
+            );
+            tokio::time::sleep(CHECKPOINT_EVERY / 5).await;
+        }
+        let autocheckpoint: i64 = {
+            let mut slot = db.writer.as_ref().unwrap().slot.lock().await;
+            let conn = slot
+                .as_mut()
+                .expect("the writer's connection waits in its slot");
+            sqlx::query_scalar("PRAGMA wal_autocheckpoint")
+                .fetch_one(&mut **conn)
+                .await
+                .unwrap()
+        };
+        assert_eq!(
+            autocheckpoint, 0,
+            "the writer leaves checkpoints to the background"
         );
     }
 

@@ -214,8 +214,7 @@ pub(super) async fn apply(
         now,
     };
     let transfer = repo::insert_transfer(tx, &t).await.map_err(raced)?;
-    let (from_after, to_after) = (from.balance_fen, to.balance_fen);
-    repo::insert_entries(tx, transfer, from.id, from_after, to.id, to_after, fen, now)
+    repo::insert_entries(tx, transfer, &from, &to, fen, now)
         .await
         .map_err(raced)?;
     let action = format!("funds.{}", m.operation.code());
@@ -223,6 +222,7 @@ pub(super) async fn apply(
     let detail = format!("amount={} trans_id={trans_id}", m.amount);
     let target = crate::accounts::audit::Target::Named(&target);
     m.actor.record(tx, &action, target, &detail, now).await?;
+    let (from_after, to_after) = (from.balance_fen, to.balance_fen);
     tell_movement(tx, m, from_after, to_after, now).await?;
     for (owner, moved) in [(m.from, &from), (m.to, &to)] {
         if let Owner::Partner(partner) = owner {
