@@ -82,22 +82,22 @@ impl Tx<'_> {
         Ok(tx)
     }
 
-    pub async fn commit(mut self) -> Result<(), sqlx::Error> {
-        match std::mem::replace(&mut self.0, Open::Writer(None)) {
-            Open::Sqlx(tx) => tx.commit().await,
-            writer => {
-                self.0 = writer;
-                self.end("COMMIT").await.map(drop)
-            }
-        }
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        self.finish(true).await
     }
 
-    pub async fn rollback(mut self) -> Result<(), sqlx::Error> {
+    pub async fn rollback(self) -> Result<(), sqlx::Error> {
+        self.finish(false).await
+    }
+
+    async fn finish(mut self, commit: bool) -> Result<(), sqlx::Error> {
         match std::mem::replace(&mut self.0, Open::Writer(None)) {
+            Open::Sqlx(tx) if commit => tx.commit().await,
             Open::Sqlx(tx) => tx.rollback().await,
             writer => {
                 self.0 = writer;
-                self.end("ROLLBACK").await.map(drop)
+                let statement = if commit { "COMMIT" } else { "ROLLBACK" };
+                self.end(statement).await.map(drop)
             }
         }
     }
