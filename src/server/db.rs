@@ -599,15 +599,29 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let db = temp_db(&dir).await;
         let (mut done, mut cut) = (0, 0);
-        // Cut short after 0–2 ms: before the turn, during BEGIN, the work, or COMMIT.
-        for i in 0..300u64 {
-            let limit = Duration::from_micros((i * 37) % 2_000);
-            match tokio::time::timeout(limit, add_one(&db)).await {
-                Ok(r) => {
+        // Each write is polled `steps` times (yielding in between, while SQLite's worker thread
+        // answers or not) and then dropped unfinished: before the turn, during BEGIN, the work,
+        // or COMMIT. Polled once, a write is always unfinished (it waits at least for BEGIN).
+        for i in 0..300usize {
+            let steps = i % 16;
+            let mut write = Box::pin(add_one(&db));
+            let mut finished = None;
+            for _ in 0..=steps {
+                let step =
+                    std::future::poll_fn(|cx| std::task::Poll::Ready(write.as_mut().poll(cx)))
+                        .await;
+                if let std::task::Poll::Ready(r) = step {
+                    finished = Some(r);
+                    break;
+                }
+                tokio::task::yield_now().await;
+            }
+            match finished {
+                Some(r) => {
                     r.unwrap();
                     done += 1;
                 }
-                Err(_) => cut += 1,
+                None => cut += 1,
             }
         }
         assert!(cut > 0, "some writes were cancelled");
