@@ -72,7 +72,6 @@ pub async fn balances<'e>(
 pub struct AlertRow {
     pub threshold: Option<i64>,
     pub told: i64,
-    pub email: Option<String>,
     pub balance: Money,
     pub designated: Money,
 }
@@ -209,10 +208,10 @@ query_fn! {
         query_scalar("SELECT name FROM partners WHERE id = $1");
 
     /// A partner's low-balance alert as it stands, in one statement: its threshold (fen, if
-    /// set), whether it was told, its contact email, and its balances (zero without an
+    /// set), whether it was told, and its balances (zero without an
     /// account).
     pub fn low_balance(partner: i64) -> optional AlertRow =
-        query_as("SELECT p.low_balance_fen AS threshold, p.low_balance_told AS told, p.email, \
+        query_as("SELECT p.low_balance_fen AS threshold, p.low_balance_told AS told, \
                COALESCE(a.balance_fen, 0) AS balance, COALESCE(a.designated_fen, 0) AS designated \
              FROM partners p LEFT JOIN fund_accounts a ON a.partner_id = p.id WHERE p.id = $1");
 
